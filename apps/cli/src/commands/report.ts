@@ -1,0 +1,31 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { Command } from 'commander';
+import { compareRuns } from '@biofuse/experiments';
+import { jsonNumbers } from './bench';
+
+export function reportCommand(): Command {
+  return new Command('report')
+    .description('compare run folders: print a table (EER, FNMR@FMR, d\') and write one DET overlay page')
+    .argument('<run-dir...>', 'run folders (results/<config>/<run-id>)')
+    .option('--out <file>', 'DET overlay page to write', 'results/report.html')
+    .option('--title <text>', 'page title', 'biofuse runs')
+    .option('--json', 'print the rows as JSON instead of a table')
+    .action(async (runDirs: string[], opts: { out: string; title: string; json?: boolean }) => {
+      const out = resolve(opts.out);
+      const dirs = runDirs.map((d) => resolve(d));
+      const { table, rows, html } = await compareRuns(dirs, out, opts.title);
+      await mkdir(dirname(out), { recursive: true });
+      await writeFile(out, html);
+      if (opts.json) {
+        const summary = rows.map(({ name, report }) => {
+          const { det: _det, ...rest } = report;
+          return { name, ...rest };
+        });
+        process.stdout.write(`${JSON.stringify({ page: out, rows: summary }, jsonNumbers, 2)}\n`);
+        return;
+      }
+      process.stdout.write(`${table}\n\nDET overlay: ${out}\n`);
+    });
+}
+

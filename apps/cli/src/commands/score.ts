@@ -1,0 +1,62 @@
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { resolve } from 'node:path';
+import { Command } from 'commander';
+import { readPairsFile, scoreComparisons, scoreSetFromLabelled, verificationReport, type ModalityName } from '@biofuse/core';
+import { createModality, formatMetricsTable, type ModalityRegistry } from '@biofuse/experiments';
+import { progressBar } from '../progress';
+import { UsageError } from '../exit-codes';
+
+const MODALITIES: readonly ModalityName[] = ['face', 'fingerprint', 'iris', 'signature'];
+
+/**
+ * The scoring command every modality plugs into: one row per input pair, in input order,
+ * with an empty score and a reason where a sample could not be acquired.
+ */
+export function scoreCommand(registry?: ModalityRegistry): Command {
+  return new Command('score')
+    .description('score every pair of a PAIRS.tsv (path_a<TAB>path_b[<TAB>label]) with one modality')
+    .requiredOption('--modality <name>', `one of ${MODALITIES.join(', ')}`)
+    .requiredOption('--pairs <file>', 'pairs file, paths relative to --root')
+    .requiredOption('--root <dir>', 'folder the sample paths are relative to')
+    .requiredOption('--out <file>', 'scores.csv to write (a,b,score,error)')
+    .option('--model <name>', 'model or variant of the modality')
+    .option('--strict', 'stop at the first sample that cannot be acquired')
+    .option('--concurrency <n>', 'samples extracted at once (default: number of cores)')
+    .action(async (opts: { modality: string; pairs: string; root: string; out: string; model?: string; strict?: boolean; concurrency?: string }) => {
+      if (!MODALITIES.includes(opts.modality as ModalityName)) {
+        throw new UsageError(`--modality must be one of ${MODALITIES.join(', ')}, got "${opts.modality}"`);
+      }
+      const concurrency = opts.concurrency === undefined ? undefined : Number(opts.concurrency);
+      if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1)) {
+        throw new UsageError(`--concurrency must be a positive integer, got "${opts.concurrency}"`);
+      }
+      const modality = await createModality(opts.modality as ModalityName, opts.model ? { model: opts.model } : {}, registry);
+      const pairs = await readPairsFile(resolve(opts.pairs));
+      const bar = progressBar('extracting');
+      const scored = await scoreComparisons(
+        modality,
+        pairs.map((p) => ({ reference: [p.a], probe: p.b })),
+        { root: resolve(opts.root), strict: opts.strict, concurrency, onProgress: (d, t) => bar.update(d, t) },
+      );
+      bar.done();
+      const out = createWriteStream(resolve(opts.out));
+      out.write('a,b,score,error\n');
+      pairs.forEach((p, i) => {
+        const s = scored.scores[i];
+        out.write(`${csv(p.a)},${csv(p.b)},${Number.isNaN(s) ? '' : String(s)},${csv(scored.errors[i] ?? '')}\n`);
+      });
+      out.end();
+      await once(out, 'finish');
+      const failed = scored.errors.filter((e) => e !== undefined).length;
+      process.stdout.write(`${pairs.length} pairs scored, ${failed} could not be compared (${scored.failures.length} sample(s) failed): ${resolve(opts.out)}\n`);
+      if (pairs.length > 0 && pairs.every((p) => p.genuine !== undefined) && new Set(pairs.map((p) => p.genuine)).size === 2) {
+        const report = verificationReport(scoreSetFromLabelled(scored.scores, pairs.map((p) => (p.genuine ? 1 : 0))));
+        process.stdout.write(`\n${formatMetricsTable([{ name: opts.modality, report }])}\n`);
+      }
+    });
+}
+
+function csv(value: string): string {
+  return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+}

@@ -1,0 +1,39 @@
+import { Command, CommanderError } from 'commander';
+import { benchCommand } from './commands/bench';
+import { datasetsCommand } from './commands/datasets';
+import { reportCommand } from './commands/report';
+import { scoreCommand } from './commands/score';
+import { EXIT, exitCodeFor } from './exit-codes';
+
+export function buildProgram(): Command {
+  const program = new Command('biofuse')
+    .description('multimodal biometrics research platform: experiments, metrics, scoring and DET curves')
+    .version('0.1.0')
+    .showHelpAfterError('(run with --help for usage)');
+  program.addCommand(benchCommand());
+  program.addCommand(reportCommand());
+  program.addCommand(scoreCommand());
+  program.addCommand(datasetsCommand());
+  // Usage errors go through the catch below, so every error path maps to one exit code.
+  program.exitOverride();
+  for (const c of program.commands) c.exitOverride();
+  return program;
+}
+
+/** Runs the CLI and returns its exit code: 0 ok, 1 usage, 2 data error, 3 internal error. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync([...argv]);
+    return EXIT.ok;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version end with exit code 0; anything else commander rejects is usage.
+      return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    const code = exitCodeFor(err);
+    const message = err instanceof Error ? err.message : String(err);
+    process.stderr.write(code === EXIT.internal ? `biofuse: internal error: ${err instanceof Error ? (err.stack ?? message) : message}\n` : `biofuse: ${message}\n`);
+    return code;
+  }
+}

@@ -1,0 +1,32 @@
+/**
+ * A one-line progress bar on stderr, drawn only when stderr is a terminal (never in logs,
+ * pipes or CI), at most ten times a second.
+ */
+export interface Progress {
+  update(done: number, total: number): void;
+  done(): void;
+}
+
+export function progressBar(label: string, stream: NodeJS.WriteStream = process.stderr): Progress {
+  if (!stream.isTTY) return { update: () => {}, done: () => {} };
+  let last = 0;
+  let drawn = false;
+  const started = Date.now();
+  return {
+    update(done, total) {
+      const now = Date.now();
+      if (now - last < 100 && done < total) return;
+      last = now;
+      const width = 30;
+      const frac = total > 0 ? Math.min(done / total, 1) : 0;
+      const filled = Math.round(frac * width);
+      const elapsed = (now - started) / 1000;
+      const eta = frac > 0 ? elapsed / frac - elapsed : 0;
+      stream.write(`\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} ${(frac * 100).toFixed(0)}% eta ${eta.toFixed(0)}s `);
+      drawn = true;
+    },
+    done() {
+      if (drawn) stream.write('\n');
+    },
+  };
+}

@@ -1,0 +1,91 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { sharedDataset, sharedDatasetsRoot } from '@biofuse/core/testing';
+
+const BIN = resolve(import.meta.dirname, '../bin/biofuse.js');
+
+function biofuse(args: string[], env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 60_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+let dir = '';
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'biofuse-cli-'));
+  await writeFile(
+    join(dir, 'tiny.yaml'),
+    `id: tiny
+seed: 3
+dataset:
+  loader: simulated-scores
+  subjects: 200
+  impostorsPerSubject: 10
+  modalities:
+    - { name: m, genuine: { mean: 2, sd: 1 }, impostor: { mean: 0, sd: 1 } }
+`,
+  );
+  await writeFile(join(dir, 'invalid.yaml'), 'dataset: { loader: nope }\n');
+  await writeFile(join(dir, 'missing-data.yaml'), 'dataset: { loader: score-matrix, root: nowhere, systems: { x: x.csv } }\n');
+  await writeFile(join(dir, 'pairs.tsv'), 'a.jpg\tb.jpg\t1\n');
+});
+
+describe('biofuse CLI', () => {
+  it('prints help for every command with exit code 0', () => {
+    for (const args of [['--help'], ['bench', '--help'], ['report', '--help'], ['score', '--help'], ['datasets', '--help']]) {
+      const r = biofuse(args);
+      expect(r.code, args.join(' ')).toBe(0);
+      expect(r.stdout).toMatch(/Usage: biofuse/);
+    }
+  });
+
+  it('exits 1 on usage errors', () => {
+    expect(biofuse(['nonsense']).code).toBe(1);
+    expect(biofuse(['score', '--modality', 'face']).code).toBe(1); // missing required options
+    const bad = biofuse(['bench', join(dir, 'invalid.yaml'), '--results', dir]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/invalid.yaml: invalid experiment config/);
+  });
+
+  it('exits 2 on data errors, naming the file', () => {
+    const r = biofuse(['bench', join(dir, 'missing-data.yaml'), '--results', dir, '--data-root', dir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/nowhere\/x\.csv: cannot read score matrix/);
+  });
+
+  it('runs a config, prints the table and the DET page, and compares runs', async () => {
+    const r = biofuse(['bench', join(dir, 'tiny.yaml'), '--results', dir]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^m\s+200\s+2000\s+0\.00\s+\d+\.\d\d/m);
+    const page = /DET page: (.+)$/m.exec(r.stdout)?.[1] ?? '';
+    expect(existsSync(page)).toBe(true);
+    const json = biofuse(['bench', join(dir, 'tiny.yaml'), '--results', dir, '--json']);
+    const parsed = JSON.parse(json.stdout) as { evaluations: { name: string; eer: { value: number } }[]; runDir: string };
+    expect(parsed.evaluations[0].name).toBe('m');
+    expect(parsed.evaluations[0].eer.value).toBeGreaterThan(0.1);
+    const runA = resolve(page, '..');
+    const out = join(dir, 'overlay.html');
+    const rep = biofuse(['report', runA, parsed.runDir, '--out', out]);
+    expect(rep.code).toBe(0);
+    expect(rep.stdout).toMatch(/EER %/);
+    expect(await readFile(out, 'utf8')).toContain('Plotly.newPlot');
+  });
+
+  it('says a modality that is not built yet is not available', () => {
+    const r = biofuse(['score', '--modality', 'face', '--pairs', join(dir, 'pairs.tsv'), '--root', dir, '--out', join(dir, 's.csv')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/modality "face" is not available/);
+    expect(biofuse(['score', '--modality', 'voice', '--pairs', 'p', '--root', '.', '--out', 'o']).stderr).toMatch(/must be one of/);
+  });
+
+  const bssr1 = sharedDataset('nist-bssr1-set1');
+  it.skipIf(bssr1.skip)('reproduces a BSSR1 EER from the repository config with --data-root', () => {
+    const config = resolve(import.meta.dirname, '../../../experiments/configs/bssr1-face-g.yaml');
+    const r = biofuse(['bench', config, '--results', dir, '--data-root', sharedDatasetsRoot()]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^face-G\s+517\s+266772\s+0\.00\s+5\.80\s/m);
+  });
+});

@@ -1,0 +1,78 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { basename, extname } from 'node:path';
+import { ConfigError } from '@biofuse/core';
+import { parse as parseYaml, YAMLParseError } from 'yaml';
+import type { z } from 'zod';
+import { experimentConfigSchema, type ExperimentConfig } from './schema';
+
+/** Reads, parses and validates an experiment YAML file; every problem is a ConfigError naming the file. */
+export async function loadExperimentConfig(path: string): Promise<ExperimentConfig> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`${path}: cannot read config (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  }
+  return parseExperimentConfig(text, path);
+}
+
+export function parseExperimentConfig(text: string, path: string): ExperimentConfig {
+  let raw: unknown;
+  try {
+    raw = parseYaml(text);
+  } catch (err) {
+    const where = err instanceof YAMLParseError && err.linePos ? `:${err.linePos[0].line}` : '';
+    throw new ConfigError(`${path}${where}: not valid YAML: ${(err as Error).message.split('\n')[0]}`);
+  }
+  const result = experimentConfigSchema.safeParse(raw ?? {});
+  if (!result.success) throw new ConfigError(`${path}: invalid experiment config:\n${formatIssues(result.error.issues)}`);
+  const config = result.data;
+  const id = config.id ?? basename(path, extname(path));
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(id)) {
+    throw new ConfigError(`${path}: the file name gives the id "${id}"; name the file in lower case with dashes or set "id"`);
+  }
+  checkCrossFieldRules({ ...config, id }, path);
+  return { ...config, id };
+}
+
+/** sha256 of the validated config in canonical (sorted-key) JSON: the same experiment, the same hash. */
+export function configHash(config: ExperimentConfig): string {
+  return createHash('sha256').update(canonicalJson(config)).digest('hex');
+}
+
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
+}
+
+function checkCrossFieldRules(config: ExperimentConfig, path: string): void {
+  const d = config.dataset;
+  const problems: string[] = [];
+  if (d.loader === 'score-matrix' || d.loader === 'simulated-scores') {
+    if (config.pipeline) problems.push(`pipeline: a ${d.loader} dataset already holds scores; remove "pipeline"`);
+  } else if (!config.pipeline) {
+    problems.push(`pipeline: a ${d.loader} dataset needs a pipeline naming the modality that compares its samples`);
+  }
+  if (d.loader === 'score-matrix' && Object.keys(d.systems).length === 0) problems.push('dataset.systems: name at least one score matrix');
+  if ((d.loader === 'pairs' || d.loader === 'lfw') && !d.pairs) problems.push(`dataset.pairs: the ${d.loader} loader needs a pairs file`);
+  if (d.loader === 'simulated-scores') {
+    const m = d.modalities.length;
+    for (const key of ['genuineCorrelation', 'impostorCorrelation'] as const) {
+      const r = d[key];
+      if (r && (r.length !== m || r.some((row) => row.length !== m))) problems.push(`dataset.${key}: must be ${m} x ${m}, one row per modality`);
+    }
+    const names = new Set(d.modalities.map((x) => x.name));
+    if (names.size !== m) problems.push('dataset.modalities: names must be unique');
+  }
+  if (problems.length > 0) throw new ConfigError(`${path}: invalid experiment config:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+}
+
+function formatIssues(issues: readonly z.core.$ZodIssue[]): string {
+  return issues
+    .map((i) => `  - ${i.path.length > 0 ? i.path.join('.') : '(top level)'}: ${i.message}`)
+    .join('\n');
+}

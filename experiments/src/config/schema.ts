@@ -1,0 +1,100 @@
+import { z } from 'zod';
+
+/**
+ * The experiment config: what data, which protocol, which pipeline, which metrics. Every
+ * field is validated before any data is read; unknown keys are errors, so a typo does not
+ * silently fall back to a default.
+ */
+
+const targetFmr = z.number().gt(0).lt(1);
+
+const metricsSchema = z
+  .strictObject({
+    targetFmrs: z.array(targetFmr).min(1).default([1e-2, 1e-3, 1e-4]),
+    detMaxPoints: z.int().min(10).max(5000).default(400),
+  })
+  .prefault({});
+
+const normal = z.strictObject({ mean: z.number(), sd: z.number().positive() });
+
+/** NIST BSSR1-style square score matrices, one per system (matcher). */
+const scoreMatrixSource = z.strictObject({
+  loader: z.literal('score-matrix'),
+  /** Folder relative to the data root. */
+  root: z.string().min(1),
+  /** System name -> matrix file relative to `root`. */
+  systems: z.record(z.string().regex(/^[A-Za-z0-9_.-]+$/, 'system names use letters, digits, _ . -'), z.string().min(1)),
+  /** A cell value that marks a failed comparison; by default every cell is kept as a score. */
+  failureValue: z.number().optional(),
+});
+
+/** The seeded multimodal score simulator (no data needed). */
+const simulatedScoresSource = z.strictObject({
+  loader: z.literal('simulated-scores'),
+  subjects: z.int().min(2).max(1_000_000),
+  impostorsPerSubject: z.int().min(1),
+  modalities: z
+    .array(
+      z.strictObject({
+        name: z.string().regex(/^[A-Za-z0-9_.-]+$/),
+        genuine: normal,
+        impostor: normal,
+        failureRate: z.number().min(0).lt(1).default(0),
+      }),
+    )
+    .min(1),
+  genuineCorrelation: z.array(z.array(z.number().min(-1).max(1))).optional(),
+  impostorCorrelation: z.array(z.array(z.number().min(-1).max(1))).optional(),
+});
+
+/** Samples of a modality, compared by that modality's own pipeline. */
+const modalitySource = z.strictObject({
+  loader: z.enum(['fvc', 'svc2004', 'lfw', 'pairs', 'identity-folders']),
+  root: z.string().min(1),
+  /** For `pairs` and `lfw`: the pairs file relative to `root`. */
+  pairs: z.string().optional(),
+  /** For `lfw`: the images folder relative to `root`. */
+  images: z.string().optional(),
+});
+
+export const experimentConfigSchema = z.strictObject({
+  id: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]*$/, 'ids are lower-case letters, digits and dashes')
+    .optional(),
+  description: z.string().optional(),
+  seed: z.int().min(0).default(0),
+  /** Stop at the first unreadable file or failed sample instead of recording it. */
+  strict: z.boolean().default(false),
+  dataset: z.discriminatedUnion('loader', [scoreMatrixSource, simulatedScoresSource, modalitySource]),
+  /** For modality datasets: which modality compares the samples, with its parameters. */
+  pipeline: z
+    .strictObject({
+      modality: z.enum(['face', 'fingerprint', 'iris', 'signature']),
+      params: z.record(z.string(), z.unknown()).default({}),
+    })
+    .optional(),
+  protocol: z
+    .strictObject({
+      /** SVC2004: how many seeded trials, enrolment signatures and random forgeries. */
+      trials: z.int().min(1).optional(),
+      enrolment: z.int().min(1).optional(),
+      randomForgeries: z.int().min(0).optional(),
+      /** Restrict to some comparison kinds (e.g. ['genuine', 'skilled']). */
+      kinds: z.array(z.string()).optional(),
+    })
+    .prefault({}),
+  metrics: metricsSchema,
+});
+
+export type ExperimentConfigInput = z.input<typeof experimentConfigSchema>;
+export type ParsedExperimentConfig = z.output<typeof experimentConfigSchema>;
+export type DatasetConfig = ParsedExperimentConfig['dataset'];
+export type ScoreMatrixSourceConfig = z.output<typeof scoreMatrixSource>;
+export type SimulatedScoresSourceConfig = z.output<typeof simulatedScoresSource>;
+export type ModalitySourceConfig = z.output<typeof modalitySource>;
+
+/** A validated config with its id settled. */
+export interface ExperimentConfig extends ParsedExperimentConfig {
+  readonly id: string;
+}

@@ -1,0 +1,14 @@
+/**
+ * @biofuse/experiments: YAML experiment configs become reproducible runs (scores.csv,
+ * metrics.json, det.json, det.html, manifest.json) and comparison reports across runs.
+ */
+export { loadExperimentConfig, parseExperimentConfig, configHash } from './config/load-config';
+export type { ExperimentConfig, ExperimentConfigInput } from './config/schema';
+export { runExperiment, runExperimentFile, experimentDataFiles, type RunOptions, type RunResult } from './run/run-experiment';
+export { dataFingerprint } from './run/manifest';
+export { resolveDataRoot } from './run/data-root';
+export type { Evaluation } from './run/evaluate';
+export { compareRuns, readRuns } from './report/compare-runs';
+export { formatMetricsTable, type TableRow } from './report/metrics-table';
+export { detPageHtml } from './report/det-page';
+export { AVAILABLE_MODALITIES, createModality, type ModalityFactory, type ModalityRegistry } from './modalities';

@@ -1,0 +1,49 @@
+import type { VerificationReport } from '@biofuse/core';
+
+export interface TableRow {
+  readonly name: string;
+  readonly report: VerificationReport;
+}
+
+/** The columns every results table shows, in the order a reader compares systems. */
+export function metricsTableColumns(targetFmrs: readonly number[]): string[] {
+  return ['system', 'genuine', 'impostor', 'FTA %', 'EER %', 'ROCCH-EER %', ...targetFmrs.map((t) => `FNMR@${fmtFmr(t)} %`), "d'", 'AUC'];
+}
+
+export function metricsTableCells(row: TableRow): string[] {
+  const r = row.report;
+  return [
+    row.name,
+    String(r.counts.genuine),
+    String(r.counts.impostor),
+    pct(r.fta),
+    pct(r.eer.value),
+    pct(r.eerRocch),
+    ...r.fnmrAtFmr.map((p) => `${pct(p.fnmr)}${p.belowResolution ? '*' : ''}`),
+    Number.isFinite(r.dPrime) ? r.dPrime.toFixed(3) : String(r.dPrime),
+    r.auc.toFixed(5),
+  ];
+}
+
+/** A plain-text table for the terminal; `*` marks targets below the impostor count's resolution. */
+export function formatMetricsTable(rows: readonly TableRow[]): string {
+  const targets = rows[0]?.report.fnmrAtFmr.map((p) => p.targetFmr) ?? [];
+  const header = metricsTableColumns(targets);
+  const body = rows.map(metricsTableCells);
+  const widths = header.map((h, c) => Math.max(h.length, ...body.map((r) => r[c].length)));
+  const line = (cells: string[]) => cells.map((x, c) => (c === 0 ? x.padEnd(widths[c]) : x.padStart(widths[c]))).join('  ');
+  const out = [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)];
+  if (rows.some((r) => r.report.fnmrAtFmr.some((p) => p.belowResolution))) {
+    out.push('* target FMR below 1 / (impostor comparisons): not measurable on this set');
+  }
+  return out.join('\n');
+}
+
+function pct(x: number): string {
+  return (x * 100).toFixed(2);
+}
+
+function fmtFmr(t: number): string {
+  const e = Math.log10(t);
+  return Number.isInteger(e) ? `1e${e}` : String(t);
+}

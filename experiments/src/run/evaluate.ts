@@ -1,0 +1,37 @@
+import { scoreSetFromLabelled, verificationReport, type VerificationReport } from '@biofuse/core';
+import type { ComparisonScores } from '../sources/comparison-scores';
+
+/** One DET curve of a run: a system against one kind of impostor (or all of them). */
+export interface Evaluation {
+  /** `system` alone, or `system/kind` when the protocol has several impostor kinds. */
+  readonly name: string;
+  readonly system: string;
+  readonly impostorKind?: string;
+  readonly report: VerificationReport;
+}
+
+/**
+ * Evaluates every system. A protocol with several impostor kinds (SVC2004's skilled and
+ * random forgeries) gets one evaluation per kind, each with all genuine comparisons.
+ */
+export function evaluateSystems(
+  data: ComparisonScores,
+  opts: { targetFmrs: readonly number[]; detMaxPoints: number },
+): Evaluation[] {
+  const impostorKinds = [...new Set(data.kind.filter((_, i) => data.label[i] === 0))].sort();
+  const split = impostorKinds.length > 1;
+  const out: Evaluation[] = [];
+  for (const system of data.systems) {
+    const groups = split ? impostorKinds : [undefined];
+    for (const kind of groups) {
+      const keep = (i: number) => data.label[i] === 1 || kind === undefined || data.kind[i] === kind;
+      const idx: number[] = [];
+      for (let i = 0; i < data.label.length; i++) if (keep(i)) idx.push(i);
+      const scores = Float64Array.from(idx, (i) => system.scores[i]);
+      const labels = Uint8Array.from(idx, (i) => data.label[i]);
+      const report = verificationReport(scoreSetFromLabelled(scores, labels), opts);
+      out.push({ name: kind ? `${system.name}/${kind}` : system.name, system: system.name, impostorKind: kind, report });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,122 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { configHash, loadExperimentConfig } from '../config/load-config';
+import type { ExperimentConfig } from '../config/schema';
+import type { ModalityRegistry } from '../modalities';
+import { detPageHtml } from '../report/det-page';
+import type { ComparisonScores } from '../sources/comparison-scores';
+import { modalitySource } from '../sources/modality-source';
+import { scoreMatrixSource } from '../sources/score-matrix-source';
+import { simulatedSource } from '../sources/simulated-source';
+import { evaluateSystems, type Evaluation } from './evaluate';
+import { resultsJson } from './json';
+import { dataFingerprint, listFilesRecursive, provenance, WORKSPACE_ROOT } from './manifest';
+import { writeScoresCsv } from './scores-csv';
+
+export interface RunOptions {
+  /** Folder that dataset roots in configs are relative to. */
+  readonly dataRoot: string;
+  /** Runs go to `<resultsRoot>/<config id>/<run id>/` (default: results/ in the repository). */
+  readonly resultsRoot?: string;
+  readonly registry?: ModalityRegistry;
+  readonly onProgress?: (done: number, total: number) => void;
+  /** The clock, for the run id and the manifest's timestamps. */
+  readonly now?: () => Date;
+}
+
+export interface RunResult {
+  readonly config: ExperimentConfig;
+  readonly runDir: string;
+  readonly detPage: string;
+  readonly evaluations: readonly Evaluation[];
+  readonly skipped: number;
+}
+
+/** Runs an experiment config end to end and writes its results folder. */
+export async function runExperimentFile(configPath: string, opts: RunOptions): Promise<RunResult> {
+  const config = await loadExperimentConfig(configPath);
+  return runExperiment(config, { ...opts, configPath });
+}
+
+export async function runExperiment(config: ExperimentConfig, opts: RunOptions & { configPath?: string }): Promise<RunResult> {
+  const now = opts.now ?? (() => new Date());
+  const started = now();
+  const t0 = performance.now();
+  const data = await loadComparisons(config, opts);
+  const t1 = performance.now();
+  const evaluations = evaluateSystems(data, config.metrics);
+  const t2 = performance.now();
+
+  const hash = configHash(config);
+  const runId = `${started.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${hash.slice(0, 8)}`;
+  const resultsRoot = resolve(opts.resultsRoot ?? join(WORKSPACE_ROOT, 'results'));
+  const runDir = join(resultsRoot, config.id, runId);
+  await mkdir(runDir, { recursive: true });
+
+  await writeScoresCsv(join(runDir, 'scores.csv'), data);
+  const metrics = {
+    experiment: config.id,
+    configHash: hash,
+    evaluations: evaluations.map(({ name, system, impostorKind, report }) => {
+      const { det: _det, ...summary } = report;
+      return { name, system, impostorKind: impostorKind ?? null, ...summary };
+    }),
+    skippedFiles: data.skipped.length,
+  };
+  await writeFile(join(runDir, 'metrics.json'), resultsJson(metrics));
+  await writeFile(
+    join(runDir, 'det.json'),
+    resultsJson({ experiment: config.id, evaluations: evaluations.map((e) => ({ name: e.name, eer: e.report.eer.value, det: e.report.det })) }),
+  );
+  const title = config.description ? `${config.id}: ${config.description}` : config.id;
+  const notes = data.skipped.length > 0 ? [`${data.skipped.length} file(s) could not be used; see manifest.json.`] : [];
+  const detPage = join(runDir, 'det.html');
+  await writeFile(detPage, detPageHtml(title, evaluations, notes));
+  const t3 = performance.now();
+
+  const manifest = {
+    experiment: config.id,
+    runId,
+    configPath: opts.configPath ?? null,
+    config,
+    configHash: hash,
+    seeds: { seed: config.seed },
+    startedAt: started.toISOString(),
+    finishedAt: now().toISOString(),
+    timingsMs: { load: t1 - t0, metrics: t2 - t1, write: t3 - t2, total: t3 - t0 },
+    data: { root: resolve(opts.dataRoot), ...(await dataFingerprint(data.dataFiles, opts.dataRoot)) },
+    skipped: data.skipped,
+    ...provenance(),
+  };
+  await writeFile(join(runDir, 'manifest.json'), resultsJson(manifest));
+  await writeFile(join(resultsRoot, config.id, 'latest'), `${runId}\n`);
+  return { config, runDir, detPage, evaluations, skipped: data.skipped.length };
+}
+
+async function loadComparisons(config: ExperimentConfig, opts: RunOptions): Promise<ComparisonScores> {
+  const d = config.dataset;
+  switch (d.loader) {
+    case 'score-matrix':
+      return scoreMatrixSource(d, opts.dataRoot);
+    case 'simulated-scores':
+      return simulatedSource(d, config.seed);
+    default:
+      return modalitySource(config, { dataRoot: opts.dataRoot, registry: opts.registry, onProgress: opts.onProgress });
+  }
+}
+
+/**
+ * The files an experiment reads, without running it: the fingerprint Nx hashes to decide
+ * whether a cached run is still valid.
+ */
+export async function experimentDataFiles(config: ExperimentConfig, dataRoot: string): Promise<string[]> {
+  const d = config.dataset;
+  switch (d.loader) {
+    case 'score-matrix':
+      return Object.values(d.systems).map((f) => join(dataRoot, d.root, f));
+    case 'simulated-scores':
+      return [];
+    default:
+      return listFilesRecursive(join(dataRoot, d.root));
+  }
+}

@@ -1,0 +1,25 @@
+import type { SkippedFile } from '@biofuse/core';
+
+/** The scores of one system (a matcher, a modality, a fused score) over a run's comparisons. */
+export interface SystemScores {
+  readonly name: string;
+  /** One per comparison; NaN where the comparison could not be made. */
+  readonly scores: Float64Array;
+  /** Why a comparison could not be made (undefined where it was). */
+  readonly errors: readonly (string | undefined)[];
+}
+
+/** Every comparison of a run, with ground truth and one score column per system. */
+export interface ComparisonScores {
+  readonly probe: readonly string[];
+  readonly reference: readonly string[];
+  /** 1 genuine, 0 impostor. */
+  readonly label: Uint8Array;
+  /** The protocol's kind of each comparison ('genuine', 'impostor', 'skilled', 'random'...). */
+  readonly kind: readonly string[];
+  readonly systems: readonly SystemScores[];
+  /** Files the loader saw but could not use. */
+  readonly skipped: readonly SkippedFile[];
+  /** Dataset files read, for the run manifest and the cache fingerprint. */
+  readonly dataFiles: readonly string[];
+}

@@ -1,0 +1,96 @@
+import { join } from 'node:path';
+import {
+  fvcProtocol,
+  pairsToComparisons,
+  readFvcFolder,
+  readIdentityFolders,
+  readLfwPairs,
+  readPairsFile,
+  readSvc2004Folder,
+  scoreComparisons,
+  svc2004Protocol,
+  type ProtocolComparison,
+  type SkippedFile,
+} from '@biofuse/core';
+import type { ExperimentConfig, ModalitySourceConfig } from '../config/schema';
+import { createModality, type ModalityRegistry } from '../modalities';
+import type { ComparisonScores } from './comparison-scores';
+
+export interface ModalitySourceOptions {
+  readonly dataRoot: string;
+  readonly registry?: ModalityRegistry;
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+/** Samples of a dataset, compared under its protocol by the configured modality. */
+export async function modalitySource(config: ExperimentConfig, opts: ModalitySourceOptions): Promise<ComparisonScores> {
+  const cfg = config.dataset as ModalitySourceConfig;
+  if (!config.pipeline) throw new Error('unreachable: config validation requires a pipeline');
+  // Resolve the modality first: an unavailable one fails before any data is read.
+  const modality = await createModality(config.pipeline.modality, config.pipeline.params, opts.registry);
+  const { comparisons, sampleRoot, skipped, dataFiles } = await protocolComparisons(config, cfg, opts.dataRoot);
+  const kinds = config.protocol.kinds;
+  const selected = kinds ? comparisons.filter((c) => kinds.includes(c.kind)) : comparisons;
+  const scored = await scoreComparisons(modality, selected, {
+    root: sampleRoot,
+    strict: config.strict,
+    onProgress: opts.onProgress,
+  });
+  return {
+    probe: selected.map((c) => c.probe),
+    reference: selected.map((c) => c.reference.join('+')),
+    label: Uint8Array.from(selected, (c) => (c.genuine ? 1 : 0)),
+    kind: selected.map((c) => c.kind),
+    systems: [{ name: config.pipeline.modality, scores: scored.scores, errors: scored.errors }],
+    skipped: [...skipped, ...scored.failures],
+    dataFiles,
+  };
+}
+
+async function protocolComparisons(
+  config: ExperimentConfig,
+  cfg: ModalitySourceConfig,
+  dataRoot: string,
+): Promise<{ comparisons: ProtocolComparison[]; sampleRoot: string; skipped: readonly SkippedFile[]; dataFiles: string[] }> {
+  const root = join(dataRoot, cfg.root);
+  switch (cfg.loader) {
+    case 'fvc': {
+      const l = await readFvcFolder(root);
+      return { comparisons: fvcProtocol(l.samples), sampleRoot: root, skipped: l.skipped, dataFiles: l.samples.map((s) => join(root, s.path)) };
+    }
+    case 'identity-folders': {
+      const l = await readIdentityFolders(root);
+      return { comparisons: fvcProtocol(l.samples), sampleRoot: root, skipped: l.skipped, dataFiles: l.samples.map((s) => join(root, s.path)) };
+    }
+    case 'svc2004': {
+      const l = await readSvc2004Folder(root);
+      const comparisons = svc2004Protocol(l.samples, {
+        seed: config.seed,
+        trials: config.protocol.trials,
+        enrolment: config.protocol.enrolment,
+        randomForgeries: config.protocol.randomForgeries,
+      });
+      return { comparisons, sampleRoot: root, skipped: l.skipped, dataFiles: l.samples.map((s) => join(root, s.path)) };
+    }
+    case 'lfw': {
+      const pairsFile = join(root, cfg.pairs ?? 'pairs.txt');
+      const comparisons = await readLfwPairs(pairsFile);
+      const images = join(root, cfg.images ?? 'images');
+      return { comparisons, sampleRoot: images, skipped: [], dataFiles: [pairsFile, ...distinctSamples(comparisons).map((p) => join(images, p))] };
+    }
+    case 'pairs': {
+      const pairsFile = join(root, cfg.pairs ?? 'pairs.tsv');
+      const comparisons = pairsToComparisons(await readPairsFile(pairsFile));
+      return { comparisons, sampleRoot: root, skipped: [], dataFiles: [pairsFile, ...distinctSamples(comparisons).map((p) => join(root, p))] };
+    }
+  }
+}
+
+function distinctSamples(comparisons: readonly ProtocolComparison[]): string[] {
+  const s = new Set<string>();
+  for (const c of comparisons) {
+    for (const r of c.reference) s.add(r);
+    s.add(c.probe);
+  }
+  return [...s];
+}

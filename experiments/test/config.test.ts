@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '@biofuse/core';
+import { configHash, parseExperimentConfig } from '../src/config/load-config';
+
+const minimal = `
+dataset:
+  loader: simulated-scores
+  subjects: 10
+  impostorsPerSubject: 3
+  modalities:
+    - { name: a, genuine: { mean: 1, sd: 1 }, impostor: { mean: 0, sd: 1 } }
+`;
+
+describe('experiment config', () => {
+  it('fills defaults and takes the id from the file name', () => {
+    const c = parseExperimentConfig(minimal, 'configs/my-run.yaml');
+    expect(c.id).toBe('my-run');
+    expect(c.seed).toBe(0);
+    expect(c.strict).toBe(false);
+    expect(c.metrics).toEqual({ targetFmrs: [1e-2, 1e-3, 1e-4], detMaxPoints: 400 });
+  });
+
+  it('hashes equal configs equally whatever the key order', () => {
+    const a = parseExperimentConfig(minimal, 'x.yaml');
+    const b = parseExperimentConfig(`seed: 0\n${minimal}`, 'x.yaml');
+    expect(configHash(a)).toBe(configHash(b));
+    expect(configHash(parseExperimentConfig(`seed: 1\n${minimal}`, 'x.yaml'))).not.toBe(configHash(a));
+  });
+
+  it('names the field of every problem', () => {
+    const bad = `seed: -1\nbogus: 1\ndataset: { loader: score-matrix, root: x }\n`;
+    let message = '';
+    try {
+      parseExperimentConfig(bad, 'bad.yaml');
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      message = (err as Error).message;
+    }
+    expect(message).toMatch(/^bad.yaml: invalid experiment config/);
+    expect(message).toMatch(/seed:/);
+    expect(message).toMatch(/bogus/);
+    expect(message).toMatch(/dataset.systems/);
+  });
+
+  it('rejects YAML syntax errors with the line', () => {
+    expect(() => parseExperimentConfig('dataset:\n  loader: [unclosed\n', 'y.yaml')).toThrow(/y.yaml:\d+: not valid YAML/);
+  });
+
+  it('checks rules that span fields', () => {
+    expect(() => parseExperimentConfig('dataset: { loader: fvc, root: fvc2002/DB1_B }\n', 'f.yaml')).toThrow(/needs a pipeline/);
+    expect(() =>
+      parseExperimentConfig(`${minimal}  genuineCorrelation: [[1, 0], [0, 1]]\n`, 'c.yaml'),
+    ).toThrow(/must be 1 x 1/);
+    expect(() =>
+      parseExperimentConfig('dataset: { loader: score-matrix, root: r, systems: { a: a.csv } }\npipeline: { modality: face }\n', 'p.yaml'),
+    ).toThrow(/already holds scores/);
+    expect(() => parseExperimentConfig(minimal, 'Bad Name.yaml')).toThrow(/lower case/);
+  });
+});

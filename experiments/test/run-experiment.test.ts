@@ -1,0 +1,159 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, writeFile, mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { AcquisitionError, ModalityUnavailableError, type Modality } from '@biofuse/core';
+import { sharedDatasetsRoot, sharedDataset } from '@biofuse/core/testing';
+import { parseExperimentConfig } from '../src/config/load-config';
+import { compareRuns } from '../src/report/compare-runs';
+import { parseResultsJson } from '../src/run/json';
+import { runExperiment, runExperimentFile } from '../src/run/run-experiment';
+import type { ModalityRegistry } from '../src/modalities';
+
+const simulated = `
+id: sim
+seed: 7
+dataset:
+  loader: simulated-scores
+  subjects: 300
+  impostorsPerSubject: 20
+  modalities:
+    - { name: strong, genuine: { mean: 3, sd: 1 }, impostor: { mean: 0, sd: 1 }, failureRate: 0.02 }
+    - { name: weak, genuine: { mean: 1, sd: 1 }, impostor: { mean: 0, sd: 1 } }
+`;
+
+let results = '';
+beforeAll(async () => {
+  results = await mkdtemp(join(tmpdir(), 'biofuse-results-'));
+});
+
+describe('runExperiment', () => {
+  it('writes scores, metrics, DET, page and manifest, and repeats its numbers exactly', async () => {
+    const config = parseExperimentConfig(simulated, 'sim.yaml');
+    const a = await runExperiment(config, { dataRoot: '/nonexistent', resultsRoot: results, now: () => new Date('2026-01-01T00:00:00Z') });
+    const b = await runExperiment(config, { dataRoot: '/nonexistent', resultsRoot: results, now: () => new Date('2026-01-02T00:00:00Z') });
+    for (const f of ['scores.csv', 'metrics.json', 'det.json', 'det.html', 'manifest.json']) expect(existsSync(join(a.runDir, f))).toBe(true);
+    expect(await readFile(join(a.runDir, 'metrics.json'), 'utf8')).toBe(await readFile(join(b.runDir, 'metrics.json'), 'utf8'));
+    expect(a.runDir).not.toBe(b.runDir);
+    expect((await readFile(join(results, 'sim', 'latest'), 'utf8')).trim()).toBe(b.runDir.split('/').pop());
+
+    const metrics = parseResultsJson(await readFile(join(a.runDir, 'metrics.json'), 'utf8')) as {
+      evaluations: { name: string; counts: { genuine: number; genuineFailures: number }; eer: { value: number } }[];
+    };
+    const [strong, weak] = metrics.evaluations;
+    expect(strong.name).toBe('strong');
+    expect(strong.counts.genuine).toBe(300);
+    expect(strong.counts.genuineFailures).toBeGreaterThan(0); // failures kept, not dropped
+    // Normal scores: EER = Phi(-d'/2): 6.7 % for d' = 3, 30.9 % for d' = 1 (plus failures).
+    expect(strong.eer.value).toBeGreaterThan(0.04);
+    expect(strong.eer.value).toBeLessThan(0.12);
+    expect(weak.eer.value).toBeGreaterThan(0.25);
+    expect(weak.eer.value).toBeLessThan(0.37);
+
+    const csv = (await readFile(join(a.runDir, 'scores.csv'), 'utf8')).trim().split('\n');
+    expect(csv[0]).toBe('probe,reference,label,kind,strong,strong_error,weak,weak_error');
+    expect(csv.length).toBe(1 + 300 * 21);
+    expect(csv.some((l) => l.includes(',simulated failure to acquire,'))).toBe(true);
+
+    const manifest = parseResultsJson(await readFile(join(a.runDir, 'manifest.json'), 'utf8')) as Record<string, unknown>;
+    expect(manifest.seeds).toEqual({ seed: 7 });
+    expect(manifest.configHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(manifest).toHaveProperty('git.commit');
+    expect(manifest).toHaveProperty('lockfileSha256');
+    expect(manifest).toHaveProperty('machine.cpus');
+    expect(manifest).toHaveProperty('versions.node');
+
+    const html = await readFile(a.detPage, 'utf8');
+    expect(html).toContain('Plotly.newPlot');
+    expect(html).toMatch(/strong \(EER \d+\.\d\d %\)/);
+    expect(html.length).toBeGreaterThan(500_000); // plotly is inlined: the page works offline
+  });
+
+  it('compares runs in one table and one overlay page', async () => {
+    const config = parseExperimentConfig(simulated.replace('seed: 7', 'seed: 8').replace('id: sim', 'id: sim-b'), 'x.yaml');
+    const a = await runExperiment(config, { dataRoot: '/nonexistent', resultsRoot: results });
+    const b = await runExperiment(parseExperimentConfig(simulated, 'x.yaml'), { dataRoot: '/nonexistent', resultsRoot: results });
+    const { table, rows, html } = await compareRuns([a.runDir, b.runDir], join(results, 'report.html'));
+    expect(rows.map((r) => r.name)).toEqual(['sim-b/strong', 'sim-b/weak', 'sim/strong', 'sim/weak']);
+    expect(table).toMatch(/sim-b\/strong/);
+    expect(rows[2].report.eer.value).toBe(b.evaluations[0].report.eer.value);
+    expect(rows[2].report.det.fmr.length).toBe(b.evaluations[0].report.det.fmr.length);
+    expect(html).toContain('sim/weak');
+    await expect(compareRuns([results], 'x.html')).rejects.toThrow(/not a biofuse run folder/);
+  });
+});
+
+/** A toy modality for the runner's tests: a sample is a text file holding one number. */
+const numberModality: Modality<number, number> = {
+  name: 'fingerprint',
+  async load(input) {
+    const text = String(input).trim();
+    const v = Number(text);
+    if (text === '' || Number.isNaN(v)) throw new AcquisitionError('unreadable', 'not a number');
+    return v;
+  },
+  async extract(sample) {
+    if (sample < 0) throw new AcquisitionError('quality', 'negative sample');
+    return sample;
+  },
+  compare: (a, b) => ({ similarity: -Math.abs(a - b) }),
+  encode: (t) => new Uint8Array(new Float64Array([t]).buffer),
+  decode: (b) => new Float64Array(b.buffer)[0],
+};
+
+describe('modality pipelines', () => {
+  let dataRoot = '';
+  beforeAll(async () => {
+    dataRoot = await mkdtemp(join(tmpdir(), 'biofuse-data-'));
+    const db = join(dataRoot, 'toy');
+    await mkdir(db);
+    // Finger f has impressions near 10 * f; finger 103's second impression is corrupt.
+    for (let f = 101; f <= 104; f++) {
+      for (let i = 1; i <= 3; i++) {
+        const corrupt = f === 103 && i === 2;
+        await writeFile(join(db, `${f}_${i}.tif`), corrupt ? 'garbage' : String(10 * (f - 100) + i * 0.5));
+      }
+    }
+    await writeFile(join(db, 'readme.txt'), 'not a sample');
+  });
+  const registry: ModalityRegistry = { fingerprint: async () => numberModality as never };
+  const config = 'dataset: { loader: fvc, root: toy }\npipeline: { modality: fingerprint }\n';
+
+  it('runs the FVC protocol, counting failures to acquire and skipped files', async () => {
+    const r = await runExperiment(parseExperimentConfig(config, 'toy-fvc.yaml'), { dataRoot, resultsRoot: results, registry });
+    const report = r.evaluations[0].report;
+    expect(report.counts.genuine).toBe(4 * 3);
+    expect(report.counts.impostor).toBe(6);
+    expect(report.counts.genuineFailures).toBe(2); // 103_2 appears in two genuine pairs
+    expect(report.eer.value).toBeCloseTo(2 / 12 / 2, 10); // failures are the only errors: FNMR 2/12 at FMR 0
+    expect(r.skipped).toBe(2); // readme.txt (name) and 103_2.tif (acquisition)
+    const csv = await readFile(join(r.runDir, 'scores.csv'), 'utf8');
+    expect(csv).toMatch(/103_2\.tif: not a number/);
+  });
+
+  it('stops at the first failure when strict', async () => {
+    await expect(
+      runExperiment(parseExperimentConfig(`strict: true\n${config}`, 'toy-fvc.yaml'), { dataRoot, resultsRoot: results, registry }),
+    ).rejects.toThrow(AcquisitionError);
+  });
+
+  it('fails clearly, before reading data, when the modality is not built', async () => {
+    await expect(
+      runExperiment(parseExperimentConfig('dataset: { loader: fvc, root: missing }\npipeline: { modality: iris }\n', 'x.yaml'), { dataRoot, resultsRoot: results }),
+    ).rejects.toThrow(ModalityUnavailableError);
+  });
+});
+
+const bssr1 = sharedDataset('nist-bssr1-set1');
+describe.skipIf(bssr1.skip)('BSSR1 configs', () => {
+  it.each([
+    ['bssr1-face-c', 4.45],
+    ['bssr1-face-g', 5.8],
+    ['bssr1-finger-left', 8.51],
+    ['bssr1-finger-right', 5.04],
+  ])('%s reproduces its reference EER of %s percent', async (id, eer) => {
+    const r = await runExperimentFile(join(import.meta.dirname, '../configs', `${id}.yaml`), { dataRoot: sharedDatasetsRoot(), resultsRoot: results });
+    expect(Number((r.evaluations[0].report.eer.value * 100).toFixed(2))).toBe(eer);
+  });
+});

@@ -1,0 +1,132 @@
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DatasetError } from '../errors';
+import { sharedDataset } from '../testing/shared-data';
+import {
+  fvcProtocol,
+  pairsToComparisons,
+  readFvcFolder,
+  readIdentityFolders,
+  readLfwPairs,
+  readPadManifest,
+  readPairsFile,
+  readSampleList,
+  readSvc2004Folder,
+  svc2004Protocol,
+} from './index';
+
+describe('generic loaders', () => {
+  let dir = '';
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'biofuse-ds-'));
+    await mkdir(join(dir, 'ids/bob'), { recursive: true });
+    await mkdir(join(dir, 'ids/alice'), { recursive: true });
+    await writeFile(join(dir, 'ids/alice/1.jpg'), '');
+    await writeFile(join(dir, 'ids/alice/notes.txt'), '');
+    await writeFile(join(dir, 'ids/bob/1.png'), '');
+    await writeFile(join(dir, 'ids/stray.jpg'), '');
+    await writeFile(join(dir, 'list.tsv'), 'a.jpg\talice\n# comment\nb.jpg\tbob\n');
+    await writeFile(join(dir, 'bad-list.tsv'), 'a.jpg\talice\nb.jpg\n');
+    await writeFile(join(dir, 'pairs.tsv'), 'a.jpg\tb.jpg\t1\nc.jpg\td.jpg\timpostor\n');
+    await writeFile(join(dir, 'unlabelled.tsv'), 'a.jpg\tb.jpg\n');
+    await writeFile(join(dir, 'bad-label.tsv'), 'a.jpg\tb.jpg\tmaybe\n');
+  });
+
+  it('reads a folder per identity and lists what it skipped', async () => {
+    const l = await readIdentityFolders(join(dir, 'ids'), { extensions: ['.jpg', '.png'] });
+    expect(l.samples).toEqual([
+      { path: 'alice/1.jpg', subject: 'alice' },
+      { path: 'bob/1.png', subject: 'bob' },
+    ]);
+    expect(l.skipped.map((s) => s.path).sort()).toEqual(['alice/notes.txt', 'stray.jpg']);
+  });
+
+  it('reads list and pairs files, naming the line of a bad one', async () => {
+    expect(await readSampleList(join(dir, 'list.tsv'))).toEqual([
+      { path: 'a.jpg', subject: 'alice' },
+      { path: 'b.jpg', subject: 'bob' },
+    ]);
+    await expect(readSampleList(join(dir, 'bad-list.tsv'))).rejects.toThrow(/bad-list.tsv:2/);
+    const pairs = await readPairsFile(join(dir, 'pairs.tsv'));
+    expect(pairs).toEqual([
+      { a: 'a.jpg', b: 'b.jpg', genuine: true },
+      { a: 'c.jpg', b: 'd.jpg', genuine: false },
+    ]);
+    expect(pairsToComparisons(pairs)[1]).toMatchObject({ reference: ['c.jpg'], probe: 'd.jpg', kind: 'impostor' });
+    expect(() => pairsToComparisons([{ a: 'x', b: 'y' }])).toThrow(/no label/);
+    expect(await readPairsFile(join(dir, 'unlabelled.tsv'))).toEqual([{ a: 'a.jpg', b: 'b.jpg' }]);
+    await expect(readPairsFile(join(dir, 'bad-label.tsv'))).rejects.toThrow(/bad-label.tsv:1: unknown label/);
+    await expect(readPairsFile(join(dir, 'missing.tsv'))).rejects.toThrow(DatasetError);
+  });
+});
+
+const lfw = sharedDataset('lfw');
+describe.skipIf(lfw.skip)('LFW pairs', () => {
+  it('reads 5 folds of 300 matched and 300 mismatched pairs whose images exist', async () => {
+    const pairs = await readLfwPairs(join(lfw.path, 'pairs.txt'));
+    expect(pairs.length).toBe(3000);
+    expect(pairs.filter((p) => p.genuine).length).toBe(1500);
+    expect(new Set(pairs.map((p) => p.fold))).toEqual(new Set([1, 2, 3, 4, 5]));
+    expect(pairs[0]).toEqual({
+      reference: ['Abel_Pacheco/Abel_Pacheco_0001.jpg'],
+      probe: 'Abel_Pacheco/Abel_Pacheco_0004.jpg',
+      genuine: true,
+      kind: 'genuine',
+      fold: 1,
+    });
+    expect(pairs[300].genuine).toBe(false);
+    for (const p of pairs) expect(existsSync(join(lfw.path, 'images', p.probe))).toBe(true);
+  });
+});
+
+const fvc = sharedDataset('fvc2002');
+describe.skipIf(fvc.skip)('FVC2002 B sets', () => {
+  it('lists 10 fingers x 8 impressions and the FVC protocol (280 genuine, 45 impostor)', async () => {
+    for (const db of ['DB1_B', 'DB2_B', 'DB3_B', 'DB4_B']) {
+      const l = await readFvcFolder(join(fvc.path, db));
+      expect(l.samples.length).toBe(80);
+      expect(l.samples[0]).toEqual({ path: '101_1.tif', subject: '101' });
+      const p = fvcProtocol(l.samples);
+      expect(p.filter((c) => c.genuine).length).toBe(280);
+      expect(p.filter((c) => !c.genuine).length).toBe(45);
+      expect(p.find((c) => !c.genuine)).toMatchObject({ reference: ['101_1.tif'], probe: '102_1.tif' });
+    }
+  });
+});
+
+const svc = sharedDataset('svc2004-task2');
+describe.skipIf(svc.skip)('SVC2004 Task 2', () => {
+  it('builds 10 seeded trials of genuine, skilled and random-forgery probes', async () => {
+    const l = await readSvc2004Folder(svc.path);
+    expect(l.samples.length).toBe(1600);
+    const p = svc2004Protocol(l.samples, { seed: 1 });
+    expect(p.length).toBe(10 * 40 * (10 + 20 + 20));
+    const t1 = p.filter((c) => c.fold === 1 && c.probe.startsWith('U1S'));
+    expect(t1.filter((c) => c.kind === 'genuine').length).toBe(10);
+    expect(t1.filter((c) => c.kind === 'skilled').length).toBe(20);
+    const u1 = p.filter((c) => c.fold === 1 && c.reference[0].startsWith('U1S'));
+    expect(u1[0].reference.length).toBe(5);
+    for (const r of u1[0].reference) expect(Number(/S(\d+)/.exec(r)?.[1])).toBeLessThanOrEqual(10);
+    const random = u1.filter((c) => c.kind === 'random');
+    expect(random.length).toBe(20);
+    expect(random.every((c) => !c.probe.startsWith('U1S'))).toBe(true);
+    expect(svc2004Protocol(l.samples, { seed: 1 })).toEqual(p);
+    expect(svc2004Protocol(l.samples, { seed: 2 })).not.toEqual(p);
+  });
+});
+
+const nuaa = sharedDataset('nuaa-pad-subset');
+describe.skipIf(nuaa.skip)('NUAA PAD manifest', () => {
+  it('reads bona fide and print-photo attacks with splits', async () => {
+    const m = await readPadManifest(join(nuaa.path, 'manifest_subset.csv'));
+    expect(m.length).toBe(254);
+    expect(m[0]).toMatchObject({ path: 'ClientRaw/0001/0001_00_00_01_0.jpg', bonaFide: true, split: 'train', subject: '0001' });
+    const attacks = m.filter((p) => !p.bonaFide);
+    expect(attacks.length).toBeGreaterThan(0);
+    expect(new Set(attacks.map((a) => a.species))).toEqual(new Set(['print_photo']));
+    for (const p of m) expect(existsSync(join(nuaa.path, p.path))).toBe(true);
+  });
+});

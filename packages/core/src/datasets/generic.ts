@@ -1,0 +1,86 @@
+import { readdir } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import { DatasetError } from '../errors';
+import type { DatasetListing, DatasetSample, ProtocolComparison, SkippedFile } from './samples';
+import { readTextLines } from './text-lines';
+
+/**
+ * A folder per identity: `<root>/<subject>/<file>`. Files at the top level and files whose
+ * extension is not accepted are listed as skipped.
+ */
+export async function readIdentityFolders(
+  root: string,
+  opts: { extensions?: readonly string[] } = {},
+): Promise<DatasetListing> {
+  const accept = opts.extensions?.map((e) => e.toLowerCase());
+  const entries = await listDir(root);
+  const samples: DatasetSample[] = [];
+  const skipped: SkippedFile[] = [];
+  for (const entry of entries) {
+    if (!entry.isDirectory()) {
+      skipped.push({ path: entry.name, reason: 'not inside an identity folder' });
+      continue;
+    }
+    for (const file of await listDir(join(root, entry.name))) {
+      const rel = `${entry.name}/${file.name}`;
+      if (!file.isFile()) skipped.push({ path: rel, reason: 'not a file' });
+      else if (accept && !accept.includes(extname(file.name).toLowerCase())) {
+        skipped.push({ path: rel, reason: `extension not in ${accept.join(', ')}` });
+      } else samples.push({ path: rel, subject: entry.name });
+    }
+  }
+  return { samples, skipped };
+}
+
+/** A list file: `path<TAB>subject` per line. */
+export async function readSampleList(path: string): Promise<DatasetSample[]> {
+  return (await readTextLines(path)).map(({ text, line }) => {
+    const cells = text.split('\t');
+    if (cells.length !== 2 || !cells[0] || !cells[1]) {
+      throw new DatasetError(`expected "path<TAB>subject", got ${cells.length} column(s)`, path, line);
+    }
+    return { path: cells[0], subject: cells[1] };
+  });
+}
+
+/** A pair of samples to compare, with the ground truth when the file gives it. */
+export interface SamplePair {
+  readonly a: string;
+  readonly b: string;
+  readonly genuine?: boolean;
+}
+
+const TRUE_LABELS = new Set(['1', 'genuine', 'true', 'same', 'match']);
+const FALSE_LABELS = new Set(['0', 'impostor', 'false', 'different', 'nonmatch', 'non-match']);
+
+/** A pairs file: `path_a<TAB>path_b[<TAB>label]` per line (label 1/0, genuine/impostor, true/false). */
+export async function readPairsFile(path: string): Promise<SamplePair[]> {
+  return (await readTextLines(path)).map(({ text, line }) => {
+    const cells = text.split('\t');
+    if (cells.length < 2 || cells.length > 3 || !cells[0] || !cells[1]) {
+      throw new DatasetError(`expected "path_a<TAB>path_b[<TAB>label]", got ${cells.length} column(s)`, path, line);
+    }
+    if (cells.length === 2) return { a: cells[0], b: cells[1] };
+    const label = cells[2].trim().toLowerCase();
+    if (TRUE_LABELS.has(label)) return { a: cells[0], b: cells[1], genuine: true };
+    if (FALSE_LABELS.has(label)) return { a: cells[0], b: cells[1], genuine: false };
+    throw new DatasetError(`unknown label "${cells[2]}" (use 1/0, genuine/impostor or true/false)`, path, line);
+  });
+}
+
+/** Pairs with labels as protocol comparisons (single-sample references). */
+export function pairsToComparisons(pairs: readonly SamplePair[]): ProtocolComparison[] {
+  return pairs.map((p, i) => {
+    if (p.genuine === undefined) throw new DatasetError(`pair ${i + 1} has no label; a protocol needs ground truth`);
+    return { reference: [p.a], probe: p.b, genuine: p.genuine, kind: p.genuine ? 'genuine' : 'impostor' };
+  });
+}
+
+async function listDir(dir: string) {
+  try {
+    const entries = await readdir(dir, { withFileTypes: true });
+    return entries.sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
+  } catch (err) {
+    throw new DatasetError(`cannot list folder (${(err as NodeJS.ErrnoException).code ?? String(err)})`, dir);
+  }
+}

@@ -1,0 +1,48 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DatasetError } from '../errors';
+import { errorRateCurve } from '../metrics/error-rate-curve';
+import { verificationReport } from '../metrics/verification-report';
+import { sharedDataset } from '../testing/shared-data';
+import { parseScoreMatrix, readScoreMatrix, scoreMatrixToScoreSet } from './score-matrix';
+
+describe('score matrix (BSSR1 layout)', () => {
+  it('splits the diagonal (genuine) from the rest (impostor)', () => {
+    const m = parseScoreMatrix(',a,b,c\na,0.9,0.1,0.2\nb,0.3,0.8,-1\nc,0.4,0.5,0.7\n');
+    expect(m.subjects).toEqual(['a', 'b', 'c']);
+    const s = scoreMatrixToScoreSet(m);
+    expect(Array.from(s.genuine)).toEqual([0.9, 0.8, 0.7]);
+    expect(Array.from(s.impostor)).toEqual([0.1, 0.2, 0.3, -1, 0.4, 0.5]);
+    const f = scoreMatrixToScoreSet(m, { failureValue: -1 });
+    expect(f.impostorFailures).toBe(1);
+    expect(f.impostor.length).toBe(5);
+  });
+
+  it('reports malformed files with the path and line', () => {
+    expect(() => parseScoreMatrix(',a,b\na,1,2\n', 'x.csv')).toThrow(/x.csv: header names 2 subjects/);
+    expect(() => parseScoreMatrix(',a,b\na,1,2\nb,1\n', 'x.csv')).toThrow(/x.csv:3: row has 2 cells/);
+    expect(() => parseScoreMatrix(',a,b\na,1,zz\nb,1,2\n', 'x.csv')).toThrow(DatasetError);
+    expect(() => parseScoreMatrix(',a,b\nb,1,2\na,1,2\n', 'x.csv')).toThrow(/differs from column/);
+  });
+
+  it('reports a missing file as a DatasetError', async () => {
+    await expect(readScoreMatrix('/nonexistent/face-C.csv')).rejects.toThrow(DatasetError);
+  });
+
+  const bssr1 = sharedDataset('nist-bssr1-set1');
+  // Independently computed reference EERs (datasets README), -1 kept as a score.
+  const reference: Record<string, number> = { 'face-C': 4.45, 'face-G': 5.8, 'finger-left': 8.51, 'finger-right': 5.04 };
+  for (const [name, eerPercent] of Object.entries(reference)) {
+    it.skipIf(bssr1.skip)(`reproduces the BSSR1 Set 1 EER of ${name} (${eerPercent} %)`, async () => {
+      const set = scoreMatrixToScoreSet(await readScoreMatrix(join(bssr1.path, `${name}.csv`)));
+      expect(set.genuine.length).toBe(517);
+      expect(set.impostor.length).toBe(266_772);
+      const report = verificationReport(set);
+      expect(Number((report.eer.value * 100).toFixed(2))).toBe(eerPercent);
+      expect(report.eerRocch).toBeLessThanOrEqual(report.eer.value);
+      expect(report.auc).toBeGreaterThan(0.95);
+      const curve = errorRateCurve(set);
+      expect(curve.fmr[0]).toBe(1);
+    });
+  }
+});

@@ -1,0 +1,84 @@
+import { readdir } from 'node:fs/promises';
+import { ConfigError, DatasetError } from '../errors';
+import { seededRandom } from '../random';
+import type { DatasetListing, DatasetSample, ProtocolComparison, SkippedFile } from './samples';
+
+const SVC_NAME = /^U(\d+)S(\d+)\.TXT$/i;
+
+/** An SVC2004 folder: `U<user>S<signature>.TXT`; S1-S20 genuine, S21-S40 skilled forgeries of that user. */
+export async function readSvc2004Folder(dir: string): Promise<DatasetListing> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (err) {
+    throw new DatasetError(`cannot list SVC2004 folder (${(err as NodeJS.ErrnoException).code ?? String(err)})`, dir);
+  }
+  const samples: DatasetSample[] = [];
+  const skipped: SkippedFile[] = [];
+  for (const name of names) {
+    const m = SVC_NAME.exec(name);
+    if (m) samples.push({ path: name, subject: m[1] });
+    else skipped.push({ path: name, reason: 'name is not U<user>S<signature>.TXT' });
+  }
+  samples.sort((a, b) => svcKey(a.path) - svcKey(b.path));
+  return { samples, skipped };
+}
+
+export interface Svc2004ProtocolOptions {
+  readonly seed: number;
+  /** Trials with a fresh random choice of enrolment signatures (10 in SVC2004). */
+  readonly trials?: number;
+  /** Enrolment signatures drawn from S1-S10 (5 in SVC2004). */
+  readonly enrolment?: number;
+  /** Random forgeries per user: one genuine signature of each of this many other users (20). */
+  readonly randomForgeries?: number;
+}
+
+/**
+ * The SVC2004 protocol: in each trial, every user enrols `enrolment` signatures drawn from
+ * S1-S10; the probes are the genuine S11-S20 (genuine), the skilled forgeries S21-S40
+ * (kind 'skilled') and one genuine S1-S20 signature of each of `randomForgeries` other users
+ * (kind 'random'). Trials are numbered from 1 in `fold`. All draws follow `seed`.
+ */
+export function svc2004Protocol(samples: readonly DatasetSample[], opts: Svc2004ProtocolOptions): ProtocolComparison[] {
+  const trials = opts.trials ?? 10;
+  const enrolment = opts.enrolment ?? 5;
+  const randomForgeries = opts.randomForgeries ?? 20;
+  if (enrolment < 1 || enrolment > 10) throw new ConfigError('SVC2004 enrols 1 to 10 of S1-S10');
+  const byUser = new Map<number, Map<number, string>>();
+  for (const s of samples) {
+    const m = SVC_NAME.exec(s.path);
+    if (!m) continue;
+    const user = Number(m[1]);
+    const sigs = byUser.get(user) ?? new Map<number, string>();
+    sigs.set(Number(m[2]), s.path);
+    byUser.set(user, sigs);
+  }
+  const users = [...byUser.keys()].sort((a, b) => a - b);
+  if (users.length < 2) throw new DatasetError('SVC2004 protocol needs at least 2 users');
+  const rng = seededRandom(opts.seed);
+  const out: ProtocolComparison[] = [];
+  const sig = (user: number, s: number): string => {
+    const p = byUser.get(user)?.get(s);
+    if (!p) throw new DatasetError(`SVC2004 user ${user} lacks signature S${s}`);
+    return p;
+  };
+  for (let trial = 1; trial <= trials; trial++) {
+    for (const user of users) {
+      const pool = rng.shuffle(Array.from({ length: 10 }, (_, i) => i + 1));
+      const reference = pool.slice(0, enrolment).sort((a, b) => a - b).map((s) => sig(user, s));
+      for (let s = 11; s <= 20; s++) out.push({ reference, probe: sig(user, s), genuine: true, kind: 'genuine', fold: trial });
+      for (let s = 21; s <= 40; s++) out.push({ reference, probe: sig(user, s), genuine: false, kind: 'skilled', fold: trial });
+      const others = rng.shuffle(users.filter((u) => u !== user)).slice(0, randomForgeries);
+      for (const other of others) {
+        out.push({ reference, probe: sig(other, 1 + rng.int(20)), genuine: false, kind: 'random', fold: trial });
+      }
+    }
+  }
+  return out;
+}
+
+function svcKey(name: string): number {
+  const m = SVC_NAME.exec(name);
+  return m ? Number(m[1]) * 1000 + Number(m[2]) : Number.MAX_SAFE_INTEGER;
+}

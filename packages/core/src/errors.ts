@@ -1,0 +1,76 @@
+/**
+ * Every error biofuse raises on purpose is a BiometricError with a stable `code`, so callers
+ * (the CLI's exit codes, the server's HTTP status, a run's failure column) can branch on the
+ * class or the code instead of parsing messages.
+ */
+export class BiometricError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Scores handed to a metric are unusable: NaN, empty where a class is required, mismatched lengths. */
+export class MetricsInputError extends BiometricError {
+  constructor(message: string) {
+    super('metrics_input', message);
+  }
+}
+
+/** A configuration (experiment YAML, parameters, CLI options) is invalid. */
+export class ConfigError extends BiometricError {
+  constructor(message: string) {
+    super('config', message);
+  }
+}
+
+/** A data file is missing, unreadable or not in the expected format; names the file and, where known, the line. */
+export class DatasetError extends BiometricError {
+  constructor(
+    message: string,
+    readonly path?: string,
+    readonly line?: number,
+  ) {
+    super('dataset', path === undefined ? message : `${path}${line === undefined ? '' : `:${line}`}: ${message}`);
+  }
+}
+
+/** A sample could not be turned into a template (no face, blank print, too few points...). */
+export class AcquisitionError extends BiometricError {
+  constructor(
+    readonly reason: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super('acquisition', message, options);
+  }
+}
+
+/** A stored template is truncated, of an unknown version, or of another modality or model. */
+export class TemplateFormatError extends BiometricError {
+  constructor(message: string) {
+    super('template_format', message);
+  }
+}
+
+/** The requested modality (or model) is not part of this build of biofuse. */
+export class ModalityUnavailableError extends BiometricError {
+  constructor(readonly modality: string, available: readonly string[]) {
+    super(
+      'modality_unavailable',
+      `modality "${modality}" is not available in this build of biofuse` +
+        (available.length > 0 ? ` (available: ${available.join(', ')})` : ' (no modality is available yet)'),
+    );
+  }
+}
+
+/** A download failed, or its content does not match the published checksum. */
+export class FetchError extends BiometricError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('fetch', message, options);
+  }
+}

@@ -1,0 +1,23 @@
+/**
+ * @biofuse/core: the vocabulary every biofuse package shares: the Modality interface, typed
+ * errors, seeded randomness, verification / identification / PAD metrics, dataset loaders
+ * and comparison protocols, and the multimodal score simulator.
+ */
+export * from './errors';
+export type { Modality, ModalityName, Score } from './modality';
+export { seededRandom, type Random } from './random';
+export * from './metrics/index';
+export * from './datasets/index';
+export {
+  simulateMultimodalScores,
+  type MultimodalSimulation,
+  type SimulatedModality,
+  type SimulatedScores,
+} from './simulate/multimodal-scores';
+export {
+  scoreComparisons,
+  extractTemplates,
+  type ScoringOptions,
+  type ScoredComparisons,
+  type SampleFailure,
+} from './scoring/score-comparisons';

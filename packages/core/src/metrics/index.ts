@@ -1,0 +1,30 @@
+export { scoreSet, scoreSetFromLabelled, attemptCounts, type ScoreSet, type ScoreSetInput } from './score-set';
+export { errorRateCurve, ratesAt, type ErrorRateCurve } from './error-rate-curve';
+export { equalErrorRate, type EqualErrorRate } from './eer';
+export { rocConvexHullEer } from './rocch';
+export { fnmrAtFmr, fmrAtFnmr, zeroFmr, zeroFnmr, type FnmrAtFmr, type OperatingPoint } from './operating-points';
+export { rocAuc } from './roc-auc';
+export { dPrime } from './decidability';
+export { detCurve, type DetCurve, type DetOptions } from './det-curve';
+export { probit } from './probit';
+export {
+  verificationReport,
+  DEFAULT_TARGET_FMRS,
+  type VerificationReport,
+  type VerificationReportOptions,
+} from './verification-report';
+export {
+  probeOutcomes,
+  cmc,
+  rankAccuracy,
+  openSetRates,
+  type IdentificationInput,
+  type ProbeOutcome,
+} from './identification';
+export {
+  padAtThreshold,
+  bpcerAtApcer,
+  type PadScores,
+  type PadAtThreshold,
+  type BpcerAtApcer,
+} from './presentation-attack';

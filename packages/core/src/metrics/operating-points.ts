@@ -1,0 +1,69 @@
+import type { ErrorRateCurve } from './error-rate-curve';
+
+export interface OperatingPoint {
+  readonly threshold: number;
+  readonly fmr: number;
+  readonly fnmr: number;
+}
+
+export interface FnmrAtFmr extends OperatingPoint {
+  readonly targetFmr: number;
+  /**
+   * True when the target is below 1 / (impostor attempts): the set is too small to measure it,
+   * and the reported point is simply the first with no false match.
+   */
+  readonly belowResolution: boolean;
+}
+
+/**
+ * FNMR at the lowest threshold whose FMR does not exceed the target (the usual
+ * "FNMR @ FMR = 1e-3"). The FMR actually reached is reported next to the target.
+ */
+export function fnmrAtFmr(curve: ErrorRateCurve, targetFmr: number): FnmrAtFmr {
+  const k = Math.min(firstIndex(curve.fmr, (v) => v <= targetFmr), curve.fmr.length - 1);
+  return {
+    targetFmr,
+    threshold: curve.thresholds[k],
+    fmr: curve.fmr[k],
+    fnmr: curve.fnmr[k],
+    belowResolution: targetFmr * curve.impostorAttempts < 1,
+  };
+}
+
+/** FMR at the highest threshold whose FNMR does not exceed the target (the mirror operating point). */
+export function fmrAtFnmr(curve: ErrorRateCurve, targetFnmr: number): OperatingPoint & { targetFnmr: number } {
+  // FNMR rises with the index: the last index with FNMR <= target.
+  const k = firstIndex(curve.fnmr, (v) => v > targetFnmr) - 1;
+  const j = Math.max(k, 0);
+  return { targetFnmr, threshold: curve.thresholds[j], fmr: curve.fmr[j], fnmr: curve.fnmr[j] };
+}
+
+/** ZeroFMR: the FNMR at the lowest threshold that lets no impostor through. */
+export function zeroFmr(curve: ErrorRateCurve): OperatingPoint {
+  const k = Math.min(firstIndex(curve.fmr, (v) => v === 0), curve.fmr.length - 1);
+  return { threshold: curve.thresholds[k], fmr: curve.fmr[k], fnmr: curve.fnmr[k] };
+}
+
+/**
+ * ZeroFNMR: the FMR at the highest threshold that accepts every compared genuine pair (the
+ * lowest genuine score). Genuine comparisons that could not be made stay rejected, so the
+ * reported FNMR is the failure share, not necessarily 0.
+ */
+export function zeroFnmr(curve: ErrorRateCurve): OperatingPoint {
+  const floor = curve.fnmr[0];
+  const k = firstIndex(curve.fnmr, (v) => v > floor) - 1;
+  const j = Math.max(k, 0);
+  return { threshold: curve.thresholds[j], fmr: curve.fmr[j], fnmr: curve.fnmr[j] };
+}
+
+/** First index where a monotone predicate turns true (binary search); `values.length` if it never does. */
+function firstIndex(values: Float64Array, pred: (v: number) => boolean): number {
+  let lo = 0;
+  let hi = values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (pred(values[mid])) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}

@@ -1,0 +1,112 @@
+import { readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import { AcquisitionError, BiometricError } from '../errors';
+import type { Modality } from '../modality';
+
+export interface ScoringOptions {
+  /** Folder the sample paths are relative to. */
+  readonly root: string;
+  /** Samples loaded and extracted at once (default: the number of cores). */
+  readonly concurrency?: number;
+  /** Throw at the first sample that cannot be read or acquired, instead of recording it. */
+  readonly strict?: boolean;
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+/** A sample that gave no template, and why. */
+export interface SampleFailure {
+  readonly path: string;
+  readonly reason: string;
+}
+
+export interface ScoredComparisons {
+  /** One similarity per comparison, in input order; NaN where it could not be made. */
+  readonly scores: Float64Array;
+  /** The reason a comparison could not be made, or undefined. */
+  readonly errors: readonly (string | undefined)[];
+  readonly failures: readonly SampleFailure[];
+}
+
+/**
+ * Loads and extracts every distinct sample once, `concurrency` at a time, then compares.
+ * A reference made of several samples scores the best of its samples' comparisons; samples
+ * that failed are left out of it, and the comparison fails only when none is left.
+ */
+export async function scoreComparisons<S, T>(
+  modality: Modality<S, T>,
+  comparisons: readonly { readonly reference: readonly string[]; readonly probe: string }[],
+  opts: ScoringOptions,
+): Promise<ScoredComparisons> {
+  const distinct = new Set<string>();
+  for (const c of comparisons) {
+    for (const r of c.reference) distinct.add(r);
+    distinct.add(c.probe);
+  }
+  const templates = await extractTemplates(modality, [...distinct], opts);
+  const scores = new Float64Array(comparisons.length);
+  const errors: (string | undefined)[] = new Array(comparisons.length).fill(undefined);
+  comparisons.forEach((c, i) => {
+    const probe = templates.get(c.probe);
+    if (!probe || 'reason' in probe) {
+      scores[i] = Number.NaN;
+      errors[i] = `probe ${c.probe}: ${probe ? probe.reason : 'not extracted'}`;
+      return;
+    }
+    let best = Number.NEGATIVE_INFINITY;
+    let reason: string | undefined;
+    for (const r of c.reference) {
+      const ref = templates.get(r);
+      if (!ref || 'reason' in ref) {
+        reason ??= `reference ${r}: ${ref ? ref.reason : 'not extracted'}`;
+        continue;
+      }
+      best = Math.max(best, modality.compare(ref.template, probe.template).similarity);
+    }
+    if (best === Number.NEGATIVE_INFINITY) {
+      scores[i] = Number.NaN;
+      errors[i] = reason ?? 'empty reference';
+    } else scores[i] = best;
+  });
+  const failures: SampleFailure[] = [];
+  for (const [path, t] of templates) if ('reason' in t) failures.push({ path, reason: t.reason });
+  return { scores, errors, failures };
+}
+
+type Extracted<T> = { readonly template: T } | SampleFailure;
+
+/** Extracts each path once, with bounded concurrency; failures become records (or throw when strict). */
+export async function extractTemplates<S, T>(
+  modality: Modality<S, T>,
+  paths: readonly string[],
+  opts: ScoringOptions,
+): Promise<Map<string, Extracted<T>>> {
+  const out = new Map<string, Extracted<T>>();
+  const concurrency = Math.max(1, opts.concurrency ?? availableParallelism());
+  let next = 0;
+  let done = 0;
+  const worker = async () => {
+    while (next < paths.length) {
+      const path = paths[next++];
+      try {
+        const bytes = await readSampleFile(resolve(opts.root, path), path);
+        const sample = await modality.load(bytes);
+        out.set(path, { template: await modality.extract(sample) });
+      } catch (err) {
+        if (opts.strict || !(err instanceof BiometricError)) throw err;
+        out.set(path, { path, reason: err.message });
+      }
+      opts.onProgress?.(++done, paths.length);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, paths.length) }, worker));
+  return out;
+}
+
+async function readSampleFile(absolute: string, path: string): Promise<Buffer> {
+  try {
+    return await readFile(absolute);
+  } catch (err) {
+    throw new AcquisitionError('unreadable', `${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  }
+}

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../errors';
+import { simulateMultimodalScores, type MultimodalSimulation } from './multimodal-scores';
+
+const sim: MultimodalSimulation = {
+  seed: 42,
+  subjects: 2000,
+  impostorsPerSubject: 10,
+  modalities: [
+    { name: 'a', genuine: { mean: 3, sd: 1 }, impostor: { mean: 0, sd: 1 }, failureRate: 0 },
+    { name: 'b', genuine: { mean: 2, sd: 0.5 }, impostor: { mean: 0, sd: 0.5 }, failureRate: 0.05 },
+  ],
+  genuineCorrelation: [1, 0.6, 0.6, 1],
+  impostorCorrelation: [1, 0.2, 0.2, 1],
+};
+
+function correlation(x: Float64Array, y: Float64Array, label: Uint8Array, want: number): number {
+  let n = 0, sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
+  for (let i = 0; i < x.length; i++) {
+    if (label[i] !== want || Number.isNaN(x[i]) || Number.isNaN(y[i])) continue;
+    n++; sx += x[i]; sy += y[i]; sxx += x[i] * x[i]; syy += y[i] * y[i]; sxy += x[i] * y[i];
+  }
+  return (sxy / n - (sx / n) * (sy / n)) / Math.sqrt((sxx / n - (sx / n) ** 2) * (syy / n - (sy / n) ** 2));
+}
+
+describe('multimodal score simulator', () => {
+  it('is deterministic for a seed and differs across seeds', () => {
+    const a = simulateMultimodalScores(sim);
+    const b = simulateMultimodalScores(sim);
+    const c = simulateMultimodalScores({ ...sim, seed: 43 });
+    expect(a.scores[0]).toEqual(b.scores[0]);
+    expect(a.scores[0][5]).not.toBe(c.scores[0][5]);
+  });
+
+  it('draws one genuine and distinct impostors per subject', () => {
+    const s = simulateMultimodalScores(sim);
+    expect(s.label.length).toBe(2000 * 11);
+    expect(s.label.reduce((acc, v) => acc + v, 0)).toBe(2000);
+    const refs = new Set<number>();
+    for (let i = 1; i <= 10; i++) {
+      expect(s.probe[i]).toBe(0);
+      expect(s.reference[i]).not.toBe(0);
+      refs.add(s.reference[i]);
+    }
+    expect(refs.size).toBe(10);
+  });
+
+  it('reproduces the configured means, correlations and failure rates', () => {
+    const s = simulateMultimodalScores(sim);
+    expect(correlation(s.scores[0], s.scores[1], s.label, 1)).toBeCloseTo(0.6, 1);
+    expect(correlation(s.scores[0], s.scores[1], s.label, 0)).toBeCloseTo(0.2, 1);
+    const failures = s.scores[1].filter(Number.isNaN).length / s.label.length;
+    expect(failures).toBeGreaterThan(0.04);
+    expect(failures).toBeLessThan(0.06);
+    expect(s.scores[0].every((v) => !Number.isNaN(v))).toBe(true);
+    let mean = 0;
+    let n = 0;
+    s.label.forEach((l, i) => { if (l) { mean += s.scores[0][i]; n++; } });
+    expect(mean / n).toBeCloseTo(3, 1);
+  });
+
+  it('rejects an invalid correlation matrix', () => {
+    expect(() => simulateMultimodalScores({ ...sim, genuineCorrelation: [1, 0.6, 0.5, 1] })).toThrow(/symmetric/);
+    expect(() => simulateMultimodalScores({ ...sim, genuineCorrelation: [1, 1.5, 1.5, 1] })).toThrow(ConfigError);
+    expect(() => simulateMultimodalScores({ ...sim, genuineCorrelation: [1, 0] })).toThrow(/4 entries/);
+  });
+});

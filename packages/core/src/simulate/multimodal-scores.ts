@@ -1,0 +1,116 @@
+import { ConfigError } from '../errors';
+import { seededRandom } from '../random';
+
+/**
+ * A seeded simulator of multimodal comparison scores, the embedded default for demos and
+ * tests when no real data is at hand. Every modality draws genuine and impostor scores from
+ * its own normal distributions; the modalities are correlated through a correlation matrix
+ * applied (by its Cholesky factor) to the per-comparison noise, separately for genuine and
+ * impostor comparisons, as two face matchers run on the same image pair would be. Each
+ * modality fails to acquire with its own probability, which leaves NaN scores.
+ *
+ * This is a model, not data: its only purpose is to exercise the metrics, fusion and
+ * reporting end to end with known ground truth.
+ */
+export interface SimulatedModality {
+  readonly name: string;
+  readonly genuine: { readonly mean: number; readonly sd: number };
+  readonly impostor: { readonly mean: number; readonly sd: number };
+  /** Probability that a comparison cannot be made (its score is NaN). */
+  readonly failureRate: number;
+}
+
+export interface MultimodalSimulation {
+  readonly seed: number;
+  readonly subjects: number;
+  /** Impostor comparisons per subject, against distinct other subjects chosen at random. */
+  readonly impostorsPerSubject: number;
+  readonly modalities: readonly SimulatedModality[];
+  /** Row-major m x m correlation of the modalities' genuine scores (identity when omitted). */
+  readonly genuineCorrelation?: readonly number[];
+  /** Row-major m x m correlation of the modalities' impostor scores (identity when omitted). */
+  readonly impostorCorrelation?: readonly number[];
+}
+
+export interface SimulatedScores {
+  readonly probe: Int32Array;
+  readonly reference: Int32Array;
+  /** 1 genuine, 0 impostor. */
+  readonly label: Uint8Array;
+  /** One column per modality, in the order of the config; NaN where acquisition failed. */
+  readonly scores: readonly Float64Array[];
+}
+
+export function simulateMultimodalScores(sim: MultimodalSimulation): SimulatedScores {
+  const m = sim.modalities.length;
+  if (m === 0) throw new ConfigError('the simulation needs at least one modality');
+  if (!Number.isInteger(sim.subjects) || sim.subjects < 2) throw new ConfigError('the simulation needs at least 2 subjects');
+  const perSubject = Math.min(sim.impostorsPerSubject, sim.subjects - 1);
+  const gChol = cholesky(sim.genuineCorrelation ?? identity(m), m, 'genuineCorrelation');
+  const iChol = cholesky(sim.impostorCorrelation ?? identity(m), m, 'impostorCorrelation');
+  const n = sim.subjects * (1 + perSubject);
+  const out = {
+    probe: new Int32Array(n),
+    reference: new Int32Array(n),
+    label: new Uint8Array(n),
+    scores: sim.modalities.map(() => new Float64Array(n)),
+  };
+  const rng = seededRandom(sim.seed);
+  const z = new Float64Array(m);
+  const others = Array.from({ length: sim.subjects - 1 }, (_, i) => i);
+  let row = 0;
+  const draw = (probe: number, reference: number, genuine: boolean) => {
+    out.probe[row] = probe;
+    out.reference[row] = reference;
+    out.label[row] = genuine ? 1 : 0;
+    for (let j = 0; j < m; j++) z[j] = rng.normal();
+    const chol = genuine ? gChol : iChol;
+    for (let j = 0; j < m; j++) {
+      let e = 0;
+      for (let k = 0; k <= j; k++) e += chol[j * m + k] * z[k];
+      const mod = sim.modalities[j];
+      const dist = genuine ? mod.genuine : mod.impostor;
+      const failed = rng.next() < mod.failureRate;
+      out.scores[j][row] = failed ? Number.NaN : dist.mean + dist.sd * e;
+    }
+    row++;
+  };
+  for (let s = 0; s < sim.subjects; s++) {
+    draw(s, s, true);
+    // Partial Fisher-Yates over the other subjects: distinct impostor references.
+    for (let i = 0; i < others.length; i++) others[i] = i < s ? i : i + 1;
+    for (let i = 0; i < perSubject; i++) {
+      const j = i + rng.int(others.length - i);
+      [others[i], others[j]] = [others[j], others[i]];
+      draw(s, others[i], false);
+    }
+  }
+  return out;
+}
+
+function identity(m: number): number[] {
+  return Array.from({ length: m * m }, (_, i) => (i % (m + 1) === 0 ? 1 : 0));
+}
+
+/** Lower-triangular Cholesky factor of a correlation matrix; rejects non-positive-definite ones. */
+function cholesky(r: readonly number[], m: number, name: string): Float64Array {
+  if (r.length !== m * m) throw new ConfigError(`${name} must have ${m * m} entries (${m} x ${m}), got ${r.length}`);
+  for (let i = 0; i < m; i++) {
+    if (r[i * m + i] !== 1) throw new ConfigError(`${name} must have ones on its diagonal`);
+    for (let j = 0; j < i; j++) {
+      if (r[i * m + j] !== r[j * m + i]) throw new ConfigError(`${name} must be symmetric`);
+    }
+  }
+  const l = new Float64Array(m * m);
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j <= i; j++) {
+      let sum = r[i * m + j];
+      for (let k = 0; k < j; k++) sum -= l[i * m + k] * l[j * m + k];
+      if (i === j) {
+        if (sum <= 0) throw new ConfigError(`${name} is not positive definite`);
+        l[i * m + i] = Math.sqrt(sum);
+      } else l[i * m + j] = sum / l[j * m + j];
+    }
+  }
+  return l;
+}

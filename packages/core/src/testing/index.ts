@@ -1,0 +1,1 @@
+export { sharedDataset, sharedDatasetsRoot, type SharedDataset } from './shared-data';
