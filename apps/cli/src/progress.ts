@@ -7,7 +7,7 @@ export interface Progress {
   done(): void;
 }
 
-export function progressBar(label: string, stream: NodeJS.WriteStream = process.stderr): Progress {
+export function progressBar(label: string, stream: NodeJS.WriteStream = process.stderr, unit: 'items' | 'bytes' = 'items'): Progress {
   if (!stream.isTTY) return { update: () => {}, done: () => {} };
   let last = 0;
   let drawn = false;
@@ -22,11 +22,16 @@ export function progressBar(label: string, stream: NodeJS.WriteStream = process.
       const filled = Math.round(frac * width);
       const elapsed = (now - started) / 1000;
       const eta = frac > 0 ? elapsed / frac - elapsed : 0;
-      stream.write(`\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} ${(frac * 100).toFixed(0)}% eta ${eta.toFixed(0)}s `);
+      const count = unit === 'bytes' ? `${mib(done)}/${mib(total)} MiB` : `${done}/${total}`;
+      stream.write(`\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${count} ${(frac * 100).toFixed(0)}% eta ${eta.toFixed(0)}s `);
       drawn = true;
     },
     done() {
       if (drawn) stream.write('\n');
     },
   };
+}
+
+function mib(bytes: number): string {
+  return (bytes / 2 ** 20).toFixed(1);
 }

@@ -5,3 +5,4 @@ export { readFvcFolder, fvcProtocol } from './fvc';
 export { readSvc2004Folder, svc2004Protocol, type Svc2004ProtocolOptions } from './svc2004';
 export { readScoreMatrix, parseScoreMatrix, scoreMatrixToScoreSet, type ScoreMatrix } from './score-matrix';
 export { readPadManifest, type PadPresentation } from './nuaa';
+export * from './fetch/index';

@@ -1,0 +1,136 @@
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { FetchError } from '../../errors';
+import type { CatalogEntry, RemoteFile } from './catalog';
+import { downloadResumable, fileDigests, fileSize, removeQuietly } from './download';
+import { extractArchive } from './extract';
+
+export interface FetchOptions {
+  /** The data root; the dataset goes to `<dataRoot>/<name>/`. */
+  readonly dataRoot: string;
+  /** Base URL that serves the files by name, tried instead of the official addresses. */
+  readonly mirror?: string;
+  readonly onProgress?: (file: string, bytes: number, total: number | undefined) => void;
+  readonly onMessage?: (message: string) => void;
+}
+
+/** How a file's content was checked. */
+export type Verification = 'published-sha256' | 'published-md5' | 'recorded-sha256' | 'first-download';
+
+export interface FetchedFile {
+  readonly file: string;
+  readonly sha256: string;
+  readonly bytes: number;
+  readonly verification: Verification;
+  readonly downloaded: boolean;
+  readonly extracted?: number;
+}
+
+export interface FetchReport {
+  readonly name: string;
+  readonly dir: string;
+  readonly files: readonly FetchedFile[];
+}
+
+interface FetchState {
+  files: Record<string, { sha256: string; bytes: number; url?: string; unpackedSha256?: string }>;
+}
+
+const STATE_FILE = '.biofuse-fetch.json';
+
+/**
+ * Fetches one catalog dataset: downloads each file (resuming interrupted downloads), verifies
+ * it against the published digest (or the digest recorded at its first download), and unpacks
+ * or places it. Files already present and verified are not downloaded again.
+ */
+export async function fetchDataset(entry: CatalogEntry, opts: FetchOptions): Promise<FetchReport> {
+  if (entry.manual) throw new FetchError(`${entry.name} cannot be fetched by a script: ${entry.manual} (${entry.homepage})`);
+  const dir = join(opts.dataRoot, entry.name);
+  const downloads = join(dir, '.downloads');
+  await mkdir(downloads, { recursive: true });
+  const state = await readState(dir);
+  const files: FetchedFile[] = [];
+  for (const remote of entry.files) {
+    const dest = join(downloads, remote.file);
+    let downloaded = false;
+    if ((await fileSize(dest)) === 0) {
+      await downloadFromAny(remote, dest, opts);
+      downloaded = true;
+    }
+    const digests = await fileDigests(dest);
+    const verification = await verify(remote, dest, digests, state);
+    if (verification === 'first-download') {
+      opts.onMessage?.(`${remote.file}: no published checksum; recorded sha256 ${digests.sha256} in ${join(dir, STATE_FILE)}, later downloads must match it`);
+    }
+    const record = state.files[remote.file] ?? { sha256: digests.sha256, bytes: digests.bytes };
+    record.sha256 = digests.sha256;
+    record.bytes = digests.bytes;
+    let extracted: number | undefined;
+    if (remote.extract && record.unpackedSha256 !== digests.sha256) {
+      extracted = await extractArchive(dest, remote.extract.format, join(dir, remote.extract.into));
+      record.unpackedSha256 = digests.sha256;
+    } else if (remote.saveAs) {
+      await copyFile(dest, join(dir, remote.saveAs));
+    }
+    state.files[remote.file] = record;
+    await writeState(dir, state);
+    files.push({ file: remote.file, sha256: digests.sha256, bytes: digests.bytes, verification, downloaded, extracted });
+  }
+  return { name: entry.name, dir, files };
+}
+
+async function downloadFromAny(remote: RemoteFile, dest: string, opts: FetchOptions): Promise<void> {
+  const urls = opts.mirror ? [`${opts.mirror.replace(/\/+$/, '')}/${remote.file}`] : remote.urls;
+  const errors: string[] = [];
+  for (const url of urls) {
+    try {
+      await downloadResumable(url, dest, { onProgress: (b, t) => opts.onProgress?.(remote.file, b, t ?? remote.bytes) });
+      return;
+    } catch (err) {
+      errors.push((err as Error).message);
+      // A partial file from this address must not be resumed from another one.
+      if (urls.length > 1) await removeQuietly(`${dest}.part`);
+    }
+  }
+  throw new FetchError(`could not download ${remote.file}:\n  ${errors.join('\n  ')}`);
+}
+
+async function verify(
+  remote: RemoteFile,
+  dest: string,
+  digests: { sha256: string; md5: string; bytes: number },
+  state: FetchState,
+): Promise<Verification> {
+  const fail = async (expected: string, got: string, kind: string) => {
+    // A corrupt download is removed so that the next run starts clean instead of resuming it.
+    await removeQuietly(dest);
+    throw new FetchError(`${remote.file}: ${kind} mismatch (expected ${expected}, got ${got}); the file was removed, run again to re-download`);
+  };
+  if (remote.sha256) {
+    if (digests.sha256 !== remote.sha256) await fail(remote.sha256, digests.sha256, 'sha256');
+    return 'published-sha256';
+  }
+  if (remote.md5) {
+    if (digests.md5 !== remote.md5) await fail(remote.md5, digests.md5, 'md5');
+    return 'published-md5';
+  }
+  const recorded = state.files[remote.file]?.sha256;
+  if (recorded) {
+    if (digests.sha256 !== recorded) await fail(recorded, digests.sha256, 'sha256 (recorded at first download)');
+    return 'recorded-sha256';
+  }
+  return 'first-download';
+}
+
+async function readState(dir: string): Promise<FetchState> {
+  try {
+    const parsed = JSON.parse(await readFile(join(dir, STATE_FILE), 'utf8')) as FetchState;
+    return { files: parsed.files ?? {} };
+  } catch {
+    return { files: {} };
+  }
+}
+
+async function writeState(dir: string, state: FetchState): Promise<void> {
+  await writeFile(join(dir, STATE_FILE), `${JSON.stringify(state, null, 2)}\n`);
+}
