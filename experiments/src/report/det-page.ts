@@ -9,7 +9,8 @@ export interface DetPageCurve extends TableRow {
   readonly label?: string;
 }
 
-const TICKS = [1e-5, 1e-4, 1e-3, 1e-2, 0.02, 0.05, 0.1, 0.2, 0.4, 0.6, 0.8];
+const TICKS = [1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 0.02, 0.05, 0.1, 0.2, 0.4, 0.6];
+const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#17becf', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22'];
 
 let plotlySource: string | undefined;
 
@@ -28,77 +29,96 @@ function plotlyScript(): string {
  * %, each system's EER marked on the FMR = FNMR diagonal, and the metrics table below.
  */
 export function detPageHtml(title: string, curves: readonly DetPageCurve[], notes: readonly string[] = []): string {
-  let lo = probit(1e-3);
-  for (const c of curves) {
-    for (const v of c.report.det.fmrDeviate) if (Number.isFinite(v)) lo = Math.min(lo, v);
-    for (const v of c.report.det.fnmrDeviate) if (Number.isFinite(v)) lo = Math.min(lo, v);
-  }
-  const hi = probit(0.6);
-  const range = [lo - 0.15, hi];
-  const ticks = TICKS.filter((t) => probit(t) >= range[0] - 1e-9 && probit(t) <= range[1] + 1e-9);
-  const axis = (name: string) => ({
-    title: { text: `${name} (%)` },
-    tickvals: ticks.map(probit),
-    ticktext: ticks.map((t) => `${+(t * 100).toPrecision(2)}`),
-    range,
-    zeroline: false,
-    gridcolor: '#e5e5e5',
+  // Rates of exactly 0 or 1 have no place on probit axes: those points stay in det.json and
+  // the table, and each axis starts just below the smallest rate that was measured.
+  const plotted = curves.map((c) => {
+    const d = c.report.det;
+    const keep: number[] = [];
+    for (let k = 0; k < d.fmr.length; k++) if (d.fmr[k] > 0 && d.fmr[k] < 1 && d.fnmr[k] > 0 && d.fnmr[k] < 1) keep.push(k);
+    return keep;
   });
-  const traces = curves.flatMap((c, i) => {
+  let minFmr = 1e-3;
+  let minFnmr = 1e-3;
+  curves.forEach((c, i) => {
+    for (const k of plotted[i]) {
+      minFmr = Math.min(minFmr, c.report.det.fmr[k]);
+      minFnmr = Math.min(minFnmr, c.report.det.fnmr[k]);
+    }
+  });
+  const axis = (name: string, minRate: number) => {
+    const range = [probit(minRate) - 0.2, probit(0.6)];
+    const ticks = TICKS.filter((t) => probit(t) >= range[0] && probit(t) <= range[1]);
+    return {
+      title: { text: `${name} (%)` },
+      tickvals: ticks.map(probit),
+      ticktext: ticks.map((t) => `${+(t * 100).toPrecision(2)}`),
+      range,
+      zeroline: false,
+      gridcolor: '#e5e5e5',
+    };
+  };
+  const xAxis = axis('False match rate', minFmr);
+  const yAxis = axis('False non-match rate', minFnmr);
+  const traces: Record<string, unknown>[] = curves.flatMap((c, i) => {
     const label = c.label ?? c.name;
+    const color = PALETTE[i % PALETTE.length];
     const eer = c.report.eer.value;
-    return [
-      {
-        type: 'scatter',
-        mode: 'lines',
-        name: `${label} (EER ${(eer * 100).toFixed(2)} %)`,
-        x: Array.from(c.report.det.fmrDeviate),
-        y: Array.from(c.report.det.fnmrDeviate),
-        customdata: Array.from(c.report.det.thresholds, (t, k) => [t, c.report.det.fmr[k] * 100, c.report.det.fnmr[k] * 100]),
-        hovertemplate: 'threshold %{customdata[0]:.6g}<br>FMR %{customdata[1]:.4g} %<br>FNMR %{customdata[2]:.4g} %<extra>' + escapeHtml(label) + '</extra>',
-        line: { width: 2 },
-        legendgroup: String(i),
-      },
-      {
-        type: 'scatter',
-        mode: 'markers',
-        name: `${label} EER`,
-        x: [probit(Math.max(eer, 1e-9))],
-        y: [probit(Math.max(eer, 1e-9))],
-        marker: { size: 9, symbol: 'circle-open', line: { width: 2 } },
-        showlegend: false,
-        hovertemplate: `EER ${(eer * 100).toFixed(3)} %<extra>${escapeHtml(label)}</extra>`,
-        legendgroup: String(i),
-      },
-    ];
+    const d = c.report.det;
+    const keep = plotted[i];
+    const curve = {
+      type: 'scatter',
+      mode: 'lines',
+      name: `${label} (EER ${(eer * 100).toFixed(2)} %)`,
+      x: keep.map((k) => d.fmrDeviate[k]),
+      y: keep.map((k) => d.fnmrDeviate[k]),
+      customdata: keep.map((k) => [d.thresholds[k], d.fmr[k] * 100, d.fnmr[k] * 100]),
+      hovertemplate: `threshold %{customdata[0]:.6g}<br>FMR %{customdata[1]:.4g} %<br>FNMR %{customdata[2]:.4g} %<extra>${escapeHtml(label)}</extra>`,
+      line: { width: 2, color },
+      legendgroup: String(i),
+    };
+    if (!(eer > 0 && eer < 1)) return [curve];
+    const marker = {
+      type: 'scatter',
+      mode: 'markers',
+      name: `${label} EER`,
+      x: [probit(eer)],
+      y: [probit(eer)],
+      marker: { size: 10, symbol: 'circle-open', color, line: { width: 2, color } },
+      showlegend: false,
+      hovertemplate: `EER ${(eer * 100).toFixed(3)} %<extra>${escapeHtml(label)}</extra>`,
+      legendgroup: String(i),
+    };
+    return [curve, marker];
   });
+  const diagonal = [Math.max(xAxis.range[0], yAxis.range[0]), Math.min(xAxis.range[1], yAxis.range[1])];
   traces.push({
     type: 'scatter',
     mode: 'lines',
     name: 'FMR = FNMR',
-    x: range,
-    y: range,
+    x: diagonal,
+    y: diagonal,
     line: { width: 1, dash: 'dot', color: '#999' },
     hoverinfo: 'skip',
-  } as unknown as (typeof traces)[number]);
+  });
   const layout = {
     title: { text: title },
-    xaxis: axis('False match rate'),
-    yaxis: { ...axis('False non-match rate'), scaleanchor: 'x' },
+    xaxis: xAxis,
+    yaxis: yAxis,
     legend: { x: 1, xanchor: 'right', y: 1 },
     margin: { t: 50 },
-    height: 640,
+    height: 680,
+    width: 820,
   };
   const targets = curves[0]?.report.fnmrAtFmr.map((p) => p.targetFmr) ?? [];
   const table =
-    `<table><thead><tr>${metricsTableColumns(targets).map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead><tbody>` +
+    `<div class="table"><table><thead><tr>${metricsTableColumns(targets).map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead><tbody>` +
     curves.map((c) => `<tr>${metricsTableCells(c).map((x) => `<td>${escapeHtml(x)}</td>`).join('')}</tr>`).join('') +
-    '</tbody></table>';
+    '</tbody></table></div>';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
 <style>body{font-family:system-ui,sans-serif;margin:24px;color:#222}table{border-collapse:collapse;margin-top:16px}
 th,td{padding:4px 10px;border-bottom:1px solid #ddd;text-align:right}th:first-child,td:first-child{text-align:left}
-#det{max-width:760px}p.note{color:#555;font-size:90%}</style>
+#det{max-width:820px}.table{overflow-x:auto}th{white-space:nowrap}p.note{color:#555;font-size:90%}</style>
 <script>${plotlyScript()}</script></head>
 <body><h1>${escapeHtml(title)}</h1><div id="det"></div>${table}
 ${notes.map((n) => `<p class="note">${escapeHtml(n)}</p>`).join('\n')}
