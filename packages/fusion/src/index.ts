@@ -1,0 +1,16 @@
+/**
+ * @biofuse/fusion: score normalisation and fusion of several modalities' scores: fixed rules,
+ * logistic regression and Gaussian-mixture likelihood ratios, with subject-disjoint
+ * cross-validation.
+ */
+export { FusionError } from './errors';
+export { validateMultiScores, selectRows, selectModalities, column, type MultiScores } from './multi-scores';
+export { fitNormaliser, normaliserFromParams, hampelEstimates, NORMALISER_KINDS, type FittedNormaliser, type NormaliserKind } from './normalise/normalisers';
+export { fuseAll, type FusionMethod, type FittedFusion, type SerializedFusion } from './fusion-method';
+export { RuleFusion, ruleFusionFromJSON, type FixedRule, type RuleFusionOptions } from './methods/rule-fusion';
+export { LogisticFusion, logisticFusionFromJSON, type LogisticFusionOptions } from './methods/logistic-fusion';
+export { LikelihoodRatioFusion, likelihoodRatioFusionFromJSON, type LikelihoodRatioFusionOptions } from './methods/likelihood-ratio-fusion';
+export { fitGaussianMixture, fitGaussianMixtureBic, type GaussianMixture } from './methods/gaussian-mixture';
+export { fitLogistic, type LogisticModel } from './methods/logistic';
+export { crossValidate, subjectFolds, type CrossValidationOptions, type CrossValidationResult } from './protocol/cross-validation';
+export { multiScoresFromMatrices } from './protocol/score-matrices';

@@ -1,0 +1,218 @@
+import { seededRandom } from '@biofuse/core';
+import { FusionError } from '../errors';
+import { choleskyFactor } from './logistic';
+
+/** A fitted Gaussian mixture with full covariances. */
+export interface GaussianMixture {
+  readonly dims: number;
+  readonly weights: Float64Array;
+  /** K x d means. */
+  readonly means: Float64Array;
+  /** K x d x d covariances. */
+  readonly covariances: Float64Array;
+}
+
+export interface MixtureFitOptions {
+  readonly components: number;
+  readonly seed: number;
+  /** Added to each covariance diagonal, as a share of that dimension's variance (default 1e-3). */
+  readonly regularization?: number;
+  readonly maxIterations?: number;
+}
+
+const LOG_2PI = Math.log(2 * Math.PI);
+
+/**
+ * Fits a K-component mixture to n x d rows by EM, starting from seeded k-means++ centres.
+ * The covariance floor keeps components from collapsing onto a single repeated score, which
+ * discrete matchers (fingerprint scores of 0) would otherwise cause.
+ */
+export function fitGaussianMixture(x: Float64Array, d: number, opts: MixtureFitOptions): { model: GaussianMixture; logLikelihood: number } {
+  const n = x.length / d;
+  const k = opts.components;
+  if (n < k * (d + 1)) throw new FusionError(`a ${k}-component mixture in ${d} dimensions needs at least ${k * (d + 1)} rows, got ${n}`);
+  const rng = seededRandom(opts.seed);
+  const variance = new Float64Array(d);
+  const mu0 = new Float64Array(d);
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mu0[j] += x[i * d + j] / n;
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) variance[j] += (x[i * d + j] - mu0[j]) ** 2 / n;
+  const floor = Float64Array.from(variance, (v) => Math.max(v, 1e-12) * (opts.regularization ?? 1e-3));
+
+  const means = kMeansPlusPlus(x, d, k, rng.next);
+  const weights = new Float64Array(k).fill(1 / k);
+  const covariances = new Float64Array(k * d * d);
+  for (let c = 0; c < k; c++) for (let j = 0; j < d; j++) covariances[c * d * d + j * d + j] = variance[j] || 1;
+
+  const resp = new Float64Array(n * k);
+  const logp = new Float64Array(k);
+  let previous = Number.NEGATIVE_INFINITY;
+  let logLikelihood = previous;
+  const maxIterations = opts.maxIterations ?? 300;
+  for (let iter = 0; iter < maxIterations; iter++) {
+    // E step
+    const comps = prepareComponents({ dims: d, weights, means, covariances }, allDims(d));
+    logLikelihood = 0;
+    for (let i = 0; i < n; i++) {
+      const row = x.subarray(i * d, (i + 1) * d);
+      let max = Number.NEGATIVE_INFINITY;
+      for (let c = 0; c < k; c++) {
+        logp[c] = comps[c].logWeight + comps[c].logDensity(row);
+        if (logp[c] > max) max = logp[c];
+      }
+      let s = 0;
+      for (let c = 0; c < k; c++) s += Math.exp(logp[c] - max);
+      const lse = max + Math.log(s);
+      logLikelihood += lse;
+      for (let c = 0; c < k; c++) resp[i * k + c] = Math.exp(logp[c] - lse);
+    }
+    // M step
+    for (let c = 0; c < k; c++) {
+      let nk = 0;
+      for (let i = 0; i < n; i++) nk += resp[i * k + c];
+      nk = Math.max(nk, 1e-10);
+      weights[c] = nk / n;
+      const mean = means.subarray(c * d, (c + 1) * d);
+      mean.fill(0);
+      for (let i = 0; i < n; i++) {
+        const r = resp[i * k + c];
+        for (let j = 0; j < d; j++) mean[j] += (r * x[i * d + j]) / nk;
+      }
+      const cov = covariances.subarray(c * d * d, (c + 1) * d * d);
+      cov.fill(0);
+      for (let i = 0; i < n; i++) {
+        const r = resp[i * k + c];
+        if (r < 1e-12) continue;
+        for (let a = 0; a < d; a++) {
+          const da = x[i * d + a] - mean[a];
+          for (let b = 0; b <= a; b++) cov[a * d + b] += (r * da * (x[i * d + b] - mean[b])) / nk;
+        }
+      }
+      for (let a = 0; a < d; a++) {
+        cov[a * d + a] += floor[a];
+        for (let b = 0; b < a; b++) cov[b * d + a] = cov[a * d + b];
+      }
+    }
+    if (logLikelihood - previous < 1e-7 * n) break;
+    previous = logLikelihood;
+  }
+  return { model: { dims: d, weights, means, covariances }, logLikelihood };
+}
+
+/** Free parameters of a K-component full-covariance mixture in d dimensions (for BIC). */
+export function mixtureParameterCount(k: number, d: number): number {
+  return k - 1 + k * d + (k * d * (d + 1)) / 2;
+}
+
+/**
+ * Chooses the number of components by the Bayesian information criterion,
+ * BIC = -2 log L + p log n, over 1..maxComponents.
+ */
+export function fitGaussianMixtureBic(
+  x: Float64Array,
+  d: number,
+  opts: Omit<MixtureFitOptions, 'components'> & { maxComponents: number },
+): { model: GaussianMixture; components: number; bic: number[] } {
+  const n = x.length / d;
+  const bic: number[] = [];
+  let best: GaussianMixture | undefined;
+  let bestBic = Number.POSITIVE_INFINITY;
+  let bestK = 0;
+  for (let k = 1; k <= opts.maxComponents; k++) {
+    if (n < k * (d + 1)) break;
+    const { model, logLikelihood } = fitGaussianMixture(x, d, { ...opts, components: k });
+    const b = -2 * logLikelihood + mixtureParameterCount(k, d) * Math.log(n);
+    bic.push(b);
+    if (b < bestBic) {
+      bestBic = b;
+      best = model;
+      bestK = k;
+    }
+  }
+  if (!best) throw new FusionError(`too few rows (${n}) to fit a mixture in ${d} dimensions`);
+  return { model: best, components: bestK, bic };
+}
+
+export interface PreparedComponent {
+  readonly logWeight: number;
+  logDensity(row: ArrayLike<number>): number;
+}
+
+/**
+ * The mixture's components marginalised onto the dimensions in `observed` (a Gaussian's
+ * marginal keeps the sub-vector of its mean and the sub-matrix of its covariance), each with
+ * its Cholesky factor, so one row costs O(d^2) per component.
+ */
+export function prepareComponents(model: GaussianMixture, observed: readonly number[]): PreparedComponent[] {
+  const d = model.dims;
+  const q = observed.length;
+  const out: PreparedComponent[] = [];
+  for (let c = 0; c < model.weights.length; c++) {
+    const mean = Float64Array.from(observed, (j) => model.means[c * d + j]);
+    const cov = new Float64Array(q * q);
+    for (let a = 0; a < q; a++) for (let b = 0; b < q; b++) cov[a * q + b] = model.covariances[c * d * d + observed[a] * d + observed[b]];
+    const l = choleskyFactor(cov, q);
+    if (!l) throw new FusionError('a mixture component has a covariance that is not positive definite');
+    let logDet = 0;
+    for (let a = 0; a < q; a++) logDet += 2 * Math.log(l[a * q + a]);
+    const constant = -0.5 * (q * LOG_2PI + logDet);
+    const z = new Float64Array(q);
+    out.push({
+      logWeight: Math.log(model.weights[c]),
+      logDensity(row) {
+        // Solve L z = (x - mean) by forward substitution; the Mahalanobis term is |z|^2.
+        let m2 = 0;
+        for (let a = 0; a < q; a++) {
+          let s = row[observed[a]] - mean[a];
+          for (let b = 0; b < a; b++) s -= l[a * q + b] * z[b];
+          z[a] = s / l[a * q + a];
+          m2 += z[a] * z[a];
+        }
+        return constant - 0.5 * m2;
+      },
+    });
+  }
+  return out;
+}
+
+/** log p(x) of a row under prepared components. */
+export function mixtureLogDensity(components: readonly PreparedComponent[], row: ArrayLike<number>): number {
+  let max = Number.NEGATIVE_INFINITY;
+  const lp = components.map((c) => c.logWeight + c.logDensity(row));
+  for (const v of lp) if (v > max) max = v;
+  if (max === Number.NEGATIVE_INFINITY) return max;
+  let s = 0;
+  for (const v of lp) s += Math.exp(v - max);
+  return max + Math.log(s);
+}
+
+function allDims(d: number): number[] {
+  return Array.from({ length: d }, (_, j) => j);
+}
+
+function kMeansPlusPlus(x: Float64Array, d: number, k: number, next: () => number): Float64Array {
+  const n = x.length / d;
+  const centres = new Float64Array(k * d);
+  const dist = new Float64Array(n).fill(Number.POSITIVE_INFINITY);
+  let pick = Math.floor(next() * n);
+  for (let c = 0; c < k; c++) {
+    for (let j = 0; j < d; j++) centres[c * d + j] = x[pick * d + j];
+    let total = 0;
+    for (let i = 0; i < n; i++) {
+      let s = 0;
+      for (let j = 0; j < d; j++) s += (x[i * d + j] - centres[c * d + j]) ** 2;
+      if (s < dist[i]) dist[i] = s;
+      total += dist[i];
+    }
+    if (total === 0) break;
+    let target = next() * total;
+    pick = n - 1;
+    for (let i = 0; i < n; i++) {
+      target -= dist[i];
+      if (target <= 0) {
+        pick = i;
+        break;
+      }
+    }
+  }
+  return centres;
+}

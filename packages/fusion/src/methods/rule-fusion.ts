@@ -1,0 +1,117 @@
+import { equalErrorRate, errorRateCurve, scoreSet } from '@biofuse/core';
+import { FusionError } from '../errors';
+import type { FittedFusion, FusionMethod } from '../fusion-method';
+import { column, type MultiScores } from '../multi-scores';
+import { fitNormaliser, normaliserFromParams, type FittedNormaliser, type NormaliserKind } from '../normalise/normalisers';
+import { finiteValues } from '../statistics';
+
+export type FixedRule = 'sum' | 'weighted-sum' | 'product' | 'max' | 'min';
+
+export interface RuleFusionOptions {
+  readonly rule: FixedRule;
+  readonly normaliser?: NormaliserKind;
+  /**
+   * Weights of `weighted-sum`, one per modality. When omitted they are fitted: each modality's
+   * weight is proportional to 1 / EER on the training scores (matcher weighting).
+   */
+  readonly weights?: readonly number[];
+}
+
+/**
+ * Fixed combination rules over normalised scores. A missing modality is left out, not taken
+ * as zero: sum and weighted sum average the present scores (with their weights), product takes
+ * their geometric mean, max and min range over the present ones.
+ */
+export class RuleFusion implements FusionMethod {
+  readonly name: string;
+  constructor(readonly opts: RuleFusionOptions) {
+    this.name = `${opts.rule}/${opts.normaliser ?? 'min-max'}`;
+  }
+
+  fit(train: MultiScores): FittedFusion {
+    const kind = this.opts.normaliser ?? 'min-max';
+    const normalisers = train.modalities.map((_, j) => fitNormaliser(kind, column(train, j), train.labels));
+    let weights: number[] = train.modalities.map(() => 1);
+    if (this.opts.rule === 'weighted-sum') {
+      weights = this.opts.weights ? [...this.opts.weights] : eerWeights(train);
+      if (weights.length !== train.modalities.length) {
+        throw new FusionError(`weighted-sum: ${weights.length} weights for ${train.modalities.length} modalities`);
+      }
+    }
+    return fittedRule(this.opts.rule, train.modalities, normalisers, weights);
+  }
+}
+
+/** Rebuilds a fitted rule fusion from its JSON. */
+export function ruleFusionFromJSON(json: { rule: FixedRule; modalities: string[]; normalisers: { kind: NormaliserKind; params: Record<string, number> }[]; weights: number[] }): FittedFusion {
+  return fittedRule(json.rule, json.modalities, json.normalisers.map((n) => normaliserFromParams(n.kind, n.params)), json.weights);
+}
+
+function fittedRule(rule: FixedRule, modalities: readonly string[], normalisers: readonly FittedNormaliser[], weights: readonly number[]): FittedFusion {
+  const combine = COMBINERS[rule];
+  return {
+    method: `${rule}/${normalisers[0]?.kind ?? 'none'}`,
+    modalities,
+    score(row) {
+      return combine(row, normalisers, weights);
+    },
+    toJSON: () => ({ method: 'rule', rule, modalities, normalisers: normalisers.map((n) => ({ kind: n.kind, params: n.params })), weights }),
+  };
+}
+
+type Combiner = (row: ArrayLike<number>, n: readonly FittedNormaliser[], w: readonly number[]) => number;
+
+const PRODUCT_FLOOR = 1e-6;
+
+const COMBINERS: Record<FixedRule, Combiner> = {
+  sum: (row, n) => weightedMean(row, n, undefined),
+  'weighted-sum': (row, n, w) => weightedMean(row, n, w),
+  product: (row, n) => {
+    let logSum = 0;
+    let k = 0;
+    for (let j = 0; j < row.length; j++) {
+      if (Number.isNaN(row[j])) continue;
+      logSum += Math.log(Math.max(n[j].apply(row[j]), PRODUCT_FLOOR));
+      k++;
+    }
+    return k === 0 ? Number.NaN : Math.exp(logSum / k);
+  },
+  max: (row, n) => extreme(row, n, 1),
+  min: (row, n) => extreme(row, n, -1),
+};
+
+function weightedMean(row: ArrayLike<number>, n: readonly FittedNormaliser[], w: readonly number[] | undefined): number {
+  let s = 0;
+  let ws = 0;
+  for (let j = 0; j < row.length; j++) {
+    if (Number.isNaN(row[j])) continue;
+    const wj = w ? w[j] : 1;
+    s += wj * n[j].apply(row[j]);
+    ws += wj;
+  }
+  return ws === 0 ? Number.NaN : s / ws;
+}
+
+function extreme(row: ArrayLike<number>, n: readonly FittedNormaliser[], sign: 1 | -1): number {
+  let best = Number.NaN;
+  for (let j = 0; j < row.length; j++) {
+    if (Number.isNaN(row[j])) continue;
+    const v = n[j].apply(row[j]);
+    if (Number.isNaN(best) || sign * v > sign * best) best = v;
+  }
+  return best;
+}
+
+/** Weights proportional to 1 / EER of each modality on the training scores (floored at one error). */
+function eerWeights(train: MultiScores): number[] {
+  const raw = train.modalities.map((_, j) => {
+    const c = column(train, j);
+    const g = finiteValues(c, train.labels, 1);
+    const i = finiteValues(c, train.labels, 0);
+    if (g.length === 0 || i.length === 0) throw new FusionError(`weighted-sum: ${train.modalities[j]} has no genuine or no impostor training scores`);
+    const eer = equalErrorRate(errorRateCurve(scoreSet({ genuine: g, impostor: i }))).value;
+    return 1 / Math.max(eer, 1 / g.length);
+  });
+  const total = raw.reduce((a, b) => a + b, 0);
+  return raw.map((r) => r / total);
+}

@@ -1,0 +1,80 @@
+import { MetricsInputError } from '@biofuse/core';
+
+/**
+ * Comparisons scored by several modalities (or matchers): one row per comparison, one column
+ * per modality, NaN where that modality could not compare the pair. The probe and reference
+ * subjects let protocols keep training and test subjects apart.
+ */
+export interface MultiScores {
+  readonly modalities: readonly string[];
+  /** Row-major rows x modalities. */
+  readonly scores: Float64Array;
+  /** 1 genuine, 0 impostor. */
+  readonly labels: Uint8Array;
+  readonly probeSubject: Int32Array;
+  readonly referenceSubject: Int32Array;
+}
+
+export function rowCount(ms: MultiScores): number {
+  return ms.labels.length;
+}
+
+/** Checks shapes and values: finite scores or NaN (missing), labels 0/1. Infinite scores are rejected. */
+export function validateMultiScores(ms: MultiScores): MultiScores {
+  const n = ms.labels.length;
+  const m = ms.modalities.length;
+  if (m === 0) throw new MetricsInputError('fusion needs at least one modality');
+  if (ms.scores.length !== n * m) throw new MetricsInputError(`scores hold ${ms.scores.length} values, expected ${n} rows x ${m} modalities`);
+  if (ms.probeSubject.length !== n || ms.referenceSubject.length !== n) throw new MetricsInputError('subject arrays must have one entry per row');
+  for (let i = 0; i < ms.scores.length; i++) {
+    const v = ms.scores[i];
+    if (v === Number.POSITIVE_INFINITY || v === Number.NEGATIVE_INFINITY) {
+      throw new MetricsInputError(`score of ${ms.modalities[i % m]} in row ${Math.floor(i / m)} is infinite; use NaN for a missing score`);
+    }
+  }
+  for (let i = 0; i < n; i++) {
+    if (ms.labels[i] > 1) throw new MetricsInputError(`label in row ${i} is ${ms.labels[i]}; expected 0 or 1`);
+  }
+  return ms;
+}
+
+/** The rows whose index passes `keep`, as a new MultiScores. */
+export function selectRows(ms: MultiScores, rows: ArrayLike<number>): MultiScores {
+  const m = ms.modalities.length;
+  const n = rows.length;
+  const scores = new Float64Array(n * m);
+  const labels = new Uint8Array(n);
+  const probeSubject = new Int32Array(n);
+  const referenceSubject = new Int32Array(n);
+  for (let k = 0; k < n; k++) {
+    const i = rows[k];
+    for (let j = 0; j < m; j++) scores[k * m + j] = ms.scores[i * m + j];
+    labels[k] = ms.labels[i];
+    probeSubject[k] = ms.probeSubject[i];
+    referenceSubject[k] = ms.referenceSubject[i];
+  }
+  return { modalities: ms.modalities, scores, labels, probeSubject, referenceSubject };
+}
+
+/** Keeps only the named modalities, in the given order. */
+export function selectModalities(ms: MultiScores, names: readonly string[]): MultiScores {
+  const idx = names.map((name) => {
+    const j = ms.modalities.indexOf(name);
+    if (j < 0) throw new MetricsInputError(`no modality "${name}" (have: ${ms.modalities.join(', ')})`);
+    return j;
+  });
+  const n = ms.labels.length;
+  const m = ms.modalities.length;
+  const scores = new Float64Array(n * idx.length);
+  for (let i = 0; i < n; i++) for (let k = 0; k < idx.length; k++) scores[i * idx.length + k] = ms.scores[i * m + idx[k]];
+  return { ...ms, modalities: [...names], scores };
+}
+
+/** One modality's column (NaN where missing). */
+export function column(ms: MultiScores, j: number): Float64Array {
+  const n = ms.labels.length;
+  const m = ms.modalities.length;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = ms.scores[i * m + j];
+  return out;
+}

@@ -1,0 +1,93 @@
+import { seededRandom, scoreSetFromLabelled, verificationReport, type VerificationReport } from '@biofuse/core';
+import { FusionError } from '../errors';
+import { fuseAll, type FittedFusion, type FusionMethod } from '../fusion-method';
+import { selectRows, type MultiScores } from '../multi-scores';
+
+export interface CrossValidationOptions {
+  readonly folds?: number;
+  readonly seed?: number;
+  readonly targetFmrs?: readonly number[];
+}
+
+export interface CrossValidationResult {
+  readonly method: string;
+  /** Fold of each subject (index = subject id). */
+  readonly subjectFold: Int32Array;
+  /** Out-of-fold fused score of each row; NaN for rows whose subjects lie in different folds (never tested). */
+  readonly fused: Float64Array;
+  /** Fold each row was tested in, -1 when never. */
+  readonly rowFold: Int32Array;
+  /** Metrics on all out-of-fold scores pooled. */
+  readonly pooled: VerificationReport;
+  /** Metrics of each fold's test rows alone. */
+  readonly perFold: readonly VerificationReport[];
+  readonly fitted: readonly FittedFusion[];
+}
+
+/**
+ * Subject-disjoint k-fold cross-validation: subjects are dealt to folds at random (seeded); in
+ * fold f the method is fitted on comparisons between subjects outside f and scored on
+ * comparisons between subjects inside f. No subject's scores are both fitted and reported on.
+ * Comparisons across folds are neither trained nor tested on.
+ */
+export function crossValidate(ms: MultiScores, method: FusionMethod, opts: CrossValidationOptions = {}): CrossValidationResult {
+  const k = opts.folds ?? 5;
+  const subjectFold = subjectFolds(ms, k, opts.seed ?? 0);
+  const n = ms.labels.length;
+  const fused = new Float64Array(n).fill(Number.NaN);
+  const rowFold = new Int32Array(n).fill(-1);
+  const perFold: VerificationReport[] = [];
+  const fitted: FittedFusion[] = [];
+  const failedRows: number[] = [];
+  for (let f = 0; f < k; f++) {
+    const train: number[] = [];
+    const test: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const a = subjectFold[ms.probeSubject[i]];
+      const b = subjectFold[ms.referenceSubject[i]];
+      if (a !== f && b !== f) train.push(i);
+      else if (a === f && b === f) test.push(i);
+    }
+    if (test.length === 0) throw new FusionError(`fold ${f} has no test comparisons`);
+    const model = method.fit(selectRows(ms, train));
+    fitted.push(model);
+    const testSet = selectRows(ms, test);
+    const scores = fuseAll(model, testSet);
+    test.forEach((i, t) => {
+      fused[i] = scores[t];
+      rowFold[i] = f;
+      if (Number.isNaN(scores[t])) failedRows.push(i);
+    });
+    perFold.push(verificationReport(scoreSetFromLabelled(scores, testSet.labels), { targetFmrs: opts.targetFmrs }));
+  }
+  const tested: number[] = [];
+  for (let i = 0; i < n; i++) if (rowFold[i] >= 0) tested.push(i);
+  const pooled = verificationReport(
+    scoreSetFromLabelled(Float64Array.from(tested, (i) => fused[i]), Uint8Array.from(tested, (i) => ms.labels[i])),
+    { targetFmrs: opts.targetFmrs },
+  );
+  return { method: method.name, subjectFold, fused, rowFold, pooled, perFold, fitted };
+}
+
+/** Deals the subjects that occur in the scores to k folds of (nearly) equal size, seeded. */
+export function subjectFolds(ms: MultiScores, k: number, seed: number): Int32Array {
+  if (!Number.isInteger(k) || k < 2) throw new FusionError(`cross-validation needs at least 2 folds, got ${k}`);
+  let maxId = -1;
+  for (let i = 0; i < ms.labels.length; i++) maxId = Math.max(maxId, ms.probeSubject[i], ms.referenceSubject[i]);
+  const present = new Uint8Array(maxId + 1);
+  for (let i = 0; i < ms.labels.length; i++) {
+    present[ms.probeSubject[i]] = 1;
+    present[ms.referenceSubject[i]] = 1;
+  }
+  const ids: number[] = [];
+  present.forEach((p, id) => {
+    if (p) ids.push(id);
+  });
+  if (ids.length < k) throw new FusionError(`${ids.length} subjects cannot fill ${k} folds`);
+  seededRandom(seed).shuffle(ids);
+  const fold = new Int32Array(maxId + 1).fill(-1);
+  ids.forEach((id, r) => {
+    fold[id] = r % k;
+  });
+  return fold;
+}

@@ -1,0 +1,99 @@
+import { join } from 'node:path';
+import { readScoreMatrix, seededRandom } from '@biofuse/core';
+import { sharedDataset } from '@biofuse/core/testing';
+import { describe, expect, it } from 'vitest';
+import type { FittedFusion, FusionMethod } from '../src/fusion-method';
+import { LogisticFusion } from '../src/methods/logistic-fusion';
+import { RuleFusion } from '../src/methods/rule-fusion';
+import type { MultiScores } from '../src/multi-scores';
+import { crossValidate, subjectFolds } from '../src/protocol/cross-validation';
+import { multiScoresFromMatrices } from '../src/protocol/score-matrices';
+
+/** Every pair of 40 subjects, two modalities. */
+function allPairs(subjects: number, seed: number): MultiScores {
+  const rng = seededRandom(seed);
+  const n = subjects * subjects;
+  const scores = new Float64Array(n * 2);
+  const labels = new Uint8Array(n);
+  const probeSubject = new Int32Array(n);
+  const referenceSubject = new Int32Array(n);
+  for (let a = 0; a < subjects; a++) {
+    for (let b = 0; b < subjects; b++) {
+      const i = a * subjects + b;
+      labels[i] = a === b ? 1 : 0;
+      probeSubject[i] = a;
+      referenceSubject[i] = b;
+      scores[2 * i] = (a === b ? 2.5 : 0) + rng.normal();
+      scores[2 * i + 1] = (a === b ? 2 : 0) + rng.normal();
+    }
+  }
+  return { modalities: ['x', 'y'], scores, labels, probeSubject, referenceSubject };
+}
+
+/** Wraps a method and records the subjects it was trained on. */
+class Spy implements FusionMethod {
+  readonly name = 'spy';
+  readonly trainedOn: Set<number>[] = [];
+  constructor(private readonly inner: FusionMethod) {}
+  fit(train: MultiScores): FittedFusion {
+    this.trainedOn.push(new Set([...train.probeSubject, ...train.referenceSubject]));
+    return this.inner.fit(train);
+  }
+}
+
+describe('subject-disjoint cross-validation', () => {
+  const data = allPairs(40, 1);
+
+  it('deals subjects evenly and reproducibly', () => {
+    const folds = subjectFolds(data, 5, 3);
+    const sizes = [0, 0, 0, 0, 0];
+    for (const f of folds) sizes[f]++;
+    expect(sizes).toEqual([8, 8, 8, 8, 8]);
+    expect(subjectFolds(data, 5, 3)).toEqual(folds);
+    expect(subjectFolds(data, 5, 4)).not.toEqual(folds);
+    expect(() => subjectFolds(data, 1, 0)).toThrow(/at least 2 folds/);
+  });
+
+  it('never trains on a subject it reports on', () => {
+    const spy = new Spy(new RuleFusion({ rule: 'sum', normaliser: 'z-score' }));
+    const cv = crossValidate(data, spy, { folds: 4, seed: 2 });
+    for (let f = 0; f < 4; f++) {
+      for (let s = 0; s < 40; s++) if (cv.subjectFold[s] === f) expect(spy.trainedOn[f].has(s)).toBe(false);
+    }
+    for (let i = 0; i < data.labels.length; i++) {
+      const a = cv.subjectFold[data.probeSubject[i]];
+      const b = cv.subjectFold[data.referenceSubject[i]];
+      expect(cv.rowFold[i]).toBe(a === b ? a : -1);
+    }
+    // Every subject's genuine comparison is tested exactly once; cross-fold impostors never.
+    expect(cv.pooled.counts.genuine).toBe(40);
+    expect(cv.pooled.counts.impostor).toBe(4 * 10 * 9);
+    expect(cv.perFold.length).toBe(4);
+  });
+
+  it('gives the same numbers for the same seed', () => {
+    const a = crossValidate(data, new LogisticFusion(), { folds: 4, seed: 7 });
+    const b = crossValidate(data, new LogisticFusion(), { folds: 4, seed: 7 });
+    expect(a.fused).toEqual(b.fused);
+    expect(a.pooled.eer.value).toBe(b.pooled.eer.value);
+  });
+});
+
+const bssr1 = sharedDataset('nist-bssr1-set1');
+describe.skipIf(bssr1.skip)('BSSR1 Set 1 fusion', () => {
+  it('sum of z-scores and logistic regression beat the best single matcher by an order of magnitude', async () => {
+    const names = ['face-C', 'face-G', 'finger-left', 'finger-right'];
+    const matrices = await Promise.all(names.map((n) => readScoreMatrix(join(bssr1.path, `${n}.csv`))));
+    const ms = multiScoresFromMatrices(matrices, names, [-1, undefined, undefined, undefined]);
+    expect(Number.isNaN(ms.scores[0 * 4])).toBe(false);
+    const missing = Array.from({ length: ms.labels.length }, (_, i) => ms.scores[i * 4]).filter(Number.isNaN).length;
+    expect(missing).toBe(517); // one subject's face-C reference failed: a missing score, not -1
+    const sum = crossValidate(ms, new RuleFusion({ rule: 'sum', normaliser: 'z-score' }), { folds: 5, seed: 1 });
+    expect(sum.pooled.counts.genuine).toBe(517);
+    expect(sum.pooled.counts.genuineFailures).toBe(0); // the missing face score is marginalised
+    expect(sum.pooled.eer.value).toBeLessThan(0.005); // best single matcher: 4.45 %
+    const lr = crossValidate(ms, new LogisticFusion(), { folds: 5, seed: 1 });
+    expect(lr.pooled.eer.value).toBeLessThan(0.005);
+    expect(lr.pooled.fnmrAtFmr.find((p) => p.targetFmr === 1e-3)?.fnmr).toBeLessThan(0.01);
+  });
+});

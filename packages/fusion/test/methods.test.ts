@@ -1,0 +1,158 @@
+import { seededRandom } from '@biofuse/core';
+import { describe, expect, it } from 'vitest';
+import { FusionError } from '../src/errors';
+import { fuseAll } from '../src/fusion-method';
+import { fitGaussianMixtureBic } from '../src/methods/gaussian-mixture';
+import { LikelihoodRatioFusion, likelihoodRatioFusionFromJSON } from '../src/methods/likelihood-ratio-fusion';
+import { fitLogistic } from '../src/methods/logistic';
+import { LogisticFusion, logisticFusionFromJSON } from '../src/methods/logistic-fusion';
+import { RuleFusion, ruleFusionFromJSON } from '../src/methods/rule-fusion';
+import { validateMultiScores, type MultiScores } from '../src/multi-scores';
+
+/** Two modalities, Gaussian genuine N(mu_g, 1) and impostor N(0, 1) scores, independent. */
+function gaussianScores(n: number, seed: number, genuineMeans = [3, 1.5]): MultiScores {
+  const rng = seededRandom(seed);
+  const m = genuineMeans.length;
+  const scores = new Float64Array(n * m);
+  const labels = new Uint8Array(n);
+  const probeSubject = new Int32Array(n);
+  const referenceSubject = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const genuine = i % 5 === 0;
+    labels[i] = genuine ? 1 : 0;
+    for (let j = 0; j < m; j++) scores[i * m + j] = (genuine ? genuineMeans[j] : 0) + rng.normal();
+    probeSubject[i] = i % 97;
+    referenceSubject[i] = genuine ? i % 97 : (i + 1) % 97;
+  }
+  return { modalities: genuineMeans.map((_, j) => `m${j}`), scores, labels, probeSubject, referenceSubject };
+}
+
+describe('fixed rules', () => {
+  const train: MultiScores = {
+    modalities: ['a', 'b'],
+    scores: Float64Array.from([0, 0, 10, 100, 5, 50, 8, 60]),
+    labels: Uint8Array.from([0, 1, 0, 1]),
+    probeSubject: Int32Array.from([0, 1, 2, 3]),
+    referenceSubject: Int32Array.from([1, 1, 3, 3]),
+  };
+  it('sum averages the normalised scores that are present', () => {
+    const f = new RuleFusion({ rule: 'sum', normaliser: 'min-max' }).fit(train);
+    expect(f.score([5, 50])).toBeCloseTo(0.5, 12);
+    expect(f.score([10, Number.NaN])).toBe(1); // a missing modality is left out, not taken as 0
+    expect(Number.isNaN(f.score([Number.NaN, Number.NaN]))).toBe(true);
+  });
+  it('product, max and min', () => {
+    expect(new RuleFusion({ rule: 'product', normaliser: 'min-max' }).fit(train).score([2.5, 100])).toBeCloseTo(0.5, 12);
+    expect(new RuleFusion({ rule: 'max', normaliser: 'min-max' }).fit(train).score([2.5, 100])).toBe(1);
+    expect(new RuleFusion({ rule: 'min', normaliser: 'min-max' }).fit(train).score([2.5, 100])).toBe(0.25);
+  });
+  it('weighted sum takes given weights or 1 / EER weights', () => {
+    const given = new RuleFusion({ rule: 'weighted-sum', normaliser: 'min-max', weights: [3, 1] }).fit(train);
+    expect(given.score([10, 0])).toBeCloseTo(0.75, 12);
+    expect(() => new RuleFusion({ rule: 'weighted-sum', weights: [1] }).fit(train)).toThrow(FusionError);
+    const data = gaussianScores(5000, 1);
+    const learned = new RuleFusion({ rule: 'weighted-sum', normaliser: 'z-score' }).fit(data).toJSON() as unknown as { weights: number[] };
+    expect(learned.weights[0]).toBeGreaterThan(learned.weights[1]); // the stronger modality weighs more
+    expect(learned.weights[0] + learned.weights[1]).toBeCloseTo(1, 12);
+  });
+  it('round-trips through JSON', () => {
+    const f = new RuleFusion({ rule: 'weighted-sum', normaliser: 'tanh' }).fit(gaussianScores(2000, 2));
+    const back = ruleFusionFromJSON(JSON.parse(JSON.stringify(f.toJSON())));
+    expect(back.score([1.2, -0.3])).toBe(f.score([1.2, -0.3]));
+  });
+});
+
+describe('logistic regression', () => {
+  it('recovers the coefficients of a logistic model', () => {
+    const rng = seededRandom(5);
+    const n = 40_000;
+    const x = new Float64Array(n * 2);
+    const y = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      x[2 * i] = rng.normal();
+      x[2 * i + 1] = 3 * rng.normal() + 1;
+      const eta = 2 * x[2 * i] - 0.5 * x[2 * i + 1] + 0.7;
+      y[i] = rng.next() < 1 / (1 + Math.exp(-eta)) ? 1 : 0;
+    }
+    const m = fitLogistic(x, y, 2, { l2: 0 });
+    expect(m.weights[0]).toBeCloseTo(2, 1);
+    expect(m.weights[1]).toBeCloseTo(-0.5, 1);
+    expect(m.bias).toBeCloseTo(0.7, 1);
+  });
+  it('stays finite on separable data', () => {
+    const m = fitLogistic(Float64Array.from([0, 1, 2, 3, 10, 11, 12, 13]), Uint8Array.from([0, 0, 0, 0, 1, 1, 1, 1]), 1);
+    expect(Number.isFinite(m.weights[0]) && Number.isFinite(m.bias)).toBe(true);
+    expect(m.weights[0] * 11 + m.bias).toBeGreaterThan(0);
+    expect(m.weights[0] * 2 + m.bias).toBeLessThan(0);
+  });
+  it('fuses with a model per pattern of present modalities, and round-trips', () => {
+    const data = gaussianScores(10_000, 3);
+    const f = new LogisticFusion().fit(data);
+    // With Gaussian classes of unit variance the log-odds is linear: weights close to the means.
+    const json = f.toJSON() as unknown as { models: ({ weights: number[] } | null)[] };
+    expect(json.models[3]?.weights[0]).toBeCloseTo(3, 0);
+    expect(json.models[3]?.weights[1]).toBeCloseTo(1.5, 0);
+    expect(json.models[1]?.weights.length).toBe(1);
+    expect(Number.isFinite(f.score([2, Number.NaN]))).toBe(true);
+    const back = logisticFusionFromJSON(JSON.parse(JSON.stringify(f.toJSON())));
+    expect(back.score([2, 1])).toBe(f.score([2, 1]));
+  });
+});
+
+describe('Gaussian mixtures and likelihood-ratio fusion', () => {
+  it('BIC picks the number of well-separated clusters', () => {
+    const rng = seededRandom(9);
+    const n = 3000;
+    const x = new Float64Array(n * 2);
+    for (let i = 0; i < n; i++) {
+      const c = i % 2 === 0 ? 0 : 8;
+      x[2 * i] = c + rng.normal();
+      x[2 * i + 1] = -c + rng.normal();
+    }
+    const fit = fitGaussianMixtureBic(x, 2, { seed: 1, maxComponents: 4 });
+    expect(fit.components).toBe(2);
+    const means = [fit.model.means[0], fit.model.means[2]].sort((a, b) => a - b);
+    expect(means[0]).toBeCloseTo(0, 0);
+    expect(means[1]).toBeCloseTo(8, 0);
+  });
+
+  it('scores the log-likelihood ratio and marginalises a missing modality exactly', () => {
+    const data = gaussianScores(20_000, 4);
+    const f = new LikelihoodRatioFusion({ seed: 1, maxComponents: 1 }).fit(data);
+    // One component per class: the true LLR of x = (3, 1.5) is sum_j mu_j x_j - mu_j^2 / 2 = 5.625.
+    expect(f.score([3, 1.5])).toBeCloseTo(5.625, 0);
+    const json = f.toJSON() as unknown as { genuine: { means: number[]; covariances: number[] }; impostor: { means: number[]; covariances: number[] } };
+    const logNormal = (x: number, mu: number, v: number) => -0.5 * (Math.log(2 * Math.PI * v) + (x - mu) ** 2 / v);
+    const x0 = 2.2;
+    const expected =
+      logNormal(x0, json.genuine.means[0], json.genuine.covariances[0]) - logNormal(x0, json.impostor.means[0], json.impostor.covariances[0]);
+    expect(f.score([x0, Number.NaN])).toBeCloseTo(expected, 10);
+    const back = likelihoodRatioFusionFromJSON(JSON.parse(JSON.stringify(f.toJSON())));
+    expect(back.score([1, 2])).toBe(f.score([1, 2]));
+  });
+
+  it('fuses better than either modality alone', () => {
+    const train = gaussianScores(20_000, 5);
+    const test = gaussianScores(20_000, 6);
+    const fused = fuseAll(new LikelihoodRatioFusion({ seed: 2 }).fit(train), test);
+    const errors = (s: ArrayLike<number>) => {
+      // Errors at the midpoint-free threshold 0 of a log-likelihood ratio.
+      let e = 0;
+      for (let i = 0; i < test.labels.length; i++) if ((s[i] > 0 ? 1 : 0) !== test.labels[i]) e++;
+      return e / test.labels.length;
+    };
+    expect(errors(fused)).toBeLessThan(0.05); // d' = sqrt(3^2 + 1.5^2) = 3.35 at equal costs
+  });
+});
+
+describe('bad input', () => {
+  it('rejects infinite scores and mismatched shapes', () => {
+    const ms = gaussianScores(10, 1);
+    expect(() => validateMultiScores({ ...ms, scores: Float64Array.from(ms.scores, (v, i) => (i === 3 ? Infinity : v)) })).toThrow(/infinite/);
+    expect(() => validateMultiScores({ ...ms, labels: new Uint8Array(3) })).toThrow(/expected 3 rows/);
+  });
+  it('explains when there are too few genuine rows for a mixture', () => {
+    const ms = gaussianScores(10, 1);
+    expect(() => new LikelihoodRatioFusion().fit(ms)).toThrow(/at least 3 complete genuine/);
+  });
+});

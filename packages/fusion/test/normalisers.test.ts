@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { FusionError } from '../src/errors';
+import { fitNormaliser, hampelEstimates, normaliserFromParams, NORMALISER_KINDS } from '../src/normalise/normalisers';
+
+const scores = Float64Array.from([0, 2, 4, 6, 8, 10, NaN]);
+const labels = Uint8Array.from([0, 0, 0, 1, 1, 1, 1]);
+
+describe('normalisers', () => {
+  it('min-max maps the training range onto [0, 1]', () => {
+    const n = fitNormaliser('min-max', scores, labels);
+    expect(n.params).toEqual({ min: 0, max: 10 });
+    expect(n.apply(5)).toBe(0.5);
+    expect(n.apply(12)).toBeCloseTo(1.2, 12); // new scores may leave the range: no clipping
+  });
+
+  it('z-score and median-MAD centre and scale', () => {
+    const z = fitNormaliser('z-score', scores, labels);
+    expect(z.params.mean).toBe(5);
+    expect(z.params.sd).toBeCloseTo(Math.sqrt(70 / 6), 12);
+    const m = fitNormaliser('median-mad', scores, labels);
+    expect(m.params).toEqual({ median: 5, mad: 3 });
+    expect(m.apply(8)).toBe(1);
+  });
+
+  it('tanh uses Hampel estimates of the genuine scores', () => {
+    const t = fitNormaliser('tanh', scores, labels);
+    expect(t.params.location).toBeCloseTo(8, 12);
+    expect(t.apply(t.params.location)).toBe(0.5);
+    // An outlier barely moves Hampel's location, unlike the mean.
+    const h = hampelEstimates(Float64Array.from([10, 10.5, 9.5, 10.2, 9.8, 10.1, 9.9, 10.3, 9.7, 10, 1000]));
+    expect(h.location).toBeGreaterThan(9.9);
+    expect(h.location).toBeLessThan(10.1);
+  });
+
+  it('double sigmoid is 0.5 at the EER threshold and monotone', () => {
+    const d = fitNormaliser('double-sigmoid', scores, labels);
+    expect(d.apply(d.params.t)).toBe(0.5);
+    let previous = -Infinity;
+    for (let s = -5; s <= 15; s += 0.5) {
+      const v = d.apply(s);
+      expect(v).toBeGreaterThanOrEqual(previous);
+      previous = v;
+    }
+  });
+
+  it('llr gives a log-likelihood ratio that rises with the score', () => {
+    const s = Float64Array.from([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    const l = Uint8Array.from([0, 0, 0, 1, 0, 1, 0, 1, 1, 1]);
+    const n = fitNormaliser('llr', s, l);
+    expect(n.params.slope).toBeGreaterThan(0);
+    expect(n.apply(9)).toBeGreaterThan(n.apply(0));
+  });
+
+  it('keeps missing scores missing and round-trips through its parameters', () => {
+    for (const kind of NORMALISER_KINDS) {
+      const n = fitNormaliser(kind, scores, labels);
+      expect(Number.isNaN(n.apply(Number.NaN))).toBe(true);
+      const back = normaliserFromParams(kind, JSON.parse(JSON.stringify(n.params)) as Record<string, number>);
+      expect(back.apply(3.3)).toBe(n.apply(3.3));
+    }
+  });
+
+  it('refuses constant training scores', () => {
+    const flat = Float64Array.from([1, 1, 1, 1]);
+    const l = Uint8Array.from([0, 0, 1, 1]);
+    for (const kind of ['min-max', 'z-score', 'median-mad', 'tanh'] as const) {
+      expect(() => fitNormaliser(kind, flat, l), kind).toThrow(FusionError);
+    }
+  });
+});
