@@ -2,7 +2,7 @@
  * @biofuse/experiments: YAML experiment configs become reproducible runs (scores.csv,
  * metrics.json, det.json, det.html, manifest.json) and comparison reports across runs.
  */
-export { loadExperimentConfig, parseExperimentConfig, configHash } from './config/load-config';
+export { loadExperimentConfig, parseExperimentConfig, parseExperimentConfigObject, configHash } from './config/load-config';
 export type { ExperimentConfig, ExperimentConfigInput } from './config/schema';
 export { runExperiment, runExperimentFile, experimentDataFiles, type RunOptions, type RunResult } from './run/run-experiment';
 export { dataFingerprint } from './run/manifest';

@@ -52,7 +52,7 @@ describe('runExperiment', () => {
     expect(weak.eer.value).toBeLessThan(0.37);
 
     const csv = (await readFile(join(a.runDir, 'scores.csv'), 'utf8')).trim().split('\n');
-    expect(csv[0]).toBe('probe,reference,label,kind,strong,strong_error,weak,weak_error');
+    expect(csv[0]).toBe('probe,reference,probe_subject,reference_subject,label,kind,strong,strong_error,weak,weak_error');
     expect(csv.length).toBe(1 + 300 * 21);
     expect(csv.some((l) => l.includes(',simulated failure to acquire,'))).toBe(true);
 

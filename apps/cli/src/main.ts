@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { benchCommand } from './commands/bench';
 import { datasetsCommand } from './commands/datasets';
+import { fuseCommand } from './commands/fuse';
 import { reportCommand } from './commands/report';
 import { scoreCommand } from './commands/score';
 import { EXIT, exitCodeFor } from './exit-codes';
@@ -13,6 +14,7 @@ export function buildProgram(): Command {
   program.addCommand(benchCommand());
   program.addCommand(reportCommand());
   program.addCommand(scoreCommand());
+  program.addCommand(fuseCommand());
   program.addCommand(datasetsCommand());
   // Usage errors go through the catch below, so every error path maps to one exit code.
   program.exitOverride();

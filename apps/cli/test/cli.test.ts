@@ -28,6 +28,19 @@ dataset:
     - { name: m, genuine: { mean: 2, sd: 1 }, impostor: { mean: 0, sd: 1 } }
 `,
   );
+  await writeFile(
+    join(dir, 'tiny2.yaml'),
+    `id: tiny2
+seed: 4
+dataset:
+  loader: simulated-scores
+  subjects: 120
+  impostorsPerSubject: 30
+  modalities:
+    - { name: p, genuine: { mean: 2, sd: 1 }, impostor: { mean: 0, sd: 1 } }
+    - { name: q, genuine: { mean: 2, sd: 1 }, impostor: { mean: 0, sd: 1 } }
+`,
+  );
   await writeFile(join(dir, 'invalid.yaml'), 'dataset: { loader: nope }\n');
   await writeFile(join(dir, 'missing-data.yaml'), 'dataset: { loader: score-matrix, root: nowhere, systems: { x: x.csv } }\n');
   await writeFile(join(dir, 'pairs.tsv'), 'a.jpg\tb.jpg\t1\n');
@@ -35,7 +48,7 @@ dataset:
 
 describe('biofuse CLI', () => {
   it('prints help for every command with exit code 0', () => {
-    for (const args of [['--help'], ['bench', '--help'], ['report', '--help'], ['score', '--help'], ['datasets', '--help']]) {
+    for (const args of [['--help'], ['bench', '--help'], ['report', '--help'], ['score', '--help'], ['fuse', '--help'], ['datasets', '--help'], ['datasets', 'fetch', '--help']]) {
       const r = biofuse(args);
       expect(r.code, args.join(' ')).toBe(0);
       expect(r.stdout).toMatch(/Usage: biofuse/);
@@ -72,6 +85,19 @@ describe('biofuse CLI', () => {
     expect(rep.code).toBe(0);
     expect(rep.stdout).toMatch(/EER %/);
     expect(await readFile(out, 'utf8')).toContain('Plotly.newPlot');
+  });
+
+  it('fuses the systems of a run\'s scores.csv', () => {
+    const run = biofuse(['bench', join(dir, 'tiny2.yaml'), '--results', dir, '--json']);
+    expect(run.code).toBe(0);
+    const { runDir } = JSON.parse(run.stdout) as { runDir: string };
+    const r = biofuse(['fuse', join(runDir, 'scores.csv'), '--method', 'sum/z-score', 'logistic', '--folds', '4', '--results', dir]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^fused:sum\/z-score\s/m);
+    expect(r.stdout).toMatch(/^fused:logistic\s/m);
+    expect(r.stdout).toMatch(/4-fold subject-disjoint cross-validation/);
+    expect(biofuse(['fuse', join(runDir, 'scores.csv'), '--method', 'magic']).code).toBe(1);
+    expect(biofuse(['fuse', join(dir, 'nope.csv')]).code).toBe(2);
   });
 
   it('says a modality that is not built yet is not available', () => {

@@ -25,7 +25,13 @@ export function parseExperimentConfig(text: string, path: string): ExperimentCon
     const where = err instanceof YAMLParseError && err.linePos ? `:${err.linePos[0].line}` : '';
     throw new ConfigError(`${path}${where}: not valid YAML: ${(err as Error).message.split('\n')[0]}`);
   }
-  const result = experimentConfigSchema.safeParse(raw ?? {});
+  return parseExperimentConfigObject(raw ?? {}, path);
+}
+
+/** Validates an already-parsed config object (from YAML, or built by a command); `source` names it in errors. */
+export function parseExperimentConfigObject(raw: unknown, source: string): ExperimentConfig {
+  const path = source;
+  const result = experimentConfigSchema.safeParse(raw);
   if (!result.success) throw new ConfigError(`${path}: invalid experiment config:\n${formatIssues(result.error.issues)}`);
   const config = result.data;
   const id = config.id ?? basename(path, extname(path));
@@ -52,7 +58,7 @@ export function canonicalJson(value: unknown): string {
 function checkCrossFieldRules(config: ExperimentConfig, path: string): void {
   const d = config.dataset;
   const problems: string[] = [];
-  if (d.loader === 'score-matrix' || d.loader === 'simulated-scores') {
+  if (d.loader === 'score-matrix' || d.loader === 'simulated-scores' || d.loader === 'scores-csv') {
     if (config.pipeline) problems.push(`pipeline: a ${d.loader} dataset already holds scores; remove "pipeline"`);
   } else if (!config.pipeline) {
     problems.push(`pipeline: a ${d.loader} dataset needs a pipeline naming the modality that compares its samples`);
@@ -67,6 +73,21 @@ function checkCrossFieldRules(config: ExperimentConfig, path: string): void {
     }
     const names = new Set(d.modalities.map((x) => x.name));
     if (names.size !== m) problems.push('dataset.modalities: names must be unique');
+  }
+  const f = config.fusion;
+  if (f) {
+    const systems = d.loader === 'score-matrix' ? Object.keys(d.systems) : d.loader === 'simulated-scores' ? d.modalities.map((x) => x.name) : undefined;
+    if (systems && f.inputs) {
+      for (const name of f.inputs) if (!systems.includes(name)) problems.push(`fusion.inputs: "${name}" is not a system of the dataset (${systems.join(', ')})`);
+    }
+    const inputs = f.inputs?.length ?? systems?.length;
+    f.methods.forEach((m, i) => {
+      if (m.weights && m.method !== 'weighted-sum') problems.push(`fusion.methods.${i}.weights: only weighted-sum takes weights`);
+      if (m.weights && inputs !== undefined && m.weights.length !== inputs) problems.push(`fusion.methods.${i}.weights: ${m.weights.length} weights for ${inputs} inputs`);
+      if (m.maxComponents !== undefined && m.method !== 'likelihood-ratio') problems.push(`fusion.methods.${i}.maxComponents: only likelihood-ratio takes maxComponents`);
+      if (m.l2 !== undefined && m.method !== 'logistic') problems.push(`fusion.methods.${i}.l2: only logistic takes l2`);
+      if (m.normaliser !== undefined && m.method === 'logistic') problems.push(`fusion.methods.${i}.normaliser: logistic regression standardises its inputs itself`);
+    });
   }
   if (problems.length > 0) throw new ConfigError(`${path}: invalid experiment config:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
 }

@@ -1,3 +1,4 @@
+import { NORMALISER_KINDS } from '@biofuse/fusion';
 import { z } from 'zod';
 
 /**
@@ -57,6 +58,34 @@ const modalitySource = z.strictObject({
   images: z.string().optional(),
 });
 
+/** Scores written by an earlier run (`probe,reference,label,kind,<system>,<system>_error...`). */
+const scoresCsvSource = z.strictObject({
+  loader: z.literal('scores-csv'),
+  /** Files relative to the data root (or absolute); several files are joined on probe and reference. */
+  files: z.array(z.string().min(1)).min(1),
+});
+
+const fusionMethodSchema = z.strictObject({
+  method: z.enum(['sum', 'weighted-sum', 'product', 'max', 'min', 'logistic', 'likelihood-ratio']),
+  normaliser: z.enum(NORMALISER_KINDS as [string, ...string[]]).optional(),
+  /** weighted-sum: one weight per input (fitted as 1 / EER when omitted). */
+  weights: z.array(z.number().positive()).optional(),
+  /** likelihood-ratio: largest component count BIC may choose. */
+  maxComponents: z.int().min(1).max(20).optional(),
+  /** logistic: L2 penalty on standardised weights. */
+  l2: z.number().min(0).optional(),
+  /** Name of the fused system in tables and plots (default: method/normaliser). */
+  name: z.string().regex(/^[A-Za-z0-9_.:/-]+$/).optional(),
+});
+
+const fusionSchema = z.strictObject({
+  /** Systems to fuse (default: all of the dataset's). */
+  inputs: z.array(z.string()).min(1).optional(),
+  /** Subject-disjoint cross-validation folds; every method is fitted and reported on different subjects. */
+  folds: z.int().min(2).max(50).default(5),
+  methods: z.array(fusionMethodSchema).min(1),
+});
+
 export const experimentConfigSchema = z.strictObject({
   id: z
     .string()
@@ -66,7 +95,7 @@ export const experimentConfigSchema = z.strictObject({
   seed: z.int().min(0).default(0),
   /** Stop at the first unreadable file or failed sample instead of recording it. */
   strict: z.boolean().default(false),
-  dataset: z.discriminatedUnion('loader', [scoreMatrixSource, simulatedScoresSource, modalitySource]),
+  dataset: z.discriminatedUnion('loader', [scoreMatrixSource, simulatedScoresSource, scoresCsvSource, modalitySource]),
   /** For modality datasets: which modality compares the samples, with its parameters. */
   pipeline: z
     .strictObject({
@@ -84,6 +113,8 @@ export const experimentConfigSchema = z.strictObject({
       kinds: z.array(z.string()).optional(),
     })
     .prefault({}),
+  /** Score-level fusion of the dataset's systems, evaluated by subject-disjoint cross-validation. */
+  fusion: fusionSchema.optional(),
   metrics: metricsSchema,
 });
 
@@ -93,6 +124,9 @@ export type DatasetConfig = ParsedExperimentConfig['dataset'];
 export type ScoreMatrixSourceConfig = z.output<typeof scoreMatrixSource>;
 export type SimulatedScoresSourceConfig = z.output<typeof simulatedScoresSource>;
 export type ModalitySourceConfig = z.output<typeof modalitySource>;
+export type ScoresCsvSourceConfig = z.output<typeof scoresCsvSource>;
+export type FusionConfig = z.output<typeof fusionSchema>;
+export type FusionMethodConfig = z.output<typeof fusionMethodSchema>;
 
 /** A validated config with its id settled. */
 export interface ExperimentConfig extends ParsedExperimentConfig {

@@ -1,5 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { configHash, loadExperimentConfig } from '../config/load-config';
 import type { ExperimentConfig } from '../config/schema';
 import type { ModalityRegistry } from '../modalities';
@@ -7,8 +7,10 @@ import { detPageHtml } from '../report/det-page';
 import type { ComparisonScores } from '../sources/comparison-scores';
 import { modalitySource } from '../sources/modality-source';
 import { scoreMatrixSource } from '../sources/score-matrix-source';
+import { scoresCsvSource } from '../sources/scores-csv-source';
 import { simulatedSource } from '../sources/simulated-source';
 import { evaluateSystems, type Evaluation } from './evaluate';
+import { fuseSystems } from './fuse-systems';
 import { resultsJson } from './json';
 import { dataFingerprint, listFilesRecursive, provenance, WORKSPACE_ROOT } from './manifest';
 import { writeScoresCsv } from './scores-csv';
@@ -30,6 +32,8 @@ export interface RunResult {
   readonly detPage: string;
   readonly evaluations: readonly Evaluation[];
   readonly skipped: number;
+  /** What a reader of the results must know (protocol restrictions, skipped files). */
+  readonly notes: readonly string[];
 }
 
 /** Runs an experiment config end to end and writes its results folder. */
@@ -42,7 +46,9 @@ export async function runExperiment(config: ExperimentConfig, opts: RunOptions &
   const now = opts.now ?? (() => new Date());
   const started = now();
   const t0 = performance.now();
-  const data = await loadComparisons(config, opts);
+  const loaded = await loadComparisons(config, opts);
+  const fusion = config.fusion ? fuseSystems(loaded, config.fusion, config.seed) : undefined;
+  const data = fusion?.data ?? loaded;
   const t1 = performance.now();
   const evaluations = evaluateSystems(data, config.metrics);
   const t2 = performance.now();
@@ -62,6 +68,7 @@ export async function runExperiment(config: ExperimentConfig, opts: RunOptions &
       return { name, system, impostorKind: impostorKind ?? null, ...summary };
     }),
     skippedFiles: data.skipped.length,
+    notes: fusion?.notes ?? [],
   };
   await writeFile(join(runDir, 'metrics.json'), resultsJson(metrics));
   await writeFile(
@@ -69,7 +76,8 @@ export async function runExperiment(config: ExperimentConfig, opts: RunOptions &
     resultsJson({ experiment: config.id, evaluations: evaluations.map((e) => ({ name: e.name, eer: e.report.eer.value, det: e.report.det })) }),
   );
   const title = config.description ? `${config.id}: ${config.description}` : config.id;
-  const notes = data.skipped.length > 0 ? [`${data.skipped.length} file(s) could not be used; see manifest.json.`] : [];
+  const notes = [...(fusion?.notes ?? []), ...(data.skipped.length > 0 ? [`${data.skipped.length} file(s) could not be used; see manifest.json.`] : [])];
+  if (fusion) await writeFile(join(runDir, 'fusion.json'), resultsJson({ experiment: config.id, folds: config.fusion?.folds, seed: config.seed, methods: fusion.models }));
   const detPage = join(runDir, 'det.html');
   await writeFile(detPage, detPageHtml(title, evaluations, notes));
   const t3 = performance.now();
@@ -90,7 +98,7 @@ export async function runExperiment(config: ExperimentConfig, opts: RunOptions &
   };
   await writeFile(join(runDir, 'manifest.json'), resultsJson(manifest));
   await writeFile(join(resultsRoot, config.id, 'latest'), `${runId}\n`);
-  return { config, runDir, detPage, evaluations, skipped: data.skipped.length };
+  return { config, runDir, detPage, evaluations, skipped: data.skipped.length, notes };
 }
 
 async function loadComparisons(config: ExperimentConfig, opts: RunOptions): Promise<ComparisonScores> {
@@ -100,6 +108,8 @@ async function loadComparisons(config: ExperimentConfig, opts: RunOptions): Prom
       return scoreMatrixSource(d, opts.dataRoot);
     case 'simulated-scores':
       return simulatedSource(d, config.seed);
+    case 'scores-csv':
+      return scoresCsvSource(d, opts.dataRoot);
     default:
       return modalitySource(config, { dataRoot: opts.dataRoot, registry: opts.registry, onProgress: opts.onProgress });
   }
@@ -116,6 +126,8 @@ export async function experimentDataFiles(config: ExperimentConfig, dataRoot: st
       return Object.values(d.systems).map((f) => join(dataRoot, d.root, f));
     case 'simulated-scores':
       return [];
+    case 'scores-csv':
+      return d.files.map((f) => (isAbsolute(f) ? f : join(dataRoot, f)));
     default:
       return listFilesRecursive(join(dataRoot, d.root));
   }

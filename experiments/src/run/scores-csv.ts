@@ -1,18 +1,22 @@
 import { createWriteStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { once } from 'node:events';
-import type { ComparisonScores } from '../sources/comparison-scores';
+import { DatasetError } from '@biofuse/core';
+import type { ComparisonScores, SystemScores } from '../sources/comparison-scores';
+
+const FIXED = ['probe', 'reference', 'probe_subject', 'reference_subject', 'label', 'kind'] as const;
 
 /**
- * scores.csv: one row per comparison, `probe,reference,label,kind`, then for every system its
- * score and the reason it is missing (`<system>`, `<system>_error`). An empty score means the
- * comparison could not be made; it still counts in the metrics.
+ * scores.csv: one row per comparison, `probe,reference,probe_subject,reference_subject,label,kind`,
+ * then for every system its score and the reason it is missing (`<system>`, `<system>_error`).
+ * An empty score means the comparison could not be made; it still counts in the metrics.
  */
 export async function writeScoresCsv(path: string, data: ComparisonScores): Promise<void> {
   const out = createWriteStream(path);
-  const header = ['probe', 'reference', 'label', 'kind', ...data.systems.flatMap((s) => [s.name, `${s.name}_error`])];
+  const header = [...FIXED, ...data.systems.flatMap((s) => [s.name, `${s.name}_error`])];
   let chunk = `${header.map(csvCell).join(',')}\n`;
   for (let i = 0; i < data.label.length; i++) {
-    chunk += `${csvCell(data.probe[i])},${csvCell(data.reference[i])},${data.label[i]},${csvCell(data.kind[i])}`;
+    chunk += `${csvCell(data.probe[i])},${csvCell(data.reference[i])},${csvCell(data.probeSubject[i])},${csvCell(data.referenceSubject[i])},${data.label[i]},${csvCell(data.kind[i])}`;
     for (const s of data.systems) {
       const v = s.scores[i];
       chunk += `,${Number.isNaN(v) ? '' : String(v)},${csvCell(s.errors[i] ?? '')}`;
@@ -27,7 +31,81 @@ export async function writeScoresCsv(path: string, data: ComparisonScores): Prom
   await once(out, 'finish');
 }
 
+/** Reads a scores.csv written by writeScoresCsv back into comparisons and systems. */
+export async function readScoresCsv(path: string): Promise<ComparisonScores> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new DatasetError(`cannot read scores (${(err as NodeJS.ErrnoException).code ?? String(err)})`, path);
+  }
+  const lines = text.split(/\r?\n/);
+  while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+  if (lines.length === 0) throw new DatasetError('empty scores file', path);
+  const header = parseCsvLine(lines[0]);
+  FIXED.forEach((name, k) => {
+    if (header[k] !== name) throw new DatasetError(`column ${k + 1} must be "${name}" (a biofuse scores.csv), got "${header[k] ?? ''}"`, path, 1);
+  });
+  const systemNames: string[] = [];
+  for (let c = FIXED.length; c < header.length; c += 2) {
+    if (header[c + 1] !== `${header[c]}_error`) throw new DatasetError(`column "${header[c]}" must be followed by "${header[c]}_error"`, path, 1);
+    systemNames.push(header[c]);
+  }
+  const n = lines.length - 1;
+  const probe: string[] = new Array(n);
+  const reference: string[] = new Array(n);
+  const probeSubject: string[] = new Array(n);
+  const referenceSubject: string[] = new Array(n);
+  const kind: string[] = new Array(n);
+  const label = new Uint8Array(n);
+  const systems: { name: string; scores: Float64Array; errors: (string | undefined)[] }[] = systemNames.map((name) => ({
+    name,
+    scores: new Float64Array(n),
+    errors: new Array(n).fill(undefined),
+  }));
+  for (let i = 0; i < n; i++) {
+    const cells = parseCsvLine(lines[i + 1]);
+    if (cells.length !== header.length) throw new DatasetError(`expected ${header.length} cells, got ${cells.length}`, path, i + 2);
+    [probe[i], reference[i], probeSubject[i], referenceSubject[i]] = cells;
+    if (cells[4] !== '0' && cells[4] !== '1') throw new DatasetError(`label must be 0 or 1, got "${cells[4]}"`, path, i + 2);
+    label[i] = cells[4] === '1' ? 1 : 0;
+    kind[i] = cells[5];
+    systems.forEach((s, k) => {
+      const cell = cells[FIXED.length + 2 * k];
+      const v = cell === '' ? Number.NaN : Number(cell);
+      if (cell !== '' && !Number.isFinite(v)) throw new DatasetError(`score of ${s.name} is not a finite number: "${cell}"`, path, i + 2);
+      s.scores[i] = v;
+      const err = cells[FIXED.length + 2 * k + 1];
+      s.errors[i] = err === '' ? (cell === '' ? 'no score' : undefined) : err;
+    });
+  }
+  return { probe, reference, probeSubject, referenceSubject, label, kind, systems: systems as SystemScores[], skipped: [], dataFiles: [path] };
+}
+
 /** Quotes a CSV cell when it holds a comma, a quote or a line break (RFC 4180). */
 export function csvCell(value: string): string {
   return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+}
+
+/** Splits one CSV line (RFC 4180 quoting, no embedded line breaks). */
+export function parseCsvLine(line: string): string[] {
+  const out: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i];
+    if (quoted) {
+      if (ch === '"' && line[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else cell += ch;
+    } else if (ch === '"' && cell === '') quoted = true;
+    else if (ch === ',') {
+      out.push(cell);
+      cell = '';
+    } else cell += ch;
+  }
+  out.push(cell);
+  return out;
 }

@@ -13,6 +13,9 @@ export interface SystemScores {
 export interface ComparisonScores {
   readonly probe: readonly string[];
   readonly reference: readonly string[];
+  /** The identities compared (for subject-disjoint protocols); equal to probe/reference where those are subject ids. */
+  readonly probeSubject: readonly string[];
+  readonly referenceSubject: readonly string[];
   /** 1 genuine, 0 impostor. */
   readonly label: Uint8Array;
   /** The protocol's kind of each comparison ('genuine', 'impostor', 'skilled', 'random'...). */

@@ -9,6 +9,7 @@ import {
   readSvc2004Folder,
   scoreComparisons,
   svc2004Protocol,
+  type DatasetSample,
   type ProtocolComparison,
   type SkippedFile,
 } from '@biofuse/core';
@@ -28,7 +29,7 @@ export async function modalitySource(config: ExperimentConfig, opts: ModalitySou
   if (!config.pipeline) throw new Error('unreachable: config validation requires a pipeline');
   // Resolve the modality first: an unavailable one fails before any data is read.
   const modality = await createModality(config.pipeline.modality, config.pipeline.params, opts.registry);
-  const { comparisons, sampleRoot, skipped, dataFiles } = await protocolComparisons(config, cfg, opts.dataRoot);
+  const { comparisons, sampleRoot, skipped, dataFiles, subjectOf } = await protocolComparisons(config, cfg, opts.dataRoot);
   const kinds = config.protocol.kinds;
   const selected = kinds ? comparisons.filter((c) => kinds.includes(c.kind)) : comparisons;
   const scored = await scoreComparisons(modality, selected, {
@@ -39,6 +40,8 @@ export async function modalitySource(config: ExperimentConfig, opts: ModalitySou
   return {
     probe: selected.map((c) => c.probe),
     reference: selected.map((c) => c.reference.join('+')),
+    probeSubject: selected.map((c) => subjectOf(c.probe)),
+    referenceSubject: selected.map((c) => subjectOf(c.reference[0])),
     label: Uint8Array.from(selected, (c) => (c.genuine ? 1 : 0)),
     kind: selected.map((c) => c.kind),
     systems: [{ name: config.pipeline.modality, scores: scored.scores, errors: scored.errors }],
@@ -51,16 +54,23 @@ async function protocolComparisons(
   config: ExperimentConfig,
   cfg: ModalitySourceConfig,
   dataRoot: string,
-): Promise<{ comparisons: ProtocolComparison[]; sampleRoot: string; skipped: readonly SkippedFile[]; dataFiles: string[] }> {
+): Promise<{
+  comparisons: ProtocolComparison[];
+  sampleRoot: string;
+  skipped: readonly SkippedFile[];
+  dataFiles: string[];
+  /** The identity a sample belongs to. */
+  subjectOf: (path: string) => string;
+}> {
   const root = join(dataRoot, cfg.root);
   switch (cfg.loader) {
     case 'fvc': {
       const l = await readFvcFolder(root);
-      return { comparisons: fvcProtocol(l.samples), sampleRoot: root, skipped: l.skipped, dataFiles: l.samples.map((s) => join(root, s.path)) };
+      return { comparisons: fvcProtocol(l.samples), sampleRoot: root, skipped: l.skipped, dataFiles: l.samples.map((s) => join(root, s.path)), subjectOf: subjectLookup(l.samples) };
     }
     case 'identity-folders': {
       const l = await readIdentityFolders(root);
-      return { comparisons: fvcProtocol(l.samples), sampleRoot: root, skipped: l.skipped, dataFiles: l.samples.map((s) => join(root, s.path)) };
+      return { comparisons: fvcProtocol(l.samples), sampleRoot: root, skipped: l.skipped, dataFiles: l.samples.map((s) => join(root, s.path)), subjectOf: subjectLookup(l.samples) };
     }
     case 'svc2004': {
       const l = await readSvc2004Folder(root);
@@ -70,18 +80,18 @@ async function protocolComparisons(
         enrolment: config.protocol.enrolment,
         randomForgeries: config.protocol.randomForgeries,
       });
-      return { comparisons, sampleRoot: root, skipped: l.skipped, dataFiles: l.samples.map((s) => join(root, s.path)) };
+      return { comparisons, sampleRoot: root, skipped: l.skipped, dataFiles: l.samples.map((s) => join(root, s.path)), subjectOf: subjectLookup(l.samples) };
     }
     case 'lfw': {
       const pairsFile = join(root, cfg.pairs ?? 'pairs.txt');
       const comparisons = await readLfwPairs(pairsFile);
       const images = join(root, cfg.images ?? 'images');
-      return { comparisons, sampleRoot: images, skipped: [], dataFiles: [pairsFile, ...distinctSamples(comparisons).map((p) => join(images, p))] };
+      return { comparisons, sampleRoot: images, skipped: [], dataFiles: [pairsFile, ...distinctSamples(comparisons).map((p) => join(images, p))], subjectOf: firstFolder };
     }
     case 'pairs': {
       const pairsFile = join(root, cfg.pairs ?? 'pairs.tsv');
       const comparisons = pairsToComparisons(await readPairsFile(pairsFile));
-      return { comparisons, sampleRoot: root, skipped: [], dataFiles: [pairsFile, ...distinctSamples(comparisons).map((p) => join(root, p))] };
+      return { comparisons, sampleRoot: root, skipped: [], dataFiles: [pairsFile, ...distinctSamples(comparisons).map((p) => join(root, p))], subjectOf: firstFolder };
     }
   }
 }
@@ -93,4 +103,15 @@ function distinctSamples(comparisons: readonly ProtocolComparison[]): string[] {
     s.add(c.probe);
   }
   return [...s];
+}
+
+function subjectLookup(samples: readonly DatasetSample[]): (path: string) => string {
+  const map = new Map(samples.map((s) => [s.path, s.subject]));
+  return (path) => map.get(path) ?? path;
+}
+
+/** A pairs file names no subjects: the first folder of a path stands for it (LFW's layout), else the file itself. */
+function firstFolder(path: string): string {
+  const slash = path.indexOf('/');
+  return slash > 0 ? path.slice(0, slash) : path;
 }

@@ -45,5 +45,5 @@ export async function scoreMatrixSource(cfg: ScoreMatrixSourceConfig, dataRoot: 
     }
     return { name: entries[s][0], scores, errors };
   });
-  return { probe, reference, label, kind, systems, skipped: [], dataFiles: files };
+  return { probe, reference, probeSubject: probe, referenceSubject: reference, label, kind, systems, skipped: [], dataFiles: files };
 }

@@ -26,5 +26,5 @@ export function simulatedSource(cfg: SimulatedScoresSourceConfig, seed: number):
     scores: sim.scores[j],
     errors: Array.from(sim.scores[j], (s) => (Number.isNaN(s) ? 'simulated failure to acquire' : undefined)),
   }));
-  return { probe, reference, label: sim.label, kind, systems, skipped: [], dataFiles: [] };
+  return { probe, reference, probeSubject: probe, referenceSubject: reference, label: sim.label, kind, systems, skipped: [], dataFiles: [] };
 }

@@ -45,6 +45,7 @@ export function benchCommand(): Command {
       }
       process.stdout.write(`${result.config.id}${result.config.description ? `: ${result.config.description}` : ''}\n\n`);
       process.stdout.write(`${formatMetricsTable(result.evaluations)}\n\n`);
+      for (const note of result.notes) process.stdout.write(`${note}\n`);
       if (result.skipped > 0) process.stdout.write(`${result.skipped} file(s) could not be used (listed in manifest.json)\n`);
       process.stdout.write(`results: ${result.runDir}\nDET page: ${result.detPage}\n`);
     });

@@ -92,7 +92,7 @@ export function fitGaussianMixture(x: Float64Array, d: number, opts: MixtureFitO
         for (let b = 0; b < a; b++) cov[b * d + a] = cov[a * d + b];
       }
     }
-    if (logLikelihood - previous < 1e-7 * n) break;
+    if (logLikelihood - previous < 1e-6 * n) break;
     previous = logLikelihood;
   }
   return { model: { dims: d, weights, means, covariances }, logLikelihood };
@@ -105,7 +105,8 @@ export function mixtureParameterCount(k: number, d: number): number {
 
 /**
  * Chooses the number of components by the Bayesian information criterion,
- * BIC = -2 log L + p log n, over 1..maxComponents.
+ * BIC = -2 log L + p log n, over 1..maxComponents (stopping once two larger counts in a row
+ * did not improve it).
  */
 export function fitGaussianMixtureBic(
   x: Float64Array,
@@ -119,6 +120,8 @@ export function fitGaussianMixtureBic(
   let bestK = 0;
   for (let k = 1; k <= opts.maxComponents; k++) {
     if (n < k * (d + 1)) break;
+    // BIC rarely turns back down after rising twice in a row: stop there.
+    if (bestK > 0 && k - bestK > 2) break;
     const { model, logLikelihood } = fitGaussianMixture(x, d, { ...opts, components: k });
     const b = -2 * logLikelihood + mixtureParameterCount(k, d) * Math.log(n);
     bic.push(b);

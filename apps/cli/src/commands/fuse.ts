@@ -1,0 +1,50 @@
+import { resolve } from 'node:path';
+import { Command } from 'commander';
+import { formatMetricsTable, parseExperimentConfigObject, resolveDataRoot, runExperiment } from '@biofuse/experiments';
+import { UsageError } from '../exit-codes';
+import { jsonNumbers } from './bench';
+
+const METHODS = ['sum', 'weighted-sum', 'product', 'max', 'min', 'logistic', 'likelihood-ratio'];
+
+/**
+ * Fuses the systems of one or more scores.csv files (as written by `biofuse bench`), joined on
+ * probe and reference, under subject-disjoint cross-validation.
+ */
+export function fuseCommand(): Command {
+  return new Command('fuse')
+    .description('fuse the systems of scores.csv files (joined on probe and reference) by subject-disjoint cross-validation')
+    .argument('<scores...>', 'scores.csv files of earlier runs')
+    .option('--method <spec...>', `fusion methods as method[/normaliser], e.g. sum/z-score logistic likelihood-ratio/log (methods: ${METHODS.join(', ')})`, ['sum/z-score', 'logistic'])
+    .option('--inputs <names>', 'comma-separated systems to fuse (default: all)')
+    .option('--folds <n>', 'cross-validation folds', '5')
+    .option('--seed <n>', 'seed of the fold assignment', '0')
+    .option('--id <id>', 'experiment id of the run', 'fuse')
+    .option('--results <dir>', 'results folder (default: results/ in the repository)')
+    .option('--json', 'print the metrics as JSON instead of a table')
+    .action(async (files: string[], opts: { method: string[]; inputs?: string; folds: string; seed: string; id: string; results?: string; json?: boolean }) => {
+      const methods = opts.method.map((spec) => {
+        const [method, normaliser, ...rest] = spec.split('/');
+        if (!METHODS.includes(method) || rest.length > 0) throw new UsageError(`--method "${spec}": expected method[/normaliser] with method one of ${METHODS.join(', ')}`);
+        return normaliser ? { method, normaliser } : { method };
+      });
+      const config = parseExperimentConfigObject(
+        {
+          id: opts.id,
+          seed: Number(opts.seed),
+          dataset: { loader: 'scores-csv', files: files.map((f) => resolve(f)) },
+          fusion: { folds: Number(opts.folds), methods, ...(opts.inputs ? { inputs: opts.inputs.split(',') } : {}) },
+        },
+        'biofuse fuse',
+      );
+      const result = await runExperiment(config, { dataRoot: resolveDataRoot(), resultsRoot: opts.results ? resolve(opts.results) : undefined });
+      if (opts.json) {
+        const evaluations = result.evaluations.map(({ name, report }) => {
+          const { det: _det, ...summary } = report;
+          return { name, ...summary };
+        });
+        process.stdout.write(`${JSON.stringify({ runDir: result.runDir, detPage: result.detPage, evaluations }, jsonNumbers, 2)}\n`);
+        return;
+      }
+      process.stdout.write(`${formatMetricsTable(result.evaluations)}\n\n${result.notes.join('\n')}\nresults: ${result.runDir}\nDET page: ${result.detPage}\n`);
+    });
+}

@@ -1,0 +1,110 @@
+import { ConfigError } from '@biofuse/core';
+import {
+  crossValidate,
+  LikelihoodRatioFusion,
+  LogisticFusion,
+  RuleFusion,
+  type FusionMethod,
+  type MultiScores,
+  type NormaliserKind,
+  type SerializedFusion,
+} from '@biofuse/fusion';
+import type { FusionConfig, FusionMethodConfig } from '../config/schema';
+import type { ComparisonScores, SystemScores } from '../sources/comparison-scores';
+
+export interface FusionOutcome {
+  /** The comparisons tested in some fold, with the input systems and one fused system per method. */
+  readonly data: ComparisonScores;
+  /** What every method learned in every fold, for fusion.json. */
+  readonly models: { readonly name: string; readonly folds: readonly SerializedFusion[] }[];
+  readonly notes: readonly string[];
+}
+
+/**
+ * Fuses the configured systems with every method under subject-disjoint k-fold
+ * cross-validation (all methods share the folds), and restricts the run to the comparisons that
+ * were tested, so single systems and fused ones are measured on the same rows.
+ */
+export function fuseSystems(data: ComparisonScores, cfg: FusionConfig, seed: number): FusionOutcome {
+  const names = cfg.inputs ?? data.systems.map((s) => s.name);
+  const inputs = names.map((name) => {
+    const s = data.systems.find((x) => x.name === name);
+    if (!s) throw new ConfigError(`fusion.inputs: no system "${name}" (have: ${data.systems.map((x) => x.name).join(', ')})`);
+    return s;
+  });
+  if (inputs.length < 2) throw new ConfigError('fusion needs at least two input systems');
+  const ms = toMultiScores(data, inputs);
+  const fused: SystemScores[] = [];
+  const models: FusionOutcome['models'] = [];
+  let tested: Int32Array | undefined;
+  for (const m of cfg.methods) {
+    const name = `fused:${m.name ?? defaultName(m)}`;
+    if (fused.some((f) => f.name === name) || data.systems.some((s) => s.name === name)) {
+      throw new ConfigError(`fusion.methods: two systems would be called "${name}"; give one a name`);
+    }
+    const cv = crossValidate(ms, createFusionMethod(m, seed), { folds: cfg.folds, seed });
+    tested ??= cv.rowFold;
+    fused.push({
+      name,
+      scores: cv.fused,
+      errors: Array.from(cv.fused, (v, i) => (cv.rowFold[i] >= 0 && Number.isNaN(v) ? 'no input system scored this comparison' : undefined)),
+    });
+    models.push({ name, folds: cv.fitted.map((f) => f.toJSON()) });
+  }
+  const rows: number[] = [];
+  tested?.forEach((f, i) => {
+    if (f >= 0) rows.push(i);
+  });
+  const pick = <T>(a: readonly T[]) => rows.map((i) => a[i]);
+  const restricted: ComparisonScores = {
+    ...data,
+    probe: pick(data.probe),
+    reference: pick(data.reference),
+    probeSubject: pick(data.probeSubject),
+    referenceSubject: pick(data.referenceSubject),
+    kind: pick(data.kind),
+    label: Uint8Array.from(rows, (i) => data.label[i]),
+    systems: [...data.systems, ...fused].map((s) => ({ name: s.name, scores: Float64Array.from(rows, (i) => s.scores[i]), errors: pick(s.errors) })),
+  };
+  const notes = [
+    `Fusion of ${names.join(' + ')} by ${cfg.folds}-fold subject-disjoint cross-validation (seed ${seed}): every system is reported on the ${rows.length} comparisons between subjects of the same held-out fold; comparisons across folds are left out.`,
+  ];
+  return { data: restricted, models, notes };
+}
+
+export function createFusionMethod(m: FusionMethodConfig, seed: number): FusionMethod {
+  const normaliser = m.normaliser as NormaliserKind | undefined;
+  switch (m.method) {
+    case 'logistic':
+      return new LogisticFusion({ l2: m.l2 });
+    case 'likelihood-ratio':
+      return new LikelihoodRatioFusion({ seed, normaliser, maxComponents: m.maxComponents });
+    default:
+      return new RuleFusion({ rule: m.method, normaliser, weights: m.weights });
+  }
+}
+
+function defaultName(m: FusionMethodConfig): string {
+  if (m.method === 'logistic') return 'logistic';
+  return `${m.method}/${m.normaliser ?? (m.method === 'likelihood-ratio' ? 'none' : 'min-max')}`;
+}
+
+function toMultiScores(data: ComparisonScores, inputs: readonly SystemScores[]): MultiScores {
+  const ids = new Map<string, number>();
+  const id = (s: string) => {
+    let v = ids.get(s);
+    if (v === undefined) ids.set(s, (v = ids.size));
+    return v;
+  };
+  const n = data.label.length;
+  const m = inputs.length;
+  const scores = new Float64Array(n * m);
+  for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) scores[i * m + j] = inputs[j].scores[i];
+  return {
+    modalities: inputs.map((s) => s.name),
+    scores,
+    labels: data.label,
+    probeSubject: Int32Array.from(data.probeSubject, id),
+    referenceSubject: Int32Array.from(data.referenceSubject, id),
+  };
+}

@@ -1,0 +1,94 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DatasetError } from '@biofuse/core';
+import { parseExperimentConfig, parseExperimentConfigObject } from '../src/config/load-config';
+import { parseResultsJson } from '../src/run/json';
+import { runExperiment } from '../src/run/run-experiment';
+import { parseCsvLine, readScoresCsv } from '../src/run/scores-csv';
+
+const config = `
+id: fuse-sim
+seed: 3
+dataset:
+  loader: simulated-scores
+  subjects: 200
+  impostorsPerSubject: 40
+  modalities:
+    - { name: a, genuine: { mean: 2.5, sd: 1 }, impostor: { mean: 0, sd: 1 }, failureRate: 0.05 }
+    - { name: b, genuine: { mean: 2.0, sd: 1 }, impostor: { mean: 0, sd: 1 } }
+fusion:
+  folds: 4
+  methods:
+    - { method: sum, normaliser: z-score }
+    - { method: logistic }
+`;
+
+let results = '';
+beforeAll(async () => {
+  results = await mkdtemp(join(tmpdir(), 'biofuse-fusion-run-'));
+});
+
+describe('fusion in experiments', () => {
+  it('adds one fused system per method, measured on the same held-out rows as the inputs', async () => {
+    const r = await runExperiment(parseExperimentConfig(config, 'x.yaml'), { dataRoot: '/nonexistent', resultsRoot: results });
+    expect(r.evaluations.map((e) => e.name)).toEqual(['a', 'b', 'fused:sum/z-score', 'fused:logistic']);
+    const counts = r.evaluations.map((e) => e.report.counts.genuine + e.report.counts.impostor);
+    expect(new Set(counts).size).toBe(1); // every system on the same comparisons
+    expect(r.evaluations[0].report.counts.genuine).toBe(200);
+    const [a, b, sum, logistic] = r.evaluations.map((e) => e.report.eer.value);
+    // Independent modalities with d' 2.5 and 2: fusion must beat the better one clearly.
+    expect(sum).toBeLessThan(Math.min(a, b) * 0.8);
+    expect(logistic).toBeLessThan(Math.min(a, b) * 0.8);
+    // Failures of "a" are missing inputs to fusion, not failures of the fused system.
+    expect(r.evaluations[0].report.counts.genuineFailures).toBeGreaterThan(0);
+    expect(r.evaluations[2].report.counts.genuineFailures).toBe(0);
+    const fusion = parseResultsJson(await readFile(join(r.runDir, 'fusion.json'), 'utf8')) as { methods: { name: string; folds: unknown[] }[] };
+    expect(fusion.methods.map((m) => m.name)).toEqual(['fused:sum/z-score', 'fused:logistic']);
+    expect(fusion.methods[1].folds.length).toBe(4);
+    expect(r.notes[0]).toMatch(/4-fold subject-disjoint cross-validation/);
+  });
+
+  it('reads scores.csv back and joins score files on probe and reference', async () => {
+    const single = config.replace(/fusion:[\s\S]*$/, '');
+    const r = await runExperiment(parseExperimentConfig(single, 'x.yaml'), { dataRoot: '/nonexistent', resultsRoot: results });
+    const csv = join(r.runDir, 'scores.csv');
+    const back = await readScoresCsv(csv);
+    expect(back.systems.map((s) => s.name)).toEqual(['a', 'b']);
+    expect(back.label.length).toBe(200 * 41);
+    expect(back.systems[0].errors.filter((e) => e !== undefined).length).toBeGreaterThan(0);
+
+    // Split the two systems into two files, shuffle one, and fuse them from disk.
+    const lines = (await readFile(csv, 'utf8')).trim().split('\n').map(parseCsvLine);
+    const fileA = join(results, 'a.csv');
+    const fileB = join(results, 'b.csv');
+    await writeFile(fileA, lines.map((c) => [...c.slice(0, 6), c[6], c[7]].join(',')).join('\n'));
+    const rowsB = lines.slice(1).reverse();
+    await writeFile(fileB, [lines[0], ...rowsB].map((c) => [...c.slice(0, 6), c[8], c[9]].join(',')).join('\n'));
+    const joined = parseExperimentConfigObject(
+      { id: 'joined', seed: 3, dataset: { loader: 'scores-csv', files: [fileA, fileB] }, fusion: { folds: 4, methods: [{ method: 'logistic' }] } },
+      'test',
+    );
+    const j = await runExperiment(joined, { dataRoot: '/nonexistent', resultsRoot: results });
+    expect(j.evaluations.map((e) => e.name)).toEqual(['a', 'b', 'fused:logistic']);
+    expect(j.evaluations[1].report.eer.value).toBeGreaterThan(0);
+
+    // A file with other comparisons cannot be joined.
+    const fileC = join(results, 'c.csv');
+    await writeFile(fileC, [lines[0], ...lines.slice(2)].map((c) => [...c.slice(0, 6), c[8], c[9]].join(',')).join('\n').replace('b,b_error', 'c,c_error'));
+    const bad = parseExperimentConfigObject({ id: 'bad', dataset: { loader: 'scores-csv', files: [fileA, fileC] }, fusion: { methods: [{ method: 'sum' }] } }, 'test');
+    await expect(runExperiment(bad, { dataRoot: '/nonexistent', resultsRoot: results })).rejects.toThrow(DatasetError);
+    expect(existsSync(fileC)).toBe(true);
+  });
+
+  it('validates fusion blocks before reading data', () => {
+    const base = 'dataset: { loader: score-matrix, root: r, systems: { x: x.csv, y: y.csv } }\n';
+    expect(() => parseExperimentConfig(`${base}fusion: { inputs: [x, z], methods: [{ method: sum }] }\n`, 'f.yaml')).toThrow(/"z" is not a system/);
+    expect(() => parseExperimentConfig(`${base}fusion: { methods: [{ method: sum, weights: [1, 2] }] }\n`, 'f.yaml')).toThrow(/only weighted-sum takes weights/);
+    expect(() => parseExperimentConfig(`${base}fusion: { methods: [{ method: weighted-sum, weights: [1] }] }\n`, 'f.yaml')).toThrow(/1 weights for 2 inputs/);
+    expect(() => parseExperimentConfig(`${base}fusion: { methods: [{ method: logistic, normaliser: z-score }] }\n`, 'f.yaml')).toThrow(/standardises/);
+    expect(() => parseExperimentConfig(`${base}fusion: { methods: [{ method: magic }] }\n`, 'f.yaml')).toThrow(/fusion.methods.0.method/);
+  });
+});
