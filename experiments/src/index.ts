@@ -12,3 +12,4 @@ export { compareRuns, readRuns } from './report/compare-runs';
 export { formatMetricsTable, type TableRow } from './report/metrics-table';
 export { detPageHtml } from './report/det-page';
 export { AVAILABLE_MODALITIES, createModality, type ModalityFactory, type ModalityRegistry } from './modalities';
+export { csvCell, readScoresCsv } from './run/scores-csv';

@@ -14,6 +14,7 @@ import { readScoreMatrix } from '@biofuse/core';
 import { sharedDatasetsRoot } from '@biofuse/core/testing';
 import {
   crossValidate,
+  DecisionFusion,
   LikelihoodRatioFusion,
   LogisticFusion,
   multiScoresFromMatrices,
@@ -41,7 +42,7 @@ if (values.pair) ms = selectModalities(ms, values.pair.split(','));
 const folds = Number(values.folds);
 const seed = Number(values.seed);
 
-const normalisers: NormaliserKind[] = ['min-max', 'z-score', 'tanh', 'median-mad', 'double-sigmoid', 'llr'];
+const normalisers: NormaliserKind[] = ['min-max', 'z-score', 'tanh', 'median-mad', 'double-sigmoid', 'llr', 'log'];
 const methods: { label: string; method: FusionMethod; only?: string }[] = [];
 for (const name of ms.modalities) methods.push({ label: `single ${name}`, method: new RuleFusion({ rule: 'sum', normaliser: 'none' }), only: name });
 for (const rule of ['sum', 'weighted-sum', 'product', 'max', 'min'] as const) {
@@ -50,13 +51,17 @@ for (const rule of ['sum', 'weighted-sum', 'product', 'max', 'min'] as const) {
   }
 }
 methods.push({ label: 'logistic regression', method: new LogisticFusion() });
-for (const normaliser of ['none', 'llr'] as NormaliserKind[]) {
+for (const rule of ['and', 'or', 'majority'] as const) {
+  methods.push({ label: `decision ${rule} (each at FMR 1e-3)`, method: new DecisionFusion({ rule, targetFmr: 1e-3 }) });
+}
+for (const normaliser of ['none', 'log'] as NormaliserKind[]) {
   methods.push({ label: `likelihood ratio (GMM, BIC) / ${normaliser}`, method: new LikelihoodRatioFusion({ seed, normaliser }) });
 }
 
 const pct = (x: number) => (x * 100).toFixed(2).padStart(6);
 console.log(`BSSR1 Set 1, ${ms.modalities.join(' + ')}, ${folds}-fold subject-disjoint CV (seed ${seed})`);
 console.log('method                                     EER %   EER folds (mean ± sd) %   FNMR@1e-3 %  FNMR@1e-4 %   genuine  impostor  time s');
+console.log('(EER, FNMR@FMR: on all out-of-fold scores pooled; folds: EER of each fold\'s own test comparisons)');
 for (const { label, method, only } of methods.filter((m) => !values.only || m.label.includes(values.only))) {
   const data = only ? selectModalities(ms, [only]) : ms;
   const t0 = performance.now();

@@ -156,3 +156,24 @@ describe('bad input', () => {
     expect(() => new LikelihoodRatioFusion().fit(ms)).toThrow(/at least 3 complete genuine/);
   });
 });
+
+describe('decision-level fusion', () => {
+  it('votes at per-modality thresholds reaching the target FMR, missing modalities abstaining', async () => {
+    const { DecisionFusion, decisionFusionFromJSON } = await import('../src/methods/decision-fusion');
+    const data = gaussianScores(50_000, 8);
+    const and = new DecisionFusion({ rule: 'and', targetFmr: 0.01 }).fit(data);
+    // Impostor scores are N(0, 1): the 1 % threshold is near the 99th percentile, 2.33.
+    for (const t of and.thresholds) expect(t).toBeCloseTo(2.33, 1);
+    expect(and.accepts([3, 3])).toBe(true);
+    expect(and.accepts([3, 0])).toBe(false);
+    expect(and.accepts([3, Number.NaN])).toBe(true);
+    expect(and.score([3, 0])).toBe(0.5);
+    const or = new DecisionFusion({ rule: 'or', targetFmr: 0.01 }).fit(data);
+    expect(or.accepts([3, 0])).toBe(true);
+    expect(or.accepts([Number.NaN, Number.NaN])).toBe(false);
+    const majority = new DecisionFusion({ rule: 'majority', targetFmr: 0.01 }).fit(gaussianScores(50_000, 9, [3, 2, 1]));
+    expect(majority.accepts([3, 3, 0])).toBe(true);
+    expect(majority.accepts([3, 0, 0])).toBe(false);
+    expect(decisionFusionFromJSON(JSON.parse(JSON.stringify(and.toJSON()))).accepts([3, 0])).toBe(false);
+  });
+});

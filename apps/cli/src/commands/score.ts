@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { readPairsFile, scoreComparisons, scoreSetFromLabelled, verificationReport, type ModalityName } from '@biofuse/core';
-import { createModality, formatMetricsTable, type ModalityRegistry } from '@biofuse/experiments';
+import { createModality, csvCell, formatMetricsTable, type ModalityRegistry } from '@biofuse/experiments';
 import { progressBar } from '../progress';
 import { UsageError } from '../exit-codes';
 
@@ -44,7 +44,7 @@ export function scoreCommand(registry?: ModalityRegistry): Command {
       out.write('a,b,score,error\n');
       pairs.forEach((p, i) => {
         const s = scored.scores[i];
-        out.write(`${csv(p.a)},${csv(p.b)},${Number.isNaN(s) ? '' : String(s)},${csv(scored.errors[i] ?? '')}\n`);
+        out.write(`${csvCell(p.a)},${csvCell(p.b)},${Number.isNaN(s) ? '' : String(s)},${csvCell(scored.errors[i] ?? '')}\n`);
       });
       out.end();
       await once(out, 'finish');
@@ -57,6 +57,3 @@ export function scoreCommand(registry?: ModalityRegistry): Command {
     });
 }
 
-function csv(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
-}

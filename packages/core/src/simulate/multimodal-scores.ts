@@ -1,4 +1,5 @@
 import { ConfigError } from '../errors';
+import { choleskyFactor } from '../linear-algebra/cholesky';
 import { seededRandom } from '../random';
 
 /**
@@ -46,8 +47,8 @@ export function simulateMultimodalScores(sim: MultimodalSimulation): SimulatedSc
   if (m === 0) throw new ConfigError('the simulation needs at least one modality');
   if (!Number.isInteger(sim.subjects) || sim.subjects < 2) throw new ConfigError('the simulation needs at least 2 subjects');
   const perSubject = Math.min(sim.impostorsPerSubject, sim.subjects - 1);
-  const gChol = cholesky(sim.genuineCorrelation ?? identity(m), m, 'genuineCorrelation');
-  const iChol = cholesky(sim.impostorCorrelation ?? identity(m), m, 'impostorCorrelation');
+  const gChol = correlationFactor(sim.genuineCorrelation ?? identity(m), m, 'genuineCorrelation');
+  const iChol = correlationFactor(sim.impostorCorrelation ?? identity(m), m, 'impostorCorrelation');
   const n = sim.subjects * (1 + perSubject);
   const out = {
     probe: new Int32Array(n),
@@ -92,8 +93,8 @@ function identity(m: number): number[] {
   return Array.from({ length: m * m }, (_, i) => (i % (m + 1) === 0 ? 1 : 0));
 }
 
-/** Lower-triangular Cholesky factor of a correlation matrix; rejects non-positive-definite ones. */
-function cholesky(r: readonly number[], m: number, name: string): Float64Array {
+/** Validates a correlation matrix and returns its lower Cholesky factor. */
+function correlationFactor(r: readonly number[], m: number, name: string): Float64Array {
   if (r.length !== m * m) throw new ConfigError(`${name} must have ${m * m} entries (${m} x ${m}), got ${r.length}`);
   for (let i = 0; i < m; i++) {
     if (r[i * m + i] !== 1) throw new ConfigError(`${name} must have ones on its diagonal`);
@@ -101,16 +102,7 @@ function cholesky(r: readonly number[], m: number, name: string): Float64Array {
       if (r[i * m + j] !== r[j * m + i]) throw new ConfigError(`${name} must be symmetric`);
     }
   }
-  const l = new Float64Array(m * m);
-  for (let i = 0; i < m; i++) {
-    for (let j = 0; j <= i; j++) {
-      let sum = r[i * m + j];
-      for (let k = 0; k < j; k++) sum -= l[i * m + k] * l[j * m + k];
-      if (i === j) {
-        if (sum <= 0) throw new ConfigError(`${name} is not positive definite`);
-        l[i * m + i] = Math.sqrt(sum);
-      } else l[i * m + j] = sum / l[j * m + j];
-    }
-  }
+  const l = choleskyFactor(r, m);
+  if (!l) throw new ConfigError(`${name} is not positive definite`);
   return l;
 }

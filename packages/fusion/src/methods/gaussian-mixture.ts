@@ -1,6 +1,5 @@
-import { seededRandom } from '@biofuse/core';
+import { choleskyFactor, seededRandom } from '@biofuse/core';
 import { FusionError } from '../errors';
-import { choleskyFactor } from './logistic';
 
 /** A fitted Gaussian mixture with full covariances. */
 export interface GaussianMixture {
@@ -17,6 +16,7 @@ export interface MixtureFitOptions {
   readonly seed: number;
   /** Added to each covariance diagonal, as a share of that dimension's variance (default 1e-3). */
   readonly regularization?: number;
+  /** EM iterations at most (default 100). */
   readonly maxIterations?: number;
 }
 
@@ -45,18 +45,26 @@ export function fitGaussianMixture(x: Float64Array, d: number, opts: MixtureFitO
 
   const resp = new Float64Array(n * k);
   const logp = new Float64Array(k);
+  const z = new Float64Array(d);
   let previous = Number.NEGATIVE_INFINITY;
   let logLikelihood = previous;
-  const maxIterations = opts.maxIterations ?? 300;
+  const maxIterations = opts.maxIterations ?? 100;
   for (let iter = 0; iter < maxIterations; iter++) {
-    // E step
-    const comps = prepareComponents({ dims: d, weights, means, covariances }, allDims(d));
+    // E step: log N(x_i | mean_c, cov_c) through each component's Cholesky factor, rows read in place.
+    const factors = choleskyFactors(covariances, k, d);
     logLikelihood = 0;
     for (let i = 0; i < n; i++) {
-      const row = x.subarray(i * d, (i + 1) * d);
       let max = Number.NEGATIVE_INFINITY;
       for (let c = 0; c < k; c++) {
-        logp[c] = comps[c].logWeight + comps[c].logDensity(row);
+        const lc = c * d * d;
+        let m2 = 0;
+        for (let a = 0; a < d; a++) {
+          let v = x[i * d + a] - means[c * d + a];
+          for (let b = 0; b < a; b++) v -= factors.l[lc + a * d + b] * z[b];
+          z[a] = v / factors.l[lc + a * d + a];
+          m2 += z[a] * z[a];
+        }
+        logp[c] = Math.log(weights[c]) + factors.constant[c] - 0.5 * m2;
         if (logp[c] > max) max = logp[c];
       }
       let s = 0;
@@ -188,8 +196,19 @@ export function mixtureLogDensity(components: readonly PreparedComponent[], row:
   return max + Math.log(s);
 }
 
-function allDims(d: number): number[] {
-  return Array.from({ length: d }, (_, j) => j);
+/** Cholesky factors of K covariances and each component's log normalising constant. */
+function choleskyFactors(covariances: Float64Array, k: number, d: number): { l: Float64Array; constant: Float64Array } {
+  const l = new Float64Array(k * d * d);
+  const constant = new Float64Array(k);
+  for (let c = 0; c < k; c++) {
+    const f = choleskyFactor(covariances.subarray(c * d * d, (c + 1) * d * d), d);
+    if (!f) throw new FusionError('a mixture component has a covariance that is not positive definite');
+    l.set(f, c * d * d);
+    let logDet = 0;
+    for (let a = 0; a < d; a++) logDet += 2 * Math.log(f[a * d + a]);
+    constant[c] = -0.5 * (d * LOG_2PI + logDet);
+  }
+  return { l, constant };
 }
 
 function kMeansPlusPlus(x: Float64Array, d: number, k: number, next: () => number): Float64Array {

@@ -1,3 +1,4 @@
+import { choleskyFactor, choleskySolve } from '@biofuse/core';
 import { FusionError } from '../errors';
 
 /** A fitted logistic model in the units of its inputs: logit P(genuine | x) = weights . x + bias. */
@@ -87,39 +88,11 @@ export function fitLogistic(x: Float64Array, y: Uint8Array, d: number, opts: { l
   return { weights, bias };
 }
 
-/** Solves A x = b for a symmetric positive-definite A (Cholesky); A and b are left untouched. */
-export function solveSymmetric(a: Float64Array, b: Float64Array, n: number): Float64Array {
+/** Solves A x = b for a symmetric positive-definite A (the Newton step). */
+function solveSymmetric(a: Float64Array, b: Float64Array, n: number): Float64Array {
   const l = choleskyFactor(a, n);
   if (!l) throw new FusionError('logistic regression: the Hessian is not positive definite');
-  const y = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let s = b[i];
-    for (let k = 0; k < i; k++) s -= l[i * n + k] * y[k];
-    y[i] = s / l[i * n + i];
-  }
-  const x = new Float64Array(n);
-  for (let i = n - 1; i >= 0; i--) {
-    let s = y[i];
-    for (let k = i + 1; k < n; k++) s -= l[k * n + i] * x[k];
-    x[i] = s / l[i * n + i];
-  }
-  return x;
-}
-
-/** Lower Cholesky factor of a symmetric matrix, or undefined when it is not positive definite. */
-export function choleskyFactor(a: Float64Array, n: number): Float64Array | undefined {
-  const l = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j <= i; j++) {
-      let s = a[i * n + j];
-      for (let k = 0; k < j; k++) s -= l[i * n + k] * l[j * n + k];
-      if (i === j) {
-        if (!(s > 0)) return undefined;
-        l[i * n + i] = Math.sqrt(s);
-      } else l[i * n + j] = s / l[j * n + j];
-    }
-  }
-  return l;
+  return choleskySolve(l, b, n);
 }
 
 /** Log-likelihood of the labels minus the L2 penalty on the (non-bias) weights; log(1 + e^x) computed stably. */

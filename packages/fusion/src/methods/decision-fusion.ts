@@ -1,0 +1,73 @@
+import { errorRateCurve, fnmrAtFmr, scoreSet } from '@biofuse/core';
+import { FusionError } from '../errors';
+import type { FittedFusion, FusionMethod } from '../fusion-method';
+import { column, type MultiScores } from '../multi-scores';
+import { finiteValues } from '../statistics';
+
+export type DecisionRule = 'and' | 'or' | 'majority';
+
+export interface DecisionFusionOptions {
+  readonly rule: DecisionRule;
+  /** Each modality decides at the threshold that reaches this FMR on the training impostors (default 1e-3). */
+  readonly targetFmr?: number;
+}
+
+/** A fitted decision-level fusion: each modality votes at its own threshold. */
+export interface FittedDecisionFusion extends FittedFusion {
+  readonly thresholds: readonly number[];
+  /** The rule's decision: AND = every present modality accepts, OR = any, majority = more than half. */
+  accepts(row: ArrayLike<number>): boolean;
+}
+
+/**
+ * Decision-level fusion. The fused score is the share of present modalities that accept
+ * (missing ones do not vote), so the rule's decision is a threshold on it: 1 for AND, any
+ * value above 0 for OR, above one half for majority. Its DET curve has one point per vote count.
+ */
+export class DecisionFusion implements FusionMethod {
+  readonly name: string;
+  constructor(readonly opts: DecisionFusionOptions) {
+    this.name = `decision-${opts.rule}`;
+  }
+
+  fit(train: MultiScores): FittedDecisionFusion {
+    const target = this.opts.targetFmr ?? 1e-3;
+    const thresholds = train.modalities.map((name, j) => {
+      const c = column(train, j);
+      const g = finiteValues(c, train.labels, 1);
+      const i = finiteValues(c, train.labels, 0);
+      if (i.length === 0) throw new FusionError(`decision fusion: ${name} has no impostor training scores`);
+      return fnmrAtFmr(errorRateCurve(scoreSet({ genuine: g, impostor: i, genuineFailures: g.length === 0 ? 1 : 0 })), target).threshold;
+    });
+    return fittedDecision(this.opts.rule, train.modalities, thresholds);
+  }
+}
+
+export function decisionFusionFromJSON(json: { rule: DecisionRule; modalities: string[]; thresholds: (number | string)[] }): FittedDecisionFusion {
+  return fittedDecision(json.rule, json.modalities, json.thresholds.map(Number));
+}
+
+function fittedDecision(rule: DecisionRule, modalities: readonly string[], thresholds: readonly number[]): FittedDecisionFusion {
+  const share = (row: ArrayLike<number>) => {
+    let present = 0;
+    let votes = 0;
+    for (let j = 0; j < row.length; j++) {
+      if (Number.isNaN(row[j])) continue;
+      present++;
+      if (row[j] >= thresholds[j]) votes++;
+    }
+    return present === 0 ? Number.NaN : votes / present;
+  };
+  return {
+    method: `decision-${rule}`,
+    modalities,
+    thresholds,
+    score: share,
+    accepts(row) {
+      const s = share(row);
+      if (Number.isNaN(s)) return false;
+      return rule === 'and' ? s === 1 : rule === 'or' ? s > 0 : s > 0.5;
+    },
+    toJSON: () => ({ method: 'decision', rule, modalities, thresholds: thresholds.map((t) => (Number.isFinite(t) ? t : String(t))) }),
+  };
+}
