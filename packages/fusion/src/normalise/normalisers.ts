@@ -92,8 +92,9 @@ const DEFINITIONS: Record<NormaliserKind, NormaliserDefinition> = {
   },
 
   // log(s - min + 1): spreads the long right tails of count-like matcher scores (minutiae
-  // pairings) so that a density model sees them at a useful scale. Scores below the training
-  // minimum map to log of a small positive number, never NaN.
+  // pairings) so that a density model sees them at a useful scale. A transform for
+  // likelihood-ratio fusion, not a range normaliser for the fixed rules. Scores below the
+  // training minimum map to the log of a small positive number, never NaN.
   log: {
     fit(scores) {
       const v = finiteValues(scores);
