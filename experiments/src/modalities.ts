@@ -1,4 +1,5 @@
 import { ModalityUnavailableError, type Modality, type ModalityName } from '@biofuse/core';
+import { parseSignatureParams, SignatureModality } from '@biofuse/signature';
 
 /** Builds a modality from a pipeline's parameters (models load once, inside the factory). */
 export type ModalityFactory = (params: Readonly<Record<string, unknown>>) => Promise<Modality<unknown, unknown>>;
@@ -7,10 +8,12 @@ export type ModalityRegistry = Readonly<Partial<Record<ModalityName, ModalityFac
 
 /**
  * The modalities this build of biofuse provides. Each modality package adds its factory here
- * when it lands (face, fingerprint, iris, signature); until then asking for one is a clear
- * ModalityUnavailableError, never a silent fallback.
+ * when it lands; until then asking for one is a clear ModalityUnavailableError, never a
+ * silent fallback.
  */
-export const AVAILABLE_MODALITIES: ModalityRegistry = {};
+export const AVAILABLE_MODALITIES: ModalityRegistry = {
+  signature: async (params) => new SignatureModality(parseSignatureParams(params)) as Modality<unknown, unknown>,
+};
 
 export async function createModality(
   name: ModalityName,

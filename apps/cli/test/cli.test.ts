@@ -107,6 +107,21 @@ describe('biofuse CLI', () => {
     expect(biofuse(['score', '--modality', 'voice', '--pairs', 'p', '--root', '.', '--out', 'o']).stderr).toMatch(/must be one of/);
   });
 
+  const svc = sharedDataset('svc2004-task2');
+  it.skipIf(svc.skip)('scores signature pairs, with a reason for the pair that cannot be read', async () => {
+    const pairs = join(dir, 'sig-pairs.tsv');
+    await writeFile(pairs, 'U1S1.TXT\tU1S2.TXT\t1\nU1S1.TXT\tU1S21.TXT\t0\nU1S1.TXT\tmissing.TXT\t0\nU2S1.TXT\tU2S3.TXT\t1\n');
+    const out = join(dir, 'sig-scores.csv');
+    const r = biofuse(['score', '--modality', 'signature', '--pairs', pairs, '--root', svc.path, '--out', out]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/4 pairs scored, 1 could not be compared/);
+    const rows = (await readFile(out, 'utf8')).trim().split('\n');
+    expect(rows[0]).toBe('a,b,score,error');
+    const score = (i: number) => Number(rows[i].split(',')[2]);
+    expect(score(1)).toBeGreaterThan(score(2)); // genuine above skilled forgery
+    expect(rows[3]).toMatch(/^U1S1\.TXT,missing\.TXT,,probe missing\.TXT: missing\.TXT: cannot read/);
+  });
+
   const bssr1 = sharedDataset('nist-bssr1-set1');
   it.skipIf(bssr1.skip)('reproduces a BSSR1 EER from the repository config with --data-root', () => {
     const config = resolve(import.meta.dirname, '../../../experiments/configs/bssr1-face-g.yaml');

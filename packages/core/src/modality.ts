@@ -12,7 +12,7 @@ export interface Score {
   readonly details?: Readonly<Record<string, number | string>>;
 }
 
-export interface Modality<S, T, ExtractOptions = unknown> {
+export interface Modality<S, T, ExtractOptions = unknown, Model = unknown> {
   readonly name: ModalityName;
   /** Decode and validate a sample; throws a typed error (DatasetError, AcquisitionError). */
   load(input: Buffer | string): Promise<S>;
@@ -24,4 +24,11 @@ export interface Modality<S, T, ExtractOptions = unknown> {
   decode(b: Uint8Array): T;
   /** A fixed-length vector, for feature-level fusion and ANN search. */
   embed?(t: T): Float32Array;
+  /**
+   * Builds a reference from several enrolment samples (a user model: per-user statistics,
+   * score normalisation). Without it, a multi-sample reference scores the best of its samples.
+   */
+  enrol?(references: readonly T[]): Model;
+  /** Compares a probe with an enrolled reference; present whenever `enrol` is. */
+  compareEnrolled?(model: Model, probe: T): Score;
 }

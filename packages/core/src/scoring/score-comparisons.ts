@@ -30,11 +30,12 @@ export interface ScoredComparisons {
 
 /**
  * Loads and extracts every distinct sample once, `concurrency` at a time, then compares.
- * A reference made of several samples scores the best of its samples' comparisons; samples
- * that failed are left out of it, and the comparison fails only when none is left.
+ * A reference made of several samples is enrolled once (when the modality can enrol) or
+ * scores the best of its samples' comparisons; samples that failed are left out of it, and
+ * the comparison fails only when none is left.
  */
-export async function scoreComparisons<S, T>(
-  modality: Modality<S, T>,
+export async function scoreComparisons<S, T, M>(
+  modality: Modality<S, T, unknown, M>,
   comparisons: readonly { readonly reference: readonly string[]; readonly probe: string }[],
   opts: ScoringOptions,
 ): Promise<ScoredComparisons> {
@@ -46,6 +47,7 @@ export async function scoreComparisons<S, T>(
   const templates = await extractTemplates(modality, [...distinct], opts);
   const scores = new Float64Array(comparisons.length);
   const errors: (string | undefined)[] = new Array(comparisons.length).fill(undefined);
+  const enrolled = new Map<string, M>();
   comparisons.forEach((c, i) => {
     const probe = templates.get(c.probe);
     if (!probe || 'reason' in probe) {
@@ -53,20 +55,26 @@ export async function scoreComparisons<S, T>(
       errors[i] = `probe ${c.probe}: ${probe ? probe.reason : 'not extracted'}`;
       return;
     }
-    let best = Number.NEGATIVE_INFINITY;
+    const usable: T[] = [];
     let reason: string | undefined;
     for (const r of c.reference) {
       const ref = templates.get(r);
-      if (!ref || 'reason' in ref) {
-        reason ??= `reference ${r}: ${ref ? ref.reason : 'not extracted'}`;
-        continue;
-      }
-      best = Math.max(best, modality.compare(ref.template, probe.template).similarity);
+      if (!ref || 'reason' in ref) reason ??= `reference ${r}: ${ref ? ref.reason : 'not extracted'}`;
+      else usable.push(ref.template);
     }
-    if (best === Number.NEGATIVE_INFINITY) {
+    if (usable.length === 0) {
       scores[i] = Number.NaN;
       errors[i] = reason ?? 'empty reference';
-    } else scores[i] = best;
+    } else if (modality.enrol && modality.compareEnrolled && c.reference.length > 1) {
+      const key = c.reference.join('\u0000');
+      let model = enrolled.get(key);
+      if (model === undefined) enrolled.set(key, (model = modality.enrol(usable)));
+      scores[i] = modality.compareEnrolled(model, probe.template).similarity;
+    } else {
+      let best = Number.NEGATIVE_INFINITY;
+      for (const t of usable) best = Math.max(best, modality.compare(t, probe.template).similarity);
+      scores[i] = best;
+    }
   });
   const failures: SampleFailure[] = [];
   for (const [path, t] of templates) if ('reason' in t) failures.push({ path, reason: t.reason });
@@ -76,8 +84,8 @@ export async function scoreComparisons<S, T>(
 type Extracted<T> = { readonly template: T } | SampleFailure;
 
 /** Extracts each path once, with bounded concurrency; failures become records (or throw when strict). */
-export async function extractTemplates<S, T>(
-  modality: Modality<S, T>,
+export async function extractTemplates<S, T, M>(
+  modality: Modality<S, T, unknown, M>,
   paths: readonly string[],
   opts: ScoringOptions,
 ): Promise<Map<string, Extracted<T>>> {

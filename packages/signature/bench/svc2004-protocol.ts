@@ -1,0 +1,91 @@
+import { join } from 'node:path';
+import { equalErrorRate, errorRateCurve, readSvc2004Folder, scoreSet, svc2004Protocol } from '@biofuse/core';
+import { enrolUser, scoreAgainstUser } from '../src/compare/user-model';
+import type { SignatureParams } from '../src/params';
+import type { PenTrajectory } from '../src/pen-trajectory';
+import { readSignature } from '../src/read/read-signature';
+import { extractSignatureTemplate, type SignatureTemplate } from '../src/template';
+import { globalFeatures } from '../src/features/global-features';
+
+/** Every SVC2004 signature read once, by file name. */
+export async function loadSvc2004(dir: string): Promise<Map<string, PenTrajectory>> {
+  const listing = await readSvc2004Folder(dir);
+  const out = new Map<string, PenTrajectory>();
+  await Promise.all(listing.samples.map(async (s) => out.set(s.path, await readSignature(join(dir, s.path)))));
+  return out;
+}
+
+export interface ProtocolResult {
+  /** EER of each trial, per impostor kind, with one threshold for all users. */
+  readonly skilled: number[];
+  readonly random: number[];
+  /** EER of each trial with a threshold per user, averaged over the users (as some papers report). */
+  readonly skilledPerUser: number[];
+  readonly randomPerUser: number[];
+  readonly comparisons: number;
+}
+
+const userOf = (path: string) => Number(/^U(\d+)S/.exec(path)?.[1]);
+
+/**
+ * The SVC2004 protocol (seeded trials of 5 enrolment signatures from S1-S10; genuine S11-S20,
+ * skilled S21-S40, random forgeries from other users) on the given users, one EER per trial
+ * and kind with a threshold common to all users.
+ */
+export function runSvc2004(signatures: Map<string, PenTrajectory>, users: readonly number[], params: SignatureParams, seed = 1, population?: Float64Array): ProtocolResult {
+  const samples = [...signatures.keys()].filter((p) => users.includes(userOf(p))).map((path) => ({ path, subject: String(userOf(path)) }));
+  const templates = new Map<string, SignatureTemplate>();
+  for (const s of samples) templates.set(s.path, extractSignatureTemplate(signatures.get(s.path)!, { functions: params.functions, keepPenUp: params.keepPenUp }));
+  const comparisons = svc2004Protocol(samples, { seed, randomForgeries: Math.min(20, users.length - 1) });
+  const byTrial = new Map<number, { genuine: number[]; skilled: number[]; random: number[] }>();
+  const byTrialUser = new Map<string, { genuine: number[]; skilled: number[]; random: number[] }>();
+  const models = new Map<string, ReturnType<typeof enrolUser>>();
+  for (const c of comparisons) {
+    const key = c.reference.join('+');
+    let model = models.get(key);
+    if (!model) models.set(key, (model = enrolUser(c.reference.map((r) => templates.get(r)!), params, population)));
+    const s = scoreAgainstUser(model, templates.get(c.probe)!, params).similarity;
+    const t = byTrial.get(c.fold ?? 0) ?? { genuine: [], skilled: [], random: [] };
+    (c.kind === 'genuine' ? t.genuine : c.kind === 'skilled' ? t.skilled : t.random).push(s);
+    byTrial.set(c.fold ?? 0, t);
+    const uk = `${c.fold}:${userOf(c.reference[0])}`;
+    const u = byTrialUser.get(uk) ?? { genuine: [], skilled: [], random: [] };
+    (c.kind === 'genuine' ? u.genuine : c.kind === 'skilled' ? u.skilled : u.random).push(s);
+    byTrialUser.set(uk, u);
+  }
+  const eer = (g: number[], i: number[]) => equalErrorRate(errorRateCurve(scoreSet({ genuine: g, impostor: i }))).value;
+  const trials = [...byTrial.values()];
+  const perUser = (kind: 'skilled' | 'random') =>
+    [...byTrial.keys()].map((trial) => {
+      const users = [...byTrialUser.entries()].filter(([k]) => k.startsWith(`${trial}:`)).map(([, v]) => eer(v.genuine, v[kind]));
+      return users.reduce((a, b) => a + b, 0) / users.length;
+    });
+  return {
+    skilled: trials.map((t) => eer(t.genuine, t.skilled)),
+    random: trials.map((t) => eer(t.genuine, t.random)),
+    skilledPerUser: perUser('skilled'),
+    randomPerUser: perUser('random'),
+    comparisons: comparisons.length,
+  };
+}
+
+export function meanSd(values: readonly number[]): { mean: number; sd: number } {
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  const sd = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length);
+  return { mean, sd };
+}
+
+/** Spread of each global feature over the genuine signatures (S1-S20) of some users: the population floor of user models. */
+export function globalFeatureSpread(signatures: Map<string, PenTrajectory>, users: readonly number[]): Float64Array {
+  const rows: Float32Array[] = [];
+  for (const [path, p] of signatures) {
+    const m = /^U(\d+)S(\d+)/.exec(path);
+    if (m && users.includes(Number(m[1])) && Number(m[2]) <= 20) rows.push(globalFeatures(p));
+  }
+  const g = rows[0].length;
+  const mean = new Float64Array(g);
+  const spread = new Float64Array(g);
+  for (const r of rows) for (let k = 0; k < g; k++) mean[k] += r[k] / rows.length;
+  for (const r of rows) for (let k = 0; k < g; k++) spread[k] += (r[k] - mean[k]) ** 2 / rows.length;
+  return spread.map(Math.sqrt);
+}

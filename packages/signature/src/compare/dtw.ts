@@ -1,0 +1,55 @@
+import type { TimeFunctionMatrix } from '../features/time-functions';
+
+export interface DtwOptions {
+  /** Sakoe-Chiba band half-width as a share of the longer sequence (default 0.15); never narrower than the length difference. */
+  readonly band?: number;
+  /** Stop and return Infinity once the normalised distance is sure to exceed this. */
+  readonly abandonAbove?: number;
+}
+
+/**
+ * Multivariate dynamic time warping with a Sakoe-Chiba band: the cost of a cell is the
+ * Euclidean distance between the two frames, the path may step right, down or diagonally,
+ * and the total is divided by n + m so signatures of different lengths compare fairly.
+ * Two rolling rows of the cost matrix; no allocation per cell.
+ */
+export function dtwDistance(a: TimeFunctionMatrix, b: TimeFunctionMatrix, opts: DtwOptions = {}): number {
+  const n = a.length;
+  const m = b.length;
+  const f = a.dims;
+  if (b.dims !== f) throw new Error(`DTW: ${a.dims}-dimensional frames against ${b.dims}-dimensional ones`);
+  if (n === 0 || m === 0) return Number.POSITIVE_INFINITY;
+  const r = Math.max(Math.ceil((opts.band ?? 0.15) * Math.max(n, m)), Math.abs(n - m));
+  const limit = opts.abandonAbove === undefined ? Number.POSITIVE_INFINITY : opts.abandonAbove * (n + m);
+  let prev = new Float64Array(m + 1).fill(Number.POSITIVE_INFINITY);
+  let curr = new Float64Array(m + 1).fill(Number.POSITIVE_INFINITY);
+  prev[0] = 0;
+  const av = a.values;
+  const bv = b.values;
+  for (let i = 1; i <= n; i++) {
+    // The band follows the diagonal of the n x m matrix.
+    const centre = Math.round((i * m) / n);
+    const lo = Math.max(1, centre - r);
+    const hi = Math.min(m, centre + r);
+    curr.fill(Number.POSITIVE_INFINITY, 0, m + 1);
+    let rowMin = Number.POSITIVE_INFINITY;
+    const ai = (i - 1) * f;
+    for (let j = lo; j <= hi; j++) {
+      const bj = (j - 1) * f;
+      let s = 0;
+      for (let k = 0; k < f; k++) {
+        const d = av[ai + k] - bv[bj + k];
+        s += d * d;
+      }
+      const best = Math.min(prev[j - 1], prev[j], curr[j - 1]);
+      const v = best + Math.sqrt(s);
+      curr[j] = v;
+      if (v < rowMin) rowMin = v;
+    }
+    if (rowMin > limit) return Number.POSITIVE_INFINITY;
+    const t = prev;
+    prev = curr;
+    curr = t;
+  }
+  return prev[m] / (n + m);
+}

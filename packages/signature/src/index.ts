@@ -1,0 +1,18 @@
+/**
+ * @biofuse/signature: online signature verification. Readers for SVC2004 text, MCYT .fpg and
+ * JSON/CSV pen points; time functions and global features; multivariate DTW with a
+ * Sakoe-Chiba band; user models with per-user score normalisation.
+ */
+export type { PenTrajectory } from './pen-trajectory';
+export { SignatureFormatError, SignatureAcquisitionError } from './errors';
+export { readSignature, parseSignatureBytes } from './read/read-signature';
+export { parseSvc2004 } from './read/svc2004-text';
+export { parseMcytFpg } from './read/mcyt-fpg';
+export { parsePenJson, parsePenCsv } from './read/pen-points';
+export { timeFunctions, TIME_FUNCTIONS, DEFAULT_TIME_FUNCTIONS, type TimeFunction, type TimeFunctionMatrix } from './features/time-functions';
+export { globalFeatures, GLOBAL_FEATURES } from './features/global-features';
+export { dtwDistance, type DtwOptions } from './compare/dtw';
+export { enrolUser, scoreAgainstUser, type SignatureUserModel } from './compare/user-model';
+export { extractSignatureTemplate, encodeSignatureTemplate, decodeSignatureTemplate, type SignatureTemplate } from './template';
+export { DEFAULT_SIGNATURE_PARAMS, parseSignatureParams, type SignatureParams } from './params';
+export { SignatureModality } from './signature-modality';

@@ -1,0 +1,56 @@
+import type { PenTrajectory } from '../pen-trajectory';
+import { SignatureFormatError } from '../errors';
+
+export interface ReadOptions {
+  /** Largest backward step of the clock repaired as a glitch (default 50 ms); larger ones are errors. */
+  readonly maxBackstepMs?: number;
+}
+
+/** Collects samples, validating each as it comes, and freezes them into a PenTrajectory. */
+export class TrajectoryBuilder {
+  private readonly cols = { x: [] as number[], y: [] as number[], t: [] as number[], penDown: [] as number[], pressure: [] as number[], azimuth: [] as number[], altitude: [] as number[] };
+  private readonly warnings: string[] = [];
+  constructor(
+    private readonly path: string,
+    private readonly opts: ReadOptions = {},
+  ) {}
+
+  add(line: number, s: { x: number; y: number; t: number; penDown: boolean; pressure: number; azimuth: number; altitude: number }): void {
+    for (const [name, v] of [['x', s.x], ['y', s.y], ['t', s.t], ['pressure', s.pressure]] as const) {
+      if (!Number.isFinite(v)) throw new SignatureFormatError(`${name} is not a finite number`, this.path, line);
+    }
+    if (s.pressure < 0) throw new SignatureFormatError(`pressure is negative (${s.pressure})`, this.path, line);
+    const c = this.cols;
+    const n = c.t.length;
+    let t = s.t;
+    if (n > 0 && t < c.t[n - 1]) {
+      const back = c.t[n - 1] - t;
+      if (back > (this.opts.maxBackstepMs ?? 50)) {
+        throw new SignatureFormatError(`timestamp ${t} goes back ${back} ms from the previous sample; timestamps must not decrease`, this.path, line);
+      }
+      this.warnings.push(`line ${line}: timestamp ${t} is ${back} ms before the previous one; held at ${c.t[n - 1]}`);
+      t = c.t[n - 1];
+    }
+    c.x.push(s.x);
+    c.y.push(s.y);
+    c.t.push(t);
+    c.penDown.push(s.penDown ? 1 : 0);
+    c.pressure.push(s.pressure);
+    c.azimuth.push(s.azimuth);
+    c.altitude.push(s.altitude);
+  }
+
+  build(): PenTrajectory {
+    const c = this.cols;
+    return {
+      x: Float64Array.from(c.x),
+      y: Float64Array.from(c.y),
+      t: Float64Array.from(c.t),
+      penDown: Uint8Array.from(c.penDown),
+      pressure: Float64Array.from(c.pressure),
+      azimuth: Float64Array.from(c.azimuth),
+      altitude: Float64Array.from(c.altitude),
+      warnings: this.warnings,
+    };
+  }
+}

@@ -1,0 +1,41 @@
+import { SignatureFormatError } from '../errors';
+import type { PenTrajectory } from '../pen-trajectory';
+import { TrajectoryBuilder } from './builder';
+
+const HEADER_BYTES = 60;
+const SAMPLE_BYTES = 5 * 4;
+/** MCYT tablets sample at 100 Hz. */
+const SAMPLE_PERIOD_MS = 10;
+
+/**
+ * MCYT `.fpg`: a 60-byte header, then per sample five little-endian float32 values
+ * x, y, pressure, azimuth, altitude. Time is the sample index at 100 Hz; the pen is taken as
+ * down while pressure is positive.
+ */
+export function parseMcytFpg(bytes: Uint8Array, path = '<memory>'): PenTrajectory {
+  if (bytes.length < HEADER_BYTES + SAMPLE_BYTES) {
+    throw new SignatureFormatError(`${bytes.length} bytes: too short for an MCYT .fpg (${HEADER_BYTES}-byte header and samples)`, path);
+  }
+  const body = bytes.length - HEADER_BYTES;
+  if (body % SAMPLE_BYTES !== 0) {
+    throw new SignatureFormatError(`${body} bytes after the header are not a whole number of ${SAMPLE_BYTES}-byte samples (truncated?)`, path);
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const b = new TrajectoryBuilder(path);
+  const n = body / SAMPLE_BYTES;
+  for (let k = 0; k < n; k++) {
+    const o = HEADER_BYTES + k * SAMPLE_BYTES;
+    const pressure = view.getFloat32(o + 8, true);
+    // Samples have no lines: report the sample number in place of one.
+    b.add(k + 1, {
+      x: view.getFloat32(o, true),
+      y: view.getFloat32(o + 4, true),
+      t: k * SAMPLE_PERIOD_MS,
+      penDown: pressure > 0,
+      pressure,
+      azimuth: view.getFloat32(o + 12, true),
+      altitude: view.getFloat32(o + 16, true),
+    });
+  }
+  return b.build();
+}

@@ -1,0 +1,52 @@
+import { readFile } from 'node:fs/promises';
+import { SignatureAcquisitionError, SignatureFormatError } from '../errors';
+import type { PenTrajectory } from '../pen-trajectory';
+import type { ReadOptions } from './builder';
+import { parseMcytFpg } from './mcyt-fpg';
+import { parsePenCsv, parsePenJson } from './pen-points';
+import { parseSvc2004 } from './svc2004-text';
+
+/**
+ * Reads a signature from a path or bytes, recognising the format by content: SVC2004 text
+ * (first line a point count), JSON, CSV with an `x,y,t` header, or binary MCYT .fpg. The result
+ * has at least two samples with the pen down, or a typed error says why not.
+ */
+export async function readSignature(input: Buffer | Uint8Array | string, opts: ReadOptions & { path?: string } = {}): Promise<PenTrajectory> {
+  let bytes: Uint8Array;
+  let path = opts.path ?? '<memory>';
+  if (typeof input === 'string') {
+    path = input;
+    try {
+      bytes = await readFile(input);
+    } catch (err) {
+      throw new SignatureFormatError(`cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`, input);
+    }
+  } else bytes = input;
+  return checkUsable(parseSignatureBytes(bytes, path, opts), path);
+}
+
+export function parseSignatureBytes(bytes: Uint8Array, path: string, opts: ReadOptions = {}): PenTrajectory {
+  if (bytes.length === 0) throw new SignatureFormatError('empty file', path);
+  if (looksBinary(bytes) || path.toLowerCase().endsWith('.fpg')) return parseMcytFpg(bytes, path);
+  const text = new TextDecoder('utf-8').decode(bytes);
+  const head = text.trimStart();
+  if (head.startsWith('{') || head.startsWith('[')) return parsePenJson(text, path, opts);
+  const first = head.split(/\r?\n/, 1)[0].trim();
+  if (/^\d+$/.test(first)) return parseSvc2004(text, path, opts);
+  if (/^[A-Za-z_]+(\s*,\s*[A-Za-z_]+)+$/.test(first)) return parsePenCsv(text, path, opts);
+  throw new SignatureFormatError('not a signature file (expected SVC2004 text, MCYT .fpg, JSON or CSV pen points)', path, 1);
+}
+
+function looksBinary(bytes: Uint8Array): boolean {
+  const n = Math.min(bytes.length, 512);
+  for (let i = 0; i < n; i++) if (bytes[i] === 0) return true;
+  return false;
+}
+
+function checkUsable(p: PenTrajectory, path: string): PenTrajectory {
+  if (p.x.length === 0) throw new SignatureAcquisitionError('empty', `${path}: the signature has no points`);
+  let down = 0;
+  for (const d of p.penDown) down += d;
+  if (down < 2) throw new SignatureAcquisitionError('too_short', `${path}: the signature has ${down} pen-down point(s); at least 2 are needed`);
+  return p;
+}

@@ -1,0 +1,35 @@
+import { SignatureFormatError } from '../errors';
+import type { PenTrajectory } from '../pen-trajectory';
+import { TrajectoryBuilder, type ReadOptions } from './builder';
+
+/**
+ * SVC2004 text: the first line is the point count, then one point per line,
+ * `X Y T BUTTON AZIMUTH ALTITUDE PRESSURE` (Task 2) or `X Y T BUTTON` (Task 1, no pressure:
+ * pressure is taken as 1 while the pen is down, 0 while up).
+ */
+export function parseSvc2004(text: string, path = '<memory>', opts: ReadOptions = {}): PenTrajectory {
+  const lines = text.split(/\r?\n/);
+  while (lines.length > 0 && lines[lines.length - 1].trim() === '') lines.pop();
+  const count = Number(lines[0]?.trim());
+  if (!Number.isInteger(count) || count < 0) throw new SignatureFormatError('first line must be the point count', path, 1);
+  if (lines.length - 1 !== count) {
+    throw new SignatureFormatError(`the header announces ${count} points but ${lines.length - 1} follow`, path, 1);
+  }
+  const b = new TrajectoryBuilder(path, opts);
+  let columns = 0;
+  for (let i = 1; i < lines.length; i++) {
+    const cells = lines[i].trim().split(/\s+/);
+    columns ||= cells.length;
+    if (cells.length !== columns || (columns !== 7 && columns !== 4)) {
+      throw new SignatureFormatError(`expected ${columns === 4 ? 4 : 7} columns (X Y T BUTTON${columns === 4 ? '' : ' AZIMUTH ALTITUDE PRESSURE'}), got ${cells.length}`, path, i + 1);
+    }
+    const v = cells.map(Number);
+    const bad = v.findIndex((x) => Number.isNaN(x));
+    if (bad >= 0) throw new SignatureFormatError(`column ${bad + 1} is not a number: "${cells[bad]}"`, path, i + 1);
+    const penDown = v[3] !== 0;
+    b.add(i + 1, columns === 7
+      ? { x: v[0], y: v[1], t: v[2], penDown, azimuth: v[4], altitude: v[5], pressure: v[6] }
+      : { x: v[0], y: v[1], t: v[2], penDown, azimuth: Number.NaN, altitude: Number.NaN, pressure: penDown ? 1 : 0 });
+  }
+  return b.build();
+}

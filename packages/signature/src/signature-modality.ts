@@ -1,0 +1,53 @@
+import type { Modality, Score } from '@biofuse/core';
+import { dtwDistance } from './compare/dtw';
+import { enrolUser, scoreAgainstUser, type PopulationSpread, type SignatureUserModel } from './compare/user-model';
+import { DEFAULT_SIGNATURE_PARAMS, type SignatureParams } from './params';
+import type { PenTrajectory } from './pen-trajectory';
+import { readSignature } from './read/read-signature';
+import { decodeSignatureTemplate, encodeSignatureTemplate, extractSignatureTemplate, type SignatureTemplate } from './template';
+
+/**
+ * Online signature verification as a biofuse modality: samples are pen trajectories,
+ * templates are time functions plus a global vector, two signatures compare by DTW, and
+ * several enrolment signatures make a user model with its own score normalisation.
+ */
+export class SignatureModality implements Modality<PenTrajectory, SignatureTemplate, unknown, SignatureUserModel> {
+  readonly name = 'signature' as const;
+  constructor(
+    readonly params: SignatureParams = DEFAULT_SIGNATURE_PARAMS,
+    private readonly population?: PopulationSpread,
+  ) {}
+
+  load(input: Buffer | string): Promise<PenTrajectory> {
+    return readSignature(input);
+  }
+
+  async extract(sample: PenTrajectory): Promise<SignatureTemplate> {
+    return extractSignatureTemplate(sample, { functions: this.params.functions, keepPenUp: this.params.keepPenUp });
+  }
+
+  compare(a: SignatureTemplate, b: SignatureTemplate): Score {
+    const distance = dtwDistance(a.local, b.local, { band: this.params.dtwBand });
+    return { similarity: -distance, distance };
+  }
+
+  encode(t: SignatureTemplate): Uint8Array {
+    return encodeSignatureTemplate(t);
+  }
+
+  decode(b: Uint8Array): SignatureTemplate {
+    return decodeSignatureTemplate(b);
+  }
+
+  embed(t: SignatureTemplate): Float32Array {
+    return t.global;
+  }
+
+  enrol(references: readonly SignatureTemplate[]): SignatureUserModel {
+    return enrolUser(references, this.params, this.population);
+  }
+
+  compareEnrolled(model: SignatureUserModel, probe: SignatureTemplate): Score {
+    return scoreAgainstUser(model, probe, this.params);
+  }
+}

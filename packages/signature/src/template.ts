@@ -1,0 +1,49 @@
+import { TemplateFormatError } from '@biofuse/core';
+import { globalFeatures } from './features/global-features';
+import { timeFunctions, type TimeFunctionMatrix, type TimeFunctionOptions } from './features/time-functions';
+import type { PenTrajectory } from './pen-trajectory';
+
+/** What biofuse keeps of a signature: its time functions (for DTW) and global feature vector. */
+export interface SignatureTemplate {
+  readonly local: TimeFunctionMatrix;
+  readonly global: Float32Array;
+}
+
+export function extractSignatureTemplate(p: PenTrajectory, opts: TimeFunctionOptions = {}): SignatureTemplate {
+  return { local: timeFunctions(p, opts), global: globalFeatures(p) };
+}
+
+const MAGIC = 0x47534642; // "BFSG" little-endian
+const VERSION = 1;
+const HEADER_BYTES = 16;
+
+/** Versioned binary form: magic, version, frame count, frame dims, global dims, then float32 data. */
+export function encodeSignatureTemplate(t: SignatureTemplate): Uint8Array {
+  const body = t.local.values.length + t.global.length;
+  const out = new Uint8Array(HEADER_BYTES + body * 4);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, MAGIC, true);
+  view.setUint16(4, VERSION, true);
+  view.setUint16(6, t.local.dims, true);
+  view.setUint32(8, t.local.length, true);
+  view.setUint32(12, t.global.length, true);
+  const floats = new Float32Array(out.buffer, HEADER_BYTES, body);
+  floats.set(t.local.values, 0);
+  floats.set(t.global, t.local.values.length);
+  return out;
+}
+
+export function decodeSignatureTemplate(bytes: Uint8Array): SignatureTemplate {
+  if (bytes.length < HEADER_BYTES) throw new TemplateFormatError(`signature template: ${bytes.length} bytes is shorter than its header`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (view.getUint32(0, true) !== MAGIC) throw new TemplateFormatError('not a biofuse signature template (bad magic)');
+  const version = view.getUint16(4, true);
+  if (version !== VERSION) throw new TemplateFormatError(`signature template version ${version} is not supported (this build reads ${VERSION})`);
+  const dims = view.getUint16(6, true);
+  const length = view.getUint32(8, true);
+  const globalDims = view.getUint32(12, true);
+  const expected = HEADER_BYTES + (dims * length + globalDims) * 4;
+  if (bytes.length !== expected) throw new TemplateFormatError(`signature template: ${bytes.length} bytes, expected ${expected} (truncated or corrupt)`);
+  const floats = new Float32Array(bytes.slice(HEADER_BYTES).buffer);
+  return { local: { length, dims, values: floats.slice(0, dims * length) }, global: floats.slice(dims * length) };
+}

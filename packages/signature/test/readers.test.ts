@@ -1,0 +1,95 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { sharedDataset } from '@biofuse/core/testing';
+import { SignatureAcquisitionError, SignatureFormatError } from '../src/errors';
+import { parseSignatureBytes, readSignature } from '../src/read/read-signature';
+
+const enc = (s: string) => new TextEncoder().encode(s);
+const svc = (rows: string[]) => enc(`${rows.length}\n${rows.join('\n')}\n`);
+
+describe('SVC2004 text', () => {
+  it('reads the seven columns, pen-up samples included', () => {
+    const p = parseSignatureBytes(svc(['10 20 1000 0 1300 450 0', '11 21 1010 1 1300 450 80', '13 22 1020 1 1310 440 95']), 'u.txt');
+    expect(Array.from(p.x)).toEqual([10, 11, 13]);
+    expect(Array.from(p.penDown)).toEqual([0, 1, 1]);
+    expect(Array.from(p.pressure)).toEqual([0, 80, 95]);
+    expect(p.azimuth[2]).toBe(1310);
+  });
+
+  it('reads Task 1 files (no pressure) with pressure 1 while the pen is down', () => {
+    const p = parseSignatureBytes(svc(['1 2 0 1', '2 3 10 1', '3 4 20 0']), 't1.txt');
+    expect(Array.from(p.pressure)).toEqual([1, 1, 0]);
+    expect(Number.isNaN(p.altitude[0])).toBe(true);
+  });
+
+  it('names the file and line of every problem', () => {
+    const cases: [Uint8Array, RegExp][] = [
+      [svc(['1 2 0 1 0 0 5', '1 2 10 1 0 0']), /u\.txt:3: expected 7 columns/],
+      [svc(['1 2 0 1 0 0 5', '1 x 10 1 0 0 5']), /u\.txt:3: column 2 is not a number/],
+      [svc(['1 2 0 1 0 0 5', '1 2 10 1 0 0 -3']), /u\.txt:3: pressure is negative/],
+      [svc(['1 2 500 1 0 0 5', '1 2 100 1 0 0 5']), /u\.txt:3: timestamp 100 goes back 400 ms/],
+      [enc('3\n1 2 0 1 0 0 5\n'), /u\.txt:1: the header announces 3 points but 1 follow/],
+      [enc('\u0089PNG not a signature'), /u\.txt:1: not a signature file/],
+    ];
+    for (const [bytes, message] of cases) {
+      expect(() => parseSignatureBytes(bytes, 'u.txt')).toThrow(SignatureFormatError);
+      expect(() => parseSignatureBytes(bytes, 'u.txt')).toThrow(message);
+    }
+  });
+
+  it('repairs small clock glitches and says so', () => {
+    const p = parseSignatureBytes(svc(['1 2 100 1 0 0 5', '1 3 110 1 0 0 5', '1 4 102 1 0 0 5', '1 5 120 1 0 0 5']), 'g.txt');
+    expect(Array.from(p.t)).toEqual([100, 110, 110, 120]);
+    expect(p.warnings[0]).toMatch(/line 4: timestamp 102 is 8 ms before/);
+  });
+
+  it('refuses empty, one-point and pen-up-only signatures', async () => {
+    await expect(readSignature(new Uint8Array(0))).rejects.toThrow(SignatureFormatError);
+    await expect(readSignature(svc([]))).rejects.toThrow(/no points/);
+    await expect(readSignature(svc(['1 2 0 1 0 0 5']))).rejects.toThrow(SignatureAcquisitionError);
+    await expect(readSignature(svc(['1 2 0 0 0 0 0', '2 2 10 0 0 0 0']))).rejects.toThrow(/0 pen-down/);
+    await expect(readSignature('/nonexistent/U1S1.TXT')).rejects.toThrow(/cannot read/);
+  });
+});
+
+describe('MCYT .fpg', () => {
+  it('reads float32 samples after the 60-byte header', () => {
+    const n = 3;
+    const buf = new ArrayBuffer(60 + n * 20);
+    const view = new DataView(buf);
+    for (let k = 0; k < n; k++) [k, 2 * k, k === 1 ? 0 : 100, 45, 60].forEach((v, c) => view.setFloat32(60 + k * 20 + c * 4, v, true));
+    const p = parseSignatureBytes(new Uint8Array(buf), 'a.fpg');
+    expect(Array.from(p.y)).toEqual([0, 2, 4]);
+    expect(Array.from(p.t)).toEqual([0, 10, 20]);
+    expect(Array.from(p.penDown)).toEqual([1, 0, 1]);
+    expect(() => parseSignatureBytes(new Uint8Array(buf).slice(0, 60 + 30), 'a.fpg')).toThrow(/not a whole number of 20-byte samples/);
+    expect(() => parseSignatureBytes(new Uint8Array(10), 'a.fpg')).toThrow(/too short/);
+  });
+});
+
+describe('JSON and CSV pen points', () => {
+  it('reads what a signature pad posts', () => {
+    const j = parseSignatureBytes(enc(JSON.stringify({ points: [{ x: 1, y: 2, t: 0 }, { x: 2, y: 3, t: 16, pressure: 0.5 }] })), 'p.json');
+    expect(Array.from(j.pressure)).toEqual([1, 0.5]);
+    const c = parseSignatureBytes(enc('x,y,t,pressure,pen_down\n1,2,0,0.3,1\n2,3,16,0,0\n'), 'p.csv');
+    expect(Array.from(c.penDown)).toEqual([1, 0]);
+    expect(() => parseSignatureBytes(enc('{"points": [{"x": 1, "y": "a", "t": 0}]}'), 'p.json')).toThrow(/p\.json:1: point 0: "y" must be a number/);
+    expect(() => parseSignatureBytes(enc('x,y\n1,2\n'), 'p.csv')).toThrow(/must name "t"/);
+    expect(() => parseSignatureBytes(enc('x,y,t\n1,2\n'), 'p.csv')).toThrow(/p\.csv:2: expected 3 columns/);
+  });
+});
+
+const svc2004 = sharedDataset('svc2004-task2');
+describe.skipIf(svc2004.skip)('SVC2004 Task 2 files', () => {
+  it('reads every one of the 1,600 signatures', async () => {
+    let glitches = 0;
+    for (let u = 1; u <= 40; u++) {
+      for (let s = 1; s <= 40; s++) {
+        const p = await readSignature(join(svc2004.path, `U${u}S${s}.TXT`));
+        expect(p.x.length).toBeGreaterThanOrEqual(80);
+        glitches += p.warnings.length;
+      }
+    }
+    expect(glitches).toBe(13); // 13 files hold one backward clock step of 8-9 ms
+  });
+});
