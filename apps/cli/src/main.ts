@@ -4,6 +4,7 @@ import { datasetsCommand } from './commands/datasets';
 import { fuseCommand } from './commands/fuse';
 import { reportCommand } from './commands/report';
 import { scoreCommand } from './commands/score';
+import { synthCommand } from './commands/synth';
 import { EXIT, exitCodeFor } from './exit-codes';
 
 export function buildProgram(): Command {
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
   program.addCommand(scoreCommand());
   program.addCommand(fuseCommand());
   program.addCommand(datasetsCommand());
+  program.addCommand(synthCommand());
   // Usage errors go through the catch below, so every error path maps to one exit code.
   program.exitOverride();
   for (const c of program.commands) c.exitOverride();

@@ -48,7 +48,7 @@ dataset:
 
 describe('biofuse CLI', () => {
   it('prints help for every command with exit code 0', () => {
-    for (const args of [['--help'], ['bench', '--help'], ['report', '--help'], ['score', '--help'], ['fuse', '--help'], ['datasets', '--help'], ['datasets', 'fetch', '--help']]) {
+    for (const args of [['--help'], ['bench', '--help'], ['report', '--help'], ['score', '--help'], ['fuse', '--help'], ['datasets', '--help'], ['datasets', 'fetch', '--help'], ['synth', 'signatures', '--help']]) {
       const r = biofuse(args);
       expect(r.code, args.join(' ')).toBe(0);
       expect(r.stdout).toMatch(/Usage: biofuse/);
@@ -98,6 +98,17 @@ describe('biofuse CLI', () => {
     expect(r.stdout).toMatch(/4-fold subject-disjoint cross-validation/);
     expect(biofuse(['fuse', join(runDir, 'scores.csv'), '--method', 'magic']).code).toBe(1);
     expect(biofuse(['fuse', join(dir, 'nope.csv')]).code).toBe(2);
+  });
+
+  it('writes synthetic signatures that the signature modality scores', async () => {
+    const out = join(dir, 'synth-sigs');
+    const r = biofuse(['synth', 'signatures', '--out', out, '--users', '3', '--genuine', '4', '--forgeries', '2', '--seed', '2']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^18 signatures written/);
+    await writeFile(join(dir, 'synth-pairs.tsv'), 'U1S1.TXT\tU1S2.TXT\t1\nU1S1.TXT\tU2S1.TXT\t0\n');
+    const s = biofuse(['score', '--modality', 'signature', '--pairs', join(dir, 'synth-pairs.tsv'), '--root', out, '--out', join(dir, 'synth.csv')]);
+    expect(s.code).toBe(0);
+    expect(biofuse(['synth', 'signatures', '--out', out, '--users', '0']).code).toBe(1);
   });
 
   it('says a modality that is not built yet is not available', () => {

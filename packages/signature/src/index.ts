@@ -16,3 +16,5 @@ export { enrolUser, scoreAgainstUser, type SignatureUserModel } from './compare/
 export { extractSignatureTemplate, encodeSignatureTemplate, decodeSignatureTemplate, type SignatureTemplate } from './template';
 export { DEFAULT_SIGNATURE_PARAMS, parseSignatureParams, type SignatureParams } from './params';
 export { SignatureModality } from './signature-modality';
+export { synthesizeSignatures, type SignatureSynthesisOptions } from './synthetic/synthesize';
+export { formatSvc2004, writeSvc2004Folder } from './synthetic/write-svc2004';

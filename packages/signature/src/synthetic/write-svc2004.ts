@@ -1,0 +1,22 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { PenTrajectory } from '../pen-trajectory';
+
+/**
+ * A trajectory in SVC2004 Task 2 text (`X Y T BUTTON AZIMUTH ALTITUDE PRESSURE`); angles the
+ * device did not report are written as 0.
+ */
+export function formatSvc2004(p: PenTrajectory): string {
+  const lines = [String(p.x.length)];
+  const angle = (v: number) => (Number.isNaN(v) ? 0 : Math.round(v));
+  for (let k = 0; k < p.x.length; k++) {
+    lines.push(`${Math.round(p.x[k])} ${Math.round(p.y[k])} ${Math.round(p.t[k])} ${p.penDown[k]} ${angle(p.azimuth[k])} ${angle(p.altitude[k])} ${Math.round(p.pressure[k])}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** Writes signatures by file name into a folder (created if needed). */
+export async function writeSvc2004Folder(dir: string, signatures: ReadonlyMap<string, PenTrajectory>): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  await Promise.all([...signatures].map(([name, p]) => writeFile(join(dir, name), formatSvc2004(p))));
+}
