@@ -28,3 +28,20 @@ protocol: { trials: 1, enrolment: 5, randomForgeries: 20 }
     expect(byName['signature/skilled'].eer.value).toBeGreaterThan(byName['signature/random'].eer.value);
   });
 });
+
+describe('synthetic signatures', () => {
+  it('generates its dataset from the seed and runs the SVC2004 protocol on it', async () => {
+    const yaml = (seed: number) => `seed: ${seed}
+dataset: { loader: synthetic-signatures, users: 6 }
+pipeline: { modality: signature }
+protocol: { trials: 1, randomForgeries: 5 }
+`;
+    const results = await mkdtemp(join(tmpdir(), 'biofuse-synth-run-'));
+    const a = await runExperiment(parseExperimentConfig(yaml(91), 'synth.yaml'), { dataRoot: '/nonexistent', resultsRoot: results });
+    const b = await runExperiment(parseExperimentConfig(yaml(91), 'synth.yaml'), { dataRoot: '/nonexistent', resultsRoot: results });
+    const skilled = (r: typeof a) => r.evaluations.find((e) => e.name === 'signature/skilled')!.report;
+    expect(skilled(a).counts).toMatchObject({ genuine: 60, impostor: 120 });
+    expect(skilled(a).eer.value).toBe(skilled(b).eer.value);
+    expect(() => parseExperimentConfig('dataset: { loader: synthetic-signatures }\npipeline: { modality: face }\n', 'x.yaml')).toThrow(/compared by the signature modality/);
+  });
+});

@@ -64,6 +64,9 @@ function checkCrossFieldRules(config: ExperimentConfig, path: string): void {
     problems.push(`pipeline: a ${d.loader} dataset needs a pipeline naming the modality that compares its samples`);
   }
   if (d.loader === 'score-matrix' && Object.keys(d.systems).length === 0) problems.push('dataset.systems: name at least one score matrix');
+  if (d.loader === 'synthetic-signatures' && config.pipeline && config.pipeline.modality !== 'signature') {
+    problems.push('pipeline.modality: synthetic signatures are compared by the signature modality');
+  }
   if ((d.loader === 'pairs' || d.loader === 'lfw') && !d.pairs) problems.push(`dataset.pairs: the ${d.loader} loader needs a pairs file`);
   if (d.loader === 'simulated-scores') {
     const m = d.modalities.length;

@@ -58,6 +58,15 @@ const modalitySource = z.strictObject({
   images: z.string().optional(),
 });
 
+/**
+ * Seeded synthetic online signatures (sigma-lognormal), generated on first use into a cache
+ * folder in SVC2004 layout and compared under the SVC2004 protocol: no dataset needed.
+ */
+const syntheticSignaturesSource = z.strictObject({
+  loader: z.literal('synthetic-signatures'),
+  users: z.int().min(2).max(1000).default(40),
+});
+
 /** Scores written by an earlier run (`probe,reference,label,kind,<system>,<system>_error...`). */
 const scoresCsvSource = z.strictObject({
   loader: z.literal('scores-csv'),
@@ -95,7 +104,7 @@ export const experimentConfigSchema = z.strictObject({
   seed: z.int().min(0).default(0),
   /** Stop at the first unreadable file or failed sample instead of recording it. */
   strict: z.boolean().default(false),
-  dataset: z.discriminatedUnion('loader', [scoreMatrixSource, simulatedScoresSource, scoresCsvSource, modalitySource]),
+  dataset: z.discriminatedUnion('loader', [scoreMatrixSource, simulatedScoresSource, scoresCsvSource, syntheticSignaturesSource, modalitySource]),
   /** For modality datasets: which modality compares the samples, with its parameters. */
   pipeline: z
     .strictObject({
@@ -125,6 +134,7 @@ export type ScoreMatrixSourceConfig = z.output<typeof scoreMatrixSource>;
 export type SimulatedScoresSourceConfig = z.output<typeof simulatedScoresSource>;
 export type ModalitySourceConfig = z.output<typeof modalitySource>;
 export type ScoresCsvSourceConfig = z.output<typeof scoresCsvSource>;
+export type SyntheticSignaturesSourceConfig = z.output<typeof syntheticSignaturesSource>;
 export type FusionConfig = z.output<typeof fusionSchema>;
 export type FusionMethodConfig = z.output<typeof fusionMethodSchema>;
 

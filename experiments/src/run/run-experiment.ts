@@ -128,6 +128,8 @@ export async function experimentDataFiles(config: ExperimentConfig, dataRoot: st
       return [];
     case 'scores-csv':
       return d.files.map((f) => (isAbsolute(f) ? f : join(dataRoot, f)));
+    case 'synthetic-signatures':
+      return []; // made from the config's seed: the config is the data
     default:
       return listFilesRecursive(join(dataRoot, d.root));
   }

@@ -1,4 +1,7 @@
+import { existsSync } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { synthesizeSignatures, writeSvc2004Folder } from '@biofuse/signature';
 import {
   fvcProtocol,
   pairsToComparisons,
@@ -13,7 +16,8 @@ import {
   type ProtocolComparison,
   type SkippedFile,
 } from '@biofuse/core';
-import type { ExperimentConfig, ModalitySourceConfig } from '../config/schema';
+import type { ExperimentConfig, ModalitySourceConfig, SyntheticSignaturesSourceConfig } from '../config/schema';
+import { WORKSPACE_ROOT } from '../run/manifest';
 import { createModality, type ModalityRegistry } from '../modalities';
 import type { ComparisonScores } from './comparison-scores';
 
@@ -25,7 +29,7 @@ export interface ModalitySourceOptions {
 
 /** Samples of a dataset, compared under its protocol by the configured modality. */
 export async function modalitySource(config: ExperimentConfig, opts: ModalitySourceOptions): Promise<ComparisonScores> {
-  const cfg = config.dataset as ModalitySourceConfig;
+  const cfg = config.dataset as ModalitySourceConfig | SyntheticSignaturesSourceConfig;
   if (!config.pipeline) throw new Error('unreachable: config validation requires a pipeline');
   // Resolve the modality first: an unavailable one fails before any data is read.
   const modality = await createModality(config.pipeline.modality, config.pipeline.params, opts.registry);
@@ -52,7 +56,7 @@ export async function modalitySource(config: ExperimentConfig, opts: ModalitySou
 
 async function protocolComparisons(
   config: ExperimentConfig,
-  cfg: ModalitySourceConfig,
+  cfg: ModalitySourceConfig | SyntheticSignaturesSourceConfig,
   dataRoot: string,
 ): Promise<{
   comparisons: ProtocolComparison[];
@@ -62,6 +66,7 @@ async function protocolComparisons(
   /** The identity a sample belongs to. */
   subjectOf: (path: string) => string;
 }> {
+  if (cfg.loader === 'synthetic-signatures') return svc2004Comparisons(config, await syntheticSignatureFolder(cfg.users, config.seed));
   const root = join(dataRoot, cfg.root);
   switch (cfg.loader) {
     case 'fvc': {
@@ -72,16 +77,8 @@ async function protocolComparisons(
       const l = await readIdentityFolders(root);
       return { comparisons: fvcProtocol(l.samples), sampleRoot: root, skipped: l.skipped, dataFiles: l.samples.map((s) => join(root, s.path)), subjectOf: subjectLookup(l.samples) };
     }
-    case 'svc2004': {
-      const l = await readSvc2004Folder(root);
-      const comparisons = svc2004Protocol(l.samples, {
-        seed: config.seed,
-        trials: config.protocol.trials,
-        enrolment: config.protocol.enrolment,
-        randomForgeries: config.protocol.randomForgeries,
-      });
-      return { comparisons, sampleRoot: root, skipped: l.skipped, dataFiles: l.samples.map((s) => join(root, s.path)), subjectOf: subjectLookup(l.samples) };
-    }
+    case 'svc2004':
+      return svc2004Comparisons(config, root);
     case 'lfw': {
       const pairsFile = join(root, cfg.pairs ?? 'pairs.txt');
       const comparisons = await readLfwPairs(pairsFile);
@@ -103,6 +100,33 @@ function distinctSamples(comparisons: readonly ProtocolComparison[]): string[] {
     s.add(c.probe);
   }
   return [...s];
+}
+
+async function svc2004Comparisons(config: ExperimentConfig, root: string) {
+  const l = await readSvc2004Folder(root);
+  const comparisons = svc2004Protocol(l.samples, {
+    seed: config.seed,
+    trials: config.protocol.trials,
+    enrolment: config.protocol.enrolment,
+    randomForgeries: config.protocol.randomForgeries,
+  });
+  return { comparisons, sampleRoot: root, skipped: l.skipped, dataFiles: l.samples.map((s) => join(root, s.path)), subjectOf: subjectLookup(l.samples) };
+}
+
+/** Generates the synthetic set once per (users, seed) into a cache folder and reuses it after. */
+async function syntheticSignatureFolder(users: number, seed: number): Promise<string> {
+  const dir = join(WORKSPACE_ROOT, 'results', '.cache', 'synthetic-signatures', `users${users}-seed${seed}`);
+  if (existsSync(dir)) return dir;
+  // Write beside it and rename, so a run that reads the folder never sees it half-written.
+  const partial = `${dir}.partial-${process.pid}`;
+  await writeSvc2004Folder(partial, synthesizeSignatures({ seed, users }));
+  try {
+    await rename(partial, dir);
+  } catch (err) {
+    if (!existsSync(dir)) throw err;
+    await rm(partial, { recursive: true, force: true }); // another run finished first
+  }
+  return dir;
 }
 
 function subjectLookup(samples: readonly DatasetSample[]): (path: string) => string {

@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import {
   experimentDataFiles,
@@ -14,12 +15,21 @@ import { WORKSPACE_CONFIGS } from '../paths';
 export function benchCommand(): Command {
   return new Command('bench')
     .description('run an experiment config and write results/<id>/<run-id>/ (scores, metrics, manifest, DET page)')
-    .argument('[config]', 'experiment YAML', `${WORKSPACE_CONFIGS}/quickstart.yaml`)
+    .argument('[configs...]', 'experiment YAML files (default: the embedded quickstart configs)')
     .option('--data-root <dir>', 'folder that dataset roots are relative to (default: $BIOFUSE_DATA or ../shared/datasets)')
     .option('--results <dir>', 'results folder (default: results/ in the repository)')
     .option('--json', 'print the metrics as JSON instead of a table')
     .option('--fingerprint', 'print the config and data fingerprint (what the Nx cache keys on) and exit')
-    .action(async (configPath: string, opts: { dataRoot?: string; results?: string; json?: boolean; fingerprint?: boolean }) => {
+    .action(async (configPaths: string[], opts: { dataRoot?: string; results?: string; json?: boolean; fingerprint?: boolean }) => {
+      const paths = configPaths.length > 0 ? configPaths : quickstartConfigs();
+      for (const [i, configPath] of paths.entries()) {
+        if (i > 0 && !opts.json) process.stdout.write('\n');
+        await benchOne(configPath, opts);
+      }
+    });
+}
+
+async function benchOne(configPath: string, opts: { dataRoot?: string; results?: string; json?: boolean; fingerprint?: boolean }): Promise<void> {
       const dataRoot = resolveDataRoot(opts.dataRoot);
       if (opts.fingerprint) {
         const config = await loadExperimentConfig(configPath);
@@ -48,7 +58,14 @@ export function benchCommand(): Command {
       for (const note of result.notes) process.stdout.write(`${note}\n`);
       if (result.skipped > 0) process.stdout.write(`${result.skipped} file(s) could not be used (listed in manifest.json)\n`);
       process.stdout.write(`results: ${result.runDir}\nDET page: ${result.detPage}\n`);
-    });
+}
+
+/** experiments/configs/quickstart*.yaml: the runs that need no dataset. */
+function quickstartConfigs(): string[] {
+  return readdirSync(WORKSPACE_CONFIGS)
+    .filter((f) => /^quickstart.*\.yaml$/.test(f))
+    .sort()
+    .map((f) => join(WORKSPACE_CONFIGS, f));
 }
 
 /** Non-finite numbers as strings, so JSON output keeps them. */
