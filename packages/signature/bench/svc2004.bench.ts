@@ -21,7 +21,7 @@ const users = (from: number, to: number) => Array.from({ length: to - from + 1 }
 const halves = { 'U1-U20': users(1, 20), 'U21-U40': users(21, 40) };
 
 const grid: SignatureParams[] = [];
-for (const functions of [['x', 'y', 'dx', 'dy', 'pressure', 'dPressure'], ['dx', 'dy', 'pressure']]) {
+for (const functions of [['x', 'y', 'dx', 'dy', 'pressure', 'dPressure'], ['x', 'y', 'dx', 'dy', 'pressure', 'dPressure', 'dAngle', 'logCurvatureRadius'], ['dx', 'dy', 'pressure']]) {
   for (const localNormalisation of ['mean-pairwise', 'mean-nearest']) {
     grid.push(parseSignatureParams({ functions, localNormalisation, globalWeight: 0 }));
   }

@@ -21,7 +21,7 @@ export interface TimeFunctionOptions {
 }
 
 /** The default set: chosen on SVC2004 users 1-20 (see bench/svc2004.bench.ts). */
-export const DEFAULT_TIME_FUNCTIONS: readonly TimeFunction[] = ['x', 'y', 'dx', 'dy', 'pressure', 'dPressure'];
+export const DEFAULT_TIME_FUNCTIONS: readonly TimeFunction[] = ['x', 'y', 'dx', 'dy', 'pressure', 'dPressure', 'dAngle', 'logCurvatureRadius'];
 
 /** Row-major n x F matrix of z-normalised time functions. */
 export interface TimeFunctionMatrix {

@@ -84,8 +84,9 @@ export const DATASET_CATALOG: readonly CatalogEntry[] = [
     layout: 'face-C.csv, face-G.csv, finger-left.csv, finger-right.csv: 518 x 518 CSV, ids in row and column 0',
     files: [],
     manual:
-      "NIST distributes BSSR1 from its page in NIST's own score-file layout, which biofuse does not convert yet. " +
-      'Download it there, then write each Set 1 matcher as a square CSV (first row and column: subject ids in the same order; cell i,j = probe i vs reference j) named as in the layout.',
+      'NIST distributes BSSR1 from its page as a bzip2 tar archive of per-user similarity files, with a published md5. ' +
+      'biofuse does not yet convert that layout into the 518 x 518 matrices its score-matrix loader reads; until it does, ' +
+      'download it there and write each Set 1 matcher as a square CSV (first row and column: subject ids in the same order; cell i,j = probe i vs reference j) named as in the layout.',
   },
 ];
 
