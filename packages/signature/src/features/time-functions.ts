@@ -44,7 +44,11 @@ export function timeFunctions(p: PenTrajectory, opts: TimeFunctionOptions = {}):
   const angle = unwrap(Float64Array.from(dx, (v, k) => Math.atan2(dy[k], v)));
   const velocity = Float64Array.from(dx, (v, k) => Math.hypot(v, dy[k]));
   const dAngle = derivative(angle);
-  const logCurvatureRadius = Float64Array.from(velocity, (v, k) => Math.log((v + 1e-3) / (Math.abs(dAngle[k]) + 1e-3)));
+  // Floors relative to the signature's own mean speed keep the feature free of its size.
+  let meanSpeed = 0;
+  for (const v of velocity) meanSpeed += v / Math.max(n, 1);
+  const speedFloor = 1e-3 * meanSpeed + 1e-12;
+  const logCurvatureRadius = Float64Array.from(velocity, (v, k) => Math.log((v + speedFloor) / (Math.abs(dAngle[k]) + 1e-3)));
   const dVelocity = derivative(velocity);
   const acceleration = Float64Array.from(dVelocity, (a, k) => Math.hypot(a, velocity[k] * dAngle[k]));
   const all: Record<TimeFunction, () => Float64Array> = {
