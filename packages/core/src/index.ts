@@ -22,3 +22,4 @@ export {
   type ScoredComparisons,
   type SampleFailure,
 } from './scoring/score-comparisons';
+export { symmetricEigen } from './linear-algebra/symmetric-eigen';

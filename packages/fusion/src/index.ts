@@ -15,3 +15,5 @@ export { fitGaussianMixture, fitGaussianMixtureBic, type GaussianMixture } from 
 export { fitLogistic, type LogisticModel } from './methods/logistic';
 export { crossValidate, subjectFolds, type CrossValidationOptions, type CrossValidationResult } from './protocol/cross-validation';
 export { multiScoresFromMatrices } from './protocol/score-matrices';
+export { FeatureFusion, type FeatureViews, type FeatureProjection, type FeatureFusionOptions, type FittedFeatureFusion } from './feature/feature-fusion';
+export { fitPca, fitLda, fitCca, project, type LinearProjection } from './feature/projections';

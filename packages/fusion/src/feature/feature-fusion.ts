@@ -1,0 +1,136 @@
+import { FusionError } from '../errors';
+import { fitCca, fitLda, fitPca, project, type LinearProjection } from './projections';
+
+/** Fixed-length vectors of several modalities for the same samples (each modality's `embed()`). */
+export interface FeatureViews {
+  readonly modalities: readonly string[];
+  readonly dims: readonly number[];
+  /** Per modality, row-major samples x dims. */
+  readonly vectors: readonly Float64Array[];
+  /** The identity of each sample (for LDA). */
+  readonly subjects: Int32Array;
+}
+
+export type FeatureProjection = 'none' | 'pca' | 'lda' | 'cca';
+
+export interface FeatureFusionOptions {
+  readonly projection: FeatureProjection;
+  /** Output dimensions of the projection (PCA, LDA; CCA: per view). */
+  readonly dims?: number;
+  /** Ridge on covariance matrices, as a share of their mean variance (default 1e-3). */
+  readonly regularization?: number;
+}
+
+export interface FittedFeatureFusion {
+  readonly modalities: readonly string[];
+  readonly outputDims: number;
+  /** The fused vector of one sample, from one vector per modality. */
+  transform(sample: readonly ArrayLike<number>[]): Float64Array;
+  /** Cosine similarity of two fused vectors. */
+  similarity(a: Float64Array, b: Float64Array): number;
+}
+
+/**
+ * Feature-level fusion: each modality's vector is standardised per dimension and scaled by
+ * 1/sqrt(its dimension), so every modality carries the same total variance; the vectors are
+ * concatenated and optionally projected (PCA, LDA on subjects) or, for two modalities, each
+ * projected onto its canonical directions (CCA) and the two concatenated.
+ */
+export class FeatureFusion {
+  constructor(readonly opts: FeatureFusionOptions) {}
+
+  fit(views: FeatureViews): FittedFeatureFusion {
+    const n = views.subjects.length;
+    const m = views.modalities.length;
+    if (m === 0) throw new FusionError('feature fusion needs at least one modality');
+    views.vectors.forEach((v, j) => {
+      if (v.length !== n * views.dims[j]) throw new FusionError(`${views.modalities[j]}: ${v.length} values for ${n} samples x ${views.dims[j]} dimensions`);
+    });
+    const scalers = views.vectors.map((v, j) => fitScaler(v, n, views.dims[j]));
+    const scaled = views.vectors.map((v, j) => applyScalerRows(scalers[j], v, n));
+    const reg = this.opts.regularization ?? 1e-3;
+    if (this.opts.projection === 'cca') {
+      if (m !== 2) throw new FusionError(`CCA fuses exactly two modalities, got ${m}`);
+      const k = this.opts.dims ?? Math.min(...views.dims);
+      const cca = fitCca(scaled[0], views.dims[0], scaled[1], views.dims[1], n, k, reg);
+      return fitted(views.modalities, scalers, (parts) => concat([project(cca.x, parts[0]), project(cca.y, parts[1])]), 2 * k);
+    }
+    const total = views.dims.reduce((a, b) => a + b, 0);
+    const joined = new Float64Array(n * total);
+    for (let i = 0; i < n; i++) {
+      let o = 0;
+      scaled.forEach((v, j) => {
+        const d = views.dims[j];
+        joined.set(v.subarray(i * d, (i + 1) * d), i * total + o);
+        o += d;
+      });
+    }
+    let projection: LinearProjection | undefined;
+    if (this.opts.projection === 'pca') projection = fitPca(joined, n, total, this.opts.dims ?? Math.min(total, 32));
+    if (this.opts.projection === 'lda') {
+      const classes = new Set(views.subjects).size;
+      projection = fitLda(joined, n, total, views.subjects, this.opts.dims ?? Math.min(total, classes - 1), reg);
+    }
+    const p = projection;
+    return fitted(views.modalities, scalers, (parts) => (p ? project(p, concat(parts)) : concat(parts)), p ? p.outputDims : total);
+  }
+}
+
+interface Scaler {
+  readonly dims: number;
+  readonly mean: Float64Array;
+  readonly scale: Float64Array;
+}
+
+function fitScaler(v: Float64Array, n: number, d: number): Scaler {
+  const mean = new Float64Array(d);
+  const sd = new Float64Array(d);
+  for (let i = 0; i < n; i++) for (let a = 0; a < d; a++) mean[a] += v[i * d + a] / n;
+  for (let i = 0; i < n; i++) for (let a = 0; a < d; a++) sd[a] += (v[i * d + a] - mean[a]) ** 2 / n;
+  // Each modality ends with unit total variance; a constant dimension is dropped (scale 0).
+  const scale = Float64Array.from(sd, (s) => (s > 1e-24 ? 1 / Math.sqrt(s) / Math.sqrt(d) : 0));
+  return { dims: d, mean, scale };
+}
+
+function applyScaler(s: Scaler, x: ArrayLike<number>): Float64Array {
+  if (x.length !== s.dims) throw new FusionError(`a vector of ${x.length} values where ${s.dims} were fitted`);
+  return Float64Array.from({ length: s.dims }, (_, a) => (x[a] - s.mean[a]) * s.scale[a]);
+}
+
+function applyScalerRows(s: Scaler, v: Float64Array, n: number): Float64Array {
+  const out = new Float64Array(v.length);
+  for (let i = 0; i < n; i++) out.set(applyScaler(s, v.subarray(i * s.dims, (i + 1) * s.dims)), i * s.dims);
+  return out;
+}
+
+function concat(parts: readonly Float64Array[]): Float64Array {
+  const out = new Float64Array(parts.reduce((a, p) => a + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+function fitted(modalities: readonly string[], scalers: readonly Scaler[], combine: (parts: Float64Array[]) => Float64Array, outputDims: number): FittedFeatureFusion {
+  return {
+    modalities,
+    outputDims,
+    transform(sample) {
+      if (sample.length !== scalers.length) throw new FusionError(`${sample.length} vectors for ${scalers.length} modalities`);
+      return combine(sample.map((x, j) => applyScaler(scalers[j], x)));
+    },
+    similarity(a, b) {
+      let dot = 0;
+      let na = 0;
+      let nb = 0;
+      for (let i = 0; i < a.length; i++) {
+        dot += a[i] * b[i];
+        na += a[i] * a[i];
+        nb += b[i] * b[i];
+      }
+      return na > 0 && nb > 0 ? dot / Math.sqrt(na * nb) : 0;
+    },
+  };
+}

@@ -1,0 +1,175 @@
+import { symmetricEigen } from '@biofuse/core';
+import { FusionError } from '../errors';
+
+/** A fitted linear projection x -> W^T (x - mean), W row-major d x k. */
+export interface LinearProjection {
+  readonly inputDims: number;
+  readonly outputDims: number;
+  readonly mean: Float64Array;
+  readonly weights: Float64Array;
+}
+
+export function project(p: LinearProjection, x: ArrayLike<number>, out = new Float64Array(p.outputDims)): Float64Array {
+  const { inputDims: d, outputDims: k } = p;
+  out.fill(0);
+  for (let i = 0; i < d; i++) {
+    const c = x[i] - p.mean[i];
+    for (let j = 0; j < k; j++) out[j] += c * p.weights[i * k + j];
+  }
+  return out;
+}
+
+/** Principal component analysis: the k directions of largest variance. */
+export function fitPca(x: Float64Array, n: number, d: number, k: number): LinearProjection & { explained: Float64Array } {
+  checkDims(n, d, k, 'PCA');
+  const mean = columnMeans(x, n, d);
+  const cov = covariance(x, n, d, mean, mean, x, d);
+  const { values, vectors } = symmetricEigen(cov, d);
+  return { inputDims: d, outputDims: k, mean, weights: firstColumns(vectors, d, k), explained: values.slice(0, k) };
+}
+
+/**
+ * Linear discriminant analysis: the k directions that best separate subjects (between-class
+ * over within-class scatter), at most (subjects - 1). The within-class scatter is regularised
+ * by a share of its trace, so it stays invertible with few samples per subject.
+ */
+export function fitLda(x: Float64Array, n: number, d: number, subjects: Int32Array, k: number, regularization = 1e-3): LinearProjection {
+  checkDims(n, d, k, 'LDA');
+  const classes = new Map<number, number[]>();
+  for (let i = 0; i < n; i++) {
+    const list = classes.get(subjects[i]) ?? [];
+    list.push(i);
+    classes.set(subjects[i], list);
+  }
+  if (k > classes.size - 1) throw new FusionError(`LDA gives at most subjects - 1 = ${classes.size - 1} directions, asked for ${k}`);
+  const mean = columnMeans(x, n, d);
+  const sw = new Float64Array(d * d);
+  const sb = new Float64Array(d * d);
+  for (const rows of classes.values()) {
+    const mu = new Float64Array(d);
+    for (const i of rows) for (let a = 0; a < d; a++) mu[a] += x[i * d + a] / rows.length;
+    for (const i of rows) {
+      for (let a = 0; a < d; a++) {
+        const da = x[i * d + a] - mu[a];
+        for (let b = 0; b <= a; b++) sw[a * d + b] += da * (x[i * d + b] - mu[b]);
+      }
+    }
+    for (let a = 0; a < d; a++) for (let b = 0; b <= a; b++) sb[a * d + b] += rows.length * (mu[a] - mean[a]) * (mu[b] - mean[b]);
+  }
+  symmetrise(sw, d);
+  symmetrise(sb, d);
+  regularise(sw, d, regularization);
+  // Whiten the within-class scatter, then take the principal axes of the whitened between-class scatter.
+  const w = inverseSqrt(sw, d);
+  const m = multiply(multiply(w, sb, d, d, d), w, d, d, d);
+  const { vectors } = symmetricEigen(m, d);
+  return { inputDims: d, outputDims: k, mean, weights: multiply(w, firstColumns(vectors, d, k), d, d, k) };
+}
+
+/**
+ * Canonical correlation analysis of two views of the same samples: pairs of directions whose
+ * projections correlate most. Returns both projections and the canonical correlations.
+ */
+export function fitCca(
+  x: Float64Array,
+  dx: number,
+  y: Float64Array,
+  dy: number,
+  n: number,
+  k: number,
+  regularization = 1e-3,
+): { x: LinearProjection; y: LinearProjection; correlations: Float64Array } {
+  checkDims(n, Math.min(dx, dy), k, 'CCA');
+  const mx = columnMeans(x, n, dx);
+  const my = columnMeans(y, n, dy);
+  const cxx = covariance(x, n, dx, mx, mx, x, dx);
+  const cyy = covariance(y, n, dy, my, my, y, dy);
+  const cxy = covariance(x, n, dx, mx, my, y, dy);
+  regularise(cxx, dx, regularization);
+  regularise(cyy, dy, regularization);
+  const wx = inverseSqrt(cxx, dx);
+  const wy = inverseSqrt(cyy, dy);
+  // M = Cxx^-1/2 Cxy Cyy^-1/2; its singular vectors give the canonical directions.
+  const m = multiply(multiply(wx, cxy, dx, dx, dy), wy, dx, dy, dy);
+  const mmt = multiply(m, transpose(m, dx, dy), dx, dy, dx);
+  const { values, vectors } = symmetricEigen(mmt, dx);
+  const u = firstColumns(vectors, dx, k);
+  const correlations = Float64Array.from({ length: k }, (_, j) => Math.sqrt(Math.max(values[j], 0)));
+  // v_j = M^T u_j / s_j
+  const mtu = multiply(transpose(m, dx, dy), u, dy, dx, k);
+  for (let j = 0; j < k; j++) {
+    const s = correlations[j] || 1;
+    for (let i = 0; i < dy; i++) mtu[i * k + j] /= s;
+  }
+  return {
+    x: { inputDims: dx, outputDims: k, mean: mx, weights: multiply(wx, u, dx, dx, k) },
+    y: { inputDims: dy, outputDims: k, mean: my, weights: multiply(wy, mtu, dy, dy, k) },
+    correlations,
+  };
+}
+
+function checkDims(n: number, d: number, k: number, what: string): void {
+  if (!Number.isInteger(k) || k < 1 || k > d) throw new FusionError(`${what}: output dimensions must be 1..${d}, got ${k}`);
+  if (n < 2) throw new FusionError(`${what} needs at least 2 samples`);
+}
+
+function columnMeans(x: Float64Array, n: number, d: number): Float64Array {
+  const m = new Float64Array(d);
+  for (let i = 0; i < n; i++) for (let a = 0; a < d; a++) m[a] += x[i * d + a] / n;
+  return m;
+}
+
+/** (1/n) sum (x_i - mx)(y_i - my)^T, dx x dy. */
+function covariance(x: Float64Array, n: number, dx: number, mx: Float64Array, my: Float64Array, y: Float64Array, dy: number): Float64Array {
+  const c = new Float64Array(dx * dy);
+  for (let i = 0; i < n; i++) {
+    for (let a = 0; a < dx; a++) {
+      const da = x[i * dx + a] - mx[a];
+      for (let b = 0; b < dy; b++) c[a * dy + b] += (da * (y[i * dy + b] - my[b])) / n;
+    }
+  }
+  return c;
+}
+
+function symmetrise(a: Float64Array, d: number): void {
+  for (let i = 0; i < d; i++) for (let j = 0; j < i; j++) a[j * d + i] = a[i * d + j];
+}
+
+function regularise(a: Float64Array, d: number, share: number): void {
+  let trace = 0;
+  for (let i = 0; i < d; i++) trace += a[i * d + i];
+  const add = share * (trace / d) + 1e-12;
+  for (let i = 0; i < d; i++) a[i * d + i] += add;
+}
+
+function inverseSqrt(a: Float64Array, d: number): Float64Array {
+  const { values, vectors } = symmetricEigen(a, d);
+  const out = new Float64Array(d * d);
+  for (let k = 0; k < d; k++) {
+    const s = 1 / Math.sqrt(Math.max(values[k], 1e-12));
+    for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) out[i * d + j] += vectors[i * d + k] * s * vectors[j * d + k];
+  }
+  return out;
+}
+
+function multiply(a: Float64Array, b: Float64Array, n: number, m: number, p: number): Float64Array {
+  const out = new Float64Array(n * p);
+  for (let i = 0; i < n; i++) for (let k = 0; k < m; k++) {
+    const aik = a[i * m + k];
+    if (aik === 0) continue;
+    for (let j = 0; j < p; j++) out[i * p + j] += aik * b[k * p + j];
+  }
+  return out;
+}
+
+function transpose(a: Float64Array, n: number, m: number): Float64Array {
+  const out = new Float64Array(m * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) out[j * n + i] = a[i * m + j];
+  return out;
+}
+
+function firstColumns(v: Float64Array, d: number, k: number): Float64Array {
+  const out = new Float64Array(d * k);
+  for (let i = 0; i < d; i++) for (let j = 0; j < k; j++) out[i * k + j] = v[i * d + j];
+  return out;
+}

@@ -1,0 +1,115 @@
+import { equalErrorRate, errorRateCurve, scoreSet, seededRandom } from '@biofuse/core';
+import { describe, expect, it } from 'vitest';
+import { FusionError } from '../src/errors';
+import { FeatureFusion, type FeatureViews } from '../src/feature/feature-fusion';
+import { fitCca, fitPca } from '../src/feature/projections';
+
+/**
+ * Subjects with a 4-D identity seen through two noisy modalities (10-D and 8-D random mixes of it);
+ * the first modality is noisier, so neither alone is as good as both.
+ */
+function views(subjects: number, perSubject: number, seed: number, firstSubject = 0): FeatureViews {
+  const rng = seededRandom(seed);
+  const mix = (rows: number, mixSeed: number) => {
+    const r = seededRandom(mixSeed);
+    return Float64Array.from({ length: rows * 4 }, () => r.normal());
+  };
+  const ma = mix(10, 101);
+  const mb = mix(8, 202);
+  const n = subjects * perSubject;
+  const a = new Float64Array(n * 10);
+  const b = new Float64Array(n * 8);
+  const ids = new Int32Array(n);
+  for (let s = 0; s < subjects; s++) {
+    const idRng = seededRandom(5000 + firstSubject + s);
+    const z = Array.from({ length: 4 }, () => idRng.normal());
+    for (let k = 0; k < perSubject; k++) {
+      const i = s * perSubject + k;
+      ids[i] = firstSubject + s;
+      for (let r = 0; r < 10; r++) a[i * 10 + r] = z.reduce((acc, zz, c) => acc + zz * ma[r * 4 + c], 0) + 2.2 * rng.normal();
+      for (let r = 0; r < 8; r++) b[i * 8 + r] = z.reduce((acc, zz, c) => acc + zz * mb[r * 4 + c], 0) + 1.6 * rng.normal();
+    }
+  }
+  return { modalities: ['a', 'b'], dims: [10, 8], vectors: [a, b], subjects: ids };
+}
+
+/** EER of all pairs of test samples under a similarity of their vectors. */
+function pairEer(vectors: Float64Array[], ids: Int32Array, sim: (x: Float64Array, y: Float64Array) => number): number {
+  const g: number[] = [];
+  const im: number[] = [];
+  for (let i = 0; i < vectors.length; i++) for (let j = i + 1; j < vectors.length; j++) (ids[i] === ids[j] ? g : im).push(sim(vectors[i], vectors[j]));
+  return equalErrorRate(errorRateCurve(scoreSet({ genuine: g, impostor: im }))).value;
+}
+
+const cosine = (x: Float64Array, y: Float64Array) => {
+  let d = 0;
+  let nx = 0;
+  let ny = 0;
+  for (let i = 0; i < x.length; i++) {
+    d += x[i] * y[i];
+    nx += x[i] * x[i];
+    ny += y[i] * y[i];
+  }
+  return d / Math.sqrt(nx * ny);
+};
+
+describe('feature-level fusion', () => {
+  const train = views(60, 6, 1);
+  const test = views(30, 6, 2, 1000);
+  const n = test.subjects.length;
+  const sample = (v: FeatureViews, i: number) => v.vectors.map((m, j) => m.subarray(i * v.dims[j], (i + 1) * v.dims[j]));
+
+  // Measured: single modalities 27.3 % and 22.2 % EER; concatenation 19.6 %, PCA 16.7 %, CCA 18.0 %, LDA 14.0 %.
+  it('fused vectors verify better than either modality alone, LDA best', () => {
+    const single = [0, 1].map((j) => {
+      const f = new FeatureFusion({ projection: 'none' }).fit({ ...train, modalities: [train.modalities[j]], dims: [train.dims[j]], vectors: [train.vectors[j]] });
+      return pairEer(Array.from({ length: n }, (_, i) => f.transform([sample(test, i)[j]])), test.subjects, cosine);
+    });
+    const eer = (projection: 'none' | 'pca' | 'lda' | 'cca', dims?: number) => {
+      const f = new FeatureFusion({ projection, dims }).fit(train);
+      return pairEer(Array.from({ length: n }, (_, i) => f.transform(sample(test, i))), test.subjects, f.similarity);
+    };
+    const concatenated = eer('none');
+    const lda = eer('lda', 4);
+    expect(concatenated).toBeLessThan(Math.min(...single));
+    expect(lda).toBeLessThan(concatenated);
+    expect(eer('pca', 6)).toBeLessThan(Math.min(...single));
+    expect(eer('cca', 4)).toBeLessThan(Math.min(...single));
+  });
+
+  it('PCA finds the direction of largest variance; CCA the shared latent', () => {
+    const rng = seededRandom(3);
+    const n2 = 4000;
+    const x = new Float64Array(n2 * 2);
+    for (let i = 0; i < n2; i++) {
+      const u = 3 * rng.normal();
+      const v = 0.5 * rng.normal();
+      x[2 * i] = (u + v) / Math.SQRT2;
+      x[2 * i + 1] = (u - v) / Math.SQRT2;
+    }
+    const p = fitPca(x, n2, 2, 1);
+    expect(Math.abs(p.weights[0])).toBeCloseTo(Math.SQRT1_2, 2);
+    expect(p.explained[0]).toBeCloseTo(9, 0);
+    // Two views share one latent l: x1 = l + noise, y2 = l + noise; the other coordinates are noise.
+    const xs = new Float64Array(n2 * 2);
+    const ys = new Float64Array(n2 * 2);
+    for (let i = 0; i < n2; i++) {
+      const l = rng.normal();
+      xs[2 * i] = l + 0.5 * rng.normal();
+      xs[2 * i + 1] = rng.normal();
+      ys[2 * i] = rng.normal();
+      ys[2 * i + 1] = l + 0.5 * rng.normal();
+    }
+    const cca = fitCca(xs, 2, ys, 2, n2, 1);
+    expect(cca.correlations[0]).toBeCloseTo(0.8, 1); // var(l) / (var(l) + 0.25)
+    expect(Math.abs(cca.x.weights[0])).toBeGreaterThan(5 * Math.abs(cca.x.weights[1]));
+    expect(Math.abs(cca.y.weights[1])).toBeGreaterThan(5 * Math.abs(cca.y.weights[0]));
+  });
+
+  it('explains what it cannot do', () => {
+    expect(() => new FeatureFusion({ projection: 'cca' }).fit({ ...train, modalities: ['a'], dims: [10], vectors: [train.vectors[0]] })).toThrow(/exactly two/);
+    expect(() => new FeatureFusion({ projection: 'lda', dims: 1000 }).fit(train)).toThrow(FusionError);
+    const f = new FeatureFusion({ projection: 'none' }).fit(train);
+    expect(() => f.transform([new Float64Array(3), new Float64Array(8)])).toThrow(/3 values where 10/);
+  });
+});
