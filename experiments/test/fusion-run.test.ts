@@ -24,6 +24,7 @@ fusion:
   methods:
     - { method: sum, normaliser: z-score }
     - { method: logistic }
+    - { method: or, targetFmr: 0.01 }
 `;
 
 let results = '';
@@ -34,11 +35,13 @@ beforeAll(async () => {
 describe('fusion in experiments', () => {
   it('adds one fused system per method, measured on the same held-out rows as the inputs', async () => {
     const r = await runExperiment(parseExperimentConfig(config, 'x.yaml'), { dataRoot: '/nonexistent', resultsRoot: results });
-    expect(r.evaluations.map((e) => e.name)).toEqual(['a', 'b', 'fused:sum/z-score', 'fused:logistic']);
+    expect(r.evaluations.map((e) => e.name)).toEqual(['a', 'b', 'fused:sum/z-score', 'fused:logistic', 'fused:decision-or']);
     const counts = r.evaluations.map((e) => e.report.counts.genuine + e.report.counts.impostor);
     expect(new Set(counts).size).toBe(1); // every system on the same comparisons
     expect(r.evaluations[0].report.counts.genuine).toBe(200);
     const [a, b, sum, logistic] = r.evaluations.map((e) => e.report.eer.value);
+    // The OR rule's fused score is the share of inputs that accept: few distinct values.
+    expect(r.evaluations[4].report.det.fmr.length).toBeLessThanOrEqual(4);
     // Independent modalities with d' 2.5 and 2: fusion must beat the better one clearly.
     expect(sum).toBeLessThan(Math.min(a, b) * 0.8);
     expect(logistic).toBeLessThan(Math.min(a, b) * 0.8);
@@ -46,7 +49,7 @@ describe('fusion in experiments', () => {
     expect(r.evaluations[0].report.counts.genuineFailures).toBeGreaterThan(0);
     expect(r.evaluations[2].report.counts.genuineFailures).toBe(0);
     const fusion = parseResultsJson(await readFile(join(r.runDir, 'fusion.json'), 'utf8')) as { methods: { name: string; folds: unknown[] }[] };
-    expect(fusion.methods.map((m) => m.name)).toEqual(['fused:sum/z-score', 'fused:logistic']);
+    expect(fusion.methods.map((m) => m.name)).toEqual(['fused:sum/z-score', 'fused:logistic', 'fused:decision-or']);
     expect(fusion.methods[1].folds.length).toBe(4);
     expect(r.notes[0]).toMatch(/4-fold subject-disjoint cross-validation/);
   });
@@ -90,5 +93,6 @@ describe('fusion in experiments', () => {
     expect(() => parseExperimentConfig(`${base}fusion: { methods: [{ method: weighted-sum, weights: [1] }] }\n`, 'f.yaml')).toThrow(/1 weights for 2 inputs/);
     expect(() => parseExperimentConfig(`${base}fusion: { methods: [{ method: logistic, normaliser: z-score }] }\n`, 'f.yaml')).toThrow(/standardises/);
     expect(() => parseExperimentConfig(`${base}fusion: { methods: [{ method: magic }] }\n`, 'f.yaml')).toThrow(/fusion.methods.0.method/);
+    expect(() => parseExperimentConfig(`${base}fusion: { methods: [{ method: sum, targetFmr: 0.01 }] }\n`, 'f.yaml')).toThrow(/only the decision rules/);
   });
 });

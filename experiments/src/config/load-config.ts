@@ -90,6 +90,9 @@ function checkCrossFieldRules(config: ExperimentConfig, path: string): void {
       if (m.maxComponents !== undefined && m.method !== 'likelihood-ratio') problems.push(`fusion.methods.${i}.maxComponents: only likelihood-ratio takes maxComponents`);
       if (m.l2 !== undefined && m.method !== 'logistic') problems.push(`fusion.methods.${i}.l2: only logistic takes l2`);
       if (m.normaliser !== undefined && m.method === 'logistic') problems.push(`fusion.methods.${i}.normaliser: logistic regression standardises its inputs itself`);
+      const decision = m.method === 'and' || m.method === 'or' || m.method === 'majority';
+      if (m.targetFmr !== undefined && !decision) problems.push(`fusion.methods.${i}.targetFmr: only the decision rules (and, or, majority) take targetFmr`);
+      if (decision && m.normaliser !== undefined) problems.push(`fusion.methods.${i}.normaliser: decision rules threshold raw scores`);
     });
   }
   if (problems.length > 0) throw new ConfigError(`${path}: invalid experiment config:\n${problems.map((p) => `  - ${p}`).join('\n')}`);

@@ -75,7 +75,9 @@ const scoresCsvSource = z.strictObject({
 });
 
 const fusionMethodSchema = z.strictObject({
-  method: z.enum(['sum', 'weighted-sum', 'product', 'max', 'min', 'logistic', 'likelihood-ratio']),
+  method: z.enum(['sum', 'weighted-sum', 'product', 'max', 'min', 'logistic', 'likelihood-ratio', 'and', 'or', 'majority']),
+  /** and / or / majority: each input decides at its training threshold for this FMR (default 1e-3). */
+  targetFmr: z.number().gt(0).lt(1).optional(),
   normaliser: z.enum(NORMALISER_KINDS as [string, ...string[]]).optional(),
   /** weighted-sum: one weight per input (fitted as 1 / EER when omitted). */
   weights: z.array(z.number().positive()).optional(),

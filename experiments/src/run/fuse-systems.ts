@@ -1,6 +1,7 @@
 import { ConfigError } from '@biofuse/core';
 import {
   crossValidate,
+  DecisionFusion,
   LikelihoodRatioFusion,
   LogisticFusion,
   RuleFusion,
@@ -75,6 +76,10 @@ export function fuseSystems(data: ComparisonScores, cfg: FusionConfig, seed: num
 export function createFusionMethod(m: FusionMethodConfig, seed: number): FusionMethod {
   const normaliser = m.normaliser as NormaliserKind | undefined;
   switch (m.method) {
+    case 'and':
+    case 'or':
+    case 'majority':
+      return new DecisionFusion({ rule: m.method, targetFmr: m.targetFmr });
     case 'logistic':
       return new LogisticFusion({ l2: m.l2 });
     case 'likelihood-ratio':
@@ -86,6 +91,7 @@ export function createFusionMethod(m: FusionMethodConfig, seed: number): FusionM
 
 function defaultName(m: FusionMethodConfig): string {
   if (m.method === 'logistic') return 'logistic';
+  if (m.method === 'and' || m.method === 'or' || m.method === 'majority') return `decision-${m.method}`;
   return `${m.method}/${m.normaliser ?? (m.method === 'likelihood-ratio' ? 'none' : 'min-max')}`;
 }
 

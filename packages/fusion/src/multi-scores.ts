@@ -13,6 +13,12 @@ export interface MultiScores {
   readonly labels: Uint8Array;
   readonly probeSubject: Int32Array;
   readonly referenceSubject: Int32Array;
+  /**
+   * Optional sample quality per score, row-major like `scores`, in [0, 1] (1 = best): the
+   * lower of the two samples' qualities where a modality reports one. Quality-aware methods
+   * weigh by it; the others ignore it.
+   */
+  readonly quality?: Float64Array;
 }
 
 export function rowCount(ms: MultiScores): number {
@@ -35,6 +41,13 @@ export function validateMultiScores(ms: MultiScores): MultiScores {
   for (let i = 0; i < n; i++) {
     if (ms.labels[i] > 1) throw new MetricsInputError(`label in row ${i} is ${ms.labels[i]}; expected 0 or 1`);
   }
+  if (ms.quality) {
+    if (ms.quality.length !== n * m) throw new MetricsInputError(`quality holds ${ms.quality.length} values, expected ${n * m}`);
+    for (let i = 0; i < ms.quality.length; i++) {
+      const q = ms.quality[i];
+      if (!Number.isNaN(q) && !(q >= 0 && q <= 1)) throw new MetricsInputError(`quality in row ${Math.floor(i / m)} is ${q}; expected a value in [0, 1]`);
+    }
+  }
   return ms;
 }
 
@@ -46,14 +59,16 @@ export function selectRows(ms: MultiScores, rows: ArrayLike<number>): MultiScore
   const labels = new Uint8Array(n);
   const probeSubject = new Int32Array(n);
   const referenceSubject = new Int32Array(n);
+  const quality = ms.quality ? new Float64Array(n * m) : undefined;
   for (let k = 0; k < n; k++) {
     const i = rows[k];
     for (let j = 0; j < m; j++) scores[k * m + j] = ms.scores[i * m + j];
+    if (quality && ms.quality) for (let j = 0; j < m; j++) quality[k * m + j] = ms.quality[i * m + j];
     labels[k] = ms.labels[i];
     probeSubject[k] = ms.probeSubject[i];
     referenceSubject[k] = ms.referenceSubject[i];
   }
-  return { modalities: ms.modalities, scores, labels, probeSubject, referenceSubject };
+  return { modalities: ms.modalities, scores, labels, probeSubject, referenceSubject, quality };
 }
 
 /** Keeps only the named modalities, in the given order. */
@@ -65,9 +80,12 @@ export function selectModalities(ms: MultiScores, names: readonly string[]): Mul
   });
   const n = ms.labels.length;
   const m = ms.modalities.length;
-  const scores = new Float64Array(n * idx.length);
-  for (let i = 0; i < n; i++) for (let k = 0; k < idx.length; k++) scores[i * idx.length + k] = ms.scores[i * m + idx[k]];
-  return { ...ms, modalities: [...names], scores };
+  const pick = (a: Float64Array) => {
+    const out = new Float64Array(n * idx.length);
+    for (let i = 0; i < n; i++) for (let k = 0; k < idx.length; k++) out[i * idx.length + k] = a[i * m + idx[k]];
+    return out;
+  };
+  return { ...ms, modalities: [...names], scores: pick(ms.scores), quality: ms.quality ? pick(ms.quality) : undefined };
 }
 
 /** One modality's column (NaN where missing). */

@@ -15,6 +15,11 @@ export interface RuleFusionOptions {
    * weight is proportional to 1 / EER on the training scores (matcher weighting).
    */
   readonly weights?: readonly number[];
+  /**
+   * sum and weighted-sum only: multiply each modality's weight by the comparison's sample
+   * quality for it, so a poor sample counts less (a missing quality counts as 1).
+   */
+  readonly qualityWeighted?: boolean;
 }
 
 /**
@@ -25,7 +30,10 @@ export interface RuleFusionOptions {
 export class RuleFusion implements FusionMethod {
   readonly name: string;
   constructor(readonly opts: RuleFusionOptions) {
-    this.name = `${opts.rule}/${opts.normaliser ?? 'min-max'}`;
+    this.name = `${opts.rule}/${opts.normaliser ?? 'min-max'}${opts.qualityWeighted ? '/quality' : ''}`;
+    if (opts.qualityWeighted && opts.rule !== 'sum' && opts.rule !== 'weighted-sum') {
+      throw new FusionError(`quality weighting applies to sum and weighted-sum, not ${opts.rule}`);
+    }
   }
 
   fit(train: MultiScores): FittedFusion {
@@ -38,33 +46,42 @@ export class RuleFusion implements FusionMethod {
         throw new FusionError(`weighted-sum: ${weights.length} weights for ${train.modalities.length} modalities`);
       }
     }
-    return fittedRule(this.opts.rule, train.modalities, normalisers, weights);
+    return fittedRule(this.opts.rule, train.modalities, normalisers, weights, this.opts.qualityWeighted ?? false);
   }
 }
 
 /** Rebuilds a fitted rule fusion from its JSON. */
-export function ruleFusionFromJSON(json: { rule: FixedRule; modalities: string[]; normalisers: { kind: NormaliserKind; params: Record<string, number> }[]; weights: number[] }): FittedFusion {
-  return fittedRule(json.rule, json.modalities, json.normalisers.map((n) => normaliserFromParams(n.kind, n.params)), json.weights);
+export function ruleFusionFromJSON(json: {
+  rule: FixedRule;
+  modalities: string[];
+  normalisers: { kind: NormaliserKind; params: Record<string, number> }[];
+  weights: number[];
+  qualityWeighted?: boolean;
+}): FittedFusion {
+  return fittedRule(json.rule, json.modalities, json.normalisers.map((n) => normaliserFromParams(n.kind, n.params)), json.weights, json.qualityWeighted ?? false);
 }
 
-function fittedRule(rule: FixedRule, modalities: readonly string[], normalisers: readonly FittedNormaliser[], weights: readonly number[]): FittedFusion {
+function fittedRule(rule: FixedRule, modalities: readonly string[], normalisers: readonly FittedNormaliser[], weights: readonly number[], qualityWeighted: boolean): FittedFusion {
   const combine = COMBINERS[rule];
+  const effective = new Float64Array(weights.length);
   return {
-    method: `${rule}/${normalisers[0]?.kind ?? 'none'}`,
+    method: `${rule}/${normalisers[0]?.kind ?? 'none'}${qualityWeighted ? '/quality' : ''}`,
     modalities,
-    score(row) {
-      return combine(row, normalisers, weights);
+    score(row, quality) {
+      if (!qualityWeighted || !quality) return combine(row, normalisers, weights);
+      for (let j = 0; j < weights.length; j++) effective[j] = weights[j] * (Number.isNaN(quality[j]) ? 1 : quality[j]);
+      return combine(row, normalisers, effective);
     },
-    toJSON: () => ({ method: 'rule', rule, modalities, normalisers: normalisers.map((n) => ({ kind: n.kind, params: n.params })), weights }),
+    toJSON: () => ({ method: 'rule', rule, modalities, normalisers: normalisers.map((n) => ({ kind: n.kind, params: n.params })), weights, qualityWeighted }),
   };
 }
 
-type Combiner = (row: ArrayLike<number>, n: readonly FittedNormaliser[], w: readonly number[]) => number;
+type Combiner = (row: ArrayLike<number>, n: readonly FittedNormaliser[], w: ArrayLike<number>) => number;
 
 const PRODUCT_FLOOR = 1e-6;
 
 const COMBINERS: Record<FixedRule, Combiner> = {
-  sum: (row, n) => weightedMean(row, n, undefined),
+  sum: (row, n, w) => weightedMean(row, n, w),
   'weighted-sum': (row, n, w) => weightedMean(row, n, w),
   product: (row, n) => {
     let logSum = 0;
@@ -80,12 +97,12 @@ const COMBINERS: Record<FixedRule, Combiner> = {
   min: (row, n) => extreme(row, n, -1),
 };
 
-function weightedMean(row: ArrayLike<number>, n: readonly FittedNormaliser[], w: readonly number[] | undefined): number {
+function weightedMean(row: ArrayLike<number>, n: readonly FittedNormaliser[], w: ArrayLike<number>): number {
   let s = 0;
   let ws = 0;
   for (let j = 0; j < row.length; j++) {
     if (Number.isNaN(row[j])) continue;
-    const wj = w ? w[j] : 1;
+    const wj = w[j];
     s += wj * n[j].apply(row[j]);
     ws += wj;
   }
