@@ -4,7 +4,7 @@ import { basename, extname } from 'node:path';
 import { ConfigError } from '@biofuse/core';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { z } from 'zod';
-import { experimentConfigSchema, type ExperimentConfig } from './schema';
+import { experimentConfigSchema, type ChimericSourceConfig, type ExperimentConfig } from './schema';
 
 /** Reads, parses and validates an experiment YAML file; every problem is a ConfigError naming the file. */
 export async function loadExperimentConfig(path: string): Promise<ExperimentConfig> {
@@ -58,7 +58,12 @@ export function canonicalJson(value: unknown): string {
 function checkCrossFieldRules(config: ExperimentConfig, path: string): void {
   const d = config.dataset;
   const problems: string[] = [];
-  if (d.loader === 'score-matrix' || d.loader === 'simulated-scores' || d.loader === 'scores-csv') {
+  if (d.loader === 'chimeric') {
+    if (config.pipeline) problems.push('pipeline: a chimeric dataset names a pipeline per source');
+    const names = d.sources.map((s) => s.name);
+    if (new Set(names).size !== names.length) problems.push('dataset.sources: names must be unique');
+    for (const s of d.sources) checkCrossFieldRules(chimericSourceConfig(config, s), `${path} (source ${s.name})`);
+  } else if (d.loader === 'score-matrix' || d.loader === 'simulated-scores' || d.loader === 'scores-csv') {
     if (config.pipeline) problems.push(`pipeline: a ${d.loader} dataset already holds scores; remove "pipeline"`);
   } else if (!config.pipeline) {
     problems.push(`pipeline: a ${d.loader} dataset needs a pipeline naming the modality that compares its samples`);
@@ -79,7 +84,8 @@ function checkCrossFieldRules(config: ExperimentConfig, path: string): void {
   }
   const f = config.fusion;
   if (f) {
-    const systems = d.loader === 'score-matrix' ? Object.keys(d.systems) : d.loader === 'simulated-scores' ? d.modalities.map((x) => x.name) : undefined;
+    const systems =
+      d.loader === 'score-matrix' ? Object.keys(d.systems) : d.loader === 'simulated-scores' ? d.modalities.map((x) => x.name) : d.loader === 'chimeric' ? d.sources.map((x) => x.name) : undefined;
     if (systems && f.inputs) {
       for (const name of f.inputs) if (!systems.includes(name)) problems.push(`fusion.inputs: "${name}" is not a system of the dataset (${systems.join(', ')})`);
     }
@@ -102,4 +108,9 @@ function formatIssues(issues: readonly z.core.$ZodIssue[]): string {
   return issues
     .map((i) => `  - ${i.path.length > 0 ? i.path.join('.') : '(top level)'}: ${i.message}`)
     .join('\n');
+}
+
+/** The single-modality experiment that one source of a chimeric dataset stands for. */
+export function chimericSourceConfig(config: ExperimentConfig, source: ChimericSourceConfig['sources'][number]): ExperimentConfig {
+  return { ...config, id: `${config.id}-${source.name.toLowerCase().replace(/[^a-z0-9-]/g, '-')}`, dataset: source.dataset, pipeline: source.pipeline, protocol: source.protocol, fusion: undefined };
 }

@@ -97,6 +97,43 @@ const fusionSchema = z.strictObject({
   methods: z.array(fusionMethodSchema).min(1),
 });
 
+const singleDataset = z.discriminatedUnion('loader', [scoreMatrixSource, simulatedScoresSource, scoresCsvSource, syntheticSignaturesSource, modalitySource]);
+
+/** For modality datasets: which modality compares the samples, with its parameters. */
+const pipelineSchema = z.strictObject({
+  modality: z.enum(['face', 'fingerprint', 'iris', 'signature']),
+  params: z.record(z.string(), z.unknown()).default({}),
+});
+
+const protocolSchema = z
+  .strictObject({
+    /** SVC2004: how many seeded trials, enrolment signatures and random forgeries. */
+    trials: z.int().min(1).optional(),
+    enrolment: z.int().min(1).optional(),
+    randomForgeries: z.int().min(0).optional(),
+    /** Restrict to some comparison kinds (e.g. ['genuine', 'skilled']). */
+    kinds: z.array(z.string()).optional(),
+  })
+  .prefault({});
+
+/**
+ * Chimeric (virtual) subjects: each source is a single-modality dataset with its own pipeline;
+ * a seeded assignment makes the i-th virtual person out of one real subject of every source.
+ */
+const chimericSource = z.strictObject({
+  loader: z.literal('chimeric'),
+  sources: z
+    .array(
+      z.strictObject({
+        name: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'source names use letters, digits, _ . -'),
+        dataset: singleDataset,
+        pipeline: pipelineSchema.optional(),
+        protocol: protocolSchema,
+      }),
+    )
+    .min(2),
+});
+
 export const experimentConfigSchema = z.strictObject({
   id: z
     .string()
@@ -106,24 +143,9 @@ export const experimentConfigSchema = z.strictObject({
   seed: z.int().min(0).default(0),
   /** Stop at the first unreadable file or failed sample instead of recording it. */
   strict: z.boolean().default(false),
-  dataset: z.discriminatedUnion('loader', [scoreMatrixSource, simulatedScoresSource, scoresCsvSource, syntheticSignaturesSource, modalitySource]),
-  /** For modality datasets: which modality compares the samples, with its parameters. */
-  pipeline: z
-    .strictObject({
-      modality: z.enum(['face', 'fingerprint', 'iris', 'signature']),
-      params: z.record(z.string(), z.unknown()).default({}),
-    })
-    .optional(),
-  protocol: z
-    .strictObject({
-      /** SVC2004: how many seeded trials, enrolment signatures and random forgeries. */
-      trials: z.int().min(1).optional(),
-      enrolment: z.int().min(1).optional(),
-      randomForgeries: z.int().min(0).optional(),
-      /** Restrict to some comparison kinds (e.g. ['genuine', 'skilled']). */
-      kinds: z.array(z.string()).optional(),
-    })
-    .prefault({}),
+  dataset: z.discriminatedUnion('loader', [scoreMatrixSource, simulatedScoresSource, scoresCsvSource, syntheticSignaturesSource, chimericSource, modalitySource]),
+  pipeline: pipelineSchema.optional(),
+  protocol: protocolSchema,
   /** Score-level fusion of the dataset's systems, evaluated by subject-disjoint cross-validation. */
   fusion: fusionSchema.optional(),
   metrics: metricsSchema,
@@ -137,6 +159,7 @@ export type SimulatedScoresSourceConfig = z.output<typeof simulatedScoresSource>
 export type ModalitySourceConfig = z.output<typeof modalitySource>;
 export type ScoresCsvSourceConfig = z.output<typeof scoresCsvSource>;
 export type SyntheticSignaturesSourceConfig = z.output<typeof syntheticSignaturesSource>;
+export type ChimericSourceConfig = z.output<typeof chimericSource>;
 export type FusionConfig = z.output<typeof fusionSchema>;
 export type FusionMethodConfig = z.output<typeof fusionMethodSchema>;
 

@@ -1,9 +1,10 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
-import { configHash, loadExperimentConfig } from '../config/load-config';
+import { chimericSourceConfig, configHash, loadExperimentConfig } from '../config/load-config';
 import type { ExperimentConfig } from '../config/schema';
 import type { ModalityRegistry } from '../modalities';
 import { detPageHtml } from '../report/det-page';
+import { buildChimeric, type ChimericAssignment } from '../sources/chimeric';
 import type { ComparisonScores } from '../sources/comparison-scores';
 import { modalitySource } from '../sources/modality-source';
 import { scoreMatrixSource } from '../sources/score-matrix-source';
@@ -46,7 +47,7 @@ export async function runExperiment(config: ExperimentConfig, opts: RunOptions &
   const now = opts.now ?? (() => new Date());
   const started = now();
   const t0 = performance.now();
-  const loaded = await loadComparisons(config, opts);
+  const { data: loaded, chimeric } = await loadWithAssignment(config, opts);
   const fusion = config.fusion ? fuseSystems(loaded, config.fusion, config.seed) : undefined;
   const data = fusion?.data ?? loaded;
   const t1 = performance.now();
@@ -94,6 +95,7 @@ export async function runExperiment(config: ExperimentConfig, opts: RunOptions &
     timingsMs: { load: t1 - t0, metrics: t2 - t1, write: t3 - t2, total: t3 - t0 },
     data: { root: resolve(opts.dataRoot), ...(await dataFingerprint(data.dataFiles, opts.dataRoot)) },
     skipped: data.skipped,
+    ...(chimeric ? { chimericAssignment: chimeric } : {}),
     ...provenance(),
   };
   await writeFile(join(runDir, 'manifest.json'), resultsJson(manifest));
@@ -102,6 +104,21 @@ export async function runExperiment(config: ExperimentConfig, opts: RunOptions &
 }
 
 async function loadComparisons(config: ExperimentConfig, opts: RunOptions): Promise<ComparisonScores> {
+  return (await loadWithAssignment(config, opts)).data;
+}
+
+async function loadWithAssignment(config: ExperimentConfig, opts: RunOptions): Promise<{ data: ComparisonScores; chimeric?: ChimericAssignment }> {
+  const d = config.dataset;
+  if (d.loader === 'chimeric') {
+    const sources = [];
+    for (const s of d.sources) sources.push({ name: s.name, data: await loadComparisons(chimericSourceConfig(config, s), opts) });
+    const built = buildChimeric(sources, config.seed);
+    return { data: built.data, chimeric: built.assignment };
+  }
+  return { data: await loadSingle(config, opts) };
+}
+
+async function loadSingle(config: ExperimentConfig, opts: RunOptions): Promise<ComparisonScores> {
   const d = config.dataset;
   switch (d.loader) {
     case 'score-matrix':
@@ -122,6 +139,11 @@ async function loadComparisons(config: ExperimentConfig, opts: RunOptions): Prom
 export async function experimentDataFiles(config: ExperimentConfig, dataRoot: string): Promise<string[]> {
   const d = config.dataset;
   switch (d.loader) {
+    case 'chimeric': {
+      const files: string[] = [];
+      for (const s of d.sources) files.push(...(await experimentDataFiles(chimericSourceConfig(config, s), dataRoot)));
+      return files;
+    }
     case 'score-matrix':
       return Object.values(d.systems).map((f) => join(dataRoot, d.root, f));
     case 'simulated-scores':

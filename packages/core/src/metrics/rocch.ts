@@ -4,7 +4,9 @@ import type { ErrorRateCurve } from './error-rate-curve';
  * The ROC convex-hull EER (ROCCH-EER, as in the BOSARIS toolkit): the EER of the lower convex
  * hull of the (FMR, FNMR) operating points. Any point on the hull is reachable by choosing
  * between its two neighbouring thresholds at random, so this EER does not depend on how the
- * step curve is interpolated. It is never above the crossing EER.
+ * step curve is interpolated. It is never above the upper end of the FVC EER interval (the
+ * hull lies on or below the curve), though the usual EER, an average of FMR and FNMR at one
+ * operating point, can fall below it when the rates jump in large steps.
  */
 export function rocConvexHullEer(curve: ErrorRateCurve): number {
   const { fmr, fnmr } = curve;
