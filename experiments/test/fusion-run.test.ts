@@ -96,3 +96,36 @@ describe('fusion in experiments', () => {
     expect(() => parseExperimentConfig(`${base}fusion: { methods: [{ method: sum, targetFmr: 0.01 }] }\n`, 'f.yaml')).toThrow(/only the decision rules/);
   });
 });
+
+describe('fusion methods that cannot be fitted', () => {
+  it('are reported in the run and left out, the others still run', async () => {
+    // Modality a fails to acquire 97 % of the time: too few complete genuine rows for a mixture,
+    // while logistic regression still has its single-modality models.
+    const config = parseExperimentConfig(
+      `
+seed: 1
+dataset:
+  loader: simulated-scores
+  subjects: 60
+  impostorsPerSubject: 10
+  modalities:
+    - { name: a, genuine: { mean: 2, sd: 1 }, impostor: { mean: 0, sd: 1 }, failureRate: 0.97 }
+    - { name: b, genuine: { mean: 2, sd: 1 }, impostor: { mean: 0, sd: 1 } }
+fusion:
+  folds: 3
+  methods:
+    - { method: logistic }
+    - { method: likelihood-ratio }
+`,
+      'x.yaml',
+    );
+    const results = await mkdtemp(join(tmpdir(), 'biofuse-fusion-fail-'));
+    const r = await runExperiment(config, { dataRoot: '/nonexistent', resultsRoot: results });
+    const names = r.evaluations.map((e) => e.name);
+    expect(names).toContain('fused:logistic');
+    expect(names).not.toContain('fused:likelihood-ratio/none');
+    expect(r.notes[1]).toMatch(/fused:likelihood-ratio\/none could not be fitted and is left out: .*complete genuine training rows/);
+    const metrics = JSON.parse(await readFile(join(r.runDir, 'metrics.json'), 'utf8')) as { notes: string[] };
+    expect(metrics.notes[1]).toMatch(/could not be fitted/);
+  });
+});

@@ -2,6 +2,7 @@ import { ConfigError } from '@biofuse/core';
 import {
   crossValidate,
   DecisionFusion,
+  FusionError,
   LikelihoodRatioFusion,
   LogisticFusion,
   RuleFusion,
@@ -37,13 +38,23 @@ export function fuseSystems(data: ComparisonScores, cfg: FusionConfig, seed: num
   const ms = toMultiScores(data, inputs);
   const fused: SystemScores[] = [];
   const models: FusionOutcome['models'] = [];
+  const failures: string[] = [];
   let tested: Int32Array | undefined;
   for (const m of cfg.methods) {
     const name = `fused:${m.name ?? defaultName(m)}`;
     if (fused.some((f) => f.name === name) || data.systems.some((s) => s.name === name)) {
       throw new ConfigError(`fusion.methods: two systems would be called "${name}"; give one a name`);
     }
-    const cv = crossValidate(ms, createFusionMethod(m, seed), { folds: cfg.folds, seed });
+    let cv: ReturnType<typeof crossValidate>;
+    try {
+      cv = crossValidate(ms, createFusionMethod(m, seed), { folds: cfg.folds, seed });
+    } catch (err) {
+      // A method that cannot be fitted on these scores (a constant column, too few genuine
+      // scores for a mixture) is reported and left out; the other methods still run.
+      if (!(err instanceof FusionError)) throw err;
+      failures.push(`${name} could not be fitted and is left out: ${err.message}`);
+      continue;
+    }
     tested ??= cv.rowFold;
     fused.push({
       name,
@@ -52,8 +63,9 @@ export function fuseSystems(data: ComparisonScores, cfg: FusionConfig, seed: num
     });
     models.push({ name, folds: cv.fitted.map((f) => f.toJSON()) });
   }
+  if (!tested) throw new FusionError(`no fusion method could be fitted:\n  ${failures.join('\n  ')}`);
   const rows: number[] = [];
-  tested?.forEach((f, i) => {
+  tested.forEach((f, i) => {
     if (f >= 0) rows.push(i);
   });
   const pick = <T>(a: readonly T[]) => rows.map((i) => a[i]);
@@ -69,6 +81,7 @@ export function fuseSystems(data: ComparisonScores, cfg: FusionConfig, seed: num
   };
   const notes = [
     `Fusion of ${names.join(' + ')} by ${cfg.folds}-fold subject-disjoint cross-validation (seed ${seed}): every system is reported on the ${rows.length} comparisons between subjects of the same held-out fold; comparisons across folds are left out.`,
+    ...failures,
   ];
   return { data: restricted, models, notes };
 }
