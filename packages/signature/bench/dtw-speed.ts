@@ -6,7 +6,7 @@ import { extractSignatureTemplate } from '../src/template';
 /** DTW comparisons per second on one core, over pairs of signatures of 150-250 points. */
 export function dtwThroughput(signatures: Map<string, PenTrajectory>, params: SignatureParams, seconds = 3): { perSecond: number; meanPoints: number; pairs: number } {
   const templates = [...signatures.values()]
-    .map((p) => extractSignatureTemplate(p, { functions: params.functions, keepPenUp: params.keepPenUp }))
+    .map((p) => extractSignatureTemplate(p, params))
     .filter((t) => t.local.length >= 150 && t.local.length <= 250);
   let points = 0;
   for (const t of templates) points += t.local.length;

@@ -35,7 +35,7 @@ const userOf = (path: string) => Number(/^U(\d+)S/.exec(path)?.[1]);
 export function runSvc2004(signatures: Map<string, PenTrajectory>, users: readonly number[], params: SignatureParams, seed = 1, population?: Float64Array): ProtocolResult {
   const samples = [...signatures.keys()].filter((p) => users.includes(userOf(p))).map((path) => ({ path, subject: String(userOf(path)) }));
   const templates = new Map<string, SignatureTemplate>();
-  for (const s of samples) templates.set(s.path, extractSignatureTemplate(signatures.get(s.path)!, { functions: params.functions, keepPenUp: params.keepPenUp }));
+  for (const s of samples) templates.set(s.path, extractSignatureTemplate(signatures.get(s.path)!, params));
   const comparisons = svc2004Protocol(samples, { seed, randomForgeries: Math.min(20, users.length - 1) });
   const byTrial = new Map<number, { genuine: number[]; skilled: number[]; random: number[] }>();
   const byTrialUser = new Map<string, { genuine: number[]; skilled: number[]; random: number[] }>();

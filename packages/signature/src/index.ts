@@ -18,3 +18,4 @@ export { DEFAULT_SIGNATURE_PARAMS, parseSignatureParams, type SignatureParams } 
 export { SignatureModality } from './signature-modality';
 export { synthesizeSignatures, type SignatureSynthesisOptions } from './synthetic/synthesize';
 export { formatSvc2004, writeSvc2004Folder } from './synthetic/write-svc2004';
+export { smoothTrajectory, resampleTrajectory } from './preprocess';

@@ -21,6 +21,10 @@ export interface SignatureParams {
   readonly globalWeight: number;
   /** Floor of a global feature's enrolment spread, as a share of its population spread. */
   readonly globalSpreadFloor: number;
+  /** Gaussian smoothing of position and pressure before features, sigma in samples (0 = none). */
+  readonly smoothingSamples: number;
+  /** Resample every signature to this many points evenly spaced in time (0 = keep the device's sampling). */
+  readonly resamplePoints: number;
 }
 
 /** Chosen on SVC2004 users 1-20 only (bench/svc2004.bench.ts reports users 21-40 too). */
@@ -32,6 +36,8 @@ export const DEFAULT_SIGNATURE_PARAMS: SignatureParams = Object.freeze({
   localNormalisation: 'mean-nearest',
   globalWeight: 0,
   globalSpreadFloor: 1,
+  smoothingSamples: 0,
+  resamplePoints: 0,
 });
 
 /** Validates parameters from a config (unknown input), filling defaults; throws ConfigError. */
@@ -51,5 +57,7 @@ export function parseSignatureParams(raw: unknown): SignatureParams {
   if (!['mean-pairwise', 'mean-nearest', 'z-score'].includes(out.localNormalisation)) throw new ConfigError('localNormalisation must be mean-pairwise, mean-nearest or z-score');
   if (!(typeof out.globalWeight === 'number' && out.globalWeight >= 0)) throw new ConfigError('globalWeight must be >= 0');
   if (!(typeof out.globalSpreadFloor === 'number' && out.globalSpreadFloor >= 0)) throw new ConfigError('globalSpreadFloor must be >= 0');
+  if (!(typeof out.smoothingSamples === 'number' && out.smoothingSamples >= 0 && out.smoothingSamples <= 20)) throw new ConfigError('smoothingSamples must be in [0, 20]');
+  if (!(Number.isInteger(out.resamplePoints) && (out.resamplePoints === 0 || out.resamplePoints >= 10))) throw new ConfigError('resamplePoints must be 0 or an integer >= 10');
   return Object.freeze(out);
 }

@@ -23,7 +23,7 @@ export class SignatureModality implements Modality<PenTrajectory, SignatureTempl
   }
 
   async extract(sample: PenTrajectory): Promise<SignatureTemplate> {
-    return extractSignatureTemplate(sample, { functions: this.params.functions, keepPenUp: this.params.keepPenUp });
+    return extractSignatureTemplate(sample, this.params);
   }
 
   compare(a: SignatureTemplate, b: SignatureTemplate): Score {

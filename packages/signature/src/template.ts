@@ -2,6 +2,7 @@ import { TemplateFormatError } from '@biofuse/core';
 import { globalFeatures } from './features/global-features';
 import { timeFunctions, type TimeFunctionMatrix, type TimeFunctionOptions } from './features/time-functions';
 import type { PenTrajectory } from './pen-trajectory';
+import { resampleTrajectory, smoothTrajectory } from './preprocess';
 
 /** What biofuse keeps of a signature: its time functions (for DTW) and global feature vector. */
 export interface SignatureTemplate {
@@ -9,8 +10,16 @@ export interface SignatureTemplate {
   readonly global: Float32Array;
 }
 
-export function extractSignatureTemplate(p: PenTrajectory, opts: TimeFunctionOptions = {}): SignatureTemplate {
-  return { local: timeFunctions(p, opts), global: globalFeatures(p) };
+export interface TemplateOptions extends TimeFunctionOptions {
+  readonly smoothingSamples?: number;
+  readonly resamplePoints?: number;
+}
+
+/** Preprocessing (optional resampling, then smoothing), then time functions and global features. */
+export function extractSignatureTemplate(p: PenTrajectory, opts: TemplateOptions = {}): SignatureTemplate {
+  const resampled = opts.resamplePoints ? resampleTrajectory(p, opts.resamplePoints) : p;
+  const prepared = smoothTrajectory(resampled, opts.smoothingSamples ?? 0);
+  return { local: timeFunctions(prepared, opts), global: globalFeatures(p) };
 }
 
 const MAGIC = 0x47534642; // "BFSG" little-endian
