@@ -155,5 +155,17 @@ describe.skipIf(bssr1.skip)('BSSR1 configs', () => {
   ])('%s reproduces its reference EER of %s percent', async (id, eer) => {
     const r = await runExperimentFile(join(import.meta.dirname, '../configs', `${id}.yaml`), { dataRoot: sharedDatasetsRoot(), resultsRoot: results });
     expect(Number((r.evaluations[0].report.eer.value * 100).toFixed(2))).toBe(eer);
+    // Every probe met the whole gallery: closed-set identification too (rank-1 between 80 and 95 %).
+    expect(r.identification?.[0].probes).toBe(517);
+    expect(r.identification?.[0].rank1).toBeGreaterThan(0.8);
+    expect(r.identification?.[0].rank1).toBeLessThan(0.95);
+    expect(r.identification?.[0].cmc.length).toBe(20);
+  });
+
+  it('explains when the comparisons do not allow identification', async () => {
+    const config = parseExperimentConfig(simulated.replace('seed: 7', 'seed: 7\nmetrics: { identificationMaxRank: 5 }'), 'x.yaml');
+    const r = await runExperiment(config, { dataRoot: '/nonexistent', resultsRoot: results });
+    expect(r.identification).toBeUndefined();
+    expect(r.notes).toEqual(['Identification was asked for, but the probes were not all compared with one gallery: no CMC.']);
   });
 });

@@ -13,6 +13,8 @@ const metricsSchema = z
   .strictObject({
     targetFmrs: z.array(targetFmr).min(1).default([1e-2, 1e-3, 1e-4]),
     detMaxPoints: z.int().min(10).max(5000).default(400),
+    /** Closed-set identification (rank-k, CMC up to this rank) where every probe met one gallery; 0 = off. */
+    identificationMaxRank: z.int().min(0).max(1000).default(0),
   })
   .prefault({});
 

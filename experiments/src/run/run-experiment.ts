@@ -12,6 +12,7 @@ import { scoresCsvSource } from '../sources/scores-csv-source';
 import { simulatedSource } from '../sources/simulated-source';
 import { evaluateSystems, type Evaluation } from './evaluate';
 import { fuseSystems } from './fuse-systems';
+import { identificationSummaries, type IdentificationSummary } from './identification';
 import { resultsJson } from './json';
 import { dataFingerprint, listFilesRecursive, provenance, WORKSPACE_ROOT } from './manifest';
 import { writeScoresCsv } from './scores-csv';
@@ -32,6 +33,8 @@ export interface RunResult {
   readonly runDir: string;
   readonly detPage: string;
   readonly evaluations: readonly Evaluation[];
+  /** Closed-set identification per system, when asked for and the comparisons form a full matrix. */
+  readonly identification?: readonly IdentificationSummary[];
   readonly skipped: number;
   /** What a reader of the results must know (protocol restrictions, skipped files). */
   readonly notes: readonly string[];
@@ -52,6 +55,9 @@ export async function runExperiment(config: ExperimentConfig, opts: RunOptions &
   const data = fusion?.data ?? loaded;
   const t1 = performance.now();
   const evaluations = evaluateSystems(data, config.metrics);
+  const identification = config.metrics.identificationMaxRank > 0 ? identificationSummaries(data, config.metrics.identificationMaxRank) : undefined;
+  const identificationNote =
+    config.metrics.identificationMaxRank > 0 && !identification ? ['Identification was asked for, but the probes were not all compared with one gallery: no CMC.'] : [];
   const t2 = performance.now();
 
   const hash = configHash(config);
@@ -69,7 +75,8 @@ export async function runExperiment(config: ExperimentConfig, opts: RunOptions &
       return { name, system, impostorKind: impostorKind ?? null, ...summary };
     }),
     skippedFiles: data.skipped.length,
-    notes: fusion?.notes ?? [],
+    ...(identification ? { identification } : {}),
+    notes: [...(fusion?.notes ?? []), ...identificationNote],
   };
   await writeFile(join(runDir, 'metrics.json'), resultsJson(metrics));
   await writeFile(
@@ -77,7 +84,7 @@ export async function runExperiment(config: ExperimentConfig, opts: RunOptions &
     resultsJson({ experiment: config.id, evaluations: evaluations.map((e) => ({ name: e.name, eer: e.report.eer.value, det: e.report.det })) }),
   );
   const title = config.description ? `${config.id}: ${config.description}` : config.id;
-  const notes = [...(fusion?.notes ?? []), ...(data.skipped.length > 0 ? [`${data.skipped.length} file(s) could not be used; see manifest.json.`] : [])];
+  const notes = [...(fusion?.notes ?? []), ...identificationNote, ...(data.skipped.length > 0 ? [`${data.skipped.length} file(s) could not be used; see manifest.json.`] : [])];
   if (fusion) await writeFile(join(runDir, 'fusion.json'), resultsJson({ experiment: config.id, folds: config.fusion?.folds, seed: config.seed, methods: fusion.models }));
   const detPage = join(runDir, 'det.html');
   await writeFile(detPage, detPageHtml(title, evaluations, notes));
@@ -100,7 +107,7 @@ export async function runExperiment(config: ExperimentConfig, opts: RunOptions &
   };
   await writeFile(join(runDir, 'manifest.json'), resultsJson(manifest));
   await writeFile(join(resultsRoot, config.id, 'latest'), `${runId}\n`);
-  return { config, runDir, detPage, evaluations, skipped: data.skipped.length, notes };
+  return { config, runDir, detPage, evaluations, identification, skipped: data.skipped.length, notes };
 }
 
 async function loadComparisons(config: ExperimentConfig, opts: RunOptions): Promise<ComparisonScores> {

@@ -60,6 +60,14 @@ function printRun(result: RunResult, separate: boolean): void {
   if (separate) out.write('\n');
   out.write(`${result.config.id}${result.config.description ? `: ${result.config.description}` : ''}\n\n`);
   out.write(`${formatMetricsTable(result.evaluations)}\n\n`);
+  if (result.identification) {
+    out.write('closed-set identification (CMC):\n');
+    for (const id of result.identification) {
+      const at = (r: number) => (r <= id.cmc.length ? `${(id.cmc[r - 1] * 100).toFixed(2)} %` : '-');
+      out.write(`  ${id.system}: rank-1 ${at(1)}, rank-5 ${at(5)}, rank-10 ${at(10)} (${id.probes} probes, ${id.identities} identities)\n`);
+    }
+    out.write('\n');
+  }
   for (const note of result.notes) out.write(`${note}\n`);
   if (result.skipped > 0) out.write(`${result.skipped} file(s) could not be used (listed in manifest.json)\n`);
   out.write(`results: ${result.runDir}\nDET page: ${result.detPage}\n`);
@@ -70,7 +78,7 @@ function jsonSummary(result: RunResult): unknown {
     const { det: _det, ...summary } = report;
     return { name, ...summary };
   });
-  return { experiment: result.config.id, runDir: result.runDir, detPage: result.detPage, notes: result.notes, evaluations };
+  return { experiment: result.config.id, runDir: result.runDir, detPage: result.detPage, notes: result.notes, evaluations, identification: result.identification ?? null };
 }
 
 /** experiments/configs/quickstart*.yaml: the runs that need no dataset. */
