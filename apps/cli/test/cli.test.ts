@@ -131,6 +131,15 @@ describe('biofuse CLI', () => {
     const score = (i: number) => Number(rows[i].split(',')[2]);
     expect(score(1)).toBeGreaterThan(score(2)); // genuine above skilled forgery
     expect(rows[3]).toMatch(/^U1S1\.TXT,missing\.TXT,,probe missing\.TXT: missing\.TXT: cannot read/);
+    const json = JSON.parse(biofuse(['score', '--modality', 'signature', '--pairs', pairs, '--root', svc.path, '--out', out, '--json']).stdout) as {
+      pairs: number;
+      failedPairs: number;
+      failedSamples: { path: string }[];
+      metrics: { counts: { genuineFailures: number; impostorFailures: number } };
+    };
+    expect(json).toMatchObject({ pairs: 4, failedPairs: 1 });
+    expect(json.failedSamples.map((f) => f.path)).toEqual(['missing.TXT']);
+    expect(json.metrics.counts.impostorFailures).toBe(1);
   });
 
   const bssr1 = sharedDataset('nist-bssr1-set1');

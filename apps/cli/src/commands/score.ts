@@ -6,6 +6,7 @@ import { readPairsFile, scoreComparisons, scoreSetFromLabelled, verificationRepo
 import { createModality, csvCell, formatMetricsTable, type ModalityRegistry } from '@biofuse/experiments';
 import { progressBar } from '../progress';
 import { UsageError } from '../exit-codes';
+import { jsonNumbers } from './bench';
 
 const MODALITIES: readonly ModalityName[] = ['face', 'fingerprint', 'iris', 'signature'];
 
@@ -23,7 +24,8 @@ export function scoreCommand(registry?: ModalityRegistry): Command {
     .option('--model <name>', 'model or variant of the modality')
     .option('--strict', 'stop at the first sample that cannot be acquired')
     .option('--concurrency <n>', 'samples extracted at once (default: number of cores)')
-    .action(async (opts: { modality: string; pairs: string; root: string; out: string; model?: string; strict?: boolean; concurrency?: string }) => {
+    .option('--json', 'print the summary (and metrics, when every pair is labelled) as JSON')
+    .action(async (opts: { modality: string; pairs: string; root: string; out: string; model?: string; strict?: boolean; concurrency?: string; json?: boolean }) => {
       if (!MODALITIES.includes(opts.modality as ModalityName)) {
         throw new UsageError(`--modality must be one of ${MODALITIES.join(', ')}, got "${opts.modality}"`);
       }
@@ -49,11 +51,16 @@ export function scoreCommand(registry?: ModalityRegistry): Command {
       out.end();
       await once(out, 'finish');
       const failed = scored.errors.filter((e) => e !== undefined).length;
-      process.stdout.write(`${pairs.length} pairs scored, ${failed} could not be compared (${scored.failures.length} sample(s) failed): ${resolve(opts.out)}\n`);
-      if (pairs.length > 0 && pairs.every((p) => p.genuine !== undefined) && new Set(pairs.map((p) => p.genuine)).size === 2) {
-        const report = verificationReport(scoreSetFromLabelled(scored.scores, pairs.map((p) => (p.genuine ? 1 : 0))));
-        process.stdout.write(`\n${formatMetricsTable([{ name: opts.modality, report }])}\n`);
+      const labelled = pairs.length > 0 && pairs.every((p) => p.genuine !== undefined) && new Set(pairs.map((p) => p.genuine)).size === 2;
+      const report = labelled ? verificationReport(scoreSetFromLabelled(scored.scores, pairs.map((p) => (p.genuine ? 1 : 0)))) : undefined;
+      if (opts.json) {
+        const { det: _det, ...metrics } = report ?? { det: undefined };
+        const summary = { out: resolve(opts.out), pairs: pairs.length, failedPairs: failed, failedSamples: scored.failures, metrics: report ? metrics : null };
+        process.stdout.write(`${JSON.stringify(summary, jsonNumbers, 2)}\n`);
+        return;
       }
+      process.stdout.write(`${pairs.length} pairs scored, ${failed} could not be compared (${scored.failures.length} sample(s) failed): ${resolve(opts.out)}\n`);
+      if (report) process.stdout.write(`\n${formatMetricsTable([{ name: opts.modality, report }])}\n`);
     });
 }
 
