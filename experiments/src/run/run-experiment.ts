@@ -56,9 +56,13 @@ export async function runExperiment(config: ExperimentConfig, opts: RunOptions &
   const t1 = performance.now();
   const evaluations = evaluateSystems(data, config.metrics);
   const identification = config.metrics.identificationMaxRank > 0 ? identificationSummaries(data, config.metrics.identificationMaxRank) : undefined;
-  const identificationNote =
-    config.metrics.identificationMaxRank > 0 && !identification ? ['Identification was asked for, but the probes were not all compared with one gallery: no CMC.'] : [];
   const t2 = performance.now();
+  // What a reader of the results must know, in the metrics, on the DET page and on the terminal.
+  const notes = [
+    ...(fusion?.notes ?? []),
+    ...(config.metrics.identificationMaxRank > 0 && !identification ? ['Identification was asked for, but the probes were not all compared with one gallery: no CMC.'] : []),
+    ...(data.skipped.length > 0 ? [`${data.skipped.length} file(s) could not be used; see manifest.json.`] : []),
+  ];
 
   const hash = configHash(config);
   const runId = `${started.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${hash.slice(0, 8)}`;
@@ -76,7 +80,7 @@ export async function runExperiment(config: ExperimentConfig, opts: RunOptions &
     }),
     skippedFiles: data.skipped.length,
     ...(identification ? { identification } : {}),
-    notes: [...(fusion?.notes ?? []), ...identificationNote],
+    notes,
   };
   await writeFile(join(runDir, 'metrics.json'), resultsJson(metrics));
   await writeFile(
@@ -84,7 +88,6 @@ export async function runExperiment(config: ExperimentConfig, opts: RunOptions &
     resultsJson({ experiment: config.id, evaluations: evaluations.map((e) => ({ name: e.name, eer: e.report.eer.value, det: e.report.det })) }),
   );
   const title = config.description ? `${config.id}: ${config.description}` : config.id;
-  const notes = [...(fusion?.notes ?? []), ...identificationNote, ...(data.skipped.length > 0 ? [`${data.skipped.length} file(s) could not be used; see manifest.json.`] : [])];
   if (fusion) await writeFile(join(runDir, 'fusion.json'), resultsJson({ experiment: config.id, folds: config.fusion?.folds, seed: config.seed, methods: fusion.models }));
   const detPage = join(runDir, 'det.html');
   await writeFile(detPage, detPageHtml(title, evaluations, notes));

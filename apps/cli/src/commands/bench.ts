@@ -69,7 +69,6 @@ function printRun(result: RunResult, separate: boolean): void {
     out.write('\n');
   }
   for (const note of result.notes) out.write(`${note}\n`);
-  if (result.skipped > 0) out.write(`${result.skipped} file(s) could not be used (listed in manifest.json)\n`);
   out.write(`results: ${result.runDir}\nDET page: ${result.detPage}\n`);
 }
 
