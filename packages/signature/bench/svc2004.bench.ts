@@ -23,13 +23,16 @@ const halves = { 'U1-U20': users(1, 20), 'U21-U40': users(21, 40) };
 const grid: SignatureParams[] = [];
 for (const functions of [['x', 'y', 'dx', 'dy', 'pressure', 'dPressure'], ['x', 'y', 'dx', 'dy', 'pressure', 'dPressure', 'dAngle', 'logCurvatureRadius'], ['dx', 'dy', 'pressure']]) {
   for (const localNormalisation of ['mean-pairwise', 'mean-nearest']) {
-    grid.push(parseSignatureParams({ functions, localNormalisation, globalWeight: 0 }));
+    grid.push(parseSignatureParams({ functions, localNormalisation, keepPenUp: false, globalWeight: 0 }));
   }
 }
-grid.push(parseSignatureParams({ localNormalisation: 'mean-nearest', globalWeight: 0.5, globalSpreadFloor: 1 }));
+for (const keepPenUp of [false, true]) {
+  grid.push(parseSignatureParams({ localNormalisation: 'mean-nearest', keepPenUp, globalWeight: 0 }));
+  grid.push(parseSignatureParams({ localNormalisation: 'mean-nearest', keepPenUp, globalWeight: 0.5, globalSpreadFloor: 1 }));
+}
 
 const pct = (x: number) => (x * 100).toFixed(2);
-const describe = (p: SignatureParams) => `${p.functions.join(',')}; ${p.localNormalisation}; global weight ${p.globalWeight}`;
+const describe = (p: SignatureParams) => `${p.functions.join(',')}; ${p.keepPenUp ? 'pen-up kept' : 'pen-down only'}; ${p.localNormalisation}; global weight ${p.globalWeight}`;
 const line = (label: string, r: ProtocolResult) => {
   const s = meanSd(r.skilled);
   const rd = meanSd(r.random);

@@ -30,7 +30,7 @@ export interface SignatureParams {
 /** Chosen on SVC2004 users 1-20 only (bench/svc2004.bench.ts reports users 21-40 too). */
 export const DEFAULT_SIGNATURE_PARAMS: SignatureParams = Object.freeze({
   functions: DEFAULT_TIME_FUNCTIONS,
-  keepPenUp: false,
+  keepPenUp: true,
   dtwBand: 0.15,
   localCombination: 'min',
   localNormalisation: 'mean-nearest',

@@ -16,7 +16,7 @@ export type TimeFunction = (typeof TIME_FUNCTIONS)[number];
 
 export interface TimeFunctionOptions {
   readonly functions?: readonly TimeFunction[];
-  /** Keep hovering (pen-up) samples; by default only pen-down samples are used. */
+  /** Keep hovering (pen-up) samples; without it only pen-down samples are used. */
   readonly keepPenUp?: boolean;
 }
 
