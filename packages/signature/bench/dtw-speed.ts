@@ -3,7 +3,7 @@ import type { SignatureParams } from '../src/params';
 import type { PenTrajectory } from '../src/pen-trajectory';
 import { extractSignatureTemplate } from '../src/template';
 
-/** DTW comparisons per second on one core, over pairs of signatures of 150-250 points. */
+/** DTW comparisons per second on one core, over pairs of signatures of 150-250 points (as the parameters keep them). */
 export function dtwThroughput(signatures: Map<string, PenTrajectory>, params: SignatureParams, seconds = 3): { perSecond: number; meanPoints: number; pairs: number } {
   const templates = [...signatures.values()]
     .map((p) => extractSignatureTemplate(p, params))

@@ -59,4 +59,4 @@ for (const [tuneName, tuneUsers] of Object.entries(halves)) {
 }
 console.log(line('defaults, all 40 users', runSvc2004(signatures, users(1, 40), DEFAULT_SIGNATURE_PARAMS)));
 const speed = dtwThroughput(signatures, DEFAULT_SIGNATURE_PARAMS);
-console.log(`DTW: ${speed.perSecond.toFixed(0)} comparisons/s on one core, signatures of ${speed.meanPoints.toFixed(0)} pen-down points on average (${DEFAULT_SIGNATURE_PARAMS.functions.length} time functions, band ${DEFAULT_SIGNATURE_PARAMS.dtwBand})`);
+console.log(`DTW: ${speed.perSecond.toFixed(0)} comparisons/s on one core, signatures of ${speed.meanPoints.toFixed(0)} points on average (${DEFAULT_SIGNATURE_PARAMS.functions.length} time functions, band ${DEFAULT_SIGNATURE_PARAMS.dtwBand})`);
