@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { rename, rm, stat } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { open, rename, rm, stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { FetchError } from '../../errors';
 
 export interface DownloadOptions {
@@ -39,15 +38,19 @@ export async function downloadResumable(url: string, dest: string, opts: Downloa
   const total = Number.isFinite(length) && length > 0 ? start + length : undefined;
   let bytes = start;
   opts.onProgress?.(bytes, total);
-  const body = Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>);
-  body.on('data', (chunk: Buffer) => {
-    bytes += chunk.length;
-    opts.onProgress?.(bytes, total);
-  });
+  // Every chunk received is on disk before the next is read, so a cut connection loses nothing
+  // that arrived and the next run resumes exactly where this one stopped.
+  const file = await open(part, resumed ? 'a' : 'w');
   try {
-    await pipeline(body, createWriteStream(part, { flags: resumed ? 'a' : 'w' }));
+    for await (const chunk of Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>)) {
+      await file.write(chunk as Uint8Array);
+      bytes += (chunk as Uint8Array).length;
+      opts.onProgress?.(bytes, total);
+    }
   } catch (err) {
     throw new FetchError(`${url}: download interrupted after ${bytes} bytes (run again to resume): ${(err as Error).message}`, { cause: err });
+  } finally {
+    await file.close();
   }
   if (total !== undefined && bytes !== total) {
     throw new FetchError(`${url}: got ${bytes} of ${total} bytes (run again to resume)`);

@@ -91,7 +91,7 @@ beforeAll(async () => {
     } else res.writeHead(200, { 'content-length': body.length });
     if (cutOnce.delete(path)) {
       // Send half, then drop the connection: the client must resume, not restart.
-      res.write(body.subarray(start, start + Math.floor((body.length - start) / 2)), () => res.destroy());
+      res.write(body.subarray(start, start + Math.floor((body.length - start) / 2)), () => setTimeout(() => res.destroy(), 50));
       return;
     }
     res.end(body.subarray(start));
