@@ -2,7 +2,7 @@ export { scoreSet, scoreSetFromLabelled, attemptCounts, type ScoreSet, type Scor
 export { errorRateCurve, ratesAt, type ErrorRateCurve } from './error-rate-curve';
 export { equalErrorRate, type EqualErrorRate } from './eer';
 export { rocConvexHullEer } from './rocch';
-export { fnmrAtFmr, fmrAtFnmr, zeroFmr, zeroFnmr, type FnmrAtFmr, type OperatingPoint } from './operating-points';
+export { acceptanceThreshold, fnmrAtFmr, fmrAtFnmr, zeroFmr, zeroFnmr, type FnmrAtFmr, type OperatingPoint } from './operating-points';
 export { rocAuc } from './roc-auc';
 export { dPrime } from './decidability';
 export { detCurve, type DetCurve, type DetOptions } from './det-curve';

@@ -67,3 +67,24 @@ function firstIndex(values: Float64Array, pred: (v: number) => boolean): number 
   }
   return lo;
 }
+
+/**
+ * The lowest threshold (accept if score >= threshold) that accepts at most a share `maxShare`
+ * of the given negatives (impostors, attack presentations), ascending. Just above the first
+ * score that would be one too many; -Infinity when the share allows them all.
+ */
+export function acceptanceThreshold(sortedNegatives: Float64Array, maxShare: number): number {
+  const n = sortedNegatives.length;
+  const allowed = Math.floor(maxShare * n + 1e-9);
+  return allowed >= n ? Number.NEGATIVE_INFINITY : nextUp(sortedNegatives[n - 1 - allowed]);
+}
+
+/** The smallest double above x, so that "score >= threshold" rejects x itself. */
+function nextUp(x: number): number {
+  if (Number.isNaN(x) || x === Number.POSITIVE_INFINITY) return x;
+  if (x === 0) return Number.MIN_VALUE;
+  const buf = new Float64Array([x]);
+  const bits = new BigInt64Array(buf.buffer);
+  bits[0] += x > 0 ? 1n : -1n;
+  return buf[0];
+}

@@ -1,5 +1,6 @@
 import { MetricsInputError } from '../errors';
 import { countBelow } from './error-rate-curve';
+import { acceptanceThreshold } from './operating-points';
 
 /**
  * Presentation attack detection metrics (ISO/IEC 30107-3). Scores are "bona fide-ness": a
@@ -55,12 +56,7 @@ export function padAtThreshold(scores: PadScores, threshold: number): PadAtThres
 export function bpcerAtApcer(scores: PadScores, targetApcer: number): BpcerAtApcer {
   const s = sortPad(scores);
   let threshold = Number.NEGATIVE_INFINITY;
-  for (const a of s.attacks) {
-    // Accepting at most floor(target * n) attacks: the threshold must be above the rest.
-    const allowed = Math.floor(targetApcer * a.length + 1e-9);
-    const needed = allowed >= a.length ? Number.NEGATIVE_INFINITY : nextUp(a[a.length - 1 - allowed]);
-    threshold = Math.max(threshold, needed);
-  }
+  for (const a of s.attacks) threshold = Math.max(threshold, acceptanceThreshold(a, targetApcer));
   const at = padAtThreshold(scores, threshold);
   return { targetApcer, threshold, apcer: at.apcer, bpcer: at.bpcer };
 }
@@ -84,14 +80,4 @@ function checked(values: ArrayLike<number>, what: string): Float64Array {
     if (Number.isNaN(out[i])) throw new MetricsInputError(`${what} score at index ${i} is NaN`);
   }
   return out;
-}
-
-/** The smallest double above x, so that "score >= threshold" rejects x itself. */
-function nextUp(x: number): number {
-  if (Number.isNaN(x) || x === Number.POSITIVE_INFINITY) return x;
-  if (x === 0) return Number.MIN_VALUE;
-  const buf = new Float64Array([x]);
-  const bits = new BigInt64Array(buf.buffer);
-  bits[0] += x > 0 ? 1n : -1n;
-  return buf[0];
 }

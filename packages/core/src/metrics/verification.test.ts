@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MetricsInputError } from '../errors';
 import {
+  acceptanceThreshold,
   detCurve,
   dPrime,
   equalErrorRate,
@@ -91,6 +92,13 @@ describe('operating points', () => {
   });
   it('FMR at FNMR mirrors it', () => {
     expect(fmrAtFnmr(c(), 0.25)).toMatchObject({ threshold: 0.7, fmr: 0.2, fnmr: 0.25 });
+  });
+  it('acceptance threshold lets through at most the given share of negatives', () => {
+    const neg = Float64Array.from([0.1, 0.2, 0.3, 0.5, 0.75]);
+    expect(acceptanceThreshold(neg, 0.2)).toBeGreaterThan(0.5); // one of five accepted: only 0.75
+    expect(acceptanceThreshold(neg, 0.2)).toBeLessThan(0.5 + 1e-12);
+    expect(acceptanceThreshold(neg, 0)).toBeGreaterThan(0.75);
+    expect(acceptanceThreshold(neg, 1)).toBe(-Infinity);
   });
   it('ZeroFMR and ZeroFNMR', () => {
     expect(zeroFmr(c())).toEqual({ threshold: 0.8, fmr: 0, fnmr: 0.5 });

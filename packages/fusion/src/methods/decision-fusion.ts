@@ -1,4 +1,4 @@
-import { errorRateCurve, fnmrAtFmr, scoreSet } from '@biofuse/core';
+import { acceptanceThreshold } from '@biofuse/core';
 import { FusionError } from '../errors';
 import type { FittedFusion, FusionMethod } from '../fusion-method';
 import { column, type MultiScores } from '../multi-scores';
@@ -34,10 +34,9 @@ export class DecisionFusion implements FusionMethod {
     const target = this.opts.targetFmr ?? 1e-3;
     const thresholds = train.modalities.map((name, j) => {
       const c = column(train, j);
-      const g = finiteValues(c, train.labels, 1);
-      const i = finiteValues(c, train.labels, 0);
-      if (i.length === 0) throw new FusionError(`decision fusion: ${name} has no impostor training scores`);
-      return fnmrAtFmr(errorRateCurve(scoreSet({ genuine: g, impostor: i, genuineFailures: g.length === 0 ? 1 : 0 })), target).threshold;
+      const impostors = finiteValues(c, train.labels, 0).sort();
+      if (impostors.length === 0) throw new FusionError(`decision fusion: ${name} has no impostor training scores`);
+      return acceptanceThreshold(impostors, target);
     });
     return fittedDecision(this.opts.rule, train.modalities, thresholds);
   }
