@@ -32,11 +32,11 @@ export async function readRuns(runDirs: readonly string[]): Promise<TableRow[]> 
 }
 
 /** The comparison table and one DET overlay page for several runs. */
-export async function compareRuns(runDirs: readonly string[], outHtml: string, title = 'biofuse runs'): Promise<{ table: string; rows: TableRow[]; html: string }> {
+export async function compareRuns(runDirs: readonly string[], title = 'biofuse runs'): Promise<{ table: string; rows: TableRow[]; html: string }> {
   const rows = await readRuns(runDirs);
   if (rows.length === 0) throw new DatasetError('no evaluations found in the given run folders');
   const html = detPageHtml(title, rows, [`Runs: ${runDirs.map((d) => `${basename(dirname(d))}/${basename(d)}`).join(', ')}`]);
-  return { table: formatMetricsTable(rows), rows, html: html.replace('</body>', `<!-- written to ${outHtml} --></body>`) };
+  return { table: formatMetricsTable(rows), rows, html };
 }
 
 async function readJson(path: string): Promise<unknown> {

@@ -14,7 +14,7 @@ export function reportCommand(): Command {
     .action(async (runDirs: string[], opts: { out: string; title: string; json?: boolean }) => {
       const out = resolve(opts.out);
       const dirs = runDirs.map((d) => resolve(d));
-      const { table, rows, html } = await compareRuns(dirs, out, opts.title);
+      const { table, rows, html } = await compareRuns(dirs, opts.title);
       await mkdir(dirname(out), { recursive: true });
       await writeFile(out, html);
       if (opts.json) {

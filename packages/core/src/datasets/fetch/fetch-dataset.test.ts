@@ -165,6 +165,8 @@ describe('fetchDataset', () => {
     expect(messages[0]).toMatch(/no published checksum; recorded sha256/);
     expect(await readFile(join(root, 'fvc2002/DB1_B/101_2.tif'), 'utf8')).toBe('tif-bytes-2');
     expect((await fetchDataset(entry, { dataRoot: root })).files[0].verification).toBe('recorded-sha256');
+    await writeFile(join(root, 'fvc2002/.biofuse-fetch.json'), '{ not json');
+    await expect(fetchDataset(entry, { dataRoot: root })).rejects.toThrow(/is damaged; delete it/);
   });
 
   it('refuses archive entries that escape the target folder', async () => {

@@ -122,12 +122,22 @@ async function verify(
   return 'first-download';
 }
 
+/** The digests recorded by earlier fetches. A missing file is a first fetch; a damaged one is an error, not a reset. */
 async function readState(dir: string): Promise<FetchState> {
+  const path = join(dir, STATE_FILE);
+  let text: string;
   try {
-    const parsed = JSON.parse(await readFile(join(dir, STATE_FILE), 'utf8')) as FetchState;
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { files: {} };
+    throw new FetchError(`${path}: cannot read the recorded digests (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  }
+  try {
+    const parsed = JSON.parse(text) as FetchState;
     return { files: parsed.files ?? {} };
   } catch {
-    return { files: {} };
+    // Starting afresh would silently trust the next download: make the user decide.
+    throw new FetchError(`${path} is damaged; delete it to fetch again without the digests it recorded`);
   }
 }
 
