@@ -17,15 +17,3 @@ export function quantileSorted(sorted: Float64Array, q: number): number {
   const hi = Math.min(lo + 1, sorted.length - 1);
   return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
 }
-
-export function mean(values: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < values.length; i++) s += values[i];
-  return s / values.length;
-}
-
-export function standardDeviation(values: Float64Array, mu = mean(values)): number {
-  let s = 0;
-  for (let i = 0; i < values.length; i++) s += (values[i] - mu) ** 2;
-  return Math.sqrt(s / values.length);
-}

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { equalErrorRate, errorRateCurve, readSvc2004Folder, scoreSet, svc2004Protocol } from '@biofuse/core';
+import { equalErrorRate, errorRateCurve, meanVariance, readSvc2004Folder, scoreSet, svc2004Protocol } from '@biofuse/core';
 import { enrolUser, scoreAgainstUser } from '../src/compare/user-model';
 import type { SignatureParams } from '../src/params';
 import type { PenTrajectory } from '../src/pen-trajectory';
@@ -70,9 +70,8 @@ export function runSvc2004(signatures: Map<string, PenTrajectory>, users: readon
 }
 
 export function meanSd(values: readonly number[]): { mean: number; sd: number } {
-  const mean = values.reduce((a, b) => a + b, 0) / values.length;
-  const sd = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length);
-  return { mean, sd };
+  const { mean, variance } = meanVariance(Float64Array.from(values));
+  return { mean, sd: Math.sqrt(variance) };
 }
 
 /** Spread of each global feature over the genuine signatures (S1-S20) of some users: the population floor of user models. */

@@ -1,6 +1,6 @@
-import { equalErrorRate, errorRateCurve, scoreSet } from '@biofuse/core';
+import { equalErrorRate, errorRateCurve, meanVariance, scoreSet } from '@biofuse/core';
 import { FusionError } from '../errors';
-import { finiteValues, mean, quantileSorted, standardDeviation } from '../statistics';
+import { finiteValues, quantileSorted } from '../statistics';
 import { fitLogistic } from '../methods/logistic';
 
 /**
@@ -44,10 +44,10 @@ const DEFINITIONS: Record<NormaliserKind, NormaliserDefinition> = {
   'z-score': {
     fit(scores) {
       const v = finiteValues(scores);
-      const mu = mean(v);
-      const sd = standardDeviation(v, mu);
+      const { mean, variance } = meanVariance(v);
+      const sd = Math.sqrt(variance);
       if (!(sd > 0)) throw new FusionError('z-score: the training scores are constant');
-      return { mean: mu, sd };
+      return { mean, sd };
     },
     apply: (p, s) => (s - p.mean) / p.sd,
   },
@@ -83,7 +83,7 @@ const DEFINITIONS: Record<NormaliserKind, NormaliserDefinition> = {
       const i = finiteValues(scores, labels, 0).sort();
       if (g.length === 0 || i.length === 0) throw new FusionError('double-sigmoid: needs genuine and impostor training scores');
       const t = equalErrorRate(errorRateCurve(scoreSet({ genuine: g, impostor: i }))).threshold;
-      const spread = standardDeviation(finiteValues(scores)) || 1;
+      const spread = Math.sqrt(meanVariance(finiteValues(scores)).variance) || 1;
       const left = t - quantileSorted(g, 0.01);
       const right = quantileSorted(i, 0.999) - t;
       return { t, left: left > 0 ? left : spread, right: right > 0 ? right : spread };

@@ -1,3 +1,4 @@
+import { meanVariance } from '@biofuse/core';
 import type { PenTrajectory } from '../pen-trajectory';
 
 /**
@@ -102,10 +103,7 @@ function unwrap(a: Float64Array): Float64Array {
 }
 
 function zNormalise(a: Float64Array): Float64Array {
-  let mean = 0;
-  for (const v of a) mean += v / a.length;
-  let variance = 0;
-  for (const v of a) variance += (v - mean) ** 2 / a.length;
+  const { mean, variance } = meanVariance(a);
   const sd = Math.sqrt(variance);
   // A constant function (a tablet without pressure) carries no information: all zeros.
   return Float64Array.from(a, (v) => (sd > 1e-12 ? (v - mean) / sd : 0));
