@@ -1,5 +1,6 @@
 import { ModalityUnavailableError, type Modality, type ModalityName } from '@biofuse/core';
 import { parseSignatureParams, SignatureModality } from '@biofuse/signature';
+import { FaceModality, parseFaceParams } from '@biofuse/face';
 
 /** Builds a modality from a pipeline's parameters (models load once, inside the factory). */
 export type ModalityFactory = (params: Readonly<Record<string, unknown>>) => Promise<Modality<unknown, unknown>>;
@@ -13,6 +14,7 @@ export type ModalityRegistry = Readonly<Partial<Record<ModalityName, ModalityFac
  */
 export const AVAILABLE_MODALITIES: ModalityRegistry = {
   signature: async (params) => new SignatureModality(parseSignatureParams(params)) as Modality<unknown, unknown>,
+  face: async (params) => (await FaceModality.create(parseFaceParams(params))) as Modality<unknown, unknown>,
 };
 
 export async function createModality(

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { benchCommand } from './commands/bench';
 import { datasetsCommand } from './commands/datasets';
+import { faceCommand } from './commands/face';
 import { fuseCommand } from './commands/fuse';
 import { reportCommand } from './commands/report';
 import { scoreCommand } from './commands/score';
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   program.addCommand(fuseCommand());
   program.addCommand(datasetsCommand());
   program.addCommand(synthCommand());
+  program.addCommand(faceCommand());
   // Usage errors go through the catch below, so every error path maps to one exit code.
   program.exitOverride();
   for (const c of program.commands) c.exitOverride();

@@ -58,6 +58,8 @@ const modalitySource = z.strictObject({
   pairs: z.string().optional(),
   /** For `lfw`: the images folder relative to `root`. */
   images: z.string().optional(),
+  /** For `lfw`: only the pairs of these View 2 folds (keep calibration folds out of a report). */
+  folds: z.array(z.int().min(1)).min(1).optional(),
 });
 
 /**

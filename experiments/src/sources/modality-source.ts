@@ -81,7 +81,8 @@ async function protocolComparisons(
       return svc2004Comparisons(config, root);
     case 'lfw': {
       const pairsFile = join(root, cfg.pairs ?? 'pairs.txt');
-      const comparisons = await readLfwPairs(pairsFile);
+      const folds = cfg.folds;
+      const comparisons = (await readLfwPairs(pairsFile)).filter((c) => !folds || folds.includes(c.fold ?? -1));
       const images = join(root, cfg.images ?? 'images');
       return { comparisons, sampleRoot: images, skipped: [], dataFiles: [pairsFile, ...distinctSamples(comparisons).map((p) => join(images, p))], subjectOf: firstFolder };
     }

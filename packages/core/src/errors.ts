@@ -74,3 +74,16 @@ export class FetchError extends BiometricError {
     super('fetch', message, options);
   }
 }
+
+export type ImageDecodeFailure = 'empty' | 'unreadable' | 'unsupported_format' | 'corrupt' | 'too_large' | 'too_small';
+
+/** An image could not be decoded: empty, not an image, truncated, or beyond the size limits. */
+export class ImageDecodeError extends BiometricError {
+  constructor(
+    readonly reason: ImageDecodeFailure,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super('image_decode', message, options);
+  }
+}

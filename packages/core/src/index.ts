@@ -24,3 +24,4 @@ export {
   type SampleFailure,
 } from './scoring/score-comparisons';
 export { symmetricEigen } from './linear-algebra/symmetric-eigen';
+export { decodeImage, bytesFromDataUrl, type RasterImage, type DecodeImageOptions } from './image/decode';

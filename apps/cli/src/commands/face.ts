@@ -1,0 +1,184 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { Command, Option } from 'commander';
+import { readIdentityFolders, readLfwPairs, type AcquisitionError } from '@biofuse/core';
+import {
+  DETECTOR_NAMES,
+  FaceRecognizer,
+  alignFace,
+  ARCFACE_112,
+  type DistanceMetric,
+  type FaceRecognizerOptions,
+  type FaceTemplate,
+  allPairScores,
+  calibrateThresholds,
+  writeCardThresholds,
+} from '@biofuse/face';
+
+import { UsageError } from '../exit-codes';
+import { progressBar } from '../progress';
+
+const METRICS: readonly DistanceMetric[] = ['cosine', 'euclidean', 'euclidean_l2', 'angular'];
+
+interface PipelineFlags {
+  model: string;
+  detector: string;
+  landmarks: string;
+  align: boolean;
+  expand?: string;
+  enforceDetection: boolean;
+}
+
+function pipelineOptions(cmd: Command): Command {
+  return cmd
+    .option('--model <name>', 'embedding model, ensemble card, card path, or a comma-separated list', 'dlib-resnet')
+    .addOption(new Option('--detector <name>', 'face detector').choices([...DETECTOR_NAMES]).default('cascade'))
+    .addOption(new Option('--landmarks <stage>', 'landmark stage').choices(['mesh', 'detector']).default('mesh'))
+    .option('--no-align', 'crop the face box upright instead of aligning to the model template')
+    .option('--expand <percent>', 'widen the face region by this percentage')
+    .option('--no-enforce-detection', 'embed the whole image when no face is found');
+}
+
+async function recognizerFrom(flags: PipelineFlags): Promise<FaceRecognizer> {
+  const expand = flags.expand === undefined ? undefined : Number(flags.expand);
+  if (expand !== undefined && !Number.isFinite(expand)) throw new UsageError(`--expand must be a number, got "${flags.expand}"`);
+  const options: FaceRecognizerOptions = {
+    models: flags.model.includes(',') ? flags.model.split(',') : flags.model,
+    detector: flags.detector as FaceRecognizerOptions['detector'],
+    landmarks: flags.landmarks as 'mesh' | 'detector',
+    align: flags.align,
+    expandPercentage: expand,
+    enforceDetection: flags.enforceDetection,
+  };
+  return FaceRecognizer.create(options);
+}
+
+function metricFrom(value: string): DistanceMetric {
+  if (!METRICS.includes(value as DistanceMetric)) throw new UsageError(`--metric must be one of ${METRICS.join(', ')}`);
+  return value as DistanceMetric;
+}
+
+const round = (v: number, digits = 4) => Math.round(v * 10 ** digits) / 10 ** digits;
+const box = (b: { x: number; y: number; width: number; height: number } | undefined) =>
+  b && { x: round(b.x, 1), y: round(b.y, 1), width: round(b.width, 1), height: round(b.height, 1) };
+
+/** `biofuse face ...`: verify, represent, detect, calibrate. */
+export function faceCommand(): Command {
+  const face = new Command('face').description('face recognition: verify, represent, detect, calibrate');
+
+  pipelineOptions(face.command('verify <a> <b>').description('1:1 verification of two images (paths or data URLs)'))
+    .option('--metric <metric>', `${METRICS.join(', ')}`, 'cosine')
+    .option('--threshold <t>', 'decision threshold on the similarity scale (default: calibrated, FMR = 1e-3)')
+    .option('--json', 'print the result as JSON')
+    .action(async (a: string, b: string, flags: PipelineFlags & { metric: string; threshold?: string; json?: boolean }) => {
+      const recognizer = await recognizerFrom(flags);
+      const threshold = flags.threshold === undefined ? undefined : Number(flags.threshold);
+      if (threshold !== undefined && !Number.isFinite(threshold)) throw new UsageError('--threshold must be a number');
+      const result = await recognizer.verify(a, b, { metric: metricFrom(flags.metric), threshold });
+      const out = { ...result, similarity: round(result.similarity), distance: round(result.distance), threshold: round(result.threshold), facialAreas: result.facialAreas.map(box) };
+      if (flags.json) process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+      else {
+        process.stdout.write(
+          `${result.verified ? 'same person' : 'different people'}: ${result.metric} similarity ${out.similarity} ` +
+            `(threshold ${out.threshold}, ${result.thresholdSource}); model ${result.model}, detector ${result.detector}; ${result.timings.totalMs.toFixed(0)} ms\n`,
+        );
+      }
+    });
+
+  pipelineOptions(face.command('represent <image>').description('embeddings of every face in an image, as JSON'))
+    .action(async (image: string, flags: PipelineFlags) => {
+      const recognizer = await recognizerFrom(flags);
+      const faces = await recognizer.represent(image);
+      const out = faces.map((f) => ({
+        embedding: Array.from(f.template.embedding, (v) => round(v, 6)),
+        model: f.template.model,
+        facialArea: box(f.facialArea),
+        confidence: round(f.confidence),
+        detector: f.detector,
+      }));
+      process.stdout.write(`${JSON.stringify(out)}\n`);
+    });
+
+  pipelineOptions(face.command('detect <image>').description('find faces; optionally write aligned 112 px crops'))
+    .option('--out <dir>', 'write one aligned crop per face (face-<n>.png)')
+    .action(async (image: string, flags: PipelineFlags & { out?: string }) => {
+      const recognizer = await recognizerFrom(flags);
+      const pixels = await recognizer.loadImage(image);
+      const faces = await recognizer.detect(pixels, image);
+      if (flags.out) {
+        const { default: sharp } = await import('sharp');
+        await mkdir(flags.out, { recursive: true });
+        for (const [i, f] of faces.entries()) {
+          const crop = alignFace(pixels, f.landmarks, ARCFACE_112);
+          const bytes = Buffer.from(Uint8ClampedArray.from(crop.pixels));
+          await sharp(bytes, { raw: { width: crop.width, height: crop.height, channels: 3 } }).png().toFile(join(flags.out, `face-${i + 1}.png`));
+        }
+      }
+      const out = faces.map((f) => ({
+        facialArea: box(f.box),
+        confidence: round(f.confidence),
+        detector: f.detector,
+        landmarks: Object.fromEntries(Object.entries(f.landmarks).map(([k, v]) => [k, v!.map((c) => round(c, 1))])),
+      }));
+      process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+    });
+
+  pipelineOptions(
+    face
+      .command('calibrate')
+      .description('thresholds at FMR = 1e-3 and EER from every same/different-identity pair of a labelled set')
+      .option('--identities <dir>', 'a folder per identity')
+      .option('--lfw <dir>', 'an LFW folder (pairs.txt + images/): the images of --folds')
+      .option('--folds <list>', 'LFW folds whose images calibrate (keep them apart from the folds you report)', '1')
+      .option('--metric <list>', 'metrics to calibrate', 'cosine')
+      .option('--write', 'write the thresholds into the model (or ensemble) card'),
+  ).action(async (flags: PipelineFlags & { identities?: string; lfw?: string; folds: string; metric: string; write?: boolean }) => {
+    if (!flags.identities === !flags.lfw) throw new UsageError('give exactly one of --identities and --lfw');
+    const recognizer = await recognizerFrom({ ...flags, enforceDetection: true });
+    let samples: { path: string; identity: string }[];
+    let dataset: string;
+    if (flags.lfw) {
+      const folds = flags.folds.split(',').map(Number);
+      const pairs = (await readLfwPairs(join(flags.lfw, 'pairs.txt'))).filter((p) => folds.includes(p.fold ?? -1));
+      const paths = [...new Set(pairs.flatMap((p) => [p.reference[0], p.probe]))].sort();
+      samples = paths.map((p) => ({ path: join(flags.lfw!, 'images', p), identity: p.split('/')[0] }));
+      dataset = `LFW View 2 folds ${flags.folds} (all pairs of their ${paths.length} images)`;
+    } else {
+      const listing = await readIdentityFolders(flags.identities!);
+      samples = listing.samples.map((s) => ({ path: join(flags.identities!, s.path), identity: s.subject }));
+      dataset = `${resolve(flags.identities!)} (${samples.length} images)`;
+    }
+    const bar = progressBar('embedding');
+    const templates: { identity: string; template: FaceTemplate }[] = [];
+    let failures = 0;
+    for (const [i, s] of samples.entries()) {
+      try {
+        const [f] = await recognizer.represent(s.path);
+        templates.push({ identity: s.identity, template: f.template });
+      } catch (error) {
+        if ((error as AcquisitionError).code !== 'acquisition' && (error as AcquisitionError).code !== 'image_decode') throw error;
+        failures++;
+      }
+      bar.update(i + 1, samples.length);
+    }
+    bar.done();
+    const results = [];
+    for (const metric of flags.metric.split(',').map(metricFrom)) {
+      const { genuine, impostor } = allPairScores(templates, metric);
+      const result = calibrateThresholds(genuine, impostor, metric, {
+        dataset,
+        protocol: 'all same-identity and different-identity pairs; failures to acquire excluded from calibration and counted',
+        date: new Date().toISOString().slice(0, 10),
+        detector: recognizer.detectorName,
+      });
+      results.push(result);
+      if (flags.write) {
+        if (!recognizer.cardPath) throw new UsageError('this model list has no card to write to: make an ensemble card first');
+        await writeCardThresholds(recognizer.cardPath, metric, result.threshold);
+      }
+    }
+    process.stdout.write(`${JSON.stringify({ model: recognizer.modelId, failuresToAcquire: failures, samples: samples.length, results, written: flags.write ? recognizer.cardPath : null }, null, 2)}\n`);
+  });
+
+  return face;
+}

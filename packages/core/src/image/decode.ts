@@ -1,0 +1,111 @@
+import { readFile } from 'node:fs/promises';
+import type sharpModule from 'sharp';
+import type { Metadata } from 'sharp';
+import { ImageDecodeError } from '../errors';
+
+/** An 8-bit image in row-major, interleaved order: `data[(y * width + x) * channels + c]`. */
+export interface RasterImage {
+  readonly width: number;
+  readonly height: number;
+  readonly channels: 1 | 3;
+  readonly data: Uint8Array;
+}
+
+export interface DecodeImageOptions {
+  /** 3 = sRGB (colour, alpha flattened on white); 1 = luminance. */
+  readonly channels?: 1 | 3;
+  /** Images with more pixels are refused before they are decoded. Default 40 megapixels. */
+  readonly maxPixels?: number;
+  /** Images with a side below this are refused. Default 16. */
+  readonly minSide?: number;
+}
+
+const DEFAULT_MAX_PIXELS = 40_000_000;
+const SUPPORTED = new Set(['jpeg', 'png', 'webp', 'gif', 'tiff', 'avif', 'heif', 'jp2', 'pgm', 'ppm', 'pnm']);
+
+/**
+ * Decodes an image file or buffer into 8-bit pixels, upright (EXIF orientation applied),
+ * whatever its colour space (CMYK, grey, palette), bit depth (16-bit is scaled) or alpha.
+ * Every failure is an ImageDecodeError with a reason; the size check reads only the header.
+ */
+export async function decodeImage(input: Buffer | Uint8Array | string, options: DecodeImageOptions = {}): Promise<RasterImage> {
+  const channels = options.channels ?? 3;
+  const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
+  const minSide = options.minSide ?? 16;
+  const bytes = typeof input === 'string' ? await readImageFile(input) : input;
+  const what = typeof input === 'string' ? input : 'image buffer';
+  if (bytes.byteLength === 0) throw new ImageDecodeError('empty', `${what}: empty input`);
+
+  const sharp = await loadSharp();
+  let metadata: Metadata;
+  try {
+    metadata = await sharp(bytes, { limitInputPixels: false }).metadata();
+  } catch (cause) {
+    // A known signature whose header does not parse is a damaged file, not a foreign format.
+    if (looksLikeImage(bytes)) throw new ImageDecodeError('corrupt', `${what}: the image header is damaged or truncated`, { cause });
+    throw new ImageDecodeError('unsupported_format', `${what}: not an image in a supported format (JPEG, PNG, WEBP, GIF, TIFF, AVIF)`, { cause });
+  }
+  if (!SUPPORTED.has(metadata.format)) {
+    throw new ImageDecodeError('unsupported_format', `${what}: ${metadata.format} images are not supported`);
+  }
+  const { width, height } = metadata;
+  if (!width || !height) throw new ImageDecodeError('corrupt', `${what}: the header has no size`);
+  if (width * height > maxPixels) {
+    throw new ImageDecodeError('too_large', `${what}: ${width} x ${height} exceeds the limit of ${maxPixels} pixels`);
+  }
+  if (Math.min(width, height) < minSide) {
+    throw new ImageDecodeError('too_small', `${what}: ${width} x ${height} is below the minimum side of ${minSide} pixels`);
+  }
+
+  try {
+    let pipeline = sharp(bytes, { failOn: 'truncated', limitInputPixels: maxPixels, pages: 1 }).rotate();
+    pipeline = pipeline.flatten({ background: '#ffffff' });
+    pipeline = channels === 1 ? pipeline.greyscale().extractChannel(0) : pipeline.toColourspace('srgb');
+    const { data, info } = await pipeline.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+    if (info.channels !== channels) {
+      throw new ImageDecodeError('corrupt', `${what}: decoded to ${info.channels} channels, expected ${channels}`);
+    }
+    return { width: info.width, height: info.height, channels, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
+  } catch (cause) {
+    if (cause instanceof ImageDecodeError) throw cause;
+    throw new ImageDecodeError('corrupt', `${what}: the image data is damaged or truncated (${(cause as Error).message})`, { cause });
+  }
+}
+
+function looksLikeImage(b: Uint8Array): boolean {
+  const starts = (...sig: number[]) => sig.every((v, i) => b[i] === v);
+  const ascii = (at: number, text: string) => [...text].every((c, i) => b[at + i] === c.charCodeAt(0));
+  return (
+    starts(0xff, 0xd8, 0xff) ||
+    starts(0x89, 0x50, 0x4e, 0x47) ||
+    ascii(0, 'GIF8') ||
+    (ascii(0, 'RIFF') && ascii(8, 'WEBP')) ||
+    starts(0x49, 0x49, 0x2a, 0x00) ||
+    starts(0x4d, 0x4d, 0x00, 0x2a)
+  );
+}
+
+let sharpLoaded: Promise<typeof sharpModule> | undefined;
+
+/** sharp's native library loads on the first decode, not when @biofuse/core is imported. */
+function loadSharp(): Promise<typeof sharpModule> {
+  sharpLoaded ??= import('sharp').then((m) => m.default);
+  return sharpLoaded;
+}
+
+async function readImageFile(path: string): Promise<Buffer> {
+  try {
+    return await readFile(path);
+  } catch (cause) {
+    throw new ImageDecodeError('unreadable', `${path}: cannot read the file (${(cause as NodeJS.ErrnoException).code ?? 'error'})`, { cause });
+  }
+}
+
+/** Decodes a `data:image/...;base64,` URL's payload (the form browsers and deepface accept). */
+export function bytesFromDataUrl(url: string): Buffer {
+  const match = /^data:image\/[a-z0-9.+-]+;base64,/i.exec(url);
+  if (!match) throw new ImageDecodeError('unsupported_format', 'not a base64 image data URL');
+  const bytes = Buffer.from(url.slice(match[0].length), 'base64');
+  if (bytes.byteLength === 0) throw new ImageDecodeError('empty', 'the data URL carries no bytes');
+  return bytes;
+}

@@ -1,0 +1,58 @@
+import { TemplateFormatError } from '@biofuse/core';
+import type { DistanceMetric } from './embed/card';
+import type { FaceTemplate } from './template';
+
+export interface FaceComparison {
+  /** Higher = more similar, in every metric (a distance d is reported as -d). */
+  readonly similarity: number;
+  readonly distance: number;
+  readonly metric: DistanceMetric;
+}
+
+/**
+ * Compares two templates of the same model configuration. cosine: similarity = cos, distance =
+ * 1 - cos; euclidean_l2: distance between the unit embeddings; euclidean: distance between
+ * the models' raw embeddings (norms restored); angular: distance = arccos(cos) / pi.
+ */
+export function compareFaceTemplates(a: FaceTemplate, b: FaceTemplate, metric: DistanceMetric = 'cosine'): FaceComparison {
+  if (a.model !== b.model) throw new TemplateFormatError(`face templates of different models cannot be compared: "${a.model}" vs "${b.model}"`);
+  if (a.embedding.length !== b.embedding.length) {
+    throw new TemplateFormatError(`face templates differ in size (${a.embedding.length} vs ${b.embedding.length}) for the same model "${a.model}"`);
+  }
+  const x = a.embedding;
+  const y = b.embedding;
+  if (metric === 'euclidean') {
+    let sum = 0;
+    for (let m = 0; m < a.norms.length; m++) {
+      // Undo the normalisation and the ensemble weight: the slice holds sqrt(w) * v / |v|.
+      const start = a.offsets[m];
+      const end = a.offsets[m + 1];
+      let weightSquared = 0;
+      for (let i = start; i < end; i++) weightSquared += x[i] * x[i];
+      const unscale = weightSquared > 0 ? 1 / Math.sqrt(weightSquared) : 0;
+      const na = a.norms[m] * unscale;
+      const nb = b.norms[m] * unscale;
+      for (let i = start; i < end; i++) {
+        const d = x[i] * na - y[i] * nb;
+        sum += d * d;
+      }
+    }
+    const distance = Math.sqrt(sum);
+    return { similarity: -distance, distance, metric };
+  }
+  let dot = 0;
+  for (let i = 0; i < x.length; i++) dot += x[i] * y[i];
+  const cos = Math.max(-1, Math.min(1, dot));
+  switch (metric) {
+    case 'cosine':
+      return { similarity: cos, distance: 1 - cos, metric };
+    case 'euclidean_l2': {
+      const distance = Math.sqrt(Math.max(0, 2 - 2 * cos));
+      return { similarity: -distance, distance, metric };
+    }
+    case 'angular': {
+      const distance = Math.acos(cos) / Math.PI;
+      return { similarity: 1 - distance, distance, metric };
+    }
+  }
+}

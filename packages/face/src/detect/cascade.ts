@@ -1,0 +1,96 @@
+import type { RasterImage } from '@biofuse/core';
+import { BLAZEFACE_BACK, BlazeFaceDetector, FACEMESH_DETECTION_SHORT } from './blazeface';
+import { MeshLandmarker } from './mesh';
+import { SkipDetector } from './skip';
+import { selectFaces, type DetectOptions, type FaceDetection, type FaceDetector } from './types';
+
+export const DETECTOR_NAMES = ['blazeface', 'facemesh-short', 'cascade', 'skip'] as const;
+export type DetectorName = (typeof DETECTOR_NAMES)[number];
+
+export interface DetectorChoice {
+  readonly detector?: DetectorName;
+  /** 'mesh' refines landmarks with FaceMesh (eye corners, mouth corners); 'detector' keeps the detector's six keypoints. */
+  readonly landmarks?: 'mesh' | 'detector';
+}
+
+/**
+ * Runs detectors in turn until one finds a face: each stage only sees images the previous
+ * ones found nothing in, so the cascade costs one detector on most images. Confidence
+ * thresholds fall along the cascade; a face found at a low threshold is still a detection
+ * with its own confidence, never a guessed crop.
+ */
+class CascadeDetector implements FaceDetector {
+  readonly name = 'cascade';
+  constructor(private readonly stages: readonly { detector: FaceDetector; minConfidence: number }[]) {}
+
+  async detect(image: RasterImage, options: DetectOptions = {}): Promise<FaceDetection[]> {
+    for (const { detector, minConfidence } of this.stages) {
+      const faces = await detector.detect(image, { ...options, minConfidence: options.minConfidence ?? minConfidence });
+      if (faces.length > 0) return faces;
+    }
+    return [];
+  }
+}
+
+/** A detector, with the mesh landmark stage on top unless `landmarks: 'detector'`. */
+class MeshRefinedDetector implements FaceDetector {
+  readonly name: string;
+  constructor(
+    private readonly base: FaceDetector,
+    private readonly mesh: MeshLandmarker,
+  ) {
+    this.name = `${base.name}+mesh`;
+  }
+
+  async detect(image: RasterImage, options: DetectOptions = {}): Promise<FaceDetection[]> {
+    const out: FaceDetection[] = [];
+    for (const face of await this.base.detect(image, options)) {
+      const refined = await this.mesh.refine(image, face);
+      // A face the mesh rejects keeps the detector's keypoints: still a detection, coarser landmarks.
+      out.push(refined ?? face);
+    }
+    return selectFaces(out, options);
+  }
+}
+
+const shared = new Map<string, FaceDetector>();
+
+/** Detectors are built once per process and shared (their models load once). */
+export function createDetector(choice: DetectorChoice = {}): FaceDetector {
+  const name = choice.detector ?? 'cascade';
+  const landmarks = name === 'skip' ? 'detector' : (choice.landmarks ?? 'mesh');
+  const key = `${name}:${landmarks}`;
+  let detector = shared.get(key);
+  if (!detector) {
+    detector = buildDetector(name, landmarks);
+    shared.set(key, detector);
+  }
+  return detector;
+}
+
+function buildDetector(name: DetectorName, landmarks: 'mesh' | 'detector'): FaceDetector {
+  if (name === 'skip') return new SkipDetector();
+  const base =
+    name === 'blazeface'
+      ? new BlazeFaceDetector(BLAZEFACE_BACK)
+      : name === 'facemesh-short'
+        ? new BlazeFaceDetector(FACEMESH_DETECTION_SHORT)
+        : new CascadeDetector([
+            { detector: new BlazeFaceDetector(BLAZEFACE_BACK), minConfidence: 0.5 },
+            { detector: new BlazeFaceDetector(FACEMESH_DETECTION_SHORT), minConfidence: 0.5 },
+            { detector: new BlazeFaceDetector(BLAZEFACE_BACK), minConfidence: 0.2 },
+            { detector: new BlazeFaceDetector(FACEMESH_DETECTION_SHORT), minConfidence: 0.2 },
+          ]);
+  return landmarks === 'mesh' ? new MeshRefinedDetector(base, new MeshLandmarker()) : new WrappedDetector(base);
+}
+
+/** Applies the size / count limits to a bare detector. */
+class WrappedDetector implements FaceDetector {
+  readonly name: string;
+  constructor(private readonly base: FaceDetector) {
+    this.name = base.name;
+  }
+  async detect(image: RasterImage, options: DetectOptions = {}): Promise<FaceDetection[]> {
+    return selectFaces(await this.base.detect(image, options), options);
+  }
+}

@@ -1,0 +1,82 @@
+import { readFile } from 'node:fs/promises';
+import { ConfigError } from '@biofuse/core';
+import type { ModelPackage } from '../runtime/model-files';
+
+export type DistanceMetric = 'cosine' | 'euclidean' | 'euclidean_l2' | 'angular';
+
+/** A decision threshold found on labelled data, with where it came from. */
+export interface CalibratedThreshold {
+  /** On the similarity scale of compareFaceTemplates (accept when similarity >= threshold). */
+  readonly atFmr1e3: number;
+  readonly atEer: number;
+  readonly provenance: {
+    readonly dataset: string;
+    readonly pairs: number;
+    readonly protocol: string;
+    readonly date: string;
+    readonly detector: string;
+  };
+}
+
+/** Where a model's weights are and which code runs them. */
+export type ModelSource =
+  | { readonly kind: 'tfjs-graph'; readonly package: ModelPackage; readonly file: string; readonly output: string }
+  | { readonly kind: 'dlib-resnet'; readonly package: ModelPackage; readonly file: string }
+  | { readonly kind: 'onnx'; readonly path: string; readonly output?: string };
+
+/** How the face is cut out for the model. */
+export type AlignmentSpec =
+  | { readonly template: 'arcface'; readonly zoom?: number }
+  | { readonly template: 'dlib-chip'; readonly padding: number; readonly zoom?: number };
+
+/**
+ * Everything needed to run an embedding model the way it was trained, and to decide with it:
+ * input geometry and normalisation (`(pixel - mean) / std`, per channel, after colour
+ * reordering), the alignment template, the embedding size, and calibrated thresholds.
+ */
+export interface FaceModelCard {
+  readonly name: string;
+  readonly description: string;
+  readonly source: ModelSource;
+  readonly input: {
+    readonly width: number;
+    readonly height: number;
+    readonly colourOrder: 'rgb' | 'bgr';
+    readonly layout: 'nhwc' | 'nchw';
+    readonly mean: readonly [number, number, number];
+    readonly std: readonly [number, number, number];
+  };
+  readonly alignment: AlignmentSpec;
+  readonly embeddingSize: number;
+  readonly thresholds?: Partial<Record<DistanceMetric, CalibratedThreshold>>;
+}
+
+/** Reads and checks a model card (JSON). A malformed card is a ConfigError naming the field. */
+export async function readModelCard(path: string): Promise<FaceModelCard> {
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(path, 'utf8'));
+  } catch (cause) {
+    throw new ConfigError(`model card ${path}: ${(cause as Error).message}`);
+  }
+  return checkModelCard(json, path);
+}
+
+export function checkModelCard(json: unknown, where = 'model card'): FaceModelCard {
+  const card = json as FaceModelCard;
+  const fail = (field: string): never => {
+    throw new ConfigError(`${where}: missing or invalid "${field}"`);
+  };
+  if (typeof card !== 'object' || card === null) fail('(root)');
+  if (typeof card.name !== 'string' || card.name === '') fail('name');
+  if (!card.source || !['tfjs-graph', 'dlib-resnet', 'onnx'].includes(card.source.kind)) fail('source.kind');
+  const input = card.input;
+  if (!input || !(input.width > 0) || !(input.height > 0)) fail('input.width/height');
+  if (input.colourOrder !== 'rgb' && input.colourOrder !== 'bgr') fail('input.colourOrder');
+  if (input.layout !== 'nhwc' && input.layout !== 'nchw') fail('input.layout');
+  if (!Array.isArray(input.mean) || input.mean.length !== 3) fail('input.mean');
+  if (!Array.isArray(input.std) || input.std.length !== 3 || input.std.some((s) => !(s > 0))) fail('input.std');
+  if (!card.alignment || (card.alignment.template !== 'arcface' && card.alignment.template !== 'dlib-chip')) fail('alignment.template');
+  if (!Number.isInteger(card.embeddingSize) || card.embeddingSize <= 0) fail('embeddingSize');
+  return card;
+}

@@ -1,0 +1,35 @@
+import { ModalityUnavailableError } from '@biofuse/core';
+import type { FaceModelCard } from './card';
+import { l2NormalizeRows, packBatch, type FaceEmbedder, type ModelInput } from './embedder';
+
+/** Any ArcFace-style ONNX model a user points to, run with onnxruntime-node (two threads). */
+export class OnnxEmbedder implements FaceEmbedder {
+  private session: Promise<import('onnxruntime-node').InferenceSession> | undefined;
+
+  constructor(readonly card: FaceModelCard) {
+    if (card.source.kind !== 'onnx') throw new TypeError(`${card.name} is not an ONNX model`);
+  }
+
+  async embed(batch: readonly ModelInput[]): Promise<Float32Array[]> {
+    if (batch.length === 0) return [];
+    const source = this.card.source;
+    if (source.kind !== 'onnx') throw new TypeError('unreachable');
+    const ort = await import('onnxruntime-node');
+    this.session ??= ort.InferenceSession.create(source.path, { intraOpNumThreads: 2, interOpNumThreads: 1 }).catch((cause: unknown) => {
+      this.session = undefined;
+      throw new ModalityUnavailableError('face', [`ONNX model ${source.path} cannot be loaded: ${(cause as Error).message}`]);
+    });
+    const session = await this.session;
+    const { width, height, layout } = this.card.input;
+    const dims = layout === 'nchw' ? [batch.length, 3, height, width] : [batch.length, height, width, 3];
+    const input = new ort.Tensor('float32', packBatch(this.card, batch), dims);
+    const outputs = await session.run({ [session.inputNames[0]]: input });
+    const output = outputs[source.output ?? session.outputNames[0]];
+    if (!output) throw new ModalityUnavailableError('face', [`ONNX model ${source.path} has no output "${source.output}"`]);
+    const data = output.data as Float32Array;
+    if (data.length !== batch.length * this.card.embeddingSize) {
+      throw new ModalityUnavailableError('face', [`ONNX model ${source.path} returned ${data.length / batch.length} values per face; its card says ${this.card.embeddingSize}`]);
+    }
+    return l2NormalizeRows(data, this.card.embeddingSize);
+  }
+}

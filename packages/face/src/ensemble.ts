@@ -1,0 +1,93 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { ConfigError } from '@biofuse/core';
+import type { CalibratedThreshold, DistanceMetric, FaceModelCard } from './embed/card';
+import { BUILTIN_MODELS, loadModelCard } from './embed/registry';
+
+/** One member of a (possibly single-model) embedding configuration. */
+export interface ModelMember {
+  readonly card: FaceModelCard;
+  /** Relative weight of this model's cosine in the fused cosine; weights are normalised to sum 1. */
+  readonly weight: number;
+}
+
+/**
+ * An ensemble card: several embedding models whose embeddings are fused at feature level
+ * (weighted concatenation), with thresholds calibrated for the fused score.
+ */
+export interface EnsembleCard {
+  readonly name: string;
+  readonly description: string;
+  readonly members: readonly { readonly model: string; readonly weight: number }[];
+  readonly weightsProvenance?: string;
+  readonly thresholds?: Partial<Record<DistanceMetric, CalibratedThreshold>>;
+}
+
+export const BUILTIN_ENSEMBLES = ['ensemble-lfw'] as const;
+
+export type ModelChoice = string | { readonly model: string; readonly weight?: number };
+
+export interface ResolvedModels {
+  readonly id: string;
+  readonly members: readonly ModelMember[];
+  readonly thresholds?: Partial<Record<DistanceMetric, CalibratedThreshold>>;
+  /** The card file calibration writes to. */
+  readonly cardPath?: string;
+}
+
+/** Turns `models` (a model, an ensemble card, or a list with weights) into loaded cards. */
+export async function resolveModels(models: string | readonly ModelChoice[]): Promise<ResolvedModels> {
+  if (typeof models === 'string') {
+    const ensemblePath = ensembleCardPath(models);
+    if (ensemblePath) {
+      const card = await readEnsembleCard(ensemblePath);
+      const members = await loadMembers(card.members);
+      return { id: card.name, members, thresholds: card.thresholds, cardPath: ensemblePath };
+    }
+    const card = await loadModelCard(models);
+    return {
+      id: card.name,
+      members: [{ card, weight: 1 }],
+      thresholds: card.thresholds,
+      cardPath: (BUILTIN_MODELS as readonly string[]).includes(models) ? builtinPath(`${models}.json`) : models,
+    };
+  }
+  if (models.length === 0) throw new ConfigError('face models: give at least one model');
+  if (models.length === 1) return resolveModels(typeof models[0] === 'string' ? models[0] : models[0].model);
+  const list = models.map((m) => (typeof m === 'string' ? { model: m, weight: 1 } : { model: m.model, weight: m.weight ?? 1 }));
+  const members = await loadMembers(list);
+  return { id: members.map((m) => `${m.card.name}*${round(m.weight)}`).join('+'), members };
+}
+
+async function loadMembers(list: readonly { model: string; weight: number }[]): Promise<ModelMember[]> {
+  const total = list.reduce((s, m) => s + m.weight, 0);
+  if (!(total > 0) || list.some((m) => !(m.weight >= 0))) throw new ConfigError('face models: weights must be non-negative and not all zero');
+  const out: ModelMember[] = [];
+  for (const m of list) out.push({ card: await loadModelCard(m.model), weight: m.weight / total });
+  return out;
+}
+
+function round(w: number): string {
+  return String(Math.round(w * 1000) / 1000);
+}
+
+function builtinPath(file: string): string {
+  return fileURLToPath(new URL(`../cards/${file}`, import.meta.url));
+}
+
+function ensembleCardPath(name: string): string | undefined {
+  if ((BUILTIN_ENSEMBLES as readonly string[]).includes(name)) return builtinPath(`${name}.json`);
+  if (!name.endsWith('.json') || !existsSync(name)) return undefined;
+  try {
+    return Array.isArray((JSON.parse(readFileSync(name, 'utf8')) as { members?: unknown }).members) ? name : undefined;
+  } catch {
+    return undefined; // not JSON: loadModelCard reports it
+  }
+}
+
+async function readEnsembleCard(path: string): Promise<EnsembleCard> {
+  const json = JSON.parse(await readFile(path, 'utf8')) as EnsembleCard;
+  if (!Array.isArray(json.members) || json.members.length === 0) throw new ConfigError(`${path}: an ensemble card needs "members"`);
+  return json;
+}

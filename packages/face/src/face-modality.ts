@@ -1,0 +1,77 @@
+import { ConfigError, type Modality, type RasterImage, type Score } from '@biofuse/core';
+import { compareFaceTemplates } from './compare';
+import { DETECTOR_NAMES, type DetectorName } from './detect/cascade';
+import type { DistanceMetric } from './embed/card';
+import { FaceRecognizer, type FaceRecognizerOptions } from './recognizer';
+import { decodeFaceTemplate, encodeFaceTemplate, type FaceTemplate } from './template';
+
+export interface FaceModalityParams extends FaceRecognizerOptions {
+  readonly metric?: DistanceMetric;
+}
+
+const METRICS: readonly DistanceMetric[] = ['cosine', 'euclidean', 'euclidean_l2', 'angular'];
+
+/** Checks an experiment pipeline's `params` for the face modality. */
+export function parseFaceParams(params: Readonly<Record<string, unknown>>): FaceModalityParams {
+  // `model` is what the generic `biofuse score --model` passes.
+  if (params.model !== undefined) {
+    if (params.models !== undefined) throw new ConfigError('face params: give "models" or "model", not both');
+    const { model, ...rest } = params;
+    return parseFaceParams({ ...rest, models: model });
+  }
+  const known = new Set(['models', 'detector', 'landmarks', 'align', 'expandPercentage', 'minConfidence', 'minFaceSize', 'maxFaces', 'enforceDetection', 'maxPixels', 'metric']);
+  for (const key of Object.keys(params)) if (!known.has(key)) throw new ConfigError(`face params: unknown key "${key}" (known: ${[...known].join(', ')})`);
+  const p = params as FaceModalityParams;
+  if (p.detector !== undefined && !(DETECTOR_NAMES as readonly string[]).includes(p.detector)) {
+    throw new ConfigError(`face params: detector must be one of ${DETECTOR_NAMES.join(', ')}`);
+  }
+  if (p.landmarks !== undefined && p.landmarks !== 'mesh' && p.landmarks !== 'detector') throw new ConfigError('face params: landmarks must be "mesh" or "detector"');
+  if (p.metric !== undefined && !METRICS.includes(p.metric)) throw new ConfigError(`face params: metric must be one of ${METRICS.join(', ')}`);
+  for (const key of ['expandPercentage', 'minConfidence', 'minFaceSize', 'maxFaces', 'maxPixels'] as const) {
+    if (p[key] !== undefined && !(typeof p[key] === 'number' && Number.isFinite(p[key]))) throw new ConfigError(`face params: ${key} must be a number`);
+  }
+  return { ...p, detector: p.detector as DetectorName | undefined };
+}
+
+/**
+ * Face as a biofuse Modality: a sample is a decoded image, a template the fused embedding of
+ * its largest face. A sample without a face fails to acquire (counted as FTA, never dropped).
+ */
+export class FaceModality implements Modality<RasterImage, FaceTemplate> {
+  readonly name = 'face' as const;
+
+  private constructor(
+    readonly recognizer: FaceRecognizer,
+    private readonly metric: DistanceMetric,
+  ) {}
+
+  static async create(params: FaceModalityParams = {}): Promise<FaceModality> {
+    return new FaceModality(await FaceRecognizer.create(params), params.metric ?? 'cosine');
+  }
+
+  load(input: Buffer | string): Promise<RasterImage> {
+    return this.recognizer.loadImage(input);
+  }
+
+  async extract(sample: RasterImage): Promise<FaceTemplate> {
+    const [face] = await this.recognizer.represent(sample);
+    return face.template;
+  }
+
+  compare(a: FaceTemplate, b: FaceTemplate): Score {
+    const c = compareFaceTemplates(a, b, this.metric);
+    return { similarity: c.similarity, distance: c.distance };
+  }
+
+  encode(t: FaceTemplate): Uint8Array {
+    return encodeFaceTemplate(t);
+  }
+
+  decode(bytes: Uint8Array): FaceTemplate {
+    return decodeFaceTemplate(bytes);
+  }
+
+  embed(t: FaceTemplate): Float32Array {
+    return t.embedding;
+  }
+}

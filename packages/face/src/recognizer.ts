@@ -1,0 +1,258 @@
+import { bytesFromDataUrl, ConfigError, decodeImage, TemplateFormatError, type RasterImage } from '@biofuse/core';
+import { alignFace, uprightCrop, type FaceCrop } from './align/align';
+import { scaleTemplate, type Landmarks } from './align/templates';
+import { compareFaceTemplates } from './compare';
+import { createDetector, type DetectorChoice } from './detect/cascade';
+import { SkipDetector } from './detect/skip';
+import type { FaceBox, FaceDetection, FaceDetector } from './detect/types';
+import type { CalibratedThreshold, DistanceMetric } from './embed/card';
+import type { FaceEmbedder } from './embed/embedder';
+import { modelTemplate } from './embed/model-template';
+import { createEmbedder } from './embed/registry';
+import { resolveModels, type ModelChoice, type ModelMember, type ResolvedModels } from './ensemble';
+import { FaceNotDetectedError } from './errors';
+import type { FaceTemplate } from './template';
+
+/** An image: a file path, a `data:image/...;base64,` URL, encoded bytes, or decoded pixels. */
+export type FaceInput = string | Buffer | Uint8Array | RasterImage;
+
+export interface FaceRecognizerOptions extends DetectorChoice {
+  /** A model name, an ensemble card, a card path, or several models with weights. Default 'dlib-resnet'. */
+  readonly models?: string | readonly ModelChoice[];
+  /** Align with a similarity transform onto each model's template (default), or crop the box upright. */
+  readonly align?: boolean;
+  /** Widen the face region by this percentage before cropping (deepface's expand_percentage). */
+  readonly expandPercentage?: number;
+  readonly minConfidence?: number;
+  /** Faces smaller than this (pixels, shorter box side) are ignored. Default 20. */
+  readonly minFaceSize?: number;
+  readonly maxFaces?: number;
+  /** When false, an image without a detected face is embedded whole instead of failing. Default true. */
+  readonly enforceDetection?: boolean;
+  /** Images above this many pixels are refused (default 40 MP). */
+  readonly maxPixels?: number;
+}
+
+export interface RepresentedFace {
+  readonly template: FaceTemplate;
+  readonly facialArea: FaceBox;
+  readonly confidence: number;
+  readonly landmarks: Landmarks;
+  /** The detector (and landmark stage) that found the face; 'none' when enforceDetection is off and none was found. */
+  readonly detector: string;
+}
+
+export interface VerifyOptions {
+  readonly metric?: DistanceMetric;
+  /** On the similarity scale; default: the calibrated threshold at FMR = 1e-3 from the model card. */
+  readonly threshold?: number;
+}
+
+export interface VerifyResult {
+  readonly verified: boolean;
+  readonly similarity: number;
+  readonly distance: number;
+  readonly metric: DistanceMetric;
+  readonly threshold: number;
+  readonly thresholdSource: 'calibrated' | 'given';
+  readonly model: string;
+  readonly detector: string;
+  readonly facialAreas: readonly [FaceBox | undefined, FaceBox | undefined];
+  readonly timings: { readonly totalMs: number; readonly detectMs: number; readonly embedMs: number };
+}
+
+interface LoadedMember extends ModelMember {
+  readonly embedder: FaceEmbedder;
+}
+
+/**
+ * The face pipeline: decode, detect, align per model, embed, fuse. Build it once with
+ * `FaceRecognizer.create` (models load on first use and are shared); then `represent`,
+ * `verify`, or hand it to a gallery.
+ */
+export class FaceRecognizer {
+  private detectMs = 0;
+  private embedMs = 0;
+
+  private constructor(
+    private readonly models: ResolvedModels,
+    private readonly members: readonly LoadedMember[],
+    private readonly detector: FaceDetector,
+    private readonly options: FaceRecognizerOptions,
+  ) {}
+
+  static async create(options: FaceRecognizerOptions = {}): Promise<FaceRecognizer> {
+    if (options.expandPercentage !== undefined && !(options.expandPercentage >= 0 && options.expandPercentage <= 200)) {
+      throw new ConfigError('expandPercentage must lie in 0..200');
+    }
+    const models = await resolveModels(options.models ?? 'dlib-resnet');
+    const members: LoadedMember[] = [];
+    for (const m of models.members) members.push({ ...m, embedder: await createEmbedder(m.card) });
+    return new FaceRecognizer(models, members, createDetector(options), options);
+  }
+
+  /** Names the configuration: models and weights, alignment, detector. Templates carry it. */
+  get modelId(): string {
+    const align = this.options.align === false ? 'upright' : 'aligned';
+    const expand = this.options.expandPercentage ? `+${this.options.expandPercentage}%` : '';
+    return `${this.models.id}/${align}${expand}`;
+  }
+
+  get detectorName(): string {
+    return this.detector.name;
+  }
+
+  /** Thresholds calibrated for this model configuration, if any. */
+  get thresholds(): Partial<Record<DistanceMetric, CalibratedThreshold>> | undefined {
+    return this.models.thresholds;
+  }
+
+  get cardPath(): string | undefined {
+    return this.models.cardPath;
+  }
+
+  async loadImage(input: FaceInput): Promise<RasterImage> {
+    if (isRaster(input)) return input;
+    const source = typeof input === 'string' && input.startsWith('data:') ? bytesFromDataUrl(input) : input;
+    return decodeImage(source, { maxPixels: this.options.maxPixels });
+  }
+
+  /** Faces in an image, largest first. Throws FaceNotDetectedError when there is none and detection is enforced. */
+  async detect(input: FaceInput, what = describe(input)): Promise<FaceDetection[]> {
+    const image = await this.loadImage(input);
+    return this.detectIn(image, what);
+  }
+
+  private async detectIn(image: RasterImage, what: string): Promise<FaceDetection[]> {
+    const t0 = performance.now();
+    const faces = await this.detector.detect(image, {
+      minConfidence: this.options.minConfidence,
+      minFaceSize: this.options.minFaceSize ?? 20,
+      maxFaces: this.options.maxFaces,
+    });
+    this.detectMs += performance.now() - t0;
+    if (faces.length > 0) return faces;
+    if (this.options.enforceDetection !== false) throw new FaceNotDetectedError(what, this.detector.name);
+    const [whole] = await new SkipDetector().detect(image);
+    return [{ ...whole, confidence: 0, detector: 'none' }];
+  }
+
+  /** One template per face found (largest first), as deepface's `represent`. */
+  async represent(input: FaceInput): Promise<RepresentedFace[]> {
+    const image = await this.loadImage(input);
+    const faces = await this.detectIn(image, describe(input));
+    const templates = await this.embedFaces(image, faces);
+    return faces.map((face, i) => ({
+      template: templates[i],
+      facialArea: face.box,
+      confidence: face.confidence,
+      landmarks: face.landmarks,
+      detector: face.detector,
+    }));
+  }
+
+  /** Embeds given faces of one image, one batch per model. */
+  async embedFaces(image: RasterImage, faces: readonly FaceDetection[]): Promise<FaceTemplate[]> {
+    if (faces.length === 0) return [];
+    const t0 = performance.now();
+    const perModel: Float32Array[][] = [];
+    for (const member of this.members) {
+      const crops = faces.map((face) => this.cropFor(member, image, face));
+      perModel.push(await member.embedder.embed(crops));
+    }
+    this.embedMs += performance.now() - t0;
+    return faces.map((_, f) => this.fuse(perModel.map((embeddings) => embeddings[f])));
+  }
+
+  private cropFor(member: LoadedMember, image: RasterImage, face: FaceDetection): FaceCrop {
+    const { width, height } = member.card.input;
+    const expand = this.options.expandPercentage ?? 0;
+    if (this.options.align === false) return uprightCrop(image, face.box, width, height, expand);
+    const template = modelTemplate(member.card);
+    return alignFace(image, face.landmarks, expand > 0 ? scaleTemplate(template, width, height, 1 / (1 + expand / 100)) : template);
+  }
+
+  /** Weighted concatenation: sqrt(w) * unit embedding per model, so cosines average with weights w. */
+  private fuse(embeddings: readonly Float32Array[]): FaceTemplate {
+    const offsets = new Uint32Array(embeddings.length + 1);
+    for (let m = 0; m < embeddings.length; m++) offsets[m + 1] = offsets[m] + embeddings[m].length;
+    const embedding = new Float32Array(offsets[embeddings.length]);
+    const norms = new Float32Array(embeddings.length);
+    for (let m = 0; m < embeddings.length; m++) {
+      const scale = Math.sqrt(this.members[m].weight);
+      const e = embeddings[m];
+      let norm = 0;
+      for (let i = 0; i < e.length; i++) norm += e[i] * e[i];
+      norms[m] = Math.sqrt(norm);
+      for (let i = 0; i < e.length; i++) embedding[offsets[m] + i] = e[i] * scale;
+    }
+    return { model: this.modelId, embedding, norms, offsets };
+  }
+
+  /** Wraps a precomputed embedding (as `represent` produced it) for comparison with this configuration. */
+  templateFromEmbedding(values: ArrayLike<number>): FaceTemplate {
+    const dims = this.members.reduce((s, m) => s + m.card.embeddingSize, 0);
+    if (values.length !== dims) {
+      throw new TemplateFormatError(`embedding has ${values.length} values; ${this.modelId} makes ${dims}`);
+    }
+    const offsets = new Uint32Array(this.members.length + 1);
+    this.members.forEach((m, i) => (offsets[i + 1] = offsets[i] + m.card.embeddingSize));
+    return { model: this.modelId, embedding: Float32Array.from(values), norms: new Float32Array(this.members.length).fill(1), offsets };
+  }
+
+  /**
+   * 1:1 verification. Several faces in an image: every pair is compared and the most similar
+   * pair decides, as deepface does. Precomputed templates or embeddings skip detection.
+   */
+  async verify(a: FaceInput | FaceTemplate | Float32Array | readonly number[], b: FaceInput | FaceTemplate | Float32Array | readonly number[], options: VerifyOptions = {}): Promise<VerifyResult> {
+    const metric = options.metric ?? 'cosine';
+    const calibrated = this.models.thresholds?.[metric];
+    if (options.threshold === undefined && !calibrated) {
+      throw new ConfigError(`no calibrated ${metric} threshold for ${this.models.id}: run "biofuse face calibrate" or pass a threshold`);
+    }
+    const threshold = options.threshold ?? calibrated!.atFmr1e3;
+    const t0 = performance.now();
+    const detect0 = this.detectMs;
+    const embed0 = this.embedMs;
+    const [left, right] = await Promise.all([this.facesOf(a), this.facesOf(b)]);
+    let best: { similarity: number; distance: number; i: number; j: number } | undefined;
+    for (let i = 0; i < left.length; i++) {
+      for (let j = 0; j < right.length; j++) {
+        const c = compareFaceTemplates(left[i].template, right[j].template, metric);
+        if (!best || c.similarity > best.similarity) best = { ...c, i, j };
+      }
+    }
+    const chosen = best!;
+    return {
+      verified: chosen.similarity >= threshold,
+      similarity: chosen.similarity,
+      distance: chosen.distance,
+      metric,
+      threshold,
+      thresholdSource: options.threshold === undefined ? 'calibrated' : 'given',
+      model: this.modelId,
+      detector: this.detector.name,
+      facialAreas: [left[chosen.i].facialArea, right[chosen.j].facialArea],
+      timings: { totalMs: performance.now() - t0, detectMs: this.detectMs - detect0, embedMs: this.embedMs - embed0 },
+    };
+  }
+
+  private async facesOf(x: FaceInput | FaceTemplate | Float32Array | readonly number[]): Promise<{ template: FaceTemplate; facialArea?: FaceBox }[]> {
+    if (isTemplate(x)) return [{ template: x }];
+    if (x instanceof Float32Array || Array.isArray(x)) return [{ template: this.templateFromEmbedding(x as ArrayLike<number>) }];
+    return this.represent(x as FaceInput);
+  }
+}
+
+function isRaster(x: unknown): x is RasterImage {
+  return typeof x === 'object' && x !== null && 'data' in x && 'width' in x && 'channels' in x && !(x instanceof Uint8Array);
+}
+
+function isTemplate(x: unknown): x is FaceTemplate {
+  return typeof x === 'object' && x !== null && 'embedding' in x && 'model' in x;
+}
+
+function describe(input: FaceInput): string {
+  if (typeof input === 'string') return input.startsWith('data:') ? 'data URL image' : input;
+  return isRaster(input) ? `${input.width} x ${input.height} image` : 'image buffer';
+}

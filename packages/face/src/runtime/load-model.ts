@@ -1,0 +1,71 @@
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { GraphModel, NamedTensorMap, io } from '@tensorflow/tfjs';
+import { ModalityUnavailableError } from '@biofuse/core';
+import { tensorflow } from './backend';
+
+/**
+ * Loads a tfjs graph model (model.json + binary shards) from the local file system; tfjs
+ * without tfjs-node has no file:// loader.
+ */
+export async function loadGraphModelFile(path: string): Promise<GraphModel> {
+  const tf = await tensorflow();
+  const json = await readModelJson<io.ModelJSON>(path);
+  const handler: io.IOHandler = {
+    load: () => tf.io.getModelArtifactsForJSON(json, (manifest) => readWeights(dirname(path), manifest)),
+  };
+  return tf.loadGraphModel(handler);
+}
+
+/**
+ * Loads the named weights of a network that is defined in code (face-api's models ship as a
+ * weights manifest only).
+ */
+export async function loadWeightsManifest(path: string): Promise<NamedTensorMap> {
+  const tf = await tensorflow();
+  const manifest = await readModelJson<io.WeightsManifestConfig>(path);
+  const [specs, data] = await readWeights(dirname(path), manifest);
+  return tf.io.decodeWeights(data, specs);
+}
+
+async function readModelJson<T>(path: string): Promise<T> {
+  try {
+    return JSON.parse(await readFile(path, 'utf8')) as T;
+  } catch (cause) {
+    throw new ModalityUnavailableError('face', [`model file ${path} is missing or unreadable: ${(cause as Error).message}`]);
+  }
+}
+
+async function readWeights(dir: string, manifest: io.WeightsManifestConfig): Promise<[io.WeightsManifestEntry[], ArrayBuffer]> {
+  const specs: io.WeightsManifestEntry[] = [];
+  const buffers: Buffer[] = [];
+  for (const group of manifest) {
+    specs.push(...group.weights);
+    for (const shard of group.paths) buffers.push(await readFile(join(dir, shard)));
+  }
+  const all = Buffer.concat(buffers);
+  return [specs, all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength) as ArrayBuffer];
+}
+
+const loaded = new Map<string, Promise<unknown>>();
+
+function loadOnce<T>(key: string, load: () => Promise<T>): Promise<T> {
+  let value = loaded.get(key) as Promise<T> | undefined;
+  if (!value) {
+    value = load();
+    // A failed load is not kept: the next call tries again and reports its own error.
+    value.catch(() => loaded.delete(key));
+    loaded.set(key, value);
+  }
+  return value;
+}
+
+/** A graph model from a file, loaded once per process however many stages use it. */
+export function sharedGraphModel(path: string): Promise<GraphModel> {
+  return loadOnce(`graph:${path}`, () => loadGraphModelFile(path));
+}
+
+/** Named weights from a manifest, loaded once per process. */
+export function sharedWeights(path: string): Promise<NamedTensorMap> {
+  return loadOnce(`weights:${path}`, () => loadWeightsManifest(path));
+}

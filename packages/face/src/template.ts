@@ -1,0 +1,78 @@
+import { TemplateFormatError } from '@biofuse/core';
+
+/**
+ * What the face modality keeps of a face: one L2-normalised embedding (several models'
+ * embeddings concatenated, each scaled by the square root of its weight, so that the cosine
+ * of two templates is the weighted mean of the models' cosines) plus each model's raw norm,
+ * for the plain euclidean metric. `model` names the configuration that made it; templates of
+ * different configurations are never compared.
+ */
+export interface FaceTemplate {
+  readonly model: string;
+  readonly embedding: Float32Array;
+  /** Per model, in the order of `model`: the embedding's norm before normalisation. */
+  readonly norms: Float32Array;
+  /** Per model: where its slice of `embedding` starts (and the next one's start, or the end). */
+  readonly offsets: Uint32Array;
+}
+
+const MAGIC = 0x42464654; // "BFFT"
+export const FACE_TEMPLATE_VERSION = 1;
+
+/**
+ * Binary layout, little-endian: magic u32, version u16, model-id length u16, model id (UTF-8),
+ * model count u16, offsets u32 x (count + 1), norms f32 x count, embedding f32 x offsets[count].
+ */
+export function encodeFaceTemplate(t: FaceTemplate): Uint8Array {
+  const id = new TextEncoder().encode(t.model);
+  const count = t.norms.length;
+  const dim = t.embedding.length;
+  const headerBytes = 4 + 2 + 2 + id.length + 2;
+  const pad = (4 - (headerBytes % 4)) % 4;
+  const bytes = new Uint8Array(headerBytes + pad + 4 * (count + 1) + 4 * count + 4 * dim);
+  const view = new DataView(bytes.buffer);
+  let o = 0;
+  view.setUint32(o, MAGIC, true);
+  view.setUint16((o += 4), FACE_TEMPLATE_VERSION, true);
+  view.setUint16((o += 2), id.length, true);
+  bytes.set(id, (o += 2));
+  view.setUint16((o += id.length), count, true);
+  o += 2 + pad;
+  for (let i = 0; i <= count; i++, o += 4) view.setUint32(o, t.offsets[i], true);
+  for (let i = 0; i < count; i++, o += 4) view.setFloat32(o, t.norms[i], true);
+  for (let i = 0; i < dim; i++, o += 4) view.setFloat32(o, t.embedding[i], true);
+  return bytes;
+}
+
+export function decodeFaceTemplate(bytes: Uint8Array): FaceTemplate {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const need = (n: number, what: string): void => {
+    if (bytes.byteLength < n) throw new TemplateFormatError(`face template truncated: ${bytes.byteLength} bytes, ${what} needs ${n}`);
+  };
+  need(8, 'the header');
+  if (view.getUint32(0, true) !== MAGIC) throw new TemplateFormatError('not a biofuse face template (bad magic number)');
+  const version = view.getUint16(4, true);
+  if (version > FACE_TEMPLATE_VERSION) {
+    throw new TemplateFormatError(`face template version ${version} is newer than this biofuse reads (${FACE_TEMPLATE_VERSION}); upgrade biofuse`);
+  }
+  if (version < 1) throw new TemplateFormatError(`face template version ${version} is not valid`);
+  const idLength = view.getUint16(6, true);
+  need(8 + idLength + 2, 'the model id');
+  const model = new TextDecoder().decode(bytes.subarray(8, 8 + idLength));
+  const count = view.getUint16(8 + idLength, true);
+  const headerBytes = 8 + idLength + 2;
+  let o = headerBytes + ((4 - (headerBytes % 4)) % 4);
+  need(o + 8 * count + 4, 'the model table');
+  const offsets = new Uint32Array(count + 1);
+  for (let i = 0; i <= count; i++, o += 4) offsets[i] = view.getUint32(o, true);
+  const norms = new Float32Array(count);
+  for (let i = 0; i < count; i++, o += 4) norms[i] = view.getFloat32(o, true);
+  const dim = offsets[count];
+  for (let i = 0; i < count; i++) if (offsets[i] > offsets[i + 1]) throw new TemplateFormatError('face template: model offsets out of order');
+  if (bytes.byteLength !== o + 4 * dim) {
+    throw new TemplateFormatError(`face template: expected ${o + 4 * dim} bytes for a ${dim}-d embedding, got ${bytes.byteLength}`);
+  }
+  const embedding = new Float32Array(dim);
+  for (let i = 0; i < dim; i++, o += 4) embedding[i] = view.getFloat32(o, true);
+  return { model, embedding, norms, offsets };
+}
