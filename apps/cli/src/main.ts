@@ -1,7 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { benchCommand } from './commands/bench';
 import { datasetsCommand } from './commands/datasets';
-import { faceCommand } from './commands/face';
+import { enrollCommand, faceCommand, identifyCommand } from './commands/face';
 import { fuseCommand } from './commands/fuse';
 import { reportCommand } from './commands/report';
 import { scoreCommand } from './commands/score';
@@ -20,6 +20,8 @@ export function buildProgram(): Command {
   program.addCommand(datasetsCommand());
   program.addCommand(synthCommand());
   program.addCommand(faceCommand());
+  program.addCommand(enrollCommand());
+  program.addCommand(identifyCommand());
   // Usage errors go through the catch below, so every error path maps to one exit code.
   program.exitOverride();
   for (const c of program.commands) c.exitOverride();

@@ -112,11 +112,29 @@ describe('biofuse CLI', () => {
   });
 
   it('says a modality that is not built yet is not available', () => {
-    const r = biofuse(['score', '--modality', 'face', '--pairs', join(dir, 'pairs.tsv'), '--root', dir, '--out', join(dir, 's.csv')]);
+    const r = biofuse(['score', '--modality', 'fingerprint', '--pairs', join(dir, 'pairs.tsv'), '--root', dir, '--out', join(dir, 's.csv')]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/modality "face" is not available/);
+    expect(r.stderr).toMatch(/modality "fingerprint" is not available/);
     expect(biofuse(['score', '--modality', 'voice', '--pairs', 'p', '--root', '.', '--out', 'o']).stderr).toMatch(/must be one of/);
   });
+
+  const lfw = sharedDataset('lfw');
+  it.skipIf(lfw.skip)('verifies two faces and scores face pairs with a reason for the pair that fails', async () => {
+    const images = join(lfw.path, 'images');
+    const v = biofuse(['face', 'verify', join(images, 'Abdullah_Gul/Abdullah_Gul_0001.jpg'), join(images, 'Abdullah_Gul/Abdullah_Gul_0006.jpg'), '--json']);
+    expect(v.code).toBe(0);
+    const verdict = JSON.parse(v.stdout) as { verified: boolean; similarity: number; thresholdSource: string; model: string };
+    expect(verdict).toMatchObject({ verified: true, thresholdSource: 'calibrated', model: 'dlib-resnet/aligned' });
+    const pairs = join(dir, 'face-pairs.tsv');
+    await writeFile(pairs, 'Abdullah_Gul/Abdullah_Gul_0001.jpg\tAbdullah_Gul/Abdullah_Gul_0008.jpg\t1\nAbdullah_Gul/Abdullah_Gul_0001.jpg\tAbdoulaye_Wade/Abdoulaye_Wade_0001.jpg\t0\nAbdullah_Gul/Abdullah_Gul_0001.jpg\tNobody/missing.jpg\t0\n');
+    const out = join(dir, 'face-scores.csv');
+    const s = biofuse(['score', '--modality', 'face', '--pairs', pairs, '--root', images, '--out', out]);
+    expect(s.code).toBe(0);
+    const rows = (await readFile(out, 'utf8')).trim().split('\n').slice(1).map((l) => l.split(','));
+    expect(Number(rows[0][2])).toBeGreaterThan(Number(rows[1][2]));
+    expect(rows[2][2]).toBe('');
+    expect(rows[2][3]).toMatch(/missing\.jpg/);
+  }, 120_000);
 
   const svc = sharedDataset('svc2004-task2');
   it.skipIf(svc.skip)('scores signature pairs, with a reason for the pair that cannot be read', async () => {

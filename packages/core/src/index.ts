@@ -25,3 +25,5 @@ export {
 } from './scoring/score-comparisons';
 export { symmetricEigen } from './linear-algebra/symmetric-eigen';
 export { decodeImage, bytesFromDataUrl, type RasterImage, type DecodeImageOptions } from './image/decode';
+export { Gallery, StaleGalleryError, type GalleryIdentity, type GalleryRecord, type Candidate } from './gallery/gallery';
+export { EmbeddingIndex, type IndexHit } from './gallery/embedding-index';

@@ -9,7 +9,8 @@ interface Job {
   readonly images: readonly string[];
   readonly root: string;
   readonly detectors: readonly string[];
-  readonly aligns: readonly boolean[];
+  /** 'aligned', 'aligned+flip' or 'upright'. */
+  readonly variants: readonly string[];
   readonly models: readonly string[];
 }
 
@@ -25,16 +26,17 @@ export interface ImageResult {
 process.on('message', async (job: Job) => {
   const recognizers = new Map<string, FaceRecognizer>();
   for (const detector of job.detectors) {
-    for (const align of job.aligns) {
+    for (const variant of job.variants) {
       for (const model of job.models) {
-        recognizers.set(`${detector}|${align ? 'aligned' : 'upright'}|${model}`, await FaceRecognizer.create({ detector: detector as never, align, models: model }));
+        const options = { detector: detector as never, align: variant !== 'upright', flip: variant.endsWith('+flip'), models: model };
+        recognizers.set(`${detector}|${variant}|${model}`, await FaceRecognizer.create(options));
       }
     }
   }
   for (const image of job.images) {
     const result: ImageResult = { image, embeddings: {}, failures: {}, detectMs: {}, embedMs: {} };
     for (const detector of job.detectors) {
-      const detectorRecognizer = recognizers.get(`${detector}|${job.aligns[0] ? 'aligned' : 'upright'}|${job.models[0]}`)!;
+      const detectorRecognizer = recognizers.get(`${detector}|${job.variants[0]}|${job.models[0]}`)!;
       let pixels;
       let faces;
       try {

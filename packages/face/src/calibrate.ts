@@ -56,9 +56,9 @@ export function allPairScores(
 }
 
 /** Writes a calibrated threshold into a model or ensemble card (atomically, keeping every other field). */
-export async function writeCardThresholds(cardPath: string, metric: DistanceMetric, threshold: CalibratedThreshold): Promise<void> {
-  const card = JSON.parse(await readFile(cardPath, 'utf8')) as { thresholds?: Record<string, CalibratedThreshold> };
-  card.thresholds = { ...card.thresholds, [metric]: threshold };
+export async function writeCardThresholds(cardPath: string, configuration: string, metric: DistanceMetric, threshold: CalibratedThreshold): Promise<void> {
+  const card = JSON.parse(await readFile(cardPath, 'utf8')) as { thresholds?: Record<string, Record<string, CalibratedThreshold>> };
+  card.thresholds = { ...card.thresholds, [configuration]: { ...card.thresholds?.[configuration], [metric]: threshold } };
   const tmp = `${cardPath}.tmp`;
   await writeFile(tmp, `${JSON.stringify(card, null, 2)}\n`);
   await rename(tmp, cardPath);

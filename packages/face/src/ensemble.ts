@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '@biofuse/core';
-import type { CalibratedThreshold, DistanceMetric, FaceModelCard } from './embed/card';
+import type { FaceModelCard, ThresholdTable } from './embed/card';
 import { BUILTIN_MODELS, loadModelCard } from './embed/registry';
 
 /** One member of a (possibly single-model) embedding configuration. */
@@ -21,17 +21,15 @@ export interface EnsembleCard {
   readonly description: string;
   readonly members: readonly { readonly model: string; readonly weight: number }[];
   readonly weightsProvenance?: string;
-  readonly thresholds?: Partial<Record<DistanceMetric, CalibratedThreshold>>;
+  readonly thresholds?: ThresholdTable;
 }
-
-export const BUILTIN_ENSEMBLES = ['ensemble-lfw'] as const;
 
 export type ModelChoice = string | { readonly model: string; readonly weight?: number };
 
 export interface ResolvedModels {
   readonly id: string;
   readonly members: readonly ModelMember[];
-  readonly thresholds?: Partial<Record<DistanceMetric, CalibratedThreshold>>;
+  readonly thresholds?: ThresholdTable;
   /** The card file calibration writes to. */
   readonly cardPath?: string;
 }
@@ -77,7 +75,6 @@ function builtinPath(file: string): string {
 }
 
 function ensembleCardPath(name: string): string | undefined {
-  if ((BUILTIN_ENSEMBLES as readonly string[]).includes(name)) return builtinPath(`${name}.json`);
   if (!name.endsWith('.json') || !existsSync(name)) return undefined;
   try {
     return Array.isArray((JSON.parse(readFileSync(name, 'utf8')) as { members?: unknown }).members) ? name : undefined;

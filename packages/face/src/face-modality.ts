@@ -19,7 +19,7 @@ export function parseFaceParams(params: Readonly<Record<string, unknown>>): Face
     const { model, ...rest } = params;
     return parseFaceParams({ ...rest, models: model });
   }
-  const known = new Set(['models', 'detector', 'landmarks', 'align', 'expandPercentage', 'minConfidence', 'minFaceSize', 'maxFaces', 'enforceDetection', 'maxPixels', 'metric']);
+  const known = new Set(['models', 'flip', 'detector', 'landmarks', 'align', 'expandPercentage', 'minConfidence', 'minFaceSize', 'maxFaces', 'enforceDetection', 'maxPixels', 'metric']);
   for (const key of Object.keys(params)) if (!known.has(key)) throw new ConfigError(`face params: unknown key "${key}" (known: ${[...known].join(', ')})`);
   const p = params as FaceModalityParams;
   if (p.detector !== undefined && !(DETECTOR_NAMES as readonly string[]).includes(p.detector)) {

@@ -17,5 +17,6 @@ export { alignFace, uprightCrop, type FaceCrop } from './align/align';
 export { similarityTransform, type Affine } from './align/similarity';
 export { BUILTIN_MODELS, loadModelCard } from './embed/registry';
 export { checkModelCard, readModelCard, type FaceModelCard, type DistanceMetric, type CalibratedThreshold } from './embed/card';
-export { resolveModels, BUILTIN_ENSEMBLES, type EnsembleCard, type ModelChoice } from './ensemble';
+export { resolveModels, type EnsembleCard, type ModelChoice } from './ensemble';
 export { calibrateThresholds, allPairScores, writeCardThresholds, type CalibrationResult } from './calibrate';
+export { FaceGallery, type EnrolmentReport, type IdentifyOptions, type IdentifyResult } from './gallery';

@@ -6,7 +6,7 @@ import { createDetector, type DetectorChoice } from './detect/cascade';
 import { SkipDetector } from './detect/skip';
 import type { FaceBox, FaceDetection, FaceDetector } from './detect/types';
 import type { CalibratedThreshold, DistanceMetric } from './embed/card';
-import type { FaceEmbedder } from './embed/embedder';
+import type { Embedding, FaceEmbedder } from './embed/embedder';
 import { modelTemplate } from './embed/model-template';
 import { createEmbedder } from './embed/registry';
 import { resolveModels, type ModelChoice, type ModelMember, type ResolvedModels } from './ensemble';
@@ -21,6 +21,11 @@ export interface FaceRecognizerOptions extends DetectorChoice {
   readonly models?: string | readonly ModelChoice[];
   /** Align with a similarity transform onto each model's template (default), or crop the box upright. */
   readonly align?: boolean;
+  /**
+   * Test-time augmentation: also embed the mirrored crop and average the two (about twice the
+   * embedding cost; raises TAR at low FMR). Default false.
+   */
+  readonly flip?: boolean;
   /** Widen the face region by this percentage before cropping (deepface's expand_percentage). */
   readonly expandPercentage?: number;
   readonly minConfidence?: number;
@@ -95,16 +100,26 @@ export class FaceRecognizer {
   get modelId(): string {
     const align = this.options.align === false ? 'upright' : 'aligned';
     const expand = this.options.expandPercentage ? `+${this.options.expandPercentage}%` : '';
-    return `${this.models.id}/${align}${expand}`;
+    return `${this.models.id}/${align}${expand}${this.options.flip ? '+flip' : ''}`;
+  }
+
+  /** The configuration thresholds are calibrated for: `modelId` and the detector. */
+  get configurationId(): string {
+    return `${this.modelId}@${this.detector.name}`;
+  }
+
+  /** Length of this configuration's embeddings. */
+  get dims(): number {
+    return this.members.reduce((s, m) => s + m.card.embeddingSize, 0);
   }
 
   get detectorName(): string {
     return this.detector.name;
   }
 
-  /** Thresholds calibrated for this model configuration, if any. */
+  /** Thresholds calibrated for exactly this configuration, if any. */
   get thresholds(): Partial<Record<DistanceMetric, CalibratedThreshold>> | undefined {
-    return this.models.thresholds;
+    return this.models.thresholds?.[this.configurationId];
   }
 
   get cardPath(): string | undefined {
@@ -152,16 +167,26 @@ export class FaceRecognizer {
   }
 
   /** Embeds given faces of one image, one batch per model. */
-  async embedFaces(image: RasterImage, faces: readonly FaceDetection[]): Promise<FaceTemplate[]> {
-    if (faces.length === 0) return [];
+  embedFaces(image: RasterImage, faces: readonly FaceDetection[]): Promise<FaceTemplate[]> {
+    return this.embedBatch(faces.map((face) => ({ image, face })));
+  }
+
+  /** Embeds faces of many images in one batch per model (the fast path for galleries and benchmarks). */
+  async embedBatch(items: readonly { readonly image: RasterImage; readonly face: FaceDetection }[]): Promise<FaceTemplate[]> {
+    if (items.length === 0) return [];
     const t0 = performance.now();
-    const perModel: Float32Array[][] = [];
+    const perModel: Embedding[][] = [];
     for (const member of this.members) {
-      const crops = faces.map((face) => this.cropFor(member, image, face));
-      perModel.push(await member.embedder.embed(crops));
+      const crops = items.map(({ image, face }) => this.cropFor(member, image, face));
+      if (!this.options.flip) {
+        perModel.push(await member.embedder.embed(crops));
+        continue;
+      }
+      const both = await member.embedder.embed([...crops, ...crops.map(mirror)]);
+      perModel.push(crops.map((_, i) => meanDirection(both[i], both[i + crops.length])));
     }
     this.embedMs += performance.now() - t0;
-    return faces.map((_, f) => this.fuse(perModel.map((embeddings) => embeddings[f])));
+    return items.map((_, f) => this.fuse(perModel.map((embeddings) => embeddings[f])));
   }
 
   private cropFor(member: LoadedMember, image: RasterImage, face: FaceDetection): FaceCrop {
@@ -173,25 +198,23 @@ export class FaceRecognizer {
   }
 
   /** Weighted concatenation: sqrt(w) * unit embedding per model, so cosines average with weights w. */
-  private fuse(embeddings: readonly Float32Array[]): FaceTemplate {
+  private fuse(embeddings: readonly Embedding[]): FaceTemplate {
     const offsets = new Uint32Array(embeddings.length + 1);
-    for (let m = 0; m < embeddings.length; m++) offsets[m + 1] = offsets[m] + embeddings[m].length;
+    for (let m = 0; m < embeddings.length; m++) offsets[m + 1] = offsets[m] + embeddings[m].vector.length;
     const embedding = new Float32Array(offsets[embeddings.length]);
     const norms = new Float32Array(embeddings.length);
     for (let m = 0; m < embeddings.length; m++) {
       const scale = Math.sqrt(this.members[m].weight);
-      const e = embeddings[m];
-      let norm = 0;
-      for (let i = 0; i < e.length; i++) norm += e[i] * e[i];
-      norms[m] = Math.sqrt(norm);
-      for (let i = 0; i < e.length; i++) embedding[offsets[m] + i] = e[i] * scale;
+      const { vector, norm } = embeddings[m];
+      norms[m] = norm;
+      for (let i = 0; i < vector.length; i++) embedding[offsets[m] + i] = vector[i] * scale;
     }
     return { model: this.modelId, embedding, norms, offsets };
   }
 
   /** Wraps a precomputed embedding (as `represent` produced it) for comparison with this configuration. */
   templateFromEmbedding(values: ArrayLike<number>): FaceTemplate {
-    const dims = this.members.reduce((s, m) => s + m.card.embeddingSize, 0);
+    const dims = this.dims;
     if (values.length !== dims) {
       throw new TemplateFormatError(`embedding has ${values.length} values; ${this.modelId} makes ${dims}`);
     }
@@ -206,9 +229,14 @@ export class FaceRecognizer {
    */
   async verify(a: FaceInput | FaceTemplate | Float32Array | readonly number[], b: FaceInput | FaceTemplate | Float32Array | readonly number[], options: VerifyOptions = {}): Promise<VerifyResult> {
     const metric = options.metric ?? 'cosine';
-    const calibrated = this.models.thresholds?.[metric];
+    const calibrated = this.thresholds?.[metric];
     if (options.threshold === undefined && !calibrated) {
-      throw new ConfigError(`no calibrated ${metric} threshold for ${this.models.id}: run "biofuse face calibrate" or pass a threshold`);
+      const known = Object.keys(this.models.thresholds ?? {});
+      throw new ConfigError(
+        `no calibrated ${metric} threshold for ${this.configurationId}` +
+          (known.length ? ` (the card has: ${known.join(', ')})` : '') +
+          ': run "biofuse face calibrate" or pass a threshold',
+      );
     }
     const threshold = options.threshold ?? calibrated!.atFmr1e3;
     const t0 = performance.now();
@@ -242,6 +270,35 @@ export class FaceRecognizer {
     if (x instanceof Float32Array || Array.isArray(x)) return [{ template: this.templateFromEmbedding(x as ArrayLike<number>) }];
     return this.represent(x as FaceInput);
   }
+}
+
+/** The crop mirrored left-right. */
+function mirror(crop: FaceCrop): FaceCrop {
+  const { width, height, pixels } = crop;
+  const out = new Float32Array(pixels.length);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const from = (y * width + (width - 1 - x)) * 3;
+      const to = (y * width + x) * 3;
+      out[to] = pixels[from];
+      out[to + 1] = pixels[from + 1];
+      out[to + 2] = pixels[from + 2];
+    }
+  }
+  return { ...crop, pixels: out };
+}
+
+/** The mean of two embeddings' directions (normalised) and of their norms. */
+function meanDirection(a: Embedding, b: Embedding): Embedding {
+  const vector = new Float32Array(a.vector.length);
+  let length = 0;
+  for (let i = 0; i < vector.length; i++) {
+    vector[i] = a.vector[i] + b.vector[i];
+    length += vector[i] * vector[i];
+  }
+  length = Math.sqrt(length);
+  if (length > 0) for (let i = 0; i < vector.length; i++) vector[i] /= length;
+  return { vector, norm: (a.norm + b.norm) / 2 };
 }
 
 function isRaster(x: unknown): x is RasterImage {

@@ -4,6 +4,7 @@ import { Command, Option } from 'commander';
 import { readIdentityFolders, readLfwPairs, type AcquisitionError } from '@biofuse/core';
 import {
   DETECTOR_NAMES,
+  FaceGallery,
   FaceRecognizer,
   alignFace,
   ARCFACE_112,
@@ -27,6 +28,7 @@ interface PipelineFlags {
   align: boolean;
   expand?: string;
   enforceDetection: boolean;
+  flip?: boolean;
 }
 
 function pipelineOptions(cmd: Command): Command {
@@ -36,6 +38,7 @@ function pipelineOptions(cmd: Command): Command {
     .addOption(new Option('--landmarks <stage>', 'landmark stage').choices(['mesh', 'detector']).default('mesh'))
     .option('--no-align', 'crop the face box upright instead of aligning to the model template')
     .option('--expand <percent>', 'widen the face region by this percentage')
+    .option('--flip', 'also embed the mirrored face and average (test-time augmentation)')
     .option('--no-enforce-detection', 'embed the whole image when no face is found');
 }
 
@@ -49,6 +52,7 @@ async function recognizerFrom(flags: PipelineFlags): Promise<FaceRecognizer> {
     align: flags.align,
     expandPercentage: expand,
     enforceDetection: flags.enforceDetection,
+    flip: flags.flip,
   };
   return FaceRecognizer.create(options);
 }
@@ -174,11 +178,59 @@ export function faceCommand(): Command {
       results.push(result);
       if (flags.write) {
         if (!recognizer.cardPath) throw new UsageError('this model list has no card to write to: make an ensemble card first');
-        await writeCardThresholds(recognizer.cardPath, metric, result.threshold);
+        await writeCardThresholds(recognizer.cardPath, recognizer.configurationId, metric, result.threshold);
       }
     }
-    process.stdout.write(`${JSON.stringify({ model: recognizer.modelId, failuresToAcquire: failures, samples: samples.length, results, written: flags.write ? recognizer.cardPath : null }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ configuration: recognizer.configurationId, failuresToAcquire: failures, samples: samples.length, results, written: flags.write ? recognizer.cardPath : null }, null, 2)}\n`);
   });
 
   return face;
+}
+
+/** `biofuse enroll`: add faces to a gallery (a folder per identity, or images for one identity). */
+export function enrollCommand(): Command {
+  return pipelineOptions(
+    new Command('enroll')
+      .description('enrol faces into a gallery: --folder DIR (one sub-folder per identity) or --identity ID IMAGES...')
+      .argument('[images...]', 'images of --identity')
+      .requiredOption('--gallery <file>', 'gallery database (SQLite), created if missing')
+      .option('--folder <dir>', 'a folder per identity; unchanged files are skipped, changed ones replaced')
+      .option('--identity <id>', 'the identity the images belong to'),
+  ).action(async (images: string[], flags: PipelineFlags & { gallery: string; folder?: string; identity?: string }) => {
+    if (!flags.folder === !flags.identity) throw new UsageError('give either --folder or --identity with images');
+    if (flags.identity && images.length === 0) throw new UsageError('--identity needs at least one image');
+    const gallery = await FaceGallery.open(resolve(flags.gallery), await recognizerFrom(flags));
+    try {
+      const bar = progressBar('enrolling');
+      const report = flags.folder ? await gallery.enrollFolder(flags.folder, (d, t) => bar.update(d, t)) : await gallery.enroll(flags.identity!, ...images);
+      bar.done();
+      process.stdout.write(`${JSON.stringify({ gallery: resolve(flags.gallery), model: gallery.recognizer.modelId, ...report, identities: gallery.list().length, records: gallery.size }, null, 2)}\n`);
+    } finally {
+      gallery.close();
+    }
+  });
+}
+
+/** `biofuse identify`: rank a gallery's identities against the face in an image. */
+export function identifyCommand(): Command {
+  return pipelineOptions(
+    new Command('identify')
+      .description('1:N identification of the largest face in an image against a gallery')
+      .argument('<image>')
+      .requiredOption('--gallery <file>', 'gallery database made by `biofuse enroll` with the same model options')
+      .option('-k, --top <k>', 'candidates to return', '5')
+      .option('--threshold <t>', 'cosine similarity to accept a candidate (default: calibrated, FMR = 1e-3)'),
+  ).action(async (image: string, flags: PipelineFlags & { gallery: string; top: string; threshold?: string }) => {
+    const k = Number(flags.top);
+    if (!Number.isInteger(k) || k < 1) throw new UsageError('-k must be a positive integer');
+    const threshold = flags.threshold === undefined ? undefined : Number(flags.threshold);
+    if (threshold !== undefined && !Number.isFinite(threshold)) throw new UsageError('--threshold must be a number');
+    const gallery = await FaceGallery.open(resolve(flags.gallery), await recognizerFrom(flags));
+    try {
+      const result = await gallery.identify(image, { k, threshold });
+      process.stdout.write(`${JSON.stringify({ ...result, candidates: result.candidates.map((c) => ({ ...c, score: round(c.score) })) }, null, 2)}\n`);
+    } finally {
+      gallery.close();
+    }
+  });
 }

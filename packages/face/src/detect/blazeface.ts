@@ -1,13 +1,12 @@
 import type { Tensor } from '@tensorflow/tfjs';
 import type { RasterImage } from '@biofuse/core';
-import { invertAffine, type Affine } from '../align/similarity';
-import { warpAffine } from '../align/warp';
 import type { Landmarks } from '../align/templates';
 import { tensorflow } from '../runtime/backend';
 import { sharedGraphModel } from '../runtime/load-model';
 import { modelFile, type ModelPackage } from '../runtime/model-files';
 import { blazeAnchors } from './anchors';
 import type { DetectOptions, FaceDetection, FaceDetector } from './types';
+import { boxFromInput, squareInput } from './square-input';
 import { weightedNms } from './weighted-nms';
 
 /** The BlazeFace-family models biofuse knows: where their file is and how their anchors lie. */
@@ -55,11 +54,8 @@ export class BlazeFaceDetector implements FaceDetector {
     const tf = await tensorflow();
     const model = await sharedGraphModel(modelFile(this.spec.pkg, this.spec.file));
     const size = this.spec.inputSize;
-    // Letterbox: the longer side fills the input, the rest is black (as the model was trained).
-    const scale = size / Math.max(image.width, image.height);
-    const toInput: Affine = [scale, 0, (size - image.width * scale) / 2, 0, scale, (size - image.height * scale) / 2];
-    const pixels = warpAffine(image, toInput, size, size, { border: 'constant', borderValue: 0 });
-    for (let i = 0; i < pixels.length; i++) pixels[i] = pixels[i] / 127.5 - 1;
+    // Letterboxed, centred, in -1..1, as MediaPipe trained it.
+    const { pixels, fromInput } = squareInput(image, size, 'centre', (v) => v / 127.5 - 1);
     const raw = tf.tidy(() => {
       const input = tf.tensor4d(pixels, [1, size, size, 3]);
       const outputs = model.execute(input) as Tensor | Tensor[];
@@ -94,22 +90,19 @@ export class BlazeFaceDetector implements FaceDetector {
       }
       kept++;
     }
-    const fromInput = invertAffine(toInput);
     const faces: FaceDetection[] = [];
     for (const row of weightedNms({ rows: candidates, stride: ROW, count: kept }, 0.3)) {
       const p = (k: number): readonly [number, number] => [
         fromInput[0] * row[k] + fromInput[1] * row[k + 1] + fromInput[2],
         fromInput[3] * row[k] + fromInput[4] * row[k + 1] + fromInput[5],
       ];
-      const [x1, y1] = p(1);
-      const [x2, y2] = p(3);
       const landmarks: Landmarks = {
         leftEye: p(5),
         rightEye: p(7),
         nose: p(9),
         mouth: p(11),
       };
-      faces.push({ box: { x: x1, y: y1, width: x2 - x1, height: y2 - y1 }, confidence: row[0], landmarks, detector: this.name });
+      faces.push({ box: boxFromInput(row, fromInput), confidence: row[0], landmarks, detector: this.name });
     }
     return faces;
   }

@@ -1,10 +1,12 @@
-import type { RasterImage } from '@biofuse/core';
+import { ConfigError, type RasterImage } from '@biofuse/core';
 import { BLAZEFACE_BACK, BlazeFaceDetector, FACEMESH_DETECTION_SHORT } from './blazeface';
 import { MeshLandmarker } from './mesh';
 import { SkipDetector } from './skip';
+import { SsdMobilenetDetector } from './ssd-mobilenet';
+import { TinyFaceDetector } from './tiny-face';
 import { selectFaces, type DetectOptions, type FaceDetection, type FaceDetector } from './types';
 
-export const DETECTOR_NAMES = ['blazeface', 'facemesh-short', 'cascade', 'skip'] as const;
+export const DETECTOR_NAMES = ['cascade', 'blazeface', 'facemesh-short', 'tiny-face', 'ssd-mobilenet', 'skip'] as const;
 export type DetectorName = (typeof DETECTOR_NAMES)[number];
 
 export interface DetectorChoice {
@@ -46,8 +48,10 @@ class MeshRefinedDetector implements FaceDetector {
     const out: FaceDetection[] = [];
     for (const face of await this.base.detect(image, options)) {
       const refined = await this.mesh.refine(image, face);
-      // A face the mesh rejects keeps the detector's keypoints: still a detection, coarser landmarks.
-      out.push(refined ?? face);
+      // A face the mesh rejects keeps the detector's keypoints: still a detection, coarser
+      // landmarks. A box without keypoints that the mesh rejects is not kept as a face.
+      if (refined) out.push(refined);
+      else if (face.landmarks.leftEye && face.landmarks.rightEye) out.push(face);
     }
     return selectFaces(out, options);
   }
@@ -70,18 +74,33 @@ export function createDetector(choice: DetectorChoice = {}): FaceDetector {
 
 function buildDetector(name: DetectorName, landmarks: 'mesh' | 'detector'): FaceDetector {
   if (name === 'skip') return new SkipDetector();
-  const base =
-    name === 'blazeface'
-      ? new BlazeFaceDetector(BLAZEFACE_BACK)
-      : name === 'facemesh-short'
-        ? new BlazeFaceDetector(FACEMESH_DETECTION_SHORT)
-        : new CascadeDetector([
-            { detector: new BlazeFaceDetector(BLAZEFACE_BACK), minConfidence: 0.5 },
-            { detector: new BlazeFaceDetector(FACEMESH_DETECTION_SHORT), minConfidence: 0.5 },
-            { detector: new BlazeFaceDetector(BLAZEFACE_BACK), minConfidence: 0.2 },
-            { detector: new BlazeFaceDetector(FACEMESH_DETECTION_SHORT), minConfidence: 0.2 },
-          ]);
+  if (landmarks === 'detector' && (name === 'tiny-face' || name === 'ssd-mobilenet')) {
+    throw new ConfigError(`the ${name} detector finds boxes only: use it with the mesh landmark stage`);
+  }
+  const base = baseDetector(name);
   return landmarks === 'mesh' ? new MeshRefinedDetector(base, new MeshLandmarker()) : new WrappedDetector(base);
+}
+
+function baseDetector(name: Exclude<DetectorName, 'skip'>): FaceDetector {
+  switch (name) {
+    case 'blazeface':
+      return new BlazeFaceDetector(BLAZEFACE_BACK);
+    case 'facemesh-short':
+      return new BlazeFaceDetector(FACEMESH_DETECTION_SHORT);
+    case 'tiny-face':
+      return new TinyFaceDetector();
+    case 'ssd-mobilenet':
+      return new SsdMobilenetDetector();
+    case 'cascade':
+      return new CascadeDetector([
+        { detector: new BlazeFaceDetector(BLAZEFACE_BACK), minConfidence: 0.5 },
+        { detector: new BlazeFaceDetector(FACEMESH_DETECTION_SHORT), minConfidence: 0.5 },
+        { detector: new BlazeFaceDetector(BLAZEFACE_BACK), minConfidence: 0.2 },
+        { detector: new BlazeFaceDetector(FACEMESH_DETECTION_SHORT), minConfidence: 0.2 },
+        // Boxes only: the mesh stage must confirm the face and place its landmarks.
+        { detector: new TinyFaceDetector(), minConfidence: 0.3 },
+      ]);
+  }
 }
 
 /** Applies the size / count limits to a bare detector. */

@@ -4,6 +4,12 @@ import type { ModelPackage } from '../runtime/model-files';
 
 export type DistanceMetric = 'cosine' | 'euclidean' | 'euclidean_l2' | 'angular';
 
+/**
+ * Calibrated thresholds per pipeline configuration (the recognizer's `configurationId`: models,
+ * alignment, augmentation and detector, since each shifts the score distributions), then per metric.
+ */
+export type ThresholdTable = Readonly<Record<string, Partial<Record<DistanceMetric, CalibratedThreshold>>>>;
+
 /** A decision threshold found on labelled data, with where it came from. */
 export interface CalibratedThreshold {
   /** On the similarity scale of compareFaceTemplates (accept when similarity >= threshold). */
@@ -48,7 +54,7 @@ export interface FaceModelCard {
   };
   readonly alignment: AlignmentSpec;
   readonly embeddingSize: number;
-  readonly thresholds?: Partial<Record<DistanceMetric, CalibratedThreshold>>;
+  readonly thresholds?: ThresholdTable;
 }
 
 /** Reads and checks a model card (JSON). A malformed card is a ConfigError naming the field. */

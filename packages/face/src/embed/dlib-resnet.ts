@@ -3,7 +3,7 @@ import { tensorflow, type Tf } from '../runtime/backend';
 import { sharedWeights } from '../runtime/load-model';
 import { modelFile } from '../runtime/model-files';
 import type { FaceModelCard } from './card';
-import { l2NormalizeRows, packBatch, type FaceEmbedder, type ModelInput } from './embedder';
+import { l2NormalizeRows, packBatch, type Embedding, type FaceEmbedder, type ModelInput } from './embedder';
 
 /**
  * dlib's face-recognition ResNet (29 conv layers, 128-d output) as ported to tfjs weights by
@@ -16,7 +16,7 @@ export class DlibResNetEmbedder implements FaceEmbedder {
     if (card.source.kind !== 'dlib-resnet') throw new TypeError(`${card.name} is not a dlib ResNet`);
   }
 
-  async embed(batch: readonly ModelInput[]): Promise<Float32Array[]> {
+  async embed(batch: readonly ModelInput[]): Promise<Embedding[]> {
     if (batch.length === 0) return [];
     const source = this.card.source;
     if (source.kind !== 'dlib-resnet') throw new TypeError('unreachable');

@@ -7,10 +7,16 @@ export interface ModelInput {
   readonly pixels: Float32Array;
 }
 
+/** One face's embedding: the unit vector and the length the model gave it. */
+export interface Embedding {
+  readonly vector: Float32Array;
+  readonly norm: number;
+}
+
 /** Turns aligned face crops into L2-normalised embeddings, a batch at a time. */
 export interface FaceEmbedder {
   readonly card: FaceModelCard;
-  embed(batch: readonly ModelInput[]): Promise<Float32Array[]>;
+  embed(batch: readonly ModelInput[]): Promise<Embedding[]>;
 }
 
 /**
@@ -41,16 +47,16 @@ export function packBatch(card: FaceModelCard, batch: readonly ModelInput[]): Fl
   return out;
 }
 
-/** Scales each row of a `[n, size]` matrix to unit length (zero rows stay zero). */
-export function l2NormalizeRows(data: Float32Array, size: number): Float32Array[] {
-  const out: Float32Array[] = [];
+/** Scales each row of a `[n, size]` matrix to unit length (zero rows stay zero), keeping its norm. */
+export function l2NormalizeRows(data: Float32Array, size: number): Embedding[] {
+  const out: Embedding[] = [];
   for (let r = 0; r * size < data.length; r++) {
-    const row = data.slice(r * size, (r + 1) * size);
+    const vector = data.slice(r * size, (r + 1) * size);
     let norm = 0;
-    for (let i = 0; i < size; i++) norm += row[i] * row[i];
+    for (let i = 0; i < size; i++) norm += vector[i] * vector[i];
     norm = Math.sqrt(norm);
-    if (norm > 0) for (let i = 0; i < size; i++) row[i] /= norm;
-    out.push(row);
+    if (norm > 0) for (let i = 0; i < size; i++) vector[i] /= norm;
+    out.push({ vector, norm });
   }
   return out;
 }

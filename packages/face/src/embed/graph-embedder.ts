@@ -3,7 +3,7 @@ import { tensorflow } from '../runtime/backend';
 import { sharedGraphModel } from '../runtime/load-model';
 import { modelFile } from '../runtime/model-files';
 import type { FaceModelCard } from './card';
-import { l2NormalizeRows, packBatch, type FaceEmbedder, type ModelInput } from './embedder';
+import { l2NormalizeRows, packBatch, type Embedding, type FaceEmbedder, type ModelInput } from './embedder';
 
 /** An embedding model shipped as a tfjs graph model inside an npm package. */
 export class GraphModelEmbedder implements FaceEmbedder {
@@ -11,7 +11,7 @@ export class GraphModelEmbedder implements FaceEmbedder {
     if (card.source.kind !== 'tfjs-graph') throw new TypeError(`${card.name} is not a tfjs graph model`);
   }
 
-  async embed(batch: readonly ModelInput[]): Promise<Float32Array[]> {
+  async embed(batch: readonly ModelInput[]): Promise<Embedding[]> {
     if (batch.length === 0) return [];
     const source = this.card.source;
     if (source.kind !== 'tfjs-graph') throw new TypeError('unreachable');

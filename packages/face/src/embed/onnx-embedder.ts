@@ -1,6 +1,6 @@
 import { ModalityUnavailableError } from '@biofuse/core';
 import type { FaceModelCard } from './card';
-import { l2NormalizeRows, packBatch, type FaceEmbedder, type ModelInput } from './embedder';
+import { l2NormalizeRows, packBatch, type Embedding, type FaceEmbedder, type ModelInput } from './embedder';
 
 /** Any ArcFace-style ONNX model a user points to, run with onnxruntime-node (two threads). */
 export class OnnxEmbedder implements FaceEmbedder {
@@ -10,7 +10,7 @@ export class OnnxEmbedder implements FaceEmbedder {
     if (card.source.kind !== 'onnx') throw new TypeError(`${card.name} is not an ONNX model`);
   }
 
-  async embed(batch: readonly ModelInput[]): Promise<Float32Array[]> {
+  async embed(batch: readonly ModelInput[]): Promise<Embedding[]> {
     if (batch.length === 0) return [];
     const source = this.card.source;
     if (source.kind !== 'onnx') throw new TypeError('unreachable');

@@ -1,0 +1,212 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type BetterSqlite3 from 'better-sqlite3';
+import { BiometricError, ConfigError } from '../errors';
+import { EmbeddingIndex } from './embedding-index';
+
+/** The gallery was built by another pipeline (modality, model or template version) than the one opening it. */
+export class StaleGalleryError extends BiometricError {
+  constructor(message: string) {
+    super('stale_gallery', message);
+  }
+}
+
+/** What a gallery is for: records made by other pipelines are never mixed in. */
+export interface GalleryIdentity {
+  readonly modality: string;
+  /** The pipeline configuration that made the templates (model, alignment, detector...). */
+  readonly model: string;
+  readonly templateVersion: number;
+  readonly dims: number;
+}
+
+export interface GalleryRecord {
+  readonly id: number;
+  readonly identity: string;
+  /** Where the sample came from (a file path, or a caller's label). */
+  readonly source: string;
+  /** SHA-256 of the sample's bytes, to re-enrol only what changed. */
+  readonly contentHash: string;
+  readonly template: Uint8Array;
+  readonly enrolledAt: string;
+}
+
+export interface Candidate {
+  readonly identity: string;
+  /** The best similarity among the identity's enrolled samples. */
+  readonly score: number;
+  readonly recordId: number;
+  readonly source: string;
+}
+
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+  CREATE TABLE IF NOT EXISTS records (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    identity TEXT NOT NULL,
+    source TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    template BLOB NOT NULL,
+    embedding BLOB NOT NULL,
+    enrolled_at TEXT NOT NULL
+  );
+  CREATE INDEX IF NOT EXISTS records_identity ON records(identity);
+  CREATE INDEX IF NOT EXISTS records_source ON records(source);
+`;
+
+/**
+ * An enrolment database: records in SQLite (one file, or ':memory:'), their embeddings in an
+ * in-memory index rebuilt at open, for exhaustive 1:N search. The file remembers which
+ * pipeline made it; opening it with another is a StaleGalleryError, never a silent mix.
+ */
+export class Gallery {
+  private readonly index: EmbeddingIndex;
+  private readonly rowOfRecord = new Map<number, number>();
+  private recordOfRow: number[] = [];
+  private readonly identityOfRecord = new Map<number, string>();
+
+  private constructor(
+    private readonly db: BetterSqlite3.Database,
+    readonly spec: GalleryIdentity,
+  ) {
+    this.index = new EmbeddingIndex(spec.dims);
+    for (const row of db.prepare('SELECT id, identity, embedding FROM records ORDER BY id').iterate() as Iterable<{ id: number; identity: string; embedding: Buffer }>) {
+      this.indexRecord(row.id, row.identity, new Float32Array(row.embedding.buffer, row.embedding.byteOffset, row.embedding.byteLength / 4));
+    }
+  }
+
+  static async open(path: string, spec: GalleryIdentity): Promise<Gallery> {
+    const { default: Database } = await import('better-sqlite3');
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    let db: BetterSqlite3.Database;
+    try {
+      db = new Database(path);
+      db.pragma('journal_mode = WAL');
+      db.exec(SCHEMA);
+    } catch (cause) {
+      throw new ConfigError(`gallery ${path} cannot be opened as a biofuse gallery: ${(cause as Error).message}`);
+    }
+    const meta = new Map((db.prepare('SELECT key, value FROM meta').all() as { key: string; value: string }[]).map((r) => [r.key, r.value]));
+    if (meta.size === 0) {
+      const insert = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)');
+      db.transaction(() => {
+        for (const [k, v] of Object.entries(spec)) insert.run(k, String(v));
+      })();
+    } else {
+      for (const [k, v] of Object.entries(spec)) {
+        if (meta.get(k) !== String(v)) {
+          db.close();
+          throw new StaleGalleryError(
+            `gallery ${path} was built with ${k} "${meta.get(k)}", this pipeline uses "${v}": enrol again into a new gallery (or delete this one)`,
+          );
+        }
+      }
+    }
+    return new Gallery(db, spec);
+  }
+
+  get size(): number {
+    return this.index.size;
+  }
+
+  add(identity: string, source: string, contentHash: string, template: Uint8Array, embedding: Float32Array): number {
+    if (identity === '') throw new ConfigError('an identity must not be empty');
+    const result = this.db
+      .prepare('INSERT INTO records (identity, source, content_hash, template, embedding, enrolled_at) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(identity, source, contentHash, Buffer.from(template), Buffer.from(embedding.buffer, embedding.byteOffset, embedding.byteLength), new Date().toISOString());
+    const id = Number(result.lastInsertRowid);
+    this.indexRecord(id, identity, embedding);
+    return id;
+  }
+
+  /** Runs `work` in one SQLite transaction: bulk enrolment without a disk sync per record. */
+  transaction<T>(work: () => T): T {
+    return this.db.transaction(work)();
+  }
+
+  /** The record enrolled from `source`, if any (to skip or replace it on re-enrolment). */
+  findBySource(source: string): { id: number; identity: string; contentHash: string } | undefined {
+    const row = this.db.prepare('SELECT id, identity, content_hash FROM records WHERE source = ? ORDER BY id DESC LIMIT 1').get(source) as
+      | { id: number; identity: string; content_hash: string }
+      | undefined;
+    return row && { id: row.id, identity: row.identity, contentHash: row.content_hash };
+  }
+
+  removeRecord(id: number): void {
+    this.db.prepare('DELETE FROM records WHERE id = ?').run(id);
+    this.unindexRecord(id);
+  }
+
+  /** Removes every record of an identity; returns how many there were. */
+  remove(identity: string): number {
+    const ids = (this.db.prepare('SELECT id FROM records WHERE identity = ?').all(identity) as { id: number }[]).map((r) => r.id);
+    this.db.prepare('DELETE FROM records WHERE identity = ?').run(identity);
+    for (const id of ids) this.unindexRecord(id);
+    return ids.length;
+  }
+
+  /** Identities with their number of enrolled samples. */
+  list(): { identity: string; samples: number }[] {
+    return this.db.prepare('SELECT identity, COUNT(*) AS samples FROM records GROUP BY identity ORDER BY identity').all() as { identity: string; samples: number }[];
+  }
+
+  records(identity: string): GalleryRecord[] {
+    return (this.db.prepare('SELECT id, identity, source, content_hash, template, enrolled_at FROM records WHERE identity = ? ORDER BY id').all(identity) as {
+      id: number;
+      identity: string;
+      source: string;
+      content_hash: string;
+      template: Buffer;
+      enrolled_at: string;
+    }[]).map((r) => ({ id: r.id, identity: r.identity, source: r.source, contentHash: r.content_hash, template: new Uint8Array(r.template), enrolledAt: r.enrolled_at }));
+  }
+
+  /**
+   * The `k` identities most similar to the query (each scored by its best sample), best first.
+   * Searches enough rows that `k` distinct identities survive however many samples each has.
+   */
+  search(embedding: Float32Array, k: number): Candidate[] {
+    if (this.size === 0) return [];
+    let depth = Math.min(this.size, k * 4);
+    for (;;) {
+      const hits = this.index.search(embedding, depth);
+      const best = new Map<string, Candidate>();
+      for (const hit of hits) {
+        const recordId = this.recordOfRow[hit.row];
+        const identity = this.identityOfRecord.get(recordId)!;
+        if (!best.has(identity)) best.set(identity, { identity, score: hit.score, recordId, source: '' });
+      }
+      if (best.size >= k || depth >= this.size) {
+        const top = [...best.values()].slice(0, k);
+        const sourceOf = this.db.prepare('SELECT source FROM records WHERE id = ?');
+        return top.map((c) => ({ ...c, source: (sourceOf.get(c.recordId) as { source: string }).source }));
+      }
+      depth = Math.min(this.size, depth * 4);
+    }
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  private indexRecord(id: number, identity: string, embedding: Float32Array): void {
+    const row = this.index.add(embedding);
+    this.rowOfRecord.set(id, row);
+    this.recordOfRow[row] = id;
+    this.identityOfRecord.set(id, identity);
+  }
+
+  private unindexRecord(id: number): void {
+    const row = this.rowOfRecord.get(id);
+    if (row === undefined) return;
+    const moved = this.index.remove(row);
+    if (moved >= 0) {
+      const movedRecord = this.recordOfRow[moved];
+      this.recordOfRow[row] = movedRecord;
+      this.rowOfRecord.set(movedRecord, row);
+    }
+    this.recordOfRow.length = this.index.size;
+    this.rowOfRecord.delete(id);
+    this.identityOfRecord.delete(id);
+  }
+}

@@ -1,0 +1,73 @@
+import { copyFile, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { readLfwPairs, StaleGalleryError, type ProtocolComparison } from '@biofuse/core';
+import { sharedDataset } from '@biofuse/core/testing';
+import { FaceGallery, FaceRecognizer } from '../src/index';
+
+const lfw = sharedDataset('lfw');
+const image = (rel: string) => join(lfw.path, 'images', rel);
+
+describe.skipIf(lfw.skip)('face gallery on LFW', () => {
+  let recognizer: FaceRecognizer;
+  let matched: ProtocolComparison[];
+
+  beforeAll(async () => {
+    recognizer = await FaceRecognizer.create();
+    const fold2 = (await readLfwPairs(join(lfw.path, 'pairs.txt'))).filter((p) => p.fold === 2 && p.genuine);
+    // Six different people, each with a reference and a probe image.
+    const seen = new Set<string>();
+    matched = fold2.filter((p) => {
+      const who = p.probe.split('/')[0];
+      if (seen.has(who)) return false;
+      seen.add(who);
+      return true;
+    }).slice(0, 6);
+  }, 60_000);
+
+  it('identifies each probe at rank 1 among the enrolled people, and removes people', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'biofuse-face-gallery-'));
+    const gallery = await FaceGallery.open(join(dir, 'g.db'), recognizer);
+    for (const p of matched) {
+      const report = await gallery.enroll(p.probe.split('/')[0], image(p.reference[0]));
+      expect(report.enrolled).toBe(1);
+    }
+    expect(gallery.list().length).toBe(6);
+    for (const p of matched) {
+      const result = await gallery.identify(image(p.probe), { k: 3 });
+      expect(result.candidates[0].identity).toBe(p.probe.split('/')[0]);
+      expect(result.candidates.length).toBe(3);
+      expect(result.candidates[0].score).toBeGreaterThan(result.candidates[1].score);
+    }
+    const first = matched[0].probe.split('/')[0];
+    expect(gallery.remove(first)).toBe(1);
+    const after = await gallery.identify(image(matched[0].probe), { k: 1 });
+    expect(after.candidates[0].identity).not.toBe(first);
+    gallery.close();
+  }, 60_000);
+
+  it('re-enrols a folder by content: unchanged files skipped, changed files replaced, failures counted', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'biofuse-face-folder-'));
+    for (const p of matched.slice(0, 3)) {
+      const who = p.probe.split('/')[0];
+      await mkdir(join(dir, 'people', who), { recursive: true });
+      await copyFile(image(p.reference[0]), join(dir, 'people', who, 'a.jpg'));
+    }
+    await writeFile(join(dir, 'people', matched[0].probe.split('/')[0], 'broken.jpg'), 'not a jpeg');
+    const gallery = await FaceGallery.open(join(dir, 'g.db'), recognizer);
+    const first = await gallery.enrollFolder(join(dir, 'people'));
+    expect(first).toMatchObject({ enrolled: 3, unchanged: 0, replaced: 0 });
+    expect(first.failed.length).toBe(1);
+    const again = await gallery.enrollFolder(join(dir, 'people'));
+    expect(again).toMatchObject({ enrolled: 0, unchanged: 3, replaced: 0 });
+    const who = matched[1].probe.split('/')[0];
+    await copyFile(image(matched[1].probe), join(dir, 'people', who, 'a.jpg'));
+    const changed = await gallery.enrollFolder(join(dir, 'people'));
+    expect(changed).toMatchObject({ enrolled: 1, unchanged: 2, replaced: 1 });
+    expect(gallery.size).toBe(3);
+    gallery.close();
+    const other = await FaceRecognizer.create({ models: 'mobileface' });
+    await expect(FaceGallery.open(join(dir, 'g.db'), other)).rejects.toBeInstanceOf(StaleGalleryError);
+  }, 60_000);
+});
