@@ -136,6 +136,28 @@ describe('biofuse CLI', () => {
     expect(rows[2][3]).toMatch(/missing\.jpg/);
   }, 120_000);
 
+  it.skipIf(lfw.skip)('detects and crops faces, enrols two people and identifies a third photo of one of them', async () => {
+    const images = join(lfw.path, 'images');
+    const crops = join(dir, 'crops');
+    const d = biofuse(['face', 'detect', join(images, 'Abdullah_Gul/Abdullah_Gul_0001.jpg'), '--out', crops]);
+    expect(d.code).toBe(0);
+    expect((JSON.parse(d.stdout) as unknown[]).length).toBe(1);
+    expect(existsSync(join(crops, 'face-1.png'))).toBe(true);
+    const gallery = join(dir, 'people.db');
+    expect(biofuse(['enroll', '--gallery', gallery, '--identity', 'gul', join(images, 'Abdullah_Gul/Abdullah_Gul_0001.jpg'), join(images, 'Abdullah_Gul/Abdullah_Gul_0002.jpg')]).code).toBe(0);
+    const wade = biofuse(['enroll', '--gallery', gallery, '--identity', 'wade', join(images, 'Abdoulaye_Wade/Abdoulaye_Wade_0001.jpg')]);
+    expect(JSON.parse(wade.stdout)).toMatchObject({ enrolled: 1, identities: 2, records: 3 });
+    const who = biofuse(['identify', join(images, 'Abdullah_Gul/Abdullah_Gul_0003.jpg'), '--gallery', gallery, '-k', '2']);
+    expect(who.code).toBe(0);
+    const result = JSON.parse(who.stdout) as { candidates: { identity: string; accepted: boolean }[] };
+    expect(result.candidates.map((c) => c.identity)).toEqual(['gul', 'wade']);
+    expect(result.candidates[1].accepted).toBe(false);
+    // A gallery made with another model is refused, not mixed.
+    const stale = biofuse(['identify', join(images, 'Abdullah_Gul/Abdullah_Gul_0003.jpg'), '--gallery', gallery, '--model', 'mobileface']);
+    expect(stale.code).toBe(2);
+    expect(stale.stderr).toMatch(/was built with model "dlib-resnet\/aligned"/);
+  }, 120_000);
+
   const svc = sharedDataset('svc2004-task2');
   it.skipIf(svc.skip)('scores signature pairs, with a reason for the pair that cannot be read', async () => {
     const pairs = join(dir, 'sig-pairs.tsv');

