@@ -240,7 +240,7 @@ for (const r of rows) {
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 if (timing.detect.length) {
-  console.log(`\nper image (this run, median): detect ${median(timing.detect).toFixed(1)} ms; embed ${[...timing.embed].map(([k, v]) => `${k.split('|').slice(1).join('|')} ${median(v).toFixed(1)} ms`).join(', ')}`);
+  console.log(`\nper image (this run, median): detect ${median(timing.detect).toFixed(1)} ms; embed ${[...timing.embed].map(([k, v]) => `${k} ${median(v).toFixed(1)} ms`).join(', ')}`);
 }
 
 mkdirSync(args.out, { recursive: true });

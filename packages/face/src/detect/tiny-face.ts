@@ -37,7 +37,8 @@ export class TinyFaceDetector implements FaceDetector {
     const data = (await output.data()) as Float32Array;
     output.dispose();
 
-    const minConfidence = options.minConfidence ?? 0.5;
+    // Low by default: its scores on real faces are often 0.2-0.5, and the mesh stage confirms faces.
+    const minConfidence = options.minConfidence ?? 0.2;
     const candidates = new Float32Array(cells * cells * ANCHORS.length * ROW);
     let kept = 0;
     const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
