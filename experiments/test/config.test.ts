@@ -1,6 +1,8 @@
+import { readdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '@biofuse/core';
-import { configHash, parseExperimentConfig } from '../src/config/load-config';
+import { configHash, loadExperimentConfig, parseExperimentConfig } from '../src/config/load-config';
 
 const minimal = `
 dataset:
@@ -55,5 +57,14 @@ describe('experiment config', () => {
       parseExperimentConfig('dataset: { loader: score-matrix, root: r, systems: { a: a.csv } }\npipeline: { modality: face }\n', 'p.yaml'),
     ).toThrow(/already holds scores/);
     expect(() => parseExperimentConfig(minimal, 'Bad Name.yaml')).toThrow(/lower case/);
+  });
+});
+
+describe('shipped configs', () => {
+  it('every config in experiments/configs is valid', async () => {
+    const dir = resolve(import.meta.dirname, '../configs');
+    const files = (await readdir(dir)).filter((f) => f.endsWith('.yaml'));
+    expect(files.length).toBeGreaterThan(10);
+    for (const file of files) await expect(loadExperimentConfig(join(dir, file)), file).resolves.toBeDefined();
   });
 });
