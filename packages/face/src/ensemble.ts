@@ -1,9 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { ConfigError } from '@biofuse/core';
 import type { FaceModelCard, ThresholdTable } from './embed/card';
-import { BUILTIN_MODELS, loadModelCard } from './embed/registry';
+import { BUILTIN_MODELS, builtinCardPath, loadModelCard } from './embed/registry';
 
 /** One member of a (possibly single-model) embedding configuration. */
 export interface ModelMember {
@@ -48,7 +47,7 @@ export async function resolveModels(models: string | readonly ModelChoice[]): Pr
       id: card.name,
       members: [{ card, weight: 1 }],
       thresholds: card.thresholds,
-      cardPath: (BUILTIN_MODELS as readonly string[]).includes(models) ? builtinPath(`${models}.json`) : models,
+      cardPath: (BUILTIN_MODELS as readonly string[]).includes(models) ? builtinCardPath(models) : models,
     };
   }
   if (models.length === 0) throw new ConfigError('face models: give at least one model');
@@ -68,10 +67,6 @@ async function loadMembers(list: readonly { model: string; weight: number }[]): 
 
 function round(w: number): string {
   return String(Math.round(w * 1000) / 1000);
-}
-
-function builtinPath(file: string): string {
-  return fileURLToPath(new URL(`../cards/${file}`, import.meta.url));
 }
 
 function ensembleCardPath(name: string): string | undefined {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { BiometricError, Gallery, readIdentityFolders, type Candidate } from '@biofuse/core';
+import { BiometricError, Gallery, ImageDecodeError, readIdentityFolders, type Candidate } from '@biofuse/core';
 import type { FaceInput, FaceRecognizer } from './recognizer';
 import { encodeFaceTemplate, FACE_TEMPLATE_VERSION } from './template';
 
@@ -55,7 +55,7 @@ export class FaceGallery {
     for (const [i, image] of images.entries()) {
       const source = typeof image === 'string' && !image.startsWith('data:') ? resolve(image) : `${identity}#${i + 1}`;
       try {
-        const bytes = typeof image === 'string' && !image.startsWith('data:') ? await readFile(image).catch(() => undefined) : undefined;
+        const bytes = typeof image === 'string' && !image.startsWith('data:') ? await readSample(image) : undefined;
         const [face] = await this.recognizer.represent(bytes ?? image);
         this.gallery.add(identity, source, contentHash(bytes ?? source), encodeFaceTemplate(face.template), face.template.embedding);
         enrolled++;
@@ -80,7 +80,7 @@ export class FaceGallery {
     for (const [i, sample] of listing.samples.entries()) {
       const source = resolve(join(dir, sample.path));
       try {
-        const bytes = await readFile(source);
+        const bytes = await readSample(source);
         const hash = contentHash(bytes);
         const previous = this.gallery.findBySource(source);
         if (previous && previous.contentHash === hash && previous.identity === sample.subject) {
@@ -95,8 +95,8 @@ export class FaceGallery {
           enrolled++;
         }
       } catch (error) {
-        if (!(error instanceof BiometricError) && (error as NodeJS.ErrnoException).code === undefined) throw error;
-        failed.push({ source, reason: (error as Error).message });
+        if (!(error instanceof BiometricError)) throw error;
+        failed.push({ source, reason: error.message });
       }
       onProgress?.(i + 1, listing.samples.length);
     }
@@ -125,6 +125,15 @@ export class FaceGallery {
 
   close(): void {
     this.gallery.close();
+  }
+}
+
+/** A sample file's bytes; an unreadable file is a failure to enrol (ImageDecodeError 'unreadable'), not a crash. */
+async function readSample(path: string): Promise<Buffer> {
+  try {
+    return await readFile(path);
+  } catch (cause) {
+    throw new ImageDecodeError('unreadable', `${path}: cannot read the file (${(cause as NodeJS.ErrnoException).code ?? 'error'})`, { cause });
   }
 }
 

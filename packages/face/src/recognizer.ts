@@ -1,6 +1,6 @@
 import { bytesFromDataUrl, ConfigError, decodeImage, TemplateFormatError, type RasterImage } from '@biofuse/core';
 import { alignFace, uprightCrop, type FaceCrop } from './align/align';
-import { scaleTemplate, type Landmarks } from './align/templates';
+import { scaleTemplate, type LandmarkTemplate, type Landmarks } from './align/templates';
 import { compareFaceTemplates } from './compare';
 import { createDetector, type DetectorChoice } from './detect/cascade';
 import { SkipDetector } from './detect/skip';
@@ -68,6 +68,8 @@ export interface VerifyResult {
 
 interface LoadedMember extends ModelMember {
   readonly embedder: FaceEmbedder;
+  /** The landmark template of the model's crops, with `expandPercentage` applied. */
+  readonly template: LandmarkTemplate;
 }
 
 /**
@@ -92,7 +94,12 @@ export class FaceRecognizer {
     }
     const models = await resolveModels(options.models ?? 'dlib-resnet');
     const members: LoadedMember[] = [];
-    for (const m of models.members) members.push({ ...m, embedder: await createEmbedder(m.card) });
+    const expand = options.expandPercentage ?? 0;
+    for (const m of models.members) {
+      const { width, height } = m.card.input;
+      const template = expand > 0 ? scaleTemplate(modelTemplate(m.card), width, height, 1 / (1 + expand / 100)) : modelTemplate(m.card);
+      members.push({ ...m, embedder: await createEmbedder(m.card), template });
+    }
     return new FaceRecognizer(models, members, createDetector(options), options);
   }
 
@@ -190,11 +197,11 @@ export class FaceRecognizer {
   }
 
   private cropFor(member: LoadedMember, image: RasterImage, face: FaceDetection): FaceCrop {
-    const { width, height } = member.card.input;
-    const expand = this.options.expandPercentage ?? 0;
-    if (this.options.align === false) return uprightCrop(image, face.box, width, height, expand);
-    const template = modelTemplate(member.card);
-    return alignFace(image, face.landmarks, expand > 0 ? scaleTemplate(template, width, height, 1 / (1 + expand / 100)) : template);
+    if (this.options.align === false) {
+      const { width, height } = member.card.input;
+      return uprightCrop(image, face.box, width, height, this.options.expandPercentage ?? 0);
+    }
+    return alignFace(image, face.landmarks, member.template);
   }
 
   /** Weighted concatenation: sqrt(w) * unit embedding per model, so cosines average with weights w. */

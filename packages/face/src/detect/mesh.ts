@@ -55,7 +55,8 @@ export class MeshLandmarker {
     const raw = (await meshT.data()) as Float32Array;
     const flag = (await flagT.data())[0];
     tf.dispose([meshT, flagT]);
-    const confidence = flag > 1 || flag < 0 ? 1 / (1 + Math.exp(-flag)) : flag;
+    // The face-flag head ends in a sigmoid: `flag` is already a probability.
+    const confidence = flag;
     if (confidence < (options.minMeshConfidence ?? 0.5)) return undefined;
 
     const back = invertAffine(toCrop);

@@ -1,9 +1,10 @@
 import type { NamedTensorMap, Tensor, Tensor2D, Tensor4D } from '@tensorflow/tfjs';
-import { tensorflow, type Tf } from '../runtime/backend';
+import type { Tf } from '../runtime/backend';
 import { sharedWeights } from '../runtime/load-model';
 import { modelFile } from '../runtime/model-files';
 import type { FaceModelCard } from './card';
-import { l2NormalizeRows, packBatch, type Embedding, type FaceEmbedder, type ModelInput } from './embedder';
+import type { Embedding, FaceEmbedder, ModelInput } from './embedder';
+import { embedWithTfjs } from './tfjs-batch';
 
 /**
  * dlib's face-recognition ResNet (29 conv layers, 128-d output) as ported to tfjs weights by
@@ -17,17 +18,10 @@ export class DlibResNetEmbedder implements FaceEmbedder {
   }
 
   async embed(batch: readonly ModelInput[]): Promise<Embedding[]> {
-    if (batch.length === 0) return [];
     const source = this.card.source;
     if (source.kind !== 'dlib-resnet') throw new TypeError('unreachable');
-    const tf = await tensorflow();
     const w = await sharedWeights(modelFile(source.package, source.file));
-    const { width, height } = this.card.input;
-    const packed = packBatch(this.card, batch);
-    const output = tf.tidy(() => forward(tf, w, tf.tensor4d(packed, [batch.length, height, width, 3])));
-    const data = (await output.data()) as Float32Array;
-    output.dispose();
-    return l2NormalizeRows(data, this.card.embeddingSize);
+    return embedWithTfjs(this.card, batch, (tf, input) => forward(tf, w, input));
   }
 }
 
