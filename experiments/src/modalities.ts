@@ -1,6 +1,7 @@
 import { ModalityUnavailableError, type Modality, type ModalityName } from '@biofuse/core';
 import { parseSignatureParams, SignatureModality } from '@biofuse/signature';
 import { FaceModality, parseFaceParams } from '@biofuse/face';
+import { FingerprintModality, parseFingerprintParams } from '@biofuse/fingerprint';
 
 /** Builds a modality from a pipeline's parameters (models load once, inside the factory). */
 export type ModalityFactory = (params: Readonly<Record<string, unknown>>) => Promise<Modality<unknown, unknown>>;
@@ -14,6 +15,7 @@ export type ModalityRegistry = Readonly<Partial<Record<ModalityName, ModalityFac
  */
 export const AVAILABLE_MODALITIES: ModalityRegistry = {
   signature: async (params) => new SignatureModality(parseSignatureParams(params)) as Modality<unknown, unknown>,
+  fingerprint: async (params) => new FingerprintModality(parseFingerprintParams(params)) as Modality<unknown, unknown>,
   face: async (params) => (await FaceModality.create(parseFaceParams(params))) as Modality<unknown, unknown>,
 };
 

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { benchCommand } from './commands/bench';
 import { datasetsCommand } from './commands/datasets';
 import { enrollCommand, faceCommand, identifyCommand } from './commands/face';
+import { fingerprintCommand } from './commands/fingerprint';
 import { fuseCommand } from './commands/fuse';
 import { reportCommand } from './commands/report';
 import { scoreCommand } from './commands/score';
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   program.addCommand(datasetsCommand());
   program.addCommand(synthCommand());
   program.addCommand(faceCommand());
+  program.addCommand(fingerprintCommand());
   program.addCommand(enrollCommand());
   program.addCommand(identifyCommand());
   // Usage errors go through the catch below, so every error path maps to one exit code.

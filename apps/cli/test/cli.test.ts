@@ -112,10 +112,50 @@ describe('biofuse CLI', () => {
   });
 
   it('says a modality that is not built yet is not available', () => {
-    const r = biofuse(['score', '--modality', 'fingerprint', '--pairs', join(dir, 'pairs.tsv'), '--root', dir, '--out', join(dir, 's.csv')]);
+    const r = biofuse(['score', '--modality', 'iris', '--pairs', join(dir, 'pairs.tsv'), '--root', dir, '--out', join(dir, 's.csv')]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/modality "fingerprint" is not available/);
+    expect(r.stderr).toMatch(/modality "iris" is not available/);
     expect(biofuse(['score', '--modality', 'voice', '--pairs', 'p', '--root', '.', '--out', 'o']).stderr).toMatch(/must be one of/);
+  });
+
+  const fvc = sharedDataset('fvc2002');
+  it.skipIf(fvc.skip)('extracts fingerprint templates with debug stages and compares images and templates', async () => {
+    const db1 = join(fvc.path, 'DB1_B');
+    const debugDir = join(dir, 'fp-stages');
+    const e = biofuse(['fingerprint', 'extract', join(db1, '101_1.tif'), '--debug-dir', debugDir, '--out', join(dir, '101_1.bfp'), '--json']);
+    expect(e.stderr).toBe('');
+    expect(e.code).toBe(0);
+    const extracted = JSON.parse(e.stdout) as { minutiae: { x: number; kind: string }[]; quality: number };
+    expect(extracted.minutiae.length).toBeGreaterThan(15);
+    expect(existsSync(join(debugDir, '08-skeleton.png'))).toBe(true);
+    expect(biofuse(['fingerprint', 'extract', join(db1, '101_2.tif'), '--out', join(dir, '101_2.iso')]).code).toBe(0);
+    const similarity = (a: string, b: string) => {
+      const c = biofuse(['fingerprint', 'compare', a, b, '--json']);
+      expect(c.stderr).toBe('');
+      expect(c.code).toBe(0);
+      return (JSON.parse(c.stdout) as { similarity: number }).similarity;
+    };
+    const genuine = similarity(join(dir, '101_1.bfp'), join(dir, '101_2.iso'));
+    const impostor = similarity(join(dir, '101_1.bfp'), join(db1, '102_1.tif'));
+    expect(genuine).toBeGreaterThan(impostor + 0.1);
+    expect(similarity(join(db1, '101_1.tif'), join(db1, '101_2.tif'))).toBeCloseTo(genuine, 2);
+    // A face photograph is refused with a reason (exit 2), as is a truncated template.
+    const lfwFace = join(fvc.path, '..', 'lfw', 'images', 'Aaron_Sorkin', 'Aaron_Sorkin_0001.jpg');
+    const face = biofuse(['fingerprint', 'extract', lfwFace]);
+    expect(face.code).toBe(2);
+    expect(face.stderr).toMatch(/no regular ridge pattern/);
+    await writeFile(join(dir, 'cut.bfp'), (await readFile(join(dir, '101_1.bfp'))).subarray(0, 30));
+    const cut = biofuse(['fingerprint', 'compare', join(dir, 'cut.bfp'), join(dir, '101_2.iso')]);
+    expect(cut.code).toBe(2);
+  });
+
+  it('writes synthetic fingerprints in FVC layout', async () => {
+    const out = join(dir, 'synth-fp');
+    const r = biofuse(['synth', 'fingerprints', '--out', out, '--fingers', '2', '--impressions', '2', '--seed', '5']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^4 fingerprint images written/);
+    expect(existsSync(join(out, '102_2.png'))).toBe(true);
+    expect(biofuse(['synth', 'fingerprints', '--out', out, '--fingers', 'x']).code).toBe(1);
   });
 
   const lfw = sharedDataset('lfw');

@@ -72,6 +72,9 @@ function checkCrossFieldRules(config: ExperimentConfig, path: string): void {
   if (d.loader === 'synthetic-signatures' && config.pipeline && config.pipeline.modality !== 'signature') {
     problems.push('pipeline.modality: synthetic signatures are compared by the signature modality');
   }
+  if (d.loader === 'synthetic-fingerprints' && config.pipeline && config.pipeline.modality !== 'fingerprint') {
+    problems.push('pipeline.modality: synthetic fingerprints are compared by the fingerprint modality');
+  }
   if ((d.loader === 'pairs' || d.loader === 'lfw') && !d.pairs) problems.push(`dataset.pairs: the ${d.loader} loader needs a pairs file`);
   if (d.loader === 'simulated-scores') {
     const m = d.modalities.length;

@@ -71,6 +71,16 @@ const syntheticSignaturesSource = z.strictObject({
   users: z.int().min(2).max(1000).default(40),
 });
 
+/**
+ * Seeded synthetic fingerprints (SFinGe-style master prints and impressions), generated on
+ * first use into a cache folder in FVC layout and compared under the FVC protocol.
+ */
+const syntheticFingerprintsSource = z.strictObject({
+  loader: z.literal('synthetic-fingerprints'),
+  fingers: z.int().min(2).max(2000).default(10),
+  impressions: z.int().min(2).max(32).default(8),
+});
+
 /** Scores written by an earlier run (`probe,reference,label,kind,<system>,<system>_error...`). */
 const scoresCsvSource = z.strictObject({
   loader: z.literal('scores-csv'),
@@ -101,7 +111,7 @@ const fusionSchema = z.strictObject({
   methods: z.array(fusionMethodSchema).min(1),
 });
 
-const singleDataset = z.discriminatedUnion('loader', [scoreMatrixSource, simulatedScoresSource, scoresCsvSource, syntheticSignaturesSource, modalitySource]);
+const singleDataset = z.discriminatedUnion('loader', [scoreMatrixSource, simulatedScoresSource, scoresCsvSource, syntheticSignaturesSource, syntheticFingerprintsSource, modalitySource]);
 
 /** For modality datasets: which modality compares the samples, with its parameters. */
 const pipelineSchema = z.strictObject({
@@ -147,7 +157,7 @@ export const experimentConfigSchema = z.strictObject({
   seed: z.int().min(0).default(0),
   /** Stop at the first unreadable file or failed sample instead of recording it. */
   strict: z.boolean().default(false),
-  dataset: z.discriminatedUnion('loader', [scoreMatrixSource, simulatedScoresSource, scoresCsvSource, syntheticSignaturesSource, chimericSource, modalitySource]),
+  dataset: z.discriminatedUnion('loader', [scoreMatrixSource, simulatedScoresSource, scoresCsvSource, syntheticSignaturesSource, syntheticFingerprintsSource, chimericSource, modalitySource]),
   pipeline: pipelineSchema.optional(),
   protocol: protocolSchema,
   /** Score-level fusion of the dataset's systems, evaluated by subject-disjoint cross-validation. */
@@ -163,6 +173,7 @@ export type SimulatedScoresSourceConfig = z.output<typeof simulatedScoresSource>
 export type ModalitySourceConfig = z.output<typeof modalitySource>;
 export type ScoresCsvSourceConfig = z.output<typeof scoresCsvSource>;
 export type SyntheticSignaturesSourceConfig = z.output<typeof syntheticSignaturesSource>;
+export type SyntheticFingerprintsSourceConfig = z.output<typeof syntheticFingerprintsSource>;
 export type ChimericSourceConfig = z.output<typeof chimericSource>;
 export type FusionConfig = z.output<typeof fusionSchema>;
 export type FusionMethodConfig = z.output<typeof fusionMethodSchema>;

@@ -161,6 +161,7 @@ export async function experimentDataFiles(config: ExperimentConfig, dataRoot: st
     case 'scores-csv':
       return d.files.map((f) => (isAbsolute(f) ? f : join(dataRoot, f)));
     case 'synthetic-signatures':
+    case 'synthetic-fingerprints':
       return []; // made from the config's seed: the config is the data
     default:
       return listFilesRecursive(join(dataRoot, d.root));

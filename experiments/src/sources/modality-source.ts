@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeSyntheticFvcDataset } from '@biofuse/fingerprint';
 import { synthesizeSignatures, writeSvc2004Folder } from '@biofuse/signature';
 import {
   fvcProtocol,
@@ -16,7 +17,7 @@ import {
   type ProtocolComparison,
   type SkippedFile,
 } from '@biofuse/core';
-import type { ExperimentConfig, ModalitySourceConfig, SyntheticSignaturesSourceConfig } from '../config/schema';
+import type { ExperimentConfig, ModalitySourceConfig, SyntheticFingerprintsSourceConfig, SyntheticSignaturesSourceConfig } from '../config/schema';
 import { WORKSPACE_ROOT } from '../run/manifest';
 import { createModality, type ModalityRegistry } from '../modalities';
 import type { ComparisonScores } from './comparison-scores';
@@ -29,7 +30,7 @@ export interface ModalitySourceOptions {
 
 /** Samples of a dataset, compared under its protocol by the configured modality. */
 export async function modalitySource(config: ExperimentConfig, opts: ModalitySourceOptions): Promise<ComparisonScores> {
-  const cfg = config.dataset as ModalitySourceConfig | SyntheticSignaturesSourceConfig;
+  const cfg = config.dataset as ModalitySourceConfig | SyntheticSignaturesSourceConfig | SyntheticFingerprintsSourceConfig;
   if (!config.pipeline) throw new Error('unreachable: config validation requires a pipeline');
   // Resolve the modality first: an unavailable one fails before any data is read.
   const modality = await createModality(config.pipeline.modality, config.pipeline.params, opts.registry);
@@ -56,7 +57,7 @@ export async function modalitySource(config: ExperimentConfig, opts: ModalitySou
 
 async function protocolComparisons(
   config: ExperimentConfig,
-  cfg: ModalitySourceConfig | SyntheticSignaturesSourceConfig,
+  cfg: ModalitySourceConfig | SyntheticSignaturesSourceConfig | SyntheticFingerprintsSourceConfig,
   dataRoot: string,
 ): Promise<{
   comparisons: ProtocolComparison[];
@@ -67,6 +68,13 @@ async function protocolComparisons(
   subjectOf: (path: string) => string;
 }> {
   if (cfg.loader === 'synthetic-signatures') return svc2004Comparisons(config, await syntheticSignatureFolder(cfg.users, config.seed));
+  if (cfg.loader === 'synthetic-fingerprints') {
+    const root = await cachedSyntheticFolder(`synthetic-fingerprints/fingers${cfg.fingers}-impressions${cfg.impressions}-seed${config.seed}`, (dir) =>
+      writeSyntheticFvcDataset(dir, { fingers: cfg.fingers, impressions: cfg.impressions, seed: config.seed }),
+    );
+    const l = await readFvcFolder(root);
+    return { comparisons: fvcProtocol(l.samples), sampleRoot: root, skipped: l.skipped, dataFiles: [], subjectOf: subjectLookup(l.samples) };
+  }
   const root = join(dataRoot, cfg.root);
   switch (cfg.loader) {
     case 'fvc': {
@@ -114,13 +122,18 @@ async function svc2004Comparisons(config: ExperimentConfig, root: string) {
   return { comparisons, sampleRoot: root, skipped: l.skipped, dataFiles: l.samples.map((s) => join(root, s.path)), subjectOf: subjectLookup(l.samples) };
 }
 
-/** Generates the synthetic set once per (users, seed) into a cache folder and reuses it after. */
-async function syntheticSignatureFolder(users: number, seed: number): Promise<string> {
-  const dir = join(WORKSPACE_ROOT, 'results', '.cache', 'synthetic-signatures', `users${users}-seed${seed}`);
+/** Generates the synthetic signature set once per (users, seed) and reuses it after. */
+function syntheticSignatureFolder(users: number, seed: number): Promise<string> {
+  return cachedSyntheticFolder(`synthetic-signatures/users${users}-seed${seed}`, (dir) => writeSvc2004Folder(dir, synthesizeSignatures({ seed, users })));
+}
+
+/** A generated dataset in results/.cache/<name>, written once and reused after. */
+async function cachedSyntheticFolder(name: string, write: (dir: string) => Promise<unknown>): Promise<string> {
+  const dir = join(WORKSPACE_ROOT, 'results', '.cache', name);
   if (existsSync(dir)) return dir;
   // Write beside it and rename, so a run that reads the folder never sees it half-written.
   const partial = `${dir}.partial-${process.pid}`;
-  await writeSvc2004Folder(partial, synthesizeSignatures({ seed, users }));
+  await write(partial);
   try {
     await rename(partial, dir);
   } catch (err) {

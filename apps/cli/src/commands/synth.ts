@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { Command } from 'commander';
+import { writeSyntheticFvcDataset } from '@biofuse/fingerprint';
 import { synthesizeSignatures, writeSvc2004Folder } from '@biofuse/signature';
 import { UsageError } from '../exit-codes';
 
@@ -15,11 +16,6 @@ export function synthCommand(): Command {
     .option('--forgeries <n>', 'skilled forgeries per user', '20')
     .option('--seed <n>', 'seed', '1')
     .action(async (opts: { out: string; users: string; genuine: string; forgeries: string; seed: string }) => {
-      const int = (name: string, v: string, min: number) => {
-        const n = Number(v);
-        if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be an integer >= ${min}, got "${v}"`);
-        return n;
-      };
       const signatures = synthesizeSignatures({
         users: int('users', opts.users, 1),
         genuine: int('genuine', opts.genuine, 1),
@@ -29,5 +25,24 @@ export function synthCommand(): Command {
       await writeSvc2004Folder(resolve(opts.out), signatures);
       process.stdout.write(`${signatures.size} signatures written to ${resolve(opts.out)}\n`);
     });
+  synth
+    .command('fingerprints')
+    .description('SFinGe-style fingerprints in FVC layout (<finger>_<impression>.png, 500 dpi) with ground-truth.json')
+    .requiredOption('--out <dir>', 'folder to write')
+    .option('--fingers <n>', 'fingers', '10')
+    .option('--impressions <n>', 'impressions per finger', '8')
+    .option('--seed <n>', 'seed', '1')
+    .action(async (opts: { out: string; fingers: string; impressions: string; seed: string }) => {
+      const fingers = int('fingers', opts.fingers, 1);
+      const impressions = int('impressions', opts.impressions, 1);
+      await writeSyntheticFvcDataset(resolve(opts.out), { fingers, impressions, seed: int('seed', opts.seed, 0) });
+      process.stdout.write(`${fingers * impressions} fingerprint images written to ${resolve(opts.out)}\n`);
+    });
   return synth;
+}
+
+function int(name: string, v: string, min: number): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be an integer >= ${min}, got "${v}"`);
+  return n;
 }

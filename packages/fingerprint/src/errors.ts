@@ -1,0 +1,21 @@
+import { AcquisitionError } from '@biofuse/core';
+
+export type FingerprintAcquisitionFailure =
+  /** No ridge area at all: a blank, white, black or flat image. */
+  | 'no_ridges'
+  /** A ridge area too small to hold a usable print. */
+  | 'too_small'
+  /** Ridges were found but do not look like a fingerprint (a photo, text, noise). */
+  | 'not_fingerprint'
+  /** Too few reliable minutiae to compare. */
+  | 'too_few_minutiae';
+
+/** An image that decoded but gives no usable fingerprint template. */
+export class FingerprintAcquisitionError extends AcquisitionError {
+  constructor(
+    override readonly reason: FingerprintAcquisitionFailure,
+    message: string,
+  ) {
+    super(reason, message);
+  }
+}

@@ -1,0 +1,112 @@
+import { FingerprintAcquisitionError } from '../errors';
+import type { FingerprintImage } from '../image/fingerprint-image';
+import type { FingerprintTemplate } from '../template/fingerprint-template';
+import { minutiaSet, type Minutia, type MinutiaKind } from '../template/minutiae';
+import { greyImage, inkImage, minutiaeOverlay, type StageImage } from './debug-images';
+import { ridgePeriods } from './frequency';
+import { gaborEnhance } from './gabor-enhance';
+import { detectMinutiae, type MinutiaCandidate } from './minutiae-detect';
+import { removeFalseMinutiae } from './minutiae-filter';
+import { normaliseContrast } from './normalise';
+import { orientationField, type OrientationField } from './orientation';
+import { DEFAULT_EXTRACTION_PARAMS, type ExtractionParams } from './params';
+import { imageQuality } from './quality';
+import { resampleToDpi } from './resample';
+import { segmentFingerprint } from './segmentation';
+import { thinRidges } from './thinning';
+
+export interface ExtractOptions {
+  readonly params?: ExtractionParams;
+  /** Keep every stage's image (at the working resolution) in the result. */
+  readonly debug?: boolean;
+}
+
+export interface ExtractionResult {
+  readonly template: FingerprintTemplate;
+  /** Present with `debug`: one image per stage, in pipeline order. */
+  readonly stages?: ReadonlyMap<string, StageImage>;
+}
+
+/**
+ * Image to minutiae template, as a chain of small stages: resample to the working resolution,
+ * orientation field, segmentation, contrast normalisation, ridge period, Gabor enhancement,
+ * binarisation, thinning, minutiae by crossing number, removal of false minutiae, quality.
+ * Throws FingerprintAcquisitionError (no ridges, too small, not a fingerprint, too few
+ * minutiae) rather than return a template nobody should trust.
+ */
+export function extractFingerprint(image: FingerprintImage, options: ExtractOptions = {}): ExtractionResult {
+  const p = options.params ?? DEFAULT_EXTRACTION_PARAMS;
+  const stages = options.debug ? new Map<string, StageImage>() : undefined;
+  const { pixels, width, height, scale } = resampleToDpi(image, p.workingDpi);
+  stages?.set('input', greyImage(pixels, width, height, 0, 255));
+
+  const field = orientationField(pixels, width, height, p.orientation);
+  stages?.set('orientation', orientationImage(field));
+  stages?.set('coherence', greyImage(field.coherence, width, height, 0, 1));
+
+  const seg = segmentFingerprint(field, p.segmentation);
+  stages?.set('segmentation', greyImage(seg.mask, width, height, 0, 1));
+  const mm2PerPixel = (25.4 / p.workingDpi) ** 2;
+  if (seg.area === 0) throw new FingerprintAcquisitionError('no_ridges', 'no ridge area found: the image is blank, flat or without any ridge flow');
+  if (seg.area < p.minArea) {
+    throw new FingerprintAcquisitionError('too_small', `the ridge area (${(seg.area * mm2PerPixel).toFixed(1)} mm²) is too small for a usable print`);
+  }
+  let coherenceSum = 0;
+  for (let i = 0; i < seg.mask.length; i++) if (seg.mask[i]) coherenceSum += field.coherence[i];
+  const meanCoherence = coherenceSum / seg.area;
+
+  const normalised = normaliseContrast(pixels, width, height, p.normaliseRadius);
+  stages?.set('normalised', greyImage(normalised, width, height, -2.5, 2.5));
+  const periodMap = ridgePeriods(normalised, field, seg, p.period);
+  if (meanCoherence < p.minCoherence || periodMap.measuredShare < p.minPeriodShare) {
+    throw new FingerprintAcquisitionError(
+      'not_fingerprint',
+      `no regular ridge pattern (mean coherence ${meanCoherence.toFixed(2)}, ridge period measurable in ${(100 * periodMap.measuredShare).toFixed(0)} % of the area)`,
+    );
+  }
+
+  const enhanced = gaborEnhance(normalised, field, seg, periodMap.periods, p.gabor);
+  stages?.set('enhanced', greyImage(enhanced, width, height, -1.5, 1.5));
+  const binary = new Uint8Array(width * height);
+  for (let i = 0; i < binary.length; i++) binary[i] = seg.mask[i] && enhanced[i] > 0 ? 1 : 0;
+  stages?.set('binary', inkImage(binary, width, height));
+  const skeleton = thinRidges(binary, width, height);
+  stages?.set('skeleton', inkImage(skeleton, width, height));
+
+  const candidates = detectMinutiae(skeleton, seg.mask, field, p.detect);
+  const kept = removeFalseMinutiae(candidates, seg.mask, width, height, p.filter);
+  const ranked = rankByQuality(kept, field).slice(0, p.maxMinutiae);
+  stages?.set('minutiae', minutiaeOverlay(skeleton, width, height, ranked));
+  if (ranked.length < p.minMinutiae) {
+    throw new FingerprintAcquisitionError('too_few_minutiae', `only ${ranked.length} reliable minutiae found (at least ${p.minMinutiae} are needed)`);
+  }
+
+  const back = (v: number) => (v + 0.5) / scale - 0.5;
+  const minutiae: Minutia[] = ranked.map((m) => ({ x: back(m.x), y: back(m.y), angle: m.angle, kind: m.kind, quality: m.quality }));
+  const quality = imageQuality({ areaMm2: seg.area * mm2PerPixel, meanCoherence, periodShare: periodMap.measuredShare, minutiae: ranked.length });
+  const template: FingerprintTemplate = { width: image.width, height: image.height, dpi: image.dpi, quality, minutiae: minutiaSet(minutiae) };
+  return stages ? { template, stages } : { template };
+}
+
+interface RankedMinutia {
+  readonly x: number;
+  readonly y: number;
+  readonly angle: number;
+  readonly kind: MinutiaKind;
+  readonly quality: number;
+}
+
+/** Minutia quality from the clarity of the ridge flow around it; best first. */
+function rankByQuality(candidates: readonly MinutiaCandidate[], field: OrientationField): RankedMinutia[] {
+  return candidates
+    .map((c) => ({ x: c.x, y: c.y, angle: c.angle, kind: c.kind, quality: Math.round(100 * Math.min(1, field.coherence[c.pixel] / 0.8)) }))
+    .sort((a, b) => b.quality - a.quality || a.y - b.y || a.x - b.x);
+}
+
+/** Orientation as grey level (0 = horizontal ridges, mid-grey = vertical), dimmed where incoherent. */
+function orientationImage(field: OrientationField): StageImage {
+  const v = new Float32Array(field.orientation.length);
+  for (let i = 0; i < v.length; i++) v[i] = (field.orientation[i] / Math.PI) * field.coherence[i];
+  return greyImage(v, field.width, field.height, 0, 1);
+}
+

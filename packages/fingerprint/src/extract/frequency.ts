@@ -1,0 +1,206 @@
+import type { OrientationField } from './orientation';
+import type { Segmentation } from './segmentation';
+
+export interface RidgePeriodOptions {
+  /** Length of the signature taken across the ridges (pixels). */
+  readonly window: number;
+  /** Plausible ridge periods at the working resolution (pixels). */
+  readonly minPeriod: number;
+  readonly maxPeriod: number;
+  /** Least share of the signature's variance at its strongest period for a block to count as a ridge train. */
+  readonly minPeriodicity: number;
+}
+
+/** Ridge period (pixels between ridge centres) per segmentation block; 0 outside the print. */
+export interface RidgePeriodMap {
+  readonly periods: Float32Array;
+  /** Share of foreground blocks where a period was measured rather than interpolated. */
+  readonly measuredShare: number;
+}
+
+/**
+ * Ridge period by the oriented signature (Hong, Wan & Jain 1998): grey levels are averaged
+ * along the ridge and sampled across it; the mean distance between the signature's peaks is
+ * the period. Blocks without a clean signature take the mean of measured neighbours, and the
+ * map is smoothed, because the true period changes slowly over a finger.
+ */
+export function ridgePeriods(pixels: Float32Array, field: OrientationField, seg: Segmentation, opts: RidgePeriodOptions): RidgePeriodMap {
+  const { width, height, orientation } = field;
+  const { blockSize: bs, blocksX: bx, blocksY: by, blocks } = seg;
+  const measured = new Float32Array(bx * by);
+  const L = opts.window;
+  const along = Math.round(bs / 2);
+  const signature = new Float32Array(L);
+  let foreground = 0;
+  let measuredCount = 0;
+  for (let j = 0; j < by; j++) {
+    for (let i = 0; i < bx; i++) {
+      if (!blocks[j * bx + i]) continue;
+      foreground++;
+      const cx = Math.min(width - 1, i * bs + bs / 2);
+      const cy = Math.min(height - 1, j * bs + bs / 2);
+      const theta = orientation[Math.round(cy) * width + Math.round(cx)];
+      // Unit vectors along the ridge (t) and across it (n), in image coordinates (y down).
+      const tx = Math.cos(theta);
+      const ty = -Math.sin(theta);
+      const nx = -ty;
+      const ny = tx;
+      for (let k = 0; k < L; k++) {
+        const u = k - L / 2;
+        let sum = 0;
+        let n = 0;
+        for (let v = -along; v <= along; v++) {
+          const x = Math.round(cx + u * nx + v * tx);
+          const y = Math.round(cy + u * ny + v * ty);
+          if (x < 0 || y < 0 || x >= width || y >= height) continue;
+          sum += pixels[y * width + x];
+          n++;
+        }
+        signature[k] = n > 0 ? sum / n : 0;
+      }
+      const period = signaturePeriod(signature, opts);
+      if (period > 0) {
+        measured[j * bx + i] = period;
+        measuredCount++;
+      }
+    }
+  }
+  const periods = fillAndSmooth(measured, blocks, bx, by);
+  return { periods, measuredShare: foreground > 0 ? measuredCount / foreground : 0 };
+}
+
+/**
+ * The strongest period of the signature in the plausible band, by evaluating its Fourier sum on
+ * a fine grid of periods (a block holds only 3-8 ridges, too few for integer DFT bins). Peak
+ * counting fails on capacitive prints whose ridges show as hollow outlines (two peaks per
+ * ridge); the spectrum still puts most power at the ridge period. Returns 0 when the power at
+ * that period is too small a share of the signature's variance: no regular ridge train.
+ */
+function signaturePeriod(s: Float32Array, opts: RidgePeriodOptions): number {
+  const L = s.length;
+  let mean = 0;
+  for (let k = 0; k < L; k++) mean += s[k];
+  mean /= L;
+  let variance = 0;
+  for (let k = 0; k < L; k++) variance += (s[k] - mean) ** 2;
+  // Input is contrast-normalised (unit local deviation): a flat signature has no ridges.
+  if (variance / L < 0.1) return 0;
+  const table = fourierTable(L, opts.minPeriod, opts.maxPeriod);
+  let bestPower = 0;
+  let bestPeriod = 0;
+  for (let f = 0; f < table.periods.length; f++) {
+    const row = f * L;
+    let re = 0;
+    let im = 0;
+    for (let k = 0; k < L; k++) {
+      const v = s[k] - mean;
+      re += v * table.cos[row + k];
+      im += v * table.sin[row + k];
+    }
+    const power = re * re + im * im;
+    if (power > bestPower) {
+      bestPower = power;
+      bestPeriod = table.periods[f];
+    }
+  }
+  // A pure sinusoid puts (L/2) * variance into its own frequency: share = 1.
+  const share = (2 * bestPower) / (L * variance);
+  return share >= opts.minPeriodicity ? bestPeriod : 0;
+}
+
+const PERIOD_GRID_STEP = 0.25;
+
+interface FourierTable {
+  readonly periods: Float32Array;
+  /** cos / sin of 2 pi k / period, one row of `length` per period. */
+  readonly cos: Float32Array;
+  readonly sin: Float32Array;
+}
+
+const fourierTables = new Map<string, FourierTable>();
+
+function fourierTable(length: number, minPeriod: number, maxPeriod: number): FourierTable {
+  const key = `${length}/${minPeriod}/${maxPeriod}`;
+  let t = fourierTables.get(key);
+  if (t) return t;
+  const periods: number[] = [];
+  for (let period = minPeriod; period <= maxPeriod + 1e-9; period += PERIOD_GRID_STEP) periods.push(period);
+  const cos = new Float32Array(periods.length * length);
+  const sin = new Float32Array(periods.length * length);
+  periods.forEach((period, f) => {
+    for (let k = 0; k < length; k++) {
+      cos[f * length + k] = Math.cos((2 * Math.PI * k) / period);
+      sin[f * length + k] = Math.sin((2 * Math.PI * k) / period);
+    }
+  });
+  t = { periods: Float32Array.from(periods), cos, sin };
+  fourierTables.set(key, t);
+  return t;
+}
+
+function fillAndSmooth(measured: Float32Array, blocks: Uint8Array, bx: number, by: number): Float32Array {
+  let values = Float32Array.from(measured);
+  let sum = 0;
+  let count = 0;
+  for (let k = 0; k < values.length; k++) {
+    if (values[k] > 0) {
+      sum += values[k];
+      count++;
+    }
+  }
+  const fallback = count > 0 ? sum / count : 0;
+  // Grow measured values into unmeasured foreground blocks, a ring at a time.
+  for (let round = 0; round < Math.max(bx, by); round++) {
+    let changed = false;
+    const next = Float32Array.from(values);
+    for (let j = 0; j < by; j++) {
+      for (let i = 0; i < bx; i++) {
+        const k = j * bx + i;
+        if (!blocks[k] || values[k] > 0) continue;
+        let s = 0;
+        let n = 0;
+        for (let dj = -1; dj <= 1; dj++) {
+          for (let di = -1; di <= 1; di++) {
+            const ii = i + di;
+            const jj = j + dj;
+            if (ii < 0 || jj < 0 || ii >= bx || jj >= by) continue;
+            const v = values[jj * bx + ii];
+            if (v > 0) {
+              s += v;
+              n++;
+            }
+          }
+        }
+        if (n > 0) {
+          next[k] = s / n;
+          changed = true;
+        }
+      }
+    }
+    values = next;
+    if (!changed) break;
+  }
+  const out = new Float32Array(values.length);
+  for (let j = 0; j < by; j++) {
+    for (let i = 0; i < bx; i++) {
+      const k = j * bx + i;
+      if (!blocks[k]) continue;
+      let s = 0;
+      let n = 0;
+      for (let dj = -2; dj <= 2; dj++) {
+        for (let di = -2; di <= 2; di++) {
+          const ii = i + di;
+          const jj = j + dj;
+          if (ii < 0 || jj < 0 || ii >= bx || jj >= by) continue;
+          const v = values[jj * bx + ii];
+          if (v > 0) {
+            s += v;
+            n++;
+          }
+        }
+      }
+      out[k] = n > 0 ? s / n : fallback;
+    }
+  }
+  return out;
+}

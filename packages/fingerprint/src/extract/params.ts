@@ -1,0 +1,46 @@
+import type { DetectOptions } from './minutiae-detect';
+import type { FilterOptions } from './minutiae-filter';
+import type { GaborOptions } from './gabor-enhance';
+import type { OrientationOptions } from './orientation';
+import type { RidgePeriodOptions } from './frequency';
+import type { SegmentationOptions } from './segmentation';
+
+/** Every extraction parameter, in pixels at `workingDpi`. */
+export interface ExtractionParams {
+  /** Images are resampled to this resolution before extraction; minutiae are mapped back. */
+  readonly workingDpi: number;
+  readonly normaliseRadius: number;
+  readonly orientation: OrientationOptions;
+  readonly segmentation: SegmentationOptions;
+  readonly period: RidgePeriodOptions;
+  readonly gabor: GaborOptions;
+  readonly detect: DetectOptions;
+  readonly filter: FilterOptions;
+  /** The best minutiae (by quality) kept per template. */
+  readonly maxMinutiae: number;
+  /** Fewer reliable minutiae than this is a failure to acquire. */
+  readonly minMinutiae: number;
+  /** Ridge area below this (square pixels) is too small to be a usable print. */
+  readonly minArea: number;
+  /** Mean ridge coherence below this is not a fingerprint. */
+  readonly minCoherence: number;
+  /** A print shows a regular ridge period in at least this share of its area (a photo or text does not). */
+  readonly minPeriodShare: number;
+}
+
+/** Defaults, set while developing on FVC2002 DB1_B (see the fingerprint README section). */
+export const DEFAULT_EXTRACTION_PARAMS: ExtractionParams = {
+  workingDpi: 500,
+  normaliseRadius: 8,
+  orientation: { tensorRadius: 6, smoothingRadius: 12 },
+  segmentation: { blockSize: 8, relativeEnergy: 0.08, minCoherence: 0.25 },
+  period: { window: 40, minPeriod: 4.5, maxPeriod: 16, minPeriodicity: 0.5 },
+  gabor: { orientations: 16, sigmaAcross: 3.2, sigmaAlong: 4.2 },
+  detect: { directionSteps: 10, branchReach: 16 },
+  filter: { borderMargin: 6, shortLink: 12, breakGap: 14, clusterRadius: 10, clusterSize: 3 },
+  maxMinutiae: 100,
+  minMinutiae: 5,
+  minArea: 64 * 64,
+  minCoherence: 0.3,
+  minPeriodShare: 0.2,
+};

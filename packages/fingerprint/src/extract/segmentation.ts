@@ -1,0 +1,208 @@
+import type { OrientationField } from './orientation';
+
+/** Foreground (ridge area) as a block grid plus its pixel mask. */
+export interface Segmentation {
+  readonly blockSize: number;
+  readonly blocksX: number;
+  readonly blocksY: number;
+  /** 1 = fingerprint, per block. */
+  readonly blocks: Uint8Array;
+  /** 1 = fingerprint, per pixel. */
+  readonly mask: Uint8Array;
+  /** Pixels inside the mask. */
+  readonly area: number;
+}
+
+export interface SegmentationOptions {
+  readonly blockSize: number;
+  /** A block is ridge area when its contrast exceeds this share of the image's strong-contrast level... */
+  readonly relativeEnergy: number;
+  /** ...and its ridges are at least this parallel. */
+  readonly minCoherence: number;
+}
+
+/**
+ * Ridge area by block contrast and coherence, then cleaned the way a print is shaped: the
+ * largest connected region, its holes filled, its outline closed and then pulled in by one block
+ * so the noisy rim (where false minutiae live) is left out.
+ */
+export function segmentFingerprint(field: OrientationField, opts: SegmentationOptions): Segmentation {
+  const { width, height, energy, coherence } = field;
+  const bs = opts.blockSize;
+  const bx = Math.ceil(width / bs);
+  const by = Math.ceil(height / bs);
+  const blockEnergy = new Float32Array(bx * by);
+  const blockCoherence = new Float32Array(bx * by);
+  for (let j = 0; j < by; j++) {
+    for (let i = 0; i < bx; i++) {
+      let e = 0;
+      let c = 0;
+      let n = 0;
+      for (let y = j * bs; y < Math.min(height, (j + 1) * bs); y++) {
+        for (let x = i * bs; x < Math.min(width, (i + 1) * bs); x++) {
+          e += energy[y * width + x];
+          c += coherence[y * width + x];
+          n++;
+        }
+      }
+      blockEnergy[j * bx + i] = e / n;
+      blockCoherence[j * bx + i] = c / n;
+    }
+  }
+  const strong = percentile(blockEnergy, 0.9);
+  let blocks: Uint8Array = new Uint8Array(bx * by);
+  if (strong > 1e-3) {
+    for (let k = 0; k < blocks.length; k++) {
+      blocks[k] = blockEnergy[k] > opts.relativeEnergy * strong && blockCoherence[k] > opts.minCoherence ? 1 : 0;
+    }
+  }
+  blocks = closeBlocks(blocks, bx, by);
+  blocks = largestComponent(blocks, bx, by);
+  blocks = fillHoles(blocks, bx, by);
+  blocks = erodeBlocks(blocks, bx, by);
+
+  const mask = new Uint8Array(width * height);
+  let area = 0;
+  for (let y = 0; y < height; y++) {
+    const row = Math.floor(y / bs) * bx;
+    for (let x = 0; x < width; x++) {
+      const v = blocks[row + Math.floor(x / bs)];
+      mask[y * width + x] = v;
+      area += v;
+    }
+  }
+  return { blockSize: bs, blocksX: bx, blocksY: by, blocks, mask, area };
+}
+
+function percentile(values: Float32Array, q: number): number {
+  const sorted = Float32Array.from(values).sort();
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+}
+
+const NEIGHBOURS_4: ReadonlyArray<readonly [number, number]> = [
+  [1, 0],
+  [-1, 0],
+  [0, 1],
+  [0, -1],
+];
+
+function dilateBlocks(b: Uint8Array, w: number, h: number): Uint8Array {
+  const out = Uint8Array.from(b);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      if (b[y * w + x]) continue;
+      for (const [dx, dy] of NEIGHBOURS_4) {
+        const nx = x + dx;
+        const ny = y + dy;
+        if (nx >= 0 && ny >= 0 && nx < w && ny < h && b[ny * w + nx]) {
+          out[y * w + x] = 1;
+          break;
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** Erosion treats the image border as background, so the print never touches the frame. */
+function erodeBlocks(b: Uint8Array, w: number, h: number): Uint8Array {
+  const out = Uint8Array.from(b);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      if (!b[y * w + x]) continue;
+      for (const [dx, dy] of NEIGHBOURS_4) {
+        const nx = x + dx;
+        const ny = y + dy;
+        if (nx < 0 || ny < 0 || nx >= w || ny >= h || !b[ny * w + nx]) {
+          out[y * w + x] = 0;
+          break;
+        }
+      }
+    }
+  }
+  return out;
+}
+
+function closeBlocks(b: Uint8Array, w: number, h: number): Uint8Array {
+  const d = dilateBlocks(b, w, h);
+  // Erode without eating the frame: a closing must not shrink a print that fills the image.
+  const out = Uint8Array.from(d);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      if (!d[y * w + x]) continue;
+      for (const [dx, dy] of NEIGHBOURS_4) {
+        const nx = x + dx;
+        const ny = y + dy;
+        if (nx >= 0 && ny >= 0 && nx < w && ny < h && !d[ny * w + nx]) {
+          out[y * w + x] = 0;
+          break;
+        }
+      }
+    }
+  }
+  return out;
+}
+
+function largestComponent(b: Uint8Array, w: number, h: number): Uint8Array {
+  const label = new Int32Array(w * h).fill(-1);
+  const stack: number[] = [];
+  let best = -1;
+  let bestSize = 0;
+  let next = 0;
+  for (let start = 0; start < b.length; start++) {
+    if (!b[start] || label[start] >= 0) continue;
+    let size = 0;
+    label[start] = next;
+    stack.push(start);
+    while (stack.length > 0) {
+      const k = stack.pop() as number;
+      size++;
+      const x = k % w;
+      const y = (k - x) / w;
+      for (const [dx, dy] of NEIGHBOURS_4) {
+        const nx = x + dx;
+        const ny = y + dy;
+        if (nx < 0 || ny < 0 || nx >= w || ny >= h) continue;
+        const nk = ny * w + nx;
+        if (b[nk] && label[nk] < 0) {
+          label[nk] = next;
+          stack.push(nk);
+        }
+      }
+    }
+    if (size > bestSize) {
+      bestSize = size;
+      best = next;
+    }
+    next++;
+  }
+  const out = new Uint8Array(w * h);
+  if (best >= 0) for (let k = 0; k < out.length; k++) out[k] = label[k] === best ? 1 : 0;
+  return out;
+}
+
+/** Background blocks not reachable from the frame are holes (a smudge, a scar) inside the print. */
+function fillHoles(b: Uint8Array, w: number, h: number): Uint8Array {
+  const outside = new Uint8Array(w * h);
+  const stack: number[] = [];
+  for (let x = 0; x < w; x++) {
+    stack.push(x, (h - 1) * w + x);
+  }
+  for (let y = 0; y < h; y++) {
+    stack.push(y * w, y * w + w - 1);
+  }
+  while (stack.length > 0) {
+    const k = stack.pop() as number;
+    if (b[k] || outside[k]) continue;
+    outside[k] = 1;
+    const x = k % w;
+    const y = (k - x) / w;
+    if (x > 0) stack.push(k - 1);
+    if (x < w - 1) stack.push(k + 1);
+    if (y > 0) stack.push(k - w);
+    if (y < h - 1) stack.push(k + w);
+  }
+  const out = new Uint8Array(w * h);
+  for (let k = 0; k < out.length; k++) out[k] = outside[k] ? 0 : 1;
+  return out;
+}

@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { TemplateFormatError } from '@biofuse/core';
+import { FingerprintModality } from './fingerprint-modality';
+import { parseFingerprintParams } from './params';
+import { synthesizeImpression, synthesizeMasterFingerprint } from './synthetic/index';
+import type { FingerprintTemplate } from './template/fingerprint-template';
+import { minutiaSet } from './template/minutiae';
+
+// Synthetic prints keep these tests independent of external files: 4 fingers x 3 impressions.
+async function syntheticTemplates(modality: FingerprintModality): Promise<FingerprintTemplate[][]> {
+  const fingers: FingerprintTemplate[][] = [];
+  for (let f = 0; f < 4; f++) {
+    const master = synthesizeMasterFingerprint(1000 + f);
+    const impressions: FingerprintTemplate[] = [];
+    for (let i = 0; i < 3; i++) impressions.push(await modality.extract(synthesizeImpression(master, 10 * f + i, { distortion: 0.5 })));
+    fingers.push(impressions);
+  }
+  return fingers;
+}
+
+const cosine = (a: Float32Array, b: Float32Array) => {
+  let ab = 0;
+  let aa = 0;
+  let bb = 0;
+  for (let i = 0; i < a.length; i++) {
+    ab += a[i] * b[i];
+    aa += a[i] * a[i];
+    bb += b[i] * b[i];
+  }
+  return ab / Math.sqrt(aa * bb);
+};
+
+describe('FingerprintModality', () => {
+  it('scores impressions of one finger above those of different fingers, templates and vectors alike', async () => {
+    const modality = new FingerprintModality();
+    const fingers = await syntheticTemplates(modality);
+    const genuine: number[] = [];
+    const impostor: number[] = [];
+    const genuineCos: number[] = [];
+    const impostorCos: number[] = [];
+    for (let f = 0; f < fingers.length; f++) {
+      for (let g = f; g < fingers.length; g++) {
+        for (let i = 0; i < 3; i++) {
+          for (let j = f === g ? i + 1 : 0; j < 3; j++) {
+            const a = fingers[f][i];
+            const b = fingers[g][j];
+            (f === g ? genuine : impostor).push(modality.compare(a, b).similarity);
+            (f === g ? genuineCos : impostorCos).push(cosine(modality.embed(a), modality.embed(b)));
+          }
+        }
+      }
+    }
+    const mean = (v: number[]) => v.reduce((s, x) => s + x, 0) / v.length;
+    expect(Math.min(...genuine)).toBeGreaterThan(Math.max(...impostor));
+    expect(mean(genuine)).toBeGreaterThan(0.2);
+    expect(Math.max(...impostor)).toBeLessThan(0.1);
+    expect(mean(genuineCos)).toBeGreaterThan(mean(impostorCos));
+    expect(new Set(fingers.flat().map((t) => modality.embed(t).length)).size).toBe(1);
+  }, 60_000);
+
+  it('round-trips templates through its encoding and scores them the same', async () => {
+    const modality = new FingerprintModality();
+    const master = synthesizeMasterFingerprint(77);
+    const a = await modality.extract(synthesizeImpression(master, 1));
+    const b = await modality.extract(synthesizeImpression(master, 2));
+    const back = modality.decode(modality.encode(a));
+    expect(modality.compare(back, b).similarity).toBe(modality.compare(a, b).similarity);
+    expect(() => modality.decode(modality.encode(a).subarray(0, 20))).toThrow(TemplateFormatError);
+  });
+
+  it('gives 0, never NaN, for a template without minutiae', () => {
+    const modality = new FingerprintModality();
+    const empty: FingerprintTemplate = { width: 300, height: 300, dpi: 500, quality: 0, minutiae: minutiaSet([]) };
+    const one: FingerprintTemplate = { ...empty, minutiae: minutiaSet([{ x: 10, y: 10, angle: 1, kind: 1, quality: 50 }]) };
+    expect(modality.compare(empty, one).similarity).toBe(0);
+    expect(modality.compare(empty, empty).similarity).toBe(0);
+  });
+
+  it('validates its parameters by name', () => {
+    expect(parseFingerprintParams({ dpi: 569 })).toEqual({ dpi: 569, maxMinutiae: undefined });
+    expect(() => parseFingerprintParams({ dpi: -1 })).toThrow(/dpi/);
+    expect(() => parseFingerprintParams({ resolution: 500 })).toThrow(/unknown fingerprint parameter "resolution"/);
+  });
+});

@@ -1,0 +1,8 @@
+/** A grey fingerprint image: 8-bit, row-major, ridges dark on a light background. */
+export interface FingerprintImage {
+  readonly width: number;
+  readonly height: number;
+  /** Resolution in dots per inch: given by the caller, else read from the file, else 500. */
+  readonly dpi: number;
+  readonly pixels: Uint8Array;
+}

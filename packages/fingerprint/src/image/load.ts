@@ -1,0 +1,91 @@
+import { readFile } from 'node:fs/promises';
+import type sharpModule from 'sharp';
+import { ConfigError, decodeImage, ImageDecodeError } from '@biofuse/core';
+import { decodeBmpGrey, isBmp } from './bmp';
+import type { FingerprintImage } from './fingerprint-image';
+
+export interface LoadFingerprintImageOptions {
+  /** The sensor's resolution; overrides whatever the file says. */
+  readonly dpi?: number;
+  /** Larger images are refused before decoding. Default 40 megapixels. */
+  readonly maxPixels?: number;
+}
+
+export const DEFAULT_FINGERPRINT_DPI = 500;
+const DEFAULT_MAX_PIXELS = 40_000_000;
+/** Smaller images cannot hold a usable print (64 px at 500 ppi is 3 mm), whatever they show. */
+const MIN_SIDE = 64;
+/**
+ * A resolution in the file is believed only in this range: 72 and 96 are the defaults that
+ * image tools write, not measurements, and beyond 4000 ppi nothing scans fingers.
+ */
+const PLAUSIBLE_DPI = { min: 250, max: 4000 };
+
+/**
+ * Decodes a fingerprint image (TIFF, PNG, JPEG, WEBP, GIF, JPEG 2000, PGM through sharp;
+ * BMP through bmp-js) to 8-bit grey. Every failure is an ImageDecodeError with a reason:
+ * empty, unreadable, unsupported_format, corrupt, too_small (a side under 64 px), too_large.
+ */
+export async function loadFingerprintImage(input: Buffer | Uint8Array | string, opts: LoadFingerprintImageOptions = {}): Promise<FingerprintImage> {
+  if (opts.dpi !== undefined && !(Number.isFinite(opts.dpi) && opts.dpi > 0)) {
+    throw new ConfigError(`fingerprint image dpi must be a positive number, got ${opts.dpi}`);
+  }
+  const what = typeof input === 'string' ? input : 'image buffer';
+  const bytes = typeof input === 'string' ? await readImageFile(input) : input;
+  if (bytes.byteLength === 0) throw new ImageDecodeError('empty', `${what}: empty input`);
+  const maxPixels = opts.maxPixels ?? DEFAULT_MAX_PIXELS;
+
+  if (isBmp(bytes)) {
+    const bmp = decodeBmpGrey(bytes, what, { maxPixels, minSide: MIN_SIDE });
+    return { width: bmp.width, height: bmp.height, dpi: opts.dpi ?? plausibleDpi(bmp.dpi) ?? DEFAULT_FINGERPRINT_DPI, pixels: bmp.pixels };
+  }
+  // The path, not the bytes, so that decodeImage's messages name the file.
+  const raster = await decodeImage(typeof input === 'string' ? input : bytes, { channels: 1, minSide: MIN_SIDE, maxPixels });
+  await assertTiffComplete(bytes, what);
+  const dpi = opts.dpi ?? plausibleDpi(await fileDensity(bytes)) ?? DEFAULT_FINGERPRINT_DPI;
+  return { width: raster.width, height: raster.height, dpi, pixels: raster.data };
+}
+
+function plausibleDpi(dpi: number | undefined): number | undefined {
+  if (dpi === undefined || !(dpi >= PLAUSIBLE_DPI.min && dpi <= PLAUSIBLE_DPI.max)) return undefined;
+  // Files store pixels per metre or per cm, so 500 ppi comes back as 499.999...
+  return Math.round(dpi);
+}
+
+/** sharp reports `density` in pixels per inch whatever unit the file used; header only. */
+async function fileDensity(bytes: Uint8Array): Promise<number | undefined> {
+  const sharp = await loadSharp();
+  try {
+    return (await sharp(bytes).metadata()).density;
+  } catch {
+    return undefined; // decodeImage already read this file; a header it accepted has no density to give
+  }
+}
+
+/**
+ * Stopgap until core's decodeImage asks sharp for failOn 'error': its failOn 'truncated' is
+ * not applied to TIFF strips, so a cut TIFF (FVC's format) decodes with its missing rows black.
+ */
+async function assertTiffComplete(bytes: Uint8Array, what: string): Promise<void> {
+  const tiff = (bytes[0] === 0x49 && bytes[1] === 0x49 && bytes[2] === 0x2a) || (bytes[0] === 0x4d && bytes[1] === 0x4d && bytes[3] === 0x2a);
+  if (!tiff) return;
+  const sharp = await loadSharp();
+  try {
+    await sharp(bytes, { failOn: 'error', limitInputPixels: false, pages: 1 }).raw().toBuffer();
+  } catch (cause) {
+    throw new ImageDecodeError('corrupt', `${what}: the TIFF image data is damaged or truncated (${(cause as Error).message})`, { cause });
+  }
+}
+
+/** Loaded on first use, as core does, so importing the package does not load libvips. */
+async function loadSharp(): Promise<typeof sharpModule> {
+  return (await import('sharp')).default;
+}
+
+async function readImageFile(path: string): Promise<Uint8Array> {
+  try {
+    return await readFile(path);
+  } catch (cause) {
+    throw new ImageDecodeError('unreadable', `${path}: cannot read the file (${(cause as NodeJS.ErrnoException).code ?? 'error'})`, { cause });
+  }
+}

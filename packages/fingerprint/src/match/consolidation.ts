@@ -1,0 +1,235 @@
+import { angleDifference, sigmoid } from './geometry';
+import type { MatchParams } from './params';
+import type { PreparedTemplate } from './prepared-template';
+
+/** What the consolidation found, besides the score. */
+export interface Consolidation {
+  /** Global similarity in [0, 1]. */
+  readonly score: number;
+  /** Minutia pairs taken from the local similarity matrix (n_R at most). */
+  readonly candidatePairs: number;
+  /** Pairs averaged into the score (n_P). */
+  readonly scorePairs: number;
+  /** For each of the (at most n_P) pairs behind the score, its minutia in `a` and in `b`. */
+  readonly pairsA: Int32Array;
+  readonly pairsB: Int32Array;
+}
+
+/** n_P: how many pairs the global score averages, growing with the smaller template (MCC eq. 23). */
+export function scorePairCount(na: number, nb: number, P: MatchParams): number {
+  const z = sigmoid(Math.min(na, nb), P.scorePairsMu, P.scorePairsTau);
+  return P.minScorePairs + Math.round(z * (P.maxScorePairs - P.minScorePairs));
+}
+
+/**
+ * Local similarity sort with relaxation (LSS-R, MCC section 5).
+ *
+ * 1. Sort: take the n_R = min(nA, nB) most similar minutia pairs, each minutia at most once.
+ * 2. Relax: n_rel times, a pair's similarity becomes w_R of its previous value plus (1 - w_R) of
+ *    the mean similarity of the other pairs, weighted by their geometric compatibility rho
+ *    (see `compatibility`).
+ * 3. Score: the mean relaxed similarity of the n_P pairs whose similarity the relaxation kept
+ *    best (highest relaxed / initial ratio); pairs that could not be found count as 0.
+ */
+export function consolidate(lsm: Float32Array, a: PreparedTemplate, b: PreparedTemplate, P: MatchParams): Consolidation {
+  const na = a.count;
+  const nb = b.count;
+  const nP = scorePairCount(na, nb, P);
+  const nR = Math.min(na, nb);
+  if (nR === 0) return emptyConsolidation(nP);
+  const ws = workspace(na * nb, nR);
+
+  const n = sortPairs(lsm, na, nb, nR, ws);
+  if (n === 0) return emptyConsolidation(nP);
+  compatibility(ws, n, a, b, P);
+  const lambda = relax(ws, n, nR, P);
+
+  // The n_P pairs with the highest efficiency lambda_final / lambda_initial (selection; n_P is small).
+  const take = Math.min(nP, n);
+  const pairsA = new Int32Array(take);
+  const pairsB = new Int32Array(take);
+  const taken = ws.taken;
+  taken.fill(0, 0, n);
+  let sum = 0;
+  for (let r = 0; r < take; r++) {
+    let best = -1;
+    let bestEff = -1;
+    for (let t = 0; t < n; t++) {
+      if (taken[t]) continue;
+      const eff = lambda[t] / ws.lambda0[t];
+      if (eff > bestEff) {
+        bestEff = eff;
+        best = t;
+      }
+    }
+    taken[best] = 1;
+    sum += lambda[best];
+    pairsA[r] = ws.pa[best];
+    pairsB[r] = ws.pb[best];
+  }
+  return { score: sum / nP, candidatePairs: n, scorePairs: nP, pairsA, pairsB };
+}
+
+/**
+ * Step 1: the most similar pairs, greedily, each minutia used once. The similarity (quantised to
+ * 16 bits) and the matrix index are packed into one 32-bit key so a typed-array sort does it.
+ * Fills ws.pa, ws.pb, ws.lambda0; returns how many pairs were found (at most nR).
+ */
+function sortPairs(lsm: Float32Array, na: number, nb: number, nR: number, ws: Workspace): number {
+  const keys = ws.keys;
+  let nk = 0;
+  for (let c = 0; c < na * nb; c++) {
+    const v = lsm[c];
+    if (v > 0) keys[nk++] = ((Math.round(v * 65535) << 16) | c) >>> 0;
+  }
+  const sorted = keys.subarray(0, nk).sort();
+  const usedA = ws.usedA;
+  const usedB = ws.usedB;
+  usedA.fill(0, 0, na);
+  usedB.fill(0, 0, nb);
+  let n = 0;
+  for (let k = nk - 1; k >= 0 && n < nR; k--) {
+    const c = sorted[k] & 0xffff;
+    const i = (c / nb) | 0;
+    const j = c - i * nb;
+    if (usedA[i] || usedB[j]) continue;
+    usedA[i] = 1;
+    usedB[j] = 1;
+    ws.pa[n] = i;
+    ws.pb[n] = j;
+    ws.lambda0[n] = lsm[c];
+    n++;
+  }
+  return n;
+}
+
+/**
+ * rho(t, k) for the n selected pairs (MCC eq. 25), row-major n x n, diagonal 0: the product of
+ * three sigmoids of how differently the two pairs sit in the two templates: the difference of
+ * their distances (with a tolerance that grows with the distance, for skin distortion), of
+ * their relative directions, and of the angle of each minutia to the segment joining them.
+ * Each sigmoid is below 1e-4 past mu + 9.2 / |tau|; such pairs are set to 0 without the rest.
+ */
+function compatibility(ws: Workspace, n: number, a: PreparedTemplate, b: PreparedTemplate, P: MatchParams): void {
+  const rho = ws.rho;
+  rho.fill(0, 0, n * n);
+  const { ax, ay, at, bx, by, bt } = ws;
+  for (let t = 0; t < n; t++) {
+    ax[t] = a.x[ws.pa[t]];
+    ay[t] = a.y[ws.pa[t]];
+    at[t] = a.angle[ws.pa[t]];
+    bx[t] = b.x[ws.pb[t]];
+    by[t] = b.y[ws.pb[t]];
+    bt[t] = b.angle[ws.pb[t]];
+  }
+  const mu1 = P.compatDistanceMuPx;
+  const rel = P.compatDistanceRelative * 0.5;
+  const tau1 = P.compatDistanceTau;
+  const mu2 = P.compatAngleMuRad;
+  const tau2 = P.compatAngleTau;
+  const mu3 = P.compatRadialMuRad;
+  const tau3 = P.compatRadialTau;
+  const cut1 = 9.2 / Math.abs(tau1);
+  const cut2 = mu2 + 9.2 / Math.abs(tau2);
+  const cut3 = mu3 + 9.2 / Math.abs(tau3);
+  for (let t = 0; t < n; t++) {
+    for (let k = t + 1; k < n; k++) {
+      const d2 = Math.abs(angleDifference(angleDifference(at[t], at[k]), angleDifference(bt[t], bt[k])));
+      if (d2 > cut2) continue;
+      const dxa = ax[t] - ax[k];
+      const dya = ay[t] - ay[k];
+      const dxb = bx[t] - bx[k];
+      const dyb = by[t] - by[k];
+      const da = Math.sqrt(dxa * dxa + dya * dya);
+      const db = Math.sqrt(dxb * dxb + dyb * dyb);
+      const d1 = Math.abs(da - db);
+      const mu1e = mu1 + rel * (da + db);
+      if (d1 > mu1e + cut1) continue;
+      const z12 = 1 / ((1 + Math.exp(-tau1 * (d1 - mu1e))) * (1 + Math.exp(-tau2 * (d2 - mu2))));
+      // Direction of the segment k -> t in each template; t -> k is opposite.
+      const phiA = Math.atan2(dya, dxa);
+      const phiB = Math.atan2(dyb, dxb);
+      const d3tk = Math.abs(angleDifference(angleDifference(at[t], phiA), angleDifference(bt[t], phiB)));
+      const d3kt = Math.abs(angleDifference(angleDifference(at[k], phiA), angleDifference(bt[k], phiB)));
+      if (d3tk <= cut3) rho[t * n + k] = z12 / (1 + Math.exp(-tau3 * (d3tk - mu3)));
+      if (d3kt <= cut3) rho[k * n + t] = z12 / (1 + Math.exp(-tau3 * (d3kt - mu3)));
+    }
+  }
+}
+
+/** Step 2: n_rel relaxation iterations; returns the final similarities (a workspace array). */
+function relax(ws: Workspace, n: number, nR: number, P: MatchParams): Float64Array {
+  let prev = ws.relaxA;
+  let next = ws.relaxB;
+  prev.set(ws.lambda0.subarray(0, n));
+  const wR = P.relaxationWeight;
+  const spread = (1 - wR) / Math.max(nR - 1, 1);
+  const rho = ws.rho;
+  for (let it = 0; it < P.relaxationIterations; it++) {
+    for (let t = 0; t < n; t++) {
+      let s = 0;
+      const row = t * n;
+      for (let k = 0; k < n; k++) s += rho[row + k] * prev[k];
+      next[t] = wR * prev[t] + spread * s;
+    }
+    const tmp = prev;
+    prev = next;
+    next = tmp;
+  }
+  return prev;
+}
+
+/** Scratch arrays reused across comparisons (allocated on first use, grown when needed). */
+interface Workspace {
+  keys: Uint32Array;
+  usedA: Uint8Array;
+  usedB: Uint8Array;
+  taken: Uint8Array;
+  pa: Int32Array;
+  pb: Int32Array;
+  lambda0: Float64Array;
+  relaxA: Float64Array;
+  relaxB: Float64Array;
+  rho: Float64Array;
+  ax: Float64Array;
+  ay: Float64Array;
+  at: Float64Array;
+  bx: Float64Array;
+  by: Float64Array;
+  bt: Float64Array;
+}
+
+let shared: Workspace | undefined;
+let sharedCells = 0;
+let sharedPairs = 0;
+
+function workspace(cells: number, pairs: number): Workspace {
+  if (!shared || cells > sharedCells || pairs > sharedPairs) {
+    sharedCells = Math.max(cells, sharedCells, 4096);
+    sharedPairs = Math.max(pairs, sharedPairs, 64);
+    const m = sharedPairs;
+    shared = {
+      keys: new Uint32Array(sharedCells),
+      usedA: new Uint8Array(sharedCells),
+      usedB: new Uint8Array(sharedCells),
+      taken: new Uint8Array(m),
+      pa: new Int32Array(m),
+      pb: new Int32Array(m),
+      lambda0: new Float64Array(m),
+      relaxA: new Float64Array(m),
+      relaxB: new Float64Array(m),
+      rho: new Float64Array(m * m),
+      ax: new Float64Array(m),
+      ay: new Float64Array(m),
+      at: new Float64Array(m),
+      bx: new Float64Array(m),
+      by: new Float64Array(m),
+      bt: new Float64Array(m),
+    };
+  }
+  return shared;
+}
+
+function emptyConsolidation(nP: number): Consolidation {
+  return { score: 0, candidatePairs: 0, scorePairs: nP, pairsA: new Int32Array(0), pairsB: new Int32Array(0) };
+}

@@ -1,0 +1,56 @@
+import type { FingerprintTemplate } from '../../template/fingerprint-template';
+import type { MatchParams } from '../params';
+
+/** Minutiae in the matcher's frame: 500 dpi, y up, angles CCW from +x in [0, 2pi). */
+export interface MatcherMinutiae {
+  readonly count: number;
+  readonly x: Float32Array;
+  readonly y: Float32Array;
+  readonly angle: Float32Array;
+  readonly kind: Uint8Array;
+}
+
+/**
+ * Scales the minutiae to `targetDpi`, flips y so the frame is right-handed (the ISO angle, CCW
+ * as seen on screen, is then an ordinary mathematical angle), and keeps at most `maxMinutiae`:
+ * the highest quality ones, ties (and unreported quality) broken by closeness to the centroid,
+ * since border minutiae are the least reliable.
+ */
+export function normaliseMinutiae(t: FingerprintTemplate, P: MatchParams): MatcherMinutiae {
+  const m = t.minutiae;
+  const dpi = t.dpi > 0 && Number.isFinite(t.dpi) ? t.dpi : P.targetDpi;
+  const scale = P.targetDpi / dpi;
+  const order = keptOrder(t, P.maxMinutiae);
+  const n = order.length;
+  const out = { count: n, x: new Float32Array(n), y: new Float32Array(n), angle: new Float32Array(n), kind: new Uint8Array(n) };
+  for (let k = 0; k < n; k++) {
+    const i = order[k];
+    out.x[k] = m.x[i] * scale;
+    out.y[k] = -m.y[i] * scale;
+    out.angle[k] = m.angle[i];
+    out.kind[k] = m.kind[i];
+  }
+  return out;
+}
+
+/** Indices of the minutiae to keep, in their original order. */
+function keptOrder(t: FingerprintTemplate, max: number): Int32Array {
+  const m = t.minutiae;
+  const n = m.count;
+  const valid: number[] = [];
+  for (let i = 0; i < n; i++) {
+    if (Number.isFinite(m.x[i]) && Number.isFinite(m.y[i]) && Number.isFinite(m.angle[i])) valid.push(i);
+  }
+  if (valid.length <= max) return Int32Array.from(valid);
+  let cx = 0;
+  let cy = 0;
+  for (const i of valid) {
+    cx += m.x[i];
+    cy += m.y[i];
+  }
+  cx /= valid.length;
+  cy /= valid.length;
+  const dist2 = (i: number) => (m.x[i] - cx) ** 2 + (m.y[i] - cy) ** 2;
+  const ranked = valid.slice().sort((a, b) => m.quality[b] - m.quality[a] || dist2(a) - dist2(b) || a - b);
+  return Int32Array.from(ranked.slice(0, max)).sort();
+}

@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { TemplateFormatError } from '@biofuse/core';
+import { decodeFingerprintTemplate, encodeFingerprintTemplate, FINGERPRINT_TEMPLATE_VERSION } from './encode';
+import type { FingerprintTemplate } from './fingerprint-template';
+import { MINUTIA_BIFURCATION, MINUTIA_ENDING, MINUTIA_OTHER, minutiaSet } from './minutiae';
+
+const template: FingerprintTemplate = {
+  width: 296,
+  height: 560,
+  dpi: 569,
+  quality: 42,
+  minutiae: minutiaSet([
+    { x: 12.25, y: 301.7, angle: 0.123456, kind: MINUTIA_ENDING, quality: 80 },
+    { x: 0, y: 559.9, angle: 6.2831, kind: MINUTIA_BIFURCATION, quality: 0 },
+    { x: 295.5, y: 0.001, angle: Math.PI / 3, kind: MINUTIA_OTHER, quality: 100 },
+  ]),
+};
+
+function expectSame(a: FingerprintTemplate, b: FingerprintTemplate): void {
+  expect({ ...a, minutiae: undefined }).toEqual({ ...b, minutiae: undefined });
+  expect(a.minutiae.count).toBe(b.minutiae.count);
+  for (const k of ['x', 'y', 'angle', 'kind', 'quality'] as const) expect(Array.from(a.minutiae[k])).toEqual(Array.from(b.minutiae[k]));
+}
+
+function message(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(TemplateFormatError);
+    return (error as Error).message;
+  }
+  throw new Error('expected a TemplateFormatError');
+}
+
+describe('fingerprint template encoding', () => {
+  it('round-trips exactly, starting with "BFFP" and the version byte', () => {
+    const bytes = encodeFingerprintTemplate(template);
+    expect(Array.from(bytes.subarray(0, 5))).toEqual([0x42, 0x46, 0x46, 0x50, FINGERPRINT_TEMPLATE_VERSION]);
+    expect(bytes.length).toBe(18 + 3 * 14);
+    expectSame(decodeFingerprintTemplate(bytes), template);
+  });
+
+  it('reads from a view inside a larger buffer', () => {
+    const bytes = encodeFingerprintTemplate(template);
+    const big = new Uint8Array(bytes.length + 7);
+    big.set(bytes, 3);
+    expectSame(decodeFingerprintTemplate(big.subarray(3, 3 + bytes.length)), template);
+  });
+
+  it('round-trips a template with no minutiae (refusing those is the extractor\'s job)', () => {
+    const empty: FingerprintTemplate = { ...template, minutiae: minutiaSet([]) };
+    const bytes = encodeFingerprintTemplate(empty);
+    expect(bytes.length).toBe(18);
+    expectSame(decodeFingerprintTemplate(bytes), empty);
+  });
+
+  it('refuses a foreign magic number', () => {
+    const bytes = encodeFingerprintTemplate(template);
+    bytes[0] = 0x46;
+    expect(message(() => decodeFingerprintTemplate(bytes))).toMatch(/bad magic/);
+    expect(message(() => decodeFingerprintTemplate(new TextEncoder().encode('hello, this is text')))).toMatch(/bad magic/);
+  });
+
+  it('refuses a newer format version with an upgrade hint, and version 0', () => {
+    const bytes = encodeFingerprintTemplate(template);
+    bytes[4] = 2;
+    expect(message(() => decodeFingerprintTemplate(bytes))).toBe(
+      'fingerprint template format version 2 is newer than this build of biofuse reads (1); upgrade @biofuse/fingerprint',
+    );
+    // Even when a newer layout would be too short for ours.
+    expect(message(() => decodeFingerprintTemplate(bytes.subarray(0, 5)))).toMatch(/version 2 is newer/);
+    bytes[4] = 0;
+    expect(message(() => decodeFingerprintTemplate(bytes))).toMatch(/version 0 is not valid/);
+  });
+
+  it('refuses truncation at every length, saying how many bytes were expected', () => {
+    const bytes = encodeFingerprintTemplate(template);
+    for (let n = 0; n < bytes.length; n++) expect(message(() => decodeFingerprintTemplate(bytes.subarray(0, n)))).toMatch(/truncated/);
+    expect(message(() => decodeFingerprintTemplate(bytes.subarray(0, 10)))).toBe('fingerprint template truncated: 10 bytes, the header needs 18');
+    expect(message(() => decodeFingerprintTemplate(bytes.subarray(0, 50)))).toBe(
+      'fingerprint template truncated: 50 bytes, a template of 3 minutiae needs 60',
+    );
+  });
+
+  it('refuses trailing garbage', () => {
+    const bytes = encodeFingerprintTemplate(template);
+    const longer = Uint8Array.from([...bytes, 0, 0]);
+    expect(message(() => decodeFingerprintTemplate(longer))).toMatch(/2 trailing bytes/);
+  });
+
+  it('refuses out-of-range fields inside an otherwise well-formed template', () => {
+    const kind = encodeFingerprintTemplate(template);
+    kind[18 + 3 * 12] = 7;
+    expect(message(() => decodeFingerprintTemplate(kind))).toMatch(/unknown kind 7/);
+    const nan = encodeFingerprintTemplate(template);
+    new DataView(nan.buffer).setFloat32(18, Number.NaN, true);
+    expect(message(() => decodeFingerprintTemplate(nan))).toMatch(/non-finite number at byte 18/);
+    expect(() => encodeFingerprintTemplate({ ...template, width: -1 })).toThrow(TemplateFormatError);
+  });
+});

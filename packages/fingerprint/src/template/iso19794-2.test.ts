@@ -1,0 +1,200 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { TemplateFormatError } from '@biofuse/core';
+import { sharedDataset } from '@biofuse/core/testing';
+import type { FingerprintTemplate } from './fingerprint-template';
+import { readIsoRecord, readIsoTemplate, writeIsoTemplate } from './iso19794-2';
+import { MINUTIA_BIFURCATION, MINUTIA_ENDING, MINUTIA_OTHER, minutiaList, minutiaSet } from './minutiae';
+
+/** A two-minutia record written byte by byte from the standard's layout. */
+function handBuilt(): Uint8Array {
+  // prettier-ignore
+  return Uint8Array.from([
+    0x46, 0x4d, 0x52, 0x00, 0x20, 0x32, 0x30, 0x00, // "FMR\0" " 20\0"
+    0x00, 0x00, 0x00, 0x2c,                         // record length 44
+    0x00, 0x00,                                     // capture equipment
+    0x01, 0x2c, 0x01, 0x90,                         // 300 x 400
+    0x00, 0xe0, 0x00, 0xe0,                         // 224 px/cm = 569 dpi
+    0x01, 0x00,                                     // 1 view, reserved
+    0x03, 0x12, 0x3c, 0x02,                         // finger 3, view 1, impression 2, quality 60, 2 minutiae
+    0x40 | 0x01, 0x02, 0x00, 0x64, 0x40, 0x50,      // ending at (258, 100), 64 * 360/256 = 90 deg, quality 80
+    0x80, 0x0a, 0xc1, 0x2c, 0x80, 0x00,             // bifurcation at (10, 300) with a reserved y bit set, 180 deg
+    0x00, 0x02, 0xab, 0xcd,                         // 2 bytes of extended data
+  ]);
+}
+
+function formatError(fn: () => unknown): TemplateFormatError {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(TemplateFormatError);
+    return error as TemplateFormatError;
+  }
+  throw new Error('expected a TemplateFormatError');
+}
+
+describe('readIsoRecord / readIsoTemplate', () => {
+  it('reads a hand-built record field by field', () => {
+    const record = readIsoRecord(handBuilt());
+    expect(record).toMatchObject({ width: 300, height: 400, xResolutionPpcm: 224, yResolutionPpcm: 224, dpi: 569, captureEquipment: 0 });
+    expect(record.views).toHaveLength(1);
+    const v = record.views[0];
+    expect(v).toMatchObject({ fingerPosition: 3, viewNumber: 1, impressionType: 2, quality: 60 });
+    expect(Array.from(v.extendedData)).toEqual([0xab, 0xcd]);
+    const [a, b] = minutiaList(v.minutiae);
+    expect(a).toMatchObject({ x: 258, y: 100, kind: MINUTIA_ENDING, quality: 80 });
+    expect(a.angle).toBeCloseTo(Math.PI / 2, 6);
+    expect(b).toMatchObject({ x: 10, y: 300, kind: MINUTIA_BIFURCATION, quality: 0 });
+    expect(b.angle).toBeCloseTo(Math.PI, 6);
+
+    const t = readIsoTemplate(handBuilt());
+    expect(t).toMatchObject({ width: 300, height: 400, dpi: 569, quality: 60 });
+    expect(t.minutiae.count).toBe(2);
+  });
+
+  it('reads two views and takes the first as the template', () => {
+    const one = handBuilt();
+    const viewBytes = one.subarray(24);
+    const two = new Uint8Array(24 + 2 * viewBytes.length);
+    two.set(one.subarray(0, 24));
+    two.set(viewBytes, 24);
+    two.set(viewBytes, 24 + viewBytes.length);
+    two[22] = 2;
+    two[24 + viewBytes.length] = 7; // second view: finger 7
+    two[24 + viewBytes.length + 3] = 1; // one minutia only...
+    const shorter = Uint8Array.from([...two.subarray(0, 24 + viewBytes.length + 4 + 6), 0x00, 0x00]);
+    new DataView(shorter.buffer).setUint32(8, shorter.length);
+    const record = readIsoRecord(shorter);
+    expect(record.views.map((v) => [v.fingerPosition, v.minutiae.count])).toEqual([[3, 2], [7, 1]]);
+    expect(readIsoTemplate(shorter).minutiae.count).toBe(2);
+  });
+
+  it('refuses a bad magic, another version, zero and wrong lengths, naming the byte', () => {
+    const bad = handBuilt();
+    bad[0] = 0x41;
+    expect(formatError(() => readIsoTemplate(bad)).message).toMatch(/byte 0.*FMR/);
+    const v030 = handBuilt();
+    v030.set([0x30, 0x33, 0x30, 0x00], 4);
+    expect(formatError(() => readIsoTemplate(v030)).message).toMatch(/byte 4: version "030"/);
+    expect(formatError(() => readIsoTemplate(new Uint8Array(0))).message).toMatch(/empty/);
+    const zero = handBuilt();
+    zero.set([0, 0, 0, 0], 8);
+    expect(formatError(() => readIsoTemplate(zero)).message).toMatch(/length at byte 8 is 0/);
+    const trailing = Uint8Array.from([...handBuilt(), 0]);
+    expect(formatError(() => readIsoTemplate(trailing)).message).toMatch(/trailing/);
+    const noViews = Uint8Array.from([...handBuilt().subarray(0, 24)]);
+    noViews[11] = 24;
+    noViews[22] = 0;
+    expect(readIsoRecord(noViews).views).toEqual([]);
+    expect(formatError(() => readIsoTemplate(noViews)).message).toMatch(/view count at byte 22 is 0/);
+  });
+
+  it('refuses a minutia count beyond the data and out-of-range qualities', () => {
+    const many = handBuilt();
+    many[27] = 9;
+    expect(formatError(() => readIsoTemplate(many)).message).toMatch(/declares 9 minutiae at byte 27/);
+    const q = handBuilt();
+    q[26] = 101;
+    expect(formatError(() => readIsoTemplate(q)).message).toMatch(/byte 26 is 101/);
+    const ext = handBuilt();
+    ext[41] = 3; // extended data says 3 bytes, 2 follow
+    expect(formatError(() => readIsoTemplate(ext)).message).toMatch(/extended data/);
+  });
+
+  it('throws TemplateFormatError, never anything else, for every truncation', () => {
+    const whole = handBuilt();
+    for (let n = 0; n < whole.length; n++) {
+      const cut = whole.slice(0, n);
+      formatError(() => readIsoTemplate(cut));
+      // Also with the length field agreeing with the cut, so the parser itself runs short.
+      if (n >= 12) {
+        new DataView(cut.buffer).setUint32(8, n);
+        formatError(() => readIsoTemplate(cut));
+      }
+    }
+  });
+});
+
+describe('writeIsoTemplate', () => {
+  const t: FingerprintTemplate = {
+    width: 388,
+    height: 374,
+    dpi: 500,
+    quality: 73,
+    minutiae: minutiaSet([
+      { x: 12.4, y: 370.6, angle: 0.1, kind: MINUTIA_ENDING, quality: 55 },
+      { x: 200, y: 0, angle: 6.27, kind: MINUTIA_BIFURCATION, quality: 0 },
+      { x: 387, y: 150.2, angle: Math.PI, kind: MINUTIA_OTHER, quality: 100 },
+    ]),
+  };
+
+  it('round-trips within quantisation (1 pixel, 360/256 degrees)', () => {
+    const back = readIsoTemplate(writeIsoTemplate(t));
+    expect(back).toMatchObject({ width: 388, height: 374, dpi: 500, quality: 73 });
+    const before = minutiaList(t.minutiae);
+    const after = minutiaList(back.minutiae);
+    expect(after).toHaveLength(3);
+    after.forEach((m, i) => {
+      expect(Math.abs(m.x - before[i].x)).toBeLessThanOrEqual(0.5);
+      expect(Math.abs(m.y - before[i].y)).toBeLessThanOrEqual(0.5);
+      const d = Math.abs(m.angle - before[i].angle);
+      expect(Math.min(d, 2 * Math.PI - d)).toBeLessThanOrEqual(Math.PI / 256 + 1e-6);
+      expect(m.kind).toBe(before[i].kind);
+      expect(m.quality).toBe(before[i].quality);
+    });
+    expect(readIsoTemplate(writeIsoTemplate({ ...t, dpi: 569 })).dpi).toBe(569);
+  });
+
+  it('writes the fields it is given and rereads its own output byte for byte', () => {
+    const bytes = writeIsoTemplate(t, { fingerPosition: 2, impressionType: 1, viewNumber: 3 });
+    expect(readIsoRecord(bytes).views[0]).toMatchObject({ fingerPosition: 2, impressionType: 1, viewNumber: 3 });
+    expect(Array.from(writeIsoTemplate(readIsoTemplate(bytes), { fingerPosition: 2, impressionType: 1, viewNumber: 3 }))).toEqual(Array.from(bytes));
+    expect(Array.from(writeIsoTemplate(readIsoTemplate(handBuilt())).subarray(0, 24))).toEqual(
+      Array.from(handBuilt().subarray(0, 24)).map((b, i) => (i === 11 ? 42 : b)),
+    );
+  });
+
+  it('refuses what the format cannot hold instead of clipping it', () => {
+    const many = minutiaSet(Array.from({ length: 256 }, () => ({ x: 1, y: 1, angle: 0, kind: MINUTIA_ENDING, quality: 0 }) as const));
+    expect(() => writeIsoTemplate({ ...t, minutiae: many })).toThrow(/at most 255/);
+    const negative = minutiaSet([{ x: -3, y: 1, angle: 0, kind: MINUTIA_ENDING, quality: 0 }]);
+    expect(() => writeIsoTemplate({ ...t, minutiae: negative })).toThrow(TemplateFormatError);
+    expect(() => writeIsoTemplate({ ...t, width: 70000 })).toThrow(/width/);
+  });
+});
+
+const DATABASES = ['DB1_B', 'DB2_B', 'DB3_B', 'DB4_B'];
+
+for (const [name, relative] of [
+  ['FVC2002', 'fvc2002/iso-templates'],
+  ['FVC2004', 'fvc2004-iso-templates'],
+] as const) {
+  const data = sharedDataset(relative);
+  describe.skipIf(data.skip)(`${name} ISO records from a commercial SDK`, () => {
+    it('parses every record, with minutiae inside the declared image', () => {
+      let records = 0;
+      for (const db of DATABASES) {
+        const files = readdirSync(join(data.path, db)).filter((f) => f.endsWith('.iso'));
+        expect(files).toHaveLength(80);
+        for (const f of files) {
+          const bytes = readFileSync(join(data.path, db, f));
+          const t = readIsoTemplate(bytes);
+          // The SDK writes every database, DB2's 569 dpi images included, as 300 x 400 at
+          // 197 px/cm: its coordinates are in a resampled frame, not the original image's.
+          expect(t).toMatchObject({ width: 300, height: 400, dpi: 500, quality: 0 });
+          expect(t.minutiae.count).toBeGreaterThan(5);
+          for (let i = 0; i < t.minutiae.count; i++) {
+            expect(t.minutiae.x[i]).toBeLessThan(t.width);
+            expect(t.minutiae.y[i]).toBeLessThan(t.height);
+            expect([MINUTIA_ENDING, MINUTIA_BIFURCATION]).toContain(t.minutiae.kind[i]);
+          }
+          // Their writer and ours agree byte for byte.
+          expect(Buffer.from(writeIsoTemplate(t)).equals(bytes)).toBe(true);
+          records++;
+        }
+      }
+      expect(records).toBe(320);
+    });
+  });
+}

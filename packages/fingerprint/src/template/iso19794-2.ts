@@ -1,0 +1,268 @@
+import { TemplateFormatError } from '@biofuse/core';
+import type { FingerprintTemplate } from './fingerprint-template';
+import { MINUTIA_BIFURCATION, MINUTIA_ENDING, MINUTIA_OTHER, normaliseAngle, type MinutiaSet } from './minutiae';
+
+/**
+ * ISO/IEC 19794-2:2005 finger minutiae records ("FMR\0", version " 20\0"), big-endian:
+ *
+ *   header (24 bytes): magic 4, version 4, record length 4, capture equipment 2 (4-bit
+ *   certification flags + 12-bit device type), width 2, height 2, x and y resolution 2 + 2
+ *   (pixels per cm), finger view count 1, reserved 1;
+ *   per view: finger position 1, view number (high 4 bits) + impression type (low 4 bits) 1,
+ *   finger quality 1 (0-100), minutia count 1, then 6 bytes per minutia: type (2 bits:
+ *   01 ending, 10 bifurcation, 00 other) + x (14 bits), 2 reserved bits + y (14 bits), angle
+ *   (1 byte, units of 360/256 degrees, counter-clockwise), quality (0-100, 0 = not reported);
+ *   then the view's extended data block: length 2 + that many bytes.
+ *
+ * The 2005 record length is always 4 bytes; the "2 bytes, or 0 then 4 more" form belongs to
+ * ANSI/INCITS 378, whose header also carries a CBEFF product id, so it is refused here.
+ */
+
+const MAGIC = [0x46, 0x4d, 0x52, 0x00]; // "FMR\0"
+const VERSION_2005 = [0x20, 0x32, 0x30, 0x00]; // " 20\0"
+const HEADER_BYTES = 24;
+const VIEW_HEADER_BYTES = 4;
+const MINUTIA_BYTES = 6;
+const MAX_COORDINATE = 0x3fff;
+const TWO_PI = 2 * Math.PI;
+const CM_PER_INCH = 2.54;
+
+export interface IsoFingerView {
+  /** ISO finger position code: 0 unknown, 1 right thumb ... 10 left little finger. */
+  readonly fingerPosition: number;
+  readonly viewNumber: number;
+  /** 0 live-scan plain, 1 live-scan rolled, 2 non-live plain, 3 non-live rolled, 8 swipe, 9 contactless. */
+  readonly impressionType: number;
+  /** 0-100. */
+  readonly quality: number;
+  readonly minutiae: MinutiaSet;
+  /** The view's extended data (ridge counts, core and delta, vendor data), undecoded. */
+  readonly extendedData: Uint8Array;
+}
+
+export interface IsoFingerRecord {
+  readonly width: number;
+  readonly height: number;
+  readonly xResolutionPpcm: number;
+  readonly yResolutionPpcm: number;
+  /** The x resolution in dots per inch, rounded to an integer (197 px/cm gives 500). */
+  readonly dpi: number;
+  /** The raw 16-bit capture equipment field: certification flags (high 4 bits) + device type id. */
+  readonly captureEquipment: number;
+  readonly views: readonly IsoFingerView[];
+}
+
+/** Parses a whole record, every finger view. Every defect is a TemplateFormatError naming the byte. */
+export function readIsoRecord(bytes: Uint8Array): IsoFingerRecord {
+  const r = new Reader(bytes);
+  if (bytes.byteLength === 0) throw new TemplateFormatError('ISO 19794-2 record is empty (0 bytes)');
+  r.need(4, 'the format identifier');
+  if (!MAGIC.every((b, i) => bytes[i] === b)) {
+    throw new TemplateFormatError(`not an ISO 19794-2 finger minutiae record: byte 0 should start "FMR\\0", found ${hex(bytes.subarray(0, 4))}`);
+  }
+  r.skip(4);
+  r.need(4, 'the version');
+  if (!VERSION_2005.every((b, i) => bytes[4 + i] === b)) {
+    throw new TemplateFormatError(`ISO 19794-2 record at byte 4: version ${quoted(bytes.subarray(4, 8))} is not supported (only " 20" = 2005)`);
+  }
+  r.skip(4);
+  const recordLength = r.u32('the record length');
+  if (recordLength === 0) {
+    throw new TemplateFormatError('ISO 19794-2 record length at byte 8 is 0 (a 2+4-byte length is the ANSI/INCITS 378 form, not ISO 2005)');
+  }
+  if (recordLength > bytes.byteLength) {
+    throw new TemplateFormatError(`ISO 19794-2 record truncated: the length at byte 8 says ${recordLength} bytes, only ${bytes.byteLength} given`);
+  }
+  if (recordLength < bytes.byteLength) {
+    throw new TemplateFormatError(`ISO 19794-2 record: the length at byte 8 says ${recordLength} bytes, but ${bytes.byteLength} were given (trailing data)`);
+  }
+  const captureEquipment = r.u16('the capture equipment');
+  const width = r.u16('the image width');
+  const height = r.u16('the image height');
+  const xAt = r.offset;
+  const xResolutionPpcm = r.u16('the x resolution');
+  const yResolutionPpcm = r.u16('the y resolution');
+  if (xResolutionPpcm === 0) throw new TemplateFormatError(`ISO 19794-2 record: the x resolution at byte ${xAt} is 0 pixels per cm`);
+  const viewCount = r.u8('the finger view count');
+  r.u8('the reserved header byte');
+
+  const views: IsoFingerView[] = [];
+  for (let v = 0; v < viewCount; v++) views.push(readView(r, v));
+  if (r.offset !== recordLength) {
+    throw new TemplateFormatError(`ISO 19794-2 record: ${recordLength - r.offset} unexplained bytes after the last finger view, at byte ${r.offset}`);
+  }
+  return { width, height, xResolutionPpcm, yResolutionPpcm, dpi: Math.round(xResolutionPpcm * CM_PER_INCH), captureEquipment, views };
+}
+
+function readView(r: Reader, v: number): IsoFingerView {
+  const what = `finger view ${v}`;
+  const fingerPosition = r.u8(`${what}'s finger position`);
+  const viewImpression = r.u8(`${what}'s view number and impression type`);
+  const qualityAt = r.offset;
+  const quality = r.u8(`${what}'s quality`);
+  if (quality > 100) throw new TemplateFormatError(`ISO 19794-2 record: ${what}'s quality at byte ${qualityAt} is ${quality}, above 100`);
+  const countAt = r.offset;
+  const count = r.u8(`${what}'s minutia count`);
+  // Checked up front so a count beyond the data is reported as such, not as a short minutia.
+  if (r.remaining < count * MINUTIA_BYTES + 2) {
+    throw new TemplateFormatError(
+      `ISO 19794-2 record truncated: ${what} declares ${count} minutiae at byte ${countAt}, which need ${count * MINUTIA_BYTES + 2} bytes from byte ${r.offset}, only ${r.remaining} left`,
+    );
+  }
+  const minutiae = {
+    count,
+    x: new Float32Array(count),
+    y: new Float32Array(count),
+    angle: new Float32Array(count),
+    kind: new Uint8Array(count),
+    quality: new Uint8Array(count),
+  };
+  for (let i = 0; i < count; i++) {
+    const at = r.offset;
+    const typeX = r.u16(`minutia ${i}`);
+    const y = r.u16(`minutia ${i}`) & MAX_COORDINATE;
+    const angle = r.u8(`minutia ${i}`);
+    const q = r.u8(`minutia ${i}`);
+    if (q > 100) throw new TemplateFormatError(`ISO 19794-2 record: minutia ${i} of ${what} (byte ${at}) has quality ${q}, above 100`);
+    const type = typeX >> 14;
+    minutiae.x[i] = typeX & MAX_COORDINATE;
+    minutiae.y[i] = y;
+    minutiae.angle[i] = (angle * TWO_PI) / 256;
+    // Type 11 is reserved; the position and angle are still usable, so it reads as "other".
+    minutiae.kind[i] = type === 1 ? MINUTIA_ENDING : type === 2 ? MINUTIA_BIFURCATION : MINUTIA_OTHER;
+    minutiae.quality[i] = q;
+  }
+  const extendedLength = r.u16(`${what}'s extended data length`);
+  r.need(extendedLength, `${what}'s extended data (${extendedLength} bytes)`);
+  const extendedData = r.bytes.slice(r.offset, r.offset + extendedLength);
+  r.skip(extendedLength);
+  return { fingerPosition, viewNumber: viewImpression >> 4, impressionType: viewImpression & 0x0f, quality, minutiae, extendedData };
+}
+
+/** The record's first finger view as our template. A record with no view is refused. */
+export function readIsoTemplate(bytes: Uint8Array): FingerprintTemplate {
+  const record = readIsoRecord(bytes);
+  if (record.views.length === 0) throw new TemplateFormatError('ISO 19794-2 record: the finger view count at byte 22 is 0');
+  const view = record.views[0];
+  return { width: record.width, height: record.height, dpi: record.dpi, quality: view.quality, minutiae: view.minutiae };
+}
+
+export interface WriteIsoOptions {
+  /** ISO finger position code, default 0 (unknown). */
+  readonly fingerPosition?: number;
+  /** Default 0 (live-scan plain). */
+  readonly impressionType?: number;
+  readonly viewNumber?: number;
+  /** Raw capture equipment field, default 0 (not certified, unknown device). */
+  readonly captureEquipment?: number;
+}
+
+/**
+ * Writes one finger view. Quantisation: coordinates round to whole pixels, angles to 360/256
+ * degrees, the resolution to whole pixels per cm (so dpi 500 -> 197 px/cm -> 500).
+ * Values the format cannot hold (more than 255 minutiae, a coordinate outside 0-16383) are
+ * refused rather than clipped, since a silently altered template would match differently.
+ */
+export function writeIsoTemplate(t: FingerprintTemplate, opts: WriteIsoOptions = {}): Uint8Array {
+  const m = t.minutiae;
+  if (m.count > 255) throw new TemplateFormatError(`cannot write ${m.count} minutiae to ISO 19794-2: a finger view holds at most 255`);
+  checkField('image width', t.width, 0xffff);
+  checkField('image height', t.height, 0xffff);
+  const ppcm = Math.round(t.dpi / CM_PER_INCH);
+  if (!(ppcm >= 1 && ppcm <= 0xffff)) throw new TemplateFormatError(`cannot write dpi ${t.dpi} to ISO 19794-2 (pixels per cm must be 1-65535)`);
+  const fingerPosition = opts.fingerPosition ?? 0;
+  const impressionType = opts.impressionType ?? 0;
+  const viewNumber = opts.viewNumber ?? 0;
+  checkField('finger position', fingerPosition, 0xff);
+  checkField('impression type', impressionType, 0x0f);
+  checkField('view number', viewNumber, 0x0f);
+  checkField('capture equipment', opts.captureEquipment ?? 0, 0xffff);
+
+  const length = HEADER_BYTES + VIEW_HEADER_BYTES + m.count * MINUTIA_BYTES + 2;
+  const bytes = new Uint8Array(length);
+  const view = new DataView(bytes.buffer);
+  bytes.set(MAGIC, 0);
+  bytes.set(VERSION_2005, 4);
+  view.setUint32(8, length);
+  view.setUint16(12, opts.captureEquipment ?? 0);
+  view.setUint16(14, t.width);
+  view.setUint16(16, t.height);
+  view.setUint16(18, ppcm);
+  view.setUint16(20, ppcm);
+  bytes[22] = 1;
+  bytes[24] = fingerPosition;
+  bytes[25] = (viewNumber << 4) | impressionType;
+  bytes[26] = clampQuality(t.quality);
+  bytes[27] = m.count;
+  let o = HEADER_BYTES + VIEW_HEADER_BYTES;
+  for (let i = 0; i < m.count; i++, o += MINUTIA_BYTES) {
+    const x = Math.round(m.x[i]);
+    const y = Math.round(m.y[i]);
+    if (!(x >= 0 && x <= MAX_COORDINATE && y >= 0 && y <= MAX_COORDINATE)) {
+      throw new TemplateFormatError(`cannot write minutia ${i} at (${m.x[i]}, ${m.y[i]}) to ISO 19794-2: coordinates must be 0-${MAX_COORDINATE}`);
+    }
+    const type = m.kind[i] === MINUTIA_ENDING ? 1 : m.kind[i] === MINUTIA_BIFURCATION ? 2 : 0;
+    view.setUint16(o, (type << 14) | x);
+    view.setUint16(o + 2, y);
+    bytes[o + 4] = Math.round((normaliseAngle(m.angle[i]) / TWO_PI) * 256) % 256;
+    bytes[o + 5] = clampQuality(m.quality[i]);
+  }
+  // Extended data block length stays 0.
+  return bytes;
+}
+
+function checkField(what: string, value: number, max: number): void {
+  if (!(Number.isInteger(value) && value >= 0 && value <= max)) {
+    throw new TemplateFormatError(`cannot write ${what} ${value} to ISO 19794-2 (must be an integer 0-${max})`);
+  }
+}
+
+function clampQuality(q: number): number {
+  return Math.max(0, Math.min(100, Math.round(q)));
+}
+
+/** Big-endian cursor whose every read names the field and byte it ran short at. */
+class Reader {
+  offset = 0;
+  private readonly view: DataView;
+  constructor(readonly bytes: Uint8Array) {
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+  get remaining(): number {
+    return this.bytes.byteLength - this.offset;
+  }
+  need(n: number, what: string): void {
+    if (this.remaining < n) {
+      throw new TemplateFormatError(
+        `ISO 19794-2 record truncated at byte ${this.bytes.byteLength}: ${what} needs ${n} bytes from byte ${this.offset}, only ${this.remaining} left`,
+      );
+    }
+  }
+  skip(n: number): void {
+    this.offset += n;
+  }
+  u8(what: string): number {
+    this.need(1, what);
+    return this.bytes[this.offset++];
+  }
+  u16(what: string): number {
+    this.need(2, what);
+    const v = this.view.getUint16(this.offset);
+    this.offset += 2;
+    return v;
+  }
+  u32(what: string): number {
+    this.need(4, what);
+    const v = this.view.getUint32(this.offset);
+    this.offset += 4;
+    return v;
+  }
+}
+
+function hex(b: Uint8Array): string {
+  return Array.from(b, (v) => v.toString(16).padStart(2, '0')).join(' ') || '(nothing)';
+}
+
+function quoted(b: Uint8Array): string {
+  return JSON.stringify(String.fromCharCode(...b).replace(/\0+$/, ''));
+}

@@ -1,0 +1,68 @@
+/**
+ * Minutiae as parallel typed arrays (one entry per minutia), so the matcher's hot loops read
+ * numbers, not objects.
+ *
+ * Geometry follows ISO/IEC 19794-2: the origin is the image's top-left pixel, x grows to the
+ * right and y grows downwards; `angle` is in radians in [0, 2pi), counter-clockwise from the
+ * +x axis as seen on screen (so a minutia pointing "up" in the image has angle pi/2).
+ */
+export interface MinutiaSet {
+  readonly count: number;
+  readonly x: Float32Array;
+  readonly y: Float32Array;
+  readonly angle: Float32Array;
+  /** MINUTIA_ENDING, MINUTIA_BIFURCATION or MINUTIA_OTHER. */
+  readonly kind: Uint8Array;
+  /** 0-100; 0 means "not reported" (ISO/IEC 19794-2). */
+  readonly quality: Uint8Array;
+}
+
+export const MINUTIA_OTHER = 0;
+export const MINUTIA_ENDING = 1;
+export const MINUTIA_BIFURCATION = 2;
+export type MinutiaKind = typeof MINUTIA_OTHER | typeof MINUTIA_ENDING | typeof MINUTIA_BIFURCATION;
+
+/** One minutia as an object: for building sets and for tests, not for hot loops. */
+export interface Minutia {
+  readonly x: number;
+  readonly y: number;
+  readonly angle: number;
+  readonly kind: MinutiaKind;
+  readonly quality: number;
+}
+
+export function minutiaSet(list: readonly Minutia[]): MinutiaSet {
+  const n = list.length;
+  const set = {
+    count: n,
+    x: new Float32Array(n),
+    y: new Float32Array(n),
+    angle: new Float32Array(n),
+    kind: new Uint8Array(n),
+    quality: new Uint8Array(n),
+  };
+  list.forEach((m, i) => {
+    set.x[i] = m.x;
+    set.y[i] = m.y;
+    set.angle[i] = normaliseAngle(m.angle);
+    set.kind[i] = m.kind;
+    set.quality[i] = Math.max(0, Math.min(100, Math.round(m.quality)));
+  });
+  return set;
+}
+
+export function minutiaList(set: MinutiaSet): Minutia[] {
+  const out: Minutia[] = [];
+  for (let i = 0; i < set.count; i++) {
+    out.push({ x: set.x[i], y: set.y[i], angle: set.angle[i], kind: set.kind[i] as MinutiaKind, quality: set.quality[i] });
+  }
+  return out;
+}
+
+const TWO_PI = 2 * Math.PI;
+
+/** Wraps an angle into [0, 2pi). */
+export function normaliseAngle(a: number): number {
+  const r = a % TWO_PI;
+  return r < 0 ? r + TWO_PI : r;
+}
