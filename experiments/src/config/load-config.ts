@@ -75,6 +75,9 @@ function checkCrossFieldRules(config: ExperimentConfig, path: string): void {
   if (d.loader === 'synthetic-fingerprints' && config.pipeline && config.pipeline.modality !== 'fingerprint') {
     problems.push('pipeline.modality: synthetic fingerprints are compared by the fingerprint modality');
   }
+  if ('probeFolder' in d && (d.probeFolder !== undefined || d.probeExtension !== undefined) && d.loader !== 'fvc') {
+    problems.push('dataset.probeFolder / probeExtension: only the fvc loader takes probes from another folder');
+  }
   if ((d.loader === 'pairs' || d.loader === 'lfw') && !d.pairs) problems.push(`dataset.pairs: the ${d.loader} loader needs a pairs file`);
   if (d.loader === 'simulated-scores') {
     const m = d.modalities.length;

@@ -60,6 +60,15 @@ const modalitySource = z.strictObject({
   images: z.string().optional(),
   /** For `lfw`: only the pairs of these View 2 folds (keep calibration folds out of a report). */
   folds: z.array(z.int().min(1)).min(1).optional(),
+  /**
+   * For `fvc`: take each comparison's probe from this folder (relative to `root`) instead, as
+   * `<same name><probeExtension>`; e.g. another vendor's templates of the same impressions.
+   */
+  probeFolder: z.string().min(1).optional(),
+  probeExtension: z
+    .string()
+    .regex(/^\.[A-Za-z0-9]+$/)
+    .optional(),
 });
 
 /**

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { extname, join } from 'node:path';
 import { writeSyntheticFvcDataset } from '@biofuse/fingerprint';
 import { synthesizeSignatures, writeSvc2004Folder } from '@biofuse/signature';
 import {
@@ -79,7 +79,21 @@ async function protocolComparisons(
   switch (cfg.loader) {
     case 'fvc': {
       const l = await readFvcFolder(root);
-      return { comparisons: fvcProtocol(l.samples), sampleRoot: root, skipped: l.skipped, dataFiles: l.samples.map((s) => join(root, s.path)), subjectOf: subjectLookup(l.samples) };
+      const comparisons = fvcProtocol(l.samples);
+      if (!cfg.probeFolder) {
+        return { comparisons, sampleRoot: root, skipped: l.skipped, dataFiles: l.samples.map((s) => join(root, s.path)), subjectOf: subjectLookup(l.samples) };
+      }
+      // Probes from a parallel folder (say another vendor's templates of the same impressions).
+      const folder = cfg.probeFolder;
+      const probeOf = (path: string) => join(folder, path.replace(/\.[^.]+$/, cfg.probeExtension ?? extname(path)));
+      const probes = l.samples.map((s) => ({ path: probeOf(s.path), subject: s.subject }));
+      return {
+        comparisons: comparisons.map((c) => ({ ...c, probe: probeOf(c.probe) })),
+        sampleRoot: root,
+        skipped: l.skipped,
+        dataFiles: [...l.samples, ...probes].map((s) => join(root, s.path)),
+        subjectOf: subjectLookup([...l.samples, ...probes]),
+      };
     }
     case 'identity-folders': {
       const l = await readIdentityFolders(root);

@@ -1,5 +1,7 @@
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TemplateFormatError } from '@biofuse/core';
+import { sharedDataset } from '@biofuse/core/testing';
 import { FingerprintModality } from './fingerprint-modality';
 import { parseFingerprintParams } from './params';
 import { synthesizeImpression, synthesizeMasterFingerprint } from './synthetic/index';
@@ -66,6 +68,19 @@ describe('FingerprintModality', () => {
     const back = modality.decode(modality.encode(a));
     expect(modality.compare(back, b).similarity).toBe(modality.compare(a, b).similarity);
     expect(() => modality.decode(modality.encode(a).subarray(0, 20))).toThrow(TemplateFormatError);
+  });
+
+  const fvc = sharedDataset('fvc2002');
+  it.skipIf(fvc.skip)('loads stored templates as samples, told by their bytes, and maps ISO records onto the image', async () => {
+    const modality = new FingerprintModality({ isoImageSize: [296, 560], dpi: 569 });
+    const iso = await modality.load(join(fvc.path, 'iso-templates', 'DB2_B', '101_2.iso'));
+    expect('minutiae' in iso && [iso.width, iso.height, iso.dpi]).toEqual([296, 560, 569]);
+    const ours = await modality.extract(await modality.load(join(fvc.path, 'DB2_B', '101_1.tif')));
+    const stored = await modality.load(Buffer.from(modality.encode(ours)));
+    expect(await modality.extract(stored)).toBe(stored);
+    const other = await modality.extract(await modality.load(join(fvc.path, 'iso-templates', 'DB2_B', '102_1.iso')));
+    // Ours against their record of another impression of the same finger, and of another finger.
+    expect(modality.compare(ours, await modality.extract(iso)).similarity).toBeGreaterThan(modality.compare(ours, other).similarity + 0.1);
   });
 
   it('gives 0, never NaN, for a template without minutiae', () => {

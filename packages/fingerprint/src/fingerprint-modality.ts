@@ -1,4 +1,5 @@
-import type { Modality, Score } from '@biofuse/core';
+import { readFile } from 'node:fs/promises';
+import { DatasetError, type Modality, type Score } from '@biofuse/core';
 import { extractFingerprint } from './extract/extract';
 import { DEFAULT_EXTRACTION_PARAMS, type ExtractionParams } from './extract/params';
 import type { FingerprintImage } from './image/fingerprint-image';
@@ -7,14 +8,37 @@ import { compareFingerprints, fingerprintVector, prepareTemplate, type PreparedT
 import type { FingerprintParams } from './params';
 import { decodeFingerprintTemplate, encodeFingerprintTemplate } from './template/encode';
 import type { FingerprintTemplate } from './template/fingerprint-template';
+import { readIsoTemplate } from './template/iso19794-2';
+import { reframeTemplate } from './template/reframe';
+
+/** An image to extract from, or a template stored earlier (ours or an ISO/IEC 19794-2 record). */
+export type FingerprintSample = FingerprintImage | FingerprintTemplate;
+
+// Templates are told from images by their magic bytes, whatever the file is called.
+const BFFP = [0x42, 0x46, 0x46, 0x50];
+const ISO_FMR = [0x46, 0x4d, 0x52, 0x00];
+
+function startsWith(bytes: Uint8Array, magic: readonly number[]): boolean {
+  return bytes.length >= magic.length && magic.every((v, i) => bytes[i] === v);
+}
+
+async function readSampleFile(path: string): Promise<Buffer> {
+  try {
+    return await readFile(path);
+  } catch (err) {
+    throw new DatasetError(`cannot read fingerprint sample (${(err as NodeJS.ErrnoException).code ?? String(err)})`, path);
+  }
+}
 
 /**
  * Fingerprint recognition as a biofuse modality: samples are grey images, templates are
  * minutiae sets, two templates compare by Minutia Cylinder-Code with LSS-R consolidation
  * (similarity in [0, 1]), and `embed` gives the fixed-length vector for fusion and 1:N
- * pre-selection. Each template is prepared for matching once and kept while it lives.
+ * pre-selection. Each template is prepared for matching once and kept while it lives. Template
+ * files (ours or ISO/IEC 19794-2, told by their magic bytes) load as samples too, so cross-vendor
+ * comparisons run through the same pipeline.
  */
-export class FingerprintModality implements Modality<FingerprintImage, FingerprintTemplate> {
+export class FingerprintModality implements Modality<FingerprintSample, FingerprintTemplate> {
   readonly name = 'fingerprint' as const;
   private readonly extraction: ExtractionParams;
   private readonly prepared = new WeakMap<FingerprintTemplate, PreparedTemplate>();
@@ -23,11 +47,22 @@ export class FingerprintModality implements Modality<FingerprintImage, Fingerpri
     this.extraction = params.maxMinutiae === undefined ? DEFAULT_EXTRACTION_PARAMS : { ...DEFAULT_EXTRACTION_PARAMS, maxMinutiae: params.maxMinutiae };
   }
 
-  load(input: Buffer | string): Promise<FingerprintImage> {
+  async load(input: Buffer | string): Promise<FingerprintSample> {
+    const bytes = typeof input === 'string' ? await readSampleFile(input) : input;
+    if (startsWith(bytes, BFFP)) return decodeFingerprintTemplate(bytes);
+    if (startsWith(bytes, ISO_FMR)) {
+      const iso = readIsoTemplate(bytes);
+      const size = this.params.isoImageSize;
+      if (!size) return iso;
+      // Mapped onto the original image, the record takes that image's resolution too.
+      return { ...reframeTemplate(iso, size[0], size[1]), dpi: this.params.dpi ?? iso.dpi };
+    }
+    // Given the path, the image loader's errors name the file.
     return loadFingerprintImage(input, { dpi: this.params.dpi });
   }
 
-  async extract(sample: FingerprintImage): Promise<FingerprintTemplate> {
+  async extract(sample: FingerprintSample): Promise<FingerprintTemplate> {
+    if ('minutiae' in sample) return sample;
     return extractFingerprint(sample, { params: this.extraction }).template;
   }
 

@@ -26,6 +26,7 @@ export { DEFAULT_EXTRACTION_PARAMS, type ExtractionParams } from './extract/para
 export { stageImagePng, type StageImage } from './extract/debug-images';
 export { FingerprintAcquisitionError, type FingerprintAcquisitionFailure } from './errors';
 export * from './match/index';
-export { FingerprintModality } from './fingerprint-modality';
+export { FingerprintModality, type FingerprintSample } from './fingerprint-modality';
+export { reframeTemplate } from './template/reframe';
 export { parseFingerprintParams, type FingerprintParams } from './params';
 export * from './synthetic/index';

@@ -6,11 +6,17 @@ export interface FingerprintParams {
   readonly dpi?: number;
   /** Keep at most this many minutiae per template (best quality first). */
   readonly maxMinutiae?: number;
+  /**
+   * ISO/IEC 19794-2 records read as samples are mapped onto an image of this size [width, height]
+   * (for records made from a resized copy of the image, like the FVC ones in ../shared), and
+   * take the `dpi` parameter as their resolution when it is set.
+   */
+  readonly isoImageSize?: readonly [number, number];
 }
 
 /** Validates loose parameters (a YAML `params:` block, query options); unknown keys are refused by name. */
 export function parseFingerprintParams(raw: Readonly<Record<string, unknown>> = {}): FingerprintParams {
-  const known = new Set(['dpi', 'maxMinutiae']);
+  const known = new Set(['dpi', 'maxMinutiae', 'isoImageSize']);
   for (const key of Object.keys(raw)) {
     if (!known.has(key)) throw new ConfigError(`unknown fingerprint parameter "${key}" (known: ${[...known].join(', ')})`);
   }
@@ -22,5 +28,10 @@ export function parseFingerprintParams(raw: Readonly<Record<string, unknown>> = 
     }
     return v;
   };
-  return { dpi: positive('dpi', 10_000), maxMinutiae: positive('maxMinutiae', 255) };
+  const size = raw.isoImageSize;
+  if (size !== undefined && !(Array.isArray(size) && size.length === 2 && size.every((v) => Number.isInteger(v) && v > 0 && v <= 16383))) {
+    throw new ConfigError(`fingerprint parameter "isoImageSize" must be [width, height] in pixels, got ${JSON.stringify(size)}`);
+  }
+  const params: FingerprintParams = { dpi: positive('dpi', 10_000), maxMinutiae: positive('maxMinutiae', 255) };
+  return size === undefined ? params : { ...params, isoImageSize: [size[0], size[1]] };
 }

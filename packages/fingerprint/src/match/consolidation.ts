@@ -1,4 +1,4 @@
-import { angleDifference, sigmoid } from './geometry';
+import { sigmoid } from './geometry';
 import type { MatchParams } from './params';
 import type { PreparedTemplate } from './prepared-template';
 
@@ -71,25 +71,58 @@ export function consolidate(lsm: Float32Array, a: PreparedTemplate, b: PreparedT
 }
 
 /**
- * Step 1: the most similar pairs, greedily, each minutia used once. The similarity (quantised to
- * 16 bits) and the matrix index are packed into one 32-bit key so a typed-array sort does it.
+ * Step 1: the most similar pairs, greedily, each minutia used once. Each candidate is a key
+ * packing its similarity (quantised to 15 bits) above its matrix index (16 bits); the keys are
+ * ordered by a counting sort on their top bits plus an insertion sort inside each (tiny) bucket,
+ * which is exact and has far fewer unpredictable branches than a comparison sort or a heap.
  * Fills ws.pa, ws.pb, ws.lambda0; returns how many pairs were found (at most nR).
  */
 function sortPairs(lsm: Float32Array, na: number, nb: number, nR: number, ws: Workspace): number {
   const keys = ws.keys;
-  let nk = 0;
+  const sorted = ws.sorted;
+  const bucketStart = ws.bucketStart;
+  bucketStart.fill(0);
+  let m = 0;
   for (let c = 0; c < na * nb; c++) {
     const v = lsm[c];
-    if (v > 0) keys[nk++] = ((Math.round(v * 65535) << 16) | c) >>> 0;
+    if (v > 0) {
+      const key = (Math.round(v * 32767) << 16) | c;
+      keys[m++] = key;
+      bucketStart[BUCKETS - 1 - (key >>> BUCKET_SHIFT)]++; // descending buckets
+    }
   }
-  const sorted = keys.subarray(0, nk).sort();
+  let acc = 0;
+  for (let q = 0; q < BUCKETS; q++) {
+    const count = bucketStart[q];
+    bucketStart[q] = acc;
+    acc += count;
+  }
+  for (let e = 0; e < m; e++) {
+    const key = keys[e];
+    sorted[bucketStart[BUCKETS - 1 - (key >>> BUCKET_SHIFT)]++] = key;
+  }
+  // Buckets now end where the next begins; sort each, descending, by the whole key.
+  let begin = 0;
+  for (let q = 0; q < BUCKETS; q++) {
+    const end = bucketStart[q];
+    for (let e = begin + 1; e < end; e++) {
+      const key = sorted[e];
+      let f = e - 1;
+      while (f >= begin && sorted[f] < key) {
+        sorted[f + 1] = sorted[f];
+        f--;
+      }
+      sorted[f + 1] = key;
+    }
+    begin = end;
+  }
   const usedA = ws.usedA;
   const usedB = ws.usedB;
   usedA.fill(0, 0, na);
   usedB.fill(0, 0, nb);
   let n = 0;
-  for (let k = nk - 1; k >= 0 && n < nR; k--) {
-    const c = sorted[k] & 0xffff;
+  for (let e = 0; e < m && n < nR; e++) {
+    const c = sorted[e] & 0xffff;
     const i = (c / nb) | 0;
     const j = c - i * nb;
     if (usedA[i] || usedB[j]) continue;
@@ -103,24 +136,30 @@ function sortPairs(lsm: Float32Array, na: number, nb: number, nR: number, ws: Wo
   return n;
 }
 
+/** Keys are below 2^31; their top 10 bits pick one of 1024 buckets. */
+const BUCKET_SHIFT = 21;
+const BUCKETS = 1024;
+
 /**
- * rho(t, k) for the n selected pairs (MCC eq. 25), row-major n x n, diagonal 0: the product of
- * three sigmoids of how differently the two pairs sit in the two templates: the difference of
- * their distances (with a tolerance that grows with the distance, for skin distortion), of
- * their relative directions, and of the angle of each minutia to the segment joining them.
- * Each sigmoid is below 1e-4 past mu + 9.2 / |tau|; such pairs are set to 0 without the rest.
+ * rho(t, k) for the n selected pairs (MCC eq. 25): the product of three sigmoids of how
+ * differently the two pairs sit in the two templates: the difference of their distances (with
+ * a tolerance that grows with the distance, for skin distortion), of their relative directions,
+ * and of the angle of each minutia to the segment joining them. Stored sparse, row by row
+ * (CSR in ws.rhoStart / rhoCol / rhoValue), since most pairs of an impostor comparison are
+ * incompatible: each sigmoid is below 1e-4 past mu + 9.2 / |tau|, and such entries are dropped.
+ *
+ * With rot_t = theta_b(t) - theta_a(t), the rotation pair t implies, the direction term is
+ * |rot_k - rot_t| and the radial terms are |(phi_b - phi_a) - rot_t| and |(phi_b - phi_a) - rot_k|,
+ * where phi_b - phi_a is the angle between the segments k-t in the two templates.
  */
 function compatibility(ws: Workspace, n: number, a: PreparedTemplate, b: PreparedTemplate, P: MatchParams): void {
-  const rho = ws.rho;
-  rho.fill(0, 0, n * n);
-  const { ax, ay, at, bx, by, bt } = ws;
+  const { ax, ay, bx, by, rot, rho } = ws;
   for (let t = 0; t < n; t++) {
     ax[t] = a.x[ws.pa[t]];
     ay[t] = a.y[ws.pa[t]];
-    at[t] = a.angle[ws.pa[t]];
     bx[t] = b.x[ws.pb[t]];
     by[t] = b.y[ws.pb[t]];
-    bt[t] = b.angle[ws.pb[t]];
+    rot[t] = b.angle[ws.pb[t]] - a.angle[ws.pa[t]];
   }
   const mu1 = P.compatDistanceMuPx;
   const rel = P.compatDistanceRelative * 0.5;
@@ -132,9 +171,10 @@ function compatibility(ws: Workspace, n: number, a: PreparedTemplate, b: Prepare
   const cut1 = 9.2 / Math.abs(tau1);
   const cut2 = mu2 + 9.2 / Math.abs(tau2);
   const cut3 = mu3 + 9.2 / Math.abs(tau3);
+  rho.fill(0, 0, n * n);
   for (let t = 0; t < n; t++) {
     for (let k = t + 1; k < n; k++) {
-      const d2 = Math.abs(angleDifference(angleDifference(at[t], at[k]), angleDifference(bt[t], bt[k])));
+      const d2 = Math.abs(wrap(rot[k] - rot[t]));
       if (d2 > cut2) continue;
       const dxa = ax[t] - ax[k];
       const dya = ay[t] - ay[k];
@@ -145,16 +185,50 @@ function compatibility(ws: Workspace, n: number, a: PreparedTemplate, b: Prepare
       const d1 = Math.abs(da - db);
       const mu1e = mu1 + rel * (da + db);
       if (d1 > mu1e + cut1) continue;
+      const segmentTurn = atan2(dxa * dyb - dya * dxb, dxa * dxb + dya * dyb);
+      const d3tk = Math.abs(wrap(segmentTurn - rot[t]));
+      const d3kt = Math.abs(wrap(segmentTurn - rot[k]));
+      if (d3tk > cut3 && d3kt > cut3) continue;
       const z12 = 1 / ((1 + Math.exp(-tau1 * (d1 - mu1e))) * (1 + Math.exp(-tau2 * (d2 - mu2))));
-      // Direction of the segment k -> t in each template; t -> k is opposite.
-      const phiA = Math.atan2(dya, dxa);
-      const phiB = Math.atan2(dyb, dxb);
-      const d3tk = Math.abs(angleDifference(angleDifference(at[t], phiA), angleDifference(bt[t], phiB)));
-      const d3kt = Math.abs(angleDifference(angleDifference(at[k], phiA), angleDifference(bt[k], phiB)));
       if (d3tk <= cut3) rho[t * n + k] = z12 / (1 + Math.exp(-tau3 * (d3tk - mu3)));
       if (d3kt <= cut3) rho[k * n + t] = z12 / (1 + Math.exp(-tau3 * (d3kt - mu3)));
     }
   }
+  // Row-wise sparse copy for the relaxation.
+  let e = 0;
+  for (let t = 0; t < n; t++) {
+    ws.rhoStart[t] = e;
+    for (let k = 0; k < n; k++) {
+      const r = rho[t * n + k];
+      if (r === 0) continue;
+      ws.rhoCol[e] = k;
+      ws.rhoValue[e++] = r;
+    }
+  }
+  ws.rhoStart[n] = e;
+}
+
+const TWO_PI = 2 * Math.PI;
+
+/** An angle difference wrapped into [-pi, pi) (inputs within (-4 pi, 4 pi)). */
+function wrap(d: number): number {
+  while (d >= Math.PI) d -= TWO_PI;
+  while (d < -Math.PI) d += TWO_PI;
+  return d;
+}
+
+/** atan2 by a minimax polynomial (error below 1e-5 rad), several times faster than Math.atan2. */
+function atan2(y: number, x: number): number {
+  const ax = Math.abs(x);
+  const ay = Math.abs(y);
+  if (ax === 0 && ay === 0) return 0;
+  const swap = ay > ax;
+  const z = swap ? ax / ay : ay / ax;
+  const z2 = z * z;
+  let r = z * (0.99997726 + z2 * (-0.33262347 + z2 * (0.19354346 + z2 * (-0.11643287 + z2 * (0.05265332 - 0.0117212 * z2)))));
+  if (swap) r = Math.PI / 2 - r;
+  if (x < 0) r = Math.PI - r;
+  return y < 0 ? -r : r;
 }
 
 /** Step 2: n_rel relaxation iterations; returns the final similarities (a workspace array). */
@@ -164,12 +238,11 @@ function relax(ws: Workspace, n: number, nR: number, P: MatchParams): Float64Arr
   prev.set(ws.lambda0.subarray(0, n));
   const wR = P.relaxationWeight;
   const spread = (1 - wR) / Math.max(nR - 1, 1);
-  const rho = ws.rho;
+  const { rhoStart, rhoCol, rhoValue } = ws;
   for (let it = 0; it < P.relaxationIterations; it++) {
     for (let t = 0; t < n; t++) {
       let s = 0;
-      const row = t * n;
-      for (let k = 0; k < n; k++) s += rho[row + k] * prev[k];
+      for (let e = rhoStart[t]; e < rhoStart[t + 1]; e++) s += rhoValue[e] * prev[rhoCol[e]];
       next[t] = wR * prev[t] + spread * s;
     }
     const tmp = prev;
@@ -181,7 +254,9 @@ function relax(ws: Workspace, n: number, nR: number, P: MatchParams): Float64Arr
 
 /** Scratch arrays reused across comparisons (allocated on first use, grown when needed). */
 interface Workspace {
-  keys: Uint32Array;
+  keys: Int32Array;
+  sorted: Int32Array;
+  bucketStart: Int32Array;
   usedA: Uint8Array;
   usedB: Uint8Array;
   taken: Uint8Array;
@@ -191,12 +266,14 @@ interface Workspace {
   relaxA: Float64Array;
   relaxB: Float64Array;
   rho: Float64Array;
+  rhoStart: Int32Array;
+  rhoCol: Int32Array;
+  rhoValue: Float64Array;
   ax: Float64Array;
   ay: Float64Array;
-  at: Float64Array;
   bx: Float64Array;
   by: Float64Array;
-  bt: Float64Array;
+  rot: Float64Array;
 }
 
 let shared: Workspace | undefined;
@@ -209,7 +286,9 @@ function workspace(cells: number, pairs: number): Workspace {
     sharedPairs = Math.max(pairs, sharedPairs, 64);
     const m = sharedPairs;
     shared = {
-      keys: new Uint32Array(sharedCells),
+      keys: new Int32Array(sharedCells),
+      sorted: new Int32Array(sharedCells),
+      bucketStart: new Int32Array(BUCKETS),
       usedA: new Uint8Array(sharedCells),
       usedB: new Uint8Array(sharedCells),
       taken: new Uint8Array(m),
@@ -219,12 +298,14 @@ function workspace(cells: number, pairs: number): Workspace {
       relaxA: new Float64Array(m),
       relaxB: new Float64Array(m),
       rho: new Float64Array(m * m),
+      rhoStart: new Int32Array(m + 1),
+      rhoCol: new Int32Array(m * m),
+      rhoValue: new Float64Array(m * m),
       ax: new Float64Array(m),
       ay: new Float64Array(m),
-      at: new Float64Array(m),
       bx: new Float64Array(m),
       by: new Float64Array(m),
-      bt: new Float64Array(m),
+      rot: new Float64Array(m),
     };
   }
   return shared;

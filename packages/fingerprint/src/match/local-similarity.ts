@@ -1,3 +1,5 @@
+import { jsPopcountKernel } from './kernels/cylinder-popcount-js';
+import { wasmPopcountKernel, type PopcountKernel } from './kernels/cylinder-popcount-wasm';
 import type { MatchParams } from './params';
 import type { PreparedTemplate } from './prepared-template';
 
@@ -8,243 +10,154 @@ import type { PreparedTemplate } from './prepared-template';
  * both cylinders. Otherwise, restricted to the cells valid in both, it is
  * 1 - |ca xor cb| / (|ca| + |cb|) = 2 |ca and cb| / (|ca| + |cb|) (a Dice coefficient).
  *
- * Cylinders are sparse (about 7 % of bits set), so instead of AND-ing bit vectors pair by pair,
- * one template (X) is indexed by bit and by cell, and every set bit and invalid cell of the other
- * (Y) adds to the counts of the X cylinders that share it: the work grows with the set bits, not
- * with nA x nB x bits. All counts are exact integers, so which template is indexed does not
- * change the result; the index of the last templates indexed is kept, so a probe compared with
- * many candidates is indexed once.
+ * The popcounts run in a kernel (WebAssembly SIMD, or plain JavaScript where that is missing)
+ * over the cylinders copied into its memory with their validity masks; a template already
+ * there from the previous comparison (the probe of a 1:N search) is not copied again.
  */
-export function localSimilarityMatrix(a: PreparedTemplate, b: PreparedTemplate, P: MatchParams, out?: Float32Array): Float32Array {
+export function localSimilarityMatrix(
+  a: PreparedTemplate,
+  b: PreparedTemplate,
+  P: MatchParams,
+  out?: Float32Array,
+  kernelChoice: KernelChoice = 'auto',
+): Float32Array {
   const na = a.count;
   const nb = b.count;
   const lsm = out && out.length >= na * nb ? out : new Float32Array(na * nb);
   lsm.fill(0, 0, na * nb);
   if (na === 0 || nb === 0) return lsm;
-  const xIsA = indexA(a, b);
-  const X = xIsA ? a : b;
-  const Y = xIsA ? b : a;
-  const ix = cylinderIndex(X);
-  const nx = X.count;
-  const ny = Y.count;
-  const cells = X.cylinderCells;
-  const nd = X.directionSections;
-  const ws = workspace(nx * ny, cells * nd, nd);
-  const { common, outsideX, outsideY, bothInvalid, cellOfBit } = ws;
-  common.fill(0, 0, nx * ny);
-  outsideX.fill(0, 0, nx * ny);
-  outsideY.fill(0, 0, nx * ny);
-  bothInvalid.fill(0, 0, nx * ny);
-
-  countSharedBits(Y.bitOffset, Y.bitIndex, ny, ix.bitStart, ix.bitItem, ix.invStart, ix.invItem, cellOfBit, common, outsideX);
-  countInvalidCells(Y.invalidOffset, Y.invalidCell, ny, ix.cellStart, ix.cellItem, ix.cellCount, ix.invStart, ix.invItem, outsideY, bothInvalid);
-  const yBitOffset = Y.bitOffset;
-  const yInvOffset = Y.invalidOffset;
+  const W = a.cylinderWords;
+  const bits = a.cylinderCells * a.directionSections;
+  const store = cylinderStore(kernelChoice, W, bits);
+  const [sa, sb] = store.load(a, b);
+  const k = store.kernel;
+  const heap = store.heap;
+  const blocks = W >> 2;
+  const stride = W * 4;
+  const outByte = store.outByte;
+  const outWord = outByte >> 2;
 
   const cosGate = Math.cos(P.maxDirectionDifferenceRad);
-  const minMatchableCells = P.minMatchableFraction * cells;
-  const xBitOffset = X.bitOffset;
-  const xInvOffset = X.invalidOffset;
-  const xCos = X.cos;
-  const xSin = X.sin;
-  const yCos = Y.cos;
-  const ySin = Y.sin;
-  for (let i = 0; i < nx; i++) {
-    const setX = xBitOffset[i + 1] - xBitOffset[i];
-    const validX = cells - (xInvOffset[i + 1] - xInvOffset[i]);
-    const cx = xCos[i];
-    const sx = xSin[i];
-    for (let j = 0; j < ny; j++) {
-      if (cx * yCos[j] + sx * ySin[j] < cosGate) continue;
-      const k = i * ny + j;
-      if (validX - (yInvOffset[j + 1] - yInvOffset[j]) + bothInvalid[k] < minMatchableCells) continue;
-      const norms = setX - outsideY[k] + (yBitOffset[j + 1] - yBitOffset[j]) - outsideX[k];
-      if (norms > 0) lsm[xIsA ? k : j * nb + i] = (2 * common[k]) / norms;
+  const minMatchableBits = P.minMatchableFraction * bits;
+  const aInv = a.invalidOffset;
+  const bInv = b.invalidOffset;
+  const bCos = b.cos;
+  const bSin = b.sin;
+  const bSet = b.cylinderBits;
+  for (let i = 0; i < na; i++) {
+    const ca = a.cos[i];
+    const sn = a.sin[i];
+    const setA = a.cylinderBits[i];
+    const fullA = aInv[i + 1] === aInv[i];
+    const xa = sa.bitsByte + i * stride;
+    const va = sa.validityByte + i * stride;
+    const row = i * nb;
+    for (let j = 0; j < nb; j++) {
+      if (ca * bCos[j] + sn * bSin[j] < cosGate) continue;
+      const xb = sb.bitsByte + j * stride;
+      let common: number;
+      let norms: number;
+      if (fullA && bInv[j + 1] === bInv[j]) {
+        common = k.andCount(xa, xb, blocks);
+        norms = setA + bSet[j];
+      } else {
+        k.maskedCounts(xa, xb, va, sb.validityByte + j * stride, blocks, outByte);
+        if (heap[outWord + 3] < minMatchableBits) continue;
+        common = heap[outWord];
+        norms = setA - heap[outWord + 1] + bSet[j] - heap[outWord + 2];
+      }
+      if (norms > 0) lsm[row + j] = (2 * common) / norms;
     }
   }
   return lsm;
 }
 
-/** Set bits of each Y_j: shared with X_i (common), or in a cell invalid for X_i (outside X_i). */
-function countSharedBits(
-  yBitOffset: Int32Array,
-  yBits: Uint16Array,
-  ny: number,
-  bitStart: Int32Array,
-  bitItem: Uint8Array,
-  invStart: Int32Array,
-  invItem: Uint8Array,
-  cellOfBit: Uint16Array,
-  common: Int32Array,
-  outsideX: Int32Array,
-): void {
-  for (let j = 0; j < ny; j++) {
-    const qEnd = yBitOffset[j + 1];
-    for (let q = yBitOffset[j]; q < qEnd; q++) {
-      const p = yBits[q];
-      const eEnd = bitStart[p + 1];
-      for (let e = bitStart[p]; e < eEnd; e++) common[bitItem[e] * ny + j]++;
-      const c = cellOfBit[p];
-      const iEnd = invStart[c + 1];
-      for (let e = invStart[c]; e < iEnd; e++) outsideX[invItem[e] * ny + j]++;
-    }
+export type KernelChoice = 'auto' | 'js';
+
+/** Where one template's cylinders and validity masks sit in the kernel's memory. */
+interface Slot {
+  template: PreparedTemplate | undefined;
+  readonly bitsByte: number;
+  readonly validityByte: number;
+}
+
+/** The kernel's memory, laid out as two slots of up to 255 cylinders plus a 16-byte output. */
+class CylinderStore {
+  readonly slots: [Slot, Slot];
+  readonly outByte: number;
+  heap: Int32Array;
+
+  constructor(
+    readonly kernel: PopcountKernel,
+    readonly words: number,
+    readonly bits: number,
+  ) {
+    const region = 255 * words * 4;
+    this.slots = [
+      { template: undefined, bitsByte: 0, validityByte: region },
+      { template: undefined, bitsByte: 2 * region, validityByte: 3 * region },
+    ];
+    this.outByte = 4 * region;
+    this.heap = new Int32Array(kernel.memory(this.outByte + 16));
   }
-}
 
-/** Invalid cells of each Y_j: set bits of X_i there (outside Y_j), and cells invalid in both. */
-function countInvalidCells(
-  yInvOffset: Int32Array,
-  yInv: Uint16Array,
-  ny: number,
-  cellStart: Int32Array,
-  cellItem: Uint8Array,
-  cellCount: Uint8Array,
-  invStart: Int32Array,
-  invItem: Uint8Array,
-  outsideY: Int32Array,
-  bothInvalid: Int32Array,
-): void {
-  for (let j = 0; j < ny; j++) {
-    const vEnd = yInvOffset[j + 1];
-    for (let q = yInvOffset[j]; q < vEnd; q++) {
-      const c = yInv[q];
-      const cEnd = cellStart[c + 1];
-      for (let e = cellStart[c]; e < cEnd; e++) outsideY[cellItem[e] * ny + j] += cellCount[e];
-      const iEnd = invStart[c + 1];
-      for (let e = invStart[c]; e < iEnd; e++) bothInvalid[invItem[e] * ny + j]++;
-    }
+  /** Puts a and b in the two slots (reusing either that is already there). */
+  load(a: PreparedTemplate, b: PreparedTemplate): [Slot, Slot] {
+    const [s0, s1] = this.slots;
+    if (a === b) return s0.template === a ? [s0, s0] : s1.template === a ? [s1, s1] : [this.fill(s0, a), s0];
+    let sa = s0.template === a ? s0 : s1.template === a ? s1 : undefined;
+    let sb = s0.template === b ? s0 : s1.template === b ? s1 : undefined;
+    if (!sa) sa = this.fill(sb === s0 ? s1 : s0, a);
+    if (!sb) sb = this.fill(sa === s0 ? s1 : s0, b);
+    return [sa, sb];
   }
-}
 
-/**
- * A template's cylinders indexed three ways, each as CSR (start offsets + items):
- * by bit (which cylinders have it set), by cell (which cylinders have bits there, and how many),
- * and by invalid cell (which cylinders have it outside their validity).
- */
-interface CylinderIndex {
-  readonly bitStart: Int32Array;
-  readonly bitItem: Uint8Array;
-  readonly cellStart: Int32Array;
-  readonly cellItem: Uint8Array;
-  readonly cellCount: Uint8Array;
-  readonly invStart: Int32Array;
-  readonly invItem: Uint8Array;
-}
-
-const INDEX_CACHE_SIZE = 2;
-/** Most recently used last. */
-const indexCache: { t: PreparedTemplate; index: CylinderIndex }[] = [];
-let previousA: PreparedTemplate | undefined;
-let previousB: PreparedTemplate | undefined;
-
-/**
- * Whether to index `a` (else `b`): the one already indexed, else the one that was in the
- * previous comparison too (the probe of a 1:N search, the row of an all-pairs loop), else `a`.
- */
-function indexA(a: PreparedTemplate, b: PreparedTemplate): boolean {
-  const seen = (t: PreparedTemplate) => t === previousA || t === previousB;
-  const result = cachedIndex(a) ? true : cachedIndex(b) ? false : seen(a) || !seen(b);
-  previousA = a;
-  previousB = b;
-  return result;
-}
-
-function cachedIndex(t: PreparedTemplate): CylinderIndex | undefined {
-  for (const e of indexCache) if (e.t === t) return e.index;
-  return undefined;
-}
-
-function cylinderIndex(t: PreparedTemplate): CylinderIndex {
-  const at = indexCache.findIndex((e) => e.t === t);
-  if (at >= 0) {
-    const [hit] = indexCache.splice(at, 1);
-    indexCache.push(hit);
-    return hit.index;
-  }
-  const index = buildIndex(t);
-  if (indexCache.length >= INDEX_CACHE_SIZE) indexCache.shift();
-  indexCache.push({ t, index });
-  return index;
-}
-
-function buildIndex(t: PreparedTemplate): CylinderIndex {
-  const nd = t.directionSections;
-  const cells = t.cylinderCells;
-  const n = t.count;
-  if (n > 255) throw new RangeError('at most 255 minutiae per prepared template');
-  const bitStart = new Int32Array(cells * nd + 1);
-  const bitItem = new Uint8Array(t.bitIndex.length);
-  for (let q = 0; q < t.bitIndex.length; q++) bitStart[t.bitIndex[q] + 1]++;
-  for (let p = 0; p < cells * nd; p++) bitStart[p + 1] += bitStart[p];
-  const cellStart = new Int32Array(cells + 1);
-  for (let i = 0; i < n; i++) {
-    let last = -1;
-    for (let q = t.bitOffset[i]; q < t.bitOffset[i + 1]; q++) {
-      const c = (t.bitIndex[q] / nd) | 0;
-      if (c !== last) cellStart[c + 1]++;
-      last = c;
-    }
-  }
-  for (let c = 0; c < cells; c++) cellStart[c + 1] += cellStart[c];
-  const cellItem = new Uint8Array(cellStart[cells]);
-  const cellCount = new Uint8Array(cellStart[cells]);
-  const invStart = new Int32Array(cells + 1);
-  for (let q = 0; q < t.invalidCell.length; q++) invStart[t.invalidCell[q] + 1]++;
-  for (let c = 0; c < cells; c++) invStart[c + 1] += invStart[c];
-  const invItem = new Uint8Array(t.invalidCell.length);
-
-  const bitFill = bitStart.slice(0, cells * nd);
-  const cellFill = cellStart.slice(0, cells);
-  const invFill = invStart.slice(0, cells);
-  for (let i = 0; i < n; i++) {
-    let last = -1;
-    for (let q = t.bitOffset[i]; q < t.bitOffset[i + 1]; q++) {
-      const p = t.bitIndex[q];
-      bitItem[bitFill[p]++] = i;
-      const c = (p / nd) | 0;
-      if (c !== last) {
-        cellItem[cellFill[c]] = i;
-        cellFill[c]++;
+  private fill(slot: Slot, t: PreparedTemplate): Slot {
+    if (t.count > 255) throw new RangeError('at most 255 minutiae per prepared template');
+    const W = this.words;
+    const heap = this.heap;
+    heap.set(t.cylinders, slot.bitsByte >> 2);
+    const nd = t.directionSections;
+    const validityWord = slot.validityByte >> 2;
+    for (let i = 0; i < t.count; i++) {
+      const base = validityWord + i * W;
+      heap.set(this.allValid, base);
+      for (let q = t.invalidOffset[i]; q < t.invalidOffset[i + 1]; q++) {
+        const first = t.invalidCell[q] * nd;
+        for (let bit = first; bit < first + nd; bit++) heap[base + (bit >>> 5)] &= ~(1 << (bit & 31));
       }
-      cellCount[cellFill[c] - 1]++;
-      last = c;
     }
-    for (let q = t.invalidOffset[i]; q < t.invalidOffset[i + 1]; q++) invItem[invFill[t.invalidCell[q]]++] = i;
+    slot.template = t;
+    return slot;
   }
-  return { bitStart, bitItem, cellStart, cellItem, cellCount, invStart, invItem };
+
+  /** The validity mask of a cylinder whose cells are all valid: every cell bit, no padding. */
+  private get allValid(): Int32Array {
+    if (!this.allValidMask) {
+      this.allValidMask = new Int32Array(this.words);
+      for (let bit = 0; bit < this.bits; bit++) this.allValidMask[bit >>> 5] |= 1 << (bit & 31);
+    }
+    return this.allValidMask;
+  }
+
+  private allValidMask: Int32Array | undefined;
 }
 
-/** Scratch arrays reused across comparisons (allocated on first use, grown when needed). */
-interface Workspace {
-  common: Int32Array;
-  outsideX: Int32Array;
-  outsideY: Int32Array;
-  bothInvalid: Int32Array;
-  cellOfBit: Uint16Array;
-  bits: number;
-  nd: number;
-}
+let autoStore: CylinderStore | undefined;
+let jsStore: CylinderStore | undefined;
+let jsKernel: PopcountKernel | undefined;
 
-let shared: Workspace | undefined;
-
-function workspace(pairs: number, bits: number, nd: number): Workspace {
-  if (!shared || shared.common.length < pairs) {
-    const size = Math.max(pairs, 4096);
-    shared = {
-      common: new Int32Array(size),
-      outsideX: new Int32Array(size),
-      outsideY: new Int32Array(size),
-      bothInvalid: new Int32Array(size),
-      cellOfBit: shared?.cellOfBit ?? new Uint16Array(0),
-      bits: shared?.bits ?? 0,
-      nd: shared?.nd ?? 0,
-    };
-  }
-  if (shared.bits !== bits || shared.nd !== nd) {
-    shared.cellOfBit = new Uint16Array(bits);
-    for (let p = 0; p < bits; p++) shared.cellOfBit[p] = (p / nd) | 0;
-    shared.bits = bits;
-    shared.nd = nd;
-  }
-  return shared;
+/** The store for a kernel choice, laid out for this cylinder size (re-laid out when it changes). */
+function cylinderStore(choice: KernelChoice, words: number, bits: number): CylinderStore {
+  const current = choice === 'auto' ? autoStore : jsStore;
+  if (current && current.words === words && current.bits === bits) return current;
+  jsKernel ??= jsPopcountKernel();
+  const kernel = choice === 'auto' ? (wasmPopcountKernel() ?? jsKernel) : jsKernel;
+  // Two stores may share the JS kernel's memory: drop the other's slots when re-laying out.
+  if (autoStore?.kernel === kernel) autoStore = undefined;
+  if (jsStore?.kernel === kernel) jsStore = undefined;
+  const store = new CylinderStore(kernel, words, bits);
+  if (choice === 'auto') autoStore = store;
+  else jsStore = store;
+  return store;
 }

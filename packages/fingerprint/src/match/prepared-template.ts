@@ -25,12 +25,12 @@ export interface PreparedTemplate {
   readonly cos: Float32Array;
   readonly sin: Float32Array;
   readonly kind: Uint8Array;
-  /**
-   * The bit-based cylinders, sparse (about 7 % of the bits are set): the set bits of cylinder i,
-   * as cell * ND + section, ascending, are bitIndex[bitOffset[i] .. bitOffset[i + 1]).
-   */
-  readonly bitOffset: Int32Array;
-  readonly bitIndex: Uint16Array;
+  /** 32-bit words per cylinder: cells x ND bits, padded to a multiple of 4 words (128 bits). */
+  readonly cylinderWords: number;
+  /** n x cylinderWords: the bit-based cylinder of each minutia (bit = cell * ND + section). */
+  readonly cylinders: Int32Array;
+  /** Set bits of each cylinder. */
+  readonly cylinderBits: Uint16Array;
   /** Cells of cylinder i outside the grown convex hull: invalidCell[invalidOffset[i] .. invalidOffset[i + 1]). */
   readonly invalidOffset: Int32Array;
   readonly invalidCell: Uint16Array;

@@ -21,6 +21,7 @@ export function prepareTemplate(t: FingerprintTemplate, params: MatchParams = FI
     keep.forEach((i, k) => (out[k] = src[i]));
     return out;
   };
+  const words = 4 * Math.ceil(cyl.layout.bits / 128);
   const angle = pick(minutiae.angle, (k) => new Float32Array(k));
   return {
     version: PREPARED_TEMPLATE_VERSION,
@@ -35,11 +36,22 @@ export function prepareTemplate(t: FingerprintTemplate, params: MatchParams = FI
     cos: angle.map(Math.cos),
     sin: angle.map(Math.sin),
     kind: pick(minutiae.kind, (k) => new Uint8Array(k)),
-    ...concatenated(keep.map((i) => cyl.setBits[i]), 'bitOffset', 'bitIndex'),
+    cylinderWords: words,
+    cylinders: packBits(keep.map((i) => cyl.setBits[i]), words),
+    cylinderBits: Uint16Array.from(keep, (i) => cyl.setBits[i].length),
     ...concatenated(keep.map((i) => cyl.invalidCells[i]), 'invalidOffset', 'invalidCell'),
     minutiaeKept: minutiae.count,
     vector: minutiaPairHistogram(minutiae, params),
   };
+}
+
+/** Bit vectors of `words` 32-bit words from lists of set bits, one after the other. */
+function packBits(lists: readonly Uint16Array[], words: number): Int32Array {
+  const out = new Int32Array(lists.length * words);
+  lists.forEach((l, i) => {
+    for (const b of l) out[i * words + (b >>> 5)] |= 1 << (b & 31);
+  });
+  return out;
 }
 
 /** Packs lists into one array plus offsets (list i is values[offset[i] .. offset[i + 1])). */
