@@ -8,7 +8,9 @@ export type FingerprintAcquisitionFailure =
   /** Ridges were found but do not look like a fingerprint (a photo, text, noise). */
   | 'not_fingerprint'
   /** Too few reliable minutiae to compare. */
-  | 'too_few_minutiae';
+  | 'too_few_minutiae'
+  /** Far larger than any finger at the stated resolution (a wrong dpi, or not a fingerprint scan). */
+  | 'too_large';
 
 /** An image that decoded but gives no usable fingerprint template. */
 export class FingerprintAcquisitionError extends AcquisitionError {

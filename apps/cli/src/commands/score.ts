@@ -22,10 +22,11 @@ export function scoreCommand(registry?: ModalityRegistry): Command {
     .requiredOption('--root <dir>', 'folder the sample paths are relative to')
     .requiredOption('--out <file>', 'scores.csv to write (a,b,score,error)')
     .option('--model <name>', 'model or variant of the modality')
+    .option('--dpi <n>', 'fingerprint: the sensor resolution (default: from the file, else 500)')
     .option('--strict', 'stop at the first sample that cannot be acquired')
     .option('--concurrency <n>', 'samples extracted at once (default: number of cores)')
     .option('--json', 'print the summary (and metrics, when every pair is labelled) as JSON')
-    .action(async (opts: { modality: string; pairs: string; root: string; out: string; model?: string; strict?: boolean; concurrency?: string; json?: boolean }) => {
+    .action(async (opts: { modality: string; pairs: string; root: string; out: string; model?: string; dpi?: string; strict?: boolean; concurrency?: string; json?: boolean }) => {
       if (!MODALITIES.includes(opts.modality as ModalityName)) {
         throw new UsageError(`--modality must be one of ${MODALITIES.join(', ')}, got "${opts.modality}"`);
       }
@@ -33,7 +34,11 @@ export function scoreCommand(registry?: ModalityRegistry): Command {
       if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1)) {
         throw new UsageError(`--concurrency must be a positive integer, got "${opts.concurrency}"`);
       }
-      const modality = await createModality(opts.modality as ModalityName, opts.model ? { model: opts.model } : {}, registry);
+      const dpi = opts.dpi === undefined ? undefined : Number(opts.dpi);
+      if (dpi !== undefined && !(dpi > 0)) throw new UsageError(`--dpi must be a positive number, got "${opts.dpi}"`);
+      if (dpi !== undefined && opts.modality !== 'fingerprint') throw new UsageError('--dpi applies to the fingerprint modality only');
+      const params = { ...(opts.model ? { model: opts.model } : {}), ...(dpi !== undefined ? { dpi } : {}) };
+      const modality = await createModality(opts.modality as ModalityName, params, registry);
       const pairs = await readPairsFile(resolve(opts.pairs));
       const bar = progressBar('extracting');
       const scored = await scoreComparisons(

@@ -113,6 +113,15 @@ describe('extractFingerprint refuses what is not a usable print', () => {
     expect(acquisitionFailure(stripes).reason).toBe('too_few_minutiae');
   });
 
+  it('an image far larger than a finger is refused before any work', () => {
+    const huge = { width: 6000, height: 5000, dpi: 500, pixels: new Uint8Array(6000 * 5000) };
+    const t0 = performance.now();
+    expect(acquisitionFailure(huge).reason).toBe('too_large');
+    expect(performance.now() - t0).toBeLessThan(50);
+    // The same pixels at 2000 dpi are a 76 x 64 mm scan: resampled, then judged on content.
+    expect(acquisitionFailure({ ...huge, dpi: 2000 }).reason).toBe('no_ridges');
+  });
+
   it('a print too small to use is refused', () => {
     const tiny = synthetic(70, 70, (x, y) => 128 + 100 * Math.sin((2 * Math.PI * (x + 0.3 * y)) / 9));
     expect(['too_small', 'no_ridges']).toContain(acquisitionFailure(tiny).reason);

@@ -37,6 +37,14 @@ export interface ExtractionResult {
 export function extractFingerprint(image: FingerprintImage, options: ExtractOptions = {}): ExtractionResult {
   const p = options.params ?? DEFAULT_EXTRACTION_PARAMS;
   const stages = options.debug ? new Map<string, StageImage>() : undefined;
+  const workingPixels = image.width * image.height * (p.workingDpi / image.dpi) ** 2;
+  if (workingPixels > p.maxWorkingPixels) {
+    const mm = (v: number) => ((v / image.dpi) * 25.4).toFixed(0);
+    throw new FingerprintAcquisitionError(
+      'too_large',
+      `${image.width} x ${image.height} pixels at ${image.dpi} dpi is ${mm(image.width)} x ${mm(image.height)} mm, larger than any fingerprint (is the dpi right?)`,
+    );
+  }
   const { pixels, width, height, scale } = resampleToDpi(image, p.workingDpi);
   stages?.set('input', greyImage(pixels, width, height, 0, 255));
 

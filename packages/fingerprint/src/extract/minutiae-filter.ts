@@ -5,6 +5,8 @@ import { angleBetween, type MinutiaCandidate } from './minutiae-detect';
 export interface FilterOptions {
   /** Minutiae closer than this to the edge of the ridge area are dropped (pixels). */
   readonly borderMargin: number;
+  /** An ending is dropped when the background lies within this distance ahead of its open end (pixels). */
+  readonly rimReach: number;
   /** Skeleton links shorter than this between two minutiae mark them as artefacts (pixels). */
   readonly shortLink: number;
   /** Two endings facing each other closer than this are one broken ridge (pixels). */
@@ -66,6 +68,11 @@ export function removeFalseMinutiae(
 
   const inner = erodedMask(mask, width, height, opts.borderMargin);
   for (let k = 0; k < n; k++) if (!inner[candidates[k].pixel]) drop[k] = 1;
+  // Ridges stop where the print stops: an ending that opens onto the background is the rim.
+  for (let k = 0; k < n; k++) {
+    const c = candidates[k];
+    if (c.kind === MINUTIA_ENDING && opensOntoBackground(c, mask, width, height, opts.rimReach)) drop[k] = 1;
+  }
 
   const r2 = opts.clusterRadius * opts.clusterRadius;
   for (let k = 0; k < n; k++) {
@@ -79,6 +86,18 @@ export function removeFalseMinutiae(
     if (close > opts.clusterSize) drop[k] = 1;
   }
   return candidates.filter((_, k) => !drop[k] && (candidates[k].kind === MINUTIA_ENDING || candidates[k].kind === MINUTIA_BIFURCATION));
+}
+
+function opensOntoBackground(c: MinutiaCandidate, mask: Uint8Array, width: number, height: number, reach: number): boolean {
+  // The ridge body lies along c.angle; its open end faces the opposite way (y grows downwards).
+  const dx = -Math.cos(c.angle);
+  const dy = Math.sin(c.angle);
+  for (let t = 2; t <= reach; t += 2) {
+    const x = Math.round(c.x + t * dx);
+    const y = Math.round(c.y + t * dy);
+    if (x < 0 || y < 0 || x >= width || y >= height || !mask[y * width + x]) return true;
+  }
+  return false;
 }
 
 /** Pixels whose whole (2r+1)-square neighbourhood is inside the mask. */

@@ -20,6 +20,8 @@ export interface ExtractionParams {
   readonly maxMinutiae: number;
   /** Fewer reliable minutiae than this is a failure to acquire. */
   readonly minMinutiae: number;
+  /** Larger images (pixels at the working resolution) are refused before any work: no finger is that big. */
+  readonly maxWorkingPixels: number;
   /** Ridge area below this (square pixels) is too small to be a usable print. */
   readonly minArea: number;
   /** Mean ridge coherence below this is not a fingerprint. */
@@ -37,9 +39,10 @@ export const DEFAULT_EXTRACTION_PARAMS: ExtractionParams = {
   period: { window: 40, minPeriod: 4.5, maxPeriod: 16, minPeriodicity: 0.5 },
   gabor: { orientations: 16, sigmaAcross: 3.2, sigmaAlong: 4.2 },
   detect: { directionSteps: 10, branchReach: 16 },
-  filter: { borderMargin: 6, shortLink: 12, breakGap: 14, clusterRadius: 10, clusterSize: 3 },
+  filter: { borderMargin: 6, rimReach: 14, shortLink: 12, breakGap: 14, clusterRadius: 10, clusterSize: 3 },
   maxMinutiae: 100,
   minMinutiae: 5,
+  maxWorkingPixels: 2048 * 2048,
   minArea: 64 * 64,
   minCoherence: 0.3,
   minPeriodShare: 0.2,

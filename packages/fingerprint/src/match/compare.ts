@@ -1,6 +1,6 @@
 import { TemplateFormatError } from '@biofuse/core';
 import { consolidate } from './consolidation';
-import { localSimilarityMatrix } from './local-similarity';
+import { localSimilarities } from './local-similarity';
 import { FINGERPRINT_MATCH_PARAMS, type MatchParams } from './params';
 import { PREPARED_TEMPLATE_VERSION, type PreparedTemplate } from './prepared-template';
 
@@ -31,9 +31,9 @@ export function compareFingerprints(a: PreparedTemplate, b: PreparedTemplate, pa
     return { similarity: 0, details: { minutiaeA: a.count, minutiaeB: b.count, candidatePairs: 0, scorePairs: 0, pairsA: new Int32Array(0), pairsB: new Int32Array(0) } };
   }
   const swap = canonicalOrder(a, b) > 0;
-  const [first, second] = swap ? [b, a] : [a, b];
-  const lsm = localSimilarityMatrix(first, second, params);
-  const c = consolidate(lsm, first, second, params);
+  const first = swap ? b : a;
+  const second = swap ? a : b;
+  const c = consolidate(localSimilarities(first, second, params), first, second, params);
   return {
     similarity: c.score,
     details: {
@@ -59,8 +59,9 @@ function canonicalOrder(a: PreparedTemplate, b: PreparedTemplate): number {
 }
 
 function checkCompatible(a: PreparedTemplate, b: PreparedTemplate): void {
-  for (const t of [a, b]) {
-    if (t.version !== PREPARED_TEMPLATE_VERSION) throw new TemplateFormatError(`prepared template version ${String(t.version)} is not ${PREPARED_TEMPLATE_VERSION}`);
+  if (a.version !== PREPARED_TEMPLATE_VERSION || b.version !== PREPARED_TEMPLATE_VERSION) {
+    const v = a.version !== PREPARED_TEMPLATE_VERSION ? a.version : b.version;
+    throw new TemplateFormatError(`prepared template version ${String(v)} is not ${PREPARED_TEMPLATE_VERSION}`);
   }
   if (a.cylinderCells !== b.cylinderCells || a.spatialCells !== b.spatialCells || a.directionSections !== b.directionSections || a.cylinderRadiusPx !== b.cylinderRadiusPx) {
     throw new TemplateFormatError('prepared templates were built with different cylinder parameters');

@@ -1,5 +1,6 @@
 import { sigmoid } from './geometry';
 import type { MatchParams } from './params';
+import type { LocalSimilarities } from './local-similarity';
 import type { PreparedTemplate } from './prepared-template';
 
 /** What the consolidation found, besides the score. */
@@ -31,7 +32,7 @@ export function scorePairCount(na: number, nb: number, P: MatchParams): number {
  * 3. Score: the mean relaxed similarity of the n_P pairs whose similarity the relaxation kept
  *    best (highest relaxed / initial ratio); pairs that could not be found count as 0.
  */
-export function consolidate(lsm: Float32Array, a: PreparedTemplate, b: PreparedTemplate, P: MatchParams): Consolidation {
+export function consolidate(local: LocalSimilarities, a: PreparedTemplate, b: PreparedTemplate, P: MatchParams): Consolidation {
   const na = a.count;
   const nb = b.count;
   const nP = scorePairCount(na, nb, P);
@@ -39,7 +40,7 @@ export function consolidate(lsm: Float32Array, a: PreparedTemplate, b: PreparedT
   if (nR === 0) return emptyConsolidation(nP);
   const ws = workspace(na * nb, nR);
 
-  const n = sortPairs(lsm, na, nb, nR, ws);
+  const n = sortPairs(local, na, nb, nR, ws);
   if (n === 0) return emptyConsolidation(nP);
   compatibility(ws, n, a, b, P);
   const lambda = relax(ws, n, nR, P);
@@ -48,21 +49,13 @@ export function consolidate(lsm: Float32Array, a: PreparedTemplate, b: PreparedT
   const take = Math.min(nP, n);
   const pairsA = new Int32Array(take);
   const pairsB = new Int32Array(take);
-  const taken = ws.taken;
-  taken.fill(0, 0, n);
+  const efficiency = ws.efficiency;
+  for (let t = 0; t < n; t++) efficiency[t] = lambda[t] / ws.lambda0[t];
   let sum = 0;
   for (let r = 0; r < take; r++) {
-    let best = -1;
-    let bestEff = -1;
-    for (let t = 0; t < n; t++) {
-      if (taken[t]) continue;
-      const eff = lambda[t] / ws.lambda0[t];
-      if (eff > bestEff) {
-        bestEff = eff;
-        best = t;
-      }
-    }
-    taken[best] = 1;
+    let best = 0;
+    for (let t = 1; t < n; t++) if (efficiency[t] > efficiency[best]) best = t;
+    efficiency[best] = -1;
     sum += lambda[best];
     pairsA[r] = ws.pa[best];
     pairsB[r] = ws.pb[best];
@@ -72,25 +65,18 @@ export function consolidate(lsm: Float32Array, a: PreparedTemplate, b: PreparedT
 
 /**
  * Step 1: the most similar pairs, greedily, each minutia used once. Each candidate is a key
- * packing its similarity (quantised to 15 bits) above its matrix index (16 bits); the keys are
- * ordered by a counting sort on their top bits plus an insertion sort inside each (tiny) bucket,
- * which is exact and has far fewer unpredictable branches than a comparison sort or a heap.
+ * packing its similarity (quantised to 15 bits) above its matrix index (16 bits, so nA x nB
+ * must stay below 65536: at most 255 minutiae a template). The keys are ordered by a counting
+ * sort on their top bits plus an insertion sort inside each (tiny) bucket, which is exact and
+ * has far fewer unpredictable branches than a comparison sort or a heap.
  * Fills ws.pa, ws.pb, ws.lambda0; returns how many pairs were found (at most nR).
  */
-function sortPairs(lsm: Float32Array, na: number, nb: number, nR: number, ws: Workspace): number {
-  const keys = ws.keys;
+function sortPairs(local: LocalSimilarities, na: number, nb: number, nR: number, ws: Workspace): number {
+  const { keys, count: m, matrix: lsm } = local;
   const sorted = ws.sorted;
   const bucketStart = ws.bucketStart;
   bucketStart.fill(0);
-  let m = 0;
-  for (let c = 0; c < na * nb; c++) {
-    const v = lsm[c];
-    if (v > 0) {
-      const key = (Math.round(v * 32767) << 16) | c;
-      keys[m++] = key;
-      bucketStart[BUCKETS - 1 - (key >>> BUCKET_SHIFT)]++; // descending buckets
-    }
-  }
+  for (let e = 0; e < m; e++) bucketStart[BUCKETS - 1 - (keys[e] >>> BUCKET_SHIFT)]++; // descending buckets
   let acc = 0;
   for (let q = 0; q < BUCKETS; q++) {
     const count = bucketStart[q];
@@ -136,16 +122,16 @@ function sortPairs(lsm: Float32Array, na: number, nb: number, nR: number, ws: Wo
   return n;
 }
 
-/** Keys are below 2^31; their top 10 bits pick one of 1024 buckets. */
-const BUCKET_SHIFT = 21;
-const BUCKETS = 1024;
+/** Keys are below 2^31; their top 8 bits pick one of 256 buckets. */
+const BUCKET_SHIFT = 23;
+const BUCKETS = 256;
 
 /**
  * rho(t, k) for the n selected pairs (MCC eq. 25): the product of three sigmoids of how
  * differently the two pairs sit in the two templates: the difference of their distances (with
  * a tolerance that grows with the distance, for skin distortion), of their relative directions,
- * and of the angle of each minutia to the segment joining them. Stored sparse, row by row
- * (CSR in ws.rhoStart / rhoCol / rhoValue), since most pairs of an impostor comparison are
+ * and of the angle of each minutia to the segment joining them. Stored sparse, as (t, k, rho)
+ * triples in ws.rhoRow / rhoCol / rhoValue, since most pairs of an impostor comparison are
  * incompatible: each sigmoid is below 1e-4 past mu + 9.2 / |tau|, and such entries are dropped.
  *
  * With rot_t = theta_b(t) - theta_a(t), the rotation pair t implies, the direction term is
@@ -153,13 +139,14 @@ const BUCKETS = 1024;
  * where phi_b - phi_a is the angle between the segments k-t in the two templates.
  */
 function compatibility(ws: Workspace, n: number, a: PreparedTemplate, b: PreparedTemplate, P: MatchParams): void {
-  const { ax, ay, bx, by, rot, rho } = ws;
+  const { ax, ay, bx, by, rot, rhoRow, rhoCol, rhoValue } = ws;
+  let nnz = 0;
   for (let t = 0; t < n; t++) {
     ax[t] = a.x[ws.pa[t]];
     ay[t] = a.y[ws.pa[t]];
     bx[t] = b.x[ws.pb[t]];
     by[t] = b.y[ws.pb[t]];
-    rot[t] = b.angle[ws.pb[t]] - a.angle[ws.pa[t]];
+    rot[t] = wrap(b.angle[ws.pb[t]] - a.angle[ws.pa[t]]);
   }
   const mu1 = P.compatDistanceMuPx;
   const rel = P.compatDistanceRelative * 0.5;
@@ -171,7 +158,6 @@ function compatibility(ws: Workspace, n: number, a: PreparedTemplate, b: Prepare
   const cut1 = 9.2 / Math.abs(tau1);
   const cut2 = mu2 + 9.2 / Math.abs(tau2);
   const cut3 = mu3 + 9.2 / Math.abs(tau3);
-  rho.fill(0, 0, n * n);
   for (let t = 0; t < n; t++) {
     for (let k = t + 1; k < n; k++) {
       const d2 = Math.abs(wrap(rot[k] - rot[t]));
@@ -190,31 +176,26 @@ function compatibility(ws: Workspace, n: number, a: PreparedTemplate, b: Prepare
       const d3kt = Math.abs(wrap(segmentTurn - rot[k]));
       if (d3tk > cut3 && d3kt > cut3) continue;
       const z12 = 1 / ((1 + Math.exp(-tau1 * (d1 - mu1e))) * (1 + Math.exp(-tau2 * (d2 - mu2))));
-      if (d3tk <= cut3) rho[t * n + k] = z12 / (1 + Math.exp(-tau3 * (d3tk - mu3)));
-      if (d3kt <= cut3) rho[k * n + t] = z12 / (1 + Math.exp(-tau3 * (d3kt - mu3)));
+      if (d3tk <= cut3) {
+        rhoRow[nnz] = t;
+        rhoCol[nnz] = k;
+        rhoValue[nnz++] = z12 / (1 + Math.exp(-tau3 * (d3tk - mu3)));
+      }
+      if (d3kt <= cut3) {
+        rhoRow[nnz] = k;
+        rhoCol[nnz] = t;
+        rhoValue[nnz++] = z12 / (1 + Math.exp(-tau3 * (d3kt - mu3)));
+      }
     }
   }
-  // Row-wise sparse copy for the relaxation.
-  let e = 0;
-  for (let t = 0; t < n; t++) {
-    ws.rhoStart[t] = e;
-    for (let k = 0; k < n; k++) {
-      const r = rho[t * n + k];
-      if (r === 0) continue;
-      ws.rhoCol[e] = k;
-      ws.rhoValue[e++] = r;
-    }
-  }
-  ws.rhoStart[n] = e;
+  ws.rhoCount = nnz;
 }
 
 const TWO_PI = 2 * Math.PI;
 
-/** An angle difference wrapped into [-pi, pi) (inputs within (-4 pi, 4 pi)). */
+/** An angle difference wrapped into [-pi, pi) (inputs within [-3 pi, 3 pi)). */
 function wrap(d: number): number {
-  while (d >= Math.PI) d -= TWO_PI;
-  while (d < -Math.PI) d += TWO_PI;
-  return d;
+  return d >= Math.PI ? d - TWO_PI : d < -Math.PI ? d + TWO_PI : d;
 }
 
 /** atan2 by a minimax polynomial (error below 1e-5 rad), several times faster than Math.atan2. */
@@ -238,13 +219,12 @@ function relax(ws: Workspace, n: number, nR: number, P: MatchParams): Float64Arr
   prev.set(ws.lambda0.subarray(0, n));
   const wR = P.relaxationWeight;
   const spread = (1 - wR) / Math.max(nR - 1, 1);
-  const { rhoStart, rhoCol, rhoValue } = ws;
+  const { rhoRow, rhoCol, rhoValue, rhoCount } = ws;
+  const support = ws.support;
   for (let it = 0; it < P.relaxationIterations; it++) {
-    for (let t = 0; t < n; t++) {
-      let s = 0;
-      for (let e = rhoStart[t]; e < rhoStart[t + 1]; e++) s += rhoValue[e] * prev[rhoCol[e]];
-      next[t] = wR * prev[t] + spread * s;
-    }
+    support.fill(0, 0, n);
+    for (let e = 0; e < rhoCount; e++) support[rhoRow[e]] += rhoValue[e] * prev[rhoCol[e]];
+    for (let t = 0; t < n; t++) next[t] = wR * prev[t] + spread * support[t];
     const tmp = prev;
     prev = next;
     next = tmp;
@@ -254,21 +234,21 @@ function relax(ws: Workspace, n: number, nR: number, P: MatchParams): Float64Arr
 
 /** Scratch arrays reused across comparisons (allocated on first use, grown when needed). */
 interface Workspace {
-  keys: Int32Array;
   sorted: Int32Array;
   bucketStart: Int32Array;
   usedA: Uint8Array;
   usedB: Uint8Array;
-  taken: Uint8Array;
+  efficiency: Float64Array;
   pa: Int32Array;
   pb: Int32Array;
   lambda0: Float64Array;
   relaxA: Float64Array;
   relaxB: Float64Array;
-  rho: Float64Array;
-  rhoStart: Int32Array;
+  rhoRow: Int32Array;
   rhoCol: Int32Array;
   rhoValue: Float64Array;
+  rhoCount: number;
+  support: Float64Array;
   ax: Float64Array;
   ay: Float64Array;
   bx: Float64Array;
@@ -286,21 +266,21 @@ function workspace(cells: number, pairs: number): Workspace {
     sharedPairs = Math.max(pairs, sharedPairs, 64);
     const m = sharedPairs;
     shared = {
-      keys: new Int32Array(sharedCells),
       sorted: new Int32Array(sharedCells),
       bucketStart: new Int32Array(BUCKETS),
       usedA: new Uint8Array(sharedCells),
       usedB: new Uint8Array(sharedCells),
-      taken: new Uint8Array(m),
+      efficiency: new Float64Array(m),
       pa: new Int32Array(m),
       pb: new Int32Array(m),
       lambda0: new Float64Array(m),
       relaxA: new Float64Array(m),
       relaxB: new Float64Array(m),
-      rho: new Float64Array(m * m),
-      rhoStart: new Int32Array(m + 1),
+      rhoRow: new Int32Array(m * m),
       rhoCol: new Int32Array(m * m),
       rhoValue: new Float64Array(m * m),
+      rhoCount: 0,
+      support: new Float64Array(m),
       ax: new Float64Array(m),
       ay: new Float64Array(m),
       bx: new Float64Array(m),

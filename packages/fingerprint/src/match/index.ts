@@ -1,6 +1,16 @@
+/**
+ * Minutiae matching: Minutia Cylinder-Code (Cappelli, Ferrara, Maltoni, IEEE TPAMI 2010) with
+ * bit-based cylinders and LSS-R consolidation, plus a fixed-length vector for fusion and 1:N
+ * preselection.
+ *
+ *   prepareTemplate:  normalise (500 dpi, cap)  -> cylinders (+ validity)  -> vector
+ *   compareFingerprints:  local similarities (direction gate, popcount kernel)
+ *                         -> consolidation (sort, relax, score)  -> similarity in [0, 1]
+ *   1:N:  centreVectors(gallery) once; per probe preselect(top K)  -> compareFingerprints
+ */
 export { FINGERPRINT_MATCH_PARAMS, matchParams, type MatchParams } from './params';
 export { PREPARED_TEMPLATE_VERSION, type PreparedTemplate } from './prepared-template';
 export { prepareTemplate } from './prepare/prepare-template';
 export { compareFingerprints, type FingerprintComparison } from './compare';
-export { fingerprintVector } from './vector';
-export { preselect, type Preselection } from './preselect';
+export { fingerprintVector } from './fingerprint-vector';
+export { centreVectors, preselect, type Preselection } from './preselect';

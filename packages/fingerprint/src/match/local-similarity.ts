@@ -4,31 +4,39 @@ import type { MatchParams } from './params';
 import type { PreparedTemplate } from './prepared-template';
 
 /**
- * The local similarity matrix (MCC section 4, bit-based): entry (i, j), row-major nA x nB, is the
- * similarity of cylinder i of `a` and cylinder j of `b`, in [0, 1]. It is 0 when the minutiae
- * directions differ by more than delta_theta, or when fewer than min_ME of the cells are valid in
- * both cylinders. Otherwise, restricted to the cells valid in both, it is
+ * The local similarities of two templates (valid until the next call: the arrays are reused).
+ * `matrix` is nA x nB, row-major; `keys[0 .. count)` lists its nonzero entries, each packed as
+ * (similarity quantised to 15 bits) << 16 | (i * nB + j), in no particular order.
+ */
+export interface LocalSimilarities {
+  readonly matrix: Float32Array;
+  readonly keys: Int32Array;
+  readonly count: number;
+}
+
+/**
+ * The local similarity matrix (MCC section 4, bit-based): entry (i, j) is the similarity of
+ * cylinder i of `a` and cylinder j of `b`, in [0, 1]. It is 0 when the minutiae directions
+ * differ by more than delta_theta, or when fewer than min_ME of the cells are valid in both
+ * cylinders. Otherwise, restricted to the cells valid in both, it is
  * 1 - |ca xor cb| / (|ca| + |cb|) = 2 |ca and cb| / (|ca| + |cb|) (a Dice coefficient).
  *
- * The popcounts run in a kernel (WebAssembly SIMD, or plain JavaScript where that is missing)
- * over the cylinders copied into its memory with their validity masks; a template already
- * there from the previous comparison (the probe of a 1:N search) is not copied again.
+ * The direction gate is a sweep over both templates in angle order, so only the pairs it lets
+ * through are visited. The popcounts run in a kernel (WebAssembly SIMD, or plain JavaScript
+ * where that is missing) over the cylinders copied into its memory with their validity masks;
+ * a template already there from the previous comparison (the probe of a 1:N search) is not
+ * copied again.
  */
-export function localSimilarityMatrix(
-  a: PreparedTemplate,
-  b: PreparedTemplate,
-  P: MatchParams,
-  out?: Float32Array,
-  kernelChoice: KernelChoice = 'auto',
-): Float32Array {
+export function localSimilarities(a: PreparedTemplate, b: PreparedTemplate, P: MatchParams, kernelChoice: KernelChoice = 'auto'): LocalSimilarities {
   const na = a.count;
   const nb = b.count;
-  const lsm = out && out.length >= na * nb ? out : new Float32Array(na * nb);
-  lsm.fill(0, 0, na * nb);
-  if (na === 0 || nb === 0) return lsm;
+  const ws = workspace(na * nb, nb);
+  const matrix = ws.matrix;
+  matrix.fill(0, 0, na * nb);
+  if (na === 0 || nb === 0) return { matrix, keys: ws.keys, count: 0 };
   const W = a.cylinderWords;
   const bits = a.cylinderCells * a.directionSections;
-  const store = cylinderStore(kernelChoice, W, bits);
+  const store = cylinderStore(kernelChoice, W, a.cylinderCells, a.directionSections);
   const [sa, sb] = store.load(a, b);
   const k = store.kernel;
   const heap = store.heap;
@@ -36,40 +44,102 @@ export function localSimilarityMatrix(
   const stride = W * 4;
   const outByte = store.outByte;
   const outWord = outByte >> 2;
-
-  const cosGate = Math.cos(P.maxDirectionDifferenceRad);
   const minMatchableBits = P.minMatchableFraction * bits;
+  const cells = a.cylinderCells;
+  const nd = a.directionSections;
+  const gate = P.maxDirectionDifferenceRad;
+  const keys = ws.keys;
+  let count = 0;
+
+  // B's angles in increasing order, repeated at -2pi, 0 and +2pi, so every window
+  // [theta - gate, theta + gate] with theta in [0, 2pi) is one contiguous run.
+  const sweepAngle = ws.sweepAngle;
+  const sweepIndex = ws.sweepIndex;
+  for (let r = 0; r < 3; r++) {
+    for (let q = 0; q < nb; q++) {
+      const j = b.byAngle[q];
+      sweepAngle[r * nb + q] = b.angle[j] + (r - 1) * TWO_PI;
+      sweepIndex[r * nb + q] = j;
+    }
+  }
   const aInv = a.invalidOffset;
   const bInv = b.invalidOffset;
-  const bCos = b.cos;
-  const bSin = b.sin;
   const bSet = b.cylinderBits;
-  for (let i = 0; i < na; i++) {
-    const ca = a.cos[i];
-    const sn = a.sin[i];
+  let lo = 0;
+  let hi = 0;
+  for (let q = 0; q < na; q++) {
+    const i = a.byAngle[q];
+    const theta = a.angle[i];
+    while (sweepAngle[lo] < theta - gate) lo++;
+    if (hi < lo) hi = lo;
+    while (sweepAngle[hi] <= theta + gate) hi++;
+    const end = Math.min(hi, lo + nb); // a gate of pi or more takes each of B once
     const setA = a.cylinderBits[i];
-    const fullA = aInv[i + 1] === aInv[i];
+    const invalidA = aInv[i + 1] - aInv[i];
     const xa = sa.bitsByte + i * stride;
-    const va = sa.validityByte + i * stride;
+    const va = sa.validityByte[i];
     const row = i * nb;
-    for (let j = 0; j < nb; j++) {
-      if (ca * bCos[j] + sn * bSin[j] < cosGate) continue;
+    for (let e = lo; e < end; e++) {
+      const j = sweepIndex[e];
       const xb = sb.bitsByte + j * stride;
+      // Which cells are valid decides the kernel: both cylinders entirely valid (one popcount),
+      // one of them (two), or neither (four, including the cells valid in both).
+      const invalidB = bInv[j + 1] - bInv[j];
       let common: number;
       let norms: number;
-      if (fullA && bInv[j + 1] === bInv[j]) {
+      if (invalidA === 0 && invalidB === 0) {
         common = k.andCount(xa, xb, blocks);
         norms = setA + bSet[j];
+      } else if (invalidA === 0) {
+        if ((cells - invalidB) * nd < minMatchableBits) continue;
+        const r = k.andOutside(xa, xb, sb.validityByte[j], blocks);
+        common = r >>> 16;
+        norms = setA - (r & 0xffff) + bSet[j];
+      } else if (invalidB === 0) {
+        if ((cells - invalidA) * nd < minMatchableBits) continue;
+        const r = k.andOutside(xb, xa, va, blocks);
+        common = r >>> 16;
+        norms = setA + bSet[j] - (r & 0xffff);
       } else {
-        k.maskedCounts(xa, xb, va, sb.validityByte + j * stride, blocks, outByte);
+        k.maskedCounts(xa, xb, va, sb.validityByte[j], blocks, outByte);
         if (heap[outWord + 3] < minMatchableBits) continue;
         common = heap[outWord];
         norms = setA - heap[outWord + 1] + bSet[j] - heap[outWord + 2];
       }
-      if (norms > 0) lsm[row + j] = (2 * common) / norms;
+      if (common === 0 || norms <= 0) continue;
+      const lambda = (2 * common) / norms;
+      matrix[row + j] = lambda;
+      keys[count++] = (((lambda * 32767 + 0.5) | 0) << 16) | (row + j);
     }
   }
-  return lsm;
+  return { matrix, keys, count };
+}
+
+const TWO_PI = 2 * Math.PI;
+
+interface Workspace {
+  matrix: Float32Array;
+  keys: Int32Array;
+  sweepAngle: Float64Array;
+  sweepIndex: Uint8Array;
+}
+
+let shared: Workspace | undefined;
+
+function workspace(cells: number, nb: number): Workspace {
+  if (!shared || shared.matrix.length < cells || shared.sweepIndex.length < 3 * nb) {
+    const size = Math.max(cells, 4096);
+    const sweep = Math.max(3 * nb, 3 * 64);
+    shared = {
+      matrix: new Float32Array(size),
+      keys: new Int32Array(size),
+      sweepAngle: new Float64Array(sweep + 1),
+      sweepIndex: new Uint8Array(sweep),
+    };
+  }
+  // A sentinel past the sweep, so the window's upper bound stops there.
+  shared.sweepAngle[3 * nb] = Number.POSITIVE_INFINITY;
+  return shared;
 }
 
 export type KernelChoice = 'auto' | 'js';
@@ -78,28 +148,63 @@ export type KernelChoice = 'auto' | 'js';
 interface Slot {
   template: PreparedTemplate | undefined;
   readonly bitsByte: number;
-  readonly validityByte: number;
+  /** Where each cylinder's validity mask starts: its own if it has invalid cells, else the shared all-valid mask. */
+  readonly validityByte: Int32Array;
+  readonly ownValidityByte: number;
 }
 
-/** The kernel's memory, laid out as two slots of up to 255 cylinders plus a 16-byte output. */
+/**
+ * The kernel's memory, laid out for one cylinder size: two slots of up to 255 cylinders and
+ * their validity masks, one all-valid mask shared by every cylinder without invalid cells, and
+ * a 16-byte output.
+ */
 class CylinderStore {
   readonly slots: [Slot, Slot];
   readonly outByte: number;
+  readonly bits: number;
   heap: Int32Array;
 
   constructor(
     readonly kernel: PopcountKernel,
     readonly words: number,
-    readonly bits: number,
+    readonly cells: number,
+    readonly nd: number,
   ) {
+    const bits = cells * nd;
+    this.bits = bits;
     const region = 255 * words * 4;
     this.slots = [
-      { template: undefined, bitsByte: 0, validityByte: region },
-      { template: undefined, bitsByte: 2 * region, validityByte: 3 * region },
+      { template: undefined, bitsByte: 0, validityByte: new Int32Array(255), ownValidityByte: region },
+      { template: undefined, bitsByte: 2 * region, validityByte: new Int32Array(255), ownValidityByte: 3 * region },
     ];
-    this.outByte = 4 * region;
+    this.allValidByte = 4 * region;
+    this.outByte = this.allValidByte + words * 4;
     this.heap = new Int32Array(kernel.memory(this.outByte + 16));
+    for (let bit = 0; bit < bits; bit++) this.heap[(this.allValidByte >> 2) + (bit >>> 5)] |= 1 << (bit & 31);
   }
+
+  private readonly allValidByte: number;
+
+  /** For each cell, the (up to two) words its ND bits are in and their masks in those words. */
+  private cellMasks(): { cellWord: Int32Array; cellMask: Int32Array } {
+    if (!this.cellMaskTable) {
+      const { cells, nd } = this;
+      const cellWord = new Int32Array(2 * cells);
+      const cellMask = new Int32Array(2 * cells);
+      for (let c = 0; c < cells; c++) {
+        cellWord[2 * c] = (c * nd) >>> 5;
+        cellWord[2 * c + 1] = (c * nd + nd - 1) >>> 5;
+        for (let bit = c * nd; bit < c * nd + nd; bit++) {
+          const slot = (bit >>> 5) === cellWord[2 * c] ? 2 * c : 2 * c + 1;
+          cellMask[slot] |= 1 << (bit & 31);
+        }
+      }
+      this.cellMaskTable = { cellWord, cellMask };
+    }
+    return this.cellMaskTable;
+  }
+
+  private cellMaskTable: { cellWord: Int32Array; cellMask: Int32Array } | undefined;
 
   /** Puts a and b in the two slots (reusing either that is already there). */
   load(a: PreparedTemplate, b: PreparedTemplate): [Slot, Slot] {
@@ -117,30 +222,26 @@ class CylinderStore {
     const W = this.words;
     const heap = this.heap;
     heap.set(t.cylinders, slot.bitsByte >> 2);
-    const nd = t.directionSections;
-    const validityWord = slot.validityByte >> 2;
+    const { cellWord, cellMask } = this.cellMasks();
+    const allValidWord = this.allValidByte >> 2;
     for (let i = 0; i < t.count; i++) {
-      const base = validityWord + i * W;
-      heap.set(this.allValid, base);
+      if (t.invalidOffset[i + 1] === t.invalidOffset[i]) {
+        slot.validityByte[i] = this.allValidByte;
+        continue;
+      }
+      slot.validityByte[i] = slot.ownValidityByte + i * W * 4;
+      const base = slot.validityByte[i] >> 2;
+      heap.copyWithin(base, allValidWord, allValidWord + W);
       for (let q = t.invalidOffset[i]; q < t.invalidOffset[i + 1]; q++) {
-        const first = t.invalidCell[q] * nd;
-        for (let bit = first; bit < first + nd; bit++) heap[base + (bit >>> 5)] &= ~(1 << (bit & 31));
+        // A cell's ND bits span at most two words: clear them with two masks.
+        const c = 2 * t.invalidCell[q];
+        heap[base + cellWord[c]] &= ~cellMask[c];
+        heap[base + cellWord[c + 1]] &= ~cellMask[c + 1];
       }
     }
     slot.template = t;
     return slot;
   }
-
-  /** The validity mask of a cylinder whose cells are all valid: every cell bit, no padding. */
-  private get allValid(): Int32Array {
-    if (!this.allValidMask) {
-      this.allValidMask = new Int32Array(this.words);
-      for (let bit = 0; bit < this.bits; bit++) this.allValidMask[bit >>> 5] |= 1 << (bit & 31);
-    }
-    return this.allValidMask;
-  }
-
-  private allValidMask: Int32Array | undefined;
 }
 
 let autoStore: CylinderStore | undefined;
@@ -148,15 +249,15 @@ let jsStore: CylinderStore | undefined;
 let jsKernel: PopcountKernel | undefined;
 
 /** The store for a kernel choice, laid out for this cylinder size (re-laid out when it changes). */
-function cylinderStore(choice: KernelChoice, words: number, bits: number): CylinderStore {
+function cylinderStore(choice: KernelChoice, words: number, cells: number, nd: number): CylinderStore {
   const current = choice === 'auto' ? autoStore : jsStore;
-  if (current && current.words === words && current.bits === bits) return current;
+  if (current && current.words === words && current.cells === cells && current.nd === nd) return current;
   jsKernel ??= jsPopcountKernel();
   const kernel = choice === 'auto' ? (wasmPopcountKernel() ?? jsKernel) : jsKernel;
   // Two stores may share the JS kernel's memory: drop the other's slots when re-laying out.
   if (autoStore?.kernel === kernel) autoStore = undefined;
   if (jsStore?.kernel === kernel) jsStore = undefined;
-  const store = new CylinderStore(kernel, words, bits);
+  const store = new CylinderStore(kernel, words, cells, nd);
   if (choice === 'auto') autoStore = store;
   else jsStore = store;
   return store;

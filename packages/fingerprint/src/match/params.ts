@@ -1,3 +1,5 @@
+import { ConfigError } from '@biofuse/core';
+
 /**
  * Every tuned constant of the minutiae matcher, in one frozen object (SourceAFIS keeps its in
  * Parameters.java). Lengths are pixels at 500 dpi (templates at other resolutions are scaled
@@ -11,7 +13,7 @@
 export interface MatchParams {
   /** Resolution the minutiae are scaled to before anything else. */
   readonly targetDpi: number;
-  /** At most this many minutiae per template (highest quality first, then closest to the centroid). */
+  /** At most this many minutiae per template (highest quality first, then closest to the centroid); at most 255. */
   readonly maxMinutiae: number;
 
   // --- Cylinders (MCC section 3) ---
@@ -23,7 +25,7 @@ export interface MatchParams {
   readonly directionSections: number;
   /** sigma_S: spread of a neighbour's spatial contribution. */
   readonly sigmaSpatialPx: number;
-  /** sigma_D: spread of a neighbour's directional contribution. */
+  /** sigma_D: spread of a neighbour's directional contribution (paper 2 pi / 9; 0.5 tuned on FVC2004). */
   readonly sigmaDirectionRad: number;
   /** mu_psi: a cell is set when the summed contributions reach this value (bit-based MCC). */
   readonly cellThreshold: number;
@@ -37,7 +39,12 @@ export interface MatchParams {
   // --- Local similarity (MCC section 4) ---
   /** min_ME: two cylinders are compared only when this share of cells is valid in both. */
   readonly minMatchableFraction: number;
-  /** delta_theta: minutiae whose directions differ more than this are not paired. */
+  /**
+   * delta_theta: minutiae whose directions differ more than this are not paired, so two
+   * impressions may be rotated by up to about this much (less direction noise). Paper pi / 2;
+   * pi / 3 matched it on FVC2004 and halves the pairs to compare. Pi makes the matcher fully
+   * rotation-invariant at about 3 times the comparison time.
+   */
   readonly maxDirectionDifferenceRad: number;
 
   // --- Consolidation: local similarity sort with relaxation (LSS-R, MCC section 5) ---
@@ -52,16 +59,21 @@ export interface MatchParams {
   /** mu/tau of the three compatibility sigmoids: distance, direction and radial-angle differences. */
   readonly compatDistanceMuPx: number;
   readonly compatDistanceTau: number;
-  /** Added to compatDistanceMuPx per pixel of distance between the two minutiae (skin distortion grows with distance). */
+  /**
+   * Added to compatDistanceMuPx per pixel of (mean) distance between the two minutiae, since
+   * skin distortion grows with distance; not in the paper (0 there), 0.1 tuned on FVC2004.
+   */
   readonly compatDistanceRelative: number;
   readonly compatAngleMuRad: number;
   readonly compatAngleTau: number;
   readonly compatRadialMuRad: number;
   readonly compatRadialTau: number;
 
-  // --- Fixed-length vector (minutia-pair histogram, see vector.ts) ---
+  // --- Fixed-length vector (minutia-pair histogram, see vector.ts; tuned on FVC2004) ---
+  /** Pairs closer or farther than these are left out. */
   readonly vectorMinDistancePx: number;
   readonly vectorMaxDistancePx: number;
+  /** Bins of distance, and of each minutia's direction relative to the pair's segment. */
   readonly vectorDistanceBins: number;
   readonly vectorAngleBins: number;
 }
@@ -98,12 +110,19 @@ export const FINGERPRINT_MATCH_PARAMS: MatchParams = Object.freeze({
   compatRadialTau: -30,
 
   vectorMinDistancePx: 10,
-  vectorMaxDistancePx: 150,
+  vectorMaxDistancePx: 120,
   vectorDistanceBins: 8,
-  vectorAngleBins: 8,
+  vectorAngleBins: 16,
 });
 
 /** The defaults with some values replaced (for experiments and tuning). */
 export function matchParams(overrides: Partial<MatchParams> = {}): MatchParams {
-  return Object.freeze({ ...FINGERPRINT_MATCH_PARAMS, ...overrides });
+  const P = Object.freeze({ ...FINGERPRINT_MATCH_PARAMS, ...overrides });
+  if (!Number.isInteger(P.maxMinutiae) || P.maxMinutiae < 1 || P.maxMinutiae > 255) {
+    throw new ConfigError(`maxMinutiae must be an integer in 1..255, got ${P.maxMinutiae}`);
+  }
+  if (!Number.isInteger(P.spatialCells) || P.spatialCells < 2 || !Number.isInteger(P.directionSections) || P.directionSections < 1) {
+    throw new ConfigError(`spatialCells and directionSections must be positive integers (spatialCells >= 2)`);
+  }
+  return P;
 }

@@ -21,10 +21,9 @@ export interface PreparedTemplate {
   readonly x: Float32Array;
   readonly y: Float32Array;
   readonly angle: Float32Array;
-  /** cos and sin of `angle` (for the direction gate). */
-  readonly cos: Float32Array;
-  readonly sin: Float32Array;
   readonly kind: Uint8Array;
+  /** Minutia indices in order of increasing angle (for the direction gate's sweep). */
+  readonly byAngle: Uint8Array;
   /** 32-bit words per cylinder: cells x ND bits, padded to a multiple of 4 words (128 bits). */
   readonly cylinderWords: number;
   /** n x cylinderWords: the bit-based cylinder of each minutia (bit = cell * ND + section). */

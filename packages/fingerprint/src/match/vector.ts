@@ -1,18 +1,6 @@
-import type { FingerprintTemplate } from '../template/fingerprint-template';
 import { angleDifference } from './geometry';
-import { FINGERPRINT_MATCH_PARAMS, type MatchParams } from './params';
-import { normaliseMinutiae, type MatcherMinutiae } from './prepare/normalise';
-import type { PreparedTemplate } from './prepared-template';
-
-/**
- * The fixed-length vector of a template (see `minutiaPairHistogram`): unit length (or all
- * zeros for fewer than two minutiae), so the dot product of two vectors is their cosine
- * similarity. From a prepared template it is a copy of the vector computed by prepareTemplate.
- */
-export function fingerprintVector(t: FingerprintTemplate | PreparedTemplate, params: MatchParams = FINGERPRINT_MATCH_PARAMS): Float32Array {
-  if ('vector' in t) return t.vector.slice();
-  return minutiaPairHistogram(normaliseMinutiae(t, params), params);
-}
+import type { MatchParams } from './params';
+import type { MatcherMinutiae } from './prepare/normalise';
 
 /** Length of the fixed-length vector for these parameters. */
 export function vectorLength(P: MatchParams): number {
@@ -20,16 +8,15 @@ export function vectorLength(P: MatchParams): number {
 }
 
 /**
- * A fixed-length, rotation- and translation-invariant summary of a minutiae set: the histogram
- * of its minutia pairs over (distance, direction of each minutia relative to the segment that
- * joins them), soft-binned (linear in distance, circular in angle) so small shifts move weight
- * gradually between bins; then square-rooted (Hellinger) and L2-normalised, so the dot product
- * of two vectors is their cosine similarity. A set without pairs gives the zero vector.
+ * A rotation- and translation-invariant summary of a minutiae set: the histogram of its
+ * ordered minutia pairs (i, j) over their distance and the direction of each minutia relative
+ * to the segment i -> j, soft-binned (linear in distance, circular in angle) so that small
+ * errors move weight gradually between bins; then square-rooted (Hellinger) and L2-normalised.
  */
 export function minutiaPairHistogram(m: MatcherMinutiae, P: MatchParams): Float32Array {
   const nd = P.vectorDistanceBins;
   const na = P.vectorAngleBins;
-  const h = new Float64Array(nd * na * na);
+  const h = new Float64Array(vectorLength(P));
   const dMin = P.vectorMinDistancePx;
   const dMax = P.vectorMaxDistancePx;
   const dScale = nd / (dMax - dMin);
@@ -48,29 +35,26 @@ export function minutiaPairHistogram(m: MatcherMinutiae, P: MatchParams): Float3
       const d0 = Math.floor(fd);
       const a0 = Math.floor(fa);
       const b0 = Math.floor(fb);
-      const wd = fd - d0;
-      const wa = fa - a0;
-      const wb = fb - b0;
       for (let s = 0; s < 2; s++) {
         const di = d0 + s;
         if (di < 0 || di >= nd) continue;
-        const w1 = s ? wd : 1 - wd;
+        const w1 = s ? fd - d0 : 1 - (fd - d0);
         for (let t = 0; t < 2; t++) {
           const ai = (a0 + t + na) % na;
-          const w2 = w1 * (t ? wa : 1 - wa);
+          const w2 = w1 * (t ? fa - a0 : 1 - (fa - a0));
           for (let u = 0; u < 2; u++) {
             const bi = (b0 + u + na) % na;
-            h[(di * na + ai) * na + bi] += w2 * (u ? wb : 1 - wb);
+            h[(di * na + ai) * na + bi] += w2 * (u ? fb - b0 : 1 - (fb - b0));
           }
         }
       }
     }
   }
   const out = new Float32Array(h.length);
-  let norm = 0;
-  for (let k = 0; k < h.length; k++) norm += h[k];
-  if (norm === 0) return out;
-  // sqrt of the normalised histogram has unit L2 norm already.
-  for (let k = 0; k < h.length; k++) out[k] = Math.sqrt(h[k] / norm);
+  let total = 0;
+  for (let k = 0; k < h.length; k++) total += h[k];
+  if (total === 0) return out;
+  // The square roots of a histogram that sums to 1 have unit L2 norm already.
+  for (let k = 0; k < h.length; k++) out[k] = Math.sqrt(h[k] / total);
   return out;
 }

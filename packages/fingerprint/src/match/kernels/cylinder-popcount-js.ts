@@ -25,6 +25,19 @@ export function jsPopcountKernel(): PopcountKernel {
       for (let w = 0; w < blocks * 4; w++) c += popcount(m[xi + w] & m[yi + w]);
       return c;
     },
+    andOutside(x, y, v, blocks) {
+      const xi = x >> 2;
+      const yi = y >> 2;
+      const vi = v >> 2;
+      let common = 0;
+      let outside = 0;
+      for (let w = 0; w < blocks * 4; w++) {
+        const a = m[xi + w];
+        common += popcount(a & m[yi + w]);
+        outside += popcount(a & ~m[vi + w]);
+      }
+      return (common << 16) | outside;
+    },
     maskedCounts(x, y, vx, vy, blocks, out) {
       const xi = x >> 2;
       const yi = y >> 2;

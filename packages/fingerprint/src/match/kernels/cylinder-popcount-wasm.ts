@@ -11,6 +11,7 @@
  * Exports (all offsets are byte offsets into the exported memory, 16-byte aligned; `blocks` is
  * the number of 128-bit blocks, 1..31 so that the per-byte counters cannot overflow):
  *   and_count(x, y, blocks) -> i32                   popcount(X & Y)
+ *   and_outside(x, y, v, blocks) -> i32              popcount(X & Y) << 16 | popcount(X & ~V)
  *   masked_counts(x, y, vx, vy, blocks, out)         writes 4 x i32 at out:
  *       popcount(X & Y), popcount(X & ~VY), popcount(Y & ~VX), popcount(VX & VY)
  */
@@ -19,6 +20,8 @@ export interface PopcountKernel {
   /** The kernel's memory, grown first to at least `bytes` (the returned buffer replaces older ones). */
   memory(bytes: number): ArrayBuffer;
   andCount(x: number, y: number, blocks: number): number;
+  /** popcount(X & Y) << 16 | popcount(X & ~V): for a cylinder X compared with Y, whose validity is V. */
+  andOutside(x: number, y: number, v: number, blocks: number): number;
   maskedCounts(x: number, y: number, vx: number, vy: number, blocks: number, out: number): void;
 }
 
@@ -51,6 +54,7 @@ export function wasmPopcountKernel(): PopcountKernel | null {
       const e = new wasm.Instance(new wasm.Module(bytes), {}).exports as {
         memory: WasmMemory;
         and_count: (x: number, y: number, n: number) => number;
+        and_outside: (x: number, y: number, v: number, n: number) => number;
         masked_counts: (x: number, y: number, vx: number, vy: number, n: number, out: number) => void;
       };
       kernel = {
@@ -60,6 +64,7 @@ export function wasmPopcountKernel(): PopcountKernel | null {
           return e.memory.buffer;
         },
         andCount: e.and_count,
+        andOutside: e.and_outside,
         maskedCounts: e.masked_counts,
       };
     }
@@ -87,6 +92,8 @@ const op = {
   i32Const: 0x41,
   i32Add: 0x6a,
   i32Sub: 0x6b,
+  i32Or: 0x72,
+  i32Shl: 0x74,
 } as const;
 
 /** SIMD instructions: prefix 0xfd, then the opcode (all below 128 here, so one LEB byte). */
@@ -210,22 +217,66 @@ function moduleBytes(): Uint8Array {
     ...store(9, 12),
     op.end,
   ];
+  // and_outside(x=0, y=1, v=2, blocks=3) -> i32; locals 4, 5: counters, 6: X.
+  const andOutside = [
+    ...vec([[3, V128]]),
+    op.loop,
+    BLOCK_EMPTY,
+    ...load(0),
+    ...set(6),
+    ...get(4),
+    ...get(6),
+    ...load(1),
+    ...simd.and,
+    ...simd.popcnt8,
+    ...simd.add8,
+    ...set(4),
+    ...get(5),
+    ...get(6),
+    ...load(2),
+    ...simd.andnot,
+    ...simd.popcnt8,
+    ...simd.add8,
+    ...set(5),
+    ...advance(0),
+    ...advance(1),
+    ...advance(2),
+    ...get(3),
+    op.i32Const,
+    1,
+    op.i32Sub,
+    op.localTee,
+    3,
+    op.brIf,
+    0,
+    op.end,
+    ...horizontalSum(4),
+    op.i32Const,
+    16,
+    op.i32Shl,
+    ...horizontalSum(5),
+    op.i32Or,
+    op.end,
+  ];
   const bytes = [
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
     ...section(1, vec([
       [FUNC_TYPE, ...vec([[I32], [I32], [I32]]), ...vec([[I32]])],
       [FUNC_TYPE, ...vec([[I32], [I32], [I32], [I32], [I32], [I32]]), ...vec([])],
+      [FUNC_TYPE, ...vec([[I32], [I32], [I32], [I32]]), ...vec([[I32]])],
     ])),
-    ...section(3, vec([[0], [1]])),
+    ...section(3, vec([[0], [1], [2]])),
     ...section(5, vec([[0x00, ...uleb(KERNEL_INITIAL_PAGES)]])),
     ...section(7, vec([
       [...name('memory'), 0x02, 0],
       [...name('and_count'), 0x00, 0],
       [...name('masked_counts'), 0x00, 1],
+      [...name('and_outside'), 0x00, 2],
     ])),
     ...section(10, vec([
       [...uleb(andCount.length), ...andCount],
       [...uleb(maskedCounts.length), ...maskedCounts],
+      [...uleb(andOutside.length), ...andOutside],
     ])),
   ];
   return new Uint8Array(bytes);

@@ -1,4 +1,5 @@
 import type { FingerprintTemplate } from '../../template/fingerprint-template';
+import { normaliseAngle } from '../../template/minutiae';
 import type { MatchParams } from '../params';
 
 /** Minutiae in the matcher's frame: 500 dpi, y up, angles CCW from +x in [0, 2pi). */
@@ -27,7 +28,7 @@ export function normaliseMinutiae(t: FingerprintTemplate, P: MatchParams): Match
     const i = order[k];
     out.x[k] = m.x[i] * scale;
     out.y[k] = -m.y[i] * scale;
-    out.angle[k] = m.angle[i];
+    out.angle[k] = normaliseAngle(m.angle[i]);
     out.kind[k] = m.kind[i];
   }
   return out;

@@ -16,6 +16,7 @@ export function prepareTemplate(t: FingerprintTemplate, params: MatchParams = FI
   const keep: number[] = [];
   for (let i = 0; i < minutiae.count; i++) if (cyl.valid[i]) keep.push(i);
   const n = keep.length;
+  if (n > 255) throw new RangeError(`maxMinutiae above 255 is not supported (${n} minutiae kept)`);
   const pick = <A extends Float32Array | Uint8Array>(src: A, make: (n: number) => A) => {
     const out = make(n);
     keep.forEach((i, k) => (out[k] = src[i]));
@@ -33,9 +34,8 @@ export function prepareTemplate(t: FingerprintTemplate, params: MatchParams = FI
     x: pick(minutiae.x, (k) => new Float32Array(k)),
     y: pick(minutiae.y, (k) => new Float32Array(k)),
     angle,
-    cos: angle.map(Math.cos),
-    sin: angle.map(Math.sin),
     kind: pick(minutiae.kind, (k) => new Uint8Array(k)),
+    byAngle: Uint8Array.from(keep.map((_, k) => k).sort((p, q) => angle[p] - angle[q] || p - q)),
     cylinderWords: words,
     cylinders: packBits(keep.map((i) => cyl.setBits[i]), words),
     cylinderBits: Uint16Array.from(keep, (i) => cyl.setBits[i].length),

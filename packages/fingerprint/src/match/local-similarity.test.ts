@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { angleDifference } from './geometry';
+import { jsPopcountKernel } from './kernels/cylinder-popcount-js';
+import { wasmPopcountKernel } from './kernels/cylinder-popcount-wasm';
+import { localSimilarities } from './local-similarity';
+import { FINGERPRINT_MATCH_PARAMS as P, prepareTemplate, type PreparedTemplate } from './index';
+import { moved, randomTemplate } from './test-templates';
+
+/** MCC's bit-based local similarity straight from its definition, one bit at a time. */
+function reference(a: PreparedTemplate, b: PreparedTemplate): Float32Array {
+  const bits = a.cylinderCells * a.directionSections;
+  const bit = (t: PreparedTemplate, i: number, k: number) => (t.cylinders[i * t.cylinderWords + (k >>> 5)] >>> (k & 31)) & 1;
+  const valid = (t: PreparedTemplate, i: number, k: number) => {
+    const cell = Math.floor(k / t.directionSections);
+    for (let q = t.invalidOffset[i]; q < t.invalidOffset[i + 1]; q++) if (t.invalidCell[q] === cell) return 0;
+    return 1;
+  };
+  const out = new Float32Array(a.count * b.count);
+  for (let i = 0; i < a.count; i++) {
+    for (let j = 0; j < b.count; j++) {
+      if (Math.abs(angleDifference(a.angle[i], b.angle[j])) > P.maxDirectionDifferenceRad) continue;
+      let matchable = 0;
+      let xor = 0;
+      let norms = 0;
+      for (let k = 0; k < bits; k++) {
+        if (!valid(a, i, k) || !valid(b, j, k)) continue;
+        matchable++;
+        xor += bit(a, i, k) ^ bit(b, j, k);
+        norms += bit(a, i, k) + bit(b, j, k);
+      }
+      if (matchable < P.minMatchableFraction * bits || norms === 0) continue;
+      out[i * b.count + j] = 1 - xor / norms;
+    }
+  }
+  return out;
+}
+
+describe('localSimilarities', () => {
+  const a = prepareTemplate(randomTemplate(3));
+  const b = prepareTemplate(moved(randomTemplate(3), { rotationDeg: 20, dx: 40, dy: 10, jitterPx: 2, jitterDeg: 5, dropout: 0.2, seed: 1 }));
+  const c = prepareTemplate(randomTemplate(4));
+
+  it('has cylinders partly outside the convex hull to test the masked paths with', () => {
+    let partial = 0;
+    for (let i = 0; i < a.count; i++) partial += a.invalidOffset[i + 1] > a.invalidOffset[i] ? 1 : 0;
+    expect(partial).toBeGreaterThan(5);
+    expect(partial).toBeLessThan(a.count);
+  });
+
+  it('equals the definition, with either kernel, and lists exactly its nonzero entries', () => {
+    for (const [x, y] of [[a, b], [b, a], [a, c], [b, b]] as const) {
+      const expected = reference(x, y);
+      for (const kernel of ['auto', 'js'] as const) {
+        const got = localSimilarities(x, y, P, kernel);
+        const matrix = got.matrix.slice(0, x.count * y.count);
+        for (let e = 0; e < expected.length; e++) expect(matrix[e]).toBeCloseTo(expected[e], 6);
+        const listed = new Set(Array.from(got.keys.subarray(0, got.count), (k) => k & 0xffff));
+        expect(listed.size).toBe(matrix.filter((v) => v > 0).length);
+        for (const cell of listed) expect(matrix[cell]).toBeGreaterThan(0);
+      }
+    }
+  });
+});
+
+describe('popcount kernels', () => {
+  it('agree on random words', () => {
+    const wasm = wasmPopcountKernel();
+    if (!wasm) return; // no WebAssembly SIMD here: the JS kernel is the only one in use
+    const js = jsPopcountKernel();
+    const words = 4 * 10 * 4;
+    const hw = new Int32Array(wasm.memory(words * 4 + 64));
+    const hj = new Int32Array(js.memory(words * 4 + 64));
+    let seed = 12345;
+    for (let w = 0; w < words; w++) {
+      seed = (Math.imul(seed, 1103515245) + 12345) | 0;
+      hw[w] = hj[w] = seed ^ (seed << 7);
+    }
+    expect(wasm.andCount(0, 160, 10)).toBe(js.andCount(0, 160, 10));
+    expect(wasm.andOutside(0, 160, 320, 10)).toBe(js.andOutside(0, 160, 320, 10));
+    wasm.maskedCounts(0, 160, 320, 480, 10, words * 4);
+    js.maskedCounts(0, 160, 320, 480, 10, words * 4);
+    expect(Array.from(hw.subarray(words, words + 4))).toEqual(Array.from(hj.subarray(words, words + 4)));
+  });
+});
