@@ -144,6 +144,16 @@ describe('biofuse CLI', () => {
     const face = biofuse(['fingerprint', 'extract', lfwFace]);
     expect(face.code).toBe(2);
     expect(face.stderr).toMatch(/no regular ridge pattern/);
+    // 1:N: three fingers enrolled from their first impressions, a later impression identified.
+    const gallery = join(dir, 'prints.db');
+    for (const finger of ['101', '102', '103']) {
+      expect(biofuse(['fingerprint', 'enroll', '--gallery', gallery, '--identity', finger, join(db1, `${finger}_1.tif`), join(db1, `${finger}_2.tif`)]).code).toBe(0);
+    }
+    const id = biofuse(['fingerprint', 'identify', join(db1, '102_5.tif'), '--gallery', gallery, '-k', '2']);
+    expect(id.code).toBe(0);
+    const ranked = JSON.parse(id.stdout) as { candidates: { identity: string; score: number }[] };
+    expect(ranked.candidates.map((c) => c.identity)[0]).toBe('102');
+    expect(ranked.candidates[0].score).toBeGreaterThan(ranked.candidates[1].score);
     await writeFile(join(dir, 'cut.bfp'), (await readFile(join(dir, '101_1.bfp'))).subarray(0, 30));
     const cut = biofuse(['fingerprint', 'compare', join(dir, 'cut.bfp'), join(dir, '101_2.iso')]);
     expect(cut.code).toBe(2);

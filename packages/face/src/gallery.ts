@@ -1,19 +1,6 @@
-import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { BiometricError, Gallery, ImageDecodeError, readIdentityFolders, type Candidate } from '@biofuse/core';
+import { enrolFolder, enrolSamples, Gallery, type Candidate, type EnrolmentReport } from '@biofuse/core';
 import type { FaceInput, FaceRecognizer } from './recognizer';
 import { encodeFaceTemplate, FACE_TEMPLATE_VERSION } from './template';
-
-export interface EnrolmentReport {
-  readonly enrolled: number;
-  /** Files already enrolled with the same content. */
-  readonly unchanged: number;
-  /** Files enrolled before with other content, now replaced. */
-  readonly replaced: number;
-  /** Samples that could not be enrolled, with the reason (counted as failures to enrol). */
-  readonly failed: readonly { readonly source: string; readonly reason: string }[];
-}
 
 export interface IdentifyOptions {
   /** How many candidates to return. Default 5. */
@@ -50,21 +37,16 @@ export class FaceGallery {
 
   /** Enrols each image's largest face under `identity`. Image inputs that are strings are sources. */
   async enroll(identity: string, ...images: FaceInput[]): Promise<EnrolmentReport> {
-    let enrolled = 0;
-    const failed: { source: string; reason: string }[] = [];
-    for (const [i, image] of images.entries()) {
-      const source = typeof image === 'string' && !image.startsWith('data:') ? resolve(image) : `${identity}#${i + 1}`;
-      try {
-        const bytes = typeof image === 'string' && !image.startsWith('data:') ? await readSample(image) : undefined;
-        const [face] = await this.recognizer.represent(bytes ?? image);
-        this.gallery.add(identity, source, contentHash(bytes ?? source), encodeFaceTemplate(face.template), face.template.embedding);
-        enrolled++;
-      } catch (error) {
-        if (!(error instanceof BiometricError)) throw error;
-        failed.push({ source, reason: error.message });
-      }
-    }
-    return { enrolled, unchanged: 0, replaced: 0, failed };
+    return enrolSamples(
+      this.gallery,
+      identity,
+      images,
+      async (image) => {
+        const [face] = await this.recognizer.represent(image);
+        return { template: encodeFaceTemplate(face.template), embedding: face.template.embedding };
+      },
+      (image) => (typeof image === 'string' && !image.startsWith('data:') ? image : undefined),
+    );
   }
 
   /**
@@ -72,35 +54,15 @@ export class FaceGallery {
    * content are skipped; files whose content changed replace their old record.
    */
   async enrollFolder(dir: string, onProgress?: (done: number, total: number) => void): Promise<EnrolmentReport> {
-    const listing = await readIdentityFolders(dir);
-    let enrolled = 0;
-    let unchanged = 0;
-    let replaced = 0;
-    const failed: { source: string; reason: string }[] = [];
-    for (const [i, sample] of listing.samples.entries()) {
-      const source = resolve(join(dir, sample.path));
-      try {
-        const bytes = await readSample(source);
-        const hash = contentHash(bytes);
-        const previous = this.gallery.findBySource(source);
-        if (previous && previous.contentHash === hash && previous.identity === sample.subject) {
-          unchanged++;
-        } else {
-          const [face] = await this.recognizer.represent(bytes);
-          if (previous) {
-            this.gallery.removeRecord(previous.id);
-            replaced++;
-          }
-          this.gallery.add(sample.subject, source, hash, encodeFaceTemplate(face.template), face.template.embedding);
-          enrolled++;
-        }
-      } catch (error) {
-        if (!(error instanceof BiometricError)) throw error;
-        failed.push({ source, reason: error.message });
-      }
-      onProgress?.(i + 1, listing.samples.length);
-    }
-    return { enrolled, unchanged, replaced, failed };
+    return enrolFolder(
+      this.gallery,
+      dir,
+      async (bytes) => {
+        const [face] = await this.recognizer.represent(bytes);
+        return { template: encodeFaceTemplate(face.template), embedding: face.template.embedding };
+      },
+      onProgress,
+    );
   }
 
   /** Ranks enrolled identities against the largest face of the probe image. */
@@ -126,17 +88,4 @@ export class FaceGallery {
   close(): void {
     this.gallery.close();
   }
-}
-
-/** A sample file's bytes; an unreadable file is a failure to enrol (ImageDecodeError 'unreadable'), not a crash. */
-async function readSample(path: string): Promise<Buffer> {
-  try {
-    return await readFile(path);
-  } catch (cause) {
-    throw new ImageDecodeError('unreadable', `${path}: cannot read the file (${(cause as NodeJS.ErrnoException).code ?? 'error'})`, { cause });
-  }
-}
-
-function contentHash(bytes: Uint8Array | string): string {
-  return createHash('sha256').update(bytes).digest('hex');
 }

@@ -19,4 +19,5 @@ export { BUILTIN_MODELS, loadModelCard } from './embed/registry';
 export { checkModelCard, readModelCard, type FaceModelCard, type DistanceMetric, type CalibratedThreshold } from './embed/card';
 export { resolveModels, type EnsembleCard, type ModelChoice } from './ensemble';
 export { calibrateThresholds, allPairScores, writeCardThresholds, type CalibrationResult } from './calibrate';
-export { FaceGallery, type EnrolmentReport, type IdentifyOptions, type IdentifyResult } from './gallery';
+export { FaceGallery, type IdentifyOptions, type IdentifyResult } from './gallery';
+export type { EnrolmentReport } from '@biofuse/core';

@@ -14,7 +14,8 @@
  */
 import { join } from 'node:path';
 import { seededRandom, type Random } from '@biofuse/core';
-import { centreVectors, compareFingerprints, preselect, prepareTemplate, type PreparedTemplate } from '../src/match/index';
+import { EmbeddingIndex } from '@biofuse/core';
+import { centreVectors, compareFingerprints, prepareTemplate, type PreparedTemplate } from '../src/match/index';
 import type { FingerprintTemplate } from '../src/template/fingerprint-template';
 import { minutiaList, minutiaSet, type Minutia } from '../src/template/minutiae';
 import { FVC2004_ISO, loadIsoFolder, pct } from './match-data';
@@ -56,6 +57,8 @@ for (let e = enrolled.length; e < n; e++) {
 }
 t0 = performance.now();
 const { vectors: galleryVectors, centre } = centreVectors(raw, d);
+const index = new EmbeddingIndex(d, n);
+for (let r = 0; r < n; r++) index.add(galleryVectors.subarray(r * d, (r + 1) * d));
 const centreSeconds = (performance.now() - t0) / 1000;
 console.log(`gallery: ${n} entries (${enrolled.length} enrolled mates, ${distinct} distinct distractors), vectors ${d} floats = ${((n * d * 4) / 2 ** 20).toFixed(0)} MiB`);
 console.log(`prepared ${enrolled.length + distinct} templates in ${prepareSeconds.toFixed(1)} s; centred the gallery's vectors in ${centreSeconds.toFixed(2)} s`);
@@ -68,7 +71,7 @@ for (const K of shortlists) {
     const start = performance.now();
     const p = prepareTemplate(probe.template);
     const q = centreVectors(p.vector, d, centre).vectors;
-    const { indices } = preselect(q, galleryVectors, K);
+    const indices = index.search(q, K).map((hit) => hit.row);
     let best = -1;
     let bestScore = -1;
     for (let c = 0; c < indices.length; c++) {

@@ -4,7 +4,7 @@ import { extractFingerprint } from './extract/extract';
 import { DEFAULT_EXTRACTION_PARAMS, type ExtractionParams } from './extract/params';
 import type { FingerprintImage } from './image/fingerprint-image';
 import { loadFingerprintImage } from './image/load';
-import { compareFingerprints, fingerprintVector, prepareTemplate, type PreparedTemplate } from './match/index';
+import { centredFingerprintVector, compareFingerprints, prepareTemplate, type PreparedTemplate } from './match/index';
 import type { FingerprintParams } from './params';
 import { decodeFingerprintTemplate, encodeFingerprintTemplate } from './template/encode';
 import type { FingerprintTemplate } from './template/fingerprint-template';
@@ -83,8 +83,9 @@ export class FingerprintModality implements Modality<FingerprintSample, Fingerpr
     return decodeFingerprintTemplate(b);
   }
 
+  /** The minutia-pair vector, centred on a synthetic population and at unit length (cosine = dot product). */
   embed(t: FingerprintTemplate): Float32Array {
-    return fingerprintVector(this.prepare(t));
+    return centredFingerprintVector(this.prepare(t));
   }
 
   private prepare(t: FingerprintTemplate): PreparedTemplate {

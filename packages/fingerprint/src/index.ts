@@ -29,4 +29,5 @@ export * from './match/index';
 export { FingerprintModality, type FingerprintSample } from './fingerprint-modality';
 export { reframeTemplate } from './template/reframe';
 export { parseFingerprintParams, type FingerprintParams } from './params';
+export { FingerprintGallery, type FingerprintCandidate, type FingerprintIdentifyOptions } from './gallery';
 export * from './synthetic/index';

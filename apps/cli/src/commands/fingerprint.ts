@@ -5,6 +5,7 @@ import {
   decodeFingerprintTemplate,
   encodeFingerprintTemplate,
   extractFingerprint,
+  FingerprintGallery,
   FingerprintModality,
   loadFingerprintImage,
   readIsoTemplate,
@@ -13,6 +14,7 @@ import {
   type FingerprintTemplate,
 } from '@biofuse/fingerprint';
 import { UsageError } from '../exit-codes';
+import { progressBar } from '../progress';
 
 interface ImageFlags {
   dpi?: string;
@@ -36,7 +38,7 @@ async function templateFrom(path: string, flags: ImageFlags): Promise<Fingerprin
 
 const round = (v: number, digits = 2) => Math.round(v * 10 ** digits) / 10 ** digits;
 
-/** `biofuse fingerprint ...`: extract and compare. */
+/** `biofuse fingerprint ...`: extract, compare, enroll, identify. */
 export function fingerprintCommand(): Command {
   const fp = new Command('fingerprint').description('fingerprint recognition: extract minutiae templates, compare prints or templates');
 
@@ -94,6 +96,45 @@ export function fingerprintCommand(): Command {
       const score = new FingerprintModality().compare(ta, tb);
       const result = { a, b, similarity: round(score.similarity, 4), minutiaeA: ta.minutiae.count, minutiaeB: tb.minutiae.count, ...score.details };
       process.stdout.write(flags.json ? `${JSON.stringify(result, null, 2)}\n` : `similarity ${result.similarity} (${ta.minutiae.count} x ${tb.minutiae.count} minutiae)\n`);
+    });
+  fp.command('enroll [samples...]')
+    .description('enrol prints (images or templates) into a gallery: --folder DIR (one sub-folder per identity) or --identity ID FILES...')
+    .requiredOption('--gallery <file>', 'gallery database (SQLite), created if missing')
+    .option('--folder <dir>', 'a folder per identity; unchanged files are skipped, changed ones replaced')
+    .option('--identity <id>', 'the identity the files belong to')
+    .option('--dpi <n>', 'sensor resolution of the images (default: from the file, else 500)')
+    .action(async (samples: string[], flags: ImageFlags & { gallery: string; folder?: string; identity?: string }) => {
+      if (!flags.folder === !flags.identity) throw new UsageError('give either --folder or --identity with files');
+      if (flags.identity && samples.length === 0) throw new UsageError('--identity needs at least one file');
+      const gallery = await FingerprintGallery.open(resolve(flags.gallery), new FingerprintModality({ dpi: dpiFrom(flags) }));
+      try {
+        const bar = progressBar('enrolling');
+        const report = flags.folder ? await gallery.enrollFolder(flags.folder, (d, t) => bar.update(d, t)) : await gallery.enroll(flags.identity as string, ...samples);
+        bar.done();
+        process.stdout.write(`${JSON.stringify({ gallery: resolve(flags.gallery), ...report, identities: gallery.list().length, records: gallery.size }, null, 2)}\n`);
+      } finally {
+        gallery.close();
+      }
+    });
+
+  fp.command('identify <sample>')
+    .description('1:N: rank a gallery\'s identities against a print (vector shortlist, then minutiae comparison)')
+    .requiredOption('--gallery <file>', 'gallery database made by `biofuse fingerprint enroll`')
+    .option('-k, --top <k>', 'candidates to return', '5')
+    .option('--shortlist <n>', 'identities kept by the vector pre-selection', '100')
+    .option('--dpi <n>', 'sensor resolution of the image (default: from the file, else 500)')
+    .action(async (sample: string, flags: ImageFlags & { gallery: string; top: string; shortlist: string }) => {
+      const k = Number(flags.top);
+      const shortlist = Number(flags.shortlist);
+      if (!Number.isInteger(k) || k < 1) throw new UsageError('-k must be a positive integer');
+      if (!Number.isInteger(shortlist) || shortlist < 1) throw new UsageError('--shortlist must be a positive integer');
+      const gallery = await FingerprintGallery.open(resolve(flags.gallery), new FingerprintModality({ dpi: dpiFrom(flags) }));
+      try {
+        const candidates = await gallery.identify(resolve(sample), { k, shortlist });
+        process.stdout.write(`${JSON.stringify({ sample, candidates: candidates.map((c) => ({ ...c, score: round(c.score, 4), vectorScore: round(c.vectorScore, 4) })) }, null, 2)}\n`);
+      } finally {
+        gallery.close();
+      }
     });
   return fp;
 }

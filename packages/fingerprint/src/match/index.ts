@@ -6,11 +6,12 @@
  *   prepareTemplate:  normalise (500 dpi, cap)  -> cylinders (+ validity)  -> vector
  *   compareFingerprints:  local similarities (direction gate, popcount kernel)
  *                         -> consolidation (sort, relax, score)  -> similarity in [0, 1]
- *   1:N:  centreVectors(gallery) once; per probe preselect(top K)  -> compareFingerprints
+ *   1:N:  centred vectors in an EmbeddingIndex (core) -> shortlist -> compareFingerprints
  */
 export { FINGERPRINT_MATCH_PARAMS, matchParams, type MatchParams } from './params';
 export { PREPARED_TEMPLATE_VERSION, type PreparedTemplate } from './prepared-template';
 export { prepareTemplate } from './prepare/prepare-template';
 export { compareFingerprints, type FingerprintComparison } from './compare';
 export { fingerprintVector } from './fingerprint-vector';
-export { centreVectors, preselect, type Preselection } from './preselect';
+export { centreVectors } from './centre-vectors';
+export { centredFingerprintVector, populationCentre } from './population-centre';

@@ -1,25 +1,8 @@
-import { seededRandom } from '@biofuse/core';
 import { describe, expect, it } from 'vitest';
-import { centreVectors, compareFingerprints, fingerprintVector, preselect, prepareTemplate } from './index';
+import { centreVectors, centredFingerprintVector, compareFingerprints, fingerprintVector, prepareTemplate } from './index';
 import { moved, randomTemplate } from './test-templates';
 
-describe('preselect', () => {
-  it('returns the k best rows by dot product, best first', () => {
-    const r = seededRandom(5);
-    const d = 16;
-    const n = 500;
-    const gallery = Float32Array.from({ length: n * d }, () => r.normal());
-    const probe = Float32Array.from({ length: d }, () => r.normal());
-    const dots = Array.from({ length: n }, (_, i) => gallery.subarray(i * d, (i + 1) * d).reduce((s, v, k) => s + v * probe[k], 0));
-    const expected = dots.map((s, i) => [s, i] as const).sort((x, y) => y[0] - x[0]).slice(0, 20).map(([, i]) => i);
-    const { indices, scores } = preselect(probe, gallery, 20);
-    expect(Array.from(indices)).toEqual(expected);
-    for (let k = 1; k < scores.length; k++) expect(scores[k]).toBeLessThanOrEqual(scores[k - 1]);
-    expect(preselect(probe, gallery, 0).indices.length).toBe(0);
-    expect(preselect(probe, gallery, 10 * n).indices.length).toBe(n);
-    expect(() => preselect(probe, gallery.subarray(0, 17), 3)).toThrow(RangeError);
-  });
-
+describe('centreVectors', () => {
   it('centres vectors on their mean (or a given centre) and rescales them to unit length', () => {
     const v = Float32Array.from([1, 2, 3, 4, 5, 6]);
     const { vectors, centre } = centreVectors(v, 3);
@@ -50,6 +33,17 @@ describe('fingerprintVector', () => {
     const mate = cos(row(0), row(1));
     for (let i = 2; i < others.length + 2; i++) expect(mate).toBeGreaterThan(cos(row(0), row(i)));
     expect(compareFingerprints(p, p).similarity).toBeGreaterThan(0.9);
+  });
+
+  it('centred on the synthetic population, stays unit length and ranks a mate above strangers', () => {
+    const base = randomTemplate(3);
+    const v = centredFingerprintVector(base);
+    expect(v.length).toBe(fingerprintVector(base).length);
+    expect(v.reduce((s, x) => s + x * x, 0)).toBeCloseTo(1, 5);
+    const mate = centredFingerprintVector(moved(base, { rotationDeg: -20, dx: -15, dy: 25, jitterPx: 2, jitterDeg: 4, dropout: 0.1, seed: 9 }));
+    const cos = (x: Float32Array, y: Float32Array) => x.reduce((s, a, k) => s + a * y[k], 0);
+    const strangers = Array.from({ length: 20 }, (_, k) => cos(v, centredFingerprintVector(randomTemplate(200 + k))));
+    expect(cos(v, mate)).toBeGreaterThan(Math.max(...strangers));
   });
 
   it('is all zeros without minutiae pairs', () => {

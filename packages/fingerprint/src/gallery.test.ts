@@ -1,0 +1,38 @@
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { StaleGalleryError, Gallery } from '@biofuse/core';
+import { FingerprintModality } from './fingerprint-modality';
+import { FingerprintGallery } from './gallery';
+import { encodeFingerprintPng, synthesizeImpression, synthesizeMasterFingerprint } from './synthetic/index';
+
+describe('FingerprintGallery', () => {
+  it('enrols a folder per identity, identifies other impressions at rank 1, and counts failures to enrol', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'biofuse-fp-gallery-'));
+    const modality = new FingerprintModality();
+    const masters = Array.from({ length: 6 }, (_, f) => synthesizeMasterFingerprint(500 + f));
+    for (const [f, master] of masters.entries()) {
+      await mkdir(join(dir, 'people', `finger${f}`), { recursive: true });
+      await writeFile(join(dir, 'people', `finger${f}`, 'a.png'), await encodeFingerprintPng(synthesizeImpression(master, 100 + f)));
+    }
+    await writeFile(join(dir, 'people', 'finger0', 'blank.png'), await encodeFingerprintPng({ width: 200, height: 200, dpi: 500, pixels: new Uint8Array(40000).fill(255) }));
+    const galleryPath = join(dir, 'prints.db');
+    const gallery = await FingerprintGallery.open(galleryPath, modality);
+    const report = await gallery.enrollFolder(join(dir, 'people'));
+    expect(report.enrolled).toBe(6);
+    expect(report.failed).toHaveLength(1);
+    expect(report.failed[0].reason).toMatch(/no ridge area/);
+    expect((await gallery.enrollFolder(join(dir, 'people'))).unchanged).toBe(6);
+
+    for (const [f, master] of masters.entries()) {
+      const probe = await encodeFingerprintPng(synthesizeImpression(master, 900 + f));
+      const [best, second] = await gallery.identify(probe, { k: 2, shortlist: 3 });
+      expect(best.identity).toBe(`finger${f}`);
+      expect(best.score).toBeGreaterThan(second.score + 0.05);
+    }
+    gallery.close();
+    // A gallery made by another pipeline is refused, not mixed.
+    await expect(Gallery.open(galleryPath, { modality: 'face', model: 'x', templateVersion: 1, dims: 128 })).rejects.toThrow(StaleGalleryError);
+  }, 60_000);
+});

@@ -1,0 +1,103 @@
+import { enrolFolder, enrolSamples, Gallery, type EnrolmentReport } from '@biofuse/core';
+import type { FingerprintModality, FingerprintSample } from './fingerprint-modality';
+import { populationCentre } from './match/population-centre';
+import { PREPARED_TEMPLATE_VERSION } from './match/prepared-template';
+import { FINGERPRINT_TEMPLATE_VERSION } from './template/encode';
+import type { FingerprintTemplate } from './template/fingerprint-template';
+
+export interface FingerprintIdentifyOptions {
+  /** How many candidates to return. Default 5. */
+  readonly k?: number;
+  /** Identities shortlisted by the fixed-length vector before full minutiae comparison. Default 100. */
+  readonly shortlist?: number;
+}
+
+export interface FingerprintCandidate {
+  readonly identity: string;
+  /** Best minutiae similarity over the identity's enrolled prints, in [0, 1]. */
+  readonly score: number;
+  /** The enrolled print behind that score. */
+  readonly source: string;
+  /** The identity's cosine similarity in the vector pre-selection. */
+  readonly vectorScore: number;
+}
+
+/**
+ * 1:N fingerprint identification: records in a Gallery (SQLite + in-memory vector index), a
+ * shortlist by the population-centred fixed-length vector, then every enrolled print of each
+ * shortlisted identity compared by the minutiae matcher, which decides the ranking. Decoded
+ * templates are kept in memory after their first comparison.
+ */
+export class FingerprintGallery {
+  private readonly decoded = new Map<number, FingerprintTemplate>();
+
+  private constructor(
+    readonly modality: FingerprintModality,
+    private readonly gallery: Gallery,
+  ) {}
+
+  static async open(path: string, modality: FingerprintModality): Promise<FingerprintGallery> {
+    const gallery = await Gallery.open(path, {
+      modality: 'fingerprint',
+      model: `biofuse-mcc/prepared-v${PREPARED_TEMPLATE_VERSION}`,
+      templateVersion: FINGERPRINT_TEMPLATE_VERSION,
+      dims: populationCentre().length,
+    });
+    return new FingerprintGallery(modality, gallery);
+  }
+
+  get size(): number {
+    return this.gallery.size;
+  }
+
+  /** Enrols prints (image or template files, or their bytes) under one identity. */
+  enroll(identity: string, ...samples: (string | Buffer)[]): Promise<EnrolmentReport> {
+    return enrolSamples(this.gallery, identity, samples, (sample) => this.templateRecord(sample), (s) => (typeof s === 'string' ? s : undefined));
+  }
+
+  /** Enrols a folder with one sub-folder per identity; unchanged files are skipped on a re-run. */
+  enrollFolder(dir: string, onProgress?: (done: number, total: number) => void): Promise<EnrolmentReport> {
+    return enrolFolder(this.gallery, dir, (bytes) => this.templateRecord(bytes), onProgress);
+  }
+
+  async identify(sample: string | Buffer | FingerprintSample, options: FingerprintIdentifyOptions = {}): Promise<FingerprintCandidate[]> {
+    const loaded = typeof sample === 'string' || Buffer.isBuffer(sample) ? await this.modality.load(sample) : sample;
+    return this.identifyTemplate(await this.modality.extract(loaded), options);
+  }
+
+  identifyTemplate(probe: FingerprintTemplate, options: FingerprintIdentifyOptions = {}): FingerprintCandidate[] {
+    const shortlist = this.gallery.search(this.modality.embed(probe), Math.max(options.shortlist ?? 100, options.k ?? 5));
+    const ranked: FingerprintCandidate[] = [];
+    for (const c of shortlist) {
+      let best = { score: -1, source: '' };
+      for (const record of this.gallery.records(c.identity)) {
+        let t = this.decoded.get(record.id);
+        if (!t) {
+          t = this.modality.decode(record.template);
+          this.decoded.set(record.id, t);
+        }
+        const score = this.modality.compare(probe, t).similarity;
+        if (score > best.score) best = { score, source: record.source };
+      }
+      ranked.push({ identity: c.identity, score: best.score, source: best.source, vectorScore: c.score });
+    }
+    return ranked.sort((a, b) => b.score - a.score || a.identity.localeCompare(b.identity)).slice(0, options.k ?? 5);
+  }
+
+  remove(identity: string): number {
+    return this.gallery.remove(identity);
+  }
+
+  list(): { identity: string; samples: number }[] {
+    return this.gallery.list();
+  }
+
+  close(): void {
+    this.gallery.close();
+  }
+
+  private async templateRecord(sample: string | Buffer): Promise<{ template: Uint8Array; embedding: Float32Array }> {
+    const template = await this.modality.extract(await this.modality.load(sample));
+    return { template: this.modality.encode(template), embedding: this.modality.embed(template) };
+  }
+}
