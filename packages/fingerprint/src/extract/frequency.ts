@@ -157,22 +157,9 @@ function fillAndSmooth(measured: Float32Array, blocks: Uint8Array, bx: number, b
       for (let i = 0; i < bx; i++) {
         const k = j * bx + i;
         if (!blocks[k] || values[k] > 0) continue;
-        let s = 0;
-        let n = 0;
-        for (let dj = -1; dj <= 1; dj++) {
-          for (let di = -1; di <= 1; di++) {
-            const ii = i + di;
-            const jj = j + dj;
-            if (ii < 0 || jj < 0 || ii >= bx || jj >= by) continue;
-            const v = values[jj * bx + ii];
-            if (v > 0) {
-              s += v;
-              n++;
-            }
-          }
-        }
-        if (n > 0) {
-          next[k] = s / n;
+        const mean = measuredMean(values, bx, by, i, j, 1);
+        if (mean > 0) {
+          next[k] = mean;
           changed = true;
         }
       }
@@ -184,23 +171,24 @@ function fillAndSmooth(measured: Float32Array, blocks: Uint8Array, bx: number, b
   for (let j = 0; j < by; j++) {
     for (let i = 0; i < bx; i++) {
       const k = j * bx + i;
-      if (!blocks[k]) continue;
-      let s = 0;
-      let n = 0;
-      for (let dj = -2; dj <= 2; dj++) {
-        for (let di = -2; di <= 2; di++) {
-          const ii = i + di;
-          const jj = j + dj;
-          if (ii < 0 || jj < 0 || ii >= bx || jj >= by) continue;
-          const v = values[jj * bx + ii];
-          if (v > 0) {
-            s += v;
-            n++;
-          }
-        }
-      }
-      out[k] = n > 0 ? s / n : fallback;
+      if (blocks[k]) out[k] = measuredMean(values, bx, by, i, j, 2) || fallback;
     }
   }
   return out;
+}
+
+/** Mean of the positive (measured) values in the (2r+1)-square of blocks around (i, j); 0 when none. */
+function measuredMean(values: Float32Array, bx: number, by: number, i: number, j: number, r: number): number {
+  let s = 0;
+  let n = 0;
+  for (let jj = Math.max(0, j - r); jj <= Math.min(by - 1, j + r); jj++) {
+    for (let ii = Math.max(0, i - r); ii <= Math.min(bx - 1, i + r); ii++) {
+      const v = values[jj * bx + ii];
+      if (v > 0) {
+        s += v;
+        n++;
+      }
+    }
+  }
+  return n > 0 ? s / n : 0;
 }

@@ -104,8 +104,11 @@ function dilateBlocks(b: Uint8Array, w: number, h: number): Uint8Array {
   return out;
 }
 
-/** Erosion treats the image border as background, so the print never touches the frame. */
-function erodeBlocks(b: Uint8Array, w: number, h: number): Uint8Array {
+/**
+ * Removes foreground blocks with a background 4-neighbour. With `frameIsBackground` the image
+ * border counts as background too, so the result never touches the frame.
+ */
+function erodeBlocks(b: Uint8Array, w: number, h: number, frameIsBackground = true): Uint8Array {
   const out = Uint8Array.from(b);
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
@@ -113,7 +116,8 @@ function erodeBlocks(b: Uint8Array, w: number, h: number): Uint8Array {
       for (const [dx, dy] of NEIGHBOURS_4) {
         const nx = x + dx;
         const ny = y + dy;
-        if (nx < 0 || ny < 0 || nx >= w || ny >= h || !b[ny * w + nx]) {
+        const outside = nx < 0 || ny < 0 || nx >= w || ny >= h;
+        if (outside ? frameIsBackground : !b[ny * w + nx]) {
           out[y * w + x] = 0;
           break;
         }
@@ -123,24 +127,9 @@ function erodeBlocks(b: Uint8Array, w: number, h: number): Uint8Array {
   return out;
 }
 
+/** Closing; its erosion keeps the frame, so it does not shrink a print that fills the image. */
 function closeBlocks(b: Uint8Array, w: number, h: number): Uint8Array {
-  const d = dilateBlocks(b, w, h);
-  // Erode without eating the frame: a closing must not shrink a print that fills the image.
-  const out = Uint8Array.from(d);
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      if (!d[y * w + x]) continue;
-      for (const [dx, dy] of NEIGHBOURS_4) {
-        const nx = x + dx;
-        const ny = y + dy;
-        if (nx >= 0 && ny >= 0 && nx < w && ny < h && !d[ny * w + nx]) {
-          out[y * w + x] = 0;
-          break;
-        }
-      }
-    }
-  }
-  return out;
+  return erodeBlocks(dilateBlocks(b, w, h), w, h, false);
 }
 
 function largestComponent(b: Uint8Array, w: number, h: number): Uint8Array {
