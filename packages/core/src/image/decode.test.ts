@@ -79,6 +79,10 @@ describe('decodeImage', () => {
     const noise = Buffer.alloc(256 * 256 * 3).map((_, i) => (i * 7919) % 251);
     const big = await sharp(noise, { raw: { width: 256, height: 256, channels: 3 } }).jpeg().toBuffer();
     expect(await reason(decodeImage(big.subarray(0, Math.floor(big.length * 0.6))))).toBe('corrupt');
+    // A TIFF cut in its pixel strip (libvips would otherwise fill the missing rows with black).
+    const tiff = greyTiffHeaderFirst(128, 128);
+    expect((await decodeImage(tiff, { channels: 1 })).width).toBe(128);
+    expect(await reason(decodeImage(tiff.subarray(0, Math.floor(tiff.length * 0.6)), { channels: 1 }))).toBe('corrupt');
     expect(await reason(decodeImage(pngHeaderOnly(20_000, 20_000)))).toBe('too_large');
     expect(await reason(decodeImage(await solid(8, 8, 3, [0, 0, 0]).png().toBuffer()))).toBe('too_small');
     expect(await reason(decodeImage('/nonexistent/face.jpg'))).toBe('unreadable');
@@ -91,3 +95,35 @@ describe('decodeImage', () => {
     expect(() => bytesFromDataUrl('data:text/plain;base64,AAAA')).toThrow(ImageDecodeError);
   });
 });
+
+/** An uncompressed 8-bit grey TIFF with its directory before the pixels (as scanners write them). */
+function greyTiffHeaderFirst(width: number, height: number): Buffer {
+  const tags: [number, number, number][] = [
+    [256, 3, width],
+    [257, 3, height],
+    [258, 3, 8],
+    [259, 3, 1],
+    [262, 3, 1],
+    [273, 4, 0], // strip offset, set below
+    [277, 3, 1],
+    [278, 3, height],
+    [279, 4, width * height],
+  ];
+  const ifdSize = 2 + tags.length * 12 + 4;
+  const dataAt = 8 + ifdSize;
+  const b = Buffer.alloc(dataAt + width * height);
+  b.write('II', 0, 'latin1');
+  b.writeUInt16LE(42, 2);
+  b.writeUInt32LE(8, 4);
+  b.writeUInt16LE(tags.length, 8);
+  tags.forEach(([tag, type, value], i) => {
+    const at = 10 + i * 12;
+    b.writeUInt16LE(tag, at);
+    b.writeUInt16LE(type, at + 2);
+    b.writeUInt32LE(1, at + 4);
+    if (type === 3) b.writeUInt16LE(value, at + 8);
+    else b.writeUInt32LE(tag === 273 ? dataAt : value, at + 8);
+  });
+  for (let i = 0; i < width * height; i++) b[dataAt + i] = (i * 31) % 256;
+  return b;
+}

@@ -58,7 +58,10 @@ export async function decodeImage(input: Buffer | Uint8Array | string, options: 
   }
 
   try {
-    let pipeline = sharp(bytes, { failOn: 'truncated', limitInputPixels: maxPixels, pages: 1 }).rotate();
+    // libvips applies 'truncated' to JPEG and PNG but not to TIFF strips: a cut TIFF would decode
+    // with its missing rows black, so TIFF is held to any decoder error.
+    const failOn = metadata.format === 'tiff' ? 'error' : 'truncated';
+    let pipeline = sharp(bytes, { failOn, limitInputPixels: maxPixels, pages: 1 }).rotate();
     pipeline = pipeline.flatten({ background: '#ffffff' });
     pipeline = channels === 1 ? pipeline.greyscale().extractChannel(0) : pipeline.toColourspace('srgb');
     const { data, info } = await pipeline.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });

@@ -41,7 +41,6 @@ export async function loadFingerprintImage(input: Buffer | Uint8Array | string, 
   }
   // The path, not the bytes, so that decodeImage's messages name the file.
   const raster = await decodeImage(typeof input === 'string' ? input : bytes, { channels: 1, minSide: MIN_SIDE, maxPixels });
-  await assertTiffComplete(bytes, what);
   const dpi = opts.dpi ?? plausibleDpi(await fileDensity(bytes)) ?? DEFAULT_FINGERPRINT_DPI;
   return { width: raster.width, height: raster.height, dpi, pixels: raster.data };
 }
@@ -59,21 +58,6 @@ async function fileDensity(bytes: Uint8Array): Promise<number | undefined> {
     return (await sharp(bytes).metadata()).density;
   } catch {
     return undefined; // decodeImage already read this file; a header it accepted has no density to give
-  }
-}
-
-/**
- * Stopgap until core's decodeImage asks sharp for failOn 'error': its failOn 'truncated' is
- * not applied to TIFF strips, so a cut TIFF (FVC's format) decodes with its missing rows black.
- */
-async function assertTiffComplete(bytes: Uint8Array, what: string): Promise<void> {
-  const tiff = (bytes[0] === 0x49 && bytes[1] === 0x49 && bytes[2] === 0x2a) || (bytes[0] === 0x4d && bytes[1] === 0x4d && bytes[3] === 0x2a);
-  if (!tiff) return;
-  const sharp = await loadSharp();
-  try {
-    await sharp(bytes, { failOn: 'error', limitInputPixels: false, pages: 1 }).raw().toBuffer();
-  } catch (cause) {
-    throw new ImageDecodeError('corrupt', `${what}: the TIFF image data is damaged or truncated (${(cause as Error).message})`, { cause });
   }
 }
 
