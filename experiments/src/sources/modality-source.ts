@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import { writeSyntheticFvcDataset } from '@biofuse/fingerprint';
+import { GROUND_TRUTH_FILE, writeSyntheticFvcDataset } from '@biofuse/fingerprint';
 import { synthesizeSignatures, writeSvc2004Folder } from '@biofuse/signature';
 import {
   fvcProtocol,
@@ -73,7 +73,9 @@ async function protocolComparisons(
       writeSyntheticFvcDataset(dir, { fingers: cfg.fingers, impressions: cfg.impressions, seed: config.seed }),
     );
     const l = await readFvcFolder(root);
-    return { comparisons: fvcProtocol(l.samples), sampleRoot: root, skipped: l.skipped, dataFiles: [], subjectOf: subjectLookup(l.samples) };
+    // The generator's own record of how it made the prints is not a sample.
+    const skipped = l.skipped.filter((s) => s.path !== GROUND_TRUTH_FILE);
+    return { comparisons: fvcProtocol(l.samples), sampleRoot: root, skipped, dataFiles: [], subjectOf: subjectLookup(l.samples) };
   }
   const root = join(dataRoot, cfg.root);
   switch (cfg.loader) {
