@@ -1,4 +1,4 @@
-import { MINUTIA_BIFURCATION, MINUTIA_ENDING, type MinutiaKind } from '../template/minutiae';
+import { angleDifference, MINUTIA_BIFURCATION, MINUTIA_ENDING, type MinutiaKind } from '../template/minutiae';
 import type { OrientationField } from './orientation';
 import { crossingNumber, skeletonNeighbours, traceRidge } from './skeleton-trace';
 
@@ -79,7 +79,7 @@ function alignWithOrientation(theta: number, walked: number): number {
   return ((a % (2 * Math.PI)) + 2 * Math.PI) % (2 * Math.PI);
 }
 
+/** The unsigned angle between two directions, in [0, pi]. */
 export function angleBetween(a: number, b: number): number {
-  const d = Math.abs(a - b) % (2 * Math.PI);
-  return d > Math.PI ? 2 * Math.PI - d : d;
+  return Math.abs(angleDifference(a, b));
 }

@@ -1,16 +1,4 @@
-/** Small angle and distance helpers shared by the matcher's stages. */
-
-const TWO_PI = 2 * Math.PI;
-
-/** a - b wrapped into [-pi, pi) (MCC's d_theta). */
-export function angleDifference(a: number, b: number): number {
-  let d = a - b;
-  if (d < -Math.PI) d += TWO_PI;
-  else if (d >= Math.PI) d -= TWO_PI;
-  // Inputs outside [0, 2pi) may still be out of range after one step.
-  if (d < -Math.PI || d >= Math.PI) d = d - TWO_PI * Math.floor((d + Math.PI) / TWO_PI);
-  return d;
-}
+/** Small numeric helpers shared by the matcher's stages (angles live with the minutiae, in template/minutiae.ts). */
 
 /** Logistic sigmoid Z(v, mu, tau) = 1 / (1 + e^(-tau (v - mu))). */
 export function sigmoid(v: number, mu: number, tau: number): number {

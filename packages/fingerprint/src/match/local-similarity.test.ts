@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { angleDifference } from './geometry';
+import { angleDifference } from '../template/minutiae';
 import { jsPopcountKernel } from './kernels/cylinder-popcount-js';
 import { wasmPopcountKernel } from './kernels/cylinder-popcount-wasm';
 import { localSimilarities } from './local-similarity';

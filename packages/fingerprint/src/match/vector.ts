@@ -1,4 +1,4 @@
-import { angleDifference } from './geometry';
+import { angleDifference } from '../template/minutiae';
 import type { MatchParams } from './params';
 import type { MatcherMinutiae } from './prepare/normalise';
 

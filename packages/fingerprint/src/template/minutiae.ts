@@ -66,3 +66,13 @@ export function normaliseAngle(a: number): number {
   const r = a % TWO_PI;
   return r < 0 ? r + TWO_PI : r;
 }
+
+/** a - b wrapped into [-pi, pi) (MCC's d_theta). */
+export function angleDifference(a: number, b: number): number {
+  let d = a - b;
+  if (d < -Math.PI) d += TWO_PI;
+  else if (d >= Math.PI) d -= TWO_PI;
+  // Inputs outside [0, 2pi) may still be out of range after one step.
+  if (d < -Math.PI || d >= Math.PI) d = d - TWO_PI * Math.floor((d + Math.PI) / TWO_PI);
+  return d;
+}
