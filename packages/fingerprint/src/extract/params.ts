@@ -22,7 +22,7 @@ export interface ExtractionParams {
   readonly minMinutiae: number;
   /** Larger images (pixels at the working resolution) are refused before any work: no finger is that big. */
   readonly maxWorkingPixels: number;
-  /** Ridge area below this (square pixels) is too small to be a usable print. */
+  /** Ridge area below this (square pixels) is too small to be a usable print (100 x 100 px at 500 dpi is 5 x 5 mm). */
   readonly minArea: number;
   /** Mean ridge coherence below this is not a fingerprint. */
   readonly minCoherence: number;
@@ -39,11 +39,11 @@ export const DEFAULT_EXTRACTION_PARAMS: ExtractionParams = {
   period: { window: 40, minPeriod: 4.5, maxPeriod: 16, minPeriodicity: 0.5 },
   gabor: { orientations: 16, sigmaAcross: 3.2, sigmaAlong: 4.2 },
   detect: { directionSteps: 10, branchReach: 16 },
-  filter: { borderMargin: 6, rimReach: 14, shortLink: 12, breakGap: 14, clusterRadius: 10, clusterSize: 3 },
+  filter: { borderMargin: 6, rimReach: 20, shortLink: 12, breakGap: 14, clusterRadius: 10, clusterSize: 3 },
   maxMinutiae: 100,
   minMinutiae: 5,
   maxWorkingPixels: 2048 * 2048,
-  minArea: 64 * 64,
+  minArea: 100 * 100,
   minCoherence: 0.3,
   minPeriodShare: 0.2,
 };

@@ -23,8 +23,10 @@ export interface SegmentationOptions {
 
 /**
  * Ridge area by block contrast and coherence, then cleaned the way a print is shaped: the
- * largest connected region, its holes filled, its outline closed and then pulled in by one block
- * so the noisy rim (where false minutiae live) is left out.
+ * largest connected region, its outline closed and its holes filled. The noisy rim is dealt with
+ * where it matters, by the false-minutia filter (border margin, endings that open onto the
+ * background), not by shrinking the area: pulling the mask in by a block cost minutiae (FVC2002
+ * DB1_B EER 2.41 % without, 2.87 % with).
  */
 export function segmentFingerprint(field: OrientationField, opts: SegmentationOptions): Segmentation {
   const { width, height, energy, coherence } = field;
@@ -59,7 +61,6 @@ export function segmentFingerprint(field: OrientationField, opts: SegmentationOp
   blocks = closeBlocks(blocks, bx, by);
   blocks = largestComponent(blocks, bx, by);
   blocks = fillHoles(blocks, bx, by);
-  blocks = erodeBlocks(blocks, bx, by);
 
   const mask = new Uint8Array(width * height);
   let area = 0;

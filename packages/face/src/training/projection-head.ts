@@ -1,0 +1,73 @@
+import type * as tfjs from '@tensorflow/tfjs';
+import { ConfigError } from '@biofuse/core';
+import type { Tf } from '../runtime/backend';
+
+export interface ProjectionHeadConfig {
+  readonly inputDim: number;
+  /** Widths of the hidden ReLU layers (default [256]). */
+  readonly hidden?: readonly number[];
+  /** Width of the linear output layer (default 128); the output is then L2-normalised. */
+  readonly outputDim?: number;
+  /** Seeds the Glorot-uniform kernels: layer i uses seed + i. */
+  readonly seed: number;
+}
+
+export const DEFAULT_HEAD_HIDDEN: readonly number[] = [256];
+export const DEFAULT_HEAD_OUTPUT = 128;
+
+/**
+ * A dense projection head on top of a frozen embedding: inputDim -> hidden ReLU layers ->
+ * outputDim (linear). The L2 normalisation of the output is applied by `l2Normalize` (in
+ * training and in `projectRows`), not stored as a layer.
+ */
+export function createProjectionHead(tf: Tf, config: ProjectionHeadConfig): tfjs.Sequential {
+  const hidden = config.hidden ?? DEFAULT_HEAD_HIDDEN;
+  const outputDim = config.outputDim ?? DEFAULT_HEAD_OUTPUT;
+  for (const [name, v] of [['inputDim', config.inputDim], ['outputDim', outputDim], ...hidden.map((h, i) => [`hidden[${i}]`, h] as const)] as const) {
+    if (!Number.isInteger(v) || v < 1) throw new ConfigError(`projection head ${name} must be a positive integer, got ${v}`);
+  }
+  const model = tf.sequential();
+  const widths = [...hidden, outputDim];
+  widths.forEach((units, i) => {
+    model.add(
+      tf.layers.dense({
+        units,
+        activation: i < hidden.length ? 'relu' : 'linear',
+        kernelInitializer: tf.initializers.glorotUniform({ seed: config.seed + i }),
+        biasInitializer: 'zeros',
+        ...(i === 0 ? { inputShape: [config.inputDim] } : {}),
+        name: `head_dense_${i}`,
+      }),
+    );
+  });
+  return model;
+}
+
+/** Rows scaled to unit L2 norm (differentiable). */
+export function l2Normalize(tf: Tf, x: tfjs.Tensor2D): tfjs.Tensor2D {
+  return tf.tidy(() => tf.div(x, tf.maximum(tf.norm(x, 'euclidean', 1, true), 1e-12)) as tfjs.Tensor2D);
+}
+
+/**
+ * Projects rows (n x inputDim, row-major) through the head and L2-normalises them, in batches,
+ * returning n x outputDim rows.
+ */
+export function projectRows(tf: Tf, model: tfjs.LayersModel, embeddings: Float32Array, batchSize = 1024): Float32Array {
+  const inputDim = model.inputs[0].shape[1] as number;
+  const outputDim = model.outputs[0].shape[1] as number;
+  if (embeddings.length % inputDim !== 0) {
+    throw new ConfigError(`projection head expects rows of ${inputDim} values; got ${embeddings.length} values`);
+  }
+  const n = embeddings.length / inputDim;
+  const out = new Float32Array(n * outputDim);
+  for (let start = 0; start < n; start += batchSize) {
+    const rows = Math.min(batchSize, n - start);
+    const y = tf.tidy(() => {
+      const x = tf.tensor2d(embeddings.subarray(start * inputDim, (start + rows) * inputDim), [rows, inputDim]);
+      return l2Normalize(tf, model.predict(x) as tfjs.Tensor2D);
+    });
+    out.set(y.dataSync() as Float32Array, start * outputDim);
+    y.dispose();
+  }
+  return out;
+}
