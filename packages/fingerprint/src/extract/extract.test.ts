@@ -80,9 +80,9 @@ describe.skipIf(fvc.skip)('extractFingerprint on FVC2002', () => {
       const a = agreement(ours, theirs);
       for (const key of ['paired', 'ours', 'theirs', 'angleError'] as const) total[key] += a[key];
     }
-    // Measured on these images: precision 0.77-0.96, recall 0.64-0.78, mean angle error 4.7-5.7 degrees.
-    expect(total.paired / total.ours).toBeGreaterThan(0.7);
-    expect(total.paired / total.theirs).toBeGreaterThan(0.55);
+    // Measured on these images: precision 0.75-0.92, recall 0.69-0.81, mean angle error 4.5-5.7 degrees.
+    expect(total.paired / total.ours).toBeGreaterThan(0.68);
+    expect(total.paired / total.theirs).toBeGreaterThan(0.6);
     expect((total.angleError / total.paired) * (180 / Math.PI)).toBeLessThan(7.5);
   });
 
