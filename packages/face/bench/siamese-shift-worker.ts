@@ -1,0 +1,65 @@
+/**
+ * Worker process of the Siamese shift benchmark: per image, detect and align once (the normal
+ * pipeline, on the original image), then embed both the clean aligned chip and its degraded
+ * copy with the frozen model. Replies per image with base64 float32 embeddings or a failure.
+ * Uses the pipeline's stages directly: FaceRecognizer.detect -> alignFace(modelTemplate(card))
+ * -> createEmbedder(card).embed, which is what FaceRecognizer.embedFaces does (align on, no flip).
+ */
+import { BiometricError } from '@biofuse/core';
+import { alignFace } from '../src/align/align';
+import { modelTemplate } from '../src/embed/model-template';
+import { createEmbedder, loadModelCard } from '../src/embed/registry';
+import { FaceRecognizer } from '../src/recognizer';
+import { degradeChip, type ShiftOptions } from './siamese-shift-degrade';
+
+export interface ShiftJob {
+  readonly images: readonly string[];
+  readonly root: string;
+  readonly model: string;
+  readonly detector: string;
+  readonly shift: ShiftOptions;
+  /** Also embed the first image through FaceRecognizer.embedFaces and report the cosine with our clean path. */
+  readonly checkPipeline: boolean;
+}
+
+export interface ShiftResult {
+  readonly image: string;
+  readonly clean?: string;
+  readonly shifted?: string;
+  readonly failure?: string;
+  readonly ms: number;
+  /** Cosine between FaceRecognizer.embedFaces and this worker's clean embedding (first image, when asked). */
+  readonly pipelineCosine?: number;
+}
+
+const b64 = (v: Float32Array) => Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64');
+
+process.on('message', async (job: ShiftJob) => {
+  const recognizer = await FaceRecognizer.create({ detector: job.detector as never, models: job.model });
+  const card = await loadModelCard(job.model);
+  const template = modelTemplate(card);
+  const embedder = await createEmbedder(card);
+  let check = job.checkPipeline;
+  for (const image of job.images) {
+    const t0 = performance.now();
+    try {
+      const pixels = await recognizer.loadImage(`${job.root}/images/${image}`);
+      const faces = await recognizer.detect(pixels, image);
+      const chip = alignFace(pixels, faces[0].landmarks, template);
+      const shifted = degradeChip(chip, job.shift, image);
+      const [a, b] = await embedder.embed([chip, shifted]);
+      let pipelineCosine: number | undefined;
+      if (check) {
+        const [t] = await recognizer.embedFaces(pixels, [faces[0]]);
+        pipelineCosine = 0;
+        for (let i = 0; i < a.vector.length; i++) pipelineCosine += a.vector[i] * t.embedding[i];
+        check = false;
+      }
+      process.send!({ image, clean: b64(a.vector), shifted: b64(b.vector), ms: performance.now() - t0, pipelineCosine } satisfies ShiftResult);
+    } catch (error) {
+      const failure = error instanceof BiometricError ? `${error.code}:${(error as { reason?: string }).reason ?? error.message}` : String(error);
+      process.send!({ image, failure, ms: performance.now() - t0 } satisfies ShiftResult);
+    }
+  }
+  process.send!('done');
+});
