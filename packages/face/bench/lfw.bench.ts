@@ -9,7 +9,6 @@
  * Usage: npm run bench-lfw -w packages/face -- [--models a,b] [--detectors cascade,blazeface]
  *        [--variants aligned,aligned+flip,upright] [--workers 2] [--pairs-per-fold N]
  */
-import { fork } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -17,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { equalErrorRate, errorRateCurve, fnmrAtFmr, readLfwPairs, scoreSetFromLabelled } from '@biofuse/core';
 import type { ImageResult } from './lfw-embed-worker';
+import { runWorkerPool } from './worker-pool';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '../../..');
@@ -53,26 +53,17 @@ if (todo.length > 0) {
   console.log(`embedding ${todo.length} images x ${keys.length} configurations on ${workers} processes...`);
   const t0 = performance.now();
   let done = 0;
-  await Promise.all(
-    Array.from({ length: workers }, (_, w) =>
-      new Promise<void>((ok, fail) => {
-        const child = fork(join(here, 'lfw-embed-worker.ts'), [], { execArgv: ['--import', 'tsx'] });
-        child.on('message', (m: ImageResult | 'done') => {
-          if (m === 'done') {
-            child.kill();
-            ok();
-            return;
-          }
-          for (const k of keys) cache.get(k)![m.image] = m.embeddings[k] ?? `!${m.failures[k] ?? 'missing'}`;
-          for (const ms of Object.values(m.detectMs)) timing.detect.push(ms);
-          for (const [k, ms] of Object.entries(m.embedMs)) (timing.embed.get(k) ?? timing.embed.set(k, []).get(k)!).push(ms);
-          if (++done % 200 === 0) console.log(`  ${done}/${todo.length} (${((performance.now() - t0) / done).toFixed(0)} ms/image wall)`);
-        });
-        child.on('error', fail);
-        child.on('exit', (code) => (code ? fail(new Error(`worker exited with ${code}`)) : ok()));
-        child.send({ images: todo.filter((_, i) => i % workers === w), root: args.root, detectors, variants, models });
-      }),
-    ),
+  await runWorkerPool<ImageResult>(
+    join(here, 'lfw-embed-worker.ts'),
+    todo,
+    workers,
+    (slice) => ({ images: slice, root: args.root, detectors, variants, models }),
+    (m) => {
+      for (const k of keys) cache.get(k)![m.image] = m.embeddings[k] ?? `!${m.failures[k] ?? 'missing'}`;
+      for (const ms of Object.values(m.detectMs)) timing.detect.push(ms);
+      for (const [k, ms] of Object.entries(m.embedMs)) (timing.embed.get(k) ?? timing.embed.set(k, []).get(k)!).push(ms);
+      if (++done % 200 === 0) console.log(`  ${done}/${todo.length} (${((performance.now() - t0) / done).toFixed(0)} ms/image wall)`);
+    },
   );
   for (const k of keys) writeFileSync(cacheFile(k), JSON.stringify(cache.get(k)));
   console.log(`embedded in ${((performance.now() - t0) / 1000).toFixed(0)} s`);

@@ -23,7 +23,6 @@
  *        [--train-min-images 2] (identities with 2..4 images join training only; use --k 2)
  *        [--mix-clean] (extra rows: heads also trained on the clean embeddings of the training images)
  */
-import { fork } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -36,6 +35,7 @@ import { trainingTensorflow } from '../src/training/backend';
 import { trainProjectionHead, type TrainHeadConfig } from '../src/training/train-head';
 import { SHIFT_KINDS, type ShiftKind, type ShiftOptions } from './siamese-shift-degrade';
 import type { ShiftJob, ShiftResult } from './siamese-shift-worker';
+import { runWorkerPool } from './worker-pool';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '../../..');
@@ -122,30 +122,20 @@ if (todo.length > 0) {
   console.log(`embedding ${todo.length} images (clean + shifted) on ${workers} worker processes...`);
   const t0 = performance.now();
   let done = 0;
-  await Promise.all(
-    Array.from({ length: workers }, (_, w) =>
-      new Promise<void>((ok, fail) => {
-        const child = fork(join(here, 'siamese-shift-worker.ts'), [], { execArgv: ['--import', 'tsx'] });
-        child.on('message', (m: ShiftResult | 'done') => {
-          if (m === 'done') {
-            child.kill();
-            ok();
-            return;
-          }
-          cache[m.image] = m.failure !== undefined ? { failure: m.failure } : { clean: m.clean!, shifted: m.shifted! };
-          perImageMs.push(m.ms);
-          if (m.pipelineCosine !== undefined) pipelineCosine = m.pipelineCosine;
-          if (++done % 200 === 0) {
-            console.log(`  ${done}/${todo.length} (${((performance.now() - t0) / done).toFixed(0)} ms/image wall)`);
-            writeFileSync(cacheFile, JSON.stringify(cache));
-          }
-        });
-        child.on('error', fail);
-        child.on('exit', (code) => (code ? fail(new Error(`worker exited with ${code}`)) : ok()));
-        const job: ShiftJob = { images: todo.filter((_, i) => i % workers === w), root: args.root, model: args.model, detector: args.detector, shift, checkPipeline: w === 0 };
-        child.send(job);
-      }),
-    ),
+  await runWorkerPool<ShiftResult>(
+    join(here, 'siamese-shift-worker.ts'),
+    todo,
+    workers,
+    (slice, w): ShiftJob => ({ images: slice, root: args.root, model: args.model, detector: args.detector, shift, checkPipeline: w === 0 }),
+    (m) => {
+      cache[m.image] = m.failure !== undefined ? { failure: m.failure } : { clean: m.clean!, shifted: m.shifted! };
+      perImageMs.push(m.ms);
+      if (m.pipelineCosine !== undefined) pipelineCosine = m.pipelineCosine;
+      if (++done % 200 === 0) {
+        console.log(`  ${done}/${todo.length} (${((performance.now() - t0) / done).toFixed(0)} ms/image wall)`);
+        writeFileSync(cacheFile, JSON.stringify(cache));
+      }
+    },
   );
   writeFileSync(cacheFile, JSON.stringify(cache));
   embedSeconds = (performance.now() - t0) / 1000;
