@@ -24,7 +24,7 @@ export {
   type SampleFailure,
 } from './scoring/score-comparisons';
 export { symmetricEigen } from './linear-algebra/symmetric-eigen';
-export { decodeImage, bytesFromDataUrl, type RasterImage, type DecodeImageOptions } from './image/decode';
+export { decodeImage, bytesFromDataUrl, readSampleFile, type RasterImage, type DecodeImageOptions } from './image/decode';
 export { Gallery, StaleGalleryError, type GalleryIdentity, type GalleryRecord, type Candidate } from './gallery/gallery';
 export { EmbeddingIndex, type IndexHit } from './gallery/embedding-index';
 export { enrolSamples, enrolFolder, type EnrolmentReport, type EnrolSample } from './gallery/enrol';

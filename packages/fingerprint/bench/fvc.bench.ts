@@ -23,6 +23,7 @@ import { extractFingerprint } from '../src/extract/extract';
 import { loadFingerprintImage } from '../src/image/load';
 import { compareFingerprints, prepareTemplate, type PreparedTemplate } from '../src/match/index';
 import type { FingerprintTemplate } from '../src/template/fingerprint-template';
+import { minutiaSet } from '../src/template/minutiae';
 import { readIsoTemplate } from '../src/template/iso19794-2';
 import { reframeTemplate } from '../src/template/reframe';
 import { pct, protocolMetrics, protocolScores, type LabelledTemplate, type ProtocolMetrics } from './match-data';
@@ -67,16 +68,21 @@ for (const db of values.dbs.split(',')) {
       minutiae += template.minutiae.count;
       quality += template.quality;
     }
-    const placeholder: FingerprintTemplate = template ?? { width: image.width, height: image.height, dpi: image.dpi, quality: 0, minutiae: { count: 0, x: new Float32Array(), y: new Float32Array(), angle: new Float32Array(), kind: new Uint8Array(), quality: new Uint8Array() } };
+    const placeholder: FingerprintTemplate = template ?? { width: image.width, height: image.height, dpi: image.dpi, quality: 0, minutiae: minutiaSet([]) };
     items.push({ finger, impression, file, template: placeholder, prepared: template && prepareTemplate(template) });
   }
   items.sort((a, b) => a.finger - b.finger || a.impression - b.impression);
   const enrolled = items.length - failures.length;
 
+  // Genuine scores with the poorer image's quality, to see whether the quality score predicts trouble.
+  const genuinePairs: { q: number; s: number }[] = [];
   const ours = protocolScores(items, (i, j) => {
-    const a = items[i].prepared;
-    const b = items[j].prepared;
-    return a && b ? compareFingerprints(a, b).similarity : FAILED;
+    const a = items[i];
+    const b = items[j];
+    if (!a.prepared || !b.prepared) return FAILED;
+    const s = compareFingerprints(a.prepared, b.prepared).similarity;
+    if (a.finger === b.finger) genuinePairs.push({ q: Math.min(a.template.quality, b.template.quality), s });
+    return s;
   });
   // Speed: every pair of prepared templates, five runs after a warm-up (JIT, kernel compile); median.
   const prepared = items.flatMap((it) => (it.prepared ? [it.prepared] : []));
@@ -90,17 +96,6 @@ for (const db of values.dbs.split(',')) {
     if (run > 0) rates.push(pairs / ((performance.now() - start) / 1000));
   }
   const perSecond = rates.sort((a, b) => a - b)[rates.length >> 1];
-  // Does the quality score predict trouble? Genuine scores of the pairs whose poorer image is in
-  // the lower half of quality, against the upper half.
-  const genuinePairs: { q: number; s: number }[] = [];
-  for (let i = 0; i < items.length; i++) {
-    for (let j = i + 1; j < items.length; j++) {
-      const a = items[i];
-      const b = items[j];
-      if (a.finger !== b.finger || !a.prepared || !b.prepared) continue;
-      genuinePairs.push({ q: Math.min(a.template.quality, b.template.quality), s: compareFingerprints(a.prepared, b.prepared).similarity });
-    }
-  }
   genuinePairs.sort((x, y) => x.q - y.q);
   const half = genuinePairs.length >> 1;
   const meanScore = (list: { s: number }[]) => list.reduce((t, p) => t + p.s, 0) / Math.max(1, list.length);

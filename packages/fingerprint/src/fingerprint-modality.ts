@@ -1,5 +1,4 @@
-import { readFile } from 'node:fs/promises';
-import { DatasetError, type Modality, type Score } from '@biofuse/core';
+import { readSampleFile, type Modality, type Score } from '@biofuse/core';
 import { extractFingerprint } from './extract/extract';
 import { DEFAULT_EXTRACTION_PARAMS, type ExtractionParams } from './extract/params';
 import type { FingerprintImage } from './image/fingerprint-image';
@@ -22,13 +21,6 @@ function startsWith(bytes: Uint8Array, magic: readonly number[]): boolean {
   return bytes.length >= magic.length && magic.every((v, i) => bytes[i] === v);
 }
 
-async function readSampleFile(path: string): Promise<Buffer> {
-  try {
-    return await readFile(path);
-  } catch (err) {
-    throw new DatasetError(`cannot read fingerprint sample (${(err as NodeJS.ErrnoException).code ?? String(err)})`, path);
-  }
-}
 
 /**
  * Fingerprint recognition as a biofuse modality: samples are grey images, templates are
@@ -57,8 +49,7 @@ export class FingerprintModality implements Modality<FingerprintSample, Fingerpr
       // Mapped onto the original image, the record takes that image's resolution too.
       return { ...reframeTemplate(iso, size[0], size[1]), dpi: this.params.dpi ?? iso.dpi };
     }
-    // Given the path, the image loader's errors name the file.
-    return loadFingerprintImage(input, { dpi: this.params.dpi });
+    return loadFingerprintImage(bytes, { dpi: this.params.dpi, name: typeof input === 'string' ? input : undefined });
   }
 
   async extract(sample: FingerprintSample): Promise<FingerprintTemplate> {

@@ -1,17 +1,14 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
 import { Command } from 'commander';
 import {
-  decodeFingerprintTemplate,
   encodeFingerprintTemplate,
   extractFingerprint,
   FingerprintGallery,
   FingerprintModality,
   loadFingerprintImage,
-  readIsoTemplate,
   stageImagePng,
   writeIsoTemplate,
-  type FingerprintTemplate,
 } from '@biofuse/fingerprint';
 import { UsageError } from '../exit-codes';
 import { progressBar } from '../progress';
@@ -27,14 +24,6 @@ function dpiFrom(flags: ImageFlags): number | undefined {
   return dpi;
 }
 
-/** A template file (ours: .bfp, ISO/IEC 19794-2: .iso / .ist) or an image to extract one from. */
-async function templateFrom(path: string, flags: ImageFlags): Promise<FingerprintTemplate> {
-  const ext = extname(path).toLowerCase();
-  if (ext === '.bfp') return decodeFingerprintTemplate(await readFile(path));
-  if (ext === '.iso' || ext === '.ist') return readIsoTemplate(await readFile(path));
-  const image = await loadFingerprintImage(path, { dpi: dpiFrom(flags) });
-  return extractFingerprint(image).template;
-}
 
 const round = (v: number, digits = 2) => Math.round(v * 10 ** digits) / 10 ** digits;
 
@@ -92,8 +81,11 @@ export function fingerprintCommand(): Command {
     .option('--dpi <n>', 'sensor resolution of image arguments (default: from the file, else 500)')
     .option('--json', 'print the result as JSON')
     .action(async (a: string, b: string, flags: ImageFlags & { json?: boolean }) => {
-      const [ta, tb] = [await templateFrom(a, flags), await templateFrom(b, flags)];
-      const score = new FingerprintModality().compare(ta, tb);
+      // Images and template files alike: the modality tells them apart by their bytes.
+      const modality = new FingerprintModality({ dpi: dpiFrom(flags) });
+      const ta = await modality.extract(await modality.load(a));
+      const tb = await modality.extract(await modality.load(b));
+      const score = modality.compare(ta, tb);
       const result = { a, b, similarity: round(score.similarity, 4), minutiaeA: ta.minutiae.count, minutiaeB: tb.minutiae.count, ...score.details };
       process.stdout.write(flags.json ? `${JSON.stringify(result, null, 2)}\n` : `similarity ${result.similarity} (${ta.minutiae.count} x ${tb.minutiae.count} minutiae)\n`);
     });

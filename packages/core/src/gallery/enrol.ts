@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { readIdentityFolders } from '../datasets/generic';
-import { BiometricError, ImageDecodeError } from '../errors';
+import { BiometricError } from '../errors';
+import { readSampleFile } from '../image/decode';
 import type { Gallery } from './gallery';
 
 /** What enrolment did; failures to enrol are counted with their reasons, never dropped. */
@@ -84,15 +84,6 @@ export async function enrolFolder(gallery: Gallery, dir: string, enrol: EnrolSam
     onProgress?.(i + 1, listing.samples.length);
   }
   return { enrolled, unchanged, replaced, failed };
-}
-
-/** A sample file's bytes; an unreadable file is a failure to enrol (ImageDecodeError 'unreadable'), not a crash. */
-async function readSampleFile(path: string): Promise<Buffer> {
-  try {
-    return await readFile(path);
-  } catch (cause) {
-    throw new ImageDecodeError('unreadable', `${path}: cannot read the file (${(cause as NodeJS.ErrnoException).code ?? 'error'})`, { cause });
-  }
 }
 
 function sampleHash(bytes: Uint8Array | string): string {

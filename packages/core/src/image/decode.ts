@@ -9,6 +9,8 @@ export interface RasterImage {
   readonly height: number;
   readonly channels: 1 | 3;
   readonly data: Uint8Array;
+  /** Resolution stated in the file's header, in pixels per inch; absent when it states none. */
+  readonly density?: number;
 }
 
 export interface DecodeImageOptions {
@@ -18,6 +20,8 @@ export interface DecodeImageOptions {
   readonly maxPixels?: number;
   /** Images with a side below this are refused. Default 16. */
   readonly minSide?: number;
+  /** What error messages call an input given as bytes (a path names itself). */
+  readonly name?: string;
 }
 
 const DEFAULT_MAX_PIXELS = 40_000_000;
@@ -32,8 +36,8 @@ export async function decodeImage(input: Buffer | Uint8Array | string, options: 
   const channels = options.channels ?? 3;
   const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
   const minSide = options.minSide ?? 16;
-  const bytes = typeof input === 'string' ? await readImageFile(input) : input;
-  const what = typeof input === 'string' ? input : 'image buffer';
+  const bytes = typeof input === 'string' ? await readSampleFile(input) : input;
+  const what = typeof input === 'string' ? input : (options.name ?? 'image buffer');
   if (bytes.byteLength === 0) throw new ImageDecodeError('empty', `${what}: empty input`);
 
   const sharp = await loadSharp();
@@ -68,7 +72,8 @@ export async function decodeImage(input: Buffer | Uint8Array | string, options: 
     if (info.channels !== channels) {
       throw new ImageDecodeError('corrupt', `${what}: decoded to ${info.channels} channels, expected ${channels}`);
     }
-    return { width: info.width, height: info.height, channels, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
+    const image = { width: info.width, height: info.height, channels, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
+    return metadata.density ? { ...image, density: metadata.density } : image;
   } catch (cause) {
     if (cause instanceof ImageDecodeError) throw cause;
     throw new ImageDecodeError('corrupt', `${what}: the image data is damaged or truncated (${(cause as Error).message})`, { cause });
@@ -96,7 +101,8 @@ function loadSharp(): Promise<typeof sharpModule> {
   return sharpLoaded;
 }
 
-async function readImageFile(path: string): Promise<Buffer> {
+/** A sample file's bytes; a file that cannot be read is an ImageDecodeError 'unreadable', not a crash. */
+export async function readSampleFile(path: string): Promise<Buffer> {
   try {
     return await readFile(path);
   } catch (cause) {

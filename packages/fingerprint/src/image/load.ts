@@ -1,6 +1,4 @@
-import { readFile } from 'node:fs/promises';
-import type sharpModule from 'sharp';
-import { ConfigError, decodeImage, ImageDecodeError } from '@biofuse/core';
+import { ConfigError, decodeImage, ImageDecodeError, readSampleFile } from '@biofuse/core';
 import { decodeBmpGrey, isBmp } from './bmp';
 import type { FingerprintImage } from './fingerprint-image';
 
@@ -9,6 +7,8 @@ export interface LoadFingerprintImageOptions {
   readonly dpi?: number;
   /** Larger images are refused before decoding. Default 40 megapixels. */
   readonly maxPixels?: number;
+  /** What error messages call an input given as bytes (a path names itself). */
+  readonly name?: string;
 }
 
 export const DEFAULT_FINGERPRINT_DPI = 500;
@@ -30,8 +30,9 @@ export async function loadFingerprintImage(input: Buffer | Uint8Array | string, 
   if (opts.dpi !== undefined && !(Number.isFinite(opts.dpi) && opts.dpi > 0)) {
     throw new ConfigError(`fingerprint image dpi must be a positive number, got ${opts.dpi}`);
   }
-  const what = typeof input === 'string' ? input : 'image buffer';
-  const bytes = typeof input === 'string' ? await readImageFile(input) : input;
+  const what = typeof input === 'string' ? input : (opts.name ?? 'image buffer');
+  // Read once: the BMP check and the decoder both work on these bytes.
+  const bytes = typeof input === 'string' ? await readSampleFile(input) : input;
   if (bytes.byteLength === 0) throw new ImageDecodeError('empty', `${what}: empty input`);
   const maxPixels = opts.maxPixels ?? DEFAULT_MAX_PIXELS;
 
@@ -39,9 +40,8 @@ export async function loadFingerprintImage(input: Buffer | Uint8Array | string, 
     const bmp = decodeBmpGrey(bytes, what, { maxPixels, minSide: MIN_SIDE });
     return { width: bmp.width, height: bmp.height, dpi: opts.dpi ?? plausibleDpi(bmp.dpi) ?? DEFAULT_FINGERPRINT_DPI, pixels: bmp.pixels };
   }
-  // The path, not the bytes, so that decodeImage's messages name the file.
-  const raster = await decodeImage(typeof input === 'string' ? input : bytes, { channels: 1, minSide: MIN_SIDE, maxPixels });
-  const dpi = opts.dpi ?? plausibleDpi(await fileDensity(bytes)) ?? DEFAULT_FINGERPRINT_DPI;
+  const raster = await decodeImage(bytes, { channels: 1, minSide: MIN_SIDE, maxPixels, name: what });
+  const dpi = opts.dpi ?? plausibleDpi(raster.density) ?? DEFAULT_FINGERPRINT_DPI;
   return { width: raster.width, height: raster.height, dpi, pixels: raster.data };
 }
 
@@ -49,27 +49,4 @@ function plausibleDpi(dpi: number | undefined): number | undefined {
   if (dpi === undefined || !(dpi >= PLAUSIBLE_DPI.min && dpi <= PLAUSIBLE_DPI.max)) return undefined;
   // Files store pixels per metre or per cm, so 500 ppi comes back as 499.999...
   return Math.round(dpi);
-}
-
-/** sharp reports `density` in pixels per inch whatever unit the file used; header only. */
-async function fileDensity(bytes: Uint8Array): Promise<number | undefined> {
-  const sharp = await loadSharp();
-  try {
-    return (await sharp(bytes).metadata()).density;
-  } catch {
-    return undefined; // decodeImage already read this file; a header it accepted has no density to give
-  }
-}
-
-/** Loaded on first use, as core does, so importing the package does not load libvips. */
-async function loadSharp(): Promise<typeof sharpModule> {
-  return (await import('sharp')).default;
-}
-
-async function readImageFile(path: string): Promise<Uint8Array> {
-  try {
-    return await readFile(path);
-  } catch (cause) {
-    throw new ImageDecodeError('unreadable', `${path}: cannot read the file (${(cause as NodeJS.ErrnoException).code ?? 'error'})`, { cause });
-  }
 }
