@@ -38,9 +38,10 @@ export async function enrolSamples<S>(
     const path = pathOf(sample);
     const source = path !== undefined ? resolve(path) : `${identity}#${i + 1}`;
     try {
-      const bytes = path !== undefined ? await readSampleFile(source) : sample instanceof Uint8Array ? sample : undefined;
-      const { template, embedding } = await enrol(path !== undefined && bytes ? Buffer.from(bytes) : sample);
-      gallery.add(identity, source, sampleHash(bytes ?? source), template, embedding);
+      const input = path !== undefined ? await readSampleFile(source) : sample;
+      const { template, embedding } = await enrol(input);
+      // Files and byte samples are keyed by content; anything else (a decoded raster) by its label.
+      gallery.add(identity, source, sampleHash(input instanceof Uint8Array ? input : source), template, embedding);
       enrolled++;
     } catch (error) {
       if (!(error instanceof BiometricError)) throw error;
