@@ -94,6 +94,35 @@ describe('fusion in experiments', () => {
     expect(() => parseExperimentConfig(`${base}fusion: { methods: [{ method: logistic, normaliser: z-score }] }\n`, 'f.yaml')).toThrow(/standardises/);
     expect(() => parseExperimentConfig(`${base}fusion: { methods: [{ method: magic }] }\n`, 'f.yaml')).toThrow(/fusion.methods.0.method/);
     expect(() => parseExperimentConfig(`${base}fusion: { methods: [{ method: sum, targetFmr: 0.01 }] }\n`, 'f.yaml')).toThrow(/only the decision rules/);
+    expect(() => parseExperimentConfig(`${base}fusion: { methods: [{ method: user-weighted-sum }] }\n`, 'f.yaml')).toThrow(/needs fusion.protocol: within-subject/);
+    expect(() => parseExperimentConfig(`${base}fusion: { protocol: within-subject, methods: [{ method: sum, relevance: 2 }] }\n`, 'f.yaml')).toThrow(/only user-weighted-sum takes relevance/);
+  });
+
+  it('fits user-specific weights under the within-subject protocol, on every comparison', async () => {
+    const yaml = `
+id: fuse-users
+seed: 5
+dataset:
+  loader: simulated-scores
+  subjects: 80
+  impostorsPerSubject: 20
+  genuinePerSubject: 6
+  modalities:
+    - { name: a, genuine: { mean: 2.5, sd: 1 }, impostor: { mean: 0, sd: 1 }, userSpread: 1.2 }
+    - { name: b, genuine: { mean: 2.0, sd: 1 }, impostor: { mean: 0, sd: 1 }, userSpread: 1.2 }
+fusion:
+  folds: 3
+  protocol: within-subject
+  methods:
+    - { method: weighted-sum, normaliser: z-score }
+    - { method: user-weighted-sum, relevance: 1 }
+`;
+    const r = await runExperiment(parseExperimentConfig(yaml, 'u.yaml'), { dataRoot: '/nonexistent', resultsRoot: results });
+    expect(r.evaluations.map((e) => e.name)).toEqual(['a', 'b', 'fused:weighted-sum/z-score', 'fused:user-weighted-sum/z-score']);
+    expect(r.evaluations[3].report.counts.genuine).toBe(80 * 6);
+    expect(r.evaluations[3].report.counts.impostor).toBe(80 * 20);
+    expect(r.notes.join('\n')).toMatch(/within-subject/);
+    expect(r.evaluations[3].report.eer.value).toBeLessThan(r.evaluations[2].report.eer.value);
   });
 });
 

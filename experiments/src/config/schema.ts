@@ -36,6 +36,8 @@ const simulatedScoresSource = z.strictObject({
   loader: z.literal('simulated-scores'),
   subjects: z.int().min(2).max(1_000_000),
   impostorsPerSubject: z.int().min(1),
+  /** Genuine comparisons per subject (default 1). */
+  genuinePerSubject: z.int().min(1).max(1000).optional(),
   modalities: z
     .array(
       z.strictObject({
@@ -43,6 +45,8 @@ const simulatedScoresSource = z.strictObject({
         genuine: normal,
         impostor: normal,
         failureRate: z.number().min(0).lt(1).default(0),
+        /** Per-subject spread of the genuine mean (goats and sheep; default 0). */
+        userSpread: z.number().min(0).optional(),
       }),
     )
     .min(1),
@@ -98,7 +102,7 @@ const scoresCsvSource = z.strictObject({
 });
 
 const fusionMethodSchema = z.strictObject({
-  method: z.enum(['sum', 'weighted-sum', 'product', 'max', 'min', 'logistic', 'likelihood-ratio', 'and', 'or', 'majority']),
+  method: z.enum(['sum', 'weighted-sum', 'user-weighted-sum', 'product', 'max', 'min', 'logistic', 'likelihood-ratio', 'and', 'or', 'majority']),
   /** and / or / majority: each input decides at its training threshold for this FMR (default 1e-3). */
   targetFmr: z.number().gt(0).lt(1).optional(),
   normaliser: z.enum(NORMALISER_KINDS as [string, ...string[]]).optional(),
@@ -106,6 +110,8 @@ const fusionMethodSchema = z.strictObject({
   weights: z.array(z.number().positive()).optional(),
   /** likelihood-ratio: largest component count BIC may choose. */
   maxComponents: z.int().min(1).max(20).optional(),
+  /** user-weighted-sum: how many of a user's own comparisons weigh as much as the population (default 0.5). */
+  relevance: z.number().min(0).optional(),
   /** logistic: L2 penalty on standardised weights. */
   l2: z.number().min(0).optional(),
   /** Name of the fused system in tables and plots (default: method/normaliser). */
@@ -115,8 +121,14 @@ const fusionMethodSchema = z.strictObject({
 const fusionSchema = z.strictObject({
   /** Systems to fuse (default: all of the dataset's). */
   inputs: z.array(z.string()).min(1).optional(),
-  /** Subject-disjoint cross-validation folds; every method is fitted and reported on different subjects. */
+  /** Cross-validation folds. */
   folds: z.int().min(2).max(50).default(5),
+  /**
+   * subject-disjoint (default): every method is fitted and reported on different subjects.
+   * within-subject: each user's comparisons are split across folds (same users, never the same
+   * comparison): the protocol for user-specific weights, which need to have seen the user.
+   */
+  protocol: z.enum(['subject-disjoint', 'within-subject']).default('subject-disjoint'),
   methods: z.array(fusionMethodSchema).min(1),
 });
 

@@ -6,6 +6,7 @@ import {
   LikelihoodRatioFusion,
   LogisticFusion,
   RuleFusion,
+  UserWeightedFusion,
   type FusionMethod,
   type MultiScores,
   type NormaliserKind,
@@ -47,7 +48,7 @@ export function fuseSystems(data: ComparisonScores, cfg: FusionConfig, seed: num
     }
     let cv: ReturnType<typeof crossValidate>;
     try {
-      cv = crossValidate(ms, createFusionMethod(m, seed), { folds: cfg.folds, seed });
+      cv = crossValidate(ms, createFusionMethod(m, seed), { folds: cfg.folds, seed, protocol: cfg.protocol });
     } catch (err) {
       // A method that cannot be fitted on these scores (a constant column, too few genuine
       // scores for a mixture) is reported and left out; the other methods still run.
@@ -80,7 +81,9 @@ export function fuseSystems(data: ComparisonScores, cfg: FusionConfig, seed: num
     systems: [...data.systems, ...fused].map((s) => ({ name: s.name, scores: Float64Array.from(rows, (i) => s.scores[i]), errors: pick(s.errors) })),
   };
   const notes = [
-    `Fusion of ${names.join(' + ')} by ${cfg.folds}-fold subject-disjoint cross-validation (seed ${seed}): every system is reported on the ${rows.length} comparisons between subjects of the same held-out fold; comparisons across folds are left out.`,
+    cfg.protocol === 'within-subject'
+      ? `Fusion of ${names.join(' + ')} by ${cfg.folds}-fold within-subject cross-validation (seed ${seed}): each user's comparisons are dealt to folds, so methods are fitted and reported on the same users but never on the same comparison; all ${rows.length} comparisons are reported.`
+      : `Fusion of ${names.join(' + ')} by ${cfg.folds}-fold subject-disjoint cross-validation (seed ${seed}): every system is reported on the ${rows.length} comparisons between subjects of the same held-out fold; comparisons across folds are left out.`,
     ...failures,
   ];
   return { data: restricted, models, notes };
@@ -95,6 +98,8 @@ export function createFusionMethod(m: FusionMethodConfig, seed: number): FusionM
       return new DecisionFusion({ rule: m.method, targetFmr: m.targetFmr });
     case 'logistic':
       return new LogisticFusion({ l2: m.l2 });
+    case 'user-weighted-sum':
+      return new UserWeightedFusion({ normaliser, relevance: m.relevance });
     case 'likelihood-ratio':
       return new LikelihoodRatioFusion({ seed, normaliser, maxComponents: m.maxComponents });
     default:
@@ -104,6 +109,7 @@ export function createFusionMethod(m: FusionMethodConfig, seed: number): FusionM
 
 function defaultName(m: FusionMethodConfig): string {
   if (m.method === 'logistic') return 'logistic';
+  if (m.method === 'user-weighted-sum') return `user-weighted-sum/${m.normaliser ?? 'z-score'}`;
   if (m.method === 'and' || m.method === 'or' || m.method === 'majority') return `decision-${m.method}`;
   return `${m.method}/${m.normaliser ?? (m.method === 'likelihood-ratio' ? 'none' : 'min-max')}`;
 }

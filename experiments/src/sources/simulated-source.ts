@@ -8,6 +8,7 @@ export function simulatedSource(cfg: SimulatedScoresSourceConfig, seed: number):
     seed,
     subjects: cfg.subjects,
     impostorsPerSubject: cfg.impostorsPerSubject,
+    genuinePerSubject: cfg.genuinePerSubject,
     modalities: cfg.modalities,
     genuineCorrelation: cfg.genuineCorrelation?.flat(),
     impostorCorrelation: cfg.impostorCorrelation?.flat(),

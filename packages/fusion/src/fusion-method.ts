@@ -16,10 +16,11 @@ export interface FittedFusion {
   readonly modalities: readonly string[];
   /**
    * The fused score of one comparison, from one score per modality in `modalities` order
-   * (NaN where a modality is missing), and optionally their sample qualities in [0, 1]. NaN when
-   * no modality is present.
+   * (NaN where a modality is missing), optionally their sample qualities in [0, 1], and the
+   * reference (claimed) subject for methods with user-specific parameters. NaN when no
+   * modality is present.
    */
-  score(row: ArrayLike<number>, quality?: ArrayLike<number>): number;
+  score(row: ArrayLike<number>, quality?: ArrayLike<number>, subject?: number): number;
   toJSON(): SerializedFusion;
 }
 
@@ -38,6 +39,6 @@ export function fuseAll(fused: FittedFusion, ms: MultiScores): Float64Array {
   const n = ms.labels.length;
   const out = new Float64Array(n);
   const q = ms.quality;
-  for (let i = 0; i < n; i++) out[i] = fused.score(ms.scores.subarray(i * m, (i + 1) * m), q?.subarray(i * m, (i + 1) * m));
+  for (let i = 0; i < n; i++) out[i] = fused.score(ms.scores.subarray(i * m, (i + 1) * m), q?.subarray(i * m, (i + 1) * m), ms.referenceSubject[i]);
   return out;
 }

@@ -10,10 +10,11 @@ export { fuseAll, type FusionMethod, type FittedFusion, type SerializedFusion } 
 export { RuleFusion, ruleFusionFromJSON, type FixedRule, type RuleFusionOptions } from './methods/rule-fusion';
 export { LogisticFusion, logisticFusionFromJSON, type LogisticFusionOptions } from './methods/logistic-fusion';
 export { LikelihoodRatioFusion, likelihoodRatioFusionFromJSON, type LikelihoodRatioFusionOptions } from './methods/likelihood-ratio-fusion';
+export { UserWeightedFusion, userWeightedFusionFromJSON, type UserWeightedFusionOptions } from './methods/user-weighted-fusion';
 export { DecisionFusion, decisionFusionFromJSON, type DecisionRule, type DecisionFusionOptions, type FittedDecisionFusion } from './methods/decision-fusion';
 export { fitGaussianMixture, fitGaussianMixtureBic, type GaussianMixture } from './methods/gaussian-mixture';
 export { fitLogistic, type LogisticModel } from './methods/logistic';
-export { crossValidate, subjectFolds, type CrossValidationOptions, type CrossValidationResult } from './protocol/cross-validation';
+export { crossValidate, subjectFolds, comparisonFolds, type CrossValidationOptions, type CrossValidationProtocol, type CrossValidationResult } from './protocol/cross-validation';
 export { multiScoresFromMatrices } from './protocol/score-matrices';
 export { FeatureFusion, type FeatureViews, type FeatureProjection, type FeatureFusionOptions, type FittedFeatureFusion } from './feature/feature-fusion';
 export { fitPca, fitLda, fitCca, project, type LinearProjection } from './feature/projections';

@@ -4,11 +4,13 @@ import { formatMetricsTable, parseExperimentConfigObject, resolveDataRoot, runEx
 import { UsageError } from '../exit-codes';
 import { jsonNumbers } from './bench';
 
-const METHODS = ['sum', 'weighted-sum', 'product', 'max', 'min', 'logistic', 'likelihood-ratio'];
+const METHODS = ['sum', 'weighted-sum', 'user-weighted-sum', 'product', 'max', 'min', 'logistic', 'likelihood-ratio'];
+const PROTOCOLS = ['subject-disjoint', 'within-subject'];
 
 /**
  * Fuses the systems of one or more scores.csv files (as written by `biofuse bench`), joined on
- * probe and reference, under subject-disjoint cross-validation.
+ * probe and reference, under subject-disjoint (or, for user-specific weights, within-subject)
+ * cross-validation.
  */
 export function fuseCommand(): Command {
   return new Command('fuse')
@@ -17,22 +19,24 @@ export function fuseCommand(): Command {
     .option('--method <spec...>', `fusion methods as method[/normaliser], e.g. sum/z-score logistic likelihood-ratio/log (methods: ${METHODS.join(', ')})`, ['sum/z-score', 'logistic'])
     .option('--inputs <names>', 'comma-separated systems to fuse (default: all)')
     .option('--folds <n>', 'cross-validation folds', '5')
+    .option('--protocol <name>', `cross-validation protocol: ${PROTOCOLS.join(' or ')} (user-weighted-sum needs within-subject)`, 'subject-disjoint')
     .option('--seed <n>', 'seed of the fold assignment', '0')
     .option('--id <id>', 'experiment id of the run', 'fuse')
     .option('--results <dir>', 'results folder (default: results/ in the repository)')
     .option('--json', 'print the metrics as JSON instead of a table')
-    .action(async (files: string[], opts: { method: string[]; inputs?: string; folds: string; seed: string; id: string; results?: string; json?: boolean }) => {
+    .action(async (files: string[], opts: { method: string[]; inputs?: string; folds: string; protocol: string; seed: string; id: string; results?: string; json?: boolean }) => {
       const methods = opts.method.map((spec) => {
         const [method, normaliser, ...rest] = spec.split('/');
         if (!METHODS.includes(method) || rest.length > 0) throw new UsageError(`--method "${spec}": expected method[/normaliser] with method one of ${METHODS.join(', ')}`);
         return normaliser ? { method, normaliser } : { method };
       });
+      if (!PROTOCOLS.includes(opts.protocol)) throw new UsageError(`--protocol "${opts.protocol}": expected ${PROTOCOLS.join(' or ')}`);
       const config = parseExperimentConfigObject(
         {
           id: opts.id,
           seed: Number(opts.seed),
           dataset: { loader: 'scores-csv', files: files.map((f) => resolve(f)) },
-          fusion: { folds: Number(opts.folds), methods, ...(opts.inputs ? { inputs: opts.inputs.split(',') } : {}) },
+          fusion: { folds: Number(opts.folds), protocol: opts.protocol, methods, ...(opts.inputs ? { inputs: opts.inputs.split(',') } : {}) },
         },
         'biofuse fuse',
       );

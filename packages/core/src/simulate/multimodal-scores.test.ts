@@ -59,6 +59,36 @@ describe('multimodal score simulator', () => {
     expect(mean / n).toBeCloseTo(3, 1);
   });
 
+  it('keeps the default draws when the per-user options are left at their defaults', () => {
+    const a = simulateMultimodalScores(sim);
+    const b = simulateMultimodalScores({ ...sim, genuinePerSubject: 1, modalities: sim.modalities.map((m) => ({ ...m, userSpread: 0 })) });
+    expect(b.scores[0]).toEqual(a.scores[0]);
+    expect(b.scores[1]).toEqual(a.scores[1]);
+  });
+
+  it('draws several genuine comparisons per subject around a per-subject mean', () => {
+    const s = simulateMultimodalScores({
+      seed: 7,
+      subjects: 400,
+      impostorsPerSubject: 3,
+      genuinePerSubject: 20,
+      modalities: [{ name: 'a', genuine: { mean: 3, sd: 0.5 }, impostor: { mean: 0, sd: 1 }, failureRate: 0, userSpread: 1 }],
+    });
+    expect(s.label.length).toBe(400 * 23);
+    const means = new Float64Array(400);
+    s.label.forEach((l, i) => {
+      if (l) means[s.reference[i]] += s.scores[0][i] / 20;
+    });
+    // Subject means spread by sqrt(1 + 0.5^2 / 20) = 1.006 around 3.
+    const mu = means.reduce((a, b) => a + b, 0) / 400;
+    const sd = Math.sqrt(means.reduce((a, b) => a + (b - mu) ** 2, 0) / 399);
+    expect(mu).toBeCloseTo(3, 0);
+    expect(sd).toBeGreaterThan(0.9);
+    expect(sd).toBeLessThan(1.12);
+    expect(() => simulateMultimodalScores({ ...sim, genuinePerSubject: 0 })).toThrow(ConfigError);
+    expect(() => simulateMultimodalScores({ ...sim, modalities: [{ ...sim.modalities[0], userSpread: -1 }, sim.modalities[1]] })).toThrow(/userSpread/);
+  });
+
   it('rejects an invalid correlation matrix', () => {
     expect(() => simulateMultimodalScores({ ...sim, genuineCorrelation: [1, 0.6, 0.5, 1] })).toThrow(/symmetric/);
     expect(() => simulateMultimodalScores({ ...sim, genuineCorrelation: [1, 1.5, 1.5, 1] })).toThrow(ConfigError);

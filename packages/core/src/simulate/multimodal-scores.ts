@@ -19,6 +19,12 @@ export interface SimulatedModality {
   readonly impostor: { readonly mean: number; readonly sd: number };
   /** Probability that a comparison cannot be made (its score is NaN). */
   readonly failureRate: number;
+  /**
+   * Standard deviation of a per-subject shift of the genuine mean (default 0): some subjects
+   * are hard for this modality and easy for another (Doddington's goats), which is what
+   * user-specific fusion weights exploit. Each subject draws its shift once.
+   */
+  readonly userSpread?: number;
 }
 
 export interface MultimodalSimulation {
@@ -26,6 +32,8 @@ export interface MultimodalSimulation {
   readonly subjects: number;
   /** Impostor comparisons per subject, against distinct other subjects chosen at random. */
   readonly impostorsPerSubject: number;
+  /** Genuine comparisons per subject (default 1), each with fresh noise. */
+  readonly genuinePerSubject?: number;
   readonly modalities: readonly SimulatedModality[];
   /** Row-major m x m correlation of the modalities' genuine scores (identity when omitted). */
   readonly genuineCorrelation?: readonly number[];
@@ -47,9 +55,14 @@ export function simulateMultimodalScores(sim: MultimodalSimulation): SimulatedSc
   if (m === 0) throw new ConfigError('the simulation needs at least one modality');
   if (!Number.isInteger(sim.subjects) || sim.subjects < 2) throw new ConfigError('the simulation needs at least 2 subjects');
   const perSubject = Math.min(sim.impostorsPerSubject, sim.subjects - 1);
+  const genuinePerSubject = sim.genuinePerSubject ?? 1;
+  if (!Number.isInteger(genuinePerSubject) || genuinePerSubject < 1) throw new ConfigError('genuinePerSubject must be a positive integer');
+  const spreads = sim.modalities.map((mod) => mod.userSpread ?? 0);
+  if (spreads.some((v) => !(v >= 0))) throw new ConfigError('userSpread must be zero or positive');
+  const userEffects = spreads.some((v) => v > 0);
   const gChol = correlationFactor(sim.genuineCorrelation ?? identity(m), m, 'genuineCorrelation');
   const iChol = correlationFactor(sim.impostorCorrelation ?? identity(m), m, 'impostorCorrelation');
-  const n = sim.subjects * (1 + perSubject);
+  const n = sim.subjects * (genuinePerSubject + perSubject);
   const out = {
     probe: new Int32Array(n),
     reference: new Int32Array(n),
@@ -58,6 +71,7 @@ export function simulateMultimodalScores(sim: MultimodalSimulation): SimulatedSc
   };
   const rng = seededRandom(sim.seed);
   const z = new Float64Array(m);
+  const shift = new Float64Array(m);
   const others = Array.from({ length: sim.subjects - 1 }, (_, i) => i);
   let row = 0;
   const draw = (probe: number, reference: number, genuine: boolean) => {
@@ -72,12 +86,15 @@ export function simulateMultimodalScores(sim: MultimodalSimulation): SimulatedSc
       const mod = sim.modalities[j];
       const dist = genuine ? mod.genuine : mod.impostor;
       const failed = rng.next() < mod.failureRate;
-      out.scores[j][row] = failed ? Number.NaN : dist.mean + dist.sd * e;
+      const mean = genuine ? dist.mean + shift[j] : dist.mean;
+      out.scores[j][row] = failed ? Number.NaN : mean + dist.sd * e;
     }
     row++;
   };
   for (let s = 0; s < sim.subjects; s++) {
-    draw(s, s, true);
+    // Drawn only when asked for, so configs without user effects keep their numbers.
+    if (userEffects) for (let j = 0; j < m; j++) shift[j] = spreads[j] * rng.normal();
+    for (let g = 0; g < genuinePerSubject; g++) draw(s, s, true);
     // Partial Fisher-Yates over the other subjects: distinct impostor references.
     for (let i = 0; i < others.length; i++) others[i] = i < s ? i : i + 1;
     for (let i = 0; i < perSubject; i++) {

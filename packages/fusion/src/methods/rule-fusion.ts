@@ -120,7 +120,7 @@ function extreme(row: ArrayLike<number>, n: readonly FittedNormaliser[], sign: 1
 }
 
 /** Weights proportional to 1 / EER of each modality on the training scores (floored at one error). */
-function eerWeights(train: MultiScores): number[] {
+export function eerWeights(train: MultiScores): number[] {
   const raw = train.modalities.map((_, j) => {
     const c = column(train, j);
     const g = finiteValues(c, train.labels, 1);

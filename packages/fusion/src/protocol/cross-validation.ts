@@ -3,15 +3,25 @@ import { FusionError } from '../errors';
 import { fuseAll, type FittedFusion, type FusionMethod } from '../fusion-method';
 import { selectRows, type MultiScores } from '../multi-scores';
 
+/**
+ * `subject-disjoint` (default): no subject is both fitted and reported on; for every method that
+ * learns from the population. `within-subject`: each enrolled subject's comparisons are split
+ * across folds, so the same users are fitted and reported on but never the same comparisons;
+ * the protocol for user-specific methods, which can only help users they have seen.
+ */
+export type CrossValidationProtocol = 'subject-disjoint' | 'within-subject';
+
 export interface CrossValidationOptions {
   readonly folds?: number;
   readonly seed?: number;
   readonly targetFmrs?: readonly number[];
+  readonly protocol?: CrossValidationProtocol;
 }
 
 export interface CrossValidationResult {
   readonly method: string;
-  /** Fold of each subject (index = subject id). */
+  readonly protocol: CrossValidationProtocol;
+  /** Fold of each subject (index = subject id); empty under the within-subject protocol. */
   readonly subjectFold: Int32Array;
   /** Out-of-fold fused score of each row; NaN for rows whose subjects lie in different folds (never tested). */
   readonly fused: Float64Array;
@@ -25,14 +35,18 @@ export interface CrossValidationResult {
 }
 
 /**
- * Subject-disjoint k-fold cross-validation: subjects are dealt to folds at random (seeded); in
- * fold f the method is fitted on comparisons between subjects outside f and scored on
- * comparisons between subjects inside f. No subject's scores are both fitted and reported on.
- * Comparisons across folds are neither trained nor tested on.
+ * k-fold cross-validation. Subject-disjoint (default): subjects are dealt to folds at random
+ * (seeded); in fold f the method is fitted on comparisons between subjects outside f and scored
+ * on comparisons between subjects inside f. No subject's scores are both fitted and reported
+ * on; comparisons across folds are neither trained nor tested on. Within-subject: every
+ * comparison is dealt to a fold, stratified by reference subject and label (see
+ * `comparisonFolds`), and each is tested once.
  */
 export function crossValidate(ms: MultiScores, method: FusionMethod, opts: CrossValidationOptions = {}): CrossValidationResult {
   const k = opts.folds ?? 5;
-  const subjectFold = subjectFolds(ms, k, opts.seed ?? 0);
+  const protocol = opts.protocol ?? 'subject-disjoint';
+  const subjectFold = protocol === 'subject-disjoint' ? subjectFolds(ms, k, opts.seed ?? 0) : new Int32Array(0);
+  const comparisonFold = protocol === 'within-subject' ? comparisonFolds(ms, k, opts.seed ?? 0) : undefined;
   const n = ms.labels.length;
   const fused = new Float64Array(n).fill(Number.NaN);
   const rowFold = new Int32Array(n).fill(-1);
@@ -42,7 +56,8 @@ export function crossValidate(ms: MultiScores, method: FusionMethod, opts: Cross
   for (let f = 0; f < k; f++) {
     const train: number[] = [];
     const test: number[] = [];
-    for (let i = 0; i < n; i++) {
+    for (let i = 0; comparisonFold && i < n; i++) (comparisonFold[i] === f ? test : train).push(i);
+    for (let i = 0; !comparisonFold && i < n; i++) {
       const a = subjectFold[ms.probeSubject[i]];
       const b = subjectFold[ms.referenceSubject[i]];
       if (a !== f && b !== f) train.push(i);
@@ -66,7 +81,7 @@ export function crossValidate(ms: MultiScores, method: FusionMethod, opts: Cross
     scoreSetFromLabelled(Float64Array.from(tested, (i) => fused[i]), Uint8Array.from(tested, (i) => ms.labels[i])),
     { targetFmrs: opts.targetFmrs },
   );
-  return { method: method.name, subjectFold, fused, rowFold, pooled, perFold, fitted };
+  return { method: method.name, protocol, subjectFold, fused, rowFold, pooled, perFold, fitted };
 }
 
 /** Deals the subjects that occur in the scores to k folds of (nearly) equal size, seeded. */
@@ -89,5 +104,31 @@ export function subjectFolds(ms: MultiScores, k: number, seed: number): Int32Arr
   ids.forEach((id, r) => {
     fold[id] = r % k;
   });
+  return fold;
+}
+
+/**
+ * Deals every comparison to one of k folds, seeded: the comparisons of each (reference subject,
+ * label) group are shuffled and dealt in turn, so each user's genuine comparisons spread over
+ * the folds and every fold keeps the population's mix.
+ */
+export function comparisonFolds(ms: MultiScores, k: number, seed: number): Int32Array {
+  if (!Number.isInteger(k) || k < 2) throw new FusionError(`cross-validation needs at least 2 folds, got ${k}`);
+  const n = ms.labels.length;
+  const groups = new Map<number, number[]>();
+  for (let i = 0; i < n; i++) {
+    const key = ms.referenceSubject[i] * 2 + (ms.labels[i] ? 1 : 0);
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = []));
+    g.push(i);
+  }
+  const rng = seededRandom(seed);
+  const fold = new Int32Array(n);
+  let next = 0;
+  for (const key of [...groups.keys()].sort((a, b) => a - b)) {
+    const rows = groups.get(key) ?? [];
+    rng.shuffle(rows);
+    for (const i of rows) fold[i] = next++ % k;
+  }
   return fold;
 }
