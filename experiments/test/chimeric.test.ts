@@ -6,6 +6,9 @@ import { sharedDataset, sharedDatasetsRoot } from '@biofuse/core/testing';
 import { parseExperimentConfig } from '../src/config/load-config';
 import { parseResultsJson } from '../src/run/json';
 import { runExperiment } from '../src/run/run-experiment';
+import { buildChimeric } from '../src/sources/chimeric';
+import type { ComparisonScores } from '../src/sources/comparison-scores';
+import { modalitySource } from '../src/sources/modality-source';
 
 const simulated = (subjects: number, mean: number) =>
   `{ loader: simulated-scores, subjects: ${subjects}, impostorsPerSubject: ${subjects - 1}, modalities: [{ name: m, genuine: { mean: ${mean}, sd: 1 }, impostor: { mean: 0, sd: 1 } }] }`;
@@ -65,5 +68,49 @@ dataset:
     const sig = r.evaluations.find((e) => e.name === 'signature')!.report;
     expect(sig.counts.genuine).toBe(40); // one BSSR1 face pair per person limits each pairing to one
     expect(sig.counts.impostor).toBe(40 * 20); // each signer's 20 random forgers
+  });
+});
+
+describe('sample quality through the sources', () => {
+  it('a modality that reports quality gives every comparison the lower of its two samples', async () => {
+    const config = parseExperimentConfig('seed: 4\ndataset: { loader: synthetic-fingerprints, fingers: 4, impressions: 3 }\npipeline: { modality: fingerprint }\n', 'q.yaml');
+    const data = await modalitySource(config, { dataRoot: '/nonexistent' });
+    const q = data.systems[0].quality;
+    expect(q?.length).toBe(data.label.length);
+    for (let i = 0; i < data.label.length; i++) {
+      if (Number.isNaN(data.systems[0].scores[i])) expect(Number.isNaN(q?.[i] ?? 0)).toBe(true);
+      else expect(q?.[i]).toBeGreaterThan(0);
+    }
+    expect(Math.max(...(q ?? []))).toBeLessThanOrEqual(1);
+  });
+
+  it('chimeric persons keep each source comparison\'s quality', () => {
+    const source = (name: string, withQuality: boolean): { name: string; data: ComparisonScores } => {
+      const subjects = ['a', 'b', 'c'];
+      const probe: string[] = [];
+      const reference: string[] = [];
+      for (const u of subjects) for (const w of subjects) (probe.push(u), reference.push(w));
+      const n = probe.length;
+      const scores = Float64Array.from({ length: n }, (_, i) => i);
+      return {
+        name,
+        data: {
+          probe,
+          reference,
+          probeSubject: probe,
+          referenceSubject: reference,
+          label: Uint8Array.from(probe, (u, i) => (u === reference[i] ? 1 : 0)),
+          kind: probe.map((u, i) => (u === reference[i] ? 'genuine' : 'impostor')),
+          systems: [{ name, scores, errors: new Array(n).fill(undefined), ...(withQuality ? { quality: Float64Array.from(scores, (s) => s / 10) } : {}) }],
+          skipped: [],
+          dataFiles: [],
+        },
+      };
+    };
+    const { data } = buildChimeric([source('finger', true), source('voice', false)], 2);
+    const finger = data.systems.find((s) => s.name === 'finger');
+    expect(finger?.quality).toBeDefined();
+    finger?.scores.forEach((s, i) => expect(finger.quality?.[i]).toBeCloseTo(s / 10, 12)); // travels with its own score
+    expect(data.systems.find((s) => s.name === 'voice')?.quality).toBeUndefined();
   });
 });

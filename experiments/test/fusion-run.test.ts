@@ -3,9 +3,11 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DatasetError } from '@biofuse/core';
+import { DatasetError, equalErrorRate, errorRateCurve, scoreSetFromLabelled, seededRandom } from '@biofuse/core';
 import { parseExperimentConfig, parseExperimentConfigObject } from '../src/config/load-config';
+import { fuseSystems } from '../src/run/fuse-systems';
 import { parseResultsJson } from '../src/run/json';
+import type { ComparisonScores } from '../src/sources/comparison-scores';
 import { runExperiment } from '../src/run/run-experiment';
 import { parseCsvLine, readScoresCsv } from '../src/run/scores-csv';
 
@@ -156,5 +158,67 @@ fusion:
     expect(r.notes[1]).toMatch(/fused:likelihood-ratio\/none could not be fitted and is left out: .*complete genuine training rows/);
     const metrics = JSON.parse(await readFile(join(r.runDir, 'metrics.json'), 'utf8')) as { notes: string[] };
     expect(metrics.notes[1]).toMatch(/could not be fitted/);
+  });
+});
+
+describe('quality-weighted fusion', () => {
+  it('weighs an input by the sample quality its modality reports', () => {
+    // Two inputs; x is informative only where its samples are of good quality (q = 1) and pure
+    // noise where they are poor (q = 0.05); y is moderately informative everywhere.
+    const rng = seededRandom(9);
+    const n = 4000;
+    const subjects = 200;
+    const label = new Uint8Array(n);
+    const x = new Float64Array(n);
+    const y = new Float64Array(n);
+    const qx = new Float64Array(n);
+    const probe: string[] = [];
+    const reference: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const u = i % subjects;
+      const genuine = i % 4 === 0;
+      const w = genuine ? u : (u + 1 + (i % 7)) % subjects;
+      label[i] = genuine ? 1 : 0;
+      const good = rng.next() < 0.5;
+      qx[i] = good ? 1 : 0.05;
+      x[i] = (genuine && good ? 4 : 0) + rng.normal();
+      y[i] = (genuine ? 1.5 : 0) + rng.normal();
+      probe.push(`s${u}`);
+      reference.push(`s${w}`);
+    }
+    const errors = new Array<string | undefined>(n).fill(undefined);
+    const data: ComparisonScores = {
+      probe,
+      reference,
+      probeSubject: probe,
+      referenceSubject: reference,
+      label,
+      kind: Array.from(label, (l) => (l ? 'genuine' : 'impostor')),
+      systems: [
+        { name: 'x', scores: x, errors, quality: qx },
+        { name: 'y', scores: y, errors },
+      ],
+      skipped: [],
+      dataFiles: [],
+    };
+    const cfg = parseExperimentConfigObject(
+      {
+        dataset: { loader: 'scores-csv', files: ['unused.csv'] },
+        fusion: { folds: 4, methods: [{ method: 'sum', normaliser: 'z-score' }, { method: 'sum', normaliser: 'z-score', qualityWeighted: true }] },
+      },
+      'q.yaml',
+    );
+    if (!cfg.fusion) throw new Error('no fusion block');
+    const out = fuseSystems(data, cfg.fusion, 1);
+    const eer = (name: string) => {
+      const s = out.data.systems.find((v) => v.name === name);
+      if (!s) throw new Error(`no ${name}`);
+      return equalErrorRate(errorRateCurve(scoreSetFromLabelled(s.scores, out.data.label))).value;
+    };
+    // Measured when written: 19.7 % plain, 14.8 % quality-weighted.
+    expect(eer('fused:sum/z-score/quality')).toBeLessThan(eer('fused:sum/z-score') - 0.03);
+    expect(() =>
+      parseExperimentConfigObject({ dataset: { loader: 'scores-csv', files: ['a.csv'] }, fusion: { methods: [{ method: 'logistic', qualityWeighted: true }] } }, 'q.yaml'),
+    ).toThrow(/only sum and weighted-sum weigh by quality/);
   });
 });

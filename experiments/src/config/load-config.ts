@@ -101,6 +101,7 @@ function checkCrossFieldRules(config: ExperimentConfig, path: string): void {
       if (m.weights && inputs !== undefined && m.weights.length !== inputs) problems.push(`fusion.methods.${i}.weights: ${m.weights.length} weights for ${inputs} inputs`);
       if (m.maxComponents !== undefined && m.method !== 'likelihood-ratio') problems.push(`fusion.methods.${i}.maxComponents: only likelihood-ratio takes maxComponents`);
       if (m.l2 !== undefined && m.method !== 'logistic') problems.push(`fusion.methods.${i}.l2: only logistic takes l2`);
+      if (m.qualityWeighted && m.method !== 'sum' && m.method !== 'weighted-sum') problems.push(`fusion.methods.${i}.qualityWeighted: only sum and weighted-sum weigh by quality`);
       if (m.relevance !== undefined && m.method !== 'user-weighted-sum') problems.push(`fusion.methods.${i}.relevance: only user-weighted-sum takes relevance`);
       if (m.method === 'user-weighted-sum' && f.protocol !== 'within-subject') {
         problems.push(`fusion.methods.${i}: user-weighted-sum learns weights per enrolled user, so it needs fusion.protocol: within-subject (under subject-disjoint folds every test user is unseen)`);

@@ -106,6 +106,8 @@ const fusionMethodSchema = z.strictObject({
   /** and / or / majority: each input decides at its training threshold for this FMR (default 1e-3). */
   targetFmr: z.number().gt(0).lt(1).optional(),
   normaliser: z.enum(NORMALISER_KINDS as [string, ...string[]]).optional(),
+  /** sum / weighted-sum: scale each input's weight by the comparison's sample quality, where the input reports one. */
+  qualityWeighted: z.boolean().optional(),
   /** weighted-sum: one weight per input (fitted as 1 / EER when omitted). */
   weights: z.array(z.number().positive()).optional(),
   /** likelihood-ratio: largest component count BIC may choose. */

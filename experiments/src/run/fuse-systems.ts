@@ -103,7 +103,7 @@ export function createFusionMethod(m: FusionMethodConfig, seed: number): FusionM
     case 'likelihood-ratio':
       return new LikelihoodRatioFusion({ seed, normaliser, maxComponents: m.maxComponents });
     default:
-      return new RuleFusion({ rule: m.method, normaliser, weights: m.weights });
+      return new RuleFusion({ rule: m.method, normaliser, weights: m.weights, qualityWeighted: m.qualityWeighted });
   }
 }
 
@@ -111,7 +111,7 @@ function defaultName(m: FusionMethodConfig): string {
   if (m.method === 'logistic') return 'logistic';
   if (m.method === 'user-weighted-sum') return `user-weighted-sum/${m.normaliser ?? 'z-score'}`;
   if (m.method === 'and' || m.method === 'or' || m.method === 'majority') return `decision-${m.method}`;
-  return `${m.method}/${m.normaliser ?? (m.method === 'likelihood-ratio' ? 'none' : 'min-max')}`;
+  return `${m.method}/${m.normaliser ?? (m.method === 'likelihood-ratio' ? 'none' : 'min-max')}${m.qualityWeighted ? '/quality' : ''}`;
 }
 
 function toMultiScores(data: ComparisonScores, inputs: readonly SystemScores[]): MultiScores {
@@ -125,9 +125,13 @@ function toMultiScores(data: ComparisonScores, inputs: readonly SystemScores[]):
   const m = inputs.length;
   const scores = new Float64Array(n * m);
   for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) scores[i * m + j] = inputs[j].scores[i];
+  // Quality where some input reports it; NaN (counted as full quality by the weighted rules) elsewhere.
+  const quality = inputs.some((s) => s.quality) ? new Float64Array(n * m).fill(Number.NaN) : undefined;
+  if (quality) inputs.forEach((s, j) => s.quality?.forEach((q, i) => (quality[i * m + j] = q)));
   return {
     modalities: inputs.map((s) => s.name),
     scores,
+    ...(quality ? { quality } : {}),
     labels: data.label,
     probeSubject: Int32Array.from(data.probeSubject, id),
     referenceSubject: Int32Array.from(data.referenceSubject, id),

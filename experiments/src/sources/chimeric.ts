@@ -56,6 +56,7 @@ export function buildChimeric(sources: readonly { name: string; data: Comparison
       name: s.data.systems.length === 1 ? s.name : `${s.name}:${sys.name}`,
       scores: Float64Array.from(rows, (r) => sys.scores[r.picks[j]]),
       errors: rows.map((r) => sys.errors[r.picks[j]]),
+      ...(sys.quality ? { quality: Float64Array.from(rows, (r) => (sys.quality as Float64Array)[r.picks[j]]) } : {}),
     })),
   );
   const person = (i: number) => `v${i + 1}`;

@@ -7,6 +7,8 @@ export interface SystemScores {
   readonly scores: Float64Array;
   /** Why a comparison could not be made (undefined where it was). */
   readonly errors: readonly (string | undefined)[];
+  /** Sample quality of each comparison in [0, 1] where the system reports one (NaN where unknown). */
+  readonly quality?: Float64Array;
 }
 
 /** Every comparison of a run, with ground truth and one score column per system. */

@@ -49,7 +49,7 @@ export async function modalitySource(config: ExperimentConfig, opts: ModalitySou
     referenceSubject: selected.map((c) => subjectOf(c.reference[0])),
     label: Uint8Array.from(selected, (c) => (c.genuine ? 1 : 0)),
     kind: selected.map((c) => c.kind),
-    systems: [{ name: config.pipeline.modality, scores: scored.scores, errors: scored.errors }],
+    systems: [{ name: config.pipeline.modality, scores: scored.scores, errors: scored.errors, ...(scored.quality ? { quality: scored.quality } : {}) }],
     skipped: [...skipped, ...scored.failures],
     dataFiles,
   };

@@ -25,6 +25,11 @@ export interface Modality<S, T, ExtractOptions = unknown, Model = unknown> {
   /** A fixed-length vector, for feature-level fusion and ANN search. */
   embed?(t: T): Float32Array;
   /**
+   * The sample quality the template was extracted from, in [0, 1] (1 = best), for quality-
+   * weighted fusion and quality-stratified reports (for example NFIQ-like / 100).
+   */
+  quality?(t: T): number;
+  /**
    * Builds a reference from several enrolment samples (a user model: per-user statistics,
    * score normalisation). Without it, a multi-sample reference scores the best of its samples.
    */

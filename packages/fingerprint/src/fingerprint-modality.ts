@@ -26,7 +26,7 @@ function startsWith(bytes: Uint8Array, magic: readonly number[]): boolean {
  * Fingerprint recognition as a biofuse modality: samples are grey images, templates are
  * minutiae sets, two templates compare by Minutia Cylinder-Code with LSS-R consolidation
  * (similarity in [0, 1]), and `embed` gives the fixed-length vector for fusion and 1:N
- * pre-selection. Each template is prepared for matching once and kept while it lives. Template
+ * pre-selection; `quality` reports the sample's image quality for quality-weighted fusion. Each template is prepared for matching once and kept while it lives. Template
  * files (ours or ISO/IEC 19794-2, told by their magic bytes) load as samples too, so cross-vendor
  * comparisons run through the same pipeline.
  */
@@ -77,6 +77,11 @@ export class FingerprintModality implements Modality<FingerprintSample, Fingerpr
   /** The minutia-pair vector, centred on a synthetic population and at unit length (cosine = dot product). */
   embed(t: FingerprintTemplate): Float32Array {
     return centredFingerprintVector(this.prepare(t));
+  }
+
+  /** The template's NFIQ-like image quality (ISO records: their finger quality), 0-100, as [0, 1]. */
+  quality(t: FingerprintTemplate): number {
+    return Math.min(1, Math.max(0, t.quality / 100));
   }
 
   private prepare(t: FingerprintTemplate): PreparedTemplate {

@@ -57,6 +57,26 @@ describe('scoreComparisons', () => {
     expect(r.failures.map((f) => f.path).sort()).toEqual(['bad', 'missing']);
   });
 
+  it('reports the lower sample quality of each comparison where the modality has one', async () => {
+    // Quality: the sample's value / 10 (a 1, b 4, c 2 -> 0.1, 0.4, 0.2).
+    const withQuality: Modality<number, number> = { ...modality, quality: (t) => t / 10 };
+    const r = await scoreComparisons(
+      withQuality,
+      [
+        { reference: ['a'], probe: 'b' },
+        { reference: ['a', 'b'], probe: 'c' },
+        { reference: ['a'], probe: 'bad' },
+      ],
+      { root },
+    );
+    expect(r.quality?.[0]).toBeCloseTo(0.1, 12);
+    expect(r.quality?.[1]).toBeCloseTo(0.2, 12); // best reference sample (b, 0.4) vs probe c (0.2)
+    expect(Number.isNaN(r.quality?.[2] ?? 0)).toBe(true);
+    expect((await scoreComparisons(modality, [{ reference: ['a'], probe: 'b' }], { root })).quality).toBeUndefined();
+    const broken: Modality<number, number> = { ...modality, quality: (t) => t };
+    await expect(scoreComparisons(broken, [{ reference: ['a'], probe: 'b' }], { root })).rejects.toThrow(/outside \[0, 1\]/);
+  });
+
   it('throws at the first failure when strict', async () => {
     await expect(scoreComparisons(modality, [{ reference: ['a'], probe: 'bad' }], { root, strict: true })).rejects.toThrow(AcquisitionError);
   });

@@ -26,6 +26,12 @@ export interface ScoredComparisons {
   /** The reason a comparison could not be made, or undefined. */
   readonly errors: readonly (string | undefined)[];
   readonly failures: readonly SampleFailure[];
+  /**
+   * Where the modality reports sample quality: per comparison, the lower of the probe's and
+   * the reference's (the best of a multi-sample reference's), in [0, 1]; NaN where the
+   * comparison could not be made.
+   */
+  readonly quality?: Float64Array;
 }
 
 /**
@@ -46,6 +52,12 @@ export async function scoreComparisons<S, T, M>(
   }
   const templates = await extractTemplates(modality, [...distinct], opts);
   const scores = new Float64Array(comparisons.length);
+  const quality = modality.quality ? new Float64Array(comparisons.length).fill(Number.NaN) : undefined;
+  const qualityOf = (t: T) => {
+    const q = modality.quality?.(t) ?? Number.NaN;
+    if (!(q >= 0 && q <= 1)) throw new RangeError(`${modality.name}: sample quality ${q} is outside [0, 1]`);
+    return q;
+  };
   const errors: (string | undefined)[] = new Array(comparisons.length).fill(undefined);
   const enrolled = new Map<string, M>();
   comparisons.forEach((c, i) => {
@@ -65,7 +77,14 @@ export async function scoreComparisons<S, T, M>(
     if (usable.length === 0) {
       scores[i] = Number.NaN;
       errors[i] = reason ?? 'empty reference';
-    } else if (modality.enrol && modality.compareEnrolled && c.reference.length > 1) {
+      return;
+    }
+    if (quality) {
+      let best = 0;
+      for (const t of usable) best = Math.max(best, qualityOf(t));
+      quality[i] = Math.min(best, qualityOf(probe.template));
+    }
+    if (modality.enrol && modality.compareEnrolled && c.reference.length > 1) {
       const key = c.reference.join('\u0000');
       let model = enrolled.get(key);
       if (model === undefined) enrolled.set(key, (model = modality.enrol(usable)));
@@ -78,7 +97,7 @@ export async function scoreComparisons<S, T, M>(
   });
   const failures: SampleFailure[] = [];
   for (const [path, t] of templates) if ('reason' in t) failures.push({ path, reason: t.reason });
-  return { scores, errors, failures };
+  return quality ? { scores, errors, failures, quality } : { scores, errors, failures };
 }
 
 type Extracted<T> = { readonly template: T } | SampleFailure;
