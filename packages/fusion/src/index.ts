@@ -17,4 +17,4 @@ export { fitLogistic, type LogisticModel } from './methods/logistic';
 export { crossValidate, subjectFolds, comparisonFolds, type CrossValidationOptions, type CrossValidationProtocol, type CrossValidationResult } from './protocol/cross-validation';
 export { multiScoresFromMatrices } from './protocol/score-matrices';
 export { FeatureFusion, type FeatureViews, type FeatureProjection, type FeatureFusionOptions, type FittedFeatureFusion } from './feature/feature-fusion';
-export { fitPca, fitLda, fitCca, project, type LinearProjection } from './feature/projections';
+export { fitPca, fitLda, fitCca, fitDca, project, type LinearProjection } from './feature/projections';

@@ -2,7 +2,7 @@ import { equalErrorRate, errorRateCurve, scoreSet, seededRandom } from '@biofuse
 import { describe, expect, it } from 'vitest';
 import { FusionError } from '../src/errors';
 import { FeatureFusion, type FeatureViews } from '../src/feature/feature-fusion';
-import { fitCca, fitPca } from '../src/feature/projections';
+import { fitCca, fitDca, fitPca, project } from '../src/feature/projections';
 
 /**
  * Subjects with a 4-D identity seen through two noisy modalities (10-D and 8-D random mixes of it);
@@ -59,7 +59,9 @@ describe('feature-level fusion', () => {
   const n = test.subjects.length;
   const sample = (v: FeatureViews, i: number) => v.vectors.map((m, j) => m.subarray(i * v.dims[j], (i + 1) * v.dims[j]));
 
-  // Measured: single modalities 27.3 % and 22.2 % EER; concatenation 19.6 %, PCA 16.7 %, CCA 18.0 %, LDA 14.0 %.
+  // Measured: single modalities 27.3 % and 22.2 % EER; concatenation 19.6 %, PCA 16.7 %, CCA 18.0 %,
+  // DCA 20.2 % (4 dims; 44.7 % with all 8: the directions beyond the 4-D identity are noise that
+  // its whitening amplifies), LDA 14.0 %.
   it('fused vectors verify better than either modality alone, LDA best', () => {
     const single = [0, 1].map((j) => {
       const f = new FeatureFusion({ projection: 'none' }).fit({ ...train, modalities: [train.modalities[j]], dims: [train.dims[j]], vectors: [train.vectors[j]] });
@@ -75,6 +77,7 @@ describe('feature-level fusion', () => {
     expect(lda).toBeLessThan(concatenated);
     expect(eer('pca', 6)).toBeLessThan(Math.min(...single));
     expect(eer('cca', 4)).toBeLessThan(Math.min(...single));
+    expect(eer('dca', 4)).toBeLessThan(Math.min(...single));
   });
 
   it('PCA finds the direction of largest variance; CCA the shared latent', () => {
@@ -104,6 +107,24 @@ describe('feature-level fusion', () => {
     expect(cca.correlations[0]).toBeCloseTo(0.8, 1); // var(l) / (var(l) + 0.25)
     expect(Math.abs(cca.x.weights[0])).toBeGreaterThan(5 * Math.abs(cca.x.weights[1]));
     expect(Math.abs(cca.y.weights[1])).toBeGreaterThan(5 * Math.abs(cca.y.weights[0]));
+  });
+
+  it('DCA whitens each view\'s between-class scatter and makes the views\' between-set covariance the identity', () => {
+    const n2 = train.subjects.length;
+    const [x, y] = train.vectors;
+    const dca = fitDca(x, 10, y, 8, train.subjects, 3);
+    const px = Array.from({ length: n2 }, (_, i) => project(dca.x, x.subarray(i * 10, (i + 1) * 10)));
+    const py = Array.from({ length: n2 }, (_, i) => project(dca.y, y.subarray(i * 8, (i + 1) * 8)));
+    // X* Y*^T summed over samples (the projections are centred): the identity.
+    for (let a = 0; a < 3; a++) {
+      for (let b = 0; b < 3; b++) {
+        let s = 0;
+        for (let i = 0; i < n2; i++) s += px[i][a] * py[i][b];
+        expect(s).toBeCloseTo(a === b ? 1 : 0, 6);
+      }
+    }
+    expect(dca.singularValues[0]).toBeGreaterThanOrEqual(dca.singularValues[1]);
+    expect(() => fitDca(x, 10, y, 8, new Int32Array(n2), 2)).toThrow(/at least 2 subjects/);
   });
 
   it('explains what it cannot do', () => {

@@ -1,5 +1,5 @@
 import { FusionError } from '../errors';
-import { fitCca, fitLda, fitPca, project, type LinearProjection } from './projections';
+import { fitCca, fitDca, fitLda, fitPca, project, type LinearProjection } from './projections';
 
 /** Fixed-length vectors of several modalities for the same samples (each modality's `embed()`). */
 export interface FeatureViews {
@@ -11,11 +11,14 @@ export interface FeatureViews {
   readonly subjects: Int32Array;
 }
 
-export type FeatureProjection = 'none' | 'pca' | 'lda' | 'cca';
+export type FeatureProjection = 'none' | 'pca' | 'lda' | 'cca' | 'dca';
 
 export interface FeatureFusionOptions {
   readonly projection: FeatureProjection;
-  /** Output dimensions of the projection (PCA, LDA; CCA: per view). */
+  /**
+   * Output dimensions of the projection (PCA, LDA; CCA and DCA: per view). DCA's default, every
+   * direction (subjects - 1 at most), whitens noise too: fewer usually verify better.
+   */
   readonly dims?: number;
   /** Ridge on covariance matrices, as a share of their mean variance (default 1e-3). */
   readonly regularization?: number;
@@ -34,7 +37,8 @@ export interface FittedFeatureFusion {
  * Feature-level fusion: each modality's vector is standardised per dimension and scaled by
  * 1/sqrt(its dimension), so every modality carries the same total variance; the vectors are
  * concatenated and optionally projected (PCA, LDA on subjects) or, for two modalities, each
- * projected onto its canonical directions (CCA) and the two concatenated.
+ * projected onto its canonical directions (CCA) or its discriminant correlation directions
+ * (DCA, supervised by subject) and the two concatenated.
  */
 export class FeatureFusion {
   constructor(readonly opts: FeatureFusionOptions) {}
@@ -54,6 +58,11 @@ export class FeatureFusion {
       const k = this.opts.dims ?? Math.min(...views.dims);
       const cca = fitCca(scaled[0], views.dims[0], scaled[1], views.dims[1], n, k, reg);
       return fitted(views.modalities, scalers, (parts) => concat([project(cca.x, parts[0]), project(cca.y, parts[1])]), 2 * k);
+    }
+    if (this.opts.projection === 'dca') {
+      if (m !== 2) throw new FusionError(`DCA fuses exactly two modalities, got ${m}`);
+      const dca = fitDca(scaled[0], views.dims[0], scaled[1], views.dims[1], views.subjects, this.opts.dims);
+      return fitted(views.modalities, scalers, (parts) => concat([project(dca.x, parts[0]), project(dca.y, parts[1])]), 2 * dca.x.outputDims);
     }
     const total = views.dims.reduce((a, b) => a + b, 0);
     const joined = new Float64Array(n * total);

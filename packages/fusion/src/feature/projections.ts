@@ -108,6 +108,109 @@ export function fitCca(
   };
 }
 
+/**
+ * Discriminant correlation analysis (Haghighat, Abdel-Mottaleb and Alhalabi, IEEE TIFS 11(9),
+ * 2016): CCA made supervised. Each view is first projected so that its between-class scatter
+ * becomes the identity (r directions, r below the number of subjects and each view's
+ * dimension), which separates the subjects; then the two projected views are rotated so their
+ * between-set covariance is the identity too, which keeps only what they share about identity.
+ * Returns both projections (r outputs each) and the singular values of the between-set
+ * covariance.
+ */
+export function fitDca(
+  x: Float64Array,
+  dx: number,
+  y: Float64Array,
+  dy: number,
+  subjects: Int32Array,
+  k?: number,
+): { x: LinearProjection; y: LinearProjection; singularValues: Float64Array } {
+  const n = subjects.length;
+  const classes = classRows(subjects);
+  const r = Math.min(k ?? Number.POSITIVE_INFINITY, classes.length - 1, dx, dy);
+  if (!Number.isInteger(r) || r < 1) throw new FusionError(`DCA needs at least 2 subjects and 1 output dimension (subjects - 1 = ${classes.length - 1}, dims ${dx} and ${dy}, asked ${k ?? 'all'})`);
+  const bx = betweenClassWhitening(x, n, dx, classes, r, 'first');
+  const by = betweenClassWhitening(y, n, dy, classes, r, 'second');
+  // Project both views, then diagonalise their between-set covariance Sxy = X' Y'^T (r x r).
+  const px = new Float64Array(n * r);
+  const py = new Float64Array(n * r);
+  for (let i = 0; i < n; i++) {
+    px.set(project(bx, x.subarray(i * dx, (i + 1) * dx)), i * r);
+    py.set(project(by, y.subarray(i * dy, (i + 1) * dy)), i * r);
+  }
+  const zero = new Float64Array(r);
+  const sxy = covariance(px, n, r, zero, zero, py, r);
+  for (let q = 0; q < sxy.length; q++) sxy[q] *= n;
+  const { values, vectors } = symmetricEigen(multiply(sxy, transpose(sxy, r, r), r, r, r), r);
+  const singularValues = Float64Array.from(values, (v) => Math.sqrt(Math.max(v, 0)));
+  // U and V = Sxy^T U S^-1; Wcx = U S^-1/2, Wcy = V S^-1/2 make X* Y*^T = I.
+  const v = multiply(transpose(sxy, r, r), vectors, r, r, r);
+  const wcx = new Float64Array(r * r);
+  const wcy = new Float64Array(r * r);
+  for (let j = 0; j < r; j++) {
+    const s = singularValues[j];
+    if (!(s > 1e-12)) throw new FusionError('DCA: the two views share no identity information along some direction (a zero singular value); ask for fewer dimensions');
+    for (let i = 0; i < r; i++) {
+      wcx[i * r + j] = vectors[i * r + j] / Math.sqrt(s);
+      wcy[i * r + j] = v[i * r + j] / s / Math.sqrt(s);
+    }
+  }
+  return {
+    x: { inputDims: dx, outputDims: r, mean: bx.mean, weights: multiply(bx.weights, wcx, dx, r, r) },
+    y: { inputDims: dy, outputDims: r, mean: by.mean, weights: multiply(by.weights, wcy, dy, r, r) },
+    singularValues,
+  };
+}
+
+function classRows(subjects: Int32Array): number[][] {
+  const classes = new Map<number, number[]>();
+  subjects.forEach((s, i) => {
+    const list = classes.get(s) ?? [];
+    list.push(i);
+    classes.set(s, list);
+  });
+  return [...classes.values()];
+}
+
+/**
+ * W (d x r) with W^T Sb W = I for the between-class scatter Sb = Phi Phi^T, Phi's columns
+ * sqrt(n_c) (class mean - mean), along Sb's r leading eigenvectors. They come from whichever of
+ * Phi Phi^T (d x d) and Phi^T Phi (c x c) is smaller: both have the same nonzero eigenvalues.
+ */
+function betweenClassWhitening(x: Float64Array, n: number, d: number, classes: readonly number[][], r: number, view: string): LinearProjection {
+  const mean = columnMeans(x, n, d);
+  const c = classes.length;
+  const phi = new Float64Array(d * c);
+  classes.forEach((rows, q) => {
+    const w = Math.sqrt(rows.length);
+    for (let a = 0; a < d; a++) {
+      let mu = 0;
+      for (const i of rows) mu += x[i * d + a];
+      phi[a * c + q] = w * (mu / rows.length - mean[a]);
+    }
+  });
+  const phiT = transpose(phi, d, c);
+  let values: Float64Array;
+  let weights: Float64Array;
+  if (d <= c) {
+    const e = symmetricEigen(multiply(phi, phiT, d, c, d), d);
+    values = e.values;
+    weights = firstColumns(e.vectors, d, r);
+    // Eigenvectors u of Sb: W = u / sqrt(lambda).
+    for (let j = 0; j < r; j++) for (let a = 0; a < d; a++) weights[a * r + j] /= Math.sqrt(Math.max(values[j], 1e-300));
+  } else {
+    const e = symmetricEigen(multiply(phiT, phi, c, d, c), c);
+    values = e.values;
+    // Eigenvectors p of Phi^T Phi: W = Phi p / lambda (unit-norm Phi p / sqrt(lambda), then / sqrt(lambda)).
+    weights = multiply(phi, firstColumns(e.vectors, c, r), d, c, r);
+    for (let j = 0; j < r; j++) for (let a = 0; a < d; a++) weights[a * r + j] /= Math.max(values[j], 1e-300);
+  }
+  for (let j = 0; j < r; j++) {
+    if (!(values[j] > 1e-12 * Math.max(values[0], 1e-300))) throw new FusionError(`DCA: the ${view} view separates fewer than ${r} directions of subjects; ask for fewer dimensions`);
+  }
+  return { inputDims: d, outputDims: r, mean, weights };
+}
+
 function checkDims(n: number, d: number, k: number, what: string): void {
   if (!Number.isInteger(k) || k < 1 || k > d) throw new FusionError(`${what}: output dimensions must be 1..${d}, got ${k}`);
   if (n < 2) throw new FusionError(`${what} needs at least 2 samples`);
