@@ -1,7 +1,8 @@
 /**
- * Issue 7, target (b): fine-tuning a projection head on a FROZEN pretrained face embedding under
- * a reproducible domain shift, against the frozen embedding on the same shifted, identity-
- * disjoint test identities.
+ * Issue 7, targets (b) and (c): fine-tuning a projection head on a FROZEN pretrained face
+ * embedding under a reproducible domain shift, against the frozen embedding on the same shifted,
+ * identity-disjoint test identities; one head per loss (triplet, contrastive, binary) and per
+ * triplet mining (batch-hard, semi-hard, batch-all = no hard mining).
  *
  * Data: LFW identities with at least `--min-images` (5) images, at most `--images-per-identity`
  * (10) each (the first ones by file name), optionally the first `--max-identities` by name.
@@ -16,18 +17,22 @@
  * embeddings of the training identities; oneShotEvaluation(seed) scores the shifted test
  * identities frozen and projected, and the clean frozen embeddings as the reference ceiling.
  *
- * Usage: npm run bench-siamese-shift -w packages/face -- [--max-identities N]
+ * Usage: npm run bench-siamese-shift -w packages/face -- [--config ../../experiments/configs/training/X.yaml]
+ *        [--max-identities N]
  *        [--images-per-identity 10] [--shift low-res|blur-noise] [--size 24] [--noise 8]
  *        [--blur 3] [--shift-seed 1] [--seeds 1,2,3] [--workers 2] [--epochs 60] [--out file.json]
  *        head: [--hidden 256 | --hidden ''] [--learning-rate 1e-3] [--margin m] [--p 8] [--k 4]
  *        [--train-min-images 2] (identities with 2..4 images join training only; use --k 2)
  *        [--mix-clean] (extra rows: heads also trained on the clean embeddings of the training images)
+ *        [--residual] (heads start as the identity: output = input + MLP(input), last layer zero;
+ *        early stopping may then keep the untrained head, i.e. the frozen embedding)
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { parse as parseYaml } from 'yaml';
 import { splitIdentities } from '../src/training/identity-split';
 import { takeRows, type LabelledEmbeddings } from '../src/training/labelled-set';
 import { oneShotEvaluation, type OneShotResult } from '../src/training/one-shot-evaluation';
@@ -39,35 +44,59 @@ import { runWorkerPool } from './worker-pool';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '../../..');
-const { values: args } = parseArgs({
-  options: {
-    root: { type: 'string', default: resolve(repo, '../shared/datasets/lfw') },
-    model: { type: 'string', default: 'dlib-resnet' },
-    detector: { type: 'string', default: 'cascade' },
-    'min-images': { type: 'string', default: '5' },
-    'train-min-images': { type: 'string' },
-    'max-identities': { type: 'string' },
-    'images-per-identity': { type: 'string', default: '10' },
-    shift: { type: 'string', default: 'low-res' },
-    size: { type: 'string', default: '24' },
-    noise: { type: 'string', default: '8' },
-    blur: { type: 'string', default: '3' },
-    'shift-seed': { type: 'string', default: '1' },
-    seeds: { type: 'string', default: '1,2,3' },
-    'test-share': { type: 'string', default: '0.25' },
-    'validation-share': { type: 'string', default: '0.2' },
-    epochs: { type: 'string', default: '60' },
-    patience: { type: 'string', default: '8' },
-    'learning-rate': { type: 'string', default: '1e-3' },
-    margin: { type: 'string' },
-    hidden: { type: 'string', default: '256' },
-    p: { type: 'string', default: '8' },
-    k: { type: 'string', default: '4' },
-    'mix-clean': { type: 'boolean', default: false },
-    workers: { type: 'string', default: '2' },
-    out: { type: 'string' },
-  },
-});
+const OPTIONS = {
+  root: { type: 'string', default: resolve(repo, '../shared/datasets/lfw') },
+  model: { type: 'string', default: 'dlib-resnet' },
+  detector: { type: 'string', default: 'cascade' },
+  'min-images': { type: 'string', default: '5' },
+  'train-min-images': { type: 'string' },
+  'max-identities': { type: 'string' },
+  'images-per-identity': { type: 'string', default: '10' },
+  shift: { type: 'string', default: 'low-res' },
+  size: { type: 'string', default: '24' },
+  noise: { type: 'string', default: '8' },
+  blur: { type: 'string', default: '3' },
+  'shift-seed': { type: 'string', default: '1' },
+  seeds: { type: 'string', default: '1,2,3' },
+  'test-share': { type: 'string', default: '0.25' },
+  'validation-share': { type: 'string', default: '0.2' },
+  epochs: { type: 'string', default: '60' },
+  patience: { type: 'string', default: '8' },
+  'learning-rate': { type: 'string', default: '1e-3' },
+  margin: { type: 'string' },
+  hidden: { type: 'string', default: '256' },
+  p: { type: 'string', default: '8' },
+  k: { type: 'string', default: '4' },
+  'mix-clean': { type: 'boolean', default: false },
+  residual: { type: 'boolean', default: false },
+  workers: { type: 'string', default: '2' },
+  out: { type: 'string' },
+  config: { type: 'string' },
+} as const;
+const args = withConfigFile(parseArgs({ options: OPTIONS }).values);
+
+/**
+ * `--config FILE.yaml` (experiments/configs/training/*.yaml): the same options as keys; the
+ * command line overrides the file, the file overrides the defaults. An unknown key is an error.
+ */
+function withConfigFile(cli: ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>['values']) {
+  const fromFile: Record<string, string | boolean> = {};
+  if (cli.config) {
+    const parsed: unknown = parseYaml(readFileSync(cli.config, 'utf8'));
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error(`${cli.config}: expected a map of options`);
+    for (const [key, value] of Object.entries(parsed)) {
+      if (key === 'description') continue;
+      const spec = (OPTIONS as Record<string, { type: string }>)[key];
+      if (!spec || key === 'config') throw new Error(`${cli.config}: unknown option "${key}" (options: ${Object.keys(OPTIONS).join(', ')})`);
+      if (spec.type === 'boolean' && typeof value !== 'boolean') throw new Error(`${cli.config}: ${key} must be true or false`);
+      fromFile[key] = spec.type === 'boolean' ? (value as boolean) : Array.isArray(value) ? value.join(',') : String(value);
+    }
+  }
+  // parseArgs fills defaults: re-parse without them to know what the command line really set.
+  const bare = Object.fromEntries(Object.entries(OPTIONS).map(([k, v]) => [k, { type: v.type }])) as Record<string, { type: 'string' | 'boolean' }>;
+  const explicit = parseArgs({ options: bare }).values;
+  return { ...cli, ...fromFile, ...explicit } as typeof cli;
+}
 const started = performance.now();
 if (!SHIFT_KINDS.includes(args.shift as ShiftKind)) throw new Error(`--shift must be one of ${SHIFT_KINDS.join(', ')}, got ${args.shift}`);
 const shift: ShiftOptions = {
@@ -176,7 +205,17 @@ if (pipelineCosine !== undefined) console.log(`check: clean chip path vs FaceRec
 
 // ---- per seed: split, train heads on shifted train identities, one-shot on shifted test identities ----
 const tf = await trainingTensorflow('wasm');
-const rowNames: string[] = ['frozen clean (reference)', 'frozen shifted', 'head triplet batch-hard', 'head contrastive'];
+// Target (c): every loss, and the triplet loss with and without hard mining (batch-all uses
+// every valid triplet of the batch; batch-hard only the hardest positive and negative per anchor).
+const rowNames: string[] = [
+  'frozen clean (reference)',
+  'frozen shifted',
+  'head triplet batch-hard',
+  'head contrastive',
+  'head triplet batch-all (no hard mining)',
+  'head triplet semi-hard',
+  'head binary',
+];
 if (args['mix-clean']) rowNames.push('head triplet batch-hard, shifted+clean train', 'head contrastive, shifted+clean train');
 type RowName = string;
 const results = new Map<RowName, OneShotResult[]>(rowNames.map((n) => [n, []]));
@@ -184,11 +223,14 @@ const training = new Map<RowName, { samplesPerSecond: number[]; seconds: number[
 const heads: { name: RowName; config: Partial<TrainHeadConfig>; mix?: boolean }[] = [
   { name: 'head triplet batch-hard', config: { loss: 'triplet', mining: 'batch-hard' } },
   { name: 'head contrastive', config: { loss: 'contrastive' } },
+  { name: 'head triplet batch-all (no hard mining)', config: { loss: 'triplet', mining: 'batch-all' } },
+  { name: 'head triplet semi-hard', config: { loss: 'triplet', mining: 'semi-hard' } },
+  { name: 'head binary', config: { loss: 'binary' } },
 ];
 // --mix-clean: also train on the clean embeddings of the same training images (same labels), so
 // batches pair clean and shifted views of an identity; validation and test stay as above.
 if (args['mix-clean']) {
-  heads.push({ name: rowNames[4], config: heads[0].config, mix: true }, { name: rowNames[5], config: heads[1].config, mix: true });
+  heads.push({ name: rowNames[7], config: heads[0].config, mix: true }, { name: rowNames[8], config: heads[1].config, mix: true });
 }
 const concatSets = (a: LabelledEmbeddings, b: LabelledEmbeddings): LabelledEmbeddings => {
   const embeddings = new Float32Array(a.embeddings.length + b.embeddings.length);
@@ -199,6 +241,7 @@ const concatSets = (a: LabelledEmbeddings, b: LabelledEmbeddings): LabelledEmbed
   l.set(b.labels, a.labels.length);
   return { embeddings, labels: l, dim: a.dim };
 };
+const activeText = (share: number) => (Number.isNaN(share) ? '-' : `${(100 * share).toFixed(0)} %`);
 const splits: { seed: number; train: number; validation: number; test: number; trainSamples: number; testSamples: number }[] = [];
 for (const seed of seeds) {
   const coreSplit = splitIdentities(coreLabels, { validationShare: 0, testShare: Number(args['test-share']), seed });
@@ -224,7 +267,7 @@ for (const seed of seeds) {
       p: Number(args.p),
       k: Number(args.k),
       ...(args.margin ? { margin: Number(args.margin) } : {}),
-      outputDim: 128,
+      ...(args.residual ? { residual: true } : { outputDim: 128 }),
       epochs: Number(args.epochs),
       patience: Number(args.patience),
       learningRate: Number(args['learning-rate']),
@@ -242,8 +285,9 @@ for (const seed of seeds) {
     t.bestEpoch.push(head.bestEpoch);
     t.epochs.push(head.log.length);
     console.log(
-      `  seed ${seed} ${name}: ${head.log.length} epochs (best ${head.bestEpoch}, val EER ${(100 * head.log[head.bestEpoch - 1].validationEer).toFixed(2)} %), ` +
-        `${seconds.toFixed(1)} s; test rank-1 ${(100 * projected.rank1).toFixed(1)} %, TAR@1e-3 ${(100 * projected.tarAtFar.tar).toFixed(1)} %`,
+      `  seed ${seed} ${name}: ${head.log.length} epochs (best ${head.bestEpoch}, val EER ${(100 * (head.bestEpoch === 0 ? head.initialValidationEer : head.log[head.bestEpoch - 1].validationEer)).toFixed(2)} % from ${(100 * head.initialValidationEer).toFixed(2)} % untrained), ` +
+        `${seconds.toFixed(1)} s; active share first/last epoch ${activeText(head.log[0].activeShare)}/${activeText(head.log[head.log.length - 1].activeShare)}; ` +
+        `test rank-1 ${(100 * projected.rank1).toFixed(1)} %, TAR@1e-3 ${(100 * projected.tarAtFar.tar).toFixed(1)} %`,
     );
     head.dispose();
   }

@@ -35,6 +35,20 @@ describe('projection head', () => {
     expect(weights(3)).not.toEqual(weights(4));
   });
 
+  it('a residual head starts as the identity (then the normalised input) and keeps the input width', () => {
+    const model = createProjectionHead(tf, { inputDim: 6, hidden: [16], seed: 2, residual: true });
+    const rows = Float32Array.from({ length: 2 * 6 }, (_, i) => Math.cos(i) * 3);
+    const raw = (model.predict(tf.tensor2d(rows, [2, 6])) as ReturnType<typeof tf.tensor2d>).dataSync();
+    expect(Array.from(raw)).toEqual(Array.from(rows));
+    const out = projectRows(tf, model, rows);
+    for (let r = 0; r < 2; r++) {
+      const norm = Math.hypot(...rows.subarray(r * 6, r * 6 + 6));
+      for (let j = 0; j < 6; j++) expect(out[r * 6 + j]).toBeCloseTo(rows[r * 6 + j] / norm, 6);
+    }
+    model.dispose();
+    expect(() => createProjectionHead(tf, { inputDim: 6, outputDim: 4, seed: 2, residual: true })).toThrow(/keeps the input width/);
+  });
+
   it('rejects bad widths and rows with ConfigError', () => {
     expect(() => createProjectionHead(tf, { inputDim: 0, seed: 1 })).toThrow(ConfigError);
     expect(() => createProjectionHead(tf, { inputDim: 4, hidden: [2.5], seed: 1 })).toThrow(/hidden\[0\]/);

@@ -10,6 +10,12 @@ export interface ProjectionHeadConfig {
   readonly outputDim?: number;
   /** Seeds the Glorot-uniform kernels: layer i uses seed + i. */
   readonly seed: number;
+  /**
+   * Residual head: output = input + MLP(input), with the MLP's last layer starting at zero, so
+   * the untrained head is the frozen embedding itself and training moves away from it only as
+   * far as the loss asks (adapter-style fine-tuning). The output width is the input width.
+   */
+  readonly residual?: boolean;
 }
 
 export const DEFAULT_HEAD_HIDDEN: readonly number[] = [256];
@@ -17,15 +23,19 @@ export const DEFAULT_HEAD_OUTPUT = 128;
 
 /**
  * A dense projection head on top of a frozen embedding: inputDim -> hidden ReLU layers ->
- * outputDim (linear). The L2 normalisation of the output is applied by `l2Normalize` (in
- * training and in `projectRows`), not stored as a layer.
+ * outputDim (linear), or with `residual` input + that MLP. The L2 normalisation of the output is
+ * applied by `l2Normalize` (in training and in `projectRows`), not stored as a layer.
  */
-export function createProjectionHead(tf: Tf, config: ProjectionHeadConfig): tfjs.Sequential {
+export function createProjectionHead(tf: Tf, config: ProjectionHeadConfig): tfjs.LayersModel {
   const hidden = config.hidden ?? DEFAULT_HEAD_HIDDEN;
-  const outputDim = config.outputDim ?? DEFAULT_HEAD_OUTPUT;
+  if (config.residual && config.outputDim !== undefined && config.outputDim !== config.inputDim) {
+    throw new ConfigError(`a residual head keeps the input width (${config.inputDim}); outputDim ${config.outputDim} cannot be asked for`);
+  }
+  const outputDim = config.residual ? config.inputDim : (config.outputDim ?? DEFAULT_HEAD_OUTPUT);
   for (const [name, v] of [['inputDim', config.inputDim], ['outputDim', outputDim], ...hidden.map((h, i) => [`hidden[${i}]`, h] as const)] as const) {
     if (!Number.isInteger(v) || v < 1) throw new ConfigError(`projection head ${name} must be a positive integer, got ${v}`);
   }
+  if (config.residual) return residualHead(tf, config.inputDim, hidden, config.seed);
   const model = tf.sequential();
   const widths = [...hidden, outputDim];
   widths.forEach((units, i) => {
@@ -41,6 +51,21 @@ export function createProjectionHead(tf: Tf, config: ProjectionHeadConfig): tfjs
     );
   });
   return model;
+}
+
+function residualHead(tf: Tf, inputDim: number, hidden: readonly number[], seed: number): tfjs.LayersModel {
+  const input = tf.input({ shape: [inputDim], name: 'head_input' });
+  let x: tfjs.SymbolicTensor = input;
+  hidden.forEach((units, i) => {
+    x = tf.layers
+      .dense({ units, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: seed + i }), biasInitializer: 'zeros', name: `head_dense_${i}` })
+      .apply(x) as tfjs.SymbolicTensor;
+  });
+  const delta = tf.layers
+    .dense({ units: inputDim, activation: 'linear', kernelInitializer: 'zeros', biasInitializer: 'zeros', name: `head_dense_${hidden.length}` })
+    .apply(x) as tfjs.SymbolicTensor;
+  const output = tf.layers.add({ name: 'head_residual' }).apply([input, delta]) as tfjs.SymbolicTensor;
+  return tf.model({ inputs: input, outputs: output, name: 'residual_head' });
 }
 
 /** Rows scaled to unit L2 norm (differentiable). */

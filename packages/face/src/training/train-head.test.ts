@@ -63,6 +63,8 @@ describe('trainProjectionHead', () => {
     expect(head.stoppedEarly).toBe(true);
     expect(head.log.length).toBe(head.bestEpoch + 8);
     const bestEer = Math.min(...head.log.map((r) => r.validationEer));
+    expect(head.bestEpoch).toBeGreaterThan(0); // training beat the untrained head on validation
+    expect(head.initialValidationEer).toBeGreaterThan(bestEer);
     expect(head.log[head.bestEpoch - 1].validationEer).toBe(bestEer);
     expect(head.log[0].loss).toBeGreaterThan(head.log[head.log.length - 1].loss);
     for (const r of head.log) {

@@ -30,6 +30,8 @@ export interface TrainHeadConfig {
   readonly margin?: number;
   readonly hidden?: readonly number[];
   readonly outputDim?: number;
+  /** A residual head that starts as the identity (see ProjectionHeadConfig.residual). */
+  readonly residual?: boolean;
   /** Identities (P) and samples per identity (K) per batch (defaults 8 and 4). */
   readonly p?: number;
   readonly k?: number;
@@ -61,14 +63,20 @@ export interface EpochLog {
 }
 
 export interface TrainedHead {
-  readonly model: tfjs.Sequential;
+  readonly model: tfjs.LayersModel;
   /** Rows (n x inputDim) -> L2-normalised projected rows (n x outputDim). */
   project(embeddings: Float32Array): Float32Array;
   readonly inputDim: number;
   readonly outputDim: number;
   readonly log: readonly EpochLog[];
-  /** The epoch whose weights were kept (lowest validation EER; the last one without validation). */
+  /**
+   * The epoch whose weights were kept: lowest validation EER, where 0 is the untrained head (so
+   * a residual head that no epoch improves on validation stays the frozen embedding); the last
+   * epoch without validation.
+   */
   readonly bestEpoch: number;
+  /** Validation EER of the untrained head (NaN without validation). */
+  readonly initialValidationEer: number;
   readonly stoppedEarly: boolean;
   readonly validationIdentities: Int32Array;
   readonly backend: string;
@@ -141,7 +149,7 @@ export async function trainProjectionHead(tf: Tf, data: LabelledEmbeddings, conf
   for (const l of train.labels) if (eligible.has(l)) eligibleSamples++;
   const rounds = Math.max(1, Math.round(eligibleSamples / (sampler.eligibleIdentities.length * cfg.k)));
 
-  const model = createProjectionHead(tf, { inputDim: dim, hidden: config.hidden, outputDim: config.outputDim, seed: config.seed });
+  const model = createProjectionHead(tf, { inputDim: dim, hidden: config.hidden, outputDim: config.outputDim, seed: config.seed, residual: config.residual });
   const outputDim = model.outputs[0].shape[1] as number;
   const unitWeights =
     cfg.loss === 'binary'
@@ -155,9 +163,11 @@ export async function trainProjectionHead(tf: Tf, data: LabelledEmbeddings, conf
   ];
   const optimizer = tf.train.adam(cfg.learningRate);
   const log: EpochLog[] = [];
-  let best = Number.POSITIVE_INFINITY;
+  // Epoch 0, the untrained head, is a candidate too: training must beat it on validation.
+  const initialValidationEer = validation === undefined ? Number.NaN : verificationEer(projectRows(tf, model, validation.embeddings), validation.labels, outputDim);
+  let best = validation === undefined ? Number.POSITIVE_INFINITY : initialValidationEer;
   let bestEpoch = 0;
-  let bestWeights: tfjs.Tensor[] | undefined;
+  let bestWeights: tfjs.Tensor[] | undefined = validation === undefined ? undefined : model.getWeights().map((w) => w.clone());
   let stale = 0;
   let stoppedEarly = false;
 
@@ -251,6 +261,7 @@ export async function trainProjectionHead(tf: Tf, data: LabelledEmbeddings, conf
     outputDim,
     log,
     bestEpoch,
+    initialValidationEer,
     stoppedEarly,
     validationIdentities: split.validationIdentities,
     backend: tf.getBackend(),
