@@ -106,6 +106,30 @@ describe('trainProjectionHead', () => {
     expect(await run()).toEqual(await run());
   });
 
+  it('resumes from a checkpoint to exactly the weights of an uninterrupted run', async () => {
+    const config: TrainHeadConfig = { ...base, epochs: 5, patience: 10 };
+    const weightsOf = (head: Awaited<ReturnType<typeof trainProjectionHead>>) => head.model.getWeights().map((w) => Array.from(w.dataSync()));
+    const straight = await trainProjectionHead(tf, train, { ...config, checkpointPath: join(dir, 'straight.ckpt.json') });
+    const expected = weightsOf(straight);
+    const expectedLog = straight.log.map((r) => [r.loss, r.validationEer]);
+    straight.dispose();
+    const path = join(dir, 'interrupted.ckpt.json');
+    const interrupt = (row: { epoch: number }) => {
+      if (row.epoch === 3) throw new Error('power cut');
+    };
+    const before = tf.memory().numTensors;
+    await expect(trainProjectionHead(tf, train, { ...config, checkpointPath: path, onEpoch: interrupt })).rejects.toThrow('power cut');
+    expect(tf.memory().numTensors).toBe(before); // the interrupted run freed its tensors
+    const resumed = await trainProjectionHead(tf, train, { ...config, checkpointPath: path });
+    expect(resumed.log.map((r) => r.epoch)).toEqual([1, 2, 3, 4, 5]);
+    expect(resumed.log.map((r) => [r.loss, r.validationEer])).toEqual(expectedLog);
+    expect(weightsOf(resumed)).toEqual(expected);
+    resumed.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    // A checkpoint of another run is refused, not resumed.
+    await expect(trainProjectionHead(tf, train, { ...config, seed: 6, checkpointPath: path })).rejects.toThrow(/another training run/);
+  });
+
   it('throws ConfigError naming what to change before any tensor exists', async () => {
     const before = tf.memory().numTensors;
     await expect(trainProjectionHead(tf, train, { ...base, loss: 'arcface' as SiameseLoss })).rejects.toThrow(

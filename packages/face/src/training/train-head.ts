@@ -12,6 +12,7 @@ import {
   tripletMask,
   type EmbeddingDistance,
 } from './losses';
+import { CHECKPOINT_FORMAT, deserializeTensor, readCheckpoint, runHash, serializeTensor, writeCheckpoint } from './checkpoint';
 import { createPkSampler } from './pk-sampler';
 import { createProjectionHead, l2Normalize, projectRows } from './projection-head';
 import { MINING_STRATEGIES, mineTriplets, type MiningStrategy } from './triplet-mining';
@@ -44,6 +45,12 @@ export interface TrainHeadConfig {
   readonly patience?: number;
   /** When set, the epoch log is written there as CSV after training. */
   readonly csvPath?: string;
+  /**
+   * When set, the training state is written there after every epoch, and a run that finds a
+   * checkpoint of itself there (same config and data) resumes from it, ending with exactly the
+   * weights an uninterrupted run would have.
+   */
+  readonly checkpointPath?: string;
   readonly onEpoch?: (row: EpochLog) => void;
 }
 
@@ -170,83 +177,135 @@ export async function trainProjectionHead(tf: Tf, data: LabelledEmbeddings, conf
   let bestWeights: tfjs.Tensor[] | undefined = validation === undefined ? undefined : model.getWeights().map((w) => w.clone());
   let stale = 0;
   let stoppedEarly = false;
+  let firstEpoch = 1;
 
-  for (let epoch = 1; epoch <= cfg.epochs; epoch++) {
-    const started = performance.now();
-    let lossSum = 0;
-    let activeSum = 0;
-    let activeBatches = 0;
-    let batches = 0;
-    let samples = 0;
-    for (let round = 0; round < rounds; round++) {
-      for (const batch of sampler.epoch()) {
-        const b = batch.length;
-        const rows = takeRows(train, batch);
-        const pairs = batchPairs(rows.labels);
-        let active = Number.NaN;
-        const lossTensor = optimizer.minimize(
-          () => {
-            const x = tf.tensor2d(rows.embeddings, [b, dim]);
-            const z = l2Normalize(tf, model.apply(x, { training: true }) as tfjs.Tensor2D);
-            if (cfg.loss === 'triplet') {
-              const dist = pairwiseDistance(tf, z, cfg.distance);
-              const mined = mineTriplets(dist.dataSync() as Float32Array, rows.labels, cfg.mining, cfg.margin);
-              active = mined.activeShare;
-              const mask = tripletMask(b, mined.anchors, mined.positives, mined.negatives);
-              // batch-all averages over the active triplets (Hermans et al. 2017)
-              return maskedTripletLoss(tf, dist, mask, cfg.margin, cfg.mining === 'batch-all' ? mined.active : undefined);
-            }
-            // every pair i < j of the batch, as [b, b] matrices (no gather: wasm lacks its gradient)
-            const y = tf.tensor1d(pairs.genuine);
-            const w = tf.tensor1d(pairs.upper);
-            if (cfg.loss === 'binary') {
-              const diff = tf.abs(tf.sub(tf.reshape(z, [b, 1, outputDim]), tf.reshape(z, [1, b, outputDim])));
-              const logit = tf.reshape(tf.add(tf.sum(tf.mul(diff, unitWeights!), 2), unitBias!), [-1]) as tfjs.Tensor1D;
-              return binaryCrossEntropyWithLogits(tf, logit, y, w);
-            }
-            const d = tf.reshape(tf.sqrt(tf.add(pairwiseDistance(tf, z, 'squared-l2'), 1e-12)), [-1]) as tfjs.Tensor1D;
-            active = contrastiveActiveShare(d.dataSync() as Float32Array, pairs, cfg.margin);
-            return contrastiveLoss(tf, d, y, cfg.margin, w);
-          },
-          true,
-          varList,
-        );
-        lossSum += (await lossTensor!.data())[0];
-        lossTensor!.dispose();
-        if (!Number.isNaN(active)) {
-          activeSum += active;
-          activeBatches++;
+  const hash = runHash({ cfg, hidden: config.hidden, outputDim: config.outputDim, residual: config.residual ?? false, seed: config.seed }, data.embeddings, data.labels);
+  const resumed = config.checkpointPath === undefined ? undefined : await readCheckpoint<EpochLog>(config.checkpointPath, hash);
+  if (resumed) {
+    resumed.weights.forEach((w, i) => tf.tidy(() => varList[i].assign(deserializeTensor(tf, w))));
+    const moments = resumed.optimizer.map((w) => ({ name: w.name ?? '', tensor: deserializeTensor(tf, w) }));
+    await optimizer.setWeights(moments);
+    moments.forEach((m) => m.tensor.dispose());
+    bestWeights?.forEach((w) => w.dispose());
+    bestWeights = resumed.bestWeights?.map((w) => deserializeTensor(tf, w));
+    best = resumed.best;
+    bestEpoch = resumed.bestEpoch;
+    stale = resumed.stale;
+    log.push(...resumed.log);
+    firstEpoch = resumed.epoch + 1;
+    // The sampler is seeded: replaying the epochs done puts it where the run left it.
+    for (let e = 0; e < resumed.epoch * rounds; e++) sampler.epoch();
+    stoppedEarly = stale >= cfg.patience && resumed.epoch < cfg.epochs;
+    if (stale >= cfg.patience) firstEpoch = cfg.epochs + 1;
+  }
+  const saveCheckpoint = async (epoch: number) => {
+    if (config.checkpointPath === undefined) return;
+    const moments = await optimizer.getWeights();
+    const serializedMoments = moments.map((w) => serializeTensor(w.tensor, w.name));
+    // The iteration count comes as a fresh tensor; the moments are the optimiser's own variables.
+    for (const m of moments) if (!(m.tensor instanceof tf.Variable)) m.tensor.dispose();
+    await writeCheckpoint<EpochLog>(config.checkpointPath, {
+      format: CHECKPOINT_FORMAT,
+      runHash: hash,
+      epoch,
+      weights: varList.map((v) => serializeTensor(v)),
+      optimizer: serializedMoments,
+      best,
+      bestEpoch,
+      bestWeights: bestWeights?.map((w) => serializeTensor(w)),
+      stale,
+      log,
+    });
+  };
+
+  try {
+    for (let epoch = firstEpoch; epoch <= cfg.epochs; epoch++) {
+      const started = performance.now();
+      let lossSum = 0;
+      let activeSum = 0;
+      let activeBatches = 0;
+      let batches = 0;
+      let samples = 0;
+      for (let round = 0; round < rounds; round++) {
+        for (const batch of sampler.epoch()) {
+          const b = batch.length;
+          const rows = takeRows(train, batch);
+          const pairs = batchPairs(rows.labels);
+          let active = Number.NaN;
+          const lossTensor = optimizer.minimize(
+            () => {
+              const x = tf.tensor2d(rows.embeddings, [b, dim]);
+              const z = l2Normalize(tf, model.apply(x, { training: true }) as tfjs.Tensor2D);
+              if (cfg.loss === 'triplet') {
+                const dist = pairwiseDistance(tf, z, cfg.distance);
+                const mined = mineTriplets(dist.dataSync() as Float32Array, rows.labels, cfg.mining, cfg.margin);
+                active = mined.activeShare;
+                const mask = tripletMask(b, mined.anchors, mined.positives, mined.negatives);
+                // batch-all averages over the active triplets (Hermans et al. 2017)
+                return maskedTripletLoss(tf, dist, mask, cfg.margin, cfg.mining === 'batch-all' ? mined.active : undefined);
+              }
+              // every pair i < j of the batch, as [b, b] matrices (no gather: wasm lacks its gradient)
+              const y = tf.tensor1d(pairs.genuine);
+              const w = tf.tensor1d(pairs.upper);
+              if (cfg.loss === 'binary') {
+                const diff = tf.abs(tf.sub(tf.reshape(z, [b, 1, outputDim]), tf.reshape(z, [1, b, outputDim])));
+                const logit = tf.reshape(tf.add(tf.sum(tf.mul(diff, unitWeights!), 2), unitBias!), [-1]) as tfjs.Tensor1D;
+                return binaryCrossEntropyWithLogits(tf, logit, y, w);
+              }
+              const d = tf.reshape(tf.sqrt(tf.add(pairwiseDistance(tf, z, 'squared-l2'), 1e-12)), [-1]) as tfjs.Tensor1D;
+              active = contrastiveActiveShare(d.dataSync() as Float32Array, pairs, cfg.margin);
+              return contrastiveLoss(tf, d, y, cfg.margin, w);
+            },
+            true,
+            varList,
+          );
+          lossSum += (await lossTensor!.data())[0];
+          lossTensor!.dispose();
+          if (!Number.isNaN(active)) {
+            activeSum += active;
+            activeBatches++;
+          }
+          batches++;
+          samples += b;
         }
-        batches++;
-        samples += b;
+      }
+      const seconds = (performance.now() - started) / 1000;
+      const validationEer = validation === undefined ? Number.NaN : verificationEer(projectRows(tf, model, validation.embeddings), validation.labels, outputDim);
+      const row: EpochLog = {
+        epoch,
+        loss: lossSum / batches,
+        activeShare: activeBatches === 0 ? Number.NaN : activeSum / activeBatches,
+        validationEer,
+        seconds,
+        samplesPerSecond: samples / seconds,
+      };
+      log.push(row);
+      config.onEpoch?.(row);
+      if (validation === undefined) {
+        bestEpoch = epoch;
+      } else if (validationEer < best - 1e-12) {
+        best = validationEer;
+        bestEpoch = epoch;
+        stale = 0;
+        bestWeights?.forEach((w) => w.dispose());
+        bestWeights = model.getWeights().map((w) => w.clone());
+      } else {
+        stale++;
+      }
+      await saveCheckpoint(epoch);
+      if (validation !== undefined && stale >= cfg.patience) {
+        stoppedEarly = epoch < cfg.epochs;
+        break;
       }
     }
-    const seconds = (performance.now() - started) / 1000;
-    const validationEer = validation === undefined ? Number.NaN : verificationEer(projectRows(tf, model, validation.embeddings), validation.labels, outputDim);
-    const row: EpochLog = {
-      epoch,
-      loss: lossSum / batches,
-      activeShare: activeBatches === 0 ? Number.NaN : activeSum / activeBatches,
-      validationEer,
-      seconds,
-      samplesPerSecond: samples / seconds,
-    };
-    log.push(row);
-    config.onEpoch?.(row);
-    if (validation === undefined) {
-      bestEpoch = epoch;
-      continue;
-    }
-    if (validationEer < best - 1e-12) {
-      best = validationEer;
-      bestEpoch = epoch;
-      stale = 0;
-      bestWeights?.forEach((w) => w.dispose());
-      bestWeights = model.getWeights().map((w) => w.clone());
-    } else if (++stale >= cfg.patience) {
-      stoppedEarly = epoch < cfg.epochs;
-      break;
-    }
+  } catch (err) {
+    // An interrupted run frees what it built; its checkpoint (if any) stays for a resume.
+    model.dispose();
+    unitWeights?.dispose();
+    unitBias?.dispose();
+    bestWeights?.forEach((w) => w.dispose());
+    optimizer.dispose();
+    throw err;
   }
   if (bestWeights !== undefined) {
     model.setWeights(bestWeights);
