@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { ConfigError } from '@biofuse/core';
 import type { ModelPackage } from '../runtime/model-files';
 
@@ -28,7 +29,18 @@ export interface CalibratedThreshold {
 export type ModelSource =
   | { readonly kind: 'tfjs-graph'; readonly package: ModelPackage; readonly file: string; readonly output: string }
   | { readonly kind: 'dlib-resnet'; readonly package: ModelPackage; readonly file: string }
-  | { readonly kind: 'onnx'; readonly path: string; readonly output?: string };
+  | { readonly kind: 'onnx'; readonly path: string; readonly output?: string }
+  /** A Siamese projection head (training/export-head.ts) after a frozen base model; `weights` is relative to the card. */
+  | { readonly kind: 'projection-head'; readonly base: string; readonly weights: string };
+
+/** How a trained model was made (cards written by exportProjectionHead). */
+export interface TrainingProvenance {
+  readonly config: Readonly<Record<string, unknown>>;
+  readonly data: string;
+  readonly seed: number;
+  readonly validation: Readonly<Record<string, number>>;
+  readonly date: string;
+}
 
 /** How the face is cut out for the model. */
 export type AlignmentSpec =
@@ -55,6 +67,7 @@ export interface FaceModelCard {
   readonly alignment: AlignmentSpec;
   readonly embeddingSize: number;
   readonly thresholds?: ThresholdTable;
+  readonly training?: TrainingProvenance;
 }
 
 /** Reads and checks a model card (JSON). A malformed card is a ConfigError naming the field. */
@@ -65,7 +78,10 @@ export async function readModelCard(path: string): Promise<FaceModelCard> {
   } catch (cause) {
     throw new ConfigError(`model card ${path}: ${(cause as Error).message}`);
   }
-  return checkModelCard(json, path);
+  const card = checkModelCard(json, path);
+  // A head's weights sit beside its card.
+  if (card.source.kind === 'projection-head') return { ...card, source: { ...card.source, weights: resolve(dirname(path), card.source.weights) } };
+  return card;
 }
 
 export function checkModelCard(json: unknown, where = 'model card'): FaceModelCard {
@@ -75,7 +91,8 @@ export function checkModelCard(json: unknown, where = 'model card'): FaceModelCa
   };
   if (typeof card !== 'object' || card === null) fail('(root)');
   if (typeof card.name !== 'string' || card.name === '') fail('name');
-  if (!card.source || !['tfjs-graph', 'dlib-resnet', 'onnx'].includes(card.source.kind)) fail('source.kind');
+  if (!card.source || !['tfjs-graph', 'dlib-resnet', 'onnx', 'projection-head'].includes(card.source.kind)) fail('source.kind');
+  if (card.source.kind === 'projection-head' && (typeof card.source.base !== 'string' || typeof card.source.weights !== 'string')) fail('source.base/weights');
   const input = card.input;
   if (!input || !(input.width > 0) || !(input.height > 0)) fail('input.width/height');
   if (input.colourOrder !== 'rgb' && input.colourOrder !== 'bgr') fail('input.colourOrder');

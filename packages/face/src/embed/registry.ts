@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '@biofuse/core';
 import { readModelCard, type FaceModelCard } from './card';
@@ -13,11 +14,19 @@ export function builtinCardPath(name: string): string {
   return fileURLToPath(new URL(`../../cards/${name}.json`, import.meta.url));
 }
 
-/** A built-in model's card by name, or any card by path (ONNX models bring their own). */
+/**
+ * A model's card: a built-in by name, a user model by name from the folder `$BIOFUSE_MODELS`
+ * (`<name>.json`, where exportProjectionHead writes), or any card by path (ONNX models bring
+ * their own).
+ */
 export async function loadModelCard(nameOrPath: string): Promise<FaceModelCard> {
   if ((BUILTIN_MODELS as readonly string[]).includes(nameOrPath)) return readModelCard(builtinCardPath(nameOrPath));
+  const userDir = process.env.BIOFUSE_MODELS;
+  if (userDir && /^[A-Za-z0-9_.-]+$/.test(nameOrPath) && existsSync(join(userDir, `${nameOrPath}.json`))) return readModelCard(join(userDir, `${nameOrPath}.json`));
   if (nameOrPath.endsWith('.json') && existsSync(nameOrPath)) return readModelCard(nameOrPath);
-  throw new ConfigError(`unknown face model "${nameOrPath}": use one of ${BUILTIN_MODELS.join(', ')} or the path of a model card (.json)`);
+  throw new ConfigError(
+    `unknown face model "${nameOrPath}": use one of ${BUILTIN_MODELS.join(', ')}, a model in $BIOFUSE_MODELS${userDir ? ` (${userDir})` : ' (unset)'}, or the path of a model card (.json)`,
+  );
 }
 
 const embedders = new Map<string, FaceEmbedder>();
@@ -42,6 +51,10 @@ async function buildEmbedder(card: FaceModelCard): Promise<FaceEmbedder> {
     case 'onnx': {
       const { OnnxEmbedder } = await import('./onnx-embedder');
       return new OnnxEmbedder(card);
+    }
+    case 'projection-head': {
+      const { ProjectionHeadEmbedder } = await import('./projection-head-embedder');
+      return new ProjectionHeadEmbedder(card, await createEmbedder(await loadModelCard(card.source.base)));
     }
   }
 }

@@ -19,6 +19,14 @@ export interface ProjectionHeadConfig {
 }
 
 export const DEFAULT_HEAD_HIDDEN: readonly number[] = [256];
+
+/** A head's shape, everything but its weights. */
+export interface HeadArchitecture {
+  readonly inputDim: number;
+  readonly hidden: readonly number[];
+  readonly outputDim: number;
+  readonly residual: boolean;
+}
 export const DEFAULT_HEAD_OUTPUT = 128;
 
 /**

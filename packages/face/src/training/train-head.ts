@@ -14,7 +14,7 @@ import {
 } from './losses';
 import { CHECKPOINT_FORMAT, deserializeTensor, readCheckpoint, runHash, serializeTensor, writeCheckpoint } from './checkpoint';
 import { createPkSampler } from './pk-sampler';
-import { createProjectionHead, l2Normalize, projectRows } from './projection-head';
+import { createProjectionHead, DEFAULT_HEAD_HIDDEN, l2Normalize, projectRows, type HeadArchitecture } from './projection-head';
 import { MINING_STRATEGIES, mineTriplets, type MiningStrategy } from './triplet-mining';
 
 export type SiameseLoss = 'contrastive' | 'triplet' | 'binary';
@@ -75,6 +75,8 @@ export interface TrainedHead {
   project(embeddings: Float32Array): Float32Array;
   readonly inputDim: number;
   readonly outputDim: number;
+  /** What `createProjectionHead` needs to rebuild the model (for export). */
+  readonly architecture: HeadArchitecture;
   readonly log: readonly EpochLog[];
   /**
    * The epoch whose weights were kept: lowest validation EER, where 0 is the untrained head (so
@@ -318,6 +320,7 @@ export async function trainProjectionHead(tf: Tf, data: LabelledEmbeddings, conf
     project: (embeddings) => projectRows(tf, model, embeddings),
     inputDim: dim,
     outputDim,
+    architecture: { inputDim: dim, hidden: [...(config.hidden ?? DEFAULT_HEAD_HIDDEN)], outputDim, residual: config.residual ?? false },
     log,
     bestEpoch,
     initialValidationEer,

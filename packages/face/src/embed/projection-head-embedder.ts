@@ -1,0 +1,59 @@
+import { readFile } from 'node:fs/promises';
+import type * as tfjs from '@tensorflow/tfjs';
+import { ConfigError, TemplateFormatError } from '@biofuse/core';
+import { tensorflow } from '../runtime/backend';
+import { headFromWeightsFile } from '../training/head-weights';
+import { projectRows } from '../training/projection-head';
+import type { FaceModelCard } from './card';
+import { type Embedding, type FaceEmbedder, type ModelInput } from './embedder';
+
+/** A frozen base model followed by a trained projection head (its input: the base's unit embedding). */
+export class ProjectionHeadEmbedder implements FaceEmbedder {
+  private head: Promise<tfjs.LayersModel> | undefined;
+
+  constructor(
+    readonly card: FaceModelCard,
+    private readonly base: FaceEmbedder,
+  ) {
+    if (card.source.kind !== 'projection-head') throw new TypeError(`${card.name} is not a projection-head model`);
+  }
+
+  async embed(batch: readonly ModelInput[]): Promise<Embedding[]> {
+    if (batch.length === 0) return [];
+    const tf = await tensorflow();
+    const head = await this.loadHead();
+    const baseOut = await this.base.embed(batch);
+    const size = this.base.card.embeddingSize;
+    const rows = new Float32Array(batch.length * size);
+    baseOut.forEach((e, i) => rows.set(e.vector, i * size));
+    const projected = projectRows(tf, head, rows);
+    const dim = this.card.embeddingSize;
+    // projectRows normalises; the head gives no raw length of its own, so the norm is 1.
+    return Array.from({ length: batch.length }, (_, i) => ({ vector: projected.slice(i * dim, (i + 1) * dim), norm: 1 }));
+  }
+
+  private loadHead(): Promise<tfjs.LayersModel> {
+    const source = this.card.source;
+    if (source.kind !== 'projection-head') throw new TypeError('unreachable');
+    this.head ??= (async () => {
+      const tf = await tensorflow();
+      const text = await readFile(source.weights, 'utf8').catch((cause: unknown) => {
+        throw new ConfigError(`${this.card.name}: cannot read its head weights ${source.weights} (${(cause as NodeJS.ErrnoException).code ?? String(cause)})`);
+      });
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch (cause) {
+        throw new TemplateFormatError(`${source.weights}: not JSON (${(cause as Error).message})`);
+      }
+      const model = headFromWeightsFile(tf, json, source.weights);
+      const out = model.outputs[0].shape[1];
+      if (out !== this.card.embeddingSize) throw new ConfigError(`${this.card.name}: the head gives ${out}-d embeddings, its card says ${this.card.embeddingSize}`);
+      return model;
+    })().catch((err: unknown) => {
+      this.head = undefined;
+      throw err;
+    });
+    return this.head;
+  }
+}

@@ -1,0 +1,69 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, TemplateFormatError, seededRandom } from '@biofuse/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEmbedder, loadModelCard } from '../embed/registry';
+import type { ModelInput } from '../embed/embedder';
+import type { Tf } from '../runtime/backend';
+import { trainingTensorflow } from './backend';
+import { exportProjectionHead } from './export-head';
+import { syntheticEmbeddings } from './synthetic-embeddings';
+import { trainProjectionHead, type TrainedHead } from './train-head';
+
+let tf: Tf;
+let dir: string;
+let head: TrainedHead;
+const previous = process.env.BIOFUSE_MODELS;
+
+beforeAll(async () => {
+  tf = await trainingTensorflow('wasm');
+  dir = await mkdtemp(join(tmpdir(), 'biofuse-export-head-'));
+  process.env.BIOFUSE_MODELS = dir;
+  // 128-d like dlib's embedding, so the head fits on top of it.
+  const data = syntheticEmbeddings({ identities: 12, perIdentity: 4, dim: 128, seed: 2, nuisance: 0.5 });
+  head = await trainProjectionHead(tf, data, { loss: 'triplet', seed: 1, epochs: 2, hidden: [32], outputDim: 64, validationShare: 0.25 });
+});
+afterAll(async () => {
+  head.dispose();
+  if (previous === undefined) delete process.env.BIOFUSE_MODELS;
+  else process.env.BIOFUSE_MODELS = previous;
+  await rm(dir, { recursive: true, force: true });
+});
+
+function faceChips(n: number): ModelInput[] {
+  const rng = seededRandom(4);
+  return Array.from({ length: n }, () => ({ width: 150, height: 150, pixels: Float32Array.from({ length: 150 * 150 * 3 }, () => 255 * rng.next()) }));
+}
+
+describe('exported projection heads', () => {
+  it('load by name from $BIOFUSE_MODELS and embed as base model + head', async () => {
+    const training = { config: { loss: 'triplet', hidden: [32] }, data: 'synthetic embeddings (test)', seed: 1, validation: { eer: head.initialValidationEer } };
+    await exportProjectionHead(head, { name: 'dlib-test-head', base: 'dlib-resnet', dir, training });
+    const card = await loadModelCard('dlib-test-head');
+    expect(card.embeddingSize).toBe(64);
+    expect(card.input.width).toBe(150); // the base's pipeline
+    expect(card.alignment.template).toBe('dlib-chip');
+    expect(card.training?.seed).toBe(1);
+    const embedder = await createEmbedder(card);
+    const base = await createEmbedder(await loadModelCard('dlib-resnet'));
+    const chips = faceChips(2);
+    const got = await embedder.embed(chips);
+    const baseOut = await base.embed(chips);
+    const expected = head.project(Float32Array.from(baseOut.flatMap((e) => Array.from(e.vector))));
+    for (let i = 0; i < 2; i++) {
+      expect(got[i].vector.length).toBe(64);
+      for (let j = 0; j < 64; j++) expect(got[i].vector[j]).toBeCloseTo(expected[i * 64 + j], 5);
+    }
+  });
+
+  it('refuses a head that does not fit its base, and broken weight files', async () => {
+    await expect(exportProjectionHead(head, { name: 'bad', base: 'faceres', dir, training: { config: {}, data: '', seed: 1, validation: {} } })).rejects.toThrow(/128-d inputs, but faceres gives 1024-d/);
+    await expect(exportProjectionHead(head, { name: 'a/b', base: 'dlib-resnet', dir, training: { config: {}, data: '', seed: 1, validation: {} } })).rejects.toThrow(ConfigError);
+    await exportProjectionHead(head, { name: 'broken-head', base: 'dlib-resnet', dir, training: { config: {}, data: '', seed: 1, validation: {} } });
+    await writeFile(join(dir, 'broken-head.head.json'), '{"format":"biofuse-projection-head/1","architecture":{"inputDim":128,"hidden":[32],"outputDim":64,"residual":false},"weights":[]}');
+    const embedder = await createEmbedder(await loadModelCard('broken-head'));
+    await expect(embedder.embed(faceChips(1))).rejects.toThrow(TemplateFormatError);
+    await expect(loadModelCard('no-such-model')).rejects.toThrow(/BIOFUSE_MODELS/);
+  });
+});

@@ -1,0 +1,54 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ConfigError } from '@biofuse/core';
+import type { FaceModelCard, TrainingProvenance } from '../embed/card';
+import { loadModelCard } from '../embed/registry';
+import { serializeTensor } from './checkpoint';
+import { HEAD_WEIGHTS_FORMAT, type HeadWeightsFile } from './head-weights';
+import type { TrainedHead } from './train-head';
+
+export interface ExportHeadOptions {
+  /** The model's name: `<dir>/<name>.json` is its card, loadable by name from `$BIOFUSE_MODELS`. */
+  readonly name: string;
+  /** The frozen model the head was trained on (a built-in name or a card path). */
+  readonly base: string;
+  readonly dir: string;
+  readonly description?: string;
+  /** How it was trained: config, data, seed, validation numbers (stored in the card as is). */
+  readonly training: Omit<TrainingProvenance, 'date'> & { readonly date?: string };
+}
+
+/**
+ * Writes a trained projection head as a face model: its weights (`<name>.head.json`) and a card
+ * (`<name>.json`) that runs the base model's pipeline (input, alignment) and then the head, so
+ * the face package loads it like any other embedding model. The card has no thresholds: run
+ * `biofuse face calibrate` on data the head was not trained on to add them.
+ */
+export async function exportProjectionHead(head: TrainedHead, opts: ExportHeadOptions): Promise<{ cardPath: string; weightsPath: string }> {
+  if (!/^[A-Za-z0-9_.-]+$/.test(opts.name)) throw new ConfigError(`model name "${opts.name}" may hold only letters, digits, _ . -`);
+  const base = await loadModelCard(opts.base);
+  if (base.embeddingSize !== head.inputDim) {
+    throw new ConfigError(`the head takes ${head.inputDim}-d inputs, but ${base.name} gives ${base.embeddingSize}-d embeddings`);
+  }
+  await mkdir(opts.dir, { recursive: true });
+  const weightsFile = `${opts.name}.head.json`;
+  const weights: HeadWeightsFile = {
+    format: HEAD_WEIGHTS_FORMAT,
+    architecture: head.architecture,
+    weights: head.model.getWeights().map((w) => serializeTensor(w)),
+  };
+  const card: FaceModelCard = {
+    name: opts.name,
+    description: opts.description ?? `${base.name} followed by a Siamese projection head (${head.architecture.residual ? 'residual, ' : ''}${head.architecture.hidden.join(' -> ') || 'linear'} -> ${head.outputDim})`,
+    source: { kind: 'projection-head', base: opts.base, weights: weightsFile },
+    input: base.input,
+    alignment: base.alignment,
+    embeddingSize: head.outputDim,
+    training: { ...opts.training, date: opts.training.date ?? new Date().toISOString() },
+  };
+  const weightsPath = join(opts.dir, weightsFile);
+  const cardPath = join(opts.dir, `${opts.name}.json`);
+  await writeFile(weightsPath, JSON.stringify(weights));
+  await writeFile(cardPath, `${JSON.stringify(card, null, 2)}\n`);
+  return { cardPath, weightsPath };
+}
