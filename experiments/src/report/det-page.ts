@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { probit } from '@biofuse/core';
+import { escapeHtml, plotlyScript, scriptJson, probit } from '@biofuse/core';
 import { metricsTableCells, metricsTableColumns, type TableRow } from './metrics-table';
 
 /** One curve on a DET page. */
@@ -11,18 +9,6 @@ export interface DetPageCurve extends TableRow {
 
 const TICKS = [1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 0.02, 0.05, 0.1, 0.2, 0.4, 0.6];
 const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#17becf', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22'];
-
-let plotlySource: string | undefined;
-
-/** plotly.js (basic bundle) read once from node_modules, so every page works offline. */
-function plotlyScript(): string {
-  if (plotlySource === undefined) {
-    const require = createRequire(import.meta.url);
-    const path = require.resolve('plotly.js-basic-dist-min');
-    plotlySource = readFileSync(path, 'utf8').replaceAll('</script', '<\\/script');
-  }
-  return plotlySource;
-}
 
 /**
  * A self-contained HTML page: DET curves on normal-deviate (probit) axes, ticks labelled in
@@ -126,13 +112,4 @@ ${notes.map((n) => `<p class="note">${escapeHtml(n)}</p>`).join('\n')}
 <script>Plotly.newPlot('det', ${scriptJson(traces)}, ${scriptJson(layout)}, {responsive: true, displaylogo: false});</script>
 </body></html>
 `;
-}
-
-function escapeHtml(s: string): string {
-  return s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
-}
-
-/** JSON safe inside a <script> element. */
-function scriptJson(value: unknown): string {
-  return JSON.stringify(value).replaceAll('<', '\\u003c');
 }

@@ -28,3 +28,4 @@ export { decodeImage, bytesFromDataUrl, readSampleFile, type RasterImage, type D
 export { Gallery, StaleGalleryError, type GalleryIdentity, type GalleryRecord, type Candidate } from './gallery/gallery';
 export { EmbeddingIndex, type IndexHit } from './gallery/embedding-index';
 export { enrolSamples, enrolFolder, type EnrolmentReport, type EnrolSample } from './gallery/enrol';
+export { plotlyScript, escapeHtml, scriptJson } from './report/plotly';

@@ -24,6 +24,8 @@
  *        head: [--hidden 256 | --hidden ''] [--learning-rate 1e-3] [--margin m] [--p 8] [--k 4]
  *        [--train-min-images 2] (identities with 2..4 images join training only; use --k 2)
  *        [--mix-clean] (extra rows: heads also trained on the clean embeddings of the training images)
+ *        [--log-dir DIR] (per seed: each head's epoch log as CSV and one plotly page of all heads)
+ *        [--export-dir DIR] (the first seed's heads as face models: <model>-<shift>-<head>.json cards)
  *        [--residual] (heads start as the identity: output = input + MLP(input), last layer zero;
  *        early stopping may then keep the untrained head, i.e. the frozen embedding)
  */
@@ -37,7 +39,9 @@ import { splitIdentities } from '../src/training/identity-split';
 import { takeRows, type LabelledEmbeddings } from '../src/training/labelled-set';
 import { oneShotEvaluation, type OneShotResult } from '../src/training/one-shot-evaluation';
 import { trainingTensorflow } from '../src/training/backend';
-import { trainProjectionHead, type TrainHeadConfig } from '../src/training/train-head';
+import { epochLogPage, type EpochLogCurve } from '../src/training/epoch-log-page';
+import { exportProjectionHead } from '../src/training/export-head';
+import { epochLogCsv, trainProjectionHead, type TrainHeadConfig } from '../src/training/train-head';
 import { SHIFT_KINDS, type ShiftKind, type ShiftOptions } from './siamese-shift-degrade';
 import type { ShiftJob, ShiftResult } from './siamese-shift-worker';
 import { runWorkerPool } from './worker-pool';
@@ -71,6 +75,8 @@ const OPTIONS = {
   residual: { type: 'boolean', default: false },
   workers: { type: 'string', default: '2' },
   out: { type: 'string' },
+  'log-dir': { type: 'string' },
+  'export-dir': { type: 'string' },
   config: { type: 'string' },
 } as const;
 const args = withConfigFile(parseArgs({ options: OPTIONS }).values);
@@ -257,6 +263,7 @@ for (const seed of seeds) {
   results.get('frozen clean (reference)')!.push(oneShotEvaluation(testClean, { seed }));
   results.get('frozen shifted')!.push(oneShotEvaluation(testShifted, { seed }));
   let validationIdentities = 0;
+  const curves: EpochLogCurve[] = [];
   const mixedPool = args['mix-clean'] ? concatSets(trainPool, takeRows(clean, split.train)) : trainPool;
   for (const { name, config, mix } of heads) {
     const t0 = performance.now();
@@ -277,6 +284,27 @@ for (const seed of seeds) {
     validationIdentities = head.validationIdentities.length;
     const projected = oneShotEvaluation({ embeddings: head.project(testShifted.embeddings), labels: testShifted.labels, dim: head.outputDim }, { seed });
     results.get(name)!.push(projected);
+    curves.push({ name, log: head.log, bestEpoch: head.bestEpoch });
+    const slug = name.replace(/^head /, '').replace(/[^A-Za-z0-9]+/g, '-').replace(/-+$/, '');
+    if (args['log-dir']) {
+      mkdirSync(args['log-dir'], { recursive: true });
+      writeFileSync(join(args['log-dir'], `${slug}-seed${seed}.csv`), epochLogCsv(head.log));
+    }
+    if (args['export-dir'] && seed === seeds[0]) {
+      const { cardPath } = await exportProjectionHead(head, {
+        name: `${args.model}-${shift.kind}-${slug}`,
+        base: args.model,
+        dir: args['export-dir'],
+        description: `${args.model} with a Siamese ${name.replace(/^head /, '')} projection head trained for the LFW ${shift.kind} shift (seed ${seed})`,
+        training: {
+          config: { ...(config as Record<string, unknown>), hidden: args.hidden, residual: args.residual, p: Number(args.p), k: Number(args.k), epochs: Number(args.epochs), learningRate: Number(args['learning-rate']), shift },
+          data: `LFW: ${split.trainIdentities.length} training identities (identity-disjoint from the ${split.testIdentities.length} test identities of seed ${seed}), shifted embeddings`,
+          seed,
+          validation: { eer: head.bestEpoch === 0 ? head.initialValidationEer : head.log[head.bestEpoch - 1].validationEer, untrainedEer: head.initialValidationEer, bestEpoch: head.bestEpoch, testRank1: projected.rank1, testTarAtFar1e3: projected.tarAtFar.tar },
+        },
+      });
+      console.log(`  exported ${cardPath}`);
+    }
     const t = training.get(name) ?? { samplesPerSecond: [], seconds: [], bestEpoch: [], epochs: [], backend: head.backend };
     training.set(name, t);
     const sps = head.log.map((r) => r.samplesPerSecond);
@@ -290,6 +318,11 @@ for (const seed of seeds) {
         `test rank-1 ${(100 * projected.rank1).toFixed(1)} %, TAR@1e-3 ${(100 * projected.tarAtFar.tar).toFixed(1)} %`,
     );
     head.dispose();
+  }
+  if (args['log-dir']) {
+    const page = epochLogPage(`Siamese heads, LFW ${shift.kind} shift, seed ${seed}`, curves, [`model ${args.model}; ${heads.length} heads; the star marks the epoch whose weights were kept (early stopping on validation identities).`]);
+    writeFileSync(join(args['log-dir'], `seed${seed}.html`), page);
+    console.log(`  training curves: ${join(args['log-dir'], `seed${seed}.html`)}`);
   }
   const nTrainIds = split.trainIdentities.length - validationIdentities;
   splits.push({ seed, train: nTrainIds, validation: validationIdentities, test: split.testIdentities.length, trainSamples: trainPool.labels.length, testSamples: testShifted.labels.length });
