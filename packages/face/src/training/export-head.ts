@@ -26,6 +26,8 @@ export interface ExportHeadOptions {
  */
 export async function exportProjectionHead(head: TrainedHead, opts: ExportHeadOptions): Promise<{ cardPath: string; weightsPath: string }> {
   if (!/^[A-Za-z0-9_.-]+$/.test(opts.name)) throw new ConfigError(`model name "${opts.name}" may hold only letters, digits, _ . -`);
+  const architecture = head.architecture;
+  if (!architecture) throw new ConfigError('only projection heads export as face models (this run trained a custom tower)');
   const base = await loadModelCard(opts.base);
   if (base.embeddingSize !== head.inputDim) {
     throw new ConfigError(`the head takes ${head.inputDim}-d inputs, but ${base.name} gives ${base.embeddingSize}-d embeddings`);
@@ -34,12 +36,12 @@ export async function exportProjectionHead(head: TrainedHead, opts: ExportHeadOp
   const weightsFile = `${opts.name}.head.json`;
   const weights: HeadWeightsFile = {
     format: HEAD_WEIGHTS_FORMAT,
-    architecture: head.architecture,
+    architecture,
     weights: head.model.getWeights().map((w) => serializeTensor(w)),
   };
   const card: FaceModelCard = {
     name: opts.name,
-    description: opts.description ?? `${base.name} followed by a Siamese projection head (${head.architecture.residual ? 'residual, ' : ''}${head.architecture.hidden.join(' -> ') || 'linear'} -> ${head.outputDim})`,
+    description: opts.description ?? `${base.name} followed by a Siamese projection head (${architecture.residual ? 'residual, ' : ''}${architecture.hidden.join(' -> ') || 'linear'} -> ${head.outputDim})`,
     source: { kind: 'projection-head', base: opts.base, weights: weightsFile },
     input: base.input,
     alignment: base.alignment,

@@ -82,11 +82,12 @@ export function l2Normalize(tf: Tf, x: tfjs.Tensor2D): tfjs.Tensor2D {
 }
 
 /**
- * Projects rows (n x inputDim, row-major) through the head and L2-normalises them, in batches,
- * returning n x outputDim rows.
+ * Projects rows (n x inputDim, row-major; for a convolutional tower, flattened images in its
+ * input shape) through the model and L2-normalises them, in batches, returning n x outputDim rows.
  */
 export function projectRows(tf: Tf, model: tfjs.LayersModel, embeddings: Float32Array, batchSize = 1024): Float32Array {
-  const inputDim = model.inputs[0].shape[1] as number;
+  const inputShape = model.inputs[0].shape.slice(1) as number[];
+  const inputDim = inputShape.reduce((a, v) => a * v, 1);
   const outputDim = model.outputs[0].shape[1] as number;
   if (embeddings.length % inputDim !== 0) {
     throw new ConfigError(`projection head expects rows of ${inputDim} values; got ${embeddings.length} values`);
@@ -96,7 +97,7 @@ export function projectRows(tf: Tf, model: tfjs.LayersModel, embeddings: Float32
   for (let start = 0; start < n; start += batchSize) {
     const rows = Math.min(batchSize, n - start);
     const y = tf.tidy(() => {
-      const x = tf.tensor2d(embeddings.subarray(start * inputDim, (start + rows) * inputDim), [rows, inputDim]);
+      const x = tf.tensor(embeddings.subarray(start * inputDim, (start + rows) * inputDim), [rows, ...inputShape]);
       return l2Normalize(tf, model.predict(x) as tfjs.Tensor2D);
     });
     out.set(y.dataSync() as Float32Array, start * outputDim);

@@ -33,6 +33,12 @@ export interface TrainHeadConfig {
   readonly outputDim?: number;
   /** A residual head that starts as the identity (see ProjectionHeadConfig.residual). */
   readonly residual?: boolean;
+  /**
+   * Train this network instead of a projection head (for example `createTwinCnn(...).model` on
+   * flattened images): its input shape must hold `dim` values per row; hidden, outputDim and
+   * residual are then unused. Built here so that each run owns (and frees) its model.
+   */
+  readonly tower?: (tf: Tf) => tfjs.LayersModel;
   /** Identities (P) and samples per identity (K) per batch (defaults 8 and 4). */
   readonly p?: number;
   readonly k?: number;
@@ -75,8 +81,8 @@ export interface TrainedHead {
   project(embeddings: Float32Array): Float32Array;
   readonly inputDim: number;
   readonly outputDim: number;
-  /** What `createProjectionHead` needs to rebuild the model (for export). */
-  readonly architecture: HeadArchitecture;
+  /** What `createProjectionHead` needs to rebuild the model (for export); undefined for a custom tower. */
+  readonly architecture?: HeadArchitecture;
   readonly log: readonly EpochLog[];
   /**
    * The epoch whose weights were kept: lowest validation EER, where 0 is the untrained head (so
@@ -158,7 +164,12 @@ export async function trainProjectionHead(tf: Tf, data: LabelledEmbeddings, conf
   for (const l of train.labels) if (eligible.has(l)) eligibleSamples++;
   const rounds = Math.max(1, Math.round(eligibleSamples / (sampler.eligibleIdentities.length * cfg.k)));
 
-  const model = createProjectionHead(tf, { inputDim: dim, hidden: config.hidden, outputDim: config.outputDim, seed: config.seed, residual: config.residual });
+  const model = config.tower ? config.tower(tf) : createProjectionHead(tf, { inputDim: dim, hidden: config.hidden, outputDim: config.outputDim, seed: config.seed, residual: config.residual });
+  const inputShape = model.inputs[0].shape.slice(1) as number[];
+  if (inputShape.reduce((a, v) => a * v, 1) !== dim) {
+    model.dispose();
+    throw new ConfigError(`the network takes inputs of shape [${inputShape.join(', ')}], the data rows hold ${dim} values`);
+  }
   const outputDim = model.outputs[0].shape[1] as number;
   const unitWeights =
     cfg.loss === 'binary'
@@ -181,7 +192,8 @@ export async function trainProjectionHead(tf: Tf, data: LabelledEmbeddings, conf
   let stoppedEarly = false;
   let firstEpoch = 1;
 
-  const hash = runHash({ cfg, hidden: config.hidden, outputDim: config.outputDim, residual: config.residual ?? false, seed: config.seed }, data.embeddings, data.labels);
+  const network = config.tower ? JSON.stringify(model.toJSON(null, false)) : { hidden: config.hidden, outputDim: config.outputDim, residual: config.residual ?? false };
+  const hash = runHash({ cfg, network, seed: config.seed }, data.embeddings, data.labels);
   const resumed = config.checkpointPath === undefined ? undefined : await readCheckpoint<EpochLog>(config.checkpointPath, hash);
   if (resumed) {
     resumed.weights.forEach((w, i) => tf.tidy(() => varList[i].assign(deserializeTensor(tf, w))));
@@ -236,7 +248,7 @@ export async function trainProjectionHead(tf: Tf, data: LabelledEmbeddings, conf
           let active = Number.NaN;
           const lossTensor = optimizer.minimize(
             () => {
-              const x = tf.tensor2d(rows.embeddings, [b, dim]);
+              const x = tf.tensor(rows.embeddings, [b, ...inputShape]);
               const z = l2Normalize(tf, model.apply(x, { training: true }) as tfjs.Tensor2D);
               if (cfg.loss === 'triplet') {
                 const dist = pairwiseDistance(tf, z, cfg.distance);
@@ -320,7 +332,7 @@ export async function trainProjectionHead(tf: Tf, data: LabelledEmbeddings, conf
     project: (embeddings) => projectRows(tf, model, embeddings),
     inputDim: dim,
     outputDim,
-    architecture: { inputDim: dim, hidden: [...(config.hidden ?? DEFAULT_HEAD_HIDDEN)], outputDim, residual: config.residual ?? false },
+    architecture: config.tower ? undefined : { inputDim: dim, hidden: [...(config.hidden ?? DEFAULT_HEAD_HIDDEN)], outputDim, residual: config.residual ?? false },
     log,
     bestEpoch,
     initialValidationEer,
