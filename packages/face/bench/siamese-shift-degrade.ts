@@ -36,7 +36,7 @@ export function imageSeed(seed: number, image: string): number {
   return createHash('sha1').update(`${seed}|${image}`).digest().readUInt32LE(0);
 }
 
-function grey(chip: Chip): Float32Array {
+export function grey(chip: Chip): Float32Array {
   const n = chip.width * chip.height;
   const out = new Float32Array(n);
   const p = chip.pixels;
@@ -45,7 +45,7 @@ function grey(chip: Chip): Float32Array {
 }
 
 /** Area-average downscale (box filter over the source footprint of each target pixel). */
-function areaResize(src: Float32Array, sw: number, sh: number, dw: number, dh: number): Float32Array {
+export function areaResize(src: Float32Array, sw: number, sh: number, dw: number, dh: number): Float32Array {
   const out = new Float32Array(dw * dh);
   const fx = sw / dw;
   const fy = sh / dh;

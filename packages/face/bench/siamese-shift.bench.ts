@@ -34,7 +34,6 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { parse as parseYaml } from 'yaml';
 import { splitIdentities } from '../src/training/identity-split';
 import { takeRows, type LabelledEmbeddings } from '../src/training/labelled-set';
 import { oneShotEvaluation, type OneShotResult } from '../src/training/one-shot-evaluation';
@@ -44,6 +43,8 @@ import { exportProjectionHead } from '../src/training/export-head';
 import { epochLogCsv, trainProjectionHead, type TrainHeadConfig } from '../src/training/train-head';
 import { SHIFT_KINDS, type ShiftKind, type ShiftOptions } from './siamese-shift-degrade';
 import type { ShiftJob, ShiftResult } from './siamese-shift-worker';
+import { parseBenchArgs } from './bench-args';
+import { lfwIdentities } from './lfw-identities';
 import { runWorkerPool } from './worker-pool';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -77,32 +78,8 @@ const OPTIONS = {
   out: { type: 'string' },
   'log-dir': { type: 'string' },
   'export-dir': { type: 'string' },
-  config: { type: 'string' },
 } as const;
-const args = withConfigFile(parseArgs({ options: OPTIONS }).values);
-
-/**
- * `--config FILE.yaml` (experiments/configs/training/*.yaml): the same options as keys; the
- * command line overrides the file, the file overrides the defaults. An unknown key is an error.
- */
-function withConfigFile(cli: ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>['values']) {
-  const fromFile: Record<string, string | boolean> = {};
-  if (cli.config) {
-    const parsed: unknown = parseYaml(readFileSync(cli.config, 'utf8'));
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error(`${cli.config}: expected a map of options`);
-    for (const [key, value] of Object.entries(parsed)) {
-      if (key === 'description') continue;
-      const spec = (OPTIONS as Record<string, { type: string }>)[key];
-      if (!spec || key === 'config') throw new Error(`${cli.config}: unknown option "${key}" (options: ${Object.keys(OPTIONS).join(', ')})`);
-      if (spec.type === 'boolean' && typeof value !== 'boolean') throw new Error(`${cli.config}: ${key} must be true or false`);
-      fromFile[key] = spec.type === 'boolean' ? (value as boolean) : Array.isArray(value) ? value.join(',') : String(value);
-    }
-  }
-  // parseArgs fills defaults: re-parse without them to know what the command line really set.
-  const bare = Object.fromEntries(Object.entries(OPTIONS).map(([k, v]) => [k, { type: v.type }])) as Record<string, { type: 'string' | 'boolean' }>;
-  const explicit = parseArgs({ options: bare }).values;
-  return { ...cli, ...fromFile, ...explicit } as typeof cli;
-}
+const args = parseBenchArgs(OPTIONS);
 const started = performance.now();
 if (!SHIFT_KINDS.includes(args.shift as ShiftKind)) throw new Error(`--shift must be one of ${SHIFT_KINDS.join(', ')}, got ${args.shift}`);
 const shift: ShiftOptions = {
@@ -113,33 +90,16 @@ const shift: ShiftOptions = {
   seed: Number(args['shift-seed']),
 };
 const seeds = args.seeds.split(',').map(Number);
-const minImages = Number(args['min-images']);
-const perIdentity = Number(args['images-per-identity']);
-const maxIdentities = args['max-identities'] ? Number(args['max-identities']) : Number.POSITIVE_INFINITY;
 
 // ---- the image list ----
-const names = readdirSync(join(args.root, 'images')).sort();
-// --train-min-images M < min-images: identities with M..min-images-1 images join the TRAINING
-// pool only (never validation-free test): more identities for the head, same test population.
-const trainMinImages = args['train-min-images'] ? Number(args['train-min-images']) : minImages;
-const identities: { name: string; images: string[]; extra: boolean }[] = [];
-let coreCount = 0;
-for (const name of names) {
-  const files = readdirSync(join(args.root, 'images', name)).filter((f) => f.endsWith('.jpg')).sort();
-  if (files.length < Math.min(minImages, trainMinImages)) continue;
-  const extra = files.length < minImages;
-  if (!extra && coreCount >= maxIdentities) continue;
-  if (!extra) coreCount++;
-  identities.push({ name, images: files.slice(0, perIdentity).map((f) => `${name}/${f}`), extra });
-}
+const { identities, summary } = lfwIdentities(args.root, {
+  minImages: Number(args['min-images']),
+  trainMinImages: args['train-min-images'] ? Number(args['train-min-images']) : undefined,
+  perIdentity: Number(args['images-per-identity']),
+  maxIdentities: args['max-identities'] ? Number(args['max-identities']) : undefined,
+});
 const images = identities.flatMap((i) => i.images);
-const extraIdentities = identities.filter((i) => i.extra);
-console.log(
-  `LFW: ${coreCount} identities with >= ${minImages} images (of ${names.length}), ` +
-    `<= ${perIdentity} images each: ${images.length - extraIdentities.reduce((a, i) => a + i.images.length, 0)} images` +
-    (extraIdentities.length ? ` + ${extraIdentities.length} training-only identities with ${trainMinImages}..${minImages - 1} images (${extraIdentities.reduce((a, i) => a + i.images.length, 0)} images)` : '') +
-    `; shift ${JSON.stringify(shift)}; model ${args.model}, detector ${args.detector}`,
-);
+console.log(`${summary}; shift ${JSON.stringify(shift)}; model ${args.model}, detector ${args.detector}`);
 
 // ---- embeddings: clean and shifted, cached per image under a hash of the options ----
 const cacheDir = resolve(repo, 'results/.cache/siamese-shift');
