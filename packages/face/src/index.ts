@@ -38,7 +38,9 @@ export {
 } from './training/losses';
 export { createPkSampler, type PkSampler, type PkSamplerOptions } from './training/pk-sampler';
 export { mineTriplets, MINING_STRATEGIES, type MiningStrategy, type MinedTriplets } from './training/triplet-mining';
-export { createProjectionHead, projectRows, l2Normalize, type ProjectionHeadConfig } from './training/projection-head';
+export { createProjectionHead, projectRows, l2Normalize, type ProjectionHeadConfig, type HeadArchitecture } from './training/projection-head';
+export { exportProjectionHead, type ExportHeadOptions } from './training/export-head';
+export { epochLogPage, type EpochLogCurve } from './training/epoch-log-page';
 export {
   trainProjectionHead,
   resolveTrainHeadConfig,
@@ -54,3 +56,10 @@ export { splitIdentities, type IdentitySplit, type IdentitySplitOptions } from '
 export { oneShotEvaluation, type OneShotOptions, type OneShotResult } from './training/one-shot-evaluation';
 export { takeRows, checkLabelledSet, allPairCosine, type LabelledEmbeddings } from './training/labelled-set';
 export { syntheticEmbeddings, type SyntheticEmbeddingOptions } from './training/synthetic-embeddings';
+export { createTwinCnn, DEFAULT_TWIN_FILTERS, DEFAULT_TWIN_KERNEL, type TwinCnn, type TwinCnnConfig } from './training/twin-cnn';
+export {
+  registerWasmTrainingKernels,
+  unregisterWasmTrainingKernels,
+  MISSING_WASM_TRAINING_KERNELS,
+  REPLACED_WASM_KERNELS,
+} from './training/wasm-kernels/register';
