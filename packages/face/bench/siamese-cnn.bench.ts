@@ -33,7 +33,7 @@ import { createTwinCnn } from '../src/training/twin-cnn';
 import { parseBenchArgs } from './bench-args';
 import { lfwIdentities } from './lfw-identities';
 import type { CnnChipJob, CnnChipResult } from './siamese-cnn-worker';
-import { runWorkerPool } from './worker-pool';
+import { fillImageCache } from './worker-pool';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '../../..');
@@ -82,30 +82,16 @@ mkdirSync(cacheDir, { recursive: true });
 const cacheFile = join(cacheDir, `${createHash('sha1').update(JSON.stringify({ v: 1, size, detector: args.detector })).digest('hex').slice(0, 16)}.json`);
 type Entry = { thumbnail: string; dlib: string } | { failure: string };
 const cache: Record<string, Entry> = existsSync(cacheFile) ? JSON.parse(readFileSync(cacheFile, 'utf8')) : {};
-const todo = images.filter((im) => cache[im] === undefined);
-if (todo.length > 0) {
-  const workers = Math.min(Number(args.workers), todo.length);
-  console.log(`aligning ${todo.length} images on ${workers} worker processes...`);
-  const t0 = performance.now();
-  let done = 0;
-  await runWorkerPool<CnnChipResult>(
-    join(here, 'siamese-cnn-worker.ts'),
-    todo,
-    workers,
-    (slice): CnnChipJob => ({ images: slice, root: args.root, detector: args.detector, size }),
-    (m) => {
-      cache[m.image] = m.failure !== undefined ? { failure: m.failure } : { thumbnail: m.thumbnail!, dlib: m.dlib! };
-      if (++done % 200 === 0) {
-        console.log(`  ${done}/${todo.length} (${((performance.now() - t0) / done).toFixed(0)} ms/image wall)`);
-        writeFileSync(cacheFile, JSON.stringify(cache));
-      }
-    },
-  );
-  writeFileSync(cacheFile, JSON.stringify(cache));
-  console.log(`aligned in ${((performance.now() - t0) / 1000).toFixed(0)} s; cache ${cacheFile}`);
-} else {
-  console.log(`thumbnails from the cache ${cacheFile}`);
-}
+await fillImageCache<CnnChipResult, Entry>({
+  script: join(here, 'siamese-cnn-worker.ts'),
+  images,
+  workers: Number(args.workers),
+  cacheFile,
+  cache,
+  verb: 'aligning',
+  job: (slice): CnnChipJob => ({ images: slice, root: args.root, detector: args.detector, size }),
+  entry: (m) => (m.failure !== undefined ? { failure: m.failure } : { thumbnail: m.thumbnail!, dlib: m.dlib! }),
+});
 
 // ---- labelled sets ----
 const failures = images.filter((im) => 'failure' in cache[im]);

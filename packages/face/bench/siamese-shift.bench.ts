@@ -45,7 +45,7 @@ import { SHIFT_KINDS, type ShiftKind, type ShiftOptions } from './siamese-shift-
 import type { ShiftJob, ShiftResult } from './siamese-shift-worker';
 import { parseBenchArgs } from './bench-args';
 import { lfwIdentities } from './lfw-identities';
-import { runWorkerPool } from './worker-pool';
+import { fillImageCache } from './worker-pool';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '../../..');
@@ -108,36 +108,22 @@ const cacheKey = JSON.stringify({ v: 1, model: args.model, detector: args.detect
 const cacheFile = join(cacheDir, `${createHash('sha1').update(cacheKey).digest('hex').slice(0, 16)}.json`);
 type Entry = { clean: string; shifted: string } | { failure: string };
 const cache: Record<string, Entry> = existsSync(cacheFile) ? JSON.parse(readFileSync(cacheFile, 'utf8')) : {};
-const todo = images.filter((im) => cache[im] === undefined);
-let embedSeconds = 0;
 let pipelineCosine: number | undefined;
 const perImageMs: number[] = [];
-if (todo.length > 0) {
-  const workers = Math.min(Number(args.workers), todo.length);
-  console.log(`embedding ${todo.length} images (clean + shifted) on ${workers} worker processes...`);
-  const t0 = performance.now();
-  let done = 0;
-  await runWorkerPool<ShiftResult>(
-    join(here, 'siamese-shift-worker.ts'),
-    todo,
-    workers,
-    (slice, w): ShiftJob => ({ images: slice, root: args.root, model: args.model, detector: args.detector, shift, checkPipeline: w === 0 }),
-    (m) => {
-      cache[m.image] = m.failure !== undefined ? { failure: m.failure } : { clean: m.clean!, shifted: m.shifted! };
-      perImageMs.push(m.ms);
-      if (m.pipelineCosine !== undefined) pipelineCosine = m.pipelineCosine;
-      if (++done % 200 === 0) {
-        console.log(`  ${done}/${todo.length} (${((performance.now() - t0) / done).toFixed(0)} ms/image wall)`);
-        writeFileSync(cacheFile, JSON.stringify(cache));
-      }
-    },
-  );
-  writeFileSync(cacheFile, JSON.stringify(cache));
-  embedSeconds = (performance.now() - t0) / 1000;
-  console.log(`embedded in ${embedSeconds.toFixed(0)} s; cache ${cacheFile}`);
-} else {
-  console.log(`embeddings from the cache ${cacheFile}`);
-}
+const embedSeconds = await fillImageCache<ShiftResult, Entry>({
+  script: join(here, 'siamese-shift-worker.ts'),
+  images,
+  workers: Number(args.workers),
+  cacheFile,
+  cache,
+  verb: 'embedding (clean + shifted)',
+  job: (slice, w): ShiftJob => ({ images: slice, root: args.root, model: args.model, detector: args.detector, shift, checkPipeline: w === 0 }),
+  entry: (m) => (m.failure !== undefined ? { failure: m.failure } : { clean: m.clean!, shifted: m.shifted! }),
+  onResult: (m) => {
+    perImageMs.push(m.ms);
+    if (m.pipelineCosine !== undefined) pipelineCosine = m.pipelineCosine;
+  },
+});
 
 // ---- labelled sets (failures to acquire excluded, counted) ----
 const failures = images.filter((im) => 'failure' in cache[im]);

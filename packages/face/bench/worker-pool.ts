@@ -1,4 +1,5 @@
 import { fork } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 
 /**
  * Splits `images` across `workers` forked tsx processes running `script`: worker w gets every
@@ -32,4 +33,44 @@ export async function runWorkerPool<Result>(
         }),
     ),
   );
+}
+
+/**
+ * Fills a per-image cache (a JSON file of image -> entry) for the images it lacks, on `workers`
+ * forked processes, saving every 200 images so an interrupted run keeps its work. Returns the
+ * wall seconds spent (0 when everything was cached).
+ */
+export async function fillImageCache<Result extends { readonly image: string }, Entry>(opts: {
+  readonly script: string;
+  readonly images: readonly string[];
+  readonly workers: number;
+  readonly cacheFile: string;
+  readonly cache: Record<string, Entry>;
+  readonly job: (slice: string[], worker: number) => object;
+  readonly entry: (result: Result) => Entry;
+  readonly onResult?: (result: Result) => void;
+  /** What the workers do, for the progress lines ("embedding", "aligning"). */
+  readonly verb: string;
+}): Promise<number> {
+  const todo = opts.images.filter((im) => opts.cache[im] === undefined);
+  if (todo.length === 0) {
+    console.log(`all ${opts.images.length} images from the cache ${opts.cacheFile}`);
+    return 0;
+  }
+  const workers = Math.min(opts.workers, todo.length);
+  console.log(`${opts.verb} ${todo.length} images on ${workers} worker processes...`);
+  const t0 = performance.now();
+  let done = 0;
+  await runWorkerPool<Result>(opts.script, todo, workers, opts.job, (m) => {
+    opts.cache[m.image] = opts.entry(m);
+    opts.onResult?.(m);
+    if (++done % 200 === 0) {
+      console.log(`  ${done}/${todo.length} (${((performance.now() - t0) / done).toFixed(0)} ms/image wall)`);
+      writeFileSync(opts.cacheFile, JSON.stringify(opts.cache));
+    }
+  });
+  writeFileSync(opts.cacheFile, JSON.stringify(opts.cache));
+  const seconds = (performance.now() - t0) / 1000;
+  console.log(`${opts.verb} done in ${seconds.toFixed(0)} s; cache ${opts.cacheFile}`);
+  return seconds;
 }

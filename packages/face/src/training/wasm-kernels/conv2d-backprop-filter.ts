@@ -1,6 +1,6 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import type { Tf } from '../../runtime/backend';
-import { asWasmBackend, checkSupported, heapFloats, reshapedView, runWasmKernel, inputOf, type KernelArgs, type Shape4 } from './wasm-backend';
+import { asWasmBackend, checkSupported, heapFloats, reshapedView, runWasmKernel, inputOf, type KernelArgs, type Shape4, convInfo } from './wasm-backend';
 
 /**
  * Largest im2col matrix (in floats; 2^22 = 16 MB) built at once: bigger batches are done in
@@ -28,16 +28,7 @@ function conv2dBackpropFilter(tf: Tf, { inputs, backend: anyBackend, attrs = {} 
   const x = inputOf(inputs, 'x', 'Conv2DBackpropFilter');
   const dy = inputOf(inputs, 'dy', 'Conv2DBackpropFilter');
   const filterShape = attrs.filterShape as Shape4;
-  const info = tf.backend_util.computeConv2DInfo(
-    x.shape as Shape4,
-    filterShape,
-    attrs.strides as number | [number, number],
-    1,
-    attrs.pad as 'same' | 'valid' | number | tfjs.backend_util.ExplicitPadding,
-    attrs.dimRoundingMode as 'floor' | 'round' | 'ceil' | undefined,
-    false,
-    'channelsLast',
-  );
+  const info = convInfo(tf, x.shape as Shape4, filterShape, attrs, false);
   const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth } = info;
   const outPixels = outHeight * outWidth;
   const depth = filterHeight * filterWidth * inChannels;

@@ -1,6 +1,6 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import type { Tf } from '../../runtime/backend';
-import { asWasmBackend, checkSupported, heapFloats, runWasmKernel, spreadOutputGradient, inputOf, type KernelArgs, type Shape4 } from './wasm-backend';
+import { asWasmBackend, checkSupported, heapFloats, runWasmKernel, spreadOutputGradient, inputOf, type KernelArgs, type Shape4, convInfo } from './wasm-backend';
 
 /**
  * Conv2DBackpropInput for the wasm backend, replacing tfjs-backend-wasm's own (a direct loop,
@@ -23,16 +23,7 @@ function conv2dBackpropInput(tf: Tf, { inputs, backend: anyBackend, attrs = {} }
   const dy = inputOf(inputs, 'dy', 'Conv2DBackpropInput');
   const filter = inputOf(inputs, 'filter', 'Conv2DBackpropInput');
   const inputShape = attrs.inputShape as Shape4;
-  const info = tf.backend_util.computeConv2DInfo(
-    inputShape,
-    filter.shape as Shape4,
-    attrs.strides as number | [number, number],
-    1,
-    attrs.pad as 'same' | 'valid' | number | tfjs.backend_util.ExplicitPadding,
-    attrs.dimRoundingMode as 'floor' | 'round' | 'ceil' | undefined,
-    false,
-    'channelsLast',
-  );
+  const info = convInfo(tf, inputShape, filter.shape as Shape4, attrs, false);
   const { filterHeight, filterWidth, inChannels, outChannels } = info;
   const grid = spreadOutputGradient(backend, dy, {
     inHeight: info.inHeight,

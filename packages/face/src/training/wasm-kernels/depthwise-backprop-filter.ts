@@ -1,6 +1,6 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import type { Tf } from '../../runtime/backend';
-import { asWasmBackend, checkSupported, heapFloats, inputOf, type KernelArgs, type Shape4 } from './wasm-backend';
+import { asWasmBackend, checkSupported, heapFloats, inputOf, type KernelArgs, type Shape4, convInfo } from './wasm-backend';
 
 /**
  * DepthwiseConv2dNativeBackpropFilter for the wasm backend (it has none):
@@ -23,16 +23,7 @@ function depthwiseBackpropFilter(tf: Tf, { inputs, backend: anyBackend, attrs = 
   const x = inputOf(inputs, 'x', 'DepthwiseConv2dNativeBackpropFilter');
   const dy = inputOf(inputs, 'dy', 'DepthwiseConv2dNativeBackpropFilter');
   const filterShape = attrs.filterShape as Shape4;
-  const info = tf.backend_util.computeConv2DInfo(
-    x.shape as Shape4,
-    filterShape,
-    attrs.strides as number | [number, number],
-    1,
-    attrs.pad as 'same' | 'valid' | number | tfjs.backend_util.ExplicitPadding,
-    attrs.dimRoundingMode as 'floor' | 'round' | 'ceil' | undefined,
-    true,
-    'channelsLast',
-  );
+  const info = convInfo(tf, x.shape as Shape4, filterShape, attrs, true);
   const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, filterHeight, filterWidth, strideHeight, strideWidth } = info;
   const padTop = info.padInfo.top;
   const padLeft = info.padInfo.left;

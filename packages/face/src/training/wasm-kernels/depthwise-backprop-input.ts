@@ -1,6 +1,6 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import type { Tf } from '../../runtime/backend';
-import { asWasmBackend, checkSupported, heapFloats, runWasmKernel, spreadOutputGradient, inputOf, type KernelArgs, type Shape4 } from './wasm-backend';
+import { asWasmBackend, checkSupported, heapFloats, runWasmKernel, spreadOutputGradient, inputOf, type KernelArgs, type Shape4, convInfo } from './wasm-backend';
 
 /**
  * DepthwiseConv2dNativeBackpropInput for the wasm backend (it has none). As for Conv2D, the
@@ -24,16 +24,7 @@ function depthwiseBackpropInput(tf: Tf, { inputs, backend: anyBackend, attrs = {
   const filter = inputOf(inputs, 'filter', 'DepthwiseConv2dNativeBackpropInput');
   const inputShape = attrs.inputShape as Shape4;
   const filterShape = filter.shape as Shape4;
-  const info = tf.backend_util.computeConv2DInfo(
-    inputShape,
-    filterShape,
-    attrs.strides as number | [number, number],
-    1,
-    attrs.pad as 'same' | 'valid' | number | tfjs.backend_util.ExplicitPadding,
-    attrs.dimRoundingMode as 'floor' | 'round' | 'ceil' | undefined,
-    true,
-    'channelsLast',
-  );
+  const info = convInfo(tf, inputShape, filterShape, attrs, true);
   const { filterHeight, filterWidth, inChannels } = info;
   const multiplier = filterShape[3];
   const spreadChannels = inChannels * multiplier;

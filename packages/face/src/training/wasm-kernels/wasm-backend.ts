@@ -135,3 +135,17 @@ export function inputOf(inputs: tfjs.NamedTensorInfoMap, name: string, kernelNam
   if (input === undefined) throw new Error(`${kernelName} needs an input named ${name}`);
   return input;
 }
+
+/** The convolution geometry of a kernel's attributes (NHWC; dilations are checked to be 1 before). */
+export function convInfo(tf: Tf, inputShape: Shape4, filterShape: Shape4, attrs: tfjs.NamedAttrMap, depthwise: boolean): tfjs.backend_util.Conv2DInfo {
+  return tf.backend_util.computeConv2DInfo(
+    inputShape,
+    filterShape,
+    attrs.strides as number | [number, number],
+    1,
+    attrs.pad as 'same' | 'valid' | number | tfjs.backend_util.ExplicitPadding,
+    attrs.dimRoundingMode as 'floor' | 'round' | 'ceil' | undefined,
+    depthwise,
+    'channelsLast',
+  );
+}
