@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { equalErrorRate, errorRateCurve, meanVariance, readSvc2004Folder, scoreSet, svc2004Protocol } from '@biofuse/core';
-import { enrolUser, scoreAgainstUser } from '../src/compare/user-model';
+import { dtwLocalDistance, enrolUser, scoreAgainstUser, type LocalDistance } from '../src/compare/user-model';
 import type { SignatureParams } from '../src/params';
 import type { PenTrajectory } from '../src/pen-trajectory';
 import { readSignature } from '../src/read/read-signature';
@@ -16,7 +16,7 @@ export async function loadSvc2004(dir: string): Promise<Map<string, PenTrajector
 }
 
 export interface ProtocolResult {
-  /** EER of each trial, per impostor kind, with one threshold for all users. */
+  /** EER of each trial, per impostor kind, with one threshold for all users (no random ones with `skilledOnly`). */
   readonly skilled: number[];
   readonly random: number[];
   /** EER of each trial with a threshold per user, averaged over the users (as some papers report). */
@@ -28,23 +28,65 @@ export interface ProtocolResult {
 const userOf = (path: string) => Number(/^U(\d+)S/.exec(path)?.[1]);
 
 /**
+ * Templates and DTW distances are kept per configuration that shapes them (time functions,
+ * preprocessing, band, frame distance), so a grid over the scoring parameters, or a second
+ * run on the same users, costs no new DTW. The scores still come from the package's own
+ * enrolUser and scoreAgainstUser.
+ */
+const templateCache = new Map<string, Map<string, SignatureTemplate>>();
+const distanceCache = new Map<string, Map<string, number>>();
+const templateKey = (p: SignatureParams) => JSON.stringify([p.functions, p.keepPenUp, p.smoothingSamples, p.resamplePoints]);
+const dtwKey = (p: SignatureParams) => JSON.stringify([templateKey(p), p.dtwBand, p.frameDistance]);
+
+function cachedTemplates(signatures: Map<string, PenTrajectory>, paths: readonly string[], params: SignatureParams): Map<string, SignatureTemplate> {
+  const key = templateKey(params);
+  const cache = templateCache.get(key) ?? new Map<string, SignatureTemplate>();
+  templateCache.set(key, cache);
+  for (const path of paths) if (!cache.has(path)) cache.set(path, extractSignatureTemplate(signatures.get(path)!, params));
+  return cache;
+}
+
+function memoisedDistance(templates: Map<string, SignatureTemplate>, params: SignatureParams): LocalDistance {
+  const key = dtwKey(params);
+  const cache = distanceCache.get(key) ?? new Map<string, number>();
+  distanceCache.set(key, cache);
+  const pathOf = new Map<SignatureTemplate, string>();
+  for (const [path, t] of templates) pathOf.set(t, path);
+  const dtw = dtwLocalDistance(params);
+  return (a, b) => {
+    // Ordered pairs: the band's rounding makes DTW symmetric only to within a hair.
+    const k = `${pathOf.get(a)!}|${pathOf.get(b)!}`;
+    let d = cache.get(k);
+    if (d === undefined) cache.set(k, (d = dtw(a, b)));
+    return d;
+  };
+}
+
+/**
  * The SVC2004 protocol (seeded trials of 5 enrolment signatures from S1-S10; genuine S11-S20,
  * skilled S21-S40, random forgeries from other users) on the given users, one EER per trial
  * and kind with a threshold common to all users.
  */
-export function runSvc2004(signatures: Map<string, PenTrajectory>, users: readonly number[], params: SignatureParams, seed = 1, population?: Float64Array): ProtocolResult {
+export function runSvc2004(
+  signatures: Map<string, PenTrajectory>,
+  users: readonly number[],
+  params: SignatureParams,
+  seed = 1,
+  population?: Float64Array,
+  opts: { readonly skilledOnly?: boolean } = {},
+): ProtocolResult {
   const samples = [...signatures.keys()].filter((p) => users.includes(userOf(p))).map((path) => ({ path, subject: String(userOf(path)) }));
-  const templates = new Map<string, SignatureTemplate>();
-  for (const s of samples) templates.set(s.path, extractSignatureTemplate(signatures.get(s.path)!, params));
-  const comparisons = svc2004Protocol(samples, { seed, randomForgeries: Math.min(20, users.length - 1) });
+  const templates = cachedTemplates(signatures, samples.map((s) => s.path), params);
+  const distance = memoisedDistance(templates, params);
+  const comparisons = svc2004Protocol(samples, { seed, randomForgeries: Math.min(20, users.length - 1) }).filter((c) => !opts.skilledOnly || c.kind !== 'random');
   const byTrial = new Map<number, { genuine: number[]; skilled: number[]; random: number[] }>();
   const byTrialUser = new Map<string, { genuine: number[]; skilled: number[]; random: number[] }>();
   const models = new Map<string, ReturnType<typeof enrolUser>>();
   for (const c of comparisons) {
     const key = c.reference.join('+');
     let model = models.get(key);
-    if (!model) models.set(key, (model = enrolUser(c.reference.map((r) => templates.get(r)!), params, population)));
-    const s = scoreAgainstUser(model, templates.get(c.probe)!, params).similarity;
+    if (!model) models.set(key, (model = enrolUser(c.reference.map((r) => templates.get(r)!), params, population, distance)));
+    const s = scoreAgainstUser(model, templates.get(c.probe)!, params, distance).similarity;
     const t = byTrial.get(c.fold ?? 0) ?? { genuine: [], skilled: [], random: [] };
     (c.kind === 'genuine' ? t.genuine : c.kind === 'skilled' ? t.skilled : t.random).push(s);
     byTrial.set(c.fold ?? 0, t);
@@ -62,9 +104,9 @@ export function runSvc2004(signatures: Map<string, PenTrajectory>, users: readon
     });
   return {
     skilled: trials.map((t) => eer(t.genuine, t.skilled)),
-    random: trials.map((t) => eer(t.genuine, t.random)),
+    random: opts.skilledOnly ? [] : trials.map((t) => eer(t.genuine, t.random)),
     skilledPerUser: perUser('skilled'),
-    randomPerUser: perUser('random'),
+    randomPerUser: opts.skilledOnly ? [] : perUser('random'),
     comparisons: comparisons.length,
   };
 }

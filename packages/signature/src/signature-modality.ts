@@ -1,6 +1,6 @@
 import type { Modality, Score } from '@biofuse/core';
 import { dtwDistance } from './compare/dtw';
-import { enrolUser, scoreAgainstUser, type PopulationSpread, type SignatureUserModel } from './compare/user-model';
+import { dtwOptions, enrolUser, scoreAgainstUser, type PopulationSpread, type SignatureUserModel } from './compare/user-model';
 import { DEFAULT_SIGNATURE_PARAMS, type SignatureParams } from './params';
 import type { PenTrajectory } from './pen-trajectory';
 import { readSignature } from './read/read-signature';
@@ -27,7 +27,7 @@ export class SignatureModality implements Modality<PenTrajectory, SignatureTempl
   }
 
   compare(a: SignatureTemplate, b: SignatureTemplate): Score {
-    const distance = dtwDistance(a.local, b.local, { band: this.params.dtwBand });
+    const distance = dtwDistance(a.local, b.local, dtwOptions(this.params));
     return { similarity: -distance, distance };
   }
 

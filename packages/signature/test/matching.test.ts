@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { TemplateFormatError } from '@biofuse/core';
 import { dtwDistance } from '../src/compare/dtw';
-import { enrolUser, scoreAgainstUser } from '../src/compare/user-model';
+import { combineDistances, enrolUser, scoreAgainstUser } from '../src/compare/user-model';
 import { timeFunctions } from '../src/features/time-functions';
 import { DEFAULT_SIGNATURE_PARAMS, parseSignatureParams } from '../src/params';
 import type { PenTrajectory } from '../src/pen-trajectory';
-import { decodeSignatureTemplate, encodeSignatureTemplate, extractSignatureTemplate } from '../src/template';
+import { decodeSignatureTemplate, encodeSignatureTemplate, extractSignatureTemplate, type SignatureTemplate } from '../src/template';
 
 /** A looping pen stroke; `speed` re-times it, `wobble` changes the shape. */
 function stroke(n: number, opts: { speed?: number; wobble?: number; phase?: number } = {}): PenTrajectory {
@@ -40,6 +40,11 @@ describe('time functions', () => {
     for (let k = 0; k < fa.length; k++) mean += fa.values[k * fa.dims] / fa.length;
     expect(mean).toBeCloseTo(0, 5);
   });
+  it('give zeros for pen angles the tablet does not report', () => {
+    const f = timeFunctions(stroke(50), { functions: ['azimuth', 'dAltitude'] });
+    expect(f.dims).toBe(2);
+    expect(Array.from(f.values).every((v) => v === 0)).toBe(true);
+  });
   it('drop pen-up samples unless asked to keep them', () => {
     const a = stroke(100);
     const up = { ...a, penDown: Uint8Array.from(a.penDown, (_, k) => (k < 10 ? 0 : 1)) };
@@ -63,6 +68,13 @@ describe('DTW', () => {
     const forged = pos(stroke(200, { wobble: 40, phase: 1.5 }));
     expect(dtwDistance(a, retimed)).toBeLessThan(dtwDistance(a, forged) / 2);
   });
+  it('costs a frame pair by Euclidean or city-block distance', () => {
+    // Two frames each; the diagonal path costs |(1,1) - (2,0)|: sqrt 2 (L2) or 2 (L1), over n + m = 4.
+    const a = { length: 2, dims: 2, values: Float32Array.from([0, 0, 1, 1]) };
+    const b = { length: 2, dims: 2, values: Float32Array.from([0, 0, 2, 0]) };
+    expect(dtwDistance(a, b)).toBeCloseTo(Math.SQRT2 / 4, 10);
+    expect(dtwDistance(a, b, { frameDistance: 'manhattan' })).toBeCloseTo(0.5, 10);
+  });
   it('abandons early once a distance cannot stay under the bound', () => {
     const a = f(stroke(200));
     const far = f(stroke(200, { wobble: 60, phase: 2 }));
@@ -82,6 +94,36 @@ describe('user model', () => {
     const forgery = scoreAgainstUser(model, extractSignatureTemplate(stroke(200, { wobble: 25, phase: 0.8 }), params), params);
     expect(genuine.similarity).toBeGreaterThan(forgery.similarity);
     expect(genuine.details?.local).toBeLessThan(1.5); // about as far as the enrolment signatures are from each other
+  });
+});
+
+describe('partial score normalisation', () => {
+  // One-frame, one-dimensional templates: DTW between them is |a - b| / 2.
+  const one = (v: number): SignatureTemplate => ({ local: { length: 1, dims: 1, values: Float32Array.from([v]) }, global: new Float32Array(1) });
+  const refs = [0, 2, 6].map(one); // pairwise 1, 3, 2; each one's nearest other: 1, 1, 2, mean 4/3
+  it('divides the nearest reference distance by the user scale to the chosen power', () => {
+    const probe = one(10); // distances 5, 4, 2: nearest 2
+    for (const [exponent, expected] of [[1, 1.5], [0.5, 2 / Math.sqrt(4 / 3)], [0, 2]] as const) {
+      const params = parseSignatureParams({ frameDistance: 'manhattan', localCombination: 'min', localNormalisation: 'mean-nearest', localScaleExponent: exponent });
+      const model = enrolUser(refs, params);
+      expect(model.localScale).toBeCloseTo(4 / 3, 10);
+      expect(scoreAgainstUser(model, probe, params).details?.local).toBeCloseTo(expected, 10);
+    }
+  });
+  it('combines the distances to the references by the nearest, the mean, or the geometric mean of both', () => {
+    const probe = one(10); // distances 5, 4, 2
+    const local = (localCombination: string) => {
+      const params = parseSignatureParams({ frameDistance: 'manhattan', localCombination, localScaleExponent: 0 });
+      return scoreAgainstUser(enrolUser(refs, params), probe, params).details?.local;
+    };
+    expect(local('min')).toBeCloseTo(2, 10);
+    expect(local('mean')).toBeCloseTo(11 / 3, 10);
+    expect(local('min-mean')).toBeCloseTo(Math.sqrt(22 / 3), 10);
+    expect(combineDistances([1, 4, 4], 'min-mean')).toBeCloseTo(Math.sqrt(3), 10);
+  });
+  it('refuses an exponent outside [0, 2] and an unknown frame distance', () => {
+    expect(() => parseSignatureParams({ localScaleExponent: -0.1 })).toThrow(/localScaleExponent/);
+    expect(() => parseSignatureParams({ frameDistance: 'cosine' })).toThrow(/frameDistance/);
   });
 });
 

@@ -1,17 +1,24 @@
 import type { TimeFunctionMatrix } from '../features/time-functions';
 
+/** How two frames (rows of time functions) differ: Euclidean (L2) or city-block (L1) distance. */
+export type FrameDistance = 'euclidean' | 'manhattan';
+export const FRAME_DISTANCES: readonly FrameDistance[] = ['euclidean', 'manhattan'];
+
 export interface DtwOptions {
   /** Sakoe-Chiba band half-width as a share of the longer sequence (default 0.15); never narrower than the length difference. */
   readonly band?: number;
   /** Stop and return Infinity once the normalised distance is sure to exceed this. */
   readonly abandonAbove?: number;
+  /** Cost of aligning two frames (default 'euclidean'). */
+  readonly frameDistance?: FrameDistance;
 }
 
 /**
  * Multivariate dynamic time warping with a Sakoe-Chiba band: the cost of a cell is the
- * Euclidean distance between the two frames, the path may step right, down or diagonally,
- * and the total is divided by n + m so signatures of different lengths compare fairly.
- * Two rolling rows of the cost matrix; no allocation per cell.
+ * Euclidean or city-block distance between the two frames, the path may step right, down or
+ * diagonally, and the total is divided by n + m so signatures of different lengths compare
+ * fairly. Two rolling rows of the cost matrix, touched only inside the band; no allocation
+ * per cell.
  */
 export function dtwDistance(a: TimeFunctionMatrix, b: TimeFunctionMatrix, opts: DtwOptions = {}): number {
   const n = a.length;
@@ -21,6 +28,7 @@ export function dtwDistance(a: TimeFunctionMatrix, b: TimeFunctionMatrix, opts: 
   if (n === 0 || m === 0) return Number.POSITIVE_INFINITY;
   const r = Math.max(Math.ceil((opts.band ?? 0.15) * Math.max(n, m)), Math.abs(n - m));
   const limit = opts.abandonAbove === undefined ? Number.POSITIVE_INFINITY : opts.abandonAbove * (n + m);
+  const manhattan = opts.frameDistance === 'manhattan';
   let prev = new Float64Array(m + 1).fill(Number.POSITIVE_INFINITY);
   let curr = new Float64Array(m + 1).fill(Number.POSITIVE_INFINITY);
   prev[0] = 0;
@@ -31,18 +39,25 @@ export function dtwDistance(a: TimeFunctionMatrix, b: TimeFunctionMatrix, opts: 
     const centre = Math.round((i * m) / n);
     const lo = Math.max(1, centre - r);
     const hi = Math.min(m, centre + r);
-    curr.fill(Number.POSITIVE_INFINITY, 0, m + 1);
+    // Cells outside the band stay infinite: those right of it were never written (the band
+    // only moves right), and the one left of it is reset here instead of clearing the row.
+    curr[lo - 1] = Number.POSITIVE_INFINITY;
     let rowMin = Number.POSITIVE_INFINITY;
     const ai = (i - 1) * f;
     for (let j = lo; j <= hi; j++) {
       const bj = (j - 1) * f;
       let s = 0;
-      for (let k = 0; k < f; k++) {
-        const d = av[ai + k] - bv[bj + k];
-        s += d * d;
+      if (manhattan) {
+        for (let k = 0; k < f; k++) s += Math.abs(av[ai + k] - bv[bj + k]);
+      } else {
+        for (let k = 0; k < f; k++) {
+          const d = av[ai + k] - bv[bj + k];
+          s += d * d;
+        }
+        s = Math.sqrt(s);
       }
       const best = Math.min(prev[j - 1], prev[j], curr[j - 1]);
-      const v = best + Math.sqrt(s);
+      const v = best + s;
       curr[j] = v;
       if (v < rowMin) rowMin = v;
     }

@@ -2,7 +2,20 @@ import type { Score } from '@biofuse/core';
 import { SignatureAcquisitionError } from '../errors';
 import type { SignatureParams } from '../params';
 import type { SignatureTemplate } from '../template';
-import { dtwDistance } from './dtw';
+import { dtwDistance, type DtwOptions } from './dtw';
+
+/** The DTW options the parameters ask for. */
+export function dtwOptions(params: SignatureParams): DtwOptions {
+  return { band: params.dtwBand, frameDistance: params.frameDistance };
+}
+
+/** Distance between the time functions of two signatures; by default DTW as the parameters say. */
+export type LocalDistance = (a: SignatureTemplate, b: SignatureTemplate) => number;
+
+export function dtwLocalDistance(params: SignatureParams): LocalDistance {
+  const opts = dtwOptions(params);
+  return (a, b) => dtwDistance(a.local, b.local, opts);
+}
 
 /**
  * A user enrolled from several genuine signatures: the signatures themselves, how far they
@@ -24,14 +37,20 @@ export interface SignatureUserModel {
  */
 export type PopulationSpread = Float64Array | undefined;
 
-export function enrolUser(references: readonly SignatureTemplate[], params: SignatureParams, population?: PopulationSpread): SignatureUserModel {
+/** `distance` replaces DTW (a benchmark passes a memoised one); it must be what `params` describe. */
+export function enrolUser(
+  references: readonly SignatureTemplate[],
+  params: SignatureParams,
+  population?: PopulationSpread,
+  distance: LocalDistance = dtwLocalDistance(params),
+): SignatureUserModel {
   if (references.length === 0) throw new SignatureAcquisitionError('no_enrolment', 'a user model needs at least one enrolment signature');
   const r = references.length;
   const d = new Float64Array(r * r);
   const pairwise: number[] = [];
   for (let i = 0; i < r; i++) {
     for (let j = i + 1; j < r; j++) {
-      d[i * r + j] = d[j * r + i] = dtwDistance(references[i].local, references[j].local, { band: params.dtwBand });
+      d[i * r + j] = d[j * r + i] = distance(references[i], references[j]);
       pairwise.push(d[i * r + j]);
     }
   }
@@ -73,15 +92,29 @@ function distanceNormalisation(
   return { localCentre: 0, localScale: mean > 0 ? mean : 1 };
 }
 
+/** A probe's distances to the enrolment signatures as one number (see SignatureParams.localCombination). */
+export function combineDistances(d: readonly number[], how: SignatureParams['localCombination']): number {
+  const nearest = Math.min(...d);
+  const mean = d.reduce((a, b) => a + b, 0) / d.length;
+  if (how === 'min') return nearest;
+  if (how === 'mean') return mean;
+  return Math.sqrt(nearest * mean);
+}
+
 /** Similarity of a probe to an enrolled user: minus the user-normalised DTW and global distances. */
-export function scoreAgainstUser(model: SignatureUserModel, probe: SignatureTemplate, params: SignatureParams): Score {
-  const d = model.references.map((r) => dtwDistance(r.local, probe.local, { band: params.dtwBand }));
-  const combined = params.localCombination === 'min' ? Math.min(...d) : d.reduce((a, b) => a + b, 0) / d.length;
-  const local = (combined - model.localCentre) / model.localScale;
+export function scoreAgainstUser(
+  model: SignatureUserModel,
+  probe: SignatureTemplate,
+  params: SignatureParams,
+  distance: LocalDistance = dtwLocalDistance(params),
+): Score {
+  const d = model.references.map((r) => distance(r, probe));
+  const combined = combineDistances(d, params.localCombination);
+  const local = (combined - model.localCentre) / model.localScale ** params.localScaleExponent;
   let global = 0;
   const g = model.globalMean.length;
   for (let k = 0; k < g; k++) global += Math.abs(probe.global[k] - model.globalMean[k]) / model.globalSpread[k];
   global /= g;
-  const distance = local + params.globalWeight * global;
-  return { similarity: -distance, distance, details: { local, global } };
+  const total = local + params.globalWeight * global;
+  return { similarity: -total, distance: total, details: { local, global } };
 }

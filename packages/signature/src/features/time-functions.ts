@@ -5,13 +5,16 @@ import type { PenTrajectory } from '../pen-trajectory';
  * The time functions of online signature verification (Fierrez, Ortega-Garcia, Ramos &
  * Gonzalez-Rodriguez 2007): position, pressure, path-tangent angle, velocity, log radius of
  * curvature, total acceleration, and the first derivative of each, every one z-normalised
- * within the signature so that size, position and pressure level drop out. (Scaling the
- * velocities by the signature's size instead, to keep a slow forger's speed, did worse on
- * SVC2004 users 1-20: speed is left to the global features.)
+ * within the signature so that size, position and pressure level drop out. Also the pen's
+ * azimuth and altitude and their derivatives where the tablet reports them (all zeros where
+ * not), and the cosine and sine of the path-tangent angle (its direction without the unwrapped
+ * angle's drift). (Scaling the velocities by the signature's size instead, to keep a slow
+ * forger's speed, did worse on SVC2004 users 1-20: speed is left to the global features.)
  */
 export const TIME_FUNCTIONS = [
   'x', 'y', 'pressure', 'angle', 'velocity', 'logCurvatureRadius', 'acceleration',
   'dx', 'dy', 'dPressure', 'dAngle', 'dVelocity', 'dLogCurvatureRadius', 'dAcceleration',
+  'azimuth', 'altitude', 'dAzimuth', 'dAltitude', 'cosAngle', 'sinAngle',
 ] as const;
 export type TimeFunction = (typeof TIME_FUNCTIONS)[number];
 
@@ -21,8 +24,8 @@ export interface TimeFunctionOptions {
   readonly keepPenUp?: boolean;
 }
 
-/** The default set: chosen on SVC2004 users 1-20 (see bench/svc2004.bench.ts). */
-export const DEFAULT_TIME_FUNCTIONS: readonly TimeFunction[] = ['x', 'y', 'dx', 'dy', 'pressure', 'dPressure', 'dAngle', 'logCurvatureRadius'];
+/** The default set: the first round's (chosen on SVC2004 users 1-20) plus azimuth, which the feature search added on either half of the users (bench/svc2004-features.bench.ts). */
+export const DEFAULT_TIME_FUNCTIONS: readonly TimeFunction[] = ['x', 'y', 'dx', 'dy', 'pressure', 'dPressure', 'dAngle', 'logCurvatureRadius', 'azimuth'];
 
 /** Row-major n x F matrix of z-normalised time functions. */
 export interface TimeFunctionMatrix {
@@ -40,6 +43,8 @@ export function timeFunctions(p: PenTrajectory, opts: TimeFunctionOptions = {}):
   const x = pick(p.x);
   const y = pick(p.y);
   const pr = pick(p.pressure);
+  const azimuth = pick(p.azimuth);
+  const altitude = pick(p.altitude);
   const dx = derivative(x);
   const dy = derivative(y);
   const angle = unwrap(Float64Array.from(dx, (v, k) => Math.atan2(dy[k], v)));
@@ -67,6 +72,12 @@ export function timeFunctions(p: PenTrajectory, opts: TimeFunctionOptions = {}):
     dVelocity: () => dVelocity,
     dLogCurvatureRadius: () => derivative(logCurvatureRadius),
     dAcceleration: () => derivative(acceleration),
+    azimuth: () => azimuth,
+    altitude: () => altitude,
+    dAzimuth: () => derivative(azimuth),
+    dAltitude: () => derivative(altitude),
+    cosAngle: () => Float64Array.from(angle, Math.cos),
+    sinAngle: () => Float64Array.from(angle, Math.sin),
   };
   const f = names.length;
   const values = new Float32Array(n * f);
@@ -105,6 +116,6 @@ function unwrap(a: Float64Array): Float64Array {
 function zNormalise(a: Float64Array): Float64Array {
   const { mean, variance } = meanVariance(a);
   const sd = Math.sqrt(variance);
-  // A constant function (a tablet without pressure) carries no information: all zeros.
-  return Float64Array.from(a, (v) => (sd > 1e-12 ? (v - mean) / sd : 0));
+  // A constant function (a tablet without pressure) or a missing one (NaN angles) carries no information: all zeros.
+  return Float64Array.from(a, (v) => (sd > 1e-12 && Number.isFinite(v - mean) ? (v - mean) / sd : 0));
 }
