@@ -1,7 +1,7 @@
 import { equalErrorRate, errorRateCurve, scoreSet, seededRandom } from '@biofuse/core';
 import { describe, expect, it } from 'vitest';
 import { FusionError } from '../src/errors';
-import { FeatureFusion, type FeatureViews } from '../src/feature/feature-fusion';
+import { FeatureFusion, type FeatureProjection, type FeatureViews } from '../src/feature/feature-fusion';
 import { fitCca, fitDca, fitPca, project } from '../src/feature/projections';
 
 /**
@@ -67,7 +67,7 @@ describe('feature-level fusion', () => {
       const f = new FeatureFusion({ projection: 'none' }).fit({ ...train, modalities: [train.modalities[j]], dims: [train.dims[j]], vectors: [train.vectors[j]] });
       return pairEer(Array.from({ length: n }, (_, i) => f.transform([sample(test, i)[j]])), test.subjects, cosine);
     });
-    const eer = (projection: 'none' | 'pca' | 'lda' | 'cca', dims?: number) => {
+    const eer = (projection: FeatureProjection, dims?: number) => {
       const f = new FeatureFusion({ projection, dims }).fit(train);
       return pairEer(Array.from({ length: n }, (_, i) => f.transform(sample(test, i))), test.subjects, f.similarity);
     };
