@@ -29,3 +29,4 @@ export { Gallery, StaleGalleryError, type GalleryIdentity, type GalleryRecord, t
 export { EmbeddingIndex, type IndexHit } from './gallery/embedding-index';
 export { enrolSamples, enrolFolder, type EnrolmentReport, type EnrolSample } from './gallery/enrol';
 export { plotlyScript, escapeHtml, scriptJson } from './report/plotly';
+export { progressBar, type Progress } from './progress';

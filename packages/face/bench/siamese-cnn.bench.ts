@@ -22,6 +22,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { progressBar, type Progress } from '@biofuse/core';
 import { trainingTensorflow } from '../src/training/backend';
 import { epochLogPage, type EpochLogCurve } from '../src/training/epoch-log-page';
 import { splitIdentities } from '../src/training/identity-split';
@@ -135,6 +136,7 @@ for (const seed of seeds) {
   results.get(rows[0])!.push(oneShotEvaluation(test, { seed }));
   results.get(rows[2])!.push(oneShotEvaluation(takeRows(dlib, testRows), { seed }));
   const t0 = performance.now();
+  let bar: Progress | undefined;
   const trained = await trainProjectionHead(tf, takeRows(pixels, trainRows), {
     loss: args.loss as SiameseLoss,
     mining: args.mining as MiningStrategy,
@@ -147,7 +149,15 @@ for (const seed of seeds) {
     k: Number(args.k),
     validationShare: Number(args['validation-share']),
     tower: (t) => createTwinCnn(t, { inputSize: size, channels: 1, embeddingDim: Number(args['embedding-dim']), seed, filters, kernelSize: Number(args.kernel) }).model,
-    onEpoch: (r) => console.log(`    seed ${seed} epoch ${r.epoch}: loss ${r.loss.toFixed(4)}, validation EER ${(100 * r.validationEer).toFixed(2)} %, ${r.samplesPerSecond.toFixed(0)} samples/s`),
+    onBatch: (done, total, epoch) => {
+      bar ??= progressBar(`    seed ${seed} epoch ${epoch}`);
+      bar.update(done, total);
+    },
+    onEpoch: (r) => {
+      bar?.done();
+      bar = undefined;
+      console.log(`    seed ${seed} epoch ${r.epoch}: loss ${r.loss.toFixed(4)}, validation EER ${(100 * r.validationEer).toFixed(2)} %, ${r.samplesPerSecond.toFixed(0)} samples/s`);
+    },
   });
   const seconds = (performance.now() - t0) / 1000;
   const cnn = oneShotEvaluation({ embeddings: trained.project(test.embeddings), labels: test.labels, dim: trained.outputDim }, { seed });

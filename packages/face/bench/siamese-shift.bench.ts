@@ -30,14 +30,14 @@
  *        early stopping may then keep the untrained head, i.e. the frozen embedding)
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { splitIdentities } from '../src/training/identity-split';
 import { takeRows, type LabelledEmbeddings } from '../src/training/labelled-set';
 import { oneShotEvaluation, type OneShotResult } from '../src/training/one-shot-evaluation';
 import { trainingTensorflow } from '../src/training/backend';
+import { progressBar } from '@biofuse/core';
 import { epochLogPage, type EpochLogCurve } from '../src/training/epoch-log-page';
 import { exportProjectionHead } from '../src/training/export-head';
 import { epochLogCsv, trainProjectionHead, type TrainHeadConfig } from '../src/training/train-head';
@@ -213,7 +213,9 @@ for (const seed of seeds) {
   const mixedPool = args['mix-clean'] ? concatSets(trainPool, takeRows(clean, split.train)) : trainPool;
   for (const { name, config, mix } of heads) {
     const t0 = performance.now();
+    const bar = progressBar(`  seed ${seed} ${name}`);
     const head = await trainProjectionHead(tf, mix ? mixedPool : trainPool, {
+      onBatch: (_done, _total, epoch) => bar.update(epoch, Number(args.epochs)),
       ...(config as TrainHeadConfig),
       seed,
       hidden: args.hidden === '' ? [] : args.hidden.split(',').map(Number),
@@ -226,6 +228,7 @@ for (const seed of seeds) {
       learningRate: Number(args['learning-rate']),
       validationShare: Number(args['validation-share']),
     });
+    bar.done();
     const seconds = (performance.now() - t0) / 1000;
     validationIdentities = head.validationIdentities.length;
     const projected = oneShotEvaluation({ embeddings: head.project(testShifted.embeddings), labels: testShifted.labels, dim: head.outputDim }, { seed });

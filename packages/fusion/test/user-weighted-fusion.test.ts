@@ -2,7 +2,6 @@ import { simulateMultimodalScores } from '@biofuse/core';
 import { describe, expect, it } from 'vitest';
 import { FusionError } from '../src/errors';
 import type { FittedFusion, FusionMethod } from '../src/fusion-method';
-import { fuseAll } from '../src/fusion-method';
 import { RuleFusion } from '../src/methods/rule-fusion';
 import { UserWeightedFusion, userWeightedFusionFromJSON } from '../src/methods/user-weighted-fusion';
 import type { MultiScores } from '../src/multi-scores';

@@ -1,5 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
+import { progressBar } from '@biofuse/core';
 import { Command } from 'commander';
 import {
   dataFingerprint,
@@ -10,7 +11,6 @@ import {
   runExperiment,
   type RunResult,
 } from '@biofuse/experiments';
-import { progressBar } from '../progress';
 
 interface BenchOptions {
   dataRoot?: string;

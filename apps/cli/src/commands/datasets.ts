@@ -1,8 +1,7 @@
 import { Command } from 'commander';
-import { catalogEntry, DATASET_CATALOG, fetchDataset } from '@biofuse/core';
+import { catalogEntry, DATASET_CATALOG, fetchDataset, progressBar, type Progress } from '@biofuse/core';
 import { resolveDataRoot } from '@biofuse/experiments';
 import { UsageError } from '../exit-codes';
-import { progressBar, type Progress } from '../progress';
 
 export function datasetsCommand(): Command {
   const datasets = new Command('datasets').description('list and fetch the public datasets biofuse reads');

@@ -1,7 +1,7 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { readIdentityFolders, readLfwPairs, type AcquisitionError } from '@biofuse/core';
+import { readIdentityFolders, readLfwPairs, type AcquisitionError, progressBar } from '@biofuse/core';
 import {
   DETECTOR_NAMES,
   FaceGallery,
@@ -17,7 +17,6 @@ import {
 } from '@biofuse/face';
 
 import { UsageError } from '../exit-codes';
-import { progressBar } from '../progress';
 
 const METRICS: readonly DistanceMetric[] = ['cosine', 'euclidean', 'euclidean_l2', 'angular'];
 

@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
+import { progressBar } from '@biofuse/core';
 import { Command } from 'commander';
 import {
   encodeFingerprintTemplate,
@@ -11,7 +12,6 @@ import {
   writeIsoTemplate,
 } from '@biofuse/fingerprint';
 import { UsageError } from '../exit-codes';
-import { progressBar } from '../progress';
 
 interface ImageFlags {
   dpi?: string;

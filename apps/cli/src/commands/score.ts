@@ -2,9 +2,8 @@ import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { resolve } from 'node:path';
 import { Command } from 'commander';
-import { readPairsFile, scoreComparisons, scoreSetFromLabelled, verificationReport, type ModalityName } from '@biofuse/core';
+import { readPairsFile, scoreComparisons, scoreSetFromLabelled, verificationReport, type ModalityName, progressBar } from '@biofuse/core';
 import { createModality, csvCell, formatMetricsTable, type ModalityRegistry } from '@biofuse/experiments';
-import { progressBar } from '../progress';
 import { UsageError } from '../exit-codes';
 import { jsonNumbers } from './bench';
 

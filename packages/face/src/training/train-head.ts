@@ -58,6 +58,8 @@ export interface TrainHeadConfig {
    */
   readonly checkpointPath?: string;
   readonly onEpoch?: (row: EpochLog) => void;
+  /** After every batch: how many of the epoch's batches are done (for a progress bar). */
+  readonly onBatch?: (done: number, total: number, epoch: number) => void;
 }
 
 export interface EpochLog {
@@ -280,6 +282,7 @@ export async function trainProjectionHead(tf: Tf, data: LabelledEmbeddings, conf
             activeBatches++;
           }
           batches++;
+          config.onBatch?.(batches, rounds * sampler.batchesPerEpoch, epoch);
           samples += b;
         }
       }

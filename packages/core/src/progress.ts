@@ -1,6 +1,6 @@
 /**
  * A one-line progress bar on stderr, drawn only when stderr is a terminal (never in logs,
- * pipes or CI), at most ten times a second.
+ * pipes or CI), at most ten times a second. Used by the CLI and by long-running benches.
  */
 export interface Progress {
   update(done: number, total: number): void;
