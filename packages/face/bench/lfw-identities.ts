@@ -41,3 +41,18 @@ export function lfwIdentities(root: string, s: LfwSelection): { identities: LfwI
     (extras.length ? ` + ${extras.length} training-only identities with ${trainMinImages}..${s.minImages - 1} images (${count(extras)} images)` : '');
   return { identities, folders: names.length, summary };
 }
+
+/** The selection from the training benches' options (min-images, train-min-images, images-per-identity, max-identities). */
+export function lfwSelectionFromArgs(args: {
+  readonly 'min-images': string;
+  readonly 'train-min-images'?: string;
+  readonly 'images-per-identity': string;
+  readonly 'max-identities'?: string;
+}): LfwSelection {
+  return {
+    minImages: Number(args['min-images']),
+    trainMinImages: args['train-min-images'] ? Number(args['train-min-images']) : undefined,
+    perIdentity: Number(args['images-per-identity']),
+    maxIdentities: args['max-identities'] ? Number(args['max-identities']) : undefined,
+  };
+}

@@ -5,10 +5,10 @@
  * pretrained reference. Replies per image with base64 data or a failure.
  */
 import { BiometricError } from '@biofuse/core';
-import { alignFace } from '../src/align/align';
 import { modelTemplate } from '../src/embed/model-template';
 import { createEmbedder, loadModelCard } from '../src/embed/registry';
 import { FaceRecognizer } from '../src/recognizer';
+import { alignedLfwChip } from './aligned-chip';
 import { areaResize, grey } from './siamese-shift-degrade';
 
 export interface CnnChipJob {
@@ -36,9 +36,7 @@ process.on('message', async (job: CnnChipJob) => {
   for (const image of job.images) {
     const t0 = performance.now();
     try {
-      const pixels = await recognizer.loadImage(`${job.root}/images/${image}`);
-      const faces = await recognizer.detect(pixels, image);
-      const chip = alignFace(pixels, faces[0].landmarks, template);
+      const { chip } = await alignedLfwChip(recognizer, job.root, image, template);
       const small = areaResize(grey(chip), chip.width, chip.height, job.size, job.size);
       const thumbnail = Uint8Array.from(small, (v) => Math.min(255, Math.max(0, Math.round(v))));
       const [e] = await embedder.embed([chip]);

@@ -32,7 +32,7 @@ import { epochLogCsv, trainProjectionHead, type SiameseLoss } from '../src/train
 import type { MiningStrategy } from '../src/training/triplet-mining';
 import { createTwinCnn } from '../src/training/twin-cnn';
 import { parseBenchArgs } from './bench-args';
-import { lfwIdentities } from './lfw-identities';
+import { lfwIdentities, lfwSelectionFromArgs } from './lfw-identities';
 import type { CnnChipJob, CnnChipResult } from './siamese-cnn-worker';
 import { fillImageCache } from './worker-pool';
 
@@ -68,12 +68,7 @@ const started = performance.now();
 const size = Number(args.size);
 const seeds = args.seeds.split(',').map(Number);
 
-const { identities, summary } = lfwIdentities(args.root, {
-  minImages: Number(args['min-images']),
-  trainMinImages: args['train-min-images'] ? Number(args['train-min-images']) : undefined,
-  perIdentity: Number(args['images-per-identity']),
-  maxIdentities: args['max-identities'] ? Number(args['max-identities']) : undefined,
-});
+const { identities, summary } = lfwIdentities(args.root, lfwSelectionFromArgs(args));
 const images = identities.flatMap((i) => i.images);
 console.log(`${summary}; grey ${size} x ${size} thumbnails of dlib's aligned chip; detector ${args.detector}`);
 

@@ -6,10 +6,10 @@
  * -> createEmbedder(card).embed, which is what FaceRecognizer.embedFaces does (align on, no flip).
  */
 import { BiometricError } from '@biofuse/core';
-import { alignFace } from '../src/align/align';
 import { modelTemplate } from '../src/embed/model-template';
 import { createEmbedder, loadModelCard } from '../src/embed/registry';
 import { FaceRecognizer } from '../src/recognizer';
+import { alignedLfwChip } from './aligned-chip';
 import { degradeChip, type ShiftOptions } from './siamese-shift-degrade';
 
 export interface ShiftJob {
@@ -43,14 +43,12 @@ process.on('message', async (job: ShiftJob) => {
   for (const image of job.images) {
     const t0 = performance.now();
     try {
-      const pixels = await recognizer.loadImage(`${job.root}/images/${image}`);
-      const faces = await recognizer.detect(pixels, image);
-      const chip = alignFace(pixels, faces[0].landmarks, template);
+      const { chip, pixels, face } = await alignedLfwChip(recognizer, job.root, image, template);
       const shifted = degradeChip(chip, job.shift, image);
       const [a, b] = await embedder.embed([chip, shifted]);
       let pipelineCosine: number | undefined;
       if (check) {
-        const [t] = await recognizer.embedFaces(pixels, [faces[0]]);
+        const [t] = await recognizer.embedFaces(pixels, [face]);
         pipelineCosine = 0;
         for (let i = 0; i < a.vector.length; i++) pipelineCosine += a.vector[i] * t.embedding[i];
         check = false;

@@ -44,7 +44,7 @@ import { epochLogCsv, trainProjectionHead, type TrainHeadConfig } from '../src/t
 import { SHIFT_KINDS, type ShiftKind, type ShiftOptions } from './siamese-shift-degrade';
 import type { ShiftJob, ShiftResult } from './siamese-shift-worker';
 import { parseBenchArgs } from './bench-args';
-import { lfwIdentities } from './lfw-identities';
+import { lfwIdentities, lfwSelectionFromArgs } from './lfw-identities';
 import { fillImageCache } from './worker-pool';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -92,12 +92,7 @@ const shift: ShiftOptions = {
 const seeds = args.seeds.split(',').map(Number);
 
 // ---- the image list ----
-const { identities, summary } = lfwIdentities(args.root, {
-  minImages: Number(args['min-images']),
-  trainMinImages: args['train-min-images'] ? Number(args['train-min-images']) : undefined,
-  perIdentity: Number(args['images-per-identity']),
-  maxIdentities: args['max-identities'] ? Number(args['max-identities']) : undefined,
-});
+const { identities, summary } = lfwIdentities(args.root, lfwSelectionFromArgs(args));
 const images = identities.flatMap((i) => i.images);
 console.log(`${summary}; shift ${JSON.stringify(shift)}; model ${args.model}, detector ${args.detector}`);
 
