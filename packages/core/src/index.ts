@@ -30,3 +30,4 @@ export { EmbeddingIndex, type IndexHit } from './gallery/embedding-index';
 export { enrolSamples, enrolFolder, type EnrolmentReport, type EnrolSample } from './gallery/enrol';
 export { plotlyScript, escapeHtml, scriptJson } from './report/plotly';
 export { progressBar, type Progress } from './progress';
+export { tensorflow, type Tf } from './tensor/tfjs-runtime';

@@ -1,6 +1,6 @@
 /**
  * Issue 7: how much faster a CNN trains on the tfjs wasm backend with our kernels
- * (src/training/wasm-kernels) than on the cpu backend, which has every kernel.
+ * (@biofuse/core/training, src/training/wasm-kernels) than on the cpu backend, which has every kernel.
  *
  * 1. Training steps of the twin CNN (createTwinCnn: conv 5x5 x32 + pool, conv 5x5 x64 + pool,
  *    dense 128 embedding, L2-normalised) on pairs of grey `--size` (64) px images (both images
@@ -22,12 +22,8 @@
  */
 import { parseArgs } from 'node:util';
 import type * as tfjs from '@tensorflow/tfjs';
-import { seededRandom } from '@biofuse/core';
-import { tensorflow, type Tf } from '../src/runtime/backend';
-import { trainingTensorflow } from '../src/training/backend';
-import { contrastiveLoss, euclideanRowDistance } from '../src/training/losses';
-import { createTwinCnn } from '../src/training/twin-cnn';
-import { REPLACED_WASM_KERNELS, registerWasmTrainingKernels, unregisterWasmTrainingKernels } from '../src/training/wasm-kernels/register';
+import { seededRandom, tensorflow, type Tf } from '@biofuse/core';
+import { trainingTensorflow, contrastiveLoss, euclideanRowDistance, createTwinCnn, REPLACED_WASM_KERNELS, registerWasmTrainingKernels, unregisterWasmTrainingKernels } from '@biofuse/core/training';
 
 const { values: args } = parseArgs({
   options: {

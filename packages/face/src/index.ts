@@ -21,45 +21,4 @@ export { resolveModels, type EnsembleCard, type ModelChoice } from './ensemble';
 export { calibrateThresholds, allPairScores, writeCardThresholds, type CalibrationResult } from './calibrate';
 export { FaceGallery, type IdentifyOptions, type IdentifyResult } from './gallery';
 export type { EnrolmentReport } from '@biofuse/core';
-export { trainingTensorflow, type TrainingBackend } from './training/backend';
-export {
-  contrastiveLoss,
-  tripletLoss,
-  tripletLossFromEmbeddings,
-  maskedTripletLoss,
-  tripletMask,
-  binarySiameseLoss,
-  binarySiameseLogit,
-  binaryCrossEntropyWithLogits,
-  rowDistance,
-  euclideanRowDistance,
-  pairwiseDistance,
-  type EmbeddingDistance,
-} from './training/losses';
-export { createPkSampler, type PkSampler, type PkSamplerOptions } from './training/pk-sampler';
-export { mineTriplets, MINING_STRATEGIES, type MiningStrategy, type MinedTriplets } from './training/triplet-mining';
-export { createProjectionHead, projectRows, l2Normalize, type ProjectionHeadConfig, type HeadArchitecture } from './training/projection-head';
 export { exportProjectionHead, type ExportHeadOptions } from './training/export-head';
-export { epochLogPage, type EpochLogCurve } from './training/epoch-log-page';
-export {
-  trainProjectionHead,
-  resolveTrainHeadConfig,
-  epochLogCsv,
-  SIAMESE_LOSSES,
-  type SiameseLoss,
-  type TrainHeadConfig,
-  type TrainedHead,
-  type EpochLog,
-  type ResolvedTrainHeadConfig,
-} from './training/train-head';
-export { splitIdentities, type IdentitySplit, type IdentitySplitOptions } from './training/identity-split';
-export { oneShotEvaluation, type OneShotOptions, type OneShotResult } from './training/one-shot-evaluation';
-export { takeRows, checkLabelledSet, allPairCosine, type LabelledEmbeddings } from './training/labelled-set';
-export { syntheticEmbeddings, type SyntheticEmbeddingOptions } from './training/synthetic-embeddings';
-export { createTwinCnn, DEFAULT_TWIN_FILTERS, DEFAULT_TWIN_KERNEL, type TwinCnn, type TwinCnnConfig } from './training/twin-cnn';
-export {
-  registerWasmTrainingKernels,
-  unregisterWasmTrainingKernels,
-  MISSING_WASM_TRAINING_KERNELS,
-  REPLACED_WASM_KERNELS,
-} from './training/wasm-kernels/register';

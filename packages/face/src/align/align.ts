@@ -1,5 +1,4 @@
-import type { RasterImage } from '@biofuse/core';
-import { AcquisitionError } from '@biofuse/core';
+import { type RasterImage, AcquisitionError } from '@biofuse/core';
 import { similarityTransform, type Affine } from './similarity';
 import type { LandmarkName, Landmarks, LandmarkTemplate } from './templates';
 import { warpAffine, type WarpOptions } from './warp';

@@ -1,7 +1,6 @@
 import type { Tensor } from '@tensorflow/tfjs';
-import type { RasterImage } from '@biofuse/core';
+import { type RasterImage, tensorflow } from '@biofuse/core';
 import type { Landmarks } from '../align/templates';
-import { tensorflow } from '../runtime/backend';
 import { sharedGraphModel } from '../runtime/load-model';
 import { modelFile, type ModelPackage } from '../runtime/model-files';
 import { blazeAnchors } from './anchors';

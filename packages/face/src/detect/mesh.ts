@@ -1,9 +1,8 @@
 import type { Tensor } from '@tensorflow/tfjs';
-import type { RasterImage } from '@biofuse/core';
+import { type RasterImage, tensorflow } from '@biofuse/core';
 import { invertAffine, type Affine } from '../align/similarity';
 import { warpAffine } from '../align/warp';
 import type { Landmarks } from '../align/templates';
-import { tensorflow } from '../runtime/backend';
 import { sharedGraphModel } from '../runtime/load-model';
 import { modelFile } from '../runtime/model-files';
 import type { FaceDetection } from './types';

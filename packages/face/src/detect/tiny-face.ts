@@ -1,6 +1,5 @@
 import type { NamedTensorMap, Tensor, Tensor1D, Tensor4D } from '@tensorflow/tfjs';
-import type { RasterImage } from '@biofuse/core';
-import { tensorflow, type Tf } from '../runtime/backend';
+import { type RasterImage, tensorflow, type Tf } from '@biofuse/core';
 import { sharedWeights } from '../runtime/load-model';
 import { modelFile } from '../runtime/model-files';
 import type { DetectOptions, FaceDetection, FaceDetector } from './types';

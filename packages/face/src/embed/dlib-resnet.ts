@@ -1,5 +1,5 @@
 import type { NamedTensorMap, Tensor, Tensor2D, Tensor4D } from '@tensorflow/tfjs';
-import type { Tf } from '../runtime/backend';
+import type { Tf } from '@biofuse/core';
 import { sharedWeights } from '../runtime/load-model';
 import { modelFile } from '../runtime/model-files';
 import type { FaceModelCard } from './card';

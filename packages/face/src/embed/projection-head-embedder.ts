@@ -1,11 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import type * as tfjs from '@tensorflow/tfjs';
-import { ConfigError, TemplateFormatError } from '@biofuse/core';
-import { tensorflow } from '../runtime/backend';
-import { headFromWeightsFile } from '../training/head-weights';
-import { projectRows } from '../training/projection-head';
+import { ConfigError, TemplateFormatError, tensorflow } from '@biofuse/core';
+import { headFromWeightsFile, projectRows } from '@biofuse/core/training';
 import type { FaceModelCard } from './card';
-import { type Embedding, type FaceEmbedder, type ModelInput } from './embedder';
+import type { Embedding, FaceEmbedder, ModelInput } from './embedder';
 
 /** A frozen base model followed by a trained projection head (its input: the base's unit embedding). */
 export class ProjectionHeadEmbedder implements FaceEmbedder {

@@ -1,5 +1,5 @@
 import type { Tensor, Tensor4D } from '@tensorflow/tfjs';
-import { tensorflow, type Tf } from '../runtime/backend';
+import { tensorflow, type Tf } from '@biofuse/core';
 import type { FaceModelCard } from './card';
 import { l2NormalizeRows, packBatch, type Embedding, type ModelInput } from './embedder';
 

@@ -1,8 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { GraphModel, NamedTensorMap, io } from '@tensorflow/tfjs';
-import { ModalityUnavailableError } from '@biofuse/core';
-import { tensorflow } from './backend';
+import { ModalityUnavailableError, tensorflow } from '@biofuse/core';
 
 /**
  * Loads a tfjs graph model (model.json + binary shards) from the local file system; tfjs

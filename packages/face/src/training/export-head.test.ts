@@ -1,15 +1,12 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, TemplateFormatError, seededRandom } from '@biofuse/core';
+import { ConfigError, TemplateFormatError, seededRandom, type Tf } from '@biofuse/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmbedder, loadModelCard } from '../embed/registry';
 import type { ModelInput } from '../embed/embedder';
-import type { Tf } from '../runtime/backend';
-import { trainingTensorflow } from './backend';
+import { trainingTensorflow, syntheticEmbeddings, trainProjectionHead, type TrainedHead } from '@biofuse/core/training';
 import { exportProjectionHead } from './export-head';
-import { syntheticEmbeddings } from './synthetic-embeddings';
-import { trainProjectionHead, type TrainedHead } from './train-head';
 
 let tf: Tf;
 let dir: string;

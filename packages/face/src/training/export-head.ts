@@ -3,9 +3,7 @@ import { join } from 'node:path';
 import { ConfigError } from '@biofuse/core';
 import type { FaceModelCard, TrainingProvenance } from '../embed/card';
 import { loadModelCard } from '../embed/registry';
-import { serializeTensor } from './checkpoint';
-import { HEAD_WEIGHTS_FORMAT, type HeadWeightsFile } from './head-weights';
-import type { TrainedHead } from './train-head';
+import { serializeTensor, HEAD_WEIGHTS_FORMAT, type HeadWeightsFile, type TrainedHead } from '@biofuse/core/training';
 
 export interface ExportHeadOptions {
   /** The model's name: `<dir>/<name>.json` is its card, loadable by name from `$BIOFUSE_MODELS`. */

@@ -1,0 +1,83 @@
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import type * as tfjs from '@tensorflow/tfjs';
+import { ConfigError, TemplateFormatError } from '../errors';
+import type { Tf } from '../tensor/tfjs-runtime';
+
+/** A tensor as JSON: shape, dtype and its 4-byte values in base64. */
+export interface SerializedTensor {
+  readonly name?: string;
+  readonly dtype: 'float32' | 'int32';
+  readonly shape: readonly number[];
+  readonly values: string;
+}
+
+/**
+ * Everything a training run needs to go on after an interruption exactly as if it had not
+ * stopped: the weights, the optimiser's moments, the early-stopping state and the log. The
+ * sampler is not stored: it is re-seeded and fast-forwarded by the number of epochs done.
+ */
+export interface TrainingCheckpoint<Log> {
+  readonly format: typeof CHECKPOINT_FORMAT;
+  /** Hash of the training config and data, so a checkpoint of another run is never resumed. */
+  readonly runHash: string;
+  readonly epoch: number;
+  readonly weights: readonly SerializedTensor[];
+  readonly optimizer: readonly SerializedTensor[];
+  readonly best: number;
+  readonly bestEpoch: number;
+  readonly bestWeights?: readonly SerializedTensor[];
+  readonly stale: number;
+  readonly log: readonly Log[];
+}
+
+export const CHECKPOINT_FORMAT = 'biofuse-training-checkpoint/1';
+
+export function serializeTensor(t: tfjs.Tensor, name?: string): SerializedTensor {
+  if (t.dtype !== 'float32' && t.dtype !== 'int32') throw new TypeError(`cannot checkpoint a ${t.dtype} tensor`);
+  const data = t.dataSync() as Float32Array | Int32Array;
+  return { ...(name ? { name } : {}), dtype: t.dtype, shape: [...t.shape], values: Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64') };
+}
+
+export function deserializeTensor(tf: Tf, s: SerializedTensor): tfjs.Tensor {
+  const bytes = Buffer.from(s.values, 'base64');
+  const size = s.shape.reduce((a, b) => a * b, 1);
+  if (bytes.byteLength !== size * 4) throw new TemplateFormatError(`tensor ${s.name ?? ''} of shape [${s.shape.join(', ')}] holds ${bytes.byteLength} bytes, expected ${size * 4}`);
+  const values = s.dtype === 'int32' ? new Int32Array(size) : new Float32Array(size);
+  new Uint8Array(values.buffer).set(bytes);
+  return tf.tensor(values, [...s.shape], s.dtype);
+}
+
+/** A stable hash of anything JSON-serialisable plus raw arrays (the training data). */
+export function runHash(config: unknown, ...arrays: readonly ArrayBufferView[]): string {
+  const h = createHash('sha256').update(JSON.stringify(config));
+  for (const a of arrays) h.update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+  return h.digest('hex').slice(0, 16);
+}
+
+/** Writes a checkpoint beside its path and renames it into place, so a crash never leaves half a file. */
+export async function writeCheckpoint<Log>(path: string, checkpoint: TrainingCheckpoint<Log>): Promise<void> {
+  const partial = `${path}.partial-${process.pid}`;
+  await writeFile(partial, JSON.stringify(checkpoint, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v)));
+  await rename(partial, path);
+}
+
+/**
+ * The checkpoint at `path` for this run, or undefined when there is none. A checkpoint of a
+ * different config or data is a ConfigError (delete it or choose another path), never resumed.
+ */
+export async function readCheckpoint<Log>(path: string, expectedHash: string): Promise<TrainingCheckpoint<Log> | undefined> {
+  if (!existsSync(path)) return undefined;
+  let json: TrainingCheckpoint<Log>;
+  try {
+    json = JSON.parse(await readFile(path, 'utf8'), (_k, v: unknown) => (v === 'NaN' ? Number.NaN : v === 'Infinity' ? Number.POSITIVE_INFINITY : v)) as TrainingCheckpoint<Log>;
+  } catch (cause) {
+    throw new TemplateFormatError(`checkpoint ${path}: not readable JSON (${(cause as Error).message})`);
+  }
+  if (json.format !== CHECKPOINT_FORMAT) throw new TemplateFormatError(`checkpoint ${path}: format "${String(json.format)}" is not ${CHECKPOINT_FORMAT}`);
+  if (json.runHash !== expectedHash) {
+    throw new ConfigError(`checkpoint ${path} belongs to another training run (config or data differ); delete it or give another checkpoint path`);
+  }
+  return json;
+}

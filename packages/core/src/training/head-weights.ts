@@ -1,0 +1,39 @@
+import type * as tfjs from '@tensorflow/tfjs';
+import { TemplateFormatError } from '../errors';
+import type { Tf } from '../tensor/tfjs-runtime';
+import { deserializeTensor, type SerializedTensor } from './checkpoint';
+import { createProjectionHead, type HeadArchitecture } from './projection-head';
+
+export const HEAD_WEIGHTS_FORMAT = 'biofuse-projection-head/1';
+
+/** A projection head on disk: its shape and its weights, in `model.getWeights()` order. */
+export interface HeadWeightsFile {
+  readonly format: typeof HEAD_WEIGHTS_FORMAT;
+  readonly architecture: HeadArchitecture;
+  readonly weights: readonly SerializedTensor[];
+}
+
+/** Rebuilds a saved head; a file of another format or with weights that do not fit is a TemplateFormatError. */
+export function headFromWeightsFile(tf: Tf, json: unknown, where: string): tfjs.LayersModel {
+  const file = json as HeadWeightsFile;
+  if (typeof file !== 'object' || file === null || file.format !== HEAD_WEIGHTS_FORMAT) {
+    throw new TemplateFormatError(`${where}: not a ${HEAD_WEIGHTS_FORMAT} file`);
+  }
+  const a = file.architecture;
+  const model = createProjectionHead(tf, { inputDim: a.inputDim, hidden: a.hidden, outputDim: a.residual ? undefined : a.outputDim, residual: a.residual, seed: 0 });
+  const expected = model.getWeights();
+  if (!Array.isArray(file.weights) || file.weights.length !== expected.length) {
+    model.dispose();
+    throw new TemplateFormatError(`${where}: ${Array.isArray(file.weights) ? file.weights.length : 'no'} weight tensors for a head that has ${expected.length}`);
+  }
+  const tensors = file.weights.map((w) => deserializeTensor(tf, w));
+  const mismatch = tensors.findIndex((t, i) => t.shape.join('x') !== expected[i].shape.join('x'));
+  if (mismatch >= 0) {
+    tensors.forEach((t) => t.dispose());
+    model.dispose();
+    throw new TemplateFormatError(`${where}: weight ${mismatch} has shape [${file.weights[mismatch].shape.join(', ')}], the architecture needs [${expected[mismatch].shape.join(', ')}]`);
+  }
+  model.setWeights(tensors);
+  tensors.forEach((t) => t.dispose());
+  return model;
+}

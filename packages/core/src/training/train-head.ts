@@ -1,0 +1,400 @@
+import { writeFile } from 'node:fs/promises';
+import type * as tfjs from '@tensorflow/tfjs';
+import { ConfigError } from '../errors';
+import { equalErrorRate, errorRateCurve, scoreSet } from '../metrics/index';
+import type { Tf } from '../tensor/tfjs-runtime';
+import { splitIdentities } from './identity-split';
+import { allPairCosine, checkLabelledSet, takeRows, type LabelledEmbeddings } from './labelled-set';
+import {
+  binaryCrossEntropyWithLogits,
+  contrastiveLoss,
+  maskedTripletLoss,
+  pairwiseDistance,
+  tripletMask,
+  type EmbeddingDistance,
+} from './losses';
+import { CHECKPOINT_FORMAT, deserializeTensor, readCheckpoint, runHash, serializeTensor, writeCheckpoint } from './checkpoint';
+import { createPkSampler } from './pk-sampler';
+import { createProjectionHead, DEFAULT_HEAD_HIDDEN, l2Normalize, projectRows, type HeadArchitecture } from './projection-head';
+import { MINING_STRATEGIES, mineTriplets, type MiningStrategy } from './triplet-mining';
+
+export type SiameseLoss = 'contrastive' | 'triplet' | 'binary';
+export const SIAMESE_LOSSES: readonly SiameseLoss[] = ['contrastive', 'triplet', 'binary'];
+const DISTANCES: readonly EmbeddingDistance[] = ['squared-l2', 'cosine'];
+
+export interface TrainHeadConfig {
+  readonly loss: SiameseLoss;
+  /** Triplet mining (triplet loss only; default 'batch-hard'). */
+  readonly mining?: MiningStrategy;
+  /** Triplet distance (default 'squared-l2'); contrastive always uses the Euclidean distance. */
+  readonly distance?: EmbeddingDistance;
+  /** Triplet alpha (default 0.2) or contrastive margin (default 1); unused by the binary loss. */
+  readonly margin?: number;
+  readonly hidden?: readonly number[];
+  readonly outputDim?: number;
+  /** A residual head that starts as the identity (see ProjectionHeadConfig.residual). */
+  readonly residual?: boolean;
+  /**
+   * Train this network instead of a projection head (for example `createTwinCnn(...).model` on
+   * flattened images): its input shape must hold `dim` values per row; hidden, outputDim and
+   * residual are then unused. Built here so that each run owns (and frees) its model.
+   */
+  readonly tower?: (tf: Tf) => tfjs.LayersModel;
+  /** Identities (P) and samples per identity (K) per batch (defaults 8 and 4). */
+  readonly p?: number;
+  readonly k?: number;
+  readonly epochs?: number;
+  readonly learningRate?: number;
+  readonly seed: number;
+  /** Share of the training identities held out for validation and early stopping (default 0.2; 0 = none). */
+  readonly validationShare?: number;
+  /** Epochs without a lower validation EER before stopping (default 5). */
+  readonly patience?: number;
+  /** When set, the epoch log is written there as CSV after training. */
+  readonly csvPath?: string;
+  /**
+   * When set, the training state is written there after every epoch, and a run that finds a
+   * checkpoint of itself there (same config and data) resumes from it, ending with exactly the
+   * weights an uninterrupted run would have.
+   */
+  readonly checkpointPath?: string;
+  readonly onEpoch?: (row: EpochLog) => void;
+  /** After every batch: how many of the epoch's batches are done (for a progress bar). */
+  readonly onBatch?: (done: number, total: number, epoch: number) => void;
+}
+
+export interface EpochLog {
+  readonly epoch: number;
+  /** Mean training loss over the epoch's batches. */
+  readonly loss: number;
+  /**
+   * Share of non-zero-loss terms: mined triplets (triplet), pairs (contrastive); NaN for the
+   * binary loss, whose terms are never zero.
+   */
+  readonly activeShare: number;
+  /** EER of cosine scores over all pairs of the validation identities (NaN without validation). */
+  readonly validationEer: number;
+  readonly seconds: number;
+  readonly samplesPerSecond: number;
+}
+
+export interface TrainedHead {
+  readonly model: tfjs.LayersModel;
+  /** Rows (n x inputDim) -> L2-normalised projected rows (n x outputDim). */
+  project(embeddings: Float32Array): Float32Array;
+  readonly inputDim: number;
+  readonly outputDim: number;
+  /** What `createProjectionHead` needs to rebuild the model (for export); undefined for a custom tower. */
+  readonly architecture?: HeadArchitecture;
+  readonly log: readonly EpochLog[];
+  /**
+   * The epoch whose weights were kept: lowest validation EER, where 0 is the untrained head (so
+   * a residual head that no epoch improves on validation stays the frozen embedding); the last
+   * epoch without validation.
+   */
+  readonly bestEpoch: number;
+  /** Validation EER of the untrained head (NaN without validation). */
+  readonly initialValidationEer: number;
+  readonly stoppedEarly: boolean;
+  readonly validationIdentities: Int32Array;
+  readonly backend: string;
+  /** Frees the model's tensors (and the binary unit's). */
+  dispose(): void;
+}
+
+/** A TrainHeadConfig with every default filled in. */
+export interface ResolvedTrainHeadConfig {
+  loss: SiameseLoss;
+  mining: MiningStrategy;
+  distance: EmbeddingDistance;
+  margin: number;
+  p: number;
+  k: number;
+  epochs: number;
+  learningRate: number;
+  validationShare: number;
+  patience: number;
+}
+
+/** Checks and completes a config; every problem is a ConfigError, raised before any tensor exists. */
+export function resolveTrainHeadConfig(config: TrainHeadConfig): ResolvedTrainHeadConfig {
+  if (!SIAMESE_LOSSES.includes(config.loss)) {
+    throw new ConfigError(`unknown loss "${String(config.loss)}": use one of ${SIAMESE_LOSSES.join(', ')}`);
+  }
+  const mining = config.mining ?? 'batch-hard';
+  if (!MINING_STRATEGIES.includes(mining)) {
+    throw new ConfigError(`unknown mining "${String(mining)}": use one of ${MINING_STRATEGIES.join(', ')}`);
+  }
+  const distance = config.distance ?? 'squared-l2';
+  if (!DISTANCES.includes(distance)) throw new ConfigError(`unknown distance "${String(distance)}": use one of ${DISTANCES.join(', ')}`);
+  const r: ResolvedTrainHeadConfig = {
+    loss: config.loss,
+    mining,
+    distance,
+    margin: config.margin ?? (config.loss === 'contrastive' ? 1 : 0.2),
+    p: config.p ?? 8,
+    k: config.k ?? 4,
+    epochs: config.epochs ?? 30,
+    learningRate: config.learningRate ?? 1e-3,
+    validationShare: config.validationShare ?? 0.2,
+    patience: config.patience ?? 5,
+  };
+  const positive: [string, number][] = [['margin', r.margin], ['learningRate', r.learningRate]];
+  for (const [name, v] of positive) if (!(v > 0 && Number.isFinite(v))) throw new ConfigError(`${name} must be a positive number, got ${v}`);
+  const counts: [string, number][] = [['epochs', r.epochs], ['patience', r.patience]];
+  for (const [name, v] of counts) if (!Number.isInteger(v) || v < 1) throw new ConfigError(`${name} must be a positive integer, got ${v}`);
+  return r;
+}
+
+/**
+ * Trains a projection head on frozen embeddings with a Siamese loss: P x K batches, Adam, seeded
+ * initialisation and sampling; after each epoch, the EER of the validation identities (held out
+ * of training by identity) decides early stopping, and the best epoch's weights are kept.
+ * Validation (and `project`) score by cosine similarity of the normalised outputs, whatever the
+ * loss. `tf` must already be on a backend that trains (see trainingTensorflow).
+ */
+export async function trainProjectionHead(tf: Tf, data: LabelledEmbeddings, config: TrainHeadConfig): Promise<TrainedHead> {
+  const cfg = resolveTrainHeadConfig(config);
+  checkLabelledSet(data, 'training set');
+  const { dim } = data;
+  const split = splitIdentities(data.labels, { validationShare: cfg.validationShare, testShare: 0, seed: config.seed });
+  const train = takeRows(data, split.train);
+  const validation = split.validation.length > 0 ? takeRows(data, split.validation) : undefined;
+  const sampler = createPkSampler(train.labels, { p: cfg.p, k: cfg.k, seed: config.seed });
+  // enough sampler passes that, on average, every training sample is seen once per epoch
+  const eligible = new Set(sampler.eligibleIdentities);
+  let eligibleSamples = 0;
+  for (const l of train.labels) if (eligible.has(l)) eligibleSamples++;
+  const rounds = Math.max(1, Math.round(eligibleSamples / (sampler.eligibleIdentities.length * cfg.k)));
+
+  const model = config.tower ? config.tower(tf) : createProjectionHead(tf, { inputDim: dim, hidden: config.hidden, outputDim: config.outputDim, seed: config.seed, residual: config.residual });
+  const inputShape = model.inputs[0].shape.slice(1) as number[];
+  if (inputShape.reduce((a, v) => a * v, 1) !== dim) {
+    model.dispose();
+    throw new ConfigError(`the network takes inputs of shape [${inputShape.join(', ')}], the data rows hold ${dim} values`);
+  }
+  const outputDim = model.outputs[0].shape[1] as number;
+  const unitWeights =
+    cfg.loss === 'binary'
+      ? tf.variable(tf.initializers.randomNormal({ mean: 0, stddev: 0.01, seed: config.seed + 1000 }).apply([outputDim]) as tfjs.Tensor1D)
+      : undefined;
+  const unitBias = cfg.loss === 'binary' ? tf.variable(tf.scalar(0)) : undefined;
+  const varList: tfjs.Variable[] = [
+    ...model.trainableWeights.map((w) => w.read() as tfjs.Variable),
+    ...(unitWeights ? [unitWeights] : []),
+    ...(unitBias ? [unitBias] : []),
+  ];
+  const optimizer = tf.train.adam(cfg.learningRate);
+  const log: EpochLog[] = [];
+  // Epoch 0, the untrained head, is a candidate too: training must beat it on validation.
+  const initialValidationEer = validation === undefined ? Number.NaN : verificationEer(projectRows(tf, model, validation.embeddings), validation.labels, outputDim);
+  let best = validation === undefined ? Number.POSITIVE_INFINITY : initialValidationEer;
+  let bestEpoch = 0;
+  let bestWeights: tfjs.Tensor[] | undefined = validation === undefined ? undefined : model.getWeights().map((w) => w.clone());
+  let stale = 0;
+  let stoppedEarly = false;
+  let firstEpoch = 1;
+
+  const network = config.tower ? JSON.stringify(model.toJSON(null, false)) : { hidden: config.hidden, outputDim: config.outputDim, residual: config.residual ?? false };
+  const hash = runHash({ cfg, network, seed: config.seed }, data.embeddings, data.labels);
+  const resumed = config.checkpointPath === undefined ? undefined : await readCheckpoint<EpochLog>(config.checkpointPath, hash);
+  if (resumed) {
+    resumed.weights.forEach((w, i) => tf.tidy(() => varList[i].assign(deserializeTensor(tf, w))));
+    const moments = resumed.optimizer.map((w) => ({ name: w.name ?? '', tensor: deserializeTensor(tf, w) }));
+    await optimizer.setWeights(moments);
+    moments.forEach((m) => m.tensor.dispose());
+    bestWeights?.forEach((w) => w.dispose());
+    bestWeights = resumed.bestWeights?.map((w) => deserializeTensor(tf, w));
+    best = resumed.best;
+    bestEpoch = resumed.bestEpoch;
+    stale = resumed.stale;
+    log.push(...resumed.log);
+    firstEpoch = resumed.epoch + 1;
+    // The sampler is seeded: replaying the epochs done puts it where the run left it.
+    for (let e = 0; e < resumed.epoch * rounds; e++) sampler.epoch();
+    stoppedEarly = stale >= cfg.patience && resumed.epoch < cfg.epochs;
+    if (stale >= cfg.patience) firstEpoch = cfg.epochs + 1;
+  }
+  const saveCheckpoint = async (epoch: number) => {
+    if (config.checkpointPath === undefined) return;
+    const moments = await optimizer.getWeights();
+    const serializedMoments = moments.map((w) => serializeTensor(w.tensor, w.name));
+    // The iteration count comes as a fresh tensor; the moments are the optimiser's own variables.
+    for (const m of moments) if (!(m.tensor instanceof tf.Variable)) m.tensor.dispose();
+    await writeCheckpoint<EpochLog>(config.checkpointPath, {
+      format: CHECKPOINT_FORMAT,
+      runHash: hash,
+      epoch,
+      weights: varList.map((v) => serializeTensor(v)),
+      optimizer: serializedMoments,
+      best,
+      bestEpoch,
+      bestWeights: bestWeights?.map((w) => serializeTensor(w)),
+      stale,
+      log,
+    });
+  };
+
+  try {
+    for (let epoch = firstEpoch; epoch <= cfg.epochs; epoch++) {
+      const started = performance.now();
+      let lossSum = 0;
+      let activeSum = 0;
+      let activeBatches = 0;
+      let batches = 0;
+      let samples = 0;
+      for (let round = 0; round < rounds; round++) {
+        for (const batch of sampler.epoch()) {
+          const b = batch.length;
+          const rows = takeRows(train, batch);
+          const pairs = batchPairs(rows.labels);
+          let active = Number.NaN;
+          const lossTensor = optimizer.minimize(
+            () => {
+              const x = tf.tensor(rows.embeddings, [b, ...inputShape]);
+              const z = l2Normalize(tf, model.apply(x, { training: true }) as tfjs.Tensor2D);
+              if (cfg.loss === 'triplet') {
+                const dist = pairwiseDistance(tf, z, cfg.distance);
+                const mined = mineTriplets(dist.dataSync() as Float32Array, rows.labels, cfg.mining, cfg.margin);
+                active = mined.activeShare;
+                const mask = tripletMask(b, mined.anchors, mined.positives, mined.negatives);
+                // batch-all averages over the active triplets (Hermans et al. 2017)
+                return maskedTripletLoss(tf, dist, mask, cfg.margin, cfg.mining === 'batch-all' ? mined.active : undefined);
+              }
+              // every pair i < j of the batch, as [b, b] matrices (no gather: wasm lacks its gradient)
+              const y = tf.tensor1d(pairs.genuine);
+              const w = tf.tensor1d(pairs.upper);
+              if (cfg.loss === 'binary') {
+                const diff = tf.abs(tf.sub(tf.reshape(z, [b, 1, outputDim]), tf.reshape(z, [1, b, outputDim])));
+                const logit = tf.reshape(tf.add(tf.sum(tf.mul(diff, unitWeights!), 2), unitBias!), [-1]) as tfjs.Tensor1D;
+                return binaryCrossEntropyWithLogits(tf, logit, y, w);
+              }
+              const d = tf.reshape(tf.sqrt(tf.add(pairwiseDistance(tf, z, 'squared-l2'), 1e-12)), [-1]) as tfjs.Tensor1D;
+              active = contrastiveActiveShare(d.dataSync() as Float32Array, pairs, cfg.margin);
+              return contrastiveLoss(tf, d, y, cfg.margin, w);
+            },
+            true,
+            varList,
+          );
+          lossSum += (await lossTensor!.data())[0];
+          lossTensor!.dispose();
+          if (!Number.isNaN(active)) {
+            activeSum += active;
+            activeBatches++;
+          }
+          batches++;
+          config.onBatch?.(batches, rounds * sampler.batchesPerEpoch, epoch);
+          samples += b;
+        }
+      }
+      const seconds = (performance.now() - started) / 1000;
+      const validationEer = validation === undefined ? Number.NaN : verificationEer(projectRows(tf, model, validation.embeddings), validation.labels, outputDim);
+      const row: EpochLog = {
+        epoch,
+        loss: lossSum / batches,
+        activeShare: activeBatches === 0 ? Number.NaN : activeSum / activeBatches,
+        validationEer,
+        seconds,
+        samplesPerSecond: samples / seconds,
+      };
+      log.push(row);
+      config.onEpoch?.(row);
+      if (validation === undefined) {
+        bestEpoch = epoch;
+      } else if (validationEer < best - 1e-12) {
+        best = validationEer;
+        bestEpoch = epoch;
+        stale = 0;
+        bestWeights?.forEach((w) => w.dispose());
+        bestWeights = model.getWeights().map((w) => w.clone());
+      } else {
+        stale++;
+      }
+      await saveCheckpoint(epoch);
+      if (validation !== undefined && stale >= cfg.patience) {
+        stoppedEarly = epoch < cfg.epochs;
+        break;
+      }
+    }
+  } catch (err) {
+    // An interrupted run frees what it built; its checkpoint (if any) stays for a resume.
+    model.dispose();
+    unitWeights?.dispose();
+    unitBias?.dispose();
+    bestWeights?.forEach((w) => w.dispose());
+    optimizer.dispose();
+    throw err;
+  }
+  if (bestWeights !== undefined) {
+    model.setWeights(bestWeights);
+    bestWeights.forEach((w) => w.dispose());
+  }
+  optimizer.dispose();
+  if (config.csvPath !== undefined) await writeFile(config.csvPath, epochLogCsv(log));
+  return {
+    model,
+    project: (embeddings) => projectRows(tf, model, embeddings),
+    inputDim: dim,
+    outputDim,
+    architecture: config.tower ? undefined : { inputDim: dim, hidden: [...(config.hidden ?? DEFAULT_HEAD_HIDDEN)], outputDim, residual: config.residual ?? false },
+    log,
+    bestEpoch,
+    initialValidationEer,
+    stoppedEarly,
+    validationIdentities: split.validationIdentities,
+    backend: tf.getBackend(),
+    dispose() {
+      model.dispose();
+      unitWeights?.dispose();
+      unitBias?.dispose();
+    },
+  };
+}
+
+/** The epoch log as CSV: epoch,loss,active_share,validation_eer,seconds,samples_per_second. */
+export function epochLogCsv(log: readonly EpochLog[]): string {
+  const cell = (v: number) => (Number.isNaN(v) ? '' : String(v));
+  const lines = ['epoch,loss,active_share,validation_eer,seconds,samples_per_second'];
+  for (const r of log) {
+    lines.push([r.epoch, r.loss, r.activeShare, r.validationEer, r.seconds, r.samplesPerSecond].map(cell).join(','));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+interface BatchPairs {
+  /** [b, b] row-major: 1 where labels agree. */
+  readonly genuine: Float32Array;
+  /** [b, b] row-major: 1 above the diagonal (each pair once). */
+  readonly upper: Float32Array;
+}
+
+/** The pairs i < j of a batch as [b, b] masks. */
+function batchPairs(labels: Int32Array): BatchPairs {
+  const n = labels.length;
+  const genuine = new Float32Array(n * n);
+  const upper = new Float32Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      genuine[i * n + j] = labels[i] === labels[j] ? 1 : 0;
+      if (j > i) upper[i * n + j] = 1;
+    }
+  }
+  return { genuine, upper };
+}
+
+/** Share of pairs with a non-zero contrastive term: genuine pairs apart, impostors inside the margin. */
+function contrastiveActiveShare(d: Float32Array, pairs: BatchPairs, margin: number): number {
+  let active = 0;
+  let total = 0;
+  for (let t = 0; t < d.length; t++) {
+    if (pairs.upper[t] === 0) continue;
+    total++;
+    if (pairs.genuine[t] === 1 ? d[t] > 1e-5 : d[t] < margin) active++;
+  }
+  return total === 0 ? Number.NaN : active / total;
+}
+
+function verificationEer(embeddings: Float32Array, labels: Int32Array, dim: number): number {
+  const pairs = allPairCosine({ embeddings, labels, dim });
+  return equalErrorRate(errorRateCurve(scoreSet(pairs))).value;
+}
