@@ -11,6 +11,7 @@ type Spec = Readonly<Record<string, { readonly type: 'string' | 'boolean'; reado
 type Values<O extends Spec> = { [K in keyof O]: O[K] extends { default: infer D } ? (D extends boolean ? boolean : string) : O[K]['type'] extends 'boolean' ? boolean | undefined : string | undefined };
 
 export function parseBenchArgs<O extends Spec>(options: O): Values<O> & { config?: string } {
+  reportErrorsPlainly();
   const withConfig = { ...options, config: { type: 'string' } } as const;
   const cli = parseArgs({ options: withConfig as never }).values as Record<string, string | boolean | undefined>;
   const fromFile: Record<string, string | boolean> = {};
@@ -30,4 +31,18 @@ export function parseBenchArgs<O extends Spec>(options: O): Values<O> & { config
   const bare = Object.fromEntries(Object.entries(withConfig).map(([k, v]) => [k, { type: v.type }]));
   const explicit = parseArgs({ options: bare as never }).values as Record<string, string | boolean | undefined>;
   return { ...cli, ...fromFile, ...explicit } as Values<O> & { config?: string };
+}
+
+/**
+ * tfjs-backend-wasm's emscripten glue rethrows any uncaught error from inside itself, so Node
+ * would print a line of its minified source instead of ours. Registered before tfjs loads, this
+ * prints the error itself (message and stack) and exits with 1.
+ */
+function reportErrorsPlainly(): void {
+  const report = (err: unknown) => {
+    process.stderr.write(`${err instanceof Error ? (err.stack ?? `${err.name}: ${err.message}`) : String(err)}\n`);
+    process.exit(1);
+  };
+  process.on('uncaughtException', report);
+  process.on('unhandledRejection', report);
 }
