@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { ConfigError } from '@biofuse/core';
 import type { FaceModelCard, ThresholdTable } from './embed/card';
-import { BUILTIN_MODELS, builtinCardPath, loadModelCard } from './embed/registry';
+import { loadModelCard, modelCardPath } from './embed/registry';
 
 /** One member of a (possibly single-model) embedding configuration. */
 export interface ModelMember {
@@ -47,7 +47,7 @@ export async function resolveModels(models: string | readonly ModelChoice[]): Pr
       id: card.name,
       members: [{ card, weight: 1 }],
       thresholds: card.thresholds,
-      cardPath: (BUILTIN_MODELS as readonly string[]).includes(models) ? builtinCardPath(models) : models,
+      cardPath: modelCardPath(models),
     };
   }
   if (models.length === 0) throw new ConfigError('face models: give at least one model');

@@ -15,18 +15,23 @@ export function builtinCardPath(name: string): string {
 }
 
 /**
- * A model's card: a built-in by name, a user model by name from the folder `$BIOFUSE_MODELS`
- * (`<name>.json`, where exportProjectionHead writes), or any card by path (ONNX models bring
- * their own).
+ * Where a model's card is: a built-in by name, a user model by name in the folder
+ * `$BIOFUSE_MODELS` (`<name>.json`, where exportProjectionHead writes), or any card by path
+ * (ONNX models bring their own).
  */
-export async function loadModelCard(nameOrPath: string): Promise<FaceModelCard> {
-  if ((BUILTIN_MODELS as readonly string[]).includes(nameOrPath)) return readModelCard(builtinCardPath(nameOrPath));
+export function modelCardPath(nameOrPath: string): string {
+  if ((BUILTIN_MODELS as readonly string[]).includes(nameOrPath)) return builtinCardPath(nameOrPath);
   const userDir = process.env.BIOFUSE_MODELS;
-  if (userDir && /^[A-Za-z0-9_.-]+$/.test(nameOrPath) && existsSync(join(userDir, `${nameOrPath}.json`))) return readModelCard(join(userDir, `${nameOrPath}.json`));
-  if (nameOrPath.endsWith('.json') && existsSync(nameOrPath)) return readModelCard(nameOrPath);
+  if (userDir && /^[A-Za-z0-9_.-]+$/.test(nameOrPath) && existsSync(join(userDir, `${nameOrPath}.json`))) return join(userDir, `${nameOrPath}.json`);
+  if (nameOrPath.endsWith('.json') && existsSync(nameOrPath)) return nameOrPath;
   throw new ConfigError(
     `unknown face model "${nameOrPath}": use one of ${BUILTIN_MODELS.join(', ')}, a model in $BIOFUSE_MODELS${userDir ? ` (${userDir})` : ' (unset)'}, or the path of a model card (.json)`,
   );
+}
+
+/** A model's card, found as `modelCardPath` says. */
+export async function loadModelCard(nameOrPath: string): Promise<FaceModelCard> {
+  return readModelCard(modelCardPath(nameOrPath));
 }
 
 const embedders = new Map<string, FaceEmbedder>();

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, TemplateFormatError, seededRandom, type Tf } from '@biofuse/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEmbedder, loadModelCard } from '../embed/registry';
+import { createEmbedder, loadModelCard, modelCardPath } from '../embed/registry';
 import type { ModelInput } from '../embed/embedder';
 import { trainingTensorflow, syntheticEmbeddings, trainProjectionHead, type TrainedHead } from '@biofuse/core/training';
 import { exportProjectionHead } from './export-head';
@@ -37,6 +37,7 @@ describe('exported projection heads', () => {
   it('load by name from $BIOFUSE_MODELS and embed as base model + head', async () => {
     const training = { config: { loss: 'triplet', hidden: [32] }, data: 'synthetic embeddings (test)', seed: 1, validation: { eer: head.initialValidationEer } };
     await exportProjectionHead(head, { name: 'dlib-test-head', base: 'dlib-resnet', dir, training });
+    expect(modelCardPath('dlib-test-head')).toBe(join(dir, 'dlib-test-head.json')); // where calibrate --write writes
     const card = await loadModelCard('dlib-test-head');
     expect(card.embeddingSize).toBe(64);
     expect(card.input.width).toBe(150); // the base's pipeline
