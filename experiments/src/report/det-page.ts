@@ -1,4 +1,4 @@
-import { escapeHtml, plotlyScript, scriptJson, probit } from '@biofuse/core';
+import { escapeHtml, plotlyScript, scriptJson, CURVE_COLOURS, probit } from '@biofuse/core';
 import { metricsTableCells, metricsTableColumns, type TableRow } from './metrics-table';
 
 /** One curve on a DET page. */
@@ -8,8 +8,6 @@ export interface DetPageCurve extends TableRow {
 }
 
 const TICKS = [1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 0.02, 0.05, 0.1, 0.2, 0.4, 0.6];
-const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#17becf', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22'];
-
 /**
  * A self-contained HTML page: DET curves on normal-deviate (probit) axes, ticks labelled in
  * %, each system's EER marked on the FMR = FNMR diagonal, and the metrics table below.
@@ -47,7 +45,7 @@ export function detPageHtml(title: string, curves: readonly DetPageCurve[], note
   const yAxis = axis('False non-match rate', minFnmr);
   const traces: Record<string, unknown>[] = curves.flatMap((c, i) => {
     const label = c.label ?? c.name;
-    const color = PALETTE[i % PALETTE.length];
+    const color = CURVE_COLOURS[i % CURVE_COLOURS.length];
     const eer = c.report.eer.value;
     const d = c.report.det;
     const keep = plotted[i];

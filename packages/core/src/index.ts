@@ -28,6 +28,7 @@ export { decodeImage, bytesFromDataUrl, readSampleFile, type RasterImage, type D
 export { Gallery, StaleGalleryError, type GalleryIdentity, type GalleryRecord, type Candidate } from './gallery/gallery';
 export { EmbeddingIndex, type IndexHit } from './gallery/embedding-index';
 export { enrolSamples, enrolFolder, type EnrolmentReport, type EnrolSample } from './gallery/enrol';
-export { plotlyScript, escapeHtml, scriptJson } from './report/plotly';
+export { plotlyScript, escapeHtml, scriptJson, CURVE_COLOURS } from './report/plotly';
 export { progressBar, type Progress } from './progress';
 export { tensorflow, type Tf } from './tensor/tfjs-runtime';
+export { erf } from './math/erf';

@@ -1,4 +1,4 @@
-import { escapeHtml, plotlyScript, scriptJson } from '../report/plotly';
+import { escapeHtml, plotlyScript, scriptJson, CURVE_COLOURS } from '../report/plotly';
 import type { EpochLog } from './train-head';
 
 /** One training run's log on the page. */
@@ -9,8 +9,6 @@ export interface EpochLogCurve {
   readonly bestEpoch?: number;
 }
 
-const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#17becf', '#8c564b', '#e377c2'];
-
 /**
  * A self-contained HTML page (plotly inlined, works offline) with the training loss, the share of
  * active (non-zero-loss) terms and the validation EER per epoch of one or more runs.
@@ -18,7 +16,7 @@ const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#17becf
 export function epochLogPage(title: string, curves: readonly EpochLogCurve[], notes: readonly string[] = []): string {
   const traces: unknown[] = [];
   curves.forEach((c, i) => {
-    const color = PALETTE[i % PALETTE.length];
+    const color = CURVE_COLOURS[i % CURVE_COLOURS.length];
     const epochs = c.log.map((r) => r.epoch);
     const series = (values: number[], yaxis: string, dash: string, showlegend: boolean) => ({
       type: 'scatter',

@@ -195,8 +195,9 @@ export async function trainProjectionHead(tf: Tf, data: LabelledEmbeddings, conf
   let stoppedEarly = false;
   let firstEpoch = 1;
 
-  const network = config.tower ? JSON.stringify(model.toJSON(null, false)) : { hidden: config.hidden, outputDim: config.outputDim, residual: config.residual ?? false };
-  const hash = runHash({ cfg, network, seed: config.seed }, data.embeddings, data.labels);
+  // Which run a checkpoint belongs to: the config, the network and the data (hashed only when checkpointing).
+  const network = () => (config.tower ? JSON.stringify(model.toJSON(null, false)) : { hidden: config.hidden, outputDim: config.outputDim, residual: config.residual ?? false });
+  const hash = config.checkpointPath === undefined ? '' : runHash({ cfg, network: network(), seed: config.seed }, data.embeddings, data.labels);
   const resumed = config.checkpointPath === undefined ? undefined : await readCheckpoint<EpochLog>(config.checkpointPath, hash);
   if (resumed) {
     resumed.weights.forEach((w, i) => tf.tidy(() => varList[i].assign(deserializeTensor(tf, w))));
