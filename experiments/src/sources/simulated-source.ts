@@ -2,7 +2,7 @@ import { simulateMultimodalScores } from '@biofuse/core';
 import type { SimulatedScoresSourceConfig } from '../config/schema';
 import type { ComparisonScores } from './comparison-scores';
 
-/** The seeded multimodal score simulator as a source: subject ids are `s<index>`. */
+/** The seeded multimodal score simulator as a source: subject ids are `s<index>`; the k-th of several genuine probes of a subject is `s<index>#<k>`. */
 export function simulatedSource(cfg: SimulatedScoresSourceConfig, seed: number): ComparisonScores {
   const sim = simulateMultimodalScores({
     seed,
@@ -17,8 +17,16 @@ export function simulatedSource(cfg: SimulatedScoresSourceConfig, seed: number):
   const probe: string[] = new Array(n);
   const reference: string[] = new Array(n);
   const kind: string[] = new Array(n);
+  const probeSubject: string[] = new Array(n);
+  // Several genuine comparisons of a subject are different probe samples: name them apart, so
+  // (probe, reference) stays a unique key (scores.csv joins on it).
+  const genuineSeen = new Map<number, number>();
+  const several = (cfg.genuinePerSubject ?? 1) > 1;
   for (let i = 0; i < n; i++) {
-    probe[i] = `s${sim.probe[i]}`;
+    probeSubject[i] = `s${sim.probe[i]}`;
+    const k = sim.label[i] && several ? (genuineSeen.get(sim.probe[i]) ?? 0) + 1 : 0;
+    if (k) genuineSeen.set(sim.probe[i], k);
+    probe[i] = k ? `s${sim.probe[i]}#${k}` : probeSubject[i];
     reference[i] = `s${sim.reference[i]}`;
     kind[i] = sim.label[i] ? 'genuine' : 'impostor';
   }
@@ -27,5 +35,5 @@ export function simulatedSource(cfg: SimulatedScoresSourceConfig, seed: number):
     scores: sim.scores[j],
     errors: Array.from(sim.scores[j], (s) => (Number.isNaN(s) ? 'simulated failure to acquire' : undefined)),
   }));
-  return { probe, reference, probeSubject: probe, referenceSubject: reference, label: sim.label, kind, systems, skipped: [], dataFiles: [] };
+  return { probe, reference, probeSubject, referenceSubject: reference, label: sim.label, kind, systems, skipped: [], dataFiles: [] };
 }
