@@ -1,5 +1,5 @@
+import { erf } from '@biofuse/core';
 import { angleDifference } from '../../template/minutiae';
-import { erf } from '../geometry';
 import type { MatchParams } from '../params';
 import { grownConvexHull, insideGrownHull } from './convex-hull';
 import type { MatcherMinutiae } from './normalise';
