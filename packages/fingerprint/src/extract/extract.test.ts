@@ -80,9 +80,11 @@ describe.skipIf(fvc.skip)('extractFingerprint on FVC2002', () => {
       const a = agreement(ours, theirs);
       for (const key of ['paired', 'ours', 'theirs', 'angleError'] as const) total[key] += a[key];
     }
-    // Measured on these images: precision 0.75-0.92, recall 0.69-0.81, mean angle error 4.5-5.7 degrees.
-    expect(total.paired / total.ours).toBeGreaterThan(0.68);
-    expect(total.paired / total.theirs).toBeGreaterThan(0.6);
+    // Measured on these images: precision 0.76-0.94, recall 0.60-0.82, mean angle error 4.6-5.4
+    // degrees. DB3's recall is the lowest: their extractor finds more minutiae there (and does
+    // worse with our matcher, EER 3.9 % against our 0.7 %), so recall is no measure of truth.
+    expect(total.paired / total.ours).toBeGreaterThan(0.7);
+    expect(total.paired / total.theirs).toBeGreaterThan(0.55);
     expect((total.angleError / total.paired) * (180 / Math.PI)).toBeLessThan(7.5);
   });
 
@@ -91,7 +93,7 @@ describe.skipIf(fvc.skip)('extractFingerprint on FVC2002', () => {
     const first = extractFingerprint(image, { debug: true });
     const again = extractFingerprint(image);
     expect(encodeFingerprintTemplate(again.template)).toEqual(encodeFingerprintTemplate(first.template));
-    expect([...(first.stages?.keys() ?? [])]).toEqual(['input', 'orientation', 'coherence', 'segmentation', 'normalised', 'enhanced', 'binary', 'skeleton', 'minutiae']);
+    expect([...(first.stages?.keys() ?? [])]).toEqual(['input', 'orientation', 'coherence', 'segmentation', 'normalised', 'enhanced-pass-1', 'enhanced', 'binary', 'skeleton', 'minutiae']);
     // Stages are at the 500 dpi working resolution: 296 x 560 at 569 dpi becomes 260 x 492.
     const stage = first.stages?.get('skeleton');
     expect([stage?.width, stage?.height]).toEqual([260, 492]);

@@ -9,17 +9,25 @@ export interface GaborOptions {
   readonly sigmaAlong: number;
 }
 
-/** One filter of the bank as sparse taps: pixel offsets and weights. */
+/**
+ * One filter of the bank as sparse taps. The even Gabor filter is point-symmetric
+ * (w(dx, dy) = w(-dx, -dy)), so only the centre and one tap of each symmetric pair are kept:
+ * half the multiplications per pixel.
+ */
 interface GaborKernel {
   /** Largest |dx| or |dy| among the taps. */
   readonly reach: number;
+  readonly centre: number;
+  /** One tap of each pair: (dx, dy) stands for itself and (-dx, -dy). */
   readonly dx: Int16Array;
   readonly dy: Int16Array;
   readonly weight: Float32Array;
 }
 
 const PERIOD_STEP = 0.5;
-const bankCache = new Map<string, Map<number, GaborKernel>>();
+/** Kernel slot of an (orientation bin, period step) pair: periods are at most this many steps. */
+const PERIOD_SLOTS = 128;
+const bankCache = new Map<string, (GaborKernel | undefined)[]>();
 
 /**
  * Contextual filtering (Hong, Wan & Jain 1998): every foreground pixel is filtered by the even
@@ -40,52 +48,52 @@ export function gaborEnhance(
   const key = `${opts.orientations}/${opts.sigmaAcross}/${opts.sigmaAlong}`;
   let bank = bankCache.get(key);
   if (!bank) {
-    bank = new Map();
+    bank = [];
     bankCache.set(key, bank);
   }
   const bins = opts.orientations;
   // Kernels as offsets into this image's rows, for pixels whose kernel lies inside the frame.
-  const linear = new Map<number, Int32Array>();
+  const linear: (Int32Array | undefined)[] = [];
   for (let y = 0; y < height; y++) {
     const blockRow = Math.floor(y / bs) * bx;
     for (let x = 0; x < width; x++) {
       const i = y * width + x;
       if (!mask[i]) continue;
-      const period = Math.round(periods[blockRow + Math.floor(x / bs)] / PERIOD_STEP) * PERIOD_STEP;
-      if (period <= 0) continue;
+      const step = Math.round(periods[blockRow + Math.floor(x / bs)] / PERIOD_STEP);
+      if (step <= 0) continue;
       const bin = Math.round((orientation[i] / Math.PI) * bins) % bins;
-      const id = bin * 1000 + period * 10;
-      let kernel = bank.get(id);
+      const id = bin * PERIOD_SLOTS + Math.min(step, PERIOD_SLOTS - 1);
+      let kernel = bank[id];
       if (!kernel) {
-        kernel = gaborKernel((bin * Math.PI) / bins, period, opts);
-        bank.set(id, kernel);
+        kernel = gaborKernel((bin * Math.PI) / bins, step * PERIOD_STEP, opts);
+        bank[id] = kernel;
       }
-      const { dx, dy, weight, reach } = kernel;
-      let sum = 0;
+      const { dx, dy, weight, reach, centre } = kernel;
+      let sum = centre * normalised[i];
       if (x >= reach && y >= reach && x < width - reach && y < height - reach) {
-        let offsets = linear.get(id);
+        let offsets = linear[id];
         if (!offsets) {
           offsets = new Int32Array(weight.length);
           for (let k = 0; k < weight.length; k++) offsets[k] = dy[k] * width + dx[k];
-          linear.set(id, offsets);
+          linear[id] = offsets;
         }
-        for (let k = 0; k < weight.length; k++) sum += weight[k] * normalised[i + offsets[k]];
+        for (let k = 0; k < weight.length; k++) sum += weight[k] * (normalised[i + offsets[k]] + normalised[i - offsets[k]]);
       } else {
         for (let k = 0; k < weight.length; k++) {
-          let sx = x + dx[k];
-          let sy = y + dy[k];
-          // Mirror at the frame so prints touching the border keep their ridges.
-          if (sx < 0) sx = -sx;
-          else if (sx >= width) sx = 2 * width - sx - 2;
-          if (sy < 0) sy = -sy;
-          else if (sy >= height) sy = 2 * height - sy - 2;
-          sum += weight[k] * normalised[sy * width + sx];
+          sum += weight[k] * (mirrored(normalised, width, height, x + dx[k], y + dy[k]) + mirrored(normalised, width, height, x - dx[k], y - dy[k]));
         }
       }
       out[i] = sum;
     }
   }
   return out;
+}
+
+/** The pixel at (x, y), mirrored at the frame so prints touching the border keep their ridges. */
+function mirrored(image: Float32Array, width: number, height: number, x: number, y: number): number {
+  const sx = x < 0 ? -x : x >= width ? 2 * width - x - 2 : x;
+  const sy = y < 0 ? -y : y >= height ? 2 * height - y - 2 : y;
+  return image[sy * width + sx];
 }
 
 function gaborKernel(theta: number, period: number, opts: GaborOptions): GaborKernel {
@@ -115,10 +123,14 @@ function gaborKernel(theta: number, period: number, opts: GaborOptions): GaborKe
     w[k] -= mean;
     energy += Math.abs(w[k]);
   }
+  // The taps are listed row by row from (-reach, -reach): the centre sits in the middle, and the
+  // taps after it mirror those before it, so the first half are one of each pair.
+  const half = (w.length - 1) / 2;
   return {
     reach: Math.max(...dx.map(Math.abs), ...dy.map(Math.abs)),
-    dx: Int16Array.from(dx),
-    dy: Int16Array.from(dy),
-    weight: Float32Array.from(w, (v) => v / energy),
+    centre: w[half] / energy,
+    dx: Int16Array.from(dx.slice(0, half)),
+    dy: Int16Array.from(dy.slice(0, half)),
+    weight: Float32Array.from(w.slice(0, half), (v) => v / energy),
   };
 }

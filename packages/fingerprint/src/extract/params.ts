@@ -14,6 +14,8 @@ export interface ExtractionParams {
   readonly segmentation: SegmentationOptions;
   readonly period: RidgePeriodOptions;
   readonly gabor: GaborOptions;
+  /** Passes of contextual filtering; each after the first re-estimates the orientation from the last (see enhanceRidges). */
+  readonly enhancementPasses: number;
   readonly detect: DetectOptions;
   readonly filter: FilterOptions;
   /** The best minutiae (by quality) kept per template. */
@@ -38,6 +40,7 @@ export const DEFAULT_EXTRACTION_PARAMS: ExtractionParams = {
   segmentation: { blockSize: 8, relativeEnergy: 0.08, minCoherence: 0.25 },
   period: { window: 40, minPeriod: 4.5, maxPeriod: 16, minPeriodicity: 0.5 },
   gabor: { orientations: 16, sigmaAcross: 3.2, sigmaAlong: 4.2 },
+  enhancementPasses: 2,
   detect: { directionSteps: 10, branchReach: 16 },
   filter: { borderMargin: 6, rimReach: 20, shortLink: 12, breakGap: 14, clusterRadius: 10, clusterSize: 3 },
   maxMinutiae: 100,
