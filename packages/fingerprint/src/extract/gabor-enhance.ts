@@ -1,3 +1,4 @@
+import { applyRunScalar, gaborRunKernel, type GaborRunKernel } from './gabor-run-kernel';
 import type { OrientationField } from './orientation';
 import type { Segmentation } from './segmentation';
 
@@ -34,6 +35,10 @@ const bankCache = new Map<string, (GaborKernel | undefined)[]>();
  * Gabor filter tuned to its local ridge orientation and period, which joins broken ridges and
  * separates merged ones. Filters come from a bank quantised in orientation and period (built
  * once per parameter set), applied as sparse taps. Positive output = ridge.
+ *
+ * Consecutive pixels of a row that share a filter and whose taps stay inside the frame form a
+ * run, filtered by the WebAssembly SIMD kernel (or its scalar twin, with the same numbers);
+ * pixels nearer the frame read it mirrored.
  */
 export function gaborEnhance(
   normalised: Float32Array,
@@ -41,19 +46,115 @@ export function gaborEnhance(
   seg: Segmentation,
   periods: Float32Array,
   opts: GaborOptions,
+  kernel: 'auto' | 'scalar' = 'auto',
 ): Float32Array {
-  const { width, height, orientation } = field;
-  const { blockSize: bs, blocksX: bx, mask } = seg;
+  const { width, height } = field;
+  const bank = filterBank(opts);
+  const ids = filterIds(field, seg, periods, opts, bank);
   const out = new Float32Array(width * height);
+  const runs = runFilter(normalised, width, height, ids, bank, kernel === 'auto' ? gaborRunKernel() : null);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; ) {
+      const i = y * width + x;
+      const id = ids[i];
+      if (id < 0) {
+        x++;
+        continue;
+      }
+      const kernel = bank[id] as GaborKernel;
+      const reach = kernel.reach;
+      if (y < reach || y >= height - reach || x < reach || x >= width - reach) {
+        out[i] = mirroredPixel(normalised, width, height, x, y, kernel);
+        x++;
+        continue;
+      }
+      let end = x + 1;
+      while (end < width - reach && ids[i + end - x] === id) end++;
+      runs(out, i, end - x, id);
+      x = end;
+    }
+  }
+  return out;
+}
+
+/** Filters `length` pixels from index `start` with filter `id`, into `out`. */
+type RunFilter = (out: Float32Array, start: number, length: number, id: number) => void;
+
+/**
+ * The run filter for this image: with WebAssembly, the image and this image's tap tables are
+ * copied into the kernel's memory once; without, the scalar twin reads them in place.
+ */
+function runFilter(
+  image: Float32Array,
+  width: number,
+  height: number,
+  ids: Int16Array,
+  bank: readonly (GaborKernel | undefined)[],
+  kernel: GaborRunKernel | null,
+): RunFilter {
+  const used = [...new Set(ids)].filter((id) => id >= 0);
+  const offsets = new Map<number, Int32Array>();
+  for (const id of used) {
+    const { dx, dy } = bank[id] as GaborKernel;
+    offsets.set(id, Int32Array.from(dx, (v, k) => dy[k] * width + v));
+  }
+  if (!kernel) {
+    return (out, start, length, id) => {
+      const { weight, centre } = bank[id] as GaborKernel;
+      applyRunScalar(image, out, start, length, offsets.get(id) as Int32Array, weight, centre);
+    };
+  }
+  // Memory: the image between margins (a run's last lane group may read up to 3 pixels past
+  // the run, whose taps then reach just past the image), the output, then the tap tables.
+  const n = width * height;
+  const margin = align16(4 * (width + 4));
+  const srcByte = margin;
+  const dstByte = align16(srcByte + 4 * n + margin);
+  const tableByte = new Map<number, number>();
+  let next = align16(dstByte + 4 * (n + 4));
+  for (const id of used) {
+    tableByte.set(id, next);
+    next += 8 * (offsets.get(id) as Int32Array).length;
+  }
+  const buffer = kernel.memory(next);
+  new Float32Array(buffer, srcByte, n).set(image);
+  const words = new Int32Array(buffer);
+  const floats = new Float32Array(buffer);
+  for (const id of used) {
+    const o = offsets.get(id) as Int32Array;
+    const w = (bank[id] as GaborKernel).weight;
+    const base = (tableByte.get(id) as number) >> 2;
+    for (let k = 0; k < o.length; k++) {
+      words[base + 2 * k] = 4 * o[k];
+      floats[base + 2 * k + 1] = w[k];
+    }
+  }
+  return (out, start, length, id) => {
+    const k = bank[id] as GaborKernel;
+    kernel.run(srcByte + 4 * start, dstByte, (length + 3) >> 2, tableByte.get(id) as number, k.weight.length, k.centre);
+    out.set(floats.subarray(dstByte >> 2, (dstByte >> 2) + length), start);
+  };
+}
+
+const align16 = (bytes: number) => (bytes + 15) & ~15;
+
+/** The filter bank for these options (kernels are built as pixels ask for them). */
+function filterBank(opts: GaborOptions): (GaborKernel | undefined)[] {
   const key = `${opts.orientations}/${opts.sigmaAcross}/${opts.sigmaAlong}`;
   let bank = bankCache.get(key);
   if (!bank) {
     bank = [];
     bankCache.set(key, bank);
   }
+  return bank;
+}
+
+/** Each pixel's filter (orientation bin x period step), building missing ones; -1 = not filtered. */
+function filterIds(field: OrientationField, seg: Segmentation, periods: Float32Array, opts: GaborOptions, bank: (GaborKernel | undefined)[]): Int16Array {
+  const { width, height, orientation } = field;
+  const { blockSize: bs, blocksX: bx, mask } = seg;
   const bins = opts.orientations;
-  // Kernels as offsets into this image's rows, for pixels whose kernel lies inside the frame.
-  const linear: (Int32Array | undefined)[] = [];
+  const ids = new Int16Array(width * height).fill(-1);
   for (let y = 0; y < height; y++) {
     const blockRow = Math.floor(y / bs) * bx;
     for (let x = 0; x < width; x++) {
@@ -63,30 +164,22 @@ export function gaborEnhance(
       if (step <= 0) continue;
       const bin = Math.round((orientation[i] / Math.PI) * bins) % bins;
       const id = bin * PERIOD_SLOTS + Math.min(step, PERIOD_SLOTS - 1);
-      let kernel = bank[id];
-      if (!kernel) {
-        kernel = gaborKernel((bin * Math.PI) / bins, step * PERIOD_STEP, opts);
-        bank[id] = kernel;
-      }
-      const { dx, dy, weight, reach, centre } = kernel;
-      let sum = centre * normalised[i];
-      if (x >= reach && y >= reach && x < width - reach && y < height - reach) {
-        let offsets = linear[id];
-        if (!offsets) {
-          offsets = new Int32Array(weight.length);
-          for (let k = 0; k < weight.length; k++) offsets[k] = dy[k] * width + dx[k];
-          linear[id] = offsets;
-        }
-        for (let k = 0; k < weight.length; k++) sum += weight[k] * (normalised[i + offsets[k]] + normalised[i - offsets[k]]);
-      } else {
-        for (let k = 0; k < weight.length; k++) {
-          sum += weight[k] * (mirrored(normalised, width, height, x + dx[k], y + dy[k]) + mirrored(normalised, width, height, x - dx[k], y - dy[k]));
-        }
-      }
-      out[i] = sum;
+      bank[id] ??= gaborKernel((bin * Math.PI) / bins, step * PERIOD_STEP, opts);
+      ids[i] = id;
     }
   }
-  return out;
+  return ids;
+}
+
+/** One pixel near the frame, reading the image mirrored at its edges (the scalar twin's arithmetic). */
+function mirroredPixel(image: Float32Array, width: number, height: number, x: number, y: number, kernel: GaborKernel): number {
+  const f = Math.fround;
+  const { dx, dy, weight } = kernel;
+  let acc = f(kernel.centre * image[y * width + x]);
+  for (let k = 0; k < weight.length; k++) {
+    acc = f(acc + f(weight[k] * f(mirrored(image, width, height, x + dx[k], y + dy[k]) + mirrored(image, width, height, x - dx[k], y - dy[k]))));
+  }
+  return acc;
 }
 
 /** The pixel at (x, y), mirrored at the frame so prints touching the border keep their ridges. */
@@ -128,7 +221,7 @@ function gaborKernel(theta: number, period: number, opts: GaborOptions): GaborKe
   const half = (w.length - 1) / 2;
   return {
     reach: Math.max(...dx.map(Math.abs), ...dy.map(Math.abs)),
-    centre: w[half] / energy,
+    centre: Math.fround(w[half] / energy),
     dx: Int16Array.from(dx.slice(0, half)),
     dy: Int16Array.from(dy.slice(0, half)),
     weight: Float32Array.from(w.slice(0, half), (v) => v / energy),

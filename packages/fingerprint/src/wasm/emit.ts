@@ -1,0 +1,139 @@
+/**
+ * A minimal WebAssembly emitter: just what the package's hand-written SIMD kernels need (the
+ * cylinder popcounts of the matcher, the Gabor filter of the extractor). Each kernel is small
+ * enough to write out instruction by instruction in TypeScript, which spares the project a
+ * toolchain; modules are compiled on first use, never at import.
+ */
+
+export const I32 = 0x7f;
+export const F32 = 0x7d;
+export const V128 = 0x7b;
+export const BLOCK_EMPTY = 0x40;
+const FUNC_TYPE = 0x60;
+
+/** Plain opcodes (one byte each). */
+export const op = {
+  loop: 0x03,
+  end: 0x0b,
+  brIf: 0x0d,
+  localGet: 0x20,
+  localSet: 0x21,
+  localTee: 0x22,
+  i32Load: 0x28,
+  f32Load: 0x2a,
+  i32Store: 0x36,
+  i32Const: 0x41,
+  i32Add: 0x6a,
+  i32Sub: 0x6b,
+  i32Or: 0x72,
+  i32Shl: 0x74,
+} as const;
+
+/** SIMD instructions: the 0xfd prefix, then the opcode as LEB128. */
+export const simd = {
+  load: [0xfd, 0x00],
+  store: [0xfd, 0x0b],
+  i32x4ExtractLane: [0xfd, 0x1b],
+  v128And: [0xfd, 0x4e],
+  v128Andnot: [0xfd, 0x4f],
+  i8x16Popcnt: [0xfd, 0x62],
+  i8x16Add: [0xfd, 0x6e],
+  i16x8ExtaddPairwiseI8x16U: [0xfd, 0x7d],
+  i32x4ExtaddPairwiseI16x8U: [0xfd, 0x7f],
+  f32x4Splat: [0xfd, 0x13],
+  f32x4Add: [0xfd, 0xe4, 0x01],
+  f32x4Mul: [0xfd, 0xe6, 0x01],
+} as const;
+
+export function uleb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let b = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) b |= 0x80;
+    out.push(b);
+  } while (n !== 0);
+  return out;
+}
+
+/** Signed LEB128 (i32.const immediates). */
+export function sleb(n: number): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const b = n & 0x7f;
+    n >>= 7;
+    const done = (n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0);
+    out.push(done ? b : b | 0x80);
+    if (done) return out;
+  }
+}
+
+export const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
+export const get = (i: number): number[] => [op.localGet, i];
+export const set = (i: number): number[] => [op.localSet, i];
+export const tee = (i: number): number[] => [op.localTee, i];
+export const i32 = (v: number): number[] => [op.i32Const, ...sleb(v)];
+/** local[i] += step */
+export const advance = (i: number, step: number): number[] => [...get(i), ...i32(step), op.i32Add, ...set(i)];
+/** Decrements local[i] and loops (br_if 0) while it is not zero: the tail of a counted loop. */
+export const countDown = (i: number): number[] => [...get(i), ...i32(1), op.i32Sub, ...tee(i), op.brIf, 0];
+
+export interface WasmFunction {
+  readonly name: string;
+  readonly params: readonly number[];
+  readonly results: readonly number[];
+  /** Extra locals, by type, after the parameters. */
+  readonly locals: readonly number[];
+  /** The body's instructions, without the closing `end`. */
+  readonly body: readonly number[];
+}
+
+/** A module exporting `memory` (initialPages of 64 KiB) and the functions. */
+export function moduleBytes(initialPages: number, functions: readonly WasmFunction[]): Uint8Array {
+  const text = (s: string): number[] => [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
+  const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
+  const code = functions.map((f) => {
+    const body = [...vec(f.locals.map((type) => [1, type])), ...f.body, op.end];
+    return [...uleb(body.length), ...body];
+  });
+  return new Uint8Array([
+    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
+    ...section(1, vec(functions.map((f) => [FUNC_TYPE, ...vec(f.params.map((t) => [t])), ...vec(f.results.map((t) => [t]))]))),
+    ...section(3, vec(functions.map((_, i) => uleb(i)))),
+    ...section(5, vec([[0x00, ...uleb(initialPages)]])),
+    ...section(7, vec([[...text('memory'), 0x02, 0], ...functions.map((f, i) => [...text(f.name), 0x00, ...uleb(i)])])),
+    ...section(10, vec(code)),
+  ]);
+}
+
+export interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+
+/** The little of the WebAssembly JS API used here (TypeScript's ES libs do not declare it). */
+interface WasmApi {
+  validate(bytes: Uint8Array): boolean;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: unknown };
+}
+
+/** The module's exports, or null where WebAssembly (SIMD) is unavailable or refuses it. */
+export function instantiate<E extends { memory: WasmMemory }>(bytes: Uint8Array): E | null {
+  const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+  try {
+    if (!wasm?.validate(bytes)) return null;
+    return new wasm.Instance(new wasm.Module(bytes), {}).exports as E;
+  } catch {
+    return null;
+  }
+}
+
+export const PAGE_BYTES = 65536;
+
+/** Grows `memory` to at least `bytes` and returns its (possibly new) buffer. */
+export function ensureMemory(memory: WasmMemory, bytes: number): ArrayBuffer {
+  const have = memory.buffer.byteLength;
+  if (have < bytes) memory.grow(Math.ceil((bytes - have) / PAGE_BYTES));
+  return memory.buffer;
+}
