@@ -22,8 +22,8 @@ protocol: { trials: 1, enrolment: 5, randomForgeries: 20 }
     const byName = Object.fromEntries(r.evaluations.map((e) => [e.name, e.report]));
     expect(Object.keys(byName).sort()).toEqual(['signature/random', 'signature/skilled']);
     expect(byName['signature/skilled'].counts).toMatchObject({ genuine: 400, impostor: 800, genuineFailures: 0 });
-    // svc2004-signature.yaml, default parameters, 10 trials pooled: 11.65 % skilled, 0.22 % random.
-    expect(byName['signature/skilled'].eer.value).toBeLessThan(0.17);
+    // Default parameters, this one trial: 6.75 % skilled, 0.25 % random (one genuine or forgery is 0.25 %).
+    expect(byName['signature/skilled'].eer.value).toBeLessThan(0.08);
     expect(byName['signature/random'].eer.value).toBeLessThan(0.02);
     expect(byName['signature/skilled'].eer.value).toBeGreaterThan(byName['signature/random'].eer.value);
   });

@@ -3,7 +3,7 @@
  * (searchTimeFunctions: single additions and removals from the earlier default set, skilled
  * forgeries, one threshold for all users) and checked on the other half with the same choice.
  * Slow (some 20 DTW configurations per move and half; about 10-20 minutes on one core): its
- * result is recorded in svc2004-feature-sets.ts, which the main benchmark uses.
+ * result is recorded in svc2004-feature-sets.ts.
  *
  * Usage: npm run bench-svc2004-features -w packages/signature [-- --data-root DIR]
  */

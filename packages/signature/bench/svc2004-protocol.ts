@@ -1,11 +1,12 @@
 import { join } from 'node:path';
 import { equalErrorRate, errorRateCurve, meanVariance, readSvc2004Folder, scoreSet, svc2004Protocol } from '@biofuse/core';
-import { dtwLocalDistance, enrolUser, scoreAgainstUser, type LocalDistance } from '../src/compare/user-model';
+import { dtwLocalDistance, enrolUser, scoreAgainstUser, type LocalDistance, type PopulationSpread } from '../src/compare/user-model';
 import type { SignatureParams } from '../src/params';
 import type { PenTrajectory } from '../src/pen-trajectory';
 import { readSignature } from '../src/read/read-signature';
 import { extractSignatureTemplate, type SignatureTemplate } from '../src/template';
 import { globalFeatures } from '../src/features/global-features';
+import { pooledWithinUserSpread } from '../src/features/global-spread';
 
 /** Every SVC2004 signature read once, by file name. */
 export async function loadSvc2004(dir: string): Promise<Map<string, PenTrajectory>> {
@@ -72,7 +73,7 @@ export function runSvc2004(
   users: readonly number[],
   params: SignatureParams,
   seed = 1,
-  population?: Float64Array,
+  population?: PopulationSpread,
   opts: { readonly skilledOnly?: boolean } = {},
 ): ProtocolResult {
   const samples = [...signatures.keys()].filter((p) => users.includes(userOf(p))).map((path) => ({ path, subject: String(userOf(path)) }));
@@ -116,17 +117,19 @@ export function meanSd(values: readonly number[]): { mean: number; sd: number } 
   return { mean, sd: Math.sqrt(variance) };
 }
 
-/** Spread of each global feature over the genuine signatures (S1-S20) of some users: the population floor of user models. */
-export function globalFeatureSpread(signatures: Map<string, PenTrajectory>, users: readonly number[]): Float64Array {
-  const rows: Float32Array[] = [];
+/**
+ * The pooled within-writer spread of each global feature (pooledWithinUserSpread) over the
+ * enrolment pool, S1-S10, of the given users: the development constant that floors a user's
+ * global-feature spread. Fitted on the tuning users only when the figures are held out.
+ */
+export function enrolmentPoolSpread(signatures: Map<string, PenTrajectory>, users: readonly number[]): Float64Array {
+  const byUser = new Map<number, Float32Array[]>();
   for (const [path, p] of signatures) {
     const m = /^U(\d+)S(\d+)/.exec(path);
-    if (m && users.includes(Number(m[1])) && Number(m[2]) <= 20) rows.push(globalFeatures(p));
+    if (!m || !users.includes(Number(m[1])) || Number(m[2]) > 10) continue;
+    const set = byUser.get(Number(m[1])) ?? [];
+    set.push(globalFeatures(p));
+    byUser.set(Number(m[1]), set);
   }
-  const g = rows[0].length;
-  const mean = new Float64Array(g);
-  const spread = new Float64Array(g);
-  for (const r of rows) for (let k = 0; k < g; k++) mean[k] += r[k] / rows.length;
-  for (const r of rows) for (let k = 0; k < g; k++) spread[k] += (r[k] - mean[k]) ** 2 / rows.length;
-  return spread.map(Math.sqrt);
+  return pooledWithinUserSpread([...byUser.values()]);
 }

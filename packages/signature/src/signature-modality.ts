@@ -1,6 +1,7 @@
 import type { Modality, Score } from '@biofuse/core';
 import { dtwDistance } from './compare/dtw';
 import { dtwOptions, enrolUser, scoreAgainstUser, type PopulationSpread, type SignatureUserModel } from './compare/user-model';
+import { SVC2004_GLOBAL_WITHIN_SPREAD } from './features/global-spread';
 import { DEFAULT_SIGNATURE_PARAMS, type SignatureParams } from './params';
 import type { PenTrajectory } from './pen-trajectory';
 import { readSignature } from './read/read-signature';
@@ -15,7 +16,8 @@ export class SignatureModality implements Modality<PenTrajectory, SignatureTempl
   readonly name = 'signature' as const;
   constructor(
     readonly params: SignatureParams = DEFAULT_SIGNATURE_PARAMS,
-    private readonly population?: PopulationSpread,
+    /** Within-writer spread of the global features; by default the one measured on SVC2004 (SVC2004_GLOBAL_WITHIN_SPREAD). */
+    private readonly population: PopulationSpread = SVC2004_GLOBAL_WITHIN_SPREAD,
   ) {}
 
   load(input: Buffer | string): Promise<PenTrajectory> {

@@ -32,10 +32,11 @@ export interface SignatureUserModel {
 }
 
 /**
- * Population spread of each global feature, measured once on a development set, floors the
- * spread of a user's few enrolment signatures; `globalSpreadFloor` scales it.
+ * Spread of each global feature, measured once on a development set or over the enrolled
+ * population (see pooledWithinUserSpread: the within-writer spread), floors the spread of a
+ * user's few enrolment signatures; `globalSpreadFloor` scales it.
  */
-export type PopulationSpread = Float64Array | undefined;
+export type PopulationSpread = ArrayLike<number> | undefined;
 
 /** `distance` replaces DTW (a benchmark passes a memoised one); it must be what `params` describe. */
 export function enrolUser(
