@@ -127,7 +127,7 @@ describe('biofuse CLI', () => {
     expect(e.code).toBe(0);
     const extracted = JSON.parse(e.stdout) as { minutiae: { x: number; kind: string }[]; quality: number };
     expect(extracted.minutiae.length).toBeGreaterThan(15);
-    expect(existsSync(join(debugDir, '08-skeleton.png'))).toBe(true);
+    expect(existsSync(join(debugDir, '09-skeleton.png'))).toBe(true);
     expect(biofuse(['fingerprint', 'extract', join(db1, '101_2.tif'), '--out', join(dir, '101_2.iso')]).code).toBe(0);
     const similarity = (a: string, b: string) => {
       const c = biofuse(['fingerprint', 'compare', a, b, '--json']);
