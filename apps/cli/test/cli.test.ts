@@ -138,7 +138,9 @@ describe('biofuse CLI', () => {
     const genuine = similarity(join(dir, '101_1.bfp'), join(dir, '101_2.iso'));
     const impostor = similarity(join(dir, '101_1.bfp'), join(db1, '102_1.tif'));
     expect(genuine).toBeGreaterThan(impostor + 0.1);
-    expect(similarity(join(db1, '101_1.tif'), join(db1, '101_2.tif'))).toBeCloseTo(genuine, 2);
+    // The same pair from the images: the ISO record rounds positions to pixels and angles to
+    // 1.4 degrees, which moves the similarity a little (0.006 here).
+    expect(Math.abs(similarity(join(db1, '101_1.tif'), join(db1, '101_2.tif')) - genuine)).toBeLessThan(0.02);
     // A face photograph is refused with a reason (exit 2), as is a truncated template.
     const lfwFace = join(fvc.path, '..', 'lfw', 'images', 'Aaron_Sorkin', 'Aaron_Sorkin_0001.jpg');
     const face = biofuse(['fingerprint', 'extract', lfwFace]);
