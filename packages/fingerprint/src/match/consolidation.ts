@@ -65,31 +65,67 @@ export function consolidate(local: LocalSimilarities, a: PreparedTemplate, b: Pr
 
 /**
  * Step 1: the most similar pairs, greedily, each minutia used once. Each candidate is a key
- * packing its similarity (quantised to 15 bits) above its matrix index (16 bits, so nA x nB
- * must stay below 65536: at most 255 minutiae a template). The keys are ordered by a counting
- * sort on their top bits plus an insertion sort inside each (tiny) bucket, which is exact and
- * has far fewer unpredictable branches than a comparison sort or a heap.
+ * packing its similarity (quantised to 15 bits) above its minutiae i and j (a byte each: at
+ * most 255 minutiae a template).
  * Fills ws.pa, ws.pb, ws.lambda0; returns how many pairs were found (at most nR).
  */
 function sortPairs(local: LocalSimilarities, na: number, nb: number, nR: number, ws: Workspace): number {
-  const { keys, count: m, matrix: lsm } = local;
-  const sorted = ws.sorted;
-  const bucketStart = ws.bucketStart;
-  bucketStart.fill(0);
-  for (let e = 0; e < m; e++) bucketStart[BUCKETS - 1 - (keys[e] >>> BUCKET_SHIFT)]++; // descending buckets
+  const { count: m, matrix: lsm } = local;
+  if (m === 0) return 0;
+  const sorted = sortKeysDescending(local.keys, m, ws);
+  const { usedA, usedB, pa, pb } = ws;
+  usedA.fill(0, 0, na);
+  usedB.fill(0, 0, nb);
+  let n = 0;
+  for (let e = 0; e < m && n < nR; e++) {
+    const i = (sorted[e] >>> 8) & 0xff;
+    const j = sorted[e] & 0xff;
+    if (usedA[i] || usedB[j]) continue;
+    usedA[i] = 1;
+    usedB[j] = 1;
+    pa[n] = i;
+    pb[n] = j;
+    ws.lambda0[n] = lsm[i * nb + j];
+    n++;
+  }
+  return n;
+}
+
+/**
+ * The keys in decreasing order (in ws.sorted): a counting sort on their leading bits, then an
+ * insertion sort inside each bucket, which is exact and has far fewer unpredictable branches
+ * than a comparison sort or a heap. The buckets split the range the keys actually span (the
+ * similarities of one comparison cluster) into about twice as many buckets as keys, so most
+ * buckets hold one key and the insertion sort rarely moves anything.
+ */
+function sortKeysDescending(keys: Int32Array, m: number, ws: Workspace): Int32Array {
+  let lowest = keys[0];
+  let highest = keys[0];
+  for (let e = 1; e < m; e++) {
+    const key = keys[e];
+    if (key < lowest) lowest = key;
+    else if (key > highest) highest = key;
+  }
+  // Bucket of a key: (highest - key) >>> shift, fewer than 2^bucketBits buckets.
+  const bucketBits = Math.min(MAX_BUCKET_BITS, 32 - Math.clz32(2 * m - 1));
+  const shift = Math.max(0, 32 - Math.clz32(highest - lowest) - bucketBits);
+  const buckets = ((highest - lowest) >>> shift) + 1;
+  const { sorted, bucketStart } = ws;
+  bucketStart.fill(0, 0, buckets);
+  for (let e = 0; e < m; e++) bucketStart[(highest - keys[e]) >>> shift]++;
   let acc = 0;
-  for (let q = 0; q < BUCKETS; q++) {
+  for (let q = 0; q < buckets; q++) {
     const count = bucketStart[q];
     bucketStart[q] = acc;
     acc += count;
   }
   for (let e = 0; e < m; e++) {
     const key = keys[e];
-    sorted[bucketStart[BUCKETS - 1 - (key >>> BUCKET_SHIFT)]++] = key;
+    sorted[bucketStart[(highest - key) >>> shift]++] = key;
   }
-  // Buckets now end where the next begins; sort each, descending, by the whole key.
+  // Buckets now end where the next begins; sort each, descending.
   let begin = 0;
-  for (let q = 0; q < BUCKETS; q++) {
+  for (let q = 0; q < buckets; q++) {
     const end = bucketStart[q];
     for (let e = begin + 1; e < end; e++) {
       const key = sorted[e];
@@ -102,29 +138,11 @@ function sortPairs(local: LocalSimilarities, na: number, nb: number, nR: number,
     }
     begin = end;
   }
-  const usedA = ws.usedA;
-  const usedB = ws.usedB;
-  usedA.fill(0, 0, na);
-  usedB.fill(0, 0, nb);
-  let n = 0;
-  for (let e = 0; e < m && n < nR; e++) {
-    const c = sorted[e] & 0xffff;
-    const i = (c / nb) | 0;
-    const j = c - i * nb;
-    if (usedA[i] || usedB[j]) continue;
-    usedA[i] = 1;
-    usedB[j] = 1;
-    ws.pa[n] = i;
-    ws.pb[n] = j;
-    ws.lambda0[n] = lsm[c];
-    n++;
-  }
-  return n;
+  return sorted;
 }
 
-/** Keys are below 2^31; their top 8 bits pick one of 256 buckets. */
-const BUCKET_SHIFT = 23;
-const BUCKETS = 256;
+/** At most 2^12 buckets (the keys of up to 255 x 255 pairs need no more). */
+const MAX_BUCKET_BITS = 12;
 
 /**
  * rho(t, k) for the n selected pairs (MCC eq. 25): the product of three sigmoids of how
@@ -267,7 +285,7 @@ function workspace(cells: number, pairs: number): Workspace {
     const m = sharedPairs;
     shared = {
       sorted: new Int32Array(sharedCells),
-      bucketStart: new Int32Array(BUCKETS),
+      bucketStart: new Int32Array(1 << MAX_BUCKET_BITS),
       usedA: new Uint8Array(sharedCells),
       usedB: new Uint8Array(sharedCells),
       efficiency: new Float64Array(m),

@@ -54,7 +54,7 @@ describe('localSimilarities', () => {
         const got = localSimilarities(x, y, P, kernel);
         const matrix = got.matrix.slice(0, x.count * y.count);
         for (let e = 0; e < expected.length; e++) expect(matrix[e]).toBeCloseTo(expected[e], 6);
-        const listed = new Set(Array.from(got.keys.subarray(0, got.count), (k) => k & 0xffff));
+        const listed = new Set(Array.from(got.keys.subarray(0, got.count), (k) => ((k >>> 8) & 0xff) * y.count + (k & 0xff)));
         expect(listed.size).toBe(matrix.filter((v) => v > 0).length);
         for (const cell of listed) expect(matrix[cell]).toBeGreaterThan(0);
       }

@@ -6,7 +6,9 @@ import type { PreparedTemplate } from './prepared-template';
 /**
  * The local similarities of two templates (valid until the next call: the arrays are reused).
  * `matrix` is nA x nB, row-major; `keys[0 .. count)` lists its nonzero entries, each packed as
- * (similarity quantised to 15 bits) << 16 | (i * nB + j), in no particular order.
+ * (similarity quantised to 15 bits) << 16 | i << 8 | j, in no particular order (keys order like
+ * (similarity, matrix index), since j < nB <= 255, and the consolidation reads i and j without a
+ * division).
  */
 export interface LocalSimilarities {
   readonly matrix: Float32Array;
@@ -77,7 +79,7 @@ export function localSimilarities(a: PreparedTemplate, b: PreparedTemplate, P: M
     const setA = a.cylinderBits[i];
     const invalidA = aInv[i + 1] - aInv[i];
     const xa = sa.bitsByte + i * stride;
-    const va = sa.validityByte[i];
+    const va = sa.validityByte + i * stride;
     const row = i * nb;
     for (let e = lo; e < end; e++) {
       const j = sweepIndex[e];
@@ -92,7 +94,7 @@ export function localSimilarities(a: PreparedTemplate, b: PreparedTemplate, P: M
         norms = setA + bSet[j];
       } else if (invalidA === 0) {
         if ((cells - invalidB) * nd < minMatchableBits) continue;
-        const r = k.andOutside(xa, xb, sb.validityByte[j], blocks);
+        const r = k.andOutside(xa, xb, sb.validityByte + j * stride, blocks);
         common = r >>> 16;
         norms = setA - (r & 0xffff) + bSet[j];
       } else if (invalidB === 0) {
@@ -101,7 +103,7 @@ export function localSimilarities(a: PreparedTemplate, b: PreparedTemplate, P: M
         common = r >>> 16;
         norms = setA + bSet[j] - (r & 0xffff);
       } else {
-        k.maskedCounts(xa, xb, va, sb.validityByte[j], blocks, outByte);
+        k.maskedCounts(xa, xb, va, sb.validityByte + j * stride, blocks, outByte);
         if (heap[outWord + 3] < minMatchableBits) continue;
         common = heap[outWord];
         norms = setA - heap[outWord + 1] + bSet[j] - heap[outWord + 2];
@@ -109,7 +111,7 @@ export function localSimilarities(a: PreparedTemplate, b: PreparedTemplate, P: M
       if (common === 0 || norms <= 0) continue;
       const lambda = (2 * common) / norms;
       matrix[row + j] = lambda;
-      keys[count++] = (((lambda * 32767 + 0.5) | 0) << 16) | (row + j);
+      keys[count++] = (((lambda * 32767 + 0.5) | 0) << 16) | (i << 8) | j;
     }
   }
   return { matrix, keys, count };
@@ -148,20 +150,17 @@ export type KernelChoice = 'auto' | 'js';
 interface Slot {
   template: PreparedTemplate | undefined;
   readonly bitsByte: number;
-  /** Where each cylinder's validity mask starts: its own if it has invalid cells, else the shared all-valid mask. */
-  readonly validityByte: Int32Array;
-  readonly ownValidityByte: number;
+  /** Cylinder i's validity mask starts at validityByte + i x (bytes per cylinder). */
+  readonly validityByte: number;
 }
 
 /**
  * The kernel's memory, laid out for one cylinder size: two slots of up to 255 cylinders and
- * their validity masks, one all-valid mask shared by every cylinder without invalid cells, and
- * a 16-byte output.
+ * their validity masks, and a 16-byte output.
  */
 class CylinderStore {
   readonly slots: [Slot, Slot];
   readonly outByte: number;
-  readonly bits: number;
   heap: Int32Array;
 
   constructor(
@@ -170,41 +169,14 @@ class CylinderStore {
     readonly cells: number,
     readonly nd: number,
   ) {
-    const bits = cells * nd;
-    this.bits = bits;
     const region = 255 * words * 4;
     this.slots = [
-      { template: undefined, bitsByte: 0, validityByte: new Int32Array(255), ownValidityByte: region },
-      { template: undefined, bitsByte: 2 * region, validityByte: new Int32Array(255), ownValidityByte: 3 * region },
+      { template: undefined, bitsByte: 0, validityByte: region },
+      { template: undefined, bitsByte: 2 * region, validityByte: 3 * region },
     ];
-    this.allValidByte = 4 * region;
-    this.outByte = this.allValidByte + words * 4;
+    this.outByte = 4 * region;
     this.heap = new Int32Array(kernel.memory(this.outByte + 16));
-    for (let bit = 0; bit < bits; bit++) this.heap[(this.allValidByte >> 2) + (bit >>> 5)] |= 1 << (bit & 31);
   }
-
-  private readonly allValidByte: number;
-
-  /** For each cell, the (up to two) words its ND bits are in and their masks in those words. */
-  private cellMasks(): { cellWord: Int32Array; cellMask: Int32Array } {
-    if (!this.cellMaskTable) {
-      const { cells, nd } = this;
-      const cellWord = new Int32Array(2 * cells);
-      const cellMask = new Int32Array(2 * cells);
-      for (let c = 0; c < cells; c++) {
-        cellWord[2 * c] = (c * nd) >>> 5;
-        cellWord[2 * c + 1] = (c * nd + nd - 1) >>> 5;
-        for (let bit = c * nd; bit < c * nd + nd; bit++) {
-          const slot = (bit >>> 5) === cellWord[2 * c] ? 2 * c : 2 * c + 1;
-          cellMask[slot] |= 1 << (bit & 31);
-        }
-      }
-      this.cellMaskTable = { cellWord, cellMask };
-    }
-    return this.cellMaskTable;
-  }
-
-  private cellMaskTable: { cellWord: Int32Array; cellMask: Int32Array } | undefined;
 
   /** Puts a and b in the two slots (reusing either that is already there). */
   load(a: PreparedTemplate, b: PreparedTemplate): [Slot, Slot] {
@@ -219,30 +191,38 @@ class CylinderStore {
 
   private fill(slot: Slot, t: PreparedTemplate): Slot {
     if (t.count > 255) throw new RangeError('at most 255 minutiae per prepared template');
-    const W = this.words;
-    const heap = this.heap;
-    heap.set(t.cylinders, slot.bitsByte >> 2);
-    const { cellWord, cellMask } = this.cellMasks();
-    const allValidWord = this.allValidByte >> 2;
-    for (let i = 0; i < t.count; i++) {
-      if (t.invalidOffset[i + 1] === t.invalidOffset[i]) {
-        slot.validityByte[i] = this.allValidByte;
-        continue;
-      }
-      slot.validityByte[i] = slot.ownValidityByte + i * W * 4;
-      const base = slot.validityByte[i] >> 2;
-      heap.copyWithin(base, allValidWord, allValidWord + W);
-      for (let q = t.invalidOffset[i]; q < t.invalidOffset[i + 1]; q++) {
-        // A cell's ND bits span at most two words: clear them with two masks.
-        const c = 2 * t.invalidCell[q];
-        heap[base + cellWord[c]] &= ~cellMask[c];
-        heap[base + cellWord[c + 1]] &= ~cellMask[c + 1];
-      }
-    }
+    this.heap.set(t.cylinders, slot.bitsByte >> 2);
+    this.heap.set(validityMasks(t), slot.validityByte >> 2);
     slot.template = t;
     return slot;
   }
 }
+
+/**
+ * Each cylinder's validity mask (all ND bits of every cell inside the grown hull), laid out
+ * like the cylinders; built once per template, so that loading a template into the kernel's
+ * memory (once per comparison in a 1:N search) is two block copies.
+ */
+function validityMasks(t: PreparedTemplate): Int32Array {
+  let masks = maskCache.get(t);
+  if (masks) return masks;
+  const W = t.cylinderWords;
+  const nd = t.directionSections;
+  const bits = t.cylinderCells * nd;
+  masks = new Int32Array(t.count * W);
+  for (let i = 0; i < t.count; i++) {
+    const base = i * W;
+    for (let bit = 0; bit < bits; bit++) masks[base + (bit >>> 5)] |= 1 << (bit & 31);
+    for (let q = t.invalidOffset[i]; q < t.invalidOffset[i + 1]; q++) {
+      const first = t.invalidCell[q] * nd;
+      for (let bit = first; bit < first + nd; bit++) masks[base + (bit >>> 5)] &= ~(1 << (bit & 31));
+    }
+  }
+  maskCache.set(t, masks);
+  return masks;
+}
+
+const maskCache = new WeakMap<PreparedTemplate, Int32Array>();
 
 let autoStore: CylinderStore | undefined;
 let jsStore: CylinderStore | undefined;
