@@ -37,8 +37,8 @@ const bankCache = new Map<string, (GaborKernel | undefined)[]>();
  * once per parameter set), applied as sparse taps. Positive output = ridge.
  *
  * Consecutive pixels of a row that share a filter and whose taps stay inside the frame form a
- * run, filtered by the WebAssembly SIMD kernel (or its scalar twin, with the same numbers);
- * pixels nearer the frame read it mirrored.
+ * run, filtered by the WebAssembly SIMD kernel (or its scalar twin, with the same numbers:
+ * `implementation` 'scalar' forces the twin); pixels nearer the frame read it mirrored.
  */
 export function gaborEnhance(
   normalised: Float32Array,
@@ -46,13 +46,13 @@ export function gaborEnhance(
   seg: Segmentation,
   periods: Float32Array,
   opts: GaborOptions,
-  kernel: 'auto' | 'scalar' = 'auto',
+  implementation: 'auto' | 'scalar' = 'auto',
 ): Float32Array {
   const { width, height } = field;
   const bank = filterBank(opts);
-  const ids = filterIds(field, seg, periods, opts, bank);
+  const { ids, used } = filterIds(field, seg, periods, opts, bank);
   const out = new Float32Array(width * height);
-  const runs = runFilter(normalised, width, height, ids, bank, kernel === 'auto' ? gaborRunKernel() : null);
+  const runs = runFilter(normalised, width, height, used, bank, implementation === 'auto' ? gaborRunKernel() : null);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; ) {
       const i = y * width + x;
@@ -88,11 +88,10 @@ function runFilter(
   image: Float32Array,
   width: number,
   height: number,
-  ids: Int16Array,
+  used: readonly number[],
   bank: readonly (GaborKernel | undefined)[],
   kernel: GaborRunKernel | null,
 ): RunFilter {
-  const used = [...new Set(ids)].filter((id) => id >= 0);
   const offsets = new Map<number, Int32Array>();
   for (const id of used) {
     const { dx, dy } = bank[id] as GaborKernel;
@@ -149,12 +148,23 @@ function filterBank(opts: GaborOptions): (GaborKernel | undefined)[] {
   return bank;
 }
 
-/** Each pixel's filter (orientation bin x period step), building missing ones; -1 = not filtered. */
-function filterIds(field: OrientationField, seg: Segmentation, periods: Float32Array, opts: GaborOptions, bank: (GaborKernel | undefined)[]): Int16Array {
+/**
+ * Each pixel's filter (orientation bin x period step), building missing ones; -1 = not
+ * filtered. Also lists the filters this image uses.
+ */
+function filterIds(
+  field: OrientationField,
+  seg: Segmentation,
+  periods: Float32Array,
+  opts: GaborOptions,
+  bank: (GaborKernel | undefined)[],
+): { ids: Int16Array; used: number[] } {
   const { width, height, orientation } = field;
   const { blockSize: bs, blocksX: bx, mask } = seg;
   const bins = opts.orientations;
   const ids = new Int16Array(width * height).fill(-1);
+  const seen = new Uint8Array(bins * PERIOD_SLOTS);
+  const used: number[] = [];
   for (let y = 0; y < height; y++) {
     const blockRow = Math.floor(y / bs) * bx;
     for (let x = 0; x < width; x++) {
@@ -164,11 +174,15 @@ function filterIds(field: OrientationField, seg: Segmentation, periods: Float32A
       if (step <= 0) continue;
       const bin = Math.round((orientation[i] / Math.PI) * bins) % bins;
       const id = bin * PERIOD_SLOTS + Math.min(step, PERIOD_SLOTS - 1);
-      bank[id] ??= gaborKernel((bin * Math.PI) / bins, step * PERIOD_STEP, opts);
+      if (!seen[id]) {
+        seen[id] = 1;
+        used.push(id);
+        bank[id] ??= gaborKernel((bin * Math.PI) / bins, step * PERIOD_STEP, opts);
+      }
       ids[i] = id;
     }
   }
-  return ids;
+  return { ids, used };
 }
 
 /** One pixel near the frame, reading the image mirrored at its edges (the scalar twin's arithmetic). */
