@@ -177,20 +177,26 @@ function compatibility(ws: Workspace, n: number, a: PreparedTemplate, b: Prepare
   const cut2 = mu2 + 9.2 / Math.abs(tau2);
   const cut3 = mu3 + 9.2 / Math.abs(tau3);
   for (let t = 0; t < n; t++) {
+    // Pair t's values, read once (the engine cannot keep them in registers across the writes below).
+    const rotT = rot[t];
+    const axT = ax[t];
+    const ayT = ay[t];
+    const bxT = bx[t];
+    const byT = by[t];
     for (let k = t + 1; k < n; k++) {
-      const d2 = Math.abs(wrap(rot[k] - rot[t]));
+      const d2 = Math.abs(wrap(rot[k] - rotT));
       if (d2 > cut2) continue;
-      const dxa = ax[t] - ax[k];
-      const dya = ay[t] - ay[k];
-      const dxb = bx[t] - bx[k];
-      const dyb = by[t] - by[k];
+      const dxa = axT - ax[k];
+      const dya = ayT - ay[k];
+      const dxb = bxT - bx[k];
+      const dyb = byT - by[k];
       const da = Math.sqrt(dxa * dxa + dya * dya);
       const db = Math.sqrt(dxb * dxb + dyb * dyb);
       const d1 = Math.abs(da - db);
       const mu1e = mu1 + rel * (da + db);
       if (d1 > mu1e + cut1) continue;
       const segmentTurn = atan2(dxa * dyb - dya * dxb, dxa * dxb + dya * dyb);
-      const d3tk = Math.abs(wrap(segmentTurn - rot[t]));
+      const d3tk = Math.abs(wrap(segmentTurn - rotT));
       const d3kt = Math.abs(wrap(segmentTurn - rot[k]));
       if (d3tk > cut3 && d3kt > cut3) continue;
       const z12 = 1 / ((1 + Math.exp(-tau1 * (d1 - mu1e))) * (1 + Math.exp(-tau2 * (d2 - mu2))));
