@@ -25,16 +25,7 @@ function conv2dBackpropInput(tf: Tf, { inputs, backend: anyBackend, attrs = {} }
   const inputShape = attrs.inputShape as Shape4;
   const info = convInfo(tf, inputShape, filter.shape as Shape4, attrs, false);
   const { filterHeight, filterWidth, inChannels, outChannels } = info;
-  const grid = spreadOutputGradient(backend, dy, {
-    inHeight: info.inHeight,
-    inWidth: info.inWidth,
-    filterHeight,
-    filterWidth,
-    strideHeight: info.strideHeight,
-    strideWidth: info.strideWidth,
-    padTop: info.padInfo.top,
-    padLeft: info.padInfo.left,
-  });
+  const grid = spreadOutputGradient(backend, dy, info);
   const rotated = backend.makeOutput([filterHeight, filterWidth, outChannels, inChannels], 'float32');
   const from = heapFloats(backend, filter);
   const to = heapFloats(backend, rotated);

@@ -28,16 +28,7 @@ function depthwiseBackpropInput(tf: Tf, { inputs, backend: anyBackend, attrs = {
   const { filterHeight, filterWidth, inChannels } = info;
   const multiplier = filterShape[3];
   const spreadChannels = inChannels * multiplier;
-  const grid = spreadOutputGradient(backend, dy, {
-    inHeight: info.inHeight,
-    inWidth: info.inWidth,
-    filterHeight,
-    filterWidth,
-    strideHeight: info.strideHeight,
-    strideWidth: info.strideWidth,
-    padTop: info.padInfo.top,
-    padLeft: info.padInfo.left,
-  });
+  const grid = spreadOutputGradient(backend, dy, info);
   // rotated[fh, fw, c * M + m, 0] = filter[H - 1 - fh, W - 1 - fw, c, m]: the (c, m) order is
   // the filter's own, so each spatial tap is one contiguous copy
   const rotated = backend.makeOutput([filterHeight, filterWidth, spreadChannels, 1], 'float32');

@@ -79,22 +79,10 @@ export function checkSupported(kernelName: string, attrs: tfjs.NamedAttrMap): vo
  * ow * strideW + filterW - 1 - padLeft) of a zero (inH + filterH - 1) x (inW + filterW - 1) grid.
  * Rows or columns that fall outside saw only padding in the forward pass and are dropped.
  */
-export function spreadOutputGradient(
-  backend: WasmBackend,
-  dy: tfjs.TensorInfo,
-  geometry: {
-    readonly inHeight: number;
-    readonly inWidth: number;
-    readonly filterHeight: number;
-    readonly filterWidth: number;
-    readonly strideHeight: number;
-    readonly strideWidth: number;
-    readonly padTop: number;
-    readonly padLeft: number;
-  },
-): tfjs.TensorInfo {
+export function spreadOutputGradient(backend: WasmBackend, dy: tfjs.TensorInfo, info: tfjs.backend_util.Conv2DInfo): tfjs.TensorInfo {
   const [batch, outHeight, outWidth, channels] = dy.shape;
-  const { inHeight, inWidth, filterHeight, filterWidth, strideHeight, strideWidth, padTop, padLeft } = geometry;
+  const { inHeight, inWidth, filterHeight, filterWidth, strideHeight, strideWidth } = info;
+  const { top: padTop, left: padLeft } = info.padInfo;
   const gridHeight = inHeight + filterHeight - 1;
   const gridWidth = inWidth + filterWidth - 1;
   const grid = backend.makeOutput([batch, gridHeight, gridWidth, channels], 'float32');
