@@ -1,6 +1,6 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import type { Tf } from '../../tensor/tfjs-runtime';
-import { asWasmBackend, checkSupported, heapFloats, reshapedView, runWasmKernel, inputOf, type KernelArgs, type Shape4, convInfo } from './wasm-backend';
+import { convInfo, heapFloats, reshapedView, runWasmKernel, wasmKernelConfig, type Shape4, type WasmKernelCall } from './wasm-backend';
 
 /**
  * Largest im2col matrix (in floats; 2^22 = 16 MB) built at once: bigger batches are done in
@@ -15,18 +15,12 @@ export const im2colLimit = { maxFloats: 1 << 22 };
  * (XNNPACK) only without transpose flags; the product then runs in wasm SIMD.
  */
 export function conv2dBackpropFilterConfig(tf: Tf): tfjs.KernelConfig {
-  return {
-    kernelName: 'Conv2DBackpropFilter',
-    backendName: 'wasm',
-    kernelFunc: (args) => conv2dBackpropFilter(tf, args),
-  };
+  return wasmKernelConfig('Conv2DBackpropFilter', (call) => conv2dBackpropFilter(tf, call));
 }
 
-function conv2dBackpropFilter(tf: Tf, { inputs, backend: anyBackend, attrs = {} }: KernelArgs): tfjs.TensorInfo {
-  checkSupported('Conv2DBackpropFilter', attrs);
-  const backend = asWasmBackend(anyBackend);
-  const x = inputOf(inputs, 'x', 'Conv2DBackpropFilter');
-  const dy = inputOf(inputs, 'dy', 'Conv2DBackpropFilter');
+function conv2dBackpropFilter(tf: Tf, { backend, input, attrs }: WasmKernelCall): tfjs.TensorInfo {
+  const x = input('x');
+  const dy = input('dy');
   const filterShape = attrs.filterShape as Shape4;
   const info = convInfo(tf, x.shape as Shape4, filterShape, attrs, false);
   const { batchSize, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth } = info;

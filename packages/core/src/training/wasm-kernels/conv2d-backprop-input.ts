@@ -1,6 +1,6 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import type { Tf } from '../../tensor/tfjs-runtime';
-import { asWasmBackend, checkSupported, heapFloats, runWasmKernel, spreadOutputGradient, inputOf, type KernelArgs, type Shape4, convInfo } from './wasm-backend';
+import { convInfo, heapFloats, runWasmKernel, spreadOutputGradient, wasmKernelConfig, type Shape4, type WasmKernelCall } from './wasm-backend';
 
 /**
  * Conv2DBackpropInput for the wasm backend, replacing tfjs-backend-wasm's own (a direct loop,
@@ -10,18 +10,12 @@ import { asWasmBackend, checkSupported, heapFloats, runWasmKernel, spreadOutputG
  * wasm backend's XNNPACK Conv2D.
  */
 export function conv2dBackpropInputConfig(tf: Tf): tfjs.KernelConfig {
-  return {
-    kernelName: 'Conv2DBackpropInput',
-    backendName: 'wasm',
-    kernelFunc: (args) => conv2dBackpropInput(tf, args),
-  };
+  return wasmKernelConfig('Conv2DBackpropInput', (call) => conv2dBackpropInput(tf, call));
 }
 
-function conv2dBackpropInput(tf: Tf, { inputs, backend: anyBackend, attrs = {} }: KernelArgs): tfjs.TensorInfo {
-  checkSupported('Conv2DBackpropInput', attrs);
-  const backend = asWasmBackend(anyBackend);
-  const dy = inputOf(inputs, 'dy', 'Conv2DBackpropInput');
-  const filter = inputOf(inputs, 'filter', 'Conv2DBackpropInput');
+function conv2dBackpropInput(tf: Tf, { backend, input, attrs }: WasmKernelCall): tfjs.TensorInfo {
+  const dy = input('dy');
+  const filter = input('filter');
   const inputShape = attrs.inputShape as Shape4;
   const info = convInfo(tf, inputShape, filter.shape as Shape4, attrs, false);
   const { filterHeight, filterWidth, inChannels, outChannels } = info;

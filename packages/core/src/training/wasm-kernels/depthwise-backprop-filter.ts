@@ -1,6 +1,6 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import type { Tf } from '../../tensor/tfjs-runtime';
-import { asWasmBackend, checkSupported, heapFloats, inputOf, type KernelArgs, type Shape4, convInfo } from './wasm-backend';
+import { convInfo, heapFloats, wasmKernelConfig, type Shape4, type WasmKernelCall } from './wasm-backend';
 
 /**
  * DepthwiseConv2dNativeBackpropFilter for the wasm backend (it has none):
@@ -10,18 +10,12 @@ import { asWasmBackend, checkSupported, heapFloats, inputOf, type KernelArgs, ty
  * there), summed in float64.
  */
 export function depthwiseBackpropFilterConfig(tf: Tf): tfjs.KernelConfig {
-  return {
-    kernelName: 'DepthwiseConv2dNativeBackpropFilter',
-    backendName: 'wasm',
-    kernelFunc: (args) => depthwiseBackpropFilter(tf, args),
-  };
+  return wasmKernelConfig('DepthwiseConv2dNativeBackpropFilter', (call) => depthwiseBackpropFilter(tf, call));
 }
 
-function depthwiseBackpropFilter(tf: Tf, { inputs, backend: anyBackend, attrs = {} }: KernelArgs): tfjs.TensorInfo {
-  checkSupported('DepthwiseConv2dNativeBackpropFilter', attrs);
-  const backend = asWasmBackend(anyBackend);
-  const x = inputOf(inputs, 'x', 'DepthwiseConv2dNativeBackpropFilter');
-  const dy = inputOf(inputs, 'dy', 'DepthwiseConv2dNativeBackpropFilter');
+function depthwiseBackpropFilter(tf: Tf, { backend, input, attrs }: WasmKernelCall): tfjs.TensorInfo {
+  const x = input('x');
+  const dy = input('dy');
   const filterShape = attrs.filterShape as Shape4;
   const info = convInfo(tf, x.shape as Shape4, filterShape, attrs, true);
   const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, filterHeight, filterWidth, strideHeight, strideWidth } = info;

@@ -1,6 +1,6 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import type { Tf } from '../../tensor/tfjs-runtime';
-import { asWasmBackend, checkSupported, heapFloats, runWasmKernel, spreadOutputGradient, inputOf, type KernelArgs, type Shape4, convInfo } from './wasm-backend';
+import { convInfo, heapFloats, runWasmKernel, spreadOutputGradient, wasmKernelConfig, type Shape4, type WasmKernelCall } from './wasm-backend';
 
 /**
  * DepthwiseConv2dNativeBackpropInput for the wasm backend (it has none). As for Conv2D, the
@@ -10,18 +10,12 @@ import { asWasmBackend, checkSupported, heapFloats, runWasmKernel, spreadOutputG
  * input channel are then summed.
  */
 export function depthwiseBackpropInputConfig(tf: Tf): tfjs.KernelConfig {
-  return {
-    kernelName: 'DepthwiseConv2dNativeBackpropInput',
-    backendName: 'wasm',
-    kernelFunc: (args) => depthwiseBackpropInput(tf, args),
-  };
+  return wasmKernelConfig('DepthwiseConv2dNativeBackpropInput', (call) => depthwiseBackpropInput(tf, call));
 }
 
-function depthwiseBackpropInput(tf: Tf, { inputs, backend: anyBackend, attrs = {} }: KernelArgs): tfjs.TensorInfo {
-  checkSupported('DepthwiseConv2dNativeBackpropInput', attrs);
-  const backend = asWasmBackend(anyBackend);
-  const dy = inputOf(inputs, 'dy', 'DepthwiseConv2dNativeBackpropInput');
-  const filter = inputOf(inputs, 'filter', 'DepthwiseConv2dNativeBackpropInput');
+function depthwiseBackpropInput(tf: Tf, { backend, input, attrs }: WasmKernelCall): tfjs.TensorInfo {
+  const dy = input('dy');
+  const filter = input('filter');
   const inputShape = attrs.inputShape as Shape4;
   const filterShape = filter.shape as Shape4;
   const info = convInfo(tf, inputShape, filterShape, attrs, true);

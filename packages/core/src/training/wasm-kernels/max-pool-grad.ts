@@ -1,6 +1,6 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import type { Tf } from '../../tensor/tfjs-runtime';
-import { asWasmBackend, checkSupported, heapFloats, inputOf, type KernelArgs, type Shape4 } from './wasm-backend';
+import { heapFloats, wasmKernelConfig, type Shape4, type WasmKernelCall } from './wasm-backend';
 
 /**
  * MaxPoolGrad for the wasm backend, replacing tfjs-backend-wasm's own (about twice as slow as
@@ -9,18 +9,12 @@ import { asWasmBackend, checkSupported, heapFloats, inputOf, type KernelArgs, ty
  * a ReLU). One pass over the windows with the channels innermost: every read is contiguous.
  */
 export function maxPoolGradConfig(tf: Tf): tfjs.KernelConfig {
-  return {
-    kernelName: 'MaxPoolGrad',
-    backendName: 'wasm',
-    kernelFunc: (args) => maxPoolGrad(tf, args),
-  };
+  return wasmKernelConfig('MaxPoolGrad', (call) => maxPoolGrad(tf, call));
 }
 
-function maxPoolGrad(tf: Tf, { inputs, backend: anyBackend, attrs = {} }: KernelArgs): tfjs.TensorInfo {
-  checkSupported('MaxPoolGrad', attrs);
-  const backend = asWasmBackend(anyBackend);
-  const dy = inputOf(inputs, 'dy', 'MaxPoolGrad');
-  const x = inputOf(inputs, 'input', 'MaxPoolGrad');
+function maxPoolGrad(tf: Tf, { backend, input, attrs }: WasmKernelCall): tfjs.TensorInfo {
+  const dy = input('dy');
+  const x = input('input');
   const info = tf.backend_util.computePool2DInfo(
     x.shape as Shape4,
     attrs.filterSize as number | [number, number],

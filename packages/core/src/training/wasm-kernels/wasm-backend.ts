@@ -22,6 +22,29 @@ export interface KernelArgs {
   readonly attrs?: tfjs.NamedAttrMap;
 }
 
+/** What one of our gradient kernels receives: the backend, its inputs by name, its attributes. */
+export interface WasmKernelCall {
+  readonly backend: WasmBackend;
+  /** The named input; a missing one is an error naming the kernel. */
+  input(name: string): tfjs.TensorInfo;
+  readonly attrs: tfjs.NamedAttrMap;
+}
+
+/**
+ * The wasm kernel config of one of our gradient kernels: the attributes are checked for what
+ * we implement (checkSupported) before `run`, and errors name the kernel.
+ */
+export function wasmKernelConfig(kernelName: string, run: (call: WasmKernelCall) => tfjs.TensorInfo): tfjs.KernelConfig {
+  return {
+    kernelName,
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, backend, attrs = {} }: KernelArgs) => {
+      checkSupported(kernelName, attrs);
+      return run({ backend: asWasmBackend(backend), input: (name) => inputOf(inputs, name, kernelName), attrs });
+    },
+  };
+}
+
 export function asWasmBackend(backend: unknown): WasmBackend {
   return backend as WasmBackend;
 }
