@@ -5,7 +5,8 @@
  * file name.
  */
 import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export interface LfwIdentity {
   readonly name: string;
@@ -41,6 +42,15 @@ export function lfwIdentities(root: string, s: LfwSelection): { identities: LfwI
     (extras.length ? ` + ${extras.length} training-only identities with ${trainMinImages}..${s.minImages - 1} images (${count(extras)} images)` : '');
   return { identities, folders: names.length, summary };
 }
+
+/** The training benches' options for the LFW folder and the selection in it (see lfwSelectionFromArgs). */
+export const LFW_SELECTION_OPTIONS = {
+  root: { type: 'string', default: resolve(dirname(fileURLToPath(import.meta.url)), '../../../../shared/datasets/lfw') },
+  'min-images': { type: 'string', default: '5' },
+  'train-min-images': { type: 'string' },
+  'max-identities': { type: 'string' },
+  'images-per-identity': { type: 'string', default: '10' },
+} as const;
 
 /** The selection from the training benches' options (min-images, train-min-images, images-per-identity, max-identities). */
 export function lfwSelectionFromArgs(args: {

@@ -25,19 +25,15 @@ import { fileURLToPath } from 'node:url';
 import { progressBar, type Progress } from '@biofuse/core';
 import { trainingTensorflow, epochLogPage, type EpochLogCurve, splitIdentities, takeRows, type LabelledEmbeddings, oneShotEvaluation, type OneShotResult, epochLogCsv, trainProjectionHead, type SiameseLoss, type MiningStrategy, createTwinCnn } from '@biofuse/core/training';
 import { parseBenchArgs } from './bench-args';
-import { lfwIdentities, lfwSelectionFromArgs } from './lfw-identities';
+import { LFW_SELECTION_OPTIONS, lfwIdentities, lfwSelectionFromArgs } from './lfw-identities';
 import type { CnnChipJob, CnnChipResult } from './siamese-cnn-worker';
 import { fillImageCache } from './worker-pool';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '../../..');
 const args = parseBenchArgs({
-  root: { type: 'string', default: resolve(repo, '../shared/datasets/lfw') },
+  ...LFW_SELECTION_OPTIONS,
   detector: { type: 'string', default: 'cascade' },
-  'min-images': { type: 'string', default: '5' },
-  'train-min-images': { type: 'string' },
-  'max-identities': { type: 'string' },
-  'images-per-identity': { type: 'string', default: '10' },
   size: { type: 'string', default: '32' },
   seeds: { type: 'string', default: '1,2,3' },
   'test-share': { type: 'string', default: '0.25' },

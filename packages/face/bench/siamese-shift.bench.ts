@@ -39,19 +39,15 @@ import { exportProjectionHead } from '../src/training/export-head';
 import { SHIFT_KINDS, type ShiftKind, type ShiftOptions } from './siamese-shift-degrade';
 import type { ShiftJob, ShiftResult } from './siamese-shift-worker';
 import { parseBenchArgs } from './bench-args';
-import { lfwIdentities, lfwSelectionFromArgs } from './lfw-identities';
+import { LFW_SELECTION_OPTIONS, lfwIdentities, lfwSelectionFromArgs } from './lfw-identities';
 import { fillImageCache } from './worker-pool';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '../../..');
 const OPTIONS = {
-  root: { type: 'string', default: resolve(repo, '../shared/datasets/lfw') },
+  ...LFW_SELECTION_OPTIONS,
   model: { type: 'string', default: 'dlib-resnet' },
   detector: { type: 'string', default: 'cascade' },
-  'min-images': { type: 'string', default: '5' },
-  'train-min-images': { type: 'string' },
-  'max-identities': { type: 'string' },
-  'images-per-identity': { type: 'string', default: '10' },
   shift: { type: 'string', default: 'low-res' },
   size: { type: 'string', default: '24' },
   noise: { type: 'string', default: '8' },
