@@ -47,7 +47,10 @@ process.on('message', async (job: CnnChipJob) => {
         ms: performance.now() - t0,
       } satisfies CnnChipResult);
     } catch (error) {
-      const failure = error instanceof BiometricError ? `${error.code}:${(error as { reason?: string }).reason ?? error.message}` : String(error);
+      // A face that cannot be found or aligned is a failure to acquire, counted by the bench;
+      // anything else is a bug, which ends the worker (and the bench) rather than hide as one.
+      if (!(error instanceof BiometricError)) throw error;
+      const failure = `${error.code}:${(error as { reason?: string }).reason ?? error.message}`;
       process.send!({ image, failure, ms: performance.now() - t0 } satisfies CnnChipResult);
     }
   }
