@@ -7,8 +7,9 @@
  *  - the commercial SDK's ISO/IEC 19794-2 templates in ../shared compared by our matcher,
  *  - cross-vendor: our template of the earlier impression against their record of the later.
  * A failure to enrol leaves its comparisons in the denominators as non-matches (score -1).
- * Extraction defaults were developed on DB1_B; DB2-DB4 are held out. The matcher's parameters
- * were tuned on the FVC2004 ISO templates only.
+ * The extraction defaults were chosen leave-one-DB-out on these four sets (bench/fvc-lodo.ts
+ * replays the choice and prints each DB's held-out figure); the matcher's parameters were tuned
+ * on the FVC2004 ISO templates only.
  *
  * Usage: npm run bench-fvc -w packages/fingerprint [-- --dbs 1,2 --no-nbis --data-root DIR]
  */
