@@ -72,7 +72,7 @@ export function consolidate(local: LocalSimilarities, a: PreparedTemplate, b: Pr
 function sortPairs(local: LocalSimilarities, na: number, nb: number, nR: number, ws: Workspace): number {
   const { count: m, matrix: lsm } = local;
   if (m === 0) return 0;
-  const sorted = sortKeysDescending(local.keys, m, ws);
+  const sorted = local.sortedKeys();
   const { usedA, usedB, pa, pb } = ws;
   usedA.fill(0, 0, na);
   usedB.fill(0, 0, nb);
@@ -90,56 +90,6 @@ function sortPairs(local: LocalSimilarities, na: number, nb: number, nR: number,
   }
   return n;
 }
-
-/**
- * The keys in decreasing order (in ws.sorted): a counting sort on their leading bits, then one
- * insertion-sort pass over the whole array, which is exact and has far fewer unpredictable
- * branches than a comparison sort or a heap. The buckets split the range the keys actually span
- * (the similarities of one comparison cluster) into about twice as many buckets as keys, so
- * after the counting sort a key is at most a few places from where it belongs and the
- * insertion pass rarely moves anything. (Sorting bucket by bucket instead costs a loop with an
- * unpredictable trip count per bucket: a quarter slower.)
- */
-function sortKeysDescending(keys: Int32Array, m: number, ws: Workspace): Int32Array {
-  let lowest = keys[0];
-  let highest = keys[0];
-  for (let e = 1; e < m; e++) {
-    const key = keys[e];
-    if (key < lowest) lowest = key;
-    else if (key > highest) highest = key;
-  }
-  // Bucket of a key: (highest - key) >>> shift, fewer than 2^bucketBits buckets.
-  const bucketBits = Math.min(MAX_BUCKET_BITS, 32 - Math.clz32(2 * m - 1));
-  const shift = Math.max(0, 32 - Math.clz32(highest - lowest) - bucketBits);
-  const buckets = ((highest - lowest) >>> shift) + 1;
-  const { sorted, bucketStart } = ws;
-  bucketStart.fill(0, 0, buckets);
-  for (let e = 0; e < m; e++) bucketStart[(highest - keys[e]) >>> shift]++;
-  let acc = 0;
-  for (let q = 0; q < buckets; q++) {
-    const count = bucketStart[q];
-    bucketStart[q] = acc;
-    acc += count;
-  }
-  for (let e = 0; e < m; e++) {
-    const key = keys[e];
-    sorted[bucketStart[(highest - key) >>> shift]++] = key;
-  }
-  // The buckets are in order; the keys inside each are not yet.
-  for (let e = 1; e < m; e++) {
-    const key = sorted[e];
-    let f = e - 1;
-    while (f >= 0 && sorted[f] < key) {
-      sorted[f + 1] = sorted[f];
-      f--;
-    }
-    sorted[f + 1] = key;
-  }
-  return sorted;
-}
-
-/** At most 2^12 buckets (the keys of up to 255 x 255 pairs need no more). */
-const MAX_BUCKET_BITS = 12;
 
 /**
  * rho(t, k) for the n selected pairs (MCC eq. 25): the product of three sigmoids of how
@@ -255,8 +205,6 @@ function relax(ws: Workspace, n: number, nR: number, P: MatchParams): Float64Arr
 
 /** Scratch arrays reused across comparisons (allocated on first use, grown when needed). */
 interface Workspace {
-  sorted: Int32Array;
-  bucketStart: Int32Array;
   usedA: Uint8Array;
   usedB: Uint8Array;
   efficiency: Float64Array;
@@ -287,8 +235,6 @@ function workspace(cells: number, pairs: number): Workspace {
     sharedPairs = Math.max(pairs, sharedPairs, 64);
     const m = sharedPairs;
     shared = {
-      sorted: new Int32Array(sharedCells),
-      bucketStart: new Int32Array(1 << MAX_BUCKET_BITS),
       usedA: new Uint8Array(sharedCells),
       usedB: new Uint8Array(sharedCells),
       efficiency: new Float64Array(m),

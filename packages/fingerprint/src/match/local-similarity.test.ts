@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { angleDifference } from '../template/minutiae';
-import { jsPopcountKernel } from './kernels/cylinder-popcount-js';
-import { wasmPopcountKernel } from './kernels/cylinder-popcount-wasm';
+import { jsMatchKernel } from './kernels/match-kernel-js';
+import { wasmMatchKernel } from './kernels/match-kernel-wasm';
 import { localSimilarities } from './local-similarity';
 import { FINGERPRINT_MATCH_PARAMS as P, prepareTemplate, type PreparedTemplate } from './index';
 import { moved, randomTemplate } from './test-templates';
@@ -54,31 +54,54 @@ describe('localSimilarities', () => {
         const got = localSimilarities(x, y, P, kernel);
         const matrix = got.matrix.slice(0, x.count * y.count);
         for (let e = 0; e < expected.length; e++) expect(matrix[e]).toBeCloseTo(expected[e], 6);
-        const listed = new Set(Array.from(got.keys.subarray(0, got.count), (k) => ((k >>> 8) & 0xff) * y.count + (k & 0xff)));
+        const keys = Array.from(got.keys());
+        const listed = new Set(keys.map((k) => ((k >>> 8) & 0xff) * y.count + (k & 0xff)));
         expect(listed.size).toBe(matrix.filter((v) => v > 0).length);
         for (const cell of listed) expect(matrix[cell]).toBeGreaterThan(0);
+        expect(Array.from(got.sortedKeys().subarray(0, got.count))).toEqual(keys.sort((p, q) => q - p));
       }
     }
   });
 });
 
-describe('popcount kernels', () => {
-  it('agree on random words', () => {
-    const wasm = wasmPopcountKernel();
+describe('match kernels', () => {
+  const wasm = wasmMatchKernel();
+  const js = jsMatchKernel();
+  let seed = 12345;
+  const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) | 0);
+
+  it('agree on the popcounts of random words', () => {
     if (!wasm) return; // no WebAssembly SIMD here: the JS kernel is the only one in use
-    const js = jsPopcountKernel();
     const words = 4 * 10 * 4;
     const hw = new Int32Array(wasm.memory(words * 4 + 64));
     const hj = new Int32Array(js.memory(words * 4 + 64));
-    let seed = 12345;
-    for (let w = 0; w < words; w++) {
-      seed = (Math.imul(seed, 1103515245) + 12345) | 0;
-      hw[w] = hj[w] = seed ^ (seed << 7);
-    }
+    for (let w = 0; w < words; w++) hw[w] = hj[w] = next() ^ (seed << 7);
     expect(wasm.andCount(0, 160, 10)).toBe(js.andCount(0, 160, 10));
     expect(wasm.andOutside(0, 160, 320, 10)).toBe(js.andOutside(0, 160, 320, 10));
     wasm.maskedCounts(0, 160, 320, 480, 10, words * 4);
     js.maskedCounts(0, 160, 320, 480, 10, words * 4);
     expect(Array.from(hw.subarray(words, words + 4))).toEqual(Array.from(hj.subarray(words, words + 4)));
+  });
+
+  it('both sort pair keys into decreasing order, whatever their number and spread', () => {
+    const cases: number[][] = [[7], [3 << 16, 5 << 16 | 1]];
+    for (const m of [3, 40, 441, 5000, 255 * 255]) {
+      // Distinct keys like the matcher's: a 15-bit similarity (often tied) over a unique i, j.
+      const levels = 1 + (Math.abs(next()) % 2000);
+      const keys = Array.from({ length: m }, (_, e) => ((Math.abs(next()) % levels) << 16) | e);
+      cases.push(keys, keys.map((k) => k & 0x7fff0000 ? k : k | (1 << 30)));
+    }
+    const KEYS = 64;
+    const SORTED = KEYS + 255 * 255 * 4;
+    const BUCKETS = SORTED + 255 * 255 * 4;
+    for (const kernel of wasm ? [wasm, js] : [js]) {
+      const heap = new Int32Array(kernel.memory(BUCKETS + 4096 * 4));
+      for (const keys of cases) {
+        heap.set(keys, KEYS >> 2);
+        kernel.sortKeysDescending(KEYS, keys.length, SORTED, BUCKETS);
+        const sorted = Array.from(heap.subarray(SORTED >> 2, (SORTED >> 2) + keys.length));
+        expect(sorted).toEqual([...keys].sort((p, q) => q - p));
+      }
+    }
   });
 });

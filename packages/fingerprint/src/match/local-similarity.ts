@@ -1,19 +1,24 @@
-import { jsPopcountKernel } from './kernels/cylinder-popcount-js';
-import { wasmPopcountKernel, type PopcountKernel } from './kernels/cylinder-popcount-wasm';
+import { jsMatchKernel } from './kernels/match-kernel-js';
+import { wasmMatchKernel, type MatchKernel } from './kernels/match-kernel-wasm';
+import { MAX_BUCKET_BITS } from './kernels/sort-keys-wasm';
 import type { MatchParams } from './params';
 import type { PreparedTemplate } from './prepared-template';
 
 /**
  * The local similarities of two templates (valid until the next call: the arrays are reused).
- * `matrix` is nA x nB, row-major; `keys[0 .. count)` lists its nonzero entries, each packed as
- * (similarity quantised to 15 bits) << 16 | i << 8 | j, in no particular order (keys order like
- * (similarity, matrix index), since j < nB <= 255, and the consolidation reads i and j without a
- * division).
+ * `matrix` is nA x nB, row-major; `keys()` lists its nonzero entries, each packed as (similarity
+ * quantised to 15 bits) << 16 | i << 8 | j, in no particular order (keys order like (similarity,
+ * matrix index), since j < nB <= 255, and the consolidation reads i and j without a division).
+ * The keys live in the kernel's memory, where the kernel also sorts them.
  */
 export interface LocalSimilarities {
   readonly matrix: Float32Array;
-  readonly keys: Int32Array;
+  /** How many entries are nonzero. */
   readonly count: number;
+  /** Their keys, unsorted: [0, count). */
+  keys(): Int32Array;
+  /** Their keys in decreasing order: [0, count) of the returned array. */
+  sortedKeys(): Int32Array;
 }
 
 /**
@@ -35,10 +40,13 @@ export function localSimilarities(a: PreparedTemplate, b: PreparedTemplate, P: M
   const ws = workspace(na * nb, nb);
   const matrix = ws.matrix;
   matrix.fill(0, 0, na * nb);
-  if (na === 0 || nb === 0) return { matrix, keys: ws.keys, count: 0 };
   const W = a.cylinderWords;
   const bits = a.cylinderCells * a.directionSections;
   const store = cylinderStore(kernelChoice, W, a.cylinderCells, a.directionSections);
+  const result = store.similarities;
+  result.matrix = matrix;
+  result.count = 0;
+  if (na === 0 || nb === 0) return result;
   const [sa, sb] = store.load(a, b);
   const k = store.kernel;
   const heap = store.heap;
@@ -50,7 +58,7 @@ export function localSimilarities(a: PreparedTemplate, b: PreparedTemplate, P: M
   const cells = a.cylinderCells;
   const nd = a.directionSections;
   const gate = P.maxDirectionDifferenceRad;
-  const keys = ws.keys;
+  const keysWord = store.keysByte >> 2;
   let count = 0;
 
   // B's angles in increasing order, repeated at -2pi, 0 and +2pi, so every window
@@ -111,17 +119,17 @@ export function localSimilarities(a: PreparedTemplate, b: PreparedTemplate, P: M
       if (common === 0 || norms <= 0) continue;
       const lambda = (2 * common) / norms;
       matrix[row + j] = lambda;
-      keys[count++] = (((lambda * 32767 + 0.5) | 0) << 16) | (i << 8) | j;
+      heap[keysWord + count++] = (((lambda * 32767 + 0.5) | 0) << 16) | (i << 8) | j;
     }
   }
-  return { matrix, keys, count };
+  result.count = count;
+  return result;
 }
 
 const TWO_PI = 2 * Math.PI;
 
 interface Workspace {
   matrix: Float32Array;
-  keys: Int32Array;
   sweepAngle: Float64Array;
   sweepIndex: Uint8Array;
 }
@@ -134,7 +142,6 @@ function workspace(cells: number, nb: number): Workspace {
     const sweep = Math.max(3 * nb, 3 * 64);
     shared = {
       matrix: new Float32Array(size),
-      keys: new Int32Array(size),
       sweepAngle: new Float64Array(sweep + 1),
       sweepIndex: new Uint8Array(sweep),
     };
@@ -156,15 +163,23 @@ interface Slot {
 
 /**
  * The kernel's memory, laid out for one cylinder size: two slots of up to 255 cylinders and
- * their validity masks, and a 16-byte output.
+ * their validity masks, a 16-byte output, and room for the pair keys of two 255-minutia
+ * templates, their sorted copy and the sort's buckets.
  */
 class CylinderStore {
   readonly slots: [Slot, Slot];
   readonly outByte: number;
-  heap: Int32Array;
+  readonly keysByte: number;
+  readonly sortedByte: number;
+  readonly bucketsByte: number;
+  readonly heap: Int32Array;
+  /** The sorted keys, from index 0. */
+  readonly sorted: Int32Array;
+  /** What localSimilarities returns, reused. */
+  readonly similarities: StoredSimilarities;
 
   constructor(
-    readonly kernel: PopcountKernel,
+    readonly kernel: MatchKernel,
     readonly words: number,
     readonly cells: number,
     readonly nd: number,
@@ -175,7 +190,12 @@ class CylinderStore {
       { template: undefined, bitsByte: 2 * region, validityByte: 3 * region },
     ];
     this.outByte = 4 * region;
-    this.heap = new Int32Array(kernel.memory(this.outByte + 16));
+    this.keysByte = this.outByte + 16;
+    this.sortedByte = this.keysByte + MAX_KEYS * 4;
+    this.bucketsByte = this.sortedByte + MAX_KEYS * 4;
+    this.heap = new Int32Array(kernel.memory(this.bucketsByte + (1 << MAX_BUCKET_BITS) * 4));
+    this.sorted = this.heap.subarray(this.sortedByte >> 2, (this.sortedByte >> 2) + MAX_KEYS);
+    this.similarities = new StoredSimilarities(this);
   }
 
   /** Puts a and b in the two slots (reusing either that is already there). */
@@ -224,16 +244,37 @@ function validityMasks(t: PreparedTemplate): Int32Array {
 
 const maskCache = new WeakMap<PreparedTemplate, Int32Array>();
 
+/** Keys of every pair of two 255-minutia templates. */
+const MAX_KEYS = 255 * 255;
+
+class StoredSimilarities implements LocalSimilarities {
+  matrix: Float32Array = new Float32Array(0);
+  count = 0;
+
+  constructor(private readonly store: CylinderStore) {}
+
+  keys(): Int32Array {
+    const first = this.store.keysByte >> 2;
+    return this.store.heap.subarray(first, first + this.count);
+  }
+
+  sortedKeys(): Int32Array {
+    const s = this.store;
+    if (this.count > 0) s.kernel.sortKeysDescending(s.keysByte, this.count, s.sortedByte, s.bucketsByte);
+    return s.sorted;
+  }
+}
+
 let autoStore: CylinderStore | undefined;
 let jsStore: CylinderStore | undefined;
-let jsKernel: PopcountKernel | undefined;
+let jsKernel: MatchKernel | undefined;
 
 /** The store for a kernel choice, laid out for this cylinder size (re-laid out when it changes). */
 function cylinderStore(choice: KernelChoice, words: number, cells: number, nd: number): CylinderStore {
   const current = choice === 'auto' ? autoStore : jsStore;
   if (current && current.words === words && current.cells === cells && current.nd === nd) return current;
-  jsKernel ??= jsPopcountKernel();
-  const kernel = choice === 'auto' ? (wasmPopcountKernel() ?? jsKernel) : jsKernel;
+  jsKernel ??= jsMatchKernel();
+  const kernel = choice === 'auto' ? (wasmMatchKernel() ?? jsKernel) : jsKernel;
   // Two stores may share the JS kernel's memory: drop the other's slots when re-laying out.
   if (autoStore?.kernel === kernel) autoStore = undefined;
   if (jsStore?.kernel === kernel) jsStore = undefined;

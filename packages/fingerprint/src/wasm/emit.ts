@@ -1,6 +1,6 @@
 /**
- * A minimal WebAssembly emitter: just what the package's hand-written SIMD kernels need (the
- * cylinder popcounts of the matcher, the Gabor filter of the extractor). Each kernel is small
+ * A minimal WebAssembly emitter: just what the package's hand-written kernels need (the
+ * cylinder popcounts and the pair-key sort of the matcher, the Gabor filter of the extractor). Each kernel is small
  * enough to write out instruction by instruction in TypeScript, which spares the project a
  * toolchain; modules are compiled on first use, never at import.
  */
@@ -13,9 +13,12 @@ const FUNC_TYPE = 0x60;
 
 /** Plain opcodes (one byte each). */
 export const op = {
+  block: 0x02,
   loop: 0x03,
   end: 0x0b,
+  br: 0x0c,
   brIf: 0x0d,
+  select: 0x1b,
   localGet: 0x20,
   localSet: 0x21,
   localTee: 0x22,
@@ -23,10 +26,16 @@ export const op = {
   f32Load: 0x2a,
   i32Store: 0x36,
   i32Const: 0x41,
+  i32LtS: 0x48,
+  i32GtS: 0x4a,
+  i32GeS: 0x4e,
+  i32GeU: 0x4f,
+  i32Clz: 0x67,
   i32Add: 0x6a,
   i32Sub: 0x6b,
   i32Or: 0x72,
   i32Shl: 0x74,
+  i32ShrU: 0x76,
 } as const;
 
 /** SIMD instructions: the 0xfd prefix, then the opcode as LEB128. */
@@ -75,6 +84,13 @@ export const tee = (i: number): number[] => [op.localTee, i];
 export const i32 = (v: number): number[] => [op.i32Const, ...sleb(v)];
 /** local[i] += step */
 export const advance = (i: number, step: number): number[] => [...get(i), ...i32(step), op.i32Add, ...set(i)];
+/** i32.load / i32.store of a word at the address on the stack (plus a constant byte offset). */
+export const loadWord = (address: readonly number[], offset = 0): number[] => [...address, op.i32Load, 2, ...uleb(offset)];
+export const storeWord = (address: readonly number[], value: readonly number[], offset = 0): number[] => [...address, ...value, op.i32Store, 2, ...uleb(offset)];
+/** A loop that leaves as soon as `exitWhen` (an i32 condition) holds: while (!exitWhen) body. */
+export const whileNot = (exitWhen: readonly number[], body: readonly number[]): number[] => [
+  op.block, BLOCK_EMPTY, op.loop, BLOCK_EMPTY, ...exitWhen, op.brIf, 1, ...body, op.br, 0, op.end, op.end,
+];
 /** Decrements local[i] and loops (br_if 0) while it is not zero: the tail of a counted loop. */
 export const countDown = (i: number): number[] => [...get(i), ...i32(1), op.i32Sub, ...tee(i), op.brIf, 0];
 

@@ -1,47 +1,56 @@
 import { BLOCK_EMPTY, I32, V128, advance, countDown, ensureMemory, get, instantiate, moduleBytes, op, set, simd, type WasmFunction, type WasmMemory } from '../../wasm/emit';
+import { sortKeysFunction } from './sort-keys-wasm';
 
 /**
- * The one hot kernel of the matcher, in WebAssembly SIMD: popcounts of ANDed bit cylinders,
- * 128 bits at a time (i8x16.popcnt). JavaScript has no popcount instruction, and this kernel
- * is most of a comparison's work, so it runs about ten times faster than the SWAR fallback in
- * cylinder-popcount-js.ts, which computes the same integers and is used where WebAssembly SIMD
- * is missing. Both are checked against each other in local-similarity.test.ts.
+ * The matcher's hot kernels in WebAssembly: popcounts of ANDed bit cylinders, 128 bits at a
+ * time (SIMD i8x16.popcnt), and the sort of the pair keys (sort-keys-wasm.ts). JavaScript has no
+ * popcount instruction, and the popcounts are most of a comparison's work, so they run about ten
+ * times faster than the SWAR fallback in match-kernel-js.ts, which computes the same integers
+ * and is used where WebAssembly SIMD is missing. Both are checked against each other in
+ * local-similarity.test.ts.
  *
  * The module is written out instruction by instruction with the package's small emitter
  * (src/wasm/emit.ts), and compiled on first use, never at import.
  *
- * Exports (all offsets are byte offsets into the exported memory, 16-byte aligned; `blocks` is
- * the number of 128-bit blocks, 1..31 so that the per-byte counters cannot overflow):
+ * Exports (all offsets are byte offsets into the exported memory, 16-byte aligned for the
+ * popcounts; `blocks` is the number of 128-bit blocks, 1..31 so that the per-byte counters
+ * cannot overflow):
  *   and_count(x, y, blocks) -> i32                   popcount(X & Y)
  *   and_outside(x, y, v, blocks) -> i32              popcount(X & Y) << 16 | popcount(X & ~V)
  *   masked_counts(x, y, vx, vy, blocks, out)         writes 4 x i32 at out:
  *       popcount(X & Y), popcount(X & ~VY), popcount(Y & ~VX), popcount(VX & VY)
+ *   sort_keys_desc(keys, m, sorted, buckets)         see sort-keys-wasm.ts
  */
 
-export interface PopcountKernel {
+export interface MatchKernel {
   /** The kernel's memory, grown first to at least `bytes` (the returned buffer replaces older ones). */
   memory(bytes: number): ArrayBuffer;
   andCount(x: number, y: number, blocks: number): number;
   /** popcount(X & Y) << 16 | popcount(X & ~V): for a cylinder X compared with Y, whose validity is V. */
   andOutside(x: number, y: number, v: number, blocks: number): number;
   maskedCounts(x: number, y: number, vx: number, vy: number, blocks: number, out: number): void;
+  /** The m (>= 1) distinct non-negative keys at `keys`, in decreasing order at `sorted`; `buckets` is scratch of 2^12 words. */
+  sortKeysDescending(keys: number, m: number, sorted: number, buckets: number): void;
 }
 
 /** 64 KiB pages of memory the kernel's module starts with (grown when needed). */
 const KERNEL_INITIAL_PAGES = 8;
 
-let kernel: PopcountKernel | null | undefined;
+let kernel: MatchKernel | null | undefined;
 
 /** The compiled kernel, or null where WebAssembly SIMD is unavailable. */
-export function wasmPopcountKernel(): PopcountKernel | null {
+export function wasmMatchKernel(): MatchKernel | null {
   if (kernel !== undefined) return kernel;
   const e = instantiate<{
     memory: WasmMemory;
     and_count: (x: number, y: number, n: number) => number;
     and_outside: (x: number, y: number, v: number, n: number) => number;
     masked_counts: (x: number, y: number, vx: number, vy: number, n: number, out: number) => void;
-  }>(moduleBytes(KERNEL_INITIAL_PAGES, [andCount(), maskedCounts(), andOutside()]));
-  kernel = e ? { memory: (bytes) => ensureMemory(e.memory, bytes), andCount: e.and_count, andOutside: e.and_outside, maskedCounts: e.masked_counts } : null;
+    sort_keys_desc: (keys: number, m: number, sorted: number, buckets: number) => void;
+  }>(moduleBytes(KERNEL_INITIAL_PAGES, [andCount(), maskedCounts(), andOutside(), sortKeysFunction()]));
+  kernel = e
+    ? { memory: (bytes) => ensureMemory(e.memory, bytes), andCount: e.and_count, andOutside: e.and_outside, maskedCounts: e.masked_counts, sortKeysDescending: e.sort_keys_desc }
+    : null;
   return kernel;
 }
 
