@@ -247,6 +247,7 @@ const maskCache = new WeakMap<PreparedTemplate, Int32Array>();
 /** Keys of every pair of two 255-minutia templates. */
 const MAX_KEYS = 255 * 255;
 
+/** localSimilarities' result, one per store: its matrix and count, the keys where it wrote them. */
 class StoredSimilarities implements LocalSimilarities {
   matrix: Float32Array = new Float32Array(0);
   count = 0;
