@@ -8,12 +8,11 @@ import { extractSignatureTemplate, type SignatureTemplate } from '../src/templat
 import { globalFeatures } from '../src/features/global-features';
 import { pooledWithinUserSpread } from '../src/features/global-spread';
 
-/** Every SVC2004 signature read once, by file name. */
+/** Every SVC2004 signature read once, by file name, in the listing's order (not the order the reads finish: callers iterate it). */
 export async function loadSvc2004(dir: string): Promise<Map<string, PenTrajectory>> {
   const listing = await readSvc2004Folder(dir);
-  const out = new Map<string, PenTrajectory>();
-  await Promise.all(listing.samples.map(async (s) => out.set(s.path, await readSignature(join(dir, s.path)))));
-  return out;
+  const read = await Promise.all(listing.samples.map((s) => readSignature(join(dir, s.path))));
+  return new Map(listing.samples.map((s, k) => [s.path, read[k]]));
 }
 
 export interface ProtocolResult {
