@@ -1,4 +1,4 @@
-import { logisticOf, sigmoid } from './geometry';
+import { sigmoid, tabulatedSigmoid } from './geometry';
 import type { MatchParams } from './params';
 import type { LocalSimilarities } from './local-similarity';
 import type { PreparedTemplate } from './prepared-template';
@@ -146,16 +146,16 @@ function compatibility(ws: Workspace, n: number, a: PreparedTemplate, b: Prepare
       const d3tk = Math.abs(wrap(segmentTurn - rotT));
       const d3kt = Math.abs(wrap(segmentTurn - rot[k]));
       if (d3tk > cut3 && d3kt > cut3) continue;
-      const z12 = logisticOf(-tau1 * (d1 - mu1e)) * logisticOf(-tau2 * (d2 - mu2));
+      const z12 = tabulatedSigmoid(d1, mu1e, tau1) * tabulatedSigmoid(d2, mu2, tau2);
       if (d3tk <= cut3) {
         rhoRow[nnz] = t;
         rhoCol[nnz] = k;
-        rhoValue[nnz++] = z12 * logisticOf(-tau3 * (d3tk - mu3));
+        rhoValue[nnz++] = z12 * tabulatedSigmoid(d3tk, mu3, tau3);
       }
       if (d3kt <= cut3) {
         rhoRow[nnz] = k;
         rhoCol[nnz] = t;
-        rhoValue[nnz++] = z12 * logisticOf(-tau3 * (d3kt - mu3));
+        rhoValue[nnz++] = z12 * tabulatedSigmoid(d3kt, mu3, tau3);
       }
     }
   }
