@@ -1,4 +1,4 @@
-import { BLOCK_EMPTY, F32, I32, V128, advance, countDown, ensureMemory, get, instantiate, moduleBytes, op, set, simd, type WasmMemory } from '../wasm/emit';
+import { BLOCK_EMPTY, F32, I32, V128, advance, countDown, ensureMemory, get, instantiate, loadWord, moduleBytes, op, set, simd, type WasmMemory } from '../wasm/emit';
 
 /**
  * The Gabor filter's hot loop in WebAssembly SIMD: one kernel applied to a run of consecutive
@@ -62,7 +62,7 @@ function gaborRunFunction() {
       ...get(TABLE), ...set(T),
       ...get(TAPS), ...set(K),
       op.loop, BLOCK_EMPTY,
-      ...get(T), op.i32Load, 2, 0, ...set(O),
+      ...loadWord(get(T)), ...set(O),
       ...get(ACC),
       ...get(T), op.f32Load, 2, 4, ...simd.f32x4Splat,
       ...get(SRC), ...get(O), op.i32Add, ...loadV128,

@@ -1,8 +1,9 @@
 /**
  * A minimal WebAssembly emitter: just what the package's hand-written kernels need (the
- * cylinder popcounts and the pair-key sort of the matcher, the Gabor filter of the extractor). Each kernel is small
- * enough to write out instruction by instruction in TypeScript, which spares the project a
- * toolchain; modules are compiled on first use, never at import.
+ * cylinder popcounts and the pair-key sort of the matcher, the Gabor filter of the
+ * extractor). Each kernel is small enough to write out instruction by instruction in
+ * TypeScript, which spares the project a toolchain; modules are compiled on first use, never
+ * at import.
  */
 
 export const I32 = 0x7f;

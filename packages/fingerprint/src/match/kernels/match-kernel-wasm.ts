@@ -1,4 +1,4 @@
-import { BLOCK_EMPTY, I32, V128, advance, countDown, ensureMemory, get, instantiate, moduleBytes, op, set, simd, type WasmFunction, type WasmMemory } from '../../wasm/emit';
+import { BLOCK_EMPTY, I32, V128, advance, countDown, ensureMemory, get, i32, instantiate, moduleBytes, op, set, simd, storeWord, type WasmFunction, type WasmMemory } from '../../wasm/emit';
 import { sortKeysFunction } from './sort-keys-wasm';
 
 /**
@@ -92,7 +92,7 @@ function andCount(): WasmFunction {
 function maskedCounts(): WasmFunction {
   const [X, Y, VX, VY] = [10, 11, 12, 13];
   const count = (acc: number, a: number, b: number, combine: readonly number[]) => [...get(a), ...get(b), ...combine, ...accumulatePopcount(acc)];
-  const store = (acc: number, offset: number) => [...get(5), ...horizontalSum(acc), op.i32Store, 2, offset];
+  const store = (acc: number, offset: number) => storeWord(get(5), horizontalSum(acc), offset);
   return {
     name: 'masked_counts',
     params: [I32, I32, I32, I32, I32, I32],
@@ -135,7 +135,7 @@ function andOutside(): WasmFunction {
       ...countDown(3),
       op.end,
       ...horizontalSum(4),
-      op.i32Const, 16, op.i32Shl,
+      ...i32(16), op.i32Shl,
       ...horizontalSum(5),
       op.i32Or,
     ],
