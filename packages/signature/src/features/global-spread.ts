@@ -29,11 +29,11 @@ export function pooledWithinUserSpread(referenceSets: readonly (readonly Float32
 /**
  * `pooledWithinUserSpread` of the SVC2004 Task 2 signatures S1-S10 (the enrolment pool) of all
  * 40 users, in GLOBAL_FEATURES order (bench/fit-global-spread.ts prints it; a test checks it
- * still matches the features). A modality built
- * from a config has no cohort to measure this on, so it uses these; the held-out figures of
- * bench/svc2004.bench.ts instead fit the spread on the tuning half only. Most features are
- * ratios or logs, so the values carry over to other tablets roughly; a deployment with its own
- * enrolled population should pass its own (SignatureModality's second argument).
+ * still matches the features). A modality built from a config has no cohort to measure this
+ * on, so it uses these; the held-out figures of bench/svc2004.bench.ts instead fit the spread
+ * on the tuning half only. Most features are ratios or logs, so the values carry over to other
+ * tablets roughly; a deployment with its own enrolled population should pass its own
+ * (SignatureModality's second argument).
  */
 export const SVC2004_GLOBAL_WITHIN_SPREAD: readonly number[] = Object.freeze([
   0.09621, // logDuration
