@@ -8,7 +8,9 @@
  * The default candidates replay the two decisions behind today's defaults: one, two or three
  * enhancement passes (with the earlier 6 px border margin), then border margins 2-6 and the
  * alternative the DB2 fold preferred. `--candidates FILE` takes a JSON list of
- * { "name": string, "params": partial ExtractionParams (sub-objects replace whole) } instead.
+ * { "name": string, "params": partial ExtractionParams (sub-objects replace whole) } instead;
+ * `bench/lodo-margin-steps.json` is the full grid of those two detection options (border margin
+ * 2-5 x 7/10/13 direction steps).
  *
  * Usage: npx tsx bench/fvc-lodo.ts [--candidates FILE] [--data-root DIR]   (about 40 s per candidate)
  */
