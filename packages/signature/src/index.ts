@@ -1,7 +1,8 @@
 /**
  * @biofuse/signature: online signature verification. Readers for SVC2004 text, MCYT .fpg and
  * JSON/CSV pen points; time functions and global features; multivariate DTW with a
- * Sakoe-Chiba band; user models with per-user score normalisation.
+ * Sakoe-Chiba band and early abandoning; user models with per-user score normalisation, and
+ * pruned 1:N search over them.
  */
 export type { PenTrajectory } from './pen-trajectory';
 export { SignatureFormatError, SignatureAcquisitionError } from './errors';
@@ -13,6 +14,7 @@ export { timeFunctions, TIME_FUNCTIONS, DEFAULT_TIME_FUNCTIONS, type TimeFunctio
 export { globalFeatures, GLOBAL_FEATURES } from './features/global-features';
 export { pooledWithinUserSpread, SVC2004_GLOBAL_WITHIN_SPREAD } from './features/global-spread';
 export { dtwDistance, FRAME_DISTANCES, type DtwOptions, type FrameDistance } from './compare/dtw';
+export { identifySigner, type EnrolledSigner, type IdentificationResult, type SignerCandidate } from './compare/identify';
 export { enrolUser, scoreAgainstUser, combineDistances, dtwLocalDistance, type LocalDistance, type PopulationSpread, type SignatureUserModel } from './compare/user-model';
 export { extractSignatureTemplate, encodeSignatureTemplate, decodeSignatureTemplate, type SignatureTemplate } from './template';
 export { DEFAULT_SIGNATURE_PARAMS, LOCAL_COMBINATIONS, parseSignatureParams, type LocalCombination, type SignatureParams } from './params';

@@ -109,7 +109,15 @@ export function scoreAgainstUser(
   params: SignatureParams,
   distance: LocalDistance = dtwLocalDistance(params),
 ): Score {
-  const d = model.references.map((r) => distance(r, probe));
+  return scoreFromDistances(model, probe, model.references.map((r) => distance(r, probe)), params);
+}
+
+/**
+ * The score of a probe given its local distance to each of the user's references. The total
+ * distance never falls when one of them grows, so lower bounds of the DTW distances give a
+ * lower bound of the total (see identifySigner).
+ */
+export function scoreFromDistances(model: SignatureUserModel, probe: SignatureTemplate, d: readonly number[], params: SignatureParams): Score {
   const combined = combineDistances(d, params.localCombination);
   const local = (combined - model.localCentre) / model.localScale ** params.localScaleExponent;
   let global = 0;
