@@ -6,6 +6,7 @@ import { fingerprintCommand } from './commands/fingerprint';
 import { fuseCommand } from './commands/fuse';
 import { reportCommand } from './commands/report';
 import { scoreCommand } from './commands/score';
+import { signatureCommand } from './commands/signature';
 import { synthCommand } from './commands/synth';
 import { EXIT, exitCodeFor } from './exit-codes';
 
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   program.addCommand(synthCommand());
   program.addCommand(faceCommand());
   program.addCommand(fingerprintCommand());
+  program.addCommand(signatureCommand());
   program.addCommand(enrollCommand());
   program.addCommand(identifyCommand());
   // Usage errors go through the catch below, so every error path maps to one exit code.

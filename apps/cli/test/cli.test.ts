@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -48,7 +48,7 @@ dataset:
 
 describe('biofuse CLI', () => {
   it('prints help for every command with exit code 0', () => {
-    for (const args of [['--help'], ['bench', '--help'], ['report', '--help'], ['score', '--help'], ['fuse', '--help'], ['datasets', '--help'], ['datasets', 'fetch', '--help'], ['synth', 'signatures', '--help']]) {
+    for (const args of [['--help'], ['bench', '--help'], ['report', '--help'], ['score', '--help'], ['fuse', '--help'], ['datasets', '--help'], ['datasets', 'fetch', '--help'], ['synth', 'signatures', '--help'], ['signature', '--help'], ['signature', 'identify', '--help']]) {
       const r = biofuse(args);
       expect(r.code, args.join(' ')).toBe(0);
       expect(r.stdout).toMatch(/Usage: biofuse/);
@@ -109,6 +109,47 @@ describe('biofuse CLI', () => {
     const s = biofuse(['score', '--modality', 'signature', '--pairs', join(dir, 'synth-pairs.tsv'), '--root', out, '--out', join(dir, 'synth.csv')]);
     expect(s.code).toBe(0);
     expect(biofuse(['synth', 'signatures', '--out', out, '--users', '0']).code).toBe(1);
+  });
+
+  it('compares, verifies and identifies signatures, and names what it cannot use', async () => {
+    const sigs = join(dir, 'sig-writers');
+    // 4 writers, genuine S1-S6, one skilled forgery S7 each.
+    expect(biofuse(['synth', 'signatures', '--out', sigs, '--users', '4', '--genuine', '6', '--forgeries', '1', '--seed', '9']).code).toBe(0);
+    const at = (u: number, s: number) => join(sigs, `U${u}S${s}.TXT`);
+    const compare = JSON.parse(biofuse(['signature', 'compare', at(1, 1), at(1, 2), '--json']).stdout) as { similarity: number; distance: number };
+    expect(compare.similarity).toBeCloseTo(-compare.distance, 4);
+    expect(compare.distance).toBeGreaterThan(0);
+
+    const refs = [1, 2, 3, 4, 5].map((s) => at(1, s));
+    const verify = (probe: string) => JSON.parse(biofuse(['signature', 'verify', probe, ...refs, '--json']).stdout) as { similarity: number; local: number; references: number };
+    const genuine = verify(at(1, 6));
+    expect(genuine.references).toBe(5);
+    expect(genuine.similarity).toBeGreaterThan(verify(at(1, 7)).similarity); // its skilled forgery
+    expect(genuine.similarity).toBeGreaterThan(verify(at(2, 6)).similarity); // another writer
+
+    // One sub-folder per writer with S1-S5; each writer's S6 must come back first.
+    const writers = join(dir, 'writers');
+    for (let u = 1; u <= 4; u++) {
+      await mkdir(join(writers, `writer-${u}`), { recursive: true });
+      for (let s = 1; s <= 5; s++) await writeFile(join(writers, `writer-${u}`, `S${s}.TXT`), await readFile(at(u, s)));
+    }
+    for (let u = 1; u <= 4; u++) {
+      const r = biofuse(['signature', 'identify', at(u, 6), '--writers', writers, '-k', '2']);
+      expect(r.code, r.stderr).toBe(0);
+      const out = JSON.parse(r.stdout) as { candidates: { writer: string; similarity: number }[]; search: { writers: number; alignments: number } };
+      expect(out.candidates.map((c) => c.writer)[0]).toBe(`writer-${u}`);
+      expect(out.candidates).toHaveLength(2);
+      expect(out.candidates[0].similarity).toBeGreaterThanOrEqual(out.candidates[1].similarity);
+      expect(out.search.writers).toBe(4);
+    }
+
+    expect(biofuse(['signature', 'identify', at(1, 6), '--writers', writers, '-k', '0']).code).toBe(1);
+    expect(biofuse(['signature', 'identify', at(1, 6), '--writers', join(dir, 'no-such-folder')]).code).toBe(2);
+    await writeFile(join(writers, 'writer-2', 'S9.TXT'), '3\n1 2 3\n');
+    const broken = biofuse(['signature', 'identify', at(1, 6), '--writers', writers]);
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toMatch(/S9\.TXT/);
+    expect(biofuse(['signature', 'compare', at(1, 1), join(dir, 'tiny.yaml')]).code).toBe(2);
   });
 
   it('says a modality that is not built yet is not available', () => {

@@ -1,0 +1,89 @@
+import { readdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { DatasetError } from '@biofuse/core';
+import { identifySigner, SignatureModality, type EnrolledSigner, type SignatureTemplate } from '@biofuse/signature';
+import { Command } from 'commander';
+import { UsageError } from '../exit-codes';
+
+const round = (v: number, digits = 4) => Math.round(v * 10 ** digits) / 10 ** digits;
+
+interface JsonFlag {
+  json?: boolean;
+}
+
+async function templateOf(modality: SignatureModality, path: string): Promise<SignatureTemplate> {
+  return modality.extract(await modality.load(path));
+}
+
+/** The score's parts, rounded for printing. */
+function scoreParts(details: Readonly<Record<string, number | string>> | undefined): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(details ?? {})) if (typeof v === 'number') out[k] = round(v);
+  return out;
+}
+
+/** `biofuse signature ...`: compare, verify against enrolment signatures, identify the writer. */
+export function signatureCommand(): Command {
+  const sig = new Command('signature').description('online signature verification: compare signatures, score a probe against a writer, find its writer');
+  const formats = 'SVC2004 text, MCYT .fpg, JSON or CSV pen points';
+
+  sig
+    .command('compare <a> <b>')
+    .description(`DTW distance of two signatures (${formats}); similarity is minus the distance`)
+    .option('--json', 'print the result as JSON')
+    .action(async (a: string, b: string, flags: JsonFlag) => {
+      const modality = new SignatureModality();
+      const score = modality.compare(await templateOf(modality, a), await templateOf(modality, b));
+      const result = { a, b, similarity: round(score.similarity), distance: round(score.distance ?? -score.similarity) };
+      process.stdout.write(flags.json ? `${JSON.stringify(result, null, 2)}\n` : `similarity ${result.similarity} (DTW distance ${result.distance})\n`);
+    });
+
+  sig
+    .command('verify <probe> <references...>')
+    .description('score a probe against the writer model made from the reference signatures (higher = closer to the writer; 5 references as in SVC2004)')
+    .option('--json', 'print the result as JSON')
+    .action(async (probe: string, references: string[], flags: JsonFlag) => {
+      const modality = new SignatureModality();
+      const model = modality.enrol(await Promise.all(references.map((r) => templateOf(modality, r))));
+      const score = modality.compareEnrolled(model, await templateOf(modality, probe));
+      const result = { probe, references: references.length, similarity: round(score.similarity), ...scoreParts(score.details) };
+      process.stdout.write(flags.json ? `${JSON.stringify(result, null, 2)}\n` : `similarity ${result.similarity} against ${references.length} reference(s)\n`);
+    });
+
+  sig
+    .command('identify <probe>')
+    .description('1:N: rank writers, each enrolled from the signature files in their own sub-folder of --writers')
+    .requiredOption('--writers <dir>', 'one sub-folder per writer (its name is the identity) holding their enrolment signatures')
+    .option('-k, --top <k>', 'candidates to return', '5')
+    .action(async (probe: string, flags: { writers: string; top: string }) => {
+      const k = Number(flags.top);
+      if (!Number.isInteger(k) || k < 1) throw new UsageError('-k must be a positive integer');
+      const modality = new SignatureModality();
+      const enrolled = await enrolWriters(modality, resolve(flags.writers));
+      const found = identifySigner(await templateOf(modality, probe), enrolled, modality.params, k);
+      const candidates = found.candidates.map((c) => ({ writer: c.id, similarity: round(c.score.similarity), ...scoreParts(c.score.details) }));
+      const search = { writers: enrolled.length, writersScored: found.usersScored, alignments: found.dtwRuns, abandonedEarly: found.dtwAbandoned };
+      process.stdout.write(`${JSON.stringify({ probe, candidates, search }, null, 2)}\n`);
+    });
+  return sig;
+}
+
+/** A writer model per sub-folder of `dir`, from every file in it; a file that cannot be read stops the command with its name. */
+async function enrolWriters(modality: SignatureModality, dir: string): Promise<EnrolledSigner<string>[]> {
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (err) {
+    throw new DatasetError(`cannot read the writers folder ${dir} (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  }
+  const writers = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  if (writers.length === 0) throw new DatasetError(`${dir} has no writer sub-folders`);
+  const enrolled: EnrolledSigner<string>[] = [];
+  for (const id of writers) {
+    const files = (await readdir(join(dir, id), { withFileTypes: true })).filter((e) => e.isFile() && !e.name.startsWith('.')).map((e) => e.name).sort();
+    if (files.length === 0) throw new DatasetError(`writer "${id}" has no signature files in ${join(dir, id)}`);
+    const references = await Promise.all(files.map((f) => templateOf(modality, join(dir, id, f))));
+    enrolled.push({ id, model: modality.enrol(references) });
+  }
+  return enrolled;
+}
