@@ -1,7 +1,8 @@
 /**
  * FVC2002 DB1_B..DB4_B under the FVC protocol, end to end: our extraction (time per image, FTE
  * with reasons, minutiae, quality) and our matcher (EER with the 45 FVC impostor pairs and with
- * all 2,880 cross-finger pairs, FNMR at FMR 1 %, ZeroFMR, comparisons per second on one core),
+ * all 2,880 cross-finger pairs with its 95 % interval when the ten fingers are resampled
+ * (bootstrapEer), FNMR at FMR 1 %, ZeroFMR, comparisons per second on one core),
  * beside, in the same run and on the same pairs:
  *  - NIST NBIS (MINDTCT + BOZORTH3) through ../shared/tools/nbis-peer (skip with --no-nbis),
  *  - the commercial SDK's ISO/IEC 19794-2 templates in ../shared compared by our matcher,
@@ -109,7 +110,7 @@ for (const db of values.dbs.split(',')) {
   rows.push({
     db: name,
     system: 'biofuse (ours)',
-    m: protocolMetrics(ours),
+    m: protocolMetrics(ours, { interval: true }),
     note: `FTE ${pct(failures.length / items.length)}${failures.length ? ` [${failures.join(', ')}]` : ''}; ${(extractMs / items.length).toFixed(0)} ms/image; ${(minutiae / Math.max(1, enrolled)).toFixed(1)} minutiae, quality ${(quality / Math.max(1, enrolled)).toFixed(0)}, ${qualityNote}; ${Math.round(perSecond).toLocaleString('en')} comparisons/s (CPU time, median of 9 runs; best ${Math.round(bestPerSecond).toLocaleString('en')})`,
   });
 
@@ -119,11 +120,11 @@ for (const db of values.dbs.split(',')) {
     const t = reframeTemplate(readIsoTemplate(readFileSync(join(isoDir, it.file.replace('.tif', '.iso')))), it.template.width, it.template.height);
     return prepareTemplate({ ...t, dpi: DPI[db] });
   });
-  rows.push({ db: name, system: 'vendor ISO records, our matcher', m: protocolMetrics(protocolScores(items, (i, j) => compareFingerprints(vendor[i], vendor[j]).similarity)), note: 'records mapped from their 300 x 400 frame to the image' });
+  rows.push({ db: name, system: 'vendor ISO records, our matcher', m: protocolMetrics(protocolScores(items, (i, j) => compareFingerprints(vendor[i], vendor[j]).similarity), { interval: true }), note: 'records mapped from their 300 x 400 frame to the image' });
   rows.push({
     db: name,
     system: 'cross-vendor: ours vs vendor',
-    m: protocolMetrics(protocolScores(items, (i, j) => (items[i].prepared ? compareFingerprints(items[i].prepared as PreparedTemplate, vendor[j]).similarity : FAILED))),
+    m: protocolMetrics(protocolScores(items, (i, j) => (items[i].prepared ? compareFingerprints(items[i].prepared as PreparedTemplate, vendor[j]).similarity : FAILED)), { interval: true }),
     note: 'our template of the earlier impression, their record of the later',
   });
 
@@ -131,14 +132,15 @@ for (const db of values.dbs.split(',')) {
     const nbis = runNbis(dir);
     const byPair = new Map(nbis.scores.map((s) => [`${s.a}|${s.b}`, s.score]));
     const score = (i: number, j: number) => byPair.get(`${items[i].file}|${items[j].file}`) ?? byPair.get(`${items[j].file}|${items[i].file}`) ?? FAILED;
-    rows.push({ db: name, system: 'NIST NBIS (mindtct + bozorth3)', m: protocolMetrics(protocolScores(items, score)), note: nbis.timing });
+    rows.push({ db: name, system: 'NIST NBIS (mindtct + bozorth3)', m: protocolMetrics(protocolScores(items, score), { interval: true }), note: nbis.timing });
   }
 }
 
 console.log('FVC2002 B sets, FVC protocol: genuine/impostor(FVC)/impostor(all) counts per row');
-console.log('| DB | system | EER (45 imp.) | EER (2,880 imp.) | FNMR@FMR 1 % | ZeroFMR | notes |');
-console.log('|---|---|---|---|---|---|---|');
-for (const r of rows) console.log(`| ${r.db} | ${r.system} | ${pct(r.m.eerFvc)} | ${pct(r.m.eerAll)} | ${pct(r.m.fnmrAt1)} | ${pct(r.m.zeroFmr)} | ${r.note} |`);
+console.log('| DB | system | EER (45 imp.) | EER (2,880 imp.) | 95 % interval, fingers resampled | FNMR@FMR 1 % | ZeroFMR | notes |');
+console.log('|---|---|---|---|---|---|---|---|');
+const ci = (m: ProtocolMetrics) => (m.eerAllInterval ? `${pct(m.eerAllInterval[0])} - ${pct(m.eerAllInterval[1])}` : '');
+for (const r of rows) console.log(`| ${r.db} | ${r.system} | ${pct(r.m.eerFvc)} | ${pct(r.m.eerAll)} | ${ci(r.m)} | ${pct(r.m.fnmrAt1)} | ${pct(r.m.zeroFmr)} | ${r.note} |`);
 const oursRows = rows.filter((r) => r.system === 'biofuse (ours)');
 const mean = (k: 'eerFvc' | 'eerAll') => oursRows.reduce((s, r) => s + r.m[k], 0) / oursRows.length;
 console.log(`\nours, mean over ${oursRows.length} DBs: EER ${pct(mean('eerFvc'))} (45 impostors), ${pct(mean('eerAll'))} (2,880 impostors)`);

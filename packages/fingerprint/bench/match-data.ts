@@ -4,7 +4,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { errorRateCurve, equalErrorRate, fnmrAtFmr, scoreSet, zeroFmr } from '@biofuse/core';
+import { bootstrapEer, errorRateCurve, equalErrorRate, fnmrAtFmr, scoreSet, zeroFmr, type SubjectComparison } from '@biofuse/core';
 import { sharedDatasetsRoot } from '@biofuse/core/testing';
 import type { FingerprintTemplate } from '../src/template/fingerprint-template';
 import { readIsoTemplate } from '../src/template/iso19794-2';
@@ -59,6 +59,8 @@ export interface ProtocolScores {
   readonly impostorFvc: number[];
   /** Every cross-finger pair of impressions. */
   readonly impostorAll: number[];
+  /** Every pair (genuine and all impostors) with its two fingers, for the fingers bootstrap. */
+  readonly comparisons: SubjectComparison[];
 }
 
 /** Scores the FVC protocol with `score(i, j)` over indices into `items` (i < j). */
@@ -66,9 +68,11 @@ export function protocolScores(items: readonly LabelledTemplate[], score: (i: nu
   const genuine: number[] = [];
   const impostorFvc: number[] = [];
   const impostorAll: number[] = [];
+  const comparisons: SubjectComparison[] = [];
   for (let i = 0; i < items.length; i++) {
     for (let j = i + 1; j < items.length; j++) {
       const s = score(i, j);
+      comparisons.push({ a: items[i].finger, b: items[j].finger, score: s });
       if (items[i].finger === items[j].finger) genuine.push(s);
       else {
         impostorAll.push(s);
@@ -76,7 +80,7 @@ export function protocolScores(items: readonly LabelledTemplate[], score: (i: nu
       }
     }
   }
-  return { genuine, impostorFvc, impostorAll };
+  return { genuine, impostorFvc, impostorAll, comparisons };
 }
 
 export interface ProtocolMetrics {
@@ -87,9 +91,11 @@ export interface ProtocolMetrics {
   readonly fnmrAt1: number;
   readonly zeroFmr: number;
   readonly counts: string;
+  /** 95 % interval of eerAll by resampling fingers (bootstrapEer, seed 1), when asked for. */
+  readonly eerAllInterval?: readonly [number, number];
 }
 
-export function protocolMetrics(s: ProtocolScores): ProtocolMetrics {
+export function protocolMetrics(s: ProtocolScores, opts: { readonly interval?: boolean } = {}): ProtocolMetrics {
   const fvc = errorRateCurve(scoreSet({ genuine: s.genuine, impostor: s.impostorFvc }));
   const all = errorRateCurve(scoreSet({ genuine: s.genuine, impostor: s.impostorAll }));
   return {
@@ -98,8 +104,11 @@ export function protocolMetrics(s: ProtocolScores): ProtocolMetrics {
     fnmrAt1: fnmrAtFmr(all, 0.01).fnmr,
     zeroFmr: zeroFmr(all).fnmr,
     counts: `${s.genuine.length}/${s.impostorFvc.length}/${s.impostorAll.length}`,
+    ...(opts.interval ? { eerAllInterval: interval(bootstrapEer(s.comparisons, { seed: 1 })) } : {}),
   };
 }
+
+const interval = (b: { low: number; high: number }): [number, number] => [b.low, b.high];
 
 export const pct = (v: number) => `${(100 * v).toFixed(2)}%`;
 

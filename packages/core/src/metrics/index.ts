@@ -1,6 +1,7 @@
 export { scoreSet, scoreSetFromLabelled, attemptCounts, type ScoreSet, type ScoreSetInput } from './score-set';
 export { errorRateCurve, ratesAt, type ErrorRateCurve } from './error-rate-curve';
 export { equalErrorRate, type EqualErrorRate } from './eer';
+export { bootstrapEer, type BootstrapInterval, type BootstrapOptions, type SubjectComparison } from './bootstrap';
 export { rocConvexHullEer } from './rocch';
 export { acceptanceThreshold, fnmrAtFmr, fmrAtFnmr, zeroFmr, zeroFnmr, type FnmrAtFmr, type OperatingPoint } from './operating-points';
 export { rocAuc } from './roc-auc';

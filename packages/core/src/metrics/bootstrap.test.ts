@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../errors';
+import { erf } from '../math/erf';
+import { seededRandom } from '../random';
+import { bootstrapEer, type SubjectComparison } from './bootstrap';
+import { equalErrorRate } from './eer';
+import { errorRateCurve } from './error-rate-curve';
+import { scoreSet } from './score-set';
+
+/** Subjects with six genuine comparisons each: scores ~ N(2, 1) shifted per subject, impostors ~ N(0, 1). */
+function simulated(subjects: number, seed: number): SubjectComparison[] {
+  const rng = seededRandom(seed);
+  const out: SubjectComparison[] = [];
+  for (let s = 0; s < subjects; s++) {
+    const shift = 0.7 * rng.normal(); // some subjects are harder than others
+    for (let k = 0; k < 6; k++) out.push({ a: s, b: s, score: 2 + shift + rng.normal() });
+    for (let t = s + 1; t < subjects; t++) out.push({ a: s, b: t, score: rng.normal() });
+  }
+  return out;
+}
+
+describe('bootstrapEer', () => {
+  it('centres on the EER of the data, is reproducible, and narrows with more subjects', () => {
+    const few = simulated(10, 1);
+    const r = bootstrapEer(few, { seed: 5 });
+    const direct = equalErrorRate(
+      errorRateCurve(scoreSet({ genuine: few.filter((c) => c.a === c.b).map((c) => c.score), impostor: few.filter((c) => c.a !== c.b).map((c) => c.score) })),
+    ).value;
+    expect(r.estimate).toBe(direct);
+    expect(r.low).toBeLessThanOrEqual(r.estimate);
+    expect(r.high).toBeGreaterThanOrEqual(r.estimate);
+    expect(r.high - r.low).toBeGreaterThan(0.02);
+    expect(bootstrapEer(few, { seed: 5 })).toEqual(r);
+    const many = bootstrapEer(simulated(80, 1), { seed: 5 });
+    expect(many.high - many.low).toBeLessThan(0.6 * (r.high - r.low));
+  });
+
+  it('covers the true EER of the simulation in most repetitions', () => {
+    // The populations' EER: genuine N(2, 1 + 0.49) against N(0, 1), equal rates where z_g = z_i.
+    const sg = Math.sqrt(1.49);
+    const trueEer = (1 - erf(2 / (1 + sg) / Math.SQRT2)) / 2;
+    let covered = 0;
+    const runs = 20;
+    for (let seed = 1; seed <= runs; seed++) {
+      const r = bootstrapEer(simulated(30, 100 + seed), { seed, resamples: 300 });
+      if (r.low <= trueEer && trueEer <= r.high) covered++;
+    }
+    expect(covered).toBeGreaterThanOrEqual(15);
+  });
+
+  it('gives [0, 0] for separated classes and refuses input it cannot bootstrap', () => {
+    const separated: SubjectComparison[] = [];
+    for (let s = 0; s < 5; s++) {
+      separated.push({ a: s, b: s, score: 1 });
+      for (let t = s + 1; t < 5; t++) separated.push({ a: s, b: t, score: 0 });
+    }
+    expect(bootstrapEer(separated, { seed: 1, resamples: 50 })).toMatchObject({ estimate: 0, low: 0, high: 0 });
+    expect(() => bootstrapEer([{ a: 1, b: 1, score: 1 }], { seed: 1 })).toThrow(ConfigError);
+    expect(() => bootstrapEer(separated, { seed: 1, level: 1 })).toThrow(ConfigError);
+    expect(() => bootstrapEer(separated, { seed: 1, resamples: 3 })).toThrow(ConfigError);
+  });
+});
