@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { equalErrorRate, errorRateCurve, meanVariance, readSvc2004Folder, scoreSet, svc2004Protocol } from '@biofuse/core';
+import { equalErrorRate, errorRateCurve, meanVariance, readSvc2004Folder, scoreSet, svc2004Protocol, type SubjectComparison } from '@biofuse/core';
 import { dtwLocalDistance, enrolUser, scoreAgainstUser, type LocalDistance, type PopulationSpread } from '../src/compare/user-model';
 import type { SignatureParams } from '../src/params';
 import type { PenTrajectory } from '../src/pen-trajectory';
@@ -23,6 +23,8 @@ export interface ProtocolResult {
   readonly skilledPerUser: number[];
   readonly randomPerUser: number[];
   readonly comparisons: number;
+  /** Genuine and skilled-forgery comparisons of all trials, with their users, for bootstrapEer. */
+  readonly skilledByUser: SubjectComparison[];
 }
 
 const userOf = (path: string) => Number(/^U(\d+)S/.exec(path)?.[1]);
@@ -82,11 +84,14 @@ export function runSvc2004(
   const byTrial = new Map<number, { genuine: number[]; skilled: number[]; random: number[] }>();
   const byTrialUser = new Map<string, { genuine: number[]; skilled: number[]; random: number[] }>();
   const models = new Map<string, ReturnType<typeof enrolUser>>();
+  const skilledByUser: SubjectComparison[] = [];
   for (const c of comparisons) {
     const key = c.reference.join('+');
     let model = models.get(key);
     if (!model) models.set(key, (model = enrolUser(c.reference.map((r) => templates.get(r)!), params, population, distance)));
     const s = scoreAgainstUser(model, templates.get(c.probe)!, params, distance).similarity;
+    const user = userOf(c.reference[0]);
+    if (c.kind !== 'random') skilledByUser.push({ a: user, b: user, score: s, genuine: c.kind === 'genuine' });
     const t = byTrial.get(c.fold ?? 0) ?? { genuine: [], skilled: [], random: [] };
     (c.kind === 'genuine' ? t.genuine : c.kind === 'skilled' ? t.skilled : t.random).push(s);
     byTrial.set(c.fold ?? 0, t);
@@ -108,6 +113,7 @@ export function runSvc2004(
     skilledPerUser: perUser('skilled'),
     randomPerUser: opts.skilledOnly ? [] : perUser('random'),
     comparisons: comparisons.length,
+    skilledByUser,
   };
 }
 

@@ -48,6 +48,23 @@ describe('bootstrapEer', () => {
     expect(covered).toBeGreaterThanOrEqual(15);
   });
 
+  it('counts a forgery of a subject with that subject alone', () => {
+    // Each subject's forgeries score like its genuine attempts, shifted by its own offset: the
+    // forgeries are impostors, but they come and go with their subject's draws.
+    const rng = seededRandom(3);
+    const comparisons: SubjectComparison[] = [];
+    for (let s = 0; s < 20; s++) {
+      for (let k = 0; k < 5; k++) comparisons.push({ a: s, b: s, score: 1 + rng.normal() });
+      for (let k = 0; k < 5; k++) comparisons.push({ a: s, b: s, score: rng.normal(), genuine: false });
+    }
+    const r = bootstrapEer(comparisons, { seed: 2, resamples: 200 });
+    const genuine = comparisons.filter((c) => c.genuine !== false).map((c) => c.score);
+    const impostor = comparisons.filter((c) => c.genuine === false).map((c) => c.score);
+    expect(r.estimate).toBe(equalErrorRate(errorRateCurve(scoreSet({ genuine, impostor }))).value);
+    expect(r.low).toBeLessThan(r.estimate);
+    expect(r.high).toBeGreaterThan(r.estimate);
+  });
+
   it('gives [0, 0] for separated classes and refuses input it cannot bootstrap', () => {
     const separated: SubjectComparison[] = [];
     for (let s = 0; s < 5; s++) {

@@ -4,11 +4,15 @@ import { equalErrorRate } from './eer';
 import { errorRateCurve } from './error-rate-curve';
 import { scoreSet } from './score-set';
 
-/** One comparison of a sample of subject `a` with one of subject `b`; genuine when a === b. */
+/**
+ * One comparison of a sample of subject `a` with one of subject `b`: genuine when a === b,
+ * unless `genuine` says otherwise (a skilled forgery of subject s is { a: s, b: s, genuine: false }).
+ */
 export interface SubjectComparison {
   readonly a: number | string;
   readonly b: number | string;
   readonly score: number;
+  readonly genuine?: boolean;
 }
 
 export interface BootstrapOptions {
@@ -32,8 +36,9 @@ export interface BootstrapInterval {
 /**
  * Confidence interval of the EER by the subsets bootstrap (Bolle, Ratha & Pankanti 2004): the
  * comparisons of one subject are not independent of each other, so it is the subjects that are
- * drawn with replacement. A drawn subject brings its genuine comparisons once per draw, and an
- * impostor comparison counts once per draw of each of its two subjects. With few subjects (an
+ * drawn with replacement. A comparison counts once per draw of each subject it involves: a
+ * genuine one (or a forgery of its subject) once per draw of that subject, an impostor one
+ * with two subjects once per draw of the pair. With few subjects (an
  * FVC B set has ten fingers) the interval is wide, which is the point: it says how far apart
  * two EERs must be before the data can tell them apart.
  */
@@ -45,18 +50,20 @@ export function bootstrapEer(comparisons: readonly SubjectComparison[], opts: Bo
   const ids = new Map<number | string, number>();
   const a = new Int32Array(comparisons.length);
   const b = new Int32Array(comparisons.length);
+  const isGenuine = new Uint8Array(comparisons.length);
   comparisons.forEach((c, k) => {
     if (!ids.has(c.a)) ids.set(c.a, ids.size);
     if (!ids.has(c.b)) ids.set(c.b, ids.size);
     a[k] = ids.get(c.a)!;
     b[k] = ids.get(c.b)!;
+    isGenuine[k] = (c.genuine ?? c.a === c.b) ? 1 : 0;
   });
   const eerOf = (weight: (k: number) => number): number | undefined => {
     const genuine: number[] = [];
     const impostor: number[] = [];
     for (let k = 0; k < comparisons.length; k++) {
       const w = weight(k);
-      const into = a[k] === b[k] ? genuine : impostor;
+      const into = isGenuine[k] ? genuine : impostor;
       for (let r = 0; r < w; r++) into.push(comparisons[k].score);
     }
     if (genuine.length === 0 || impostor.length === 0) return undefined;
