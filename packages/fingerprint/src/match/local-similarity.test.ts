@@ -1,9 +1,12 @@
+import { join } from 'node:path';
+import { sharedDataset } from '@biofuse/core/testing';
 import { describe, expect, it } from 'vitest';
+import { loadIsoFolder } from '../../bench/match-data';
 import { angleDifference } from '../template/minutiae';
 import { jsMatchKernel } from './kernels/match-kernel-js';
 import { wasmMatchKernel } from './kernels/match-kernel-wasm';
 import { localSimilarities } from './local-similarity';
-import { FINGERPRINT_MATCH_PARAMS as P, prepareTemplate, type PreparedTemplate } from './index';
+import { FINGERPRINT_MATCH_PARAMS as P, prepareTemplate, type MatchParams, type PreparedTemplate } from './index';
 import { moved, randomTemplate } from './test-templates';
 
 /** MCC's bit-based local similarity straight from its definition, one bit at a time. */
@@ -61,6 +64,52 @@ describe('localSimilarities', () => {
         expect(Array.from(got.sortedKeys().subarray(0, got.count))).toEqual(keys.sort((p, q) => q - p));
       }
     }
+  });
+});
+
+/** Entries and keys of localSimilarities with the given kernel, copied (its arrays are reused). */
+function snapshot(x: PreparedTemplate, y: PreparedTemplate, kernel: 'auto' | 'js', params: MatchParams) {
+  const got = localSimilarities(x, y, params, kernel);
+  return { matrix: new Uint32Array(got.matrix.slice(0, x.count * y.count).buffer), keys: Array.from(got.keys()) };
+}
+
+/**
+ * The pair loop in WebAssembly (one call per comparison) against the JavaScript one, bit for bit,
+ * also with a min_ME high enough that the matchable-cells test often decides (the rarely taken
+ * branches of the WebAssembly loop).
+ */
+function expectSameLoops(templates: readonly PreparedTemplate[], pairs: number): void {
+  if (!wasmMatchKernel()?.localSimilarities) return; // no WebAssembly SIMD here: only the JS loop runs
+  for (const params of [P, { ...P, minMatchableFraction: 0.75 }]) {
+    let checked = 0;
+    let entries = 0;
+    for (let p = 0; p < templates.length && checked < pairs; p++) {
+      for (let q = 0; q < templates.length && checked < pairs; q += 1 + (p % 3), checked++) {
+        const wasm = snapshot(templates[p], templates[q], 'auto', params);
+        const js = snapshot(templates[p], templates[q], 'js', params);
+        expect(wasm.keys).toEqual(js.keys);
+        expect(wasm.matrix).toEqual(js.matrix);
+        entries += js.keys.length;
+      }
+    }
+    expect(entries).toBeGreaterThan(0);
+  }
+}
+
+describe('localSimilarities in WebAssembly', () => {
+  it('gives the same matrix and keys, in the same order, as the JavaScript loop', () => {
+    const templates: PreparedTemplate[] = [];
+    for (let seed = 1; seed <= 6; seed++) {
+      const t = randomTemplate(seed, 20 + 9 * seed);
+      templates.push(prepareTemplate(t), prepareTemplate(moved(t, { rotationDeg: 7 * seed - 20, dx: 5 * seed, dy: -8, jitterPx: 3, jitterDeg: 6, dropout: 0.15, seed })));
+    }
+    expectSameLoops(templates, 200);
+  });
+
+  const fvc = sharedDataset('fvc2002/iso-templates');
+  it.skipIf(fvc.skip)('and on real templates (FVC2002 DB2_B)', () => {
+    const items = loadIsoFolder(join(fvc.path, 'DB2_B'), 'original', 'fvc2002').slice(0, 24);
+    expectSameLoops(items.map((it) => prepareTemplate(it.template)), 300);
   });
 });
 

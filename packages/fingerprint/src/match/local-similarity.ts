@@ -32,49 +32,33 @@ export interface LocalSimilarities {
  * through are visited. The popcounts run in a kernel (WebAssembly SIMD, or plain JavaScript
  * where that is missing) over the cylinders copied into its memory with their validity masks;
  * a template already there from the previous comparison (the probe of a 1:N search) is not
- * copied again.
+ * copied again. The WebAssembly kernel runs the whole pair loop in one call
+ * (local-similarity-wasm.ts), writing the matrix (which lives in its memory) and the keys; the
+ * JavaScript kernel runs it here (pairLoop), with the same results bit for bit.
  */
 export function localSimilarities(a: PreparedTemplate, b: PreparedTemplate, P: MatchParams, kernelChoice: KernelChoice = 'auto'): LocalSimilarities {
   const na = a.count;
   const nb = b.count;
-  const ws = workspace(na * nb, nb);
-  const matrix = ws.matrix;
-  matrix.fill(0, 0, na * nb);
   const W = a.cylinderWords;
-  const bits = a.cylinderCells * a.directionSections;
-  const store = cylinderStore(kernelChoice, W, a.cylinderCells, a.directionSections);
+  const cells = a.cylinderCells;
+  const nd = a.directionSections;
+  const bits = cells * nd;
+  const store = cylinderStore(kernelChoice, W, cells, nd);
   const result = store.similarities;
+  const matrix = store.matrix;
+  matrix.fill(0, 0, na * nb);
   result.matrix = matrix;
   result.count = 0;
   if (na === 0 || nb === 0) return result;
   const [sa, sb] = store.load(a, b);
-  const k = store.kernel;
   const heap = store.heap;
-  const blocks = W >> 2;
-  const stride = W * 4;
-  const outByte = store.outByte;
-  const outWord = outByte >> 2;
-  const minMatchableBits = P.minMatchableFraction * bits;
-  const cells = a.cylinderCells;
-  const nd = a.directionSections;
   const gate = P.maxDirectionDifferenceRad;
-  const keysWord = store.keysByte >> 2;
-  let count = 0;
 
-  // B's angles in increasing order, repeated at -2pi, 0 and +2pi, so every window
-  // [theta - gate, theta + gate] with theta in [0, 2pi) is one contiguous run.
-  const sweepAngle = ws.sweepAngle;
-  const sweepIndex = ws.sweepIndex;
-  for (let r = 0; r < 3; r++) {
-    for (let q = 0; q < nb; q++) {
-      const j = b.byAngle[q];
-      sweepAngle[r * nb + q] = b.angle[j] + (r - 1) * TWO_PI;
-      sweepIndex[r * nb + q] = j;
-    }
-  }
-  const aInv = a.invalidOffset;
-  const bInv = b.invalidOffset;
-  const bSet = b.cylinderBits;
+  // The direction gate: B's angles in increasing order, repeated at -2pi, 0 and +2pi (the
+  // slot's sweep), so every window [theta - gate, theta + gate] with theta in [0, 2pi) is one
+  // contiguous run of it. Row q lists minutia i of A and its window [lo, end) of the sweep.
+  const sweepAngle = sb.sweepAngle;
+  const rowsWord = store.rowsByte >> 2;
   let lo = 0;
   let hi = 0;
   for (let q = 0; q < na; q++) {
@@ -83,38 +67,77 @@ export function localSimilarities(a: PreparedTemplate, b: PreparedTemplate, P: M
     while (sweepAngle[lo] < theta - gate) lo++;
     if (hi < lo) hi = lo;
     while (sweepAngle[hi] <= theta + gate) hi++;
-    const end = Math.min(hi, lo + nb); // a gate of pi or more takes each of B once
-    const setA = a.cylinderBits[i];
-    const invalidA = aInv[i + 1] - aInv[i];
+    const row = rowsWord + 3 * q;
+    heap[row] = i;
+    heap[row + 1] = lo;
+    heap[row + 2] = Math.min(hi, lo + nb); // a gate of pi or more takes each of B once
+  }
+  // An integer count c is below minMatchableFraction x bits exactly when it is below this
+  // (clamped, so that it fits an i32 and keeps that meaning for counts in [0, bits]).
+  const minBits = Math.min(Math.max(Math.ceil(P.minMatchableFraction * bits), 0), bits + 1);
+  const k = store.kernel;
+  result.count = k.localSimilarities
+    ? k.localSimilarities(store.rowsByte, na, sa.bitsByte, sa.validityByte, sa.infoByte, sb.bitsByte, sb.validityByte, sb.infoByte, sb.orderByte, nb, W * 4, W >> 2, bits, minBits, store.matrixByte, store.keysByte)
+    : pairLoop(store, na, nb, sa, sb, minBits);
+  return result;
+}
+
+/**
+ * The pair loop in JavaScript, calling the kernel's popcounts once per pair (the kernels without
+ * a local_similarities of their own): the same entries and keys, in the same order.
+ */
+function pairLoop(store: CylinderStore, na: number, nb: number, sa: Slot, sb: Slot, minBits: number): number {
+  const k = store.kernel;
+  const heap = store.heap;
+  const matrix = store.matrix;
+  const W = store.words;
+  const blocks = W >> 2;
+  const stride = W * 4;
+  const full = store.cells * store.nd;
+  const outByte = store.outByte;
+  const outWord = outByte >> 2;
+  const keysWord = store.keysByte >> 2;
+  const rowsWord = store.rowsByte >> 2;
+  const orderWord = sb.orderByte >> 2;
+  const aInfo = sa.infoByte >> 2;
+  const bInfo = sb.infoByte >> 2;
+  let count = 0;
+  for (let q = 0; q < na; q++) {
+    const i = heap[rowsWord + 3 * q];
+    const lo = heap[rowsWord + 3 * q + 1];
+    const end = heap[rowsWord + 3 * q + 2];
+    const setA = heap[aInfo + 2 * i];
+    const validA = heap[aInfo + 2 * i + 1];
     const xa = sa.bitsByte + i * stride;
     const va = sa.validityByte + i * stride;
     const row = i * nb;
     for (let e = lo; e < end; e++) {
-      const j = sweepIndex[e];
+      const j = heap[orderWord + e];
       const xb = sb.bitsByte + j * stride;
+      const setB = heap[bInfo + 2 * j];
+      const validB = heap[bInfo + 2 * j + 1];
       // Which cells are valid decides the kernel: both cylinders entirely valid (one popcount),
       // one of them (two), or neither (four, including the cells valid in both).
-      const invalidB = bInv[j + 1] - bInv[j];
       let common: number;
       let norms: number;
-      if (invalidA === 0 && invalidB === 0) {
+      if (validA === full && validB === full) {
         common = k.andCount(xa, xb, blocks);
-        norms = setA + bSet[j];
-      } else if (invalidA === 0) {
-        if ((cells - invalidB) * nd < minMatchableBits) continue;
+        norms = setA + setB;
+      } else if (validA === full) {
+        if (validB < minBits) continue;
         const r = k.andOutside(xa, xb, sb.validityByte + j * stride, blocks);
         common = r >>> 16;
-        norms = setA - (r & 0xffff) + bSet[j];
-      } else if (invalidB === 0) {
-        if ((cells - invalidA) * nd < minMatchableBits) continue;
+        norms = setA - (r & 0xffff) + setB;
+      } else if (validB === full) {
+        if (validA < minBits) continue;
         const r = k.andOutside(xb, xa, va, blocks);
         common = r >>> 16;
-        norms = setA + bSet[j] - (r & 0xffff);
+        norms = setA + setB - (r & 0xffff);
       } else {
         k.maskedCounts(xa, xb, va, sb.validityByte + j * stride, blocks, outByte);
-        if (heap[outWord + 3] < minMatchableBits) continue;
+        if (heap[outWord + 3] < minBits) continue;
         common = heap[outWord];
-        norms = setA - heap[outWord + 1] + bSet[j] - heap[outWord + 2];
+        norms = setA - heap[outWord + 1] + setB - heap[outWord + 2];
       }
       if (common === 0 || norms <= 0) continue;
       const lambda = (2 * common) / norms;
@@ -122,34 +145,10 @@ export function localSimilarities(a: PreparedTemplate, b: PreparedTemplate, P: M
       heap[keysWord + count++] = (((lambda * 32767 + 0.5) | 0) << 16) | (i << 8) | j;
     }
   }
-  result.count = count;
-  return result;
+  return count;
 }
 
 const TWO_PI = 2 * Math.PI;
-
-interface Workspace {
-  matrix: Float32Array;
-  sweepAngle: Float64Array;
-  sweepIndex: Uint8Array;
-}
-
-let shared: Workspace | undefined;
-
-function workspace(cells: number, nb: number): Workspace {
-  if (!shared || shared.matrix.length < cells || shared.sweepIndex.length < 3 * nb) {
-    const size = Math.max(cells, 4096);
-    const sweep = Math.max(3 * nb, 3 * 64);
-    shared = {
-      matrix: new Float32Array(size),
-      sweepAngle: new Float64Array(sweep + 1),
-      sweepIndex: new Uint8Array(sweep),
-    };
-  }
-  // A sentinel past the sweep, so the window's upper bound stops there.
-  shared.sweepAngle[3 * nb] = Number.POSITIVE_INFINITY;
-  return shared;
-}
 
 export type KernelChoice = 'auto' | 'js';
 
@@ -159,12 +158,19 @@ interface Slot {
   readonly bitsByte: number;
   /** Cylinder i's validity mask starts at validityByte + i x (bytes per cylinder). */
   readonly validityByte: number;
+  /** 2 i32 per cylinder: its set bits, and its valid bits ((cells - invalid cells) x ND). */
+  readonly infoByte: number;
+  /** The direction gate's sweep: i32 minutia indices in order of angle, three times over. */
+  readonly orderByte: number;
+  /** Their angles, shifted by -2pi, 0 and +2pi, then +Infinity (which ends every window). */
+  sweepAngle: Float64Array;
 }
 
 /**
  * The kernel's memory, laid out for one cylinder size: two slots of up to 255 cylinders and
  * their validity masks, a 16-byte output, and room for the pair keys of two 255-minutia
- * templates, their sorted copy and the sort's buckets.
+ * templates, their sorted copy and the sort's buckets; then each slot's per-cylinder counts and
+ * sweep order, the direction gate's rows, and the similarity matrix.
  */
 class CylinderStore {
   readonly slots: [Slot, Slot];
@@ -172,7 +178,11 @@ class CylinderStore {
   readonly keysByte: number;
   readonly sortedByte: number;
   readonly bucketsByte: number;
+  readonly rowsByte: number;
+  readonly matrixByte: number;
   readonly heap: Int32Array;
+  /** The similarity matrix, up to 255 x 255, in the kernel's memory. */
+  readonly matrix: Float32Array;
   /** The sorted keys, from index 0. */
   readonly sorted: Int32Array;
   /** What localSimilarities returns, reused. */
@@ -185,15 +195,25 @@ class CylinderStore {
     readonly nd: number,
   ) {
     const region = 255 * words * 4;
-    this.slots = [
-      { template: undefined, bitsByte: 0, validityByte: region },
-      { template: undefined, bitsByte: 2 * region, validityByte: 3 * region },
-    ];
     this.outByte = 4 * region;
     this.keysByte = this.outByte + 16;
     this.sortedByte = this.keysByte + MAX_KEYS * 4;
     this.bucketsByte = this.sortedByte + MAX_KEYS * 4;
-    this.heap = new Int32Array(kernel.memory(this.bucketsByte + (1 << MAX_BUCKET_BITS) * 4));
+    const infoByte = this.bucketsByte + (1 << MAX_BUCKET_BITS) * 4;
+    const orderByte = infoByte + 2 * 255 * 8;
+    this.rowsByte = orderByte + 2 * 3 * 255 * 4;
+    this.matrixByte = this.rowsByte + 255 * 3 * 4;
+    const slot = (k: number, bitsByte: number): Slot => ({
+      template: undefined,
+      bitsByte,
+      validityByte: bitsByte + region,
+      infoByte: infoByte + k * 255 * 8,
+      orderByte: orderByte + k * 3 * 255 * 4,
+      sweepAngle: new Float64Array(0),
+    });
+    this.slots = [slot(0, 0), slot(1, 2 * region)];
+    this.heap = new Int32Array(kernel.memory(this.matrixByte + MAX_KEYS * 4));
+    this.matrix = new Float32Array(this.heap.buffer, this.matrixByte, MAX_KEYS);
     this.sorted = this.heap.subarray(this.sortedByte >> 2, (this.sortedByte >> 2) + MAX_KEYS);
     this.similarities = new StoredSimilarities(this);
   }
@@ -212,37 +232,67 @@ class CylinderStore {
   private fill(slot: Slot, t: PreparedTemplate): Slot {
     if (t.count > 255) throw new RangeError('at most 255 minutiae per prepared template');
     this.heap.set(t.cylinders, slot.bitsByte >> 2);
-    this.heap.set(validityMasks(t), slot.validityByte >> 2);
+    const image = kernelImage(t);
+    this.heap.set(image.masks, slot.validityByte >> 2);
+    this.heap.set(image.info, slot.infoByte >> 2);
+    this.heap.set(image.order, slot.orderByte >> 2);
+    slot.sweepAngle = image.sweepAngle;
     slot.template = t;
     return slot;
   }
 }
 
+/** What a template puts in the kernel's memory besides its cylinders, and its sweep's angles. */
+interface KernelImage {
+  /** Each cylinder's validity mask (all ND bits of every cell inside the grown hull), laid out like the cylinders. */
+  readonly masks: Int32Array;
+  /** 2 per cylinder: its set bits, and its valid bits ((cells - invalid cells) x ND). */
+  readonly info: Int32Array;
+  /** The direction gate's sweep: minutia indices in order of angle, three times over. */
+  readonly order: Int32Array;
+  /** Their angles, shifted by -2pi, 0 and +2pi, then +Infinity. */
+  readonly sweepAngle: Float64Array;
+}
+
 /**
- * Each cylinder's validity mask (all ND bits of every cell inside the grown hull), laid out
- * like the cylinders; built once per template, so that loading a template into the kernel's
- * memory (once per comparison in a 1:N search) is two block copies.
+ * A template's kernel image, built once per template, so that loading a template into the
+ * kernel's memory (once per comparison in a 1:N search) is a few block copies.
  */
-function validityMasks(t: PreparedTemplate): Int32Array {
-  let masks = maskCache.get(t);
-  if (masks) return masks;
+function kernelImage(t: PreparedTemplate): KernelImage {
+  let image = imageCache.get(t);
+  if (image) return image;
+  const n = t.count;
   const W = t.cylinderWords;
   const nd = t.directionSections;
   const bits = t.cylinderCells * nd;
-  masks = new Int32Array(t.count * W);
-  for (let i = 0; i < t.count; i++) {
+  const masks = new Int32Array(n * W);
+  const info = new Int32Array(2 * n);
+  for (let i = 0; i < n; i++) {
     const base = i * W;
     for (let bit = 0; bit < bits; bit++) masks[base + (bit >>> 5)] |= 1 << (bit & 31);
     for (let q = t.invalidOffset[i]; q < t.invalidOffset[i + 1]; q++) {
       const first = t.invalidCell[q] * nd;
       for (let bit = first; bit < first + nd; bit++) masks[base + (bit >>> 5)] &= ~(1 << (bit & 31));
     }
+    info[2 * i] = t.cylinderBits[i];
+    info[2 * i + 1] = (t.cylinderCells - (t.invalidOffset[i + 1] - t.invalidOffset[i])) * nd;
   }
-  maskCache.set(t, masks);
-  return masks;
+  const order = new Int32Array(3 * n);
+  const sweepAngle = new Float64Array(3 * n + 1);
+  for (let r = 0; r < 3; r++) {
+    for (let q = 0; q < n; q++) {
+      const j = t.byAngle[q];
+      sweepAngle[r * n + q] = t.angle[j] + (r - 1) * TWO_PI;
+      order[r * n + q] = j;
+    }
+  }
+  sweepAngle[3 * n] = Number.POSITIVE_INFINITY;
+  image = { masks, info, order, sweepAngle };
+  imageCache.set(t, image);
+  return image;
 }
 
-const maskCache = new WeakMap<PreparedTemplate, Int32Array>();
+const imageCache = new WeakMap<PreparedTemplate, KernelImage>();
 
 /** Keys of every pair of two 255-minutia templates. */
 const MAX_KEYS = 255 * 255;

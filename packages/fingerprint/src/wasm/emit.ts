@@ -8,6 +8,7 @@
 
 export const I32 = 0x7f;
 export const F32 = 0x7d;
+export const F64 = 0x7c;
 export const V128 = 0x7b;
 export const BLOCK_EMPTY = 0x40;
 const FUNC_TYPE = 0x60;
@@ -16,6 +17,8 @@ const FUNC_TYPE = 0x60;
 export const op = {
   block: 0x02,
   loop: 0x03,
+  if: 0x04,
+  else: 0x05,
   end: 0x0b,
   br: 0x0c,
   brIf: 0x0d,
@@ -26,23 +29,39 @@ export const op = {
   i32Load: 0x28,
   f32Load: 0x2a,
   i32Store: 0x36,
+  f32Store: 0x38,
   i32Const: 0x41,
+  i32Eqz: 0x45,
+  i32Eq: 0x46,
   i32LtS: 0x48,
   i32GtS: 0x4a,
+  i32LeS: 0x4c,
   i32GeS: 0x4e,
   i32GeU: 0x4f,
   i32Clz: 0x67,
   i32Add: 0x6a,
   i32Sub: 0x6b,
+  i32Mul: 0x6c,
+  i32And: 0x71,
   i32Or: 0x72,
   i32Shl: 0x74,
   i32ShrU: 0x76,
+  f64Add: 0xa0,
+  f64Mul: 0xa2,
+  f64Div: 0xa3,
+  i32TruncF64S: 0xaa,
+  f32DemoteF64: 0xb6,
+  f64ConvertI32S: 0xb7,
 } as const;
 
 /** SIMD instructions: the 0xfd prefix, then the opcode as LEB128. */
 export const simd = {
   load: [0xfd, 0x00],
   store: [0xfd, 0x0b],
+  /** Followed by the 16 bytes of the constant. */
+  v128Const: [0xfd, 0x0c],
+  /** Followed by the 16 lane indices. */
+  i8x16Shuffle: [0xfd, 0x0d],
   i32x4ExtractLane: [0xfd, 0x1b],
   v128And: [0xfd, 0x4e],
   v128Andnot: [0xfd, 0x4f],
@@ -50,6 +69,9 @@ export const simd = {
   i8x16Add: [0xfd, 0x6e],
   i16x8ExtaddPairwiseI8x16U: [0xfd, 0x7d],
   i32x4ExtaddPairwiseI16x8U: [0xfd, 0x7f],
+  i32x4Shl: [0xfd, 0xab, 0x01],
+  i32x4Add: [0xfd, 0xae, 0x01],
+  i32x4DotI16x8S: [0xfd, 0xba, 0x01],
   f32x4Splat: [0xfd, 0x13],
   f32x4Add: [0xfd, 0xe4, 0x01],
   f32x4Mul: [0xfd, 0xe6, 0x01],
@@ -83,6 +105,12 @@ export const get = (i: number): number[] => [op.localGet, i];
 export const set = (i: number): number[] => [op.localSet, i];
 export const tee = (i: number): number[] => [op.localTee, i];
 export const i32 = (v: number): number[] => [op.i32Const, ...sleb(v)];
+/** f64.const: the value's 8 bytes, little-endian. */
+export const f64 = (v: number): number[] => {
+  const bytes = new Uint8Array(8);
+  new DataView(bytes.buffer).setFloat64(0, v, true);
+  return [0x44, ...bytes];
+};
 /** local[i] += step */
 export const advance = (i: number, step: number): number[] => [...get(i), ...i32(step), op.i32Add, ...set(i)];
 /** i32.load / i32.store of a word at the address on the stack (plus a constant byte offset). */

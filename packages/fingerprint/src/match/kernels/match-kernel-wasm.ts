@@ -1,4 +1,5 @@
 import { BLOCK_EMPTY, I32, V128, advance, countDown, ensureMemory, get, i32, instantiate, moduleBytes, op, set, simd, storeWord, type WasmFunction, type WasmMemory } from '../../wasm/emit';
+import { accumulatePopcount, horizontalSum, load, localSimilaritiesFunction } from './local-similarity-wasm';
 import { sortKeysFunction } from './sort-keys-wasm';
 
 /**
@@ -20,6 +21,9 @@ import { sortKeysFunction } from './sort-keys-wasm';
  *   masked_counts(x, y, vx, vy, blocks, out)         writes 4 x i32 at out:
  *       popcount(X & Y), popcount(X & ~VY), popcount(Y & ~VX), popcount(VX & VY)
  *   sort_keys_desc(keys, m, sorted, buckets)         see sort-keys-wasm.ts
+ *   local_similarities(...) -> i32                   the whole pair loop of a comparison, with
+ *                                                    the popcounts above inlined: see
+ *                                                    local-similarity-wasm.ts
  */
 
 export interface MatchKernel {
@@ -31,7 +35,21 @@ export interface MatchKernel {
   maskedCounts(x: number, y: number, vx: number, vy: number, blocks: number, out: number): void;
   /** The m (>= 1) distinct non-negative keys at `keys`, in decreasing order at `sorted`; `buckets` is scratch of 2^12 words. */
   sortKeysDescending(keys: number, m: number, sorted: number, buckets: number): void;
+  /**
+   * The pair loop of localSimilarities in one call (see local-similarity-wasm.ts for the
+   * arguments); returns the number of keys written. Absent from the JavaScript kernel, where
+   * localSimilarities runs the loop itself.
+   */
+  localSimilarities?: LocalSimilaritiesKernel;
 }
+
+export type LocalSimilaritiesKernel = (
+  rows: number, nrows: number,
+  aBits: number, aValid: number, aInfo: number,
+  bBits: number, bValid: number, bInfo: number, bOrder: number, nb: number,
+  stride: number, blocks: number, fullBits: number, minBits: number,
+  matrix: number, keys: number,
+) => number;
 
 /** 64 KiB pages of memory the kernel's module starts with (grown when needed). */
 const KERNEL_INITIAL_PAGES = 8;
@@ -47,28 +65,20 @@ export function wasmMatchKernel(): MatchKernel | null {
     and_outside: (x: number, y: number, v: number, n: number) => number;
     masked_counts: (x: number, y: number, vx: number, vy: number, n: number, out: number) => void;
     sort_keys_desc: (keys: number, m: number, sorted: number, buckets: number) => void;
-  }>(moduleBytes(KERNEL_INITIAL_PAGES, [andCount(), maskedCounts(), andOutside(), sortKeysFunction()]));
+    local_similarities: LocalSimilaritiesKernel;
+  }>(moduleBytes(KERNEL_INITIAL_PAGES, [andCount(), maskedCounts(), andOutside(), sortKeysFunction(), localSimilaritiesFunction()]));
   kernel = e
-    ? { memory: (bytes) => ensureMemory(e.memory, bytes), andCount: e.and_count, andOutside: e.and_outside, maskedCounts: e.masked_counts, sortKeysDescending: e.sort_keys_desc }
+    ? {
+        memory: (bytes) => ensureMemory(e.memory, bytes),
+        andCount: e.and_count,
+        andOutside: e.and_outside,
+        maskedCounts: e.masked_counts,
+        sortKeysDescending: e.sort_keys_desc,
+        localSimilarities: e.local_similarities,
+      }
     : null;
   return kernel;
 }
-
-/** v128.load with 16-byte alignment, offset 0. */
-const load = (addr: number) => [...get(addr), ...simd.load, 4, 0];
-/** Sum of the 16 byte counters of v128 local `acc` (which it overwrites), left on the stack. */
-const horizontalSum = (acc: number) => [
-  ...get(acc),
-  ...simd.i16x8ExtaddPairwiseI8x16U,
-  ...simd.i32x4ExtaddPairwiseI16x8U,
-  op.localTee,
-  acc,
-  ...simd.i32x4ExtractLane,
-  0,
-  ...[1, 2, 3].flatMap((lane) => [...get(acc), ...simd.i32x4ExtractLane, lane, op.i32Add]),
-];
-/** acc += popcount of the bytes of the v128 on the stack (per-byte counters). */
-const accumulatePopcount = (acc: number) => [...simd.i8x16Popcnt, ...get(acc), ...simd.i8x16Add, ...set(acc)];
 
 /** and_count(x=0, y=1, blocks=2) -> i32; local 3: v128 counters. */
 function andCount(): WasmFunction {
