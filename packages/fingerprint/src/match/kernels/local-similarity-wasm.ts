@@ -1,20 +1,5 @@
 import { BLOCK_EMPTY, F64, I32, V128, advance, countDown, f64, get, i32, loadWord, op, set, simd, storeWord, tee, whileNot, type WasmFunction } from '../../wasm/emit';
-
-/** v128.load with 16-byte alignment, offset 0. */
-export const load = (addr: number): number[] => [...get(addr), ...simd.load, 4, 0];
-/** Sum of the 16 byte counters of v128 local `acc` (which it overwrites), left on the stack. */
-export const horizontalSum = (acc: number): number[] => [
-  ...get(acc),
-  ...simd.i16x8ExtaddPairwiseI8x16U,
-  ...simd.i32x4ExtaddPairwiseI16x8U,
-  op.localTee,
-  acc,
-  ...simd.i32x4ExtractLane,
-  0,
-  ...[1, 2, 3].flatMap((lane) => [...get(acc), ...simd.i32x4ExtractLane, lane, op.i32Add]),
-];
-/** acc += popcount of the bytes of the v128 on the stack (per-byte counters). */
-export const accumulatePopcount = (acc: number): number[] => [...simd.i8x16Popcnt, ...get(acc), ...simd.i8x16Add, ...set(acc)];
+import { accumulatePopcount, load } from './simd-ops';
 
 /**
  * local_similarities(rows, nrows, aBits, aValid, aInfo, bBits, bValid, bInfo, bOrder, nb,

@@ -1,5 +1,6 @@
 import { BLOCK_EMPTY, I32, V128, advance, countDown, ensureMemory, get, i32, instantiate, moduleBytes, op, set, simd, storeWord, type WasmFunction, type WasmMemory } from '../../wasm/emit';
-import { accumulatePopcount, horizontalSum, load, localSimilaritiesFunction } from './local-similarity-wasm';
+import { localSimilaritiesFunction } from './local-similarity-wasm';
+import { accumulatePopcount, load } from './simd-ops';
 import { sortKeysFunction } from './sort-keys-wasm';
 
 /**
@@ -79,6 +80,18 @@ export function wasmMatchKernel(): MatchKernel | null {
     : null;
   return kernel;
 }
+
+/** Sum of the 16 byte counters of v128 local `acc` (which it overwrites), left on the stack. */
+const horizontalSum = (acc: number): number[] => [
+  ...get(acc),
+  ...simd.i16x8ExtaddPairwiseI8x16U,
+  ...simd.i32x4ExtaddPairwiseI16x8U,
+  op.localTee,
+  acc,
+  ...simd.i32x4ExtractLane,
+  0,
+  ...[1, 2, 3].flatMap((lane) => [...get(acc), ...simd.i32x4ExtractLane, lane, op.i32Add]),
+];
 
 /** and_count(x=0, y=1, blocks=2) -> i32; local 3: v128 counters. */
 function andCount(): WasmFunction {
