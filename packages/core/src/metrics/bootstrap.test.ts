@@ -5,7 +5,7 @@ import { seededRandom } from '../random';
 import { bootstrapEer, type SubjectComparison } from './bootstrap';
 import { equalErrorRate } from './eer';
 import { errorRateCurve } from './error-rate-curve';
-import { scoreSet } from './score-set';
+import { scoreSet, scoreSetFromLabelled } from './score-set';
 
 /** Subjects with six genuine comparisons each: scores ~ N(2, 1) shifted per subject, impostors ~ N(0, 1). */
 function simulated(subjects: number, seed: number): SubjectComparison[] {
@@ -33,6 +33,43 @@ describe('bootstrapEer', () => {
     expect(bootstrapEer(few, { seed: 5 })).toEqual(r);
     const many = bootstrapEer(simulated(80, 1), { seed: 5 });
     expect(many.high - many.low).toBeLessThan(0.6 * (r.high - r.low));
+  });
+
+  it('equals the EER of the comparisons repeated by their draws, failures and ties included', () => {
+    // Reference: the same draws (same generator, subjects in order of first appearance), each
+    // comparison repeated by its weight and scored by the plain EER with failures as counts.
+    const rng = seededRandom(11);
+    const comparisons: SubjectComparison[] = [];
+    for (let s = 0; s < 12; s++) {
+      for (let k = 0; k < 4; k++) comparisons.push({ a: s, b: s, score: k === 3 && s % 5 === 0 ? Number.NaN : Math.round(4 * (1 + rng.normal())) / 4 });
+      for (let t = s + 1; t < 12; t++) comparisons.push({ a: s, b: t, score: t === s + 1 && s % 4 === 0 ? Number.NaN : Math.round(4 * rng.normal()) / 4 });
+    }
+    const ids = [...new Set(comparisons.flatMap((c) => [c.a, c.b]))];
+    const draws = seededRandom(7);
+    const reference: number[] = [];
+    for (let r = 0; r < 40; r++) {
+      const count = new Map(ids.map((id) => [id, 0]));
+      for (let s = 0; s < ids.length; s++) {
+        const id = ids[draws.int(ids.length)];
+        count.set(id, count.get(id)! + 1);
+      }
+      const scores: number[] = [];
+      const labels: number[] = [];
+      for (const c of comparisons) {
+        const w = c.a === c.b ? count.get(c.a)! : count.get(c.a)! * count.get(c.b)!;
+        for (let q = 0; q < w; q++) {
+          scores.push(c.score);
+          labels.push(c.a === c.b ? 1 : 0);
+        }
+      }
+      reference.push(equalErrorRate(errorRateCurve(scoreSetFromLabelled(scores, labels))).value);
+    }
+    reference.sort((x, y) => x - y);
+    const r = bootstrapEer(comparisons, { seed: 7, resamples: 40, level: 0.9 });
+    const labels = comparisons.map((c) => (c.a === c.b ? 1 : 0));
+    expect(r.estimate).toBe(equalErrorRate(errorRateCurve(scoreSetFromLabelled(comparisons.map((c) => c.score), labels))).value);
+    expect(r.low).toBe(reference[Math.round(0.05 * 39)]);
+    expect(r.high).toBe(reference[Math.round(0.95 * 39)]);
   });
 
   it('covers the true EER of the simulation in most repetitions', () => {

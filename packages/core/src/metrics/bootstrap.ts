@@ -1,8 +1,5 @@
 import { ConfigError } from '../errors';
 import { seededRandom } from '../random';
-import { equalErrorRate } from './eer';
-import { errorRateCurve } from './error-rate-curve';
-import { scoreSet } from './score-set';
 
 /**
  * One comparison of a sample of subject `a` with one of subject `b`: genuine when a === b,
@@ -11,6 +8,7 @@ import { scoreSet } from './score-set';
 export interface SubjectComparison {
   readonly a: number | string;
   readonly b: number | string;
+  /** NaN where the comparison could not be made: a failure of its class, as in scoreSetFromLabelled. */
   readonly score: number;
   readonly genuine?: boolean;
 }
@@ -47,29 +45,26 @@ export function bootstrapEer(comparisons: readonly SubjectComparison[], opts: Bo
   const level = opts.level ?? 0.95;
   if (!(Number.isInteger(resamples) && resamples >= 10)) throw new ConfigError(`bootstrapEer: resamples must be an integer >= 10, got ${resamples}`);
   if (!(level > 0 && level < 1)) throw new ConfigError(`bootstrapEer: level must lie in (0, 1), got ${level}`);
+  const n = comparisons.length;
   const ids = new Map<number | string, number>();
-  const a = new Int32Array(comparisons.length);
-  const b = new Int32Array(comparisons.length);
-  const isGenuine = new Uint8Array(comparisons.length);
+  const a = new Int32Array(n);
+  const b = new Int32Array(n);
+  const isGenuine = new Uint8Array(n);
+  const scores = new Float64Array(n);
   comparisons.forEach((c, k) => {
     if (!ids.has(c.a)) ids.set(c.a, ids.size);
     if (!ids.has(c.b)) ids.set(c.b, ids.size);
     a[k] = ids.get(c.a)!;
     b[k] = ids.get(c.b)!;
     isGenuine[k] = (c.genuine ?? c.a === c.b) ? 1 : 0;
+    scores[k] = c.score;
   });
-  const eerOf = (weight: (k: number) => number): number | undefined => {
-    const genuine: number[] = [];
-    const impostor: number[] = [];
-    for (let k = 0; k < comparisons.length; k++) {
-      const w = weight(k);
-      const into = isGenuine[k] ? genuine : impostor;
-      for (let r = 0; r < w; r++) into.push(comparisons[k].score);
-    }
-    if (genuine.length === 0 || impostor.length === 0) return undefined;
-    return equalErrorRate(errorRateCurve(scoreSet({ genuine, impostor }))).value;
-  };
-  const estimate = eerOf(() => 1);
+  // One sort; every resample only reweighs. NaN marks a comparison that could not be made.
+  const order = Int32Array.from({ length: n }, (_, k) => k).filter((k) => !Number.isNaN(scores[k]));
+  order.sort((x, y) => scores[x] - scores[y]);
+  const failed = Int32Array.from({ length: n }, (_, k) => k).filter((k) => Number.isNaN(scores[k]));
+  const weight = new Float64Array(n);
+  const estimate = weightedEer(weight.fill(1), order, failed, scores, isGenuine);
   if (estimate === undefined) throw new ConfigError('bootstrapEer needs genuine and impostor comparisons');
 
   const random = seededRandom(opts.seed);
@@ -80,7 +75,8 @@ export function bootstrapEer(comparisons: readonly SubjectComparison[], opts: Bo
   for (let attempt = 0; eers.length < resamples && attempt < 10 * resamples; attempt++) {
     draws.fill(0);
     for (let s = 0; s < subjects; s++) draws[random.int(subjects)]++;
-    const eer = eerOf((k) => (a[k] === b[k] ? draws[a[k]] : draws[a[k]] * draws[b[k]]));
+    for (let k = 0; k < n; k++) weight[k] = a[k] === b[k] ? draws[a[k]] : draws[a[k]] * draws[b[k]];
+    const eer = weightedEer(weight, order, failed, scores, isGenuine);
     if (eer !== undefined) eers.push(eer);
   }
   if (eers.length < resamples) throw new ConfigError('bootstrapEer: too few subjects with both genuine and impostor comparisons');
@@ -88,4 +84,67 @@ export function bootstrapEer(comparisons: readonly SubjectComparison[], opts: Bo
   const tail = (1 - level) / 2;
   const at = (q: number) => eers[Math.min(eers.length - 1, Math.max(0, Math.round(q * (eers.length - 1))))];
   return { estimate, low: at(tail), high: at(1 - tail), level, resamples };
+}
+
+/**
+ * The EER of weighted comparisons, as equalErrorRate(errorRateCurve(...)) computes it for the
+ * comparisons repeated by their weights: operating points at each score present (accept at or
+ * above it) and at +Infinity; a failure counts as a non-match in its class's denominator; the
+ * point where FNMR first reaches FMR or the one before it, whichever is closer to equal.
+ */
+function weightedEer(weight: Float64Array, order: Int32Array, failed: Int32Array, scores: Float64Array, isGenuine: Uint8Array): number | undefined {
+  let genuineTotal = 0;
+  let impostorTotal = 0;
+  let genuineFailed = 0;
+  for (const k of failed) {
+    if (isGenuine[k]) genuineFailed += weight[k];
+    else impostorTotal += weight[k];
+  }
+  genuineTotal = genuineFailed;
+  let impostorScored = 0;
+  for (const k of order) {
+    if (isGenuine[k]) genuineTotal += weight[k];
+    else impostorScored += weight[k];
+  }
+  impostorTotal += impostorScored;
+  if (genuineTotal === 0 || impostorTotal === 0) return undefined;
+  let genuineBelow = 0;
+  let impostorBelow = 0;
+  let beforeFmr = Number.NaN;
+  let beforeFnmr = Number.NaN;
+  let prevFmr = Number.NaN;
+  let prevFnmr = Number.NaN;
+  let lastThreshold = Number.NaN;
+  const settle = (fmr: number, fnmr: number): number | undefined => {
+    if (fnmr < fmr) {
+      beforeFmr = prevFmr;
+      beforeFnmr = prevFnmr;
+      prevFmr = fmr;
+      prevFnmr = fnmr;
+      return undefined;
+    }
+    if (!Number.isNaN(prevFmr) && Math.abs(prevFmr - prevFnmr) <= Math.abs(fmr - fnmr)) return (prevFmr + prevFnmr) / 2;
+    return (fmr + fnmr) / 2;
+  };
+  for (let q = 0; q < order.length; ) {
+    const t = scores[order[q]];
+    let mass = 0;
+    for (let r = q; r < order.length && scores[order[r]] === t; r++) mass += weight[order[r]];
+    if (mass > 0) {
+      lastThreshold = t;
+      const eer = settle((impostorScored - impostorBelow) / impostorTotal, (genuineFailed + genuineBelow) / genuineTotal);
+      if (eer !== undefined) return eer;
+    }
+    for (; q < order.length && scores[order[q]] === t; q++) {
+      if (isGenuine[order[q]]) genuineBelow += weight[order[q]];
+      else impostorBelow += weight[order[q]];
+    }
+  }
+  if (lastThreshold !== Number.POSITIVE_INFINITY) {
+    const eer = settle((impostorScored - impostorBelow) / impostorTotal, (genuineFailed + genuineBelow) / genuineTotal);
+    if (eer !== undefined) return eer;
+  }
+  // FNMR never reaches FMR (only +Infinity impostor scores): the last point or the one before, as equalErrorRate takes it.
+  if (!Number.isNaN(beforeFmr) && Math.abs(beforeFmr - beforeFnmr) <= Math.abs(prevFmr - prevFnmr)) return (beforeFmr + beforeFnmr) / 2;
+  return (prevFmr + prevFnmr) / 2;
 }
