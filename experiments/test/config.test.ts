@@ -19,7 +19,7 @@ describe('experiment config', () => {
     expect(c.id).toBe('my-run');
     expect(c.seed).toBe(0);
     expect(c.strict).toBe(false);
-    expect(c.metrics).toEqual({ targetFmrs: [1e-2, 1e-3, 1e-4], detMaxPoints: 400, identificationMaxRank: 0 });
+    expect(c.metrics).toEqual({ targetFmrs: [1e-2, 1e-3, 1e-4], detMaxPoints: 400, identificationMaxRank: 0, eerBootstrapResamples: 1000 });
   });
 
   it('hashes equal configs equally whatever the key order', () => {

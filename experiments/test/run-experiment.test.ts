@@ -39,7 +39,7 @@ describe('runExperiment', () => {
     expect((await readFile(join(results, 'sim', 'latest'), 'utf8')).trim()).toBe(b.runDir.split('/').pop());
 
     const metrics = parseResultsJson(await readFile(join(a.runDir, 'metrics.json'), 'utf8')) as {
-      evaluations: { name: string; counts: { genuine: number; genuineFailures: number }; eer: { value: number } }[];
+      evaluations: { name: string; counts: { genuine: number; genuineFailures: number }; eer: { value: number }; eerInterval: { low: number; high: number; resamples: number } }[];
     };
     const [strong, weak] = metrics.evaluations;
     expect(strong.name).toBe('strong');
@@ -50,6 +50,14 @@ describe('runExperiment', () => {
     expect(strong.eer.value).toBeLessThan(0.12);
     expect(weak.eer.value).toBeGreaterThan(0.25);
     expect(weak.eer.value).toBeLessThan(0.37);
+    // The subjects-bootstrap interval brackets the EER and is neither a point nor the whole range.
+    for (const e of [strong, weak]) {
+      expect(e.eerInterval.resamples).toBe(1000);
+      expect(e.eerInterval.low).toBeLessThanOrEqual(e.eer.value);
+      expect(e.eerInterval.high).toBeGreaterThanOrEqual(e.eer.value);
+      expect(e.eerInterval.high - e.eerInterval.low).toBeGreaterThan(0.005);
+      expect(e.eerInterval.high - e.eerInterval.low).toBeLessThan(0.15);
+    }
 
     const csv = (await readFile(join(a.runDir, 'scores.csv'), 'utf8')).trim().split('\n');
     expect(csv[0]).toBe('probe,reference,probe_subject,reference_subject,label,kind,strong,strong_error,weak,weak_error');

@@ -15,6 +15,8 @@ const metricsSchema = z
     detMaxPoints: z.int().min(10).max(5000).default(400),
     /** Closed-set identification (rank-k, CMC up to this rank) where every probe met one gallery; 0 = off. */
     identificationMaxRank: z.int().min(0).max(1000).default(0),
+    /** Subjects resampled for the EER's 95 % interval (bootstrapEer, seeded by the config's seed); 0 = off. */
+    eerBootstrapResamples: z.union([z.literal(0), z.int().min(100).max(10000)]).default(1000),
   })
   .prefault({});
 

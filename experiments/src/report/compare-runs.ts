@@ -7,7 +7,7 @@ import { formatMetricsTable, type TableRow } from './metrics-table';
 
 interface MetricsFile {
   experiment: string;
-  evaluations: (Omit<VerificationReport, 'det'> & { name: string })[];
+  evaluations: (Omit<VerificationReport, 'det'> & { name: string; eerInterval?: { low: number; high: number } })[];
 }
 interface DetFile {
   evaluations: { name: string; det: Record<string, number[]> }[];
@@ -25,7 +25,8 @@ export async function readRuns(runDirs: readonly string[]): Promise<TableRow[]> 
       const curve = det.evaluations.find((d) => d.name === e.name);
       if (!curve) throw new DatasetError(`det.json has no curve for "${e.name}"`, join(dir, 'det.json'));
       const report = { ...e, det: toTyped(curve.det) } as VerificationReport;
-      rows.push({ name: metrics.evaluations.length > 1 || e.name !== metrics.experiment ? `${prefix}/${e.name}` : prefix, report });
+      const { eerInterval } = e;
+      rows.push({ name: metrics.evaluations.length > 1 || e.name !== metrics.experiment ? `${prefix}/${e.name}` : prefix, report, ...(eerInterval ? { eerInterval } : {}) });
     }
   }
   return rows;

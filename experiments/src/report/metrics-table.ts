@@ -3,11 +3,13 @@ import type { VerificationReport } from '@biofuse/core';
 export interface TableRow {
   readonly name: string;
   readonly report: VerificationReport;
+  /** The EER's 95 % interval with the subjects resampled, where the run computed one. */
+  readonly eerInterval?: { readonly low: number; readonly high: number };
 }
 
 /** The columns every results table shows, in the order a reader compares systems. */
 export function metricsTableColumns(targetFmrs: readonly number[]): string[] {
-  return ['system', 'genuine', 'impostor', 'FTA %', 'EER %', 'ROCCH-EER %', ...targetFmrs.map((t) => `FNMR@${fmtFmr(t)} %`), "d'", 'AUC'];
+  return ['system', 'genuine', 'impostor', 'FTA %', 'EER %', 'EER 95 % CI', 'ROCCH-EER %', ...targetFmrs.map((t) => `FNMR@${fmtFmr(t)} %`), "d'", 'AUC'];
 }
 
 export function metricsTableCells(row: TableRow): string[] {
@@ -18,6 +20,7 @@ export function metricsTableCells(row: TableRow): string[] {
     String(r.counts.impostor),
     pct(r.fta),
     pct(r.eer.value),
+    row.eerInterval ? `${pct(row.eerInterval.low)}-${pct(row.eerInterval.high)}` : '-',
     pct(r.eerRocch),
     ...r.fnmrAtFmr.map((p) => `${pct(p.fnmr)}${p.belowResolution ? '*' : ''}`),
     Number.isFinite(r.dPrime) ? r.dPrime.toFixed(3) : String(r.dPrime),

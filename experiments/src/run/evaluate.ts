@@ -1,4 +1,4 @@
-import { scoreSetFromLabelled, verificationReport, type VerificationReport } from '@biofuse/core';
+import { bootstrapEer, ConfigError, scoreSetFromLabelled, verificationReport, type BootstrapInterval, type SubjectComparison, type VerificationReport } from '@biofuse/core';
 import type { ComparisonScores } from '../sources/comparison-scores';
 
 /** One DET curve of a run: a system against one kind of impostor (or all of them). */
@@ -8,6 +8,8 @@ export interface Evaluation {
   readonly system: string;
   readonly impostorKind?: string;
   readonly report: VerificationReport;
+  /** The EER's 95 % interval with the subjects resampled (bootstrapEer), unless turned off. */
+  readonly eerInterval?: BootstrapInterval;
 }
 
 /**
@@ -16,7 +18,8 @@ export interface Evaluation {
  */
 export function evaluateSystems(
   data: ComparisonScores,
-  opts: { targetFmrs: readonly number[]; detMaxPoints: number },
+  opts: { targetFmrs: readonly number[]; detMaxPoints: number; eerBootstrapResamples: number },
+  seed: number,
 ): Evaluation[] {
   const impostorKinds = [...new Set(data.kind.filter((_, i) => data.label[i] === 0))].sort();
   const split = impostorKinds.length > 1;
@@ -30,8 +33,23 @@ export function evaluateSystems(
       const scores = Float64Array.from(idx, (i) => system.scores[i]);
       const labels = Uint8Array.from(idx, (i) => data.label[i]);
       const report = verificationReport(scoreSetFromLabelled(scores, labels), opts);
-      out.push({ name: kind ? `${system.name}/${kind}` : system.name, system: system.name, impostorKind: kind, report });
+      const eerInterval = opts.eerBootstrapResamples > 0 ? subjectInterval(data, idx, scores, opts.eerBootstrapResamples, seed) : undefined;
+      out.push({ name: kind ? `${system.name}/${kind}` : system.name, system: system.name, impostorKind: kind, report, ...(eerInterval ? { eerInterval } : {}) });
     }
   }
   return out;
+}
+
+/** bootstrapEer over the comparisons `idx` (their scores in `scores`), or undefined where the subjects cannot be resampled (a single subject). */
+function subjectInterval(data: ComparisonScores, idx: readonly number[], scores: Float64Array, resamples: number, seed: number): BootstrapInterval | undefined {
+  const comparisons: SubjectComparison[] = idx.map((i, q) => ({ a: data.referenceSubject[i], b: data.probeSubject[i], score: scores[q], genuine: data.label[i] === 1 }));
+  const subjects = new Set(comparisons.flatMap((c) => [c.a, c.b]));
+  if (subjects.size < 2) return undefined;
+  try {
+    return bootstrapEer(comparisons, { seed, resamples });
+  } catch (err) {
+    // Too few subjects with both kinds of comparison: no interval rather than a wrong one.
+    if (err instanceof ConfigError) return undefined;
+    throw err;
+  }
 }

@@ -54,7 +54,7 @@ export async function runExperiment(config: ExperimentConfig, opts: RunOptions &
   const fusion = config.fusion ? fuseSystems(loaded, config.fusion, config.seed) : undefined;
   const data = fusion?.data ?? loaded;
   const t1 = performance.now();
-  const evaluations = evaluateSystems(data, config.metrics);
+  const evaluations = evaluateSystems(data, config.metrics, config.seed);
   const identification = config.metrics.identificationMaxRank > 0 ? identificationSummaries(data, config.metrics.identificationMaxRank) : undefined;
   const t2 = performance.now();
   // What a reader of the results must know, in the metrics, on the DET page and on the terminal.
@@ -74,9 +74,9 @@ export async function runExperiment(config: ExperimentConfig, opts: RunOptions &
   const metrics = {
     experiment: config.id,
     configHash: hash,
-    evaluations: evaluations.map(({ name, system, impostorKind, report }) => {
+    evaluations: evaluations.map(({ name, system, impostorKind, report, eerInterval }) => {
       const { det: _det, ...summary } = report;
-      return { name, system, impostorKind: impostorKind ?? null, ...summary };
+      return { name, system, impostorKind: impostorKind ?? null, ...summary, ...(eerInterval ? { eerInterval } : {}) };
     }),
     skippedFiles: data.skipped.length,
     ...(identification ? { identification } : {}),
