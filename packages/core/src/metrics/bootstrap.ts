@@ -45,38 +45,20 @@ export function bootstrapEer(comparisons: readonly SubjectComparison[], opts: Bo
   const level = opts.level ?? 0.95;
   if (!(Number.isInteger(resamples) && resamples >= 10)) throw new ConfigError(`bootstrapEer: resamples must be an integer >= 10, got ${resamples}`);
   if (!(level > 0 && level < 1)) throw new ConfigError(`bootstrapEer: level must lie in (0, 1), got ${level}`);
-  const n = comparisons.length;
-  const ids = new Map<number | string, number>();
-  const a = new Int32Array(n);
-  const b = new Int32Array(n);
-  const isGenuine = new Uint8Array(n);
-  const scores = new Float64Array(n);
-  comparisons.forEach((c, k) => {
-    if (!ids.has(c.a)) ids.set(c.a, ids.size);
-    if (!ids.has(c.b)) ids.set(c.b, ids.size);
-    a[k] = ids.get(c.a)!;
-    b[k] = ids.get(c.b)!;
-    isGenuine[k] = (c.genuine ?? c.a === c.b) ? 1 : 0;
-    scores[k] = c.score;
-  });
-  // One sort; every resample only reweighs. NaN marks a comparison that could not be made.
-  const order = Int32Array.from({ length: n }, (_, k) => k).filter((k) => !Number.isNaN(scores[k]));
-  order.sort((x, y) => scores[x] - scores[y]);
-  const failed = Int32Array.from({ length: n }, (_, k) => k).filter((k) => Number.isNaN(scores[k]));
-  const weight = new Float64Array(n);
-  const estimate = weightedEer(weight.fill(1), order, failed, scores, isGenuine);
+  const data = prepare(comparisons);
+  const ones = new Float64Array(data.subjects).fill(1);
+  // All subjects drawn once: every weight is 1, the comparisons as given.
+  const estimate = weightedEer(data, ones, true);
   if (estimate === undefined) throw new ConfigError('bootstrapEer needs genuine and impostor comparisons');
 
   const random = seededRandom(opts.seed);
-  const subjects = ids.size;
-  const draws = new Int32Array(subjects);
+  const draws = new Float64Array(data.subjects);
   const eers: number[] = [];
   // A draw of one subject only has no impostors; such draws are redrawn (rare past a few subjects).
   for (let attempt = 0; eers.length < resamples && attempt < 10 * resamples; attempt++) {
     draws.fill(0);
-    for (let s = 0; s < subjects; s++) draws[random.int(subjects)]++;
-    for (let k = 0; k < n; k++) weight[k] = a[k] === b[k] ? draws[a[k]] : draws[a[k]] * draws[b[k]];
-    const eer = weightedEer(weight, order, failed, scores, isGenuine);
+    for (let s = 0; s < data.subjects; s++) draws[random.int(data.subjects)]++;
+    const eer = weightedEer(data, draws, false);
     if (eer !== undefined) eers.push(eer);
   }
   if (eers.length < resamples) throw new ConfigError('bootstrapEer: too few subjects with both genuine and impostor comparisons');
@@ -86,65 +68,140 @@ export function bootstrapEer(comparisons: readonly SubjectComparison[], opts: Bo
   return { estimate, low: at(tail), high: at(1 - tail), level, resamples };
 }
 
-/**
- * The EER of weighted comparisons, as equalErrorRate(errorRateCurve(...)) computes it for the
- * comparisons repeated by their weights: operating points at each score present (accept at or
- * above it) and at +Infinity; a failure counts as a non-match in its class's denominator; the
- * point where FNMR first reaches FMR or the one before it, whichever is closer to equal.
- */
-function weightedEer(weight: Float64Array, order: Int32Array, failed: Int32Array, scores: Float64Array, isGenuine: Uint8Array): number | undefined {
-  let genuineTotal = 0;
-  let impostorTotal = 0;
-  let genuineFailed = 0;
-  for (const k of failed) {
-    if (isGenuine[k]) genuineFailed += weight[k];
-    else impostorTotal += weight[k];
-  }
-  genuineTotal = genuineFailed;
-  let impostorScored = 0;
-  for (const k of order) {
-    if (isGenuine[k]) genuineTotal += weight[k];
-    else impostorScored += weight[k];
-  }
-  impostorTotal += impostorScored;
-  if (genuineTotal === 0 || impostorTotal === 0) return undefined;
-  let genuineBelow = 0;
-  let impostorBelow = 0;
-  let beforeFmr = Number.NaN;
-  let beforeFnmr = Number.NaN;
-  let prevFmr = Number.NaN;
-  let prevFnmr = Number.NaN;
-  let lastThreshold = Number.NaN;
-  const settle = (fmr: number, fnmr: number): number | undefined => {
-    if (fnmr < fmr) {
-      beforeFmr = prevFmr;
-      beforeFnmr = prevFnmr;
-      prevFmr = fmr;
-      prevFnmr = fnmr;
-      return undefined;
-    }
-    if (!Number.isNaN(prevFmr) && Math.abs(prevFmr - prevFnmr) <= Math.abs(fmr - fnmr)) return (prevFmr + prevFnmr) / 2;
-    return (fmr + fnmr) / 2;
+/** The comparisons laid out once for every resample. */
+interface Prepared {
+  readonly subjects: number;
+  /** The scored comparisons in decreasing order of score, with their class and subjects. */
+  readonly score: Float64Array;
+  readonly genuine: Uint8Array;
+  readonly a: Int32Array;
+  readonly b: Int32Array;
+  /** Per distinct subject pair: how many genuine comparisons were scored and failed, and how many impostor ones (either way). */
+  readonly pairA: Int32Array;
+  readonly pairB: Int32Array;
+  readonly genuineScored: Float64Array;
+  readonly genuineFailed: Float64Array;
+  readonly impostor: Float64Array;
+}
+
+function prepare(comparisons: readonly SubjectComparison[]): Prepared {
+  const ids = new Map<number | string, number>();
+  const id = (x: number | string) => {
+    let v = ids.get(x);
+    if (v === undefined) ids.set(x, (v = ids.size));
+    return v;
   };
-  for (let q = 0; q < order.length; ) {
-    const t = scores[order[q]];
+  const pairs = new Map<string, number>();
+  const pairA: number[] = [];
+  const pairB: number[] = [];
+  const genuineScored: number[] = [];
+  const genuineFailed: number[] = [];
+  const impostor: number[] = [];
+  const scored: number[] = [];
+  const subjectsOf: [number, number][] = [];
+  const classOf: boolean[] = [];
+  comparisons.forEach((c, k) => {
+    const a = id(c.a);
+    const b = id(c.b);
+    const genuine = c.genuine ?? c.a === c.b;
+    subjectsOf.push([a, b]);
+    classOf.push(genuine);
+    const key = `${a} ${b}`;
+    let p = pairs.get(key);
+    if (p === undefined) {
+      pairs.set(key, (p = pairA.length));
+      pairA.push(a);
+      pairB.push(b);
+      genuineScored.push(0);
+      genuineFailed.push(0);
+      impostor.push(0);
+    }
+    const failed = Number.isNaN(c.score);
+    if (!genuine) impostor[p]++;
+    else if (failed) genuineFailed[p]++;
+    else genuineScored[p]++;
+    if (!failed) scored.push(k);
+  });
+  scored.sort((x, y) => comparisons[y].score - comparisons[x].score);
+  return {
+    subjects: ids.size,
+    score: Float64Array.from(scored, (k) => comparisons[k].score),
+    genuine: Uint8Array.from(scored, (k) => (classOf[k] ? 1 : 0)),
+    a: Int32Array.from(scored, (k) => subjectsOf[k][0]),
+    b: Int32Array.from(scored, (k) => subjectsOf[k][1]),
+    pairA: Int32Array.from(pairA),
+    pairB: Int32Array.from(pairB),
+    genuineScored: Float64Array.from(genuineScored),
+    genuineFailed: Float64Array.from(genuineFailed),
+    impostor: Float64Array.from(impostor),
+  };
+}
+
+/**
+ * The EER with each comparison counted once per draw of each subject it involves, exactly as
+ * equalErrorRate(errorRateCurve(...)) computes it for the comparisons repeated that many times:
+ * operating points at each score present (accept at or above it) and at +Infinity; a failure is
+ * a non-match in its class's denominator; the first point where FNMR reaches FMR, or the one
+ * before it, whichever is closer to equal. FNMR - FMR only grows with the threshold, so the scan
+ * starts at the top and stops just below the crossing: near the EER few impostors lie above it.
+ */
+function weightedEer(d: Prepared, draws: Float64Array, all: boolean): number | undefined {
+  const w = (a: number, b: number) => (all ? 1 : a === b ? draws[a] : draws[a] * draws[b]);
+  let genuineScored = 0;
+  let genuineFailed = 0;
+  let impostorTotal = 0;
+  for (let p = 0; p < d.pairA.length; p++) {
+    const weight = w(d.pairA[p], d.pairB[p]);
+    if (weight === 0) continue;
+    genuineScored += weight * d.genuineScored[p];
+    genuineFailed += weight * d.genuineFailed[p];
+    impostorTotal += weight * d.impostor[p];
+  }
+  const genuineTotal = genuineScored + genuineFailed;
+  if (genuineTotal === 0 || impostorTotal === 0) return undefined;
+  // Rates at the threshold with `genuineAbove` and `impostorAbove` accepted.
+  let genuineAbove = 0;
+  let impostorAbove = 0;
+  const fmr = () => impostorAbove / impostorTotal;
+  const fnmr = () => (genuineFailed + genuineScored - genuineAbove) / genuineTotal;
+  // The point above the one being looked at (a higher threshold), once there is one.
+  let upperFmr = Number.NaN;
+  let upperFnmr = Number.NaN;
+  const n = d.score.length;
+  let q = 0;
+  if (n === 0 || d.score[0] !== Number.POSITIVE_INFINITY) {
+    // The +Infinity point, where only +Infinity scores would be accepted: none are.
+    upperFmr = 0;
+    upperFnmr = fnmr();
+  }
+  let noCrossing = false;
+  while (q < n) {
+    const t = d.score[q];
     let mass = 0;
-    for (let r = q; r < order.length && scores[order[r]] === t; r++) mass += weight[order[r]];
-    if (mass > 0) {
-      lastThreshold = t;
-      const eer = settle((impostorScored - impostorBelow) / impostorTotal, (genuineFailed + genuineBelow) / genuineTotal);
-      if (eer !== undefined) return eer;
+    for (; q < n && d.score[q] === t; q++) {
+      const weight = w(d.a[q], d.b[q]);
+      if (d.genuine[q]) genuineAbove += weight;
+      else impostorAbove += weight;
+      mass += weight;
     }
-    for (; q < order.length && scores[order[q]] === t; q++) {
-      if (isGenuine[order[q]]) genuineBelow += weight[order[q]];
-      else impostorBelow += weight[order[q]];
+    if (mass === 0) continue; // a score no drawn subject brought: no operating point
+    const x = fmr();
+    const y = fnmr();
+    if (noCrossing) return closer(x, y, upperFmr, upperFnmr);
+    if (y < x) {
+      // The crossing is the point above; with no point above, FNMR never reaches FMR and the
+      // top point is compared with this one instead.
+      if (!Number.isNaN(upperFmr)) return closer(x, y, upperFmr, upperFnmr);
+      noCrossing = true;
     }
+    upperFmr = x;
+    upperFnmr = y;
   }
-  if (lastThreshold !== Number.POSITIVE_INFINITY) {
-    const eer = settle((impostorScored - impostorBelow) / impostorTotal, (genuineFailed + genuineBelow) / genuineTotal);
-    if (eer !== undefined) return eer;
-  }
-  // FNMR never reaches FMR (only +Infinity impostor scores): the last point or the one before, as equalErrorRate takes it.
-  if (!Number.isNaN(beforeFmr) && Math.abs(beforeFmr - beforeFnmr) <= Math.abs(prevFmr - prevFnmr)) return (beforeFmr + beforeFnmr) / 2;
-  return (prevFmr + prevFnmr) / 2;
+  // Every point has FNMR >= FMR (or only one point): the lowest one.
+  return (upperFmr + upperFnmr) / 2;
+}
+
+/** (FMR + FNMR) / 2 at the lower point if it is at least as close to equal rates as the upper one, else at the upper one. */
+function closer(lowerFmr: number, lowerFnmr: number, upperFmr: number, upperFnmr: number): number {
+  return Math.abs(lowerFmr - lowerFnmr) <= Math.abs(upperFmr - upperFnmr) ? (lowerFmr + lowerFnmr) / 2 : (upperFmr + upperFnmr) / 2;
 }
