@@ -36,9 +36,9 @@ export interface BootstrapInterval {
  * comparisons of one subject are not independent of each other, so it is the subjects that are
  * drawn with replacement. A comparison counts once per draw of each subject it involves: a
  * genuine one (or a forgery of its subject) once per draw of that subject, an impostor one
- * with two subjects once per draw of the pair. With few subjects (an
- * FVC B set has ten fingers) the interval is wide, which is the point: it says how far apart
- * two EERs must be before the data can tell them apart.
+ * with two subjects once per draw of the pair. With few subjects (an FVC B set has ten
+ * fingers) the interval is wide, which is the point: it says how far apart two EERs must be
+ * before the data can tell them apart.
  */
 export function bootstrapEer(comparisons: readonly SubjectComparison[], opts: BootstrapOptions): BootstrapInterval {
   const resamples = opts.resamples ?? 1000;
@@ -46,9 +46,8 @@ export function bootstrapEer(comparisons: readonly SubjectComparison[], opts: Bo
   if (!(Number.isInteger(resamples) && resamples >= 10)) throw new ConfigError(`bootstrapEer: resamples must be an integer >= 10, got ${resamples}`);
   if (!(level > 0 && level < 1)) throw new ConfigError(`bootstrapEer: level must lie in (0, 1), got ${level}`);
   const data = prepare(comparisons);
-  const ones = new Float64Array(data.subjects).fill(1);
-  // All subjects drawn once: every weight is 1, the comparisons as given.
-  const estimate = weightedEer(data, ones, true);
+  // Every subject drawn once: the comparisons as given.
+  const estimate = weightedEer(data, new Float64Array(data.subjects).fill(1));
   if (estimate === undefined) throw new ConfigError('bootstrapEer needs genuine and impostor comparisons');
 
   const random = seededRandom(opts.seed);
@@ -58,7 +57,7 @@ export function bootstrapEer(comparisons: readonly SubjectComparison[], opts: Bo
   for (let attempt = 0; eers.length < resamples && attempt < 10 * resamples; attempt++) {
     draws.fill(0);
     for (let s = 0; s < data.subjects; s++) draws[random.int(data.subjects)]++;
-    const eer = weightedEer(data, draws, false);
+    const eer = weightedEer(data, draws);
     if (eer !== undefined) eers.push(eer);
   }
   if (eers.length < resamples) throw new ConfigError('bootstrapEer: too few subjects with both genuine and impostor comparisons');
@@ -145,8 +144,8 @@ function prepare(comparisons: readonly SubjectComparison[]): Prepared {
  * before it, whichever is closer to equal. FNMR - FMR only grows with the threshold, so the scan
  * starts at the top and stops just below the crossing: near the EER few impostors lie above it.
  */
-function weightedEer(d: Prepared, draws: Float64Array, all: boolean): number | undefined {
-  const w = (a: number, b: number) => (all ? 1 : a === b ? draws[a] : draws[a] * draws[b]);
+function weightedEer(d: Prepared, draws: Float64Array): number | undefined {
+  const w = (a: number, b: number) => (a === b ? draws[a] : draws[a] * draws[b]);
   let genuineScored = 0;
   let genuineFailed = 0;
   let impostorTotal = 0;
