@@ -17,6 +17,7 @@ import {
 } from '@biofuse/face';
 
 import { UsageError } from '../exit-codes';
+import { round } from '../round';
 
 const METRICS: readonly DistanceMetric[] = ['cosine', 'euclidean', 'euclidean_l2', 'angular'];
 
@@ -61,7 +62,6 @@ function metricFrom(value: string): DistanceMetric {
   return value as DistanceMetric;
 }
 
-const round = (v: number, digits = 4) => Math.round(v * 10 ** digits) / 10 ** digits;
 const box = (b: { x: number; y: number; width: number; height: number } | undefined) =>
   b && { x: round(b.x, 1), y: round(b.y, 1), width: round(b.width, 1), height: round(b.height, 1) };
 

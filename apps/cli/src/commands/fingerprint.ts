@@ -12,6 +12,7 @@ import {
   writeIsoTemplate,
 } from '@biofuse/fingerprint';
 import { UsageError } from '../exit-codes';
+import { round } from '../round';
 
 interface ImageFlags {
   dpi?: string;
@@ -23,9 +24,6 @@ function dpiFrom(flags: ImageFlags): number | undefined {
   if (!Number.isFinite(dpi) || dpi <= 0) throw new UsageError(`--dpi must be a positive number, got "${flags.dpi}"`);
   return dpi;
 }
-
-
-const round = (v: number, digits = 2) => Math.round(v * 10 ** digits) / 10 ** digits;
 
 /** `biofuse fingerprint ...`: extract, compare, enroll, identify. */
 export function fingerprintCommand(): Command {
@@ -64,8 +62,8 @@ export function fingerprintCommand(): Command {
       };
       if (flags.json) {
         const list = Array.from({ length: m.count }, (_, i) => ({
-          x: round(m.x[i]),
-          y: round(m.y[i]),
+          x: round(m.x[i], 2),
+          y: round(m.y[i], 2),
           angleDeg: round((m.angle[i] * 180) / Math.PI, 1),
           kind: m.kind[i] === 1 ? 'ending' : m.kind[i] === 2 ? 'bifurcation' : 'other',
           quality: m.quality[i],

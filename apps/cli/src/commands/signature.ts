@@ -1,11 +1,9 @@
-import { readdir } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { DatasetError } from '@biofuse/core';
+import { basename, join, resolve } from 'node:path';
+import { DatasetError, readIdentityFolders } from '@biofuse/core';
 import { identifySigner, SignatureModality, type EnrolledSigner, type SignatureTemplate } from '@biofuse/signature';
 import { Command } from 'commander';
 import { UsageError } from '../exit-codes';
-
-const round = (v: number, digits = 4) => Math.round(v * 10 ** digits) / 10 ** digits;
+import { round } from '../round';
 
 interface JsonFlag {
   json?: boolean;
@@ -68,21 +66,18 @@ export function signatureCommand(): Command {
   return sig;
 }
 
-/** A writer model per sub-folder of `dir`, from every file in it; a file that cannot be read stops the command with its name. */
+/** A writer model per sub-folder of `dir` (readIdentityFolders), from every file in it; a file that cannot be read stops the command with its name. */
 async function enrolWriters(modality: SignatureModality, dir: string): Promise<EnrolledSigner<string>[]> {
-  let entries;
-  try {
-    entries = await readdir(dir, { withFileTypes: true });
-  } catch (err) {
-    throw new DatasetError(`cannot read the writers folder ${dir} (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  const listing = await readIdentityFolders(dir);
+  const files = new Map<string, string[]>();
+  for (const s of listing.samples) {
+    if (basename(s.path).startsWith('.')) continue; // hidden files (.DS_Store...) are not signatures
+    files.set(s.subject, [...(files.get(s.subject) ?? []), s.path]);
   }
-  const writers = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
-  if (writers.length === 0) throw new DatasetError(`${dir} has no writer sub-folders`);
+  if (files.size === 0) throw new DatasetError(`${dir} has no writer sub-folders with signature files`);
   const enrolled: EnrolledSigner<string>[] = [];
-  for (const id of writers) {
-    const files = (await readdir(join(dir, id), { withFileTypes: true })).filter((e) => e.isFile() && !e.name.startsWith('.')).map((e) => e.name).sort();
-    if (files.length === 0) throw new DatasetError(`writer "${id}" has no signature files in ${join(dir, id)}`);
-    const references = await Promise.all(files.map((f) => templateOf(modality, join(dir, id, f))));
+  for (const [id, paths] of files) {
+    const references = await Promise.all(paths.map((p) => templateOf(modality, join(dir, p))));
     enrolled.push({ id, model: modality.enrol(references) });
   }
   return enrolled;
