@@ -1,4 +1,4 @@
-import { bootstrapEer, ConfigError, scoreSetFromLabelled, verificationReport, type BootstrapInterval, type SubjectComparison, type VerificationReport } from '@biofuse/core';
+import { bootstrapEer, scoreSetFromLabelled, verificationReport, type BootstrapInterval, type SubjectComparison, type VerificationReport } from '@biofuse/core';
 import type { ComparisonScores } from '../sources/comparison-scores';
 
 /** One DET curve of a run: a system against one kind of impostor (or all of them). */
@@ -45,11 +45,6 @@ function subjectInterval(data: ComparisonScores, idx: readonly number[], scores:
   const comparisons: SubjectComparison[] = idx.map((i, q) => ({ a: data.referenceSubject[i], b: data.probeSubject[i], score: scores[q], genuine: data.label[i] === 1 }));
   const subjects = new Set(comparisons.flatMap((c) => [c.a, c.b]));
   if (subjects.size < 2) return undefined;
-  try {
-    return bootstrapEer(comparisons, { seed, resamples });
-  } catch (err) {
-    // Too few subjects with both kinds of comparison: no interval rather than a wrong one.
-    if (err instanceof ConfigError) return undefined;
-    throw err;
-  }
+  // Both classes are present (verificationReport has checked), so any error here is real: it is not caught.
+  return bootstrapEer(comparisons, { seed, resamples });
 }

@@ -5,8 +5,8 @@
  * file name.
  */
 import { readdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { sharedDatasetsRoot } from '@biofuse/core/testing';
 
 export interface LfwIdentity {
   readonly name: string;
@@ -45,7 +45,7 @@ export function lfwIdentities(root: string, s: LfwSelection): { identities: LfwI
 
 /** The training benches' options for the LFW folder and the selection in it (see lfwSelectionFromArgs). */
 export const LFW_SELECTION_OPTIONS = {
-  root: { type: 'string', default: resolve(dirname(fileURLToPath(import.meta.url)), '../../../../shared/datasets/lfw') },
+  root: { type: 'string', default: join(sharedDatasetsRoot(), 'lfw') },
   'min-images': { type: 'string', default: '5' },
   'train-min-images': { type: 'string' },
   'max-identities': { type: 'string' },
