@@ -20,13 +20,14 @@ describe('identifySigner', () => {
   it('returns the same k best users and scores as scoring every user, while abandoning most alignments', () => {
     let abandoned = 0;
     let started = 0;
+    let scoredForTop1 = 0;
     for (const { t } of probes) {
       const all = enrolled.map((u) => ({ id: u.id, similarity: scoreAgainstUser(u.model, t, params).similarity })).sort((a, b) => b.similarity - a.similarity);
       for (const k of [1, 3]) {
         const found = identifySigner(t, enrolled, params, k);
         expect(found.candidates.map((c) => c.id)).toEqual(all.slice(0, k).map((c) => c.id));
         found.candidates.forEach((c, i) => expect(c.score.similarity).toBeCloseTo(all[i].similarity, 12));
-        expect(found.usersScored).toBeLessThanOrEqual(USERS);
+        if (k === 1) scoredForTop1 += found.usersScored;
         abandoned += found.dtwAbandoned;
         started += found.dtwRuns;
       }
@@ -34,6 +35,8 @@ describe('identifySigner', () => {
     // Exhaustive search would run 5 x 8 full alignments per probe and k.
     expect(started).toBeGreaterThanOrEqual(probes.length * 2 * 5);
     expect(abandoned / started).toBeGreaterThan(0.5);
+    // For the best user alone, most users are ruled out before their score is complete.
+    expect(scoredForTop1 / probes.length).toBeLessThan(2);
   });
 
   it('finds the genuine writer first for the genuine probes', () => {
