@@ -1,4 +1,4 @@
-import { BLOCK_EMPTY, F32, I32, V128, advance, countDown, ensureMemory, get, instantiate, loadWord, moduleBytes, op, set, simd, type WasmMemory } from '../wasm/emit';
+import { BLOCK_EMPTY, F32, I32, V128, advance, countDown, ensureMemory, get, instantiate, loadWord, moduleBytes, op, set, simd, type WasmMemory } from '@biofuse/core/wasm';
 
 /**
  * The Gabor filter's hot loop in WebAssembly SIMD: one kernel applied to a run of consecutive

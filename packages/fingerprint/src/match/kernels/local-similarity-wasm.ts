@@ -1,4 +1,4 @@
-import { BLOCK_EMPTY, F64, I32, V128, advance, countDown, f64, get, i32, loadWord, op, set, simd, storeWord, tee, whileNot, type WasmFunction } from '../../wasm/emit';
+import { BLOCK_EMPTY, F64, I32, V128, advance, countDown, f64, get, i32, loadWord, op, set, simd, storeWord, tee, whileNot, type WasmFunction } from '@biofuse/core/wasm';
 import { accumulatePopcount, load } from './simd-ops';
 
 /**

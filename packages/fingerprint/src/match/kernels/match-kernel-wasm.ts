@@ -1,4 +1,4 @@
-import { BLOCK_EMPTY, I32, V128, advance, countDown, ensureMemory, get, i32, instantiate, moduleBytes, op, set, simd, storeWord, type WasmFunction, type WasmMemory } from '../../wasm/emit';
+import { BLOCK_EMPTY, I32, V128, advance, countDown, ensureMemory, get, i32, instantiate, moduleBytes, op, set, simd, storeWord, type WasmFunction, type WasmMemory } from '@biofuse/core/wasm';
 import { localSimilaritiesFunction } from './local-similarity-wasm';
 import { accumulatePopcount, load } from './simd-ops';
 import { sortKeysFunction } from './sort-keys-wasm';
@@ -12,7 +12,7 @@ import { sortKeysFunction } from './sort-keys-wasm';
  * local-similarity.test.ts.
  *
  * The module is written out instruction by instruction with the package's small emitter
- * (src/wasm/emit.ts), and compiled on first use, never at import.
+ * (@biofuse/core/wasm), and compiled on first use, never at import.
  *
  * Exports (all offsets are byte offsets into the exported memory, 16-byte aligned for the
  * popcounts; `blocks` is the number of 128-bit blocks, 1..31 so that the per-byte counters

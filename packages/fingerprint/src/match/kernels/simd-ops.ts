@@ -1,4 +1,4 @@
-import { get, set, simd } from '../../wasm/emit';
+import { get, set, simd } from '@biofuse/core/wasm';
 
 /** v128.load with 16-byte alignment, offset 0, from the address in local `addr`. */
 export const load = (addr: number): number[] => [...get(addr), ...simd.load, 4, 0];

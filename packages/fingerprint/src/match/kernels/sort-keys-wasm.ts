@@ -1,4 +1,4 @@
-import { I32, advance, get, i32, loadWord, op, set, storeWord, whileNot, type WasmFunction } from '../../wasm/emit';
+import { I32, advance, get, i32, loadWord, op, set, storeWord, whileNot, type WasmFunction } from '@biofuse/core/wasm';
 
 /**
  * sort_keys_desc(keys, m, sorted, buckets): the m pair keys at `keys` (distinct non-negative

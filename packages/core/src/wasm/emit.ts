@@ -1,9 +1,9 @@
 /**
- * A minimal WebAssembly emitter: just what the package's hand-written kernels need (the
- * cylinder popcounts and the pair-key sort of the matcher, the Gabor filter of the
- * extractor). Each kernel is small enough to write out instruction by instruction in
- * TypeScript, which spares the project a toolchain; modules are compiled on first use, never
- * at import.
+ * A minimal WebAssembly emitter: just what biofuse's hand-written kernels need (the cylinder
+ * popcounts, pair loop and key sort of the fingerprint matcher, the Gabor filter of its
+ * extractor, the inner products of the embedding index). Each kernel is small enough to write
+ * out instruction by instruction in TypeScript, which spares the project a toolchain; modules
+ * are compiled on first use, never at import.
  */
 
 export const I32 = 0x7f;
@@ -28,8 +28,10 @@ export const op = {
   localTee: 0x22,
   i32Load: 0x28,
   f32Load: 0x2a,
+  f64Load: 0x2b,
   i32Store: 0x36,
   f32Store: 0x38,
+  f64Store: 0x39,
   i32Const: 0x41,
   i32Eqz: 0x45,
   i32Eq: 0x46,
@@ -75,6 +77,13 @@ export const simd = {
   f32x4Splat: [0xfd, 0x13],
   f32x4Add: [0xfd, 0xe4, 0x01],
   f32x4Mul: [0xfd, 0xe6, 0x01],
+  /** Followed by a memarg: 8 bytes loaded into both halves. */
+  v128Load64Splat: [0xfd, 0x0a],
+  /** Followed by the lane index. */
+  f64x2ExtractLane: [0xfd, 0x21],
+  f64x2PromoteLowF32x4: [0xfd, 0x5f],
+  f64x2Add: [0xfd, 0xf0, 0x01],
+  f64x2Mul: [0xfd, 0xf2, 0x01],
 } as const;
 
 export function uleb(n: number): number[] {

@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../random';
+import { EmbeddingIndex } from './embedding-index';
+import { VectorRows } from './vector-rows';
+
+function randomRows(n: number, dims: number, seed: number): Float32Array[] {
+  const random = seededRandom(seed);
+  return Array.from({ length: n }, () => Float32Array.from({ length: dims }, () => random.normal()));
+}
+
+/** Every row's inner product with the query, block by block, as one array. */
+function allScores(rows: VectorRows, query: Float32Array, count: number): Float64Array {
+  const out = new Float64Array(count).fill(Number.NaN);
+  let blocks = 0;
+  rows.innerProducts(query, count, (scores, from, length) => {
+    blocks++;
+    out.set(scores.subarray(0, length), from);
+  });
+  expect(blocks).toBe(Math.ceil(count / 4096));
+  return out;
+}
+
+describe('VectorRows', () => {
+  // 9,000 rows cross two block boundaries; 37 dimensions leave a padded tail in every row;
+  // starting from one row of capacity makes the memory grow many times under the views.
+  const dims = 37;
+  const vectors = randomRows(9000, dims, 1);
+  const [query] = randomRows(1, dims, 2);
+  const exact = vectors.map((v) => v.reduce((s, x, i) => s + x * query[i], 0));
+
+  it('scores every row like a float64 loop, in WebAssembly and in JavaScript', () => {
+    for (const useWasm of [true, false]) {
+      const rows = new VectorRows(dims, 1, useWasm);
+      expect(rows.accelerated).toBe(useWasm);
+      vectors.forEach((v, r) => {
+        rows.reserve(r + 1);
+        rows.set(r, v);
+      });
+      const scores = allScores(rows, query, vectors.length);
+      let worst = 0;
+      exact.forEach((e, r) => (worst = Math.max(worst, Math.abs(scores[r] - e))));
+      expect(worst).toBeLessThan(1e-12);
+    }
+  });
+
+  it('keeps rows through growth and copies whole rows', () => {
+    const rows = new VectorRows(dims, 2);
+    rows.set(0, vectors[0]);
+    rows.set(1, vectors[1]);
+    rows.reserve(50_000);
+    rows.copy(1, 0);
+    const scores = allScores(rows, query, 2);
+    expect(scores[0]).toBeCloseTo(exact[1], 12);
+    expect(scores[1]).toBeCloseTo(exact[1], 12);
+  });
+
+  it('refuses a query of the wrong size and zero dimensions', () => {
+    const rows = new VectorRows(4, 1);
+    expect(() => rows.innerProducts(new Float32Array(3), 1, () => undefined)).toThrow(RangeError);
+    expect(() => new VectorRows(0, 1)).toThrow(RangeError);
+  });
+});
+
+describe('EmbeddingIndex scan', () => {
+  it('finds the same top 50 rows, in order, with and without WebAssembly, also after removals', () => {
+    const vectors = randomRows(6000, 64, 3);
+    const queries = randomRows(5, 64, 4);
+    const fast = new EmbeddingIndex(64, 16);
+    const plain = new EmbeddingIndex(64, 16, { useWasm: false });
+    expect(fast.accelerated).toBe(true);
+    expect(plain.accelerated).toBe(false);
+    for (const v of vectors) {
+      fast.add(v);
+      plain.add(v);
+    }
+    for (const row of [0, 17, 4096, 5000]) expect(fast.remove(row)).toBe(plain.remove(row));
+    for (const q of queries) {
+      const a = fast.search(q, 50);
+      const b = plain.search(q, 50);
+      expect(a.map((h) => h.row)).toEqual(b.map((h) => h.row));
+      a.forEach((h, i) => expect(Math.abs(h.score - b[i].score)).toBeLessThan(1e-12));
+    }
+  });
+});
