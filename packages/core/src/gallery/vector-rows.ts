@@ -38,7 +38,6 @@ export class VectorRows {
     this.rowsAt = this.scoresAt + BLOCK_ROWS * 8;
     this.rowCapacity = Math.max(1, capacity);
     this.kernel = useWasm ? compileKernel() : null;
-    if (this.kernel && this.rowsAt + this.rowCapacity * this.stride * 4 > MAX_WASM_BYTES) this.kernel = null;
     this.rows = this.allocate(this.rowCapacity);
   }
 
@@ -55,20 +54,10 @@ export class VectorRows {
   reserve(count: number): void {
     if (count <= this.rowCapacity) return;
     const capacity = Math.max(count, this.rowCapacity * 2);
-    if (this.kernel && this.rowsAt + capacity * this.stride * 4 > MAX_WASM_BYTES) {
-      // Past WebAssembly's 4 GiB the rows move to an ordinary array and JavaScript scans them.
-      const held = this.rows;
-      this.kernel = null;
-      this.rows = this.allocate(capacity);
-      this.rows.set(held);
-    } else if (this.kernel) {
-      ensureMemory(this.kernel.memory, this.rowsAt + capacity * this.stride * 4);
-      this.rows = new Float32Array(this.kernel.memory.buffer, this.rowsAt, capacity * this.stride);
-    } else {
-      const grown = new Float32Array(capacity * this.stride);
-      grown.set(this.rows);
-      this.rows = grown;
-    }
+    const held = this.rows;
+    this.rows = this.allocate(capacity);
+    // A grown WebAssembly memory keeps its contents; a new array needs them copied.
+    if (!this.kernel) this.rows.set(held);
     this.rowCapacity = capacity;
   }
 
@@ -118,10 +107,21 @@ export class VectorRows {
     }
   }
 
+  /**
+   * Room for `capacity` rows: the kernel's memory grown, or, past WebAssembly's 4 GiB or when
+   * the memory cannot grow, a new ordinary array that JavaScript scans from then on.
+   */
   private allocate(capacity: number): Float32Array {
-    if (!this.kernel) return new Float32Array(capacity * this.stride);
-    ensureMemory(this.kernel.memory, this.rowsAt + capacity * this.stride * 4);
-    return new Float32Array(this.kernel.memory.buffer, this.rowsAt, capacity * this.stride);
+    const kernel = this.kernel;
+    if (kernel && this.rowsAt + capacity * this.stride * 4 <= MAX_WASM_BYTES) {
+      try {
+        return new Float32Array(ensureMemory(kernel.memory, this.rowsAt + capacity * this.stride * 4), this.rowsAt, capacity * this.stride);
+      } catch (err) {
+        if (!(err instanceof RangeError)) throw err;
+      }
+    }
+    this.kernel = null;
+    return new Float32Array(capacity * this.stride);
   }
 }
 
