@@ -14,8 +14,7 @@
  * every full comparison loads its candidate). FVC2002 is not used.
  */
 import { join } from 'node:path';
-import { seededRandom, type Random } from '@biofuse/core';
-import { EmbeddingIndex } from '@biofuse/core';
+import { EmbeddingIndex, preselectionErrors, seededRandom, type Random } from '@biofuse/core';
 import { centreVectors, compareFingerprints, prepareTemplate, type PreparedTemplate } from '../src/match/index';
 import type { FingerprintTemplate } from '../src/template/fingerprint-template';
 import { minutiaList, minutiaSet, type Minutia } from '../src/template/minutiae';
@@ -100,6 +99,14 @@ for (const K of shortlists) {
       `mate in shortlist ${pct(inShortlist / probes.length)}, rank-1 identification ${pct(rank1 / probes.length)}`,
   );
 }
+
+// Pre-selection error against penetration rate (ISO/IEC 19795-1) of the vector ranking alone.
+const mateRanks = probes.map((probe) => index.rankOf(centreVectors(prepareTemplate(probe.template).vector, d, centre).vectors, mateRow.get(probe.finger)!));
+const curve = preselectionErrors(mateRanks, n, [0.001, 0.005, 0.01, 0.02, 0.05, 0.1]);
+console.log(
+  `pre-selection error by penetration rate (vector ranking of all ${n}): ` +
+    curve.map((p) => `${pct(p.penetrationRate)} (${p.listLength}) -> ${pct(p.error)}`).join(', '),
+);
 
 function chimera(a: FingerprintTemplate, b: FingerprintTemplate, r: Random): FingerprintTemplate {
   const cut = r.next() * 2 * Math.PI;

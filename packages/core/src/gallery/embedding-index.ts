@@ -46,6 +46,22 @@ export class EmbeddingIndex {
     return row === last ? -1 : last;
   }
 
+  /**
+   * The 1-based rank of `row` among all rows by inner product with `query`: one plus the
+   * other rows that score at least as high (ties count against it, as core's identification
+   * metrics rank a mate). For pre-selection error against penetration rate.
+   */
+  rankOf(query: ArrayLike<number>, row: number): number {
+    if (!Number.isInteger(row) || row < 0 || row >= this.count) throw new RangeError(`no row ${row}`);
+    if (query.length !== this.dims) throw new RangeError(`query is ${query.length}-d, index holds ${this.dims}-d vectors`);
+    const all = new Float64Array(this.count);
+    this.rows.innerProducts(query, this.count, (scores, from, length) => all.set(scores.subarray(0, length), from));
+    const own = all[row];
+    let ahead = 0;
+    for (let r = 0; r < all.length; r++) if (r !== row && all[r] >= own) ahead++;
+    return 1 + ahead;
+  }
+
   /** The k rows with the highest inner product, best first (a bounded min-heap, one pass). */
   search(query: ArrayLike<number>, k: number): IndexHit[] {
     if (query.length !== this.dims) throw new RangeError(`query is ${query.length}-d, index holds ${this.dims}-d vectors`);

@@ -81,4 +81,19 @@ describe('EmbeddingIndex scan', () => {
       a.forEach((h, i) => expect(Math.abs(h.score - b[i].score)).toBeLessThan(1e-12));
     }
   });
+
+  it('ranks a row as search orders it, ties counted against it', () => {
+    const vectors = randomRows(5000, 16, 5);
+    const index = new EmbeddingIndex(16);
+    for (const v of vectors) index.add(v);
+    const duplicate = index.add(vectors[42]);
+    const [query] = randomRows(1, 16, 6);
+    const order = index.search(query, index.size).map((h) => h.row);
+    for (const row of [0, 7, 999, 4321]) expect(index.rankOf(query, row)).toBe(order.indexOf(row) + 1);
+    // Row 42 and its copy tie: each ranks behind the other.
+    const tied = Math.max(order.indexOf(42), order.indexOf(duplicate)) + 1;
+    expect(index.rankOf(query, 42)).toBe(tied);
+    expect(index.rankOf(query, duplicate)).toBe(tied);
+    expect(() => index.rankOf(query, index.size)).toThrow(RangeError);
+  });
 });

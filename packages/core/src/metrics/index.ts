@@ -22,6 +22,7 @@ export {
   type IdentificationInput,
   type ProbeOutcome,
 } from './identification';
+export { preselectionErrors, type PreselectionPoint } from './preselection';
 export {
   padAtThreshold,
   bpcerAtApcer,
