@@ -170,15 +170,25 @@ describe('biofuse CLI', () => {
     expect(extracted.minutiae.length).toBeGreaterThan(15);
     expect(existsSync(join(debugDir, '09-skeleton.png'))).toBe(true);
     expect(biofuse(['fingerprint', 'extract', join(db1, '101_2.tif'), '--out', join(dir, '101_2.iso')]).code).toBe(0);
-    const similarity = (a: string, b: string) => {
+    const compare = (a: string, b: string) => {
       const c = biofuse(['fingerprint', 'compare', a, b, '--json']);
       expect(c.stderr).toBe('');
       expect(c.code).toBe(0);
-      return (JSON.parse(c.stdout) as { similarity: number }).similarity;
+      return JSON.parse(c.stdout) as { similarity: number; match: boolean; threshold: number; targetFmr: number };
     };
-    const genuine = similarity(join(dir, '101_1.bfp'), join(dir, '101_2.iso'));
-    const impostor = similarity(join(dir, '101_1.bfp'), join(db1, '102_1.tif'));
+    const similarity = (a: string, b: string) => compare(a, b).similarity;
+    const genuinePair = compare(join(dir, '101_1.bfp'), join(dir, '101_2.iso'));
+    const impostorPair = compare(join(dir, '101_1.bfp'), join(db1, '102_1.tif'));
+    const genuine = genuinePair.similarity;
+    const impostor = impostorPair.similarity;
     expect(genuine).toBeGreaterThan(impostor + 0.1);
+    // Decided at the shipped threshold for FMR 0.1 %, or at one given.
+    expect(genuinePair).toMatchObject({ match: true, targetFmr: 0.001 });
+    expect(impostorPair.match).toBe(false);
+    expect(impostor).toBeLessThan(impostorPair.threshold);
+    const given = biofuse(['fingerprint', 'compare', join(dir, '101_1.bfp'), join(dir, '101_2.iso'), '--threshold', String(genuine + 0.01)]);
+    expect(given.stdout).toMatch(/different fingers \(threshold [\d.]+, given\)/);
+    expect(biofuse(['fingerprint', 'compare', join(dir, '101_1.bfp'), join(dir, '101_2.iso'), '--fmr', '0.05']).stderr).toMatch(/--fmr must be 0.01 or 0.001/);
     // The same pair from the images: the ISO record rounds positions to pixels and angles to
     // 1.4 degrees, which moves the similarity a little (0.006 here).
     expect(Math.abs(similarity(join(db1, '101_1.tif'), join(db1, '101_2.tif')) - genuine)).toBeLessThan(0.02);

@@ -7,6 +7,7 @@ import {
   extractFingerprint,
   FingerprintGallery,
   FingerprintModality,
+  fingerprintDecisionThreshold,
   loadFingerprintImage,
   stageImagePng,
   writeIsoTemplate,
@@ -23,6 +24,18 @@ function dpiFrom(flags: ImageFlags): number | undefined {
   const dpi = Number(flags.dpi);
   if (!Number.isFinite(dpi) || dpi <= 0) throw new UsageError(`--dpi must be a positive number, got "${flags.dpi}"`);
   return dpi;
+}
+
+/** The threshold `compare` decides with: the given one, or the shipped one for the FMR asked for. */
+function decisionFrom(flags: { fmr: string; threshold?: string }): { threshold: number; targetFmr: number | null; source: string } {
+  if (flags.threshold !== undefined) {
+    const threshold = Number(flags.threshold);
+    if (!Number.isFinite(threshold)) throw new UsageError(`--threshold must be a number, got "${flags.threshold}"`);
+    return { threshold, targetFmr: null, source: 'given on the command line' };
+  }
+  const fmr = Number(flags.fmr);
+  if (fmr !== 0.01 && fmr !== 0.001) throw new UsageError(`--fmr must be 0.01 or 0.001 (the shipped operating points), got "${flags.fmr}"`);
+  return fingerprintDecisionThreshold(fmr);
 }
 
 /** `biofuse fingerprint ...`: extract, compare, enroll, identify. */
@@ -75,17 +88,38 @@ export function fingerprintCommand(): Command {
     });
 
   fp.command('compare <a> <b>')
-    .description('similarity of two prints: images, .bfp or .iso templates, in any mix (0 = unrelated .. 1)')
+    .description('similarity of two prints: images, .bfp or .iso templates, in any mix (0 = unrelated .. 1), and whether they match')
     .option('--dpi <n>', 'sensor resolution of image arguments (default: from the file, else 500)')
+    .option('--fmr <rate>', 'decide at the shipped threshold for this false match rate: 0.01 or 0.001', '0.001')
+    .option('--threshold <t>', 'decide at this similarity instead (for templates of another extractor)')
     .option('--json', 'print the result as JSON')
-    .action(async (a: string, b: string, flags: ImageFlags & { json?: boolean }) => {
+    .action(async (a: string, b: string, flags: ImageFlags & { fmr: string; threshold?: string; json?: boolean }) => {
+      const decision = decisionFrom(flags);
       // Images and template files alike: the modality tells them apart by their bytes.
       const modality = new FingerprintModality({ dpi: dpiFrom(flags) });
       const ta = await modality.extract(await modality.load(a));
       const tb = await modality.extract(await modality.load(b));
       const score = modality.compare(ta, tb);
-      const result = { a, b, similarity: round(score.similarity, 4), minutiaeA: ta.minutiae.count, minutiaeB: tb.minutiae.count, ...score.details };
-      process.stdout.write(flags.json ? `${JSON.stringify(result, null, 2)}\n` : `similarity ${result.similarity} (${ta.minutiae.count} x ${tb.minutiae.count} minutiae)\n`);
+      const match = score.similarity >= decision.threshold;
+      const result = {
+        a,
+        b,
+        similarity: round(score.similarity, 4),
+        match,
+        threshold: round(decision.threshold, 4),
+        targetFmr: decision.targetFmr,
+        thresholdSource: decision.source,
+        minutiaeA: ta.minutiae.count,
+        minutiaeB: tb.minutiae.count,
+        // The matcher's own counts (minutiae with a usable cylinder, pairs behind the score).
+        details: score.details,
+      };
+      const at = decision.targetFmr === null ? `threshold ${result.threshold}, given` : `FMR ${decision.targetFmr * 100} %, threshold ${result.threshold}`;
+      process.stdout.write(
+        flags.json
+          ? `${JSON.stringify(result, null, 2)}\n`
+          : `similarity ${result.similarity} (${ta.minutiae.count} x ${tb.minutiae.count} minutiae): ${match ? 'same finger' : 'different fingers'} (${at})\n`,
+      );
     });
   fp.command('enroll [samples...]')
     .description('enrol prints (images or templates) into a gallery: --folder DIR (one sub-folder per identity) or --identity ID FILES...')
