@@ -204,8 +204,9 @@ describe('biofuse CLI', () => {
     }
     const id = biofuse(['fingerprint', 'identify', join(db1, '102_5.tif'), '--gallery', gallery, '-k', '2']);
     expect(id.code).toBe(0);
-    const ranked = JSON.parse(id.stdout) as { candidates: { identity: string; score: number }[] };
+    const ranked = JSON.parse(id.stdout) as { candidates: { identity: string; score: number; match: boolean }[] };
     expect(ranked.candidates.map((c) => c.identity)[0]).toBe('102');
+    expect(ranked.candidates.map((c) => c.match)).toEqual([true, false]);
     expect(ranked.candidates[0].score).toBeGreaterThan(ranked.candidates[1].score);
     await writeFile(join(dir, 'cut.bfp'), (await readFile(join(dir, '101_1.bfp'))).subarray(0, 30));
     const cut = biofuse(['fingerprint', 'compare', join(dir, 'cut.bfp'), join(dir, '101_2.iso')]);

@@ -147,7 +147,10 @@ export function fingerprintCommand(): Command {
     .option('-k, --top <k>', 'candidates to return', '5')
     .option('--shortlist <n>', 'identities kept by the vector pre-selection', '100')
     .option('--dpi <n>', 'sensor resolution of the image (default: from the file, else 500)')
-    .action(async (sample: string, flags: ImageFlags & { gallery: string; top: string; shortlist: string }) => {
+    .option('--fmr <rate>', 'mark candidates at or above the shipped threshold for this false match rate per comparison: 0.01 or 0.001 (a search makes up to --shortlist comparisons)', '0.001')
+    .option('--threshold <t>', 'mark candidates at or above this similarity instead')
+    .action(async (sample: string, flags: ImageFlags & { gallery: string; top: string; shortlist: string; fmr: string; threshold?: string }) => {
+      const decision = decisionFrom(flags);
       const k = Number(flags.top);
       const shortlist = Number(flags.shortlist);
       if (!Number.isInteger(k) || k < 1) throw new UsageError('-k must be a positive integer');
@@ -155,7 +158,9 @@ export function fingerprintCommand(): Command {
       const gallery = await FingerprintGallery.open(resolve(flags.gallery), new FingerprintModality({ dpi: dpiFrom(flags) }));
       try {
         const candidates = await gallery.identify(resolve(sample), { k, shortlist });
-        process.stdout.write(`${JSON.stringify({ sample, candidates: candidates.map((c) => ({ ...c, score: round(c.score, 4), vectorScore: round(c.vectorScore, 4) })) }, null, 2)}\n`);
+        const marked = candidates.map((c) => ({ ...c, score: round(c.score, 4), vectorScore: round(c.vectorScore, 4), match: c.score >= decision.threshold }));
+        const threshold = { threshold: round(decision.threshold, 4), targetFmr: decision.targetFmr, thresholdSource: decision.source };
+        process.stdout.write(`${JSON.stringify({ sample, ...threshold, candidates: marked }, null, 2)}\n`);
       } finally {
         gallery.close();
       }
