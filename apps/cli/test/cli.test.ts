@@ -126,6 +126,16 @@ describe('biofuse CLI', () => {
     expect(genuine.references).toBe(5);
     expect(genuine.similarity).toBeGreaterThan(verify(at(1, 7)).similarity); // its skilled forgery
     expect(genuine.similarity).toBeGreaterThan(verify(at(2, 6)).similarity); // another writer
+    // Decisions: the shipped threshold for 5 % of skilled forgeries by default, or a given one
+    // between the genuine probe and its forgery, which must split them.
+    const decided = JSON.parse(biofuse(['signature', 'verify', at(1, 6), ...refs, '--json']).stdout) as { accepted: boolean; threshold: number; targetFmr: number };
+    expect(decided.targetFmr).toBe(0.05);
+    expect(decided.accepted).toBe(genuine.similarity >= decided.threshold);
+    const between = String((genuine.similarity + verify(at(1, 7)).similarity) / 2);
+    expect(biofuse(['signature', 'verify', at(1, 6), ...refs, '--threshold', between]).stdout).toMatch(/: accepted as the writer's \(threshold [-\d.]+, given\)/);
+    expect(biofuse(['signature', 'verify', at(1, 7), ...refs, '--threshold', between]).stdout).toMatch(/: rejected \(threshold [-\d.]+, given\)/);
+    expect(biofuse(['signature', 'verify', at(1, 6), ...refs.slice(0, 2)]).stdout).toMatch(/assume 5 references, not 2/);
+    expect(biofuse(['signature', 'verify', at(1, 6), ...refs, '--fmr', '0.2']).code).toBe(1);
 
     // One sub-folder per writer with S1-S5; each writer's S6 must come back first.
     const writers = join(dir, 'writers');

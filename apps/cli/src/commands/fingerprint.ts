@@ -12,6 +12,7 @@ import {
   stageImagePng,
   writeIsoTemplate,
 } from '@biofuse/fingerprint';
+import { decisionFrom, decisionJson, describeDecision } from '../decision';
 import { UsageError } from '../exit-codes';
 import { round } from '../round';
 
@@ -26,17 +27,8 @@ function dpiFrom(flags: ImageFlags): number | undefined {
   return dpi;
 }
 
-/** The threshold `compare` decides with: the given one, or the shipped one for the FMR asked for. */
-function decisionFrom(flags: { fmr: string; threshold?: string }): { threshold: number; targetFmr: number | null; source: string } {
-  if (flags.threshold !== undefined) {
-    const threshold = Number(flags.threshold);
-    if (!Number.isFinite(threshold)) throw new UsageError(`--threshold must be a number, got "${flags.threshold}"`);
-    return { threshold, targetFmr: null, source: 'given on the command line' };
-  }
-  const fmr = Number(flags.fmr);
-  if (fmr !== 0.01 && fmr !== 0.001) throw new UsageError(`--fmr must be 0.01 or 0.001 (the shipped operating points), got "${flags.fmr}"`);
-  return fingerprintDecisionThreshold(fmr);
-}
+/** The false match rates fingerprint thresholds are shipped for. */
+const FINGERPRINT_FMRS = [0.01, 0.001];
 
 /** `biofuse fingerprint ...`: extract, compare, enroll, identify. */
 export function fingerprintCommand(): Command {
@@ -94,7 +86,7 @@ export function fingerprintCommand(): Command {
     .option('--threshold <t>', 'decide at this similarity instead (for templates of another extractor)')
     .option('--json', 'print the result as JSON')
     .action(async (a: string, b: string, flags: ImageFlags & { fmr: string; threshold?: string; json?: boolean }) => {
-      const decision = decisionFrom(flags);
+      const decision = decisionFrom(flags, FINGERPRINT_FMRS, fingerprintDecisionThreshold);
       // Images and template files alike: the modality tells them apart by their bytes.
       const modality = new FingerprintModality({ dpi: dpiFrom(flags) });
       const ta = await modality.extract(await modality.load(a));
@@ -106,19 +98,16 @@ export function fingerprintCommand(): Command {
         b,
         similarity: round(score.similarity, 4),
         match,
-        threshold: round(decision.threshold, 4),
-        targetFmr: decision.targetFmr,
-        thresholdSource: decision.source,
+        ...decisionJson(decision),
         minutiaeA: ta.minutiae.count,
         minutiaeB: tb.minutiae.count,
         // The matcher's own counts (minutiae with a usable cylinder, pairs behind the score).
         details: score.details,
       };
-      const at = decision.targetFmr === null ? `threshold ${result.threshold}, given` : `FMR ${decision.targetFmr * 100} %, threshold ${result.threshold}`;
       process.stdout.write(
         flags.json
           ? `${JSON.stringify(result, null, 2)}\n`
-          : `similarity ${result.similarity} (${ta.minutiae.count} x ${tb.minutiae.count} minutiae): ${match ? 'same finger' : 'different fingers'} (${at})\n`,
+          : `similarity ${result.similarity} (${ta.minutiae.count} x ${tb.minutiae.count} minutiae): ${match ? 'same finger' : 'different fingers'} (${describeDecision(decision)})\n`,
       );
     });
   fp.command('enroll [samples...]')
@@ -150,7 +139,7 @@ export function fingerprintCommand(): Command {
     .option('--fmr <rate>', 'mark candidates at or above the shipped threshold for this false match rate per comparison: 0.01 or 0.001 (a search makes up to --shortlist comparisons)', '0.001')
     .option('--threshold <t>', 'mark candidates at or above this similarity instead')
     .action(async (sample: string, flags: ImageFlags & { gallery: string; top: string; shortlist: string; fmr: string; threshold?: string }) => {
-      const decision = decisionFrom(flags);
+      const decision = decisionFrom(flags, FINGERPRINT_FMRS, fingerprintDecisionThreshold);
       const k = Number(flags.top);
       const shortlist = Number(flags.shortlist);
       if (!Number.isInteger(k) || k < 1) throw new UsageError('-k must be a positive integer');
@@ -159,8 +148,7 @@ export function fingerprintCommand(): Command {
       try {
         const candidates = await gallery.identify(resolve(sample), { k, shortlist });
         const marked = candidates.map((c) => ({ ...c, score: round(c.score, 4), vectorScore: round(c.vectorScore, 4), match: c.score >= decision.threshold }));
-        const threshold = { threshold: round(decision.threshold, 4), targetFmr: decision.targetFmr, thresholdSource: decision.source };
-        process.stdout.write(`${JSON.stringify({ sample, ...threshold, candidates: marked }, null, 2)}\n`);
+        process.stdout.write(`${JSON.stringify({ sample, ...decisionJson(decision), candidates: marked }, null, 2)}\n`);
       } finally {
         gallery.close();
       }

@@ -1,13 +1,22 @@
 import { basename, join, resolve } from 'node:path';
 import { DatasetError, readIdentityFolders } from '@biofuse/core';
-import { identifySigner, SignatureModality, type EnrolledSigner, type SignatureTemplate } from '@biofuse/signature';
+import { identifySigner, SignatureModality, signatureDecisionThreshold, type EnrolledSigner, type SignatureTemplate } from '@biofuse/signature';
 import { Command } from 'commander';
+import { decisionFrom, decisionJson, describeDecision } from '../decision';
 import { UsageError } from '../exit-codes';
 import { round } from '../round';
 
 interface JsonFlag {
   json?: boolean;
 }
+
+interface DecisionFlags {
+  fmr: string;
+  threshold?: string;
+}
+
+/** The skilled-forgery acceptance rates signature thresholds are shipped for. */
+const SIGNATURE_FMRS = [0.1, 0.05, 0.01];
 
 async function templateOf(modality: SignatureModality, path: string): Promise<SignatureTemplate> {
   return modality.extract(await modality.load(path));
@@ -38,14 +47,24 @@ export function signatureCommand(): Command {
 
   sig
     .command('verify <probe> <references...>')
-    .description('score a probe against the writer model made from the reference signatures (higher = closer to the writer; 5 references as in SVC2004)')
+    .description('score a probe against the writer model made from the reference signatures (higher = closer to the writer; 5 references as in SVC2004) and decide')
+    .option('--fmr <rate>', 'decide at the shipped threshold that accepts this share of skilled forgeries: 0.1, 0.05 or 0.01', '0.05')
+    .option('--threshold <t>', 'decide at this similarity instead')
     .option('--json', 'print the result as JSON')
-    .action(async (probe: string, references: string[], flags: JsonFlag) => {
+    .action(async (probe: string, references: string[], flags: JsonFlag & DecisionFlags) => {
+      const decision = decisionFrom(flags, SIGNATURE_FMRS, signatureDecisionThreshold);
       const modality = new SignatureModality();
       const model = modality.enrol(await Promise.all(references.map((r) => templateOf(modality, r))));
       const score = modality.compareEnrolled(model, await templateOf(modality, probe));
-      const result = { probe, references: references.length, similarity: round(score.similarity), ...scoreParts(score.details) };
-      process.stdout.write(flags.json ? `${JSON.stringify(result, null, 2)}\n` : `similarity ${result.similarity} against ${references.length} reference(s)\n`);
+      const accepted = score.similarity >= decision.threshold;
+      // The shipped thresholds were measured with 5 references; another number moves the scores.
+      const caveat = decision.targetFmr !== null && references.length !== 5 ? `; the shipped thresholds assume 5 references, not ${references.length}` : '';
+      const result = { probe, references: references.length, similarity: round(score.similarity), accepted, ...decisionJson(decision), ...scoreParts(score.details) };
+      process.stdout.write(
+        flags.json
+          ? `${JSON.stringify(caveat ? { ...result, warning: caveat.slice(2) } : result, null, 2)}\n`
+          : `similarity ${result.similarity} against ${references.length} reference(s): ${accepted ? 'accepted as the writer\'s' : 'rejected'} (${describeDecision(decision)}${caveat})\n`,
+      );
     });
 
   sig
@@ -53,15 +72,18 @@ export function signatureCommand(): Command {
     .description('1:N: rank writers, each enrolled from the signature files in their own sub-folder of --writers')
     .requiredOption('--writers <dir>', 'one sub-folder per writer (its name is the identity) holding their enrolment signatures')
     .option('-k, --top <k>', 'candidates to return', '5')
-    .action(async (probe: string, flags: { writers: string; top: string }) => {
+    .option('--fmr <rate>', 'mark candidates at or above the shipped threshold for this skilled-forgery acceptance: 0.1, 0.05 or 0.01', '0.05')
+    .option('--threshold <t>', 'mark candidates at or above this similarity instead')
+    .action(async (probe: string, flags: { writers: string; top: string } & DecisionFlags) => {
+      const decision = decisionFrom(flags, SIGNATURE_FMRS, signatureDecisionThreshold);
       const k = Number(flags.top);
       if (!Number.isInteger(k) || k < 1) throw new UsageError('-k must be a positive integer');
       const modality = new SignatureModality();
       const enrolled = await enrolWriters(modality, resolve(flags.writers));
       const found = identifySigner(await templateOf(modality, probe), enrolled, modality.params, k);
-      const candidates = found.candidates.map((c) => ({ writer: c.id, similarity: round(c.score.similarity), ...scoreParts(c.score.details) }));
+      const candidates = found.candidates.map((c) => ({ writer: c.id, similarity: round(c.score.similarity), accepted: c.score.similarity >= decision.threshold, ...scoreParts(c.score.details) }));
       const search = { writers: enrolled.length, writersScored: found.usersScored, alignments: found.dtwRuns, abandonedEarly: found.dtwAbandoned };
-      process.stdout.write(`${JSON.stringify({ probe, candidates, search }, null, 2)}\n`);
+      process.stdout.write(`${JSON.stringify({ probe, ...decisionJson(decision), candidates, search }, null, 2)}\n`);
     });
   return sig;
 }

@@ -1,0 +1,37 @@
+import type { DecisionThreshold } from '@biofuse/core';
+import { UsageError } from './exit-codes';
+import { round } from './round';
+
+/** The threshold a command decides with: given on the command line, or shipped with the modality. */
+export interface Decision {
+  readonly threshold: number;
+  /** The FMR the shipped threshold was measured at; null for a given threshold. */
+  readonly targetFmr: number | null;
+  readonly source: string;
+}
+
+/** `--threshold T` wins; otherwise the modality's shipped threshold for `--fmr`, one of `allowed`. */
+export function decisionFrom(
+  flags: { readonly fmr: string; readonly threshold?: string },
+  allowed: readonly number[],
+  shipped: (targetFmr: number) => DecisionThreshold,
+): Decision {
+  if (flags.threshold !== undefined) {
+    const threshold = Number(flags.threshold);
+    if (!Number.isFinite(threshold)) throw new UsageError(`--threshold must be a number, got "${flags.threshold}"`);
+    return { threshold, targetFmr: null, source: 'given on the command line' };
+  }
+  const fmr = Number(flags.fmr);
+  if (!allowed.includes(fmr)) throw new UsageError(`--fmr must be ${allowed.join(' or ')} (the shipped operating points), got "${flags.fmr}"`);
+  return shipped(fmr);
+}
+
+/** The decision's fields for JSON output. */
+export function decisionJson(d: Decision): { threshold: number; targetFmr: number | null; thresholdSource: string } {
+  return { threshold: round(d.threshold, 4), targetFmr: d.targetFmr, thresholdSource: d.source };
+}
+
+/** "FMR 0.1 %, threshold 0.0369" or "threshold 0.5, given". */
+export function describeDecision(d: Decision): string {
+  return d.targetFmr === null ? `threshold ${round(d.threshold, 4)}, given` : `FMR ${round(d.targetFmr * 100, 4)} %, threshold ${round(d.threshold, 4)}`;
+}

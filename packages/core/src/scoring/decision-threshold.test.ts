@@ -1,0 +1,17 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../errors';
+import { shippedDecisionThreshold } from './decision-threshold';
+
+describe('shippedDecisionThreshold', () => {
+  it('reads the threshold measured for an FMR, with its source, and refuses others', async () => {
+    const file = join(await mkdtemp(join(tmpdir(), 'biofuse-thresholds-')), 't.json');
+    await writeFile(file, JSON.stringify({ source: 'set A', thresholds: [{ targetFmr: 0.01, threshold: 0.2 }, { targetFmr: 0.001, threshold: 0.35 }] }));
+    expect(shippedDecisionThreshold(file, 0.001, 'test')).toEqual({ targetFmr: 0.001, threshold: 0.35, source: 'set A' });
+    expect(shippedDecisionThreshold(file, 0.01, 'test').threshold).toBe(0.2);
+    expect(() => shippedDecisionThreshold(file, 0.005, 'test')).toThrow(ConfigError);
+    expect(() => shippedDecisionThreshold(file, 0.005, 'test')).toThrow(/no shipped test threshold for FMR 0.005 \(available: 0.01, 0.001\)/);
+  });
+});
