@@ -58,12 +58,12 @@ export function signatureCommand(): Command {
       const score = modality.compareEnrolled(model, await templateOf(modality, probe));
       const accepted = score.similarity >= decision.threshold;
       // The shipped thresholds were measured with 5 references; another number moves the scores.
-      const caveat = decision.targetFmr !== null && references.length !== 5 ? `; the shipped thresholds assume 5 references, not ${references.length}` : '';
-      const result = { probe, references: references.length, similarity: round(score.similarity), accepted, ...decisionJson(decision), ...scoreParts(score.details) };
+      const warning = decision.targetFmr !== null && references.length !== 5 ? `the shipped thresholds assume 5 references, not ${references.length}` : undefined;
+      const result = { probe, references: references.length, similarity: round(score.similarity), accepted, ...decisionJson(decision), ...scoreParts(score.details), ...(warning ? { warning } : {}) };
       process.stdout.write(
         flags.json
-          ? `${JSON.stringify(caveat ? { ...result, warning: caveat.slice(2) } : result, null, 2)}\n`
-          : `similarity ${result.similarity} against ${references.length} reference(s): ${accepted ? 'accepted as the writer\'s' : 'rejected'} (${describeDecision(decision)}${caveat})\n`,
+          ? `${JSON.stringify(result, null, 2)}\n`
+          : `similarity ${result.similarity} against ${references.length} reference(s): ${accepted ? 'accepted as the writer\'s' : 'rejected'} (${describeDecision(decision)}${warning ? `; ${warning}` : ''})\n`,
       );
     });
 
