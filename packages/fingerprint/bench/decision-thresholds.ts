@@ -19,23 +19,23 @@ import { FingerprintAcquisitionError } from '../src/errors';
 import { extractFingerprint } from '../src/extract/extract';
 import { loadFingerprintImage } from '../src/image/load';
 import { compareFingerprints, prepareTemplate, type PreparedTemplate } from '../src/match/index';
-import { pct, protocolScores, type LabelledTemplate } from './match-data';
+import { fvc2002Dpi, pct, protocolScores, type LabelledTemplate } from './match-data';
 
 const TARGETS = [0.01, 0.001];
-const DPI: Record<string, number> = { DB1_B: 500, DB2_B: 569, DB3_B: 500, DB4_B: 500 };
+const SETS = ['DB1_B', 'DB2_B', 'DB3_B', 'DB4_B'];
 
 const { values } = parseArgs({ options: { 'data-root': { type: 'string' } } });
 const root = join(values['data-root'] ?? sharedDatasetsRoot(), 'fvc2002');
 
 const sets: { db: string; genuine: number[]; impostor: number[] }[] = [];
-for (const db of Object.keys(DPI)) {
+for (const db of SETS) {
   const dir = join(root, db);
   const items: (LabelledTemplate & { prepared?: PreparedTemplate })[] = [];
   for (const file of readdirSync(dir).filter((f) => /^\d+_\d+\.tif$/.test(f)).sort()) {
     const [finger, impression] = file.replace('.tif', '').split('_').map(Number);
     let prepared: PreparedTemplate | undefined;
     try {
-      prepared = prepareTemplate(extractFingerprint(await loadFingerprintImage(join(dir, file), { dpi: DPI[db] })).template);
+      prepared = prepareTemplate(extractFingerprint(await loadFingerprintImage(join(dir, file), { dpi: fvc2002Dpi(db) })).template);
     } catch (err) {
       if (!(err instanceof FingerprintAcquisitionError)) throw err;
     }

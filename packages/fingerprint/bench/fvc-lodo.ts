@@ -24,7 +24,7 @@ import { DEFAULT_EXTRACTION_PARAMS, type ExtractionParams } from '../src/extract
 import type { FingerprintImage } from '../src/image/fingerprint-image';
 import { loadFingerprintImage } from '../src/image/load';
 import { compareFingerprints, prepareTemplate, type PreparedTemplate } from '../src/match/index';
-import { pct, protocolMetrics, protocolScores } from './match-data';
+import { fvc2002Dpi, pct, protocolMetrics, protocolScores } from './match-data';
 
 interface Candidate {
   readonly name: string;
@@ -45,7 +45,6 @@ const { values } = parseArgs({ options: { candidates: { type: 'string' }, 'data-
 const candidates: Candidate[] = values.candidates ? (JSON.parse(readFileSync(values.candidates, 'utf8')) as Candidate[]) : DEFAULT_CANDIDATES;
 const root = join(values['data-root'] ?? sharedDatasetsRoot(), 'fvc2002');
 const DBS = ['1', '2', '3', '4'];
-const DPI: Record<string, number> = { '1': 500, '2': 569, '3': 500, '4': 500 };
 
 // Images are decoded once; each candidate extracts them all.
 const images: { finger: number; impression: number; image: FingerprintImage }[][] = [];
@@ -55,7 +54,7 @@ for (const db of DBS) {
   const loaded = [];
   for (const file of files) {
     const [finger, impression] = file.replace('.tif', '').split('_').map(Number);
-    loaded.push({ finger, impression, image: await loadFingerprintImage(join(dir, file), { dpi: DPI[db] }) });
+    loaded.push({ finger, impression, image: await loadFingerprintImage(join(dir, file), { dpi: fvc2002Dpi(`DB${db}_B`) }) });
   }
   images.push(loaded);
 }

@@ -28,13 +28,12 @@ import type { FingerprintTemplate } from '../src/template/fingerprint-template';
 import { minutiaSet } from '../src/template/minutiae';
 import { readIsoTemplate } from '../src/template/iso19794-2';
 import { reframeTemplate } from '../src/template/reframe';
-import { pct, protocolMetrics, protocolScores, type LabelledTemplate, type ProtocolMetrics } from './match-data';
+import { fvc2002Dpi, pct, protocolMetrics, protocolScores, type LabelledTemplate, type ProtocolMetrics } from './match-data';
 
 const { values } = parseArgs({
   options: { dbs: { type: 'string', default: '1,2,3,4' }, 'no-nbis': { type: 'boolean', default: false }, 'data-root': { type: 'string' } },
 });
 const root = values['data-root'] ?? sharedDatasetsRoot();
-const DPI: Record<string, number> = { '1': 500, '2': 569, '3': 500, '4': 500 };
 const FAILED = -1;
 
 interface Row {
@@ -56,7 +55,7 @@ for (const db of values.dbs.split(',')) {
   let quality = 0;
   for (const file of files) {
     const [finger, impression] = file.replace('.tif', '').split('_').map(Number);
-    const image = await loadFingerprintImage(join(dir, file), { dpi: DPI[db] });
+    const image = await loadFingerprintImage(join(dir, file), { dpi: fvc2002Dpi(name) });
     const t0 = performance.now();
     let template: FingerprintTemplate | undefined;
     try {
@@ -118,7 +117,7 @@ for (const db of values.dbs.split(',')) {
   const isoDir = join(root, 'fvc2002', 'iso-templates', name);
   const vendor = items.map((it) => {
     const t = reframeTemplate(readIsoTemplate(readFileSync(join(isoDir, it.file.replace('.tif', '.iso')))), it.template.width, it.template.height);
-    return prepareTemplate({ ...t, dpi: DPI[db] });
+    return prepareTemplate({ ...t, dpi: fvc2002Dpi(name) });
   });
   rows.push({ db: name, system: 'vendor ISO records, our matcher', m: protocolMetrics(protocolScores(items, (i, j) => compareFingerprints(vendor[i], vendor[j]).similarity), { interval: true }), note: 'records mapped from their 300 x 400 frame to the image' });
   rows.push({

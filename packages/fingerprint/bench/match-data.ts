@@ -36,6 +36,13 @@ const FVC_IMAGES: Record<string, { width: number; height: number; dpi: number }>
   'fvc2004/DB4_B': { width: 288, height: 384, dpi: 500 },
 };
 
+/** The sensor resolution of an FVC2002 B set ('DB1_B' .. 'DB4_B'): DB2 is 569 dpi and its TIFFs do not say. */
+export function fvc2002Dpi(db: string): number {
+  const image = FVC_IMAGES[`fvc2002/${db}`];
+  if (!image) throw new Error(`no FVC2002 set named ${db}`);
+  return image.dpi;
+}
+
 /** Reads <finger>_<impression>.iso records; `competition` defaults to the one the path names. */
 export function loadIsoFolder(dir: string, frame: IsoFrame = 'stored', competition?: 'fvc2002' | 'fvc2004'): LabelledTemplate[] {
   const db = basename(dir);
