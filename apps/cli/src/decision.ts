@@ -10,20 +10,17 @@ export interface Decision {
   readonly source: string;
 }
 
-/** `--threshold T` wins; otherwise the modality's shipped threshold for `--fmr`, one of `allowed`. */
-export function decisionFrom(
-  flags: { readonly fmr: string; readonly threshold?: string },
-  allowed: readonly number[],
-  shipped: (targetFmr: number) => DecisionThreshold,
-): Decision {
+/** `--threshold T` wins; otherwise the modality's shipped threshold whose FMR `--fmr` names. */
+export function decisionFrom(flags: { readonly fmr: string; readonly threshold?: string }, shipped: readonly DecisionThreshold[]): Decision {
   if (flags.threshold !== undefined) {
     const threshold = Number(flags.threshold);
     if (!Number.isFinite(threshold)) throw new UsageError(`--threshold must be a number, got "${flags.threshold}"`);
     return { threshold, targetFmr: null, source: 'given on the command line' };
   }
   const fmr = Number(flags.fmr);
-  if (!allowed.includes(fmr)) throw new UsageError(`--fmr must be ${allowed.join(' or ')} (the shipped operating points), got "${flags.fmr}"`);
-  return shipped(fmr);
+  const point = shipped.find((t) => t.targetFmr === fmr);
+  if (!point) throw new UsageError(`--fmr must be ${shipped.map((t) => t.targetFmr).join(' or ')} (the shipped operating points), got "${flags.fmr}"`);
+  return point;
 }
 
 /** The decision's fields for JSON output. */

@@ -23,7 +23,7 @@ export {
   type ScoredComparisons,
   type SampleFailure,
 } from './scoring/score-comparisons';
-export { shippedDecisionThreshold, type DecisionThreshold } from './scoring/decision-threshold';
+export { shippedDecisionThreshold, shippedDecisionThresholds, type DecisionThreshold } from './scoring/decision-threshold';
 export { symmetricEigen } from './linear-algebra/symmetric-eigen';
 export { decodeImage, bytesFromDataUrl, readSampleFile, type RasterImage, type DecodeImageOptions } from './image/decode';
 export { Gallery, StaleGalleryError, type GalleryIdentity, type GalleryRecord, type Candidate } from './gallery/gallery';

@@ -7,7 +7,7 @@ import {
   extractFingerprint,
   FingerprintGallery,
   FingerprintModality,
-  fingerprintDecisionThreshold,
+  fingerprintDecisionThresholds,
   loadFingerprintImage,
   stageImagePng,
   writeIsoTemplate,
@@ -26,9 +26,6 @@ function dpiFrom(flags: ImageFlags): number | undefined {
   if (!Number.isFinite(dpi) || dpi <= 0) throw new UsageError(`--dpi must be a positive number, got "${flags.dpi}"`);
   return dpi;
 }
-
-/** The false match rates fingerprint thresholds are shipped for. */
-const FINGERPRINT_FMRS = [0.01, 0.001];
 
 /** `biofuse fingerprint ...`: extract, compare, enroll, identify. */
 export function fingerprintCommand(): Command {
@@ -86,7 +83,7 @@ export function fingerprintCommand(): Command {
     .option('--threshold <t>', 'decide at this similarity instead (for templates of another extractor)')
     .option('--json', 'print the result as JSON')
     .action(async (a: string, b: string, flags: ImageFlags & { fmr: string; threshold?: string; json?: boolean }) => {
-      const decision = decisionFrom(flags, FINGERPRINT_FMRS, fingerprintDecisionThreshold);
+      const decision = decisionFrom(flags, fingerprintDecisionThresholds());
       // Images and template files alike: the modality tells them apart by their bytes.
       const modality = new FingerprintModality({ dpi: dpiFrom(flags) });
       const ta = await modality.extract(await modality.load(a));
@@ -139,7 +136,7 @@ export function fingerprintCommand(): Command {
     .option('--fmr <rate>', 'mark candidates at or above the shipped threshold for this false match rate per comparison: 0.01 or 0.001 (a search makes up to --shortlist comparisons)', '0.001')
     .option('--threshold <t>', 'mark candidates at or above this similarity instead')
     .action(async (sample: string, flags: ImageFlags & { gallery: string; top: string; shortlist: string; fmr: string; threshold?: string }) => {
-      const decision = decisionFrom(flags, FINGERPRINT_FMRS, fingerprintDecisionThreshold);
+      const decision = decisionFrom(flags, fingerprintDecisionThresholds());
       const k = Number(flags.top);
       const shortlist = Number(flags.shortlist);
       if (!Number.isInteger(k) || k < 1) throw new UsageError('-k must be a positive integer');

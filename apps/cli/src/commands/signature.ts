@@ -1,6 +1,6 @@
 import { basename, join, resolve } from 'node:path';
 import { DatasetError, readIdentityFolders } from '@biofuse/core';
-import { identifySigner, SignatureModality, signatureDecisionThreshold, type EnrolledSigner, type SignatureTemplate } from '@biofuse/signature';
+import { identifySigner, SignatureModality, signatureDecisionThresholds, type EnrolledSigner, type SignatureTemplate } from '@biofuse/signature';
 import { Command } from 'commander';
 import { decisionFrom, decisionJson, describeDecision } from '../decision';
 import { UsageError } from '../exit-codes';
@@ -14,9 +14,6 @@ interface DecisionFlags {
   fmr: string;
   threshold?: string;
 }
-
-/** The skilled-forgery acceptance rates signature thresholds are shipped for. */
-const SIGNATURE_FMRS = [0.1, 0.05, 0.01];
 
 async function templateOf(modality: SignatureModality, path: string): Promise<SignatureTemplate> {
   return modality.extract(await modality.load(path));
@@ -52,7 +49,7 @@ export function signatureCommand(): Command {
     .option('--threshold <t>', 'decide at this similarity instead')
     .option('--json', 'print the result as JSON')
     .action(async (probe: string, references: string[], flags: JsonFlag & DecisionFlags) => {
-      const decision = decisionFrom(flags, SIGNATURE_FMRS, signatureDecisionThreshold);
+      const decision = decisionFrom(flags, signatureDecisionThresholds());
       const modality = new SignatureModality();
       const model = modality.enrol(await Promise.all(references.map((r) => templateOf(modality, r))));
       const score = modality.compareEnrolled(model, await templateOf(modality, probe));
@@ -75,7 +72,7 @@ export function signatureCommand(): Command {
     .option('--fmr <rate>', 'mark candidates at or above the shipped threshold for this skilled-forgery acceptance: 0.1, 0.05 or 0.01', '0.05')
     .option('--threshold <t>', 'mark candidates at or above this similarity instead')
     .action(async (probe: string, flags: { writers: string; top: string } & DecisionFlags) => {
-      const decision = decisionFrom(flags, SIGNATURE_FMRS, signatureDecisionThreshold);
+      const decision = decisionFrom(flags, signatureDecisionThresholds());
       const k = Number(flags.top);
       if (!Number.isInteger(k) || k < 1) throw new UsageError('-k must be a positive integer');
       const modality = new SignatureModality();

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../errors';
-import { shippedDecisionThreshold } from './decision-threshold';
+import { shippedDecisionThreshold, shippedDecisionThresholds } from './decision-threshold';
 
 describe('shippedDecisionThreshold', () => {
   it('reads the threshold measured for an FMR, with its source, and refuses others', async () => {
@@ -13,5 +13,6 @@ describe('shippedDecisionThreshold', () => {
     expect(shippedDecisionThreshold(file, 0.01, 'test').threshold).toBe(0.2);
     expect(() => shippedDecisionThreshold(file, 0.005, 'test')).toThrow(ConfigError);
     expect(() => shippedDecisionThreshold(file, 0.005, 'test')).toThrow(/no shipped test threshold for FMR 0.005 \(available: 0.01, 0.001\)/);
+    expect(shippedDecisionThresholds(file).map((t) => [t.targetFmr, t.threshold, t.source])).toEqual([[0.01, 0.2, 'set A'], [0.001, 0.35, 'set A']]);
   });
 });

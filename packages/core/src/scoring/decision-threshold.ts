@@ -15,18 +15,31 @@ interface DecisionThresholdFile {
   readonly thresholds: readonly { readonly targetFmr: number; readonly threshold: number }[];
 }
 
-const files = new Map<string, DecisionThresholdFile>();
+const files = new Map<string, readonly DecisionThreshold[]>();
 
 /**
- * The threshold for `targetFmr` from a modality's shipped thresholds file (JSON: `source`, and
- * `thresholds` as { targetFmr, threshold } pairs, written by that modality's calibration
- * script); each file is read once. An FMR the file does not hold is a ConfigError naming the
- * ones it does: thresholds are measured, never interpolated.
+ * Every threshold in a modality's shipped thresholds file (JSON: `source`, and `thresholds` as
+ * { targetFmr, threshold } pairs, written by that modality's calibration script), in the file's
+ * order; each file is read once.
+ */
+export function shippedDecisionThresholds(file: string): readonly DecisionThreshold[] {
+  let points = files.get(file);
+  if (!points) {
+    const shipped = JSON.parse(readFileSync(file, 'utf8')) as DecisionThresholdFile;
+    points = shipped.thresholds.map((t) => ({ targetFmr: t.targetFmr, threshold: t.threshold, source: shipped.source }));
+    files.set(file, points);
+  }
+  return points;
+}
+
+/**
+ * The threshold for `targetFmr` from a shipped thresholds file (see shippedDecisionThresholds).
+ * An FMR the file does not hold is a ConfigError naming the ones it does: thresholds are
+ * measured, never interpolated.
  */
 export function shippedDecisionThreshold(file: string, targetFmr: number, modality: string): DecisionThreshold {
-  let shipped = files.get(file);
-  if (!shipped) files.set(file, (shipped = JSON.parse(readFileSync(file, 'utf8')) as DecisionThresholdFile));
-  const point = shipped.thresholds.find((t) => Math.abs(t.targetFmr - targetFmr) <= 1e-12);
-  if (!point) throw new ConfigError(`no shipped ${modality} threshold for FMR ${targetFmr} (available: ${shipped.thresholds.map((t) => t.targetFmr).join(', ')})`);
-  return { targetFmr: point.targetFmr, threshold: point.threshold, source: shipped.source };
+  const points = shippedDecisionThresholds(file);
+  const point = points.find((t) => Math.abs(t.targetFmr - targetFmr) <= 1e-12);
+  if (!point) throw new ConfigError(`no shipped ${modality} threshold for FMR ${targetFmr} (available: ${points.map((t) => t.targetFmr).join(', ')})`);
+  return point;
 }

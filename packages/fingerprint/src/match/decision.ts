@@ -1,5 +1,7 @@
 import { join } from 'node:path';
-import { shippedDecisionThreshold, type DecisionThreshold } from '@biofuse/core';
+import { shippedDecisionThreshold, shippedDecisionThresholds, type DecisionThreshold } from '@biofuse/core';
+
+const FILE = join(import.meta.dirname, 'decision-thresholds.json');
 
 /**
  * The shipped operating points of our extractor and matcher at their default parameters
@@ -9,5 +11,10 @@ import { shippedDecisionThreshold, type DecisionThreshold } from '@biofuse/core'
  * differently: set a threshold on their own impostor comparisons.
  */
 export function fingerprintDecisionThreshold(targetFmr = 0.001): DecisionThreshold {
-  return shippedDecisionThreshold(join(import.meta.dirname, 'decision-thresholds.json'), targetFmr, 'fingerprint');
+  return shippedDecisionThreshold(FILE, targetFmr, 'fingerprint');
+}
+
+/** Every shipped operating point, for listing or choosing among them. */
+export function fingerprintDecisionThresholds(): readonly DecisionThreshold[] {
+  return shippedDecisionThresholds(FILE);
 }

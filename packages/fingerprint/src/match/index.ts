@@ -15,4 +15,4 @@ export { compareFingerprints, type FingerprintComparison } from './compare';
 export { fingerprintVector } from './fingerprint-vector';
 export { centreVectors } from './centre-vectors';
 export { centredFingerprintVector, populationCentre } from './population-centre';
-export { fingerprintDecisionThreshold } from './decision';
+export { fingerprintDecisionThreshold, fingerprintDecisionThresholds } from './decision';

@@ -1,5 +1,7 @@
 import { join } from 'node:path';
-import { shippedDecisionThreshold, type DecisionThreshold } from '@biofuse/core';
+import { shippedDecisionThreshold, shippedDecisionThresholds, type DecisionThreshold } from '@biofuse/core';
+
+const FILE = join(import.meta.dirname, 'decision-thresholds.json');
 
 /**
  * The shipped operating points of the default user model with 5 enrolment signatures
@@ -10,5 +12,10 @@ import { shippedDecisionThreshold, type DecisionThreshold } from '@biofuse/core'
  * threshold on their own forgeries.
  */
 export function signatureDecisionThreshold(targetFmr = 0.05): DecisionThreshold {
-  return shippedDecisionThreshold(join(import.meta.dirname, 'decision-thresholds.json'), targetFmr, 'signature');
+  return shippedDecisionThreshold(FILE, targetFmr, 'signature');
+}
+
+/** Every shipped operating point, for listing or choosing among them. */
+export function signatureDecisionThresholds(): readonly DecisionThreshold[] {
+  return shippedDecisionThresholds(FILE);
 }
