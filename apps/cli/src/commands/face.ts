@@ -17,6 +17,7 @@ import {
 } from '@biofuse/face';
 
 import { UsageError } from '../exit-codes';
+import { integerOption } from '../options';
 import { round } from '../round';
 
 const METRICS: readonly DistanceMetric[] = ['cosine', 'euclidean', 'euclidean_l2', 'angular'];
@@ -220,8 +221,7 @@ export function identifyCommand(): Command {
       .option('-k, --top <k>', 'candidates to return', '5')
       .option('--threshold <t>', 'cosine similarity to accept a candidate (default: calibrated, FMR = 1e-3)'),
   ).action(async (image: string, flags: PipelineFlags & { gallery: string; top: string; threshold?: string }) => {
-    const k = Number(flags.top);
-    if (!Number.isInteger(k) || k < 1) throw new UsageError('-k must be a positive integer');
+    const k = integerOption('-k', flags.top, 1);
     const threshold = flags.threshold === undefined ? undefined : Number(flags.threshold);
     if (threshold !== undefined && !Number.isFinite(threshold)) throw new UsageError('--threshold must be a number');
     const gallery = await FaceGallery.open(resolve(flags.gallery), await recognizerFrom(flags));

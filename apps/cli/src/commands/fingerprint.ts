@@ -14,6 +14,7 @@ import {
 } from '@biofuse/fingerprint';
 import { decisionFrom, decisionJson, describeDecision } from '../decision';
 import { UsageError } from '../exit-codes';
+import { integerOption } from '../options';
 import { round } from '../round';
 
 interface ImageFlags {
@@ -137,10 +138,8 @@ export function fingerprintCommand(): Command {
     .option('--threshold <t>', 'mark candidates at or above this similarity instead')
     .action(async (sample: string, flags: ImageFlags & { gallery: string; top: string; shortlist: string; fmr: string; threshold?: string }) => {
       const decision = decisionFrom(flags, fingerprintDecisionThresholds());
-      const k = Number(flags.top);
-      const shortlist = Number(flags.shortlist);
-      if (!Number.isInteger(k) || k < 1) throw new UsageError('-k must be a positive integer');
-      if (!Number.isInteger(shortlist) || shortlist < 1) throw new UsageError('--shortlist must be a positive integer');
+      const k = integerOption('-k', flags.top, 1);
+      const shortlist = integerOption('--shortlist', flags.shortlist, 1);
       const gallery = await FingerprintGallery.open(resolve(flags.gallery), new FingerprintModality({ dpi: dpiFrom(flags) }));
       try {
         const candidates = await gallery.identify(resolve(sample), { k, shortlist });

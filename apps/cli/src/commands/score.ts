@@ -5,6 +5,7 @@ import { Command } from 'commander';
 import { readPairsFile, scoreComparisons, scoreSetFromLabelled, verificationReport, type ModalityName, progressBar } from '@biofuse/core';
 import { createModality, csvCell, formatMetricsTable, type ModalityRegistry } from '@biofuse/experiments';
 import { UsageError } from '../exit-codes';
+import { integerOption } from '../options';
 import { jsonNumbers } from './bench';
 
 const MODALITIES: readonly ModalityName[] = ['face', 'fingerprint', 'iris', 'signature'];
@@ -29,10 +30,7 @@ export function scoreCommand(registry?: ModalityRegistry): Command {
       if (!MODALITIES.includes(opts.modality as ModalityName)) {
         throw new UsageError(`--modality must be one of ${MODALITIES.join(', ')}, got "${opts.modality}"`);
       }
-      const concurrency = opts.concurrency === undefined ? undefined : Number(opts.concurrency);
-      if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1)) {
-        throw new UsageError(`--concurrency must be a positive integer, got "${opts.concurrency}"`);
-      }
+      const concurrency = opts.concurrency === undefined ? undefined : integerOption('--concurrency', opts.concurrency, 1);
       const dpi = opts.dpi === undefined ? undefined : Number(opts.dpi);
       if (dpi !== undefined && !(dpi > 0)) throw new UsageError(`--dpi must be a positive number, got "${opts.dpi}"`);
       if (dpi !== undefined && opts.modality !== 'fingerprint') throw new UsageError('--dpi applies to the fingerprint modality only');

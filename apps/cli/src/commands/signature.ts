@@ -3,7 +3,7 @@ import { DatasetError, readIdentityFolders } from '@biofuse/core';
 import { identifySigner, SignatureModality, signatureDecisionThresholds, type EnrolledSigner, type SignatureTemplate } from '@biofuse/signature';
 import { Command } from 'commander';
 import { decisionFrom, decisionJson, describeDecision } from '../decision';
-import { UsageError } from '../exit-codes';
+import { integerOption } from '../options';
 import { round } from '../round';
 
 interface JsonFlag {
@@ -73,8 +73,7 @@ export function signatureCommand(): Command {
     .option('--threshold <t>', 'mark candidates at or above this similarity instead')
     .action(async (probe: string, flags: { writers: string; top: string } & DecisionFlags) => {
       const decision = decisionFrom(flags, signatureDecisionThresholds());
-      const k = Number(flags.top);
-      if (!Number.isInteger(k) || k < 1) throw new UsageError('-k must be a positive integer');
+      const k = integerOption('-k', flags.top, 1);
       const modality = new SignatureModality();
       const enrolled = await enrolWriters(modality, resolve(flags.writers));
       const found = identifySigner(await templateOf(modality, probe), enrolled, modality.params, k);

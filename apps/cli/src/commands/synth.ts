@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { writeSyntheticFvcDataset } from '@biofuse/fingerprint';
 import { synthesizeSignatures, writeSvc2004Folder } from '@biofuse/signature';
-import { UsageError } from '../exit-codes';
+import { integerOption } from '../options';
 
 /** Seeded synthetic datasets, written in the layout of the real set they stand in for. */
 export function synthCommand(): Command {
@@ -17,10 +17,10 @@ export function synthCommand(): Command {
     .option('--seed <n>', 'seed', '1')
     .action(async (opts: { out: string; users: string; genuine: string; forgeries: string; seed: string }) => {
       const signatures = synthesizeSignatures({
-        users: int('users', opts.users, 1),
-        genuine: int('genuine', opts.genuine, 1),
-        forgeries: int('forgeries', opts.forgeries, 0),
-        seed: int('seed', opts.seed, 0),
+        users: integerOption('--users', opts.users, 1),
+        genuine: integerOption('--genuine', opts.genuine, 1),
+        forgeries: integerOption('--forgeries', opts.forgeries, 0),
+        seed: integerOption('--seed', opts.seed, 0),
       });
       await writeSvc2004Folder(resolve(opts.out), signatures);
       process.stdout.write(`${signatures.size} signatures written to ${resolve(opts.out)}\n`);
@@ -33,16 +33,11 @@ export function synthCommand(): Command {
     .option('--impressions <n>', 'impressions per finger', '8')
     .option('--seed <n>', 'seed', '1')
     .action(async (opts: { out: string; fingers: string; impressions: string; seed: string }) => {
-      const fingers = int('fingers', opts.fingers, 1);
-      const impressions = int('impressions', opts.impressions, 1);
-      await writeSyntheticFvcDataset(resolve(opts.out), { fingers, impressions, seed: int('seed', opts.seed, 0) });
+      const fingers = integerOption('--fingers', opts.fingers, 1);
+      const impressions = integerOption('--impressions', opts.impressions, 1);
+      await writeSyntheticFvcDataset(resolve(opts.out), { fingers, impressions, seed: integerOption('--seed', opts.seed, 0) });
       process.stdout.write(`${fingers * impressions} fingerprint images written to ${resolve(opts.out)}\n`);
     });
   return synth;
 }
 
-function int(name: string, v: string, min: number): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be an integer >= ${min}, got "${v}"`);
-  return n;
-}
