@@ -37,7 +37,7 @@ export class VectorRows {
     this.scoresAt = this.stride * 8;
     this.rowsAt = this.scoresAt + BLOCK_ROWS * 8;
     this.rowCapacity = Math.max(1, capacity);
-    this.kernel = useWasm ? compileKernel() : null;
+    this.kernel = useWasm ? instantiate<InnerProductKernel>(kernelBytes()) : null;
     this.rows = this.allocate(this.rowCapacity);
   }
 
@@ -125,13 +125,21 @@ export class VectorRows {
   }
 }
 
+/** The kernel's module, built on first use and then reused, so every index instantiates the one compiled module. */
+let bytes: Uint8Array | undefined;
+
+function kernelBytes(): Uint8Array {
+  bytes ??= buildKernel();
+  return bytes;
+}
+
 /**
  * inner_products(query, rows, count, quads, scores): for each of `count` rows of `quads` x 4
  * float32 values from byte offset `rows`, the inner product with the float64 query at `query`,
  * stored as float64 at `scores`. Two float32 values at a time are widened to float64
  * (load64_splat, promote_low), multiplied and summed in two float64x2 accumulators.
  */
-function compileKernel(): InnerProductKernel | null {
+function buildKernel(): Uint8Array {
   const [query, rows, count, quads, scores, q, n, acc0, acc1] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
   const zero = [...simd.v128Const, ...new Array<number>(16).fill(0)];
   /** acc += widen(two floats at rows + offset) * (two doubles at q + 2 * offset). */
@@ -158,7 +166,5 @@ function compileKernel(): InnerProductKernel | null {
     ...countDown(count),
     op.end,
   ];
-  return instantiate<InnerProductKernel>(
-    moduleBytes(1, [{ name: 'inner_products', params: [I32, I32, I32, I32, I32], results: [], locals: [I32, I32, V128, V128], body }]),
-  );
+  return moduleBytes(1, [{ name: 'inner_products', params: [I32, I32, I32, I32, I32], results: [], locals: [I32, I32, V128, V128], body }]);
 }

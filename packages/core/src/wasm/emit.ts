@@ -172,12 +172,21 @@ interface WasmApi {
   Instance: new (module: object, imports: object) => { exports: unknown };
 }
 
-/** The module's exports, or null where WebAssembly (SIMD) is unavailable or refuses it. */
+/** Compiled modules by their bytes (null: refused), so that a kernel instantiated many times compiles once. */
+const compiled = new WeakMap<Uint8Array, object | null>();
+
+/**
+ * A new instance of the module (its own memory), or null where WebAssembly (SIMD) is
+ * unavailable or refuses it. The module is compiled once per `bytes` object: pass the same
+ * array to instantiate a kernel again.
+ */
 export function instantiate<E extends { memory: WasmMemory }>(bytes: Uint8Array): E | null {
   const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+  if (!wasm) return null;
   try {
-    if (!wasm?.validate(bytes)) return null;
-    return new wasm.Instance(new wasm.Module(bytes), {}).exports as E;
+    let module = compiled.get(bytes);
+    if (module === undefined) compiled.set(bytes, (module = wasm.validate(bytes) ? new wasm.Module(bytes) : null));
+    return module ? (new wasm.Instance(module, {}).exports as E) : null;
   } catch {
     return null;
   }
