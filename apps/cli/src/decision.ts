@@ -2,13 +2,8 @@ import type { DecisionThreshold } from '@biofuse/core';
 import { UsageError } from './exit-codes';
 import { round } from './round';
 
-/** The threshold a command decides with: given on the command line, or shipped with the modality. */
-export interface Decision {
-  readonly threshold: number;
-  /** The FMR the shipped threshold was measured at; null for a given threshold. */
-  readonly targetFmr: number | null;
-  readonly source: string;
-}
+/** The threshold a command decides with: shipped with the modality, or given on the command line (targetFmr null). */
+export type Decision = Omit<DecisionThreshold, 'targetFmr'> & { readonly targetFmr: number | null };
 
 /** `--threshold T` wins; otherwise the modality's shipped threshold whose FMR `--fmr` names. */
 export function decisionFrom(flags: { readonly fmr: string; readonly threshold?: string }, shipped: readonly DecisionThreshold[]): Decision {
