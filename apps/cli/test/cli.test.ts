@@ -176,8 +176,10 @@ describe('biofuse CLI', () => {
     const e = biofuse(['fingerprint', 'extract', join(db1, '101_1.tif'), '--debug-dir', debugDir, '--out', join(dir, '101_1.bfp'), '--json']);
     expect(e.stderr).toBe('');
     expect(e.code).toBe(0);
-    const extracted = JSON.parse(e.stdout) as { minutiae: { x: number; kind: string }[]; quality: number };
+    const extracted = JSON.parse(e.stdout) as { minutiae: { x: number; kind: string }[]; quality: number; qualityDetails: { clearShare: number } };
     expect(extracted.minutiae.length).toBeGreaterThan(15);
+    // 15 minutiae or more: the quality is the clear-flow share in percent.
+    expect(Math.abs(extracted.quality - 100 * extracted.qualityDetails.clearShare)).toBeLessThanOrEqual(0.6);
     expect(existsSync(join(debugDir, '09-skeleton.png'))).toBe(true);
     expect(biofuse(['fingerprint', 'extract', join(db1, '101_2.tif'), '--out', join(dir, '101_2.iso')]).code).toBe(0);
     const compare = (a: string, b: string) => {

@@ -40,7 +40,7 @@ export function fingerprintCommand(): Command {
     .option('--json', 'print the minutiae as JSON')
     .action(async (imagePath: string, flags: ImageFlags & { out?: string; debugDir?: string; json?: boolean }) => {
       const image = await loadFingerprintImage(imagePath, { dpi: dpiFrom(flags) });
-      const { template, stages } = extractFingerprint(image, { debug: flags.debugDir !== undefined });
+      const { template, qualityFeatures, stages } = extractFingerprint(image, { debug: flags.debugDir !== undefined });
       if (flags.debugDir && stages) {
         const dir = resolve(flags.debugDir);
         await mkdir(dir, { recursive: true });
@@ -71,7 +71,10 @@ export function fingerprintCommand(): Command {
           kind: m.kind[i] === 1 ? 'ending' : m.kind[i] === 2 ? 'bifurcation' : 'other',
           quality: m.quality[i],
         }));
-        process.stdout.write(`${JSON.stringify({ ...summary, minutiae: list }, null, 2)}\n`);
+        const q = qualityFeatures;
+        // What the quality was computed from, so a low score says why (dry or smudged skin, too few minutiae).
+        const qualityDetails = { clearShare: round(q.clearShare, 3), meanCoherence: round(q.meanCoherence, 3), periodShare: round(q.periodShare, 3), areaMm2: round(q.areaMm2, 1) };
+        process.stdout.write(`${JSON.stringify({ ...summary, qualityDetails, minutiae: list }, null, 2)}\n`);
       } else {
         process.stdout.write(`${imagePath}: ${m.count} minutiae, quality ${template.quality}/100, ${template.width} x ${template.height} at ${template.dpi} dpi\n`);
       }

@@ -23,6 +23,7 @@ export {
   type ProbeOutcome,
 } from './identification';
 export { preselectionErrors, type PreselectionPoint } from './preselection';
+export { errorVersusReject, fnmrAtRejection, ercArea, idealErcArea, type ErrorVersusReject } from './error-versus-reject';
 export {
   padAtThreshold,
   bpcerAtApcer,

@@ -10,7 +10,7 @@ import { removeFalseMinutiae } from './minutiae-filter';
 import { normaliseContrast } from './normalise';
 import { orientationField, type OrientationField } from './orientation';
 import { DEFAULT_EXTRACTION_PARAMS, type ExtractionParams } from './params';
-import { imageQuality } from './quality';
+import { CLEAR_FLOW_COHERENCE, imageQuality, type QualityFeatures } from './quality';
 import { resampleToDpi } from './resample';
 import { segmentFingerprint, type Segmentation } from './segmentation';
 import { thinRidges } from './thinning';
@@ -23,6 +23,8 @@ export interface ExtractOptions {
 
 export interface ExtractionResult {
   readonly template: FingerprintTemplate;
+  /** What the template's quality score was computed from. */
+  readonly qualityFeatures: QualityFeatures;
   /** Present with `debug`: one image per stage, in pipeline order. */
   readonly stages?: ReadonlyMap<string, StageImage>;
 }
@@ -60,7 +62,12 @@ export function extractFingerprint(image: FingerprintImage, options: ExtractOpti
     throw new FingerprintAcquisitionError('too_small', `the ridge area (${(seg.area * mm2PerPixel).toFixed(1)} mm²) is too small for a usable print`);
   }
   let coherenceSum = 0;
-  for (let i = 0; i < seg.mask.length; i++) if (seg.mask[i]) coherenceSum += field.coherence[i];
+  let clearPixels = 0;
+  for (let i = 0; i < seg.mask.length; i++) {
+    if (!seg.mask[i]) continue;
+    coherenceSum += field.coherence[i];
+    if (field.coherence[i] >= CLEAR_FLOW_COHERENCE) clearPixels++;
+  }
   const meanCoherence = coherenceSum / seg.area;
 
   const normalised = normaliseContrast(pixels, width, height, p.normaliseRadius);
@@ -90,9 +97,10 @@ export function extractFingerprint(image: FingerprintImage, options: ExtractOpti
 
   const back = (v: number) => (v + 0.5) / scale - 0.5;
   const minutiae: Minutia[] = ranked.map((m) => ({ x: back(m.x), y: back(m.y), angle: m.angle, kind: m.kind, quality: m.quality }));
-  const quality = imageQuality({ areaMm2: seg.area * mm2PerPixel, meanCoherence, periodShare: periodMap.measuredShare, minutiae: ranked.length });
+  const qualityFeatures: QualityFeatures = { areaMm2: seg.area * mm2PerPixel, meanCoherence, clearShare: clearPixels / seg.area, periodShare: periodMap.measuredShare, minutiae: ranked.length };
+  const quality = imageQuality(qualityFeatures);
   const template: FingerprintTemplate = { width: image.width, height: image.height, dpi: image.dpi, quality, minutiae: minutiaSet(minutiae) };
-  return stages ? { template, stages } : { template };
+  return stages ? { template, qualityFeatures, stages } : { template, qualityFeatures };
 }
 
 /**
