@@ -10,6 +10,8 @@ export { resolveDataRoot } from './run/data-root';
 export type { Evaluation } from './run/evaluate';
 export { compareRuns, readRuns } from './report/compare-runs';
 export { formatMetricsTable, type TableRow } from './report/metrics-table';
+export { formatQualityErcTable } from './report/quality-erc-table';
+export type { QualityErc } from './run/quality-erc';
 export { detPageHtml } from './report/det-page';
 export { AVAILABLE_MODALITIES, createModality, type ModalityFactory, type ModalityRegistry } from './modalities';
 export { csvCell, readScoresCsv } from './run/scores-csv';

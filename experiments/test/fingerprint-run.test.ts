@@ -21,6 +21,10 @@ pipeline: { modality: fingerprint }
     expect(report.counts).toMatchObject({ genuine: 12, impostor: 6 });
     expect(report.eer.value).toBe(b.evaluations[0].report.eer.value);
     expect(report.eer.value).toBeLessThan(0.2);
+    // The fingerprint modality reports sample quality, so the run judges it: one curve per target FMR.
+    const erc = a.evaluations[0].qualityErc;
+    expect(erc?.map((e) => e.targetFmr)).toEqual(report.fnmrAtFmr.map((p) => p.targetFmr));
+    erc?.forEach((e, k) => expect(e.fnmr[0]).toBeCloseTo(report.fnmrAtFmr[k].fnmr, 12));
     expect(() => parseExperimentConfig('dataset: { loader: synthetic-fingerprints }\npipeline: { modality: face }\n', 'x.yaml')).toThrow(/compared by the fingerprint modality/);
   }, 120_000);
 

@@ -1,8 +1,9 @@
 import { escapeHtml, plotlyScript, scriptJson, CURVE_COLOURS, probit } from '@biofuse/core';
 import { metricsTableCells, metricsTableColumns, type TableRow } from './metrics-table';
+import { QUALITY_ERC_TITLE, qualityErcCells, qualityErcColumns, sharedThresholds, type QualityErcRow } from './quality-erc-table';
 
 /** One curve on a DET page. */
-export interface DetPageCurve extends TableRow {
+export interface DetPageCurve extends TableRow, QualityErcRow {
   /** Legend label; defaults to the row name. */
   readonly label?: string;
 }
@@ -98,6 +99,7 @@ export function detPageHtml(title: string, curves: readonly DetPageCurve[], note
     `<div class="table"><table><thead><tr>${metricsTableColumns(targets).map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead><tbody>` +
     curves.map((c) => `<tr>${metricsTableCells(c).map((x) => `<td>${escapeHtml(x)}</td>`).join('')}</tr>`).join('') +
     '</tbody></table></div>';
+  const erc = qualityErcSection(curves);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
 <style>body{font-family:system-ui,sans-serif;margin:24px;color:#222}table{border-collapse:collapse;margin-top:16px}
@@ -108,6 +110,41 @@ th,td{padding:4px 10px;border-bottom:1px solid #ddd;text-align:right}th:first-ch
 ${notes.map((n) => `<p class="note">${escapeHtml(n)}</p>`).join('\n')}
 <p class="note">Axes are normal deviates (probit); rates are in %. Failed comparisons count as non-matches (ISO/IEC 19795-1).</p>
 <script>Plotly.newPlot('det', ${scriptJson(traces)}, ${scriptJson(layout)}, {responsive: true, displaylogo: false});</script>
-</body></html>
+${erc}</body></html>
+`;
+}
+
+/**
+ * For systems that report sample quality: their error-versus-reject curves (FNMR of the kept
+ * genuine comparisons against the share rejected, lowest quality first) and the table; '' otherwise.
+ */
+function qualityErcSection(curves: readonly DetPageCurve[]): string {
+  const cells = qualityErcCells(curves);
+  if (cells.length === 0) return '';
+  const traces = curves.flatMap((c, i) =>
+    sharedThresholds(c.qualityErc ?? []).map((group, k) => ({
+      type: 'scatter',
+      mode: 'lines',
+      line: { shape: 'hv', width: 2, color: CURVE_COLOURS[i % CURVE_COLOURS.length], dash: ['solid', 'dash', 'dot', 'dashdot'][k % 4] },
+      name: `${c.label ?? c.name}, threshold at FMR ${group.map((e) => e.targetFmr).join(', ')}`,
+      x: group[0].curve.rejected.map((r) => r * 100),
+      y: group[0].curve.fnmr.map((f) => f * 100),
+    })),
+  );
+  const layout = {
+    title: { text: QUALITY_ERC_TITLE },
+    xaxis: { title: { text: 'Genuine comparisons rejected, lowest quality first (%)' }, range: [0, 50], gridcolor: '#e5e5e5' },
+    yaxis: { title: { text: 'False non-match rate of those kept (%)' }, rangemode: 'tozero', gridcolor: '#e5e5e5' },
+    margin: { t: 50 },
+    height: 480,
+    width: 820,
+  };
+  const table =
+    `<div class="table"><table><thead><tr>${qualityErcColumns().map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead><tbody>` +
+    cells.map((r) => `<tr>${r.map((x) => `<td>${escapeHtml(x)}</td>`).join('')}</tr>`).join('') +
+    '</tbody></table></div>';
+  return `<h2>Sample quality</h2><div id="erc"></div>${table}
+<p class="note">Share of ideal sums the curve up to 20 % rejected: 0 is what a random quality gives, 1 a quality that rejects exactly the false non-matches first. A comparison whose sample could not be acquired ranks lowest.</p>
+<script>Plotly.newPlot('erc', ${scriptJson(traces)}, ${scriptJson(layout)}, {responsive: true, displaylogo: false});</script>
 `;
 }

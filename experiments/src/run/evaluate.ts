@@ -1,5 +1,6 @@
 import { bootstrapEer, scoreSetFromLabelled, verificationReport, type BootstrapInterval, type SubjectComparison, type VerificationReport } from '@biofuse/core';
 import type { ComparisonScores } from '../sources/comparison-scores';
+import { qualityErcs, type QualityErc } from './quality-erc';
 
 /** One DET curve of a run: a system against one kind of impostor (or all of them). */
 export interface Evaluation {
@@ -10,6 +11,8 @@ export interface Evaluation {
   readonly report: VerificationReport;
   /** The EER's 95 % interval with the subjects resampled (bootstrapEer), unless turned off. */
   readonly eerInterval?: BootstrapInterval;
+  /** Where the system reports sample quality: how well it predicts false non-matches, per target FMR. */
+  readonly qualityErc?: readonly QualityErc[];
 }
 
 /**
@@ -34,7 +37,15 @@ export function evaluateSystems(
       const labels = Uint8Array.from(idx, (i) => data.label[i]);
       const report = verificationReport(scoreSetFromLabelled(scores, labels), opts);
       const eerInterval = opts.eerBootstrapResamples > 0 ? subjectInterval(data, idx, scores, opts.eerBootstrapResamples, seed) : undefined;
-      out.push({ name: kind ? `${system.name}/${kind}` : system.name, system: system.name, impostorKind: kind, report, ...(eerInterval ? { eerInterval } : {}) });
+      const qualityErc = system.quality ? qualityErcs(scores, labels, Float64Array.from(idx, (i) => (system.quality as Float64Array)[i]), report) : undefined;
+      out.push({
+        name: kind ? `${system.name}/${kind}` : system.name,
+        system: system.name,
+        impostorKind: kind,
+        report,
+        ...(eerInterval ? { eerInterval } : {}),
+        ...(qualityErc ? { qualityErc } : {}),
+      });
     }
   }
   return out;

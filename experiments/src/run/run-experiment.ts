@@ -74,9 +74,9 @@ export async function runExperiment(config: ExperimentConfig, opts: RunOptions &
   const metrics = {
     experiment: config.id,
     configHash: hash,
-    evaluations: evaluations.map(({ name, system, impostorKind, report, eerInterval }) => {
+    evaluations: evaluations.map(({ name, system, impostorKind, report, eerInterval, qualityErc }) => {
       const { det: _det, ...summary } = report;
-      return { name, system, impostorKind: impostorKind ?? null, ...summary, ...(eerInterval ? { eerInterval } : {}) };
+      return { name, system, impostorKind: impostorKind ?? null, ...summary, ...(eerInterval ? { eerInterval } : {}), ...(qualityErc ? { qualityErc } : {}) };
     }),
     skippedFiles: data.skipped.length,
     ...(identification ? { identification } : {}),

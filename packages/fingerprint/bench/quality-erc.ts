@@ -18,7 +18,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { acceptanceThreshold, ercArea, errorVersusReject, fnmrAtRejection, idealErcArea, seededRandom } from '@biofuse/core';
+import { acceptanceThreshold, ercShareOfIdeal, errorVersusReject, fnmrAtRejection, seededRandom } from '@biofuse/core';
 import { sharedDatasetsRoot } from '@biofuse/core/testing';
 import { FingerprintAcquisitionError } from '../src/errors';
 import { extractFingerprint } from '../src/extract/extract';
@@ -129,9 +129,7 @@ function summarise(chosen: typeof sets, quality: SampleQuality, threshold: numbe
     }
   }
   const erc = errorVersusReject(scores, qualities, threshold);
-  const initial = erc.fnmr[0];
-  const flat = initial * MAX_REJECTED;
-  return { initial, at: (share) => fnmrAtRejection(erc, share), share: (flat - ercArea(erc, MAX_REJECTED)) / (flat - idealErcArea(initial, MAX_REJECTED)) };
+  return { initial: erc.fnmr[0], at: (share) => fnmrAtRejection(erc, share), share: ercShareOfIdeal(erc, MAX_REJECTED) };
 }
 
 const pct = (v: number) => `${(100 * v).toFixed(2)} %`;

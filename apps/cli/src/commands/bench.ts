@@ -6,6 +6,7 @@ import {
   dataFingerprint,
   experimentDataFiles,
   formatMetricsTable,
+  formatQualityErcTable,
   loadExperimentConfig,
   resolveDataRoot,
   runExperiment,
@@ -60,6 +61,8 @@ function printRun(result: RunResult, separate: boolean): void {
   if (separate) out.write('\n');
   out.write(`${result.config.id}${result.config.description ? `: ${result.config.description}` : ''}\n\n`);
   out.write(`${formatMetricsTable(result.evaluations)}\n\n`);
+  const erc = formatQualityErcTable(result.evaluations);
+  if (erc) out.write(`${erc}\n\n`);
   if (result.identification) {
     out.write('closed-set identification (CMC):\n');
     for (const id of result.identification) {

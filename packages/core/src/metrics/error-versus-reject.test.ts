@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MetricsInputError } from '../errors';
 import { seededRandom } from '../random';
-import { ercArea, errorVersusReject, fnmrAtRejection, idealErcArea } from './error-versus-reject';
+import { ercArea, ercShareOfIdeal, errorVersusReject, fnmrAtRejection, idealErcArea } from './error-versus-reject';
 
 // Six genuine comparisons at threshold 0.5: three false non-matches (0.1, 0.2 and a failure).
 const scores = [0.9, 0.1, 0.8, 0.2, 0.7, Number.NaN];
@@ -40,6 +40,9 @@ describe('errorVersusReject', () => {
     expect(initial).toBeGreaterThan(0.08);
     expect(initial).toBeLessThan(0.12);
     expect(ercArea(perfect, 0.2)).toBeCloseTo(idealErcArea(initial, 0.2), 4);
+    expect(ercShareOfIdeal(perfect, 0.2)).toBeGreaterThan(0.99);
+    // The small case: flat 0.25, area 0.15, ideal 0.5 + 0.5 ln 0.5.
+    expect(ercShareOfIdeal(erc, 0.5)).toBeCloseTo((0.25 - 0.15) / (0.25 - idealErcArea(0.5, 0.5)), 12);
   });
 
   it('stays flat when the quality carries no information', () => {
@@ -47,6 +50,8 @@ describe('errorVersusReject', () => {
     expect(erc.fnmr.length).toBe(1);
     for (const share of [0, 0.1, 0.3, 0.7]) expect(fnmrAtRejection(erc, share)).toBeCloseTo(0.5, 12);
     expect(ercArea(erc, 0.2)).toBeCloseTo(0.1, 12);
+    expect(ercShareOfIdeal(erc, 0.2)).toBeCloseTo(0, 12);
+    expect(ercShareOfIdeal(errorVersusReject([0.9, 0.8], [1, 2], 0.5), 0.2)).toBeNaN();
   });
 
   it('refuses empty or mismatched inputs, non-finite qualities and shares outside the range', () => {

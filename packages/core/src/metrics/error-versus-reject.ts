@@ -127,3 +127,16 @@ export function idealErcArea(initialFnmr: number, maxShare: number): number {
   // (F - r) / (1 - r) = 1 - (1 - F) / (1 - r): integral r - (1 - F) ln(1/(1 - r)).
   return end + (1 - initialFnmr) * Math.log(1 - end);
 }
+
+/**
+ * One number for how well a quality measure predicts failures: the share of the perfect
+ * measure's gain that its ERC achieves over [0, maxShare] rejected, (flat - area) / (flat -
+ * ideal) with flat = F x maxShare the area a random quality gives. 0 = no better than random,
+ * 1 = perfect, negative = worse than random; NaN when nothing fails (F = 0: nothing to predict).
+ */
+export function ercShareOfIdeal(erc: ErrorVersusReject, maxShare: number): number {
+  const initial = erc.fnmr[0];
+  if (initial === 0) return Number.NaN;
+  const flat = initial * maxShare;
+  return (flat - ercArea(erc, maxShare)) / (flat - idealErcArea(initial, maxShare));
+}

@@ -23,7 +23,7 @@ export {
   type ProbeOutcome,
 } from './identification';
 export { preselectionErrors, type PreselectionPoint } from './preselection';
-export { errorVersusReject, fnmrAtRejection, ercArea, idealErcArea, type ErrorVersusReject } from './error-versus-reject';
+export { errorVersusReject, fnmrAtRejection, ercArea, idealErcArea, ercShareOfIdeal, type ErrorVersusReject } from './error-versus-reject';
 export {
   padAtThreshold,
   bpcerAtApcer,

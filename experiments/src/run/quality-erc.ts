@@ -1,0 +1,45 @@
+import { ercShareOfIdeal, errorVersusReject, fnmrAtRejection, type VerificationReport } from '@biofuse/core';
+
+/** The rejected shares a results table shows. */
+export const ERC_REJECTED_SHARES = [0, 0.05, 0.1, 0.2] as const;
+/** "Share of ideal" sums the curve up to this share rejected (as NFIQ 2's evaluation does). */
+export const ERC_SUMMARY_SHARE = 0.2;
+
+/** How well a system's sample quality predicts its false non-matches at one operating point. */
+export interface QualityErc {
+  readonly targetFmr: number;
+  readonly threshold: number;
+  /** FNMR after rejecting each of ERC_REJECTED_SHARES of the genuine comparisons, lowest quality first. */
+  readonly fnmr: readonly number[];
+  /** 0 = no better than random, 1 = perfect (ercShareOfIdeal); NaN when nothing fails. */
+  readonly shareOfIdeal: number;
+  /** The whole curve: share rejected and FNMR at each distinct quality. */
+  readonly curve: { readonly rejected: readonly number[]; readonly fnmr: readonly number[] };
+}
+
+/**
+ * Error-versus-reject curves (ISO/IEC 29794-1) of the genuine comparisons at the thresholds of
+ * the report's target FMRs. A comparison without a quality (a sample that could not be
+ * acquired) ranks lowest; it stays a false non-match until it is rejected.
+ */
+export function qualityErcs(scores: Float64Array, labels: Uint8Array, quality: Float64Array, report: VerificationReport): QualityErc[] {
+  const genuineScores: number[] = [];
+  const genuineQuality: number[] = [];
+  for (let i = 0; i < labels.length; i++) {
+    if (labels[i] !== 1) continue;
+    genuineScores.push(scores[i]);
+    genuineQuality.push(Number.isNaN(quality[i]) ? Number.NEGATIVE_INFINITY : quality[i]);
+  }
+  const lowest = Math.min(0, ...genuineQuality.filter(Number.isFinite)) - 1;
+  const qualities = genuineQuality.map((q) => (Number.isFinite(q) ? q : lowest));
+  return report.fnmrAtFmr.map(({ targetFmr, threshold }) => {
+    const erc = errorVersusReject(genuineScores, qualities, threshold);
+    return {
+      targetFmr,
+      threshold,
+      fnmr: ERC_REJECTED_SHARES.map((share) => fnmrAtRejection(erc, share)),
+      shareOfIdeal: ercShareOfIdeal(erc, ERC_SUMMARY_SHARE),
+      curve: { rejected: Array.from(erc.rejected), fnmr: Array.from(erc.fnmr) },
+    };
+  });
+}
