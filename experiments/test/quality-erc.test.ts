@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { scoreSetFromLabelled, verificationReport } from '@biofuse/core';
 import { formatQualityErcTable } from '../src/report/quality-erc-table';
-import { detPageHtml } from '../src/report/det-page';
+import { detPageHtml, type DetPageCurve } from '../src/report/det-page';
 import { qualityErcs } from '../src/run/quality-erc';
 
 // Ten genuine comparisons (one could not be made) and ten impostors; quality in [0, 1].
@@ -32,11 +32,11 @@ describe('qualityErcs', () => {
   });
 
   it('reaches the terminal table and the DET page, one row per distinct threshold', () => {
-    const row = { name: 'finger', report, qualityErc: [atTenth, atHundredth] };
+    const row: DetPageCurve = { name: 'finger', report, qualityErc: [atTenth, atHundredth] };
     const table = formatQualityErcTable([row]);
     expect(table).toMatch(/error-versus-reject/);
     expect(table.split('\n').filter((l) => l.startsWith('finger')).length).toBe(atTenth.threshold === atHundredth.threshold ? 1 : 2);
-    expect(formatQualityErcTable([{ name: 'face', report }])).toBe('');
+    expect(formatQualityErcTable([{ name: 'face' }])).toBe('');
     const page = detPageHtml('t', [row]);
     expect(page).toContain('<div id="erc">');
     expect(detPageHtml('t', [{ name: 'face', report }])).not.toContain('id="erc"');
