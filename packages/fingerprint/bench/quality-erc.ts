@@ -22,7 +22,7 @@ import { acceptanceThreshold, ercShareOfIdeal, errorVersusReject, fnmrAtRejectio
 import { sharedDatasetsRoot } from '@biofuse/core/testing';
 import { FingerprintAcquisitionError } from '../src/errors';
 import { extractFingerprint } from '../src/extract/extract';
-import { CLEAR_FLOW_COHERENCE, type QualityFeatures } from '../src/extract/quality';
+import { CLEAR_FLOW_COHERENCE, LOW_QUALITY_BELOW, type QualityFeatures } from '../src/extract/quality';
 import { loadFingerprintImage } from '../src/image/load';
 import { fingerprintDecisionThreshold } from '../src/match/decision';
 import { compareFingerprints, prepareTemplate, type PreparedTemplate } from '../src/match/index';
@@ -166,6 +166,24 @@ for (const fmr of TARGET_FMRS) {
   const meanRandom = randomShares.reduce((t, v) => t + v, 0) / randomShares.length;
   console.log(`| random (200 seeds) | | | | | ${meanRandom.toFixed(2)} [${randomShares[4].toFixed(2)}, ${randomShares[195].toFixed(2)}] |\n`);
 }
+
+// The low-quality flag: how much more often the flagged prints' genuine comparisons fail.
+const flagged = (s: Sample) => s.quality < LOW_QUALITY_BELOW;
+const flaggedCount = sets.reduce((n, set) => n + set.samples.filter(flagged).length, 0);
+const sampleCount = sets.reduce((n, set) => n + set.samples.length, 0);
+const rates = TARGET_FMRS.map((fmr) => {
+  const { threshold } = fingerprintDecisionThreshold(fmr);
+  const tally = { flagged: [0, 0], others: [0, 0] };
+  for (const set of sets) {
+    for (const g of set.genuine) {
+      const side = flagged(set.samples[g.a]) || flagged(set.samples[g.b]) ? tally.flagged : tally.others;
+      side[1]++;
+      if (!(g.score >= threshold)) side[0]++;
+    }
+  }
+  return `FMR ${fmr * 100} %: ${pct(tally.flagged[0] / tally.flagged[1])} of their ${tally.flagged[1]} genuine comparisons fail, ${pct(tally.others[0] / tally.others[1])} of the other ${tally.others[1]}`;
+});
+console.log(`low-quality flag (quality < ${LOW_QUALITY_BELOW}): ${flaggedCount} of ${sampleCount} prints; ${rates.join('; ')}\n`);
 
 // 2. The choice on all four sets (what ships), then leave one set out.
 const allThresholds = TARGET_FMRS.map((fmr) => fingerprintDecisionThreshold(fmr).threshold);

@@ -22,7 +22,7 @@ export {
 export { encodeFingerprintTemplate, decodeFingerprintTemplate, FINGERPRINT_TEMPLATE_VERSION } from './template/encode';
 export { readIsoTemplate, readIsoRecord, writeIsoTemplate, type IsoFingerRecord, type WriteIsoOptions } from './template/iso19794-2';
 export { extractFingerprint, type ExtractOptions, type ExtractionResult } from './extract/extract';
-export type { QualityFeatures } from './extract/quality';
+export { LOW_QUALITY_BELOW, lowQualityReason, type QualityFeatures } from './extract/quality';
 export { DEFAULT_EXTRACTION_PARAMS, type ExtractionParams } from './extract/params';
 export { stageImagePng, type StageImage } from './extract/debug-images';
 export { FingerprintAcquisitionError, type FingerprintAcquisitionFailure } from './errors';

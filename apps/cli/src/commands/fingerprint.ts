@@ -9,6 +9,7 @@ import {
   FingerprintModality,
   fingerprintDecisionThresholds,
   loadFingerprintImage,
+  lowQualityReason,
   stageImagePng,
   writeIsoTemplate,
 } from '@biofuse/fingerprint';
@@ -61,8 +62,11 @@ export function fingerprintCommand(): Command {
         height: template.height,
         dpi: template.dpi,
         quality: template.quality,
+        lowQuality: lowQualityReason(qualityFeatures) !== undefined,
         minutiae: m.count,
       };
+      const why = lowQualityReason(qualityFeatures);
+      if (why) process.stderr.write(`warning: low quality (${template.quality}/100): ${why}; comparisons with this print fail far more often, capture it again if you can\n`);
       if (flags.json) {
         const list = Array.from({ length: m.count }, (_, i) => ({
           x: round(m.x[i], 2),
@@ -102,6 +106,8 @@ export function fingerprintCommand(): Command {
         ...decisionJson(decision),
         minutiaeA: ta.minutiae.count,
         minutiaeB: tb.minutiae.count,
+        qualityA: ta.quality,
+        qualityB: tb.quality,
         // The matcher's own counts (minutiae with a usable cylinder, pairs behind the score).
         details: score.details,
       };

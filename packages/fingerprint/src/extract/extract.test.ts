@@ -11,7 +11,7 @@ import type { FingerprintTemplate } from '../template/fingerprint-template';
 import { readIsoTemplate } from '../template/iso19794-2';
 import { reframeTemplate } from '../template/reframe';
 import { extractFingerprint } from './extract';
-import { imageQuality } from './quality';
+import { imageQuality, lowQualityReason } from './quality';
 
 const fvc = sharedDataset('fvc2002');
 const lfw = sharedDataset('lfw/images');
@@ -101,6 +101,8 @@ describe.skipIf(fvc.skip)('extractFingerprint on FVC2002', () => {
     const dry = await quality(8);
     const others = await Promise.all([1, 2, 3, 4, 5, 6, 7].map(quality));
     expect(dry).toBeLessThan(50);
+    const dryFeatures = extractFingerprint(await loadFingerprintImage(join(fvc.path, 'DB2_B', '109_8.tif'), { dpi: 569 })).qualityFeatures;
+    expect(lowQualityReason(dryFeatures)).toMatch(/clear ridge flow/);
     expect(Math.min(...others)).toBeGreaterThan(dry + 25);
   });
 
@@ -164,5 +166,22 @@ describe('imageQuality', () => {
     expect(imageQuality({ ...clear, minutiae: 15 })).toBe(90);
     expect(imageQuality({ ...clear, minutiae: 5 })).toBe(30);
     expect(imageQuality({ ...clear, minutiae: 0 })).toBe(0);
+  });
+
+  it('flags prints below 40 and says why', () => {
+    expect(lowQualityReason(clear)).toBeUndefined();
+    expect(lowQualityReason({ ...clear, clearShare: 0.4 })).toBeUndefined();
+    expect(lowQualityReason({ ...clear, clearShare: 0.37 })).toMatch(/clear ridge flow in only 37 %/);
+    expect(lowQualityReason({ ...clear, minutiae: 6 })).toMatch(/^only 6 minutiae/);
+    expect(lowQualityReason({ ...clear, clearShare: 0.3, minutiae: 6 })).toMatch(/30 %.*; only 6 minutiae/);
+    // Every combination under 40 names a reason: 0.62 x 9 / 15 = 0.37.
+    expect(lowQualityReason({ ...clear, clearShare: 0.62, minutiae: 9 })).toBe('clear ridge flow in only 62 % of the print (dry, wet or smudged skin?); only 9 minutiae (a small or partial contact?)');
+    for (let share = 0; share <= 1; share += 0.01) {
+      for (let minutiae = 5; minutiae <= 20; minutiae++) {
+        const f = { ...clear, clearShare: share, minutiae };
+        expect(lowQualityReason(f) === undefined).toBe(imageQuality(f) >= 40);
+        if (imageQuality(f) < 40) expect(lowQualityReason(f)).not.toBe('');
+      }
+    }
   });
 });
