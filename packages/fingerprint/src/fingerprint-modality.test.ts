@@ -1,7 +1,11 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { TemplateFormatError } from '@biofuse/core';
+import { ImageDecodeError, TemplateFormatError } from '@biofuse/core';
 import { sharedDataset } from '@biofuse/core/testing';
+import { FingerprintAcquisitionError } from './errors';
 import { FingerprintModality } from './fingerprint-modality';
 import { parseFingerprintParams } from './params';
 import { synthesizeImpression, synthesizeMasterFingerprint } from './synthetic/index';
@@ -81,6 +85,27 @@ describe('FingerprintModality', () => {
     const other = await modality.extract(await modality.load(join(fvc.path, 'iso-templates', 'DB2_B', '102_1.iso')));
     // Ours against their record of another impression of the same finger, and of another finger.
     expect(modality.compare(ours, await modality.extract(iso)).similarity).toBeGreaterThan(modality.compare(ours, other).similarity + 0.1);
+  });
+
+  it('names the file in every failure to load or acquire', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'biofuse-fp-bad-'));
+    const modality = new FingerprintModality();
+    const master = synthesizeMasterFingerprint(5);
+    const bytes = modality.encode(await modality.extract(synthesizeImpression(master, 1)));
+    const write = async (name: string, data: Uint8Array | string) => {
+      await writeFile(join(dir, name), data);
+      return join(dir, name);
+    };
+    const truncated = await write('cut.bfp', bytes.subarray(0, 30));
+    await expect(modality.load(truncated)).rejects.toThrow(TemplateFormatError);
+    await expect(modality.load(truncated)).rejects.toThrow(`${truncated}: fingerprint template truncated`);
+    const text = await write('signature.txt', '84\n2933 5678 31275775 0 1550 710 439\n');
+    await expect(modality.load(text)).rejects.toThrow(ImageDecodeError);
+    await expect(modality.load(text)).rejects.toThrow(`${text}: not a fingerprint image (TIFF, PNG, BMP, JPEG, ...) or template`);
+    const blank = await write('blank.png', await sharp({ create: { width: 200, height: 200, channels: 3, background: '#ffffff' } }).png().toBuffer());
+    const sample = await modality.load(blank);
+    await expect(modality.extract(sample)).rejects.toThrow(FingerprintAcquisitionError);
+    await expect(modality.extract(sample)).rejects.toThrow(`${blank}: no ridge area found`);
   });
 
   it('gives 0, never NaN, for a template without minutiae', () => {

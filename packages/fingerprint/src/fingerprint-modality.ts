@@ -1,4 +1,4 @@
-import { readSampleFile, type Modality, type Score } from '@biofuse/core';
+import { ImageDecodeError, readSampleFile, TemplateFormatError, type Modality, type Score } from '@biofuse/core';
 import { extractFingerprint } from './extract/extract';
 import { DEFAULT_EXTRACTION_PARAMS, type ExtractionParams } from './extract/params';
 import type { FingerprintImage } from './image/fingerprint-image';
@@ -40,16 +40,29 @@ export class FingerprintModality implements Modality<FingerprintSample, Fingerpr
   }
 
   async load(input: Buffer | string): Promise<FingerprintSample> {
+    const path = typeof input === 'string' ? input : undefined;
     const bytes = typeof input === 'string' ? await readSampleFile(input) : input;
-    if (startsWith(bytes, BFFP)) return decodeFingerprintTemplate(bytes);
-    if (startsWith(bytes, ISO_FMR)) {
-      const iso = readIsoTemplate(bytes);
-      const size = this.params.isoImageSize;
-      if (!size) return iso;
-      // Mapped onto the original image, the record takes that image's resolution too.
-      return { ...reframeTemplate(iso, size[0], size[1]), dpi: this.params.dpi ?? iso.dpi };
+    const named = (message: string) => (path === undefined ? message : `${path}: ${message}`);
+    try {
+      if (startsWith(bytes, BFFP)) return decodeFingerprintTemplate(bytes);
+      if (startsWith(bytes, ISO_FMR)) {
+        const iso = readIsoTemplate(bytes);
+        const size = this.params.isoImageSize;
+        if (!size) return iso;
+        // Mapped onto the original image, the record takes that image's resolution too.
+        return { ...reframeTemplate(iso, size[0], size[1]), dpi: this.params.dpi ?? iso.dpi };
+      }
+    } catch (err) {
+      if (err instanceof TemplateFormatError) throw new TemplateFormatError(named(err.message));
+      throw err;
     }
-    return loadFingerprintImage(bytes, { dpi: this.params.dpi, name: typeof input === 'string' ? input : undefined });
+    try {
+      return await loadFingerprintImage(bytes, { dpi: this.params.dpi, name: path });
+    } catch (err) {
+      // Neither a template nor a readable image format: say what this modality reads, templates included.
+      if (!(err instanceof ImageDecodeError) || err.reason !== 'unsupported_format') throw err;
+      throw new ImageDecodeError('unsupported_format', named('not a fingerprint image (TIFF, PNG, BMP, JPEG, ...) or template (.bfp, ISO/IEC 19794-2 record)'), { cause: err });
+    }
   }
 
   async extract(sample: FingerprintSample): Promise<FingerprintTemplate> {

@@ -37,6 +37,19 @@ describe('SVC2004 text', () => {
     }
   });
 
+  it('tells an image or another binary file from a signature', () => {
+    const jpeg = Uint8Array.from([0xff, 0xd8, 0xff, 0xe0, 0, 0x10, 0x4a, 0x46]);
+    const tiff = Uint8Array.from([0x49, 0x49, 0x2a, 0, 8, 0, 0, 0]);
+    expect(() => parseSignatureBytes(jpeg, 'u.txt')).toThrow('u.txt: not a signature file: a JPEG image');
+    // Even named .fpg: the bytes decide.
+    expect(() => parseSignatureBytes(tiff, 'u.fpg')).toThrow('u.fpg: not a signature file: a TIFF image');
+    // Binary, the size of an .fpg, but its values are not pen samples (negative pressure in sample 2).
+    const junk = new Uint8Array(60 + 3 * 20);
+    new DataView(junk.buffer).setFloat32(60 + 20 + 8, -7, true);
+    expect(() => parseSignatureBytes(junk, 'u.bin')).toThrow(/^u\.bin: not a signature file: binary, and not an MCYT \.fpg either \(sample 2: pressure is negative/);
+    expect(() => parseSignatureBytes(new Uint8Array(61), 'u.bin')).toThrow(/not an MCYT \.fpg either \(61 bytes: too short/);
+  });
+
   it('repairs small clock glitches and says so', () => {
     const p = parseSignatureBytes(svc(['1 2 100 1 0 0 5', '1 3 110 1 0 0 5', '1 4 102 1 0 0 5', '1 5 120 1 0 0 5']), 'g.txt');
     expect(Array.from(p.t)).toEqual([100, 110, 110, 120]);

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type sharpModule from 'sharp';
 import type { Metadata } from 'sharp';
 import { ImageDecodeError } from '../errors';
+import { imageFormatOf } from './image-format';
 
 /** An 8-bit image in row-major, interleaved order: `data[(y * width + x) * channels + c]`. */
 export interface RasterImage {
@@ -46,7 +47,8 @@ export async function decodeImage(input: Buffer | Uint8Array | string, options: 
     metadata = await sharp(bytes, { limitInputPixels: false }).metadata();
   } catch (cause) {
     // A known signature whose header does not parse is a damaged file, not a foreign format.
-    if (looksLikeImage(bytes)) throw new ImageDecodeError('corrupt', `${what}: the image header is damaged or truncated`, { cause });
+    const format = imageFormatOf(bytes);
+    if (format !== undefined && format !== 'bmp') throw new ImageDecodeError('corrupt', `${what}: the image header is damaged or truncated`, { cause });
     throw new ImageDecodeError('unsupported_format', `${what}: not an image in a supported format (JPEG, PNG, WEBP, GIF, TIFF, AVIF)`, { cause });
   }
   if (!SUPPORTED.has(metadata.format)) {
@@ -80,18 +82,6 @@ export async function decodeImage(input: Buffer | Uint8Array | string, options: 
   }
 }
 
-function looksLikeImage(b: Uint8Array): boolean {
-  const starts = (...sig: number[]) => sig.every((v, i) => b[i] === v);
-  const ascii = (at: number, text: string) => [...text].every((c, i) => b[at + i] === c.charCodeAt(0));
-  return (
-    starts(0xff, 0xd8, 0xff) ||
-    starts(0x89, 0x50, 0x4e, 0x47) ||
-    ascii(0, 'GIF8') ||
-    (ascii(0, 'RIFF') && ascii(8, 'WEBP')) ||
-    starts(0x49, 0x49, 0x2a, 0x00) ||
-    starts(0x4d, 0x4d, 0x00, 0x2a)
-  );
-}
 
 let sharpLoaded: Promise<typeof sharpModule> | undefined;
 

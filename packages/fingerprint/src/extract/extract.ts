@@ -1,4 +1,4 @@
-import { FingerprintAcquisitionError } from '../errors';
+import { FingerprintAcquisitionError, type FingerprintAcquisitionFailure } from '../errors';
 import type { FingerprintImage } from '../image/fingerprint-image';
 import type { FingerprintTemplate } from '../template/fingerprint-template';
 import { minutiaSet, type Minutia, type MinutiaKind } from '../template/minutiae';
@@ -37,12 +37,15 @@ export interface ExtractionResult {
  * minutiae) rather than return a template nobody should trust.
  */
 export function extractFingerprint(image: FingerprintImage, options: ExtractOptions = {}): ExtractionResult {
+  // Failures name the image's file where it came from one.
+  const failure = (reason: FingerprintAcquisitionFailure, message: string) =>
+    new FingerprintAcquisitionError(reason, image.source === undefined ? message : `${image.source}: ${message}`);
   const p = options.params ?? DEFAULT_EXTRACTION_PARAMS;
   const stages = options.debug ? new Map<string, StageImage>() : undefined;
   const workingPixels = image.width * image.height * (p.workingDpi / image.dpi) ** 2;
   if (workingPixels > p.maxWorkingPixels) {
     const mm = (v: number) => ((v / image.dpi) * 25.4).toFixed(0);
-    throw new FingerprintAcquisitionError(
+    throw failure(
       'too_large',
       `${image.width} x ${image.height} pixels at ${image.dpi} dpi is ${mm(image.width)} x ${mm(image.height)} mm, larger than any fingerprint (is the dpi right?)`,
     );
@@ -57,9 +60,9 @@ export function extractFingerprint(image: FingerprintImage, options: ExtractOpti
   const seg = segmentFingerprint(field, p.segmentation);
   stages?.set('segmentation', greyImage(seg.mask, width, height, 0, 1));
   const mm2PerPixel = (25.4 / p.workingDpi) ** 2;
-  if (seg.area === 0) throw new FingerprintAcquisitionError('no_ridges', 'no ridge area found: the image is blank, flat or without any ridge flow');
+  if (seg.area === 0) throw failure('no_ridges', 'no ridge area found: the image is blank, flat or without any ridge flow');
   if (seg.area < p.minArea) {
-    throw new FingerprintAcquisitionError('too_small', `the ridge area (${(seg.area * mm2PerPixel).toFixed(1)} mm²) is too small for a usable print`);
+    throw failure('too_small', `the ridge area (${(seg.area * mm2PerPixel).toFixed(1)} mm²) is too small for a usable print`);
   }
   let coherenceSum = 0;
   let clearPixels = 0;
@@ -74,7 +77,7 @@ export function extractFingerprint(image: FingerprintImage, options: ExtractOpti
   stages?.set('normalised', greyImage(normalised, width, height, -2.5, 2.5));
   const periodMap = ridgePeriods(normalised, field, seg, p.period);
   if (meanCoherence < p.minCoherence || periodMap.measuredShare < p.minPeriodShare) {
-    throw new FingerprintAcquisitionError(
+    throw failure(
       'not_fingerprint',
       `no regular ridge pattern (mean coherence ${meanCoherence.toFixed(2)}, ridge period measurable in ${(100 * periodMap.measuredShare).toFixed(0)} % of the area)`,
     );
@@ -92,7 +95,7 @@ export function extractFingerprint(image: FingerprintImage, options: ExtractOpti
   const ranked = rankByQuality(kept, field).slice(0, p.maxMinutiae);
   stages?.set('minutiae', minutiaeOverlay(skeleton, width, height, ranked));
   if (ranked.length < p.minMinutiae) {
-    throw new FingerprintAcquisitionError('too_few_minutiae', `only ${ranked.length} reliable minutiae found (at least ${p.minMinutiae} are needed)`);
+    throw failure('too_few_minutiae', `only ${ranked.length} reliable minutiae found (at least ${p.minMinutiae} are needed)`);
   }
 
   const back = (v: number) => (v + 0.5) / scale - 0.5;

@@ -22,9 +22,6 @@ const INFO_HEADER_BYTES = 40;
 const SUPPORTED_BITS = new Set([1, 4, 8, 24, 32]);
 const BI_RGB = 0;
 
-export function isBmp(bytes: Uint8Array): boolean {
-  return bytes.byteLength >= 2 && bytes[0] === 0x42 && bytes[1] === 0x4d; // "BM"
-}
 
 /**
  * Decodes an uncompressed 1/4/8-bit palette, 24-bit or 32-bit BMP, bottom-up or top-down.

@@ -1,5 +1,5 @@
-import { ConfigError, decodeImage, ImageDecodeError, readSampleFile } from '@biofuse/core';
-import { decodeBmpGrey, isBmp } from './bmp';
+import { ConfigError, decodeImage, ImageDecodeError, imageFormatOf, readSampleFile } from '@biofuse/core';
+import { decodeBmpGrey } from './bmp';
 import type { FingerprintImage } from './fingerprint-image';
 
 export interface LoadFingerprintImageOptions {
@@ -31,18 +31,20 @@ export async function loadFingerprintImage(input: Buffer | Uint8Array | string, 
     throw new ConfigError(`fingerprint image dpi must be a positive number, got ${opts.dpi}`);
   }
   const what = typeof input === 'string' ? input : (opts.name ?? 'image buffer');
+  const named = typeof input === 'string' ? input : opts.name;
+  const source = named === undefined ? {} : { source: named };
   // Read once: the BMP check and the decoder both work on these bytes.
   const bytes = typeof input === 'string' ? await readSampleFile(input) : input;
   if (bytes.byteLength === 0) throw new ImageDecodeError('empty', `${what}: empty input`);
   const maxPixels = opts.maxPixels ?? DEFAULT_MAX_PIXELS;
 
-  if (isBmp(bytes)) {
+  if (imageFormatOf(bytes) === 'bmp') {
     const bmp = decodeBmpGrey(bytes, what, { maxPixels, minSide: MIN_SIDE });
-    return { width: bmp.width, height: bmp.height, dpi: opts.dpi ?? plausibleDpi(bmp.dpi) ?? DEFAULT_FINGERPRINT_DPI, pixels: bmp.pixels };
+    return { width: bmp.width, height: bmp.height, dpi: opts.dpi ?? plausibleDpi(bmp.dpi) ?? DEFAULT_FINGERPRINT_DPI, pixels: bmp.pixels, ...source };
   }
   const raster = await decodeImage(bytes, { channels: 1, minSide: MIN_SIDE, maxPixels, name: what });
   const dpi = opts.dpi ?? plausibleDpi(raster.density) ?? DEFAULT_FINGERPRINT_DPI;
-  return { width: raster.width, height: raster.height, dpi, pixels: raster.data };
+  return { width: raster.width, height: raster.height, dpi, pixels: raster.data, ...source };
 }
 
 function plausibleDpi(dpi: number | undefined): number | undefined {

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { imageFormatOf } from '@biofuse/core';
 import { SignatureAcquisitionError, SignatureFormatError } from '../errors';
 import type { PenTrajectory } from '../pen-trajectory';
 import type { ReadOptions } from './builder';
@@ -27,7 +28,20 @@ export async function readSignature(input: Buffer | Uint8Array | string, opts: R
 
 export function parseSignatureBytes(bytes: Uint8Array, path: string, opts: ReadOptions = {}): PenTrajectory {
   if (bytes.length === 0) throw new SignatureFormatError('empty file', path);
-  if (looksBinary(bytes) || path.toLowerCase().endsWith('.fpg')) return parseMcytFpg(bytes, path);
+  const image = imageFormatOf(bytes);
+  if (image) throw new SignatureFormatError(`not a signature file: a ${image.toUpperCase()} image`, path);
+  if (path.toLowerCase().endsWith('.fpg')) return parseMcytFpg(bytes, path);
+  if (looksBinary(bytes)) {
+    // Any binary file gets here: say that it is not a recognised format, not only which value broke.
+    try {
+      return parseMcytFpg(bytes, path);
+    } catch (err) {
+      if (!(err instanceof SignatureFormatError)) throw err;
+      const prefix = `${path}${err.line === undefined ? '' : `:${err.line}`}: `;
+      const why = err.message.startsWith(prefix) ? err.message.slice(prefix.length) : err.message;
+      throw new SignatureFormatError(`not a signature file: binary, and not an MCYT .fpg either (${err.line === undefined ? '' : `sample ${err.line}: `}${why})`, path);
+    }
+  }
   const text = new TextDecoder('utf-8').decode(bytes);
   const head = text.trimStart();
   if (head.startsWith('{') || head.startsWith('[')) return parsePenJson(text, path, opts);
