@@ -19,10 +19,12 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { ercShareOfIdeal, errorVersusReject, fnmrAtRejection } from '@biofuse/core';
 import { sharedDatasetsRoot } from '@biofuse/core/testing';
 import { FingerprintAcquisitionError } from '../src/errors';
 import { extractFingerprint } from '../src/extract/extract';
 import { loadFingerprintImage } from '../src/image/load';
+import { fingerprintDecisionThreshold } from '../src/match/decision';
 import { compareFingerprints, prepareTemplate, type PreparedTemplate } from '../src/match/index';
 import type { FingerprintTemplate } from '../src/template/fingerprint-template';
 import { minutiaSet } from '../src/template/minutiae';
@@ -80,8 +82,8 @@ for (const db of values.dbs.split(',')) {
   const ours = protocolScores(items, (i, j) => {
     const a = items[i];
     const b = items[j];
-    if (!a.prepared || !b.prepared) return FAILED;
-    const s = compareFingerprints(a.prepared, b.prepared).similarity;
+    // A failure to enrol has quality 0 (its placeholder) and stays a false non-match.
+    const s = a.prepared && b.prepared ? compareFingerprints(a.prepared, b.prepared).similarity : FAILED;
     if (a.finger === b.finger) genuinePairs.push({ q: Math.min(a.template.quality, b.template.quality), s });
     return s;
   });
@@ -102,10 +104,14 @@ for (const db of values.dbs.split(',')) {
   rates.sort((a, b) => a - b);
   const perSecond = rates[rates.length >> 1];
   const bestPerSecond = rates[rates.length - 1];
-  genuinePairs.sort((x, y) => x.q - y.q);
-  const half = genuinePairs.length >> 1;
-  const meanScore = (list: { s: number }[]) => list.reduce((t, p) => t + p.s, 0) / Math.max(1, list.length);
-  const qualityNote = `genuine score ${meanScore(genuinePairs.slice(0, half)).toFixed(3)} (lower-quality half) vs ${meanScore(genuinePairs.slice(half)).toFixed(3)}`;
+  // Does the quality predict this set's false non-matches? Error-versus-reject at the shipped FMR 1 % threshold.
+  const erc = errorVersusReject(
+    genuinePairs.map((p) => p.s),
+    genuinePairs.map((p) => p.q),
+    fingerprintDecisionThreshold(0.01).threshold,
+  );
+  const share = ercShareOfIdeal(erc, 0.2);
+  const qualityNote = `quality vs errors (ERC, FMR 1 %): FNMR ${pct(erc.fnmr[0])} -> ${pct(fnmrAtRejection(erc, 0.1))} with 10 % rejected, share of ideal ${Number.isNaN(share) ? '-' : share.toFixed(2)}`;
   rows.push({
     db: name,
     system: 'biofuse (ours)',
