@@ -14,6 +14,7 @@ import {
   writeIsoTemplate,
 } from '@biofuse/fingerprint';
 import { decisionFrom, decisionJson, describeDecision } from '../decision';
+import { fingerprintQualityCommand } from './fingerprint-quality';
 import { UsageError } from '../exit-codes';
 import { integerOption } from '../options';
 import { round } from '../round';
@@ -29,7 +30,7 @@ function dpiFrom(flags: ImageFlags): number | undefined {
   return dpi;
 }
 
-/** `biofuse fingerprint ...`: extract, compare, enroll, identify. */
+/** `biofuse fingerprint ...`: extract, quality, compare, enroll, identify. */
 export function fingerprintCommand(): Command {
   const fp = new Command('fingerprint').description('fingerprint recognition: extract minutiae templates, compare prints or templates');
 
@@ -83,6 +84,8 @@ export function fingerprintCommand(): Command {
         process.stdout.write(`${imagePath}: ${m.count} minutiae, quality ${template.quality}/100, ${template.width} x ${template.height} at ${template.dpi} dpi\n`);
       }
     });
+
+  fp.addCommand(fingerprintQualityCommand());
 
   fp.command('compare <a> <b>')
     .description('similarity of two prints: images, .bfp or .iso templates, in any mix (0 = unrelated .. 1), and whether they match')
