@@ -223,6 +223,15 @@ describe('biofuse CLI', () => {
     await writeFile(join(dir, 'cut.bfp'), (await readFile(join(dir, '101_1.bfp'))).subarray(0, 30));
     const cut = biofuse(['fingerprint', 'compare', join(dir, 'cut.bfp'), join(dir, '101_2.iso')]);
     expect(cut.code).toBe(2);
+    expect(cut.stderr).toMatch(/cut\.bfp: fingerprint template truncated/);
+    // A quality gate at enrolment: DB2's dry 109_8 (quality 37) fails to enrol, 109_1 enrols.
+    const db2 = join(fvc.path, 'DB2_B');
+    const gated = biofuse(['fingerprint', 'enroll', '--gallery', gallery, '--identity', '109', '--dpi', '569', '--min-quality', '40', join(db2, '109_1.tif'), join(db2, '109_8.tif')]);
+    expect(gated.code).toBe(0);
+    const report = JSON.parse(gated.stdout) as { enrolled: number; failed: { source: string; reason: string }[] };
+    expect(report.enrolled).toBe(1);
+    expect(report.failed).toEqual([{ source: expect.stringMatching(/109_8\.tif$/), reason: expect.stringMatching(/^quality 37 is below the minimum of 40: clear ridge flow/) }]);
+    expect(biofuse(['fingerprint', 'enroll', '--gallery', gallery, '--identity', 'x', '--min-quality', '101', join(db2, '109_1.tif')]).code).toBe(1);
   });
 
   it('writes synthetic fingerprints in FVC layout', async () => {

@@ -10,7 +10,9 @@ export type FingerprintAcquisitionFailure =
   /** Too few reliable minutiae to compare. */
   | 'too_few_minutiae'
   /** Far larger than any finger at the stated resolution (a wrong dpi, or not a fingerprint scan). */
-  | 'too_large';
+  | 'too_large'
+  /** A usable print, but below the quality the caller asked for (FingerprintParams.minQuality). */
+  | 'low_quality';
 
 /** An image that decoded but gives no usable fingerprint template. */
 export class FingerprintAcquisitionError extends AcquisitionError {

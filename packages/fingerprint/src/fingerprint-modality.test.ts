@@ -108,6 +108,20 @@ describe('FingerprintModality', () => {
     await expect(modality.extract(sample)).rejects.toThrow(`${blank}: no ridge area found`);
   });
 
+  it.skipIf(fvc.skip)('refuses prints below a minimum quality as failures to acquire, and only prints', async () => {
+    const gated = new FingerprintModality({ dpi: 569, minQuality: 40 });
+    const dry = join(fvc.path, 'DB2_B', '109_8.tif'); // quality 37: ridges broken into dots
+    const error = await gated.extract(await gated.load(dry)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(FingerprintAcquisitionError);
+    expect((error as FingerprintAcquisitionError).reason).toBe('low_quality');
+    expect((error as Error).message).toMatch(/109_8\.tif: quality 37 is below the minimum of 40: clear ridge flow in only 37 %/);
+    const clear = await gated.extract(await gated.load(join(fvc.path, 'DB2_B', '109_1.tif')));
+    expect(clear.quality).toBeGreaterThanOrEqual(40);
+    // A stored template keeps whatever quality it carries (an ISO record's may not be ours).
+    const stored = { ...clear, quality: 5 };
+    expect(await gated.extract(stored)).toBe(stored);
+  });
+
   it('gives 0, never NaN, for a template without minutiae', () => {
     const modality = new FingerprintModality();
     const empty: FingerprintTemplate = { width: 300, height: 300, dpi: 500, quality: 0, minutiae: minutiaSet([]) };
@@ -120,5 +134,7 @@ describe('FingerprintModality', () => {
     expect(parseFingerprintParams({ dpi: 569 })).toEqual({ dpi: 569, maxMinutiae: undefined });
     expect(() => parseFingerprintParams({ dpi: -1 })).toThrow(/dpi/);
     expect(() => parseFingerprintParams({ resolution: 500 })).toThrow(/unknown fingerprint parameter "resolution"/);
+    expect(parseFingerprintParams({ minQuality: 40 }).minQuality).toBe(40);
+    expect(() => parseFingerprintParams({ minQuality: 101 })).toThrow(/"minQuality" must be a number in \(0, 100\]/);
   });
 });

@@ -1,5 +1,7 @@
 import { ImageDecodeError, readSampleFile, TemplateFormatError, type Modality, type Score } from '@biofuse/core';
+import { FingerprintAcquisitionError } from './errors';
 import { extractFingerprint } from './extract/extract';
+import { lowQualityReason } from './extract/quality';
 import { DEFAULT_EXTRACTION_PARAMS, type ExtractionParams } from './extract/params';
 import type { FingerprintImage } from './image/fingerprint-image';
 import { loadFingerprintImage } from './image/load';
@@ -67,7 +69,14 @@ export class FingerprintModality implements Modality<FingerprintSample, Fingerpr
 
   async extract(sample: FingerprintSample): Promise<FingerprintTemplate> {
     if ('minutiae' in sample) return sample;
-    return extractFingerprint(sample, { params: this.extraction }).template;
+    const { template, qualityFeatures } = extractFingerprint(sample, { params: this.extraction });
+    const min = this.params.minQuality;
+    if (min !== undefined && template.quality < min) {
+      const why = lowQualityReason(qualityFeatures);
+      const message = `quality ${template.quality} is below the minimum of ${min}${why ? `: ${why}` : ''}`;
+      throw new FingerprintAcquisitionError('low_quality', sample.source === undefined ? message : `${sample.source}: ${message}`);
+    }
+    return template;
   }
 
   compare(a: FingerprintTemplate, b: FingerprintTemplate): Score {

@@ -12,11 +12,17 @@ export interface FingerprintParams {
    * take the `dpi` parameter as their resolution when it is set.
    */
   readonly isoImageSize?: readonly [number, number];
+  /**
+   * Prints extracted from images with a quality below this (0-100) are a failure to acquire
+   * ('low_quality'), as a capture station that asks for another impression would treat them;
+   * stored templates pass unchanged (their quality may not be ours). Default: none.
+   */
+  readonly minQuality?: number;
 }
 
 /** Validates loose parameters (a YAML `params:` block, query options); unknown keys are refused by name. */
 export function parseFingerprintParams(raw: Readonly<Record<string, unknown>> = {}): FingerprintParams {
-  const known = new Set(['dpi', 'maxMinutiae', 'isoImageSize']);
+  const known = new Set(['dpi', 'maxMinutiae', 'isoImageSize', 'minQuality']);
   for (const key of Object.keys(raw)) {
     if (!known.has(key)) throw new ConfigError(`unknown fingerprint parameter "${key}" (known: ${[...known].join(', ')})`);
   }
@@ -32,6 +38,11 @@ export function parseFingerprintParams(raw: Readonly<Record<string, unknown>> = 
   if (size !== undefined && !(Array.isArray(size) && size.length === 2 && size.every((v) => Number.isInteger(v) && v > 0 && v <= 16383))) {
     throw new ConfigError(`fingerprint parameter "isoImageSize" must be [width, height] in pixels, got ${JSON.stringify(size)}`);
   }
-  const params: FingerprintParams = { dpi: positive('dpi', 10_000), maxMinutiae: positive('maxMinutiae', 255) };
+  const params: FingerprintParams = { dpi: positive('dpi', 10_000), maxMinutiae: positive('maxMinutiae', 255), ...optional('minQuality', positive('minQuality', 100)) };
   return size === undefined ? params : { ...params, isoImageSize: [size[0], size[1]] };
+}
+
+/** `{ key: value }` when the value is set, `{}` otherwise (so absent parameters stay absent). */
+function optional<K extends string>(key: K, value: number | undefined): Partial<Record<K, number>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, number>);
 }

@@ -126,10 +126,13 @@ export function fingerprintCommand(): Command {
     .option('--folder <dir>', 'a folder per identity; unchanged files are skipped, changed ones replaced')
     .option('--identity <id>', 'the identity the files belong to')
     .option('--dpi <n>', 'sensor resolution of the images (default: from the file, else 500)')
-    .action(async (samples: string[], flags: ImageFlags & { gallery: string; folder?: string; identity?: string }) => {
+    .option('--min-quality <q>', 'refuse prints below this quality (0-100) as failures to enrol; 40 flags the prints that fail most')
+    .action(async (samples: string[], flags: ImageFlags & { gallery: string; folder?: string; identity?: string; minQuality?: string }) => {
       if (!flags.folder === !flags.identity) throw new UsageError('give either --folder or --identity with files');
       if (flags.identity && samples.length === 0) throw new UsageError('--identity needs at least one file');
-      const gallery = await FingerprintGallery.open(resolve(flags.gallery), new FingerprintModality({ dpi: dpiFrom(flags) }));
+      const minQuality = flags.minQuality === undefined ? undefined : integerOption('--min-quality', flags.minQuality, 0);
+      if (minQuality !== undefined && minQuality > 100) throw new UsageError(`--min-quality must be 0-100, got ${minQuality}`);
+      const gallery = await FingerprintGallery.open(resolve(flags.gallery), new FingerprintModality({ dpi: dpiFrom(flags), minQuality }));
       try {
         const bar = progressBar('enrolling');
         const report = flags.folder ? await gallery.enrollFolder(flags.folder, (d, t) => bar.update(d, t)) : await gallery.enroll(flags.identity as string, ...samples);
