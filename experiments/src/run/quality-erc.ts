@@ -30,8 +30,9 @@ export function qualityErcs(scores: Float64Array, labels: Uint8Array, quality: F
     genuineScores.push(scores[i]);
     genuineQuality.push(Number.isNaN(quality[i]) ? Number.NEGATIVE_INFINITY : quality[i]);
   }
-  const lowest = Math.min(0, ...genuineQuality.filter(Number.isFinite)) - 1;
-  const qualities = genuineQuality.map((q) => (Number.isFinite(q) ? q : lowest));
+  let lowest = 0;
+  for (const q of genuineQuality) if (q < lowest && Number.isFinite(q)) lowest = q;
+  const qualities = genuineQuality.map((q) => (Number.isFinite(q) ? q : lowest - 1));
   return report.fnmrAtFmr.map(({ targetFmr, threshold }) => {
     const erc = errorVersusReject(genuineScores, qualities, threshold);
     return {
