@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sharedDataset } from '@biofuse/core/testing';
 import { parseExperimentConfig } from '../src/config/load-config';
+import { compareRuns } from '../src/report/compare-runs';
 import { runExperiment } from '../src/run/run-experiment';
 
 describe('fingerprint experiments', () => {
@@ -25,6 +26,11 @@ pipeline: { modality: fingerprint }
     const erc = a.evaluations[0].qualityErc;
     expect(erc?.map((e) => e.targetFmr)).toEqual(report.fnmrAtFmr.map((p) => p.targetFmr));
     erc?.forEach((e, k) => expect(e.fnmr[0]).toBeCloseTo(report.fnmrAtFmr[k].fnmr, 12));
+    // ... and a comparison report read back from the run folder carries it too.
+    const compared = await compareRuns([a.runDir]);
+    expect(compared.rows[0].qualityErc?.map((e) => e.fnmr)).toEqual(erc?.map((e) => e.fnmr));
+    expect(compared.table).toMatch(/error-versus-reject/);
+    expect(compared.html).toContain('<div id="erc">');
     expect(() => parseExperimentConfig('dataset: { loader: synthetic-fingerprints }\npipeline: { modality: face }\n', 'x.yaml')).toThrow(/compared by the fingerprint modality/);
   }, 120_000);
 

@@ -2,20 +2,22 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { DatasetError, type VerificationReport } from '@biofuse/core';
 import { parseResultsJson } from '../run/json';
-import { detPageHtml } from './det-page';
-import { formatMetricsTable, type TableRow } from './metrics-table';
+import type { QualityErc } from '../run/quality-erc';
+import { detPageHtml, type DetPageCurve } from './det-page';
+import { formatMetricsTable } from './metrics-table';
+import { formatQualityErcTable } from './quality-erc-table';
 
 interface MetricsFile {
   experiment: string;
-  evaluations: (Omit<VerificationReport, 'det'> & { name: string; eerInterval?: { low: number; high: number } })[];
+  evaluations: (Omit<VerificationReport, 'det'> & { name: string; eerInterval?: { low: number; high: number }; qualityErc?: QualityErc[] })[];
 }
 interface DetFile {
   evaluations: { name: string; det: Record<string, number[]> }[];
 }
 
 /** Every evaluation of several run folders, labelled `<experiment>/<evaluation>` (with the run id when an experiment repeats). */
-export async function readRuns(runDirs: readonly string[]): Promise<TableRow[]> {
-  const rows: TableRow[] = [];
+export async function readRuns(runDirs: readonly string[]): Promise<DetPageCurve[]> {
+  const rows: DetPageCurve[] = [];
   const experiments = new Map<string, number>();
   const loaded = await Promise.all(runDirs.map(async (dir) => ({ dir, metrics: (await readJson(join(dir, 'metrics.json'))) as MetricsFile, det: (await readJson(join(dir, 'det.json'))) as DetFile })));
   for (const l of loaded) experiments.set(l.metrics.experiment, (experiments.get(l.metrics.experiment) ?? 0) + 1);
@@ -25,19 +27,25 @@ export async function readRuns(runDirs: readonly string[]): Promise<TableRow[]> 
       const curve = det.evaluations.find((d) => d.name === e.name);
       if (!curve) throw new DatasetError(`det.json has no curve for "${e.name}"`, join(dir, 'det.json'));
       const report = { ...e, det: toTyped(curve.det) } as VerificationReport;
-      const { eerInterval } = e;
-      rows.push({ name: metrics.evaluations.length > 1 || e.name !== metrics.experiment ? `${prefix}/${e.name}` : prefix, report, ...(eerInterval ? { eerInterval } : {}) });
+      const { eerInterval, qualityErc } = e;
+      rows.push({
+        name: metrics.evaluations.length > 1 || e.name !== metrics.experiment ? `${prefix}/${e.name}` : prefix,
+        report,
+        ...(eerInterval ? { eerInterval } : {}),
+        ...(qualityErc ? { qualityErc } : {}),
+      });
     }
   }
   return rows;
 }
 
 /** The comparison table and one DET overlay page for several runs. */
-export async function compareRuns(runDirs: readonly string[], title = 'biofuse runs'): Promise<{ table: string; rows: TableRow[]; html: string }> {
+export async function compareRuns(runDirs: readonly string[], title = 'biofuse runs'): Promise<{ table: string; rows: DetPageCurve[]; html: string }> {
   const rows = await readRuns(runDirs);
   if (rows.length === 0) throw new DatasetError('no evaluations found in the given run folders');
   const html = detPageHtml(title, rows, [`Runs: ${runDirs.map((d) => `${basename(dirname(d))}/${basename(d)}`).join(', ')}`]);
-  return { table: formatMetricsTable(rows), rows, html };
+  const erc = formatQualityErcTable(rows);
+  return { table: erc ? `${formatMetricsTable(rows)}\n\n${erc}` : formatMetricsTable(rows), rows, html };
 }
 
 async function readJson(path: string): Promise<unknown> {
