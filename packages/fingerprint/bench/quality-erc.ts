@@ -112,6 +112,7 @@ for (const db of SETS) {
 /** A sample's quality under a measure; a failure to enrol is below every measured sample. */
 type SampleQuality = (s: Sample) => number;
 const fromMeasure = (measure: Measure): SampleQuality => (s) => (s.measured ? measure(s.measured) : Number.NEGATIVE_INFINITY);
+// errorVersusReject takes finite qualities: a failure's -Infinity becomes a value below any measure's.
 const lowest = -1e9;
 
 interface ErcSummary {
