@@ -86,9 +86,16 @@ export function fnmrAtRejection(erc: ErrorVersusReject, share: number): number {
   const n = erc.comparisons;
   const reject = share * n;
   const points = erc.rejectedCount.length;
-  // The last point at or before the share; the group after it spans to the next point (or to n).
-  let p = 0;
-  while (p + 1 < points && erc.rejectedCount[p + 1] <= reject) p++;
+  // The last point at or before the share (binary search: points can be as many as comparisons);
+  // the group after it spans to the next point (or to n).
+  let lo = 0;
+  let hi = points - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >>> 1;
+    if (erc.rejectedCount[mid] <= reject) lo = mid;
+    else hi = mid - 1;
+  }
+  const p = lo;
   const groupStart = erc.rejectedCount[p];
   const groupEnd = p + 1 < points ? erc.rejectedCount[p + 1] : n;
   const groupFalse = erc.falseNonMatches[p] - (p + 1 < points ? erc.falseNonMatches[p + 1] : 0);
