@@ -27,6 +27,8 @@ describe('qualityErcs', () => {
     expect(atTenth.fnmr[3]).toBeCloseTo(1 / 8, 12);
     expect(atHundredth.fnmr[0]).toBeCloseTo(report.fnmrAtFmr[1].fnmr, 12);
     expect(atTenth.curve.rejected[0]).toBe(0);
+    // Seven distinct qualities (the failure's lowest among them): every point up to half rejected is kept.
+    expect(atTenth.curve.rejected.map((r) => Math.round(r * 10))).toEqual([0, 1, 2, 3, 4, 5]);
     expect(atTenth.shareOfIdeal).toBeGreaterThan(0);
     expect(atTenth.shareOfIdeal).toBeLessThan(1);
   });

@@ -13,7 +13,7 @@ export interface QualityErc {
   readonly fnmr: readonly number[];
   /** 0 = no better than random, 1 = perfect (ercShareOfIdeal); NaN when nothing fails. */
   readonly shareOfIdeal: number;
-  /** The whole curve: share rejected and FNMR at each distinct quality. */
+  /** The curve up to half rejected: share rejected and FNMR at the distinct qualities, at most one point per 0.1 % rejected. */
   readonly curve: { readonly rejected: readonly number[]; readonly fnmr: readonly number[] };
 }
 
@@ -40,7 +40,25 @@ export function qualityErcs(scores: Float64Array, labels: Uint8Array, quality: F
       threshold,
       fnmr: ERC_REJECTED_SHARES.map((share) => fnmrAtRejection(erc, share)),
       shareOfIdeal: ercShareOfIdeal(erc, ERC_SUMMARY_SHARE),
-      curve: { rejected: Array.from(erc.rejected), fnmr: Array.from(erc.fnmr) },
+      curve: thinnedCurve(erc.rejected, erc.fnmr),
     };
   });
+}
+
+/**
+ * Continuous qualities give a point per comparison: keep the first point, then one whenever
+ * another 0.1 % has been rejected, up to half the comparisons (what the page plots; at most
+ * about 500 points whatever the run's size).
+ */
+function thinnedCurve(rejected: Float64Array, fnmr: Float64Array): QualityErc['curve'] {
+  const keptRejected: number[] = [];
+  const keptFnmr: number[] = [];
+  let last = Number.NEGATIVE_INFINITY;
+  for (let k = 0; k < rejected.length && rejected[k] <= 0.5; k++) {
+    if (rejected[k] - last < 0.001) continue;
+    keptRejected.push(rejected[k]);
+    keptFnmr.push(fnmr[k]);
+    last = rejected[k];
+  }
+  return { rejected: keptRejected, fnmr: keptFnmr };
 }
