@@ -47,6 +47,7 @@ export function decodeSignatureTemplate(bytes: Uint8Array): SignatureTemplate {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (view.getUint32(0, true) !== MAGIC) throw new TemplateFormatError('not a biofuse signature template (bad magic)');
   const version = view.getUint16(4, true);
+  if (version > VERSION) throw new TemplateFormatError(`signature template format version ${version} is newer than this build of biofuse reads (${VERSION}); upgrade @biofuse/signature`);
   if (version !== VERSION) throw new TemplateFormatError(`signature template version ${version} is not supported (this build reads ${VERSION})`);
   const dims = view.getUint16(6, true);
   const length = view.getUint32(8, true);
@@ -54,5 +55,9 @@ export function decodeSignatureTemplate(bytes: Uint8Array): SignatureTemplate {
   const expected = HEADER_BYTES + (dims * length + globalDims) * 4;
   if (bytes.length !== expected) throw new TemplateFormatError(`signature template: ${bytes.length} bytes, expected ${expected} (truncated or corrupt)`);
   const floats = new Float32Array(bytes.slice(HEADER_BYTES).buffer);
+  // Corrupt bytes can still decode as floats: a NaN or infinity would make every score NaN.
+  for (let k = 0; k < floats.length; k++) {
+    if (!Number.isFinite(floats[k])) throw new TemplateFormatError(`signature template: value ${k} is ${floats[k]}, not a finite number (corrupt)`);
+  }
   return { local: { length, dims, values: floats.slice(0, dims * length) }, global: floats.slice(dims * length) };
 }

@@ -139,8 +139,22 @@ describe('templates and parameters', () => {
     expect(() => decodeSignatureTemplate(bytes.slice(0, 8))).toThrow(TemplateFormatError);
     const wrongVersion = bytes.slice();
     wrongVersion[4] = 9;
-    expect(() => decodeSignatureTemplate(wrongVersion)).toThrow(/version 9/);
+    expect(() => decodeSignatureTemplate(wrongVersion)).toThrow(/version 9 is newer than this build/);
     expect(() => decodeSignatureTemplate(new Uint8Array(64))).toThrow(/bad magic/);
+    // Bytes that still decode as floats, one of them NaN: refused, or every score would be NaN.
+    const nan = bytes.slice();
+    new DataView(nan.buffer).setFloat32(16 + 4 * 7, Number.NaN, true);
+    expect(() => decodeSignatureTemplate(nan)).toThrow(/value 7 is NaN, not a finite number/);
+  });
+
+  it('refuses to compare templates of different shapes instead of scoring them NaN', () => {
+    const t = extractSignatureTemplate(stroke(120), DEFAULT_SIGNATURE_PARAMS);
+    const fewer = extractSignatureTemplate(stroke(120), { ...DEFAULT_SIGNATURE_PARAMS, functions: DEFAULT_SIGNATURE_PARAMS.functions.slice(0, 3) });
+    expect(() => dtwDistance(t.local, fewer.local)).toThrow(TemplateFormatError);
+    const model = enrolUser([t, extractSignatureTemplate(stroke(120, { wobble: 2 }), DEFAULT_SIGNATURE_PARAMS)], DEFAULT_SIGNATURE_PARAMS);
+    const shortGlobal = { ...t, global: t.global.slice(0, 10) };
+    expect(() => scoreAgainstUser(model, shortGlobal, DEFAULT_SIGNATURE_PARAMS)).toThrow(/10 global features cannot be scored against 25/);
+    expect(() => enrolUser([t, shortGlobal], DEFAULT_SIGNATURE_PARAMS)).toThrow(TemplateFormatError);
   });
   it('validates parameters', () => {
     expect(parseSignatureParams({ dtwBand: 0.2 }).dtwBand).toBe(0.2);

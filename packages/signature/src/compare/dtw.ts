@@ -1,3 +1,4 @@
+import { TemplateFormatError } from '@biofuse/core';
 import type { TimeFunctionMatrix } from '../features/time-functions';
 
 /** How two frames (rows of time functions) differ: Euclidean (L2) or city-block (L1) distance. */
@@ -24,7 +25,8 @@ export function dtwDistance(a: TimeFunctionMatrix, b: TimeFunctionMatrix, opts: 
   const n = a.length;
   const m = b.length;
   const f = a.dims;
-  if (b.dims !== f) throw new Error(`DTW: ${a.dims}-dimensional frames against ${b.dims}-dimensional ones`);
+  // Templates made with different time functions: a caller's mix-up, reported as a template error, not a crash.
+  if (b.dims !== f) throw new TemplateFormatError(`signature templates of ${a.dims} and ${b.dims} time functions cannot be compared (made with different parameters?)`);
   if (n === 0 || m === 0) return Number.POSITIVE_INFINITY;
   const r = Math.max(Math.ceil((opts.band ?? 0.15) * Math.max(n, m)), Math.abs(n - m));
   const limit = opts.abandonAbove === undefined ? Number.POSITIVE_INFINITY : opts.abandonAbove * (n + m);

@@ -1,4 +1,4 @@
-import type { Score } from '@biofuse/core';
+import { TemplateFormatError, type Score } from '@biofuse/core';
 import { SignatureAcquisitionError } from '../errors';
 import type { SignatureParams } from '../params';
 import type { SignatureTemplate } from '../template';
@@ -47,6 +47,7 @@ export function enrolUser(
 ): SignatureUserModel {
   if (references.length === 0) throw new SignatureAcquisitionError('no_enrolment', 'a user model needs at least one enrolment signature');
   const r = references.length;
+  for (const t of references) checkGlobalLength(t, references[0].global.length);
   const d = new Float64Array(r * r);
   const pairwise: number[] = [];
   for (let i = 0; i < r; i++) {
@@ -118,6 +119,7 @@ export function scoreAgainstUser(
  * lower bound of the total (see identifySigner).
  */
 export function scoreFromDistances(model: SignatureUserModel, probe: SignatureTemplate, d: readonly number[], params: SignatureParams): Score {
+  checkGlobalLength(probe, model.globalMean.length);
   const combined = combineDistances(d, params.localCombination);
   const local = (combined - model.localCentre) / model.localScale ** params.localScaleExponent;
   let global = 0;
@@ -126,4 +128,11 @@ export function scoreFromDistances(model: SignatureUserModel, probe: SignatureTe
   global /= g;
   const total = local + params.globalWeight * global;
   return { similarity: -total, distance: total, details: { local, global } };
+}
+
+/** Global feature vectors of another length would score NaN, silently: refuse them. */
+function checkGlobalLength(t: SignatureTemplate, expected: number): void {
+  if (t.global.length !== expected) {
+    throw new TemplateFormatError(`a signature template with ${t.global.length} global features cannot be scored against ${expected} (made by another version?)`);
+  }
 }
