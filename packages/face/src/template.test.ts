@@ -29,6 +29,16 @@ describe('face template encoding', () => {
     new DataView(newer.buffer).setUint16(4, 99, true);
     expect(() => decodeFaceTemplate(newer)).toThrow(/version 99 is newer/);
   });
+
+  it('refuses bytes that decode to a NaN or infinite value, which would score NaN', () => {
+    const bytes = encodeFaceTemplate(template('m', [1, 2, 3]));
+    const last = bytes.slice();
+    new DataView(last.buffer).setFloat32(last.length - 4, Number.NaN, true);
+    expect(() => decodeFaceTemplate(last)).toThrow(/embedding value 2 is NaN, not a finite number/);
+    const norm = bytes.slice();
+    new DataView(norm.buffer).setFloat32(norm.length - 16, Number.POSITIVE_INFINITY, true);
+    expect(() => decodeFaceTemplate(norm)).toThrow(/norm 0 is Infinity/);
+  });
 });
 
 describe('compareFaceTemplates', () => {

@@ -74,5 +74,10 @@ export function decodeFaceTemplate(bytes: Uint8Array): FaceTemplate {
   }
   const embedding = new Float32Array(dim);
   for (let i = 0; i < dim; i++, o += 4) embedding[i] = view.getFloat32(o, true);
+  // Corrupt bytes can still decode as floats: a NaN or infinity would make every score NaN.
+  for (const [what, values] of [['norm', norms], ['embedding value', embedding]] as const) {
+    const k = values.findIndex((v) => !Number.isFinite(v));
+    if (k >= 0) throw new TemplateFormatError(`face template: ${what} ${k} is ${values[k]}, not a finite number (corrupt)`);
+  }
   return { model, embedding, norms, offsets };
 }
