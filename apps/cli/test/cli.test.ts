@@ -160,6 +160,12 @@ describe('biofuse CLI', () => {
     expect(broken.code).toBe(2);
     expect(broken.stderr).toMatch(/S9\.TXT/);
     expect(biofuse(['signature', 'compare', at(1, 1), join(dir, 'tiny.yaml')]).code).toBe(2);
+    // A writer folder holding nothing but a hidden file is named, not silently left out.
+    await mkdir(join(writers, 'writer-5'));
+    await writeFile(join(writers, 'writer-5', '.DS_Store'), '');
+    const empty = biofuse(['signature', 'identify', at(1, 6), '--writers', writers]);
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toMatch(/writer "writer-5" has no signature files/);
   });
 
   it('says a modality that is not built yet is not available', () => {

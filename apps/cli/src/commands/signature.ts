@@ -1,4 +1,4 @@
-import { basename, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { DatasetError, readIdentityFolders } from '@biofuse/core';
 import { identifySigner, SignatureModality, signatureDecisionThresholds, type EnrolledSigner, type SignatureTemplate } from '@biofuse/signature';
 import { Command } from 'commander';
@@ -87,11 +87,10 @@ export function signatureCommand(): Command {
 /** A writer model per sub-folder of `dir` (readIdentityFolders), from every file in it; a file that cannot be read stops the command with its name. */
 async function enrolWriters(modality: SignatureModality, dir: string): Promise<EnrolledSigner<string>[]> {
   const listing = await readIdentityFolders(dir);
+  const empty = listing.skipped.find((s) => s.reason === 'no samples');
+  if (empty) throw new DatasetError(`writer "${empty.path.slice(0, -1)}" has no signature files in ${join(dir, empty.path)}`);
   const files = new Map<string, string[]>();
-  for (const s of listing.samples) {
-    if (basename(s.path).startsWith('.')) continue; // hidden files (.DS_Store...) are not signatures
-    files.set(s.subject, [...(files.get(s.subject) ?? []), s.path]);
-  }
+  for (const s of listing.samples) files.set(s.subject, [...(files.get(s.subject) ?? []), s.path]);
   if (files.size === 0) throw new DatasetError(`${dir} has no writer sub-folders with signature files`);
   const enrolled: EnrolledSigner<string>[] = [];
   for (const [id, paths] of files) {

@@ -44,6 +44,21 @@ describe('generic loaders', () => {
     expect(l.skipped.map((s) => s.path).sort()).toEqual(['alice/notes.txt', 'stray.jpg']);
   });
 
+  it('skips hidden files and reports an identity folder left without samples', async () => {
+    await mkdir(join(dir, 'ids2/carol'), { recursive: true });
+    await mkdir(join(dir, 'ids2/dave'), { recursive: true });
+    await writeFile(join(dir, 'ids2/carol/1.jpg'), '');
+    await writeFile(join(dir, 'ids2/carol/.DS_Store'), '');
+    await writeFile(join(dir, 'ids2/dave/._1.jpg'), '');
+    const l = await readIdentityFolders(join(dir, 'ids2'));
+    expect(l.samples).toEqual([{ path: 'carol/1.jpg', subject: 'carol' }]);
+    expect(l.skipped).toEqual([
+      { path: 'carol/.DS_Store', reason: 'hidden file' },
+      { path: 'dave/._1.jpg', reason: 'hidden file' },
+      { path: 'dave/', reason: 'no samples' },
+    ]);
+  });
+
   it('reads list and pairs files, naming the line of a bad one', async () => {
     expect(await readSampleList(join(dir, 'list.tsv'))).toEqual([
       { path: 'a.jpg', subject: 'alice' },

@@ -5,8 +5,10 @@ import type { DatasetListing, DatasetSample, ProtocolComparison, SkippedFile } f
 import { readTextLines } from './text-lines';
 
 /**
- * A folder per identity: `<root>/<subject>/<file>`. Files at the top level and files whose
- * extension is not accepted are listed as skipped.
+ * A folder per identity: `<root>/<subject>/<file>`. Files at the top level, hidden files
+ * (.DS_Store, ._x) and files whose extension is not accepted are listed as skipped, and so is
+ * an identity folder left with no sample (`<subject>/`, reason 'no samples'), so a caller can
+ * tell an empty identity from an absent one.
  */
 export async function readIdentityFolders(
   root: string,
@@ -21,13 +23,16 @@ export async function readIdentityFolders(
       skipped.push({ path: entry.name, reason: 'not inside an identity folder' });
       continue;
     }
+    const before = samples.length;
     for (const file of await listDir(join(root, entry.name))) {
       const rel = `${entry.name}/${file.name}`;
       if (!file.isFile()) skipped.push({ path: rel, reason: 'not a file' });
+      else if (file.name.startsWith('.')) skipped.push({ path: rel, reason: 'hidden file' });
       else if (accept && !accept.includes(extname(file.name).toLowerCase())) {
         skipped.push({ path: rel, reason: `extension not in ${accept.join(', ')}` });
       } else samples.push({ path: rel, subject: entry.name });
     }
+    if (samples.length === before) skipped.push({ path: `${entry.name}/`, reason: 'no samples' });
   }
   return { samples, skipped };
 }
