@@ -265,6 +265,9 @@ describe('biofuse CLI', () => {
     expect(rows[5][1]).toBe('');
     expect(rows[5][8]).toMatch(/broken\.png/);
     expect(biofuse(['fingerprint', 'quality', join(dir, 'nothing-here')]).code).toBe(1);
+    const unwritable = biofuse(['fingerprint', 'quality', out, '--out', join(dir, 'no-such-folder', 'q.csv')]);
+    expect(unwritable.code).toBe(2);
+    expect(unwritable.stderr).toMatch(/q\.csv: cannot write \(ENOENT\)/);
   });
 
   const lfw = sharedDataset('lfw');

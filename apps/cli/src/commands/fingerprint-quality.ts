@@ -1,11 +1,12 @@
-import { createWriteStream } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
-import { extname, join } from 'node:path';
-import { BiometricError, progressBar } from '@biofuse/core';
-import { csvCell } from '@biofuse/experiments';
+import { stat } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { BiometricError, DatasetError, progressBar } from '@biofuse/core';
+import { csvCell, listFilesRecursive } from '@biofuse/experiments';
 import { extractFingerprint, loadFingerprintImage, lowQualityReason } from '@biofuse/fingerprint';
 import { Command } from 'commander';
 import { UsageError } from '../exit-codes';
+import { positiveNumberOption } from '../options';
+import { closeOutputFile, openOutputFile } from '../output-file';
 
 const IMAGE_EXTENSIONS = new Set(['.tif', '.tiff', '.png', '.bmp', '.jpg', '.jpeg']);
 const COLUMNS = ['file', 'quality', 'low_quality', 'clear_share', 'mean_coherence', 'period_share', 'area_mm2', 'minutiae', 'error'];
@@ -23,34 +24,34 @@ export function fingerprintQualityCommand(): Command {
     .option('--dpi <n>', 'sensor resolution (default: from each file, else 500)')
     .option('--out <file>', 'write the CSV here instead of standard output')
     .action(async (inputs: string[], flags: { dpi?: string; out?: string }) => {
-      const dpi = flags.dpi === undefined ? undefined : Number(flags.dpi);
-      if (dpi !== undefined && !(Number.isFinite(dpi) && dpi > 0)) throw new UsageError(`--dpi must be a positive number, got "${flags.dpi}"`);
+      const dpi = flags.dpi === undefined ? undefined : positiveNumberOption('--dpi', flags.dpi);
       const files = (await Promise.all(inputs.map(expandInput))).flat();
       if (files.length === 0) throw new UsageError(`no images (${[...IMAGE_EXTENSIONS].join(', ')}) in ${inputs.join(', ')}`);
 
-      const out = flags.out ? createWriteStream(flags.out) : process.stdout;
-      out.write(`${COLUMNS.join(',')}\n`);
+      const file = flags.out === undefined ? undefined : await openOutputFile(flags.out);
+      const out = file ?? process.stdout;
+      const row = (cells: readonly (string | number)[]) => out.write(`${cells.map((c) => csvCell(String(c))).join(',')}\n`);
+      row(COLUMNS);
       const bar = progressBar('quality');
       let low = 0;
       let failed = 0;
       let sum = 0;
-      for (const [k, file] of files.entries()) {
+      for (const [k, image] of files.entries()) {
         try {
-          const { template, qualityFeatures: f } = extractFingerprint(await loadFingerprintImage(file, { dpi }));
+          const { template, qualityFeatures: f } = extractFingerprint(await loadFingerprintImage(image, { dpi }));
           const reason = lowQualityReason(f);
           if (reason) low++;
           sum += template.quality;
-          const cells = [template.quality, reason ?? '', f.clearShare.toFixed(3), f.meanCoherence.toFixed(3), f.periodShare.toFixed(3), f.areaMm2.toFixed(1), f.minutiae, ''];
-          out.write(`${[csvCell(file), ...cells.map((c) => csvCell(String(c)))].join(',')}\n`);
+          row([image, template.quality, reason ?? '', f.clearShare.toFixed(3), f.meanCoherence.toFixed(3), f.periodShare.toFixed(3), f.areaMm2.toFixed(1), f.minutiae, '']);
         } catch (err) {
           if (!(err instanceof BiometricError)) throw err;
           failed++;
-          out.write(`${csvCell(file)},,,,,,,,${csvCell(err.message)}\n`);
+          row([image, ...Array<string>(COLUMNS.length - 2).fill(''), err.message]);
         }
         bar.update(k + 1, files.length);
       }
       bar.done();
-      if (out !== process.stdout) await new Promise<void>((done) => (out as ReturnType<typeof createWriteStream>).end(done));
+      if (file) await closeOutputFile(file);
       const scored = files.length - failed;
       process.stderr.write(
         `${files.length} image(s): mean quality ${scored > 0 ? (sum / scored).toFixed(1) : '-'}, ${low} flagged low quality, ${failed} could not be used\n`,
@@ -60,12 +61,14 @@ export function fingerprintQualityCommand(): Command {
 
 /** A file as given, or a folder's images (recursively, sorted). */
 async function expandInput(input: string): Promise<string[]> {
-  const info = await stat(input).catch(() => undefined);
-  if (!info) throw new UsageError(`no such file or folder: ${input}`);
-  if (!info.isDirectory()) return [input];
-  const entries = (await readdir(input, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
-  const nested = await Promise.all(
-    entries.map((e) => (e.isDirectory() ? expandInput(join(input, e.name)) : IMAGE_EXTENSIONS.has(extname(e.name).toLowerCase()) ? [join(input, e.name)] : [])),
-  );
-  return nested.flat();
+  let isFolder: boolean;
+  try {
+    isFolder = (await stat(input)).isDirectory();
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new UsageError(`no such file or folder: ${input}`);
+    throw new DatasetError(`cannot read (${code ?? String(err)})`, input);
+  }
+  if (!isFolder) return [input];
+  return (await listFilesRecursive(input)).filter((f) => IMAGE_EXTENSIONS.has(extname(f).toLowerCase()));
 }

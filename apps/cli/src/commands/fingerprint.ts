@@ -16,7 +16,7 @@ import {
 import { decisionFrom, decisionJson, describeDecision } from '../decision';
 import { fingerprintQualityCommand } from './fingerprint-quality';
 import { UsageError } from '../exit-codes';
-import { integerOption } from '../options';
+import { integerOption, positiveNumberOption } from '../options';
 import { round } from '../round';
 
 interface ImageFlags {
@@ -24,10 +24,7 @@ interface ImageFlags {
 }
 
 function dpiFrom(flags: ImageFlags): number | undefined {
-  if (flags.dpi === undefined) return undefined;
-  const dpi = Number(flags.dpi);
-  if (!Number.isFinite(dpi) || dpi <= 0) throw new UsageError(`--dpi must be a positive number, got "${flags.dpi}"`);
-  return dpi;
+  return flags.dpi === undefined ? undefined : positiveNumberOption('--dpi', flags.dpi);
 }
 
 /** `biofuse fingerprint ...`: extract, quality, compare, enroll, identify. */
@@ -57,16 +54,16 @@ export function fingerprintCommand(): Command {
         await writeFile(flags.out, ext === '.iso' ? writeIsoTemplate(template) : encodeFingerprintTemplate(template));
       }
       const m = template.minutiae;
+      const why = lowQualityReason(qualityFeatures);
       const summary = {
         image: imagePath,
         width: template.width,
         height: template.height,
         dpi: template.dpi,
         quality: template.quality,
-        lowQuality: lowQualityReason(qualityFeatures) !== undefined,
+        lowQuality: why !== undefined,
         minutiae: m.count,
       };
-      const why = lowQualityReason(qualityFeatures);
       if (why) process.stderr.write(`warning: low quality (${template.quality}/100): ${why}; comparisons with this print fail far more often, capture it again if you can\n`);
       if (flags.json) {
         const list = Array.from({ length: m.count }, (_, i) => ({

@@ -1,11 +1,10 @@
-import { createWriteStream } from 'node:fs';
-import { once } from 'node:events';
 import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { readPairsFile, scoreComparisons, scoreSetFromLabelled, verificationReport, type ModalityName, progressBar } from '@biofuse/core';
 import { createModality, csvCell, formatMetricsTable, type ModalityRegistry } from '@biofuse/experiments';
 import { UsageError } from '../exit-codes';
-import { integerOption } from '../options';
+import { integerOption, positiveNumberOption } from '../options';
+import { closeOutputFile, openOutputFile } from '../output-file';
 import { jsonNumbers } from './bench';
 
 const MODALITIES: readonly ModalityName[] = ['face', 'fingerprint', 'iris', 'signature'];
@@ -31,12 +30,12 @@ export function scoreCommand(registry?: ModalityRegistry): Command {
         throw new UsageError(`--modality must be one of ${MODALITIES.join(', ')}, got "${opts.modality}"`);
       }
       const concurrency = opts.concurrency === undefined ? undefined : integerOption('--concurrency', opts.concurrency, 1);
-      const dpi = opts.dpi === undefined ? undefined : Number(opts.dpi);
-      if (dpi !== undefined && !(dpi > 0)) throw new UsageError(`--dpi must be a positive number, got "${opts.dpi}"`);
+      const dpi = opts.dpi === undefined ? undefined : positiveNumberOption('--dpi', opts.dpi);
       if (dpi !== undefined && opts.modality !== 'fingerprint') throw new UsageError('--dpi applies to the fingerprint modality only');
       const params = { ...(opts.model ? { model: opts.model } : {}), ...(dpi !== undefined ? { dpi } : {}) };
       const modality = await createModality(opts.modality as ModalityName, params, registry);
       const pairs = await readPairsFile(resolve(opts.pairs));
+      const out = await openOutputFile(resolve(opts.out));
       const bar = progressBar('extracting');
       const scored = await scoreComparisons(
         modality,
@@ -44,14 +43,12 @@ export function scoreCommand(registry?: ModalityRegistry): Command {
         { root: resolve(opts.root), strict: opts.strict, concurrency, onProgress: (d, t) => bar.update(d, t) },
       );
       bar.done();
-      const out = createWriteStream(resolve(opts.out));
       out.write('a,b,score,error\n');
       pairs.forEach((p, i) => {
         const s = scored.scores[i];
         out.write(`${csvCell(p.a)},${csvCell(p.b)},${Number.isNaN(s) ? '' : String(s)},${csvCell(scored.errors[i] ?? '')}\n`);
       });
-      out.end();
-      await once(out, 'finish');
+      await closeOutputFile(out);
       const failed = scored.errors.filter((e) => e !== undefined).length;
       const labelled = pairs.length > 0 && pairs.every((p) => p.genuine !== undefined) && new Set(pairs.map((p) => p.genuine)).size === 2;
       const report = labelled ? verificationReport(scoreSetFromLabelled(scored.scores, pairs.map((p) => (p.genuine ? 1 : 0)))) : undefined;
