@@ -14,12 +14,13 @@ export type FingerprintAcquisitionFailure =
   /** A usable print, but below the quality the caller asked for (FingerprintParams.minQuality). */
   | 'low_quality';
 
-/** An image that decoded but gives no usable fingerprint template. */
+/** An image that decoded but gives no usable fingerprint template; names the image's file where it came from one. */
 export class FingerprintAcquisitionError extends AcquisitionError {
   constructor(
     override readonly reason: FingerprintAcquisitionFailure,
     message: string,
+    source?: string,
   ) {
-    super(reason, message);
+    super(reason, source === undefined ? message : `${source}: ${message}`);
   }
 }

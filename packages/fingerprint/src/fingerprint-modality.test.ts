@@ -102,6 +102,20 @@ describe('FingerprintModality', () => {
     const text = await write('signature.txt', '84\n2933 5678 31275775 0 1550 710 439\n');
     await expect(modality.load(text)).rejects.toThrow(ImageDecodeError);
     await expect(modality.load(text)).rejects.toThrow(`${text}: not a fingerprint image (TIFF, PNG, BMP, JPEG, ...) or template`);
+    // A BMP of a kind the reader does not take keeps its precise reason.
+    const rleBytes = new Uint8Array(54 + 16);
+    const rleView = new DataView(rleBytes.buffer);
+    rleBytes.set([0x42, 0x4d]);
+    rleView.setUint32(2, rleBytes.length, true);
+    rleView.setUint32(10, 54, true);
+    rleView.setUint32(14, 40, true);
+    rleView.setInt32(18, 4, true);
+    rleView.setInt32(22, 4, true);
+    rleView.setUint16(26, 1, true);
+    rleView.setUint16(28, 8, true);
+    rleView.setUint32(30, 1, true); // BI_RLE8
+    const rle = await write('rle.bmp', rleBytes);
+    await expect(modality.load(rle)).rejects.toThrow(`${rle}: compressed BMP (compression 1) is not supported`);
     const blank = await write('blank.png', await sharp({ create: { width: 200, height: 200, channels: 3, background: '#ffffff' } }).png().toBuffer());
     const sample = await modality.load(blank);
     await expect(modality.extract(sample)).rejects.toThrow(FingerprintAcquisitionError);

@@ -1,4 +1,4 @@
-import { ImageDecodeError, readSampleFile, TemplateFormatError, type Modality, type Score } from '@biofuse/core';
+import { ImageDecodeError, imageFormatOf, readSampleFile, TemplateFormatError, type Modality, type Score } from '@biofuse/core';
 import { FingerprintAcquisitionError } from './errors';
 import { extractFingerprint } from './extract/extract';
 import { lowQualityReason } from './extract/quality';
@@ -62,7 +62,8 @@ export class FingerprintModality implements Modality<FingerprintSample, Fingerpr
       return await loadFingerprintImage(bytes, { dpi: this.params.dpi, name: path });
     } catch (err) {
       // Neither a template nor a readable image format: say what this modality reads, templates included.
-      if (!(err instanceof ImageDecodeError) || err.reason !== 'unsupported_format') throw err;
+      // A known format the decoder cannot read (a compressed BMP) keeps its own, more precise message.
+      if (!(err instanceof ImageDecodeError) || err.reason !== 'unsupported_format' || imageFormatOf(bytes) !== undefined) throw err;
       throw new ImageDecodeError('unsupported_format', named('not a fingerprint image (TIFF, PNG, BMP, JPEG, ...) or template (.bfp, ISO/IEC 19794-2 record)'), { cause: err });
     }
   }
@@ -74,7 +75,7 @@ export class FingerprintModality implements Modality<FingerprintSample, Fingerpr
     if (min !== undefined && template.quality < min) {
       const why = lowQualityReason(qualityFeatures);
       const message = `quality ${template.quality} is below the minimum of ${min}${why ? `: ${why}` : ''}`;
-      throw new FingerprintAcquisitionError('low_quality', sample.source === undefined ? message : `${sample.source}: ${message}`);
+      throw new FingerprintAcquisitionError('low_quality', message, sample.source);
     }
     return template;
   }

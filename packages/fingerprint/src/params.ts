@@ -38,11 +38,7 @@ export function parseFingerprintParams(raw: Readonly<Record<string, unknown>> = 
   if (size !== undefined && !(Array.isArray(size) && size.length === 2 && size.every((v) => Number.isInteger(v) && v > 0 && v <= 16383))) {
     throw new ConfigError(`fingerprint parameter "isoImageSize" must be [width, height] in pixels, got ${JSON.stringify(size)}`);
   }
-  const params: FingerprintParams = { dpi: positive('dpi', 10_000), maxMinutiae: positive('maxMinutiae', 255), ...optional('minQuality', positive('minQuality', 100)) };
+  const params: FingerprintParams = { dpi: positive('dpi', 10_000), maxMinutiae: positive('maxMinutiae', 255), minQuality: positive('minQuality', 100) };
   return size === undefined ? params : { ...params, isoImageSize: [size[0], size[1]] };
 }
 
-/** `{ key: value }` when the value is set, `{}` otherwise (so absent parameters stay absent). */
-function optional<K extends string>(key: K, value: number | undefined): Partial<Record<K, number>> {
-  return value === undefined ? {} : ({ [key]: value } as Record<K, number>);
-}

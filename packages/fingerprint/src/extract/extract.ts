@@ -37,9 +37,7 @@ export interface ExtractionResult {
  * minutiae) rather than return a template nobody should trust.
  */
 export function extractFingerprint(image: FingerprintImage, options: ExtractOptions = {}): ExtractionResult {
-  // Failures name the image's file where it came from one.
-  const failure = (reason: FingerprintAcquisitionFailure, message: string) =>
-    new FingerprintAcquisitionError(reason, image.source === undefined ? message : `${image.source}: ${message}`);
+  const failure = (reason: FingerprintAcquisitionFailure, message: string) => new FingerprintAcquisitionError(reason, message, image.source);
   const p = options.params ?? DEFAULT_EXTRACTION_PARAMS;
   const stages = options.debug ? new Map<string, StageImage>() : undefined;
   const workingPixels = image.width * image.height * (p.workingDpi / image.dpi) ** 2;

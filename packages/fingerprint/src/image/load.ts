@@ -30,8 +30,8 @@ export async function loadFingerprintImage(input: Buffer | Uint8Array | string, 
   if (opts.dpi !== undefined && !(Number.isFinite(opts.dpi) && opts.dpi > 0)) {
     throw new ConfigError(`fingerprint image dpi must be a positive number, got ${opts.dpi}`);
   }
-  const what = typeof input === 'string' ? input : (opts.name ?? 'image buffer');
   const named = typeof input === 'string' ? input : opts.name;
+  const what = named ?? 'image buffer';
   const source = named === undefined ? {} : { source: named };
   // Read once: the BMP check and the decoder both work on these bytes.
   const bytes = typeof input === 'string' ? await readSampleFile(input) : input;
