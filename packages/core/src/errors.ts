@@ -30,12 +30,16 @@ export class ConfigError extends BiometricError {
 
 /** A data file is missing, unreadable or not in the expected format; names the file and, where known, the line. */
 export class DatasetError extends BiometricError {
+  /** The message without the file and line it is prefixed with, for callers that restate it. */
+  readonly detail: string;
+
   constructor(
     message: string,
     readonly path?: string,
     readonly line?: number,
   ) {
     super('dataset', path === undefined ? message : `${path}${line === undefined ? '' : `:${line}`}: ${message}`);
+    this.detail = message;
   }
 }
 

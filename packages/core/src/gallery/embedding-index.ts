@@ -71,9 +71,9 @@ export class EmbeddingIndex {
     const heapRow = new Int32Array(keep);
     let filled = 0;
     this.rows.innerProducts(query, this.count, (scores, from, length) => {
-      for (let k = 0; k < length; k++) {
-        const s = scores[k];
-        const r = from + k;
+      for (let j = 0; j < length; j++) {
+        const s = scores[j];
+        const r = from + j;
         if (filled < keep) {
           // Sift up into the min-heap.
           let i = filled++;

@@ -48,7 +48,7 @@ export async function decodeImage(input: Buffer | Uint8Array | string, options: 
   } catch (cause) {
     // A known signature whose header does not parse is a damaged file, not a foreign format.
     const format = imageFormatOf(bytes);
-    if (format !== undefined && format !== 'bmp') throw new ImageDecodeError('corrupt', `${what}: the image header is damaged or truncated`, { cause });
+    if (format !== undefined && SUPPORTED.has(format)) throw new ImageDecodeError('corrupt', `${what}: the image header is damaged or truncated`, { cause });
     throw new ImageDecodeError('unsupported_format', `${what}: not an image in a supported format (JPEG, PNG, WEBP, GIF, TIFF, AVIF)`, { cause });
   }
   if (!SUPPORTED.has(metadata.format)) {
@@ -81,7 +81,6 @@ export async function decodeImage(input: Buffer | Uint8Array | string, options: 
     throw new ImageDecodeError('corrupt', `${what}: the image data is damaged or truncated (${(cause as Error).message})`, { cause });
   }
 }
-
 
 let sharpLoaded: Promise<typeof sharpModule> | undefined;
 

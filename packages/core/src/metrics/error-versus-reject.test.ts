@@ -20,7 +20,8 @@ describe('errorVersusReject', () => {
   it('rejects part of a tied group at random, in expectation', () => {
     const erc = errorVersusReject(scores, qualities, 0.5);
     expect(fnmrAtRejection(erc, 0)).toBe(0.5);
-    // 1.5 of 6 rejected: the failure and half of the two tied false non-matches -> 1 of 4.5 kept.
+    // 1.5 of 6 rejected: the failure and, in expectation, half of one of the two tied false
+    // non-matches -> 1.5 expected false non-matches among 4.5 kept.
     expect(fnmrAtRejection(erc, 0.25)).toBeCloseTo(1 / 3, 12);
     expect(fnmrAtRejection(erc, 2 / 6)).toBeCloseTo(1 / 4, 12);
     expect(fnmrAtRejection(erc, 0.5)).toBe(0);

@@ -140,6 +140,8 @@ export function idealErcArea(initialFnmr: number, maxShare: number): number {
  * measure's gain that its ERC achieves over [0, maxShare] rejected, (flat - area) / (flat -
  * ideal) with flat = F x maxShare the area a random quality gives. 0 = no better than random,
  * 1 = perfect, negative = worse than random; NaN when nothing fails (F = 0: nothing to predict).
+ * On a few comparisons it can pass 1 slightly: the ideal is integrated as a continuous curve,
+ * the measured one in steps of one comparison.
  */
 export function ercShareOfIdeal(erc: ErrorVersusReject, maxShare: number): number {
   const initial = erc.fnmr[0];

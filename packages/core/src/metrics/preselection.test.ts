@@ -15,6 +15,8 @@ describe('preselectionErrors', () => {
     expect(preselectionErrors([1], 100_000, [0.005])[0].listLength).toBe(500);
     expect(preselectionErrors([1], 7, [0.5])[0].listLength).toBe(4);
     expect(preselectionErrors([Number.NaN], 7, [1])[0].error).toBe(1);
+    // Any positive rate passes at least one entry on.
+    expect(preselectionErrors([1], 100, [1e-12])[0]).toMatchObject({ listLength: 1, error: 0 });
   });
 
   it('refuses ranks outside the gallery, an empty probe set and rates outside (0, 1]', () => {

@@ -29,7 +29,7 @@ export function preselectionErrors(mateRanks: ArrayLike<number>, gallerySize: nu
   return penetrationRates.map((penetrationRate) => {
     if (!(penetrationRate > 0 && penetrationRate <= 1)) throw new MetricsInputError(`penetration rate must be in (0, 1], got ${penetrationRate}`);
     // The tolerance keeps 0.005 x 100,000 at 500 entries despite binary fractions.
-    const listLength = Math.min(gallerySize, Math.ceil(penetrationRate * gallerySize - 1e-9));
+    const listLength = Math.max(1, Math.min(gallerySize, Math.ceil(penetrationRate * gallerySize - 1e-9)));
     let missed = 0;
     for (let p = 0; p < mateRanks.length; p++) if (!(mateRanks[p] <= listLength)) missed++;
     return { penetrationRate, listLength, error: missed / mateRanks.length };

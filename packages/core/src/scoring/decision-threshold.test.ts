@@ -15,4 +15,15 @@ describe('shippedDecisionThreshold', () => {
     expect(() => shippedDecisionThreshold(file, 0.005, 'test')).toThrow(/no shipped test threshold for FMR 0.005 \(available: 0.01, 0.001\)/);
     expect(shippedDecisionThresholds(file).map((t) => [t.targetFmr, t.threshold, t.source])).toEqual([[0.01, 0.2, 'set A'], [0.001, 0.35, 'set A']]);
   });
+
+  it('names a missing, unparsable or misshapen file in a ConfigError', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'biofuse-thresholds-'));
+    await writeFile(join(dir, 'bad.json'), '{ not json');
+    await writeFile(join(dir, 'shape.json'), JSON.stringify({ source: 'x' }));
+    await writeFile(join(dir, 'nan.json'), JSON.stringify({ source: 'x', thresholds: [{ targetFmr: 0.01, threshold: 'high' }] }));
+    expect(() => shippedDecisionThresholds(join(dir, 'missing.json'))).toThrow(/missing\.json: cannot read the decision thresholds \(ENOENT\)/);
+    expect(() => shippedDecisionThresholds(join(dir, 'bad.json'))).toThrow(ConfigError);
+    expect(() => shippedDecisionThresholds(join(dir, 'shape.json'))).toThrow(/shape\.json: decision thresholds need/);
+    expect(() => shippedDecisionThresholds(join(dir, 'nan.json'))).toThrow(ConfigError);
+  });
 });

@@ -25,11 +25,27 @@ const files = new Map<string, readonly DecisionThreshold[]>();
 export function shippedDecisionThresholds(file: string): readonly DecisionThreshold[] {
   let points = files.get(file);
   if (!points) {
-    const shipped = JSON.parse(readFileSync(file, 'utf8')) as DecisionThresholdFile;
+    const shipped = readThresholdFile(file);
     points = shipped.thresholds.map((t) => ({ targetFmr: t.targetFmr, threshold: t.threshold, source: shipped.source }));
     files.set(file, points);
   }
   return points;
+}
+
+/** The file, checked: a missing, unparsable or misshapen one is a ConfigError naming it. */
+function readThresholdFile(file: string): DecisionThresholdFile {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (cause) {
+    throw new ConfigError(`${file}: cannot read the decision thresholds (${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message})`);
+  }
+  const f = parsed as Partial<DecisionThresholdFile> | null;
+  const finite = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
+  if (!f || typeof f.source !== 'string' || !Array.isArray(f.thresholds) || !f.thresholds.every((t) => t && finite(t.targetFmr) && finite(t.threshold))) {
+    throw new ConfigError(`${file}: decision thresholds need "source" and "thresholds" as { targetFmr, threshold } numbers`);
+  }
+  return f as DecisionThresholdFile;
 }
 
 /**

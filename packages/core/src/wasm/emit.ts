@@ -28,7 +28,7 @@ export const op = {
   localTee: 0x22,
   i32Load: 0x28,
   f32Load: 0x2a,
-  f64Load: 0x2b,
+  f64Const: 0x44,
   i32Store: 0x36,
   f32Store: 0x38,
   f64Store: 0x39,
@@ -118,7 +118,7 @@ export const i32 = (v: number): number[] => [op.i32Const, ...sleb(v)];
 export const f64 = (v: number): number[] => {
   const bytes = new Uint8Array(8);
   new DataView(bytes.buffer).setFloat64(0, v, true);
-  return [0x44, ...bytes];
+  return [op.f64Const, ...bytes];
 };
 /** local[i] += step */
 export const advance = (i: number, step: number): number[] => [...get(i), ...i32(step), op.i32Add, ...set(i)];

@@ -37,9 +37,7 @@ export function parseSignatureBytes(bytes: Uint8Array, path: string, opts: ReadO
       return parseMcytFpg(bytes, path);
     } catch (err) {
       if (!(err instanceof SignatureFormatError)) throw err;
-      const prefix = `${path}${err.line === undefined ? '' : `:${err.line}`}: `;
-      const why = err.message.startsWith(prefix) ? err.message.slice(prefix.length) : err.message;
-      throw new SignatureFormatError(`not a signature file: binary, and not an MCYT .fpg either (${err.line === undefined ? '' : `sample ${err.line}: `}${why})`, path);
+      throw new SignatureFormatError(`not a signature file: binary, and not an MCYT .fpg either (${err.line === undefined ? '' : `sample ${err.line}: `}${err.detail})`, path);
     }
   }
   const text = new TextDecoder('utf-8').decode(bytes);
