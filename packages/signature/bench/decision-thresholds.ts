@@ -14,24 +14,21 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { acceptanceThreshold, type SubjectComparison } from '@biofuse/core';
+import { acceptanceThreshold, errorRateCurve, ratesAt, scoreSet, type SubjectComparison } from '@biofuse/core';
 import { sharedDatasetsRoot } from '@biofuse/core/testing';
-import { loadSvc2004, runSvc2004 } from './svc2004-protocol';
+import { loadSvc2004, runSvc2004, SVC2004_HALVES, users } from './svc2004-protocol';
 import { DEFAULT_SIGNATURE_PARAMS } from '../src/params';
+import { DECISION_THRESHOLD_REFERENCES } from '../src/compare/decision';
 import { SVC2004_GLOBAL_WITHIN_SPREAD } from '../src/features/global-spread';
 
 const TARGETS = [0.1, 0.05, 0.01];
 const { values } = parseArgs({ options: { 'data-root': { type: 'string' } } });
 const signatures = await loadSvc2004(join(values['data-root'] ?? sharedDatasetsRoot(), 'svc2004-task2'));
-const users = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
-const run = (u: number[]) => runSvc2004(signatures, u, DEFAULT_SIGNATURE_PARAMS, 1, SVC2004_GLOBAL_WITHIN_SPREAD, { skilledOnly: true }).skilledByUser;
+const run = (u: readonly number[]) => runSvc2004(signatures, u, DEFAULT_SIGNATURE_PARAMS, 1, SVC2004_GLOBAL_WITHIN_SPREAD, { skilledOnly: true }).skilledByUser;
 
 const forgeries = (c: readonly SubjectComparison[]) => Float64Array.from(c.filter((x) => !x.genuine).map((x) => x.score)).sort();
-const rates = (c: readonly SubjectComparison[], threshold: number) => {
-  const genuine = c.filter((x) => x.genuine);
-  const forged = c.filter((x) => !x.genuine);
-  return { fmr: forged.filter((x) => x.score >= threshold).length / forged.length, fnmr: genuine.filter((x) => x.score < threshold).length / genuine.length };
-};
+const rates = (c: readonly SubjectComparison[], threshold: number) =>
+  ratesAt(errorRateCurve(scoreSet({ genuine: c.filter((x) => x.genuine).map((x) => x.score), impostor: c.filter((x) => !x.genuine).map((x) => x.score) })), threshold);
 
 const all = run(users(1, 40));
 const allForgeries = forgeries(all);
@@ -39,7 +36,7 @@ const thresholds = TARGETS.map((targetFmr) => {
   const threshold = acceptanceThreshold(allForgeries, targetFmr);
   return { targetFmr, threshold, ...rates(all, threshold) };
 });
-const halves = { 'U1-U20': run(users(1, 20)), 'U21-U40': run(users(21, 40)) };
+const halves = { 'U1-U20': run(SVC2004_HALVES['U1-U20']), 'U21-U40': run(SVC2004_HALVES['U21-U40']) };
 const heldOut = TARGETS.flatMap((targetFmr) =>
   (['U1-U20', 'U21-U40'] as const).map((setOn) => {
     const usedOn = setOn === 'U1-U20' ? 'U21-U40' : 'U1-U20';
@@ -53,7 +50,7 @@ for (const t of thresholds) console.log(`skilled FMR ${pct(t.targetFmr)}: thresh
 for (const h of heldOut) console.log(`  set on ${h.setOn}, used on ${h.usedOn}, target ${pct(h.targetFmr)}: threshold ${h.threshold.toFixed(4)} -> FMR ${pct(h.fmr)}, FNMR ${pct(h.fnmr)}`);
 const out = {
   source: `SVC2004 Task 2, all 40 users, shipped defaults, 5 enrolment signatures, 10 seeded trials: ${allForgeries.length} skilled-forgery comparisons pooled`,
-  references: 5,
+  references: DECISION_THRESHOLD_REFERENCES,
   thresholds: thresholds.map(({ targetFmr, threshold }) => ({ targetFmr, threshold })),
   heldOut,
 };

@@ -12,13 +12,12 @@ import { parseArgs } from 'node:util';
 import { sharedDatasetsRoot } from '@biofuse/core/testing';
 import { searchTimeFunctions } from './svc2004-feature-search';
 import { PREVIOUS_TIME_FUNCTIONS } from './svc2004-feature-sets';
-import { loadSvc2004, meanSd, runSvc2004 } from './svc2004-protocol';
+import { loadSvc2004, meanSd, runSvc2004, SVC2004_HALVES } from './svc2004-protocol';
 import { parseSignatureParams } from '../src/params';
 
 const { values } = parseArgs({ options: { 'data-root': { type: 'string' } } });
 const signatures = await loadSvc2004(join(values['data-root'] ?? sharedDatasetsRoot(), 'svc2004-task2'));
-const users = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
-const halves: Record<string, number[]> = { 'U1-U20': users(1, 20), 'U21-U40': users(21, 40) };
+const halves: Record<string, readonly number[]> = SVC2004_HALVES;
 const pct = (x: number) => (x * 100).toFixed(2);
 
 for (const [tune, tuneUsers] of Object.entries(halves)) {

@@ -117,6 +117,14 @@ export function runSvc2004(
   };
 }
 
+/** SVC2004 user numbers from..to, inclusive. */
+export function users(from: number, to: number): number[] {
+  return Array.from({ length: to - from + 1 }, (_, i) => from + i);
+}
+
+/** The two halves every choice is made on and reported across, both ways. */
+export const SVC2004_HALVES = { 'U1-U20': users(1, 20), 'U21-U40': users(21, 40) } as const;
+
 export function meanSd(values: readonly number[]): { mean: number; sd: number } {
   const { mean, variance } = meanVariance(Float64Array.from(values));
   return { mean, sd: Math.sqrt(variance) };

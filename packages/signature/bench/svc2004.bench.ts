@@ -26,14 +26,13 @@ import { parseArgs } from 'node:util';
 import { bootstrapEer } from '@biofuse/core';
 import { sharedDatasetsRoot } from '@biofuse/core/testing';
 import { dtwThroughput } from './dtw-speed';
-import { enrolmentPoolSpread, loadSvc2004, meanSd, runSvc2004, type ProtocolResult } from './svc2004-protocol';
+import { enrolmentPoolSpread, loadSvc2004, meanSd, runSvc2004, SVC2004_HALVES, users, type ProtocolResult } from './svc2004-protocol';
 import { DEFAULT_SIGNATURE_PARAMS, LOCAL_COMBINATIONS, parseSignatureParams, type SignatureParams } from '../src/params';
 import { SVC2004_GLOBAL_WITHIN_SPREAD } from '../src/features/global-spread';
 
 const { values } = parseArgs({ options: { 'data-root': { type: 'string' } } });
 const signatures = await loadSvc2004(join(values['data-root'] ?? sharedDatasetsRoot(), 'svc2004-task2'));
-const users = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
-const halves = { 'U1-U20': users(1, 20), 'U21-U40': users(21, 40) } as const;
+const halves = SVC2004_HALVES;
 type Half = keyof typeof halves;
 
 /** The scoring grid; the DTW behind it (time functions, frames, band) stays the defaults'. */

@@ -19,7 +19,7 @@ export { enrolUser, scoreAgainstUser, combineDistances, dtwLocalDistance, type L
 export { extractSignatureTemplate, encodeSignatureTemplate, decodeSignatureTemplate, type SignatureTemplate } from './template';
 export { DEFAULT_SIGNATURE_PARAMS, LOCAL_COMBINATIONS, parseSignatureParams, type LocalCombination, type SignatureParams } from './params';
 export { SignatureModality } from './signature-modality';
-export { signatureDecisionThreshold, signatureDecisionThresholds } from './compare/decision';
+export { signatureDecisionThreshold, signatureDecisionThresholds, DECISION_THRESHOLD_REFERENCES } from './compare/decision';
 export { synthesizeSignatures, type SignatureSynthesisOptions } from './synthetic/synthesize';
 export { formatSvc2004, writeSvc2004Folder } from './synthetic/write-svc2004';
 export { smoothTrajectory, resampleTrajectory } from './preprocess';

@@ -1,5 +1,5 @@
 import { TemplateFormatError } from '@biofuse/core';
-import { globalFeatures } from './features/global-features';
+import { GLOBAL_FEATURES, globalFeatures } from './features/global-features';
 import { timeFunctions, type TimeFunctionMatrix, type TimeFunctionOptions } from './features/time-functions';
 import type { PenTrajectory } from './pen-trajectory';
 import { resampleTrajectory, smoothTrajectory } from './preprocess';
@@ -48,12 +48,15 @@ export function decodeSignatureTemplate(bytes: Uint8Array): SignatureTemplate {
   if (view.getUint32(0, true) !== MAGIC) throw new TemplateFormatError('not a biofuse signature template (bad magic)');
   const version = view.getUint16(4, true);
   if (version > VERSION) throw new TemplateFormatError(`signature template format version ${version} is newer than this build of biofuse reads (${VERSION}); upgrade @biofuse/signature`);
-  if (version !== VERSION) throw new TemplateFormatError(`signature template version ${version} is not supported (this build reads ${VERSION})`);
+  if (version < 1) throw new TemplateFormatError(`signature template version ${version} is not valid`);
   const dims = view.getUint16(6, true);
   const length = view.getUint32(8, true);
   const globalDims = view.getUint32(12, true);
   const expected = HEADER_BYTES + (dims * length + globalDims) * 4;
   if (bytes.length !== expected) throw new TemplateFormatError(`signature template: ${bytes.length} bytes, expected ${expected} (truncated or corrupt)`);
+  if (globalDims !== GLOBAL_FEATURES.length) {
+    throw new TemplateFormatError(`signature template: ${globalDims} global features, this build makes ${GLOBAL_FEATURES.length} (made by another version?)`);
+  }
   const floats = new Float32Array(bytes.slice(HEADER_BYTES).buffer);
   // Corrupt bytes can still decode as floats: a NaN or infinity would make every score NaN.
   for (let k = 0; k < floats.length; k++) {

@@ -155,6 +155,9 @@ describe('templates and parameters', () => {
     const shortGlobal = { ...t, global: t.global.slice(0, 10) };
     expect(() => scoreAgainstUser(model, shortGlobal, DEFAULT_SIGNATURE_PARAMS)).toThrow(/10 global features cannot be scored against 25/);
     expect(() => enrolUser([t, shortGlobal], DEFAULT_SIGNATURE_PARAMS)).toThrow(TemplateFormatError);
+    // ... nor against a population spread of another length, and such bytes do not decode.
+    expect(() => enrolUser([shortGlobal, shortGlobal], DEFAULT_SIGNATURE_PARAMS, new Float64Array(25))).toThrow(/10 global features cannot use a population spread of 25/);
+    expect(() => decodeSignatureTemplate(encodeSignatureTemplate(shortGlobal))).toThrow(/10 global features, this build makes 25/);
   });
   it('validates parameters', () => {
     expect(parseSignatureParams({ dtwBand: 0.2 }).dtwBand).toBe(0.2);

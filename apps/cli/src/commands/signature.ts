@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { DatasetError, readIdentityFolders } from '@biofuse/core';
-import { identifySigner, SignatureModality, signatureDecisionThresholds, type EnrolledSigner, type SignatureTemplate } from '@biofuse/signature';
+import { DECISION_THRESHOLD_REFERENCES, identifySigner, SignatureModality, signatureDecisionThresholds, type EnrolledSigner, type SignatureTemplate } from '@biofuse/signature';
 import { Command } from 'commander';
 import { decisionFrom, decisionJson, describeDecision } from '../decision';
 import { integerOption } from '../options';
@@ -54,8 +54,9 @@ export function signatureCommand(): Command {
       const model = modality.enrol(await Promise.all(references.map((r) => templateOf(modality, r))));
       const score = modality.compareEnrolled(model, await templateOf(modality, probe));
       const accepted = score.similarity >= decision.threshold;
-      // The shipped thresholds were measured with 5 references; another number moves the scores.
-      const warning = decision.targetFmr !== null && references.length !== 5 ? `the shipped thresholds assume 5 references, not ${references.length}` : undefined;
+      // The shipped thresholds were measured with a fixed number of references; another number moves the scores.
+      const expected = DECISION_THRESHOLD_REFERENCES;
+      const warning = decision.targetFmr !== null && references.length !== expected ? `the shipped thresholds assume ${expected} references, not ${references.length}` : undefined;
       const result = { probe, references: references.length, similarity: round(score.similarity), accepted, ...decisionJson(decision), ...scoreParts(score.details), ...(warning ? { warning } : {}) };
       process.stdout.write(
         flags.json

@@ -48,6 +48,9 @@ export function enrolUser(
   if (references.length === 0) throw new SignatureAcquisitionError('no_enrolment', 'a user model needs at least one enrolment signature');
   const r = references.length;
   for (const t of references) checkGlobalLength(t, references[0].global.length);
+  if (population !== undefined && population.length !== references[0].global.length) {
+    throw new TemplateFormatError(`templates with ${references[0].global.length} global features cannot use a population spread of ${population.length}`);
+  }
   const d = new Float64Array(r * r);
   const pairwise: number[] = [];
   for (let i = 0; i < r; i++) {
