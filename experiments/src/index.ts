@@ -13,5 +13,6 @@ export { formatMetricsTable, type TableRow } from './report/metrics-table';
 export { formatQualityErcTable } from './report/quality-erc-table';
 export type { QualityErc } from './run/quality-erc';
 export { detPageHtml } from './report/det-page';
+export { evaluationSummary } from './report/evaluation-summary';
 export { AVAILABLE_MODALITIES, createModality, type ModalityFactory, type ModalityRegistry } from './modalities';
 export { csvCell, readScoresCsv } from './run/scores-csv';

@@ -37,7 +37,12 @@ describe('qualityErcs', () => {
     const row: DetPageCurve = { name: 'finger', report, qualityErc: [atTenth, atHundredth] };
     const table = formatQualityErcTable([row]);
     expect(table).toMatch(/error-versus-reject/);
-    expect(table.split('\n').filter((l) => l.startsWith('finger')).length).toBe(atTenth.threshold === atHundredth.threshold ? 1 : 2);
+    expect(atTenth.threshold).not.toBe(atHundredth.threshold);
+    expect(table.split('\n').filter((l) => l.startsWith('finger')).length).toBe(2);
+    // With ten impostors, FMR 1 % and 0.1 % both come down to accepting none: one threshold, one row.
+    const tight = verificationReport(scoreSetFromLabelled(scores, labels), { targetFmrs: [0.01, 0.001] });
+    const merged = formatQualityErcTable([{ name: 'finger', qualityErc: qualityErcs(scores, labels, quality, tight) }]);
+    expect(merged.split('\n').filter((l) => l.startsWith('finger'))).toEqual([expect.stringMatching(/^finger\s+0\.01, 0\.001\s/)]);
     expect(formatQualityErcTable([{ name: 'face' }])).toBe('');
     const page = detPageHtml('t', [row]);
     expect(page).toContain('<div id="erc">');

@@ -1,5 +1,6 @@
 import { escapeHtml, plotlyScript, scriptJson, CURVE_COLOURS, probit } from '@biofuse/core';
 import { metricsTableCells, metricsTableColumns, type TableRow } from './metrics-table';
+import { htmlTable } from './table-layout';
 import { QUALITY_ERC_TITLE, qualityErcCells, qualityErcColumns, sharedThresholds, type QualityErcRow } from './quality-erc-table';
 
 /** One curve on a DET page. */
@@ -95,10 +96,7 @@ export function detPageHtml(title: string, curves: readonly DetPageCurve[], note
     width: 820,
   };
   const targets = curves[0]?.report.fnmrAtFmr.map((p) => p.targetFmr) ?? [];
-  const table =
-    `<div class="table"><table><thead><tr>${metricsTableColumns(targets).map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead><tbody>` +
-    curves.map((c) => `<tr>${metricsTableCells(c).map((x) => `<td>${escapeHtml(x)}</td>`).join('')}</tr>`).join('') +
-    '</tbody></table></div>';
+  const table = htmlTable(metricsTableColumns(targets), curves.map(metricsTableCells));
   const erc = qualityErcSection(curves);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
@@ -139,10 +137,7 @@ function qualityErcSection(curves: readonly DetPageCurve[]): string {
     height: 480,
     width: 820,
   };
-  const table =
-    `<div class="table"><table><thead><tr>${qualityErcColumns().map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead><tbody>` +
-    cells.map((r) => `<tr>${r.map((x) => `<td>${escapeHtml(x)}</td>`).join('')}</tr>`).join('') +
-    '</tbody></table></div>';
+  const table = htmlTable(qualityErcColumns(), cells);
   return `<h2>Sample quality</h2><div id="erc"></div>${table}
 <p class="note">Share of ideal sums the curve up to 20 % rejected: 0 is what a random quality gives, 1 a quality that rejects exactly the false non-matches first. A comparison whose sample could not be acquired ranks lowest.</p>
 <script>Plotly.newPlot('erc', ${scriptJson(traces)}, ${scriptJson(layout)}, {responsive: true, displaylogo: false});</script>

@@ -1,4 +1,5 @@
 import type { VerificationReport } from '@biofuse/core';
+import { textTableLines } from './table-layout';
 
 export interface TableRow {
   readonly name: string;
@@ -32,10 +33,7 @@ export function metricsTableCells(row: TableRow): string[] {
 export function formatMetricsTable(rows: readonly TableRow[]): string {
   const targets = rows[0]?.report.fnmrAtFmr.map((p) => p.targetFmr) ?? [];
   const header = metricsTableColumns(targets);
-  const body = rows.map(metricsTableCells);
-  const widths = header.map((h, c) => Math.max(h.length, ...body.map((r) => r[c].length)));
-  const line = (cells: string[]) => cells.map((x, c) => (c === 0 ? x.padEnd(widths[c]) : x.padStart(widths[c]))).join('  ');
-  const out = [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)];
+  const out = textTableLines(header, rows.map(metricsTableCells));
   if (rows.some((r) => r.report.fnmrAtFmr.some((p) => p.belowResolution))) {
     out.push('* target FMR below 1 / (impostor comparisons): not measurable on this set');
   }

@@ -1,5 +1,6 @@
 import type { QualityErc } from '../run/quality-erc';
 import { ERC_REJECTED_SHARES, ERC_SUMMARY_SHARE } from '../run/quality-erc';
+import { textTableLines } from './table-layout';
 
 /** A system whose sample quality was judged. */
 export interface QualityErcRow {
@@ -51,14 +52,9 @@ export function sharedThresholds(ercs: readonly QualityErc[]): QualityErc[][] {
 export function formatQualityErcTable(rows: readonly QualityErcRow[]): string {
   const body = qualityErcCells(rows);
   if (body.length === 0) return '';
-  const header = qualityErcColumns();
-  const widths = header.map((h, c) => Math.max(h.length, ...body.map((r) => r[c].length)));
-  const line = (cells: string[]) => cells.map((x, c) => (c === 0 ? x.padEnd(widths[c]) : x.padStart(widths[c]))).join('  ');
   return [
     `${QUALITY_ERC_TITLE}:`,
-    line(header),
-    widths.map((w) => '-'.repeat(w)).join('  '),
-    ...body.map(line),
+    ...textTableLines(qualityErcColumns(), body),
     'share of ideal: 0 = no better than a random quality, 1 = rejects exactly the false non-matches first',
   ].join('\n');
 }

@@ -25,14 +25,14 @@ export interface QualityErc {
 export function qualityErcs(scores: Float64Array, labels: Uint8Array, quality: Float64Array, report: VerificationReport): QualityErc[] {
   const genuineScores: number[] = [];
   const genuineQuality: number[] = [];
+  let lowest = 0; // qualities are in [0, 1]: an unknown one goes below them all
   for (let i = 0; i < labels.length; i++) {
     if (labels[i] !== 1) continue;
     genuineScores.push(scores[i]);
-    genuineQuality.push(Number.isNaN(quality[i]) ? Number.NEGATIVE_INFINITY : quality[i]);
+    genuineQuality.push(quality[i]);
+    if (quality[i] < lowest) lowest = quality[i];
   }
-  let lowest = 0;
-  for (const q of genuineQuality) if (q < lowest && Number.isFinite(q)) lowest = q;
-  const qualities = genuineQuality.map((q) => (Number.isFinite(q) ? q : lowest - 1));
+  const qualities = genuineQuality.map((q) => (Number.isNaN(q) ? lowest - 1 : q));
   return report.fnmrAtFmr.map(({ targetFmr, threshold }) => {
     const erc = errorVersusReject(genuineScores, qualities, threshold);
     return {

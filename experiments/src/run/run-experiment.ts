@@ -4,6 +4,7 @@ import { chimericSourceConfig, configHash, loadExperimentConfig } from '../confi
 import type { ExperimentConfig } from '../config/schema';
 import type { ModalityRegistry } from '../modalities';
 import { detPageHtml } from '../report/det-page';
+import { evaluationSummary } from '../report/evaluation-summary';
 import { buildChimeric, type ChimericAssignment } from '../sources/chimeric';
 import type { ComparisonScores } from '../sources/comparison-scores';
 import { modalitySource } from '../sources/modality-source';
@@ -74,9 +75,9 @@ export async function runExperiment(config: ExperimentConfig, opts: RunOptions &
   const metrics = {
     experiment: config.id,
     configHash: hash,
-    evaluations: evaluations.map(({ name, system, impostorKind, report, eerInterval, qualityErc }) => {
-      const { det: _det, ...summary } = report;
-      return { name, system, impostorKind: impostorKind ?? null, ...summary, ...(eerInterval ? { eerInterval } : {}), ...(qualityErc ? { qualityErc } : {}) };
+    evaluations: evaluations.map((e) => {
+      const { name, ...summary } = evaluationSummary(e);
+      return { name, system: e.system, impostorKind: e.impostorKind ?? null, ...summary };
     }),
     skippedFiles: data.skipped.length,
     ...(identification ? { identification } : {}),

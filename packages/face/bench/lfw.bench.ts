@@ -14,6 +14,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { sharedDatasetsRoot } from '@biofuse/core/testing';
 import { equalErrorRate, errorRateCurve, fnmrAtFmr, readLfwPairs, scoreSetFromLabelled } from '@biofuse/core';
 import type { ImageResult } from './lfw-embed-worker';
 import { runWorkerPool } from './worker-pool';
@@ -22,7 +23,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '../../..');
 const { values: args } = parseArgs({
   options: {
-    root: { type: 'string', default: resolve(repo, '../shared/datasets/lfw') },
+    root: { type: 'string', default: join(sharedDatasetsRoot(), 'lfw') },
     models: { type: 'string', default: 'dlib-resnet,faceres,mobileface,faceres-deep,mobilefacenet' },
     detectors: { type: 'string', default: 'cascade' },
     variants: { type: 'string', default: 'aligned,aligned+flip,upright' },

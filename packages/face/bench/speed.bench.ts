@@ -6,12 +6,13 @@
  */
 import { fork } from 'node:child_process';
 import { readdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { sharedDatasetsRoot } from '@biofuse/core/testing';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const { values: args } = parseArgs({ options: { images: { type: 'string', default: '60' }, root: { type: 'string', default: resolve(here, '../../../../shared/datasets/lfw') } } });
+const { values: args } = parseArgs({ options: { images: { type: 'string', default: '60' }, root: { type: 'string', default: join(sharedDatasetsRoot(), 'lfw') } } });
 const people = readdirSync(join(args.root, 'images')).sort();
 const paths = people.slice(0, Number(args.images)).map((p) => join(args.root, 'images', p, readdirSync(join(args.root, 'images', p)).sort()[0]));
 

@@ -4,6 +4,7 @@ import { progressBar } from '@biofuse/core';
 import { Command } from 'commander';
 import {
   dataFingerprint,
+  evaluationSummary,
   experimentDataFiles,
   formatMetricsTable,
   formatQualityErcTable,
@@ -76,10 +77,7 @@ function printRun(result: RunResult, separate: boolean): void {
 }
 
 function jsonSummary(result: RunResult): unknown {
-  const evaluations = result.evaluations.map(({ name, report }) => {
-    const { det: _det, ...summary } = report;
-    return { name, ...summary };
-  });
+  const evaluations = result.evaluations.map(evaluationSummary);
   return { experiment: result.config.id, runDir: result.runDir, detPage: result.detPage, notes: result.notes, evaluations, identification: result.identification ?? null };
 }
 

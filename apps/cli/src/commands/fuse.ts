@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { Command } from 'commander';
-import { formatMetricsTable, parseExperimentConfigObject, resolveDataRoot, runExperiment } from '@biofuse/experiments';
+import { evaluationSummary, formatMetricsTable, parseExperimentConfigObject, resolveDataRoot, runExperiment } from '@biofuse/experiments';
 import { UsageError } from '../exit-codes';
 import { jsonNumbers } from './bench';
 
@@ -42,10 +42,7 @@ export function fuseCommand(): Command {
       );
       const result = await runExperiment(config, { dataRoot: resolveDataRoot(), resultsRoot: opts.results ? resolve(opts.results) : undefined });
       if (opts.json) {
-        const evaluations = result.evaluations.map(({ name, report }) => {
-          const { det: _det, ...summary } = report;
-          return { name, ...summary };
-        });
+        const evaluations = result.evaluations.map(evaluationSummary);
         process.stdout.write(`${JSON.stringify({ runDir: result.runDir, detPage: result.detPage, evaluations }, jsonNumbers, 2)}\n`);
         return;
       }

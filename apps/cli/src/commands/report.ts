@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { Command } from 'commander';
-import { compareRuns } from '@biofuse/experiments';
+import { compareRuns, evaluationSummary } from '@biofuse/experiments';
 import { jsonNumbers } from './bench';
 
 export function reportCommand(): Command {
@@ -18,10 +18,7 @@ export function reportCommand(): Command {
       await mkdir(dirname(out), { recursive: true });
       await writeFile(out, html);
       if (opts.json) {
-        const summary = rows.map(({ name, report }) => {
-          const { det: _det, ...rest } = report;
-          return { name, ...rest };
-        });
+        const summary = rows.map(evaluationSummary);
         process.stdout.write(`${JSON.stringify({ page: out, rows: summary }, jsonNumbers, 2)}\n`);
         return;
       }
