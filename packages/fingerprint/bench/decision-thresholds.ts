@@ -19,18 +19,17 @@ import { FingerprintAcquisitionError } from '../src/errors';
 import { extractFingerprint } from '../src/extract/extract';
 import { loadFingerprintImage } from '../src/image/load';
 import { compareFingerprints, prepareTemplate, type PreparedTemplate } from '../src/match/index';
-import { fvc2002Dpi, pct, protocolScores, type LabelledTemplate } from './match-data';
+import { DBS, fvc2002Dpi, pct, protocolScores } from './match-data';
 
 const TARGETS = [0.01, 0.001];
-const SETS = ['DB1_B', 'DB2_B', 'DB3_B', 'DB4_B'];
 
 const { values } = parseArgs({ options: { 'data-root': { type: 'string' } } });
 const root = join(values['data-root'] ?? sharedDatasetsRoot(), 'fvc2002');
 
 const sets: { db: string; genuine: number[]; impostor: number[] }[] = [];
-for (const db of SETS) {
+for (const db of DBS) {
   const dir = join(root, db);
-  const items: (LabelledTemplate & { prepared?: PreparedTemplate })[] = [];
+  const items: { finger: number; impression: number; prepared?: PreparedTemplate }[] = [];
   for (const file of readdirSync(dir).filter((f) => /^\d+_\d+\.tif$/.test(f)).sort()) {
     const [finger, impression] = file.replace('.tif', '').split('_').map(Number);
     let prepared: PreparedTemplate | undefined;
@@ -39,7 +38,7 @@ for (const db of SETS) {
     } catch (err) {
       if (!(err instanceof FingerprintAcquisitionError)) throw err;
     }
-    items.push({ finger, impression, template: undefined as never, prepared });
+    items.push({ finger, impression, prepared });
   }
   // A failure to enrol scores -1: it never matches, and it counts among the comparisons.
   const s = protocolScores(items, (i, j) => {

@@ -70,8 +70,7 @@ function evaluate(params: ExtractionParams): number[] {
         throw err;
       }
     });
-    const labelled = items.map(({ finger, impression }) => ({ finger, impression, template: undefined as never }));
-    const scores = protocolScores(labelled, (i, j) => {
+    const scores = protocolScores(items, (i, j) => {
       const a = prepared[i];
       const b = prepared[j];
       return a && b ? compareFingerprints(a, b).similarity : -1;

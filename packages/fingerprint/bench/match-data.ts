@@ -70,8 +70,8 @@ export interface ProtocolScores {
   readonly comparisons: SubjectComparison[];
 }
 
-/** Scores the FVC protocol with `score(i, j)` over indices into `items` (i < j). */
-export function protocolScores(items: readonly LabelledTemplate[], score: (i: number, j: number) => number): ProtocolScores {
+/** Scores the FVC protocol with `score(i, j)` over indices into `items` (i < j); only their finger and impression are read. */
+export function protocolScores(items: readonly { readonly finger: number; readonly impression: number }[], score: (i: number, j: number) => number): ProtocolScores {
   const genuine: number[] = [];
   const impostorFvc: number[] = [];
   const impostorAll: number[] = [];

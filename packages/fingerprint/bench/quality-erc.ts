@@ -26,9 +26,8 @@ import { CLEAR_FLOW_COHERENCE, LOW_QUALITY_BELOW, type QualityFeatures } from '.
 import { loadFingerprintImage } from '../src/image/load';
 import { fingerprintDecisionThreshold } from '../src/match/decision';
 import { compareFingerprints, prepareTemplate, type PreparedTemplate } from '../src/match/index';
-import { fvc2002Dpi } from './match-data';
+import { DBS, fvc2002Dpi } from './match-data';
 
-const SETS = ['DB1_B', 'DB2_B', 'DB3_B', 'DB4_B'];
 const MAX_REJECTED = 0.2;
 const TARGET_FMRS = [0.01, 0.001];
 const { values } = parseArgs({ options: { 'data-root': { type: 'string' } } });
@@ -74,7 +73,7 @@ const CANDIDATES: Record<string, Measure> = {
 
 // Extract every image once, keep the genuine and impostor scores per set.
 const sets: { db: string; samples: Sample[]; genuine: { a: number; b: number; score: number }[]; impostor: number[] }[] = [];
-for (const db of SETS) {
+for (const db of DBS) {
   const dir = join(root, db);
   const samples: Sample[] = [];
   for (const file of readdirSync(dir).filter((f) => /^\d+_\d+\.tif$/.test(f)).sort()) {
