@@ -75,77 +75,8 @@ export function localSimilarities(a: PreparedTemplate, b: PreparedTemplate, P: M
   // An integer count c is below minMatchableFraction x bits exactly when it is below this
   // (clamped, so that it fits an i32 and keeps that meaning for counts in [0, bits]).
   const minBits = Math.min(Math.max(Math.ceil(P.minMatchableFraction * bits), 0), bits + 1);
-  const k = store.kernel;
-  result.count = k.localSimilarities
-    ? k.localSimilarities(store.rowsByte, na, sa.bitsByte, sa.validityByte, sa.infoByte, sb.bitsByte, sb.validityByte, sb.infoByte, sb.orderByte, nb, W * 4, W >> 2, bits, minBits, store.matrixByte, store.keysByte)
-    : pairLoop(store, na, nb, sa, sb, minBits);
+  result.count = store.kernel.localSimilarities(store.rowsByte, na, sa.bitsByte, sa.validityByte, sa.infoByte, sb.bitsByte, sb.validityByte, sb.infoByte, sb.orderByte, nb, W * 4, W >> 2, bits, minBits, store.matrixByte, store.keysByte);
   return result;
-}
-
-/**
- * The pair loop in JavaScript, calling the kernel's popcounts once per pair (the kernels without
- * a local_similarities of their own): the same entries and keys, in the same order.
- */
-function pairLoop(store: CylinderStore, na: number, nb: number, sa: Slot, sb: Slot, minBits: number): number {
-  const k = store.kernel;
-  const heap = store.heap;
-  const matrix = store.matrix;
-  const W = store.words;
-  const blocks = W >> 2;
-  const stride = W * 4;
-  const full = store.cells * store.nd;
-  const outByte = store.outByte;
-  const outWord = outByte >> 2;
-  const keysWord = store.keysByte >> 2;
-  const rowsWord = store.rowsByte >> 2;
-  const orderWord = sb.orderByte >> 2;
-  const aInfo = sa.infoByte >> 2;
-  const bInfo = sb.infoByte >> 2;
-  let count = 0;
-  for (let q = 0; q < na; q++) {
-    const i = heap[rowsWord + 3 * q];
-    const lo = heap[rowsWord + 3 * q + 1];
-    const end = heap[rowsWord + 3 * q + 2];
-    const setA = heap[aInfo + 2 * i];
-    const validA = heap[aInfo + 2 * i + 1];
-    const xa = sa.bitsByte + i * stride;
-    const va = sa.validityByte + i * stride;
-    const row = i * nb;
-    for (let e = lo; e < end; e++) {
-      const j = heap[orderWord + e];
-      const xb = sb.bitsByte + j * stride;
-      const setB = heap[bInfo + 2 * j];
-      const validB = heap[bInfo + 2 * j + 1];
-      // Which cells are valid decides the kernel: both cylinders entirely valid (one popcount),
-      // one of them (two), or neither (four, including the cells valid in both).
-      let common: number;
-      let norms: number;
-      if (validA === full && validB === full) {
-        common = k.andCount(xa, xb, blocks);
-        norms = setA + setB;
-      } else if (validA === full) {
-        if (validB < minBits) continue;
-        const r = k.andOutside(xa, xb, sb.validityByte + j * stride, blocks);
-        common = r >>> 16;
-        norms = setA - (r & 0xffff) + setB;
-      } else if (validB === full) {
-        if (validA < minBits) continue;
-        const r = k.andOutside(xb, xa, va, blocks);
-        common = r >>> 16;
-        norms = setA + setB - (r & 0xffff);
-      } else {
-        k.maskedCounts(xa, xb, va, sb.validityByte + j * stride, blocks, outByte);
-        if (heap[outWord + 3] < minBits) continue;
-        common = heap[outWord];
-        norms = setA - heap[outWord + 1] + setB - heap[outWord + 2];
-      }
-      if (common === 0 || norms <= 0) continue;
-      const lambda = (2 * common) / norms;
-      matrix[row + j] = lambda;
-      heap[keysWord + count++] = (((lambda * 32767 + 0.5) | 0) << 16) | (i << 8) | j;
-    }
-  }
-  return count;
 }
 
 const TWO_PI = 2 * Math.PI;
@@ -168,13 +99,12 @@ interface Slot {
 
 /**
  * The kernel's memory, laid out for one cylinder size: two slots of up to 255 cylinders and
- * their validity masks, a 16-byte output, and room for the pair keys of two 255-minutia
+ * their validity masks, and room for the pair keys of two 255-minutia
  * templates, their sorted copy and the sort's buckets; then each slot's per-cylinder counts and
  * sweep order, the direction gate's rows, and the similarity matrix.
  */
 class CylinderStore {
   readonly slots: [Slot, Slot];
-  readonly outByte: number;
   readonly keysByte: number;
   readonly sortedByte: number;
   readonly bucketsByte: number;
@@ -195,8 +125,7 @@ class CylinderStore {
     readonly nd: number,
   ) {
     const region = 255 * words * 4;
-    this.outByte = 4 * region;
-    this.keysByte = this.outByte + 16;
+    this.keysByte = 4 * region;
     this.sortedByte = this.keysByte + MAX_KEYS * 4;
     this.bucketsByte = this.sortedByte + MAX_KEYS * 4;
     const infoByte = this.bucketsByte + (1 << MAX_BUCKET_BITS) * 4;

@@ -1,5 +1,10 @@
 import { BLOCK_EMPTY, F64, I32, V128, advance, countDown, f64, get, i32, loadWord, op, set, simd, storeWord, tee, whileNot, type WasmFunction } from '@biofuse/core/wasm';
-import { accumulatePopcount, load } from './simd-ops';
+
+/** v128.load with 16-byte alignment, offset 0, from the address in local `addr`. */
+const load = (addr: number): number[] => [...get(addr), ...simd.load, 4, 0];
+
+/** acc += popcount of the bytes of the v128 on the stack (per-byte counters in v128 local `acc`). */
+const accumulatePopcount = (acc: number): number[] => [...simd.i8x16Popcnt, ...get(acc), ...simd.i8x16Add, ...set(acc)];
 
 /**
  * local_similarities(rows, nrows, aBits, aValid, aInfo, bBits, bValid, bInfo, bOrder, nb,

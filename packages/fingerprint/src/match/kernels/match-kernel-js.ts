@@ -9,6 +9,7 @@ import { MAX_BUCKET_BITS } from './sort-keys-wasm';
 export function jsMatchKernel(): MatchKernel {
   let buffer = new ArrayBuffer(0);
   let m = new Int32Array(buffer);
+  let f = new Float32Array(buffer);
   return {
     memory(bytes) {
       if (buffer.byteLength < bytes) {
@@ -16,58 +17,91 @@ export function jsMatchKernel(): MatchKernel {
         new Uint8Array(grown).set(new Uint8Array(buffer));
         buffer = grown;
         m = new Int32Array(buffer);
+        f = new Float32Array(buffer);
       }
       return buffer;
     },
-    andCount(x, y, blocks) {
-      const xi = x >> 2;
-      const yi = y >> 2;
-      let c = 0;
-      for (let w = 0; w < blocks * 4; w++) c += popcount(m[xi + w] & m[yi + w]);
-      return c;
-    },
-    andOutside(x, y, v, blocks) {
-      const xi = x >> 2;
-      const yi = y >> 2;
-      const vi = v >> 2;
-      let common = 0;
-      let outside = 0;
-      for (let w = 0; w < blocks * 4; w++) {
-        const a = m[xi + w];
-        common += popcount(a & m[yi + w]);
-        outside += popcount(a & ~m[vi + w]);
-      }
-      return (common << 16) | outside;
-    },
-    maskedCounts(x, y, vx, vy, blocks, out) {
-      const xi = x >> 2;
-      const yi = y >> 2;
-      const vxi = vx >> 2;
-      const vyi = vy >> 2;
-      let common = 0;
-      let xOutsideY = 0;
-      let yOutsideX = 0;
-      let bothValid = 0;
-      for (let w = 0; w < blocks * 4; w++) {
-        const a = m[xi + w];
-        const b = m[yi + w];
-        const va = m[vxi + w];
-        const vb = m[vyi + w];
-        common += popcount(a & b);
-        xOutsideY += popcount(a & ~vb);
-        yOutsideX += popcount(b & ~va);
-        bothValid += popcount(va & vb);
-      }
-      const o = out >> 2;
-      m[o] = common;
-      m[o + 1] = xOutsideY;
-      m[o + 2] = yOutsideX;
-      m[o + 3] = bothValid;
+    localSimilarities(rows, nrows, aBits, aValid, aInfo, bBits, bValid, bInfo, bOrder, nb, stride, blocks, fullBits, minBits, matrix, keys) {
+      return pairLoop(m, f, { rows, nrows, aBits, aValid, aInfo, bBits, bValid, bInfo, bOrder, nb, stride, blocks, fullBits, minBits, matrix, keys });
     },
     sortKeysDescending(keys, count, sorted, buckets) {
       sortKeysDescending(m, keys >> 2, count, sorted >> 2, buckets >> 2);
     },
   };
+}
+
+/**
+ * local_similarities of local-similarity-wasm.ts, with the same arguments (byte offsets into the
+ * memory) and the same entries and keys in the same order: per pair, which cells are valid
+ * decides how many popcounts it takes (both cylinders entirely valid: one; one of them: two;
+ * neither: four, including the cells valid in both).
+ */
+function pairLoop(
+  m: Int32Array,
+  f: Float32Array,
+  a: {
+    rows: number; nrows: number; aBits: number; aValid: number; aInfo: number;
+    bBits: number; bValid: number; bInfo: number; bOrder: number; nb: number;
+    stride: number; blocks: number; fullBits: number; minBits: number; matrix: number; keys: number;
+  },
+): number {
+  const words = a.blocks * 4;
+  const strideWords = a.stride >> 2;
+  let count = 0;
+  for (let q = 0; q < a.nrows; q++) {
+    const r = (a.rows >> 2) + 3 * q;
+    const i = m[r];
+    const lo = m[r + 1];
+    const end = m[r + 2];
+    const setA = m[(a.aInfo >> 2) + 2 * i];
+    const validA = m[(a.aInfo >> 2) + 2 * i + 1];
+    const xa = (a.aBits >> 2) + i * strideWords;
+    const va = (a.aValid >> 2) + i * strideWords;
+    const row = (a.matrix >> 2) + i * a.nb;
+    for (let e = lo; e < end; e++) {
+      const j = m[(a.bOrder >> 2) + e];
+      const xb = (a.bBits >> 2) + j * strideWords;
+      const vb = (a.bValid >> 2) + j * strideWords;
+      const setB = m[(a.bInfo >> 2) + 2 * j];
+      const validB = m[(a.bInfo >> 2) + 2 * j + 1];
+      let common = 0;
+      let norms: number;
+      if (validA === a.fullBits && validB === a.fullBits) {
+        for (let w = 0; w < words; w++) common += popcount(m[xa + w] & m[xb + w]);
+        norms = setA + setB;
+      } else if (validA === a.fullBits || validB === a.fullBits) {
+        // One cylinder entirely valid: its set bits outside the other's valid cells leave its norm.
+        const aFull = validA === a.fullBits;
+        if ((aFull ? validB : validA) < a.minBits) continue;
+        const x = aFull ? xa : xb;
+        const y = aFull ? xb : xa;
+        const v = aFull ? vb : va;
+        let outside = 0;
+        for (let w = 0; w < words; w++) {
+          common += popcount(m[x + w] & m[y + w]);
+          outside += popcount(m[x + w] & ~m[v + w]);
+        }
+        norms = setA + setB - outside;
+      } else {
+        let aOutside = 0;
+        let bOutside = 0;
+        let bothValid = 0;
+        for (let w = 0; w < words; w++) {
+          common += popcount(m[xa + w] & m[xb + w]);
+          aOutside += popcount(m[xa + w] & ~m[vb + w]);
+          bOutside += popcount(m[xb + w] & ~m[va + w]);
+          bothValid += popcount(m[va + w] & m[vb + w]);
+        }
+        if (bothValid < a.minBits) continue;
+        norms = setA - aOutside + setB - bOutside;
+      }
+      if (common === 0 || norms <= 0) continue;
+      const lambda = (2 * common) / norms;
+      f[row + j] = lambda;
+      m[(a.keys >> 2) + count++] = (((lambda * 32767 + 0.5) | 0) << 16) | (i << 8) | j;
+    }
+  }
+  return count;
 }
 
 /**
