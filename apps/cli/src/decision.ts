@@ -1,4 +1,4 @@
-import type { DecisionThreshold } from '@biofuse/core';
+import { decisionThresholdAt, type DecisionThreshold } from '@biofuse/core';
 import { UsageError } from './exit-codes';
 import { round } from './round';
 
@@ -13,7 +13,7 @@ export function decisionFrom(flags: { readonly fmr: string; readonly threshold?:
     return { threshold, targetFmr: null, source: 'given on the command line' };
   }
   const fmr = Number(flags.fmr);
-  const point = shipped.find((t) => t.targetFmr === fmr);
+  const point = decisionThresholdAt(shipped, fmr);
   if (!point) throw new UsageError(`--fmr must be ${shipped.map((t) => t.targetFmr).join(' or ')} (the shipped operating points), got "${flags.fmr}"`);
   return point;
 }

@@ -23,7 +23,7 @@ export {
   type ScoredComparisons,
   type SampleFailure,
 } from './scoring/score-comparisons';
-export { shippedDecisionThreshold, shippedDecisionThresholds, type DecisionThreshold } from './scoring/decision-threshold';
+export { decisionThresholdAt, shippedDecisionThreshold, shippedDecisionThresholds, type DecisionThreshold } from './scoring/decision-threshold';
 export { symmetricEigen } from './linear-algebra/symmetric-eigen';
 export { decodeImage, bytesFromDataUrl, readSampleFile, type RasterImage, type DecodeImageOptions } from './image/decode';
 export { imageFormatOf, type ImageFormat } from './image/image-format';

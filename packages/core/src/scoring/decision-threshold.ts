@@ -55,7 +55,12 @@ function readThresholdFile(file: string): DecisionThresholdFile {
  */
 export function shippedDecisionThreshold(file: string, targetFmr: number, modality: string): DecisionThreshold {
   const points = shippedDecisionThresholds(file);
-  const point = points.find((t) => Math.abs(t.targetFmr - targetFmr) <= 1e-12);
+  const point = decisionThresholdAt(points, targetFmr);
   if (!point) throw new ConfigError(`no shipped ${modality} threshold for FMR ${targetFmr} (available: ${points.map((t) => t.targetFmr).join(', ')})`);
   return point;
+}
+
+/** The point measured for `targetFmr` among `points` (equal to within rounding), or undefined. */
+export function decisionThresholdAt(points: readonly DecisionThreshold[], targetFmr: number): DecisionThreshold | undefined {
+  return points.find((t) => Math.abs(t.targetFmr - targetFmr) <= 1e-12);
 }
