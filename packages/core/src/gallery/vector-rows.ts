@@ -29,7 +29,8 @@ export class VectorRows {
   private readonly queryAt = 0;
   private readonly scoresAt: number;
   private readonly rowsAt: number;
-  private readonly fallbackScores = new Float64Array(BLOCK_ROWS);
+  /** The JavaScript loop's block of scores, made the first time it runs (most indexes never need it). */
+  private fallbackScores: Float64Array | undefined;
 
   constructor(readonly dims: number, capacity: number, useWasm = true) {
     if (!Number.isInteger(dims) || dims < 1) throw new RangeError(`vectors need a positive integer number of dimensions, got ${dims}`);
@@ -44,10 +45,6 @@ export class VectorRows {
   /** Whether the WebAssembly kernel scans the rows (false: the JavaScript loop). */
   get accelerated(): boolean {
     return this.kernel !== null;
-  }
-
-  get capacity(): number {
-    return this.rowCapacity;
   }
 
   /** Makes room for at least `count` rows, keeping the rows held. */
@@ -93,7 +90,7 @@ export class VectorRows {
     }
     const q = Float32Array.from(query);
     const rows = this.rows;
-    const scores = this.fallbackScores;
+    const scores = (this.fallbackScores ??= new Float64Array(BLOCK_ROWS));
     const d = this.dims;
     for (let from = 0; from < count; from += BLOCK_ROWS) {
       const length = Math.min(BLOCK_ROWS, count - from);
