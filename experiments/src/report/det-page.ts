@@ -1,7 +1,7 @@
 import { escapeHtml, plotlyScript, scriptJson, CURVE_COLOURS, probit } from '@biofuse/core';
 import { metricsTableCells, metricsTableColumns, type TableRow } from './metrics-table';
 import { htmlTable } from './table-layout';
-import { QUALITY_ERC_TITLE, qualityErcCells, qualityErcColumns, sharedThresholds, type QualityErcRow } from './quality-erc-table';
+import { QUALITY_ERC_TITLE, qualityErcCells, qualityErcColumns, groupBySharedThreshold, type QualityErcRow } from './quality-erc-table';
 
 /** One curve on a DET page. */
 export interface DetPageCurve extends TableRow, QualityErcRow {
@@ -120,7 +120,7 @@ function qualityErcSection(curves: readonly DetPageCurve[]): string {
   const cells = qualityErcCells(curves);
   if (cells.length === 0) return '';
   const traces = curves.flatMap((c, i) =>
-    sharedThresholds(c.qualityErc ?? []).map((group, k) => ({
+    groupBySharedThreshold(c.qualityErc ?? []).map((group, k) => ({
       type: 'scatter',
       mode: 'lines',
       line: { shape: 'hv', width: 2, color: CURVE_COLOURS[i % CURVE_COLOURS.length], dash: ['solid', 'dash', 'dot', 'dashdot'][k % 4] },

@@ -25,7 +25,7 @@ export function qualityErcColumns(): string[] {
  */
 export function qualityErcCells(rows: readonly QualityErcRow[]): string[][] {
   return rows.flatMap((row) =>
-    sharedThresholds(row.qualityErc ?? []).map((group) => {
+    groupBySharedThreshold(row.qualityErc ?? []).map((group) => {
       const e = group[0];
       return [
         row.name,
@@ -38,7 +38,7 @@ export function qualityErcCells(rows: readonly QualityErcRow[]): string[][] {
 }
 
 /** Consecutive operating points grouped where their thresholds are equal (the same curve). */
-export function sharedThresholds(ercs: readonly QualityErc[]): QualityErc[][] {
+export function groupBySharedThreshold(ercs: readonly QualityErc[]): QualityErc[][] {
   const groups: QualityErc[][] = [];
   for (const e of ercs) {
     const last = groups[groups.length - 1];
