@@ -1,5 +1,6 @@
 import { ConfigError } from '../errors';
 import { seededRandom } from '../random';
+import { closerToEqual } from './eer';
 
 /**
  * One comparison of a sample of subject `a` with one of subject `b`: genuine when a === b,
@@ -200,7 +201,7 @@ function weightedEer(d: Prepared, draws: Float64Array): number | undefined {
   return (upperFmr + upperFnmr) / 2;
 }
 
-/** (FMR + FNMR) / 2 at the lower point if it is at least as close to equal rates as the upper one, else at the upper one. */
+/** (FMR + FNMR) / 2 at whichever of the two points equalErrorRate would pick. */
 function closer(lowerFmr: number, lowerFnmr: number, upperFmr: number, upperFnmr: number): number {
-  return Math.abs(lowerFmr - lowerFnmr) <= Math.abs(upperFmr - upperFnmr) ? (lowerFmr + lowerFnmr) / 2 : (upperFmr + upperFnmr) / 2;
+  return closerToEqual(lowerFmr, lowerFnmr, upperFmr, upperFnmr) ? (lowerFmr + lowerFnmr) / 2 : (upperFmr + upperFnmr) / 2;
 }

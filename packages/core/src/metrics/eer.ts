@@ -2,15 +2,18 @@ import type { ErrorRateCurve } from './error-rate-curve';
 
 export interface EqualErrorRate {
   /**
-   * (FMR + FNMR) / 2 at the operating point where |FMR - FNMR| is smallest: the usual
-   * definition (as in bob.measure), stable when rates move in large steps.
+   * (FMR + FNMR) / 2 at the operating point where |FMR - FNMR| is smallest (of two equally
+   * close, the one with the smaller FMR + FNMR): the usual definition (as in bob.measure), the
+   * one the BSSR1 reference figures use.
    */
   readonly value: number;
   /** The threshold of that operating point (accept if score >= threshold). */
   readonly threshold: number;
   /**
-   * The FVC-style interval [low, high] that the EER lies in, since rates only change in steps:
-   * from the bracketing operating point whose FMR + FNMR is smaller.
+   * The FVC interval [low, high] (Maio et al., FVC2000): the rates of whichever of the two
+   * operating points around the crossing has the smaller FMR + FNMR. FVC reports its midpoint
+   * as the EER. Where the rates move in large steps (a few dozen impostors) that point can
+   * differ from `value`'s, and `value` can then lie outside this interval.
    */
   readonly interval: readonly [number, number];
 }
@@ -29,11 +32,24 @@ export function equalErrorRate(curve: ErrorRateCurve): EqualErrorRate {
     else lo = mid + 1;
   }
   const k = lo;
-  const j = k > 0 && Math.abs(fmr[k - 1] - fnmr[k - 1]) <= Math.abs(fmr[k] - fnmr[k]) ? k - 1 : k;
+  const j = k > 0 && closerToEqual(fmr[k - 1], fnmr[k - 1], fmr[k], fnmr[k]) ? k - 1 : k;
   const before = Math.max(k - 1, 0);
   const interval: [number, number] =
     fmr[before] + fnmr[before] <= fmr[k] + fnmr[k]
       ? [Math.min(fmr[before], fnmr[before]), Math.max(fmr[before], fnmr[before])]
       : [Math.min(fmr[k], fnmr[k]), Math.max(fmr[k], fnmr[k])];
   return { value: (fmr[j] + fnmr[j]) / 2, threshold: thresholds[j], interval };
+}
+
+/**
+ * Whether operating point (fmrA, fnmrA) is at least as close to equal rates as (fmrB, fnmrB);
+ * on a tie, the one with fewer errors in all. Shared with bootstrapEer, which must pick the
+ * same point.
+ */
+export function closerToEqual(fmrA: number, fnmrA: number, fmrB: number, fnmrB: number): boolean {
+  const a = Math.abs(fmrA - fnmrA);
+  const b = Math.abs(fmrB - fnmrB);
+  // Rates are ratios of counts: 2/3 - 1/2 and 1/2 - 1/3 differ in the last bit only.
+  if (Math.abs(a - b) > 1e-12) return a < b;
+  return fmrA + fnmrA <= fmrB + fnmrB;
 }

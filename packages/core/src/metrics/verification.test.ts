@@ -61,6 +61,17 @@ describe('EER', () => {
     expect(e.interval).toEqual([0.2, 0.25]);
   });
 
+  it('of two points equally close to equal rates, takes the one with fewer errors', () => {
+    // Threshold 6: FMR 1/3, FNMR 1/2 (sum 5/6); threshold 9.5: FMR 1/3, FNMR 8/10 ... the
+    // crossing lies between FMR 2/3, FNMR 1/2 (diff 1/6) and FMR 1/3, FNMR 1/2 (diff 1/6).
+    const g = Array.from({ length: 10 }, (_, k) => k + 1);
+    const e = equalErrorRate(errorRateCurve(scoreSet({ genuine: g, impostor: [0, 5.5, 9.5] })));
+    expect(e.value).toBeCloseTo(5 / 12, 12);
+    expect(e.interval).toEqual([1 / 3, 1 / 2]);
+    expect(e.value).toBeGreaterThanOrEqual(e.interval[0]);
+    expect(e.value).toBeLessThanOrEqual(e.interval[1]);
+  });
+
   it('is 0 for separated classes and 1/2 for identical ones', () => {
     expect(equalErrorRate(errorRateCurve(scoreSet({ genuine: [2, 3], impostor: [0, 1] }))).value).toBe(0);
     expect(equalErrorRate(errorRateCurve(scoreSet({ genuine: [1, 1], impostor: [1, 1] }))).value).toBe(0.5);
