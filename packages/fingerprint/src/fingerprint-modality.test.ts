@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { ImageDecodeError, TemplateFormatError } from '@biofuse/core';
+import { ConfigError, ImageDecodeError, TemplateFormatError } from '@biofuse/core';
 import { sharedDataset } from '@biofuse/core/testing';
 import { FingerprintAcquisitionError } from './errors';
 import { FingerprintModality } from './fingerprint-modality';
@@ -149,6 +149,11 @@ describe('FingerprintModality', () => {
     expect(() => parseFingerprintParams({ dpi: -1 })).toThrow(/dpi/);
     expect(() => parseFingerprintParams({ resolution: 500 })).toThrow(/unknown fingerprint parameter "resolution"/);
     expect(parseFingerprintParams({ minQuality: 40 }).minQuality).toBe(40);
-    expect(() => parseFingerprintParams({ minQuality: 101 })).toThrow(/"minQuality" must be a number in \(0, 100\]/);
+    expect(() => parseFingerprintParams({ minQuality: 101 })).toThrow(/"minQuality" must be a number in \[0, 100\]/);
+    expect(parseFingerprintParams({ minQuality: 0 }).minQuality).toBe(0);
+    expect(() => parseFingerprintParams({ maxMinutiae: 10.5 })).toThrow(/"maxMinutiae" must be a whole number/);
+    // An empty YAML `params:` block is null: no parameters, not a TypeError.
+    expect(parseFingerprintParams(null)).toEqual({ dpi: undefined, maxMinutiae: undefined, minQuality: undefined });
+    expect(() => parseFingerprintParams([500] as unknown as Record<string, unknown>)).toThrow(ConfigError);
   });
 });

@@ -7,22 +7,13 @@ import type { FingerprintImage } from './image/fingerprint-image';
 import { loadFingerprintImage } from './image/load';
 import { centredFingerprintVector, compareFingerprints, prepareTemplate, type PreparedTemplate } from './match/index';
 import type { FingerprintParams } from './params';
-import { decodeFingerprintTemplate, encodeFingerprintTemplate } from './template/encode';
+import { decodeFingerprintTemplate, encodeFingerprintTemplate, isBiofuseFingerprintTemplate } from './template/encode';
 import type { FingerprintTemplate } from './template/fingerprint-template';
-import { readIsoTemplate } from './template/iso19794-2';
+import { isIsoTemplate, readIsoTemplate } from './template/iso19794-2';
 import { reframeTemplate } from './template/reframe';
 
 /** An image to extract from, or a template stored earlier (ours or an ISO/IEC 19794-2 record). */
 export type FingerprintSample = FingerprintImage | FingerprintTemplate;
-
-// Templates are told from images by their magic bytes, whatever the file is called.
-const BFFP = [0x42, 0x46, 0x46, 0x50];
-const ISO_FMR = [0x46, 0x4d, 0x52, 0x00];
-
-function startsWith(bytes: Uint8Array, magic: readonly number[]): boolean {
-  return bytes.length >= magic.length && magic.every((v, i) => bytes[i] === v);
-}
-
 
 /**
  * Fingerprint recognition as a biofuse modality: samples are grey images, templates are
@@ -46,8 +37,9 @@ export class FingerprintModality implements Modality<FingerprintSample, Fingerpr
     const bytes = typeof input === 'string' ? await readSampleFile(input) : input;
     const named = (message: string) => (path === undefined ? message : `${path}: ${message}`);
     try {
-      if (startsWith(bytes, BFFP)) return decodeFingerprintTemplate(bytes);
-      if (startsWith(bytes, ISO_FMR)) {
+      // Templates are told from images by their magic bytes, whatever the file is called.
+      if (isBiofuseFingerprintTemplate(bytes)) return decodeFingerprintTemplate(bytes);
+      if (isIsoTemplate(bytes)) {
         const iso = readIsoTemplate(bytes);
         const size = this.params.isoImageSize;
         if (!size) return iso;

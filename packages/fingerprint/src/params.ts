@@ -21,7 +21,10 @@ export interface FingerprintParams {
 }
 
 /** Validates loose parameters (a YAML `params:` block, query options); unknown keys are refused by name. */
-export function parseFingerprintParams(raw: Readonly<Record<string, unknown>> = {}): FingerprintParams {
+export function parseFingerprintParams(input: Readonly<Record<string, unknown>> | null = {}): FingerprintParams {
+  // An empty YAML `params:` block parses to null: no parameters.
+  const raw = input ?? {};
+  if (typeof raw !== 'object' || Array.isArray(raw)) throw new ConfigError(`fingerprint parameters must be a mapping, got ${JSON.stringify(raw)}`);
   const known = new Set(['dpi', 'maxMinutiae', 'isoImageSize', 'minQuality']);
   for (const key of Object.keys(raw)) {
     if (!known.has(key)) throw new ConfigError(`unknown fingerprint parameter "${key}" (known: ${[...known].join(', ')})`);
@@ -38,7 +41,13 @@ export function parseFingerprintParams(raw: Readonly<Record<string, unknown>> = 
   if (size !== undefined && !(Array.isArray(size) && size.length === 2 && size.every((v) => Number.isInteger(v) && v > 0 && v <= 16383))) {
     throw new ConfigError(`fingerprint parameter "isoImageSize" must be [width, height] in pixels, got ${JSON.stringify(size)}`);
   }
-  const params: FingerprintParams = { dpi: positive('dpi', 10_000), maxMinutiae: positive('maxMinutiae', 255), minQuality: positive('minQuality', 100) };
+  const maxMinutiae = positive('maxMinutiae', 255);
+  if (maxMinutiae !== undefined && !Number.isInteger(maxMinutiae)) throw new ConfigError(`fingerprint parameter "maxMinutiae" must be a whole number, got ${maxMinutiae}`);
+  const minQuality = raw.minQuality;
+  if (minQuality !== undefined && !(typeof minQuality === 'number' && Number.isFinite(minQuality) && minQuality >= 0 && minQuality <= 100)) {
+    throw new ConfigError(`fingerprint parameter "minQuality" must be a number in [0, 100], got ${JSON.stringify(minQuality)}`);
+  }
+  const params: FingerprintParams = { dpi: positive('dpi', 10_000), maxMinutiae, minQuality: minQuality as number | undefined };
   return size === undefined ? params : { ...params, isoImageSize: [size[0], size[1]] };
 }
 

@@ -1,3 +1,4 @@
+import { ConfigError } from '@biofuse/core';
 import { applyRunScalar, gaborRunKernel, type GaborRunKernel } from './gabor-run-kernel';
 import type { OrientationField } from './orientation';
 import type { Segmentation } from './segmentation';
@@ -139,6 +140,10 @@ const align16 = (bytes: number) => (bytes + 15) & ~15;
 
 /** The filter bank for these options (kernels are built as pixels ask for them). */
 function filterBank(opts: GaborOptions): (GaborKernel | undefined)[] {
+  // Filter ids (bin x PERIOD_SLOTS + slot) are kept in an Int16Array.
+  if (!(Number.isInteger(opts.orientations) && opts.orientations >= 1 && opts.orientations <= 255)) {
+    throw new ConfigError(`Gabor orientations must be a whole number in 1..255, got ${opts.orientations}`);
+  }
   const key = `${opts.orientations}/${opts.sigmaAcross}/${opts.sigmaAlong}`;
   let bank = bankCache.get(key);
   if (!bank) {
@@ -173,11 +178,13 @@ function filterIds(
       const step = Math.round(periods[blockRow + Math.floor(x / bs)] / PERIOD_STEP);
       if (step <= 0) continue;
       const bin = Math.round((orientation[i] / Math.PI) * bins) % bins;
-      const id = bin * PERIOD_SLOTS + Math.min(step, PERIOD_SLOTS - 1);
+      // Periods past the last slot share its filter, built for the slot's period (not for whichever image came first).
+      const slot = Math.min(step, PERIOD_SLOTS - 1);
+      const id = bin * PERIOD_SLOTS + slot;
       if (!seen[id]) {
         seen[id] = 1;
         used.push(id);
-        bank[id] ??= gaborKernel((bin * Math.PI) / bins, step * PERIOD_STEP, opts);
+        bank[id] ??= gaborKernel((bin * Math.PI) / bins, slot * PERIOD_STEP, opts);
       }
       ids[i] = id;
     }

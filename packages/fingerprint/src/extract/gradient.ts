@@ -1,4 +1,4 @@
-/** Sobel derivatives (x to the right, y downwards); the outermost pixels copy their neighbours'. */
+/** Sobel derivatives (x to the right, y downwards); the outermost rows and columns stay 0 (no full neighbourhood there). */
 export function sobel(src: Float32Array, width: number, height: number): { gx: Float32Array; gy: Float32Array } {
   const gx = new Float32Array(src.length);
   const gy = new Float32Array(src.length);

@@ -41,7 +41,7 @@ export interface ExtractionParams {
  * chose margin 4 with fewer direction steps, which leaves DB2 where it was): with two passes
  * the rim of the ridge area is clean enough that the wider margin dropped true minutiae.
  */
-export const DEFAULT_EXTRACTION_PARAMS: ExtractionParams = {
+export const DEFAULT_EXTRACTION_PARAMS: ExtractionParams = deepFreeze({
   workingDpi: 500,
   normaliseRadius: 8,
   orientation: { tensorRadius: 6, smoothingRadius: 12 },
@@ -57,4 +57,10 @@ export const DEFAULT_EXTRACTION_PARAMS: ExtractionParams = {
   minArea: 100 * 100,
   minCoherence: 0.3,
   minPeriodShare: 0.2,
-};
+});
+
+/** Freezes an object and the objects it holds: defaults that nobody can change by accident. */
+function deepFreeze<T extends object>(o: T): T {
+  for (const v of Object.values(o)) if (typeof v === 'object' && v !== null) deepFreeze(v);
+  return Object.freeze(o);
+}

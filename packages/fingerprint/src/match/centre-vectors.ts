@@ -1,3 +1,5 @@
+import { ConfigError } from '@biofuse/core';
+
 /**
  * Subtracts a centre from each of the n x d vectors and scales each to unit length (rows that
  * become zero stay zero); the centre defaults to the mean of the rows. The fixed-length
@@ -5,7 +7,7 @@
  * better after centring: centre the gallery once, and each probe with the gallery's centre.
  */
 export function centreVectors(vectors: Float32Array, d: number, centre?: Float32Array): { vectors: Float32Array; centre: Float32Array } {
-  if (d <= 0 || vectors.length % d !== 0) throw new RangeError(`${vectors.length} values are not rows of ${d}`);
+  if (d <= 0 || vectors.length % d !== 0) throw new ConfigError(`${vectors.length} values are not rows of ${d}`);
   const n = vectors.length / d;
   let c = centre;
   if (!c) {
@@ -13,7 +15,7 @@ export function centreVectors(vectors: Float32Array, d: number, centre?: Float32
     for (let r = 0; r < n; r++) for (let k = 0; k < d; k++) sum[k] += vectors[r * d + k];
     c = Float32Array.from(sum, (v) => (n > 0 ? v / n : 0));
   }
-  if (c.length !== d) throw new RangeError(`centre has ${c.length} values, not ${d}`);
+  if (c.length !== d) throw new ConfigError(`centre has ${c.length} values, not ${d}`);
   const out = new Float32Array(vectors.length);
   for (let r = 0; r < n; r++) {
     const off = r * d;

@@ -1,4 +1,4 @@
-import { TemplateFormatError } from '@biofuse/core';
+import { ConfigError, TemplateFormatError } from '@biofuse/core';
 import { describe, expect, it } from 'vitest';
 import type { FingerprintTemplate } from '../template/fingerprint-template';
 import { minutiaSet } from '../template/minutiae';
@@ -76,6 +76,13 @@ describe('compareFingerprints', () => {
     expect(() => compareFingerprints(old, probe)).toThrow(TemplateFormatError);
     const P = matchParams({ spatialCells: 12 });
     expect(() => compareFingerprints(prepareTemplate(base, P), probe)).toThrow(TemplateFormatError);
+  });
+
+  it('refuses cylinders with more bits than the popcount kernels can count', () => {
+    // 25 x 25 x 6 = 3,750 bits fit in 31 blocks of 128; 26 x 26 x 6 = 4,056 do not (8-bit counters would wrap).
+    expect(matchParams({ spatialCells: 25 }).spatialCells).toBe(25);
+    expect(() => matchParams({ spatialCells: 26 })).toThrow(ConfigError);
+    expect(() => matchParams({ spatialCells: 40 })).toThrow(/has 9600 bits; at most 3968 are supported/);
   });
 
   it('keeps PreparedTemplate plain: numbers and typed arrays only', () => {

@@ -1,3 +1,4 @@
+import { TemplateFormatError } from '@biofuse/core';
 import { jsMatchKernel } from './kernels/match-kernel-js';
 import { wasmMatchKernel, type MatchKernel } from './kernels/match-kernel-wasm';
 import { MAX_BUCKET_BITS } from './kernels/sort-keys-wasm';
@@ -159,7 +160,7 @@ class CylinderStore {
   }
 
   private fill(slot: Slot, t: PreparedTemplate): Slot {
-    if (t.count > 255) throw new RangeError('at most 255 minutiae per prepared template');
+    if (t.count > 255) throw new TemplateFormatError(`a prepared template of ${t.count} minutiae: at most 255 are supported`);
     this.heap.set(t.cylinders, slot.bitsByte >> 2);
     const image = kernelImage(t);
     this.heap.set(image.masks, slot.validityByte >> 2);

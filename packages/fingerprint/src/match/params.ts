@@ -115,6 +115,9 @@ export const FINGERPRINT_MATCH_PARAMS: MatchParams = Object.freeze({
   vectorAngleBins: 16,
 });
 
+/** Bits of one cylinder that the local-similarity kernels can count (31 blocks of 128). */
+export const MAX_CYLINDER_BITS = 31 * 128;
+
 /** The defaults with some values replaced (for experiments and tuning). */
 export function matchParams(overrides: Partial<MatchParams> = {}): MatchParams {
   const P = Object.freeze({ ...FINGERPRINT_MATCH_PARAMS, ...overrides });
@@ -123,6 +126,11 @@ export function matchParams(overrides: Partial<MatchParams> = {}): MatchParams {
   }
   if (!Number.isInteger(P.spatialCells) || P.spatialCells < 2 || !Number.isInteger(P.directionSections) || P.directionSections < 1) {
     throw new ConfigError(`spatialCells and directionSections must be positive integers (spatialCells >= 2)`);
+  }
+  // The popcount kernel counts a cylinder's bits per byte lane: 8-bit counters, so at most 31 blocks of 128 bits.
+  const bits = P.spatialCells * P.spatialCells * P.directionSections;
+  if (bits > MAX_CYLINDER_BITS) {
+    throw new ConfigError(`a cylinder of ${P.spatialCells} x ${P.spatialCells} cells x ${P.directionSections} sections has ${bits} bits; at most ${MAX_CYLINDER_BITS} are supported`);
   }
   return P;
 }

@@ -4,7 +4,8 @@ import { gaussianBlur } from './blur';
 import { areaRadius } from './fingerprint-area';
 import { impressionToMasterMap, masterToImpression, type ImpressionPose } from './impression-transform';
 import type { SyntheticMaster } from './master-print';
-import { boxBlur2, uniformNoise } from './noise';
+import { boxBlur } from '../extract/blur';
+import { uniformNoise } from './noise';
 import { clampedNormal, type SingularPoint } from './singular-points';
 
 export interface ImpressionOptions {
@@ -177,7 +178,7 @@ function sampleMaster(master: SyntheticMaster, record: ImpressionRecord, width: 
 function noiseField(width: number, height: number, r: number, rng: Random): Float32Array {
   const white = uniformNoise(rng, width * height);
   for (let i = 0; i < white.length; i++) white[i] -= 0.5;
-  const noise = boxBlur2(white, width, height, r);
+  const noise = boxBlur(white, width, height, r, 2);
   let ss = 0;
   for (let i = 0; i < noise.length; i++) ss += noise[i] * noise[i];
   const scale = 1 / Math.sqrt(ss / noise.length || 1);

@@ -97,4 +97,20 @@ describe('fingerprint template encoding', () => {
     expect(message(() => decodeFingerprintTemplate(nan))).toMatch(/non-finite number at byte 18/);
     expect(() => encodeFingerprintTemplate({ ...template, width: -1 })).toThrow(TemplateFormatError);
   });
+
+  it('refuses to encode what it could not decode, so no gallery stores an unreadable template', () => {
+    const withMinutia = (change: Partial<{ x: number; kind: number; quality: number }>) => {
+      const m = template.minutiae;
+      const x = Float32Array.from(m.x);
+      const kind = Uint8Array.from(m.kind);
+      const quality = Uint8Array.from(m.quality);
+      if (change.x !== undefined) x[1] = change.x;
+      if (change.kind !== undefined) kind[1] = change.kind;
+      if (change.quality !== undefined) quality[1] = change.quality;
+      return { ...template, minutiae: { ...m, x, kind, quality } };
+    };
+    expect(message(() => encodeFingerprintTemplate(withMinutia({ x: Number.NaN })))).toMatch(/minutia 1 at a position or angle that is not a finite number/);
+    expect(message(() => encodeFingerprintTemplate(withMinutia({ kind: 9 })))).toMatch(/minutia 1 of unknown kind 9/);
+    expect(message(() => encodeFingerprintTemplate(withMinutia({ quality: 101 })))).toMatch(/minutia 1 of quality 101/);
+  });
 });

@@ -1,4 +1,5 @@
 import { TemplateFormatError } from '@biofuse/core';
+import { checkIntegerField } from './integer-field';
 import type { FingerprintTemplate } from './fingerprint-template';
 import { MINUTIA_BIFURCATION } from './minutiae';
 
@@ -19,12 +20,19 @@ const BYTES_PER_MINUTIA = 4 + 4 + 4 + 1 + 1;
  * (and refused with an upgrade hint) before its header is read.
  */
 export function encodeFingerprintTemplate(t: FingerprintTemplate): Uint8Array {
-  checkField('width', t.width, 0xffff);
-  checkField('height', t.height, 0xffff);
-  checkField('quality', t.quality, 100);
-  if (!(Number.isFinite(t.dpi) && t.dpi > 0)) throw new TemplateFormatError(`cannot encode a fingerprint template with dpi ${t.dpi}`);
+  const refuse = (what: string) => new TemplateFormatError(`cannot encode a fingerprint template with ${what}`);
+  checkIntegerField(t.width, 0xffff, () => refuse(`width ${t.width} (must be an integer 0-65535)`));
+  checkIntegerField(t.height, 0xffff, () => refuse(`height ${t.height} (must be an integer 0-65535)`));
+  checkIntegerField(t.quality, 100, () => refuse(`quality ${t.quality} (must be an integer 0-100)`));
+  if (!(Number.isFinite(t.dpi) && t.dpi > 0)) throw refuse(`dpi ${t.dpi}`);
   const m = t.minutiae;
   const n = m.count;
+  // What decoding would refuse is refused here, so that a gallery never stores a template it cannot read back.
+  for (let i = 0; i < n; i++) {
+    if (!(Number.isFinite(m.x[i]) && Number.isFinite(m.y[i]) && Number.isFinite(m.angle[i]))) throw refuse(`minutia ${i} at a position or angle that is not a finite number`);
+    if (m.kind[i] > MINUTIA_BIFURCATION) throw refuse(`minutia ${i} of unknown kind ${m.kind[i]}`);
+    if (m.quality[i] > 100) throw refuse(`minutia ${i} of quality ${m.quality[i]}, above 100`);
+  }
   const bytes = new Uint8Array(HEADER_BYTES + n * BYTES_PER_MINUTIA);
   const view = new DataView(bytes.buffer);
   bytes.set(MAGIC, 0);
@@ -51,7 +59,7 @@ export function decodeFingerprintTemplate(bytes: Uint8Array): FingerprintTemplat
     }
   };
   // Magic and version first, so foreign data and newer layouts are named as such, not as truncated.
-  if (bytes.byteLength >= MAGIC.length && !MAGIC.every((b, i) => bytes[i] === b)) {
+  if (bytes.byteLength >= MAGIC.length && !isBiofuseFingerprintTemplate(bytes)) {
     throw new TemplateFormatError('not a biofuse fingerprint template (bad magic number; expected "BFFP")');
   }
   need(5, 'the magic number and version');
@@ -97,8 +105,7 @@ export function decodeFingerprintTemplate(bytes: Uint8Array): FingerprintTemplat
   return { width, height, dpi, quality, minutiae: { count: n, x, y, angle, kind, quality: minutiaQuality } };
 }
 
-function checkField(what: string, value: number, max: number): void {
-  if (!(Number.isInteger(value) && value >= 0 && value <= max)) {
-    throw new TemplateFormatError(`cannot encode a fingerprint template with ${what} ${value} (must be an integer 0-${max})`);
-  }
+/** Whether the bytes start as one of our templates (what `load` tells templates from images by). */
+export function isBiofuseFingerprintTemplate(bytes: Uint8Array): boolean {
+  return bytes.length >= MAGIC.length && MAGIC.every((b, i) => bytes[i] === b);
 }

@@ -53,6 +53,22 @@ describe('readIsoRecord / readIsoTemplate', () => {
     expect(t.minutiae.count).toBe(2);
   });
 
+  it('stretches a record whose y resolution differs onto square pixels at the x resolution', () => {
+    const halfY = handBuilt();
+    halfY.set([0x00, 0x70], 20); // y: 112 px/cm, half the x resolution
+    const t = readIsoTemplate(halfY);
+    expect(t).toMatchObject({ width: 300, height: 800, dpi: 569 });
+    const [a, b] = minutiaList(t.minutiae);
+    expect([a.x, a.y, b.x, b.y]).toEqual([258, 200, 10, 600]);
+    // A vertical direction stays vertical; the record itself is untouched.
+    expect(a.angle).toBeCloseTo(Math.PI / 2, 6);
+    expect(readIsoRecord(halfY).views[0].minutiae.y[0]).toBe(100);
+    // Not stated (0): taken as square.
+    const unstated = handBuilt();
+    unstated.set([0x00, 0x00], 20);
+    expect(readIsoTemplate(unstated).height).toBe(400);
+  });
+
   it('reads two views and takes the first as the template', () => {
     const one = handBuilt();
     const viewBytes = one.subarray(24);

@@ -1,4 +1,6 @@
 import { TemplateFormatError } from '@biofuse/core';
+import { checkIntegerField } from './integer-field';
+import { reframeTemplate } from './reframe';
 import type { FingerprintTemplate } from './fingerprint-template';
 import { MINUTIA_BIFURCATION, MINUTIA_ENDING, MINUTIA_OTHER, normaliseAngle, type MinutiaSet } from './minutiae';
 
@@ -144,7 +146,12 @@ export function readIsoTemplate(bytes: Uint8Array): FingerprintTemplate {
   const record = readIsoRecord(bytes);
   if (record.views.length === 0) throw new TemplateFormatError('ISO 19794-2 record: the finger view count at byte 22 is 0');
   const view = record.views[0];
-  return { width: record.width, height: record.height, dpi: record.dpi, quality: view.quality, minutiae: view.minutiae };
+  const template = { width: record.width, height: record.height, dpi: record.dpi, quality: view.quality, minutiae: view.minutiae };
+  // Our templates have square pixels at the x resolution: a record whose y resolution differs is
+  // stretched onto that grid (a y resolution of 0, not stated, is taken as the x one).
+  const { xResolutionPpcm: xRes, yResolutionPpcm: yRes } = record;
+  if (yRes === 0 || yRes === xRes) return template;
+  return reframeTemplate(template, record.width, Math.max(1, Math.round((record.height * xRes) / yRes)));
 }
 
 export interface WriteIsoOptions {
@@ -212,9 +219,12 @@ export function writeIsoTemplate(t: FingerprintTemplate, opts: WriteIsoOptions =
 }
 
 function checkField(what: string, value: number, max: number): void {
-  if (!(Number.isInteger(value) && value >= 0 && value <= max)) {
-    throw new TemplateFormatError(`cannot write ${what} ${value} to ISO 19794-2 (must be an integer 0-${max})`);
-  }
+  checkIntegerField(value, max, () => new TemplateFormatError(`cannot write ${what} ${value} to ISO 19794-2 (must be an integer 0-${max})`));
+}
+
+/** Whether the bytes start as an ISO/IEC 19794-2 finger minutiae record ("FMR\0"). */
+export function isIsoTemplate(bytes: Uint8Array): boolean {
+  return bytes.length >= MAGIC.length && MAGIC.every((b, i) => bytes[i] === b);
 }
 
 function clampQuality(q: number): number {

@@ -1,3 +1,4 @@
+import { ConfigError } from '@biofuse/core';
 import type { FingerprintTemplate } from '../../template/fingerprint-template';
 import { FINGERPRINT_MATCH_PARAMS, type MatchParams } from '../params';
 import { PREPARED_TEMPLATE_VERSION, type PreparedTemplate } from '../prepared-template';
@@ -16,7 +17,7 @@ export function prepareTemplate(t: FingerprintTemplate, params: MatchParams = FI
   const keep: number[] = [];
   for (let i = 0; i < minutiae.count; i++) if (cyl.valid[i]) keep.push(i);
   const n = keep.length;
-  if (n > 255) throw new RangeError(`maxMinutiae above 255 is not supported (${n} minutiae kept)`);
+  if (n > 255) throw new ConfigError(`maxMinutiae above 255 is not supported (${n} minutiae kept)`);
   const pick = <A extends Float32Array | Uint8Array>(src: A, make: (n: number) => A) => {
     const out = make(n);
     keep.forEach((i, k) => (out[k] = src[i]));
