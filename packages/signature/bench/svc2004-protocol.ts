@@ -56,8 +56,10 @@ function memoisedDistance(templates: Map<string, SignatureTemplate>, params: Sig
   for (const [path, t] of templates) pathOf.set(t, path);
   const dtw = dtwLocalDistance(params);
   return (a, b) => {
-    // Ordered pairs: the band's rounding makes DTW symmetric only to within a hair.
-    const k = `${pathOf.get(a)!}|${pathOf.get(b)!}`;
+    // DTW is symmetric: one entry per unordered pair.
+    const pa = pathOf.get(a)!;
+    const pb = pathOf.get(b)!;
+    const k = pa < pb ? `${pa}|${pb}` : `${pb}|${pa}`;
     let d = cache.get(k);
     if (d === undefined) cache.set(k, (d = dtw(a, b)));
     return d;

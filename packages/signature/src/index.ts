@@ -4,7 +4,7 @@
  * Sakoe-Chiba band and early abandoning; user models with per-user score normalisation, and
  * pruned 1:N search over them.
  */
-export type { PenTrajectory } from './pen-trajectory';
+export { checkUsableTrajectory, type PenTrajectory } from './pen-trajectory';
 export { SignatureFormatError, SignatureAcquisitionError } from './errors';
 export { readSignature, parseSignatureBytes } from './read/read-signature';
 export { parseSvc2004 } from './read/svc2004-text';

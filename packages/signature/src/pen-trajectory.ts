@@ -1,3 +1,5 @@
+import { SignatureAcquisitionError } from './errors';
+
 /**
  * An online signature as the tablet recorded it: one entry per sample, in time order.
  * Units are the device's (SVC2004: tablet units, ms, pressure 0-1023, angles in degrees).
@@ -17,6 +19,28 @@ export interface PenTrajectory {
   readonly warnings: readonly string[];
 }
 
-export function trajectoryLength(p: PenTrajectory): number {
-  return p.x.length;
+/**
+ * Throws SignatureAcquisitionError unless the trajectory can become a template: columns of
+ * one length, finite positions, times and pressures, times that never go back, and at least
+ * two samples with the pen down. The readers guarantee the values; a trajectory built in code
+ * (a signature pad's points, a synthesiser) meets this check at extraction instead, since
+ * without pen-down samples every global feature would be 0 / 0.
+ */
+export function checkUsableTrajectory(p: PenTrajectory, source = 'the signature'): PenTrajectory {
+  const n = p.x.length;
+  if (n === 0) throw new SignatureAcquisitionError('empty', `${source}: the signature has no points`);
+  for (const [name, column] of [['y', p.y], ['t', p.t], ['penDown', p.penDown], ['pressure', p.pressure], ['azimuth', p.azimuth], ['altitude', p.altitude]] as const) {
+    if (column.length !== n) throw new SignatureAcquisitionError('invalid_sample', `${source}: ${n} x values but ${column.length} ${name} values`);
+  }
+  let down = 0;
+  for (let k = 0; k < n; k++) {
+    if (!(Number.isFinite(p.x[k]) && Number.isFinite(p.y[k]) && Number.isFinite(p.t[k]) && Number.isFinite(p.pressure[k]))) {
+      throw new SignatureAcquisitionError('invalid_sample', `${source}: sample ${k + 1} has a position, time or pressure that is not a finite number`);
+    }
+    if (p.pressure[k] < 0) throw new SignatureAcquisitionError('invalid_sample', `${source}: sample ${k + 1} has a negative pressure`);
+    if (k > 0 && p.t[k] < p.t[k - 1]) throw new SignatureAcquisitionError('invalid_sample', `${source}: sample ${k + 1} is earlier than the one before it`);
+    down += p.penDown[k] ? 1 : 0;
+  }
+  if (down < 2) throw new SignatureAcquisitionError('too_short', `${source}: the signature has ${down} pen-down point(s); at least 2 are needed`);
+  return p;
 }

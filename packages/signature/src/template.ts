@@ -1,7 +1,7 @@
 import { TemplateFormatError } from '@biofuse/core';
 import { GLOBAL_FEATURES, globalFeatures } from './features/global-features';
 import { timeFunctions, type TimeFunctionMatrix, type TimeFunctionOptions } from './features/time-functions';
-import type { PenTrajectory } from './pen-trajectory';
+import { checkUsableTrajectory, type PenTrajectory } from './pen-trajectory';
 import { resampleTrajectory, smoothTrajectory } from './preprocess';
 
 /** What biofuse keeps of a signature: its time functions (for DTW) and global feature vector. */
@@ -15,8 +15,14 @@ export interface TemplateOptions extends TimeFunctionOptions {
   readonly resamplePoints?: number;
 }
 
-/** Preprocessing (optional resampling, then smoothing), then time functions and global features. */
+/**
+ * Time functions of the preprocessed trajectory (optional resampling, then smoothing) and
+ * global features of the trajectory as recorded (its timing and speed statistics are what
+ * resampling would blur). Throws SignatureAcquisitionError for a trajectory that cannot make a
+ * template (see checkUsableTrajectory).
+ */
 export function extractSignatureTemplate(p: PenTrajectory, opts: TemplateOptions = {}): SignatureTemplate {
+  checkUsableTrajectory(p);
   const resampled = opts.resamplePoints ? resampleTrajectory(p, opts.resamplePoints) : p;
   const prepared = smoothTrajectory(resampled, opts.smoothingSamples ?? 0);
   return { local: timeFunctions(prepared, opts), global: globalFeatures(p) };
@@ -52,6 +58,8 @@ export function decodeSignatureTemplate(bytes: Uint8Array): SignatureTemplate {
   const dims = view.getUint16(6, true);
   const length = view.getUint32(8, true);
   const globalDims = view.getUint32(12, true);
+  // No frames would make every DTW distance infinite and a user model's normalisation NaN.
+  if (dims === 0 || length === 0) throw new TemplateFormatError(`signature template: ${length} frames of ${dims} time functions, nothing to compare (corrupt)`);
   const expected = HEADER_BYTES + (dims * length + globalDims) * 4;
   if (bytes.length !== expected) throw new TemplateFormatError(`signature template: ${bytes.length} bytes, expected ${expected} (truncated or corrupt)`);
   if (globalDims !== GLOBAL_FEATURES.length) {

@@ -4,6 +4,7 @@ import { dtwDistance } from '../src/compare/dtw';
 import { combineDistances, enrolUser, scoreAgainstUser } from '../src/compare/user-model';
 import { timeFunctions } from '../src/features/time-functions';
 import { DEFAULT_SIGNATURE_PARAMS, parseSignatureParams } from '../src/params';
+import { SignatureAcquisitionError } from '../src/errors';
 import type { PenTrajectory } from '../src/pen-trajectory';
 import { decodeSignatureTemplate, encodeSignatureTemplate, extractSignatureTemplate, type SignatureTemplate } from '../src/template';
 
@@ -59,7 +60,15 @@ describe('DTW', () => {
     const a = f(stroke(200));
     const b = f(stroke(180, { wobble: 10 }));
     expect(dtwDistance(a, a)).toBe(0);
-    expect(dtwDistance(a, b)).toBeCloseTo(dtwDistance(b, a), 6);
+    expect(dtwDistance(a, b)).toBe(dtwDistance(b, a));
+    // Exactly, at every pair of lengths: the band's rounding is not symmetric, the distance is.
+    for (let n = 20; n < 60; n += 7) {
+      for (let m = 21; m < 70; m += 9) {
+        const p = f(stroke(n));
+        const q = f(stroke(m, { wobble: 5 }));
+        expect(dtwDistance(p, q, { band: 0.1 })).toBe(dtwDistance(q, p, { band: 0.1 }));
+      }
+    }
   });
   it('on positions, absorbs a change of writing rhythm far better than a change of shape', () => {
     const pos = (p: PenTrajectory) => timeFunctions(p, { functions: ['x', 'y'] });
@@ -145,6 +154,23 @@ describe('templates and parameters', () => {
     const nan = bytes.slice();
     new DataView(nan.buffer).setFloat32(16 + 4 * 7, Number.NaN, true);
     expect(() => decodeSignatureTemplate(nan)).toThrow(/value 7 is NaN, not a finite number/);
+    // A header of no frames: every DTW distance would be infinite.
+    const empty = encodeSignatureTemplate({ local: { length: 0, dims: t.local.dims, values: new Float32Array(0) }, global: t.global });
+    expect(() => decodeSignatureTemplate(empty)).toThrow(/0 frames of 9 time functions, nothing to compare/);
+  });
+
+  it('refuses, at extraction, trajectories that would make a NaN template', () => {
+    const s = stroke(50);
+    const hovering = { ...s, penDown: new Uint8Array(50) };
+    expect(() => extractSignatureTemplate(hovering, DEFAULT_SIGNATURE_PARAMS)).toThrow(SignatureAcquisitionError);
+    expect(() => extractSignatureTemplate(hovering, DEFAULT_SIGNATURE_PARAMS)).toThrow(/0 pen-down point\(s\)/);
+    expect(() => extractSignatureTemplate({ ...s, pressure: s.pressure.slice(0, 49) }, DEFAULT_SIGNATURE_PARAMS)).toThrow(/50 x values but 49 pressure values/);
+    const nan = Float64Array.from(s.y);
+    nan[7] = Number.NaN;
+    expect(() => extractSignatureTemplate({ ...s, y: nan }, DEFAULT_SIGNATURE_PARAMS)).toThrow(/sample 8 has a position, time or pressure that is not a finite number/);
+    const back = Float64Array.from(s.t);
+    back[9] = back[8] - 1;
+    expect(() => extractSignatureTemplate({ ...s, t: back }, DEFAULT_SIGNATURE_PARAMS)).toThrow(/sample 10 is earlier than the one before it/);
   });
 
   it('refuses to compare templates of different shapes instead of scoring them NaN', () => {
@@ -164,5 +190,15 @@ describe('templates and parameters', () => {
     expect(() => parseSignatureParams({ dtwBand: 2 })).toThrow(/dtwBand/);
     expect(() => parseSignatureParams({ functions: ['nope'] })).toThrow(/functions/);
     expect(() => parseSignatureParams({ bogus: 1 })).toThrow(/unknown signature parameter "bogus"/);
+    // An infinite weight would score every probe Infinity (or NaN): refused.
+    expect(() => parseSignatureParams({ globalWeight: Number.POSITIVE_INFINITY })).toThrow(/globalWeight must be a finite number/);
+    expect(() => parseSignatureParams({ globalSpreadFloor: Number.POSITIVE_INFINITY })).toThrow(/globalSpreadFloor must be a finite number/);
+    expect(() => parseSignatureParams({ functions: ['x', 'y', 'x'] })).toThrow(/lists a time function twice/);
+    // The parsed list is the parser's own copy: changing the caller's array later changes nothing.
+    const mine = ['x', 'y'];
+    const parsed = parseSignatureParams({ functions: mine });
+    mine.push('pressure');
+    expect(parsed.functions).toEqual(['x', 'y']);
+    expect(Object.isFrozen(parsed.functions)).toBe(true);
   });
 });

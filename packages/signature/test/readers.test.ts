@@ -50,6 +50,12 @@ describe('SVC2004 text', () => {
     expect(() => parseSignatureBytes(new Uint8Array(61), 'u.bin')).toThrow(/not an MCYT \.fpg either \(61 bytes: too short/);
   });
 
+  it('skips blank lines before the header, and counts them in line numbers', () => {
+    const p = parseSignatureBytes(enc('\n\n2\n1 2 0 1 0 0 5\n2 3 10 1 0 0 5\n'), 'b.txt');
+    expect(Array.from(p.x)).toEqual([1, 2]);
+    expect(() => parseSignatureBytes(enc('\n2\n1 2 0 1 0 0 5\n2 z 10 1 0 0 5\n'), 'b.txt')).toThrow(/b\.txt:4: column 2 is not a number/);
+  });
+
   it('repairs small clock glitches and says so', () => {
     const p = parseSignatureBytes(svc(['1 2 100 1 0 0 5', '1 3 110 1 0 0 5', '1 4 102 1 0 0 5', '1 5 120 1 0 0 5']), 'g.txt');
     expect(Array.from(p.t)).toEqual([100, 110, 110, 120]);

@@ -24,6 +24,10 @@ describe('sigma-lognormal synthetic signatures', () => {
     expect([...a.keys()]).toEqual(['U1S1.TXT', 'U1S2.TXT', 'U1S3.TXT', 'U1S4.TXT', 'U1S5.TXT', 'U2S1.TXT', 'U2S2.TXT', 'U2S3.TXT', 'U2S4.TXT', 'U2S5.TXT']);
     expect(b.get('U2S4.TXT')?.x).toEqual(a.get('U2S4.TXT')?.x);
     expect(c.get('U1S1.TXT')?.x).not.toEqual(a.get('U1S1.TXT')?.x);
+    // Counts that would name files U1S3.5.TXT, or silently make none.
+    expect(() => synthesizeSignatures({ seed: 4, users: 2, genuine: 2.5 })).toThrow(/whole number of genuine signatures/);
+    expect(() => synthesizeSignatures({ seed: 4, users: 2, genuine: Number.NaN })).toThrow(/whole number of genuine signatures/);
+    expect(() => synthesizeSignatures({ seed: 4, users: 2, forgeries: 1.5 })).toThrow(/forgeries per user must be a whole number/);
   });
 
   it('writes SVC2004 files that the reader takes back', async () => {

@@ -18,10 +18,13 @@ export interface DtwOptions {
  * Multivariate dynamic time warping with a Sakoe-Chiba band: the cost of a cell is the
  * Euclidean or city-block distance between the two frames, the path may step right, down or
  * diagonally, and the total is divided by n + m so signatures of different lengths compare
- * fairly. Two rolling rows of the cost matrix, touched only inside the band; no allocation
+ * fairly; dtwDistance(a, b) equals dtwDistance(b, a) exactly. Two rolling rows of the cost matrix, touched only inside the band; no allocation
  * per cell.
  */
 export function dtwDistance(a: TimeFunctionMatrix, b: TimeFunctionMatrix, opts: DtwOptions = {}): number {
+  // The band's rounding depends on which sequence runs down the rows: the shorter one always
+  // does, so that the distance is symmetric (equal lengths give a symmetric band already).
+  if (a.length > b.length) [a, b] = [b, a];
   const n = a.length;
   const m = b.length;
   const f = a.dims;

@@ -1,3 +1,4 @@
+import { meanVariance } from '@biofuse/core';
 import type { PenTrajectory } from '../pen-trajectory';
 import { derivative } from './time-functions';
 
@@ -58,13 +59,7 @@ export function globalFeatures(p: PenTrajectory): Float32Array {
   const acc = derivative(speed);
   let aSum = 0;
   for (const a of acc) aSum += Math.abs(a);
-  const sd = (a: Float64Array) => {
-    let mu = 0;
-    for (const v of a) mu += v / a.length;
-    let s = 0;
-    for (const v of a) s += (v - mu) ** 2 / a.length;
-    return Math.sqrt(s);
-  };
+  const sd = (a: Float64Array) => Math.sqrt(meanVariance(a).variance);
   let pMean = 0;
   let pMax = 0;
   for (const v of pr) {

@@ -17,6 +17,7 @@ export function pooledWithinUserSpread(referenceSets: readonly (readonly Float32
   const sets = referenceSets.filter((s) => s.length >= 2);
   if (sets.length === 0) throw new ConfigError('pooledWithinUserSpread needs at least one writer with two signatures');
   const g = sets[0][0].length;
+  for (const set of sets) for (const v of set) if (v.length !== g) throw new ConfigError(`pooledWithinUserSpread: global vectors of ${v.length} and ${g} features`);
   const variance = new Float64Array(g);
   for (const set of sets) {
     const mean = new Float64Array(g);

@@ -25,7 +25,7 @@ export interface TimeFunctionOptions {
 }
 
 /** The default set: the first round's (chosen on SVC2004 users 1-20) plus azimuth, which the feature search added on either half of the users (bench/svc2004-features.bench.ts). */
-export const DEFAULT_TIME_FUNCTIONS: readonly TimeFunction[] = ['x', 'y', 'dx', 'dy', 'pressure', 'dPressure', 'dAngle', 'logCurvatureRadius', 'azimuth'];
+export const DEFAULT_TIME_FUNCTIONS: readonly TimeFunction[] = Object.freeze(['x', 'y', 'dx', 'dy', 'pressure', 'dPressure', 'dAngle', 'logCurvatureRadius', 'azimuth'] as const);
 
 /** Row-major n x F matrix of z-normalised time functions. */
 export interface TimeFunctionMatrix {

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { imageFormatOf } from '@biofuse/core';
-import { SignatureAcquisitionError, SignatureFormatError } from '../errors';
-import type { PenTrajectory } from '../pen-trajectory';
+import { SignatureFormatError } from '../errors';
+import { checkUsableTrajectory, type PenTrajectory } from '../pen-trajectory';
 import type { ReadOptions } from './builder';
 import { parseMcytFpg } from './mcyt-fpg';
 import { parsePenCsv, parsePenJson } from './pen-points';
@@ -23,7 +23,7 @@ export async function readSignature(input: Buffer | Uint8Array | string, opts: R
       throw new SignatureFormatError(`cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`, input);
     }
   } else bytes = input;
-  return checkUsable(parseSignatureBytes(bytes, path, opts), path);
+  return checkUsableTrajectory(parseSignatureBytes(bytes, path, opts), path);
 }
 
 export function parseSignatureBytes(bytes: Uint8Array, path: string, opts: ReadOptions = {}): PenTrajectory {
@@ -53,12 +53,4 @@ function looksBinary(bytes: Uint8Array): boolean {
   const n = Math.min(bytes.length, 512);
   for (let i = 0; i < n; i++) if (bytes[i] === 0) return true;
   return false;
-}
-
-function checkUsable(p: PenTrajectory, path: string): PenTrajectory {
-  if (p.x.length === 0) throw new SignatureAcquisitionError('empty', `${path}: the signature has no points`);
-  let down = 0;
-  for (const d of p.penDown) down += d;
-  if (down < 2) throw new SignatureAcquisitionError('too_short', `${path}: the signature has ${down} pen-down point(s); at least 2 are needed`);
-  return p;
 }

@@ -8,12 +8,17 @@ import { TrajectoryBuilder, type ReadOptions } from './builder';
  * pressure is taken as 1 while the pen is down, 0 while up).
  */
 export function parseSvc2004(text: string, path = '<memory>', opts: ReadOptions = {}): PenTrajectory {
-  const lines = text.split(/\r?\n/);
-  while (lines.length > 0 && lines[lines.length - 1].trim() === '') lines.pop();
+  const all = text.split(/\r?\n/);
+  while (all.length > 0 && all[all.length - 1].trim() === '') all.pop();
+  // Blank lines before the header are skipped; `first` keeps the line numbers the file's.
+  let first = 0;
+  while (first < all.length && all[first].trim() === '') first++;
+  const lines = all.slice(first);
+  const lineNumber = (i: number) => first + i + 1;
   const count = Number(lines[0]?.trim());
-  if (!Number.isInteger(count) || count < 0) throw new SignatureFormatError('first line must be the point count', path, 1);
+  if (!Number.isInteger(count) || count < 0) throw new SignatureFormatError('first line must be the point count', path, lineNumber(0));
   if (lines.length - 1 !== count) {
-    throw new SignatureFormatError(`the header announces ${count} points but ${lines.length - 1} follow`, path, 1);
+    throw new SignatureFormatError(`the header announces ${count} points but ${lines.length - 1} follow`, path, lineNumber(0));
   }
   const b = new TrajectoryBuilder(path, opts);
   let columns = 0;
@@ -21,13 +26,13 @@ export function parseSvc2004(text: string, path = '<memory>', opts: ReadOptions 
     const cells = lines[i].trim().split(/\s+/);
     columns ||= cells.length;
     if (cells.length !== columns || (columns !== 7 && columns !== 4)) {
-      throw new SignatureFormatError(`expected ${columns === 4 ? 4 : 7} columns (X Y T BUTTON${columns === 4 ? '' : ' AZIMUTH ALTITUDE PRESSURE'}), got ${cells.length}`, path, i + 1);
+      throw new SignatureFormatError(`expected ${columns === 4 ? 4 : 7} columns (X Y T BUTTON${columns === 4 ? '' : ' AZIMUTH ALTITUDE PRESSURE'}), got ${cells.length}`, path, lineNumber(i));
     }
     const v = cells.map(Number);
     const bad = v.findIndex((x) => Number.isNaN(x));
-    if (bad >= 0) throw new SignatureFormatError(`column ${bad + 1} is not a number: "${cells[bad]}"`, path, i + 1);
+    if (bad >= 0) throw new SignatureFormatError(`column ${bad + 1} is not a number: "${cells[bad]}"`, path, lineNumber(i));
     const penDown = v[3] !== 0;
-    b.add(i + 1, columns === 7
+    b.add(lineNumber(i), columns === 7
       ? { x: v[0], y: v[1], t: v[2], penDown, azimuth: v[4], altitude: v[5], pressure: v[6] }
       : { x: v[0], y: v[1], t: v[2], penDown, azimuth: Number.NaN, altitude: Number.NaN, pressure: penDown ? 1 : 0 });
   }

@@ -33,7 +33,8 @@ export function synthesizeSignatures(opts: SignatureSynthesisOptions): Map<strin
   const genuine = opts.genuine ?? 20;
   const forgeries = opts.forgeries ?? 20;
   if (!Number.isInteger(opts.users) || opts.users < 1) throw new ConfigError('synthetic signatures need at least one user');
-  if (genuine < 1 || forgeries < 0) throw new ConfigError('synthetic signatures need at least one genuine signature per user');
+  if (!Number.isInteger(genuine) || genuine < 1) throw new ConfigError(`synthetic signatures need a whole number of genuine signatures per user, at least 1 (got ${genuine})`);
+  if (!Number.isInteger(forgeries) || forgeries < 0) throw new ConfigError(`synthetic forgeries per user must be a whole number >= 0 (got ${forgeries})`);
   const out = new Map<string, PenTrajectory>();
   for (let u = 1; u <= opts.users; u++) {
     // One stream per user, so adding users never changes the existing ones.
@@ -74,7 +75,6 @@ function userPlan(rng: Random): UserPlan {
         t0,
         mu: -1.7 + 0.4 * rng.next(),
         sigma: 0.2 + 0.15 * rng.next(),
-        // A slight rightward drift, as in Western signatures.
         thetaStart: theta,
         thetaEnd: theta + turn,
       });
