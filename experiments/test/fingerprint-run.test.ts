@@ -1,11 +1,12 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sharedDataset } from '@biofuse/core/testing';
 import { parseExperimentConfig } from '../src/config/load-config';
 import { compareRuns } from '../src/report/compare-runs';
-import { runExperiment } from '../src/run/run-experiment';
+import { WORKSPACE_ROOT } from '../src/run/manifest';
+import { experimentDataFiles, runExperiment } from '../src/run/run-experiment';
 
 describe('fingerprint experiments', () => {
   it('generates synthetic prints from the seed and runs the FVC protocol on them', async () => {
@@ -21,6 +22,11 @@ pipeline: { modality: fingerprint }
     // FVC protocol: C(3,2) genuine pairs per finger, first impressions of different fingers.
     expect(report.counts).toMatchObject({ genuine: 12, impostor: 6 });
     expect(report.eer.value).toBe(b.evaluations[0].report.eer.value);
+    // The generated prints are cached under a hash of the generator's code (changed code, new
+    // prints), one folder per setting: earlier code's folders are gone.
+    const cached = (await readdir(join(WORKSPACE_ROOT, 'results/.cache/synthetic-fingerprints'))).filter((d) => d.startsWith('fingers4-impressions3-seed5'));
+    expect(cached).toHaveLength(1);
+    expect(cached[0]).toMatch(/^fingers4-impressions3-seed5-code[0-9a-f]{12}$/);
     expect(report.eer.value).toBeLessThan(0.2);
     // The fingerprint modality reports sample quality, so the run judges it: one curve per target FMR.
     const erc = a.evaluations[0].qualityErc;
@@ -47,5 +53,9 @@ pipeline: { modality: fingerprint, params: { isoImageSize: [288, 384] } }
     // Measured 4.19 % (FVC-protocol EER; bench-fvc): interoperable, not identical.
     expect(report.eer.value).toBeLessThan(0.08);
     expect(() => parseExperimentConfig('dataset: { loader: lfw, root: x, pairs: p, probeFolder: y }\npipeline: { modality: face }\n', 'x.yaml')).toThrow(/only the fvc loader/);
+    // The probes' folder is part of the data the run's cache key and fingerprint cover.
+    const files = await experimentDataFiles(parseExperimentConfig(yaml, 'cross.yaml'), join(fvc.path, '..'));
+    expect(files.filter((f) => f.endsWith('.tif'))).toHaveLength(80);
+    expect(files.filter((f) => f.endsWith('.iso'))).toHaveLength(80);
   }, 180_000);
 });

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, writeFile, mkdir } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { AcquisitionError, ModalityUnavailableError, type Modality } from '@biofuse/core';
+import { AcquisitionError, DatasetError, ModalityUnavailableError, type Modality } from '@biofuse/core';
 import { sharedDatasetsRoot, sharedDataset } from '@biofuse/core/testing';
 import { parseExperimentConfig } from '../src/config/load-config';
 import { compareRuns } from '../src/report/compare-runs';
@@ -29,6 +29,20 @@ beforeAll(async () => {
 });
 
 describe('runExperiment', () => {
+  it('never overwrites a run of the same second, leaves no partial folder, and refuses an unusable results folder as a data error', async () => {
+    const config = parseExperimentConfig(simulated, 'sim.yaml');
+    const root = await mkdtemp(join(tmpdir(), 'biofuse-same-second-'));
+    const at = () => new Date('2026-03-01T00:00:00Z');
+    const first = await runExperiment(config, { dataRoot: '/nonexistent', resultsRoot: root, now: at });
+    const second = await runExperiment(config, { dataRoot: '/nonexistent', resultsRoot: root, now: at });
+    expect(second.runDir).toBe(`${first.runDir}-2`);
+    expect((await readdir(join(root, 'sim'))).sort()).toEqual([first.runDir.split('/').pop(), second.runDir.split('/').pop(), 'latest'].sort());
+    const blocked = join(root, 'a-file');
+    await writeFile(blocked, 'not a folder');
+    await expect(runExperiment(config, { dataRoot: '/nonexistent', resultsRoot: blocked })).rejects.toThrow(DatasetError);
+    await expect(runExperiment(config, { dataRoot: '/nonexistent', resultsRoot: blocked })).rejects.toThrow(/a-file\/sim: cannot create the results folder \(ENOTDIR\)/);
+  });
+
   it('writes scores, metrics, DET, page and manifest, and repeats its numbers exactly', async () => {
     const config = parseExperimentConfig(simulated, 'sim.yaml');
     const a = await runExperiment(config, { dataRoot: '/nonexistent', resultsRoot: results, now: () => new Date('2026-01-01T00:00:00Z') });

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -63,10 +63,22 @@ describe('biofuse CLI', () => {
     expect(bad.stderr).toMatch(/invalid.yaml: invalid experiment config/);
   });
 
-  it('exits 2 on data errors, naming the file', () => {
+  it('exits 2 on data errors, naming the file', async () => {
     const r = biofuse(['bench', join(dir, 'missing-data.yaml'), '--results', dir, '--data-root', dir]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/nowhere\/x\.csv: cannot read score matrix/);
+    // ... the same for the data fingerprint the Nx cache keys on: not the hash of no files.
+    const fp = biofuse(['bench', join(dir, 'missing-data.yaml'), '--fingerprint', '--data-root', dir]);
+    expect(fp.code).toBe(2);
+    expect(fp.stderr).toMatch(/nowhere\/x\.csv: no such data file/);
+    const noConfig = biofuse(['bench', join(dir, 'no-such-config.yaml')]);
+    expect(noConfig.code).toBe(2);
+    expect(noConfig.stderr).toMatch(/no-such-config\.yaml: cannot read config \(ENOENT\)/);
+    // A results folder that cannot be made fails before the work, in one line.
+    await writeFile(join(dir, 'a-file'), 'x');
+    const results = biofuse(['bench', join(dir, 'tiny.yaml'), '--results', join(dir, 'a-file')]);
+    expect(results.code).toBe(2);
+    expect(results.stderr).toMatch(/^biofuse: .*a-file\/tiny: cannot create the results folder \(ENOTDIR\)\n$/);
   });
 
   it('runs a config, prints the table and the DET page, and compares runs', async () => {
@@ -238,13 +250,42 @@ describe('biofuse CLI', () => {
     expect(report.enrolled).toBe(1);
     expect(report.failed).toEqual([{ source: expect.stringMatching(/109_8\.tif$/), reason: expect.stringMatching(/^quality 37 is below the minimum of 40: clear ridge flow/) }]);
     expect(biofuse(['fingerprint', 'enroll', '--gallery', gallery, '--identity', 'x', '--min-quality', '101', join(db2, '109_1.tif')]).code).toBe(1);
+
+    // A mistyped gallery is an error, not an empty result, and leaves no file behind; so is a failed first enrolment.
+    const typo = join(dir, 'no-such-gallery.db');
+    const lost = biofuse(['fingerprint', 'identify', join(db1, '102_5.tif'), '--gallery', typo]);
+    expect(lost.code).toBe(2);
+    expect(lost.stderr).toMatch(/no-such-gallery\.db: no such gallery/);
+    expect(existsSync(typo)).toBe(false);
+    const wrongFolder = biofuse(['fingerprint', 'enroll', '--gallery', typo, '--folder', join(dir, 'no-such-folder')]);
+    expect(wrongFolder.code).toBe(2);
+    expect(existsSync(typo)).toBe(false);
+    await mkdir(join(dir, 'empty-people'), { recursive: true });
+    const empty = biofuse(['fingerprint', 'enroll', '--gallery', typo, '--folder', join(dir, 'empty-people')]);
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toMatch(/empty-people: no samples to enrol/);
+    expect(existsSync(typo)).toBe(false);
+    await writeFile(join(dir, 'not-a-db.db'), 'plain text');
+    expect(biofuse(['fingerprint', 'identify', join(db1, '102_5.tif'), '--gallery', join(dir, 'not-a-db.db')]).code).toBe(2);
+
+    // Output paths are checked before the work; a template is named as one when an image is expected.
+    const blocked = biofuse(['fingerprint', 'extract', join(db1, '101_1.tif'), '--out', join(dir, '101_1.bfp', 'x.bfp')]);
+    expect(blocked.code).toBe(2);
+    expect(blocked.stderr).toMatch(/101_1\.bfp: is a file, not a folder to write into/);
+    expect(blocked.stderr).not.toMatch(/internal error/);
+    expect(biofuse(['fingerprint', 'extract', join(db1, '101_1.tif'), '--debug-dir', join(dir, '101_1.bfp')]).stderr).toMatch(/is a file, not a folder/);
+    const template = biofuse(['fingerprint', 'extract', join(dir, '101_2.iso')]);
+    expect(template.code).toBe(2);
+    expect(template.stderr).toMatch(/101_2\.iso: a fingerprint template, not an image/);
+    await writeFile(join(dir, 'notes.txt'), 'hello');
+    expect(biofuse(['fingerprint', 'extract', join(dir, 'notes.txt')]).stderr).toMatch(/notes\.txt: not an image in a format fingerprints are read from \(TIFF, PNG, BMP, JPEG, \.\.\.\)/);
   });
 
   it('writes synthetic fingerprints in FVC layout', async () => {
     const out = join(dir, 'synth-fp');
     const r = biofuse(['synth', 'fingerprints', '--out', out, '--fingers', '2', '--impressions', '2', '--seed', '5']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^4 fingerprint images written/);
+    expect(r.stdout).toMatch(/^4 fingerprint image\(s\) written/);
     expect(existsSync(join(out, '102_2.png'))).toBe(true);
     expect(biofuse(['synth', 'fingerprints', '--out', out, '--fingers', 'x']).code).toBe(1);
 
@@ -264,10 +305,21 @@ describe('biofuse CLI', () => {
     }
     expect(rows[5][1]).toBe('');
     expect(rows[5][8]).toMatch(/broken\.png/);
-    expect(biofuse(['fingerprint', 'quality', join(dir, 'nothing-here')]).code).toBe(1);
-    const unwritable = biofuse(['fingerprint', 'quality', out, '--out', join(dir, 'no-such-folder', 'q.csv')]);
+    const missing = biofuse(['fingerprint', 'quality', join(dir, 'nothing-here')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/nothing-here: no such file or folder/);
+    // Nothing usable: the CSV still says why, and the exit code says that nothing was measured.
+    const none = biofuse(['fingerprint', 'quality', join(out, 'broken.png'), '--out', join(dir, 'none.csv')]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/none of the 1 image\(s\) could be used/);
+    expect(await readFile(join(dir, 'none.csv'), 'utf8')).toMatch(/broken\.png/);
+    // One rule for output paths: missing folders are made, a file in the way is a data error before any work.
+    expect(biofuse(['fingerprint', 'quality', join(out, '101_1.png'), '--out', join(dir, 'made', 'for-it', 'q.csv')]).code).toBe(0);
+    expect(existsSync(join(dir, 'made', 'for-it', 'q.csv'))).toBe(true);
+    const unwritable = biofuse(['fingerprint', 'quality', out, '--out', join(out, '101_1.png', 'q.csv')]);
     expect(unwritable.code).toBe(2);
-    expect(unwritable.stderr).toMatch(/q\.csv: cannot write \(ENOENT\)/);
+    expect(unwritable.stderr).toMatch(/101_1\.png: is a file, not a folder to write into/);
+    expect(unwritable.stderr).not.toMatch(/internal error/);
   });
 
   const lfw = sharedDataset('lfw');
@@ -332,6 +384,12 @@ describe('biofuse CLI', () => {
     expect(json).toMatchObject({ pairs: 4, failedPairs: 1 });
     expect(json.failedSamples.map((f) => f.path)).toEqual(['missing.TXT']);
     expect(json.metrics.counts.impostorFailures).toBe(1);
+    // A run that stops half-way (--strict, a missing sample) leaves the earlier results file as it was.
+    const before = await readFile(out, 'utf8');
+    const strict = biofuse(['score', '--modality', 'signature', '--pairs', pairs, '--root', svc.path, '--out', out, '--strict']);
+    expect(strict.code).toBe(2);
+    expect(await readFile(out, 'utf8')).toBe(before);
+    expect((await readdir(dir)).filter((f) => f.includes('.partial-'))).toEqual([]);
   });
 
   const bssr1 = sharedDataset('nist-bssr1-set1');

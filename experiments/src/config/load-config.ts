@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
-import { ConfigError } from '@biofuse/core';
+import { ConfigError, DatasetError } from '@biofuse/core';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { z } from 'zod';
 import { experimentConfigSchema, type ChimericSourceConfig, type ExperimentConfig } from './schema';
@@ -12,7 +12,8 @@ export async function loadExperimentConfig(path: string): Promise<ExperimentConf
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
-    throw new ConfigError(`${path}: cannot read config (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+    // A config that is not there is a missing file (a data error); one that says the wrong thing is a ConfigError.
+    throw new DatasetError(`cannot read config (${(err as NodeJS.ErrnoException).code ?? String(err)})`, path);
   }
   return parseExperimentConfig(text, path);
 }

@@ -1,4 +1,6 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { DatasetError } from '@biofuse/core';
 import { isAbsolute, join, resolve } from 'node:path';
 import { chimericSourceConfig, configHash, loadExperimentConfig } from '../config/load-config';
 import type { ExperimentConfig } from '../config/schema';
@@ -51,6 +53,10 @@ export async function runExperiment(config: ExperimentConfig, opts: RunOptions &
   const now = opts.now ?? (() => new Date());
   const started = now();
   const t0 = performance.now();
+  // A results folder that cannot be made fails here, before any scoring, as a data error naming it.
+  const resultsRoot = resolve(opts.resultsRoot ?? join(WORKSPACE_ROOT, 'results'));
+  const experimentDir = join(resultsRoot, config.id);
+  await makeFolder(experimentDir);
   const { data: loaded, chimeric } = await loadWithAssignment(config, opts);
   const fusion = config.fusion ? fuseSystems(loaded, config.fusion, config.seed) : undefined;
   const data = fusion?.data ?? loaded;
@@ -66,10 +72,11 @@ export async function runExperiment(config: ExperimentConfig, opts: RunOptions &
   ];
 
   const hash = configHash(config);
-  const runId = `${started.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${hash.slice(0, 8)}`;
-  const resultsRoot = resolve(opts.resultsRoot ?? join(WORKSPACE_ROOT, 'results'));
-  const runDir = join(resultsRoot, config.id, runId);
-  await mkdir(runDir, { recursive: true });
+  const runId = freeRunId(experimentDir, `${started.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${hash.slice(0, 8)}`);
+  const finalDir = join(experimentDir, runId);
+  // Written beside its final name and renamed when complete: a run that fails half-way leaves no half-written run folder.
+  const runDir = `${finalDir}.partial-${process.pid}`;
+  await makeFolder(runDir);
 
   await writeScoresCsv(join(runDir, 'scores.csv'), data);
   const metrics = {
@@ -90,8 +97,7 @@ export async function runExperiment(config: ExperimentConfig, opts: RunOptions &
   );
   const title = config.description ? `${config.id}: ${config.description}` : config.id;
   if (fusion) await writeFile(join(runDir, 'fusion.json'), resultsJson({ experiment: config.id, folds: config.fusion?.folds, seed: config.seed, methods: fusion.models }));
-  const detPage = join(runDir, 'det.html');
-  await writeFile(detPage, detPageHtml(title, evaluations, notes));
+  await writeFile(join(runDir, 'det.html'), detPageHtml(title, evaluations, notes));
   const t3 = performance.now();
 
   const manifest = {
@@ -110,8 +116,25 @@ export async function runExperiment(config: ExperimentConfig, opts: RunOptions &
     ...provenance(),
   };
   await writeFile(join(runDir, 'manifest.json'), resultsJson(manifest));
-  await writeFile(join(resultsRoot, config.id, 'latest'), `${runId}\n`);
-  return { config, runDir, detPage, evaluations, identification, skipped: data.skipped.length, notes };
+  await rename(runDir, finalDir);
+  await writeFile(join(experimentDir, 'latest'), `${runId}\n`);
+  return { config, runDir: finalDir, detPage: join(finalDir, 'det.html'), evaluations, identification, skipped: data.skipped.length, notes };
+}
+
+/** mkdir -p, with a failure (a file in the way, no permission) as a data error naming the folder. */
+async function makeFolder(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (err) {
+    throw new DatasetError(`cannot create the results folder (${(err as NodeJS.ErrnoException).code ?? String(err)})`, dir);
+  }
+}
+
+/** The run id, or with -2, -3, ... appended when a run of the same config started in the same second. */
+function freeRunId(experimentDir: string, runId: string): string {
+  let id = runId;
+  for (let k = 2; existsSync(join(experimentDir, id)); k++) id = `${runId}-${k}`;
+  return id;
 }
 
 async function loadComparisons(config: ExperimentConfig, opts: RunOptions): Promise<ComparisonScores> {
@@ -156,15 +179,30 @@ export async function experimentDataFiles(config: ExperimentConfig, dataRoot: st
       return files;
     }
     case 'score-matrix':
-      return Object.values(d.systems).map((f) => join(dataRoot, d.root, f));
+      return existingFiles(Object.values(d.systems).map((f) => join(dataRoot, d.root, f)));
     case 'simulated-scores':
       return [];
     case 'scores-csv':
-      return d.files.map((f) => (isAbsolute(f) ? f : join(dataRoot, f)));
+      return existingFiles(d.files.map((f) => (isAbsolute(f) ? f : join(dataRoot, f))));
     case 'synthetic-signatures':
     case 'synthetic-fingerprints':
       return []; // made from the config's seed: the config is the data
-    default:
-      return listFilesRecursive(join(dataRoot, d.root));
+    default: {
+      // A missing folder is an error here as in the run, not the fingerprint of no files.
+      const files = await listFilesRecursive(existingFolder(join(dataRoot, d.root)));
+      // Cross-vendor runs read their probes from a parallel folder: its files are data too.
+      if (d.loader === 'fvc' && d.probeFolder) files.push(...(await listFilesRecursive(existingFolder(join(dataRoot, d.root, d.probeFolder)))));
+      return files;
+    }
   }
+}
+
+function existingFolder(dir: string): string {
+  if (!existsSync(dir)) throw new DatasetError('no such dataset folder', dir);
+  return dir;
+}
+
+function existingFiles(files: string[]): string[] {
+  for (const f of files) if (!existsSync(f)) throw new DatasetError('no such data file', f);
+  return files;
 }

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
-import { extname, join } from 'node:path';
+import { readdir, rename, rm } from 'node:fs/promises';
+import { basename, dirname, extname, join } from 'node:path';
 import { GROUND_TRUTH_FILE, writeSyntheticFvcDataset } from '@biofuse/fingerprint';
 import { synthesizeSignatures, writeSvc2004Folder } from '@biofuse/signature';
 import {
@@ -18,7 +18,7 @@ import {
   type SkippedFile,
 } from '@biofuse/core';
 import type { ExperimentConfig, ModalitySourceConfig, SyntheticFingerprintsSourceConfig, SyntheticSignaturesSourceConfig } from '../config/schema';
-import { WORKSPACE_ROOT } from '../run/manifest';
+import { dataFingerprint, listFilesRecursive, WORKSPACE_ROOT } from '../run/manifest';
 import { createModality, type ModalityRegistry } from '../modalities';
 import type { ComparisonScores } from './comparison-scores';
 
@@ -69,7 +69,7 @@ async function protocolComparisons(
 }> {
   if (cfg.loader === 'synthetic-signatures') return svc2004Comparisons(config, await syntheticSignatureFolder(cfg.users, config.seed));
   if (cfg.loader === 'synthetic-fingerprints') {
-    const root = await cachedSyntheticFolder(`synthetic-fingerprints/fingers${cfg.fingers}-impressions${cfg.impressions}-seed${config.seed}`, (dir) =>
+    const root = await cachedSyntheticFolder(`synthetic-fingerprints/fingers${cfg.fingers}-impressions${cfg.impressions}-seed${config.seed}`, 'fingerprint', (dir) =>
       writeSyntheticFvcDataset(dir, { fingers: cfg.fingers, impressions: cfg.impressions, seed: config.seed }),
     );
     const l = await readFvcFolder(root);
@@ -140,12 +140,19 @@ async function svc2004Comparisons(config: ExperimentConfig, root: string) {
 
 /** Generates the synthetic signature set once per (users, seed) and reuses it after. */
 function syntheticSignatureFolder(users: number, seed: number): Promise<string> {
-  return cachedSyntheticFolder(`synthetic-signatures/users${users}-seed${seed}`, (dir) => writeSvc2004Folder(dir, synthesizeSignatures({ seed, users })));
+  return cachedSyntheticFolder(`synthetic-signatures/users${users}-seed${seed}`, 'signature', (dir) => writeSvc2004Folder(dir, synthesizeSignatures({ seed, users })));
 }
 
-/** A generated dataset in results/.cache/<name>, written once and reused after. */
-async function cachedSyntheticFolder(name: string, write: (dir: string) => Promise<unknown>): Promise<string> {
-  const dir = join(WORKSPACE_ROOT, 'results', '.cache', name);
+/**
+ * A generated dataset in results/.cache/<name>-code<hash>, written once and reused while the
+ * generator's code is the same: the hash covers the sources of the package that generates it
+ * and of core (its random numbers), so a changed generator never serves data made by the old
+ * one. Folders of other code are removed whenever the folder is asked for.
+ */
+async function cachedSyntheticFolder(name: string, generator: 'fingerprint' | 'signature', write: (dir: string) => Promise<unknown>): Promise<string> {
+  const code = await generatorCodeHash(generator);
+  const dir = join(WORKSPACE_ROOT, 'results', '.cache', `${name}-code${code}`);
+  await removeOtherVersions(dir, name);
   if (existsSync(dir)) return dir;
   // Write beside it and rename, so a run that reads the folder never sees it half-written.
   const partial = `${dir}.partial-${process.pid}`;
@@ -168,4 +175,24 @@ function subjectLookup(samples: readonly DatasetSample[]): (path: string) => str
 function firstFolder(path: string): string {
   const slash = path.indexOf('/');
   return slash > 0 ? path.slice(0, slash) : path;
+}
+
+async function generatorCodeHash(generator: 'fingerprint' | 'signature'): Promise<string> {
+  const sources: string[] = [];
+  for (const pkg of [generator, 'core']) {
+    const files = await listFilesRecursive(join(WORKSPACE_ROOT, 'packages', pkg, 'src'));
+    sources.push(...files.filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')));
+  }
+  return (await dataFingerprint(sources, WORKSPACE_ROOT)).sha256.slice(0, 12);
+}
+
+/** Removes results/.cache/<name>-code<other hash> folders (never the one about to be written). */
+async function removeOtherVersions(dir: string, name: string): Promise<void> {
+  const parent = dirname(dir);
+  if (!existsSync(parent)) return;
+  const prefix = `${basename(name)}-code`;
+  for (const entry of await readdir(parent)) {
+    const path = join(parent, entry);
+    if (entry.startsWith(prefix) && path !== dir && !entry.includes('.partial-')) await rm(path, { recursive: true, force: true });
+  }
 }

@@ -27,7 +27,7 @@ export { decisionThresholdAt, shippedDecisionThreshold, shippedDecisionThreshold
 export { symmetricEigen } from './linear-algebra/symmetric-eigen';
 export { decodeImage, bytesFromDataUrl, readSampleFile, type RasterImage, type DecodeImageOptions } from './image/decode';
 export { imageFormatOf, type ImageFormat } from './image/image-format';
-export { Gallery, StaleGalleryError, type GalleryIdentity, type GalleryRecord, type Candidate } from './gallery/gallery';
+export { Gallery, StaleGalleryError, type GalleryIdentity, type GalleryOpenOptions, type GalleryRecord, type Candidate } from './gallery/gallery';
 export { EmbeddingIndex, type IndexHit } from './gallery/embedding-index';
 export { enrolSamples, enrolFolder, type EnrolmentReport, type EnrolSample } from './gallery/enrol';
 export { plotlyScript, escapeHtml, scriptJson, CURVE_COLOURS } from './report/plotly';

@@ -1,4 +1,4 @@
-import { enrolFolder, enrolSamples, Gallery, type Candidate, type EnrolmentReport } from '@biofuse/core';
+import { enrolFolder, enrolSamples, Gallery, type Candidate, type EnrolmentReport, type GalleryOpenOptions } from '@biofuse/core';
 import type { FaceInput, FaceRecognizer } from './recognizer';
 import { encodeFaceTemplate, FACE_TEMPLATE_VERSION } from './template';
 
@@ -26,8 +26,8 @@ export class FaceGallery {
     private readonly gallery: Gallery,
   ) {}
 
-  static async open(path: string, recognizer: FaceRecognizer): Promise<FaceGallery> {
-    const gallery = await Gallery.open(path, { modality: 'face', model: recognizer.modelId, templateVersion: FACE_TEMPLATE_VERSION, dims: recognizer.dims });
+  static async open(path: string, recognizer: FaceRecognizer, opts: GalleryOpenOptions = {}): Promise<FaceGallery> {
+    const gallery = await Gallery.open(path, { modality: 'face', model: recognizer.modelId, templateVersion: FACE_TEMPLATE_VERSION, dims: recognizer.dims }, opts);
     return new FaceGallery(recognizer, gallery);
   }
 

@@ -1,4 +1,4 @@
-import { enrolFolder, enrolSamples, Gallery, type EnrolmentReport } from '@biofuse/core';
+import { enrolFolder, enrolSamples, Gallery, type EnrolmentReport, type GalleryOpenOptions } from '@biofuse/core';
 import type { FingerprintModality, FingerprintSample } from './fingerprint-modality';
 import { populationCentre } from './match/population-centre';
 import { PREPARED_TEMPLATE_VERSION } from './match/prepared-template';
@@ -36,13 +36,9 @@ export class FingerprintGallery {
     private readonly gallery: Gallery,
   ) {}
 
-  static async open(path: string, modality: FingerprintModality): Promise<FingerprintGallery> {
-    const gallery = await Gallery.open(path, {
-      modality: 'fingerprint',
-      model: `biofuse-mcc/prepared-v${PREPARED_TEMPLATE_VERSION}`,
-      templateVersion: FINGERPRINT_TEMPLATE_VERSION,
-      dims: populationCentre().length,
-    });
+  static async open(path: string, modality: FingerprintModality, opts: GalleryOpenOptions = {}): Promise<FingerprintGallery> {
+    const spec = { modality: 'fingerprint', model: `biofuse-mcc/prepared-v${PREPARED_TEMPLATE_VERSION}`, templateVersion: FINGERPRINT_TEMPLATE_VERSION, dims: populationCentre().length } as const;
+    const gallery = await Gallery.open(path, spec, opts);
     return new FingerprintGallery(modality, gallery);
   }
 

@@ -1,4 +1,3 @@
-import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { readIdentityFolders, readLfwPairs, type AcquisitionError, progressBar } from '@biofuse/core';
@@ -18,6 +17,8 @@ import {
 
 import { UsageError } from '../exit-codes';
 import { integerOption } from '../options';
+import { discardIfCreated } from '../gallery-file';
+import { outputFolder } from '../output-file';
 import { round } from '../round';
 
 const METRICS: readonly DistanceMetric[] = ['cosine', 'euclidean', 'euclidean_l2', 'angular'];
@@ -106,16 +107,16 @@ export function faceCommand(): Command {
   pipelineOptions(face.command('detect <image>').description('find faces; optionally write aligned 112 px crops'))
     .option('--out <dir>', 'write one aligned crop per face (face-<n>.png)')
     .action(async (image: string, flags: PipelineFlags & { out?: string }) => {
+      const outDir = flags.out === undefined ? undefined : await outputFolder(flags.out);
       const recognizer = await recognizerFrom(flags);
       const pixels = await recognizer.loadImage(image);
       const faces = await recognizer.detect(pixels, image);
-      if (flags.out) {
+      if (outDir) {
         const { default: sharp } = await import('sharp');
-        await mkdir(flags.out, { recursive: true });
         for (const [i, f] of faces.entries()) {
           const crop = alignFace(pixels, f.landmarks, ARCFACE_112);
           const bytes = Buffer.from(Uint8ClampedArray.from(crop.pixels));
-          await sharp(bytes, { raw: { width: crop.width, height: crop.height, channels: 3 } }).png().toFile(join(flags.out, `face-${i + 1}.png`));
+          await sharp(bytes, { raw: { width: crop.width, height: crop.height, channels: 3 } }).png().toFile(join(outDir, `face-${i + 1}.png`));
         }
       }
       const out = faces.map((f) => ({
@@ -199,14 +200,18 @@ export function enrollCommand(): Command {
   ).action(async (images: string[], flags: PipelineFlags & { gallery: string; folder?: string; identity?: string }) => {
     if (!flags.folder === !flags.identity) throw new UsageError('give either --folder or --identity with images');
     if (flags.identity && images.length === 0) throw new UsageError('--identity needs at least one image');
+    const discard = discardIfCreated(resolve(flags.gallery));
     const gallery = await FaceGallery.open(resolve(flags.gallery), await recognizerFrom(flags));
+    let done = false;
     try {
       const bar = progressBar('enrolling');
       const report = flags.folder ? await gallery.enrollFolder(flags.folder, (d, t) => bar.update(d, t)) : await gallery.enroll(flags.identity!, ...images);
       bar.done();
       process.stdout.write(`${JSON.stringify({ gallery: resolve(flags.gallery), model: gallery.recognizer.modelId, ...report, identities: gallery.list().length, records: gallery.size }, null, 2)}\n`);
+      done = true;
     } finally {
       gallery.close();
+      if (!done) await discard();
     }
   });
 }
@@ -224,7 +229,7 @@ export function identifyCommand(): Command {
     const k = integerOption('-k', flags.top, 1);
     const threshold = flags.threshold === undefined ? undefined : Number(flags.threshold);
     if (threshold !== undefined && !Number.isFinite(threshold)) throw new UsageError('--threshold must be a number');
-    const gallery = await FaceGallery.open(resolve(flags.gallery), await recognizerFrom(flags));
+    const gallery = await FaceGallery.open(resolve(flags.gallery), await recognizerFrom(flags), { create: false });
     try {
       const result = await gallery.identify(image, { k, threshold });
       process.stdout.write(`${JSON.stringify({ ...result, candidates: result.candidates.map((c) => ({ ...c, score: round(c.score) })) }, null, 2)}\n`);

@@ -6,7 +6,7 @@ import { extractFingerprint, loadFingerprintImage, lowQualityReason } from '@bio
 import { Command } from 'commander';
 import { UsageError } from '../exit-codes';
 import { positiveNumberOption } from '../options';
-import { closeOutputFile, openOutputFile } from '../output-file';
+import { abandonOutputFile, closeOutputFile, openOutputFile } from '../output-file';
 
 const IMAGE_EXTENSIONS = new Set(['.tif', '.tiff', '.png', '.bmp', '.jpg', '.jpeg']);
 const COLUMNS = ['file', 'quality', 'low_quality', 'clear_share', 'mean_coherence', 'period_share', 'area_mm2', 'minutiae', 'error'];
@@ -29,7 +29,7 @@ export function fingerprintQualityCommand(): Command {
       if (files.length === 0) throw new UsageError(`no images (${[...IMAGE_EXTENSIONS].join(', ')}) in ${inputs.join(', ')}`);
 
       const file = flags.out === undefined ? undefined : await openOutputFile(flags.out);
-      const out = file ?? process.stdout;
+      const out = file?.stream ?? process.stdout;
       const row = (cells: readonly (string | number)[]) => out.write(`${cells.map((c) => csvCell(String(c))).join(',')}\n`);
       row(COLUMNS);
       const bar = progressBar('quality');
@@ -44,7 +44,10 @@ export function fingerprintQualityCommand(): Command {
           sum += template.quality;
           row([image, template.quality, reason ?? '', f.clearShare.toFixed(3), f.meanCoherence.toFixed(3), f.periodShare.toFixed(3), f.areaMm2.toFixed(1), f.minutiae, '']);
         } catch (err) {
-          if (!(err instanceof BiometricError)) throw err;
+          if (!(err instanceof BiometricError)) {
+            if (file) await abandonOutputFile(file);
+            throw err;
+          }
           failed++;
           row([image, ...Array<string>(COLUMNS.length - 2).fill(''), err.message]);
         }
@@ -56,6 +59,8 @@ export function fingerprintQualityCommand(): Command {
       process.stderr.write(
         `${files.length} image(s): mean quality ${scored > 0 ? (sum / scored).toFixed(1) : '-'}, ${low} flagged low quality, ${failed} could not be used\n`,
       );
+      // The rows say why; the exit code says that nothing was measured.
+      if (scored === 0) throw new DatasetError(`none of the ${files.length} image(s) could be used`);
     });
 }
 
@@ -66,8 +71,7 @@ async function expandInput(input: string): Promise<string[]> {
     isFolder = (await stat(input)).isDirectory();
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new UsageError(`no such file or folder: ${input}`);
-    throw new DatasetError(`cannot read (${code ?? String(err)})`, input);
+    throw new DatasetError(code === 'ENOENT' ? 'no such file or folder' : `cannot read (${code ?? String(err)})`, input);
   }
   if (!isFolder) return [input];
   return (await listFilesRecursive(input)).filter((f) => IMAGE_EXTENSIONS.has(extname(f).toLowerCase()));

@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
 import { progressBar } from '@biofuse/core';
 import { Command } from 'commander';
@@ -17,6 +17,8 @@ import { decisionFrom, decisionJson, describeDecision } from '../decision';
 import { fingerprintQualityCommand } from './fingerprint-quality';
 import { UsageError } from '../exit-codes';
 import { integerOption, positiveNumberOption } from '../options';
+import { discardIfCreated } from '../gallery-file';
+import { outputFolder, reserveOutputFile } from '../output-file';
 import { round } from '../round';
 
 interface ImageFlags {
@@ -38,21 +40,20 @@ export function fingerprintCommand(): Command {
     .option('--debug-dir <dir>', 'write every extraction stage as a PNG (working resolution, 500 dpi)')
     .option('--json', 'print the minutiae as JSON')
     .action(async (imagePath: string, flags: ImageFlags & { out?: string; debugDir?: string; json?: boolean }) => {
+      // Where the results go is checked before the work.
+      const ext = flags.out === undefined ? undefined : extname(flags.out).toLowerCase();
+      if (ext !== undefined && ext !== '.bfp' && ext !== '.iso') throw new UsageError(`--out must end in .bfp or .iso, got "${flags.out}"`);
+      const writeTemplate = flags.out === undefined ? undefined : await reserveOutputFile(resolve(flags.out));
+      const debugDir = flags.debugDir === undefined ? undefined : await outputFolder(resolve(flags.debugDir));
       const image = await loadFingerprintImage(imagePath, { dpi: dpiFrom(flags) });
-      const { template, qualityFeatures, stages } = extractFingerprint(image, { debug: flags.debugDir !== undefined });
-      if (flags.debugDir && stages) {
-        const dir = resolve(flags.debugDir);
-        await mkdir(dir, { recursive: true });
+      const { template, qualityFeatures, stages } = extractFingerprint(image, { debug: debugDir !== undefined });
+      if (debugDir && stages) {
         let k = 0;
         for (const [name, stage] of stages) {
-          await writeFile(join(dir, `${String(++k).padStart(2, '0')}-${name}.png`), await stageImagePng(stage));
+          await writeFile(join(debugDir, `${String(++k).padStart(2, '0')}-${name}.png`), await stageImagePng(stage));
         }
       }
-      if (flags.out) {
-        const ext = extname(flags.out).toLowerCase();
-        if (ext !== '.bfp' && ext !== '.iso') throw new UsageError(`--out must end in .bfp or .iso, got "${flags.out}"`);
-        await writeFile(flags.out, ext === '.iso' ? writeIsoTemplate(template) : encodeFingerprintTemplate(template));
-      }
+      if (writeTemplate) await writeTemplate(ext === '.iso' ? writeIsoTemplate(template) : encodeFingerprintTemplate(template));
       const m = template.minutiae;
       const why = lowQualityReason(qualityFeatures);
       const summary = {
@@ -129,14 +130,18 @@ export function fingerprintCommand(): Command {
       if (flags.identity && samples.length === 0) throw new UsageError('--identity needs at least one file');
       const minQuality = flags.minQuality === undefined ? undefined : integerOption('--min-quality', flags.minQuality, 0);
       if (minQuality !== undefined && minQuality > 100) throw new UsageError(`--min-quality must be 0-100, got ${minQuality}`);
+      const discard = discardIfCreated(resolve(flags.gallery));
       const gallery = await FingerprintGallery.open(resolve(flags.gallery), new FingerprintModality({ dpi: dpiFrom(flags), minQuality }));
+      let done = false;
       try {
         const bar = progressBar('enrolling');
         const report = flags.folder ? await gallery.enrollFolder(flags.folder, (d, t) => bar.update(d, t)) : await gallery.enroll(flags.identity as string, ...samples);
         bar.done();
         process.stdout.write(`${JSON.stringify({ gallery: resolve(flags.gallery), ...report, identities: gallery.list().length, records: gallery.size }, null, 2)}\n`);
+        done = true;
       } finally {
         gallery.close();
+        if (!done) await discard();
       }
     });
 
@@ -152,7 +157,7 @@ export function fingerprintCommand(): Command {
       const decision = decisionFrom(flags, fingerprintDecisionThresholds());
       const k = integerOption('-k', flags.top, 1);
       const shortlist = integerOption('--shortlist', flags.shortlist, 1);
-      const gallery = await FingerprintGallery.open(resolve(flags.gallery), new FingerprintModality({ dpi: dpiFrom(flags) }));
+      const gallery = await FingerprintGallery.open(resolve(flags.gallery), new FingerprintModality({ dpi: dpiFrom(flags) }), { create: false });
       try {
         const candidates = await gallery.identify(resolve(sample), { k, shortlist });
         const marked = candidates.map((c) => ({ ...c, score: round(c.score, 4), vectorScore: round(c.vectorScore, 4), match: c.score >= decision.threshold }));

@@ -1,7 +1,7 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { compareRuns, evaluationSummary } from '@biofuse/experiments';
+import { reserveOutputFile } from '../output-file';
 import { jsonNumbers } from './bench';
 
 export function reportCommand(): Command {
@@ -13,10 +13,10 @@ export function reportCommand(): Command {
     .option('--json', 'print the rows as JSON instead of a table')
     .action(async (runDirs: string[], opts: { out: string; title: string; json?: boolean }) => {
       const out = resolve(opts.out);
+      const writePage = await reserveOutputFile(out);
       const dirs = runDirs.map((d) => resolve(d));
       const { table, rows, html } = await compareRuns(dirs, opts.title);
-      await mkdir(dirname(out), { recursive: true });
-      await writeFile(out, html);
+      await writePage(html);
       if (opts.json) {
         const summary = rows.map(evaluationSummary);
         process.stdout.write(`${JSON.stringify({ page: out, rows: summary }, jsonNumbers, 2)}\n`);

@@ -4,7 +4,7 @@ import { readPairsFile, scoreComparisons, scoreSetFromLabelled, verificationRepo
 import { createModality, csvCell, formatMetricsTable, type ModalityRegistry } from '@biofuse/experiments';
 import { UsageError } from '../exit-codes';
 import { integerOption, positiveNumberOption } from '../options';
-import { closeOutputFile, openOutputFile } from '../output-file';
+import { abandonOutputFile, closeOutputFile, openOutputFile } from '../output-file';
 import { jsonNumbers } from './bench';
 
 const MODALITIES: readonly ModalityName[] = ['face', 'fingerprint', 'iris', 'signature'];
@@ -37,16 +37,22 @@ export function scoreCommand(registry?: ModalityRegistry): Command {
       const pairs = await readPairsFile(resolve(opts.pairs));
       const out = await openOutputFile(resolve(opts.out));
       const bar = progressBar('extracting');
-      const scored = await scoreComparisons(
-        modality,
-        pairs.map((p) => ({ reference: [p.a], probe: p.b })),
-        { root: resolve(opts.root), strict: opts.strict, concurrency, onProgress: (d, t) => bar.update(d, t) },
-      );
+      let scored: Awaited<ReturnType<typeof scoreComparisons>>;
+      try {
+        scored = await scoreComparisons(
+          modality,
+          pairs.map((p) => ({ reference: [p.a], probe: p.b })),
+          { root: resolve(opts.root), strict: opts.strict, concurrency, onProgress: (d, t) => bar.update(d, t) },
+        );
+      } catch (err) {
+        await abandonOutputFile(out);
+        throw err;
+      }
       bar.done();
-      out.write('a,b,score,error\n');
+      out.stream.write('a,b,score,error\n');
       pairs.forEach((p, i) => {
         const s = scored.scores[i];
-        out.write(`${csvCell(p.a)},${csvCell(p.b)},${Number.isNaN(s) ? '' : String(s)},${csvCell(scored.errors[i] ?? '')}\n`);
+        out.stream.write(`${csvCell(p.a)},${csvCell(p.b)},${Number.isNaN(s) ? '' : String(s)},${csvCell(scored.errors[i] ?? '')}\n`);
       });
       await closeOutputFile(out);
       const failed = scored.errors.filter((e) => e !== undefined).length;

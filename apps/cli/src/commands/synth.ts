@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { writeSyntheticFvcDataset } from '@biofuse/fingerprint';
 import { synthesizeSignatures, writeSvc2004Folder } from '@biofuse/signature';
 import { integerOption } from '../options';
+import { outputFolder } from '../output-file';
 
 /** Seeded synthetic datasets, written in the layout of the real set they stand in for. */
 export function synthCommand(): Command {
@@ -16,14 +17,15 @@ export function synthCommand(): Command {
     .option('--forgeries <n>', 'skilled forgeries per user', '20')
     .option('--seed <n>', 'seed', '1')
     .action(async (opts: { out: string; users: string; genuine: string; forgeries: string; seed: string }) => {
+      const out = await outputFolder(resolve(opts.out));
       const signatures = synthesizeSignatures({
         users: integerOption('--users', opts.users, 1),
         genuine: integerOption('--genuine', opts.genuine, 1),
         forgeries: integerOption('--forgeries', opts.forgeries, 0),
         seed: integerOption('--seed', opts.seed, 0),
       });
-      await writeSvc2004Folder(resolve(opts.out), signatures);
-      process.stdout.write(`${signatures.size} signatures written to ${resolve(opts.out)}\n`);
+      await writeSvc2004Folder(out, signatures);
+      process.stdout.write(`${signatures.size} signatures written to ${out}\n`);
     });
   synth
     .command('fingerprints')
@@ -35,8 +37,10 @@ export function synthCommand(): Command {
     .action(async (opts: { out: string; fingers: string; impressions: string; seed: string }) => {
       const fingers = integerOption('--fingers', opts.fingers, 1);
       const impressions = integerOption('--impressions', opts.impressions, 1);
-      await writeSyntheticFvcDataset(resolve(opts.out), { fingers, impressions, seed: integerOption('--seed', opts.seed, 0) });
-      process.stdout.write(`${fingers * impressions} fingerprint images written to ${resolve(opts.out)}\n`);
+      const seed = integerOption('--seed', opts.seed, 0);
+      const out = await outputFolder(resolve(opts.out));
+      await writeSyntheticFvcDataset(out, { fingers, impressions, seed });
+      process.stdout.write(`${fingers * impressions} fingerprint image(s) written to ${out}\n`);
     });
   return synth;
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { readIdentityFolders } from '../datasets/generic';
-import { BiometricError } from '../errors';
+import { BiometricError, DatasetError } from '../errors';
 import { readSampleFile } from '../image/decode';
 import type { Gallery } from './gallery';
 
@@ -57,6 +57,8 @@ export async function enrolSamples<S>(
  */
 export async function enrolFolder(gallery: Gallery, dir: string, enrol: EnrolSample, onProgress?: (done: number, total: number) => void): Promise<EnrolmentReport> {
   const listing = await readIdentityFolders(dir);
+  // Nothing to enrol is a mistake to report (the wrong folder, files not in identity sub-folders), not an empty success.
+  if (listing.samples.length === 0) throw new DatasetError('no samples to enrol: expected one sub-folder of sample files per identity', dir);
   let enrolled = 0;
   let unchanged = 0;
   let replaced = 0;

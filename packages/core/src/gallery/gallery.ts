@@ -1,7 +1,7 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
-import { BiometricError, ConfigError } from '../errors';
+import { BiometricError, ConfigError, DatasetError } from '../errors';
 import { EmbeddingIndex } from './embedding-index';
 
 /** The gallery was built by another pipeline (modality, model or template version) than the one opening it. */
@@ -59,6 +59,11 @@ const SCHEMA = `
  * in-memory index rebuilt at open, for exhaustive 1:N search. The file remembers which
  * pipeline made it; opening it with another is a StaleGalleryError, never a silent mix.
  */
+export interface GalleryOpenOptions {
+  /** Create the gallery when the file does not exist (default true). */
+  readonly create?: boolean;
+}
+
 export class Gallery {
   private readonly index: EmbeddingIndex;
   private readonly rowOfRecord = new Map<number, number>();
@@ -75,8 +80,15 @@ export class Gallery {
     }
   }
 
-  static async open(path: string, spec: GalleryIdentity): Promise<Gallery> {
+  /**
+   * Opens the gallery at `path`, creating it unless `create` is false (for searches: a mistyped
+   * path must not look like an empty gallery). A file that is not a gallery is a DatasetError.
+   */
+  static async open(path: string, spec: GalleryIdentity, opts: GalleryOpenOptions = {}): Promise<Gallery> {
     const { default: Database } = await import('better-sqlite3');
+    if (path !== ':memory:' && opts.create === false && !existsSync(path)) {
+      throw new DatasetError('no such gallery (galleries are made by enrolling into them)', path);
+    }
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     let db: BetterSqlite3.Database;
     try {
@@ -84,7 +96,7 @@ export class Gallery {
       db.pragma('journal_mode = WAL');
       db.exec(SCHEMA);
     } catch (cause) {
-      throw new ConfigError(`gallery ${path} cannot be opened as a biofuse gallery: ${(cause as Error).message}`);
+      throw new DatasetError(`cannot be opened as a biofuse gallery: ${(cause as Error).message}`, path);
     }
     const meta = new Map((db.prepare('SELECT key, value FROM meta').all() as { key: string; value: string }[]).map((r) => [r.key, r.value]));
     if (meta.size === 0) {

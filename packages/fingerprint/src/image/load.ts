@@ -1,4 +1,6 @@
 import { ConfigError, decodeImage, ImageDecodeError, imageFormatOf, readSampleFile } from '@biofuse/core';
+import { isBiofuseFingerprintTemplate } from '../template/encode';
+import { isIsoTemplate } from '../template/iso19794-2';
 import { decodeBmpGrey } from './bmp';
 import type { FingerprintImage } from './fingerprint-image';
 
@@ -21,6 +23,8 @@ const MIN_SIDE = 64;
  */
 const PLAUSIBLE_DPI = { min: 250, max: 4000 };
 
+const IMAGE_FORMATS = 'TIFF, PNG, BMP, JPEG, ...';
+
 /**
  * Decodes a fingerprint image (TIFF, PNG, JPEG, WEBP, GIF, JPEG 2000, PGM through sharp;
  * BMP through bmp-js) to 8-bit grey. Every failure is an ImageDecodeError with a reason:
@@ -42,7 +46,13 @@ export async function loadFingerprintImage(input: Buffer | Uint8Array | string, 
     const bmp = decodeBmpGrey(bytes, what, { maxPixels, minSide: MIN_SIDE });
     return { width: bmp.width, height: bmp.height, dpi: opts.dpi ?? plausibleDpi(bmp.dpi) ?? DEFAULT_FINGERPRINT_DPI, pixels: bmp.pixels, ...source };
   }
-  const raster = await decodeImage(bytes, { channels: 1, minSide: MIN_SIDE, maxPixels, name: what });
+  const raster = await decodeImage(bytes, { channels: 1, minSide: MIN_SIDE, maxPixels, name: what }).catch((err: unknown) => {
+    // Core's decoder lists sharp's formats; this loader reads BMP too, and a template is worth naming as one.
+    if (!(err instanceof ImageDecodeError) || err.reason !== 'unsupported_format' || imageFormatOf(bytes) !== undefined) throw err;
+    const template = isBiofuseFingerprintTemplate(bytes) || isIsoTemplate(bytes);
+    const message = template ? 'a fingerprint template, not an image' : `not an image in a format fingerprints are read from (${IMAGE_FORMATS})`;
+    throw new ImageDecodeError('unsupported_format', `${what}: ${message}`, { cause: err });
+  });
   const dpi = opts.dpi ?? plausibleDpi(raster.density) ?? DEFAULT_FINGERPRINT_DPI;
   return { width: raster.width, height: raster.height, dpi, pixels: raster.data, ...source };
 }
