@@ -58,6 +58,17 @@ describe('experiment config', () => {
     ).toThrow(/already holds scores/);
     expect(() => parseExperimentConfig(minimal, 'Bad Name.yaml')).toThrow(/lower case/);
   });
+
+  it('refuses protocol settings the dataset would ignore', () => {
+    expect(() => parseExperimentConfig(`${minimal}protocol: { trials: 7 }\n`, 's.yaml')).toThrow(/protocol.trials: only the SVC2004 protocol/);
+    expect(() => parseExperimentConfig(`${minimal}protocol: { kinds: [genuine, impostor] }\n`, 's.yaml')).toThrow(/protocol.kinds: a simulated-scores dataset has no comparison kinds/);
+    const svc = 'dataset: { loader: svc2004, root: svc2004-task2 }\npipeline: { modality: signature }\n';
+    expect(parseExperimentConfig(`${svc}protocol: { trials: 2, kinds: [genuine, skilled] }\n`, 'v.yaml').protocol).toMatchObject({ trials: 2, kinds: ['genuine', 'skilled'] });
+    expect(() => parseExperimentConfig(`${svc}protocol: { kinds: [skilled] }\n`, 'v.yaml')).toThrow(/keep genuine comparisons and at least one impostor kind/);
+    expect(() => parseExperimentConfig(`${svc}protocol: { kinds: [genuine, skiled] }\n`, 'v.yaml')).toThrow(/skiled is not a comparison kind of the svc2004 protocol \(genuine, skilled, random\)/);
+    const fvc = 'dataset: { loader: fvc, root: fvc2002/DB1_B }\npipeline: { modality: fingerprint }\n';
+    expect(() => parseExperimentConfig(`${fvc}protocol: { randomForgeries: 3 }\n`, 'f.yaml')).toThrow(/protocol.randomForgeries/);
+  });
 });
 
 describe('shipped configs', () => {

@@ -10,6 +10,7 @@ import { parseResultsJson } from '../src/run/json';
 import type { ComparisonScores } from '../src/sources/comparison-scores';
 import { runExperiment } from '../src/run/run-experiment';
 import { parseCsvLine, readScoresCsv } from '../src/run/scores-csv';
+import { scoresCsvSource } from '../src/sources/scores-csv-source';
 
 const config = `
 id: fuse-sim
@@ -86,6 +87,23 @@ describe('fusion in experiments', () => {
     const bad = parseExperimentConfigObject({ id: 'bad', dataset: { loader: 'scores-csv', files: [fileA, fileC] }, fusion: { methods: [{ method: 'sum' }] } }, 'test');
     await expect(runExperiment(bad, { dataRoot: '/nonexistent', resultsRoot: results })).rejects.toThrow(DatasetError);
     expect(existsSync(fileC)).toBe(true);
+  });
+
+  it('reads back infinite scores and joins a comparison made twice (SVC2004 trials can repeat an enrolment set) occurrence by occurrence', async () => {
+    const header = 'probe,reference,probe_subject,reference_subject,label,kind';
+    const rows = (system: string, scores: string[]) =>
+      [`${header},${system},${system}_error`, ...['p1,r1,1,1,1,genuine', 'p2,r1,2,1,0,impostor', 'p1,r1,1,1,1,genuine', 'p3,r2,3,2,0,impostor'].map((r, k) => `${r},${scores[k]},`)].join('\n');
+    const fileX = join(results, 'x-repeat.csv');
+    const fileY = join(results, 'y-repeat.csv');
+    await writeFile(fileX, rows('x', ['0.9', '-Infinity', '0.8', '0.1']));
+    await writeFile(fileY, rows('y', ['5', '1', '6', 'Infinity']));
+    const back = await readScoresCsv(fileX);
+    expect(Array.from(back.systems[0].scores)).toEqual([0.9, Number.NEGATIVE_INFINITY, 0.8, 0.1]);
+    const joined = await scoresCsvSource({ loader: 'scores-csv', files: [fileX, fileY] }, '/');
+    expect(joined.systems.map((s) => Array.from(s.scores))).toEqual([
+      [0.9, Number.NEGATIVE_INFINITY, 0.8, 0.1],
+      [5, 1, 6, Number.POSITIVE_INFINITY],
+    ]);
   });
 
   it('validates fusion blocks before reading data', () => {

@@ -104,6 +104,25 @@ describe('runExperiment', () => {
     expect(html).toContain('sim/weak');
     await expect(compareRuns([results])).rejects.toThrow(/not a biofuse run folder/);
   });
+
+  it('sets runs with different target FMRs side by side: one column per target, "-" where a run has none', async () => {
+    const coarse = parseExperimentConfig(`${simulated.replace('id: sim', 'id: sim-coarse')}metrics: { targetFmrs: [0.05] }\n`, 'x.yaml');
+    const c = await runExperiment(coarse, { dataRoot: '/nonexistent', resultsRoot: results });
+    const d = await runExperiment(parseExperimentConfig(simulated, 'x.yaml'), { dataRoot: '/nonexistent', resultsRoot: results });
+    for (const order of [[c.runDir, d.runDir], [d.runDir, c.runDir]]) {
+      const { table, html } = await compareRuns(order);
+      const lines = table.split('\n');
+      const header = lines[0].split(/\s{2,}/);
+      expect(header.filter((h) => h.startsWith('FNMR@'))).toEqual(['FNMR@0.05 %', 'FNMR@1e-2 %', 'FNMR@1e-3 %', 'FNMR@1e-4 %']);
+      const coarseRow = lines.find((l) => l.startsWith('sim-coarse/strong'))!.split(/\s{2,}/);
+      const fullRow = lines.find((l) => l.startsWith('sim/strong'))!.split(/\s{2,}/);
+      const col = (name: string) => header.indexOf(name);
+      expect(coarseRow[col('FNMR@1e-3 %')]).toBe('-');
+      expect(fullRow[col('FNMR@0.05 %')]).toBe('-');
+      expect(Number(coarseRow[col("d'")])).toBeCloseTo(c.evaluations[0].report.dPrime, 3);
+      expect(html).toContain('<th>FNMR@0.05 %</th>');
+    }
+  });
 });
 
 /** A toy modality for the runner's tests: a sample is a text file holding one number. */

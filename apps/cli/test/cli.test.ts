@@ -369,7 +369,7 @@ describe('biofuse CLI', () => {
     const out = join(dir, 'sig-scores.csv');
     const r = biofuse(['score', '--modality', 'signature', '--pairs', pairs, '--root', svc.path, '--out', out]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/4 pairs scored, 1 could not be compared/);
+    expect(r.stdout).toMatch(/4 pair\(s\): 3 scored, 1 could not be compared/);
     const rows = (await readFile(out, 'utf8')).trim().split('\n');
     expect(rows[0]).toBe('a,b,score,error');
     const score = (i: number) => Number(rows[i].split(',')[2]);

@@ -24,7 +24,8 @@ export function parseExperimentConfig(text: string, path: string): ExperimentCon
     raw = parseYaml(text);
   } catch (err) {
     const where = err instanceof YAMLParseError && err.linePos ? `:${err.linePos[0].line}` : '';
-    throw new ConfigError(`${path}${where}: not valid YAML: ${(err as Error).message.split('\n')[0]}`);
+    // The parser's first line ends "at line L, column C:" before a source excerpt it leaves out here; the line is in `where`.
+    throw new ConfigError(`${path}${where}: not valid YAML: ${(err as Error).message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`);
   }
   return parseExperimentConfigObject(raw ?? {}, path);
 }
@@ -80,6 +81,20 @@ function checkCrossFieldRules(config: ExperimentConfig, path: string): void {
     problems.push('dataset.probeFolder / probeExtension: only the fvc loader takes probes from another folder');
   }
   if ((d.loader === 'pairs' || d.loader === 'lfw') && !d.pairs) problems.push(`dataset.pairs: the ${d.loader} loader needs a pairs file`);
+  // A protocol setting the loader would not read is refused, not silently ignored.
+  const p = config.protocol;
+  const svc2004 = d.loader === 'svc2004' || d.loader === 'synthetic-signatures';
+  for (const key of ['trials', 'enrolment', 'randomForgeries'] as const) {
+    if (p[key] !== undefined && !svc2004) problems.push(`protocol.${key}: only the SVC2004 protocol (svc2004, synthetic-signatures) has ${key}`);
+  }
+  if (p.kinds !== undefined) {
+    const scoresOnly = d.loader === 'score-matrix' || d.loader === 'simulated-scores' || d.loader === 'scores-csv' || d.loader === 'chimeric';
+    if (scoresOnly) problems.push(`protocol.kinds: a ${d.loader} dataset has no comparison kinds to choose from${d.loader === 'chimeric' ? ' (give each source its own protocol)' : ''}`);
+    const known = svc2004 ? ['genuine', 'skilled', 'random'] : ['genuine', 'impostor'];
+    const unknown = p.kinds.filter((k) => !known.includes(k));
+    if (!scoresOnly && unknown.length > 0) problems.push(`protocol.kinds: ${unknown.join(', ')} is not a comparison kind of the ${d.loader} protocol (${known.join(', ')})`);
+    if (!scoresOnly && (!p.kinds.includes('genuine') || p.kinds.length < 2)) problems.push('protocol.kinds: keep genuine comparisons and at least one impostor kind, or there is nothing to measure');
+  }
   if (d.loader === 'simulated-scores') {
     const m = d.modalities.length;
     for (const key of ['genuineCorrelation', 'impostorCorrelation'] as const) {

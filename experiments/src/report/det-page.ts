@@ -1,5 +1,5 @@
 import { escapeHtml, plotlyScript, scriptJson, CURVE_COLOURS, probit } from '@biofuse/core';
-import { metricsTableCells, metricsTableColumns, type TableRow } from './metrics-table';
+import { metricsTableCells, metricsTableColumns, tableTargetFmrs, type TableRow } from './metrics-table';
 import { htmlTable } from './table-layout';
 import { QUALITY_ERC_TITLE, qualityErcCells, qualityErcColumns, groupBySharedThreshold, type QualityErcRow } from './quality-erc-table';
 
@@ -95,8 +95,8 @@ export function detPageHtml(title: string, curves: readonly DetPageCurve[], note
     height: 680,
     width: 820,
   };
-  const targets = curves[0]?.report.fnmrAtFmr.map((p) => p.targetFmr) ?? [];
-  const table = htmlTable(metricsTableColumns(targets), curves.map(metricsTableCells));
+  const targets = tableTargetFmrs(curves);
+  const table = htmlTable(metricsTableColumns(targets), curves.map((c) => metricsTableCells(c, targets)));
   const erc = qualityErcSection(curves);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>

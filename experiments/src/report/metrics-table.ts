@@ -8,13 +8,26 @@ export interface TableRow {
   readonly eerInterval?: { readonly low: number; readonly high: number };
 }
 
+/**
+ * The target FMRs the table has a column for: every one any row reports (runs compared side by
+ * side may have asked for different ones), largest first.
+ */
+export function tableTargetFmrs(rows: readonly TableRow[]): number[] {
+  return [...new Set(rows.flatMap((r) => r.report.fnmrAtFmr.map((p) => p.targetFmr)))].sort((a, b) => b - a);
+}
+
 /** The columns every results table shows, in the order a reader compares systems. */
 export function metricsTableColumns(targetFmrs: readonly number[]): string[] {
   return ['system', 'genuine', 'impostor', 'FTA %', 'EER %', 'EER 95 % CI', 'ROCCH-EER %', ...targetFmrs.map((t) => `FNMR@${fmtFmr(t)} %`), "d'", 'AUC'];
 }
 
-export function metricsTableCells(row: TableRow): string[] {
+/** One row's cells under metricsTableColumns(targetFmrs); '-' where the row has no figure for a target. */
+export function metricsTableCells(row: TableRow, targetFmrs: readonly number[]): string[] {
   const r = row.report;
+  const atTarget = (t: number) => {
+    const p = r.fnmrAtFmr.find((q) => q.targetFmr === t);
+    return p ? `${pct(p.fnmr)}${p.belowResolution ? '*' : ''}` : '-';
+  };
   return [
     row.name,
     String(r.counts.genuine),
@@ -23,7 +36,7 @@ export function metricsTableCells(row: TableRow): string[] {
     pct(r.eer.value),
     row.eerInterval ? `${pct(row.eerInterval.low)}-${pct(row.eerInterval.high)}` : '-',
     pct(r.eerRocch),
-    ...r.fnmrAtFmr.map((p) => `${pct(p.fnmr)}${p.belowResolution ? '*' : ''}`),
+    ...targetFmrs.map(atTarget),
     Number.isFinite(r.dPrime) ? r.dPrime.toFixed(3) : String(r.dPrime),
     r.auc.toFixed(5),
   ];
@@ -31,9 +44,8 @@ export function metricsTableCells(row: TableRow): string[] {
 
 /** A plain-text table for the terminal; `*` marks targets below the impostor count's resolution. */
 export function formatMetricsTable(rows: readonly TableRow[]): string {
-  const targets = rows[0]?.report.fnmrAtFmr.map((p) => p.targetFmr) ?? [];
-  const header = metricsTableColumns(targets);
-  const out = textTableLines(header, rows.map(metricsTableCells));
+  const targets = tableTargetFmrs(rows);
+  const out = textTableLines(metricsTableColumns(targets), rows.map((r) => metricsTableCells(r, targets)));
   if (rows.some((r) => r.report.fnmrAtFmr.some((p) => p.belowResolution))) {
     out.push('* target FMR below 1 / (impostor comparisons): not measurable on this set');
   }

@@ -73,7 +73,8 @@ export async function readScoresCsv(path: string): Promise<ComparisonScores> {
     systems.forEach((s, k) => {
       const cell = cells[FIXED.length + 2 * k];
       const v = cell === '' ? Number.NaN : Number(cell);
-      if (cell !== '' && !Number.isFinite(v)) throw new DatasetError(`score of ${s.name} is not a finite number: "${cell}"`, path, i + 2);
+      // writeScoresCsv writes infinite scores as Infinity / -Infinity (a DTW that found no path): they read back.
+      if (cell !== '' && Number.isNaN(v)) throw new DatasetError(`score of ${s.name} is not a number: "${cell}"`, path, i + 2);
       s.scores[i] = v;
       const err = cells[FIXED.length + 2 * k + 1];
       s.errors[i] = err === '' ? (cell === '' ? 'no score' : undefined) : err;

@@ -6,19 +6,17 @@ import type { ComparisonScores } from './comparison-scores';
 
 /**
  * Scores of earlier runs. Several files are joined on (probe, reference): they must hold the
- * same comparisons with the same labels, and distinct system names.
+ * same comparisons with the same labels, and distinct system names. A protocol may make the
+ * same comparison more than once (SVC2004's seeded trials can draw the same enrolment set):
+ * the k-th occurrence of a pair in one file joins the k-th in the other.
  */
 export async function scoresCsvSource(cfg: ScoresCsvSourceConfig, dataRoot: string): Promise<ComparisonScores> {
   const paths = cfg.files.map((f) => (isAbsolute(f) ? f : join(dataRoot, f)));
   const parts = await Promise.all(paths.map((p) => readScoresCsv(p)));
   const base = parts[0];
-  const key = (d: ComparisonScores, i: number) => `${d.probe[i]}\u0000${d.reference[i]}`;
   const index = new Map<string, number>();
-  for (let i = 0; i < base.label.length; i++) {
-    const k = key(base, i);
-    if (index.has(k)) throw new DatasetError(`comparison ${base.probe[i]} vs ${base.reference[i]} appears twice`, paths[0], i + 2);
-    index.set(k, i);
-  }
+  const baseKeys = occurrenceKeys(base);
+  baseKeys.forEach((k, i) => index.set(k, i));
   const systems = [...base.systems];
   for (let p = 1; p < parts.length; p++) {
     const part = parts[p];
@@ -26,8 +24,9 @@ export async function scoresCsvSource(cfg: ScoresCsvSourceConfig, dataRoot: stri
       throw new DatasetError(`holds ${part.label.length} comparisons, ${paths[0]} holds ${base.label.length}: score sets must cover the same comparisons`, paths[p]);
     }
     const order = new Int32Array(base.label.length);
+    const partKeys = occurrenceKeys(part);
     for (let i = 0; i < part.label.length; i++) {
-      const at = index.get(key(part, i));
+      const at = index.get(partKeys[i]);
       if (at === undefined) throw new DatasetError(`comparison ${part.probe[i]} vs ${part.reference[i]} is not in ${paths[0]}: mismatched ids`, paths[p], i + 2);
       if (part.label[i] !== base.label[at]) throw new DatasetError(`label of ${part.probe[i]} vs ${part.reference[i]} differs from ${paths[0]}`, paths[p], i + 2);
       order[at] = i;
@@ -38,4 +37,15 @@ export async function scoresCsvSource(cfg: ScoresCsvSourceConfig, dataRoot: stri
     }
   }
   return { ...base, systems, dataFiles: paths };
+}
+
+/** Each row's join key: probe, reference and which occurrence of that pair in the file it is. */
+function occurrenceKeys(d: ComparisonScores): string[] {
+  const seen = new Map<string, number>();
+  return d.probe.map((probe, i) => {
+    const pair = `${probe}\u0000${d.reference[i]}`;
+    const k = seen.get(pair) ?? 0;
+    seen.set(pair, k + 1);
+    return `${pair}\u0000${k}`;
+  });
 }

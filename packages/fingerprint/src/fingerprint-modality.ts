@@ -77,7 +77,8 @@ export class FingerprintModality implements Modality<FingerprintSample, Fingerpr
     const d = result.details;
     return {
       similarity: result.similarity,
-      details: d ? { minutiaeA: d.minutiaeA, minutiaeB: d.minutiaeB, pairedMinutiae: d.scorePairs } : undefined,
+      // Minutiae near the print's edge get no cylinder, so these counts can be below the templates'.
+      details: d ? { minutiaeWithCylinderA: d.minutiaeA, minutiaeWithCylinderB: d.minutiaeB, candidatePairs: d.candidatePairs, scorePairs: d.scorePairs } : undefined,
     };
   }
 

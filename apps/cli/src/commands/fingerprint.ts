@@ -13,7 +13,7 @@ import {
   stageImagePng,
   writeIsoTemplate,
 } from '@biofuse/fingerprint';
-import { decisionFrom, decisionJson, describeDecision } from '../decision';
+import { decisionFrom, decisionJson, describeDecision, thresholdOption } from '../decision';
 import { fingerprintQualityCommand } from './fingerprint-quality';
 import { UsageError } from '../exit-codes';
 import { integerOption, positiveNumberOption } from '../options';
@@ -89,10 +89,10 @@ export function fingerprintCommand(): Command {
     .description('similarity of two prints: images, .bfp or .iso templates, in any mix (0 = unrelated .. 1), and whether they match')
     .option('--dpi <n>', 'sensor resolution of image arguments (default: from the file, else 500)')
     .option('--fmr <rate>', 'decide at the shipped threshold for this false match rate: 0.01 or 0.001', '0.001')
-    .option('--threshold <t>', 'decide at this similarity instead (for templates of another extractor)')
+    .addOption(thresholdOption('decide at this similarity (0-1) instead (for templates of another extractor)'))
     .option('--json', 'print the result as JSON')
     .action(async (a: string, b: string, flags: ImageFlags & { fmr: string; threshold?: string; json?: boolean }) => {
-      const decision = decisionFrom(flags, fingerprintDecisionThresholds());
+      const decision = decisionFrom(flags, fingerprintDecisionThresholds(), [0, 1]);
       // Images and template files alike: the modality tells them apart by their bytes.
       const modality = new FingerprintModality({ dpi: dpiFrom(flags) });
       const ta = await modality.extract(await modality.load(a));
@@ -109,8 +109,8 @@ export function fingerprintCommand(): Command {
         minutiaeB: tb.minutiae.count,
         qualityA: ta.quality,
         qualityB: tb.quality,
-        // The matcher's own counts (minutiae with a usable cylinder, pairs behind the score).
-        details: score.details,
+        // The matcher's own counts: minutiae with a cylinder (not those at the print's edge), pairs considered and averaged.
+        matcher: score.details ?? null,
       };
       process.stdout.write(
         flags.json
@@ -149,12 +149,12 @@ export function fingerprintCommand(): Command {
     .description('1:N: rank a gallery\'s identities against a print (vector shortlist, then minutiae comparison)')
     .requiredOption('--gallery <file>', 'gallery database made by `biofuse fingerprint enroll`')
     .option('-k, --top <k>', 'candidates to return', '5')
-    .option('--shortlist <n>', 'identities kept by the vector pre-selection', '100')
+    .option('--shortlist <n>', 'identities kept by the vector pre-selection (at least -k)', '100')
     .option('--dpi <n>', 'sensor resolution of the image (default: from the file, else 500)')
     .option('--fmr <rate>', 'mark candidates at or above the shipped threshold for this false match rate per comparison: 0.01 or 0.001 (a search makes up to --shortlist comparisons)', '0.001')
-    .option('--threshold <t>', 'mark candidates at or above this similarity instead')
+    .addOption(thresholdOption('mark candidates at or above this similarity (0-1) instead'))
     .action(async (sample: string, flags: ImageFlags & { gallery: string; top: string; shortlist: string; fmr: string; threshold?: string }) => {
-      const decision = decisionFrom(flags, fingerprintDecisionThresholds());
+      const decision = decisionFrom(flags, fingerprintDecisionThresholds(), [0, 1]);
       const k = integerOption('-k', flags.top, 1);
       const shortlist = integerOption('--shortlist', flags.shortlist, 1);
       const gallery = await FingerprintGallery.open(resolve(flags.gallery), new FingerprintModality({ dpi: dpiFrom(flags) }), { create: false });

@@ -64,7 +64,7 @@ export function scoreCommand(registry?: ModalityRegistry): Command {
         process.stdout.write(`${JSON.stringify(summary, jsonNumbers, 2)}\n`);
         return;
       }
-      process.stdout.write(`${pairs.length} pairs scored, ${failed} could not be compared (${scored.failures.length} sample(s) failed): ${resolve(opts.out)}\n`);
+      process.stdout.write(`${pairs.length} pair(s): ${pairs.length - failed} scored, ${failed} could not be compared (${scored.failures.length} sample(s) failed): ${resolve(opts.out)}\n`);
       if (report) process.stdout.write(`\n${formatMetricsTable([{ name: opts.modality, report }])}\n`);
     });
 }

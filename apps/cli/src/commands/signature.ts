@@ -2,7 +2,7 @@ import { join, resolve } from 'node:path';
 import { DatasetError, readIdentityFolders } from '@biofuse/core';
 import { DECISION_THRESHOLD_REFERENCES, identifySigner, SignatureModality, signatureDecisionThresholds, type EnrolledSigner, type SignatureTemplate } from '@biofuse/signature';
 import { Command } from 'commander';
-import { decisionFrom, decisionJson, describeDecision } from '../decision';
+import { decisionFrom, decisionJson, describeDecision, thresholdOption } from '../decision';
 import { integerOption } from '../options';
 import { round } from '../round';
 
@@ -46,7 +46,7 @@ export function signatureCommand(): Command {
     .command('verify <probe> <references...>')
     .description('score a probe against the writer model made from the reference signatures (higher = closer to the writer; 5 references as in SVC2004) and decide')
     .option('--fmr <rate>', 'decide at the shipped threshold that accepts this share of skilled forgeries: 0.1, 0.05 or 0.01', '0.05')
-    .option('--threshold <t>', 'decide at this similarity instead')
+    .addOption(thresholdOption('decide at this similarity instead'))
     .option('--json', 'print the result as JSON')
     .action(async (probe: string, references: string[], flags: JsonFlag & DecisionFlags) => {
       const decision = decisionFrom(flags, signatureDecisionThresholds());
@@ -71,7 +71,7 @@ export function signatureCommand(): Command {
     .requiredOption('--writers <dir>', 'one sub-folder per writer (its name is the identity) holding their enrolment signatures')
     .option('-k, --top <k>', 'candidates to return', '5')
     .option('--fmr <rate>', 'mark candidates at or above the shipped threshold for this skilled-forgery acceptance: 0.1, 0.05 or 0.01', '0.05')
-    .option('--threshold <t>', 'mark candidates at or above this similarity instead')
+    .addOption(thresholdOption('mark candidates at or above this similarity instead'))
     .action(async (probe: string, flags: { writers: string; top: string } & DecisionFlags) => {
       const decision = decisionFrom(flags, signatureDecisionThresholds());
       const k = integerOption('-k', flags.top, 1);

@@ -174,7 +174,9 @@ describe('imageQuality', () => {
     expect(lowQualityReason({ ...clear, minutiae: 6 })).toMatch(/^only 6 minutiae/);
     expect(lowQualityReason({ ...clear, clearShare: 0.3, minutiae: 6 })).toMatch(/30 %.*; only 6 minutiae/);
     // Every combination under 40 names a reason: 0.62 x 9 / 15 = 0.37.
-    expect(lowQualityReason({ ...clear, clearShare: 0.62, minutiae: 9 })).toBe('clear ridge flow in only 62 % of the print (dry, wet or smudged skin?); only 9 minutiae (a small or partial contact?)');
+    expect(lowQualityReason({ ...clear, clearShare: 0.62, minutiae: 9 })).toBe('clear ridge flow in only 62 % of the print (dry, wet or smudged skin?); only 9 minutiae of the 15 wanted (a small or partial contact?)');
+    // 0.44 x 13 / 15 = 0.38: neither factor alone is below 40 %, and both are named.
+    expect(lowQualityReason({ ...clear, clearShare: 0.44, minutiae: 13 })).toMatch(/only 44 %.*; only 13 minutiae of the 15 wanted/);
     for (let share = 0; share <= 1; share += 0.01) {
       for (let minutiae = 5; minutiae <= 20; minutiae++) {
         const f = { ...clear, clearShare: share, minutiae };
