@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sharedDataset, sharedDatasetsRoot } from '@biofuse/core/testing';
 import { parseExperimentConfig } from '../src/config/load-config';
+import { fuseSystems } from '../src/run/fuse-systems';
 import { parseResultsJson } from '../src/run/json';
 import { runExperiment } from '../src/run/run-experiment';
 import { buildChimeric } from '../src/sources/chimeric';
@@ -112,5 +113,39 @@ describe('sample quality through the sources', () => {
     expect(finger?.quality).toBeDefined();
     finger?.scores.forEach((s, i) => expect(finger.quality?.[i]).toBeCloseTo(s / 10, 12)); // travels with its own score
     expect(data.systems.find((s) => s.name === 'voice')?.quality).toBeUndefined();
+  });
+
+  it('fusion keeps the input systems\' quality on the rows it reports', () => {
+    const subjects = Array.from({ length: 12 }, (_, k) => `s${k}`);
+    const probe: string[] = [];
+    const reference: string[] = [];
+    for (const u of subjects) for (const w of subjects) (probe.push(u), reference.push(w));
+    const label = Uint8Array.from(probe, (u, i) => (u === reference[i] ? 1 : 0));
+    const n = probe.length;
+    const score = (shift: number) => Float64Array.from(label, (g, i) => g * 2 + ((i * 7919 + shift) % 13) / 13);
+    const data: ComparisonScores = {
+      probe,
+      reference,
+      probeSubject: probe,
+      referenceSubject: reference,
+      label,
+      kind: probe.map((u, i) => (u === reference[i] ? 'genuine' : 'impostor')),
+      systems: [
+        { name: 'finger', scores: score(1), errors: new Array(n).fill(undefined), quality: Float64Array.from({ length: n }, (_, i) => i / n) },
+        { name: 'voice', scores: score(5), errors: new Array(n).fill(undefined) },
+      ],
+      skipped: [],
+      dataFiles: [],
+    };
+    const config = parseExperimentConfig('dataset: { loader: score-matrix, root: r, systems: { finger: f.csv, voice: v.csv } }\nfusion: { folds: 3, methods: [{ method: sum }] }\n', 'f.yaml');
+    const { data: fused } = fuseSystems(data, config.fusion!, 1);
+    const finger = fused.systems.find((s) => s.name === 'finger')!;
+    expect(finger.quality?.length).toBe(fused.label.length);
+    // Each kept row carries its own quality: the row's index in the input, recovered from the score.
+    finger.scores.forEach((v, r) => {
+      const i = Array.from(data.systems[0].scores).findIndex((x, k) => x === v && data.probe[k] === fused.probe[r] && data.reference[k] === fused.reference[r]);
+      expect(finger.quality?.[r]).toBe(i / n);
+    });
+    expect(fused.systems.find((s) => s.name === 'voice')?.quality).toBeUndefined();
   });
 });

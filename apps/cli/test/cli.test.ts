@@ -347,6 +347,13 @@ describe('biofuse CLI', () => {
     expect(d.code).toBe(0);
     expect((JSON.parse(d.stdout) as unknown[]).length).toBe(1);
     expect(existsSync(join(crops, 'face-1.png'))).toBe(true);
+    // --no-align writes the upright box the pipeline would embed, not the aligned crop.
+    const upright = join(dir, 'crops-upright');
+    expect(biofuse(['face', 'detect', join(images, 'Abdullah_Gul/Abdullah_Gul_0001.jpg'), '--no-align', '--out', upright]).code).toBe(0);
+    expect(Buffer.compare(await readFile(join(upright, 'face-1.png')), await readFile(join(crops, 'face-1.png')))).not.toBe(0);
+    // Calibration never embeds whole images in place of faces, and says so rather than ignore the flag.
+    expect(biofuse(['face', 'calibrate', '--lfw', join(images, '..'), '--no-enforce-detection']).stderr).toMatch(/calibrate always requires a detected face/);
+    expect(biofuse(['face', 'calibrate', '--lfw', join(images, '..'), '--folds', 'one']).stderr).toMatch(/--folds must be an integer/);
     const gallery = join(dir, 'people.db');
     expect(biofuse(['enroll', '--gallery', gallery, '--identity', 'gul', join(images, 'Abdullah_Gul/Abdullah_Gul_0001.jpg'), join(images, 'Abdullah_Gul/Abdullah_Gul_0002.jpg')]).code).toBe(0);
     const wade = biofuse(['enroll', '--gallery', gallery, '--identity', 'wade', join(images, 'Abdoulaye_Wade/Abdoulaye_Wade_0001.jpg')]);

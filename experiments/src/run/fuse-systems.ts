@@ -78,7 +78,13 @@ export function fuseSystems(data: ComparisonScores, cfg: FusionConfig, seed: num
     referenceSubject: pick(data.referenceSubject),
     kind: pick(data.kind),
     label: Uint8Array.from(rows, (i) => data.label[i]),
-    systems: [...data.systems, ...fused].map((s) => ({ name: s.name, scores: Float64Array.from(rows, (i) => s.scores[i]), errors: pick(s.errors) })),
+    systems: [...data.systems, ...fused].map((s) => ({
+      name: s.name,
+      scores: Float64Array.from(rows, (i) => s.scores[i]),
+      errors: pick(s.errors),
+      // The input systems' sample quality stays with their rows, so fused runs keep their quality curves.
+      ...('quality' in s && s.quality ? { quality: Float64Array.from(rows, (i) => (s.quality as Float64Array)[i]) } : {}),
+    })),
   };
   const notes = [
     cfg.protocol === 'within-subject'

@@ -6,6 +6,7 @@ import {
   FaceGallery,
   FaceRecognizer,
   alignFace,
+  uprightCrop,
   ARCFACE_112,
   type DistanceMetric,
   type FaceRecognizerOptions,
@@ -105,7 +106,7 @@ export function faceCommand(): Command {
     });
 
   pipelineOptions(face.command('detect <image>').description('find faces; optionally write aligned 112 px crops'))
-    .option('--out <dir>', 'write one aligned crop per face (face-<n>.png)')
+    .option('--out <dir>', 'write one 112 px crop per face (face-<n>.png): aligned, or the upright box with --no-align')
     .action(async (image: string, flags: PipelineFlags & { out?: string }) => {
       const outDir = flags.out === undefined ? undefined : await outputFolder(flags.out);
       const recognizer = await recognizerFrom(flags);
@@ -113,8 +114,10 @@ export function faceCommand(): Command {
       const faces = await recognizer.detect(pixels, image);
       if (outDir) {
         const { default: sharp } = await import('sharp');
+        const expand = flags.expand === undefined ? 0 : Number(flags.expand);
         for (const [i, f] of faces.entries()) {
-          const crop = alignFace(pixels, f.landmarks, ARCFACE_112);
+          // --no-align writes the upright box, as the pipeline would embed it.
+          const crop = flags.align ? alignFace(pixels, f.landmarks, ARCFACE_112) : uprightCrop(pixels, f.box, 112, 112, expand);
           const bytes = Buffer.from(Uint8ClampedArray.from(crop.pixels));
           await sharp(bytes, { raw: { width: crop.width, height: crop.height, channels: 3 } }).png().toFile(join(outDir, `face-${i + 1}.png`));
         }
@@ -139,11 +142,14 @@ export function faceCommand(): Command {
       .option('--write', 'write the thresholds into the model (or ensemble) card'),
   ).action(async (flags: PipelineFlags & { identities?: string; lfw?: string; folds: string; metric: string; write?: boolean }) => {
     if (!flags.identities === !flags.lfw) throw new UsageError('give exactly one of --identities and --lfw');
-    const recognizer = await recognizerFrom({ ...flags, enforceDetection: true });
+    // Whole images embedded in place of faces would set the thresholds on something else: calibration counts them as failures.
+    if (!flags.enforceDetection) throw new UsageError('calibrate always requires a detected face (images without one are counted as failures to acquire); drop --no-enforce-detection');
+    const folds = flags.folds.split(',').map((f) => integerOption('--folds', f.trim(), 1));
+    if (flags.lfw && folds.some((f) => f > 10)) throw new UsageError(`--folds are LFW View 2 folds 1-10, got "${flags.folds}"`);
+    const recognizer = await recognizerFrom(flags);
     let samples: { path: string; identity: string }[];
     let dataset: string;
     if (flags.lfw) {
-      const folds = flags.folds.split(',').map(Number);
       const pairs = (await readLfwPairs(join(flags.lfw, 'pairs.txt'))).filter((p) => folds.includes(p.fold ?? -1));
       const paths = [...new Set(pairs.flatMap((p) => [p.reference[0], p.probe]))].sort();
       samples = paths.map((p) => ({ path: join(flags.lfw!, 'images', p), identity: p.split('/')[0] }));
