@@ -20,10 +20,13 @@ export const createNodesV2: CreateNodesV2 = [
         options: { cwd: '{workspaceRoot}' },
         cache: true,
         inputs: [
+          // This config, not its neighbours: editing one config re-runs only its own target.
           `{workspaceRoot}/${file}`,
-          'production',
+          '{workspaceRoot}/experiments/src/**/*',
+          '{workspaceRoot}/experiments/package.json',
           '^production',
           '{workspaceRoot}/apps/cli/src/**/*',
+          '{workspaceRoot}/apps/cli/bin/**/*',
           '{workspaceRoot}/package-lock.json',
           { env: 'BIOFUSE_DATA' },
           { runtime: `node apps/cli/bin/biofuse.js bench ${file} --fingerprint` },

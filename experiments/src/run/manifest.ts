@@ -79,7 +79,8 @@ export async function listFilesRecursive(dir: string): Promise<string[]> {
 function gitState(): Provenance['git'] {
   try {
     const commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: WORKSPACE_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    const status = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: WORKSPACE_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    // Untracked files count (a new source file not yet committed changes what ran); ignored ones (results, scratch) do not.
+    const status = execFileSync('git', ['status', '--porcelain', '--untracked-files=normal'], { cwd: WORKSPACE_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
     return { commit, dirty: status.trim().length > 0 };
   } catch {
     return { commit: null, dirty: null };
