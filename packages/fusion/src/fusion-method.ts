@@ -1,5 +1,5 @@
 import { FusionError } from './errors';
-import type { MultiScores } from './multi-scores';
+import { validateMultiScores, type MultiScores } from './multi-scores';
 
 /**
  * A fusion method is configured in its constructor (no work there) and fitted on training
@@ -36,6 +36,7 @@ export function fuseAll(fused: FittedFusion, ms: MultiScores): Float64Array {
   if (m !== fused.modalities.length || ms.modalities.some((name, j) => name !== fused.modalities[j])) {
     throw new FusionError(`scores have modalities [${ms.modalities.join(', ')}], the fusion was fitted on [${fused.modalities.join(', ')}]`);
   }
+  validateMultiScores(ms);
   const n = ms.labels.length;
   const out = new Float64Array(n);
   const q = ms.quality;

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
-import { readScoreMatrix, seededRandom } from '@biofuse/core';
+import { MetricsInputError, readScoreMatrix, seededRandom } from '@biofuse/core';
 import { sharedDataset } from '@biofuse/core/testing';
 import { describe, expect, it } from 'vitest';
-import type { FittedFusion, FusionMethod } from '../src/fusion-method';
+import { fuseAll, type FittedFusion, type FusionMethod } from '../src/fusion-method';
 import { LogisticFusion } from '../src/methods/logistic-fusion';
 import { RuleFusion } from '../src/methods/rule-fusion';
 import type { MultiScores } from '../src/multi-scores';
@@ -80,6 +80,22 @@ describe('subject-disjoint cross-validation', () => {
 });
 
 const bssr1 = sharedDataset('nist-bssr1-set1');
+describe('scores fusion cannot use', () => {
+  it('refuses an infinite score by modality and row, before any normaliser sees it', () => {
+    const ms = allPairs(20, 3);
+    const scores = Float64Array.from(ms.scores);
+    scores[2 * 25 + 1] = Number.POSITIVE_INFINITY; // modality y, row 25
+    const broken = { ...ms, scores };
+    for (const method of [new RuleFusion({ rule: 'sum', normaliser: 'min-max' }), new LogisticFusion()]) {
+      expect(() => crossValidate(broken, method, { folds: 4, seed: 1 })).toThrow(MetricsInputError);
+      expect(() => crossValidate(broken, method, { folds: 4, seed: 1 })).toThrow(/score of y in row 25 is infinite/);
+    }
+    // ... and by a fitted fusion applied to new scores.
+    const fitted = new RuleFusion({ rule: 'sum', normaliser: 'z-score' }).fit(ms);
+    expect(() => fuseAll(fitted, broken)).toThrow(/score of y in row 25 is infinite/);
+  });
+});
+
 describe.skipIf(bssr1.skip)('BSSR1 Set 1 fusion', () => {
   it('sum of z-scores and logistic regression beat the best single matcher by an order of magnitude', async () => {
     const names = ['face-C', 'face-G', 'finger-left', 'finger-right'];

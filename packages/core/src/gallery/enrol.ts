@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { join, resolve } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import { readIdentityFolders } from '../datasets/generic';
 import { BiometricError, DatasetError } from '../errors';
 import { readSampleFile } from '../image/decode';
@@ -12,6 +12,11 @@ export interface EnrolmentReport {
   readonly unchanged: number;
   /** Files enrolled before with other content, now replaced. */
   readonly replaced: number;
+  /**
+   * Records taken out because they no longer stand for a file: its content changed and no
+   * longer enrols, or (folder enrolment) the file is gone from the folder.
+   */
+  readonly removed: number;
   /** Samples that could not be enrolled, with the reason (counted as failures to enrol). */
   readonly failed: readonly { readonly source: string; readonly reason: string }[];
 }
@@ -19,11 +24,56 @@ export interface EnrolmentReport {
 /** A modality's enrolment step: a sample's bytes to the template bytes and vector a gallery stores. */
 export type EnrolSample = (bytes: Buffer) => Promise<{ readonly template: Uint8Array; readonly embedding: Float32Array }>;
 
+/** Counts of one enrolment run, filled file by file. */
+class Tally {
+  enrolled = 0;
+  unchanged = 0;
+  replaced = 0;
+  removed = 0;
+  readonly failed: { source: string; reason: string }[] = [];
+
+  report(): EnrolmentReport {
+    return { enrolled: this.enrolled, unchanged: this.unchanged, replaced: this.replaced, removed: this.removed, failed: this.failed };
+  }
+}
+
+/**
+ * One file into the gallery, keyed by its path: the same content under the same identity is
+ * skipped, other content replaces the old record, and content that no longer enrols takes the
+ * old record out (it would otherwise stand for a file that is not there any more).
+ */
+async function enrolFile(gallery: Gallery, identity: string, source: string, enrol: (bytes: Buffer) => ReturnType<EnrolSample>, tally: Tally): Promise<void> {
+  const previous = gallery.findBySource(source);
+  try {
+    const bytes = await readSampleFile(source);
+    const hash = sampleHash(bytes);
+    if (previous && previous.contentHash === hash && previous.identity === identity) {
+      tally.unchanged++;
+      return;
+    }
+    const { template, embedding } = await enrol(bytes);
+    if (previous) {
+      gallery.removeRecord(previous.id);
+      tally.replaced++;
+    }
+    gallery.add(identity, source, hash, template, embedding);
+    tally.enrolled++;
+  } catch (error) {
+    if (!(error instanceof BiometricError)) throw error;
+    if (previous) {
+      gallery.removeRecord(previous.id);
+      tally.removed++;
+    }
+    tally.failed.push({ source, reason: previous ? `${error.message} (its earlier record was removed)` : error.message });
+  }
+}
+
 /**
  * Enrols samples under one identity: files (read here, so an unreadable one is a failure with
- * its reason) or in-memory samples, labelled `<identity>#<n>`. `pathOf` says which samples are
- * file paths. A sample that cannot be read or acquired is a failure to enrol; any other error is
- * a bug and propagates.
+ * its reason; enrolled again, they are skipped or replaced as in enrolFolder) or in-memory
+ * samples, labelled `<identity>#<n>` and always added. `pathOf` says which samples are file
+ * paths. A sample that cannot be read or acquired is a failure to enrol; any other error is a
+ * bug and propagates.
  */
 export async function enrolSamples<S>(
   gallery: Gallery,
@@ -32,61 +82,52 @@ export async function enrolSamples<S>(
   enrol: (sample: Buffer | S) => ReturnType<EnrolSample>,
   pathOf: (sample: S) => string | undefined,
 ): Promise<EnrolmentReport> {
-  let enrolled = 0;
-  const failed: { source: string; reason: string }[] = [];
+  const tally = new Tally();
   for (const [i, sample] of samples.entries()) {
     const path = pathOf(sample);
-    const source = path !== undefined ? resolve(path) : `${identity}#${i + 1}`;
+    if (path !== undefined) {
+      await enrolFile(gallery, identity, resolve(path), enrol, tally);
+      continue;
+    }
+    const source = `${identity}#${i + 1}`;
     try {
-      const input = path !== undefined ? await readSampleFile(source) : sample;
-      const { template, embedding } = await enrol(input);
-      // Files and byte samples are keyed by content; anything else (a decoded raster) by its label.
-      gallery.add(identity, source, sampleHash(input instanceof Uint8Array ? input : source), template, embedding);
-      enrolled++;
+      const { template, embedding } = await enrol(sample);
+      // Bytes are keyed by content; anything else (a decoded raster) by its label.
+      gallery.add(identity, source, sampleHash(sample instanceof Uint8Array ? sample : source), template, embedding);
+      tally.enrolled++;
     } catch (error) {
       if (!(error instanceof BiometricError)) throw error;
-      failed.push({ source, reason: error.message });
+      tally.failed.push({ source, reason: error.message });
     }
   }
-  return { enrolled, unchanged: 0, replaced: 0, failed };
+  return tally.report();
 }
 
 /**
- * Enrols a folder with one sub-folder per identity. Files enrolled before with the same
- * content are skipped; files whose content changed replace their old record.
+ * Brings a gallery in line with a folder of one sub-folder per identity: new files are
+ * enrolled, unchanged ones skipped, changed ones replaced, and records of files no longer in
+ * the folder removed.
  */
 export async function enrolFolder(gallery: Gallery, dir: string, enrol: EnrolSample, onProgress?: (done: number, total: number) => void): Promise<EnrolmentReport> {
   const listing = await readIdentityFolders(dir);
   // Nothing to enrol is a mistake to report (the wrong folder, files not in identity sub-folders), not an empty success.
   if (listing.samples.length === 0) throw new DatasetError('no samples to enrol: expected one sub-folder of sample files per identity', dir);
-  let enrolled = 0;
-  let unchanged = 0;
-  let replaced = 0;
-  const failed: { source: string; reason: string }[] = [];
+  const tally = new Tally();
+  const listed = new Set<string>();
   for (const [i, sample] of listing.samples.entries()) {
     const source = resolve(join(dir, sample.path));
-    try {
-      const bytes = await readSampleFile(source);
-      const hash = sampleHash(bytes);
-      const previous = gallery.findBySource(source);
-      if (previous && previous.contentHash === hash && previous.identity === sample.subject) {
-        unchanged++;
-      } else {
-        const { template, embedding } = await enrol(bytes);
-        if (previous) {
-          gallery.removeRecord(previous.id);
-          replaced++;
-        }
-        gallery.add(sample.subject, source, hash, template, embedding);
-        enrolled++;
-      }
-    } catch (error) {
-      if (!(error instanceof BiometricError)) throw error;
-      failed.push({ source, reason: error.message });
-    }
+    listed.add(source);
+    await enrolFile(gallery, sample.subject, source, enrol, tally);
     onProgress?.(i + 1, listing.samples.length);
   }
-  return { enrolled, unchanged, replaced, failed };
+  const root = resolve(dir) + sep;
+  for (const record of gallery.recordSources()) {
+    if (record.source.startsWith(root) && !listed.has(record.source)) {
+      gallery.removeRecord(record.id);
+      tally.removed++;
+    }
+  }
+  return tally.report();
 }
 
 function sampleHash(bytes: Uint8Array | string): string {

@@ -1,9 +1,12 @@
-import { mkdtemp } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../random';
 import { EmbeddingIndex } from './embedding-index';
+import { AcquisitionError, TemplateFormatError } from '../errors';
+import { enrolFolder, enrolSamples } from './enrol';
 import { Gallery, StaleGalleryError } from './gallery';
 
 function unitVectors(n: number, dims: number, seed: number): Float32Array[] {
@@ -77,5 +80,79 @@ describe('Gallery', () => {
     (await Gallery.open(path, spec)).close();
     await expect(Gallery.open(path, { ...spec, model: 'other-model/aligned' })).rejects.toBeInstanceOf(StaleGalleryError);
     await expect(Gallery.open(path, { ...spec, templateVersion: 2 })).rejects.toThrow(/templateVersion "1"/);
+  });
+
+  it('refuses embeddings it could not search before writing them, and stays whole after a rolled-back transaction', async () => {
+    const path = join(await mkdtemp(join(tmpdir(), 'biofuse-gallery-')), 'g.db');
+    const [a, b, c] = unitVectors(3, 8, 9);
+    const gallery = await Gallery.open(path, spec);
+    gallery.add('alice', 'a.jpg', 'h1', Uint8Array.of(1), a);
+    expect(() => gallery.add('bob', 'b.jpg', 'h2', Uint8Array.of(2), b.slice(0, 3))).toThrow(TemplateFormatError);
+    const nan = Float32Array.from(b);
+    nan[4] = Number.NaN;
+    expect(() => gallery.add('bob', 'b.jpg', 'h2', Uint8Array.of(2), nan)).toThrow(/not a finite number/);
+    expect(() => gallery.search(nan, 1)).toThrow(/the query has a value that is not a finite number/);
+    // A transaction that fails half-way: SQLite rolls back, and so does the search index.
+    expect(() =>
+      gallery.transaction(() => {
+        gallery.add('carol', 'c.jpg', 'h3', Uint8Array.of(3), c);
+        gallery.add('dave', 'd.jpg', 'h4', Uint8Array.of(4), c.slice(0, 2));
+      }),
+    ).toThrow(TemplateFormatError);
+    expect(gallery.size).toBe(1);
+    expect(gallery.list()).toEqual([{ identity: 'alice', samples: 1 }]);
+    expect(gallery.search(c, 5).map((x) => x.identity)).toEqual(['alice']);
+    gallery.close();
+    const reopened = await Gallery.open(path, spec);
+    expect(reopened.size).toBe(1);
+    reopened.close();
+  });
+
+  it('opens only what is a gallery: a missing file when asked not to create one, another SQLite database never', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'biofuse-gallery-'));
+    await expect(Gallery.open(join(dir, 'typo.db'), spec, { create: false })).rejects.toThrow(/typo\.db: no such gallery/);
+    expect(existsSync(join(dir, 'typo.db'))).toBe(false);
+    const { default: Database } = await import('better-sqlite3');
+    const other = new Database(join(dir, 'other.db'));
+    other.exec('CREATE TABLE invoices (id INTEGER)');
+    other.close();
+    await expect(Gallery.open(join(dir, 'other.db'), spec)).rejects.toThrow(/other\.db: cannot be opened as a biofuse gallery: an SQLite database of other tables \(invoices\)/);
+  });
+});
+
+describe('enrolment', () => {
+  const spec = { modality: 'test', model: 'bytes', templateVersion: 1, dims: 2 };
+  // A toy modality: a file's first two bytes are its embedding; a file starting with 'x' cannot be enrolled.
+  const enrol = async (bytes: Buffer) => {
+    if (bytes[0] === 0x78) throw new AcquisitionError('no_sample', 'unusable sample');
+    return { template: Uint8Array.from(bytes), embedding: Float32Array.of(bytes[0], bytes[1]) };
+  };
+
+  it('keeps a gallery in line with its folder: skips the unchanged, replaces the changed, removes what no longer stands for a file', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'biofuse-enrol-'));
+    for (const person of ['alice', 'bob']) await mkdir(join(dir, person));
+    await writeFile(join(dir, 'alice', '1.bin'), 'ab');
+    await writeFile(join(dir, 'alice', '2.bin'), 'cd');
+    await writeFile(join(dir, 'bob', '1.bin'), 'ef');
+    const gallery = await Gallery.open(join(dir, 'g.db'), spec);
+    expect(await enrolFolder(gallery, dir, enrol)).toMatchObject({ enrolled: 3, unchanged: 0, replaced: 0, removed: 0, failed: [] });
+    expect(await enrolFolder(gallery, dir, enrol)).toMatchObject({ enrolled: 0, unchanged: 3, replaced: 0, removed: 0 });
+    await writeFile(join(dir, 'alice', '1.bin'), 'xx'); // changed, and no longer enrols
+    await writeFile(join(dir, 'alice', '2.bin'), 'gh'); // changed
+    await rm(join(dir, 'bob', '1.bin')); // gone
+    await writeFile(join(dir, 'bob', '2.bin'), 'ij'); // new
+    const report = await enrolFolder(gallery, dir, enrol);
+    expect(report).toMatchObject({ enrolled: 2, unchanged: 0, replaced: 1, removed: 2 });
+    expect(report.failed).toEqual([{ source: join(dir, 'alice', '1.bin'), reason: 'unusable sample (its earlier record was removed)' }]);
+    expect(gallery.list()).toEqual([
+      { identity: 'alice', samples: 1 },
+      { identity: 'bob', samples: 1 },
+    ]);
+    expect(gallery.records('bob').map((r) => r.source)).toEqual([join(dir, 'bob', '2.bin')]);
+    // Files enrolled one by one follow the same rule: the same file twice is one record.
+    const again = await enrolSamples(gallery, 'alice', [join(dir, 'alice', '2.bin'), join(dir, 'alice', '2.bin')], (s) => enrol(s as Buffer), (p) => p);
+    expect(again).toMatchObject({ enrolled: 0, unchanged: 2 });
+    expect(gallery.list()[0]).toEqual({ identity: 'alice', samples: 1 });
+    gallery.close();
   });
 });

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
-import { BiometricError, ConfigError, DatasetError } from '../errors';
+import { BiometricError, ConfigError, DatasetError, TemplateFormatError } from '../errors';
 import { EmbeddingIndex } from './embedding-index';
 
 /** The gallery was built by another pipeline (modality, model or template version) than the one opening it. */
@@ -65,7 +65,7 @@ export interface GalleryOpenOptions {
 }
 
 export class Gallery {
-  private readonly index: EmbeddingIndex;
+  private index!: EmbeddingIndex;
   private readonly rowOfRecord = new Map<number, number>();
   private recordOfRow: number[] = [];
   private readonly identityOfRecord = new Map<number, string>();
@@ -74,9 +74,19 @@ export class Gallery {
     private readonly db: BetterSqlite3.Database,
     readonly spec: GalleryIdentity,
   ) {
-    this.index = new EmbeddingIndex(spec.dims);
-    for (const row of db.prepare('SELECT id, identity, embedding FROM records ORDER BY id').iterate() as Iterable<{ id: number; identity: string; embedding: Buffer }>) {
-      this.indexRecord(row.id, row.identity, new Float32Array(row.embedding.buffer, row.embedding.byteOffset, row.embedding.byteLength / 4));
+    this.loadIndex();
+  }
+
+  /** The in-memory search index, built from the database's rows (again after a rolled-back transaction). */
+  private loadIndex(): void {
+    this.index = new EmbeddingIndex(this.spec.dims);
+    this.rowOfRecord.clear();
+    this.recordOfRow = [];
+    this.identityOfRecord.clear();
+    for (const row of this.db.prepare('SELECT id, identity, embedding FROM records ORDER BY id').iterate() as Iterable<{ id: number; identity: string; embedding: Buffer }>) {
+      const embedding = new Float32Array(row.embedding.buffer, row.embedding.byteOffset, row.embedding.byteLength / 4);
+      if (embedding.length !== this.spec.dims) throw new TemplateFormatError(`gallery record ${row.id} holds a ${embedding.length}-value embedding, the gallery's are ${this.spec.dims}`);
+      this.indexRecord(row.id, row.identity, embedding);
     }
   }
 
@@ -90,12 +100,16 @@ export class Gallery {
       throw new DatasetError('no such gallery (galleries are made by enrolling into them)', path);
     }
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    let db: BetterSqlite3.Database;
+    let db: BetterSqlite3.Database | undefined;
     try {
       db = new Database(path);
+      // Someone else's SQLite database is refused, not given our tables; an empty file becomes a gallery.
+      const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((t) => t.name);
+      if (tables.length > 0 && !tables.includes('meta')) throw new Error(`an SQLite database of other tables (${tables.slice(0, 3).join(', ')})`);
       db.pragma('journal_mode = WAL');
       db.exec(SCHEMA);
     } catch (cause) {
+      db?.close();
       throw new DatasetError(`cannot be opened as a biofuse gallery: ${(cause as Error).message}`, path);
     }
     const meta = new Map((db.prepare('SELECT key, value FROM meta').all() as { key: string; value: string }[]).map((r) => [r.key, r.value]));
@@ -123,6 +137,8 @@ export class Gallery {
 
   add(identity: string, source: string, contentHash: string, template: Uint8Array, embedding: Float32Array): number {
     if (identity === '') throw new ConfigError('an identity must not be empty');
+    // Checked before the row is written: a row the index cannot take would break every later open.
+    this.checkEmbedding(embedding, `the embedding of ${source}`);
     const result = this.db
       .prepare('INSERT INTO records (identity, source, content_hash, template, embedding, enrolled_at) VALUES (?, ?, ?, ?, ?, ?)')
       .run(identity, source, contentHash, Buffer.from(template), Buffer.from(embedding.buffer, embedding.byteOffset, embedding.byteLength), new Date().toISOString());
@@ -133,7 +149,13 @@ export class Gallery {
 
   /** Runs `work` in one SQLite transaction: bulk enrolment without a disk sync per record. */
   transaction<T>(work: () => T): T {
-    return this.db.transaction(work)();
+    try {
+      return this.db.transaction(work)();
+    } catch (err) {
+      // SQLite rolled the rows back; the index must forget them too.
+      this.loadIndex();
+      throw err;
+    }
   }
 
   /** The record enrolled from `source`, if any (to skip or replace it on re-enrolment). */
@@ -142,6 +164,11 @@ export class Gallery {
       | { id: number; identity: string; content_hash: string }
       | undefined;
     return row && { id: row.id, identity: row.identity, contentHash: row.content_hash };
+  }
+
+  /** Every record's id and source (to find records whose file is gone). */
+  recordSources(): { id: number; source: string }[] {
+    return this.db.prepare('SELECT id, source FROM records ORDER BY id').all() as { id: number; source: string }[];
   }
 
   removeRecord(id: number): void {
@@ -178,6 +205,7 @@ export class Gallery {
    * Searches enough rows that `k` distinct identities survive however many samples each has.
    */
   search(embedding: Float32Array, k: number): Candidate[] {
+    this.checkEmbedding(embedding, 'the query');
     if (this.size === 0) return [];
     let depth = Math.min(this.size, k * 4);
     for (;;) {
@@ -199,6 +227,14 @@ export class Gallery {
 
   close(): void {
     this.db.close();
+  }
+
+  /** An embedding of the gallery's length with finite values: one NaN would sink every search. */
+  private checkEmbedding(embedding: Float32Array, what: string): void {
+    if (embedding.length !== this.spec.dims) throw new TemplateFormatError(`${what} has ${embedding.length} values, the gallery's embeddings ${this.spec.dims}`);
+    for (let i = 0; i < embedding.length; i++) {
+      if (!Number.isFinite(embedding[i])) throw new TemplateFormatError(`${what} has a value that is not a finite number (at ${i})`);
+    }
   }
 
   private indexRecord(id: number, identity: string, embedding: Float32Array): void {

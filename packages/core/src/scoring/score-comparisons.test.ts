@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { AcquisitionError } from '../errors';
+import { AcquisitionError, TemplateFormatError } from '../errors';
 import type { Modality } from '../modality';
 import { scoreComparisons } from './score-comparisons';
 
@@ -54,7 +54,27 @@ describe('scoreComparisons', () => {
     expect(r.scores[4]).toBe(-1); // the failed reference sample is left out, the other one scores
     expect(Number.isNaN(r.scores[5])).toBe(true);
     expect(r.errors[5]).toMatch(/^reference missing: missing: cannot read \(ENOENT\)/);
-    expect(r.failures.map((f) => f.path).sort()).toEqual(['bad', 'missing']);
+    // In the order the comparisons name them, however the concurrent extractions finish.
+    expect(r.failures.map((f) => f.path)).toEqual(['bad', 'missing']);
+  });
+
+  it('leaves out reference samples the matcher cannot score, and names a comparison it cannot score at all', async () => {
+    // c (2) against anything scores NaN: a matcher that found nothing to compare.
+    const picky: Modality<number, number> = { ...modality, compare: (a, b) => (a === 2 || b === 2 ? { similarity: Number.NaN } : modality.compare(a, b)), quality: () => 0.5 };
+    const r = await scoreComparisons(
+      picky,
+      [
+        { reference: ['c', 'b'], probe: 'a' },
+        { reference: ['c'], probe: 'a' },
+      ],
+      { root },
+    );
+    expect(r.scores[0]).toBe(-3); // b still scores
+    expect(r.errors[0]).toBeUndefined();
+    expect(Number.isNaN(r.scores[1])).toBe(true);
+    expect(r.errors[1]).toBe('signature could not score this comparison (no similarity)');
+    expect(Number.isNaN(r.quality?.[1] ?? 0)).toBe(true);
+    expect(r.quality?.[0]).toBe(0.5);
   });
 
   it('reports the lower sample quality of each comparison where the modality has one', async () => {
@@ -74,7 +94,12 @@ describe('scoreComparisons', () => {
     expect(Number.isNaN(r.quality?.[2] ?? 0)).toBe(true);
     expect((await scoreComparisons(modality, [{ reference: ['a'], probe: 'b' }], { root })).quality).toBeUndefined();
     const broken: Modality<number, number> = { ...modality, quality: (t) => t };
+    await expect(scoreComparisons(broken, [{ reference: ['a'], probe: 'b' }], { root })).rejects.toThrow(TemplateFormatError);
     await expect(scoreComparisons(broken, [{ reference: ['a'], probe: 'b' }], { root })).rejects.toThrow(/outside \[0, 1\]/);
+    // NaN is an unknown quality, not a fault.
+    const unknown = await scoreComparisons({ ...modality, quality: () => Number.NaN }, [{ reference: ['a'], probe: 'b' }], { root });
+    expect(unknown.scores[0]).toBe(-3);
+    expect(Number.isNaN(unknown.quality?.[0] ?? 0)).toBe(true);
   });
 
   it('throws at the first failure when strict', async () => {

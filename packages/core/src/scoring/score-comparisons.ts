@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import { AcquisitionError, BiometricError } from '../errors';
+import { AcquisitionError, BiometricError, TemplateFormatError } from '../errors';
 import type { Modality } from '../modality';
 
 export interface ScoringOptions {
@@ -53,9 +53,10 @@ export async function scoreComparisons<S, T, M>(
   const templates = await extractTemplates(modality, [...distinct], opts);
   const scores = new Float64Array(comparisons.length);
   const quality = modality.quality ? new Float64Array(comparisons.length).fill(Number.NaN) : undefined;
+  // NaN is an unknown quality (it stays NaN); anything else outside [0, 1] is a template fault.
   const qualityOf = (t: T) => {
     const q = modality.quality?.(t) ?? Number.NaN;
-    if (!(q >= 0 && q <= 1)) throw new RangeError(`${modality.name}: sample quality ${q} is outside [0, 1]`);
+    if (!Number.isNaN(q) && !(q >= 0 && q <= 1)) throw new TemplateFormatError(`${modality.name}: sample quality ${q} is outside [0, 1]`);
     return q;
   };
   const errors: (string | undefined)[] = new Array(comparisons.length).fill(undefined);
@@ -79,24 +80,39 @@ export async function scoreComparisons<S, T, M>(
       errors[i] = reason ?? 'empty reference';
       return;
     }
-    if (quality) {
-      let best = 0;
-      for (const t of usable) best = Math.max(best, qualityOf(t));
-      quality[i] = Math.min(best, qualityOf(probe.template));
-    }
     if (modality.enrol && modality.compareEnrolled && c.reference.length > 1) {
       const key = c.reference.join('\u0000');
       let model = enrolled.get(key);
       if (model === undefined) enrolled.set(key, (model = modality.enrol(usable)));
       scores[i] = modality.compareEnrolled(model, probe.template).similarity;
     } else {
-      let best = Number.NEGATIVE_INFINITY;
-      for (const t of usable) best = Math.max(best, modality.compare(t, probe.template).similarity);
+      // The best of the samples that gave a score: one sample the matcher could not score does not sink the others.
+      let best = Number.NaN;
+      for (const t of usable) {
+        const s = modality.compare(t, probe.template).similarity;
+        if (!Number.isNaN(s) && !(s <= best)) best = s;
+      }
       scores[i] = best;
     }
+    if (Number.isNaN(scores[i])) {
+      errors[i] = `${modality.name} could not score this comparison (no similarity)`;
+      return;
+    }
+    if (quality) {
+      let best = Number.NaN;
+      for (const t of usable) {
+        const q = qualityOf(t);
+        if (!(q <= best)) best = q;
+      }
+      quality[i] = Math.min(best, qualityOf(probe.template));
+    }
   });
+  // In input order, whatever order the concurrent extractions finished in.
   const failures: SampleFailure[] = [];
-  for (const [path, t] of templates) if ('reason' in t) failures.push({ path, reason: t.reason });
+  for (const path of distinct) {
+    const t = templates.get(path);
+    if (t && 'reason' in t) failures.push({ path, reason: t.reason });
+  }
   return quality ? { scores, errors, failures, quality } : { scores, errors, failures };
 }
 

@@ -1,7 +1,7 @@
 import { seededRandom, scoreSetFromLabelled, verificationReport, type VerificationReport } from '@biofuse/core';
 import { FusionError } from '../errors';
 import { fuseAll, type FittedFusion, type FusionMethod } from '../fusion-method';
-import { selectRows, type MultiScores } from '../multi-scores';
+import { selectRows, validateMultiScores, type MultiScores } from '../multi-scores';
 
 /**
  * `subject-disjoint` (default): no subject is both fitted and reported on; for every method that
@@ -43,6 +43,8 @@ export interface CrossValidationResult {
  * `comparisonFolds`), and each is tested once.
  */
 export function crossValidate(ms: MultiScores, method: FusionMethod, opts: CrossValidationOptions = {}): CrossValidationResult {
+  // An infinite score would wreck every normaliser's statistics without a word: refused here, at the entry.
+  validateMultiScores(ms);
   const k = opts.folds ?? 5;
   const protocol = opts.protocol ?? 'subject-disjoint';
   const subjectFold = protocol === 'subject-disjoint' ? subjectFolds(ms, k, opts.seed ?? 0) : new Int32Array(0);
