@@ -25,7 +25,7 @@ export {
 } from './scoring/score-comparisons';
 export { decisionThresholdAt, shippedDecisionThreshold, shippedDecisionThresholds, type DecisionThreshold } from './scoring/decision-threshold';
 export { symmetricEigen } from './linear-algebra/symmetric-eigen';
-export { decodeImage, bytesFromDataUrl, readSampleFile, type RasterImage, type DecodeImageOptions } from './image/decode';
+export { decodeImage, checkRasterImage, bytesFromDataUrl, readSampleFile, type RasterImage, type DecodeImageOptions } from './image/decode';
 export { imageFormatOf, type ImageFormat } from './image/image-format';
 export { Gallery, StaleGalleryError, type GalleryIdentity, type GalleryOpenOptions, type GalleryRecord, type Candidate } from './gallery/gallery';
 export { EmbeddingIndex, type IndexHit } from './gallery/embedding-index';

@@ -19,6 +19,10 @@ export function compareFaceTemplates(a: FaceTemplate, b: FaceTemplate, metric: D
   if (a.embedding.length !== b.embedding.length) {
     throw new TemplateFormatError(`face templates differ in size (${a.embedding.length} vs ${b.embedding.length}) for the same model "${a.model}"`);
   }
+  // The same models in the same places: a forged or foreign layout must not compare as a match.
+  if (a.norms.length !== b.norms.length || a.offsets.length !== b.offsets.length || a.offsets.some((o, i) => o !== b.offsets[i])) {
+    throw new TemplateFormatError(`face templates of "${a.model}" lay out their models differently`);
+  }
   const x = a.embedding;
   const y = b.embedding;
   if (metric === 'euclidean') {
@@ -27,11 +31,9 @@ export function compareFaceTemplates(a: FaceTemplate, b: FaceTemplate, metric: D
       // Undo the normalisation and the ensemble weight: the slice holds sqrt(w) * v / |v|.
       const start = a.offsets[m];
       const end = a.offsets[m + 1];
-      let weightSquared = 0;
-      for (let i = start; i < end; i++) weightSquared += x[i] * x[i];
-      const unscale = weightSquared > 0 ? 1 / Math.sqrt(weightSquared) : 0;
-      const na = a.norms[m] * unscale;
-      const nb = b.norms[m] * unscale;
+      // Each template's own slice length: compare(a, b) and compare(b, a) must agree.
+      const na = a.norms[m] * unscaleOf(x, start, end);
+      const nb = b.norms[m] * unscaleOf(y, start, end);
       for (let i = start; i < end; i++) {
         const d = x[i] * na - y[i] * nb;
         sum += d * d;
@@ -55,4 +57,11 @@ export function compareFaceTemplates(a: FaceTemplate, b: FaceTemplate, metric: D
       return { similarity: 1 - distance, distance, metric };
     }
   }
+}
+
+/** 1 / the length of a template's slice (sqrt of the model's ensemble weight), 0 for an empty slice. */
+function unscaleOf(v: Float32Array, start: number, end: number): number {
+  let squares = 0;
+  for (let i = start; i < end; i++) squares += v[i] * v[i];
+  return squares > 0 ? 1 / Math.sqrt(squares) : 0;
 }

@@ -1,4 +1,4 @@
-import { bytesFromDataUrl, ConfigError, decodeImage, TemplateFormatError, type RasterImage } from '@biofuse/core';
+import { bytesFromDataUrl, checkRasterImage, ConfigError, decodeImage, TemplateFormatError, type RasterImage } from '@biofuse/core';
 import { alignFace, uprightCrop, type FaceCrop } from './align/align';
 import { scaleTemplate, type LandmarkTemplate, type Landmarks } from './align/templates';
 import { compareFaceTemplates } from './compare';
@@ -134,7 +134,7 @@ export class FaceRecognizer {
   }
 
   async loadImage(input: FaceInput): Promise<RasterImage> {
-    if (isRaster(input)) return input;
+    if (isRaster(input)) return checkRasterImage(input, { maxPixels: this.options.maxPixels, name: 'pixel data' });
     const source = typeof input === 'string' && input.startsWith('data:') ? bytesFromDataUrl(input) : input;
     return decodeImage(source, { maxPixels: this.options.maxPixels });
   }
@@ -219,7 +219,11 @@ export class FaceRecognizer {
     return { model: this.modelId, embedding, norms, offsets };
   }
 
-  /** Wraps a precomputed embedding (as `represent` produced it) for comparison with this configuration. */
+  /**
+   * Wraps a precomputed embedding (a template's, or the models' raw outputs concatenated) for
+   * comparison with this configuration: each model's part is normalised and weighted as
+   * `represent` does, and its length kept as that model's norm (the euclidean metric's scale).
+   */
   templateFromEmbedding(values: ArrayLike<number>): FaceTemplate {
     const dims = this.dims;
     if (values.length !== dims) {
@@ -227,7 +231,18 @@ export class FaceRecognizer {
     }
     const offsets = new Uint32Array(this.members.length + 1);
     this.members.forEach((m, i) => (offsets[i + 1] = offsets[i] + m.card.embeddingSize));
-    return { model: this.modelId, embedding: Float32Array.from(values), norms: new Float32Array(this.members.length).fill(1), offsets };
+    const embedding = new Float32Array(dims);
+    const norms = new Float32Array(this.members.length);
+    for (let m = 0; m < this.members.length; m++) {
+      let squares = 0;
+      for (let i = offsets[m]; i < offsets[m + 1]; i++) squares += values[i] * values[i];
+      const norm = Math.sqrt(squares);
+      if (!(norm > 0 && Number.isFinite(norm))) throw new TemplateFormatError(`embedding of ${this.members[m].card.name}: ${norm === 0 ? 'all zeros' : 'values that are not finite numbers'}`);
+      norms[m] = norm;
+      const scale = Math.sqrt(this.members[m].weight) / norm;
+      for (let i = offsets[m]; i < offsets[m + 1]; i++) embedding[i] = values[i] * scale;
+    }
+    return { model: this.modelId, embedding, norms, offsets };
   }
 
   /**

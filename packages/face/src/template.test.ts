@@ -39,6 +39,13 @@ describe('face template encoding', () => {
     new DataView(norm.buffer).setFloat32(norm.length - 16, Number.POSITIVE_INFINITY, true);
     expect(() => decodeFaceTemplate(norm)).toThrow(/norm 0 is Infinity/);
   });
+
+  it('refuses a model table that is empty or does not start at 0, which would compare as a perfect match', () => {
+    const none = encodeFaceTemplate({ model: 'm', embedding: Float32Array.of(0.6, 0.8), norms: new Float32Array(0), offsets: Uint32Array.of(2) });
+    expect(() => decodeFaceTemplate(none)).toThrow(/no model in its table/);
+    const shifted = encodeFaceTemplate({ ...template('m', [1, 2, 3]), offsets: Uint32Array.of(1, 3) });
+    expect(() => decodeFaceTemplate(shifted)).toThrow(/first model starts at 1/);
+  });
 });
 
 describe('compareFaceTemplates', () => {
@@ -57,8 +64,28 @@ describe('compareFaceTemplates', () => {
     expect(raw.similarity).toBe(-raw.distance);
   });
 
-  it('never compares templates of different models or sizes', () => {
+  it('never compares templates of different models, sizes or layouts', () => {
     expect(() => compareFaceTemplates(a, template('other', [1, 0, 0]))).toThrow(/different models/);
     expect(() => compareFaceTemplates(a, template('m', [1, 0]))).toThrow(TemplateFormatError);
+    const twoModels: FaceTemplate = { ...b, norms: Float32Array.of(5, 5), offsets: Uint32Array.of(0, 1, 3) };
+    expect(() => compareFaceTemplates(a, twoModels)).toThrow(/lay out their models differently/);
+  });
+
+  it('is symmetric in every metric, also for ensemble slices of different weights', () => {
+    // Two models, weights 0.75 / 0.25: slices of length sqrt(w) as the recogniser writes them.
+    const ensemble = (u: number[], v: number[], norms: number[]): FaceTemplate => {
+      const unit = (x: number[]) => x.map((c) => c / Math.hypot(...x));
+      const embedding = Float32Array.from([...unit(u).map((c) => c * Math.sqrt(0.75)), ...unit(v).map((c) => c * Math.sqrt(0.25))]);
+      return { model: 'e', embedding, norms: Float32Array.from(norms), offsets: Uint32Array.of(0, u.length, u.length + v.length) };
+    };
+    const x = ensemble([1, 2], [3, 1, 0], [10, 2]);
+    const y = ensemble([2, 1], [0, 1, 1], [12, 3]);
+    for (const metric of ['cosine', 'euclidean', 'euclidean_l2', 'angular'] as const) {
+      expect(compareFaceTemplates(x, y, metric).distance).toBeCloseTo(compareFaceTemplates(y, x, metric).distance, 6);
+    }
+    // Raw euclidean: the models' own vectors, norms restored, side by side.
+    const rawX = [...[1, 2].map((c) => (c / Math.hypot(1, 2)) * 10), ...[3, 1, 0].map((c) => (c / Math.hypot(3, 1)) * 2)];
+    const rawY = [...[2, 1].map((c) => (c / Math.hypot(2, 1)) * 12), ...[0, 1, 1].map((c) => (c / Math.SQRT2) * 3)];
+    expect(compareFaceTemplates(x, y, 'euclidean').distance).toBeCloseTo(Math.hypot(...rawX.map((c, i) => c - rawY[i])), 4);
   });
 });

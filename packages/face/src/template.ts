@@ -68,6 +68,8 @@ export function decodeFaceTemplate(bytes: Uint8Array): FaceTemplate {
   const norms = new Float32Array(count);
   for (let i = 0; i < count; i++, o += 4) norms[i] = view.getFloat32(o, true);
   const dim = offsets[count];
+  if (count === 0) throw new TemplateFormatError('face template: no model in its table (corrupt)');
+  if (offsets[0] !== 0) throw new TemplateFormatError(`face template: the first model starts at ${offsets[0]}, not 0 (corrupt)`);
   for (let i = 0; i < count; i++) if (offsets[i] > offsets[i + 1]) throw new TemplateFormatError('face template: model offsets out of order');
   if (bytes.byteLength !== o + 4 * dim) {
     throw new TemplateFormatError(`face template: expected ${o + 4 * dim} bytes for a ${dim}-d embedding, got ${bytes.byteLength}`);

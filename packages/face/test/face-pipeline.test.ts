@@ -113,6 +113,32 @@ describe.skipIf(lfw.skip)('face pipeline on LFW', () => {
     await expect(FaceRecognizer.create({ models: 'no-such-model' })).rejects.toBeInstanceOf(ConfigError);
   });
 
+  it('takes embeddings given as arrays for what they are: normalised for cosine, their length kept for euclidean', async () => {
+    const raw = (entries: [number, number][]) => {
+      const v = new Float32Array(128);
+      for (const [i, x] of entries) v[i] = x;
+      return v;
+    };
+    const a = raw([[0, 10]]);
+    const b = raw([[0, 7], [1, 7]]);
+    const cosine = await recognizer.verify(a, b, { threshold: 0.9 });
+    expect(cosine.similarity).toBeCloseTo(Math.SQRT1_2, 5); // the raw dot product would have been 70
+    expect(cosine.verified).toBe(false);
+    const euclid = await recognizer.verify(a, b, { metric: 'euclidean', threshold: -1 });
+    expect(euclid.distance).toBeCloseTo(Math.hypot(10 - 7, 7), 4);
+    expect((await recognizer.verify(b, a, { metric: 'euclidean', threshold: -1 })).distance).toBeCloseTo(euclid.distance, 5);
+    await expect(recognizer.verify(new Float32Array(128), a, { threshold: 0.5 })).rejects.toThrow(/all zeros/);
+    await expect(recognizer.verify(new Float32Array(128).fill(Number.NaN), a, { threshold: 0.5 })).rejects.toBeInstanceOf(TemplateFormatError);
+  });
+
+  it('checks pixel data handed over in memory as it checks a file', async () => {
+    const rgba = { width: 32, height: 32, channels: 4 as unknown as 3, data: new Uint8Array(32 * 32 * 4) };
+    await expect(recognizer.loadImage(rgba)).rejects.toThrow(/4 channels; give grey \(1\) or RGB \(3\) pixels \(drop the alpha channel\)/);
+    const short = { width: 32, height: 32, channels: 3 as const, data: new Uint8Array(100) };
+    await expect(recognizer.loadImage(short)).rejects.toBeInstanceOf(ImageDecodeError);
+    await expect(recognizer.loadImage(short)).rejects.toThrow(/100 bytes of pixels, 32 x 32 x 3 needs 3072/);
+  });
+
   it('fuses several models at feature level: the fused cosine is the weighted mean of their cosines', async () => {
     const [a, b] = [image(pairs[0].reference[0]), image(pairs[0].probe)];
     const cosine = async (models: FaceRecognizerOptions['models']) => {

@@ -82,6 +82,30 @@ export async function decodeImage(input: Buffer | Uint8Array | string, options: 
   }
 }
 
+/**
+ * Checks pixels handed over in memory (not decoded here) as decodeImage checks a file: whole
+ * positive sizes, 1 or 3 channels, exactly width x height x channels bytes, within the pixel
+ * limit. A mismatch would otherwise read past the data as NaN or mistake RGBA for grey.
+ */
+export function checkRasterImage(image: RasterImage, options: Pick<DecodeImageOptions, 'maxPixels' | 'minSide' | 'name'> = {}): RasterImage {
+  const what = options.name ?? 'image';
+  const { width, height, channels, data } = image;
+  if (!(Number.isInteger(width) && Number.isInteger(height) && width > 0 && height > 0)) {
+    throw new ImageDecodeError('corrupt', `${what}: ${width} x ${height} is not a size in whole pixels`);
+  }
+  if ((channels as number) !== 1 && (channels as number) !== 3) {
+    throw new ImageDecodeError('unsupported_format', `${what}: ${channels} channels; give grey (1) or RGB (3) pixels${(channels as number) === 4 ? ' (drop the alpha channel)' : ''}`);
+  }
+  if (!(data instanceof Uint8Array) || data.length !== width * height * channels) {
+    throw new ImageDecodeError('corrupt', `${what}: ${data?.length ?? 0} bytes of pixels, ${width} x ${height} x ${channels} needs ${width * height * channels}`);
+  }
+  const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
+  if (width * height > maxPixels) throw new ImageDecodeError('too_large', `${what}: ${width} x ${height} exceeds the limit of ${maxPixels} pixels`);
+  const minSide = options.minSide ?? 16;
+  if (Math.min(width, height) < minSide) throw new ImageDecodeError('too_small', `${what}: ${width} x ${height} is below the minimum side of ${minSide} pixels`);
+  return image;
+}
+
 let sharpLoaded: Promise<typeof sharpModule> | undefined;
 
 /** sharp's native library loads on the first decode, not when @biofuse/core is imported. */

@@ -79,9 +79,19 @@ export async function readModelCard(path: string): Promise<FaceModelCard> {
     throw new ConfigError(`model card ${path}: ${(cause as Error).message}`);
   }
   const card = checkModelCard(json, path);
-  // A head's weights sit beside its card.
-  if (card.source.kind === 'projection-head') return { ...card, source: { ...card.source, weights: resolve(dirname(path), card.source.weights) } };
+  // Files a card names are relative to the card, wherever the process runs: a head's weights
+  // and base card (a built-in's name stays a name), an ONNX model.
+  const beside = (file: string) => resolve(dirname(path), file);
+  if (card.source.kind === 'projection-head') {
+    return { ...card, source: { ...card.source, weights: beside(card.source.weights), base: isCardPath(card.source.base) ? beside(card.source.base) : card.source.base } };
+  }
+  if (card.source.kind === 'onnx') return { ...card, source: { ...card.source, path: beside(card.source.path) } };
   return card;
+}
+
+/** Whether a projection head's `base` names a card file (a path) rather than a model by name. */
+export function isCardPath(base: string): boolean {
+  return base.includes('/') || base.includes('\\') || base.endsWith('.json');
 }
 
 export function checkModelCard(json: unknown, where = 'model card'): FaceModelCard {
@@ -97,9 +107,13 @@ export function checkModelCard(json: unknown, where = 'model card'): FaceModelCa
   if (!input || !(input.width > 0) || !(input.height > 0)) fail('input.width/height');
   if (input.colourOrder !== 'rgb' && input.colourOrder !== 'bgr') fail('input.colourOrder');
   if (input.layout !== 'nhwc' && input.layout !== 'nchw') fail('input.layout');
-  if (!Array.isArray(input.mean) || input.mean.length !== 3) fail('input.mean');
+  if (!Array.isArray(input.mean) || input.mean.length !== 3 || input.mean.some((m) => typeof m !== 'number' || !Number.isFinite(m))) fail('input.mean');
   if (!Array.isArray(input.std) || input.std.length !== 3 || input.std.some((s) => !(s > 0))) fail('input.std');
   if (!card.alignment || (card.alignment.template !== 'arcface' && card.alignment.template !== 'dlib-chip')) fail('alignment.template');
+  // Without these the alignment template's points are NaN, and so is every crop.
+  if (card.alignment.template === 'dlib-chip' && !(typeof card.alignment.padding === 'number' && card.alignment.padding >= 0 && card.alignment.padding < 5)) fail('alignment.padding');
+  if (card.alignment.zoom !== undefined && !(typeof card.alignment.zoom === 'number' && card.alignment.zoom > 0 && Number.isFinite(card.alignment.zoom))) fail('alignment.zoom');
+  if (card.source.kind === 'onnx' && typeof card.source.path !== 'string') fail('source.path');
   if (!Number.isInteger(card.embeddingSize) || card.embeddingSize <= 0) fail('embeddingSize');
   return card;
 }

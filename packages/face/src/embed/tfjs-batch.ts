@@ -1,5 +1,5 @@
 import type { Tensor, Tensor4D } from '@tensorflow/tfjs';
-import { tensorflow, type Tf } from '@biofuse/core';
+import { ModalityUnavailableError, tensorflow, type Tf } from '@biofuse/core';
 import type { FaceModelCard } from './card';
 import { l2NormalizeRows, packBatch, type Embedding, type ModelInput } from './embedder';
 
@@ -15,5 +15,9 @@ export async function embedWithTfjs(card: FaceModelCard, batch: readonly ModelIn
   const output = tf.tidy(() => tf.reshape(forward(tf, tf.tensor4d(packed, [batch.length, height, width, 3])), [batch.length, -1]));
   const data = (await output.data()) as Float32Array;
   output.dispose();
+  // A card that misstates the size would hand each face a slice of its neighbour's vector.
+  if (data.length !== batch.length * card.embeddingSize) {
+    throw new ModalityUnavailableError('face', [`model ${card.name} returned ${data.length / batch.length} values per face; its card says ${card.embeddingSize}`]);
+  }
   return l2NormalizeRows(data, card.embeddingSize);
 }

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { ConfigError } from '@biofuse/core';
-import type { FaceModelCard, TrainingProvenance } from '../embed/card';
+import { isCardPath, type FaceModelCard, type TrainingProvenance } from '../embed/card';
 import { loadModelCard } from '../embed/registry';
 import { serializeTensor, HEAD_WEIGHTS_FORMAT, type HeadWeightsFile, type TrainedHead } from '@biofuse/core/training';
 
@@ -40,7 +40,8 @@ export async function exportProjectionHead(head: TrainedHead, opts: ExportHeadOp
   const card: FaceModelCard = {
     name: opts.name,
     description: opts.description ?? `${base.name} followed by a Siamese projection head (${architecture.residual ? 'residual, ' : ''}${architecture.hidden.join(' -> ') || 'linear'} -> ${head.outputDim})`,
-    source: { kind: 'projection-head', base: opts.base, weights: weightsFile },
+    // A base given as a path is written relative to the card, which is how readModelCard resolves it.
+    source: { kind: 'projection-head', base: isCardPath(opts.base) ? relative(resolve(opts.dir), resolve(opts.base)) : opts.base, weights: weightsFile },
     input: base.input,
     alignment: base.alignment,
     embeddingSize: head.outputDim,

@@ -1,0 +1,36 @@
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '@biofuse/core';
+import { checkModelCard, readModelCard, type FaceModelCard } from './card';
+import { builtinCardPath } from './registry';
+
+const dlib = async () => JSON.parse(await readFile(builtinCardPath('dlib-resnet'), 'utf8')) as FaceModelCard;
+
+describe('model cards', () => {
+  it('refuse alignment and normalisation values that would make every crop NaN', async () => {
+    const card = await dlib();
+    expect(checkModelCard(card).alignment).toEqual({ template: 'dlib-chip', padding: 0.25 });
+    const { padding: _padding, ...noPadding } = card.alignment as { template: 'dlib-chip'; padding: number };
+    expect(() => checkModelCard({ ...card, alignment: noPadding })).toThrow(/"alignment.padding"/);
+    expect(() => checkModelCard({ ...card, alignment: { ...card.alignment, zoom: 0 } })).toThrow(/"alignment.zoom"/);
+    expect(() => checkModelCard({ ...card, input: { ...card.input, mean: ['122', 117, 104] } })).toThrow(ConfigError);
+  });
+
+  it('resolve the files they name against their own folder, wherever the process runs', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'biofuse-card-'));
+    await mkdir(join(dir, 'heads'));
+    const card = await dlib();
+    await writeFile(join(dir, 'onnx.json'), JSON.stringify({ ...card, source: { kind: 'onnx', path: 'model.onnx' } }));
+    expect((await readModelCard(join(dir, 'onnx.json'))).source).toMatchObject({ kind: 'onnx', path: join(dir, 'model.onnx') });
+    const head = { ...card, source: { kind: 'projection-head', base: 'base.json', weights: 'heads/w.bin' } };
+    await writeFile(join(dir, 'head.json'), JSON.stringify(head));
+    expect((await readModelCard(join(dir, 'head.json'))).source).toEqual({ kind: 'projection-head', base: join(dir, 'base.json'), weights: join(dir, 'heads', 'w.bin') });
+    // A built-in base is a name, not a file.
+    await writeFile(join(dir, 'head2.json'), JSON.stringify({ ...head, source: { ...head.source, base: 'dlib-resnet' } }));
+    expect((await readModelCard(join(dir, 'head2.json'))).source).toMatchObject({ base: 'dlib-resnet' });
+    await writeFile(join(dir, 'bad.json'), JSON.stringify({ ...card, source: { kind: 'onnx' } }));
+    await expect(readModelCard(join(dir, 'bad.json'))).rejects.toThrow(/"source.path"/);
+  });
+});
