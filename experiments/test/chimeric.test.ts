@@ -10,6 +10,7 @@ import { runExperiment } from '../src/run/run-experiment';
 import { buildChimeric } from '../src/sources/chimeric';
 import type { ComparisonScores } from '../src/sources/comparison-scores';
 import { modalitySource } from '../src/sources/modality-source';
+import { allPairsScores } from './all-pairs';
 
 const simulated = (subjects: number, mean: number) =>
   `{ loader: simulated-scores, subjects: ${subjects}, impostorsPerSubject: ${subjects - 1}, modalities: [{ name: m, genuine: { mean: ${mean}, sd: 1 }, impostor: { mean: 0, sd: 1 } }] }`;
@@ -86,28 +87,13 @@ describe('sample quality through the sources', () => {
   });
 
   it('chimeric persons keep each source comparison\'s quality', () => {
-    const source = (name: string, withQuality: boolean): { name: string; data: ComparisonScores } => {
-      const subjects = ['a', 'b', 'c'];
-      const probe: string[] = [];
-      const reference: string[] = [];
-      for (const u of subjects) for (const w of subjects) (probe.push(u), reference.push(w));
-      const n = probe.length;
-      const scores = Float64Array.from({ length: n }, (_, i) => i);
-      return {
-        name,
-        data: {
-          probe,
-          reference,
-          probeSubject: probe,
-          referenceSubject: reference,
-          label: Uint8Array.from(probe, (u, i) => (u === reference[i] ? 1 : 0)),
-          kind: probe.map((u, i) => (u === reference[i] ? 'genuine' : 'impostor')),
-          systems: [{ name, scores, errors: new Array(n).fill(undefined), ...(withQuality ? { quality: Float64Array.from(scores, (s) => s / 10) } : {}) }],
-          skipped: [],
-          dataFiles: [],
-        },
-      };
-    };
+    const source = (name: string, withQuality: boolean): { name: string; data: ComparisonScores } => ({
+      name,
+      data: allPairsScores(['a', 'b', 'c'], (label) => {
+        const scores = Float64Array.from(label, (_, i) => i);
+        return [{ name, scores, errors: new Array(label.length).fill(undefined), ...(withQuality ? { quality: Float64Array.from(scores, (s) => s / 10) } : {}) }];
+      }),
+    });
     const { data } = buildChimeric([source('finger', true), source('voice', false)], 2);
     const finger = data.systems.find((s) => s.name === 'finger');
     expect(finger?.quality).toBeDefined();
@@ -116,27 +102,15 @@ describe('sample quality through the sources', () => {
   });
 
   it('fusion keeps the input systems\' quality on the rows it reports', () => {
-    const subjects = Array.from({ length: 12 }, (_, k) => `s${k}`);
-    const probe: string[] = [];
-    const reference: string[] = [];
-    for (const u of subjects) for (const w of subjects) (probe.push(u), reference.push(w));
-    const label = Uint8Array.from(probe, (u, i) => (u === reference[i] ? 1 : 0));
-    const n = probe.length;
-    const score = (shift: number) => Float64Array.from(label, (g, i) => g * 2 + ((i * 7919 + shift) % 13) / 13);
-    const data: ComparisonScores = {
-      probe,
-      reference,
-      probeSubject: probe,
-      referenceSubject: reference,
-      label,
-      kind: probe.map((u, i) => (u === reference[i] ? 'genuine' : 'impostor')),
-      systems: [
-        { name: 'finger', scores: score(1), errors: new Array(n).fill(undefined), quality: Float64Array.from({ length: n }, (_, i) => i / n) },
-        { name: 'voice', scores: score(5), errors: new Array(n).fill(undefined) },
+    const score = (label: Uint8Array, shift: number) => Float64Array.from(label, (g, i) => g * 2 + ((i * 7919 + shift) % 13) / 13);
+    const data = allPairsScores(
+      Array.from({ length: 12 }, (_, k) => `s${k}`),
+      (label) => [
+        { name: 'finger', scores: score(label, 1), errors: new Array(label.length).fill(undefined), quality: Float64Array.from(label, (_, i) => i / label.length) },
+        { name: 'voice', scores: score(label, 5), errors: new Array(label.length).fill(undefined) },
       ],
-      skipped: [],
-      dataFiles: [],
-    };
+    );
+    const n = data.label.length;
     const config = parseExperimentConfig('dataset: { loader: score-matrix, root: r, systems: { finger: f.csv, voice: v.csv } }\nfusion: { folds: 3, methods: [{ method: sum }] }\n', 'f.yaml');
     const { data: fused } = fuseSystems(data, config.fusion!, 1);
     const finger = fused.systems.find((s) => s.name === 'finger')!;
