@@ -1,15 +1,13 @@
 import { ConfigError, type Modality, type RasterImage, type Score } from '@biofuse/core';
 import { compareFaceTemplates } from './compare';
 import { DETECTOR_NAMES, type DetectorName } from './detect/cascade';
-import type { DistanceMetric } from './embed/card';
+import { DISTANCE_METRICS, type DistanceMetric } from './embed/card';
 import { FaceRecognizer, type FaceRecognizerOptions } from './recognizer';
 import { decodeFaceTemplate, encodeFaceTemplate, type FaceTemplate } from './template';
 
 export interface FaceModalityParams extends FaceRecognizerOptions {
   readonly metric?: DistanceMetric;
 }
-
-const METRICS: readonly DistanceMetric[] = ['cosine', 'euclidean', 'euclidean_l2', 'angular'];
 
 /** Checks an experiment pipeline's `params` for the face modality. */
 export function parseFaceParams(params: Readonly<Record<string, unknown>>): FaceModalityParams {
@@ -26,10 +24,21 @@ export function parseFaceParams(params: Readonly<Record<string, unknown>>): Face
     throw new ConfigError(`face params: detector must be one of ${DETECTOR_NAMES.join(', ')}`);
   }
   if (p.landmarks !== undefined && p.landmarks !== 'mesh' && p.landmarks !== 'detector') throw new ConfigError('face params: landmarks must be "mesh" or "detector"');
-  if (p.metric !== undefined && !METRICS.includes(p.metric)) throw new ConfigError(`face params: metric must be one of ${METRICS.join(', ')}`);
+  if (p.metric !== undefined && !DISTANCE_METRICS.includes(p.metric)) throw new ConfigError(`face params: metric must be one of ${DISTANCE_METRICS.join(', ')}`);
   for (const key of ['expandPercentage', 'minConfidence', 'minFaceSize', 'maxFaces', 'maxPixels'] as const) {
     if (p[key] !== undefined && !(typeof p[key] === 'number' && Number.isFinite(p[key]))) throw new ConfigError(`face params: ${key} must be a number`);
   }
+  // "false" in a YAML file is a string that would switch a flag on.
+  for (const key of ['flip', 'align', 'enforceDetection'] as const) {
+    if (p[key] !== undefined && typeof p[key] !== 'boolean') throw new ConfigError(`face params: ${key} must be true or false, got ${JSON.stringify(p[key])}`);
+  }
+  for (const key of ['minFaceSize', 'expandPercentage'] as const) {
+    if (p[key] !== undefined && (p[key] as number) < 0) throw new ConfigError(`face params: ${key} must be >= 0`);
+  }
+  if (p.maxFaces !== undefined && !(Number.isInteger(p.maxFaces) && p.maxFaces >= 1)) throw new ConfigError('face params: maxFaces must be a whole number >= 1');
+  if (p.maxPixels !== undefined && !(p.maxPixels > 0)) throw new ConfigError('face params: maxPixels must be > 0');
+  const models = p.models as unknown;
+  if (models !== undefined && typeof models !== 'string' && !Array.isArray(models)) throw new ConfigError('face params: models must be a model name, a card path or a list of { model, weight }');
   return { ...p, detector: p.detector as DetectorName | undefined };
 }
 

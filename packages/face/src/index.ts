@@ -16,7 +16,7 @@ export { ARCFACE_112, dlibChipTemplate } from './align/templates';
 export { alignFace, uprightCrop, type FaceCrop } from './align/align';
 export { similarityTransform, type Affine } from './align/similarity';
 export { BUILTIN_MODELS, loadModelCard } from './embed/registry';
-export { checkModelCard, readModelCard, type FaceModelCard, type DistanceMetric, type CalibratedThreshold } from './embed/card';
+export { checkModelCard, readModelCard, DISTANCE_METRICS, type FaceModelCard, type DistanceMetric, type CalibratedThreshold } from './embed/card';
 export { resolveModels, type EnsembleCard, type ModelChoice } from './ensemble';
 export { calibrateThresholds, allPairScores, writeCardThresholds, type CalibrationResult } from './calibrate';
 export { FaceGallery, type IdentifyOptions, type IdentifyResult } from './gallery';

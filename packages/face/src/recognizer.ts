@@ -5,7 +5,7 @@ import { compareFaceTemplates } from './compare';
 import { createDetector, type DetectorChoice } from './detect/cascade';
 import { SkipDetector } from './detect/skip';
 import type { FaceBox, FaceDetection, FaceDetector } from './detect/types';
-import type { CalibratedThreshold, DistanceMetric } from './embed/card';
+import { DISTANCE_METRICS, type CalibratedThreshold, type DistanceMetric } from './embed/card';
 import type { Embedding, FaceEmbedder } from './embed/embedder';
 import { modelTemplate } from './embed/model-template';
 import { createEmbedder } from './embed/registry';
@@ -251,6 +251,7 @@ export class FaceRecognizer {
    */
   async verify(a: FaceInput | FaceTemplate | Float32Array | readonly number[], b: FaceInput | FaceTemplate | Float32Array | readonly number[], options: VerifyOptions = {}): Promise<VerifyResult> {
     const metric = options.metric ?? 'cosine';
+    if (!DISTANCE_METRICS.includes(metric)) throw new ConfigError(`metric must be one of ${DISTANCE_METRICS.join(', ')}, got ${JSON.stringify(metric)}`);
     const calibrated = this.thresholds?.[metric];
     if (options.threshold === undefined && !calibrated) {
       const known = Object.keys(this.models.thresholds ?? {});

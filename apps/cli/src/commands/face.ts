@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import { readIdentityFolders, readLfwPairs, type AcquisitionError, progressBar } from '@biofuse/core';
 import {
   DETECTOR_NAMES,
+  DISTANCE_METRICS,
   FaceGallery,
   FaceRecognizer,
   alignFace,
@@ -22,7 +23,6 @@ import { discardIfCreated } from '../gallery-file';
 import { outputFolder } from '../output-file';
 import { round } from '../round';
 
-const METRICS: readonly DistanceMetric[] = ['cosine', 'euclidean', 'euclidean_l2', 'angular'];
 
 interface PipelineFlags {
   model: string;
@@ -61,7 +61,7 @@ async function recognizerFrom(flags: PipelineFlags): Promise<FaceRecognizer> {
 }
 
 function metricFrom(value: string): DistanceMetric {
-  if (!METRICS.includes(value as DistanceMetric)) throw new UsageError(`--metric must be one of ${METRICS.join(', ')}`);
+  if (!DISTANCE_METRICS.includes(value as DistanceMetric)) throw new UsageError(`--metric must be one of ${DISTANCE_METRICS.join(', ')}`);
   return value as DistanceMetric;
 }
 
@@ -73,7 +73,7 @@ export function faceCommand(): Command {
   const face = new Command('face').description('face recognition: verify, represent, detect, calibrate');
 
   pipelineOptions(face.command('verify <a> <b>').description('1:1 verification of two images (paths or data URLs)'))
-    .option('--metric <metric>', `${METRICS.join(', ')}`, 'cosine')
+    .option('--metric <metric>', `${DISTANCE_METRICS.join(', ')}`, 'cosine')
     .option('--threshold <t>', 'decision threshold on the similarity scale (default: calibrated, FMR = 1e-3)')
     .option('--json', 'print the result as JSON')
     .action(async (a: string, b: string, flags: PipelineFlags & { metric: string; threshold?: string; json?: boolean }) => {

@@ -4,6 +4,7 @@ import { ConfigError } from '@biofuse/core';
 import type { ModelPackage } from '../runtime/model-files';
 
 export type DistanceMetric = 'cosine' | 'euclidean' | 'euclidean_l2' | 'angular';
+export const DISTANCE_METRICS: readonly DistanceMetric[] = ['cosine', 'euclidean', 'euclidean_l2', 'angular'];
 
 /**
  * Calibrated thresholds per pipeline configuration (the recognizer's `configurationId`: models,

@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '@biofuse/core';
+import { parseFaceParams } from './face-modality';
+
+describe('parseFaceParams', () => {
+  it('takes a config\'s face parameters, model as models', () => {
+    expect(parseFaceParams({ model: 'faceres', flip: true, maxFaces: 2, metric: 'euclidean' })).toMatchObject({ models: 'faceres', flip: true, maxFaces: 2, metric: 'euclidean' });
+  });
+
+  it('refuses values that would silently mean something else', () => {
+    // The string "false" would switch flipping on.
+    expect(() => parseFaceParams({ flip: 'false' })).toThrow(/flip must be true or false, got "false"/);
+    expect(() => parseFaceParams({ enforceDetection: 0 })).toThrow(ConfigError);
+    expect(() => parseFaceParams({ maxFaces: 0 })).toThrow(/maxFaces must be a whole number >= 1/);
+    expect(() => parseFaceParams({ minFaceSize: -5 })).toThrow(/minFaceSize must be >= 0/);
+    expect(() => parseFaceParams({ maxPixels: 0 })).toThrow(/maxPixels must be > 0/);
+    expect(() => parseFaceParams({ models: 3 })).toThrow(/models must be/);
+    expect(() => parseFaceParams({ metric: 'manhattan' })).toThrow(/metric must be one of cosine, euclidean, euclidean_l2, angular/);
+  });
+});
