@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type * as tfModule from '@tensorflow/tfjs';
+import { ConfigError } from '../errors';
 
 export type Tf = typeof tfModule;
 
@@ -19,9 +20,11 @@ export function tensorflow(): Promise<Tf> {
     const wasmDir = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
     wasm.setWasmPaths(join(wasmDir, '/'));
     tf.env().set('PROD', true);
-    if (!(await tf.setBackend('wasm'))) throw new Error('the tfjs wasm backend failed to start');
+    if (!(await tf.setBackend('wasm'))) throw new ConfigError('tfjs: the WebAssembly backend failed to start on this machine');
     await tf.ready();
     return tf;
   })();
+  // A failed start is not kept: the next call tries again instead of failing forever.
+  ready.catch(() => (ready = undefined));
   return ready;
 }

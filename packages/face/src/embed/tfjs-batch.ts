@@ -1,5 +1,5 @@
 import type { Tensor, Tensor4D } from '@tensorflow/tfjs';
-import { ModalityUnavailableError, tensorflow, type Tf } from '@biofuse/core';
+import { ConfigError, tensorflow, type Tf } from '@biofuse/core';
 import type { FaceModelCard } from './card';
 import { l2NormalizeRows, packBatch, type Embedding, type ModelInput } from './embedder';
 
@@ -17,7 +17,7 @@ export async function embedWithTfjs(card: FaceModelCard, batch: readonly ModelIn
   output.dispose();
   // A card that misstates the size would hand each face a slice of its neighbour's vector.
   if (data.length !== batch.length * card.embeddingSize) {
-    throw new ModalityUnavailableError('face', [`model ${card.name} returned ${data.length / batch.length} values per face; its card says ${card.embeddingSize}`]);
+    throw new ConfigError(`model ${card.name} returned ${data.length / batch.length} values per face; its card says ${card.embeddingSize}`);
   }
   return l2NormalizeRows(data, card.embeddingSize);
 }
