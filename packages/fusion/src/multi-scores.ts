@@ -32,6 +32,10 @@ export function validateMultiScores(ms: MultiScores): MultiScores {
   if (m === 0) throw new MetricsInputError('fusion needs at least one modality');
   if (ms.scores.length !== n * m) throw new MetricsInputError(`scores hold ${ms.scores.length} values, expected ${n} rows x ${m} modalities`);
   if (ms.probeSubject.length !== n || ms.referenceSubject.length !== n) throw new MetricsInputError('subject arrays must have one entry per row');
+  for (let i = 0; i < n; i++) {
+    // A negative id would fall outside every cross-validation fold, and its rows out of every test.
+    if (ms.probeSubject[i] < 0 || ms.referenceSubject[i] < 0) throw new MetricsInputError(`subject id in row ${i} is negative; number the subjects 0, 1, 2, ...`);
+  }
   for (let i = 0; i < ms.scores.length; i++) {
     const v = ms.scores[i];
     if (v === Number.POSITIVE_INFINITY || v === Number.NEGATIVE_INFINITY) {

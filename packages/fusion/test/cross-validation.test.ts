@@ -94,6 +94,12 @@ describe('scores fusion cannot use', () => {
     const fitted = new RuleFusion({ rule: 'sum', normaliser: 'z-score' }).fit(ms);
     expect(() => fuseAll(fitted, broken)).toThrow(/score of y in row 25 is infinite/);
   });
+
+  it('refuses negative subject ids, whose rows no fold would ever test', () => {
+    const ms = allPairs(10, 3);
+    const probeSubject = Int32Array.from(ms.probeSubject, (s) => (s === 4 ? -1 : s));
+    expect(() => crossValidate({ ...ms, probeSubject }, new RuleFusion({ rule: 'sum', normaliser: 'z-score' }), { folds: 3 })).toThrow(/subject id in row 40 is negative/);
+  });
 });
 
 describe.skipIf(bssr1.skip)('BSSR1 Set 1 fusion', () => {

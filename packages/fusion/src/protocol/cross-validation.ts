@@ -54,7 +54,6 @@ export function crossValidate(ms: MultiScores, method: FusionMethod, opts: Cross
   const rowFold = new Int32Array(n).fill(-1);
   const perFold: VerificationReport[] = [];
   const fitted: FittedFusion[] = [];
-  const failedRows: number[] = [];
   for (let f = 0; f < k; f++) {
     const train: number[] = [];
     const test: number[] = [];
@@ -73,7 +72,6 @@ export function crossValidate(ms: MultiScores, method: FusionMethod, opts: Cross
     test.forEach((i, t) => {
       fused[i] = scores[t];
       rowFold[i] = f;
-      if (Number.isNaN(scores[t])) failedRows.push(i);
     });
     perFold.push(verificationReport(scoreSetFromLabelled(scores, testSet.labels), { targetFmrs: opts.targetFmrs }));
   }
@@ -86,11 +84,15 @@ export function crossValidate(ms: MultiScores, method: FusionMethod, opts: Cross
   return { method: method.name, protocol, subjectFold, fused, rowFold, pooled, perFold, fitted };
 }
 
+const MAX_SUBJECT_ID = 1 << 24;
+
 /** Deals the subjects that occur in the scores to k folds of (nearly) equal size, seeded. */
 export function subjectFolds(ms: MultiScores, k: number, seed: number): Int32Array {
   if (!Number.isInteger(k) || k < 2) throw new FusionError(`cross-validation needs at least 2 folds, got ${k}`);
   let maxId = -1;
   for (let i = 0; i < ms.labels.length; i++) maxId = Math.max(maxId, ms.probeSubject[i], ms.referenceSubject[i]);
+  // Folds are indexed by subject id: ids are small indices (validateMultiScores refuses negative ones).
+  if (maxId >= MAX_SUBJECT_ID) throw new FusionError(`subject id ${maxId} is too large: number the subjects 0, 1, 2, ...`);
   const present = new Uint8Array(maxId + 1);
   for (let i = 0; i < ms.labels.length; i++) {
     present[ms.probeSubject[i]] = 1;
