@@ -21,6 +21,13 @@ export class MetricsInputError extends BiometricError {
   }
 }
 
+/** Training went wrong in a way the configuration check could not foresee (a loss that turned NaN). */
+export class TrainingError extends BiometricError {
+  constructor(message: string) {
+    super('training', message);
+  }
+}
+
 /** A configuration (experiment YAML, parameters, CLI options) is invalid. */
 export class ConfigError extends BiometricError {
   constructor(message: string) {

@@ -55,7 +55,10 @@ process.on('message', async (job: ShiftJob) => {
       }
       process.send!({ image, clean: b64(a.vector), shifted: b64(b.vector), ms: performance.now() - t0, pipelineCosine } satisfies ShiftResult);
     } catch (error) {
-      const failure = error instanceof BiometricError ? `${error.code}:${(error as { reason?: string }).reason ?? error.message}` : String(error);
+      // Only a failure to acquire is a result (cached, counted in the FTA); anything else is a bug or a
+      // passing fault, and must not be cached as that image's outcome.
+      if (!(error instanceof BiometricError)) throw error;
+      const failure = `${error.code}:${(error as { reason?: string }).reason ?? error.message}`;
       process.send!({ image, failure, ms: performance.now() - t0 } satisfies ShiftResult);
     }
   }

@@ -1,5 +1,6 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import type { Tf } from '../tensor/tfjs-runtime';
+import { l2Normalize, rowNorm } from './projection-head';
 
 type Tensor1D = tfjs.Tensor1D;
 type Tensor2D = tfjs.Tensor2D;
@@ -16,7 +17,7 @@ export function rowDistance(tf: Tf, a: Tensor2D, b: Tensor2D, distance: Embeddin
   return tf.tidy(() => {
     if (distance === 'squared-l2') return tf.sum(tf.square(tf.sub(a, b)), 1) as Tensor1D;
     const dot = tf.sum(tf.mul(a, b), 1);
-    const norms = tf.mul(tf.norm(a, 'euclidean', 1), tf.norm(b, 'euclidean', 1));
+    const norms = tf.mul(rowNorm(tf, a), rowNorm(tf, b));
     return tf.sub(1, tf.div(dot, tf.maximum(norms, 1e-12))) as Tensor1D;
   });
 }
@@ -36,7 +37,7 @@ export function euclideanRowDistance(tf: Tf, a: Tensor2D, b: Tensor2D): Tensor1D
 export function pairwiseDistance(tf: Tf, x: Tensor2D, distance: EmbeddingDistance): Tensor2D {
   return tf.tidy(() => {
     if (distance === 'cosine') {
-      const unit = tf.div(x, tf.maximum(tf.norm(x, 'euclidean', 1, true), 1e-12));
+      const unit = l2Normalize(tf, x);
       return tf.sub(1, tf.matMul(unit, unit, false, true)) as Tensor2D;
     }
     const sq = tf.sum(tf.square(x), 1, true);

@@ -32,7 +32,8 @@ export interface PkSampler {
 export function createPkSampler(labels: Int32Array, opts: PkSamplerOptions): PkSampler {
   const { k, seed } = opts;
   if (!Number.isInteger(opts.p) || opts.p < 2) throw new ConfigError(`P (identities per batch) must be an integer >= 2, got ${opts.p}`);
-  if (!Number.isInteger(k) || k < 1) throw new ConfigError(`K (samples per identity) must be an integer >= 1, got ${k}`);
+  // One sample per identity gives no positive pair: triplet losses would be 0 and nothing would train.
+  if (!Number.isInteger(k) || k < 2) throw new ConfigError(`K (samples per identity) must be an integer >= 2, got ${k}`);
   const byIdentity = new Map<number, number[]>();
   for (let i = 0; i < labels.length; i++) {
     let list = byIdentity.get(labels[i]);

@@ -76,9 +76,18 @@ function residualHead(tf: Tf, inputDim: number, hidden: readonly number[], seed:
   return tf.model({ inputs: input, outputs: output, name: 'residual_head' });
 }
 
-/** Rows scaled to unit L2 norm (differentiable). */
+/** Rows scaled to unit L2 norm (differentiable, also at an all-zero row). */
 export function l2Normalize(tf: Tf, x: tfjs.Tensor2D): tfjs.Tensor2D {
-  return tf.tidy(() => tf.div(x, tf.maximum(tf.norm(x, 'euclidean', 1, true), 1e-12)) as tfjs.Tensor2D);
+  return tf.tidy(() => tf.div(x, tf.maximum(rowNorm(tf, x, true), 1e-12)) as tfjs.Tensor2D);
+}
+
+/**
+ * The L2 norm of each row, with a tiny term under the square root: tf.norm's gradient at an
+ * all-zero row is 0 / 0 (NaN), which poisons every weight in one step. 1e-24 is below float32
+ * rounding for any row that is not essentially zero, so the values equal tf.norm's.
+ */
+export function rowNorm(tf: Tf, x: tfjs.Tensor2D, keepDims = false): tfjs.Tensor {
+  return tf.sqrt(tf.add(tf.sum(tf.square(x), 1, keepDims), 1e-24));
 }
 
 /**

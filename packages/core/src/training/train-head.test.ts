@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError } from '../errors';
+import { ConfigError, TrainingError } from '../errors';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Tf } from '../tensor/tfjs-runtime';
 import { trainingTensorflow } from './backend';
@@ -128,6 +128,23 @@ describe('trainProjectionHead', () => {
     expect(tf.memory().numTensors).toBe(before);
     // A checkpoint of another run is refused, not resumed.
     await expect(trainProjectionHead(tf, train, { ...config, seed: 6, checkpointPath: path })).rejects.toThrow(/another training run/);
+  });
+
+  it('trains through an all-zero input row, stops with a TrainingError when the loss diverges, and leaks no tensor', async () => {
+    const before = tf.memory().numTensors;
+    // An all-zero row: the norm's gradient there was 0 / 0 and turned every weight NaN in one step.
+    const embeddings = Float32Array.from(train.embeddings);
+    embeddings.fill(0, 0, train.dim);
+    const zeroRow = await trainProjectionHead(tf, { ...train, embeddings }, { ...base, epochs: 2 });
+    expect(zeroRow.log.every((r) => Number.isFinite(r.loss))).toBe(true);
+    expect(zeroRow.model.getWeights().every((w) => Array.from(w.dataSync()).every(Number.isFinite))).toBe(true);
+    zeroRow.dispose();
+    // A learning rate no network survives: the run stops and says where, instead of returning NaN weights.
+    await expect(trainProjectionHead(tf, train, { ...base, epochs: 3, learningRate: 1e30 })).rejects.toThrow(TrainingError);
+    for (const loss of ['binary', 'contrastive', 'triplet'] as const) (await trainProjectionHead(tf, train, { ...base, loss, epochs: 1 })).dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    // One sample per identity gives no positive pair: nothing would train.
+    await expect(trainProjectionHead(tf, train, { ...base, k: 1 })).rejects.toThrow(/K \(samples per identity\) must be an integer >= 2/);
   });
 
   it('throws ConfigError naming what to change before any tensor exists', async () => {

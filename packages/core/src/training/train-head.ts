@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import type * as tfjs from '@tensorflow/tfjs';
-import { ConfigError } from '../errors';
+import { ConfigError, TrainingError } from '../errors';
 import { equalErrorRate, errorRateCurve, scoreSet } from '../metrics/index';
 import type { Tf } from '../tensor/tfjs-runtime';
 import { splitIdentities } from './identity-split';
@@ -174,17 +174,19 @@ export async function trainProjectionHead(tf: Tf, data: LabelledEmbeddings, conf
     throw new ConfigError(`the network takes inputs of shape [${inputShape.join(', ')}], the data rows hold ${dim} values`);
   }
   const outputDim = model.outputs[0].shape[1] as number;
-  const unitWeights =
-    cfg.loss === 'binary'
-      ? tf.variable(tf.initializers.randomNormal({ mean: 0, stddev: 0.01, seed: config.seed + 1000 }).apply([outputDim]) as tfjs.Tensor1D)
-      : undefined;
-  const unitBias = cfg.loss === 'binary' ? tf.variable(tf.scalar(0)) : undefined;
+  // tf.variable copies its initial value: the temporaries are disposed here, or they leak.
+  const unitWeights = cfg.loss === 'binary' ? tf.tidy(() => tf.variable(tf.initializers.randomNormal({ mean: 0, stddev: 0.01, seed: config.seed + 1000 }).apply([outputDim]) as tfjs.Tensor1D)) : undefined;
+  const unitBias = cfg.loss === 'binary' ? tf.tidy(() => tf.variable(tf.scalar(0))) : undefined;
   const varList: tfjs.Variable[] = [
     ...model.trainableWeights.map((w) => w.read() as tfjs.Variable),
     ...(unitWeights ? [unitWeights] : []),
     ...(unitBias ? [unitBias] : []),
   ];
   const optimizer = tf.train.adam(cfg.learningRate);
+  // Thrown inside the training loop, whose catch frees every tensor.
+  const diverged = (where: string): never => {
+    throw new TrainingError(`training diverged: ${where} (learning rate ${cfg.learningRate}; lower it, or look for non-finite input rows)`);
+  };
   const log: EpochLog[] = [];
   // Epoch 0, the untrained head, is a candidate too: training must beat it on validation.
   const initialValidationEer = validation === undefined ? Number.NaN : verificationEer(projectRows(tf, model, validation.embeddings), validation.labels, outputDim);
@@ -277,8 +279,11 @@ export async function trainProjectionHead(tf: Tf, data: LabelledEmbeddings, conf
             true,
             varList,
           );
-          lossSum += (await lossTensor!.data())[0];
+          const batchLoss = (await lossTensor!.data())[0];
           lossTensor!.dispose();
+          // A diverged step has already written NaN into the weights: stop, and say where.
+          if (!Number.isFinite(batchLoss)) diverged(`the loss of batch ${batches + 1} in epoch ${epoch} is ${batchLoss}`);
+          lossSum += batchLoss;
           if (!Number.isNaN(active)) {
             activeSum += active;
             activeBatches++;
@@ -288,6 +293,7 @@ export async function trainProjectionHead(tf: Tf, data: LabelledEmbeddings, conf
           samples += b;
         }
       }
+      if (varList.some((v) => !v.dataSync().every(Number.isFinite))) diverged(`the weights after epoch ${epoch} are no longer finite numbers`);
       const seconds = (performance.now() - started) / 1000;
       const validationEer = validation === undefined ? Number.NaN : verificationEer(projectRows(tf, model, validation.embeddings), validation.labels, outputDim);
       const row: EpochLog = {
