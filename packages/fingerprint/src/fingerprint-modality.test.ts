@@ -136,12 +136,15 @@ describe('FingerprintModality', () => {
     expect(await gated.extract(stored)).toBe(stored);
   });
 
-  it('gives 0, never NaN, for a template without minutiae', () => {
+  it('gives 0, never NaN, for a template without minutiae, and refuses such templates as samples', async () => {
     const modality = new FingerprintModality();
     const empty: FingerprintTemplate = { width: 300, height: 300, dpi: 500, quality: 0, minutiae: minutiaSet([]) };
     const one: FingerprintTemplate = { ...empty, minutiae: minutiaSet([{ x: 10, y: 10, angle: 1, kind: 1, quality: 50 }]) };
     expect(modality.compare(empty, one).similarity).toBe(0);
     expect(modality.compare(empty, empty).similarity).toBe(0);
+    // As samples, such templates fail to acquire, as an image with that few minutiae does.
+    await expect(modality.extract(one)).rejects.toThrow(FingerprintAcquisitionError);
+    await expect(modality.extract(one)).rejects.toThrow(/the template holds 1 minutiae \(at least 5 are needed\)/);
   });
 
   it('validates its parameters by name', () => {

@@ -61,7 +61,13 @@ export class FingerprintModality implements Modality<FingerprintSample, Fingerpr
   }
 
   async extract(sample: FingerprintSample): Promise<FingerprintTemplate> {
-    if ('minutiae' in sample) return sample;
+    if ('minutiae' in sample) {
+      // A stored template is held to the extractor's own minimum: with fewer minutiae every
+      // comparison is 0 and every fixed-length vector the same, a silent non-result.
+      const least = this.extraction.minMinutiae;
+      if (sample.minutiae.count < least) throw new FingerprintAcquisitionError('too_few_minutiae', `the template holds ${sample.minutiae.count} minutiae (at least ${least} are needed)`);
+      return sample;
+    }
     const { template, qualityFeatures } = extractFingerprint(sample, { params: this.extraction });
     const min = this.params.minQuality;
     if (min !== undefined && template.quality < min) {

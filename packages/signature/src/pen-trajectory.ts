@@ -1,5 +1,8 @@
 import { SignatureAcquisitionError } from './errors';
 
+/** The longest trajectory taken, in samples. */
+export const MAX_SAMPLES = 20_000;
+
 /**
  * An online signature as the tablet recorded it: one entry per sample, in time order.
  * Units are the device's (SVC2004: tablet units, ms, pressure 0-1023, angles in degrees).
@@ -29,6 +32,8 @@ export interface PenTrajectory {
 export function checkUsableTrajectory(p: PenTrajectory, source = 'the signature'): PenTrajectory {
   const n = p.x.length;
   if (n === 0) throw new SignatureAcquisitionError('empty', `${source}: the signature has no points`);
+  // DTW costs grow with the square of the length: 100,000 samples took a minute a comparison.
+  if (n > MAX_SAMPLES) throw new SignatureAcquisitionError('too_long', `${source}: ${n} samples; a signature has at most ${MAX_SAMPLES} (${MAX_SAMPLES / 100} s at 100 Hz)`);
   for (const [name, column] of [['y', p.y], ['t', p.t], ['penDown', p.penDown], ['pressure', p.pressure], ['azimuth', p.azimuth], ['altitude', p.altitude]] as const) {
     if (column.length !== n) throw new SignatureAcquisitionError('invalid_sample', `${source}: ${n} x values but ${column.length} ${name} values`);
   }
@@ -42,5 +47,9 @@ export function checkUsableTrajectory(p: PenTrajectory, source = 'the signature'
     down += p.penDown[k] ? 1 : 0;
   }
   if (down < 2) throw new SignatureAcquisitionError('too_short', `${source}: the signature has ${down} pen-down point(s); at least 2 are needed`);
+  if (p.t[n - 1] === p.t[0]) throw new SignatureAcquisitionError('invalid_sample', `${source}: every sample has the same time stamp; the pen's speed cannot be measured`);
+  let moved = false;
+  for (let k = 1; k < n && !moved; k++) moved = p.x[k] !== p.x[0] || p.y[k] !== p.y[0];
+  if (!moved) throw new SignatureAcquisitionError('no_movement', `${source}: the pen never moves`);
   return p;
 }

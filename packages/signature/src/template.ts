@@ -1,4 +1,5 @@
 import { TemplateFormatError } from '@biofuse/core';
+import { SignatureAcquisitionError } from './errors';
 import { GLOBAL_FEATURES, globalFeatures } from './features/global-features';
 import { timeFunctions, type TimeFunctionMatrix, type TimeFunctionOptions } from './features/time-functions';
 import { checkUsableTrajectory, type PenTrajectory } from './pen-trajectory';
@@ -25,7 +26,12 @@ export function extractSignatureTemplate(p: PenTrajectory, opts: TemplateOptions
   checkUsableTrajectory(p);
   const resampled = opts.resamplePoints ? resampleTrajectory(p, opts.resamplePoints) : p;
   const prepared = smoothTrajectory(resampled, opts.smoothingSamples ?? 0);
-  return { local: timeFunctions(prepared, opts), global: globalFeatures(p) };
+  const template = { local: timeFunctions(prepared, opts), global: globalFeatures(p) };
+  // Whatever slipped through (coordinates near the float limit overflow the spreads): never a template that scores NaN.
+  if (![template.local.values, template.global].every((values) => values.every(Number.isFinite))) {
+    throw new SignatureAcquisitionError('invalid_sample', 'the signature gives features that are not finite numbers (are its coordinates plausible?)');
+  }
+  return template;
 }
 
 const MAGIC = 0x47534642; // "BFSG" little-endian

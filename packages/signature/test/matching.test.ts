@@ -171,6 +171,12 @@ describe('templates and parameters', () => {
     const back = Float64Array.from(s.t);
     back[9] = back[8] - 1;
     expect(() => extractSignatureTemplate({ ...s, t: back }, DEFAULT_SIGNATURE_PARAMS)).toThrow(/sample 10 is earlier than the one before it/);
+    // A clock that never advances, a pen that never moves, coordinates near the float limit, an endless trace.
+    expect(() => extractSignatureTemplate({ ...s, t: new Float64Array(50).fill(7) }, DEFAULT_SIGNATURE_PARAMS)).toThrow(/every sample has the same time stamp/);
+    expect(() => extractSignatureTemplate({ ...s, x: new Float64Array(50).fill(3), y: new Float64Array(50).fill(4) }, DEFAULT_SIGNATURE_PARAMS)).toThrow(/the pen never moves/);
+    expect(() => extractSignatureTemplate({ ...s, x: Float64Array.from(s.x, (v) => v * 1e300), y: Float64Array.from(s.y, (v) => v * 1e300) }, DEFAULT_SIGNATURE_PARAMS)).toThrow(/features that are not finite numbers/);
+    const long = stroke(20_001);
+    expect(() => extractSignatureTemplate(long, DEFAULT_SIGNATURE_PARAMS)).toThrow(/20001 samples; a signature has at most 20000/);
   });
 
   it('refuses to compare templates of different shapes instead of scoring them NaN', () => {

@@ -79,6 +79,10 @@ describe('decodeImage', () => {
     const noise = Buffer.alloc(256 * 256 * 3).map((_, i) => (i * 7919) % 251);
     const big = await sharp(noise, { raw: { width: 256, height: 256, channels: 3 } }).jpeg().toBuffer();
     expect(await reason(decodeImage(big.subarray(0, Math.floor(big.length * 0.6))))).toBe('corrupt');
+    // Garbage over the middle of the scan: libjpeg only warns and fills the rest grey.
+    const damaged = Buffer.from(big);
+    for (let i = 0; i < 400; i++) damaged[Math.floor(big.length / 2) + i] = (i * 7919 + 13) % 256;
+    expect(await reason(decodeImage(damaged))).toBe('corrupt');
     // A TIFF cut in its pixel strip (libvips would otherwise fill the missing rows with black).
     const tiff = greyTiffHeaderFirst(128, 128);
     expect((await decodeImage(tiff, { channels: 1 })).width).toBe(128);

@@ -69,6 +69,20 @@ describe('readIsoRecord / readIsoTemplate', () => {
     expect(readIsoTemplate(unstated).height).toBe(400);
   });
 
+  it('refuses records that describe no print: no image area, a resolution no sensor has, minutiae outside the image', () => {
+    const noArea = handBuilt();
+    noArea.set([0x00, 0x00], 14); // width 0
+    expect(formatError(() => readIsoTemplate(noArea)).message).toMatch(/image size 0 x 400 at byte 14 has no area/);
+    const blurry = handBuilt();
+    blurry.set([0x00, 0x01, 0x00, 0x01], 18); // 1 pixel per cm
+    expect(formatError(() => readIsoTemplate(blurry)).message).toMatch(/1 pixels per cm \(3 dpi\) at byte 18 is no fingerprint sensor's/);
+    const outside = handBuilt();
+    outside.set([0x41, 0x5e], 28); // first minutia at x = 350 in a 300-wide image
+    expect(formatError(() => readIsoTemplate(outside)).message).toMatch(/minutia 0 at \(350, 100\) lies outside the 300 x 400 image/);
+    // The record itself still parses, field by field, for whoever wants to look at it.
+    expect(readIsoRecord(outside).views[0].minutiae.x[0]).toBe(350);
+  });
+
   it('reads two views and takes the first as the template', () => {
     const one = handBuilt();
     const viewBytes = one.subarray(24);

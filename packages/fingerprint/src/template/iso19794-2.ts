@@ -28,6 +28,8 @@ const MINUTIA_BYTES = 6;
 const MAX_COORDINATE = 0x3fff;
 const TWO_PI = 2 * Math.PI;
 const CM_PER_INCH = 2.54;
+/** Resolutions a fingerprint record may state: below 100 dpi no ridge is resolved, above 5,000 no sensor scans. */
+const PLAUSIBLE_DPI = { min: 100, max: 5000 };
 
 export interface IsoFingerView {
   /** ISO finger position code: 0 unknown, 1 right thumb ... 10 left little finger. */
@@ -146,6 +148,18 @@ export function readIsoTemplate(bytes: Uint8Array): FingerprintTemplate {
   const record = readIsoRecord(bytes);
   if (record.views.length === 0) throw new TemplateFormatError('ISO 19794-2 record: the finger view count at byte 22 is 0');
   const view = record.views[0];
+  // What the record says must describe a print: a frame to map minutiae in, a resolution a
+  // sensor has, every minutia inside the frame (a zero-sized frame made Infinity coordinates).
+  if (record.width === 0 || record.height === 0) throw new TemplateFormatError(`ISO 19794-2 record: the image size ${record.width} x ${record.height} at byte 14 has no area`);
+  if (!(record.dpi >= PLAUSIBLE_DPI.min && record.dpi <= PLAUSIBLE_DPI.max)) {
+    throw new TemplateFormatError(`ISO 19794-2 record: a resolution of ${record.xResolutionPpcm} pixels per cm (${record.dpi} dpi) at byte 18 is no fingerprint sensor's (${PLAUSIBLE_DPI.min}-${PLAUSIBLE_DPI.max} dpi)`);
+  }
+  const m = view.minutiae;
+  for (let i = 0; i < m.count; i++) {
+    if (m.x[i] >= record.width || m.y[i] >= record.height) {
+      throw new TemplateFormatError(`ISO 19794-2 record: minutia ${i} at (${m.x[i]}, ${m.y[i]}) lies outside the ${record.width} x ${record.height} image`);
+    }
+  }
   const template = { width: record.width, height: record.height, dpi: record.dpi, quality: view.quality, minutiae: view.minutiae };
   // Our templates have square pixels at the x resolution: a record whose y resolution differs is
   // stretched onto that grid (a y resolution of 0, not stated, is taken as the x one).
