@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -57,6 +57,22 @@ describe('generic loaders', () => {
       { path: 'dave/._1.jpg', reason: 'hidden file' },
       { path: 'dave/', reason: 'no samples' },
     ]);
+  });
+
+  it('follows symbolic links to identity folders and samples, and names a broken one', async () => {
+    await mkdir(join(dir, 'elsewhere/erin'), { recursive: true });
+    await writeFile(join(dir, 'elsewhere/erin/1.jpg'), '');
+    await writeFile(join(dir, 'elsewhere/frank.jpg'), '');
+    await mkdir(join(dir, 'ids3/frank'), { recursive: true });
+    await symlink(join(dir, 'elsewhere/erin'), join(dir, 'ids3/erin'));
+    await symlink(join(dir, 'elsewhere/frank.jpg'), join(dir, 'ids3/frank/1.jpg'));
+    await symlink(join(dir, 'elsewhere/nothing.jpg'), join(dir, 'ids3/frank/2.jpg'));
+    const l = await readIdentityFolders(join(dir, 'ids3'));
+    expect(l.samples).toEqual([
+      { path: 'erin/1.jpg', subject: 'erin' },
+      { path: 'frank/1.jpg', subject: 'frank' },
+    ]);
+    expect(l.skipped).toEqual([{ path: 'frank/2.jpg', reason: 'a link to no file' }]);
   });
 
   it('reads list and pairs files, naming the line of a bad one', async () => {

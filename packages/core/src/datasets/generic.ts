@@ -1,4 +1,5 @@
-import { readdir } from 'node:fs/promises';
+import type { Dirent } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { DatasetError } from '../errors';
 import type { DatasetListing, DatasetSample, ProtocolComparison, SkippedFile } from './samples';
@@ -19,14 +20,15 @@ export async function readIdentityFolders(
   const samples: DatasetSample[] = [];
   const skipped: SkippedFile[] = [];
   for (const entry of entries) {
-    if (!entry.isDirectory()) {
+    // Symbolic links count as what they point to (a dataset assembled from links is common).
+    if (!(await isKind(root, entry, 'directory'))) {
       skipped.push({ path: entry.name, reason: 'not inside an identity folder' });
       continue;
     }
     const before = samples.length;
     for (const file of await listDir(join(root, entry.name))) {
       const rel = `${entry.name}/${file.name}`;
-      if (!file.isFile()) skipped.push({ path: rel, reason: 'not a file' });
+      if (!(await isKind(join(root, entry.name), file, 'file'))) skipped.push({ path: rel, reason: file.isSymbolicLink() ? 'a link to no file' : 'not a file' });
       else if (file.name.startsWith('.')) skipped.push({ path: rel, reason: 'hidden file' });
       else if (accept && !accept.includes(extname(file.name).toLowerCase())) {
         skipped.push({ path: rel, reason: `extension not in ${accept.join(', ')}` });
@@ -88,4 +90,11 @@ async function listDir(dir: string) {
   } catch (err) {
     throw new DatasetError(`cannot list folder (${(err as NodeJS.ErrnoException).code ?? String(err)})`, dir);
   }
+}
+
+/** Whether a listed entry is a folder (or file), following a symbolic link to its target; a broken link is neither. */
+async function isKind(dir: string, entry: Dirent, kind: 'directory' | 'file'): Promise<boolean> {
+  if (!entry.isSymbolicLink()) return kind === 'directory' ? entry.isDirectory() : entry.isFile();
+  const target = await stat(join(dir, entry.name)).catch(() => undefined);
+  return target !== undefined && (kind === 'directory' ? target.isDirectory() : target.isFile());
 }
