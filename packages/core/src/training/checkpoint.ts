@@ -41,6 +41,9 @@ export function serializeTensor(t: tfjs.Tensor, name?: string): SerializedTensor
 }
 
 export function deserializeTensor(tf: Tf, s: SerializedTensor): tfjs.Tensor {
+  if (s.dtype !== 'float32' && s.dtype !== 'int32') throw new TemplateFormatError(`tensor ${s.name ?? ''}: dtype ${String(s.dtype)} is not float32 or int32`);
+  if (!Array.isArray(s.shape) || !s.shape.every((d) => Number.isInteger(d) && d >= 0)) throw new TemplateFormatError(`tensor ${s.name ?? ''}: shape ${JSON.stringify(s.shape)} is not a list of sizes`);
+  if (typeof s.values !== 'string') throw new TemplateFormatError(`tensor ${s.name ?? ''}: no values`);
   const bytes = Buffer.from(s.values, 'base64');
   const size = s.shape.reduce((a, b) => a * b, 1);
   if (bytes.byteLength !== size * 4) throw new TemplateFormatError(`tensor ${s.name ?? ''} of shape [${s.shape.join(', ')}] holds ${bytes.byteLength} bytes, expected ${size * 4}`);
@@ -71,7 +74,7 @@ export async function readCheckpoint<Log>(path: string, expectedHash: string): P
   if (!existsSync(path)) return undefined;
   let json: TrainingCheckpoint<Log>;
   try {
-    json = JSON.parse(await readFile(path, 'utf8'), (_k, v: unknown) => (v === 'NaN' ? Number.NaN : v === 'Infinity' ? Number.POSITIVE_INFINITY : v)) as TrainingCheckpoint<Log>;
+    json = JSON.parse(await readFile(path, 'utf8'), (_k, v: unknown) => (v === 'NaN' ? Number.NaN : v === 'Infinity' ? Number.POSITIVE_INFINITY : v === '-Infinity' ? Number.NEGATIVE_INFINITY : v)) as TrainingCheckpoint<Log>;
   } catch (cause) {
     throw new TemplateFormatError(`checkpoint ${path}: not readable JSON (${(cause as Error).message})`);
   }

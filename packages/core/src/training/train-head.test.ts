@@ -126,8 +126,9 @@ describe('trainProjectionHead', () => {
     expect(weightsOf(resumed)).toEqual(expected);
     resumed.dispose();
     expect(tf.memory().numTensors).toBe(before);
-    // A checkpoint of another run is refused, not resumed.
+    // A checkpoint of another run is refused, not resumed, and the refused run leaves no tensor behind.
     await expect(trainProjectionHead(tf, train, { ...config, seed: 6, checkpointPath: path })).rejects.toThrow(/another training run/);
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('trains through an all-zero input row, stops with a TrainingError when the loss diverges, and leaks no tensor', async () => {

@@ -200,7 +200,23 @@ export async function trainProjectionHead(tf: Tf, data: LabelledEmbeddings, conf
   // Which run a checkpoint belongs to: the config, the network and the data (hashed only when checkpointing).
   const network = () => (config.tower ? JSON.stringify(model.toJSON(null, false)) : { hidden: config.hidden, outputDim: config.outputDim, residual: config.residual ?? false });
   const hash = config.checkpointPath === undefined ? '' : runHash({ cfg, network: network(), seed: config.seed }, data.embeddings, data.labels);
-  const resumed = config.checkpointPath === undefined ? undefined : await readCheckpoint<EpochLog>(config.checkpointPath, hash);
+  let resumed: Awaited<ReturnType<typeof readCheckpoint<EpochLog>>>;
+  try {
+    resumed = config.checkpointPath === undefined ? undefined : await readCheckpoint<EpochLog>(config.checkpointPath, hash);
+    // The run hash covers the network's description, not every default behind it: check the weights' shapes too.
+    const shapes = (ws: readonly { shape: readonly number[] }[]) => ws.map((w) => `[${w.shape.join(', ')}]`).join(' ');
+    if (resumed && (resumed.weights.length !== varList.length || resumed.weights.some((w, i) => w.shape.join(',') !== varList[i].shape.join(',')))) {
+      throw new ConfigError(`checkpoint ${config.checkpointPath} holds weights ${shapes(resumed.weights)}, this network has ${shapes(varList)}: delete it or give another checkpoint path`);
+    }
+  } catch (err) {
+    // Nothing has trained yet: free what was built before saying why the checkpoint cannot be used.
+    model.dispose();
+    unitWeights?.dispose();
+    unitBias?.dispose();
+    bestWeights?.forEach((w) => w.dispose());
+    optimizer.dispose();
+    throw err;
+  }
   if (resumed) {
     resumed.weights.forEach((w, i) => tf.tidy(() => varList[i].assign(deserializeTensor(tf, w))));
     const moments = resumed.optimizer.map((w) => ({ name: w.name ?? '', tensor: deserializeTensor(tf, w) }));
