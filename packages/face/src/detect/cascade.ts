@@ -21,17 +21,14 @@ export interface DetectorChoice {
  * thresholds fall along the cascade; a face found at a low threshold is still a detection
  * with its own confidence, never a guessed crop.
  */
-export class CascadeDetector implements FaceDetector {
+class CascadeDetector implements FaceDetector {
   readonly name = 'cascade';
   constructor(private readonly stages: readonly { detector: FaceDetector; minConfidence: number }[]) {}
 
   async detect(image: RasterImage, options: DetectOptions = {}): Promise<FaceDetection[]> {
-    const minSize = options.minFaceSize ?? 0;
     for (const { detector, minConfidence } of this.stages) {
       const faces = await detector.detect(image, { ...options, minConfidence: options.minConfidence ?? minConfidence });
-      // Only faces the size limit keeps end the cascade: a far-range stage that finds nothing but
-      // a small face in the background must not stop the close-range one from finding the subject.
-      if (faces.some((f) => Math.min(f.box.width, f.box.height) >= minSize)) return faces;
+      if (faces.length > 0) return faces;
     }
     return [];
   }
