@@ -68,6 +68,10 @@ describe('biofuse CLI', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/nowhere\/x\.csv: cannot read score matrix/);
     // ... the same for the data fingerprint the Nx cache keys on: not the hash of no files.
+    // With --json, the runs that finished before the failing config are still reported.
+    const partial = biofuse(['bench', join(dir, 'tiny.yaml'), join(dir, 'missing-data.yaml'), '--results', dir, '--data-root', dir, '--json']);
+    expect(partial.code).toBe(2);
+    expect((JSON.parse(partial.stdout) as { experiment: string }[]).map((r) => r.experiment)).toEqual(['tiny']);
     const fp = biofuse(['bench', join(dir, 'missing-data.yaml'), '--fingerprint', '--data-root', dir]);
     expect(fp.code).toBe(2);
     expect(fp.stderr).toMatch(/nowhere\/x\.csv: no such data file/);

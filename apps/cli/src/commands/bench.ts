@@ -41,12 +41,19 @@ export function benchCommand(): Command {
           continue;
         }
         const bar = progressBar('scoring');
-        const result = await runExperiment(await loadExperimentConfig(configPath), {
-          dataRoot,
-          resultsRoot: opts.results ? resolve(opts.results) : undefined,
-          configPath,
-          onProgress: (d, t) => bar.update(d, t),
-        });
+        let result: RunResult;
+        try {
+          result = await runExperiment(await loadExperimentConfig(configPath), {
+            dataRoot,
+            resultsRoot: opts.results ? resolve(opts.results) : undefined,
+            configPath,
+            onProgress: (d, t) => bar.update(d, t),
+          });
+        } catch (err) {
+          // The runs before this one are written: --json still reports them, then the error stops the command.
+          if (opts.json && summaries.length > 0) process.stdout.write(`${JSON.stringify(summaries, jsonNumbers, 2)}\n`);
+          throw err;
+        }
         bar.done();
         if (opts.json) summaries.push(jsonSummary(result));
         else printRun(result, i > 0);
