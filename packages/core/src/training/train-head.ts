@@ -183,6 +183,14 @@ export async function trainProjectionHead(tf: Tf, data: LabelledEmbeddings, conf
     ...(unitBias ? [unitBias] : []),
   ];
   const optimizer = tf.train.adam(cfg.learningRate);
+  /** Frees every tensor the run holds (on the way out with an error). */
+  const releaseAll = () => {
+    model.dispose();
+    unitWeights?.dispose();
+    unitBias?.dispose();
+    bestWeights?.forEach((w) => w.dispose());
+    optimizer.dispose();
+  };
   // Thrown inside the training loop, whose catch frees every tensor.
   const diverged = (where: string): never => {
     throw new TrainingError(`training diverged: ${where} (learning rate ${cfg.learningRate}; lower it, or look for non-finite input rows)`);
@@ -210,11 +218,7 @@ export async function trainProjectionHead(tf: Tf, data: LabelledEmbeddings, conf
     }
   } catch (err) {
     // Nothing has trained yet: free what was built before saying why the checkpoint cannot be used.
-    model.dispose();
-    unitWeights?.dispose();
-    unitBias?.dispose();
-    bestWeights?.forEach((w) => w.dispose());
-    optimizer.dispose();
+    releaseAll();
     throw err;
   }
   if (resumed) {
@@ -341,11 +345,7 @@ export async function trainProjectionHead(tf: Tf, data: LabelledEmbeddings, conf
     }
   } catch (err) {
     // An interrupted run frees what it built; its checkpoint (if any) stays for a resume.
-    model.dispose();
-    unitWeights?.dispose();
-    unitBias?.dispose();
-    bestWeights?.forEach((w) => w.dispose());
-    optimizer.dispose();
+    releaseAll();
     throw err;
   }
   if (bestWeights !== undefined) {
