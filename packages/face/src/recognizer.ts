@@ -6,7 +6,7 @@ import { createDetector, type DetectorChoice } from './detect/cascade';
 import { SkipDetector } from './detect/skip';
 import type { FaceBox, FaceDetection, FaceDetector } from './detect/types';
 import { DISTANCE_METRICS, type CalibratedThreshold, type DistanceMetric } from './embed/card';
-import type { Embedding, FaceEmbedder } from './embed/embedder';
+import { l2NormalizeRows, type Embedding, type FaceEmbedder } from './embed/embedder';
 import { modelTemplate } from './embed/model-template';
 import { createEmbedder } from './embed/registry';
 import { resolveModels, type ModelChoice, type ModelMember, type ResolvedModels } from './ensemble';
@@ -229,20 +229,17 @@ export class FaceRecognizer {
     if (values.length !== dims) {
       throw new TemplateFormatError(`embedding has ${values.length} values; ${this.modelId} makes ${dims}`);
     }
-    const offsets = new Uint32Array(this.members.length + 1);
-    this.members.forEach((m, i) => (offsets[i + 1] = offsets[i] + m.card.embeddingSize));
-    const embedding = new Float32Array(dims);
-    const norms = new Float32Array(this.members.length);
-    for (let m = 0; m < this.members.length; m++) {
-      let squares = 0;
-      for (let i = offsets[m]; i < offsets[m + 1]; i++) squares += values[i] * values[i];
-      const norm = Math.sqrt(squares);
-      if (!(norm > 0 && Number.isFinite(norm))) throw new TemplateFormatError(`embedding of ${this.members[m].card.name}: ${norm === 0 ? 'all zeros' : 'values that are not finite numbers'}`);
-      norms[m] = norm;
-      const scale = Math.sqrt(this.members[m].weight) / norm;
-      for (let i = offsets[m]; i < offsets[m + 1]; i++) embedding[i] = values[i] * scale;
-    }
-    return { model: this.modelId, embedding, norms, offsets };
+    const all = Float32Array.from(values);
+    let start = 0;
+    const embeddings = this.members.map((member) => {
+      const size = member.card.embeddingSize;
+      const [embedding] = l2NormalizeRows(all.subarray(start, (start += size)), size);
+      if (!(embedding.norm > 0 && Number.isFinite(embedding.norm))) {
+        throw new TemplateFormatError(`embedding of ${member.card.name}: ${embedding.norm === 0 ? 'all zeros' : 'values that are not finite numbers'}`);
+      }
+      return embedding;
+    });
+    return this.fuse(embeddings);
   }
 
   /**
