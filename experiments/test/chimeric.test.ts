@@ -10,7 +10,7 @@ import { runExperiment } from '../src/run/run-experiment';
 import { buildChimeric } from '../src/sources/chimeric';
 import type { ComparisonScores } from '../src/sources/comparison-scores';
 import { modalitySource } from '../src/sources/modality-source';
-import { allPairsScores } from './all-pairs';
+import { allPairsScores } from './comparison-scores-fixture';
 
 const simulated = (subjects: number, mean: number) =>
   `{ loader: simulated-scores, subjects: ${subjects}, impostorsPerSubject: ${subjects - 1}, modalities: [{ name: m, genuine: { mean: ${mean}, sd: 1 }, impostor: { mean: 0, sd: 1 } }] }`;

@@ -7,10 +7,10 @@ import { DatasetError, equalErrorRate, errorRateCurve, scoreSetFromLabelled, see
 import { parseExperimentConfig, parseExperimentConfigObject } from '../src/config/load-config';
 import { fuseSystems } from '../src/run/fuse-systems';
 import { parseResultsJson } from '../src/run/json';
-import type { ComparisonScores } from '../src/sources/comparison-scores';
 import { runExperiment } from '../src/run/run-experiment';
 import { parseCsvLine, readScoresCsv } from '../src/run/scores-csv';
 import { scoresCsvSource } from '../src/sources/scores-csv-source';
+import { comparisonScores } from './comparison-scores-fixture';
 
 const config = `
 id: fuse-sim
@@ -205,20 +205,10 @@ describe('quality-weighted fusion', () => {
       reference.push(`s${w}`);
     }
     const errors = new Array<string | undefined>(n).fill(undefined);
-    const data: ComparisonScores = {
-      probe,
-      reference,
-      probeSubject: probe,
-      referenceSubject: reference,
-      label,
-      kind: Array.from(label, (l) => (l ? 'genuine' : 'impostor')),
-      systems: [
-        { name: 'x', scores: x, errors, quality: qx },
-        { name: 'y', scores: y, errors },
-      ],
-      skipped: [],
-      dataFiles: [],
-    };
+    const data = comparisonScores(probe, reference, label, () => [
+      { name: 'x', scores: x, errors, quality: qx },
+      { name: 'y', scores: y, errors },
+    ]);
     const cfg = parseExperimentConfigObject(
       {
         dataset: { loader: 'scores-csv', files: ['unused.csv'] },
