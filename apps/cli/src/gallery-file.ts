@@ -2,13 +2,21 @@ import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 
 /**
- * What to call when an enrolment fails: removes the gallery (with SQLite's side files) if this
- * command created it, so a failed first enrolment leaves no empty gallery behind; a gallery
- * that existed before is kept as it is.
+ * Opens a gallery with `open`, runs `enrol` on it and closes it. When anything fails (the
+ * open included), a gallery this call created is removed with SQLite's side files, so a failed
+ * first enrolment leaves no empty gallery behind; one that existed before is kept as it is.
  */
-export function discardIfCreated(path: string): () => Promise<void> {
-  if (existsSync(path)) return async () => {};
-  return async () => {
-    for (const f of [path, `${path}-wal`, `${path}-shm`]) await rm(f, { force: true });
-  };
+export async function enrolIntoGallery<G extends { close(): void }, R>(path: string, open: () => Promise<G>, enrol: (gallery: G) => Promise<R>): Promise<R> {
+  const existed = existsSync(path);
+  let gallery: G | undefined;
+  let done = false;
+  try {
+    gallery = await open();
+    const result = await enrol(gallery);
+    done = true;
+    return result;
+  } finally {
+    gallery?.close();
+    if (!done && !existed) for (const f of [path, `${path}-wal`, `${path}-shm`]) await rm(f, { force: true });
+  }
 }

@@ -1,30 +1,19 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { DatasetError } from '@biofuse/core';
+import { makeFolder } from '@biofuse/experiments';
 
 /*
  * Every file and folder the CLI writes goes through here, so every command follows one rule:
- * missing parent folders are created; a path that cannot be written (a file in the way of a
+ * missing parent folders are created (makeFolder); a path that cannot be written (a file in the way of a
  * folder, a folder in the way of a file, no permission) fails before any work as a data error
  * naming it; and a file appears under its name only once it is complete, so a run that fails
  * half-way leaves an earlier file at that path as it was.
  */
 
 const code = (err: unknown) => (err as NodeJS.ErrnoException).code ?? String(err);
-
-/** mkdir -p, as a data error naming the folder when it cannot be made. */
-export async function outputFolder(dir: string): Promise<string> {
-  const existing = await stat(dir).catch(() => undefined);
-  if (existing && !existing.isDirectory()) throw new DatasetError('is a file, not a folder to write into', dir);
-  try {
-    await mkdir(dir, { recursive: true });
-  } catch (err) {
-    throw new DatasetError(`cannot create folder (${code(err)})`, dir);
-  }
-  return dir;
-}
 
 /** A results file being written: bytes go to a temporary file beside `path`. */
 export interface OutputFile {
@@ -84,7 +73,7 @@ export async function reserveOutputFile(path: string): Promise<(bytes: Uint8Arra
 async function checkedTemporaryPath(path: string): Promise<string> {
   const existing = await stat(path).catch(() => undefined);
   if (existing?.isDirectory()) throw new DatasetError('is a folder, not a file to write', path);
-  await outputFolder(dirname(path));
+  await makeFolder(dirname(path));
   return `${path}.partial-${process.pid}`;
 }
 

@@ -4,6 +4,7 @@ import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { arch, cpus, platform, release, totalmem } from 'node:os';
 import { join, relative, resolve } from 'node:path';
+import { DatasetError } from '@biofuse/core';
 
 /** The repository root: experiments/ sits directly inside it. */
 export const WORKSPACE_ROOT = resolve(import.meta.dirname, '../../..');
@@ -62,8 +63,9 @@ export async function dataFingerprint(files: readonly string[], dataRoot: string
   return { files: sorted.length, bytes, sha256: h.digest('hex') };
 }
 
-/** Every file under a folder, recursively, sorted. */
+/** Every file under a folder, recursively, sorted; a folder that does not exist is a DatasetError, not an empty list. */
 export async function listFilesRecursive(dir: string): Promise<string[]> {
+  if (!existsSync(dir)) throw new DatasetError('no such folder', dir);
   const out: string[] = [];
   const walk = async (d: string) => {
     for (const e of await readdir(d, { withFileTypes: true })) {
@@ -72,7 +74,7 @@ export async function listFilesRecursive(dir: string): Promise<string[]> {
       else if (e.isFile()) out.push(p);
     }
   };
-  if (existsSync(dir)) await walk(dir);
+  await walk(dir);
   return out.sort();
 }
 

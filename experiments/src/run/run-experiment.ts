@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { rename, writeFile } from 'node:fs/promises';
 import { DatasetError } from '@biofuse/core';
 import { isAbsolute, join, resolve } from 'node:path';
 import { chimericSourceConfig, configHash, loadExperimentConfig } from '../config/load-config';
@@ -18,6 +18,7 @@ import { fuseSystems } from './fuse-systems';
 import { identificationSummaries, type IdentificationSummary } from './identification';
 import { resultsJson } from './json';
 import { dataFingerprint, listFilesRecursive, provenance, WORKSPACE_ROOT } from './manifest';
+import { makeFolder } from './make-folder';
 import { writeScoresCsv } from './scores-csv';
 
 export interface RunOptions {
@@ -56,7 +57,7 @@ export async function runExperiment(config: ExperimentConfig, opts: RunOptions &
   // A results folder that cannot be made fails here, before any scoring, as a data error naming it.
   const resultsRoot = resolve(opts.resultsRoot ?? join(WORKSPACE_ROOT, 'results'));
   const experimentDir = join(resultsRoot, config.id);
-  await makeFolder(experimentDir);
+  await makeFolder(experimentDir, 'results folder');
   const { data: loaded, chimeric } = await loadWithAssignment(config, opts);
   const fusion = config.fusion ? fuseSystems(loaded, config.fusion, config.seed) : undefined;
   const data = fusion?.data ?? loaded;
@@ -76,7 +77,7 @@ export async function runExperiment(config: ExperimentConfig, opts: RunOptions &
   const finalDir = join(experimentDir, runId);
   // Written beside its final name and renamed when complete: a run that fails half-way leaves no half-written run folder.
   const runDir = `${finalDir}.partial-${process.pid}`;
-  await makeFolder(runDir);
+  await makeFolder(runDir, 'results folder');
 
   await writeScoresCsv(join(runDir, 'scores.csv'), data);
   const metrics = {
@@ -119,15 +120,6 @@ export async function runExperiment(config: ExperimentConfig, opts: RunOptions &
   await rename(runDir, finalDir);
   await writeFile(join(experimentDir, 'latest'), `${runId}\n`);
   return { config, runDir: finalDir, detPage: join(finalDir, 'det.html'), evaluations, identification, skipped: data.skipped.length, notes };
-}
-
-/** mkdir -p, with a failure (a file in the way, no permission) as a data error naming the folder. */
-async function makeFolder(dir: string): Promise<void> {
-  try {
-    await mkdir(dir, { recursive: true });
-  } catch (err) {
-    throw new DatasetError(`cannot create the results folder (${(err as NodeJS.ErrnoException).code ?? String(err)})`, dir);
-  }
 }
 
 /** The run id, or with -2, -3, ... appended when a run of the same config started in the same second. */
@@ -188,18 +180,13 @@ export async function experimentDataFiles(config: ExperimentConfig, dataRoot: st
     case 'synthetic-fingerprints':
       return []; // made from the config's seed: the config is the data
     default: {
-      // A missing folder is an error here as in the run, not the fingerprint of no files.
-      const files = await listFilesRecursive(existingFolder(join(dataRoot, d.root)));
+      // A missing folder is an error here as in the run, not the fingerprint of no files (listFilesRecursive refuses it).
+      const files = await listFilesRecursive(join(dataRoot, d.root));
       // Cross-vendor runs read their probes from a parallel folder: its files are data too.
-      if (d.loader === 'fvc' && d.probeFolder) files.push(...(await listFilesRecursive(existingFolder(join(dataRoot, d.root, d.probeFolder)))));
+      if (d.loader === 'fvc' && d.probeFolder) files.push(...(await listFilesRecursive(join(dataRoot, d.root, d.probeFolder))));
       return files;
     }
   }
-}
-
-function existingFolder(dir: string): string {
-  if (!existsSync(dir)) throw new DatasetError('no such dataset folder', dir);
-  return dir;
 }
 
 function existingFiles(files: string[]): string[] {

@@ -177,13 +177,23 @@ function firstFolder(path: string): string {
   return slash > 0 ? path.slice(0, slash) : path;
 }
 
-async function generatorCodeHash(generator: 'fingerprint' | 'signature'): Promise<string> {
-  const sources: string[] = [];
-  for (const pkg of [generator, 'core']) {
-    const files = await listFilesRecursive(join(WORKSPACE_ROOT, 'packages', pkg, 'src'));
-    sources.push(...files.filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')));
+/** Code does not change while a process runs: each generator's sources are hashed once. */
+const codeHashes = new Map<string, Promise<string>>();
+
+function generatorCodeHash(generator: 'fingerprint' | 'signature'): Promise<string> {
+  let hash = codeHashes.get(generator);
+  if (!hash) {
+    hash = (async () => {
+      const sources: string[] = [];
+      for (const pkg of [generator, 'core']) {
+        const files = await listFilesRecursive(join(WORKSPACE_ROOT, 'packages', pkg, 'src'));
+        sources.push(...files.filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')));
+      }
+      return (await dataFingerprint(sources, WORKSPACE_ROOT)).sha256.slice(0, 12);
+    })();
+    codeHashes.set(generator, hash);
   }
-  return (await dataFingerprint(sources, WORKSPACE_ROOT)).sha256.slice(0, 12);
+  return hash;
 }
 
 /** Removes results/.cache/<name>-code<other hash> folders (never the one about to be written). */

@@ -18,9 +18,9 @@ import {
 } from '@biofuse/face';
 
 import { UsageError } from '../exit-codes';
+import { makeFolder } from '@biofuse/experiments';
 import { integerOption } from '../options';
-import { discardIfCreated } from '../gallery-file';
-import { outputFolder } from '../output-file';
+import { enrolIntoGallery } from '../gallery-file';
 import { round } from '../round';
 
 
@@ -108,7 +108,7 @@ export function faceCommand(): Command {
   pipelineOptions(face.command('detect <image>').description('find faces; optionally write aligned 112 px crops'))
     .option('--out <dir>', 'write one 112 px crop per face (face-<n>.png): aligned, or the upright box with --no-align')
     .action(async (image: string, flags: PipelineFlags & { out?: string }) => {
-      const outDir = flags.out === undefined ? undefined : await outputFolder(flags.out);
+      const outDir = flags.out === undefined ? undefined : await makeFolder(flags.out);
       const recognizer = await recognizerFrom(flags);
       const pixels = await recognizer.loadImage(image);
       const faces = await recognizer.detect(pixels, image);
@@ -206,19 +206,14 @@ export function enrollCommand(): Command {
   ).action(async (images: string[], flags: PipelineFlags & { gallery: string; folder?: string; identity?: string }) => {
     if (!flags.folder === !flags.identity) throw new UsageError('give either --folder or --identity with images');
     if (flags.identity && images.length === 0) throw new UsageError('--identity needs at least one image');
-    const discard = discardIfCreated(resolve(flags.gallery));
-    const gallery = await FaceGallery.open(resolve(flags.gallery), await recognizerFrom(flags));
-    let done = false;
-    try {
+    const path = resolve(flags.gallery);
+    const recognizer = await recognizerFrom(flags);
+    await enrolIntoGallery(path, () => FaceGallery.open(path, recognizer), async (gallery) => {
       const bar = progressBar('enrolling');
       const report = flags.folder ? await gallery.enrollFolder(flags.folder, (d, t) => bar.update(d, t)) : await gallery.enroll(flags.identity!, ...images);
       bar.done();
-      process.stdout.write(`${JSON.stringify({ gallery: resolve(flags.gallery), model: gallery.recognizer.modelId, ...report, identities: gallery.list().length, records: gallery.size }, null, 2)}\n`);
-      done = true;
-    } finally {
-      gallery.close();
-      if (!done) await discard();
-    }
+      process.stdout.write(`${JSON.stringify({ gallery: path, model: gallery.recognizer.modelId, ...report, identities: gallery.list().length, records: gallery.size }, null, 2)}\n`);
+    });
   });
 }
 

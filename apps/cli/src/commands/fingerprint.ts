@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
 import { progressBar } from '@biofuse/core';
+import { makeFolder } from '@biofuse/experiments';
 import { Command } from 'commander';
 import {
   encodeFingerprintTemplate,
@@ -17,8 +18,8 @@ import { decisionFrom, decisionJson, describeDecision, thresholdOption } from '.
 import { fingerprintQualityCommand } from './fingerprint-quality';
 import { UsageError } from '../exit-codes';
 import { integerOption, positiveNumberOption } from '../options';
-import { discardIfCreated } from '../gallery-file';
-import { outputFolder, reserveOutputFile } from '../output-file';
+import { enrolIntoGallery } from '../gallery-file';
+import { reserveOutputFile } from '../output-file';
 import { round } from '../round';
 
 interface ImageFlags {
@@ -44,7 +45,7 @@ export function fingerprintCommand(): Command {
       const ext = flags.out === undefined ? undefined : extname(flags.out).toLowerCase();
       if (ext !== undefined && ext !== '.bfp' && ext !== '.iso') throw new UsageError(`--out must end in .bfp or .iso, got "${flags.out}"`);
       const writeTemplate = flags.out === undefined ? undefined : await reserveOutputFile(resolve(flags.out));
-      const debugDir = flags.debugDir === undefined ? undefined : await outputFolder(resolve(flags.debugDir));
+      const debugDir = flags.debugDir === undefined ? undefined : await makeFolder(resolve(flags.debugDir));
       const image = await loadFingerprintImage(imagePath, { dpi: dpiFrom(flags) });
       const { template, qualityFeatures, stages } = extractFingerprint(image, { debug: debugDir !== undefined });
       if (debugDir && stages) {
@@ -130,19 +131,14 @@ export function fingerprintCommand(): Command {
       if (flags.identity && samples.length === 0) throw new UsageError('--identity needs at least one file');
       const minQuality = flags.minQuality === undefined ? undefined : integerOption('--min-quality', flags.minQuality, 0);
       if (minQuality !== undefined && minQuality > 100) throw new UsageError(`--min-quality must be 0-100, got ${minQuality}`);
-      const discard = discardIfCreated(resolve(flags.gallery));
-      const gallery = await FingerprintGallery.open(resolve(flags.gallery), new FingerprintModality({ dpi: dpiFrom(flags), minQuality }));
-      let done = false;
-      try {
+      const path = resolve(flags.gallery);
+      const modality = new FingerprintModality({ dpi: dpiFrom(flags), minQuality });
+      await enrolIntoGallery(path, () => FingerprintGallery.open(path, modality), async (gallery) => {
         const bar = progressBar('enrolling');
         const report = flags.folder ? await gallery.enrollFolder(flags.folder, (d, t) => bar.update(d, t)) : await gallery.enroll(flags.identity as string, ...samples);
         bar.done();
-        process.stdout.write(`${JSON.stringify({ gallery: resolve(flags.gallery), ...report, identities: gallery.list().length, records: gallery.size }, null, 2)}\n`);
-        done = true;
-      } finally {
-        gallery.close();
-        if (!done) await discard();
-      }
+        process.stdout.write(`${JSON.stringify({ gallery: path, ...report, identities: gallery.list().length, records: gallery.size }, null, 2)}\n`);
+      });
     });
 
   fp.command('identify <sample>')

@@ -2,8 +2,8 @@ import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { writeSyntheticFvcDataset } from '@biofuse/fingerprint';
 import { synthesizeSignatures, writeSvc2004Folder } from '@biofuse/signature';
+import { makeFolder } from '@biofuse/experiments';
 import { integerOption } from '../options';
-import { outputFolder } from '../output-file';
 
 /** Seeded synthetic datasets, written in the layout of the real set they stand in for. */
 export function synthCommand(): Command {
@@ -17,7 +17,7 @@ export function synthCommand(): Command {
     .option('--forgeries <n>', 'skilled forgeries per user', '20')
     .option('--seed <n>', 'seed', '1')
     .action(async (opts: { out: string; users: string; genuine: string; forgeries: string; seed: string }) => {
-      const out = await outputFolder(resolve(opts.out));
+      const out = await makeFolder(resolve(opts.out));
       const signatures = synthesizeSignatures({
         users: integerOption('--users', opts.users, 1),
         genuine: integerOption('--genuine', opts.genuine, 1),
@@ -38,7 +38,7 @@ export function synthCommand(): Command {
       const fingers = integerOption('--fingers', opts.fingers, 1);
       const impressions = integerOption('--impressions', opts.impressions, 1);
       const seed = integerOption('--seed', opts.seed, 0);
-      const out = await outputFolder(resolve(opts.out));
+      const out = await makeFolder(resolve(opts.out));
       await writeSyntheticFvcDataset(out, { fingers, impressions, seed });
       process.stdout.write(`${fingers * impressions} fingerprint image(s) written to ${out}\n`);
     });
