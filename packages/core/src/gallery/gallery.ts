@@ -70,10 +70,18 @@ export class Gallery {
   private recordOfRow: number[] = [];
   private readonly identityOfRecord = new Map<number, string>();
 
+  /** The statements enrolment runs once per file, prepared once. */
+  private readonly insertRecord: BetterSqlite3.Statement;
+  private readonly selectBySource: BetterSqlite3.Statement;
+  private readonly deleteRecord: BetterSqlite3.Statement;
+
   private constructor(
     private readonly db: BetterSqlite3.Database,
     readonly spec: GalleryIdentity,
   ) {
+    this.insertRecord = db.prepare('INSERT INTO records (identity, source, content_hash, template, embedding, enrolled_at) VALUES (?, ?, ?, ?, ?, ?)');
+    this.selectBySource = db.prepare('SELECT id, identity, content_hash FROM records WHERE source = ? ORDER BY id DESC LIMIT 1');
+    this.deleteRecord = db.prepare('DELETE FROM records WHERE id = ?');
     this.loadIndex();
   }
 
@@ -139,9 +147,7 @@ export class Gallery {
     if (identity === '') throw new ConfigError('an identity must not be empty');
     // Checked before the row is written: a row the index cannot take would break every later open.
     this.checkEmbedding(embedding, `the embedding of ${source}`);
-    const result = this.db
-      .prepare('INSERT INTO records (identity, source, content_hash, template, embedding, enrolled_at) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(identity, source, contentHash, Buffer.from(template), Buffer.from(embedding.buffer, embedding.byteOffset, embedding.byteLength), new Date().toISOString());
+    const result = this.insertRecord.run(identity, source, contentHash, Buffer.from(template), Buffer.from(embedding.buffer, embedding.byteOffset, embedding.byteLength), new Date().toISOString());
     const id = Number(result.lastInsertRowid);
     this.indexRecord(id, identity, embedding);
     return id;
@@ -160,7 +166,7 @@ export class Gallery {
 
   /** The record enrolled from `source`, if any (to skip or replace it on re-enrolment). */
   findBySource(source: string): { id: number; identity: string; contentHash: string } | undefined {
-    const row = this.db.prepare('SELECT id, identity, content_hash FROM records WHERE source = ? ORDER BY id DESC LIMIT 1').get(source) as
+    const row = this.selectBySource.get(source) as
       | { id: number; identity: string; content_hash: string }
       | undefined;
     return row && { id: row.id, identity: row.identity, contentHash: row.content_hash };
@@ -172,7 +178,7 @@ export class Gallery {
   }
 
   removeRecord(id: number): void {
-    this.db.prepare('DELETE FROM records WHERE id = ?').run(id);
+    this.deleteRecord.run(id);
     this.unindexRecord(id);
   }
 

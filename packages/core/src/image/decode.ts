@@ -26,6 +26,7 @@ export interface DecodeImageOptions {
 }
 
 const DEFAULT_MAX_PIXELS = 40_000_000;
+const DEFAULT_MIN_SIDE = 16;
 const SUPPORTED = new Set(['jpeg', 'png', 'webp', 'gif', 'tiff', 'avif', 'heif', 'jp2', 'pgm', 'ppm', 'pnm']);
 
 /**
@@ -36,7 +37,6 @@ const SUPPORTED = new Set(['jpeg', 'png', 'webp', 'gif', 'tiff', 'avif', 'heif',
 export async function decodeImage(input: Buffer | Uint8Array | string, options: DecodeImageOptions = {}): Promise<RasterImage> {
   const channels = options.channels ?? 3;
   const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
-  const minSide = options.minSide ?? 16;
   const bytes = typeof input === 'string' ? await readSampleFile(input) : input;
   const what = typeof input === 'string' ? input : (options.name ?? 'image buffer');
   if (bytes.byteLength === 0) throw new ImageDecodeError('empty', `${what}: empty input`);
@@ -56,12 +56,7 @@ export async function decodeImage(input: Buffer | Uint8Array | string, options: 
   }
   const { width, height } = metadata;
   if (!width || !height) throw new ImageDecodeError('corrupt', `${what}: the header has no size`);
-  if (width * height > maxPixels) {
-    throw new ImageDecodeError('too_large', `${what}: ${width} x ${height} exceeds the limit of ${maxPixels} pixels`);
-  }
-  if (Math.min(width, height) < minSide) {
-    throw new ImageDecodeError('too_small', `${what}: ${width} x ${height} is below the minimum side of ${minSide} pixels`);
-  }
+  checkImageSize(what, width, height, options);
 
   try {
     // libvips applies 'truncated' to JPEG and PNG but not to TIFF strips: a cut TIFF would decode
@@ -101,11 +96,16 @@ export function checkRasterImage(image: RasterImage, options: Pick<DecodeImageOp
   if (!(data instanceof Uint8Array) || data.length !== width * height * channels) {
     throw new ImageDecodeError('corrupt', `${what}: ${data?.length ?? 0} bytes of pixels, ${width} x ${height} x ${channels} needs ${width * height * channels}`);
   }
+  checkImageSize(what, width, height, options);
+  return image;
+}
+
+/** The pixel limit and the minimum side, for decoded files and in-memory pixels alike. */
+function checkImageSize(what: string, width: number, height: number, options: Pick<DecodeImageOptions, 'maxPixels' | 'minSide'>): void {
   const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
   if (width * height > maxPixels) throw new ImageDecodeError('too_large', `${what}: ${width} x ${height} exceeds the limit of ${maxPixels} pixels`);
-  const minSide = options.minSide ?? 16;
+  const minSide = options.minSide ?? DEFAULT_MIN_SIDE;
   if (Math.min(width, height) < minSide) throw new ImageDecodeError('too_small', `${what}: ${width} x ${height} is below the minimum side of ${minSide} pixels`);
-  return image;
 }
 
 let sharpLoaded: Promise<typeof sharpModule> | undefined;

@@ -62,8 +62,8 @@ describe('EER', () => {
   });
 
   it('of two points equally close to equal rates, takes the one with fewer errors', () => {
-    // Threshold 6: FMR 1/3, FNMR 1/2 (sum 5/6); threshold 9.5: FMR 1/3, FNMR 8/10 ... the
-    // crossing lies between FMR 2/3, FNMR 1/2 (diff 1/6) and FMR 1/3, FNMR 1/2 (diff 1/6).
+    // The crossing lies between threshold 5.5 (FMR 2/3, FNMR 1/2) and threshold 6 (FMR 1/3,
+    // FNMR 1/2): both 1/6 from equal rates (up to the last bit); 6 has fewer errors in all.
     const g = Array.from({ length: 10 }, (_, k) => k + 1);
     const e = equalErrorRate(errorRateCurve(scoreSet({ genuine: g, impostor: [0, 5.5, 9.5] })));
     expect(e.value).toBeCloseTo(5 / 12, 12);

@@ -100,9 +100,10 @@ export async function scoreComparisons<S, T, M>(
     }
     if (quality) {
       let best = Number.NaN;
+      // The best known quality of the reference's samples; NaN only when none is known.
       for (const t of usable) {
         const q = qualityOf(t);
-        if (!(q <= best)) best = q;
+        if (!Number.isNaN(q) && !(q <= best)) best = q;
       }
       quality[i] = Math.min(best, qualityOf(probe.template));
     }

@@ -208,35 +208,37 @@ export async function trainProjectionHead(tf: Tf, data: LabelledEmbeddings, conf
   // Which run a checkpoint belongs to: the config, the network and the data (hashed only when checkpointing).
   const network = () => (config.tower ? JSON.stringify(model.toJSON(null, false)) : { hidden: config.hidden, outputDim: config.outputDim, residual: config.residual ?? false });
   const hash = config.checkpointPath === undefined ? '' : runHash({ cfg, network: network(), seed: config.seed }, data.embeddings, data.labels);
-  let resumed: Awaited<ReturnType<typeof readCheckpoint<EpochLog>>>;
   try {
-    resumed = config.checkpointPath === undefined ? undefined : await readCheckpoint<EpochLog>(config.checkpointPath, hash);
-    // The run hash covers the network's description, not every default behind it: check the weights' shapes too.
-    const shapes = (ws: readonly { shape: readonly number[] }[]) => ws.map((w) => `[${w.shape.join(', ')}]`).join(' ');
-    if (resumed && (resumed.weights.length !== varList.length || resumed.weights.some((w, i) => w.shape.join(',') !== varList[i].shape.join(',')))) {
-      throw new ConfigError(`checkpoint ${config.checkpointPath} holds weights ${shapes(resumed.weights)}, this network has ${shapes(varList)}: delete it or give another checkpoint path`);
+    const resumed = config.checkpointPath === undefined ? undefined : await readCheckpoint<EpochLog>(config.checkpointPath, hash);
+    if (resumed) {
+      // The run hash covers the network's description, not every default behind it: check the weights' shapes too.
+      const shapes = (ws: readonly { shape: readonly number[] }[]) => ws.map((w) => `[${w.shape.join(', ')}]`).join(' ');
+      if (resumed.weights.length !== varList.length || resumed.weights.some((w, i) => w.shape.join(',') !== varList[i].shape.join(','))) {
+        throw new ConfigError(`checkpoint ${config.checkpointPath} holds weights ${shapes(resumed.weights)}, this network has ${shapes(varList)}: delete it or give another checkpoint path`);
+      }
+      resumed.weights.forEach((w, i) => tf.tidy(() => varList[i].assign(deserializeTensor(tf, w))));
+      // Inside tidy, a tensor that fails to read frees the ones read before it.
+      const momentTensors = tf.tidy(() => resumed.optimizer.map((w) => deserializeTensor(tf, w)));
+      const moments = momentTensors.map((tensor, i) => ({ name: resumed.optimizer[i].name ?? '', tensor }));
+      await optimizer.setWeights(moments);
+      momentTensors.forEach((t) => t.dispose());
+      const restoredBest = resumed.bestWeights && tf.tidy(() => resumed.bestWeights!.map((w) => deserializeTensor(tf, w)));
+      bestWeights?.forEach((w) => w.dispose());
+      bestWeights = restoredBest;
+      best = resumed.best;
+      bestEpoch = resumed.bestEpoch;
+      stale = resumed.stale;
+      log.push(...resumed.log);
+      firstEpoch = resumed.epoch + 1;
+      // The sampler is seeded: replaying the epochs done puts it where the run left it.
+      for (let e = 0; e < resumed.epoch * rounds; e++) sampler.epoch();
+      stoppedEarly = stale >= cfg.patience && resumed.epoch < cfg.epochs;
+      if (stale >= cfg.patience) firstEpoch = cfg.epochs + 1;
     }
   } catch (err) {
     // Nothing has trained yet: free what was built before saying why the checkpoint cannot be used.
     releaseAll();
     throw err;
-  }
-  if (resumed) {
-    resumed.weights.forEach((w, i) => tf.tidy(() => varList[i].assign(deserializeTensor(tf, w))));
-    const moments = resumed.optimizer.map((w) => ({ name: w.name ?? '', tensor: deserializeTensor(tf, w) }));
-    await optimizer.setWeights(moments);
-    moments.forEach((m) => m.tensor.dispose());
-    bestWeights?.forEach((w) => w.dispose());
-    bestWeights = resumed.bestWeights?.map((w) => deserializeTensor(tf, w));
-    best = resumed.best;
-    bestEpoch = resumed.bestEpoch;
-    stale = resumed.stale;
-    log.push(...resumed.log);
-    firstEpoch = resumed.epoch + 1;
-    // The sampler is seeded: replaying the epochs done puts it where the run left it.
-    for (let e = 0; e < resumed.epoch * rounds; e++) sampler.epoch();
-    stoppedEarly = stale >= cfg.patience && resumed.epoch < cfg.epochs;
-    if (stale >= cfg.patience) firstEpoch = cfg.epochs + 1;
   }
   const saveCheckpoint = async (epoch: number) => {
     if (config.checkpointPath === undefined) return;
