@@ -116,7 +116,7 @@ export function faceCommand(): Command {
         const { default: sharp } = await import('sharp');
         const expand = flags.expand === undefined ? 0 : Number(flags.expand);
         for (const [i, f] of faces.entries()) {
-          // --no-align writes the upright box, as the pipeline would embed it.
+          // --no-align writes the upright face box at the same 112 px as the aligned crops.
           const crop = flags.align ? alignFace(pixels, f.landmarks, ARCFACE_112) : uprightCrop(pixels, f.box, 112, 112, expand);
           const bytes = Buffer.from(Uint8ClampedArray.from(crop.pixels));
           await sharp(bytes, { raw: { width: crop.width, height: crop.height, channels: 3 } }).png().toFile(join(outDir, `face-${i + 1}.png`));

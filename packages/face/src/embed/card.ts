@@ -90,9 +90,9 @@ export async function readModelCard(path: string): Promise<FaceModelCard> {
   return card;
 }
 
-/** Whether a projection head's `base` names a card file (a path) rather than a model by name. */
-export function isCardPath(base: string): boolean {
-  return base.includes('/') || base.includes('\\') || base.endsWith('.json');
+/** Whether a model reference names a card file (a `.json` path) rather than a model by name: modelCardPath's rule too. */
+export function isCardPath(reference: string): boolean {
+  return reference.endsWith('.json');
 }
 
 export function checkModelCard(json: unknown, where = 'model card'): FaceModelCard {

@@ -1,3 +1,4 @@
+import { ConfigError } from '@biofuse/core';
 import type { FaceModelCard } from './card';
 
 /** A face crop prepared for one model: `width x height` interleaved RGB, 0..255. */
@@ -45,6 +46,17 @@ export function packBatch(card: FaceModelCard, batch: readonly ModelInput[]): Fl
     }
   }
   return out;
+}
+
+/**
+ * A model's output for `rows` faces as unit embeddings, after checking it holds `rows` x the
+ * card's embedding size: a card that misstates it would hand each face a slice of its neighbour's.
+ */
+export function embeddingsOf(card: FaceModelCard, data: Float32Array, rows: number): Embedding[] {
+  if (data.length !== rows * card.embeddingSize) {
+    throw new ConfigError(`model ${card.name} returned ${data.length / rows} values per face; its card says ${card.embeddingSize}`);
+  }
+  return l2NormalizeRows(data, card.embeddingSize);
 }
 
 /** Scales each row of a `[n, size]` matrix to unit length (zero rows stay zero), keeping its norm. */

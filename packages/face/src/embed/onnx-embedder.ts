@@ -1,6 +1,6 @@
 import { ModalityUnavailableError } from '@biofuse/core';
 import type { FaceModelCard } from './card';
-import { l2NormalizeRows, packBatch, type Embedding, type FaceEmbedder, type ModelInput } from './embedder';
+import { embeddingsOf, packBatch, type Embedding, type FaceEmbedder, type ModelInput } from './embedder';
 
 /** Any ArcFace-style ONNX model a user points to, run with onnxruntime-node (two threads). */
 export class OnnxEmbedder implements FaceEmbedder {
@@ -26,10 +26,6 @@ export class OnnxEmbedder implements FaceEmbedder {
     const outputs = await session.run({ [session.inputNames[0]]: input });
     const output = outputs[source.output ?? session.outputNames[0]];
     if (!output) throw new ModalityUnavailableError('face', [`ONNX model ${source.path} has no output "${source.output}"`]);
-    const data = output.data as Float32Array;
-    if (data.length !== batch.length * this.card.embeddingSize) {
-      throw new ModalityUnavailableError('face', [`ONNX model ${source.path} returned ${data.length / batch.length} values per face; its card says ${this.card.embeddingSize}`]);
-    }
-    return l2NormalizeRows(data, this.card.embeddingSize);
+    return embeddingsOf(this.card, output.data as Float32Array, batch.length);
   }
 }

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '@biofuse/core';
-import { readModelCard, type FaceModelCard } from './card';
+import { isCardPath, readModelCard, type FaceModelCard } from './card';
 import { DlibResNetEmbedder } from './dlib-resnet';
 import type { FaceEmbedder } from './embedder';
 import { GraphModelEmbedder } from './graph-embedder';
@@ -23,7 +23,7 @@ export function modelCardPath(nameOrPath: string): string {
   if ((BUILTIN_MODELS as readonly string[]).includes(nameOrPath)) return builtinCardPath(nameOrPath);
   const userDir = process.env.BIOFUSE_MODELS;
   if (userDir && /^[A-Za-z0-9_.-]+$/.test(nameOrPath) && existsSync(join(userDir, `${nameOrPath}.json`))) return join(userDir, `${nameOrPath}.json`);
-  if (nameOrPath.endsWith('.json') && existsSync(nameOrPath)) return nameOrPath;
+  if (isCardPath(nameOrPath) && existsSync(nameOrPath)) return nameOrPath;
   throw new ConfigError(
     `unknown face model "${nameOrPath}": use one of ${BUILTIN_MODELS.join(', ')}, a model in $BIOFUSE_MODELS${userDir ? ` (${userDir})` : ' (unset)'}, or the path of a model card (.json)`,
   );

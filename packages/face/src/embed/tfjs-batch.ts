@@ -1,7 +1,7 @@
 import type { Tensor, Tensor4D } from '@tensorflow/tfjs';
-import { ConfigError, tensorflow, type Tf } from '@biofuse/core';
+import { tensorflow, type Tf } from '@biofuse/core';
 import type { FaceModelCard } from './card';
-import { l2NormalizeRows, packBatch, type Embedding, type ModelInput } from './embedder';
+import { embeddingsOf, packBatch, type Embedding, type ModelInput } from './embedder';
 
 /**
  * Runs one batch through a tfjs network: packs the crops as the card says, calls `forward`
@@ -15,9 +15,5 @@ export async function embedWithTfjs(card: FaceModelCard, batch: readonly ModelIn
   const output = tf.tidy(() => tf.reshape(forward(tf, tf.tensor4d(packed, [batch.length, height, width, 3])), [batch.length, -1]));
   const data = (await output.data()) as Float32Array;
   output.dispose();
-  // A card that misstates the size would hand each face a slice of its neighbour's vector.
-  if (data.length !== batch.length * card.embeddingSize) {
-    throw new ConfigError(`model ${card.name} returned ${data.length / batch.length} values per face; its card says ${card.embeddingSize}`);
-  }
-  return l2NormalizeRows(data, card.embeddingSize);
+  return embeddingsOf(card, data, batch.length);
 }
