@@ -4,7 +4,7 @@ import { extractFingerprint } from './extract/extract';
 import { lowQualityReason } from './extract/quality';
 import { DEFAULT_EXTRACTION_PARAMS, type ExtractionParams } from './extract/params';
 import type { FingerprintImage } from './image/fingerprint-image';
-import { loadFingerprintImage } from './image/load';
+import { FINGERPRINT_IMAGE_FORMATS, loadFingerprintImage } from './image/load';
 import { centredFingerprintVector, compareFingerprints, prepareTemplate, type PreparedTemplate } from './match/index';
 import type { FingerprintParams } from './params';
 import { decodeFingerprintTemplate, encodeFingerprintTemplate, isBiofuseFingerprintTemplate } from './template/encode';
@@ -56,7 +56,7 @@ export class FingerprintModality implements Modality<FingerprintSample, Fingerpr
       // Neither a template nor a readable image format: say what this modality reads, templates included.
       // A known format the decoder cannot read (a compressed BMP) keeps its own, more precise message.
       if (!(err instanceof ImageDecodeError) || err.reason !== 'unsupported_format' || imageFormatOf(bytes) !== undefined) throw err;
-      throw new ImageDecodeError('unsupported_format', named('not a fingerprint image (TIFF, PNG, BMP, JPEG, ...) or template (.bfp, ISO/IEC 19794-2 record)'), { cause: err });
+      throw new ImageDecodeError('unsupported_format', named(`not a fingerprint image (${FINGERPRINT_IMAGE_FORMATS}) or template (.bfp, ISO/IEC 19794-2 record)`), { cause: err });
     }
   }
 
@@ -71,7 +71,7 @@ export class FingerprintModality implements Modality<FingerprintSample, Fingerpr
     const { template, qualityFeatures } = extractFingerprint(sample, { params: this.extraction });
     const min = this.params.minQuality;
     if (min !== undefined && template.quality < min) {
-      const why = lowQualityReason(qualityFeatures);
+      const why = lowQualityReason(qualityFeatures, min);
       const message = `quality ${template.quality} is below the minimum of ${min}${why ? `: ${why}` : ''}`;
       throw new FingerprintAcquisitionError('low_quality', message, sample.source);
     }

@@ -41,13 +41,16 @@ export function imageQuality(f: QualityFeatures): number {
   return Math.round(100 * f.clearShare * enoughMinutiae);
 }
 
-/** Why a print is of low quality, in words for the person capturing it; undefined when it is not. */
-export function lowQualityReason(f: QualityFeatures): string | undefined {
-  if (imageQuality(f) >= LOW_QUALITY_BELOW) return undefined;
-  // Both factors at sqrt(0.40) or more give at least 40 %: under it, one of them is below that.
+/**
+ * Why a print's quality falls below `below` (the low-quality flag's 40 by default, or a capture
+ * gate's minimum), in words for the person capturing it; undefined when it does not.
+ */
+export function lowQualityReason(f: QualityFeatures, below = LOW_QUALITY_BELOW): string | undefined {
+  if (imageQuality(f) >= below) return undefined;
+  // Both factors at sqrt(below / 100) or more give at least `below`: under it, one of them is below that.
   // The minutiae count is named whenever it pulls the score down, so that the words add up to
   // the number (44 % clear flow alone would pass; with 13 minutiae it does not).
-  const weak = Math.sqrt(LOW_QUALITY_BELOW / 100);
+  const weak = Math.sqrt(below / 100);
   const reasons: string[] = [];
   if (f.clearShare < weak) reasons.push(`clear ridge flow in only ${Math.round(100 * f.clearShare)} % of the print (dry, wet or smudged skin?)`);
   if (f.minutiae < ENOUGH_MINUTIAE) reasons.push(`only ${f.minutiae} minutiae of the ${ENOUGH_MINUTIAE} wanted (a small or partial contact?)`);

@@ -8,3 +8,6 @@ export interface FingerprintImage {
   /** Where the image came from (a path), so that a failure to acquire names it. */
   readonly source?: string;
 }
+
+/** Beyond this many pixels per inch nothing scans fingers (image headers and ISO records alike). */
+export const MAX_SENSOR_DPI = 4000;

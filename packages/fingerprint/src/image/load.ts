@@ -2,7 +2,7 @@ import { ConfigError, decodeImage, ImageDecodeError, imageFormatOf, readSampleFi
 import { isBiofuseFingerprintTemplate } from '../template/encode';
 import { isIsoTemplate } from '../template/iso19794-2';
 import { decodeBmpGrey } from './bmp';
-import type { FingerprintImage } from './fingerprint-image';
+import { MAX_SENSOR_DPI, type FingerprintImage } from './fingerprint-image';
 
 export interface LoadFingerprintImageOptions {
   /** The sensor's resolution; overrides whatever the file says. */
@@ -19,11 +19,12 @@ const DEFAULT_MAX_PIXELS = 40_000_000;
 const MIN_SIDE = 64;
 /**
  * A resolution in the file is believed only in this range: 72 and 96 are the defaults that
- * image tools write, not measurements, and beyond 4000 ppi nothing scans fingers.
+ * image tools write, not measurements.
  */
-const PLAUSIBLE_DPI = { min: 250, max: 4000 };
+const PLAUSIBLE_DPI = { min: 250, max: MAX_SENSOR_DPI };
 
-const IMAGE_FORMATS = 'TIFF, PNG, BMP, JPEG, ...';
+/** What fingerprint images are read from, as error messages list it. */
+export const FINGERPRINT_IMAGE_FORMATS = 'TIFF, PNG, BMP, JPEG, ...';
 
 /**
  * Decodes a fingerprint image (TIFF, PNG, JPEG, WEBP, GIF, JPEG 2000, PGM through sharp;
@@ -50,7 +51,7 @@ export async function loadFingerprintImage(input: Buffer | Uint8Array | string, 
     // Core's decoder lists sharp's formats; this loader reads BMP too, and a template is worth naming as one.
     if (!(err instanceof ImageDecodeError) || err.reason !== 'unsupported_format' || imageFormatOf(bytes) !== undefined) throw err;
     const template = isBiofuseFingerprintTemplate(bytes) || isIsoTemplate(bytes);
-    const message = template ? 'a fingerprint template, not an image' : `not an image in a format fingerprints are read from (${IMAGE_FORMATS})`;
+    const message = template ? 'a fingerprint template, not an image' : `not an image in a format fingerprints are read from (${FINGERPRINT_IMAGE_FORMATS})`;
     throw new ImageDecodeError('unsupported_format', `${what}: ${message}`, { cause: err });
   });
   const dpi = opts.dpi ?? plausibleDpi(raster.density) ?? DEFAULT_FINGERPRINT_DPI;

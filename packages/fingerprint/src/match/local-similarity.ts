@@ -35,7 +35,7 @@ export interface LocalSimilarities {
  * a template already there from the previous comparison (the probe of a 1:N search) is not
  * copied again. The WebAssembly kernel runs the whole pair loop in one call
  * (local-similarity-wasm.ts), writing the matrix (which lives in its memory) and the keys; the
- * JavaScript kernel runs it here (pairLoop), with the same results bit for bit.
+ * JavaScript kernel (kernels/match-kernel-js.ts) runs the same loop with the same results bit for bit.
  */
 export function localSimilarities(a: PreparedTemplate, b: PreparedTemplate, P: MatchParams, kernelChoice: KernelChoice = 'auto'): LocalSimilarities {
   const na = a.count;

@@ -21,9 +21,11 @@ const BYTES_PER_MINUTIA = 4 + 4 + 4 + 1 + 1;
  */
 export function encodeFingerprintTemplate(t: FingerprintTemplate): Uint8Array {
   const refuse = (what: string) => new TemplateFormatError(`cannot encode a fingerprint template with ${what}`);
-  checkIntegerField(t.width, 0xffff, () => refuse(`width ${t.width} (must be an integer 0-65535)`));
-  checkIntegerField(t.height, 0xffff, () => refuse(`height ${t.height} (must be an integer 0-65535)`));
-  checkIntegerField(t.quality, 100, () => refuse(`quality ${t.quality} (must be an integer 0-100)`));
+  const field = (what: keyof typeof t & ('width' | 'height' | 'quality'), max: number) =>
+    checkIntegerField(t[what], max, (rule) => `cannot encode a fingerprint template with ${what} ${t[what]} ${rule}`);
+  field('width', 0xffff);
+  field('height', 0xffff);
+  field('quality', 100);
   if (!(Number.isFinite(t.dpi) && t.dpi > 0)) throw refuse(`dpi ${t.dpi}`);
   const m = t.minutiae;
   const n = m.count;

@@ -1,4 +1,9 @@
-/** Throws what `refuse` makes unless `value` is an integer in 0..max (a header field about to be written). */
-export function checkIntegerField(value: number, max: number, refuse: () => Error): void {
-  if (!(Number.isInteger(value) && value >= 0 && value <= max)) throw refuse();
+import { TemplateFormatError } from '@biofuse/core';
+
+/**
+ * Refuses a header field about to be written unless it is an integer in 0..max: a
+ * TemplateFormatError whose message `describe` writes around the rule it broke.
+ */
+export function checkIntegerField(value: number, max: number, describe: (rule: string) => string): void {
+  if (!(Number.isInteger(value) && value >= 0 && value <= max)) throw new TemplateFormatError(describe(`(must be an integer 0-${max})`));
 }

@@ -1,5 +1,6 @@
 import { TemplateFormatError } from '@biofuse/core';
 import { checkIntegerField } from './integer-field';
+import { MAX_SENSOR_DPI } from '../image/fingerprint-image';
 import { reframeTemplate } from './reframe';
 import type { FingerprintTemplate } from './fingerprint-template';
 import { MINUTIA_BIFURCATION, MINUTIA_ENDING, MINUTIA_OTHER, normaliseAngle, type MinutiaSet } from './minutiae';
@@ -28,8 +29,8 @@ const MINUTIA_BYTES = 6;
 const MAX_COORDINATE = 0x3fff;
 const TWO_PI = 2 * Math.PI;
 const CM_PER_INCH = 2.54;
-/** Resolutions a fingerprint record may state: below 100 dpi no ridge is resolved, above 5,000 no sensor scans. */
-const PLAUSIBLE_DPI = { min: 100, max: 5000 };
+/** Resolutions a fingerprint record may state: below 100 dpi no ridge is resolved, above MAX_SENSOR_DPI no sensor scans. */
+const PLAUSIBLE_DPI = { min: 100, max: MAX_SENSOR_DPI };
 
 export interface IsoFingerView {
   /** ISO finger position code: 0 unknown, 1 right thumb ... 10 left little finger. */
@@ -233,7 +234,7 @@ export function writeIsoTemplate(t: FingerprintTemplate, opts: WriteIsoOptions =
 }
 
 function checkField(what: string, value: number, max: number): void {
-  checkIntegerField(value, max, () => new TemplateFormatError(`cannot write ${what} ${value} to ISO 19794-2 (must be an integer 0-${max})`));
+  checkIntegerField(value, max, (rule) => `cannot write ${what} ${value} to ISO 19794-2 ${rule}`);
 }
 
 /** Whether the bytes start as an ISO/IEC 19794-2 finger minutiae record ("FMR\0"). */
