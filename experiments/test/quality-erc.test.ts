@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { scoreSetFromLabelled, verificationReport } from '@biofuse/core';
 import { formatQualityErcTable } from '../src/report/quality-erc-table';
-import { detPageHtml, type DetPageCurve } from '../src/report/det-page';
+import { detPageHtml, type EvaluationRow } from '../src/report/det-page';
 import { qualityErcs } from '../src/run/quality-erc';
 
 // Ten genuine comparisons (one could not be made) and ten impostors; quality in [0, 1].
@@ -34,7 +34,7 @@ describe('qualityErcs', () => {
   });
 
   it('reaches the terminal table and the DET page, one row per distinct threshold', () => {
-    const row: DetPageCurve = { name: 'finger', report, qualityErc: [atTenth, atHundredth] };
+    const row: EvaluationRow = { name: 'finger', report, qualityErc: [atTenth, atHundredth] };
     const table = formatQualityErcTable([row]);
     expect(table).toMatch(/error-versus-reject/);
     expect(atTenth.threshold).not.toBe(atHundredth.threshold);

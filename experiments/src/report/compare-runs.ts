@@ -3,7 +3,7 @@ import { basename, dirname, join } from 'node:path';
 import { DatasetError, type VerificationReport } from '@biofuse/core';
 import { parseResultsJson } from '../run/json';
 import type { QualityErc } from '../run/quality-erc';
-import { detPageHtml, type DetPageCurve } from './det-page';
+import { detPageHtml, type EvaluationRow } from './det-page';
 import { formatMetricsTable } from './metrics-table';
 import { formatQualityErcTable } from './quality-erc-table';
 
@@ -16,8 +16,8 @@ interface DetFile {
 }
 
 /** Every evaluation of several run folders, labelled `<experiment>/<evaluation>` (with the run id when an experiment repeats). */
-export async function readRuns(runDirs: readonly string[]): Promise<DetPageCurve[]> {
-  const rows: DetPageCurve[] = [];
+export async function readRuns(runDirs: readonly string[]): Promise<EvaluationRow[]> {
+  const rows: EvaluationRow[] = [];
   const experiments = new Map<string, number>();
   const loaded = await Promise.all(runDirs.map(async (dir) => ({ dir, metrics: (await readJson(join(dir, 'metrics.json'))) as MetricsFile, det: (await readJson(join(dir, 'det.json'))) as DetFile })));
   for (const l of loaded) experiments.set(l.metrics.experiment, (experiments.get(l.metrics.experiment) ?? 0) + 1);
@@ -40,7 +40,7 @@ export async function readRuns(runDirs: readonly string[]): Promise<DetPageCurve
 }
 
 /** The comparison table and one DET overlay page for several runs. */
-export async function compareRuns(runDirs: readonly string[], title = 'biofuse runs'): Promise<{ table: string; rows: DetPageCurve[]; html: string }> {
+export async function compareRuns(runDirs: readonly string[], title = 'biofuse runs'): Promise<{ table: string; rows: EvaluationRow[]; html: string }> {
   const rows = await readRuns(runDirs);
   if (rows.length === 0) throw new DatasetError('no evaluations found in the given run folders');
   const html = detPageHtml(title, rows, [`Runs: ${runDirs.map((d) => `${basename(dirname(d))}/${basename(d)}`).join(', ')}`]);

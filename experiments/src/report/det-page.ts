@@ -2,9 +2,10 @@ import { escapeHtml, plotlyScript, scriptJson, CURVE_COLOURS, probit } from '@bi
 import { metricsTableCells, metricsTableColumns, tableTargetFmrs, type TableRow } from './metrics-table';
 import { htmlTable } from './table-layout';
 import { QUALITY_ERC_TITLE, qualityErcCells, qualityErcColumns, groupBySharedThreshold, type QualityErcRow } from './quality-erc-table';
+import { ERC_CURVE_SHARE, ERC_SUMMARY_SHARE } from '../run/quality-erc';
 
-/** One curve on a DET page. */
-export interface DetPageCurve extends TableRow, QualityErcRow {
+/** One evaluated system as the reports show it (table row, DET curve, quality curves). */
+export interface EvaluationRow extends TableRow, QualityErcRow {
   /** Legend label; defaults to the row name. */
   readonly label?: string;
 }
@@ -14,7 +15,7 @@ const TICKS = [1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 0.02, 0.05, 0.1, 0.2, 0.4, 0.6];
  * A self-contained HTML page: DET curves on normal-deviate (probit) axes, ticks labelled in
  * %, each system's EER marked on the FMR = FNMR diagonal, and the metrics table below.
  */
-export function detPageHtml(title: string, curves: readonly DetPageCurve[], notes: readonly string[] = []): string {
+export function detPageHtml(title: string, curves: readonly EvaluationRow[], notes: readonly string[] = []): string {
   // Rates of exactly 0 or 1 have no place on probit axes: those points stay in det.json and
   // the table, and each axis starts just below the smallest rate that was measured.
   const plotted = curves.map((c) => {
@@ -116,7 +117,7 @@ ${erc}</body></html>
  * For systems that report sample quality: their error-versus-reject curves (FNMR of the kept
  * genuine comparisons against the share rejected, lowest quality first) and the table; '' otherwise.
  */
-function qualityErcSection(curves: readonly DetPageCurve[]): string {
+function qualityErcSection(curves: readonly EvaluationRow[]): string {
   const cells = qualityErcCells(curves);
   if (cells.length === 0) return '';
   const traces = curves.flatMap((c, i) =>
@@ -131,7 +132,7 @@ function qualityErcSection(curves: readonly DetPageCurve[]): string {
   );
   const layout = {
     title: { text: QUALITY_ERC_TITLE },
-    xaxis: { title: { text: 'Genuine comparisons rejected, lowest quality first (%)' }, range: [0, 50], gridcolor: '#e5e5e5' },
+    xaxis: { title: { text: 'Genuine comparisons rejected, lowest quality first (%)' }, range: [0, ERC_CURVE_SHARE * 100], gridcolor: '#e5e5e5' },
     yaxis: { title: { text: 'False non-match rate of those kept (%)' }, rangemode: 'tozero', gridcolor: '#e5e5e5' },
     margin: { t: 50 },
     height: 480,
@@ -139,7 +140,7 @@ function qualityErcSection(curves: readonly DetPageCurve[]): string {
   };
   const table = htmlTable(qualityErcColumns(), cells);
   return `<h2>Sample quality</h2><div id="erc"></div>${table}
-<p class="note">Share of ideal sums the curve up to 20 % rejected: 0 is what a random quality gives, 1 a quality that rejects exactly the false non-matches first. A comparison whose sample could not be acquired ranks lowest.</p>
+<p class="note">Share of ideal sums the curve up to ${ERC_SUMMARY_SHARE * 100} % rejected: 0 is what a random quality gives, 1 a quality that rejects exactly the false non-matches first. A comparison whose sample could not be acquired ranks lowest.</p>
 <script>Plotly.newPlot('erc', ${scriptJson(traces)}, ${scriptJson(layout)}, {responsive: true, displaylogo: false});</script>
 `;
 }

@@ -4,6 +4,10 @@ import { ercShareOfIdeal, errorVersusReject, fnmrAtRejection, type VerificationR
 export const ERC_REJECTED_SHARES = [0, 0.05, 0.1, 0.2] as const;
 /** "Share of ideal" sums the curve up to this share rejected (as NFIQ 2's evaluation does). */
 export const ERC_SUMMARY_SHARE = 0.2;
+/** The curve is kept (and plotted) up to this share rejected. */
+export const ERC_CURVE_SHARE = 0.5;
+/** Quality is in [0, 1]: a comparison whose quality is unknown (NaN) ranks below every known one. */
+const UNKNOWN_QUALITY = -1;
 
 /** How well a system's sample quality predicts its false non-matches at one operating point. */
 export interface QualityErc {
@@ -24,15 +28,12 @@ export interface QualityErc {
  */
 export function qualityErcs(scores: Float64Array, labels: Uint8Array, quality: Float64Array, report: VerificationReport): QualityErc[] {
   const genuineScores: number[] = [];
-  const genuineQuality: number[] = [];
-  let lowest = 0; // qualities are in [0, 1]: an unknown one goes below them all
+  const qualities: number[] = [];
   for (let i = 0; i < labels.length; i++) {
     if (labels[i] !== 1) continue;
     genuineScores.push(scores[i]);
-    genuineQuality.push(quality[i]);
-    if (quality[i] < lowest) lowest = quality[i];
+    qualities.push(Number.isNaN(quality[i]) ? UNKNOWN_QUALITY : quality[i]);
   }
-  const qualities = genuineQuality.map((q) => (Number.isNaN(q) ? lowest - 1 : q));
   return report.fnmrAtFmr.map(({ targetFmr, threshold }) => {
     const erc = errorVersusReject(genuineScores, qualities, threshold);
     return {
@@ -54,7 +55,7 @@ function thinnedCurve(rejected: Float64Array, fnmr: Float64Array): QualityErc['c
   const keptRejected: number[] = [];
   const keptFnmr: number[] = [];
   let last = Number.NEGATIVE_INFINITY;
-  for (let k = 0; k < rejected.length && rejected[k] <= 0.5; k++) {
+  for (let k = 0; k < rejected.length && rejected[k] <= ERC_CURVE_SHARE; k++) {
     if (rejected[k] - last < 0.001) continue;
     keptRejected.push(rejected[k]);
     keptFnmr.push(fnmr[k]);
