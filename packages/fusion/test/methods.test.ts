@@ -2,7 +2,7 @@ import { seededRandom } from '@biofuse/core';
 import { describe, expect, it } from 'vitest';
 import { FusionError } from '../src/errors';
 import { fuseAll } from '../src/fusion-method';
-import { fitGaussianMixtureBic } from '../src/methods/gaussian-mixture';
+import { fitGaussianMixture, fitGaussianMixtureBic, mixtureLogDensity, prepareComponents } from '../src/methods/gaussian-mixture';
 import { LikelihoodRatioFusion, likelihoodRatioFusionFromJSON } from '../src/methods/likelihood-ratio-fusion';
 import { fitLogistic } from '../src/methods/logistic';
 import { LogisticFusion, logisticFusionFromJSON } from '../src/methods/logistic-fusion';
@@ -114,6 +114,28 @@ describe('Gaussian mixtures and likelihood-ratio fusion', () => {
     const means = [fit.model.means[0], fit.model.means[2]].sort((a, b) => a - b);
     expect(means[0]).toBeCloseTo(0, 0);
     expect(means[1]).toBeCloseTo(8, 0);
+  });
+
+  it('reports the log-likelihood of the model it returns (what BIC compares), even when EM stops early', () => {
+    const rng = seededRandom(4);
+    const n = 400;
+    const x = new Float64Array(n * 2);
+    for (let i = 0; i < n; i++) {
+      const c = i % 3 === 0 ? 5 : 0;
+      x[2 * i] = c + rng.normal();
+      x[2 * i + 1] = c * 0.5 + 2 * rng.normal();
+    }
+    for (const maxIterations of [1, 2, 100]) {
+      const fit = fitGaussianMixture(x, 2, { seed: 1, components: 3, maxIterations });
+      const parts = prepareComponents(fit.model, [0, 1]);
+      let direct = 0;
+      for (let i = 0; i < n; i++) direct += mixtureLogDensity(parts, x.subarray(2 * i, 2 * i + 2));
+      expect(fit.logLikelihood).toBeCloseTo(direct, 6);
+    }
+    // One EM step from the k-means++ start raises the likelihood a lot: the pre-step value (what was reported before) is far below.
+    const one = fitGaussianMixture(x, 2, { seed: 1, components: 3, maxIterations: 1 }).logLikelihood;
+    const two = fitGaussianMixture(x, 2, { seed: 1, components: 3, maxIterations: 2 }).logLikelihood;
+    expect(two).toBeGreaterThanOrEqual(one - 1e-9);
   });
 
   it('scores the log-likelihood ratio and marginalises a missing modality exactly', () => {

@@ -103,7 +103,12 @@ export function fitGaussianMixture(x: Float64Array, d: number, opts: MixtureFitO
     if (logLikelihood - previous < 1e-6 * n) break;
     previous = logLikelihood;
   }
-  return { model: { dims: d, weights, means, covariances }, logLikelihood };
+  const model: GaussianMixture = { dims: d, weights, means, covariances };
+  // The loop's likelihood is that of the parameters before its last M step: BIC needs the returned model's.
+  const components = prepareComponents(model, Array.from({ length: d }, (_, j) => j));
+  logLikelihood = 0;
+  for (let i = 0; i < n; i++) logLikelihood += mixtureLogDensity(components, x.subarray(i * d, (i + 1) * d));
+  return { model, logLikelihood };
 }
 
 /** Free parameters of a K-component full-covariance mixture in d dimensions (for BIC). */
