@@ -149,7 +149,7 @@ for (const seed of seeds) {
   const sps = trained.log.map((r) => r.samplesPerSecond);
   throughput.push(sps.reduce((a, b) => a + b, 0) / sps.length);
   console.log(
-    `  seed ${seed}: ${core.trainIdentities.length + new Set(Array.from(extraRows, (i) => labels[i])).size} training identities (validation ${trained.validationIdentities.length} of them), ${core.testIdentities.length} test; ` +
+    `  seed ${seed}: ${core.trainIdentities.length + new Set(Array.from(extraRows, (i) => labels[i])).size} training identities (validation ${trained.validationIdentities.length} of them; ${trained.unusedIdentities.length} with fewer than K samples never in a batch), ${core.testIdentities.length} test; ` +
       `${trained.log.length} epochs (kept ${trained.bestEpoch}), ${seconds.toFixed(0)} s; test rank-1 ${(100 * cnn.rank1).toFixed(1)} %, EER ${(100 * cnn.eer).toFixed(1)} %`,
   );
   if (args['log-dir']) {

@@ -195,6 +195,7 @@ for (const seed of seeds) {
   results.get('frozen clean (reference)')!.push(oneShotEvaluation(testClean, { seed }));
   results.get('frozen shifted')!.push(oneShotEvaluation(testShifted, { seed }));
   let validationIdentities = 0;
+  let unusedIdentities = 0;
   const curves: EpochLogCurve[] = [];
   const mixedPool = args['mix-clean'] ? concatSets(trainPool, takeRows(clean, split.train)) : trainPool;
   for (const { name, config, mix } of heads) {
@@ -217,6 +218,7 @@ for (const seed of seeds) {
     bar.done();
     const seconds = (performance.now() - t0) / 1000;
     validationIdentities = head.validationIdentities.length;
+    unusedIdentities = head.unusedIdentities.length;
     const projected = oneShotEvaluation({ embeddings: head.project(testShifted.embeddings), labels: testShifted.labels, dim: head.outputDim }, { seed });
     results.get(name)!.push(projected);
     curves.push({ name, log: head.log, bestEpoch: head.bestEpoch });
@@ -263,7 +265,7 @@ for (const seed of seeds) {
   splits.push({ seed, train: nTrainIds, validation: validationIdentities, test: split.testIdentities.length, trainSamples: trainPool.labels.length, testSamples: testShifted.labels.length });
   const [c, s] = [results.get('frozen clean (reference)')!.at(-1)!, results.get('frozen shifted')!.at(-1)!];
   console.log(
-    `  seed ${seed}: identities train ${nTrainIds} / validation ${validationIdentities} / test ${split.testIdentities.length} ` +
+    `  seed ${seed}: identities train ${nTrainIds} (${unusedIdentities} with fewer than K samples never in a batch) / validation ${validationIdentities} / test ${split.testIdentities.length} ` +
       `(${trainPool.labels.length} train+validation samples, ${testShifted.labels.length} test samples, ${s.probes} probes, ${s.impostorPairs} impostor pairs); ` +
       `frozen clean rank-1 ${(100 * c.rank1).toFixed(1)} %, frozen shifted rank-1 ${(100 * s.rank1).toFixed(1)} %`,
   );

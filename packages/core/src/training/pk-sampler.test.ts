@@ -9,6 +9,11 @@ describe('createPkSampler', () => {
   it('gives P identities x K distinct samples per batch, each eligible identity once per epoch', () => {
     const sampler = createPkSampler(labels, { p: 2, k: 3, seed: 1 });
     expect(Array.from(sampler.eligibleIdentities)).toEqual([0, 1, 2, 3]);
+    // Identity 4 (one sample) can never fill K = 3: it is reported, not silently lost.
+    expect(Array.from(sampler.unusedIdentities)).toEqual([4]);
+    expect(sampler.unusedSamples).toBe(1);
+    expect(createPkSampler(labels, { p: 2, k: 2, seed: 1 }).unusedSamples).toBe(1);
+    expect(createPkSampler(labels, { p: 2, k: 4, seed: 1 }).unusedIdentities.length).toBe(1);
     const batches = sampler.epoch();
     expect(batches.length).toBe(2);
     expect(sampler.batchesPerEpoch).toBe(2);

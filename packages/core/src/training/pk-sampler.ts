@@ -12,6 +12,10 @@ export interface PkSamplerOptions {
 export interface PkSampler {
   /** Identities that have at least K samples, so can appear in a batch. */
   readonly eligibleIdentities: Int32Array;
+  /** Identities with fewer than K samples: never in a batch, so their samples never train (report them). */
+  readonly unusedIdentities: Int32Array;
+  /** Samples of those identities. */
+  readonly unusedSamples: number;
   /** Identities per batch actually used: min(P, eligible identities). */
   readonly p: number;
   readonly k: number;
@@ -44,12 +48,19 @@ export function createPkSampler(labels: Int32Array, opts: PkSamplerOptions): PkS
     throw new ConfigError(`the training set has ${byIdentity.size} identit${byIdentity.size === 1 ? 'y' : 'ies'}; a Siamese batch needs at least 2: add identities`);
   }
   const eligible: number[] = [];
+  const unused: number[] = [];
+  let unusedSamples = 0;
   let most = 0;
   for (const [id, list] of byIdentity) {
     most = Math.max(most, list.length);
     if (list.length >= k) eligible.push(id);
+    else {
+      unused.push(id);
+      unusedSamples += list.length;
+    }
   }
   eligible.sort((a, b) => a - b);
+  unused.sort((a, b) => a - b);
   if (eligible.length === 0) {
     throw new ConfigError(`no identity has K = ${k} samples (the most any identity has is ${most}): lower K to at most ${most} or add samples`);
   }
@@ -63,6 +74,8 @@ export function createPkSampler(labels: Int32Array, opts: PkSamplerOptions): PkS
   const batchesPerEpoch = full + (eligible.length - full * p >= 2 ? 1 : 0);
   return {
     eligibleIdentities: Int32Array.from(eligible),
+    unusedIdentities: Int32Array.from(unused),
+    unusedSamples,
     p,
     k,
     batchesPerEpoch,

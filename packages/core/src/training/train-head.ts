@@ -97,6 +97,12 @@ export interface TrainedHead {
   readonly initialValidationEer: number;
   readonly stoppedEarly: boolean;
   readonly validationIdentities: Int32Array;
+  /**
+   * Training identities with fewer than K samples, which no P x K batch can hold: their samples
+   * never trained the head (lower K to use them).
+   */
+  readonly unusedIdentities: Int32Array;
+  readonly unusedSamples: number;
   readonly backend: string;
   /** Frees the model's tensors (and the binary unit's). */
   dispose(): void;
@@ -367,6 +373,8 @@ export async function trainProjectionHead(tf: Tf, data: LabelledEmbeddings, conf
     initialValidationEer,
     stoppedEarly,
     validationIdentities: split.validationIdentities,
+    unusedIdentities: sampler.unusedIdentities,
+    unusedSamples: sampler.unusedSamples,
     backend: tf.getBackend(),
     dispose() {
       model.dispose();
