@@ -45,7 +45,8 @@ const images = [...new Set(pairs.flatMap((p) => [p.reference[0], p.probe]))].sor
 const cacheDir = resolve(repo, 'results/.cache/face-lfw');
 mkdirSync(cacheDir, { recursive: true });
 const keys = detectors.flatMap((d) => variants.flatMap((v) => models.map((m) => `${d}|${v}|${m}`)));
-const cacheFile = (key: string) => join(cacheDir, `${createHash('sha1').update(key).digest('hex').slice(0, 16)}.json`);
+// The key names the LFW folder too: another copy (say the deep-funnelled images) must not reuse these embeddings.
+const cacheFile = (key: string) => join(cacheDir, `${createHash('sha1').update(`${resolve(args.root)}|${key}`).digest('hex').slice(0, 16)}.json`);
 const cache = new Map<string, Record<string, string>>(keys.map((k) => [k, existsSync(cacheFile(k)) ? JSON.parse(readFileSync(cacheFile(k), 'utf8')) : {}]));
 const todo = images.filter((im) => keys.some((k) => cache.get(k)![im] === undefined));
 const timing = { detect: [] as number[], embed: new Map<string, number[]>() };

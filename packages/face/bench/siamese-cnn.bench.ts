@@ -64,7 +64,7 @@ console.log(`${summary}; grey ${size} x ${size} thumbnails of dlib's aligned chi
 // ---- thumbnails and dlib embeddings, cached per image ----
 const cacheDir = resolve(repo, 'results/.cache/siamese-cnn');
 mkdirSync(cacheDir, { recursive: true });
-const cacheFile = join(cacheDir, `${createHash('sha1').update(JSON.stringify({ v: 1, size, detector: args.detector })).digest('hex').slice(0, 16)}.json`);
+const cacheFile = join(cacheDir, `${createHash('sha1').update(JSON.stringify({ v: 1, size, detector: args.detector, root: resolve(args.root) })).digest('hex').slice(0, 16)}.json`);
 type Entry = { thumbnail: string; dlib: string } | { failure: string };
 const cache: Record<string, Entry> = existsSync(cacheFile) ? JSON.parse(readFileSync(cacheFile, 'utf8')) : {};
 await fillImageCache<CnnChipResult, Entry>({

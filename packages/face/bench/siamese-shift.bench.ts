@@ -9,7 +9,7 @@
  * Each image is detected and aligned normally on the original; the aligned chip is embedded
  * clean and degraded (siamese-shift-degrade.ts: `--shift low-res` = grey 24 x 24 + noise + back
  * up, or `--shift blur-noise`). Failures to acquire are counted and excluded (printed).
- * Embeddings are cached in results/.cache/siamese-shift/<hash of the shift options>.json.
+ * Embeddings are cached in results/.cache/siamese-shift/<hash of the LFW folder and the shift options>.json.
  *
  * Per seed (1, 2, 3 by default): splitIdentities(seed) holds out `--test-share` of the
  * identities for the test; the trainer holds `--validation-share` of the rest out for early
@@ -90,7 +90,7 @@ console.log(`${summary}; shift ${JSON.stringify(shift)}; model ${args.model}, de
 // ---- embeddings: clean and shifted, cached per image under a hash of the options ----
 const cacheDir = resolve(repo, 'results/.cache/siamese-shift');
 mkdirSync(cacheDir, { recursive: true });
-const cacheKey = JSON.stringify({ v: 1, model: args.model, detector: args.detector, shift: shift.kind === 'low-res' ? { ...shift, blur: 0 } : { ...shift, size: 0 } });
+const cacheKey = JSON.stringify({ v: 1, root: resolve(args.root), model: args.model, detector: args.detector, shift: shift.kind === 'low-res' ? { ...shift, blur: 0 } : { ...shift, size: 0 } });
 const cacheFile = join(cacheDir, `${createHash('sha1').update(cacheKey).digest('hex').slice(0, 16)}.json`);
 type Entry = { clean: string; shifted: string } | { failure: string };
 const cache: Record<string, Entry> = existsSync(cacheFile) ? JSON.parse(readFileSync(cacheFile, 'utf8')) : {};
