@@ -1,6 +1,7 @@
 import { decisionThresholdAt, type DecisionThreshold } from '@biofuse/core';
 import { Option } from 'commander';
 import { UsageError } from './exit-codes';
+import { numberOption } from './options';
 import { round } from './round';
 
 /** The threshold a command decides with: shipped with the modality, or given on the command line (targetFmr null). */
@@ -17,14 +18,13 @@ export function decisionFrom(
   range?: readonly [number, number],
 ): Decision {
   if (flags.threshold !== undefined) {
-    const threshold = Number(flags.threshold);
-    if (!Number.isFinite(threshold)) throw new UsageError(`--threshold must be a number, got "${flags.threshold}"`);
+    const threshold = numberOption('--threshold', flags.threshold);
     if (range && !(threshold >= range[0] && threshold <= range[1])) {
       throw new UsageError(`--threshold must be in [${range[0]}, ${range[1]}], the similarity's range, got ${flags.threshold}`);
     }
     return { threshold, targetFmr: null, source: 'given on the command line' };
   }
-  const fmr = Number(flags.fmr);
+  const fmr = /^\s*[0-9.eE+-]+\s*$/.test(flags.fmr) ? Number(flags.fmr) : Number.NaN;
   const point = decisionThresholdAt(shipped, fmr);
   if (!point) throw new UsageError(`--fmr must be ${shipped.map((t) => t.targetFmr).join(' or ')} (the shipped operating points), got "${flags.fmr}"`);
   return point;

@@ -152,6 +152,15 @@ describe('biofuse CLI', () => {
     expect(biofuse(['signature', 'verify', at(1, 7), ...refs, '--threshold', between]).stdout).toMatch(/: rejected \(threshold [-\d.]+, given\)/);
     expect(biofuse(['signature', 'verify', at(1, 6), ...refs.slice(0, 2)]).stdout).toMatch(/assume 5 references, not 2/);
     expect(biofuse(['signature', 'verify', at(1, 6), ...refs, '--fmr', '0.2']).code).toBe(1);
+    // Number() would take an empty threshold (an unset shell variable) as 0 and '0x10' as 16: usage errors.
+    for (const t of ['', ' ', '0x10', 'Infinity']) {
+      const r = biofuse(['signature', 'verify', at(1, 6), ...refs, '--threshold', t]);
+      expect(r.code, t).toBe(1);
+      expect(r.stderr).toMatch(/--threshold must be a number/);
+    }
+    // The bytes decide the format: a text signature named .fpg is read as text, not as MCYT floats.
+    await writeFile(join(dir, 'U1S6.fpg'), await readFile(at(1, 6)));
+    expect(JSON.parse(biofuse(['signature', 'compare', join(dir, 'U1S6.fpg'), at(1, 6), '--json']).stdout).distance).toBe(0);
 
     // One sub-folder per writer with S1-S5; each writer's S6 must come back first.
     const writers = join(dir, 'writers');
@@ -317,6 +326,30 @@ describe('biofuse CLI', () => {
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/none of the 1 image\(s\) could be used/);
     expect(await readFile(join(dir, 'none.csv'), 'utf8')).toMatch(/broken\.png/);
+    // A first enrolment in which every print fails makes no gallery (searching it would find no one, quietly).
+    await mkdir(join(dir, 'broken-people', 'p1'), { recursive: true });
+    await writeFile(join(dir, 'broken-people', 'p1', 'x.png'), 'not an image');
+    const noGallery = biofuse(['fingerprint', 'enroll', '--gallery', join(dir, 'broken.db'), '--folder', join(dir, 'broken-people')]);
+    expect(noGallery.code).toBe(2);
+    expect(noGallery.stderr).toMatch(/broken\.db: nothing was enrolled/);
+    expect(JSON.parse(noGallery.stdout).failed).toHaveLength(1);
+    expect(existsSync(join(dir, 'broken.db'))).toBe(false);
+    // Resolutions no sensor has are usage errors (5,000 dpi made ISO records that could not be read back).
+    for (const dpi of ['5000', '50', '1e300']) expect(biofuse(['fingerprint', 'extract', join(out, '101_1.png'), '--dpi', dpi]).stderr).toMatch(/--dpi must be a sensor's resolution, 100-4000/);
+    // score: a root that is not a folder fails before any work; pairs that all fail are a data error with no metrics.
+    await writeFile(join(dir, 'fp-pairs.tsv'), '\uFEFF101_1.png\t101_2.png\t1\n101_1.png\t102_1.png\t0\n');
+    const noRoot = biofuse(['score', '--modality', 'fingerprint', '--pairs', join(dir, 'fp-pairs.tsv'), '--root', join(dir, 'no-root'), '--out', join(dir, 'fp-scores.csv')]);
+    expect(noRoot.code).toBe(2);
+    expect(noRoot.stderr).toMatch(/--root .*no-root is not a folder/);
+    const scored = biofuse(['score', '--modality', 'fingerprint', '--pairs', join(dir, 'fp-pairs.tsv'), '--root', out, '--out', join(dir, 'fp-scores.csv'), '--json']);
+    // The byte-order mark is not part of the first path.
+    expect(scored.code, scored.stderr).toBe(0);
+    expect(JSON.parse(scored.stdout).failedPairs).toBe(0);
+    await writeFile(join(dir, 'fp-bad-pairs.tsv'), 'broken.png\t101_2.png\t1\nbroken.png\t102_1.png\t0\n');
+    const allFailed = biofuse(['score', '--modality', 'fingerprint', '--pairs', join(dir, 'fp-bad-pairs.tsv'), '--root', out, '--out', join(dir, 'fp-bad.csv'), '--json']);
+    expect(allFailed.code).toBe(2);
+    expect(allFailed.stderr).toMatch(/none of the 2 pair\(s\) could be compared/);
+    expect(await readFile(join(dir, 'fp-bad.csv'), 'utf8')).toMatch(/broken\.png/);
     // One rule for output paths: missing folders are made, a file in the way is a data error before any work.
     expect(biofuse(['fingerprint', 'quality', join(out, '101_1.png'), '--out', join(dir, 'made', 'for-it', 'q.csv')]).code).toBe(0);
     expect(existsSync(join(dir, 'made', 'for-it', 'q.csv'))).toBe(true);

@@ -32,6 +32,18 @@ describe('FingerprintGallery', () => {
       expect(best.score).toBeGreaterThan(second.score + 0.05);
     }
     gallery.close();
+    // Other extraction settings make other templates from the same files: enrolled again, not skipped as unchanged.
+    const at400 = await FingerprintGallery.open(galleryPath, new FingerprintModality({ dpi: 400 }));
+    const redone = await at400.enrollFolder(join(dir, 'people'));
+    expect(redone).toMatchObject({ unchanged: 0, replaced: 6, enrolled: 6 });
+    expect((await at400.enrollFolder(join(dir, 'people'))).unchanged).toBe(6);
+    at400.close();
+    // A stricter quality gate re-examines every file: those below it lose their records.
+    const strict = await FingerprintGallery.open(galleryPath, new FingerprintModality({ dpi: 400, minQuality: 100 }));
+    const gated = await strict.enrollFolder(join(dir, 'people'));
+    expect(gated.unchanged).toBe(0);
+    expect(gated.removed + gated.replaced).toBe(6);
+    strict.close();
     // A gallery made by another pipeline is refused, not mixed.
     await expect(Gallery.open(galleryPath, { modality: 'face', model: 'x', templateVersion: 1, dims: 128 })).rejects.toThrow(StaleGalleryError);
   }, 60_000);

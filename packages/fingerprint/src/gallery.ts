@@ -48,12 +48,12 @@ export class FingerprintGallery {
 
   /** Enrols prints (image or template files, or their bytes) under one identity. */
   enroll(identity: string, ...samples: (string | Buffer)[]): Promise<EnrolmentReport> {
-    return enrolSamples(this.gallery, identity, samples, (sample) => this.templateRecord(sample), (s) => (typeof s === 'string' ? s : undefined));
+    return enrolSamples(this.gallery, identity, samples, (sample) => this.templateRecord(sample), (s) => (typeof s === 'string' ? s : undefined), this.settings());
   }
 
   /** Enrols a folder with one sub-folder per identity; unchanged files are skipped on a re-run. */
   enrollFolder(dir: string, onProgress?: (done: number, total: number) => void): Promise<EnrolmentReport> {
-    return enrolFolder(this.gallery, dir, (bytes) => this.templateRecord(bytes), onProgress);
+    return enrolFolder(this.gallery, dir, (bytes) => this.templateRecord(bytes), onProgress, this.settings());
   }
 
   async identify(sample: string | Buffer | FingerprintSample, options: FingerprintIdentifyOptions = {}): Promise<FingerprintCandidate[]> {
@@ -90,6 +90,12 @@ export class FingerprintGallery {
 
   close(): void {
     this.gallery.close();
+  }
+
+  /** What besides a file's bytes shapes its template: a file enrolled at another resolution or quality gate is extracted again. */
+  private settings(): string {
+    const { dpi, minQuality, maxMinutiae, isoImageSize } = this.modality.params;
+    return JSON.stringify({ dpi: dpi ?? null, minQuality: minQuality ?? null, maxMinutiae: maxMinutiae ?? null, isoImageSize: isoImageSize ?? null });
   }
 
   private async templateRecord(sample: string | Buffer): Promise<{ template: Uint8Array; embedding: Float32Array }> {

@@ -6,7 +6,7 @@
  * 1:N pre-selection; our versioned template encoding and ISO/IEC 19794-2:2005 records; and a
  * seeded SFinGe-style generator of synthetic prints in FVC layout.
  */
-export type { FingerprintImage } from './image/fingerprint-image';
+export { isSensorDpi, MAX_SENSOR_DPI, MIN_SENSOR_DPI, type FingerprintImage } from './image/fingerprint-image';
 export { loadFingerprintImage, DEFAULT_FINGERPRINT_DPI, type LoadFingerprintImageOptions } from './image/load';
 export type { FingerprintTemplate } from './template/fingerprint-template';
 export {

@@ -1,4 +1,5 @@
 import { ConfigError } from '@biofuse/core';
+import { isSensorDpi, MAX_SENSOR_DPI, MIN_SENSOR_DPI } from './image/fingerprint-image';
 
 /** What a fingerprint pipeline can be told from a config, the CLI or the server. */
 export interface FingerprintParams {
@@ -47,7 +48,11 @@ export function parseFingerprintParams(input: Readonly<Record<string, unknown>> 
   if (minQuality !== undefined && !(typeof minQuality === 'number' && Number.isFinite(minQuality) && minQuality >= 0 && minQuality <= 100)) {
     throw new ConfigError(`fingerprint parameter "minQuality" must be a number in [0, 100], got ${JSON.stringify(minQuality)}`);
   }
-  const params: FingerprintParams = { dpi: positive('dpi', 10_000), maxMinutiae, minQuality: minQuality as number | undefined };
+  const dpi = raw.dpi;
+  if (dpi !== undefined && !(typeof dpi === 'number' && isSensorDpi(dpi))) {
+    throw new ConfigError(`fingerprint parameter "dpi" must be a sensor's resolution, ${MIN_SENSOR_DPI}-${MAX_SENSOR_DPI}, got ${JSON.stringify(dpi)}`);
+  }
+  const params: FingerprintParams = { dpi: dpi as number | undefined, maxMinutiae, minQuality: minQuality as number | undefined };
   return size === undefined ? params : { ...params, isoImageSize: [size[0], size[1]] };
 }
 

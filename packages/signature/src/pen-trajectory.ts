@@ -24,7 +24,7 @@ export interface PenTrajectory {
 
 /**
  * Throws SignatureAcquisitionError unless the trajectory can become a template: columns of
- * one length, finite positions, times and pressures, times that never go back, and at least
+ * one length, finite positions, times and pressures, angles finite or NaN (not reported), times that never go back, and at least
  * two samples with the pen down. The readers guarantee the values; a trajectory built in code
  * (a signature pad's points, a synthesiser) meets this check at extraction instead, since
  * without pen-down samples every global feature would be 0 / 0.
@@ -43,6 +43,10 @@ export function checkUsableTrajectory(p: PenTrajectory, source = 'the signature'
       throw new SignatureAcquisitionError('invalid_sample', `${source}: sample ${k + 1} has a position, time or pressure that is not a finite number`);
     }
     if (p.pressure[k] < 0) throw new SignatureAcquisitionError('invalid_sample', `${source}: sample ${k + 1} has a negative pressure`);
+    // NaN angles mean "not reported"; an infinite one would zero the whole angle time function.
+    if (Math.abs(p.azimuth[k]) === Number.POSITIVE_INFINITY || Math.abs(p.altitude[k]) === Number.POSITIVE_INFINITY) {
+      throw new SignatureAcquisitionError('invalid_sample', `${source}: sample ${k + 1} has an infinite pen angle`);
+    }
     if (k > 0 && p.t[k] < p.t[k - 1]) throw new SignatureAcquisitionError('invalid_sample', `${source}: sample ${k + 1} is earlier than the one before it`);
     down += p.penDown[k] ? 1 : 0;
   }

@@ -50,6 +50,41 @@ describe('SVC2004 text', () => {
     expect(() => parseSignatureBytes(new Uint8Array(61), 'u.bin')).toThrow(/not an MCYT \.fpg either \(61 bytes: too short/);
   });
 
+  it('decides the format from the bytes, not the name, and knows the other binaries biofuse handles', () => {
+    // An SVC2004 text file called .fpg is read as text (as MCYT floats its characters gave a "signature" that verified).
+    const text = svc(['1 2 0 1 0 0 5', '2 3 10 1 0 0 5', '3 5 20 1 0 0 5']);
+    expect(Array.from(parseSignatureBytes(text, 'u.fpg').x)).toEqual([1, 2, 3]);
+    const iso = new Uint8Array(60 + 3 * 20);
+    iso.set([0x46, 0x4d, 0x52, 0]);
+    expect(() => parseSignatureBytes(iso, 'u.fpg')).toThrow('u.fpg: not a signature file: an ISO/IEC 19794-2 fingerprint minutiae record');
+    const template = new Uint8Array(60 + 3 * 20);
+    template.set(enc('BFSG'));
+    expect(() => parseSignatureBytes(template, 'u.fpg')).toThrow(/a biofuse signature template/);
+    // Other bytes of an .fpg's size: values no tablet gives (a denormal here) are refused.
+    const garbage = new Uint8Array(60 + 3 * 20).fill(1);
+    expect(() => parseSignatureBytes(garbage, 'u.fpg')).toThrow(/not an MCYT \.fpg either \(sample 1: x is [0-9.e-]+, not a plausible pen value/);
+  });
+
+  it('refuses values Number() would take but a recording never holds', () => {
+    const cases: [Uint8Array, RegExp][] = [
+      // One infinite azimuth zeroed the whole azimuth function and flipped decisions.
+      [svc(['1 2 0 1 0 0 5', '1 2 10 1 Infinity 0 5']), /u\.txt:3: column 5 is not a number: "Infinity"/],
+      [svc(['1 2 0 1 0 0 5', '1 2 10 1 1e400 0 5']), /u\.txt:3: azimuth is not a finite number/],
+      [svc(['1 2 0 1 0 0 5', '0x10 2 10 1 0 0 5']), /u\.txt:3: column 1 is not a number: "0x10"/],
+      [svc(['1 2 0 1 0 0 5', '1 2 10 -1 0 0 5']), /u\.txt:3: BUTTON must be a whole number, 0 for pen up, got -1/],
+      [enc('{"points": [{"x": 1, "y": 2, "t": 0, "penDown": "true"}]}'), /u\.txt:1: point 0: "penDown" must be true, false, 1 or 0, got "true"/],
+      [enc('{"points": [{"x": 1, "y": 2, "t": 0, "altitude": 1e400}]}'), /u\.txt:1: altitude is not a finite number/],
+      [enc('x,y,t,x\n1,2,0,3\n'), /u\.txt:1: the header names "x" twice/],
+      [enc('x,y,t\n\n1,2,0\n\n1, ,10\n'), /u\.txt:5: y is not a number/],
+      [enc('x,y,t,pen_down\n1,2,0,2\n'), /u\.txt:2: pen_down must be 0 or 1, got 2/],
+    ];
+    for (const [bytes, message] of cases) expect(() => parseSignatureBytes(bytes, 'u.txt')).toThrow(message);
+    const buf = new ArrayBuffer(60 + 2 * 20);
+    const view = new DataView(buf);
+    [1, 2, 50, Number.POSITIVE_INFINITY, 60, 2, 3, 50, 10, 60].forEach((v, i) => view.setFloat32(60 + 4 * i, v, true));
+    expect(() => parseSignatureBytes(new Uint8Array(buf), 'a.fpg')).toThrow(/sample 1: azimuth is Infinity, not a plausible pen value/);
+  });
+
   it('skips blank lines before the header, and counts them in line numbers', () => {
     const p = parseSignatureBytes(enc('\n\n2\n1 2 0 1 0 0 5\n2 3 10 1 0 0 5\n'), 'b.txt');
     expect(Array.from(p.x)).toEqual([1, 2]);

@@ -19,7 +19,7 @@ import {
 
 import { UsageError } from '../exit-codes';
 import { makeFolder } from '@biofuse/experiments';
-import { integerOption } from '../options';
+import { integerOption, numberOption } from '../options';
 import { enrolIntoGallery } from '../gallery-file';
 import { round } from '../round';
 
@@ -46,8 +46,7 @@ function pipelineOptions(cmd: Command): Command {
 }
 
 async function recognizerFrom(flags: PipelineFlags): Promise<FaceRecognizer> {
-  const expand = flags.expand === undefined ? undefined : Number(flags.expand);
-  if (expand !== undefined && !Number.isFinite(expand)) throw new UsageError(`--expand must be a number, got "${flags.expand}"`);
+  const expand = flags.expand === undefined ? undefined : numberOption('--expand', flags.expand);
   const options: FaceRecognizerOptions = {
     models: flags.model.includes(',') ? flags.model.split(',') : flags.model,
     detector: flags.detector as FaceRecognizerOptions['detector'],
@@ -78,8 +77,7 @@ export function faceCommand(): Command {
     .option('--json', 'print the result as JSON')
     .action(async (a: string, b: string, flags: PipelineFlags & { metric: string; threshold?: string; json?: boolean }) => {
       const recognizer = await recognizerFrom(flags);
-      const threshold = flags.threshold === undefined ? undefined : Number(flags.threshold);
-      if (threshold !== undefined && !Number.isFinite(threshold)) throw new UsageError('--threshold must be a number');
+      const threshold = flags.threshold === undefined ? undefined : numberOption('--threshold', flags.threshold);
       const result = await recognizer.verify(a, b, { metric: metricFrom(flags.metric), threshold });
       const out = { ...result, similarity: round(result.similarity), distance: round(result.distance), threshold: round(result.threshold), facialAreas: result.facialAreas.map(box) };
       if (flags.json) process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
@@ -114,7 +112,7 @@ export function faceCommand(): Command {
       const faces = await recognizer.detect(pixels, image);
       if (outDir) {
         const { default: sharp } = await import('sharp');
-        const expand = flags.expand === undefined ? 0 : Number(flags.expand);
+        const expand = flags.expand === undefined ? 0 : numberOption('--expand', flags.expand);
         for (const [i, f] of faces.entries()) {
           // --no-align writes the upright face box at the same 112 px as the aligned crops.
           const crop = flags.align ? alignFace(pixels, f.landmarks, ARCFACE_112) : uprightCrop(pixels, f.box, 112, 112, expand);
@@ -228,8 +226,7 @@ export function identifyCommand(): Command {
       .option('--threshold <t>', 'cosine similarity to accept a candidate (default: calibrated, FMR = 1e-3)'),
   ).action(async (image: string, flags: PipelineFlags & { gallery: string; top: string; threshold?: string }) => {
     const k = integerOption('-k', flags.top, 1);
-    const threshold = flags.threshold === undefined ? undefined : Number(flags.threshold);
-    if (threshold !== undefined && !Number.isFinite(threshold)) throw new UsageError('--threshold must be a number');
+    const threshold = flags.threshold === undefined ? undefined : numberOption('--threshold', flags.threshold);
     const gallery = await FaceGallery.open(resolve(flags.gallery), await recognizerFrom(flags), { create: false });
     try {
       const result = await gallery.identify(image, { k, threshold });

@@ -5,7 +5,7 @@ import { csvCell, listFilesRecursive } from '@biofuse/experiments';
 import { extractFingerprint, loadFingerprintImage, lowQualityReason } from '@biofuse/fingerprint';
 import { Command } from 'commander';
 import { UsageError } from '../exit-codes';
-import { positiveNumberOption } from '../options';
+import { sensorDpiOption } from '../sensor-dpi';
 import { abandonOutputFile, closeOutputFile, openOutputFile } from '../output-file';
 
 const IMAGE_EXTENSIONS = new Set(['.tif', '.tiff', '.png', '.bmp', '.jpg', '.jpeg']);
@@ -24,7 +24,7 @@ export function fingerprintQualityCommand(): Command {
     .option('--dpi <n>', 'sensor resolution (default: from each file, else 500)')
     .option('--out <file>', 'write the CSV here instead of standard output')
     .action(async (inputs: string[], flags: { dpi?: string; out?: string }) => {
-      const dpi = flags.dpi === undefined ? undefined : positiveNumberOption('--dpi', flags.dpi);
+      const dpi = flags.dpi === undefined ? undefined : sensorDpiOption(flags.dpi);
       const files = (await Promise.all(inputs.map(expandInput))).flat();
       if (files.length === 0) throw new UsageError(`no images (${[...IMAGE_EXTENSIONS].join(', ')}) in ${inputs.join(', ')}`);
 

@@ -17,9 +17,11 @@ import {
 import { decisionFrom, decisionJson, describeDecision, thresholdOption } from '../decision';
 import { fingerprintQualityCommand } from './fingerprint-quality';
 import { UsageError } from '../exit-codes';
-import { integerOption, positiveNumberOption } from '../options';
+import { integerOption } from '../options';
+import { sensorDpiOption } from '../sensor-dpi';
 import { enrolIntoGallery } from '../gallery-file';
 import { reserveOutputFile } from '../output-file';
+import { forSample } from '../named-sample';
 import { round } from '../round';
 
 interface ImageFlags {
@@ -27,7 +29,7 @@ interface ImageFlags {
 }
 
 function dpiFrom(flags: ImageFlags): number | undefined {
-  return flags.dpi === undefined ? undefined : positiveNumberOption('--dpi', flags.dpi);
+  return flags.dpi === undefined ? undefined : sensorDpiOption(flags.dpi);
 }
 
 /** `biofuse fingerprint ...`: extract, quality, compare, enroll, identify. */
@@ -96,8 +98,8 @@ export function fingerprintCommand(): Command {
       const decision = decisionFrom(flags, fingerprintDecisionThresholds(), [0, 1]);
       // Images and template files alike: the modality tells them apart by their bytes.
       const modality = new FingerprintModality({ dpi: dpiFrom(flags) });
-      const ta = await modality.extract(await modality.load(a));
-      const tb = await modality.extract(await modality.load(b));
+      const ta = await forSample(a, async () => modality.extract(await modality.load(a)));
+      const tb = await forSample(b, async () => modality.extract(await modality.load(b)));
       const score = modality.compare(ta, tb);
       const match = score.similarity >= decision.threshold;
       const result = {

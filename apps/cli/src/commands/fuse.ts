@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { evaluationSummary, formatMetricsTable, parseExperimentConfigObject, resolveDataRoot, runExperiment } from '@biofuse/experiments';
 import { UsageError } from '../exit-codes';
+import { integerOption } from '../options';
 import { jsonNumbers } from './bench';
 
 const METHODS = ['sum', 'weighted-sum', 'user-weighted-sum', 'product', 'max', 'min', 'logistic', 'likelihood-ratio'];
@@ -34,9 +35,9 @@ export function fuseCommand(): Command {
       const config = parseExperimentConfigObject(
         {
           id: opts.id,
-          seed: Number(opts.seed),
+          seed: integerOption('--seed', opts.seed, 0),
           dataset: { loader: 'scores-csv', files: files.map((f) => resolve(f)) },
-          fusion: { folds: Number(opts.folds), protocol: opts.protocol, methods, ...(opts.inputs ? { inputs: opts.inputs.split(',') } : {}) },
+          fusion: { folds: integerOption('--folds', opts.folds, 2), protocol: opts.protocol, methods, ...(opts.inputs ? { inputs: opts.inputs.split(',') } : {}) },
         },
         'biofuse fuse',
       );

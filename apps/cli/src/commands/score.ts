@@ -1,9 +1,11 @@
+import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Command } from 'commander';
-import { readPairsFile, scoreComparisons, scoreSetFromLabelled, verificationReport, type ModalityName, progressBar } from '@biofuse/core';
+import { DatasetError, readPairsFile, scoreComparisons, scoreSetFromLabelled, verificationReport, type ModalityName, progressBar } from '@biofuse/core';
 import { createModality, csvCell, formatMetricsTable, type ModalityRegistry } from '@biofuse/experiments';
 import { UsageError } from '../exit-codes';
-import { integerOption, positiveNumberOption } from '../options';
+import { integerOption } from '../options';
+import { sensorDpiOption } from '../sensor-dpi';
 import { abandonOutputFile, closeOutputFile, openOutputFile } from '../output-file';
 import { jsonNumbers } from './bench';
 
@@ -30,11 +32,14 @@ export function scoreCommand(registry?: ModalityRegistry): Command {
         throw new UsageError(`--modality must be one of ${MODALITIES.join(', ')}, got "${opts.modality}"`);
       }
       const concurrency = opts.concurrency === undefined ? undefined : integerOption('--concurrency', opts.concurrency, 1);
-      const dpi = opts.dpi === undefined ? undefined : positiveNumberOption('--dpi', opts.dpi);
+      const dpi = opts.dpi === undefined ? undefined : sensorDpiOption(opts.dpi);
       if (dpi !== undefined && opts.modality !== 'fingerprint') throw new UsageError('--dpi applies to the fingerprint modality only');
       const params = { ...(opts.model ? { model: opts.model } : {}), ...(dpi !== undefined ? { dpi } : {}) };
       const modality = await createModality(opts.modality as ModalityName, params, registry);
       const pairs = await readPairsFile(resolve(opts.pairs));
+      // Every pair would fail on its own with a missing root: say so once, before any work.
+      const root = resolve(opts.root);
+      if (!(await stat(root).catch(() => undefined))?.isDirectory()) throw new DatasetError(`--root ${opts.root} is not a folder`);
       const out = await openOutputFile(resolve(opts.out));
       const bar = progressBar('extracting');
       let scored: Awaited<ReturnType<typeof scoreComparisons>>;
@@ -42,7 +47,7 @@ export function scoreCommand(registry?: ModalityRegistry): Command {
         scored = await scoreComparisons(
           modality,
           pairs.map((p) => ({ reference: [p.a], probe: p.b })),
-          { root: resolve(opts.root), strict: opts.strict, concurrency, onProgress: (d, t) => bar.update(d, t) },
+          { root, strict: opts.strict, concurrency, onProgress: (d, t) => bar.update(d, t) },
         );
       } catch (err) {
         await abandonOutputFile(out);
@@ -56,6 +61,10 @@ export function scoreCommand(registry?: ModalityRegistry): Command {
       });
       await closeOutputFile(out);
       const failed = scored.errors.filter((e) => e !== undefined).length;
+      // Nothing compared: no metrics (they would describe no data), and a data error; the CSV says why, pair by pair.
+      if (pairs.length > 0 && failed === pairs.length) {
+        throw new DatasetError(`none of the ${pairs.length} pair(s) could be compared (first: ${scored.errors[0]}); reasons per pair in ${resolve(opts.out)}`);
+      }
       const labelled = pairs.length > 0 && pairs.every((p) => p.genuine !== undefined) && new Set(pairs.map((p) => p.genuine)).size === 2;
       const report = labelled ? verificationReport(scoreSetFromLabelled(scored.scores, pairs.map((p) => (p.genuine ? 1 : 0)))) : undefined;
       if (opts.json) {

@@ -4,6 +4,7 @@ import { DECISION_THRESHOLD_REFERENCES, identifySigner, SignatureModality, signa
 import { Command } from 'commander';
 import { decisionFrom, decisionJson, describeDecision, thresholdOption } from '../decision';
 import { integerOption } from '../options';
+import { forSample } from '../named-sample';
 import { round } from '../round';
 
 interface JsonFlag {
@@ -16,7 +17,7 @@ interface DecisionFlags {
 }
 
 async function templateOf(modality: SignatureModality, path: string): Promise<SignatureTemplate> {
-  return modality.extract(await modality.load(path));
+  return forSample(path, async () => modality.extract(await modality.load(path)));
 }
 
 /** The score's parts, rounded for printing. */

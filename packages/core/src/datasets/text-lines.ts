@@ -9,6 +9,8 @@ export async function readTextLines(path: string): Promise<{ text: string; line:
   } catch (err) {
     throw new DatasetError(`cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`, path);
   }
+  // A byte-order mark (editors on Windows write one) would become part of the first path.
+  if (text.startsWith('\uFEFF')) text = text.slice(1);
   const out: { text: string; line: number }[] = [];
   text.split(/\r?\n/).forEach((raw, i) => {
     const t = raw.trim();

@@ -42,11 +42,18 @@ class Tally {
  * skipped, other content replaces the old record, and content that no longer enrols takes the
  * old record out (it would otherwise stand for a file that is not there any more).
  */
-async function enrolFile(gallery: Gallery, identity: string, source: string, enrol: (bytes: Buffer) => ReturnType<EnrolSample>, tally: Tally): Promise<void> {
+async function enrolFile(
+  gallery: Gallery,
+  identity: string,
+  source: string,
+  enrol: (bytes: Buffer) => ReturnType<EnrolSample>,
+  tally: Tally,
+  settings: string | undefined,
+): Promise<void> {
   const previous = gallery.findBySource(source);
   try {
     const bytes = await readSampleFile(source);
-    const hash = sampleHash(bytes);
+    const hash = sampleHash(bytes, settings);
     if (previous && previous.contentHash === hash && previous.identity === identity) {
       tally.unchanged++;
       return;
@@ -73,7 +80,9 @@ async function enrolFile(gallery: Gallery, identity: string, source: string, enr
  * its reason; enrolled again, they are skipped or replaced as in enrolFolder) or in-memory
  * samples, labelled `<identity>#<n>` and always added. `pathOf` says which samples are file
  * paths. A sample that cannot be read or acquired is a failure to enrol; any other error is a
- * bug and propagates.
+ * bug and propagates. `settings` names whatever besides a file's bytes shapes its template
+ * (a stated sensor resolution, a quality gate): it is part of the content key, so a file
+ * enrolled under other settings is enrolled again instead of skipped.
  */
 export async function enrolSamples<S>(
   gallery: Gallery,
@@ -81,19 +90,20 @@ export async function enrolSamples<S>(
   samples: readonly S[],
   enrol: (sample: Buffer | S) => ReturnType<EnrolSample>,
   pathOf: (sample: S) => string | undefined,
+  settings?: string,
 ): Promise<EnrolmentReport> {
   const tally = new Tally();
   for (const [i, sample] of samples.entries()) {
     const path = pathOf(sample);
     if (path !== undefined) {
-      await enrolFile(gallery, identity, resolve(path), enrol, tally);
+      await enrolFile(gallery, identity, resolve(path), enrol, tally, settings);
       continue;
     }
     const source = `${identity}#${i + 1}`;
     try {
       const { template, embedding } = await enrol(sample);
       // Bytes are keyed by content; anything else (a decoded raster) by its label.
-      gallery.add(identity, source, sampleHash(sample instanceof Uint8Array ? sample : source), template, embedding);
+      gallery.add(identity, source, sampleHash(sample instanceof Uint8Array ? sample : source, settings), template, embedding);
       tally.enrolled++;
     } catch (error) {
       if (!(error instanceof BiometricError)) throw error;
@@ -105,10 +115,16 @@ export async function enrolSamples<S>(
 
 /**
  * Brings a gallery in line with a folder of one sub-folder per identity: new files are
- * enrolled, unchanged ones skipped, changed ones replaced, and records of files no longer in
- * the folder removed.
+ * enrolled, unchanged ones skipped, changed ones (or ones enrolled under other `settings`, see
+ * enrolSamples) replaced, and records of files no longer in the folder removed.
  */
-export async function enrolFolder(gallery: Gallery, dir: string, enrol: EnrolSample, onProgress?: (done: number, total: number) => void): Promise<EnrolmentReport> {
+export async function enrolFolder(
+  gallery: Gallery,
+  dir: string,
+  enrol: EnrolSample,
+  onProgress?: (done: number, total: number) => void,
+  settings?: string,
+): Promise<EnrolmentReport> {
   const listing = await readIdentityFolders(dir);
   // Nothing to enrol is a mistake to report (the wrong folder, files not in identity sub-folders), not an empty success.
   if (listing.samples.length === 0) throw new DatasetError('no samples to enrol: expected one sub-folder of sample files per identity', dir);
@@ -117,7 +133,7 @@ export async function enrolFolder(gallery: Gallery, dir: string, enrol: EnrolSam
   for (const [i, sample] of listing.samples.entries()) {
     const source = resolve(join(dir, sample.path));
     listed.add(source);
-    await enrolFile(gallery, sample.subject, source, enrol, tally);
+    await enrolFile(gallery, sample.subject, source, enrol, tally, settings);
     onProgress?.(i + 1, listing.samples.length);
   }
   const root = resolve(dir) + sep;
@@ -130,6 +146,8 @@ export async function enrolFolder(gallery: Gallery, dir: string, enrol: EnrolSam
   return tally.report();
 }
 
-function sampleHash(bytes: Uint8Array | string): string {
-  return createHash('sha256').update(bytes).digest('hex');
+function sampleHash(bytes: Uint8Array | string, settings: string | undefined): string {
+  const hash = createHash('sha256');
+  if (settings !== undefined) hash.update(`${settings}\n`);
+  return hash.update(bytes).digest('hex');
 }

@@ -2,7 +2,7 @@ import { ConfigError, decodeImage, ImageDecodeError, imageFormatOf, readSampleFi
 import { isBiofuseFingerprintTemplate } from '../template/encode';
 import { isIsoTemplate } from '../template/iso19794-2';
 import { decodeBmpGrey } from './bmp';
-import { MAX_SENSOR_DPI, type FingerprintImage } from './fingerprint-image';
+import { isSensorDpi, MAX_SENSOR_DPI, MIN_SENSOR_DPI, type FingerprintImage } from './fingerprint-image';
 
 export interface LoadFingerprintImageOptions {
   /** The sensor's resolution; overrides whatever the file says. */
@@ -32,8 +32,8 @@ export const FINGERPRINT_IMAGE_FORMATS = 'TIFF, PNG, BMP, JPEG, ...';
  * empty, unreadable, unsupported_format, corrupt, too_small (a side under 64 px), too_large.
  */
 export async function loadFingerprintImage(input: Buffer | Uint8Array | string, opts: LoadFingerprintImageOptions = {}): Promise<FingerprintImage> {
-  if (opts.dpi !== undefined && !(Number.isFinite(opts.dpi) && opts.dpi > 0)) {
-    throw new ConfigError(`fingerprint image dpi must be a positive number, got ${opts.dpi}`);
+  if (opts.dpi !== undefined && !isSensorDpi(opts.dpi)) {
+    throw new ConfigError(`fingerprint image dpi must be a sensor's resolution, ${MIN_SENSOR_DPI}-${MAX_SENSOR_DPI}, got ${opts.dpi}`);
   }
   const named = typeof input === 'string' ? input : opts.name;
   const what = named ?? 'image buffer';

@@ -96,6 +96,16 @@ describe('fingerprint template encoding', () => {
     new DataView(nan.buffer).setFloat32(18, Number.NaN, true);
     expect(message(() => decodeFingerprintTemplate(nan))).toMatch(/non-finite number at byte 18/);
     expect(() => encodeFingerprintTemplate({ ...template, width: -1 })).toThrow(TemplateFormatError);
+    // Resolutions no sensor has, and frames with no area, scored 0 against everything: refused both ways.
+    for (const dpi of [1e30, 1e-30, 5000]) {
+      const odd = encodeFingerprintTemplate(template);
+      new DataView(odd.buffer).setFloat32(10, dpi, true);
+      expect(message(() => decodeFingerprintTemplate(odd))).toMatch(/no fingerprint sensor's resolution/);
+      expect(message(() => encodeFingerprintTemplate({ ...template, dpi }))).toMatch(/no fingerprint sensor's/);
+    }
+    const flat = encodeFingerprintTemplate(template);
+    new DataView(flat.buffer).setUint16(8, 0, true);
+    expect(message(() => decodeFingerprintTemplate(flat))).toMatch(/image size \d+ x 0 has no area/);
   });
 
   it('refuses to encode what it could not decode, so no gallery stores an unreadable template', () => {

@@ -1,4 +1,5 @@
 import { TemplateFormatError } from '@biofuse/core';
+import { isSensorDpi, MAX_SENSOR_DPI, MIN_SENSOR_DPI } from '../image/fingerprint-image';
 import { checkIntegerField } from './integer-field';
 import type { FingerprintTemplate } from './fingerprint-template';
 import { MINUTIA_BIFURCATION } from './minutiae';
@@ -26,7 +27,8 @@ export function encodeFingerprintTemplate(t: FingerprintTemplate): Uint8Array {
   field('width', 0xffff);
   field('height', 0xffff);
   field('quality', 100);
-  if (!(Number.isFinite(t.dpi) && t.dpi > 0)) throw refuse(`dpi ${t.dpi}`);
+  if (!isSensorDpi(t.dpi)) throw refuse(`dpi ${t.dpi} (no fingerprint sensor's: ${MIN_SENSOR_DPI}-${MAX_SENSOR_DPI})`);
+  if (t.width === 0 || t.height === 0) throw refuse(`an image size of ${t.width} x ${t.height} (no area)`);
   const m = t.minutiae;
   const n = m.count;
   // What decoding would refuse is refused here, so that a gallery never stores a template it cannot read back.
@@ -84,7 +86,8 @@ export function decodeFingerprintTemplate(bytes: Uint8Array): FingerprintTemplat
     throw new TemplateFormatError(`fingerprint template: ${bytes.byteLength - expected} trailing bytes after the ${expected} that ${n} minutiae take`);
   }
   if (quality > 100) throw new TemplateFormatError(`fingerprint template: quality ${quality} is above 100`);
-  if (!(Number.isFinite(dpi) && dpi > 0)) throw new TemplateFormatError(`fingerprint template: dpi ${dpi} is not a positive number`);
+  if (!isSensorDpi(dpi)) throw new TemplateFormatError(`fingerprint template: dpi ${dpi} is no fingerprint sensor's resolution (${MIN_SENSOR_DPI}-${MAX_SENSOR_DPI})`);
+  if (width === 0 || height === 0) throw new TemplateFormatError(`fingerprint template: the image size ${width} x ${height} has no area`);
 
   let o = HEADER_BYTES;
   const column = (): Float32Array => {

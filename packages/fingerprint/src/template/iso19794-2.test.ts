@@ -75,7 +75,13 @@ describe('readIsoRecord / readIsoTemplate', () => {
     expect(formatError(() => readIsoTemplate(noArea)).message).toMatch(/image size 0 x 400 at byte 14 has no area/);
     const blurry = handBuilt();
     blurry.set([0x00, 0x01, 0x00, 0x01], 18); // 1 pixel per cm
-    expect(formatError(() => readIsoTemplate(blurry)).message).toMatch(/1 pixels per cm \(3 dpi\) at byte 18 is no fingerprint sensor's/);
+    expect(formatError(() => readIsoTemplate(blurry)).message).toMatch(/x resolution of 1 pixels per cm \(3 dpi\) at byte 18 is no fingerprint sensor's/);
+    // The y resolution too: 65535 px/cm squeezed the print (a self-comparison scored 0.0045), 1 px/cm made it 78,800 px tall.
+    for (const [bytes, dpi] of [[[0xff, 0xff], 166459], [[0x00, 0x01], 3]] as const) {
+      const y = handBuilt();
+      y.set(bytes, 20);
+      expect(formatError(() => readIsoTemplate(y)).message).toMatch(new RegExp(`y resolution of \\d+ pixels per cm \\(${dpi} dpi\\) at byte 20 is no fingerprint sensor's`));
+    }
     const outside = handBuilt();
     outside.set([0x41, 0x5e], 28); // first minutia at x = 350 in a 300-wide image
     expect(formatError(() => readIsoTemplate(outside)).message).toMatch(/minutia 0 at \(350, 100\) lies outside the 300 x 400 image/);
@@ -83,7 +89,7 @@ describe('readIsoRecord / readIsoTemplate', () => {
     expect(readIsoRecord(outside).views[0].minutiae.x[0]).toBe(350);
   });
 
-  it('reads two views and takes the first as the template', () => {
+  it('reads two views, and refuses to make one template of them', () => {
     const one = handBuilt();
     const viewBytes = one.subarray(24);
     const two = new Uint8Array(24 + 2 * viewBytes.length);
@@ -97,7 +103,8 @@ describe('readIsoRecord / readIsoTemplate', () => {
     new DataView(shorter.buffer).setUint32(8, shorter.length);
     const record = readIsoRecord(shorter);
     expect(record.views.map((v) => [v.fingerPosition, v.minutiae.count])).toEqual([[3, 2], [7, 1]]);
-    expect(readIsoTemplate(shorter).minutiae.count).toBe(2);
+    // Taking the first silently compared finger 3 when finger 7 was meant: refused, naming both.
+    expect(formatError(() => readIsoTemplate(shorter)).message).toMatch(/2 finger views \(finger 3 view 1, finger 7 view 1\); a biofuse template holds one print/);
   });
 
   it('refuses a bad magic, another version, zero and wrong lengths, naming the byte', () => {

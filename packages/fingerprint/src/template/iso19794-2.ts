@@ -1,6 +1,6 @@
 import { TemplateFormatError } from '@biofuse/core';
 import { checkIntegerField } from './integer-field';
-import { MAX_SENSOR_DPI } from '../image/fingerprint-image';
+import { isSensorDpi, MAX_SENSOR_DPI, MIN_SENSOR_DPI } from '../image/fingerprint-image';
 import { reframeTemplate } from './reframe';
 import type { FingerprintTemplate } from './fingerprint-template';
 import { MINUTIA_BIFURCATION, MINUTIA_ENDING, MINUTIA_OTHER, normaliseAngle, type MinutiaSet } from './minutiae';
@@ -29,8 +29,6 @@ const MINUTIA_BYTES = 6;
 const MAX_COORDINATE = 0x3fff;
 const TWO_PI = 2 * Math.PI;
 const CM_PER_INCH = 2.54;
-/** Resolutions a fingerprint record may state: below 100 dpi no ridge is resolved, above MAX_SENSOR_DPI no sensor scans. */
-const PLAUSIBLE_DPI = { min: 100, max: MAX_SENSOR_DPI };
 
 export interface IsoFingerView {
   /** ISO finger position code: 0 unknown, 1 right thumb ... 10 left little finger. */
@@ -144,16 +142,29 @@ function readView(r: Reader, v: number): IsoFingerView {
   return { fingerPosition, viewNumber: viewImpression >> 4, impressionType: viewImpression & 0x0f, quality, minutiae, extendedData };
 }
 
-/** The record's first finger view as our template. A record with no view is refused. */
+/**
+ * The record's finger view as our template. A record with no view is refused, and so is one
+ * with several (a template is one print: readIsoRecord gives every view, to split them).
+ */
 export function readIsoTemplate(bytes: Uint8Array): FingerprintTemplate {
   const record = readIsoRecord(bytes);
   if (record.views.length === 0) throw new TemplateFormatError('ISO 19794-2 record: the finger view count at byte 22 is 0');
+  if (record.views.length > 1) {
+    const fingers = record.views.map((v) => `finger ${v.fingerPosition} view ${v.viewNumber}`).join(', ');
+    throw new TemplateFormatError(`ISO 19794-2 record: ${record.views.length} finger views (${fingers}); a biofuse template holds one print: split the record (readIsoRecord reads every view)`);
+  }
   const view = record.views[0];
   // What the record says must describe a print: a frame to map minutiae in, a resolution a
   // sensor has, every minutia inside the frame (a zero-sized frame made Infinity coordinates).
   if (record.width === 0 || record.height === 0) throw new TemplateFormatError(`ISO 19794-2 record: the image size ${record.width} x ${record.height} at byte 14 has no area`);
-  if (!(record.dpi >= PLAUSIBLE_DPI.min && record.dpi <= PLAUSIBLE_DPI.max)) {
-    throw new TemplateFormatError(`ISO 19794-2 record: a resolution of ${record.xResolutionPpcm} pixels per cm (${record.dpi} dpi) at byte 18 is no fingerprint sensor's (${PLAUSIBLE_DPI.min}-${PLAUSIBLE_DPI.max} dpi)`);
+  const { xResolutionPpcm: xRes, yResolutionPpcm: yRes } = record;
+  const yDpi = Math.round(yRes * CM_PER_INCH);
+  for (const [axis, ppcm, dpi, at] of [['x', xRes, record.dpi, 18], ['y', yRes, yDpi, 20]] as const) {
+    // A y resolution of 0 means "not stated" (taken as the x one).
+    if (axis === 'y' && ppcm === 0) continue;
+    if (!isSensorDpi(dpi)) {
+      throw new TemplateFormatError(`ISO 19794-2 record: a ${axis} resolution of ${ppcm} pixels per cm (${dpi} dpi) at byte ${at} is no fingerprint sensor's (${MIN_SENSOR_DPI}-${MAX_SENSOR_DPI} dpi)`);
+    }
   }
   const m = view.minutiae;
   for (let i = 0; i < m.count; i++) {
@@ -164,7 +175,6 @@ export function readIsoTemplate(bytes: Uint8Array): FingerprintTemplate {
   const template = { width: record.width, height: record.height, dpi: record.dpi, quality: view.quality, minutiae: view.minutiae };
   // Our templates have square pixels at the x resolution: a record whose y resolution differs is
   // stretched onto that grid (a y resolution of 0, not stated, is taken as the x one).
-  const { xResolutionPpcm: xRes, yResolutionPpcm: yRes } = record;
   if (yRes === 0 || yRes === xRes) return template;
   return reframeTemplate(template, record.width, Math.max(1, Math.round((record.height * xRes) / yRes)));
 }
@@ -191,7 +201,10 @@ export function writeIsoTemplate(t: FingerprintTemplate, opts: WriteIsoOptions =
   checkField('image width', t.width, 0xffff);
   checkField('image height', t.height, 0xffff);
   const ppcm = Math.round(t.dpi / CM_PER_INCH);
-  if (!(ppcm >= 1 && ppcm <= 0xffff)) throw new TemplateFormatError(`cannot write dpi ${t.dpi} to ISO 19794-2 (pixels per cm must be 1-65535)`);
+  // Write only what readIsoTemplate reads back: a sensor's resolution.
+  if (!isSensorDpi(Math.round(ppcm * CM_PER_INCH))) {
+    throw new TemplateFormatError(`cannot write dpi ${t.dpi} to ISO 19794-2: ${ppcm} pixels per cm is no fingerprint sensor's resolution (${MIN_SENSOR_DPI}-${MAX_SENSOR_DPI} dpi)`);
+  }
   const fingerPosition = opts.fingerPosition ?? 0;
   const impressionType = opts.impressionType ?? 0;
   const viewNumber = opts.viewNumber ?? 0;

@@ -19,6 +19,10 @@ export class TrajectoryBuilder {
     for (const [name, v] of [['x', s.x], ['y', s.y], ['t', s.t], ['pressure', s.pressure]] as const) {
       if (!Number.isFinite(v)) throw new SignatureFormatError(`${name} is not a finite number`, this.path, line);
     }
+    // Angles may be NaN where the format has none; an infinite one would silently zero the whole time function.
+    for (const [name, v] of [['azimuth', s.azimuth], ['altitude', s.altitude]] as const) {
+      if (v === Number.POSITIVE_INFINITY || v === Number.NEGATIVE_INFINITY) throw new SignatureFormatError(`${name} is not a finite number`, this.path, line);
+    }
     if (s.pressure < 0) throw new SignatureFormatError(`pressure is negative (${s.pressure})`, this.path, line);
     const c = this.cols;
     const n = c.t.length;
@@ -53,4 +57,10 @@ export class TrajectoryBuilder {
       warnings: this.warnings,
     };
   }
+}
+
+/** A plain decimal number (sign, digits, point, exponent), or NaN: Number() would also take '', ' ', '0x10' and 'Infinity'. */
+export function parseDecimal(text: string): number {
+  const t = text.trim();
+  return /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t) ? Number(t) : Number.NaN;
 }

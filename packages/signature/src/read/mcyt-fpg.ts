@@ -4,6 +4,10 @@ import { TrajectoryBuilder } from './builder';
 
 const HEADER_BYTES = 60;
 const SAMPLE_BYTES = 5 * 4;
+const CHANNELS = ['x', 'y', 'pressure', 'azimuth', 'altitude'] as const;
+/** Magnitudes outside [1e-6, 1e7] (0 aside) are no tablet's coordinates, pressure levels or angles. */
+const MIN_PLAUSIBLE = 1e-6;
+const MAX_PLAUSIBLE = 1e7;
 /** MCYT tablets sample at 100 Hz. */
 const SAMPLE_PERIOD_MS = 10;
 
@@ -25,6 +29,13 @@ export function parseMcytFpg(bytes: Uint8Array, path = '<memory>'): PenTrajector
   const n = body / SAMPLE_BYTES;
   for (let k = 0; k < n; k++) {
     const o = HEADER_BYTES + k * SAMPLE_BYTES;
+    for (let c = 0; c < 5; c++) {
+      const v = view.getFloat32(o + 4 * c, true);
+      // Tablet units, pressure levels and angles in (tenths of) degrees are neither tiny nor huge: other bytes read as floats usually are.
+      if (!Number.isFinite(v) || (v !== 0 && Math.abs(v) < MIN_PLAUSIBLE) || Math.abs(v) > MAX_PLAUSIBLE) {
+        throw new SignatureFormatError(`${CHANNELS[c]} is ${v}, not a plausible pen value`, path, k + 1);
+      }
+    }
     const pressure = view.getFloat32(o + 8, true);
     // Samples have no lines: report the sample number in place of one.
     b.add(k + 1, {

@@ -1,6 +1,6 @@
 import { SignatureFormatError } from '../errors';
 import type { PenTrajectory } from '../pen-trajectory';
-import { TrajectoryBuilder, type ReadOptions } from './builder';
+import { parseDecimal, TrajectoryBuilder, type ReadOptions } from './builder';
 
 /**
  * The plain formats a web signature pad can post.
@@ -28,6 +28,9 @@ export function parsePenJson(text: string, path = '<memory>', opts: ReadOptions 
       if (typeof v !== 'number') throw new SignatureFormatError(`point ${i}: "${k}" must be a number`, path, i + 1);
       return v;
     };
+    if (!(o.penDown === undefined || typeof o.penDown === 'boolean' || o.penDown === 0 || o.penDown === 1)) {
+      throw new SignatureFormatError(`point ${i}: "penDown" must be true, false, 1 or 0, got ${JSON.stringify(o.penDown)}`, path, i + 1);
+    }
     const penDown = o.penDown === undefined ? true : o.penDown === true || o.penDown === 1;
     b.add(i + 1, { x: num('x'), y: num('y'), t: num('t'), penDown, pressure: num('pressure', penDown ? 1 : 0), azimuth: num('azimuth', Number.NaN), altitude: num('altitude', Number.NaN) });
   });
@@ -35,26 +38,35 @@ export function parsePenJson(text: string, path = '<memory>', opts: ReadOptions 
 }
 
 export function parsePenCsv(text: string, path = '<memory>', opts: ReadOptions = {}): PenTrajectory {
-  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
+  // Blank lines are skipped; each row keeps its line number in the file.
+  const lines = text
+    .split(/\r?\n/)
+    .map((content, k) => ({ content, line: k + 1 }))
+    .filter((l) => l.content.trim() !== '');
   if (lines.length === 0) throw new SignatureFormatError('empty file', path);
-  const header = lines[0].split(',').map((h) => h.trim().toLowerCase());
+  const header = lines[0].content.split(',').map((h) => h.trim().toLowerCase());
+  const repeated = header.find((h, k) => header.indexOf(h) !== k);
+  if (repeated !== undefined) throw new SignatureFormatError(`the header names "${repeated}" twice`, path, lines[0].line);
   const col = (name: string) => header.indexOf(name);
   for (const required of ['x', 'y', 't']) {
     if (col(required) < 0) throw new SignatureFormatError(`header must name "${required}" (got ${header.join(',')})`, path, 1);
   }
   const b = new TrajectoryBuilder(path, opts);
   for (let i = 1; i < lines.length; i++) {
-    const cells = lines[i].split(',');
-    if (cells.length !== header.length) throw new SignatureFormatError(`expected ${header.length} columns, got ${cells.length}`, path, i + 1);
+    const { content, line } = lines[i];
+    const cells = content.split(',');
+    if (cells.length !== header.length) throw new SignatureFormatError(`expected ${header.length} columns, got ${cells.length}`, path, line);
     const get = (name: string, fallback: number) => {
       const k = col(name);
       if (k < 0) return fallback;
-      const v = Number(cells[k]);
-      if (cells[k].trim() === '' || Number.isNaN(v)) throw new SignatureFormatError(`${name} is not a number: "${cells[k]}"`, path, i + 1);
+      const v = parseDecimal(cells[k]);
+      if (Number.isNaN(v)) throw new SignatureFormatError(`${name} is not a number: "${cells[k]}"`, path, line);
       return v;
     };
-    const penDown = get('pen_down', 1) !== 0;
-    b.add(i + 1, { x: get('x', 0), y: get('y', 0), t: get('t', 0), penDown, pressure: get('pressure', penDown ? 1 : 0), azimuth: get('azimuth', Number.NaN), altitude: get('altitude', Number.NaN) });
+    const penState = get('pen_down', 1);
+    if (penState !== 0 && penState !== 1) throw new SignatureFormatError(`pen_down must be 0 or 1, got ${penState}`, path, line);
+    const penDown = penState === 1;
+    b.add(line, { x: get('x', 0), y: get('y', 0), t: get('t', 0), penDown, pressure: get('pressure', penDown ? 1 : 0), azimuth: get('azimuth', Number.NaN), altitude: get('altitude', Number.NaN) });
   }
   return b.build();
 }

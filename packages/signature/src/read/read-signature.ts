@@ -30,8 +30,11 @@ export function parseSignatureBytes(bytes: Uint8Array, path: string, opts: ReadO
   if (bytes.length === 0) throw new SignatureFormatError('empty file', path);
   const image = imageFormatOf(bytes);
   if (image) throw new SignatureFormatError(`not a signature file: a ${image.toUpperCase()} image`, path);
-  if (path.toLowerCase().endsWith('.fpg')) return parseMcytFpg(bytes, path);
-  if (looksBinary(bytes)) {
+  const other = otherFormatOf(bytes);
+  if (other) throw new SignatureFormatError(`not a signature file: ${other}`, path);
+  // The bytes decide, not the name: a text file called .fpg is read as text (MCYT's floats would take its characters as numbers).
+  const text = decodedText(bytes);
+  if (text === undefined) {
     // Any binary file gets here: say that it is not a recognised format, not only which value broke.
     try {
       return parseMcytFpg(bytes, path);
@@ -40,7 +43,6 @@ export function parseSignatureBytes(bytes: Uint8Array, path: string, opts: ReadO
       throw new SignatureFormatError(`not a signature file: binary, and not an MCYT .fpg either (${err.line === undefined ? '' : `sample ${err.line}: `}${err.detail})`, path);
     }
   }
-  const text = new TextDecoder('utf-8').decode(bytes);
   const head = text.trimStart();
   if (head.startsWith('{') || head.startsWith('[')) return parsePenJson(text, path, opts);
   const first = head.split(/\r?\n/, 1)[0].trim();
@@ -49,8 +51,24 @@ export function parseSignatureBytes(bytes: Uint8Array, path: string, opts: ReadO
   throw new SignatureFormatError('not a signature file (expected SVC2004 text, MCYT .fpg, JSON or CSV pen points)', path, 1);
 }
 
-function looksBinary(bytes: Uint8Array): boolean {
-  const n = Math.min(bytes.length, 512);
-  for (let i = 0; i < n; i++) if (bytes[i] === 0) return true;
-  return false;
+/** The file as text, or undefined when it is binary: control bytes other than tab and line ends, or invalid UTF-8. */
+function decodedText(bytes: Uint8Array): string | undefined {
+  for (const b of bytes) if (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) return undefined;
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Binary formats biofuse writes or reads elsewhere, by their first bytes, named for the error message. */
+function otherFormatOf(b: Uint8Array): string | undefined {
+  const ascii = (text: string) => b.length >= text.length && [...text].every((c, i) => b[i] === c.charCodeAt(0));
+  if (ascii('FMR\0')) return 'an ISO/IEC 19794-2 fingerprint minutiae record';
+  if (ascii('BFFP')) return 'a biofuse fingerprint template';
+  if (ascii('BFSG')) return 'a biofuse signature template (a template, not a recording)';
+  if (ascii('SQLite format 3\0')) return 'an SQLite database';
+  if (ascii('%PDF')) return 'a PDF document';
+  if (ascii('PK\x03\x04')) return 'a ZIP archive';
+  return undefined;
 }

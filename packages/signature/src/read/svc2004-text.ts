@@ -1,6 +1,6 @@
 import { SignatureFormatError } from '../errors';
 import type { PenTrajectory } from '../pen-trajectory';
-import { TrajectoryBuilder, type ReadOptions } from './builder';
+import { parseDecimal, TrajectoryBuilder, type ReadOptions } from './builder';
 
 /**
  * SVC2004 text: the first line is the point count, then one point per line,
@@ -28,9 +28,11 @@ export function parseSvc2004(text: string, path = '<memory>', opts: ReadOptions 
     if (cells.length !== columns || (columns !== 7 && columns !== 4)) {
       throw new SignatureFormatError(`expected ${columns === 4 ? 4 : 7} columns (X Y T BUTTON${columns === 4 ? '' : ' AZIMUTH ALTITUDE PRESSURE'}), got ${cells.length}`, path, lineNumber(i));
     }
-    const v = cells.map(Number);
+    const v = cells.map(parseDecimal);
     const bad = v.findIndex((x) => Number.isNaN(x));
     if (bad >= 0) throw new SignatureFormatError(`column ${bad + 1} is not a number: "${cells[bad]}"`, path, lineNumber(i));
+    // The released files hold 0-5 (the tablet's button bits): 0 is pen up, anything else pen down.
+    if (!(Number.isInteger(v[3]) && v[3] >= 0)) throw new SignatureFormatError(`BUTTON must be a whole number, 0 for pen up, got ${cells[3]}`, path, lineNumber(i));
     const penDown = v[3] !== 0;
     b.add(lineNumber(i), columns === 7
       ? { x: v[0], y: v[1], t: v[2], penDown, azimuth: v[4], altitude: v[5], pressure: v[6] }
