@@ -178,6 +178,18 @@ describe('biofuse CLI', () => {
       expect(out.search.writers).toBe(4);
     }
 
+    // Writers enrolled from other than 5 signatures are named (the shipped thresholds assume 5).
+    const fewer = join(dir, 'writers-fewer');
+    await mkdir(join(fewer, 'writer-1'), { recursive: true });
+    for (let s = 1; s <= 3; s++) await writeFile(join(fewer, 'writer-1', `S${s}.TXT`), await readFile(at(1, s)));
+    const warned = biofuse(['signature', 'identify', at(1, 6), '--writers', fewer]);
+    expect(warned.code).toBe(0);
+    expect(warned.stderr).toMatch(/assume 5 references a writer; these have other counts: writer-1 \(3\)/);
+    expect(JSON.parse(warned.stdout).warning).toMatch(/writer-1 \(3\)/);
+    // A clock glitch the reader repaired is reported, not hidden.
+    await writeFile(join(dir, 'glitch.csv'), 'x,y,t\n1,1,0\n2,3,10\n3,2,5\n5,6,20\n');
+    expect(biofuse(['signature', 'compare', join(dir, 'glitch.csv'), at(1, 1)]).stderr).toMatch(/glitch\.csv: warning: line 4: timestamp 5 is 5 ms before the previous one; held at 10/);
+
     expect(biofuse(['signature', 'identify', at(1, 6), '--writers', writers, '-k', '0']).code).toBe(1);
     expect(biofuse(['signature', 'identify', at(1, 6), '--writers', join(dir, 'no-such-folder')]).code).toBe(2);
     await writeFile(join(writers, 'writer-2', 'S9.TXT'), '3\n1 2 3\n');

@@ -63,6 +63,11 @@ export interface VerifyResult {
   readonly model: string;
   readonly detector: string;
   readonly facialAreas: readonly [FaceBox | undefined, FaceBox | undefined];
+  /**
+   * Wall-clock time of the call, and the time spent detecting and embedding while it ran,
+   * summed over both images: they are processed at once, so the two stage times can add up to
+   * more than the total (and calls running concurrently on this recognizer count in them too).
+   */
   readonly timings: { readonly totalMs: number; readonly detectMs: number; readonly embedMs: number };
 }
 

@@ -17,7 +17,12 @@ interface DecisionFlags {
 }
 
 async function templateOf(modality: SignatureModality, path: string): Promise<SignatureTemplate> {
-  return forSample(path, async () => modality.extract(await modality.load(path)));
+  return forSample(path, async () => {
+    const trajectory = await modality.load(path);
+    // What the reader repaired (a clock stepping back a few ms) is said, not hidden.
+    for (const w of trajectory.warnings) process.stderr.write(`${path}: warning: ${w}\n`);
+    return modality.extract(trajectory);
+  });
 }
 
 /** The score's parts, rounded for printing. */
@@ -79,9 +84,14 @@ export function signatureCommand(): Command {
       const modality = new SignatureModality();
       const enrolled = await enrolWriters(modality, resolve(flags.writers));
       const found = identifySigner(await templateOf(modality, probe), enrolled, modality.params, k);
+      // As for verify: the shipped thresholds were measured with a fixed number of references.
+      const expected = DECISION_THRESHOLD_REFERENCES;
+      const others = enrolled.filter((w) => w.model.references.length !== expected).map((w) => `${w.id} (${w.model.references.length})`);
+      const warning = decision.targetFmr !== null && others.length > 0 ? `the shipped thresholds assume ${expected} references a writer; these have other counts: ${others.join(', ')}` : undefined;
+      if (warning) process.stderr.write(`warning: ${warning}\n`);
       const candidates = found.candidates.map((c) => ({ writer: c.id, similarity: round(c.score.similarity), accepted: c.score.similarity >= decision.threshold, ...scoreParts(c.score.details) }));
       const search = { writers: enrolled.length, writersScored: found.usersScored, alignments: found.dtwRuns, abandonedEarly: found.dtwAbandoned };
-      process.stdout.write(`${JSON.stringify({ probe, ...decisionJson(decision), candidates, search }, null, 2)}\n`);
+      process.stdout.write(`${JSON.stringify({ probe, ...decisionJson(decision), candidates, search, ...(warning ? { warning } : {}) }, null, 2)}\n`);
     });
   return sig;
 }
