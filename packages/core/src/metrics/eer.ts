@@ -33,7 +33,8 @@ export function equalErrorRate(curve: ErrorRateCurve): EqualErrorRate {
   }
   const k = lo;
   const j = k > 0 && closerToEqual(fmr[k - 1], fnmr[k - 1], fmr[k], fnmr[k]) ? k - 1 : k;
-  const before = Math.max(k - 1, 0);
+  // FVC's t1 is the last threshold with FNMR <= FMR: the crossing point itself where the rates are equal there.
+  const before = fnmr[k] === fmr[k] ? k : Math.max(k - 1, 0);
   const interval: [number, number] =
     fmr[before] + fnmr[before] <= fmr[k] + fnmr[k]
       ? [Math.min(fmr[before], fnmr[before]), Math.max(fmr[before], fnmr[before])]

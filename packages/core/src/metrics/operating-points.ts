@@ -30,7 +30,11 @@ export function fnmrAtFmr(curve: ErrorRateCurve, targetFmr: number): FnmrAtFmr {
   };
 }
 
-/** FMR at the highest threshold whose FNMR does not exceed the target (the mirror operating point). */
+/**
+ * FMR at the highest threshold whose FNMR does not exceed the target (the mirror operating
+ * point). Where none does (the failures to acquire alone exceed the target), the point that
+ * accepts every compared genuine pair is reported, with the FNMR it actually reaches.
+ */
 export function fmrAtFnmr(curve: ErrorRateCurve, targetFnmr: number): OperatingPoint & { targetFnmr: number } {
   // FNMR rises with the index: the last index with FNMR <= target.
   const k = firstIndex(curve.fnmr, (v) => v > targetFnmr) - 1;

@@ -28,7 +28,8 @@ export function rocConvexHullEer(curve: ErrorRateCurve): number {
     h++;
   }
   // The hull runs from high FNMR (low FMR) to low FNMR (high FMR): find the segment crossing y = x.
-  if (h === 1) return (hx[0] + hy[0]) / 2;
+  // A single reachable point (every compared impostor failed, or scored +Infinity) is its own nearest end, as below.
+  if (h === 1) return Math.max(hx[0], hy[0]);
   for (let i = 0; i + 1 < h; i++) {
     const d1 = hy[i] - hx[i];
     const d2 = hy[i + 1] - hx[i + 1];

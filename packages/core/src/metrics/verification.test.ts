@@ -72,6 +72,12 @@ describe('EER', () => {
     expect(e.value).toBeLessThanOrEqual(e.interval[1]);
   });
 
+  it('gives FVC\'s interval a single point where the rates are exactly equal at a threshold', () => {
+    // At threshold 2, FMR = FNMR = 1/2: FVC's t1 and t2 are both 2 (the interval was [0, 1/2], midpoint 1/4).
+    expect(equalErrorRate(errorRateCurve(scoreSet({ genuine: [1, 2], impostor: [0, 3] }))).interval).toEqual([0.5, 0.5]);
+    expect(equalErrorRate(errorRateCurve(scoreSet({ genuine: [3], impostor: [5, 4] }))).interval).toEqual([1, 1]);
+  });
+
   it('is 0 for separated classes and 1/2 for identical ones', () => {
     expect(equalErrorRate(errorRateCurve(scoreSet({ genuine: [2, 3], impostor: [0, 1] }))).value).toBe(0);
     expect(equalErrorRate(errorRateCurve(scoreSet({ genuine: [1, 1], impostor: [1, 1] }))).value).toBe(0.5);
@@ -80,6 +86,14 @@ describe('EER', () => {
   it('ROCCH-EER interpolates the convex hull', () => {
     // Lower hull: (0, .5) -> (.4, 0) -> (1, 0); y = .5 - 1.25 x meets y = x at 2/9.
     expect(rocConvexHullEer(errorRateCurve(small()))).toBeCloseTo(2 / 9, 12);
+  });
+
+  it('ROCCH-EER of a hull of one point is that point\'s worse rate, like any hull that misses the diagonal', () => {
+    // One genuine pair in two failed, every impostor failed: the only point is (0, 1/2). It was
+    // 1/4, while one impostor scoring below the genuine pair (no worse a system) gave 1/2.
+    expect(rocConvexHullEer(errorRateCurve(scoreSet({ genuine: [1], genuineFailures: 1, impostor: [], impostorFailures: 10 })))).toBe(0.5);
+    expect(rocConvexHullEer(errorRateCurve(scoreSet({ genuine: [1], genuineFailures: 1, impostor: [0], impostorFailures: 9 })))).toBe(0.5);
+    expect(rocConvexHullEer(errorRateCurve(scoreSet({ genuine: [1], impostor: [Number.POSITIVE_INFINITY] })))).toBe(1);
   });
 
   it('ROCCH-EER never exceeds the upper end of the EER interval on random data', () => {
