@@ -57,6 +57,19 @@ describe('experiment config', () => {
       parseExperimentConfig('dataset: { loader: score-matrix, root: r, systems: { a: a.csv } }\npipeline: { modality: face }\n', 'p.yaml'),
     ).toThrow(/already holds scores/);
     expect(() => parseExperimentConfig(minimal, 'Bad Name.yaml')).toThrow(/lower case/);
+    // Found by a fuzz sweep: each of these ran, silently doing something else than asked.
+    expect(() => parseExperimentConfig(minimal.replace('impostorsPerSubject: 3', 'impostorsPerSubject: 500'), 'i.yaml')).toThrow(/500 impostors for each of 10 subjects, who have 9 others each/);
+    expect(() => parseExperimentConfig(minimal.replace('subjects: 10', 'subjects: 1000000').replace('impostorsPerSubject: 3', 'impostorsPerSubject: 999999'), 'h.yaml')).toThrow(/simulated scores is more than/);
+    expect(() => parseExperimentConfig(`${minimal}strict: true
+`, 's.yaml')).toThrow(/strict: a simulated-scores dataset holds scores/);
+    expect(() => parseExperimentConfig(`seed: 4294967297
+${minimal}`, 's.yaml')).toThrow(/seed/);
+    expect(parseExperimentConfig(`seed: 4294967295
+${minimal}`, 's.yaml').seed).toBe(4294967295);
+    const two = `${minimal}    - { name: b, genuine: { mean: 1, sd: 1 }, impostor: { mean: 0, sd: 1 } }
+`;
+    expect(() => parseExperimentConfig(`${two}fusion: { inputs: [a, a], methods: [{ method: sum }] }
+`, 'f.yaml')).toThrow(/fusion.inputs: a system is named twice/);
   });
 
   it('refuses protocol settings the dataset would ignore', () => {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DatasetError, equalErrorRate, errorRateCurve, scoreSetFromLabelled, seededRandom } from '@biofuse/core';
 import { parseExperimentConfig, parseExperimentConfigObject } from '../src/config/load-config';
+import { compareRuns } from '../src/report/compare-runs';
 import { fuseSystems } from '../src/run/fuse-systems';
 import { parseResultsJson } from '../src/run/json';
 import { runExperiment } from '../src/run/run-experiment';
@@ -104,6 +105,55 @@ describe('fusion in experiments', () => {
       [0.9, Number.NEGATIVE_INFINITY, 0.8, 0.1],
       [5, 1, 6, Number.POSITIVE_INFINITY],
     ]);
+  });
+
+  it('refuses scores.csv cells, kinds and columns that would silently change the numbers', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'biofuse-csv-strict-'));
+    const header = 'probe,reference,probe_subject,reference_subject,label,kind';
+    const write = async (name: string, lines: string[]) => {
+      const path = join(dir, name);
+      await writeFile(path, lines.join('\n'));
+      return path;
+    };
+    const ok = ['p1,r1,1,1,1,genuine,0.9,', 'p2,r1,2,1,0,impostor,0.1,'];
+    // Number() read ' ' as 0 and '0x1F' as 31.
+    for (const cell of [' ', '0x1F', 'inf']) {
+      const path = await write('cell.csv', [`${header},a,a_error`, ok[0], `p2,r1,2,1,0,impostor,${cell},`]);
+      await expect(readScoresCsv(path)).rejects.toThrow(new RegExp(`cell\\.csv:3: score of a is not a number: "${cell}"`));
+    }
+    // A kind that contradicts the label made a system "a/genuine" of impostors.
+    for (const row of ['p2,r1,2,1,0,genuine,0.1,', 'p2,r1,2,1,1,impostor,0.1,', 'p2,r1,2,1,0,,0.1,']) {
+      await expect(readScoresCsv(await write('kind.csv', [`${header},a,a_error`, ok[0], row]))).rejects.toThrow(/kind\.csv:3: kind "\w*" does not fit label/);
+    }
+    await expect(readScoresCsv(await write('dup.csv', [`${header},a,a_error,a,a_error`, 'p1,r1,1,1,1,genuine,0.9,,0.8,']))).rejects.toThrow(/dup\.csv:1: system "a" has two columns/);
+    // A spreadsheet's byte-order mark is not part of "probe".
+    const bom = await readScoresCsv(await write('bom.csv', [`\uFEFF${header},a,a_error`, ...ok]));
+    expect(Array.from(bom.systems[0].scores)).toEqual([0.9, 0.1]);
+  });
+
+  it('refuses to evaluate a system none of whose comparisons of a class was scored, and a dataset of no systems', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'biofuse-csv-empty-'));
+    const header = 'probe,reference,probe_subject,reference_subject,label,kind';
+    const rows = Array.from({ length: 20 }, (_, k) => `p${k},r${k % 5},${k},${k % 5},${k % 4 === 0 ? '1,genuine' : '0,impostor'}`);
+    const empty = join(dir, 'empty.csv');
+    await writeFile(empty, [`${header},a,a_error`, ...rows.map((r) => `${r},,failed`)].join('\n'));
+    const run = (file: string) => runExperiment(parseExperimentConfigObject({ id: 'empty', dataset: { loader: 'scores-csv', files: [file] } }, 'test'), { resultsRoot: join(dir, 'results'), dataRoot: dir });
+    await expect(run(empty)).rejects.toThrow(/system "a": none of its 5 genuine comparisons could be scored/);
+    const none = join(dir, 'none.csv');
+    await writeFile(none, [header, ...rows].join('\n'));
+    await expect(run(none)).rejects.toThrow(/holds no system/);
+  });
+
+  it('reports on run folders only when their files have the shape a run writes', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'biofuse-report-shape-'));
+    await writeFile(join(dir, 'det.json'), '{"evaluations": []}');
+    for (const [metrics, field] of [['{}', 'experiment'], ['{"experiment": "x", "evaluations": [{"name": "a"}]}', 'evaluations.0.counts']] as const) {
+      await writeFile(join(dir, 'metrics.json'), metrics);
+      // It was a TypeError ("evaluations is not iterable"): an internal error for a damaged file.
+      const err = await compareRuns([dir]).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(DatasetError);
+      expect((err as Error).message).toMatch(new RegExp(`metrics\\.json: not a biofuse metrics\\.json: ${field.replace(/\./g, '\\.')}`));
+    }
   });
 
   it('validates fusion blocks before reading data', () => {

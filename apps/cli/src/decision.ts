@@ -1,4 +1,4 @@
-import { decisionThresholdAt, type DecisionThreshold } from '@biofuse/core';
+import { decisionThresholdAt, parseDecimal, type DecisionThreshold } from '@biofuse/core';
 import { Option } from 'commander';
 import { UsageError } from './exit-codes';
 import { numberOption } from './options';
@@ -24,7 +24,7 @@ export function decisionFrom(
     }
     return { threshold, targetFmr: null, source: 'given on the command line' };
   }
-  const fmr = /^\s*[0-9.eE+-]+\s*$/.test(flags.fmr) ? Number(flags.fmr) : Number.NaN;
+  const fmr = parseDecimal(flags.fmr);
   const point = decisionThresholdAt(shipped, fmr);
   if (!point) throw new UsageError(`--fmr must be ${shipped.map((t) => t.targetFmr).join(' or ')} (the shipped operating points), got "${flags.fmr}"`);
   return point;

@@ -1,3 +1,4 @@
+import { parseDecimal } from '@biofuse/core';
 import { UsageError } from './exit-codes';
 
 /**
@@ -5,7 +6,7 @@ import { UsageError } from './exit-codes';
  * alone takes '' (an unset shell variable) as 0, and '0x10' as 16.
  */
 export function numberOption(flag: string, value: string): number {
-  const n = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/.test(value) ? Number(value) : Number.NaN;
+  const n = parseDecimal(value);
   if (!Number.isFinite(n)) throw new UsageError(`${flag} must be a number, got "${value}"`);
   return n;
 }

@@ -57,6 +57,9 @@ export function canonicalJson(value: unknown): string {
   );
 }
 
+/** Scores a simulated dataset may hold (subjects x comparisons x modalities): a run keeps them all in memory. */
+const MAX_SIMULATED_SCORES = 50_000_000;
+
 function checkCrossFieldRules(config: ExperimentConfig, path: string): void {
   const d = config.dataset;
   const problems: string[] = [];
@@ -103,13 +106,23 @@ function checkCrossFieldRules(config: ExperimentConfig, path: string): void {
     }
     const names = new Set(d.modalities.map((x) => x.name));
     if (names.size !== m) problems.push('dataset.modalities: names must be unique');
+    // Each subject's impostors are other subjects: asking for more was silently capped.
+    if (d.impostorsPerSubject > d.subjects - 1) problems.push(`dataset.impostorsPerSubject: ${d.impostorsPerSubject} impostors for each of ${d.subjects} subjects, who have ${d.subjects - 1} others each`);
+    const rows = d.subjects * ((d.genuinePerSubject ?? 1) + Math.min(d.impostorsPerSubject, d.subjects - 1)) * m;
+    if (rows > MAX_SIMULATED_SCORES) problems.push(`dataset: ${rows.toExponential(2)} simulated scores is more than the ${MAX_SIMULATED_SCORES.toExponential(0)} one run holds in memory`);
+  }
+  if (config.strict && (d.loader === 'score-matrix' || d.loader === 'simulated-scores' || d.loader === 'scores-csv')) {
+    problems.push(`strict: a ${d.loader} dataset holds scores, not samples that could fail to acquire; remove "strict"`);
   }
   const f = config.fusion;
   if (f) {
     const systems =
       d.loader === 'score-matrix' ? Object.keys(d.systems) : d.loader === 'simulated-scores' ? d.modalities.map((x) => x.name) : d.loader === 'chimeric' ? d.sources.map((x) => x.name) : undefined;
+    if (f.inputs && new Set(f.inputs).size !== f.inputs.length) problems.push(`fusion.inputs: a system is named twice (${f.inputs.join(', ')})`);
     if (systems && f.inputs) {
-      for (const name of f.inputs) if (!systems.includes(name)) problems.push(`fusion.inputs: "${name}" is not a system of the dataset (${systems.join(', ')})`);
+      // A chimeric source with several systems (an SVC2004 source's skilled and random) names them "source:system".
+      const known = (name: string) => systems.includes(name) || (d.loader === 'chimeric' && systems.some((source) => name.startsWith(`${source}:`)));
+      for (const name of f.inputs) if (!known(name)) problems.push(`fusion.inputs: "${name}" is not a system of the dataset (${systems.join(', ')})`);
     }
     const inputs = f.inputs?.length ?? systems?.length;
     f.methods.forEach((m, i) => {

@@ -179,7 +179,8 @@ export const experimentConfigSchema = z.strictObject({
     .regex(/^[a-z0-9][a-z0-9-]*$/, 'ids are lower-case letters, digits and dashes')
     .optional(),
   description: z.string().optional(),
-  seed: z.int().min(0).default(0),
+  /** Seeds every random choice; 32 bits (the generators' state), so larger values are refused rather than wrapped. */
+  seed: z.int().min(0).max(2 ** 32 - 1).default(0),
   /** Stop at the first unreadable file or failed sample instead of recording it. */
   strict: z.boolean().default(false),
   dataset: z.discriminatedUnion('loader', [scoreMatrixSource, simulatedScoresSource, scoresCsvSource, syntheticSignaturesSource, syntheticFingerprintsSource, chimericSource, modalitySource]),

@@ -1,25 +1,62 @@
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { DatasetError, type VerificationReport } from '@biofuse/core';
+import { z } from 'zod';
 import { parseResultsJson } from '../run/json';
-import type { QualityErc } from '../run/quality-erc';
 import { detPageHtml, type EvaluationRow } from './det-page';
 import { formatMetricsTable } from './metrics-table';
 import { formatQualityErcTable } from './quality-erc-table';
 
-interface MetricsFile {
-  experiment: string;
-  evaluations: (Omit<VerificationReport, 'det'> & { name: string; eerInterval?: { low: number; high: number }; qualityErc?: QualityErc[] })[];
-}
-interface DetFile {
-  evaluations: { name: string; det: Record<string, number[]> }[];
+// What a report reads of a run's files, checked before use: a file of the right JSON but another
+// shape (hand-edited, another tool's) is a data error naming the file and field, not a TypeError.
+// NaN and ±Infinity are results too (d' of constant scores, the threshold past the last score): any number.
+const num = z.custom<number>((v) => typeof v === 'number', 'expected a number');
+const point = z.object({ threshold: num, fmr: num, fnmr: num });
+const metricsFileSchema = z.object({
+  experiment: z.string(),
+  evaluations: z.array(
+    z.object({
+      name: z.string(),
+      counts: z.object({ genuine: num, impostor: num, genuineFailures: num, impostorFailures: num }),
+      fta: num,
+      eer: z.object({ value: num, threshold: num, interval: z.tuple([num, num]) }),
+      eerRocch: num,
+      fnmrAtFmr: z.array(point.extend({ targetFmr: num, belowResolution: z.boolean() })),
+      zeroFmr: point,
+      zeroFnmr: point,
+      dPrime: num,
+      auc: num,
+      eerInterval: z.object({ low: num, high: num }).optional(),
+      qualityErc: z
+        .array(z.object({ targetFmr: num, threshold: num, fnmr: z.array(num), shareOfIdeal: num, curve: z.object({ rejected: z.array(num), fnmr: z.array(num) }) }))
+        .optional(),
+    }),
+  ),
+});
+const detFileSchema = z.object({
+  evaluations: z.array(z.object({ name: z.string(), det: z.record(z.string(), z.array(num)) })),
+});
+type MetricsFile = z.infer<typeof metricsFileSchema>;
+type DetFile = z.infer<typeof detFileSchema>;
+
+function checked<T>(schema: z.ZodType<T>, value: unknown, path: string): T {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw new DatasetError(`not a biofuse ${basename(path)}: ${issue.path.length > 0 ? issue.path.join('.') : 'the file'}: ${issue.message}`, path);
 }
 
 /** Every evaluation of several run folders, labelled `<experiment>/<evaluation>` (with the run id when an experiment repeats). */
 export async function readRuns(runDirs: readonly string[]): Promise<EvaluationRow[]> {
   const rows: EvaluationRow[] = [];
   const experiments = new Map<string, number>();
-  const loaded = await Promise.all(runDirs.map(async (dir) => ({ dir, metrics: (await readJson(join(dir, 'metrics.json'))) as MetricsFile, det: (await readJson(join(dir, 'det.json'))) as DetFile })));
+  const loaded = await Promise.all(
+    runDirs.map(async (dir): Promise<{ dir: string; metrics: MetricsFile; det: DetFile }> => {
+      const metricsPath = join(dir, 'metrics.json');
+      const detPath = join(dir, 'det.json');
+      return { dir, metrics: checked(metricsFileSchema, await readJson(metricsPath), metricsPath), det: checked(detFileSchema, await readJson(detPath), detPath) };
+    }),
+  );
   for (const l of loaded) experiments.set(l.metrics.experiment, (experiments.get(l.metrics.experiment) ?? 0) + 1);
   for (const { dir, metrics, det } of loaded) {
     const prefix = experiments.get(metrics.experiment)! > 1 ? `${metrics.experiment}@${basename(dir)}` : metrics.experiment;

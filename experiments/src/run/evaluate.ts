@@ -1,4 +1,4 @@
-import { bootstrapEer, scoreSetFromLabelled, verificationReport, type BootstrapInterval, type SubjectComparison, type VerificationReport } from '@biofuse/core';
+import { bootstrapEer, DatasetError, scoreSetFromLabelled, verificationReport, type BootstrapInterval, type SubjectComparison, type VerificationReport } from '@biofuse/core';
 import type { ComparisonScores } from '../sources/comparison-scores';
 import { qualityErcs, type QualityErc } from './quality-erc';
 
@@ -24,6 +24,7 @@ export function evaluateSystems(
   opts: { targetFmrs: readonly number[]; detMaxPoints: number; eerBootstrapResamples: number },
   seed: number,
 ): Evaluation[] {
+  if (data.systems.length === 0) throw new DatasetError('the dataset holds no system (no score columns): nothing to evaluate');
   const impostorKinds = [...new Set(data.kind.filter((_, i) => data.label[i] === 0))].sort();
   const split = impostorKinds.length > 1;
   const out: Evaluation[] = [];
@@ -35,6 +36,7 @@ export function evaluateSystems(
       for (let i = 0; i < data.label.length; i++) if (keep(i)) idx.push(i);
       const scores = Float64Array.from(idx, (i) => system.scores[i]);
       const labels = Uint8Array.from(idx, (i) => data.label[i]);
+      checkSomethingScored(kind ? `${system.name}/${kind}` : system.name, scores, labels);
       const report = verificationReport(scoreSetFromLabelled(scores, labels), opts);
       const eerInterval = opts.eerBootstrapResamples > 0 ? subjectInterval(data, idx, scores, opts.eerBootstrapResamples, seed) : undefined;
       const qualityErc = system.quality ? qualityErcs(scores, labels, Float64Array.from(idx, (i) => (system.quality as Float64Array)[i]), report) : undefined;
@@ -58,4 +60,22 @@ function subjectInterval(data: ComparisonScores, idx: readonly number[], scores:
   if (subjects.size < 2) return undefined;
   // Both classes are present (verificationReport has checked), so any error here is real: it is not caught.
   return bootstrapEer(comparisons, { seed, resamples });
+}
+
+/**
+ * Rates over comparisons of which none could be scored describe no data (an EER of 50 % from
+ * 100 % failures, d' NaN): a system with no scored genuine or no scored impostor comparison is
+ * a data error, not a row of the table.
+ */
+function checkSomethingScored(name: string, scores: Float64Array, labels: Uint8Array): void {
+  for (const [label, what] of [[1, 'genuine'], [0, 'impostor']] as const) {
+    let attempts = 0;
+    let scored = 0;
+    for (let i = 0; i < scores.length; i++) {
+      if (labels[i] !== label) continue;
+      attempts++;
+      if (!Number.isNaN(scores[i])) scored++;
+    }
+    if (attempts > 0 && scored === 0) throw new DatasetError(`system "${name}": none of its ${attempts} ${what} comparisons could be scored (all failed to acquire): there is nothing to measure`);
+  }
 }

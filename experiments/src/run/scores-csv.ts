@@ -1,7 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { once } from 'node:events';
-import { DatasetError } from '@biofuse/core';
+import { DatasetError, parseDecimal } from '@biofuse/core';
 import type { ComparisonScores, SystemScores } from '../sources/comparison-scores';
 
 const FIXED = ['probe', 'reference', 'probe_subject', 'reference_subject', 'label', 'kind'] as const;
@@ -39,7 +39,8 @@ export async function readScoresCsv(path: string): Promise<ComparisonScores> {
   } catch (err) {
     throw new DatasetError(`cannot read scores (${(err as NodeJS.ErrnoException).code ?? String(err)})`, path);
   }
-  const lines = text.split(/\r?\n/);
+  // A byte-order mark (a spreadsheet's export) is not part of the first column's name.
+  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
   if (lines.length === 0) throw new DatasetError('empty scores file', path);
   const header = parseCsvLine(lines[0]);
@@ -49,6 +50,7 @@ export async function readScoresCsv(path: string): Promise<ComparisonScores> {
   const systemNames: string[] = [];
   for (let c = FIXED.length; c < header.length; c += 2) {
     if (header[c + 1] !== `${header[c]}_error`) throw new DatasetError(`column "${header[c]}" must be followed by "${header[c]}_error"`, path, 1);
+    if (systemNames.includes(header[c])) throw new DatasetError(`system "${header[c]}" has two columns`, path, 1);
     systemNames.push(header[c]);
   }
   const n = lines.length - 1;
@@ -70,10 +72,14 @@ export async function readScoresCsv(path: string): Promise<ComparisonScores> {
     if (cells[4] !== '0' && cells[4] !== '1') throw new DatasetError(`label must be 0 or 1, got "${cells[4]}"`, path, i + 2);
     label[i] = cells[4] === '1' ? 1 : 0;
     kind[i] = cells[5];
+    // The kind names the comparison; one that contradicts the label made systems like "a/genuine" of impostors.
+    if ((label[i] === 1) !== (kind[i] === 'genuine') || kind[i] === '') {
+      throw new DatasetError(`kind "${kind[i]}" does not fit label ${label[i]} (genuine comparisons have kind "genuine", impostor ones another, such as "impostor" or "skilled")`, path, i + 2);
+    }
     systems.forEach((s, k) => {
       const cell = cells[FIXED.length + 2 * k];
-      const v = cell === '' ? Number.NaN : Number(cell);
-      // writeScoresCsv writes infinite scores as Infinity / -Infinity (a DTW that found no path): they read back.
+      // writeScoresCsv writes a DTW that found no path as Infinity: it reads back; ' ' or '0x1F' do not.
+      const v = cell === '' ? Number.NaN : parseDecimal(cell, { infinity: true });
       if (cell !== '' && Number.isNaN(v)) throw new DatasetError(`score of ${s.name} is not a number: "${cell}"`, path, i + 2);
       s.scores[i] = v;
       const err = cells[FIXED.length + 2 * k + 1];
@@ -110,3 +116,4 @@ export function parseCsvLine(line: string): string[] {
   out.push(cell);
   return out;
 }
+

@@ -25,7 +25,10 @@ export function rowCount(ms: MultiScores): number {
   return ms.labels.length;
 }
 
-/** Checks shapes and values: finite scores or NaN (missing), labels 0/1. Infinite scores are rejected. */
+/** Largest score magnitude fusion takes: its variances (squares summed) must stay finite. */
+const MAX_SCORE_MAGNITUDE = 1e100;
+
+/** Checks shapes and values: finite scores or NaN (missing), labels 0/1. Infinite scores, and ones too large to square, are rejected. */
 export function validateMultiScores(ms: MultiScores): MultiScores {
   const n = ms.labels.length;
   const m = ms.modalities.length;
@@ -40,6 +43,10 @@ export function validateMultiScores(ms: MultiScores): MultiScores {
     const v = ms.scores[i];
     if (v === Number.POSITIVE_INFINITY || v === Number.NEGATIVE_INFINITY) {
       throw new MetricsInputError(`score of ${ms.modalities[i % m]} in row ${Math.floor(i / m)} is infinite; use NaN for a missing score`);
+    }
+    // Squares of such scores overflow: a spread of Infinity made every z-score 0 and dropped the modality without a word.
+    if (Math.abs(v) > MAX_SCORE_MAGNITUDE) {
+      throw new MetricsInputError(`score of ${ms.modalities[i % m]} in row ${Math.floor(i / m)} is ${v}; scores beyond ±${MAX_SCORE_MAGNITUDE} overflow the statistics fusion fits: rescale them`);
     }
   }
   for (let i = 0; i < n; i++) {

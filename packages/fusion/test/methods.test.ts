@@ -171,6 +171,8 @@ describe('bad input', () => {
   it('rejects infinite scores and mismatched shapes', () => {
     const ms = gaussianScores(10, 1);
     expect(() => validateMultiScores({ ...ms, scores: Float64Array.from(ms.scores, (v, i) => (i === 3 ? Infinity : v)) })).toThrow(/infinite/);
+    // Scores of 1e300 gave a spread of Infinity: z-scores all 0, the modality silently dropped.
+    expect(() => validateMultiScores({ ...ms, scores: Float64Array.from(ms.scores, (v) => v * 1e300) })).toThrow(/overflow the statistics fusion fits: rescale them/);
     expect(() => validateMultiScores({ ...ms, labels: new Uint8Array(3) })).toThrow(/expected 3 rows/);
   });
   it('explains when there are too few genuine rows for a mixture', () => {

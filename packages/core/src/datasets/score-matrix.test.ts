@@ -4,9 +4,24 @@ import { DatasetError } from '../errors';
 import { errorRateCurve } from '../metrics/error-rate-curve';
 import { verificationReport } from '../metrics/verification-report';
 import { sharedDataset } from '../testing/shared-data';
+import { parseDecimal } from './decimal';
 import { parseScoreMatrix, readScoreMatrix, scoreMatrixToScoreSet } from './score-matrix';
 
+describe('parseDecimal', () => {
+  it('reads plain decimals only (Number() took blanks as 0 and hex)', () => {
+    expect(['1', '-2.5', '+.5', '3.', '1e-3', ' 7 '].map((t) => parseDecimal(t))).toEqual([1, -2.5, 0.5, 3, 0.001, 7]);
+    for (const t of ['', ' ', '0x1F', '0b1', 'Infinity', '1,5', '1e', 'NaN']) expect(parseDecimal(t), t).toBeNaN();
+    expect(parseDecimal('Infinity', { infinity: true })).toBe(Number.POSITIVE_INFINITY);
+    expect(parseDecimal('-Infinity', { infinity: true })).toBe(Number.NEGATIVE_INFINITY);
+  });
+});
+
 describe('score matrix (BSSR1 layout)', () => {
+  it('refuses a subject named twice and cells that are not plain numbers', () => {
+    expect(() => parseScoreMatrix(',a,a\na,1,0\na,0,1\n', 'm.csv')).toThrow(/m\.csv:1: subject "a" is named twice/);
+    expect(() => parseScoreMatrix(',a,b\na,1,0x1F\nb,0,1\n', 'm.csv')).toThrow(/m\.csv:2: cell 3 is not a number: "0x1F"/);
+  });
+
   it('splits the diagonal (genuine) from the rest (impostor)', () => {
     const m = parseScoreMatrix(',a,b,c\na,0.9,0.1,0.2\nb,0.3,0.8,-1\nc,0.4,0.5,0.7\n');
     expect(m.subjects).toEqual(['a', 'b', 'c']);

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { parseDecimal } from './decimal';
 import { DatasetError } from '../errors';
 import { scoreSet, type ScoreSet } from '../metrics/score-set';
 
@@ -30,6 +31,9 @@ export function parseScoreMatrix(text: string, path = '<memory>'): ScoreMatrix {
   const header = lines[0].split(',');
   const subjects = header.slice(1).map((s) => s.trim());
   const n = subjects.length;
+  // A repeated id would make its two rows each other's genuine pairs and impostors at once.
+  const repeated = subjects.find((s, k) => subjects.indexOf(s) !== k);
+  if (repeated !== undefined) throw new DatasetError(`subject "${repeated}" is named twice in the header`, path, 1);
   if (lines.length - 1 !== n) {
     throw new DatasetError(`header names ${n} subjects but there are ${lines.length - 1} rows`, path);
   }
@@ -44,7 +48,7 @@ export function parseScoreMatrix(text: string, path = '<memory>'): ScoreMatrix {
     }
     for (let j = 0; j < n; j++) {
       const cell = cells[j + 1].trim();
-      const v = cell === '' ? Number.NaN : Number(cell);
+      const v = parseDecimal(cell);
       if (Number.isNaN(v)) throw new DatasetError(`cell ${j + 2} is not a number: "${cell}"`, path, i + 2);
       scores[i * n + j] = v;
     }

@@ -18,6 +18,19 @@ describe('model cards', () => {
     expect(() => checkModelCard({ ...card, input: { ...card.input, mean: ['122', 117, 104] } })).toThrow(ConfigError);
   });
 
+  it('refuse input sizes no model takes and thresholds that cannot decide', async () => {
+    const card = await dlib();
+    // 1.5 px made a tensor shape tfjs refused, 100,000 px a 30 GB buffer: both internal errors before.
+    for (const width of [1.5, 100_000, 0]) expect(() => checkModelCard({ ...card, input: { ...card.input, width } })).toThrow(/"input.width\/height \(whole pixels, 1-2048\)"/);
+    const configuration = Object.keys(card.thresholds ?? {})[0];
+    const cosine = card.thresholds![configuration].cosine!;
+    const withCosine = (atFmr1e3: unknown) => ({ ...card, thresholds: { [configuration]: { cosine: { ...cosine, atFmr1e3 } } } }) as unknown as FaceModelCard;
+    // "abc" verified nothing and printed "threshold NaN, calibrated"; 5 accepts no pair.
+    for (const bad of ['abc', 5, Number.NaN]) expect(() => checkModelCard(withCosine(bad))).toThrow(/cosine\.atFmr1e3 \(a similarity in \[-1, 1\]\)/);
+    expect(() => checkModelCard({ ...card, thresholds: { [configuration]: { manhattan: cosine } } } as unknown as FaceModelCard)).toThrow(/manhattan \(metrics: /);
+    expect(checkModelCard(withCosine(0.5)).thresholds![configuration].cosine!.atFmr1e3).toBe(0.5);
+  });
+
   it('resolve the files they name against their own folder, wherever the process runs', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'biofuse-card-'));
     await mkdir(join(dir, 'heads'));

@@ -105,7 +105,9 @@ export function checkModelCard(json: unknown, where = 'model card'): FaceModelCa
   if (!card.source || !['tfjs-graph', 'dlib-resnet', 'onnx', 'projection-head'].includes(card.source.kind)) fail('source.kind');
   if (card.source.kind === 'projection-head' && (typeof card.source.base !== 'string' || typeof card.source.weights !== 'string')) fail('source.base/weights');
   const input = card.input;
-  if (!input || !(input.width > 0) || !(input.height > 0)) fail('input.width/height');
+  // Whole pixels, and a crop a model could take (1.5 made a tensor shape tfjs refused; 100,000 a 30 GB buffer).
+  const side = (v: unknown) => Number.isInteger(v) && (v as number) > 0 && (v as number) <= MAX_INPUT_SIDE;
+  if (!input || !side(input.width) || !side(input.height)) fail(`input.width/height (whole pixels, 1-${MAX_INPUT_SIDE})`);
   if (input.colourOrder !== 'rgb' && input.colourOrder !== 'bgr') fail('input.colourOrder');
   if (input.layout !== 'nhwc' && input.layout !== 'nchw') fail('input.layout');
   if (!Array.isArray(input.mean) || input.mean.length !== 3 || input.mean.some((m) => typeof m !== 'number' || !Number.isFinite(m))) fail('input.mean');
@@ -116,5 +118,31 @@ export function checkModelCard(json: unknown, where = 'model card'): FaceModelCa
   if (card.alignment.zoom !== undefined && !(typeof card.alignment.zoom === 'number' && card.alignment.zoom > 0 && Number.isFinite(card.alignment.zoom))) fail('alignment.zoom');
   if (card.source.kind === 'onnx' && typeof card.source.path !== 'string') fail('source.path');
   if (!Number.isInteger(card.embeddingSize) || card.embeddingSize <= 0) fail('embeddingSize');
+  // A threshold that is not a number verified nothing (NaN) and printed "threshold NaN, calibrated"; one outside the similarity's range decides every pair alike.
+  if (card.thresholds !== undefined) {
+    if (typeof card.thresholds !== 'object' || card.thresholds === null) fail('thresholds');
+    for (const [configuration, byMetric] of Object.entries(card.thresholds)) {
+      if (typeof byMetric !== 'object' || byMetric === null) fail(`thresholds.${configuration}`);
+      for (const [metric, t] of Object.entries(byMetric as Record<string, CalibratedThreshold | undefined>)) {
+        const range = SIMILARITY_RANGE[metric as DistanceMetric];
+        if (!range) fail(`thresholds.${configuration}.${metric} (metrics: ${Object.keys(SIMILARITY_RANGE).join(', ')})`);
+        for (const key of ['atFmr1e3', 'atEer'] as const) {
+          const v = t?.[key];
+          if (!(typeof v === 'number' && v >= range[0] && v <= range[1])) fail(`thresholds.${configuration}.${metric}.${key} (a similarity in [${range[0]}, ${range[1]}])`);
+        }
+      }
+    }
+  }
   return card;
 }
+
+/** Largest input side a card may ask for: well above any face model's (112-224 px). */
+const MAX_INPUT_SIDE = 2048;
+
+/** The range of compareFaceTemplates' similarity for each metric. */
+const SIMILARITY_RANGE: Readonly<Record<DistanceMetric, readonly [number, number]>> = {
+  cosine: [-1, 1],
+  euclidean_l2: [-2, 0],
+  angular: [0, 1],
+  euclidean: [Number.NEGATIVE_INFINITY, 0],
+};

@@ -59,8 +59,3 @@ export class TrajectoryBuilder {
   }
 }
 
-/** A plain decimal number (sign, digits, point, exponent), or NaN: Number() would also take '', ' ', '0x10' and 'Infinity'. */
-export function parseDecimal(text: string): number {
-  const t = text.trim();
-  return /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t) ? Number(t) : Number.NaN;
-}

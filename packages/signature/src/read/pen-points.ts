@@ -1,6 +1,7 @@
 import { SignatureFormatError } from '../errors';
 import type { PenTrajectory } from '../pen-trajectory';
-import { parseDecimal, TrajectoryBuilder, type ReadOptions } from './builder';
+import { parseDecimal } from '@biofuse/core';
+import { TrajectoryBuilder, type ReadOptions } from './builder';
 
 /**
  * The plain formats a web signature pad can post.

@@ -1,6 +1,7 @@
 import { SignatureFormatError } from '../errors';
 import type { PenTrajectory } from '../pen-trajectory';
-import { parseDecimal, TrajectoryBuilder, type ReadOptions } from './builder';
+import { parseDecimal } from '@biofuse/core';
+import { TrajectoryBuilder, type ReadOptions } from './builder';
 
 /**
  * SVC2004 text: the first line is the point count, then one point per line,
@@ -28,7 +29,7 @@ export function parseSvc2004(text: string, path = '<memory>', opts: ReadOptions 
     if (cells.length !== columns || (columns !== 7 && columns !== 4)) {
       throw new SignatureFormatError(`expected ${columns === 4 ? 4 : 7} columns (X Y T BUTTON${columns === 4 ? '' : ' AZIMUTH ALTITUDE PRESSURE'}), got ${cells.length}`, path, lineNumber(i));
     }
-    const v = cells.map(parseDecimal);
+    const v = cells.map((c) => parseDecimal(c));
     const bad = v.findIndex((x) => Number.isNaN(x));
     if (bad >= 0) throw new SignatureFormatError(`column ${bad + 1} is not a number: "${cells[bad]}"`, path, lineNumber(i));
     // The released files hold 0-5 (the tablet's button bits): 0 is pen up, anything else pen down.
