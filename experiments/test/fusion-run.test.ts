@@ -105,6 +105,8 @@ describe('fusion in experiments', () => {
       [0.9, Number.NEGATIVE_INFINITY, 0.8, 0.1],
       [5, 1, 6, Number.POSITIVE_INFINITY],
     ]);
+    // Fusing them names the comparison (it said "row 2", an index into a fold).
+    expect(() => fuseSystems(joined, { folds: 2, protocol: 'subject-disjoint', methods: [{ method: 'sum' }] }, 1)).toThrow(/system "x" scored p2 against r1 -Infinity; fusion needs finite scores/);
   });
 
   it('refuses scores.csv cells, kinds and columns that would silently change the numbers', async () => {
@@ -142,6 +144,11 @@ describe('fusion in experiments', () => {
     const none = join(dir, 'none.csv');
     await writeFile(none, [header, ...rows].join('\n'));
     await expect(run(none)).rejects.toThrow(/holds no system/);
+    // Weights that do not fit the systems a score file names are the config's mistake (it was a note, exit 0).
+    const two = join(dir, 'two.csv');
+    await writeFile(two, [`${header},a,a_error,b,b_error`, ...rows.map((r, k) => `${r},${k % 4 === 0 ? 1 + k / 10 : k / 30},,${k % 4 === 0 ? 2 : k / 40},`)].join('\n'));
+    const weighted = parseExperimentConfigObject({ id: 'w', dataset: { loader: 'scores-csv', files: [two] }, fusion: { folds: 2, methods: [{ method: 'weighted-sum', weights: [1, 2, 3] }] } }, 'test');
+    await expect(runExperiment(weighted, { resultsRoot: join(dir, 'results'), dataRoot: dir })).rejects.toThrow(/fusion.methods.0.weights: 3 weights for 2 inputs \(a, b\)/);
   });
 
   it('reports on run folders only when their files have the shape a run writes', async () => {

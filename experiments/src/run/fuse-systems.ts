@@ -1,4 +1,4 @@
-import { ConfigError } from '@biofuse/core';
+import { ConfigError, DatasetError } from '@biofuse/core';
 import {
   crossValidate,
   DecisionFusion,
@@ -35,7 +35,11 @@ export function fuseSystems(data: ComparisonScores, cfg: FusionConfig, seed: num
     if (!s) throw new ConfigError(`fusion.inputs: no system "${name}" (have: ${data.systems.map((x) => x.name).join(', ')})`);
     return s;
   });
-  if (inputs.length < 2) throw new ConfigError('fusion needs at least two input systems');
+  if (inputs.length < 2) throw new ConfigError(`fusion needs at least two input systems; it has ${inputs.length === 0 ? 'none' : `only ${names.join(', ')}`}`);
+  // Config checks need the systems, which a scores-csv dataset names only once it is read: a mistake here is the config's, not a method that failed to fit.
+  cfg.methods.forEach((m, i) => {
+    if (m.weights && m.weights.length !== inputs.length) throw new ConfigError(`fusion.methods.${i}.weights: ${m.weights.length} weights for ${inputs.length} inputs (${names.join(', ')})`);
+  });
   const ms = toMultiScores(data, inputs);
   const fused: SystemScores[] = [];
   const models: FusionOutcome['models'] = [];
@@ -130,7 +134,16 @@ function toMultiScores(data: ComparisonScores, inputs: readonly SystemScores[]):
   const n = data.label.length;
   const m = inputs.length;
   const scores = new Float64Array(n * m);
-  for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) scores[i * m + j] = inputs[j].scores[i];
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < m; j++) {
+      const v = inputs[j].scores[i];
+      // Fusion cannot weigh an infinite score (a DTW that found no path): say which comparison, not a row index.
+      if (v === Number.POSITIVE_INFINITY || v === Number.NEGATIVE_INFINITY) {
+        throw new DatasetError(`system "${inputs[j].name}" scored ${data.probe[i]} against ${data.reference[i]} ${v}; fusion needs finite scores (or none, for a failure)`);
+      }
+      scores[i * m + j] = v;
+    }
+  }
   // Quality where some input reports it; NaN (counted as full quality by the weighted rules) elsewhere.
   const quality = inputs.some((s) => s.quality) ? new Float64Array(n * m).fill(Number.NaN) : undefined;
   if (quality) inputs.forEach((s, j) => s.quality?.forEach((q, i) => (quality[i * m + j] = q)));
