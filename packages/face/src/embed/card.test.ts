@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '@biofuse/core';
 import { checkModelCard, readModelCard, type FaceModelCard } from './card';
-import { builtinCardPath } from './registry';
+import { builtinCardPath, modelCardPath } from './registry';
 
 const dlib = async () => JSON.parse(await readFile(builtinCardPath('dlib-resnet'), 'utf8')) as FaceModelCard;
 
@@ -29,6 +29,11 @@ describe('model cards', () => {
     for (const bad of ['abc', 5, Number.NaN]) expect(() => checkModelCard(withCosine(bad))).toThrow(/cosine\.atFmr1e3 \(a similarity in \[-1, 1\]\)/);
     expect(() => checkModelCard({ ...card, thresholds: { [configuration]: { manhattan: cosine } } } as unknown as FaceModelCard)).toThrow(/manhattan \(metrics: /);
     expect(checkModelCard(withCosine(0.5)).thresholds![configuration].cosine!.atFmr1e3).toBe(0.5);
+  });
+
+  it('say that a card path names no file (not that the model is unknown)', () => {
+    expect(() => modelCardPath('/nonexistent/card.json')).toThrow('model card /nonexistent/card.json: no such file');
+    expect(() => modelCardPath('no-such-model')).toThrow(/unknown face model "no-such-model"/);
   });
 
   it('resolve the files they name against their own folder, wherever the process runs', async () => {

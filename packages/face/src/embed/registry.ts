@@ -23,7 +23,11 @@ export function modelCardPath(nameOrPath: string): string {
   if ((BUILTIN_MODELS as readonly string[]).includes(nameOrPath)) return builtinCardPath(nameOrPath);
   const userDir = process.env.BIOFUSE_MODELS;
   if (userDir && /^[A-Za-z0-9_.-]+$/.test(nameOrPath) && existsSync(join(userDir, `${nameOrPath}.json`))) return join(userDir, `${nameOrPath}.json`);
-  if (isCardPath(nameOrPath) && existsSync(nameOrPath)) return nameOrPath;
+  if (isCardPath(nameOrPath)) {
+    if (existsSync(nameOrPath)) return nameOrPath;
+    // A path was meant: say the file is missing, not that the "model" is unknown.
+    throw new ConfigError(`model card ${nameOrPath}: no such file`);
+  }
   throw new ConfigError(
     `unknown face model "${nameOrPath}": use one of ${BUILTIN_MODELS.join(', ')}, a model in $BIOFUSE_MODELS${userDir ? ` (${userDir})` : ' (unset)'}, or the path of a model card (.json)`,
   );
