@@ -1,12 +1,13 @@
-/**
- * A one-line progress bar on stderr, drawn only when stderr is a terminal (never in logs,
- * pipes or CI), at most ten times a second. Used by the CLI and by long-running benches.
- */
+/** What a long job reports its progress to. */
 export interface Progress {
   update(done: number, total: number): void;
   done(): void;
 }
 
+/**
+ * A one-line progress bar on stderr, drawn only when stderr is a terminal (never in logs,
+ * pipes or CI), at most ten times a second. Used by the CLI and by long-running benches.
+ */
 export function progressBar(label: string, stream: NodeJS.WriteStream = process.stderr, unit: 'items' | 'bytes' = 'items'): Progress {
   if (!stream.isTTY) return { update: () => {}, done: () => {} };
   let last = 0;

@@ -15,6 +15,9 @@ describe('parseFaceParams', () => {
     expect(() => parseFaceParams({ minFaceSize: -5 })).toThrow(/minFaceSize must be >= 0/);
     expect(() => parseFaceParams({ maxPixels: 0 })).toThrow(/maxPixels must be > 0/);
     expect(() => parseFaceParams({ models: 3 })).toThrow(/models must be/);
+    // Entries too (each was a TypeError inside model loading, an internal error at the CLI).
+    for (const models of [[{ model: 5 }], [null, 'dlib-resnet'], [{ model: 'faceres', weight: -1 }], []]) expect(() => parseFaceParams({ models }), JSON.stringify(models)).toThrow(ConfigError);
+    expect(parseFaceParams({ models: ['faceres', { model: 'dlib-resnet', weight: 2 }] }).models).toHaveLength(2);
     expect(() => parseFaceParams({ metric: 'manhattan' })).toThrow(/metric must be one of cosine, euclidean, euclidean_l2, angular/);
   });
 });

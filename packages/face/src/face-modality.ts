@@ -38,7 +38,19 @@ export function parseFaceParams(params: Readonly<Record<string, unknown>>): Face
   if (p.maxFaces !== undefined && !(Number.isInteger(p.maxFaces) && p.maxFaces >= 1)) throw new ConfigError('face params: maxFaces must be a whole number >= 1');
   if (p.maxPixels !== undefined && !(p.maxPixels > 0)) throw new ConfigError('face params: maxPixels must be > 0');
   const models = p.models as unknown;
-  if (models !== undefined && typeof models !== 'string' && !Array.isArray(models)) throw new ConfigError('face params: models must be a model name, a card path or a list of { model, weight }');
+  const listed = 'face params: models must be a model name, a card path or a list of names or { model, weight }';
+  if (models !== undefined && typeof models !== 'string' && !Array.isArray(models)) throw new ConfigError(listed);
+  // Each entry too: { model: 5 } or null was a TypeError deep in model loading.
+  if (Array.isArray(models)) {
+    if (models.length === 0) throw new ConfigError(`${listed}, not an empty list`);
+    models.forEach((m: unknown, i) => {
+      const entry = m as { model?: unknown; weight?: unknown } | null;
+      const ok =
+        typeof m === 'string' ||
+        (typeof entry === 'object' && entry !== null && typeof entry.model === 'string' && (entry.weight === undefined || (typeof entry.weight === 'number' && Number.isFinite(entry.weight) && entry.weight >= 0)));
+      if (!ok) throw new ConfigError(`${listed}; entry ${i} is ${JSON.stringify(m)}`);
+    });
+  }
   return { ...p, detector: p.detector as DetectorName | undefined };
 }
 

@@ -46,12 +46,14 @@ export class FaceGallery {
         return { template: encodeFaceTemplate(face.template), embedding: face.template.embedding };
       },
       (image) => (typeof image === 'string' && !image.startsWith('data:') ? image : undefined),
+      this.recognizer.acquisitionSettings,
     );
   }
 
   /**
    * Enrols a folder with one sub-folder per identity. Files enrolled before with the same
-   * content are skipped; files whose content changed replace their old record.
+   * content and acquisition settings (detector, minimum face size...) are skipped; files whose
+   * content changed replace their old record.
    */
   async enrollFolder(dir: string, onProgress?: (done: number, total: number) => void): Promise<EnrolmentReport> {
     return enrolFolder(
@@ -62,6 +64,7 @@ export class FaceGallery {
         return { template: encodeFaceTemplate(face.template), embedding: face.template.embedding };
       },
       onProgress,
+      this.recognizer.acquisitionSettings,
     );
   }
 

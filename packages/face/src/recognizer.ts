@@ -120,6 +120,16 @@ export class FaceRecognizer {
     return `${this.modelId}@${this.detector.name}`;
   }
 
+  /**
+   * What besides `modelId` decides a file's template: which face is found (detector, minimum
+   * confidence and size) and what happens without one. A gallery keys enrolled files by it
+   * too, so that changing these re-enrols them instead of skipping them as unchanged.
+   */
+  get acquisitionSettings(): string {
+    const o = this.options;
+    return JSON.stringify({ detector: this.detector.name, minConfidence: o.minConfidence ?? null, minFaceSize: o.minFaceSize ?? null, enforceDetection: o.enforceDetection ?? true });
+  }
+
   /** Length of this configuration's embeddings. */
   get dims(): number {
     return this.members.reduce((s, m) => s + m.card.embeddingSize, 0);

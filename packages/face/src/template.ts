@@ -16,7 +16,7 @@ export interface FaceTemplate {
   readonly offsets: Uint32Array;
 }
 
-const MAGIC = 0x42464654; // "BFFT"
+const MAGIC = 0x42464654; // "BFFT" as a number; little-endian, a file starts "TFFB"
 export const FACE_TEMPLATE_VERSION = 1;
 
 /**

@@ -1,3 +1,4 @@
+import { ConfigError, TemplateFormatError } from '../errors';
 import { VectorRows } from './vector-rows';
 
 /** A search hit: the row's position in the index and its inner product with the query. */
@@ -10,7 +11,7 @@ export interface IndexHit {
  * Exhaustive inner-product search over unit vectors (cosine similarity for L2-normalised
  * embeddings); the scan runs in a WebAssembly SIMD kernel where available (see VectorRows).
  * Removal swaps in the last row, so rows stay dense; callers keep the row -> record mapping in
- * step through `onMove`.
+ * step from what `remove` returns (the row that moved).
  */
 export class EmbeddingIndex {
   private readonly rows: VectorRows;
@@ -18,6 +19,7 @@ export class EmbeddingIndex {
 
   /** `useWasm: false` forces the JavaScript scan (for comparison and tests). */
   constructor(readonly dims: number, capacity = 1024, opts: { readonly useWasm?: boolean } = {}) {
+    if (!(Number.isInteger(dims) && dims > 0)) throw new ConfigError(`an embedding index needs a whole positive vector length, got ${dims}`);
     this.rows = new VectorRows(dims, capacity, opts.useWasm ?? true);
   }
 
@@ -31,7 +33,7 @@ export class EmbeddingIndex {
   }
 
   add(vector: ArrayLike<number>): number {
-    if (vector.length !== this.dims) throw new RangeError(`index holds ${this.dims}-d vectors, got ${vector.length}`);
+    if (vector.length !== this.dims) throw new TemplateFormatError(`index holds ${this.dims}-d vectors, got ${vector.length}`);
     this.rows.reserve(this.count + 1);
     this.rows.set(this.count, vector);
     return this.count++;
@@ -40,7 +42,7 @@ export class EmbeddingIndex {
   /** Removes a row; returns the row that moved into its place (or -1 when it was the last). */
   remove(row: number): number {
     const last = this.count - 1;
-    if (row < 0 || row > last) throw new RangeError(`no row ${row}`);
+    if (!Number.isInteger(row) || row < 0 || row > last) throw new ConfigError(`the index has no row ${row}`);
     if (row !== last) this.rows.copy(last, row);
     this.count--;
     return row === last ? -1 : last;
@@ -52,8 +54,8 @@ export class EmbeddingIndex {
    * metrics rank a mate). For pre-selection error against penetration rate.
    */
   rankOf(query: ArrayLike<number>, row: number): number {
-    if (!Number.isInteger(row) || row < 0 || row >= this.count) throw new RangeError(`no row ${row}`);
-    if (query.length !== this.dims) throw new RangeError(`query is ${query.length}-d, index holds ${this.dims}-d vectors`);
+    if (!Number.isInteger(row) || row < 0 || row >= this.count) throw new ConfigError(`the index has no row ${row}`);
+    if (query.length !== this.dims) throw new TemplateFormatError(`query is ${query.length}-d, index holds ${this.dims}-d vectors`);
     const all = new Float64Array(this.count);
     this.rows.innerProducts(query, this.count, (scores, from, length) => all.set(scores.subarray(0, length), from));
     const own = all[row];
@@ -64,7 +66,8 @@ export class EmbeddingIndex {
 
   /** The k rows with the highest inner product, best first (a bounded min-heap, one pass). */
   search(query: ArrayLike<number>, k: number): IndexHit[] {
-    if (query.length !== this.dims) throw new RangeError(`query is ${query.length}-d, index holds ${this.dims}-d vectors`);
+    if (query.length !== this.dims) throw new TemplateFormatError(`query is ${query.length}-d, index holds ${this.dims}-d vectors`);
+    if (!(Number.isInteger(k) && k >= 0)) throw new ConfigError(`a search returns a whole number of hits, got k = ${k}`);
     const keep = Math.min(k, this.count);
     if (keep <= 0) return [];
     const heapScore = new Float64Array(keep);

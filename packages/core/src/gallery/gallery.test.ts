@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../random';
 import { EmbeddingIndex } from './embedding-index';
-import { AcquisitionError, TemplateFormatError } from '../errors';
+import { AcquisitionError, ConfigError, TemplateFormatError } from '../errors';
 import { enrolFolder, enrolSamples } from './enrol';
 import { Gallery, StaleGalleryError } from './gallery';
 
@@ -38,7 +38,7 @@ describe('EmbeddingIndex', () => {
     expect(index.remove(0)).toBe(2);
     expect(index.size).toBe(2);
     expect(index.search(vectors[2], 1)[0]).toMatchObject({ row: 0 });
-    expect(() => index.add(new Float32Array(3))).toThrow(RangeError);
+    expect(() => index.add(new Float32Array(3))).toThrow(TemplateFormatError);
   });
 });
 
@@ -117,6 +117,15 @@ describe('Gallery', () => {
     other.exec('CREATE TABLE invoices (id INTEGER)');
     other.close();
     await expect(Gallery.open(join(dir, 'other.db'), spec)).rejects.toThrow(/other\.db: cannot be opened as a biofuse gallery: an SQLite database of other tables \(invoices\)/);
+    // A path under a file, and an embedding length of 0: typed errors (they were a raw EEXIST and a RangeError).
+    await writeFile(join(dir, 'a-file'), 'x');
+    await expect(Gallery.open(join(dir, 'a-file', 'g.db'), spec)).rejects.toThrow(/a-file\/g\.db: cannot be opened as a biofuse gallery/);
+    await expect(Gallery.open(join(dir, 'zero.db'), { ...spec, dims: 0 })).rejects.toThrow(ConfigError);
+    // A search for NaN candidates never ended.
+    const g = await Gallery.open(':memory:', spec);
+    g.add('alice', 'a', 'h', new Uint8Array(1), new Float32Array(spec.dims).fill(1 / Math.sqrt(spec.dims)));
+    for (const k of [Number.NaN, 0, 1.5]) expect(() => g.search(new Float32Array(spec.dims), k)).toThrow(ConfigError);
+    g.close();
   });
 });
 

@@ -54,16 +54,16 @@ const SCHEMA = `
   CREATE INDEX IF NOT EXISTS records_source ON records(source);
 `;
 
-/**
- * An enrolment database: records in SQLite (one file, or ':memory:'), their embeddings in an
- * in-memory index rebuilt at open, for exhaustive 1:N search. The file remembers which
- * pipeline made it; opening it with another is a StaleGalleryError, never a silent mix.
- */
 export interface GalleryOpenOptions {
   /** Create the gallery when the file does not exist (default true). */
   readonly create?: boolean;
 }
 
+/**
+ * An enrolment database: records in SQLite (one file, or ':memory:'), their embeddings in an
+ * in-memory index rebuilt at open, for exhaustive 1:N search. The file remembers which
+ * pipeline made it; opening it with another is a StaleGalleryError, never a silent mix.
+ */
 export class Gallery {
   private index!: EmbeddingIndex;
   private readonly rowOfRecord = new Map<number, number>();
@@ -107,9 +107,10 @@ export class Gallery {
     if (path !== ':memory:' && opts.create === false && !existsSync(path)) {
       throw new DatasetError('no such gallery (galleries are made by enrolling into them)', path);
     }
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    if (!(Number.isInteger(spec.dims) && spec.dims > 0)) throw new ConfigError(`a gallery's embeddings need a whole positive length, got ${spec.dims}`);
     let db: BetterSqlite3.Database | undefined;
     try {
+      if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
       db = new Database(path);
       // Someone else's SQLite database is refused, not given our tables; an empty file becomes a gallery.
       const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((t) => t.name);
@@ -211,6 +212,8 @@ export class Gallery {
    * Searches enough rows that `k` distinct identities survive however many samples each has.
    */
   search(embedding: Float32Array, k: number): Candidate[] {
+    // NaN or a fraction never reaches k distinct identities: the loop below would not end.
+    if (!(Number.isInteger(k) && k > 0)) throw new ConfigError(`a gallery search returns a whole positive number of candidates, got k = ${k}`);
     this.checkEmbedding(embedding, 'the query');
     if (this.size === 0) return [];
     let depth = Math.min(this.size, k * 4);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../errors';
 import { seededRandom } from '../random';
 import { EmbeddingIndex } from './embedding-index';
 import { VectorRows } from './vector-rows';
@@ -94,6 +95,6 @@ describe('EmbeddingIndex scan', () => {
     const tied = Math.max(order.indexOf(42), order.indexOf(duplicate)) + 1;
     expect(index.rankOf(query, 42)).toBe(tied);
     expect(index.rankOf(query, duplicate)).toBe(tied);
-    expect(() => index.rankOf(query, index.size)).toThrow(RangeError);
+    expect(() => index.rankOf(query, index.size)).toThrow(ConfigError);
   });
 });

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { centreVectors, centredFingerprintVector, compareFingerprints, fingerprintVector, prepareTemplate } from './index';
+import { centreVectors, centredFingerprintVector, compareFingerprints, fingerprintVector, populationCentre, prepareTemplate } from './index';
 import { moved, randomTemplate } from './test-templates';
+
+describe('populationCentre', () => {
+  it('hands out a copy: writing into it moves no later embedding', () => {
+    const t = randomTemplate(3);
+    const before = centredFingerprintVector(t);
+    populationCentre().fill(1e6);
+    expect(Array.from(centredFingerprintVector(t))).toEqual(Array.from(before));
+  });
+});
 
 describe('centreVectors', () => {
   it('centres vectors on their mean (or a given centre) and rescales them to unit length', () => {

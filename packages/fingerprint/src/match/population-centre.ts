@@ -13,6 +13,11 @@ let centre: Float32Array | undefined;
  * first use.
  */
 export function populationCentre(): Float32Array {
+  // A copy: a caller writing into the shared one would move every later embedding and search.
+  return sharedCentre().slice();
+}
+
+function sharedCentre(): Float32Array {
   centre ??= Float32Array.from((JSON.parse(readFileSync(join(import.meta.dirname, 'population-centre.json'), 'utf8')) as { centre: number[] }).centre);
   return centre;
 }
@@ -25,5 +30,5 @@ export function populationCentre(): Float32Array {
  */
 export function centredFingerprintVector(t: FingerprintTemplate | PreparedTemplate): Float32Array {
   const v = fingerprintVector(t);
-  return centreVectors(v, v.length, populationCentre()).vectors;
+  return centreVectors(v, v.length, sharedCentre()).vectors;
 }
