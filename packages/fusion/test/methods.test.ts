@@ -175,6 +175,16 @@ describe('bad input', () => {
     expect(() => validateMultiScores({ ...ms, scores: Float64Array.from(ms.scores, (v) => v * 1e300) })).toThrow(/overflow the statistics fusion fits: rescale them/);
     expect(() => validateMultiScores({ ...ms, labels: new Uint8Array(3) })).toThrow(/expected 3 rows/);
   });
+  it('refuses stored models that do not fit their modalities, naming the field', () => {
+    const two = ['a', 'b'];
+    const minMax = { kind: 'min-max' as const, params: { min: 0, max: 1 } };
+    expect(() => ruleFusionFromJSON({ rule: 'sum', modalities: two, normalisers: [minMax, minMax], weights: [1] })).toThrow(/stored rule fusion: "weights" must list 2 numbers/);
+    // A logistic model read as a rule was a TypeError.
+    expect(() => ruleFusionFromJSON({ modalities: two, models: [] } as unknown as Parameters<typeof ruleFusionFromJSON>[0])).toThrow(FusionError);
+    expect(() => logisticFusionFromJSON({ modalities: two, models: [null, null] })).toThrow(/"models" must hold 4 entries/);
+    expect(() => likelihoodRatioFusionFromJSON({ modalities: two, normalisers: [minMax, minMax], genuine: { dims: 3, weights: [1], means: [0, 0, 0], covariances: [] }, impostor: { dims: 2, weights: [1], means: [0, 0], covariances: [1, 0, 0, 1] } } as Parameters<typeof likelihoodRatioFusionFromJSON>[0])).toThrow(/"genuine" must be a mixture in 2 dimensions/);
+  });
+
   it('explains when there are too few genuine rows for a mixture', () => {
     const ms = gaussianScores(10, 1);
     expect(() => new LikelihoodRatioFusion().fit(ms)).toThrow(/at least 3 complete genuine/);
@@ -199,6 +209,9 @@ describe('decision-level fusion', () => {
     expect(majority.accepts([3, 3, 0])).toBe(true);
     expect(majority.accepts([3, 0, 0])).toBe(false);
     expect(decisionFusionFromJSON(JSON.parse(JSON.stringify(and.toJSON()))).accepts([3, 0])).toBe(false);
+    // A threshold missing from the file was NaN: that modality never voted, silently.
+    const stored = JSON.parse(JSON.stringify(and.toJSON())) as { rule: 'and'; modalities: string[]; thresholds: number[] };
+    expect(() => decisionFusionFromJSON({ ...stored, thresholds: stored.thresholds.slice(1) })).toThrow(/"thresholds" must list 2 numbers/);
   });
 });
 

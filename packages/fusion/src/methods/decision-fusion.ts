@@ -3,6 +3,7 @@ import { FusionError } from '../errors';
 import type { FittedFusion, FusionMethod } from '../fusion-method';
 import { column, type MultiScores } from '../multi-scores';
 import { finiteValues } from '../statistics';
+import { storedModalities, storedNumbers } from './stored-fusion';
 
 export type DecisionRule = 'and' | 'or' | 'majority';
 
@@ -43,7 +44,11 @@ export class DecisionFusion implements FusionMethod {
 }
 
 export function decisionFusionFromJSON(json: { rule: DecisionRule; modalities: string[]; thresholds: (number | string)[] }): FittedDecisionFusion {
-  return fittedDecision(json.rule, json.modalities, json.thresholds.map(Number));
+  const what = 'stored decision fusion';
+  if (!['and', 'or', 'majority'].includes(json?.rule)) throw new FusionError(`${what}: unknown rule ${JSON.stringify(json?.rule)} (known: and, or, majority)`);
+  const modalities = storedModalities(json, what);
+  // A missing threshold was NaN: no vote from that modality ever, and a score of 0.5 for everyone under "and".
+  return fittedDecision(json.rule, modalities, storedNumbers(json.thresholds, modalities.length, 'thresholds', what, { infinite: true }));
 }
 
 function fittedDecision(rule: DecisionRule, modalities: readonly string[], thresholds: readonly number[]): FittedDecisionFusion {

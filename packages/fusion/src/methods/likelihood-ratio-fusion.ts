@@ -2,7 +2,7 @@ import { seededRandom } from '@biofuse/core';
 import { FusionError } from '../errors';
 import type { FittedFusion, FusionMethod } from '../fusion-method';
 import { column, type MultiScores } from '../multi-scores';
-import { fitNormaliser, normaliserFromParams, type FittedNormaliser, type NormaliserKind } from '../normalise/normalisers';
+import { fitNormaliser, type FittedNormaliser, type NormaliserKind } from '../normalise/normalisers';
 import {
   fitGaussianMixtureBic,
   mixtureLogDensity,
@@ -10,6 +10,7 @@ import {
   type GaussianMixture,
   type PreparedComponent,
 } from './gaussian-mixture';
+import { storedModalities, storedNormalisers, storedNumbers } from './stored-fusion';
 
 export interface LikelihoodRatioFusionOptions {
   readonly seed?: number;
@@ -79,13 +80,17 @@ export function likelihoodRatioFusionFromJSON(json: {
   genuine: SerializedMixture;
   impostor: SerializedMixture;
 }): FittedFusion {
-  return fittedLikelihoodRatio(
-    json.modalities,
-    json.normalisers.map((n) => normaliserFromParams(n.kind, n.params)),
-    mixtureFromJSON(json.genuine),
-    mixtureFromJSON(json.impostor),
-    { genuineComponents: json.genuine.weights.length, impostorComponents: json.impostor.weights.length },
-  );
+  const what = 'stored likelihood-ratio fusion';
+  const modalities = storedModalities(json, what);
+  const d = modalities.length;
+  const mixture = (s: SerializedMixture | undefined, name: string): GaussianMixture => {
+    const k = Array.isArray(s?.weights) ? s.weights.length : 0;
+    if (s?.dims !== d || k === 0) throw new FusionError(`${what}: "${name}" must be a mixture in ${d} dimensions`);
+    return mixtureFromJSON({ dims: d, weights: storedNumbers(s.weights, k, `${name}.weights`, what), means: storedNumbers(s.means, k * d, `${name}.means`, what), covariances: storedNumbers(s.covariances, k * d * d, `${name}.covariances`, what) });
+  };
+  const genuine = mixture(json.genuine, 'genuine');
+  const impostor = mixture(json.impostor, 'impostor');
+  return fittedLikelihoodRatio(modalities, storedNormalisers(json.normalisers, d, what), genuine, impostor, { genuineComponents: genuine.weights.length, impostorComponents: impostor.weights.length });
 }
 
 interface SerializedMixture {

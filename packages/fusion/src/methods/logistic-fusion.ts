@@ -2,6 +2,7 @@ import { FusionError } from '../errors';
 import type { FittedFusion, FusionMethod } from '../fusion-method';
 import type { MultiScores } from '../multi-scores';
 import { fitLogistic, type LogisticModel } from './logistic';
+import { storedModalities, storedNumbers } from './stored-fusion';
 
 export interface LogisticFusionOptions {
   /** L2 penalty on the standardised weights (default 1). */
@@ -27,9 +28,18 @@ export class LogisticFusion implements FusionMethod {
 }
 
 export function logisticFusionFromJSON(json: { modalities: string[]; models: ({ weights: number[]; bias: number } | null)[] }): FittedFusion {
+  const what = 'stored logistic fusion';
+  const modalities = storedModalities(json, what);
+  // One model per pattern of present modalities (a bit mask), or null where none was fitted.
+  const patterns = 2 ** modalities.length;
+  if (!Array.isArray(json.models) || json.models.length !== patterns) throw new FusionError(`${what}: "models" must hold ${patterns} entries, one per pattern of present modalities`);
   return fittedLogistic(
-    json.modalities,
-    json.models.map((m) => (m ? { weights: Float64Array.from(m.weights), bias: m.bias } : undefined)),
+    modalities,
+    json.models.map((m, mask) => {
+      if (m === null) return undefined;
+      const present = [...Array(modalities.length).keys()].filter((j) => mask & (1 << j)).length;
+      return { weights: Float64Array.from(storedNumbers(m?.weights, present, `models.${mask}.weights`, what)), bias: storedNumbers([m.bias], 1, `models.${mask}.bias`, what)[0] };
+    }),
   );
 }
 

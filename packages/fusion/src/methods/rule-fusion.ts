@@ -2,8 +2,9 @@ import { equalErrorRate, errorRateCurve, scoreSet } from '@biofuse/core';
 import { FusionError } from '../errors';
 import type { FittedFusion, FusionMethod } from '../fusion-method';
 import { column, type MultiScores } from '../multi-scores';
-import { fitNormaliser, normaliserFromParams, type FittedNormaliser, type NormaliserKind } from '../normalise/normalisers';
+import { fitNormaliser, type FittedNormaliser, type NormaliserKind } from '../normalise/normalisers';
 import { finiteValues } from '../statistics';
+import { storedModalities, storedNormalisers, storedNumbers } from './stored-fusion';
 
 export type FixedRule = 'sum' | 'weighted-sum' | 'product' | 'max' | 'min';
 
@@ -58,7 +59,10 @@ export function ruleFusionFromJSON(json: {
   weights: number[];
   qualityWeighted?: boolean;
 }): FittedFusion {
-  return fittedRule(json.rule, json.modalities, json.normalisers.map((n) => normaliserFromParams(n.kind, n.params)), json.weights, json.qualityWeighted ?? false);
+  const what = 'stored rule fusion';
+  if (!(typeof json?.rule === 'string' && json.rule in COMBINERS)) throw new FusionError(`${what}: unknown rule ${JSON.stringify(json?.rule)} (known: ${Object.keys(COMBINERS).join(', ')})`);
+  const modalities = storedModalities(json, what);
+  return fittedRule(json.rule, modalities, storedNormalisers(json.normalisers, modalities.length, what), storedNumbers(json.weights, modalities.length, 'weights', what), json.qualityWeighted === true);
 }
 
 function fittedRule(rule: FixedRule, modalities: readonly string[], normalisers: readonly FittedNormaliser[], weights: readonly number[], qualityWeighted: boolean): FittedFusion {

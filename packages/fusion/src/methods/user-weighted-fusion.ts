@@ -1,8 +1,9 @@
 import { FusionError } from '../errors';
 import type { FittedFusion, FusionMethod } from '../fusion-method';
 import { column, type MultiScores } from '../multi-scores';
-import { fitNormaliser, normaliserFromParams, type FittedNormaliser, type NormaliserKind } from '../normalise/normalisers';
+import { fitNormaliser, type FittedNormaliser, type NormaliserKind } from '../normalise/normalisers';
 import { eerWeights } from './rule-fusion';
+import { storedModalities, storedNormalisers, storedNumbers } from './stored-fusion';
 
 export interface UserWeightedFusionOptions {
   /** Normaliser fitted on all training scores, per modality (default z-score). */
@@ -89,9 +90,13 @@ export function userWeightedFusionFromJSON(json: {
   populationWeights: number[];
   userWeights: Record<string, number[]>;
 }): FittedFusion {
+  const what = 'stored user-weighted fusion';
+  const modalities = storedModalities(json, what);
+  const m = modalities.length;
+  if (typeof json.userWeights !== 'object' || json.userWeights === null) throw new FusionError(`${what}: "userWeights" must map users to weights`);
   const users = new Map<number, Float64Array>();
-  for (const [u, w] of Object.entries(json.userWeights)) users.set(Number(u), Float64Array.from(w));
-  return fittedUserWeighted(json.modalities, json.normalisers.map((n) => normaliserFromParams(n.kind, n.params)), Float64Array.from(json.populationWeights), users);
+  for (const [u, w] of Object.entries(json.userWeights)) users.set(Number(u), Float64Array.from(storedNumbers(w, m, `userWeights.${u}`, what)));
+  return fittedUserWeighted(modalities, storedNormalisers(json.normalisers, m, what), Float64Array.from(storedNumbers(json.populationWeights, m, 'populationWeights', what)), users);
 }
 
 function fittedUserWeighted(

@@ -1,0 +1,36 @@
+import { FusionError } from '../errors';
+import { normaliserFromParams, type FittedNormaliser, type NormaliserKind } from '../normalise/normalisers';
+
+/**
+ * Checks for fused models read back from JSON (a fusion.json, a file a caller kept): the
+ * loaders are typed, but the file is not, and a missing threshold or a short weight list gave
+ * a TypeError or, worse, a score of 0.5 for everyone. Each throws FusionError naming the field.
+ */
+export function storedModalities(json: { readonly modalities?: unknown }, what: string): string[] {
+  const m = json?.modalities;
+  if (!Array.isArray(m) || m.length === 0 || m.some((x) => typeof x !== 'string')) throw new FusionError(`${what}: "modalities" must be a non-empty list of names`);
+  return m as string[];
+}
+
+/** A list of `length` numbers (finite unless `infinite` lets ±Infinity through). */
+export function storedNumbers(value: unknown, length: number, field: string, what: string, opts: { readonly infinite?: boolean } = {}): number[] {
+  if (!Array.isArray(value) || value.length !== length) throw new FusionError(`${what}: "${field}" must list ${length} numbers`);
+  const numbers = value.map(Number);
+  value.forEach((v, i) => {
+    const n = numbers[i];
+    const ok = (typeof v === 'number' || (opts.infinite && (v === 'Infinity' || v === '-Infinity'))) && (Number.isFinite(n) || (opts.infinite && Math.abs(n) === Number.POSITIVE_INFINITY));
+    if (!ok) throw new FusionError(`${what}: "${field}" entry ${i} is ${JSON.stringify(v)}, not a number`);
+  });
+  return numbers;
+}
+
+/** One normaliser per modality, each of a known kind. */
+export function storedNormalisers(value: unknown, length: number, what: string): FittedNormaliser[] {
+  if (!Array.isArray(value) || value.length !== length) throw new FusionError(`${what}: "normalisers" must list one normaliser per modality (${length})`);
+  return value.map((n: { kind?: unknown; params?: unknown } | null, i) => {
+    if (typeof n !== 'object' || n === null || typeof n.kind !== 'string' || typeof n.params !== 'object' || n.params === null) {
+      throw new FusionError(`${what}: normaliser ${i} must be { kind, params }`);
+    }
+    return normaliserFromParams(n.kind as NormaliserKind, n.params as Record<string, number>);
+  });
+}
