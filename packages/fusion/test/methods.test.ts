@@ -99,16 +99,20 @@ describe('logistic regression', () => {
   });
 });
 
+/** n rows of two columns: row i at centre c(i) times `direction`, plus seeded normal noise of the given spreads. */
+function twoDimensionalClusters(seed: number, n: number, c: (i: number) => number, direction: [number, number], spread: [number, number]): Float64Array {
+  const rng = seededRandom(seed);
+  const x = new Float64Array(n * 2);
+  for (let i = 0; i < n; i++) {
+    x[2 * i] = c(i) * direction[0] + spread[0] * rng.normal();
+    x[2 * i + 1] = c(i) * direction[1] + spread[1] * rng.normal();
+  }
+  return x;
+}
+
 describe('Gaussian mixtures and likelihood-ratio fusion', () => {
   it('BIC picks the number of well-separated clusters', () => {
-    const rng = seededRandom(9);
-    const n = 3000;
-    const x = new Float64Array(n * 2);
-    for (let i = 0; i < n; i++) {
-      const c = i % 2 === 0 ? 0 : 8;
-      x[2 * i] = c + rng.normal();
-      x[2 * i + 1] = -c + rng.normal();
-    }
+    const x = twoDimensionalClusters(9, 3000, (i) => (i % 2 === 0 ? 0 : 8), [1, -1], [1, 1]);
     const fit = fitGaussianMixtureBic(x, 2, { seed: 1, maxComponents: 4 });
     expect(fit.components).toBe(2);
     const means = [fit.model.means[0], fit.model.means[2]].sort((a, b) => a - b);
@@ -117,14 +121,8 @@ describe('Gaussian mixtures and likelihood-ratio fusion', () => {
   });
 
   it('reports the log-likelihood of the model it returns (what BIC compares), even when EM stops early', () => {
-    const rng = seededRandom(4);
     const n = 400;
-    const x = new Float64Array(n * 2);
-    for (let i = 0; i < n; i++) {
-      const c = i % 3 === 0 ? 5 : 0;
-      x[2 * i] = c + rng.normal();
-      x[2 * i + 1] = c * 0.5 + 2 * rng.normal();
-    }
+    const x = twoDimensionalClusters(4, n, (i) => (i % 3 === 0 ? 5 : 0), [1, 0.5], [1, 2]);
     for (const maxIterations of [1, 2, 100]) {
       const fit = fitGaussianMixture(x, 2, { seed: 1, components: 3, maxIterations });
       const parts = prepareComponents(fit.model, [0, 1]);
