@@ -24,3 +24,23 @@ export function positiveNumberOption(flag: string, value: string): number {
   if (n <= 0) throw new UsageError(`${flag} must be a positive number, got "${value}"`);
   return n;
 }
+
+/** `--seed`: the generators keep 32 bits of state, so larger seeds would wrap onto smaller ones (4294967297 gave seed 1's data). */
+export function seedOption(value: string): number {
+  const seed = integerOption('--seed', value, 0);
+  if (seed > 2 ** 32 - 1) throw new UsageError(`--seed must be at most ${2 ** 32 - 1}, got "${value}"`);
+  return seed;
+}
+
+/** A path given on the command line: an empty one (an unset shell variable) would mean the current folder. */
+export function pathOption(flag: string, value: string): string {
+  if (value.trim() === '') throw new UsageError(`${flag} needs a path, got an empty one`);
+  return value;
+}
+
+/** A count with an upper bound as well (what one run can hold in memory). */
+export function countOption(flag: string, value: string, min: number, max: number): number {
+  const n = integerOption(flag, value, min);
+  if (n > max) throw new UsageError(`${flag} must be at most ${max}, got "${value}"`);
+  return n;
+}

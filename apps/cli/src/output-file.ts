@@ -2,8 +2,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { DatasetError } from '@biofuse/core';
-import { makeFolder } from '@biofuse/experiments';
+import { DatasetError, makeFolder } from '@biofuse/core';
 
 /*
  * Every file and folder the CLI writes goes through here, so every command follows one rule:

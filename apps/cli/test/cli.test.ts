@@ -125,6 +125,14 @@ describe('biofuse CLI', () => {
     const s = biofuse(['score', '--modality', 'signature', '--pairs', join(dir, 'synth-pairs.tsv'), '--root', out, '--out', join(dir, 'synth.csv')]);
     expect(s.code).toBe(0);
     expect(biofuse(['synth', 'signatures', '--out', out, '--users', '0']).code).toBe(1);
+    // A second dataset written over the first mixed the two: refused, and the first is untouched.
+    const again = biofuse(['synth', 'signatures', '--out', out, '--users', '1', '--genuine', '1', '--forgeries', '0']);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/synth-sigs: is not empty \(18 entries/);
+    // Seeds wrap at 32 bits (4294967297 gave seed 1's data) and an empty --out meant the current folder.
+    expect(biofuse(['synth', 'signatures', '--out', join(dir, 'synth-big'), '--seed', '4294967297']).stderr).toMatch(/--seed must be at most 4294967295/);
+    expect(biofuse(['synth', 'signatures', '--out', '']).stderr).toMatch(/--out needs a path/);
+    expect(biofuse(['synth', 'fingerprints', '--out', join(dir, 'synth-many'), '--fingers', '1000000']).stderr).toMatch(/--fingers must be at most 10000/);
   });
 
   it('compares, verifies and identifies signatures, and names what it cannot use', async () => {

@@ -18,7 +18,7 @@ import { fuseSystems } from './fuse-systems';
 import { identificationSummaries, type IdentificationSummary } from './identification';
 import { resultsJson } from './json';
 import { dataFingerprint, listFilesRecursive, provenance, WORKSPACE_ROOT } from './manifest';
-import { makeFolder } from './make-folder';
+import { makeFolder } from '@biofuse/core';
 import { writeScoresCsv } from './scores-csv';
 
 export interface RunOptions {

@@ -32,5 +32,6 @@ export { EmbeddingIndex, type IndexHit } from './gallery/embedding-index';
 export { enrolSamples, enrolFolder, type EnrolmentReport, type EnrolSample } from './gallery/enrol';
 export { plotlyScript, escapeHtml, scriptJson, CURVE_COLOURS } from './report/plotly';
 export { progressBar, type Progress } from './progress';
+export { makeFolder } from './make-folder';
 export { tensorflow, type Tf } from './tensor/tfjs-runtime';
 export { erf } from './math/erf';

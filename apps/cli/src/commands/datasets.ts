@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { catalogEntry, DATASET_CATALOG, fetchDataset, progressBar, type Progress } from '@biofuse/core';
 import { resolveDataRoot } from '@biofuse/experiments';
 import { UsageError } from '../exit-codes';
+import { pathOption } from '../options';
 
 export function datasetsCommand(): Command {
   const datasets = new Command('datasets').description('list and fetch the public datasets biofuse reads');
@@ -31,7 +32,7 @@ export function datasetsCommand(): Command {
       const bars = new Map<string, Progress>();
       const report = await fetchDataset(entry, {
         dataRoot: resolveDataRoot(opts.dataRoot),
-        mirror: opts.mirror,
+        mirror: opts.mirror === undefined ? undefined : pathOption('--mirror', opts.mirror),
         onProgress: (file, bytes, total) => {
           let bar = bars.get(file);
           if (!bar) bars.set(file, (bar = progressBar(file, process.stderr, 'bytes')));

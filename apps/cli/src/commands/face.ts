@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { readIdentityFolders, readLfwPairs, type AcquisitionError, progressBar } from '@biofuse/core';
+import { type AcquisitionError, makeFolder, progressBar, readIdentityFolders, readLfwPairs } from '@biofuse/core';
 import {
   DETECTOR_NAMES,
   DISTANCE_METRICS,
@@ -18,7 +18,6 @@ import {
 } from '@biofuse/face';
 
 import { UsageError } from '../exit-codes';
-import { makeFolder } from '@biofuse/experiments';
 import { integerOption, numberOption } from '../options';
 import { enrolIntoGallery } from '../gallery-file';
 import { round } from '../round';

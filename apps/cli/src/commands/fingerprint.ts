@@ -1,7 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
-import { progressBar } from '@biofuse/core';
-import { makeFolder } from '@biofuse/experiments';
+import { makeFolder, progressBar } from '@biofuse/core';
 import { Command } from 'commander';
 import {
   encodeFingerprintTemplate,

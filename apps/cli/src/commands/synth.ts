@@ -1,9 +1,10 @@
+import { readdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { writeSyntheticFvcDataset } from '@biofuse/fingerprint';
 import { synthesizeSignatures, writeSvc2004Folder } from '@biofuse/signature';
-import { makeFolder } from '@biofuse/experiments';
-import { integerOption } from '../options';
+import { DatasetError, makeFolder } from '@biofuse/core';
+import { countOption, pathOption, seedOption } from '../options';
 
 /** Seeded synthetic datasets, written in the layout of the real set they stand in for. */
 export function synthCommand(): Command {
@@ -17,13 +18,14 @@ export function synthCommand(): Command {
     .option('--forgeries <n>', 'skilled forgeries per user', '20')
     .option('--seed <n>', 'seed', '1')
     .action(async (opts: { out: string; users: string; genuine: string; forgeries: string; seed: string }) => {
-      const out = await makeFolder(resolve(opts.out));
-      const signatures = synthesizeSignatures({
-        users: integerOption('--users', opts.users, 1),
-        genuine: integerOption('--genuine', opts.genuine, 1),
-        forgeries: integerOption('--forgeries', opts.forgeries, 0),
-        seed: integerOption('--seed', opts.seed, 0),
-      });
+      const counts = {
+        users: countOption('--users', opts.users, 1, 10_000),
+        genuine: countOption('--genuine', opts.genuine, 1, 1000),
+        forgeries: countOption('--forgeries', opts.forgeries, 0, 1000),
+        seed: seedOption(opts.seed),
+      };
+      const out = await emptyFolder(pathOption('--out', opts.out));
+      const signatures = synthesizeSignatures(counts);
       await writeSvc2004Folder(out, signatures);
       process.stdout.write(`${signatures.size} signatures written to ${out}\n`);
     });
@@ -35,13 +37,21 @@ export function synthCommand(): Command {
     .option('--impressions <n>', 'impressions per finger', '8')
     .option('--seed <n>', 'seed', '1')
     .action(async (opts: { out: string; fingers: string; impressions: string; seed: string }) => {
-      const fingers = integerOption('--fingers', opts.fingers, 1);
-      const impressions = integerOption('--impressions', opts.impressions, 1);
-      const seed = integerOption('--seed', opts.seed, 0);
-      const out = await makeFolder(resolve(opts.out));
+      const fingers = countOption('--fingers', opts.fingers, 1, 10_000);
+      const impressions = countOption('--impressions', opts.impressions, 1, 100);
+      const seed = seedOption(opts.seed);
+      const out = await emptyFolder(pathOption('--out', opts.out));
       await writeSyntheticFvcDataset(out, { fingers, impressions, seed });
       process.stdout.write(`${fingers * impressions} fingerprint image(s) written to ${out}\n`);
     });
   return synth;
 }
 
+
+/** The folder a dataset is written into, new or empty: writing over another dataset mixed the two (files of both, one ground truth). */
+async function emptyFolder(path: string): Promise<string> {
+  const out = await makeFolder(resolve(path), 'dataset folder');
+  const present = (await readdir(out)).filter((f) => !f.startsWith('.'));
+  if (present.length > 0) throw new DatasetError(`is not empty (${present.length} entries, such as ${present[0]}): write a synthetic dataset into a new or empty folder`, out);
+  return out;
+}

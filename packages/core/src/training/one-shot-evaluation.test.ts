@@ -38,5 +38,10 @@ describe('oneShotEvaluation', () => {
     expect(() => oneShotEvaluation(set([0, 10], [0, 0]))).toThrow(/at least 2 test identities/);
     expect(() => oneShotEvaluation(set([0, 90], [0, 1]))).toThrow(/at least 2 samples/);
     expect(() => oneShotEvaluation({ embeddings: new Float32Array(3), labels: Int32Array.from([0, 1]), dim: 2 })).toThrow(ConfigError);
+    // Options too: a FAR of 2 reported TAR 1, maxRank -3 was a RangeError.
+    const ok = set([0, 90, 0, 90], [0, 0, 1, 1]);
+    for (const opts of [{ targetFar: 2 }, { targetFar: Number.NaN }, { targetFpir: -0.5 }, { maxRank: 0 }, { maxRank: -3 }, { seed: 1.5 }]) {
+      expect(() => oneShotEvaluation(ok, opts), JSON.stringify(opts)).toThrow(ConfigError);
+    }
   });
 });

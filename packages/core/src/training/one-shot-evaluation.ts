@@ -41,6 +41,12 @@ export function oneShotEvaluation(set: LabelledEmbeddings, opts: OneShotOptions 
   const n = checkLabelledSet(set, 'one-shot test set');
   const targetFpir = opts.targetFpir ?? 0.01;
   const targetFar = opts.targetFar ?? 1e-3;
+  // Outside (0, 1) a target meant "accept everyone" (FAR 2 gave TAR 1) or a NaN threshold.
+  for (const [name, v] of [['targetFpir', targetFpir], ['targetFar', targetFar]] as const) {
+    if (!(v > 0 && v < 1)) throw new ConfigError(`${name} must lie strictly between 0 and 1, got ${v}`);
+  }
+  if (opts.maxRank !== undefined && !(Number.isInteger(opts.maxRank) && opts.maxRank >= 1)) throw new ConfigError(`maxRank must be a whole number >= 1, got ${opts.maxRank}`);
+  if (opts.seed !== undefined && !(Number.isInteger(opts.seed) && opts.seed >= 0 && opts.seed < 2 ** 32)) throw new ConfigError(`seed must be a whole number in [0, 2^32), got ${opts.seed}`);
   const { labels, dim } = set;
   const byIdentity = new Map<number, number[]>();
   for (let i = 0; i < n; i++) {

@@ -54,6 +54,8 @@ describe('projection head', () => {
     expect(() => createProjectionHead(tf, { inputDim: 4, hidden: [2.5], seed: 1 })).toThrow(/hidden\[0\]/);
     const m = createProjectionHead(tf, { inputDim: 4, hidden: [], outputDim: 2, seed: 1 });
     expect(() => projectRows(tf, m, new Float32Array(6))).toThrow(/rows of 4 values/);
+    // A NaN row came out as a finite unit vector.
+    expect(() => projectRows(tf, m, Float32Array.of(0, 0, 0, 0, 1, Number.NaN, 0, 0))).toThrow(/row 1 holds a value that is not a finite number/);
     m.dispose();
   });
 });

@@ -101,6 +101,9 @@ export function projectRows(tf: Tf, model: tfjs.LayersModel, embeddings: Float32
   if (embeddings.length % inputDim !== 0) {
     throw new ConfigError(`projection head expects rows of ${inputDim} values; got ${embeddings.length} values`);
   }
+  // A NaN row came out as a finite unit vector, the same for every such row: refuse it.
+  const bad = embeddings.findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0) throw new ConfigError(`row ${Math.floor(bad / inputDim)} holds a value that is not a finite number (${embeddings[bad]})`);
   const n = embeddings.length / inputDim;
   const out = new Float32Array(n * outputDim);
   for (let start = 0; start < n; start += batchSize) {

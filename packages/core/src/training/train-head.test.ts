@@ -157,6 +157,10 @@ describe('trainProjectionHead', () => {
     await expect(trainProjectionHead(tf, train, { ...base, k: 9 })).rejects.toThrow(/lower K to at most 8/);
     await expect(trainProjectionHead(tf, train, { ...base, epochs: 0 })).rejects.toThrow(/epochs/);
     await expect(trainProjectionHead(tf, { ...train, dim: 63 }, base)).rejects.toThrow(ConfigError);
+    // Seeds the sampler and the initialisers would read differently, and output folders that are not there (found after the work).
+    for (const seed of [Number.NaN, 1.2, 2 ** 32]) await expect(trainProjectionHead(tf, train, { ...base, seed })).rejects.toThrow(/seed must be a whole number/);
+    await expect(trainProjectionHead(tf, train, { ...base, csvPath: '/nonexistent-folder/log.csv' })).rejects.toThrow(/csvPath: the folder of \/nonexistent-folder\/log\.csv does not exist/);
+    await expect(trainProjectionHead(tf, train, { ...base, checkpointPath: '/nonexistent-folder/run.ckpt.json' })).rejects.toThrow(/checkpointPath/);
     expect(tf.memory().numTensors).toBe(before);
   });
 

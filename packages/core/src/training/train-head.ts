@@ -1,4 +1,5 @@
-import { writeFile } from 'node:fs/promises';
+import { stat, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
 import { ConfigError, TrainingError } from '../errors';
 import { equalErrorRate, errorRateCurve, scoreSet } from '../metrics/index';
@@ -124,6 +125,8 @@ export interface ResolvedTrainHeadConfig {
 
 /** Checks and completes a config; every problem is a ConfigError, raised before any tensor exists. */
 export function resolveTrainHeadConfig(config: TrainHeadConfig): ResolvedTrainHeadConfig {
+  // The sampler keeps 32 bits of the seed, the initialisers the whole number: 1.2 and 1.7 shared one and not the other.
+  if (!(Number.isInteger(config.seed) && config.seed >= 0 && config.seed < 2 ** 32)) throw new ConfigError(`seed must be a whole number in [0, 2^32), got ${config.seed}`);
   if (!SIAMESE_LOSSES.includes(config.loss)) {
     throw new ConfigError(`unknown loss "${String(config.loss)}": use one of ${SIAMESE_LOSSES.join(', ')}`);
   }
@@ -162,6 +165,12 @@ export function resolveTrainHeadConfig(config: TrainHeadConfig): ResolvedTrainHe
 export async function trainProjectionHead(tf: Tf, data: LabelledEmbeddings, config: TrainHeadConfig): Promise<TrainedHead> {
   const cfg = resolveTrainHeadConfig(config);
   checkLabelledSet(data, 'training set');
+  // Files written during or after training: a folder that is not there failed after the work (the trained head lost).
+  for (const [name, path] of [['checkpointPath', config.checkpointPath], ['csvPath', config.csvPath]] as const) {
+    if (path !== undefined && !(await stat(dirname(resolve(path))).catch(() => undefined))?.isDirectory()) {
+      throw new ConfigError(`${name}: the folder of ${path} does not exist`);
+    }
+  }
   const { dim } = data;
   const split = splitIdentities(data.labels, { validationShare: cfg.validationShare, testShare: 0, seed: config.seed });
   const train = takeRows(data, split.train);

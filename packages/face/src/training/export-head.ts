@@ -1,6 +1,6 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
-import { ConfigError } from '@biofuse/core';
+import { ConfigError, makeFolder } from '@biofuse/core';
 import { isCardPath, type FaceModelCard, type TrainingProvenance } from '../embed/card';
 import { loadModelCard } from '../embed/registry';
 import { serializeTensor, HEAD_WEIGHTS_FORMAT, type HeadWeightsFile, type TrainedHead } from '@biofuse/core/training';
@@ -30,7 +30,7 @@ export async function exportProjectionHead(head: TrainedHead, opts: ExportHeadOp
   if (base.embeddingSize !== head.inputDim) {
     throw new ConfigError(`the head takes ${head.inputDim}-d inputs, but ${base.name} gives ${base.embeddingSize}-d embeddings`);
   }
-  await mkdir(opts.dir, { recursive: true });
+  await makeFolder(opts.dir, 'model folder');
   const weightsFile = `${opts.name}.head.json`;
   const weights: HeadWeightsFile = {
     format: HEAD_WEIGHTS_FORMAT,

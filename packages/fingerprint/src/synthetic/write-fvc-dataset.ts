@@ -1,6 +1,6 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ConfigError } from '@biofuse/core';
+import { ConfigError, makeFolder } from '@biofuse/core';
 import sharp from 'sharp';
 import type { FingerprintImage } from '../image/fingerprint-image';
 import type { FingerprintArea } from './fingerprint-area';
@@ -67,7 +67,7 @@ export async function writeSyntheticFvcDataset(dir: string, opts: SyntheticFvcOp
   if (!Number.isInteger(impressions) || impressions < 1) throw new ConfigError('a synthetic dataset needs at least one impression per finger');
   if (!Number.isInteger(firstFinger) || firstFinger < 0) throw new ConfigError('firstFinger must be an integer >= 0');
   if (!Number.isFinite(seed)) throw new ConfigError('dataset seed must be a finite number');
-  await mkdir(dir, { recursive: true });
+  await makeFolder(dir, 'dataset folder');
 
   const truth: SyntheticFingerTruth[] = [];
   const width = opts.width ?? IMPRESSION_DEFAULTS.width;

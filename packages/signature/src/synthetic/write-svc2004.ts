@@ -1,6 +1,7 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PenTrajectory } from '../pen-trajectory';
+import { makeFolder } from '@biofuse/core';
 
 /**
  * A trajectory in SVC2004 Task 2 text (`X Y T BUTTON AZIMUTH ALTITUDE PRESSURE`); angles the
@@ -17,6 +18,6 @@ export function formatSvc2004(p: PenTrajectory): string {
 
 /** Writes signatures by file name into a folder (created if needed). */
 export async function writeSvc2004Folder(dir: string, signatures: ReadonlyMap<string, PenTrajectory>): Promise<void> {
-  await mkdir(dir, { recursive: true });
+  await makeFolder(dir, 'dataset folder');
   await Promise.all([...signatures].map(([name, p]) => writeFile(join(dir, name), formatSvc2004(p))));
 }

@@ -20,13 +20,31 @@ export async function downloadResumable(url: string, dest: string, opts: Downloa
   try {
     res = await fetch(url, { headers: have > 0 ? { Range: `bytes=${have}-` } : {}, signal: opts.signal, redirect: 'follow' });
   } catch (err) {
-    throw new FetchError(`${url}: ${(err as Error).message}`, { cause: err });
+    // undici says "fetch failed"; the reason (a timeout, a redirect loop, a refused connection) is in its cause.
+    const cause = (err as { cause?: { message?: string; code?: string } }).cause;
+    const why = cause?.message ?? cause?.code;
+    throw new FetchError(`${url}: ${(err as Error).message}${why ? ` (${why})` : ''}`, { cause: err });
   }
   if (res.status === 416 && have > 0) {
-    // The part already holds every byte the server has.
+    // The server has nothing past our part: complete only if its size is what the part holds
+    // (a smaller file on the server means the part is of something else).
+    const size = Number(/\/(\d+)$/.exec(res.headers.get('content-range') ?? '')?.[1]);
     await res.body?.cancel();
+    if (size !== have) {
+      await rm(part, { force: true });
+      throw new FetchError(`${url}: the partial download (${have} bytes) does not fit the file on the server${Number.isFinite(size) ? ` (${size} bytes)` : ''}; it was removed, run again`);
+    }
     await rename(part, dest);
     return;
+  }
+  if (res.status === 206) {
+    // A resumed body must start where the part ends: appending anything else corrupts the file.
+    const from = Number(/^bytes (\d+)-/.exec(res.headers.get('content-range') ?? '')?.[1]);
+    if (from !== have) {
+      await res.body?.cancel();
+      await rm(part, { force: true });
+      throw new FetchError(`${url}: asked to resume at byte ${have}, the server answered from ${Number.isFinite(from) ? `byte ${from}` : 'an unstated byte'}; the partial download was removed, run again`);
+    }
   }
   if (res.status !== 200 && res.status !== 206) {
     await res.body?.cancel();

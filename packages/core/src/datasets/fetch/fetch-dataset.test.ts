@@ -71,6 +71,8 @@ beforeAll(async () => {
   served.set('/pairs.txt', Buffer.from('1\t1\nAlice\t1\t1\nAlice\t1\tAlice\t1\n'.repeat(200)));
   served.set('/DB1_B.zip', storedZip({ 'DB1_B/101_1.tif': 'tif-bytes-1', 'DB1_B/101_2.tif': 'tif-bytes-2' }));
   served.set('/evil.zip', storedZip({ '../escape.txt': 'x' }));
+  served.set('/page/DB1_B.zip', Buffer.from('<html>moved</html>'));
+  served.set('/good/DB1_B.zip', served.get('/DB1_B.zip')!);
   server = createServer((req, res) => {
     const path = req.url ?? '/';
     requests.push({ path, range: req.headers.range });
@@ -167,6 +169,25 @@ describe('fetchDataset', () => {
     expect((await fetchDataset(entry, { dataRoot: root })).files[0].verification).toBe('recorded-sha256');
     await writeFile(join(root, 'fvc2002/.biofuse-fetch.json'), '{ not json');
     await expect(fetchDataset(entry, { dataRoot: root })).rejects.toThrow(/is damaged; delete it/);
+  });
+
+  it('removes a download that does not unpack, so the next run fetches it anew, and announces a digest only once recorded', async () => {
+    const root = join(work, 'root7');
+    const entry: CatalogEntry = {
+      name: 'fvc2002', title: 't', homepage: base, licence: 't', layout: 't',
+      files: [{ urls: [`${base}/DB1_B.zip`], file: 'DB1_B.zip', extract: { format: 'zip', into: 'DB1_B' } }],
+    };
+    const messages: string[] = [];
+    // A mirror that answers with a web page: before, the page was kept and every later run failed on it.
+    await expect(fetchDataset(entry, { dataRoot: root, mirror: `${base}/page`, onMessage: (m) => messages.push(m) })).rejects.toThrow(/not a readable \.zip .*the download was removed, run again/);
+    expect(messages).toEqual([]);
+    expect(existsSync(join(root, 'fvc2002/.downloads/DB1_B.zip'))).toBe(false);
+    const report = await fetchDataset(entry, { dataRoot: root, mirror: `${base}/good`, onMessage: (m) => messages.push(m) });
+    expect(report.files[0]).toMatchObject({ downloaded: true, extracted: 2 });
+    expect(messages[0]).toMatch(/recorded sha256/);
+    // A data root that is a file: a typed error naming it, not an internal ENOTDIR.
+    await writeFile(join(work, 'a-file'), 'x');
+    await expect(fetchDataset(entry, { dataRoot: join(work, 'a-file') })).rejects.toThrow(/a-file\/fvc2002\/.downloads: cannot create the download folder \(ENOTDIR\)/);
   });
 
   it('refuses archive entries that escape the target folder', async () => {

@@ -1,9 +1,10 @@
-import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { FetchError } from '../../errors';
+import { BiometricError, FetchError } from '../../errors';
 import type { CatalogEntry, RemoteFile } from './catalog';
 import { downloadResumable, fileDigests, fileSize, removeQuietly } from './download';
 import { extractArchive } from './extract';
+import { makeFolder } from '../../make-folder';
 
 export interface FetchOptions {
   /** The data root; the dataset goes to `<dataRoot>/<name>/`. */
@@ -45,9 +46,20 @@ const STATE_FILE = '.biofuse-fetch.json';
  */
 export async function fetchDataset(entry: CatalogEntry, opts: FetchOptions): Promise<FetchReport> {
   if (entry.manual) throw new FetchError(`${entry.name} cannot be fetched by a script: ${entry.manual} (${entry.homepage})`);
+  try {
+    return await fetchInto(entry, opts);
+  } catch (err) {
+    // A file or folder in the way (ENOTDIR, EISDIR, EEXIST): say where, not a stack trace.
+    const e = err as NodeJS.ErrnoException;
+    if (err instanceof BiometricError || typeof e.code !== 'string') throw err;
+    throw new FetchError(`${e.path ?? join(opts.dataRoot, entry.name)}: cannot write the dataset there (${e.code})`, { cause: err });
+  }
+}
+
+async function fetchInto(entry: CatalogEntry, opts: FetchOptions): Promise<FetchReport> {
   const dir = join(opts.dataRoot, entry.name);
   const downloads = join(dir, '.downloads');
-  await mkdir(downloads, { recursive: true });
+  await makeFolder(downloads, 'download folder');
   const state = await readState(dir);
   const files: FetchedFile[] = [];
   for (const remote of entry.files) {
@@ -59,21 +71,31 @@ export async function fetchDataset(entry: CatalogEntry, opts: FetchOptions): Pro
     }
     const digests = await fileDigests(dest);
     const verification = await verify(remote, dest, digests, state);
-    if (verification === 'first-download') {
-      opts.onMessage?.(`${remote.file}: no published checksum; recorded sha256 ${digests.sha256} in ${join(dir, STATE_FILE)}, later downloads must match it`);
-    }
     const record = state.files[remote.file] ?? { sha256: digests.sha256, bytes: digests.bytes };
     record.sha256 = digests.sha256;
     record.bytes = digests.bytes;
     let extracted: number | undefined;
     if (remote.extract && record.unpackedSha256 !== digests.sha256) {
-      extracted = await extractArchive(dest, remote.extract.format, join(dir, remote.extract.into));
+      try {
+        extracted = await extractArchive(dest, remote.extract.format, join(dir, remote.extract.into));
+      } catch (err) {
+        // A download that does not unpack (an error page, a cut archive) would be verified and
+        // kept by every later run: it goes, so that the next run downloads it again.
+        if (err instanceof FetchError) {
+          await removeQuietly(dest);
+          throw new FetchError(`${err.message}; the download was removed, run again to fetch it anew`, { cause: err });
+        }
+        throw err;
+      }
       record.unpackedSha256 = digests.sha256;
     } else if (remote.saveAs) {
       await copyFile(dest, join(dir, remote.saveAs));
     }
     state.files[remote.file] = record;
     await writeState(dir, state);
+    if (verification === 'first-download') {
+      opts.onMessage?.(`${remote.file}: no published checksum; recorded sha256 ${digests.sha256} in ${join(dir, STATE_FILE)}, later downloads must match it`);
+    }
     files.push({ file: remote.file, sha256: digests.sha256, bytes: digests.bytes, verification, downloaded, extracted });
   }
   return { name: entry.name, dir, files };
