@@ -78,9 +78,25 @@ export async function readCheckpoint<Log>(path: string, expectedHash: string): P
   } catch (cause) {
     throw new TemplateFormatError(`checkpoint ${path}: not readable JSON (${(cause as Error).message})`);
   }
+  if (typeof json !== 'object' || json === null) throw new TemplateFormatError(`checkpoint ${path}: not a checkpoint object`);
   if (json.format !== CHECKPOINT_FORMAT) throw new TemplateFormatError(`checkpoint ${path}: format "${String(json.format)}" is not ${CHECKPOINT_FORMAT}`);
   if (json.runHash !== expectedHash) {
     throw new ConfigError(`checkpoint ${path} belongs to another training run (config or data differ); delete it or give another checkpoint path`);
+  }
+  // The hash matches but the body may still be damaged (edited, half-restored): every field the resume reads is checked.
+  const bad = (field: string): never => {
+    throw new TemplateFormatError(`checkpoint ${path}: "${field}" is missing or invalid`);
+  };
+  if (!(Number.isInteger(json.epoch) && json.epoch >= 0)) bad('epoch');
+  if (!Array.isArray(json.weights)) bad('weights');
+  if (!Array.isArray(json.optimizer)) bad('optimizer');
+  if (json.bestWeights !== undefined && !Array.isArray(json.bestWeights)) bad('bestWeights');
+  if (!Array.isArray(json.log)) bad('log');
+  if (typeof json.best !== 'number') bad('best');
+  if (!(Number.isInteger(json.bestEpoch) && json.bestEpoch >= 0 && json.bestEpoch <= json.epoch)) bad('bestEpoch');
+  if (!(Number.isInteger(json.stale) && json.stale >= 0)) bad('stale');
+  for (const list of [json.weights, json.optimizer, json.bestWeights ?? []]) {
+    for (const t of list) if (typeof t !== 'object' || t === null) bad('weights (an entry is not a tensor)');
   }
   return json;
 }

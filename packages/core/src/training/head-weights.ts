@@ -19,8 +19,14 @@ export function headFromWeightsFile(tf: Tf, json: unknown, where: string): tfjs.
   if (typeof file !== 'object' || file === null || file.format !== HEAD_WEIGHTS_FORMAT) {
     throw new TemplateFormatError(`${where}: not a ${HEAD_WEIGHTS_FORMAT} file`);
   }
-  const a = file.architecture;
-  const model = createProjectionHead(tf, { inputDim: a.inputDim, hidden: a.hidden, outputDim: a.residual ? undefined : a.outputDim, residual: a.residual, seed: 0 });
+  const a = file.architecture as Partial<HeadWeightsFile['architecture']> | undefined;
+  const width = (v: unknown) => Number.isInteger(v) && (v as number) > 0;
+  // A file, not a config: its faults are the file's (TemplateFormatError), and a missing field was a TypeError.
+  if (typeof a !== 'object' || a === null || !width(a.inputDim) || !Array.isArray(a.hidden) || !a.hidden.every(width) || (a.residual !== undefined && typeof a.residual !== 'boolean') || (!a.residual && !width(a.outputDim))) {
+    throw new TemplateFormatError(`${where}: "architecture" must give inputDim, hidden (a list of widths) and outputDim (or residual: true)`);
+  }
+  if (Array.isArray(file.weights) && file.weights.some((w) => typeof w !== 'object' || w === null)) throw new TemplateFormatError(`${where}: a weight tensor entry is not a tensor`);
+  const model = createProjectionHead(tf, { inputDim: a.inputDim!, hidden: a.hidden, outputDim: a.residual ? undefined : a.outputDim, residual: a.residual, seed: 0 });
   const expected = model.getWeights();
   if (!Array.isArray(file.weights) || file.weights.length !== expected.length) {
     model.dispose();

@@ -1,7 +1,7 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, TrainingError } from '../errors';
+import { ConfigError, TemplateFormatError, TrainingError } from '../errors';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Tf } from '../tensor/tfjs-runtime';
 import { trainingTensorflow } from './backend';
@@ -128,6 +128,15 @@ describe('trainProjectionHead', () => {
     expect(tf.memory().numTensors).toBe(before);
     // A checkpoint of another run is refused, not resumed, and the refused run leaves no tensor behind.
     await expect(trainProjectionHead(tf, train, { ...config, seed: 6, checkpointPath: path })).rejects.toThrow(/another training run/);
+    expect(tf.memory().numTensors).toBe(before);
+    // This run's hash but a damaged body: TemplateFormatErrors naming the field (they were TypeErrors; epoch -5 was resumed).
+    const stored = JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
+    for (const [field, value] of [['optimizer', null], ['epoch', -5], ['log', {}]] as const) {
+      await writeFile(path, JSON.stringify({ ...stored, [field]: value }));
+      await expect(trainProjectionHead(tf, train, { ...config, checkpointPath: path })).rejects.toThrow(new RegExp(`"${field}" is missing or invalid`));
+    }
+    await writeFile(path, 'null');
+    await expect(trainProjectionHead(tf, train, { ...config, checkpointPath: path })).rejects.toThrow(TemplateFormatError);
     expect(tf.memory().numTensors).toBe(before);
   });
 

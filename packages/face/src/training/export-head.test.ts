@@ -62,6 +62,11 @@ describe('exported projection heads', () => {
     await writeFile(join(dir, 'broken-head.head.json'), '{"format":"biofuse-projection-head/1","architecture":{"inputDim":128,"hidden":[32],"outputDim":64,"residual":false},"weights":[]}');
     const embedder = await createEmbedder(await loadModelCard('broken-head'));
     await expect(embedder.embed(faceChips(1))).rejects.toThrow(TemplateFormatError);
+    // No architecture, or null weight entries: TemplateFormatErrors (they were TypeErrors).
+    for (const body of ['{"format":"biofuse-projection-head/1","weights":[]}', '{"format":"biofuse-projection-head/1","architecture":{"inputDim":128,"hidden":[32],"outputDim":64},"weights":[null,null,null,null]}']) {
+      await writeFile(join(dir, 'broken-head.head.json'), body);
+      await expect((await createEmbedder(await loadModelCard('broken-head'))).embed(faceChips(1))).rejects.toThrow(TemplateFormatError);
+    }
     await expect(loadModelCard('no-such-model')).rejects.toThrow(/BIOFUSE_MODELS/);
   });
 });
