@@ -7,6 +7,31 @@ import { FetchError } from '../../errors';
 export interface DownloadOptions {
   readonly onProgress?: (bytes: number, total: number | undefined) => void;
   readonly signal?: AbortSignal;
+  /**
+   * Give up when the server sends nothing for this long (headers or body; default 60 s). A
+   * stalled server otherwise held the download for undici's five minutes, then said only
+   * "fetch failed". Slow is fine: every byte that arrives resets the clock.
+   */
+  readonly idleTimeoutMs?: number;
+}
+
+const duration = (ms: number) => (ms >= 1000 ? `${Math.round(ms / 1000)} s` : `${ms} ms`);
+
+/** An abort signal that fires after `ms` without a call to `touch`, or when `outer` fires. */
+function idleSignal(ms: number, outer: AbortSignal | undefined): { signal: AbortSignal; touch(): void; stop(): void; readonly idle: boolean } {
+  const controller = new AbortController();
+  let idle = false;
+  let timer: NodeJS.Timeout | undefined;
+  const touch = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      idle = true;
+      controller.abort(new Error(`no data for ${duration(ms)}`));
+    }, ms);
+  };
+  outer?.addEventListener('abort', () => controller.abort(outer.reason), { once: true });
+  touch();
+  return { signal: controller.signal, touch, stop: () => clearTimeout(timer), get idle() { return idle; } };
 }
 
 /**
@@ -16,9 +41,22 @@ export interface DownloadOptions {
 export async function downloadResumable(url: string, dest: string, opts: DownloadOptions = {}): Promise<void> {
   const part = `${dest}.part`;
   const have = await fileSize(part);
+  const watch = idleSignal(opts.idleTimeoutMs ?? 60_000, opts.signal);
+  try {
+    await receive(url, part, dest, have, watch, opts);
+  } catch (err) {
+    if (watch.idle && err instanceof FetchError) throw new FetchError(`${url}: the server sent nothing for ${duration(opts.idleTimeoutMs ?? 60_000)} (run again to resume)`, { cause: err });
+    throw err;
+  } finally {
+    watch.stop();
+  }
+}
+
+async function receive(url: string, part: string, dest: string, have: number, watch: ReturnType<typeof idleSignal>, opts: DownloadOptions): Promise<void> {
   let res: Response;
   try {
-    res = await fetch(url, { headers: have > 0 ? { Range: `bytes=${have}-` } : {}, signal: opts.signal, redirect: 'follow' });
+    res = await fetch(url, { headers: have > 0 ? { Range: `bytes=${have}-` } : {}, signal: watch.signal, redirect: 'follow' });
+    watch.touch();
   } catch (err) {
     // undici says "fetch failed"; the reason (a timeout, a redirect loop, a refused connection) is in its cause.
     const cause = (err as { cause?: { message?: string; code?: string } }).cause;
@@ -61,6 +99,7 @@ export async function downloadResumable(url: string, dest: string, opts: Downloa
   const file = await open(part, resumed ? 'a' : 'w');
   try {
     for await (const chunk of Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>)) {
+      watch.touch();
       await file.write(chunk as Uint8Array);
       bytes += (chunk as Uint8Array).length;
       opts.onProgress?.(bytes, total);

@@ -76,6 +76,14 @@ beforeAll(async () => {
   server = createServer((req, res) => {
     const path = req.url ?? '/';
     requests.push({ path, range: req.headers.range });
+    // A server that takes the request and never answers.
+    if (path.startsWith('/stall/')) return;
+    // One that sends half a body and then nothing more.
+    if (path.startsWith('/trickle/')) {
+      res.writeHead(200, { 'content-length': 1000 });
+      res.write(Buffer.alloc(500));
+      return;
+    }
     const body = served.get(path);
     if (!body) {
       res.writeHead(404).end();
@@ -102,7 +110,13 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 
-afterAll(() => new Promise<void>((r) => server.close(() => r())));
+afterAll(
+  () =>
+    new Promise<void>((r) => {
+      server.closeAllConnections();
+      server.close(() => r());
+    }),
+);
 
 const lfwEntry = (): CatalogEntry => ({
   name: 'lfw',
@@ -188,6 +202,15 @@ describe('fetchDataset', () => {
     // A data root that is a file: a typed error naming it, not an internal ENOTDIR.
     await writeFile(join(work, 'a-file'), 'x');
     await expect(fetchDataset(entry, { dataRoot: join(work, 'a-file') })).rejects.toThrow(/a-file\/fvc2002\/.downloads: cannot create the download folder \(ENOTDIR\)/);
+  });
+
+  it('gives up on a server that sends nothing for the idle timeout, before headers or in the body, saying so', async () => {
+    const entry = { ...lfwEntry(), files: [lfwEntry().files[1]] };
+    for (const mirror of [`${base}/stall`, `${base}/trickle`]) {
+      const started = Date.now();
+      await expect(fetchDataset(entry, { dataRoot: join(work, 'root8'), mirror, idleTimeoutMs: 300 })).rejects.toThrow(/the server sent nothing for 300 ms \(run again to resume\)/);
+      expect(Date.now() - started).toBeLessThan(5000);
+    }
   });
 
   it('refuses archive entries that escape the target folder', async () => {

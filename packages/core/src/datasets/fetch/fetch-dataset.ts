@@ -13,6 +13,8 @@ export interface FetchOptions {
   readonly mirror?: string;
   readonly onProgress?: (file: string, bytes: number, total: number | undefined) => void;
   readonly onMessage?: (message: string) => void;
+  /** Give up on a server that sends nothing for this long (default 60 s; see downloadResumable). */
+  readonly idleTimeoutMs?: number;
 }
 
 /** How a file's content was checked. */
@@ -106,7 +108,7 @@ async function downloadFromAny(remote: RemoteFile, dest: string, opts: FetchOpti
   const errors: string[] = [];
   for (const url of urls) {
     try {
-      await downloadResumable(url, dest, { onProgress: (b, t) => opts.onProgress?.(remote.file, b, t ?? remote.bytes) });
+      await downloadResumable(url, dest, { idleTimeoutMs: opts.idleTimeoutMs, onProgress: (b, t) => opts.onProgress?.(remote.file, b, t ?? remote.bytes) });
       return;
     } catch (err) {
       errors.push((err as Error).message);
