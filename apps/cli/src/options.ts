@@ -1,4 +1,4 @@
-import { parseDecimal } from '@biofuse/core';
+import { isSeed, MAX_SEED, parseDecimal } from '@biofuse/core';
 import { UsageError } from './exit-codes';
 
 /**
@@ -28,7 +28,7 @@ export function positiveNumberOption(flag: string, value: string): number {
 /** `--seed`: the generators keep 32 bits of state, so larger seeds would wrap onto smaller ones (4294967297 gave seed 1's data). */
 export function seedOption(value: string): number {
   const seed = integerOption('--seed', value, 0);
-  if (seed > 2 ** 32 - 1) throw new UsageError(`--seed must be at most ${2 ** 32 - 1}, got "${value}"`);
+  if (!isSeed(seed)) throw new UsageError(`--seed must be at most ${MAX_SEED}, got "${value}"`);
   return seed;
 }
 

@@ -1,3 +1,4 @@
+import { MAX_SEED } from '@biofuse/core';
 import { NORMALISER_KINDS } from '@biofuse/fusion';
 import { z } from 'zod';
 
@@ -180,7 +181,7 @@ export const experimentConfigSchema = z.strictObject({
     .optional(),
   description: z.string().optional(),
   /** Seeds every random choice; 32 bits (the generators' state), so larger values are refused rather than wrapped. */
-  seed: z.int().min(0).max(2 ** 32 - 1).default(0),
+  seed: z.int().min(0).max(MAX_SEED).default(0),
   /** Stop at the first unreadable file or failed sample instead of recording it. */
   strict: z.boolean().default(false),
   dataset: z.discriminatedUnion('loader', [scoreMatrixSource, simulatedScoresSource, scoresCsvSource, syntheticSignaturesSource, syntheticFingerprintsSource, chimericSource, modalitySource]),

@@ -5,7 +5,7 @@
  */
 export * from './errors';
 export type { Modality, ModalityName, Score } from './modality';
-export { seededRandom, type Random } from './random';
+export { isSeed, MAX_SEED, seededRandom, type Random } from './random';
 export { meanVariance } from './metrics/decidability';
 export { choleskyFactor, choleskySolve } from './linear-algebra/cholesky';
 export * from './metrics/index';

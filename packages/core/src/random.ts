@@ -14,6 +14,14 @@ export interface Random {
   shuffle<T>(items: T[]): T[];
 }
 
+/** The largest seed: the generator keeps 32 bits, so a larger one would wrap onto a smaller one's numbers. */
+export const MAX_SEED = 2 ** 32 - 1;
+
+/** Whether a value is a seed every generator reads the same way: a whole number in [0, MAX_SEED]. */
+export function isSeed(value: unknown): value is number {
+  return Number.isInteger(value) && (value as number) >= 0 && (value as number) <= MAX_SEED;
+}
+
 export function seededRandom(seed: number): Random {
   let s = seed >>> 0;
   const splitmix = () => {

@@ -130,7 +130,7 @@ describe('Gaussian mixtures and likelihood-ratio fusion', () => {
       for (let i = 0; i < n; i++) direct += mixtureLogDensity(parts, x.subarray(2 * i, 2 * i + 2));
       expect(fit.logLikelihood).toBeCloseTo(direct, 6);
     }
-    // One EM step from the k-means++ start raises the likelihood a lot: the pre-step value (what was reported before) is far below.
+    // The reported values follow EM: a further step never lowers the likelihood of the returned model (the loop above is what pins the fix).
     const one = fitGaussianMixture(x, 2, { seed: 1, components: 3, maxIterations: 1 }).logLikelihood;
     const two = fitGaussianMixture(x, 2, { seed: 1, components: 3, maxIterations: 2 }).logLikelihood;
     expect(two).toBeGreaterThanOrEqual(one - 1e-9);

@@ -17,8 +17,20 @@ export interface DownloadOptions {
 
 const duration = (ms: number) => (ms >= 1000 ? `${Math.round(ms / 1000)} s` : `${ms} ms`);
 
+const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
+
+interface IdleWatch {
+  readonly signal: AbortSignal;
+  /** Data arrived: restart the clock. */
+  touch(): void;
+  /** The download is over: no more timer, no listener left on the caller's signal. */
+  stop(): void;
+  /** Whether the abort came from the clock (not from the caller). */
+  readonly idle: boolean;
+}
+
 /** An abort signal that fires after `ms` without a call to `touch`, or when `outer` fires. */
-function idleSignal(ms: number, outer: AbortSignal | undefined): { signal: AbortSignal; touch(): void; stop(): void; readonly idle: boolean } {
+function idleWatch(ms: number, outer: AbortSignal | undefined): IdleWatch {
   const controller = new AbortController();
   let idle = false;
   let timer: NodeJS.Timeout | undefined;
@@ -29,9 +41,20 @@ function idleSignal(ms: number, outer: AbortSignal | undefined): { signal: Abort
       controller.abort(new Error(`no data for ${duration(ms)}`));
     }, ms);
   };
-  outer?.addEventListener('abort', () => controller.abort(outer.reason), { once: true });
+  const forward = () => controller.abort(outer?.reason);
+  outer?.addEventListener('abort', forward, { once: true });
   touch();
-  return { signal: controller.signal, touch, stop: () => clearTimeout(timer), get idle() { return idle; } };
+  return {
+    signal: controller.signal,
+    touch,
+    stop: () => {
+      clearTimeout(timer);
+      outer?.removeEventListener('abort', forward);
+    },
+    get idle() {
+      return idle;
+    },
+  };
 }
 
 /**
@@ -41,18 +64,20 @@ function idleSignal(ms: number, outer: AbortSignal | undefined): { signal: Abort
 export async function downloadResumable(url: string, dest: string, opts: DownloadOptions = {}): Promise<void> {
   const part = `${dest}.part`;
   const have = await fileSize(part);
-  const watch = idleSignal(opts.idleTimeoutMs ?? 60_000, opts.signal);
+  const idleMs = opts.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+  const watch = idleWatch(idleMs, opts.signal);
   try {
-    await receive(url, part, dest, have, watch, opts);
+    await downloadOnce(url, part, dest, have, watch, opts);
   } catch (err) {
-    if (watch.idle && err instanceof FetchError) throw new FetchError(`${url}: the server sent nothing for ${duration(opts.idleTimeoutMs ?? 60_000)} (run again to resume)`, { cause: err });
+    if (watch.idle && err instanceof FetchError) throw new FetchError(`${url}: the server sent nothing for ${duration(idleMs)} (run again to resume)`, { cause: err });
     throw err;
   } finally {
     watch.stop();
   }
 }
 
-async function receive(url: string, part: string, dest: string, have: number, watch: ReturnType<typeof idleSignal>, opts: DownloadOptions): Promise<void> {
+/** One request: from byte `have` of `part` on, renamed to `dest` when complete. */
+async function downloadOnce(url: string, part: string, dest: string, have: number, watch: IdleWatch, opts: DownloadOptions): Promise<void> {
   let res: Response;
   try {
     res = await fetch(url, { headers: have > 0 ? { Range: `bytes=${have}-` } : {}, signal: watch.signal, redirect: 'follow' });
