@@ -86,7 +86,7 @@ export class FetchError extends BiometricError {
   }
 }
 
-export type ImageDecodeFailure = 'empty' | 'unreadable' | 'unsupported_format' | 'corrupt' | 'too_large' | 'too_small';
+export type ImageDecodeFailure = 'empty' | 'unreadable' | 'unsupported_format' | 'corrupt' | 'too_large' | 'too_small' | 'several_images';
 
 /** An image could not be decoded: empty, not an image, truncated, or beyond the size limits. */
 export class ImageDecodeError extends BiometricError {

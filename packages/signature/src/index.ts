@@ -16,7 +16,7 @@ export { pooledWithinUserSpread, SVC2004_GLOBAL_WITHIN_SPREAD } from './features
 export { dtwDistance, FRAME_DISTANCES, type DtwOptions, type FrameDistance } from './compare/dtw';
 export { identifySigner, type EnrolledSigner, type IdentificationResult, type SignerCandidate } from './compare/identify';
 export { enrolUser, scoreAgainstUser, combineDistances, dtwLocalDistance, type LocalDistance, type PopulationSpread, type SignatureUserModel } from './compare/user-model';
-export { extractSignatureTemplate, encodeSignatureTemplate, decodeSignatureTemplate, type SignatureTemplate } from './template';
+export { extractSignatureTemplate, encodeSignatureTemplate, decodeSignatureTemplate, signatureRecipe, type SignatureRecipe, type SignatureTemplate } from './template';
 export { DEFAULT_SIGNATURE_PARAMS, LOCAL_COMBINATIONS, parseSignatureParams, type LocalCombination, type SignatureParams } from './params';
 export { SignatureModality } from './signature-modality';
 export { signatureDecisionThreshold, signatureDecisionThresholds, DECISION_THRESHOLD_REFERENCES } from './compare/decision';

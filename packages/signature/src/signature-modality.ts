@@ -5,7 +5,7 @@ import { SVC2004_GLOBAL_WITHIN_SPREAD } from './features/global-spread';
 import { DEFAULT_SIGNATURE_PARAMS, type SignatureParams } from './params';
 import type { PenTrajectory } from './pen-trajectory';
 import { readSignature } from './read/read-signature';
-import { decodeSignatureTemplate, encodeSignatureTemplate, extractSignatureTemplate, type SignatureTemplate } from './template';
+import { checkSameRecipe, decodeSignatureTemplate, encodeSignatureTemplate, extractSignatureTemplate, signatureRecipe, type SignatureRecipe, type SignatureTemplate } from './template';
 
 /**
  * Online signature verification as a biofuse modality: samples are pen trajectories,
@@ -14,11 +14,15 @@ import { decodeSignatureTemplate, encodeSignatureTemplate, extractSignatureTempl
  */
 export class SignatureModality implements Modality<PenTrajectory, SignatureTemplate, unknown, SignatureUserModel> {
   readonly name = 'signature' as const;
+  /** How this modality's parameters make templates: stored templates made otherwise are refused, not scored on the wrong scale. */
+  private readonly recipe: SignatureRecipe;
   constructor(
     readonly params: SignatureParams = DEFAULT_SIGNATURE_PARAMS,
     /** Within-writer spread of the global features; by default the one measured on SVC2004 (SVC2004_GLOBAL_WITHIN_SPREAD). */
     private readonly population: PopulationSpread = SVC2004_GLOBAL_WITHIN_SPREAD,
-  ) {}
+  ) {
+    this.recipe = signatureRecipe(params);
+  }
 
   load(input: Buffer | string): Promise<PenTrajectory> {
     return readSignature(input);
@@ -29,6 +33,8 @@ export class SignatureModality implements Modality<PenTrajectory, SignatureTempl
   }
 
   compare(a: SignatureTemplate, b: SignatureTemplate): Score {
+    this.checkMadeHere(a);
+    this.checkMadeHere(b);
     const distance = dtwDistance(a.local, b.local, dtwOptions(this.params));
     return { similarity: -distance, distance };
   }
@@ -46,10 +52,16 @@ export class SignatureModality implements Modality<PenTrajectory, SignatureTempl
   }
 
   enrol(references: readonly SignatureTemplate[]): SignatureUserModel {
+    for (const t of references) this.checkMadeHere(t);
     return enrolUser(references, this.params, this.population);
   }
 
   compareEnrolled(model: SignatureUserModel, probe: SignatureTemplate): Score {
+    this.checkMadeHere(probe);
     return scoreAgainstUser(model, probe, this.params);
+  }
+
+  private checkMadeHere(t: SignatureTemplate): void {
+    checkSameRecipe(this.recipe, t.recipe, "this modality's parameters and the template");
   }
 }

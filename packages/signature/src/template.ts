@@ -1,19 +1,61 @@
 import { TemplateFormatError } from '@biofuse/core';
 import { SignatureAcquisitionError } from './errors';
 import { GLOBAL_FEATURES, globalFeatures } from './features/global-features';
-import { timeFunctions, type TimeFunctionMatrix, type TimeFunctionOptions } from './features/time-functions';
+import { DEFAULT_TIME_FUNCTIONS, TIME_FUNCTIONS, timeFunctions, type TimeFunction, type TimeFunctionMatrix, type TimeFunctionOptions } from './features/time-functions';
 import { checkUsableTrajectory, type PenTrajectory } from './pen-trajectory';
 import { resampleTrajectory, smoothTrajectory } from './preprocess';
 
-/** What biofuse keeps of a signature: its time functions (for DTW) and global feature vector. */
+/**
+ * How a template's time functions were made. Two templates compare only when they were made
+ * alike: DTW over the same number of columns would run on different functions (pressure
+ * against azimuth) or differently prepared trajectories and return a plausible, meaningless
+ * distance.
+ */
+export interface SignatureRecipe {
+  readonly functions: readonly TimeFunction[];
+  readonly keepPenUp: boolean;
+  readonly smoothingSamples: number;
+  readonly resamplePoints: number;
+}
+
+/** What biofuse keeps of a signature: its time functions (for DTW) and global feature vector, and how they were made. */
 export interface SignatureTemplate {
   readonly local: TimeFunctionMatrix;
   readonly global: Float32Array;
+  readonly recipe: SignatureRecipe;
 }
 
 export interface TemplateOptions extends TimeFunctionOptions {
   readonly smoothingSamples?: number;
   readonly resamplePoints?: number;
+}
+
+/** The recipe that `extractSignatureTemplate` follows for these options (their defaults filled in). */
+export function signatureRecipe(opts: TemplateOptions = {}): SignatureRecipe {
+  return {
+    functions: Object.freeze([...(opts.functions ?? DEFAULT_TIME_FUNCTIONS)]),
+    keepPenUp: opts.keepPenUp ?? false,
+    smoothingSamples: opts.smoothingSamples ?? 0,
+    resamplePoints: opts.resamplePoints ?? 0,
+  };
+}
+
+/** How two recipes differ, in words; undefined when they are the same. */
+export function recipeDifference(a: SignatureRecipe, b: SignatureRecipe): string | undefined {
+  if (a === b) return undefined;
+  if (a.functions.length !== b.functions.length || a.functions.some((f, k) => f !== b.functions[k])) return `time functions ${a.functions.join(',')} vs ${b.functions.join(',')}`;
+  if (a.keepPenUp !== b.keepPenUp) return `pen-up samples ${a.keepPenUp ? 'kept' : 'dropped'} vs ${b.keepPenUp ? 'kept' : 'dropped'}`;
+  if (a.smoothingSamples !== b.smoothingSamples) return `smoothing ${a.smoothingSamples} vs ${b.smoothingSamples} samples`;
+  if (a.resamplePoints !== b.resamplePoints) return `resampling to ${a.resamplePoints} vs ${b.resamplePoints} points (0 = none)`;
+  return undefined;
+}
+
+/** Refuses to compare templates that were made differently (see SignatureRecipe). */
+export function checkSameRecipe(a: SignatureRecipe, b: SignatureRecipe, what = 'signature templates'): void {
+  const difference = recipeDifference(a, b);
+  if (difference !== undefined) {
+    throw new TemplateFormatError(`${what} differ in how they were made (${difference}): signatures compare only with templates made with the same parameters`);
+  }
 }
 
 /**
@@ -26,7 +68,7 @@ export function extractSignatureTemplate(p: PenTrajectory, opts: TemplateOptions
   checkUsableTrajectory(p);
   const resampled = opts.resamplePoints ? resampleTrajectory(p, opts.resamplePoints) : p;
   const prepared = smoothTrajectory(resampled, opts.smoothingSamples ?? 0);
-  const template = { local: timeFunctions(prepared, opts), global: globalFeatures(p) };
+  const template = { local: timeFunctions(prepared, opts), global: globalFeatures(p), recipe: signatureRecipe(opts) };
   // Whatever slipped through (coordinates near the float limit overflow the spreads): never a template that scores NaN.
   if (![template.local.values, template.global].every((values) => values.every(Number.isFinite))) {
     throw new SignatureAcquisitionError('invalid_sample', 'the signature gives features that are not finite numbers (are its coordinates plausible?)');
@@ -35,20 +77,38 @@ export function extractSignatureTemplate(p: PenTrajectory, opts: TemplateOptions
 }
 
 const MAGIC = 0x47534642; // "BFSG" little-endian
-const VERSION = 1;
+/** Version 2 records the recipe; version 1 did not, so its templates cannot be checked and are refused. */
+const VERSION = 2;
 const HEADER_BYTES = 16;
+/** After the header: resample points (u32), smoothing (f32), pen-up flag (u8), one u8 per time function (its index in TIME_FUNCTIONS), zero padding to 4 bytes. */
+const RECIPE_FIXED_BYTES = 9;
+const recipeBytes = (dims: number) => Math.ceil((RECIPE_FIXED_BYTES + dims) / 4) * 4;
 
-/** Versioned binary form: magic, version, frame count, frame dims, global dims, then float32 data. */
+/** Versioned binary form: magic, version, frame dims, frame count, global dims, the recipe, then float32 data. */
 export function encodeSignatureTemplate(t: SignatureTemplate): Uint8Array {
+  const { recipe } = t;
+  if (recipe.functions.length !== t.local.dims) {
+    throw new TemplateFormatError(`signature template: ${t.local.dims} time-function columns but a recipe of ${recipe.functions.length} functions`);
+  }
+  const ids = recipe.functions.map((f) => TIME_FUNCTIONS.indexOf(f));
+  if (ids.some((id) => id < 0)) throw new TemplateFormatError(`signature template: unknown time function in ${recipe.functions.join(', ')}`);
+  if (!(Number.isInteger(recipe.resamplePoints) && recipe.resamplePoints >= 0 && recipe.resamplePoints <= 0xffffffff) || !Number.isFinite(recipe.smoothingSamples)) {
+    throw new TemplateFormatError(`signature template: a recipe of ${recipe.resamplePoints} resample points and ${recipe.smoothingSamples} smoothing samples cannot be stored`);
+  }
+  const offset = HEADER_BYTES + recipeBytes(t.local.dims);
   const body = t.local.values.length + t.global.length;
-  const out = new Uint8Array(HEADER_BYTES + body * 4);
+  const out = new Uint8Array(offset + body * 4);
   const view = new DataView(out.buffer);
   view.setUint32(0, MAGIC, true);
   view.setUint16(4, VERSION, true);
   view.setUint16(6, t.local.dims, true);
   view.setUint32(8, t.local.length, true);
   view.setUint32(12, t.global.length, true);
-  const floats = new Float32Array(out.buffer, HEADER_BYTES, body);
+  view.setUint32(HEADER_BYTES, recipe.resamplePoints, true);
+  view.setFloat32(HEADER_BYTES + 4, recipe.smoothingSamples, true);
+  view.setUint8(HEADER_BYTES + 8, recipe.keepPenUp ? 1 : 0);
+  out.set(ids, HEADER_BYTES + RECIPE_FIXED_BYTES);
+  const floats = new Float32Array(out.buffer, offset, body);
   floats.set(t.local.values, 0);
   floats.set(t.global, t.local.values.length);
   return out;
@@ -60,21 +120,42 @@ export function decodeSignatureTemplate(bytes: Uint8Array): SignatureTemplate {
   if (view.getUint32(0, true) !== MAGIC) throw new TemplateFormatError('not a biofuse signature template (bad magic)');
   const version = view.getUint16(4, true);
   if (version > VERSION) throw new TemplateFormatError(`signature template format version ${version} is newer than this build of biofuse reads (${VERSION}); upgrade @biofuse/signature`);
+  if (version === 1) throw new TemplateFormatError('signature template format version 1 does not record how it was made (time functions, pen-up samples); extract it again from the signature');
   if (version < 1) throw new TemplateFormatError(`signature template version ${version} is not valid`);
   const dims = view.getUint16(6, true);
   const length = view.getUint32(8, true);
   const globalDims = view.getUint32(12, true);
   // No frames would make every DTW distance infinite and a user model's normalisation NaN.
   if (dims === 0 || length === 0) throw new TemplateFormatError(`signature template: ${length} frames of ${dims} time functions, nothing to compare (corrupt)`);
-  const expected = HEADER_BYTES + (dims * length + globalDims) * 4;
+  const offset = HEADER_BYTES + recipeBytes(dims);
+  const expected = offset + (dims * length + globalDims) * 4;
   if (bytes.length !== expected) throw new TemplateFormatError(`signature template: ${bytes.length} bytes, expected ${expected} (truncated or corrupt)`);
   if (globalDims !== GLOBAL_FEATURES.length) {
     throw new TemplateFormatError(`signature template: ${globalDims} global features, this build makes ${GLOBAL_FEATURES.length} (made by another version?)`);
   }
-  const floats = new Float32Array(bytes.slice(HEADER_BYTES).buffer);
+  const recipe = decodeRecipe(view, dims);
+  const floats = new Float32Array(bytes.slice(offset).buffer);
   // Corrupt bytes can still decode as floats: a NaN or infinity would make every score NaN.
   for (let k = 0; k < floats.length; k++) {
     if (!Number.isFinite(floats[k])) throw new TemplateFormatError(`signature template: value ${k} is ${floats[k]}, not a finite number (corrupt)`);
   }
-  return { local: { length, dims, values: floats.slice(0, dims * length) }, global: floats.slice(dims * length) };
+  return { local: { length, dims, values: floats.slice(0, dims * length) }, global: floats.slice(dims * length), recipe };
+}
+
+function decodeRecipe(view: DataView, dims: number): SignatureRecipe {
+  const resamplePoints = view.getUint32(HEADER_BYTES, true);
+  const smoothingSamples = view.getFloat32(HEADER_BYTES + 4, true);
+  const penUp = view.getUint8(HEADER_BYTES + 8);
+  if (!(Number.isFinite(smoothingSamples) && smoothingSamples >= 0) || penUp > 1) {
+    throw new TemplateFormatError(`signature template: recipe of smoothing ${smoothingSamples}, pen-up flag ${penUp} is not valid (corrupt)`);
+  }
+  const functions: TimeFunction[] = [];
+  for (let k = 0; k < dims; k++) {
+    const id = view.getUint8(HEADER_BYTES + RECIPE_FIXED_BYTES + k);
+    const name = TIME_FUNCTIONS[id];
+    if (name === undefined) throw new TemplateFormatError(`signature template: time function number ${id} is unknown to this build (made by a newer version, or corrupt)`);
+    functions.push(name);
+  }
+  if (new Set(functions).size !== dims) throw new TemplateFormatError(`signature template: time functions ${functions.join(', ')} name one twice (corrupt)`);
+  return { functions: Object.freeze(functions), keepPenUp: penUp === 1, smoothingSamples, resamplePoints };
 }

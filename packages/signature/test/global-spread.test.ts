@@ -7,7 +7,7 @@ import { pooledWithinUserSpread, SVC2004_GLOBAL_WITHIN_SPREAD } from '../src/fea
 import { DEFAULT_SIGNATURE_PARAMS, parseSignatureParams } from '../src/params';
 import { readSignature } from '../src/read/read-signature';
 import { SignatureModality } from '../src/signature-modality';
-import type { SignatureTemplate } from '../src/template';
+import { signatureRecipe, type SignatureTemplate } from '../src/template';
 
 describe('pooled within-writer spread', () => {
   it('is the root of the mean of each writer\'s own variance, not the spread between writers', () => {
@@ -32,7 +32,7 @@ describe('pooled within-writer spread', () => {
 
 describe('global-feature distance in the user model', () => {
   // One-frame templates, so DTW is |a - b| / 2; one global feature.
-  const sig = (local: number, global: number): SignatureTemplate => ({ local: { length: 1, dims: 1, values: Float32Array.from([local]) }, global: Float32Array.from([global]) });
+  const sig = (local: number, global: number): SignatureTemplate => ({ local: { length: 1, dims: 1, values: Float32Array.from([local]) }, global: Float32Array.from([global]), recipe: signatureRecipe({ functions: ['x'] }) });
   const refs = [sig(0, 0), sig(2, 0.2), sig(6, 0.4)]; // global mean 0.2, own spread sqrt(0.08 / 3) = 0.163
   const params = parseSignatureParams({ localCombination: 'min', localScaleExponent: 0, globalWeight: 0.1 });
   it('measures the probe in units of the within-writer spread where the user\'s own is smaller', () => {
@@ -47,9 +47,10 @@ describe('global-feature distance in the user model', () => {
   it('is on by default, with the shipped SVC2004 spread', () => {
     expect(DEFAULT_SIGNATURE_PARAMS.globalWeight).toBe(0.1);
     const g = GLOBAL_FEATURES.length;
-    const full = (local: number, global: number): SignatureTemplate => ({ local: sig(local, 0).local, global: new Float32Array(g).fill(global) });
+    const full = (local: number, global: number): SignatureTemplate => ({ ...sig(local, 0), global: new Float32Array(g).fill(global) });
     const enrol = [full(0, 0), full(2, 0.01), full(6, 0.02)];
-    const modality = new SignatureModality();
+    // The default weights and spread, for templates of one time function (a modality refuses templates its own functions would not make).
+    const modality = new SignatureModality(parseSignatureParams({ functions: ['x'], keepPenUp: false }));
     const viaModality = modality.compareEnrolled(modality.enrol(enrol), full(10, 0.5));
     const direct = scoreAgainstUser(enrolUser(enrol, DEFAULT_SIGNATURE_PARAMS, SVC2004_GLOBAL_WITHIN_SPREAD), full(10, 0.5), DEFAULT_SIGNATURE_PARAMS);
     expect(viaModality.distance).toBeCloseTo(direct.distance!, 10);

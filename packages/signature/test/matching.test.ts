@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { TemplateFormatError } from '@biofuse/core';
 import { dtwDistance } from '../src/compare/dtw';
-import { combineDistances, enrolUser, scoreAgainstUser } from '../src/compare/user-model';
+import { combineDistances, dtwLocalDistance, enrolUser, scoreAgainstUser } from '../src/compare/user-model';
 import { timeFunctions } from '../src/features/time-functions';
 import { DEFAULT_SIGNATURE_PARAMS, parseSignatureParams } from '../src/params';
 import { SignatureAcquisitionError } from '../src/errors';
 import type { PenTrajectory } from '../src/pen-trajectory';
-import { decodeSignatureTemplate, encodeSignatureTemplate, extractSignatureTemplate, type SignatureTemplate } from '../src/template';
+import { SignatureModality } from '../src/signature-modality';
+import { decodeSignatureTemplate, encodeSignatureTemplate, extractSignatureTemplate, signatureRecipe, type SignatureTemplate } from '../src/template';
 
 /** A looping pen stroke; `speed` re-times it, `wobble` changes the shape. */
 function stroke(n: number, opts: { speed?: number; wobble?: number; phase?: number } = {}): PenTrajectory {
@@ -108,7 +109,7 @@ describe('user model', () => {
 
 describe('partial score normalisation', () => {
   // One-frame, one-dimensional templates: DTW between them is |a - b| / 2.
-  const one = (v: number): SignatureTemplate => ({ local: { length: 1, dims: 1, values: Float32Array.from([v]) }, global: new Float32Array(1) });
+  const one = (v: number): SignatureTemplate => ({ local: { length: 1, dims: 1, values: Float32Array.from([v]) }, global: new Float32Array(1), recipe: signatureRecipe({ functions: ['x'] }) });
   const refs = [0, 2, 6].map(one); // pairwise 1, 3, 2; each one's nearest other: 1, 1, 2, mean 4/3
   it('divides the nearest reference distance by the user scale to the chosen power', () => {
     const probe = one(10); // distances 5, 4, 2: nearest 2
@@ -152,11 +153,46 @@ describe('templates and parameters', () => {
     expect(() => decodeSignatureTemplate(new Uint8Array(64))).toThrow(/bad magic/);
     // Bytes that still decode as floats, one of them NaN: refused, or every score would be NaN.
     const nan = bytes.slice();
-    new DataView(nan.buffer).setFloat32(16 + 4 * 7, Number.NaN, true);
+    const floatsAt = bytes.length - 4 * (t.local.values.length + t.global.length);
+    new DataView(nan.buffer).setFloat32(floatsAt + 4 * 7, Number.NaN, true);
     expect(() => decodeSignatureTemplate(nan)).toThrow(/value 7 is NaN, not a finite number/);
     // A header of no frames: every DTW distance would be infinite.
-    const empty = encodeSignatureTemplate({ local: { length: 0, dims: t.local.dims, values: new Float32Array(0) }, global: t.global });
+    const empty = encodeSignatureTemplate({ ...t, local: { length: 0, dims: t.local.dims, values: new Float32Array(0) } });
     expect(() => decodeSignatureTemplate(empty)).toThrow(/0 frames of 9 time functions, nothing to compare/);
+  });
+
+  it('record how they were made, and refuse to compare templates made differently', () => {
+    const params = parseSignatureParams({ functions: ['x', 'y', 'pressure'], keepPenUp: false, smoothingSamples: 1.5, resamplePoints: 80 });
+    const t = extractSignatureTemplate(stroke(120), params);
+    const back = decodeSignatureTemplate(encodeSignatureTemplate(t));
+    expect(back.recipe).toEqual({ functions: ['x', 'y', 'pressure'], keepPenUp: false, smoothingSamples: 1.5, resamplePoints: 80 });
+    // The same number of columns, other functions: DTW would run and return a meaningless distance.
+    const other = parseSignatureParams({ ...params, functions: ['x', 'y', 'dAngle'] });
+    const u = extractSignatureTemplate(stroke(120), other);
+    expect(u.local.dims).toBe(t.local.dims);
+    expect(() => dtwLocalDistance(params)(t, u)).toThrow(/time functions x,y,pressure vs x,y,dAngle/);
+    expect(() => enrolUser([t, u], params)).toThrow(TemplateFormatError);
+    const model = enrolUser([t, back], params);
+    expect(() => scoreAgainstUser(model, u, params)).toThrow(/differ in how they were made \(time functions/);
+    expect(() => scoreAgainstUser(model, extractSignatureTemplate(stroke(120), { ...params, keepPenUp: true }), params)).toThrow(/pen-up samples dropped vs kept/);
+    // A modality refuses stored templates its parameters would not have made.
+    const modality = new SignatureModality(params);
+    expect(modality.compare(t, back).distance).toBe(0);
+    expect(() => modality.compare(t, u)).toThrow(/this modality's parameters/);
+    expect(() => new SignatureModality().compare(t, back)).toThrow(/time functions/);
+    expect(() => modality.compareEnrolled(modality.enrol([t, back]), u)).toThrow(TemplateFormatError);
+    // Version 1 did not record any of this; an unknown function number is from a newer build or damage.
+    const bytes = encodeSignatureTemplate(t);
+    const v1 = bytes.slice();
+    v1[4] = 1;
+    expect(() => decodeSignatureTemplate(v1)).toThrow(/version 1 does not record how it was made/);
+    const unknown = bytes.slice();
+    unknown[16 + 9 + 2] = 200;
+    expect(() => decodeSignatureTemplate(unknown)).toThrow(/time function number 200 is unknown/);
+    const twice = bytes.slice();
+    twice[16 + 9 + 2] = twice[16 + 9];
+    expect(() => decodeSignatureTemplate(twice)).toThrow(/name one twice/);
+    expect(() => encodeSignatureTemplate({ ...t, recipe: { ...t.recipe, functions: ['x'] } })).toThrow(/3 time-function columns but a recipe of 1/);
   });
 
   it('refuses, at extraction, trajectories that would make a NaN template', () => {

@@ -92,6 +92,18 @@ describe('decodeImage', () => {
     expect(await reason(decodeImage('/nonexistent/face.jpg'))).toBe('unreadable');
   });
 
+  it('refuses a file of several images instead of reading its first page', async () => {
+    // Two 64 x 64 pages of different grey: which one is the capture is not the decoder's guess.
+    const pages = Buffer.alloc(64 * 128, 40);
+    pages.fill(200, 64 * 64);
+    const tiff = await sharp(pages, { raw: { width: 64, height: 128, channels: 1, pageHeight: 64 } }).tiff().toBuffer();
+    expect(await reason(decodeImage(tiff, { channels: 1 }))).toBe('several_images');
+    await expect(decodeImage(tiff, { name: 'scan.tif' })).rejects.toThrow(/scan\.tif: the file holds 2 images/);
+    // One page is read as before.
+    const single = await sharp(pages.subarray(0, 64 * 64), { raw: { width: 64, height: 64, channels: 1 } }).tiff().toBuffer();
+    expect((await decodeImage(single, { channels: 1 })).data[0]).toBe(40);
+  });
+
   it('reads base64 data URLs', async () => {
     const png = await solid(20, 20, 3, [0, 255, 0]).png().toBuffer();
     const image = await decodeImage(bytesFromDataUrl(`data:image/png;base64,${png.toString('base64')}`));

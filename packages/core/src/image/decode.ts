@@ -56,6 +56,11 @@ export async function decodeImage(input: Buffer | Uint8Array | string, options: 
   }
   const { width, height } = metadata;
   if (!width || !height) throw new ImageDecodeError('corrupt', `${what}: the header has no size`);
+  // A sample is one image: reading the first page of a multi-page TIFF or animation would
+  // silently ignore the rest (which of them is the capture?).
+  if ((metadata.pages ?? 1) > 1) {
+    throw new ImageDecodeError('several_images', `${what}: the file holds ${metadata.pages} images (pages or frames); a sample is one image, save the one to use on its own`);
+  }
   checkImageSize(what, width, height, options);
 
   try {

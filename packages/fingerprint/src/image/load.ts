@@ -30,7 +30,7 @@ export const FINGERPRINT_IMAGE_FORMATS = 'TIFF, PNG, BMP, JPEG, ...';
  * Decodes a fingerprint image (TIFF, PNG, JPEG, WEBP, GIF, JPEG 2000, PGM through sharp;
  * BMP through bmp-js) to 8-bit grey. Every failure of the image is an ImageDecodeError with a
  * reason: empty, unreadable, unsupported_format, corrupt, too_small (a side under 64 px),
- * too_large; a `dpi` option no sensor has is a ConfigError.
+ * too_large, several_images (a multi-page TIFF); a `dpi` option no sensor has is a ConfigError.
  */
 export async function loadFingerprintImage(input: Buffer | Uint8Array | string, opts: LoadFingerprintImageOptions = {}): Promise<FingerprintImage> {
   if (opts.dpi !== undefined && !isSensorDpi(opts.dpi)) {

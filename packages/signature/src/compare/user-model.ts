@@ -1,7 +1,7 @@
 import { TemplateFormatError, type Score } from '@biofuse/core';
 import { SignatureAcquisitionError } from '../errors';
 import type { SignatureParams } from '../params';
-import type { SignatureTemplate } from '../template';
+import { checkSameRecipe, type SignatureTemplate } from '../template';
 import { dtwDistance, type DtwOptions } from './dtw';
 
 /** The DTW options the parameters ask for. */
@@ -14,7 +14,10 @@ export type LocalDistance = (a: SignatureTemplate, b: SignatureTemplate) => numb
 
 export function dtwLocalDistance(params: SignatureParams): LocalDistance {
   const opts = dtwOptions(params);
-  return (a, b) => dtwDistance(a.local, b.local, opts);
+  return (a, b) => {
+    checkSameRecipe(a.recipe, b.recipe);
+    return dtwDistance(a.local, b.local, opts);
+  };
 }
 
 /**
@@ -47,7 +50,10 @@ export function enrolUser(
 ): SignatureUserModel {
   if (references.length === 0) throw new SignatureAcquisitionError('no_enrolment', 'a user model needs at least one enrolment signature');
   const r = references.length;
-  for (const t of references) checkGlobalLength(t, references[0].global.length);
+  for (const t of references) {
+    checkGlobalLength(t, references[0].global.length);
+    checkSameRecipe(references[0].recipe, t.recipe, 'enrolment signatures');
+  }
   if (population !== undefined && population.length !== references[0].global.length) {
     throw new TemplateFormatError(`templates with ${references[0].global.length} global features cannot use a population spread of ${population.length}`);
   }
@@ -123,6 +129,7 @@ export function scoreAgainstUser(
  */
 export function scoreFromDistances(model: SignatureUserModel, probe: SignatureTemplate, d: readonly number[], params: SignatureParams): Score {
   checkGlobalLength(probe, model.globalMean.length);
+  checkSameRecipe(model.references[0].recipe, probe.recipe, 'the probe and the enrolment signatures');
   const combined = combineDistances(d, params.localCombination);
   const local = (combined - model.localCentre) / model.localScale ** params.localScaleExponent;
   let global = 0;
