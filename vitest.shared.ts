@@ -12,6 +12,8 @@ export function projectTestConfig(projectName: string, opts: { testTimeoutMs?: n
       reporters: ['default', 'json'],
       outputFile: { json: resolve(import.meta.dirname, 'reports/vitest', `${projectName}.json`) },
       testTimeout: opts.testTimeoutMs ?? 30_000,
+      // Setup hooks build datasets and models too: the same budget as a test (the default 10 s ran out on a busy 2-core machine).
+      hookTimeout: opts.testTimeoutMs ?? 30_000,
       pool: 'forks',
     },
   });

@@ -41,10 +41,39 @@ describe('face template encoding', () => {
   });
 
   it('refuses a model table that is empty or does not start at 0, which would compare as a perfect match', () => {
-    const none = encodeFaceTemplate({ model: 'm', embedding: Float32Array.of(0.6, 0.8), norms: new Float32Array(0), offsets: Uint32Array.of(2) });
-    expect(() => decodeFaceTemplate(none)).toThrow(/no model in its table/);
-    const shifted = encodeFaceTemplate({ ...template('m', [1, 2, 3]), offsets: Uint32Array.of(1, 3) });
+    // Layout for model id 'm': header 11 bytes + 1 pad, then the model count's table at 12.
+    const bytes = encodeFaceTemplate(template('m', [1, 2, 3]));
+    const none = bytes.slice();
+    new DataView(none.buffer).setUint16(9, 0, true);
+    expect(() => decodeFaceTemplate(none)).toThrow(/no model in its table|expected/);
+    const shifted = bytes.slice();
+    new DataView(shifted.buffer).setUint32(12, 1, true);
     expect(() => decodeFaceTemplate(shifted)).toThrow(/first model starts at 1/);
+    expect(() => encodeFaceTemplate({ model: 'm', embedding: Float32Array.of(0.6, 0.8), norms: new Float32Array(0), offsets: Uint32Array.of(2) })).toThrow(/no model in its table/);
+    expect(() => encodeFaceTemplate({ ...template('m', [1, 2, 3]), offsets: Uint32Array.of(1, 3) })).toThrow(/first model starts at 1/);
+  });
+
+  it('refuses an embedding that is not of unit length or a raw norm that is not positive (one flipped bit matched anyone)', () => {
+    const a = template('m', [1, 2, 3, 4]);
+    const b = template('m', [4, 1, 0, -2]);
+    const bytes = encodeFaceTemplate(a);
+    const flipped = bytes.slice();
+    flipped[bytes.length - 16 + 3] ^= 0x40; // the exponent of embedding value 0
+    const view = new DataView(flipped.buffer);
+    expect(Math.abs(view.getFloat32(bytes.length - 16, true))).toBeGreaterThan(1e30);
+    expect(() => decodeFaceTemplate(flipped)).toThrow(/embedding's length is .*, not 1/);
+    // What that template would have scored: a perfect match with an unrelated face.
+    const damaged: FaceTemplate = { ...a, embedding: new Float32Array(flipped.buffer.slice(bytes.length - 16)) };
+    expect(compareFaceTemplates(damaged, b).similarity).toBeGreaterThan(0.99);
+    expect(compareFaceTemplates(a, b).similarity).toBeLessThan(0.3);
+    const negative = bytes.slice();
+    new DataView(negative.buffer).setFloat32(bytes.length - 20, -2, true);
+    expect(() => decodeFaceTemplate(negative)).toThrow(/raw norm is -2/);
+    expect(() => encodeFaceTemplate({ ...a, embedding: Float32Array.of(1, 2, 3, 4) })).toThrow(/length is 5\.47/);
+    expect(() => encodeFaceTemplate({ ...a, norms: Float32Array.of(0) })).toThrow(/raw norm is 0/);
+    expect(() => encodeFaceTemplate({ ...a, offsets: Uint32Array.of(0, 3) })).toThrow(/covers 3 values, the embedding has 4/);
+    expect(() => encodeFaceTemplate({ ...a, model: 'x'.repeat(70_000) })).toThrow(/does not fit its 16-bit length/);
+    expect(() => encodeFaceTemplate({ ...a, embedding: Float32Array.of(Number.NaN, 0, 0, 1) })).toThrow(/embedding value 0 is NaN/);
   });
 });
 

@@ -24,7 +24,10 @@ export const FACE_TEMPLATE_VERSION = 1;
  * model count u16, offsets u32 x (count + 1), norms f32 x count, embedding f32 x offsets[count].
  */
 export function encodeFaceTemplate(t: FaceTemplate): Uint8Array {
+  // Whatever the decoder would refuse is refused here, before it is stored.
+  checkFaceTemplate(t);
   const id = new TextEncoder().encode(t.model);
+  if (id.length > 0xffff) throw new TemplateFormatError(`face template: a model id of ${id.length} bytes does not fit its 16-bit length`);
   const count = t.norms.length;
   const dim = t.embedding.length;
   const headerBytes = 4 + 2 + 2 + id.length + 2;
@@ -70,16 +73,41 @@ export function decodeFaceTemplate(bytes: Uint8Array): FaceTemplate {
   const dim = offsets[count];
   if (count === 0) throw new TemplateFormatError('face template: no model in its table (corrupt)');
   if (offsets[0] !== 0) throw new TemplateFormatError(`face template: the first model starts at ${offsets[0]}, not 0 (corrupt)`);
-  for (let i = 0; i < count; i++) if (offsets[i] > offsets[i + 1]) throw new TemplateFormatError('face template: model offsets out of order');
+  for (let i = 0; i < count; i++) if (offsets[i] >= offsets[i + 1]) throw new TemplateFormatError('face template: model offsets out of order (corrupt)');
   if (bytes.byteLength !== o + 4 * dim) {
     throw new TemplateFormatError(`face template: expected ${o + 4 * dim} bytes for a ${dim}-d embedding, got ${bytes.byteLength}`);
   }
   const embedding = new Float32Array(dim);
   for (let i = 0; i < dim; i++, o += 4) embedding[i] = view.getFloat32(o, true);
-  // Corrupt bytes can still decode as floats: a NaN or infinity would make every score NaN.
-  for (const [what, values] of [['norm', norms], ['embedding value', embedding]] as const) {
+  const template = { model, embedding, norms, offsets };
+  checkFaceTemplate(template);
+  return template;
+}
+
+/** How far a stored embedding's length may be from 1: float32 rounding of a few thousand values stays far below it. */
+const UNIT_TOLERANCE = 1e-3;
+
+/**
+ * The invariants every comparison relies on: a model table of increasing offsets that covers
+ * the embedding, finite values, positive raw norms, and a unit-length embedding. Damaged bytes
+ * can still decode as floats: one flipped exponent bit made a value 5e37, and the cosine of
+ * that template with an unrelated one came out 1, a perfect match.
+ */
+function checkFaceTemplate(t: FaceTemplate): void {
+  const corrupt = (what: string) => new TemplateFormatError(`face template: ${what} (corrupt)`);
+  const count = t.norms.length;
+  if (count === 0) throw corrupt('no model in its table');
+  if (t.offsets.length !== count + 1) throw corrupt(`${count} model norms but ${t.offsets.length} offsets`);
+  if (t.offsets[0] !== 0) throw corrupt(`the first model starts at ${t.offsets[0]}, not 0`);
+  for (let i = 0; i < count; i++) if (t.offsets[i] >= t.offsets[i + 1]) throw corrupt('model offsets out of order');
+  if (t.offsets[count] !== t.embedding.length) throw corrupt(`the model table covers ${t.offsets[count]} values, the embedding has ${t.embedding.length}`);
+  for (const [what, values] of [['norm', t.norms], ['embedding value', t.embedding]] as const) {
     const k = values.findIndex((v) => !Number.isFinite(v));
     if (k >= 0) throw new TemplateFormatError(`face template: ${what} ${k} is ${values[k]}, not a finite number (corrupt)`);
   }
-  return { model, embedding, norms, offsets };
+  const k = t.norms.findIndex((v) => !(v > 0));
+  if (k >= 0) throw corrupt(`model ${k}'s raw norm is ${t.norms[k]}; an embedding's length is positive`);
+  let sum = 0;
+  for (let i = 0; i < t.embedding.length; i++) sum += t.embedding[i] * t.embedding[i];
+  if (Math.abs(Math.sqrt(sum) - 1) > UNIT_TOLERANCE) throw corrupt(`the embedding's length is ${Math.sqrt(sum).toPrecision(6)}, not 1`);
 }

@@ -87,14 +87,22 @@ const recipeBytes = (dims: number) => Math.ceil((RECIPE_FIXED_BYTES + dims) / 4)
 /** Versioned binary form: magic, version, frame dims, frame count, global dims, the recipe, then float32 data. */
 export function encodeSignatureTemplate(t: SignatureTemplate): Uint8Array {
   const { recipe } = t;
-  if (recipe.functions.length !== t.local.dims) {
-    throw new TemplateFormatError(`signature template: ${t.local.dims} time-function columns but a recipe of ${recipe.functions.length} functions`);
+  const refuse = (what: string) => new TemplateFormatError(`cannot encode a signature template with ${what}`);
+  if (!(Number.isInteger(t.local.dims) && t.local.dims >= 1 && t.local.dims <= 0xffff && Number.isInteger(t.local.length) && t.local.length >= 1 && t.local.length <= 0xffffffff)) {
+    throw refuse(`${t.local.length} frames of ${t.local.dims} time functions`);
   }
+  if (t.local.values.length !== t.local.dims * t.local.length) throw refuse(`${t.local.values.length} values for ${t.local.length} frames of ${t.local.dims} time functions`);
+  if (t.global.length !== GLOBAL_FEATURES.length) throw refuse(`${t.global.length} global features (this build makes ${GLOBAL_FEATURES.length})`);
+  if (recipe.functions.length !== t.local.dims) throw refuse(`${t.local.dims} time-function columns but a recipe of ${recipe.functions.length} functions`);
   const ids = recipe.functions.map((f) => TIME_FUNCTIONS.indexOf(f));
-  if (ids.some((id) => id < 0)) throw new TemplateFormatError(`signature template: unknown time function in ${recipe.functions.join(', ')}`);
-  if (!(Number.isInteger(recipe.resamplePoints) && recipe.resamplePoints >= 0 && recipe.resamplePoints <= 0xffffffff) || !Number.isFinite(recipe.smoothingSamples)) {
-    throw new TemplateFormatError(`signature template: a recipe of ${recipe.resamplePoints} resample points and ${recipe.smoothingSamples} smoothing samples cannot be stored`);
+  if (ids.some((id) => id < 0)) throw refuse(`an unknown time function in ${recipe.functions.join(', ')}`);
+  if (new Set(ids).size !== ids.length) throw refuse(`a time function named twice (${recipe.functions.join(', ')})`);
+  if (!(Number.isInteger(recipe.resamplePoints) && recipe.resamplePoints >= 0 && recipe.resamplePoints <= 0xffffffff && Number.isFinite(recipe.smoothingSamples) && recipe.smoothingSamples >= 0)) {
+    throw refuse(`a recipe of ${recipe.resamplePoints} resample points and ${recipe.smoothingSamples} smoothing samples`);
   }
+  // What decoding would refuse is refused here, so that nothing stores a template it cannot read back.
+  const problem = valueProblem(Float32Array.from(t.local.values), Float32Array.from(t.global), t.local.length);
+  if (problem) throw refuse(problem);
   const offset = HEADER_BYTES + recipeBytes(t.local.dims);
   const body = t.local.values.length + t.global.length;
   const out = new Uint8Array(offset + body * 4);
@@ -135,11 +143,29 @@ export function decodeSignatureTemplate(bytes: Uint8Array): SignatureTemplate {
   }
   const recipe = decodeRecipe(view, dims);
   const floats = new Float32Array(bytes.slice(offset).buffer);
-  // Corrupt bytes can still decode as floats: a NaN or infinity would make every score NaN.
-  for (let k = 0; k < floats.length; k++) {
-    if (!Number.isFinite(floats[k])) throw new TemplateFormatError(`signature template: value ${k} is ${floats[k]}, not a finite number (corrupt)`);
+  const local = floats.slice(0, dims * length);
+  const global = floats.slice(dims * length);
+  const problem = valueProblem(local, global, length);
+  if (problem) throw new TemplateFormatError(`signature template: ${problem} (corrupt)`);
+  return { local: { length, dims, values: local }, global, recipe };
+}
+
+/**
+ * Why these values cannot be a template's, or undefined. Corrupt bytes still decode as
+ * floats: a NaN or infinity would make every score NaN, and a time-function value of 1e38
+ * (one flipped exponent bit) scored -1.5e36 where the same signature scored -1.5. Every
+ * column is z-normalised over its `length` frames, so no value can exceed sqrt(length).
+ */
+function valueProblem(local: Float32Array, global: Float32Array, length: number): string | undefined {
+  const bound = Math.sqrt(length) + 1e-3;
+  for (let k = 0; k < local.length; k++) {
+    if (!Number.isFinite(local[k])) return `time-function value ${k} is ${local[k]}, not a finite number`;
+    if (Math.abs(local[k]) > bound) return `time-function value ${k} is ${local[k]}, beyond what z-normalising ${length} frames gives (|z| <= ${Math.sqrt(length).toFixed(2)})`;
   }
-  return { local: { length, dims, values: floats.slice(0, dims * length) }, global: floats.slice(dims * length), recipe };
+  for (let k = 0; k < global.length; k++) {
+    if (!Number.isFinite(global[k])) return `global feature ${k} is ${global[k]}, not a finite number`;
+  }
+  return undefined;
 }
 
 function decodeRecipe(view: DataView, dims: number): SignatureRecipe {

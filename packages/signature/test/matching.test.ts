@@ -155,10 +155,25 @@ describe('templates and parameters', () => {
     const nan = bytes.slice();
     const floatsAt = bytes.length - 4 * (t.local.values.length + t.global.length);
     new DataView(nan.buffer).setFloat32(floatsAt + 4 * 7, Number.NaN, true);
-    expect(() => decodeSignatureTemplate(nan)).toThrow(/value 7 is NaN, not a finite number/);
+    expect(() => decodeSignatureTemplate(nan)).toThrow(/time-function value 7 is NaN, not a finite number/);
+    // One flipped exponent bit: a finite value no z-normalised column can hold (it scored -1.5e36 instead of about -1.5).
+    const flipped = bytes.slice();
+    flipped[floatsAt + 4 * 7 + 3] ^= 0x40;
+    expect(() => decodeSignatureTemplate(flipped)).toThrow(/time-function value 7 is .*e\+\d+, beyond what z-normalising 120 frames gives/);
+    const global = bytes.slice();
+    new DataView(global.buffer).setFloat32(bytes.length - 4, Number.POSITIVE_INFINITY, true);
+    expect(() => decodeSignatureTemplate(global)).toThrow(/global feature \d+ is Infinity/);
+    // The encoder refuses what the decoder would.
+    expect(() => encodeSignatureTemplate({ ...t, local: { ...t.local, values: t.local.values.map((v, k) => (k === 3 ? Number.NaN : v)) } })).toThrow(/cannot encode .* value 3 is NaN/);
+    expect(() => encodeSignatureTemplate({ ...t, local: { ...t.local, values: t.local.values.map((v, k) => (k === 3 ? 1e39 : v)) } })).toThrow(/value 3 is Infinity/);
+    expect(() => encodeSignatureTemplate({ ...t, local: { ...t.local, values: t.local.values.slice(1) } })).toThrow(/values for 120 frames of 9/);
+    expect(() => encodeSignatureTemplate({ ...t, global: t.global.slice(0, 3) })).toThrow(/3 global features/);
+    expect(() => encodeSignatureTemplate({ ...t, recipe: { ...t.recipe, smoothingSamples: -1 } })).toThrow(/-1 smoothing samples/);
     // A header of no frames: every DTW distance would be infinite.
-    const empty = encodeSignatureTemplate({ ...t, local: { length: 0, dims: t.local.dims, values: new Float32Array(0) } });
+    const empty = bytes.slice();
+    new DataView(empty.buffer).setUint32(8, 0, true);
     expect(() => decodeSignatureTemplate(empty)).toThrow(/0 frames of 9 time functions, nothing to compare/);
+    expect(() => encodeSignatureTemplate({ ...t, local: { length: 0, dims: t.local.dims, values: new Float32Array(0) } })).toThrow(/cannot encode a signature template with 0 frames/);
   });
 
   it('record how they were made, and refuse to compare templates made differently', () => {
@@ -193,6 +208,7 @@ describe('templates and parameters', () => {
     twice[16 + 9 + 2] = twice[16 + 9];
     expect(() => decodeSignatureTemplate(twice)).toThrow(/name one twice/);
     expect(() => encodeSignatureTemplate({ ...t, recipe: { ...t.recipe, functions: ['x'] } })).toThrow(/3 time-function columns but a recipe of 1/);
+    expect(() => encodeSignatureTemplate({ ...t, recipe: { ...t.recipe, functions: ['x', 'x', 'y'] } })).toThrow(/a time function named twice/);
   });
 
   it('refuses, at extraction, trajectories that would make a NaN template', () => {
@@ -225,7 +241,11 @@ describe('templates and parameters', () => {
     expect(() => enrolUser([t, shortGlobal], DEFAULT_SIGNATURE_PARAMS)).toThrow(TemplateFormatError);
     // ... nor against a population spread of another length, and such bytes do not decode.
     expect(() => enrolUser([shortGlobal, shortGlobal], DEFAULT_SIGNATURE_PARAMS, new Float64Array(25))).toThrow(/10 global features cannot use a population spread of 25/);
-    expect(() => decodeSignatureTemplate(encodeSignatureTemplate(shortGlobal))).toThrow(/10 global features, this build makes 25/);
+    expect(() => encodeSignatureTemplate(shortGlobal)).toThrow(/10 global features \(this build makes 25\)/);
+    const bytes = encodeSignatureTemplate(t);
+    const tail = bytes.slice(0, bytes.length - 15 * 4);
+    new DataView(tail.buffer).setUint32(12, 10, true);
+    expect(() => decodeSignatureTemplate(tail)).toThrow(/10 global features, this build makes 25/);
   });
   it('validates parameters', () => {
     expect(parseSignatureParams({ dtwBand: 0.2 }).dtwBand).toBe(0.2);

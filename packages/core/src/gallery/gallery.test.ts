@@ -108,6 +108,30 @@ describe('Gallery', () => {
     reopened.close();
   });
 
+  it('refuses vectors that are not of unit length, on add and in a damaged file (one long vector topped every search)', async () => {
+    const path = join(await mkdtemp(join(tmpdir(), 'biofuse-gallery-')), 'g.db');
+    const [a, b, q] = unitVectors(3, 8, 11);
+    const gallery = await Gallery.open(path, spec);
+    gallery.add('alice', 'a.jpg', 'h1', Uint8Array.of(1), a);
+    gallery.add('bob', 'b.jpg', 'h2', Uint8Array.of(2), b);
+    expect(() => gallery.add('mallory', 'm.jpg', 'h3', Uint8Array.of(3), a.map((v) => v * 1e30))).toThrow(/has length 1\.00000e\+30; a gallery holds unit vectors/);
+    gallery.add('zero', 'z.jpg', 'h4', Uint8Array.of(4), new Float32Array(8)); // all zeros: a template with nothing to describe
+    gallery.close();
+    // Bob's stored vector damaged on disk: opening says which record, and leaves the file as it is.
+    const { default: Database } = await import('better-sqlite3');
+    const db = new Database(path);
+    const long = Buffer.from(b.map((v) => v * 1e30).buffer);
+    db.prepare('UPDATE records SET embedding = ? WHERE identity = ?').run(long, 'bob');
+    db.close();
+    await expect(Gallery.open(path, spec)).rejects.toThrow(/gallery record 2 \(bob\) has length .*e\+30/);
+    const nan = Buffer.from(new Float32Array(8).fill(Number.NaN).buffer);
+    const again = new Database(path);
+    again.prepare('UPDATE records SET embedding = ? WHERE identity = ?').run(nan, 'bob');
+    again.close();
+    await expect(Gallery.open(path, spec)).rejects.toThrow(/gallery record 2 \(bob\) has a value that is not a finite number/);
+    expect(() => gallery.search(q, 1)).toThrow(); // closed
+  });
+
   it('opens only what is a gallery: a missing file when asked not to create one, another SQLite database never', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'biofuse-gallery-'));
     await expect(Gallery.open(join(dir, 'typo.db'), spec, { create: false })).rejects.toThrow(/typo\.db: no such gallery/);
@@ -131,10 +155,11 @@ describe('Gallery', () => {
 
 describe('enrolment', () => {
   const spec = { modality: 'test', model: 'bytes', templateVersion: 1, dims: 2 };
-  // A toy modality: a file's first two bytes are its embedding; a file starting with 'x' cannot be enrolled.
+  // A toy modality: a file's first two bytes, L2-normalised, are its embedding; a file starting with 'x' cannot be enrolled.
   const enrol = async (bytes: Buffer) => {
     if (bytes[0] === 0x78) throw new AcquisitionError('no_sample', 'unusable sample');
-    return { template: Uint8Array.from(bytes), embedding: Float32Array.of(bytes[0], bytes[1]) };
+    const length = Math.hypot(bytes[0], bytes[1]);
+    return { template: Uint8Array.from(bytes), embedding: Float32Array.of(bytes[0] / length, bytes[1] / length) };
   };
 
   it('keeps a gallery in line with its folder: skips the unchanged, replaces the changed, removes what no longer stands for a file', async () => {

@@ -4,6 +4,9 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { BiometricError, ConfigError, DatasetError, TemplateFormatError } from '../errors';
 import { EmbeddingIndex } from './embedding-index';
 
+/** How far a stored embedding's length may be from 1 (float32 rounding stays far below it). */
+const UNIT_TOLERANCE = 1e-3;
+
 /** The gallery was built by another pipeline (modality, model or template version) than the one opening it. */
 export class StaleGalleryError extends BiometricError {
   constructor(message: string) {
@@ -94,6 +97,8 @@ export class Gallery {
     for (const row of this.db.prepare('SELECT id, identity, embedding FROM records ORDER BY id').iterate() as Iterable<{ id: number; identity: string; embedding: Buffer }>) {
       const embedding = new Float32Array(row.embedding.buffer, row.embedding.byteOffset, row.embedding.byteLength / 4);
       if (embedding.length !== this.spec.dims) throw new TemplateFormatError(`gallery record ${row.id} holds a ${embedding.length}-value embedding, the gallery's are ${this.spec.dims}`);
+      // A damaged row (NaN, or a value of 1e30) would top or sink every search without a word.
+      this.checkEmbedding(embedding, `gallery record ${row.id} (${row.identity})`);
       this.indexRecord(row.id, row.identity, embedding);
     }
   }
@@ -137,7 +142,13 @@ export class Gallery {
         }
       }
     }
-    return new Gallery(db, spec);
+    try {
+      return new Gallery(db, spec);
+    } catch (err) {
+      // A damaged record: the file stays as it is for whoever repairs it, and is not held open.
+      db.close();
+      throw err;
+    }
   }
 
   get size(): number {
@@ -238,11 +249,21 @@ export class Gallery {
     this.db.close();
   }
 
-  /** An embedding of the gallery's length with finite values: one NaN would sink every search. */
+  /**
+   * An embedding of the gallery's length, finite, and of unit length (or all zeros, a template
+   * with nothing to describe): the index ranks by inner product, so one NaN would sink every
+   * search and one long vector would top every search, at any threshold.
+   */
   private checkEmbedding(embedding: Float32Array, what: string): void {
     if (embedding.length !== this.spec.dims) throw new TemplateFormatError(`${what} has ${embedding.length} values, the gallery's embeddings ${this.spec.dims}`);
+    let sum = 0;
     for (let i = 0; i < embedding.length; i++) {
       if (!Number.isFinite(embedding[i])) throw new TemplateFormatError(`${what} has a value that is not a finite number (at ${i})`);
+      sum += embedding[i] * embedding[i];
+    }
+    const length = Math.sqrt(sum);
+    if (length !== 0 && Math.abs(length - 1) > UNIT_TOLERANCE) {
+      throw new TemplateFormatError(`${what} has length ${length.toPrecision(6)}; a gallery holds unit vectors (L2-normalised embeddings)`);
     }
   }
 

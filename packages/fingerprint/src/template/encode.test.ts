@@ -122,5 +122,32 @@ describe('fingerprint template encoding', () => {
     expect(message(() => encodeFingerprintTemplate(withMinutia({ x: Number.NaN })))).toMatch(/minutia 1 at a position or angle that is not a finite number/);
     expect(message(() => encodeFingerprintTemplate(withMinutia({ kind: 9 })))).toMatch(/minutia 1 of unknown kind 9/);
     expect(message(() => encodeFingerprintTemplate(withMinutia({ quality: 101 })))).toMatch(/minutia 1 of quality 101/);
+    expect(message(() => encodeFingerprintTemplate(withMinutia({ x: 1e39 })))).toMatch(/minutia 1 at a position or angle that is not a finite number/); // float64 beyond float32
+    expect(message(() => encodeFingerprintTemplate(withMinutia({ x: 296 })))).toMatch(/minutia 1 at \(296, 559\.9\d*\) lies outside the 296 x 560 image/);
+    const m = template.minutiae;
+    expect(message(() => encodeFingerprintTemplate({ ...template, minutiae: { ...m, count: -1 } }))).toMatch(/a minutia count of -1/);
+    expect(message(() => encodeFingerprintTemplate({ ...template, minutiae: { ...m, count: 1.5 } }))).toMatch(/a minutia count of 1\.5/);
+    expect(message(() => encodeFingerprintTemplate({ ...template, minutiae: { ...m, kind: m.kind.slice(0, 2) } }))).toMatch(/3 minutiae but 2 values of kind/);
+  });
+
+  it('refuses minutiae outside the image or angles outside [0, 2 pi], which decoded and scored as a normal template', () => {
+    const bytes = encodeFingerprintTemplate(template);
+    const view = (b: Uint8Array) => new DataView(b.buffer);
+    const far = bytes.slice();
+    view(far).setFloat32(18, 1e30, true);
+    expect(message(() => decodeFingerprintTemplate(far))).toMatch(/minutia 0 at \(1\.00000001504746\d*e\+30, 301\.7\d*\) lies outside the 296 x 560 image \(corrupt\)/);
+    const narrow = bytes.slice();
+    view(narrow).setUint16(6, 200, true); // one flipped bit in the width moves the frame under the minutiae
+    expect(message(() => decodeFingerprintTemplate(narrow))).toMatch(/minutia 2 at \(295\.5, .*\) lies outside the 200 x 560 image/);
+    for (const angle of [100, -1, 7]) {
+      const turned = bytes.slice();
+      view(turned).setFloat32(18 + 2 * 4 * 3, angle, true);
+      expect(message(() => decodeFingerprintTemplate(turned))).toMatch(new RegExp(`minutia 0 has angle ${angle}, outside \\[0, 2 pi\\]`));
+    }
+    // The edges themselves are kept: a position half a pixel before the first, an angle of float32 2 pi.
+    const edge = { ...template, minutiae: minutiaSet([{ x: -0.4, y: 559.99, angle: 0, kind: MINUTIA_ENDING, quality: 50 }]) };
+    const twoPi = encodeFingerprintTemplate(edge);
+    view(twoPi).setFloat32(18 + 2 * 4, 2 * Math.PI, true);
+    expect(decodeFingerprintTemplate(twoPi).minutiae.angle[0]).toBeCloseTo(2 * Math.PI, 6);
   });
 });

@@ -31,9 +31,14 @@ export function encodeFingerprintTemplate(t: FingerprintTemplate): Uint8Array {
   if (t.width === 0 || t.height === 0) throw refuse(`an image size of ${t.width} x ${t.height} (no area)`);
   const m = t.minutiae;
   const n = m.count;
+  if (!(Number.isInteger(n) && n >= 0 && n <= 0xffffffff)) throw refuse(`a minutia count of ${n}`);
+  const short = (['x', 'y', 'angle', 'kind', 'quality'] as const).find((c) => !(m[c].length >= n));
+  if (short) throw refuse(`${n} minutiae but ${m[short].length} values of ${short}`);
   // What decoding would refuse is refused here, so that a gallery never stores a template it cannot read back.
   for (let i = 0; i < n; i++) {
     if (!(Number.isFinite(m.x[i]) && Number.isFinite(m.y[i]) && Number.isFinite(m.angle[i]))) throw refuse(`minutia ${i} at a position or angle that is not a finite number`);
+    const misplaced = misplacedMinutia(m.x[i], m.y[i], m.angle[i], t.width, t.height);
+    if (misplaced) throw refuse(`minutia ${i} ${misplaced}`);
     if (m.kind[i] > MINUTIA_BIFURCATION) throw refuse(`minutia ${i} of unknown kind ${m.kind[i]}`);
     if (m.quality[i] > 100) throw refuse(`minutia ${i} of quality ${m.quality[i]}, above 100`);
   }
@@ -104,10 +109,24 @@ export function decodeFingerprintTemplate(bytes: Uint8Array): FingerprintTemplat
   const kind = bytes.slice(o, o + n);
   const minutiaQuality = bytes.slice(o + n, o + 2 * n);
   for (let i = 0; i < n; i++) {
+    // Damaged bytes still decode as floats: a minutia at x = 1e30 or an angle of 100 rad scored as a normal template.
+    const misplaced = misplacedMinutia(x[i], y[i], angle[i], width, height);
+    if (misplaced) throw new TemplateFormatError(`fingerprint template: minutia ${i} ${misplaced} (corrupt)`);
     if (kind[i] > MINUTIA_BIFURCATION) throw new TemplateFormatError(`fingerprint template: minutia ${i} has unknown kind ${kind[i]}`);
     if (minutiaQuality[i] > 100) throw new TemplateFormatError(`fingerprint template: minutia ${i} has quality ${minutiaQuality[i]}, above 100`);
   }
   return { width, height, dpi, quality, minutiae: { count: n, x, y, angle, kind, quality: minutiaQuality } };
+}
+
+/**
+ * Why a minutia cannot be in a template of this image, or undefined. Positions mapped back
+ * from the working resolution may fall up to half a pixel before the first pixel's centre;
+ * an angle of float32 2 pi is 2 pi rounded up.
+ */
+function misplacedMinutia(x: number, y: number, angle: number, width: number, height: number): string | undefined {
+  if (!(x > -1 && x < width && y > -1 && y < height)) return `at (${x}, ${y}) lies outside the ${width} x ${height} image`;
+  if (!(angle >= 0 && angle <= 2 * Math.PI + 1e-5)) return `has angle ${angle}, outside [0, 2 pi]`;
+  return undefined;
 }
 
 /** Whether the bytes start as one of our templates (what `load` tells templates from images by). */

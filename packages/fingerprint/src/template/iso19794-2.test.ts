@@ -198,6 +198,20 @@ describe('writeIsoTemplate', () => {
     const negative = minutiaSet([{ x: -3, y: 1, angle: 0, kind: MINUTIA_ENDING, quality: 0 }]);
     expect(() => writeIsoTemplate({ ...t, minutiae: negative })).toThrow(TemplateFormatError);
     expect(() => writeIsoTemplate({ ...t, width: 70000 })).toThrow(/width/);
+    // Each of these was written, then refused by the reader or silently changed.
+    const one = (m: Partial<{ x: number; y: number; angle: number; kind: number; quality: number }>) => {
+      const set = minutiaSet([{ x: 10, y: 10, angle: 1, kind: MINUTIA_ENDING, quality: 50 }]);
+      return { ...t, minutiae: { ...set, x: Float32Array.of(m.x ?? 10), y: Float32Array.of(m.y ?? 10), angle: Float32Array.of(m.angle ?? 1), kind: Uint8Array.of(m.kind ?? 1), quality: Uint8Array.of(m.quality ?? 50) } };
+    };
+    expect(() => writeIsoTemplate(one({ x: 1000 }))).toThrow(/lies outside the 388 x 374 image/);
+    expect(() => writeIsoTemplate(one({ angle: Number.NaN }))).toThrow(/angle NaN is not a finite number/);
+    expect(() => writeIsoTemplate(one({ kind: 7 }))).toThrow(/kind 7 is unknown/);
+    expect(() => writeIsoTemplate(one({ quality: 200 }))).toThrow(/quality 200 is above 100/);
+    for (const quality of [150, -5, Number.NaN, 7.5]) expect(() => writeIsoTemplate({ ...t, quality })).toThrow(/template quality/);
+    expect(() => writeIsoTemplate({ ...t, height: 0 })).toThrow(/no area/);
+    // Positions within the image round onto its pixels, so the reader takes them back.
+    const edge = readIsoTemplate(writeIsoTemplate(one({ x: 387.6, y: -0.4 })));
+    expect([edge.minutiae.x[0], edge.minutiae.y[0]]).toEqual([387, 0]);
   });
 });
 

@@ -200,6 +200,8 @@ export function writeIsoTemplate(t: FingerprintTemplate, opts: WriteIsoOptions =
   if (m.count > 255) throw new TemplateFormatError(`cannot write ${m.count} minutiae to ISO 19794-2: a finger view holds at most 255`);
   checkField('image width', t.width, 0xffff);
   checkField('image height', t.height, 0xffff);
+  if (t.width === 0 || t.height === 0) throw new TemplateFormatError(`cannot write an image size of ${t.width} x ${t.height} (no area) to ISO 19794-2`);
+  checkField('template quality', t.quality, 100);
   const ppcm = Math.round(t.dpi / CM_PER_INCH);
   // Write only what readIsoTemplate reads back: a sensor's resolution.
   if (!isSensorDpi(Math.round(ppcm * CM_PER_INCH))) {
@@ -227,20 +229,25 @@ export function writeIsoTemplate(t: FingerprintTemplate, opts: WriteIsoOptions =
   bytes[22] = 1;
   bytes[24] = fingerPosition;
   bytes[25] = (viewNumber << 4) | impressionType;
-  bytes[26] = clampQuality(t.quality);
+  bytes[26] = t.quality;
   bytes[27] = m.count;
   let o = HEADER_BYTES + VIEW_HEADER_BYTES;
   for (let i = 0; i < m.count; i++, o += MINUTIA_BYTES) {
-    const x = Math.round(m.x[i]);
-    const y = Math.round(m.y[i]);
-    if (!(x >= 0 && x <= MAX_COORDINATE && y >= 0 && y <= MAX_COORDINATE)) {
-      throw new TemplateFormatError(`cannot write minutia ${i} at (${m.x[i]}, ${m.y[i]}) to ISO 19794-2: coordinates must be 0-${MAX_COORDINATE}`);
-    }
+    const refuse = (why: string) => new TemplateFormatError(`cannot write minutia ${i} at (${m.x[i]}, ${m.y[i]}) to ISO 19794-2: ${why}`);
+    // Within the image (our positions may lie up to half a pixel before the first pixel's centre),
+    // rounded to the pixel the reader will accept; anything further out is not this image's minutia.
+    if (!(m.x[i] > -1 && m.x[i] < t.width && m.y[i] > -1 && m.y[i] < t.height)) throw refuse(`it lies outside the ${t.width} x ${t.height} image`);
+    const x = Math.min(t.width - 1, Math.max(0, Math.round(m.x[i])));
+    const y = Math.min(t.height - 1, Math.max(0, Math.round(m.y[i])));
+    if (x > MAX_COORDINATE || y > MAX_COORDINATE) throw refuse(`coordinates must be 0-${MAX_COORDINATE}`);
+    if (!Number.isFinite(m.angle[i])) throw refuse(`its angle ${m.angle[i]} is not a finite number`);
+    if (m.kind[i] > MINUTIA_BIFURCATION) throw refuse(`its kind ${m.kind[i]} is unknown`);
+    if (m.quality[i] > 100) throw refuse(`its quality ${m.quality[i]} is above 100`);
     const type = m.kind[i] === MINUTIA_ENDING ? 1 : m.kind[i] === MINUTIA_BIFURCATION ? 2 : 0;
     view.setUint16(o, (type << 14) | x);
     view.setUint16(o + 2, y);
     bytes[o + 4] = Math.round((normaliseAngle(m.angle[i]) / TWO_PI) * 256) % 256;
-    bytes[o + 5] = clampQuality(m.quality[i]);
+    bytes[o + 5] = m.quality[i];
   }
   // Extended data block length stays 0.
   return bytes;
@@ -253,10 +260,6 @@ function checkField(what: string, value: number, max: number): void {
 /** Whether the bytes start as an ISO/IEC 19794-2 finger minutiae record ("FMR\0"). */
 export function isIsoTemplate(bytes: Uint8Array): boolean {
   return bytes.length >= MAGIC.length && MAGIC.every((b, i) => bytes[i] === b);
-}
-
-function clampQuality(q: number): number {
-  return Math.max(0, Math.min(100, Math.round(q)));
 }
 
 /** Big-endian cursor whose every read names the field and byte it ran short at. */
