@@ -1,22 +1,38 @@
 /**
- * A local Nx plugin: every experiments/configs/<id>.yaml becomes a cached `bench-<id>` target
- * of the experiments project, and `bench` runs them all. A target's cache key is its config,
- * the code of every project the experiments use, the lockfile and a content fingerprint of the
- * data the config reads, so `nx run-many -t bench` re-runs only what changed.
+ * A local Nx plugin: every experiments/configs/<name>.yaml becomes a cached `bench-<name>`
+ * target of the experiments project, and `bench` runs them all. A target's cache key is its
+ * config, the code of every project the experiments use, the lockfile, BIOFUSE_DATA and
+ * BIOFUSE_MODELS, and a content fingerprint of the data and model files the config reads, so
+ * `nx run-many -t bench` re-runs only what changed.
+ *
+ * Targets write their runs under results/.nx/<id>/, a folder that belongs to Nx: a cache hit
+ * restores it as it was cached (Nx replaces a target's outputs wholesale), so runs made by
+ * `biofuse bench` itself, under results/<id>/, are never touched by a cache hit.
  */
+import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { CreateNodesV2, TargetConfiguration } from 'nx/src/devkit-exports';
+import { parse } from 'yaml';
 
 const CONFIG_GLOB = 'experiments/configs/*.yaml';
+/** Where Nx-run experiments write (ids are lower case and never start with a dot, so no config's folder is this one). */
+const NX_RESULTS = 'results/.nx';
 
 export const createNodesV2: CreateNodesV2 = [
   CONFIG_GLOB,
-  (configFiles) => {
+  (configFiles, _options, context) => {
     const targets: Record<string, TargetConfiguration> = {};
+    const fileOfId = new Map<string, string>();
     for (const file of [...configFiles].sort()) {
-      const id = basename(file, '.yaml');
-      targets[`bench-${id}`] = {
-        command: `node apps/cli/bin/biofuse.js bench ${file}`,
+      const name = basename(file, '.yaml');
+      // The run's folder is named by the config's id, which its `id:` key may set.
+      const id = configId(join(context.workspaceRoot, file)) ?? name;
+      const other = fileOfId.get(id);
+      if (other) throw new Error(`${file} and ${other} both have the id "${id}": their runs would share results/${id}`);
+      fileOfId.set(id, file);
+      const command = `node apps/cli/bin/biofuse.js bench ${file}`;
+      targets[`bench-${name}`] = {
+        command: `${command} --results ${NX_RESULTS}`,
         options: { cwd: '{workspaceRoot}' },
         cache: true,
         inputs: [
@@ -29,19 +45,31 @@ export const createNodesV2: CreateNodesV2 = [
           '{workspaceRoot}/apps/cli/bin/**/*',
           '{workspaceRoot}/package-lock.json',
           { env: 'BIOFUSE_DATA' },
-          { runtime: `node apps/cli/bin/biofuse.js bench ${file} --fingerprint` },
+          { env: 'BIOFUSE_MODELS' },
+          { runtime: `${command} --fingerprint` },
         ],
-        outputs: [`{workspaceRoot}/results/${id}`],
-        metadata: { description: `run ${file} and write results/${id}/<run-id>/` },
+        outputs: [`{workspaceRoot}/${NX_RESULTS}/${id}`],
+        metadata: { description: `run ${file} and write ${NX_RESULTS}/${id}/<run-id>/` },
       };
     }
     targets.bench = {
       executor: 'nx:noop',
       dependsOn: Object.keys(targets),
       cache: true,
-      metadata: { description: 'run every experiment config (each cached on its config, code and data)' },
+      metadata: { description: 'run every experiment config (each cached on its config, code, data and models)' },
     };
     const projectRoot = dirname(dirname(CONFIG_GLOB));
     return [[join(projectRoot, 'configs'), { projects: { [projectRoot]: { targets } } }]];
   },
 ];
+
+/** The `id:` a config sets, if it sets one (the run itself validates the rest). */
+function configId(path: string): string | undefined {
+  try {
+    const raw: unknown = parse(readFileSync(path, 'utf8'));
+    const id = raw && typeof raw === 'object' ? (raw as { id?: unknown }).id : undefined;
+    return typeof id === 'string' ? id : undefined;
+  } catch {
+    return undefined; // an unreadable config fails when its target runs, with the loader's message
+  }
+}

@@ -82,6 +82,15 @@ ${minimal}`, 's.yaml').seed).toBe(4294967295);
     const fvc = 'dataset: { loader: fvc, root: fvc2002/DB1_B }\npipeline: { modality: fingerprint }\n';
     expect(() => parseExperimentConfig(`${fvc}protocol: { randomForgeries: 3 }\n`, 'f.yaml')).toThrow(/protocol.randomForgeries/);
   });
+
+  it('refuses dataset keys the loader would ignore (a pairs loader given folds scored every pair)', () => {
+    const pipeline = 'pipeline: { modality: face }\n';
+    expect(() => parseExperimentConfig(`dataset: { loader: pairs, root: mini, pairs: p.tsv, folds: [99] }\n${pipeline}`, 'p.yaml')).toThrow(/dataset.folds: only the lfw loader has folds/);
+    expect(() => parseExperimentConfig(`dataset: { loader: pairs, root: mini, pairs: p.tsv, images: nowhere }\n${pipeline}`, 'p.yaml')).toThrow(/dataset.images: only the lfw loader/);
+    expect(() => parseExperimentConfig('dataset: { loader: fvc, root: fvc2002/DB1_B, pairs: p.tsv }\npipeline: { modality: fingerprint }\n', 'f.yaml')).toThrow(/dataset.pairs: the fvc loader reads no pairs file/);
+    expect(() => parseExperimentConfig('dataset: { loader: svc2004, root: s, folds: [1] }\npipeline: { modality: signature }\n', 's.yaml')).toThrow(/dataset.folds/);
+    expect(parseExperimentConfig(`dataset: { loader: lfw, root: lfw, pairs: pairs.txt, images: images, folds: [2] }\n${pipeline}`, 'l.yaml').dataset).toMatchObject({ folds: [2] });
+  });
 });
 
 describe('shipped configs', () => {

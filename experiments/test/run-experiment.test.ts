@@ -43,6 +43,18 @@ describe('runExperiment', () => {
     await expect(runExperiment(config, { dataRoot: '/nonexistent', resultsRoot: blocked })).rejects.toThrow(/a-file\/sim: cannot create the results folder \(ENOTDIR\)/);
   });
 
+  it('gives two runs that start together in the same second two folders (the second failed at its rename)', async () => {
+    const config = parseExperimentConfig(simulated, 'sim.yaml');
+    const root = await mkdtemp(join(tmpdir(), 'biofuse-concurrent-'));
+    const at = () => new Date('2026-03-01T00:00:00Z');
+    const runs = await Promise.all([0, 1, 2].map(() => runExperiment(config, { dataRoot: '/nonexistent', resultsRoot: root, now: at })));
+    const names = runs.map((r) => r.runDir.split('/').pop() as string).sort();
+    expect(names[0]).toMatch(/^20260301T000000Z-[0-9a-f]{8}$/);
+    expect(names).toEqual([names[0], `${names[0]}-2`, `${names[0]}-3`]);
+    expect((await readdir(join(root, 'sim'))).filter((f) => f.includes('partial'))).toEqual([]);
+    for (const r of runs) expect(existsSync(join(r.runDir, 'metrics.json'))).toBe(true);
+  });
+
   it('writes scores, metrics, DET, page and manifest, and repeats its numbers exactly', async () => {
     const config = parseExperimentConfig(simulated, 'sim.yaml');
     const a = await runExperiment(config, { dataRoot: '/nonexistent', resultsRoot: results, now: () => new Date('2026-01-01T00:00:00Z') });

@@ -84,6 +84,11 @@ function checkCrossFieldRules(config: ExperimentConfig, path: string): void {
     problems.push('dataset.probeFolder / probeExtension: only the fvc loader takes probes from another folder');
   }
   if ((d.loader === 'pairs' || d.loader === 'lfw') && !d.pairs) problems.push(`dataset.pairs: the ${d.loader} loader needs a pairs file`);
+  // Keys only some loaders read: elsewhere they would be accepted and ignored.
+  if ('pairs' in d && d.pairs !== undefined && d.loader !== 'pairs' && d.loader !== 'lfw') problems.push(`dataset.pairs: the ${d.loader} loader reads no pairs file (pairs and lfw do)`);
+  for (const key of ['images', 'folds'] as const) {
+    if (key in d && (d as Partial<Record<typeof key, unknown>>)[key] !== undefined && d.loader !== 'lfw') problems.push(`dataset.${key}: only the lfw loader has ${key}`);
+  }
   // A protocol setting the loader would not read is refused, not silently ignored.
   const p = config.protocol;
   const svc2004 = d.loader === 'svc2004' || d.loader === 'synthetic-signatures';

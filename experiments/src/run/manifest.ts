@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, readFileSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import { arch, cpus, platform, release, totalmem } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { DatasetError } from '@biofuse/core';
@@ -63,15 +63,25 @@ export async function dataFingerprint(files: readonly string[], dataRoot: string
   return { files: sorted.length, bytes, sha256: h.digest('hex') };
 }
 
-/** Every file under a folder, recursively, sorted; a folder that does not exist is a DatasetError, not an empty list. */
+/**
+ * Every file under a folder, recursively, sorted; a folder that does not exist is a
+ * DatasetError, not an empty list. Links are followed, as the dataset loaders follow them (a
+ * folder of links to the prints was fingerprinted as no files at all); a link back into a
+ * folder already walked is not walked again.
+ */
 export async function listFilesRecursive(dir: string): Promise<string[]> {
   if (!existsSync(dir)) throw new DatasetError('no such folder', dir);
   const out: string[] = [];
+  const walked = new Set<string>();
   const walk = async (d: string) => {
+    const real = await realpath(d);
+    if (walked.has(real)) return;
+    walked.add(real);
     for (const e of await readdir(d, { withFileTypes: true })) {
       const p = join(d, e.name);
-      if (e.isDirectory()) await walk(p);
-      else if (e.isFile()) out.push(p);
+      const kind = e.isSymbolicLink() ? await stat(p).catch(() => undefined) : e;
+      if (kind?.isDirectory()) await walk(p);
+      else if (kind?.isFile()) out.push(p);
     }
   };
   await walk(dir);

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
-import { rename, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import { DatasetError } from '@biofuse/core';
+import { modelFiles, parseFaceParams } from '@biofuse/face';
 import { isAbsolute, join, resolve } from 'node:path';
 import { chimericSourceConfig, configHash, loadExperimentConfig } from '../config/load-config';
 import type { ExperimentConfig } from '../config/schema';
@@ -73,60 +74,84 @@ export async function runExperiment(config: ExperimentConfig, opts: RunOptions &
   ];
 
   const hash = configHash(config);
-  const runId = freeRunId(experimentDir, `${started.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${hash.slice(0, 8)}`);
+  const runId = await reserveRunId(experimentDir, `${started.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${hash.slice(0, 8)}`);
   const finalDir = join(experimentDir, runId);
-  // Written beside its final name and renamed when complete: a run that fails half-way leaves no half-written run folder.
+  // Written beside its final name and renamed onto it (the empty reserved folder) when complete:
+  // a run that fails half-way leaves no half-written run folder.
   const runDir = `${finalDir}.partial-${process.pid}`;
-  await makeFolder(runDir, 'results folder');
+  try {
+    await makeFolder(runDir, 'results folder');
 
-  await writeScoresCsv(join(runDir, 'scores.csv'), data);
-  const metrics = {
-    experiment: config.id,
-    configHash: hash,
-    evaluations: evaluations.map((e) => {
-      const { name, ...summary } = evaluationSummary(e);
-      return { name, system: e.system, impostorKind: e.impostorKind ?? null, ...summary };
-    }),
-    skippedFiles: data.skipped.length,
-    ...(identification ? { identification } : {}),
-    notes,
-  };
-  await writeFile(join(runDir, 'metrics.json'), resultsJson(metrics));
-  await writeFile(
-    join(runDir, 'det.json'),
-    resultsJson({ experiment: config.id, evaluations: evaluations.map((e) => ({ name: e.name, eer: e.report.eer.value, det: e.report.det })) }),
-  );
-  const title = config.description ? `${config.id}: ${config.description}` : config.id;
-  if (fusion) await writeFile(join(runDir, 'fusion.json'), resultsJson({ experiment: config.id, folds: config.fusion?.folds, seed: config.seed, methods: fusion.models }));
-  await writeFile(join(runDir, 'det.html'), detPageHtml(title, evaluations, notes));
-  const t3 = performance.now();
+    await writeScoresCsv(join(runDir, 'scores.csv'), data);
+    const metrics = {
+      experiment: config.id,
+      configHash: hash,
+      evaluations: evaluations.map((e) => {
+        const { name, ...summary } = evaluationSummary(e);
+        return { name, system: e.system, impostorKind: e.impostorKind ?? null, ...summary };
+      }),
+      skippedFiles: data.skipped.length,
+      ...(identification ? { identification } : {}),
+      notes,
+    };
+    await writeFile(join(runDir, 'metrics.json'), resultsJson(metrics));
+    await writeFile(
+      join(runDir, 'det.json'),
+      resultsJson({ experiment: config.id, evaluations: evaluations.map((e) => ({ name: e.name, eer: e.report.eer.value, det: e.report.det })) }),
+    );
+    const title = config.description ? `${config.id}: ${config.description}` : config.id;
+    if (fusion) await writeFile(join(runDir, 'fusion.json'), resultsJson({ experiment: config.id, folds: config.fusion?.folds, seed: config.seed, methods: fusion.models }));
+    await writeFile(join(runDir, 'det.html'), detPageHtml(title, evaluations, notes));
+    const t3 = performance.now();
 
-  const manifest = {
-    experiment: config.id,
-    runId,
-    configPath: opts.configPath ?? null,
-    config,
-    configHash: hash,
-    seeds: { seed: config.seed },
-    startedAt: started.toISOString(),
-    finishedAt: now().toISOString(),
-    timingsMs: { load: t1 - t0, metrics: t2 - t1, write: t3 - t2, total: t3 - t0 },
-    data: { root: resolve(opts.dataRoot), ...(await dataFingerprint(data.dataFiles, opts.dataRoot)) },
-    skipped: data.skipped,
-    ...(chimeric ? { chimericAssignment: chimeric } : {}),
-    ...provenance(),
-  };
-  await writeFile(join(runDir, 'manifest.json'), resultsJson(manifest));
-  await rename(runDir, finalDir);
-  await writeFile(join(experimentDir, 'latest'), `${runId}\n`);
+    const manifest = {
+      experiment: config.id,
+      runId,
+      configPath: opts.configPath ?? null,
+      config,
+      configHash: hash,
+      seeds: { seed: config.seed },
+      startedAt: started.toISOString(),
+      finishedAt: now().toISOString(),
+      timingsMs: { load: t1 - t0, metrics: t2 - t1, write: t3 - t2, total: t3 - t0 },
+      data: { root: resolve(opts.dataRoot), ...(await dataFingerprint(data.dataFiles, opts.dataRoot)) },
+      models: await modelsManifest(config),
+      skipped: data.skipped,
+      ...(chimeric ? { chimericAssignment: chimeric } : {}),
+      ...provenance(),
+    };
+    await writeFile(join(runDir, 'manifest.json'), resultsJson(manifest));
+    await rename(runDir, finalDir);
+    await writeFile(join(experimentDir, 'latest'), `${runId}\n`);
+  } catch (err) {
+    await rm(runDir, { recursive: true, force: true });
+    await rmdir(finalDir).catch(() => undefined);
+    throw err;
+  }
   return { config, runDir: finalDir, detPage: join(finalDir, 'det.html'), evaluations, identification, skipped: data.skipped.length, notes };
 }
 
-/** The run id, or with -2, -3, ... appended when a run of the same config started in the same second. */
-function freeRunId(experimentDir: string, runId: string): string {
-  let id = runId;
-  for (let k = 2; existsSync(join(experimentDir, id)); k++) id = `${runId}-${k}`;
-  return id;
+/** The model files a run read (absolute paths) and their content fingerprint; none for built-in models. */
+async function modelsManifest(config: ExperimentConfig): Promise<{ paths: string[]; sha256: string }> {
+  const paths = [...new Set((await experimentModelFiles(config)).map((f) => resolve(f)))].sort();
+  return { paths, sha256: (await dataFingerprint(paths, WORKSPACE_ROOT)).sha256 };
+}
+
+/**
+ * The run id, or with -2, -3, ... appended when a run of the same config started in the same
+ * second, reserved by making its (empty) folder: two runs at once cannot both take one name (a
+ * check before the final rename let the second fail at the very end).
+ */
+async function reserveRunId(experimentDir: string, runId: string): Promise<string> {
+  for (let k = 1; ; k++) {
+    const id = k === 1 ? runId : `${runId}-${k}`;
+    try {
+      await mkdir(join(experimentDir, id));
+      return id;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new DatasetError(`cannot make a run folder: ${(err as Error).message}`, join(experimentDir, id));
+    }
+  }
 }
 
 async function loadComparisons(config: ExperimentConfig, opts: RunOptions): Promise<ComparisonScores> {
@@ -187,6 +212,26 @@ export async function experimentDataFiles(config: ExperimentConfig, dataRoot: st
       return files;
     }
   }
+}
+
+/**
+ * The model files an experiment's pipelines read beyond what ships with biofuse (a face card
+ * given by path or found in $BIOFUSE_MODELS, with its weights): part of the Nx cache key and of
+ * the manifest, so an edited card or retrained head never passes for the old one.
+ */
+export async function experimentModelFiles(config: ExperimentConfig): Promise<string[]> {
+  const d = config.dataset;
+  if (d.loader === 'chimeric') {
+    const files: string[] = [];
+    for (const s of d.sources) files.push(...(await experimentModelFiles(chimericSourceConfig(config, s))));
+    return files;
+  }
+  if (config.pipeline?.modality !== 'face') return [];
+  const { models } = parseFaceParams(config.pipeline.params);
+  const names = models === undefined ? [] : (Array.isArray(models) ? models : [models]).map((m) => (typeof m === 'string' ? m : m.model));
+  const files: string[] = [];
+  for (const name of names) files.push(...(await modelFiles(name)));
+  return files;
 }
 
 function existingFiles(files: string[]): string[] {

@@ -1,11 +1,12 @@
 import { readdirSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { progressBar } from '@biofuse/core';
+import { ConfigError, progressBar } from '@biofuse/core';
 import { Command } from 'commander';
 import {
   dataFingerprint,
   evaluationSummary,
   experimentDataFiles,
+  experimentModelFiles,
   formatMetricsTable,
   formatQualityErcTable,
   loadExperimentConfig,
@@ -31,13 +32,19 @@ export function benchCommand(): Command {
     .option('--fingerprint', 'print each config\'s data fingerprint (what the Nx cache keys on) and exit')
     .action(async (configPaths: string[], opts: BenchOptions) => {
       const paths = configPaths.length > 0 ? configPaths : quickstartConfigs();
+      // Nx keys a cached bench target on BIOFUSE_DATA, not on arguments: a --data-root there would
+      // serve the run of another data root's files from the cache.
+      if (opts.dataRoot !== undefined && process.env.NX_TASK_TARGET_TARGET?.startsWith('bench')) {
+        throw new ConfigError('under an Nx bench target, give the data root as BIOFUSE_DATA=<dir> (the cache keys on it), not --data-root');
+      }
       const dataRoot = resolveDataRoot(opts.dataRoot);
       const summaries: unknown[] = [];
       for (const [i, configPath] of paths.entries()) {
         if (opts.fingerprint) {
           const config = await loadExperimentConfig(configPath);
           const fp = await dataFingerprint(await experimentDataFiles(config, dataRoot), dataRoot);
-          process.stdout.write(`${config.id} data ${fp.sha256} files ${fp.files} bytes ${fp.bytes}\n`);
+          const models = await dataFingerprint(await experimentModelFiles(config), dataRoot);
+          process.stdout.write(`${config.id} data ${fp.sha256} files ${fp.files} bytes ${fp.bytes} models ${models.sha256} files ${models.files}\n`);
           continue;
         }
         const bar = progressBar('scoring');

@@ -51,7 +51,9 @@ describe('scoreComparisons', () => {
     expect(Array.from(r.scores.subarray(0, 3))).toEqual([-3, -3, -1]); // a multi-sample reference scores its best sample
     expect(Number.isNaN(r.scores[3])).toBe(true);
     expect(r.errors[3]).toBe('probe bad: unusable sample');
-    expect(r.scores[4]).toBe(-1); // the failed reference sample is left out, the other one scores
+    // A reference with a sample that was not acquired fails to enrol: its comparison fails and says so.
+    expect(Number.isNaN(r.scores[4])).toBe(true);
+    expect(r.errors[4]).toBe('failed to enrol: 1 of 2 reference samples not acquired (reference bad: unusable sample)');
     expect(Number.isNaN(r.scores[5])).toBe(true);
     expect(r.errors[5]).toMatch(/^reference missing: missing: cannot read \(ENOENT\)/);
     // In the order the comparisons name them, however the concurrent extractions finish.

@@ -38,6 +38,26 @@ export async function loadModelCard(nameOrPath: string): Promise<FaceModelCard> 
   return readModelCard(modelCardPath(nameOrPath));
 }
 
+/**
+ * The files a model is made of, outside what biofuse ships: its card and the weights the card
+ * names (a head's base model too). A built-in model gives none: its card ships with the code
+ * and its weights with the locked npm packages. What a cache or a run manifest must hash so
+ * that an edited card or retrained head is not mistaken for the old one.
+ */
+export async function modelFiles(nameOrPath: string): Promise<string[]> {
+  if ((BUILTIN_MODELS as readonly string[]).includes(nameOrPath)) return [];
+  const cardPath = modelCardPath(nameOrPath);
+  const card = await readModelCard(cardPath);
+  switch (card.source.kind) {
+    case 'onnx':
+      return [cardPath, card.source.path];
+    case 'projection-head':
+      return [cardPath, card.source.weights, ...(await modelFiles(card.source.base))];
+    default:
+      return [cardPath];
+  }
+}
+
 const embedders = new Map<string, FaceEmbedder>();
 
 /** One embedder per card name per process (the weights load once). */
