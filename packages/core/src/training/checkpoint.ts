@@ -49,6 +49,9 @@ export function deserializeTensor(tf: Tf, s: SerializedTensor): tfjs.Tensor {
   if (bytes.byteLength !== size * 4) throw new TemplateFormatError(`tensor ${s.name ?? ''} of shape [${s.shape.join(', ')}] holds ${bytes.byteLength} bytes, expected ${size * 4}`);
   const values = s.dtype === 'int32' ? new Int32Array(size) : new Float32Array(size);
   new Uint8Array(values.buffer).set(bytes);
+  // A weight of Infinity or NaN loads, then turns every embedding the model makes into NaN.
+  const bad = values.findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0) throw new TemplateFormatError(`tensor ${s.name ?? ''}: value ${bad} is ${values[bad]}, not a finite number (corrupt)`);
   return tf.tensor(values, [...s.shape], s.dtype);
 }
 

@@ -5,6 +5,8 @@ import { deserializeTensor, type SerializedTensor } from './checkpoint';
 import { createProjectionHead, type HeadArchitecture } from './projection-head';
 
 export const HEAD_WEIGHTS_FORMAT = 'biofuse-projection-head/1';
+/** Weights a head may have: far above any head trained on embeddings (512 x 1024 x 512 is 1M), far below what would exhaust memory. */
+const MAX_HEAD_VALUES = 50_000_000;
 
 /** A projection head on disk: its shape and its weights, in `model.getWeights()` order. */
 export interface HeadWeightsFile {
@@ -26,6 +28,14 @@ export function headFromWeightsFile(tf: Tf, json: unknown, where: string): tfjs.
     throw new TemplateFormatError(`${where}: "architecture" must give inputDim, hidden (a list of widths) and outputDim (or residual: true)`);
   }
   if (Array.isArray(file.weights) && file.weights.some((w) => typeof w !== 'object' || w === null)) throw new TemplateFormatError(`${where}: a weight tensor entry is not a tensor`);
+  // Before any model is built: an architecture of 100,000 x 100,000 made tfjs allocate ten
+  // billion values for a file that held none.
+  const dims = [a.inputDim!, ...a.hidden, a.residual ? a.inputDim! : a.outputDim!];
+  let kernelValues = 0;
+  for (let i = 0; i + 1 < dims.length; i++) kernelValues += dims[i] * dims[i + 1];
+  if (kernelValues > MAX_HEAD_VALUES) throw new TemplateFormatError(`${where}: an architecture of ${kernelValues} weights is beyond any projection head (at most ${MAX_HEAD_VALUES})`);
+  const stored = Array.isArray(file.weights) ? file.weights.reduce((n, w) => n + (Array.isArray(w.shape) ? w.shape.reduce((x: number, d: number) => x * d, 1) : 0), 0) : 0;
+  if (stored < kernelValues) throw new TemplateFormatError(`${where}: the weights hold ${stored} values, the architecture needs at least ${kernelValues}`);
   const model = createProjectionHead(tf, { inputDim: a.inputDim!, hidden: a.hidden, outputDim: a.residual ? undefined : a.outputDim, residual: a.residual, seed: 0 });
   const expected = model.getWeights();
   if (!Array.isArray(file.weights) || file.weights.length !== expected.length) {

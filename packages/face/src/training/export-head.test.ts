@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, TemplateFormatError, seededRandom, type Tf } from '@biofuse/core';
@@ -68,5 +68,30 @@ describe('exported projection heads', () => {
       await expect((await createEmbedder(await loadModelCard('broken-head'))).embed(faceChips(1))).rejects.toThrow(TemplateFormatError);
     }
     await expect(loadModelCard('no-such-model')).rejects.toThrow(/BIOFUSE_MODELS/);
+  });
+
+  it('refuses a head file with a weight that is not finite, or an architecture too large to build', async () => {
+    const damaged = async (name: string, edit: (file: { architecture: Record<string, unknown>; weights: { values: string }[] }) => void) => {
+      await exportProjectionHead(head, { name, base: 'dlib-resnet', dir, training: { config: {}, data: '', seed: 1, validation: {} } });
+      const path = join(dir, `${name}.head.json`);
+      const file = JSON.parse(await readFile(path, 'utf8'));
+      edit(file);
+      await writeFile(path, JSON.stringify(file));
+      return (await createEmbedder(await loadModelCard(name))).embed(faceChips(1));
+    };
+    // One weight of Infinity loaded and made every embedding NaN.
+    await expect(
+      damaged('infinite-head', (f) => {
+        const values = new Float32Array(Buffer.from(f.weights[0].values, 'base64').buffer.slice(0));
+        values[3] = Number.POSITIVE_INFINITY;
+        f.weights[0].values = Buffer.from(values.buffer).toString('base64');
+      }),
+    ).rejects.toThrow(/value 3 is Infinity, not a finite number/);
+    // 100,000 x 100,000 was allocated (ten billion values) before the weights were counted.
+    await expect(
+      damaged('huge-head', (f) => {
+        f.architecture = { inputDim: 100_000, hidden: [100_000], outputDim: 4 };
+      }),
+    ).rejects.toThrow(/an architecture of 10000400000 weights is beyond any projection head/);
   });
 });
