@@ -1,4 +1,4 @@
-import { mkdtemp, readdir } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -24,9 +24,18 @@ pipeline: { modality: fingerprint }
     expect(report.eer.value).toBe(b.evaluations[0].report.eer.value);
     // The generated prints are cached under a hash of the generator's code (changed code, new
     // prints), one folder per setting: earlier code's folders are gone.
-    const cached = (await readdir(join(WORKSPACE_ROOT, 'results/.cache/synthetic-fingerprints'))).filter((d) => d.startsWith('fingers4-impressions3-seed5'));
-    expect(cached).toHaveLength(1);
+    const cacheRoot = join(WORKSPACE_ROOT, 'results/.cache/synthetic-fingerprints');
+    const cached = (await readdir(cacheRoot)).filter((d) => d.startsWith('fingers4-impressions3-seed5')).sort();
+    expect(cached).toHaveLength(2);
     expect(cached[0]).toMatch(/^fingers4-impressions3-seed5-code[0-9a-f]{12}$/);
+    expect(cached[1]).toBe(`${cached[0]}.sha256`); // the record of what was written
+    // A print changed in the cache is not reused: the folder is written again from the seed.
+    const print = join(cacheRoot, cached[0], '102_2.png');
+    const original = await readFile(print);
+    await writeFile(print, await readFile(join(cacheRoot, cached[0], '101_1.png')));
+    const c = await run();
+    expect(await readFile(print)).toEqual(original);
+    expect(c.evaluations[0].report.eer.value).toBe(report.eer.value);
     expect(report.eer.value).toBeLessThan(0.2);
     // The fingerprint modality reports sample quality, so the run judges it: one curve per target FMR.
     const erc = a.evaluations[0].qualityErc;

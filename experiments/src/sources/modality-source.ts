@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readdir, rename, rm } from 'node:fs/promises';
+import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { GROUND_TRUTH_FILE, writeSyntheticFvcDataset } from '@biofuse/fingerprint';
 import { synthesizeSignatures, writeSvc2004Folder } from '@biofuse/signature';
@@ -153,10 +153,19 @@ async function cachedSyntheticFolder(name: string, generator: 'fingerprint' | 's
   const code = await generatorCodeHash(generator);
   const dir = join(WORKSPACE_ROOT, 'results', '.cache', `${name}-code${code}`);
   await removeOtherVersions(dir, name);
-  if (existsSync(dir)) return dir;
+  // The folder is reused only while its files are the ones written: an edited or damaged
+  // print in the cache changed a run's EER with the same config, code and manifest.
+  const record = `${dir}.sha256`;
+  if (existsSync(dir)) {
+    if (existsSync(record) && (await readFile(record, 'utf8')).trim() === (await folderHash(dir))) return dir;
+    await rm(dir, { recursive: true, force: true });
+  }
   // Write beside it and rename, so a run that reads the folder never sees it half-written.
   const partial = `${dir}.partial-${process.pid}`;
   await write(partial);
+  const hash = await folderHash(partial);
+  // The record first: a run that finds the folder finds its record too.
+  await writeFile(record, `${hash}\n`);
   try {
     await rename(partial, dir);
   } catch (err) {
@@ -164,6 +173,10 @@ async function cachedSyntheticFolder(name: string, generator: 'fingerprint' | 's
     await rm(partial, { recursive: true, force: true }); // another run finished first
   }
   return dir;
+}
+
+async function folderHash(dir: string): Promise<string> {
+  return (await dataFingerprint(await listFilesRecursive(dir), dir)).sha256;
 }
 
 function subjectLookup(samples: readonly DatasetSample[]): (path: string) => string {
@@ -203,6 +216,6 @@ async function removeOtherVersions(dir: string, name: string): Promise<void> {
   const prefix = `${basename(name)}-code`;
   for (const entry of await readdir(parent)) {
     const path = join(parent, entry);
-    if (entry.startsWith(prefix) && path !== dir && !entry.includes('.partial-')) await rm(path, { recursive: true, force: true });
+    if (entry.startsWith(prefix) && path !== dir && path !== `${dir}.sha256` && !entry.includes('.partial-')) await rm(path, { recursive: true, force: true });
   }
 }
