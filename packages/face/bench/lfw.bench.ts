@@ -17,6 +17,7 @@ import { parseArgs } from 'node:util';
 import { sharedDatasetsRoot } from '@biofuse/core/testing';
 import { equalErrorRate, errorRateCurve, fnmrAtFmr, readLfwPairs, scoreSetFromLabelled } from '@biofuse/core';
 import type { ImageResult } from './lfw-embed-worker';
+import { embeddingCodeKey } from './embedding-cache-key';
 import { runWorkerPool } from './worker-pool';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -46,7 +47,8 @@ const cacheDir = resolve(repo, 'results/.cache/face-lfw');
 mkdirSync(cacheDir, { recursive: true });
 const keys = detectors.flatMap((d) => variants.flatMap((v) => models.map((m) => `${d}|${v}|${m}`)));
 // The key names the LFW folder too: another copy (say the deep-funnelled images) must not reuse these embeddings.
-const cacheFile = (key: string) => join(cacheDir, `${createHash('sha1').update(`${resolve(args.root)}|${key}`).digest('hex').slice(0, 16)}.json`);
+const codeKey = await embeddingCodeKey(models);
+const cacheFile = (key: string) => join(cacheDir, `${createHash('sha1').update(`${resolve(args.root)}|${codeKey}|${key}`).digest('hex').slice(0, 16)}.json`);
 const cache = new Map<string, Record<string, string>>(keys.map((k) => [k, existsSync(cacheFile(k)) ? JSON.parse(readFileSync(cacheFile(k), 'utf8')) : {}]));
 const todo = images.filter((im) => keys.some((k) => cache.get(k)![im] === undefined));
 const timing = { detect: [] as number[], embed: new Map<string, number[]>() };

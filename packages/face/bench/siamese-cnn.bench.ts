@@ -27,6 +27,7 @@ import { trainingTensorflow, epochLogPage, type EpochLogCurve, splitIdentities, 
 import { parseBenchArgs } from './bench-args';
 import { LFW_SELECTION_OPTIONS, lfwIdentities, lfwSelectionFromArgs } from './lfw-identities';
 import type { CnnChipJob, CnnChipResult } from './siamese-cnn-worker';
+import { embeddingCodeKey } from './embedding-cache-key';
 import { fillImageCache } from './worker-pool';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -64,7 +65,7 @@ console.log(`${summary}; grey ${size} x ${size} thumbnails of dlib's aligned chi
 // ---- thumbnails and dlib embeddings, cached per image ----
 const cacheDir = resolve(repo, 'results/.cache/siamese-cnn');
 mkdirSync(cacheDir, { recursive: true });
-const cacheFile = join(cacheDir, `${createHash('sha1').update(JSON.stringify({ v: 1, size, detector: args.detector, root: resolve(args.root) })).digest('hex').slice(0, 16)}.json`);
+const cacheFile = join(cacheDir, `${createHash('sha1').update(JSON.stringify({ code: await embeddingCodeKey(['dlib-resnet']), size, detector: args.detector, root: resolve(args.root) })).digest('hex').slice(0, 16)}.json`);
 type Entry = { thumbnail: string; dlib: string } | { failure: string };
 const cache: Record<string, Entry> = existsSync(cacheFile) ? JSON.parse(readFileSync(cacheFile, 'utf8')) : {};
 await fillImageCache<CnnChipResult, Entry>({

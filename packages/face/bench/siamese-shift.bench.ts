@@ -9,7 +9,7 @@
  * Each image is detected and aligned normally on the original; the aligned chip is embedded
  * clean and degraded (siamese-shift-degrade.ts: `--shift low-res` = grey 24 x 24 + noise + back
  * up, or `--shift blur-noise`). Failures to acquire are counted and excluded (printed).
- * Embeddings are cached in results/.cache/siamese-shift/<hash of the LFW folder and the shift options>.json.
+ * Embeddings are cached in results/.cache/siamese-shift/<hash of the LFW folder, the shift options and the embedding code and cards (embedding-cache-key.ts)>.json.
  *
  * Per seed (1, 2, 3 by default): splitIdentities(seed) holds out `--test-share` of the
  * identities for the test; the trainer holds `--validation-share` of the rest out for early
@@ -40,6 +40,7 @@ import { SHIFT_KINDS, type ShiftKind, type ShiftOptions } from './siamese-shift-
 import type { ShiftJob, ShiftResult } from './siamese-shift-worker';
 import { parseBenchArgs } from './bench-args';
 import { LFW_SELECTION_OPTIONS, lfwIdentities, lfwSelectionFromArgs } from './lfw-identities';
+import { embeddingCodeKey } from './embedding-cache-key';
 import { fillImageCache } from './worker-pool';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -90,7 +91,7 @@ console.log(`${summary}; shift ${JSON.stringify(shift)}; model ${args.model}, de
 // ---- embeddings: clean and shifted, cached per image under a hash of the options ----
 const cacheDir = resolve(repo, 'results/.cache/siamese-shift');
 mkdirSync(cacheDir, { recursive: true });
-const cacheKey = JSON.stringify({ v: 1, root: resolve(args.root), model: args.model, detector: args.detector, shift: shift.kind === 'low-res' ? { ...shift, blur: 0 } : { ...shift, size: 0 } });
+const cacheKey = JSON.stringify({ code: await embeddingCodeKey([args.model]), root: resolve(args.root), model: args.model, detector: args.detector, shift: shift.kind === 'low-res' ? { ...shift, blur: 0 } : { ...shift, size: 0 } });
 const cacheFile = join(cacheDir, `${createHash('sha1').update(cacheKey).digest('hex').slice(0, 16)}.json`);
 type Entry = { clean: string; shifted: string } | { failure: string };
 const cache: Record<string, Entry> = existsSync(cacheFile) ? JSON.parse(readFileSync(cacheFile, 'utf8')) : {};
