@@ -83,6 +83,12 @@ ${minimal}`, 's.yaml').seed).toBe(4294967295);
     expect(() => parseExperimentConfig(`${fvc}protocol: { randomForgeries: 3 }\n`, 'f.yaml')).toThrow(/protocol.randomForgeries/);
   });
 
+  it('refuses the product rule with a normaliser that gives scores of 0 or below, before reading data', () => {
+    const fusion = (normaliser: string) => `${minimal}fusion: { methods: [{ method: product, normaliser: ${normaliser} }] }\n`;
+    expect(() => parseExperimentConfig(fusion('z-score'), 'p.yaml')).toThrow(/fusion.methods.0.normaliser: product needs positive scores \(min-max, tanh, double-sigmoid\); z-score gives 0 or below/);
+    expect(parseExperimentConfig(fusion('tanh'), 'p.yaml').fusion?.methods[0]).toMatchObject({ method: 'product', normaliser: 'tanh' });
+  });
+
   it('refuses dataset keys the loader would ignore (a pairs loader given folds scored every pair)', () => {
     const pipeline = 'pipeline: { modality: face }\n';
     expect(() => parseExperimentConfig(`dataset: { loader: pairs, root: mini, pairs: p.tsv, folds: [99] }\n${pipeline}`, 'p.yaml')).toThrow(/dataset.folds: only the lfw loader has folds/);

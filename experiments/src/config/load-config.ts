@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { ConfigError, DatasetError } from '@biofuse/core';
+import { POSITIVE_NORMALISER_KINDS, type NormaliserKind } from '@biofuse/fusion';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { z } from 'zod';
 import { experimentConfigSchema, type ChimericSourceConfig, type ExperimentConfig } from './schema';
@@ -141,6 +142,10 @@ function checkCrossFieldRules(config: ExperimentConfig, path: string): void {
         problems.push(`fusion.methods.${i}: user-weighted-sum learns weights per enrolled user, so it needs fusion.protocol: within-subject (under subject-disjoint folds every test user is unseen)`);
       }
       if (m.normaliser !== undefined && m.method === 'logistic') problems.push(`fusion.methods.${i}.normaliser: logistic regression standardises its inputs itself`);
+      // Refused before any data is read, as RuleFusion would refuse it after.
+      if (m.method === 'product' && m.normaliser !== undefined && !POSITIVE_NORMALISER_KINDS.includes(m.normaliser as NormaliserKind)) {
+        problems.push(`fusion.methods.${i}.normaliser: product needs positive scores (${POSITIVE_NORMALISER_KINDS.join(', ')}); ${m.normaliser} gives 0 or below`);
+      }
       const decision = m.method === 'and' || m.method === 'or' || m.method === 'majority';
       if (m.targetFmr !== undefined && !decision) problems.push(`fusion.methods.${i}.targetFmr: only the decision rules (and, or, majority) take targetFmr`);
       if (decision && m.normaliser !== undefined) problems.push(`fusion.methods.${i}.normaliser: decision rules threshold raw scores`);

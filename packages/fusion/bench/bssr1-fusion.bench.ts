@@ -18,6 +18,7 @@ import {
   LikelihoodRatioFusion,
   LogisticFusion,
   multiScoresFromMatrices,
+  POSITIVE_NORMALISER_KINDS,
   RuleFusion,
   selectModalities,
   type FittedDecisionFusion,
@@ -49,6 +50,8 @@ const methods: { label: string; method: FusionMethod; only?: string }[] = [];
 for (const name of ms.modalities) methods.push({ label: `single ${name}`, method: new RuleFusion({ rule: 'sum', normaliser: 'none' }), only: name });
 for (const rule of ['sum', 'weighted-sum', 'product', 'max', 'min'] as const) {
   for (const normaliser of values.quick ? (['min-max', 'z-score'] as NormaliserKind[]) : normalisers) {
+    // The product averages logs: RuleFusion refuses normalisers that give scores of 0 or below.
+    if (rule === 'product' && !POSITIVE_NORMALISER_KINDS.includes(normaliser)) continue;
     methods.push({ label: `${rule} / ${normaliser}`, method: new RuleFusion({ rule, normaliser }) });
   }
 }

@@ -1,11 +1,12 @@
-import { seededRandom } from '@biofuse/core';
+import { ConfigError, seededRandom } from '@biofuse/core';
 import { describe, expect, it } from 'vitest';
 import { FusionError } from '../src/errors';
 import { fuseAll } from '../src/fusion-method';
 import { fitGaussianMixture, fitGaussianMixtureBic, mixtureLogDensity, prepareComponents } from '../src/methods/gaussian-mixture';
 import { LikelihoodRatioFusion, likelihoodRatioFusionFromJSON } from '../src/methods/likelihood-ratio-fusion';
 import { fitLogistic } from '../src/methods/logistic';
-import { LogisticFusion, logisticFusionFromJSON } from '../src/methods/logistic-fusion';
+import type { DecisionFusionOptions } from '../src/methods/decision-fusion';
+import { LogisticFusion, logisticFusionFromJSON, type LogisticFusionOptions } from '../src/methods/logistic-fusion';
 import { RuleFusion, ruleFusionFromJSON } from '../src/methods/rule-fusion';
 import { validateMultiScores, type MultiScores } from '../src/multi-scores';
 
@@ -243,5 +244,158 @@ describe('quality-weighted fusion', () => {
     expect(ruleFusionFromJSON(JSON.parse(JSON.stringify(f.toJSON()))).score([1, 2], [0.5, 1])).toBe(f.score([1, 2], [0.5, 1]));
     expect(() => new RuleFusion({ rule: 'max', qualityWeighted: true })).toThrow(/sum and weighted-sum/);
     expect(() => validateMultiScores({ ...test, quality: Float64Array.from(test.quality!, () => 2) })).toThrow(/expected a value in \[0, 1\]/);
+  });
+});
+
+/** Two columns, every fifth row genuine: a ~ N(3 | 0, 1); b from `b(genuine, rng)`. */
+function withColumnB(n: number, seed: number, b: (genuine: boolean, rng: ReturnType<typeof seededRandom>) => number): MultiScores {
+  const rng = seededRandom(seed);
+  const scores = new Float64Array(n * 2);
+  const labels = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const genuine = i % 5 === 0;
+    labels[i] = genuine ? 1 : 0;
+    scores[2 * i] = (genuine ? 3 : 0) + rng.normal();
+    scores[2 * i + 1] = b(genuine, rng);
+  }
+  return { modalities: ['a', 'b'], scores, labels, probeSubject: new Int32Array(n), referenceSubject: new Int32Array(n) };
+}
+
+describe('likelihood-ratio fusion on constant columns', () => {
+  it('refuses a modality constant over the training rows, naming it', () => {
+    // Its covariance floor was 1e-15: scoring b = 0.6 gave 1.02 against 0.809, b = 50 gave -4096.
+    const flat = withColumnB(500, 1, () => 0.5);
+    expect(() => new LikelihoodRatioFusion({ seed: 1 }).fit(flat)).toThrow(FusionError);
+    expect(() => new LikelihoodRatioFusion({ seed: 1 }).fit(flat)).toThrow(/likelihood-ratio fusion: b is constant over the complete training rows/);
+    expect(() => fitGaussianMixture(Float64Array.from([0, 1, 1, 1, 2, 1, 3, 1]), 2, { seed: 0, components: 1 })).toThrow(/dimension 1 is constant \(1\)/);
+    expect(() => fitGaussianMixture(Float64Array.from([0, 1, 1, 1, 2, 1, 3, 1]), 2, { seed: 0, components: 1, referenceVariance: [1, 0] })).toThrow(/dimension 1 has a reference variance of 0/);
+  });
+
+  it('floors a class constant in one modality at 1e-3 of the variance over both classes', () => {
+    // Every genuine b is 1 (a capped matcher): the genuine floor was 1e-15 and [5, 0.999] scored -5e8.
+    const data = withColumnB(2000, 3, (genuine, rng) => (genuine ? 1 : 0.5 * rng.next()));
+    const f = new LikelihoodRatioFusion({ seed: 1, maxComponents: 1 }).fit(data);
+    const json = f.toJSON() as unknown as { genuine: { covariances: number[] } };
+    const b = Float64Array.from({ length: 2000 }, (_, i) => data.scores[2 * i + 1]);
+    const mean = b.reduce((s, v) => s + v, 0) / b.length;
+    const pooled = b.reduce((s, v) => s + (v - mean) ** 2, 0) / b.length;
+    expect(json.genuine.covariances[3]).toBeCloseTo(1e-3 * pooled, 10);
+    expect(json.genuine.covariances[3]).toBeGreaterThan(1e-4);
+    const near = f.score([5, 0.999]);
+    expect(near).toBeGreaterThan(20); // a strong a and a b at the genuine cap: clearly genuine
+    expect(Math.abs(near - f.score([5, 1]))).toBeLessThan(0.1);
+  });
+});
+
+describe('quality weights that are all zero', () => {
+  const train: MultiScores = {
+    modalities: ['a', 'b'],
+    scores: Float64Array.from([0, 0, 10, 100, 5, 50, 8, 60]),
+    labels: Uint8Array.from([0, 1, 0, 1]),
+    probeSubject: Int32Array.from([0, 1, 2, 3]),
+    referenceSubject: Int32Array.from([1, 1, 3, 3]),
+  };
+  it('weigh the present modalities by their plain weights instead of scoring NaN', () => {
+    // It was NaN, which runs counted as "no input system scored this comparison".
+    const sum = new RuleFusion({ rule: 'sum', normaliser: 'min-max', qualityWeighted: true }).fit(train);
+    expect(sum.score([2, 100], [0, 0])).toBeCloseTo(0.6, 12); // (0.2 + 1) / 2
+    expect(sum.score([2, Number.NaN], [0, 1])).toBeCloseTo(0.2, 12); // the only present score has quality 0
+    expect(sum.score([2, 100], [0, 0.5])).toBeCloseTo(1, 12); // one non-zero quality: it alone counts, as before
+    const weighted = new RuleFusion({ rule: 'weighted-sum', normaliser: 'min-max', weights: [3, 1], qualityWeighted: true }).fit(train);
+    expect(weighted.score([2, 100], [0, 0])).toBeCloseTo((3 * 0.2 + 1) / 4, 12);
+  });
+});
+
+describe('stored models', () => {
+  const two = ['a', 'b'];
+  const minMax = { kind: 'min-max' as const, params: { min: 0, max: 1 } };
+  type RuleJson = Parameters<typeof ruleFusionFromJSON>[0];
+  const rule = (over: Partial<Record<keyof RuleJson, unknown>>) => ruleFusionFromJSON({ rule: 'sum', modalities: two, normalisers: [minMax, minMax], weights: [1, 1], ...over } as RuleJson);
+
+  it('refuse inherited names for rules and normalisers', () => {
+    for (const name of ['toString', 'constructor', '__proto__']) {
+      expect(() => rule({ rule: name }), name).toThrow(new RegExp(`stored rule fusion: unknown rule "${name}"`));
+      expect(() => rule({ normalisers: [{ kind: name, params: {} }, minMax] }), name).toThrow(new RegExp(`normaliser 0: unknown normaliser "${name}"`));
+      expect(() => new RuleFusion({ rule: name as 'sum' }), name).toThrow(ConfigError);
+    }
+  });
+
+  it('refuse normaliser parameters that would score NaN or Infinity, naming the field', () => {
+    const z = (params: unknown) => rule({ normalisers: [{ kind: 'z-score', params }, minMax] });
+    expect(() => z({})).toThrow(/stored rule fusion: normaliser 0: z-score normaliser: "mean" must be a finite number, got nothing/);
+    expect(() => z({ mean: 'x', sd: 1 })).toThrow(/"mean" must be a finite number, got "x"/);
+    expect(() => z({ mean: 0, sd: 0 })).toThrow(/"sd" must be a finite number above 0, got 0/);
+    expect(() => z({ mean: 0, sd: -2 })).toThrow(FusionError);
+    expect(() => z({ mean: 0, sd: 2 })).not.toThrow();
+    expect(() => rule({ normalisers: [minMax, { kind: 'min-max', params: { min: 1, max: 1 } }] })).toThrow(/normaliser 1: min-max normaliser: "max" \(1\) must be above "min" \(1\)/);
+    expect(() => rule({ normalisers: [minMax, { kind: 'tanh', params: { location: 0, scale: 0 } }] })).toThrow(/"scale" must be a finite number above 0/);
+    expect(() => rule({ normalisers: [minMax, { kind: 'double-sigmoid', params: { t: 0, left: 1 } }] })).toThrow(/"right" must be a finite number above 0, got nothing/);
+  });
+
+  it('refuse weights that are zero, negative or do not sum to 1 where they must', () => {
+    expect(() => rule({ rule: 'weighted-sum', weights: [0, 0] })).toThrow(/stored rule fusion: "weights" entry 0 is 0; weights must be above 0/);
+    expect(() => rule({ rule: 'weighted-sum', weights: [1, -1] })).toThrow(/"weights" entry 1 is -1/);
+    expect(() => new RuleFusion({ rule: 'weighted-sum', weights: [1, -1] })).toThrow(ConfigError);
+    expect(() => new RuleFusion({ rule: 'weighted-sum', weights: [0, 0] })).toThrow(/weighted-sum: "weights" entry 0 is 0/);
+
+    const f = new LikelihoodRatioFusion({ seed: 1, maxComponents: 2 }).fit(gaussianScores(2000, 7));
+    const stored = () => JSON.parse(JSON.stringify(f.toJSON())) as Parameters<typeof likelihoodRatioFusionFromJSON>[0];
+    const k = stored().genuine.weights.length;
+    const withGenuine = (change: (g: Parameters<typeof likelihoodRatioFusionFromJSON>[0]['genuine']) => void) => {
+      const s = stored();
+      change(s.genuine);
+      return () => likelihoodRatioFusionFromJSON(s);
+    };
+    expect(withGenuine(() => {})).not.toThrow();
+    expect(withGenuine((g) => (g.weights[0] = -g.weights[0]))).toThrow(/stored likelihood-ratio fusion: "genuine.weights" entry 0 is -/);
+    expect(withGenuine((g) => (g.weights = g.weights.map((w) => w / 2)))).toThrow(/"genuine.weights" sum to 0.5, not 1/);
+    // A covariance that is not positive definite failed at the first score, not at the load.
+    expect(withGenuine((g) => (g.covariances[3] = -1))).toThrow(/"genuine.covariances": .*not positive definite/);
+    expect(k).toBeGreaterThan(0);
+  });
+});
+
+describe('the product rule', () => {
+  const data = gaussianScores(2000, 11);
+  it('refuses normalisers whose scores can be 0 or below, at construction', () => {
+    // With z-scores, rows [3, -1], [3, -0.01] and [3, 1e-6] all fused to 0.0014089.
+    for (const normaliser of ['none', 'z-score', 'median-mad', 'llr', 'log'] as const) {
+      expect(() => new RuleFusion({ rule: 'product', normaliser }), normaliser).toThrow(ConfigError);
+      expect(() => new RuleFusion({ rule: 'product', normaliser }), normaliser).toThrow(/product needs a normaliser whose outputs are positive \(min-max, tanh, double-sigmoid\)/);
+    }
+    const minMax = { kind: 'min-max' as const, params: { min: 0, max: 1 } };
+    expect(() => ruleFusionFromJSON({ rule: 'product', modalities: ['a', 'b'], normalisers: [minMax, { kind: 'z-score', params: { mean: 0, sd: 1 } }], weights: [1, 1] })).toThrow(/stored rule fusion: product needs/);
+  });
+  it('ranks negative raw scores apart with the normalisers it takes', () => {
+    for (const normaliser of ['min-max', 'tanh', 'double-sigmoid'] as const) {
+      const f = new RuleFusion({ rule: 'product', normaliser }).fit(data);
+      const scores = [f.score([3, -1]), f.score([3, -0.01]), f.score([3, 1e-6])];
+      expect(scores[0], normaliser).toBeLessThan(scores[1]);
+      expect(scores[1], normaliser).toBeLessThan(scores[2]);
+    }
+  });
+});
+
+describe('settings a method would ignore', () => {
+  it('are configuration errors raised by the constructor, not fitting failures', async () => {
+    const { DecisionFusion } = await import('../src/methods/decision-fusion');
+    // A FusionError here was reported as "could not be fitted" by callers that skip such methods.
+    const product = () => new RuleFusion({ rule: 'product', qualityWeighted: true });
+    expect(product).toThrow(ConfigError);
+    expect(product).not.toThrow(FusionError);
+    expect(product).toThrow(/quality weighting applies to sum and weighted-sum, not product/);
+    expect(() => new RuleFusion({ rule: 'sum', weights: [1, 2] })).toThrow(/weights apply to weighted-sum only; sum would ignore them/);
+    expect(() => new RuleFusion({ rule: 'max', weights: [1, 2] })).toThrow(ConfigError);
+    expect(() => new LogisticFusion({ normaliser: 'z-score' } as LogisticFusionOptions)).toThrow(/logistic fusion has no option "normaliser": logistic regression standardises its inputs itself/);
+    expect(() => new DecisionFusion({ rule: 'and', normaliser: 'z-score' } as DecisionFusionOptions)).toThrow(/decision fusion has no option "normaliser": decision rules threshold the raw scores/);
+    expect(() => new DecisionFusion({ rule: 'toString' as 'and' })).toThrow(/decision fusion: unknown rule "toString"/);
+    expect(() => new LikelihoodRatioFusion({ normaliser: 'constructor' as 'none' })).toThrow(ConfigError);
+    // Options left undefined, as a config passes them, are fine.
+    expect(() => new RuleFusion({ rule: 'sum', normaliser: 'z-score', weights: undefined, qualityWeighted: undefined })).not.toThrow();
+  });
+
+  it('name the modality when a normaliser cannot be fitted', () => {
+    const flat = withColumnB(100, 2, () => 7);
+    expect(() => new RuleFusion({ rule: 'sum', normaliser: 'z-score' }).fit(flat)).toThrow(/^b: z-score: the training scores are constant$/);
   });
 });

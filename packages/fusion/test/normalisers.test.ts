@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FusionError } from '../src/errors';
-import { fitNormaliser, hampelEstimates, normaliserFromParams, NORMALISER_KINDS } from '../src/normalise/normalisers';
+import { fitNormaliser, hampelEstimates, normaliserFromParams, NORMALISER_KINDS, type NormaliserKind } from '../src/normalise/normalisers';
 
 const scores = Float64Array.from([0, 2, 4, 6, 8, 10, NaN]);
 const labels = Uint8Array.from([0, 0, 0, 1, 1, 1, 1]);
@@ -66,5 +66,28 @@ describe('normalisers', () => {
     for (const kind of ['min-max', 'z-score', 'median-mad', 'tanh'] as const) {
       expect(() => fitNormaliser(kind, flat, l), kind).toThrow(FusionError);
     }
+  });
+
+  it('tanh falls back to the standard deviation when most genuine scores tie', () => {
+    // Hampel's scale is 0 here (the 2 is weighted out): "the genuine training scores are constant" was false.
+    const g = Float64Array.from([1, 1, 1, 1, 1, 1, 2, 0, 0.5]);
+    const l = Uint8Array.from([1, 1, 1, 1, 1, 1, 1, 0, 0]);
+    expect(hampelEstimates(g.subarray(0, 7)).scale).toBe(0);
+    const t = fitNormaliser('tanh', g, l);
+    expect(t.params.location).toBe(1);
+    expect(t.params.scale).toBeCloseTo(Math.sqrt(6) / 7, 12); // sd of six 1s and a 2
+    expect(t.apply(2)).toBeGreaterThan(t.apply(1));
+    expect(() => fitNormaliser('tanh', Float64Array.from([1, 1, 1, 0]), Uint8Array.from([1, 1, 1, 0]))).toThrow(/tanh: the genuine training scores are constant/);
+  });
+
+  it('refuses kinds that are not its own and parameters it cannot score with', () => {
+    for (const kind of ['toString', 'constructor', 'hasOwnProperty']) {
+      expect(() => fitNormaliser(kind as NormaliserKind, scores, labels), kind).toThrow(new RegExp(`unknown normaliser "${kind}"`));
+      expect(() => normaliserFromParams(kind as NormaliserKind, {}), kind).toThrow(FusionError);
+    }
+    expect(() => normaliserFromParams('median-mad', { median: 1, mad: Number.NaN })).toThrow(/median-mad normaliser: "mad" must be a finite number above 0, got NaN/);
+    expect(() => normaliserFromParams('llr', { slope: 1 })).toThrow(/llr normaliser: "offset" must be a finite number, got nothing/);
+    expect(() => normaliserFromParams('log', { offset: Number.POSITIVE_INFINITY })).toThrow(/"offset" must be a finite number, got Infinity/);
+    expect(normaliserFromParams('llr', { slope: -0.5, offset: 2 }).apply(2)).toBe(1); // a fitted slope may be 0 or negative
   });
 });

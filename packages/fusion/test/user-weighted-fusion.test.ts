@@ -1,4 +1,4 @@
-import { simulateMultimodalScores } from '@biofuse/core';
+import { ConfigError, simulateMultimodalScores } from '@biofuse/core';
 import { describe, expect, it } from 'vitest';
 import { FusionError } from '../src/errors';
 import type { FittedFusion, FusionMethod } from '../src/fusion-method';
@@ -102,6 +102,27 @@ describe('user-specific weights', () => {
     ]);
     expect(() => new UserWeightedFusion({ normaliser: 'none' }).fit(flipped)).toThrow(FusionError);
     expect(() => new UserWeightedFusion({ relevance: -1 })).toThrow(/relevance/);
+    expect(() => new UserWeightedFusion({ relevance: -1 })).toThrow(ConfigError); // a setting, not a fitting failure
+  });
+
+  it('scores a comparison whose present modalities all have user weight 0 with the population weights', () => {
+    // User 0's weights are [1, 0] with relevance 0: a comparison with only b was NaN ("not scored").
+    const fitted = new UserWeightedFusion({ normaliser: 'none', relevance: 0 }).fit(train);
+    expect(fitted.score([Number.NaN, 3], undefined, 0)).toBe(3);
+    expect(fitted.score([2, 3], undefined, 0)).toBe(2); // a present: the user's own weights, as before
+  });
+
+  it('refuses stored weights that are zero, negative or under keys that are not subject ids', () => {
+    const stored = () => JSON.parse(JSON.stringify(new UserWeightedFusion({ normaliser: 'none', relevance: 2 }).fit(train).toJSON())) as Parameters<typeof userWeightedFusionFromJSON>[0];
+    expect(() => userWeightedFusionFromJSON(stored())).not.toThrow();
+    expect(() => userWeightedFusionFromJSON({ ...stored(), populationWeights: [0, 0] })).toThrow(/stored user-weighted fusion: "populationWeights" entry 0 is 0; weights must be above 0/);
+    expect(() => userWeightedFusionFromJSON({ ...stored(), populationWeights: [1, -1] })).toThrow(/"populationWeights" entry 1 is -1/);
+    expect(() => userWeightedFusionFromJSON({ ...stored(), userWeights: { 5: [0, 0] } })).toThrow(/"userWeights.5" are all 0/);
+    expect(() => userWeightedFusionFromJSON({ ...stored(), userWeights: { 5: [1, 0] } })).not.toThrow(); // 0 for one modality is a fitted outcome
+    for (const key of ['abc', '1.5', '-3', '', '01']) {
+      expect(() => userWeightedFusionFromJSON({ ...stored(), userWeights: { [key]: [0.5, 0.5] } }), key).toThrow(new RegExp(`"userWeights" key ${JSON.stringify(key)} is not a subject id`));
+    }
+    expect(() => userWeightedFusionFromJSON({ ...stored(), normalisers: [{ kind: 'z-score', params: { mean: 0, sd: 0 } }, { kind: 'none', params: {} }] })).toThrow(/normaliser 0: z-score normaliser: "sd" must be a finite number above 0/);
   });
 
   it('beats population weights when users differ, under within-subject cross-validation', () => {

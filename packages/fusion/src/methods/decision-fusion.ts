@@ -1,9 +1,12 @@
-import { acceptanceThreshold } from '@biofuse/core';
+import { acceptanceThreshold, ConfigError } from '@biofuse/core';
 import { FusionError } from '../errors';
 import type { FittedFusion, FusionMethod } from '../fusion-method';
 import { column, type MultiScores } from '../multi-scores';
 import { finiteValues } from '../statistics';
+import { refuseUnknownOptions } from './options';
 import { storedModalities, storedNumbers } from './stored-fusion';
+
+const DECISION_RULES: readonly DecisionRule[] = ['and', 'or', 'majority'];
 
 export type DecisionRule = 'and' | 'or' | 'majority';
 
@@ -28,6 +31,9 @@ export interface FittedDecisionFusion extends FittedFusion {
 export class DecisionFusion implements FusionMethod {
   readonly name: string;
   constructor(readonly opts: DecisionFusionOptions) {
+    refuseUnknownOptions(opts, ['rule', 'targetFmr'], 'decision fusion', { normaliser: 'decision rules threshold the raw scores' });
+    // An unknown rule was fitted and then voted as majority.
+    if (!DECISION_RULES.includes(opts.rule)) throw new ConfigError(`decision fusion: unknown rule ${JSON.stringify(opts.rule)} (known: ${DECISION_RULES.join(', ')})`);
     this.name = `decision-${opts.rule}`;
   }
 
@@ -45,7 +51,7 @@ export class DecisionFusion implements FusionMethod {
 
 export function decisionFusionFromJSON(json: { rule: DecisionRule; modalities: string[]; thresholds: (number | string)[] }): FittedDecisionFusion {
   const what = 'stored decision fusion';
-  if (!['and', 'or', 'majority'].includes(json?.rule)) throw new FusionError(`${what}: unknown rule ${JSON.stringify(json?.rule)} (known: and, or, majority)`);
+  if (!DECISION_RULES.includes(json?.rule)) throw new FusionError(`${what}: unknown rule ${JSON.stringify(json?.rule)} (known: ${DECISION_RULES.join(', ')})`);
   const modalities = storedModalities(json, what);
   // A missing threshold was NaN: no vote from that modality ever, and a score of 0.5 for everyone under "and".
   return fittedDecision(json.rule, modalities, storedNumbers(json.thresholds, modalities.length, 'thresholds', what, { infinite: true }));

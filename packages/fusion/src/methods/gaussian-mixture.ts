@@ -14,8 +14,14 @@ export interface GaussianMixture {
 export interface MixtureFitOptions {
   readonly components: number;
   readonly seed: number;
-  /** Added to each covariance diagonal, as a share of that dimension's variance (default 1e-3). */
+  /** Added to each covariance diagonal, as a share of that dimension's reference variance (default 1e-3). */
   readonly regularization?: number;
+  /**
+   * Per dimension, the variance the floor is a share of (default: that of `x` itself). Pass the
+   * variance over all classes when `x` is one class: a class that is constant in a dimension
+   * then keeps a floor on the data's scale instead of 1e-15, whose densities were rounding noise.
+   */
+  readonly referenceVariance?: ArrayLike<number>;
   /** EM iterations at most (default 100). */
   readonly maxIterations?: number;
 }
@@ -25,7 +31,8 @@ const LOG_2PI = Math.log(2 * Math.PI);
 /**
  * Fits a K-component mixture to n x d rows by EM, starting from seeded k-means++ centres.
  * The covariance floor keeps components from collapsing onto a single repeated score, which
- * discrete matchers (fingerprint scores of 0) would otherwise cause.
+ * discrete matchers (fingerprint scores of 0) would otherwise cause. A constant dimension (or
+ * one whose reference variance is 0) is refused: it has no scale to floor at.
  */
 export function fitGaussianMixture(x: Float64Array, d: number, opts: MixtureFitOptions): { model: GaussianMixture; logLikelihood: number } {
   const n = x.length / d;
@@ -36,12 +43,24 @@ export function fitGaussianMixture(x: Float64Array, d: number, opts: MixtureFitO
   const mu0 = new Float64Array(d);
   for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mu0[j] += x[i * d + j] / n;
   for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) variance[j] += (x[i * d + j] - mu0[j]) ** 2 / n;
-  const floor = Float64Array.from(variance, (v) => Math.max(v, 1e-12) * (opts.regularization ?? 1e-3));
+  // The running mean leaves a constant's variance at rounding noise (1e-33), not 0: compare the values.
+  for (let j = 0; j < d && !opts.referenceVariance; j++) {
+    let i = 1;
+    while (i < n && x[i * d + j] === x[j]) i++;
+    if (i === n) throw new FusionError(`dimension ${j} is constant (${x[j]}): a mixture cannot be fitted to it`);
+  }
+  const reference = opts.referenceVariance ?? variance;
+  if (reference.length !== d) throw new FusionError(`referenceVariance has ${reference.length} values for ${d} dimensions`);
+  const floor = new Float64Array(d);
+  for (let j = 0; j < d; j++) {
+    if (!(reference[j] > 0 && Number.isFinite(reference[j]))) throw new FusionError(`dimension ${j} has a reference variance of ${reference[j]}: a mixture cannot be fitted to a constant`);
+    floor[j] = reference[j] * (opts.regularization ?? 1e-3);
+  }
 
   const means = kMeansPlusPlus(x, d, k, rng.next);
   const weights = new Float64Array(k).fill(1 / k);
   const covariances = new Float64Array(k * d * d);
-  for (let c = 0; c < k; c++) for (let j = 0; j < d; j++) covariances[c * d * d + j * d + j] = variance[j] || 1;
+  for (let c = 0; c < k; c++) for (let j = 0; j < d; j++) covariances[c * d * d + j * d + j] = variance[j] > floor[j] ? variance[j] : reference[j];
 
   const resp = new Float64Array(n * k);
   const logp = new Float64Array(k);

@@ -1,8 +1,8 @@
-import { seededRandom } from '@biofuse/core';
+import { ConfigError, meanVariance, seededRandom } from '@biofuse/core';
 import { FusionError } from '../errors';
 import type { FittedFusion, FusionMethod } from '../fusion-method';
-import { column, type MultiScores } from '../multi-scores';
-import { fitNormaliser, type FittedNormaliser, type NormaliserKind } from '../normalise/normalisers';
+import type { MultiScores } from '../multi-scores';
+import { fitNormalisers, isNormaliserKind, NORMALISER_KINDS, type FittedNormaliser, type NormaliserKind } from '../normalise/normalisers';
 import {
   fitGaussianMixtureBic,
   mixtureLogDensity,
@@ -10,7 +10,8 @@ import {
   type GaussianMixture,
   type PreparedComponent,
 } from './gaussian-mixture';
-import { storedModalities, storedNormalisers, storedNumbers } from './stored-fusion';
+import { refuseUnknownOptions } from './options';
+import { storedModalities, storedNormalisers, storedNumbers, storedWeights } from './stored-fusion';
 
 export interface LikelihoodRatioFusionOptions {
   readonly seed?: number;
@@ -33,13 +34,14 @@ export interface LikelihoodRatioFusionOptions {
 export class LikelihoodRatioFusion implements FusionMethod {
   readonly name: string;
   constructor(readonly opts: LikelihoodRatioFusionOptions = {}) {
+    refuseUnknownOptions(opts, ['seed', 'maxComponents', 'normaliser', 'maxImpostorRows', 'regularization'], 'likelihood-ratio fusion');
+    if (opts.normaliser !== undefined && !isNormaliserKind(opts.normaliser)) throw new ConfigError(`likelihood-ratio fusion: unknown normaliser ${JSON.stringify(opts.normaliser)} (known: ${NORMALISER_KINDS.join(', ')})`);
     this.name = `likelihood-ratio/${opts.normaliser ?? 'none'}`;
   }
 
   fit(train: MultiScores): FittedFusion {
     const m = train.modalities.length;
-    const kind = this.opts.normaliser ?? 'none';
-    const normalisers = train.modalities.map((_, j) => fitNormaliser(kind, column(train, j), train.labels));
+    const normalisers = fitNormalisers(this.opts.normaliser ?? 'none', train);
     const rng = seededRandom(this.opts.seed ?? 0);
     const complete = (label: number) => {
       const rows: number[] = [];
@@ -62,11 +64,21 @@ export class LikelihoodRatioFusion implements FusionMethod {
       });
       return x;
     };
-    const opts = { seed: this.opts.seed ?? 0, maxComponents: this.opts.maxComponents ?? 6, regularization: this.opts.regularization };
     if (genuineRows.length < m + 1) throw new FusionError(`likelihood-ratio fusion needs at least ${m + 1} complete genuine training rows, got ${genuineRows.length}`);
     if (impostorRows.length < m + 1) throw new FusionError(`likelihood-ratio fusion needs at least ${m + 1} complete impostor training rows, got ${impostorRows.length}`);
-    const genuine = fitGaussianMixtureBic(matrix(genuineRows), m, opts);
-    const impostor = fitGaussianMixtureBic(matrix(impostorRows), m, opts);
+    const genuineX = matrix(genuineRows);
+    const impostorX = matrix(impostorRows);
+    const referenceVariance = pooledVariance([genuineX, impostorX], m);
+    referenceVariance.forEach((v, j) => {
+      // A constant has no density: its floor would be 1e-15 and every likelihood rounding noise.
+      if (!(v > 0)) throw new FusionError(`likelihood-ratio fusion: ${train.modalities[j]} is constant over the complete training rows; leave it out`);
+    });
+    // Each class's covariance floor is a share of the variance over both classes, so a class
+    // that is constant in one modality (every genuine score capped at 1) keeps a floor on the
+    // data's scale and a bounded likelihood.
+    const opts = { seed: this.opts.seed ?? 0, maxComponents: this.opts.maxComponents ?? 6, regularization: this.opts.regularization, referenceVariance };
+    const genuine = fitGaussianMixtureBic(genuineX, m, opts);
+    const impostor = fitGaussianMixtureBic(impostorX, m, opts);
     return fittedLikelihoodRatio(train.modalities, normalisers, genuine.model, impostor.model, {
       genuineComponents: genuine.components,
       impostorComponents: impostor.components,
@@ -86,7 +98,19 @@ export function likelihoodRatioFusionFromJSON(json: {
   const mixture = (s: SerializedMixture | undefined, name: string): GaussianMixture => {
     const k = Array.isArray(s?.weights) ? s.weights.length : 0;
     if (s?.dims !== d || k === 0) throw new FusionError(`${what}: "${name}" must be a mixture in ${d} dimensions`);
-    return mixtureFromJSON({ dims: d, weights: storedNumbers(s.weights, k, `${name}.weights`, what), means: storedNumbers(s.means, k * d, `${name}.means`, what), covariances: storedNumbers(s.covariances, k * d * d, `${name}.covariances`, what) });
+    const weights = storedWeights(s.weights, k, `${name}.weights`, what);
+    // Mixture weights are probabilities: a total off 1 shifts every log-density by its log.
+    const total = weights.reduce((a, b) => a + b, 0);
+    if (Math.abs(total - 1) > 1e-6) throw new FusionError(`${what}: "${name}.weights" sum to ${total}, not 1`);
+    const model = mixtureFromJSON({ dims: d, weights, means: storedNumbers(s.means, k * d, `${name}.means`, what), covariances: storedNumbers(s.covariances, k * d * d, `${name}.covariances`, what) });
+    // Factorised now, so a covariance that is not positive definite fails the load, not the first score.
+    try {
+      prepareComponents(model, [...Array(d).keys()]);
+    } catch (err) {
+      if (err instanceof FusionError) throw new FusionError(`${what}: "${name}.covariances": ${err.message}`);
+      throw err;
+    }
+    return model;
   };
   const genuine = mixture(json.genuine, 'genuine');
   const impostor = mixture(json.impostor, 'impostor');
@@ -98,6 +122,17 @@ interface SerializedMixture {
   weights: number[];
   means: number[];
   covariances: number[];
+}
+
+/** Per column, the variance of the rows of all the row-major matrices together (exactly 0 for a constant column). */
+function pooledVariance(matrices: readonly Float64Array[], m: number): Float64Array {
+  const rows = matrices.reduce((n, x) => n + x.length / m, 0);
+  return Float64Array.from({ length: m }, (_, j) => {
+    const values = new Float64Array(rows);
+    let r = 0;
+    for (const x of matrices) for (let k = j; k < x.length; k += m) values[r++] = x[k];
+    return meanVariance(values).variance;
+  });
 }
 
 function mixtureFromJSON(s: SerializedMixture): GaussianMixture {

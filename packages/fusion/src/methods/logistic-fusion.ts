@@ -2,6 +2,7 @@ import { FusionError } from '../errors';
 import type { FittedFusion, FusionMethod } from '../fusion-method';
 import type { MultiScores } from '../multi-scores';
 import { fitLogistic, type LogisticModel } from './logistic';
+import { refuseUnknownOptions } from './options';
 import { storedModalities, storedNumbers } from './stored-fusion';
 
 export interface LogisticFusionOptions {
@@ -16,7 +17,9 @@ export interface LogisticFusionOptions {
  */
 export class LogisticFusion implements FusionMethod {
   readonly name = 'logistic';
-  constructor(readonly opts: LogisticFusionOptions = {}) {}
+  constructor(readonly opts: LogisticFusionOptions = {}) {
+    refuseUnknownOptions(opts, ['l2'], 'logistic fusion', { normaliser: 'logistic regression standardises its inputs itself' });
+  }
 
   fit(train: MultiScores): FittedFusion {
     const m = train.modalities.length;

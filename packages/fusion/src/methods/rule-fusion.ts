@@ -1,24 +1,32 @@
-import { equalErrorRate, errorRateCurve, scoreSet } from '@biofuse/core';
+import { ConfigError, equalErrorRate, errorRateCurve, scoreSet } from '@biofuse/core';
 import { FusionError } from '../errors';
 import type { FittedFusion, FusionMethod } from '../fusion-method';
 import { column, type MultiScores } from '../multi-scores';
-import { fitNormaliser, type FittedNormaliser, type NormaliserKind } from '../normalise/normalisers';
+import { fitNormalisers, isNormaliserKind, NORMALISER_KINDS, POSITIVE_NORMALISER_KINDS, type FittedNormaliser, type NormaliserKind } from '../normalise/normalisers';
 import { finiteValues } from '../statistics';
-import { storedModalities, storedNormalisers, storedNumbers } from './stored-fusion';
+import { refuseUnknownOptions } from './options';
+import { checkedWeights, storedModalities, storedNormalisers, storedWeights } from './stored-fusion';
 
 export type FixedRule = 'sum' | 'weighted-sum' | 'product' | 'max' | 'min';
 
 export interface RuleFusionOptions {
   readonly rule: FixedRule;
+  /**
+   * Default min-max. product needs one whose outputs are positive (min-max, tanh,
+   * double-sigmoid): it averages their logs.
+   */
   readonly normaliser?: NormaliserKind;
   /**
-   * Weights of `weighted-sum`, one per modality. When omitted they are fitted: each modality's
-   * weight is proportional to 1 / EER on the training scores (matcher weighting).
+   * Weights of `weighted-sum` (only), one per modality, each above 0. When omitted they are
+   * fitted: each modality's weight is proportional to 1 / EER on the training scores (matcher
+   * weighting).
    */
   readonly weights?: readonly number[];
   /**
    * sum and weighted-sum only: multiply each modality's weight by the comparison's sample
-   * quality for it, so a poor sample counts less (a missing quality counts as 1).
+   * quality for it, so a poor sample counts less (a missing quality counts as 1). When every
+   * present modality has quality 0 they keep their plain weights: a poor sample counts less,
+   * it does not make a scored comparison unscored.
    */
   readonly qualityWeighted?: boolean;
 }
@@ -31,15 +39,18 @@ export interface RuleFusionOptions {
 export class RuleFusion implements FusionMethod {
   readonly name: string;
   constructor(readonly opts: RuleFusionOptions) {
-    this.name = `${opts.rule}/${opts.normaliser ?? 'min-max'}${opts.qualityWeighted ? '/quality' : ''}`;
-    if (opts.qualityWeighted && opts.rule !== 'sum' && opts.rule !== 'weighted-sum') {
-      throw new FusionError(`quality weighting applies to sum and weighted-sum, not ${opts.rule}`);
+    refuseUnknownOptions(opts, ['rule', 'normaliser', 'weights', 'qualityWeighted'], 'rule fusion');
+    const problem = ruleProblem(opts.rule, [opts.normaliser ?? 'min-max'], opts.qualityWeighted ?? false);
+    if (problem) throw new ConfigError(problem);
+    if (opts.weights !== undefined) {
+      if (opts.rule !== 'weighted-sum') throw new ConfigError(`weights apply to weighted-sum only; ${opts.rule} would ignore them`);
+      checkedWeights(opts.weights, 'weights', {}, (m) => new ConfigError(`weighted-sum: ${m}`));
     }
+    this.name = `${opts.rule}/${opts.normaliser ?? 'min-max'}${opts.qualityWeighted ? '/quality' : ''}`;
   }
 
   fit(train: MultiScores): FittedFusion {
-    const kind = this.opts.normaliser ?? 'min-max';
-    const normalisers = train.modalities.map((_, j) => fitNormaliser(kind, column(train, j), train.labels));
+    const normalisers = fitNormalisers(this.opts.normaliser ?? 'min-max', train);
     let weights: number[] = train.modalities.map(() => 1);
     if (this.opts.rule === 'weighted-sum') {
       weights = this.opts.weights ? [...this.opts.weights] : eerWeights(train);
@@ -60,9 +71,32 @@ export function ruleFusionFromJSON(json: {
   qualityWeighted?: boolean;
 }): FittedFusion {
   const what = 'stored rule fusion';
-  if (!(typeof json?.rule === 'string' && json.rule in COMBINERS)) throw new FusionError(`${what}: unknown rule ${JSON.stringify(json?.rule)} (known: ${Object.keys(COMBINERS).join(', ')})`);
+  if (!isFixedRule(json?.rule)) throw new FusionError(`${what}: ${ruleProblem(json?.rule, [], false)}`);
   const modalities = storedModalities(json, what);
-  return fittedRule(json.rule, modalities, storedNormalisers(json.normalisers, modalities.length, what), storedNumbers(json.weights, modalities.length, 'weights', what), json.qualityWeighted === true);
+  const normalisers = storedNormalisers(json.normalisers, modalities.length, what);
+  const qualityWeighted = json.qualityWeighted === true;
+  const problem = ruleProblem(json.rule, normalisers.map((n) => n.kind), qualityWeighted);
+  if (problem) throw new FusionError(`${what}: ${problem}`);
+  return fittedRule(json.rule, modalities, normalisers, storedWeights(json.weights, modalities.length, 'weights', what), qualityWeighted);
+}
+
+function isFixedRule(rule: unknown): rule is FixedRule {
+  // An own key only: "toString" or "constructor" from a file must not select Object's methods.
+  return typeof rule === 'string' && Object.hasOwn(COMBINERS, rule);
+}
+
+/** What is wrong with a rule's settings, if anything: one check for configured (ConfigError) and stored (FusionError) rules. */
+function ruleProblem(rule: unknown, kinds: readonly unknown[], qualityWeighted: boolean): string | undefined {
+  if (!isFixedRule(rule)) return `unknown rule ${JSON.stringify(rule)} (known: ${Object.keys(COMBINERS).join(', ')})`;
+  for (const kind of kinds) {
+    if (!isNormaliserKind(kind)) return `unknown normaliser ${JSON.stringify(kind)} (known: ${NORMALISER_KINDS.join(', ')})`;
+    // The product averages logs: with outputs of 0 or below floored, every row holding one tied.
+    if (rule === 'product' && !POSITIVE_NORMALISER_KINDS.includes(kind)) {
+      return `product needs a normaliser whose outputs are positive (${POSITIVE_NORMALISER_KINDS.join(', ')}); ${kind} gives scores of 0 or below, which the product cannot rank`;
+    }
+  }
+  if (qualityWeighted && rule !== 'sum' && rule !== 'weighted-sum') return `quality weighting applies to sum and weighted-sum, not ${rule}`;
+  return undefined;
 }
 
 function fittedRule(rule: FixedRule, modalities: readonly string[], normalisers: readonly FittedNormaliser[], weights: readonly number[], qualityWeighted: boolean): FittedFusion {
@@ -73,8 +107,13 @@ function fittedRule(rule: FixedRule, modalities: readonly string[], normalisers:
     modalities,
     score(row, quality) {
       if (!qualityWeighted || !quality) return combine(row, normalisers, weights);
-      for (let j = 0; j < weights.length; j++) effective[j] = weights[j] * (Number.isNaN(quality[j]) ? 1 : quality[j]);
-      return combine(row, normalisers, effective);
+      let present = 0;
+      for (let j = 0; j < weights.length; j++) {
+        effective[j] = weights[j] * (Number.isNaN(quality[j]) ? 1 : quality[j]);
+        if (!Number.isNaN(row[j])) present += effective[j];
+      }
+      // Every present sample of quality 0: weighed as without quality, not NaN ("no system scored it").
+      return combine(row, normalisers, present > 0 ? effective : weights);
     },
     toJSON: () => ({ method: 'rule', rule, modalities, normalisers: normalisers.map((n) => ({ kind: n.kind, params: n.params })), weights, qualityWeighted }),
   };
@@ -82,6 +121,8 @@ function fittedRule(rule: FixedRule, modalities: readonly string[], normalisers:
 
 type Combiner = (row: ArrayLike<number>, n: readonly FittedNormaliser[], w: ArrayLike<number>) => number;
 
+// Only min-max reaches 0 or below (scores under the training minimum), and tanh and the double
+// sigmoid underflow to 0 far out: such scores rank alike at the floor instead of giving log(0).
 const PRODUCT_FLOOR = 1e-6;
 
 const COMBINERS: Record<FixedRule, Combiner> = {
@@ -101,7 +142,8 @@ const COMBINERS: Record<FixedRule, Combiner> = {
   min: (row, n) => extreme(row, n, -1),
 };
 
-function weightedMean(row: ArrayLike<number>, n: readonly FittedNormaliser[], w: ArrayLike<number>): number {
+/** Mean of the present modalities' normalised scores under weights `w`; NaN when their weights total 0. */
+export function weightedMean(row: ArrayLike<number>, n: readonly FittedNormaliser[], w: ArrayLike<number>): number {
   let s = 0;
   let ws = 0;
   for (let j = 0; j < row.length; j++) {

@@ -31,6 +31,30 @@ export function storedNormalisers(value: unknown, length: number, what: string):
     if (typeof n !== 'object' || n === null || typeof n.kind !== 'string' || typeof n.params !== 'object' || n.params === null) {
       throw new FusionError(`${what}: normaliser ${i} must be { kind, params }`);
     }
-    return normaliserFromParams(n.kind as NormaliserKind, n.params as Record<string, number>);
+    try {
+      return normaliserFromParams(n.kind as NormaliserKind, n.params as Record<string, number>);
+    } catch (err) {
+      if (err instanceof FusionError) throw new FusionError(`${what}: normaliser ${i}: ${err.message}`);
+      throw err;
+    }
   });
+}
+
+/**
+ * A list of `length` weights, each finite and above 0 (or at least 0 with `zero`), with a
+ * positive total: weights of 0 everywhere, or of mixed signs, divided by 0 or cancelled out and
+ * scored NaN or -Infinity for everyone.
+ */
+export function storedWeights(value: unknown, length: number, field: string, what: string, opts: { readonly zero?: boolean } = {}): number[] {
+  const weights = storedNumbers(value, length, field, what);
+  return checkedWeights(weights, field, opts, (m) => new FusionError(`${what}: ${m}`));
+}
+
+/** The weights check shared by stored models and configured ones (`error` picks the error class). */
+export function checkedWeights(weights: readonly number[], field: string, opts: { readonly zero?: boolean }, error: (message: string) => Error): number[] {
+  weights.forEach((w, i) => {
+    if (!Number.isFinite(w) || w < 0 || (w === 0 && !opts.zero)) throw error(`"${field}" entry ${i} is ${w}; weights must be ${opts.zero ? 'at least 0' : 'above 0'}`);
+  });
+  if (!(weights.reduce((a, b) => a + b, 0) > 0)) throw error(`"${field}" are all 0`);
+  return [...weights];
 }

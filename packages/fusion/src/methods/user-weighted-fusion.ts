@@ -1,9 +1,11 @@
+import { ConfigError } from '@biofuse/core';
 import { FusionError } from '../errors';
 import type { FittedFusion, FusionMethod } from '../fusion-method';
-import { column, type MultiScores } from '../multi-scores';
-import { fitNormaliser, type FittedNormaliser, type NormaliserKind } from '../normalise/normalisers';
-import { eerWeights } from './rule-fusion';
-import { storedModalities, storedNormalisers, storedNumbers } from './stored-fusion';
+import type { MultiScores } from '../multi-scores';
+import { fitNormalisers, isNormaliserKind, NORMALISER_KINDS, type FittedNormaliser, type NormaliserKind } from '../normalise/normalisers';
+import { refuseUnknownOptions } from './options';
+import { eerWeights, weightedMean } from './rule-fusion';
+import { storedModalities, storedNormalisers, storedWeights } from './stored-fusion';
 
 export interface UserWeightedFusionOptions {
   /** Normaliser fitted on all training scores, per modality (default z-score). */
@@ -36,15 +38,18 @@ const DEFAULT_RELEVANCE = 0.5;
 export class UserWeightedFusion implements FusionMethod {
   readonly name: string;
   constructor(readonly opts: UserWeightedFusionOptions = {}) {
+    refuseUnknownOptions(opts, ['normaliser', 'relevance'], 'user-weighted-sum');
+    // ConfigError, not FusionError: a caller that skips methods which cannot be fitted must not skip a bad setting.
     const r = opts.relevance ?? DEFAULT_RELEVANCE;
-    if (!(r >= 0) || !Number.isFinite(r)) throw new FusionError(`user-weighted-sum: relevance must be a finite number >= 0, got ${r}`);
+    if (!(r >= 0) || !Number.isFinite(r)) throw new ConfigError(`user-weighted-sum: relevance must be a finite number >= 0, got ${r}`);
+    if (opts.normaliser !== undefined && !isNormaliserKind(opts.normaliser)) throw new ConfigError(`user-weighted-sum: unknown normaliser ${JSON.stringify(opts.normaliser)} (known: ${NORMALISER_KINDS.join(', ')})`);
     this.name = `user-weighted-sum/${opts.normaliser ?? 'z-score'}`;
   }
 
   fit(train: MultiScores): FittedFusion {
     const m = train.modalities.length;
     const relevance = this.opts.relevance ?? DEFAULT_RELEVANCE;
-    const normalisers = train.modalities.map((_, j) => fitNormaliser(this.opts.normaliser ?? 'z-score', column(train, j), train.labels));
+    const normalisers = fitNormalisers(this.opts.normaliser ?? 'z-score', train);
     const population = Float64Array.from(eerWeights(train));
     const stats = new ClassMoments(m);
     const perUser = new Map<number, ClassMoments>();
@@ -95,8 +100,13 @@ export function userWeightedFusionFromJSON(json: {
   const m = modalities.length;
   if (typeof json.userWeights !== 'object' || json.userWeights === null) throw new FusionError(`${what}: "userWeights" must map users to weights`);
   const users = new Map<number, Float64Array>();
-  for (const [u, w] of Object.entries(json.userWeights)) users.set(Number(u), Float64Array.from(storedNumbers(w, m, `userWeights.${u}`, what)));
-  return fittedUserWeighted(modalities, storedNormalisers(json.normalisers, m, what), Float64Array.from(storedNumbers(json.populationWeights, m, 'populationWeights', what)), users);
+  for (const [u, w] of Object.entries(json.userWeights)) {
+    // Keys are subject ids: "abc" was NaN, a user no comparison could ever select.
+    if (!/^(0|[1-9][0-9]*)$/.test(u) || !Number.isSafeInteger(Number(u))) throw new FusionError(`${what}: "userWeights" key ${JSON.stringify(u)} is not a subject id (a whole number >= 0)`);
+    // A user's weight may be 0 for a modality that does not separate for them, not for all.
+    users.set(Number(u), Float64Array.from(storedWeights(w, m, `userWeights.${u}`, what, { zero: true })));
+  }
+  return fittedUserWeighted(modalities, storedNormalisers(json.normalisers, m, what), Float64Array.from(storedWeights(json.populationWeights, m, 'populationWeights', what)), users);
 }
 
 function fittedUserWeighted(
@@ -109,15 +119,10 @@ function fittedUserWeighted(
     method: `user-weighted-sum/${normalisers[0]?.kind ?? 'none'}`,
     modalities,
     score(row, _quality, subject) {
-      const w = (subject === undefined ? undefined : users.get(subject)) ?? population;
-      let s = 0;
-      let ws = 0;
-      for (let j = 0; j < row.length; j++) {
-        if (Number.isNaN(row[j])) continue;
-        s += w[j] * normalisers[j].apply(row[j]);
-        ws += w[j];
-      }
-      return ws === 0 ? Number.NaN : s / ws;
+      const own = subject === undefined ? undefined : users.get(subject);
+      const fused = weightedMean(row, normalisers, own ?? population);
+      // A user's weights may be 0 on every modality present here: the population's then, not NaN ("not scored").
+      return Number.isNaN(fused) && own ? weightedMean(row, normalisers, population) : fused;
     },
     toJSON: () => ({
       method: 'user-weighted-sum',

@@ -1,5 +1,6 @@
 import { equalErrorRate, errorRateCurve, meanVariance, scoreSet } from '@biofuse/core';
 import { FusionError } from '../errors';
+import { column, type MultiScores } from '../multi-scores';
 import { finiteValues, quantileSorted } from '../statistics';
 import { fitLogistic } from '../methods/logistic';
 
@@ -18,15 +19,28 @@ export interface FittedNormaliser {
   apply(score: number): number;
 }
 
+/** What a parameter must be: any finite number, or a spread (finite and above 0). */
+type ParamRule = 'finite' | 'positive';
+
 interface NormaliserDefinition {
+  /** The parameters apply() reads; checked whenever a normaliser is built, so a stored one cannot score NaN. */
+  readonly params: Readonly<Record<string, ParamRule>>;
+  /**
+   * Whether the product rule may average the logs of its outputs: tanh and the double sigmoid
+   * lie in (0, 1) everywhere, min-max in [0, 1] over the training range (below it the product's
+   * floor ranks scores alike). The others are 0 or negative for ordinary scores.
+   */
+  readonly positive: boolean;
   fit(scores: Float64Array, labels: Uint8Array): Record<string, number>;
   apply(p: Readonly<Record<string, number>>, s: number): number;
 }
 
 const DEFINITIONS: Record<NormaliserKind, NormaliserDefinition> = {
-  none: { fit: () => ({}), apply: (_p, s) => s },
+  none: { params: {}, positive: false, fit: () => ({}), apply: (_p, s) => s },
 
   'min-max': {
+    params: { min: 'finite', max: 'finite' },
+    positive: true,
     fit(scores) {
       const v = finiteValues(scores);
       let min = Infinity;
@@ -42,6 +56,8 @@ const DEFINITIONS: Record<NormaliserKind, NormaliserDefinition> = {
   },
 
   'z-score': {
+    params: { mean: 'finite', sd: 'positive' },
+    positive: false,
     fit(scores) {
       const v = finiteValues(scores);
       const { mean, variance } = meanVariance(v);
@@ -53,6 +69,8 @@ const DEFINITIONS: Record<NormaliserKind, NormaliserDefinition> = {
   },
 
   'median-mad': {
+    params: { median: 'finite', mad: 'positive' },
+    positive: false,
     fit(scores) {
       const v = finiteValues(scores).sort();
       const median = quantileSorted(v, 0.5);
@@ -66,18 +84,27 @@ const DEFINITIONS: Record<NormaliserKind, NormaliserDefinition> = {
 
   // 0.5 (tanh(0.01 (s - mu) / sigma) + 1) with mu, sigma the Hampel estimates over genuine scores.
   tanh: {
+    params: { location: 'finite', scale: 'positive' },
+    positive: true,
     fit(scores, labels) {
       const g = finiteValues(scores, labels, 1);
       if (g.length < 2) throw new FusionError('tanh: needs at least 2 genuine training scores');
       const { location, scale } = hampelEstimates(g);
-      if (!(scale > 0)) throw new FusionError('tanh: the genuine training scores are constant');
-      return { location, scale };
+      if (scale > 0) return { location, scale };
+      // Hampel's scale is 0 when most genuine scores tie (a discrete matcher's capped score) and it
+      // weighs the rest out as outliers. Their standard deviation is the spread there is; the
+      // 0.01 factor keeps tanh nearly linear anyway, so the scale only sets the units.
+      const sd = Math.sqrt(meanVariance(g).variance);
+      if (!(sd > 0)) throw new FusionError('tanh: the genuine training scores are constant');
+      return { location, scale: sd };
     },
     apply: (p, s) => 0.5 * (Math.tanh((0.01 * (s - p.location)) / p.scale) + 1),
   },
 
   // Two sigmoids joined at the EER threshold t, each linear over the class overlap on its side.
   'double-sigmoid': {
+    params: { t: 'finite', left: 'positive', right: 'positive' },
+    positive: true,
     fit(scores, labels) {
       const g = finiteValues(scores, labels, 1).sort();
       const i = finiteValues(scores, labels, 0).sort();
@@ -96,6 +123,9 @@ const DEFINITIONS: Record<NormaliserKind, NormaliserDefinition> = {
   // likelihood-ratio fusion, not a range normaliser for the fixed rules. Scores below the
   // training minimum map to the log of a small positive number, never NaN.
   log: {
+    params: { offset: 'finite' },
+    // log(1) = 0 at the training minimum, negative below it.
+    positive: false,
     fit(scores) {
       const v = finiteValues(scores);
       if (v.length === 0) throw new FusionError('log: no training scores');
@@ -108,6 +138,8 @@ const DEFINITIONS: Record<NormaliserKind, NormaliserDefinition> = {
 
   // A calibrated log-likelihood ratio: logistic regression on the score, minus the training prior log-odds.
   llr: {
+    params: { slope: 'finite', offset: 'finite' },
+    positive: false,
     fit(scores, labels) {
       const v: number[] = [];
       const y: number[] = [];
@@ -127,18 +159,57 @@ const DEFINITIONS: Record<NormaliserKind, NormaliserDefinition> = {
   },
 };
 
-export function fitNormaliser(kind: NormaliserKind, scores: Float64Array, labels: Uint8Array): FittedNormaliser {
-  const def = DEFINITIONS[kind];
-  if (!def) throw new FusionError(`unknown normaliser "${kind}" (known: ${NORMALISER_KINDS.join(', ')})`);
-  return normaliserFromParams(kind, def.fit(scores, labels));
+/** The normalisers whose outputs are all positive: the ones the product rule accepts. */
+export const POSITIVE_NORMALISER_KINDS: readonly NormaliserKind[] = NORMALISER_KINDS.filter((k) => DEFINITIONS[k].positive);
+
+/** Whether `kind` names a normaliser (an own key: "toString" or "constructor" from a config must not pass). */
+export function isNormaliserKind(kind: unknown): kind is NormaliserKind {
+  return typeof kind === 'string' && Object.hasOwn(DEFINITIONS, kind);
 }
 
-/** Rebuilds a fitted normaliser from its serialised parameters. */
+function definition(kind: NormaliserKind): NormaliserDefinition {
+  if (!isNormaliserKind(kind)) throw new FusionError(`unknown normaliser ${JSON.stringify(kind)} (known: ${NORMALISER_KINDS.join(', ')})`);
+  return DEFINITIONS[kind];
+}
+
+export function fitNormaliser(kind: NormaliserKind, scores: Float64Array, labels: Uint8Array): FittedNormaliser {
+  return normaliserFromParams(kind, definition(kind).fit(scores, labels));
+}
+
+/** One normaliser per modality of `train`, fitted on its column; a failure names the modality. */
+export function fitNormalisers(kind: NormaliserKind, train: MultiScores): FittedNormaliser[] {
+  return train.modalities.map((name, j) => {
+    try {
+      return fitNormaliser(kind, column(train, j), train.labels);
+    } catch (err) {
+      if (err instanceof FusionError) throw new FusionError(`${name}: ${err.message}`);
+      throw err;
+    }
+  });
+}
+
+/**
+ * Rebuilds a fitted normaliser from its serialised parameters. Each parameter the kind reads
+ * must be a finite number, and spreads above 0: an empty or zero z-score once scored NaN and
+ * Infinity for everyone.
+ */
 export function normaliserFromParams(kind: NormaliserKind, params: Readonly<Record<string, number>>): FittedNormaliser {
-  const def = DEFINITIONS[kind];
-  if (!def) throw new FusionError(`unknown normaliser "${kind}" (known: ${NORMALISER_KINDS.join(', ')})`);
+  const def = definition(kind);
+  if (typeof params !== 'object' || params === null) throw new FusionError(`${kind} normaliser: params must be an object`);
+  for (const [name, rule] of Object.entries(def.params)) {
+    const v: unknown = Object.hasOwn(params, name) ? params[name] : undefined;
+    const ok = typeof v === 'number' && Number.isFinite(v) && (rule === 'finite' || v > 0);
+    if (!ok) throw new FusionError(`${kind} normaliser: "${name}" must be a ${rule === 'finite' ? 'finite number' : 'finite number above 0'}, got ${describeValue(v)}`);
+  }
+  // min-max divides by max - min.
+  if (kind === 'min-max' && !(params.max > params.min)) throw new FusionError(`min-max normaliser: "max" (${params.max}) must be above "min" (${params.min})`);
   const frozen = Object.freeze({ ...params });
   return { kind, params: frozen, apply: (s) => (Number.isNaN(s) ? s : def.apply(frozen, s)) };
+}
+
+/** A value for an error message: NaN and Infinity as themselves (JSON would print null), absent as "nothing". */
+function describeValue(v: unknown): string {
+  return typeof v === 'number' ? String(v) : (JSON.stringify(v) ?? 'nothing');
 }
 
 /**
