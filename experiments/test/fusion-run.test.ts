@@ -200,6 +200,13 @@ fusion:
     expect(r.evaluations[3].report.counts.impostor).toBe(80 * 20);
     expect(r.notes.join('\n')).toMatch(/within-subject/);
     expect(r.evaluations[3].report.eer.value).toBeLessThan(r.evaluations[2].report.eer.value);
+    // The learned per-user weights name their users: fusion.json maps each number to its subject.
+    const fusion = parseResultsJson(await readFile(join(r.runDir, 'fusion.json'), 'utf8')) as { subjects: string[]; methods: { folds: { userWeights?: Record<string, number[]> }[] }[] };
+    expect(fusion.subjects).toHaveLength(80);
+    expect(new Set(fusion.subjects).size).toBe(80);
+    const users = Object.keys(fusion.methods[1].folds[0].userWeights ?? {});
+    expect(users.length).toBeGreaterThan(0);
+    for (const u of users) expect(fusion.subjects[Number(u)]).toMatch(/\S/);
   });
 });
 

@@ -20,6 +20,8 @@ export interface FusionOutcome {
   readonly data: ComparisonScores;
   /** What every method learned in every fold, for fusion.json. */
   readonly models: { readonly name: string; readonly folds: readonly SerializedFusion[] }[];
+  /** The subject behind each number the models use (user-specific weights are keyed by it). */
+  readonly subjects: readonly string[];
   readonly notes: readonly string[];
 }
 
@@ -40,7 +42,7 @@ export function fuseSystems(data: ComparisonScores, cfg: FusionConfig, seed: num
   cfg.methods.forEach((m, i) => {
     if (m.weights && m.weights.length !== inputs.length) throw new ConfigError(`fusion.methods.${i}.weights: ${m.weights.length} weights for ${inputs.length} inputs (${names.join(', ')})`);
   });
-  const ms = toMultiScores(data, inputs);
+  const { multi: ms, subjects } = toMultiScores(data, inputs);
   const fused: SystemScores[] = [];
   const models: FusionOutcome['models'] = [];
   const failures: string[] = [];
@@ -96,7 +98,7 @@ export function fuseSystems(data: ComparisonScores, cfg: FusionConfig, seed: num
       : `Fusion of ${names.join(' + ')} by ${cfg.folds}-fold subject-disjoint cross-validation (seed ${seed}): every system is reported on the ${rows.length} comparisons between subjects of the same held-out fold; comparisons across folds are left out.`,
     ...failures,
   ];
-  return { data: restricted, models, notes };
+  return { data: restricted, models, subjects, notes };
 }
 
 export function createFusionMethod(m: FusionMethodConfig, seed: number): FusionMethod {
@@ -124,7 +126,7 @@ function defaultName(m: FusionMethodConfig): string {
   return `${m.method}/${m.normaliser ?? (m.method === 'likelihood-ratio' ? 'none' : 'min-max')}${m.qualityWeighted ? '/quality' : ''}`;
 }
 
-function toMultiScores(data: ComparisonScores, inputs: readonly SystemScores[]): MultiScores {
+function toMultiScores(data: ComparisonScores, inputs: readonly SystemScores[]): { multi: MultiScores; subjects: string[] } {
   const ids = new Map<string, number>();
   const id = (s: string) => {
     let v = ids.get(s);
@@ -147,7 +149,7 @@ function toMultiScores(data: ComparisonScores, inputs: readonly SystemScores[]):
   // Quality where some input reports it; NaN (counted as full quality by the weighted rules) elsewhere.
   const quality = inputs.some((s) => s.quality) ? new Float64Array(n * m).fill(Number.NaN) : undefined;
   if (quality) inputs.forEach((s, j) => s.quality?.forEach((q, i) => (quality[i * m + j] = q)));
-  return {
+  const multi: MultiScores = {
     modalities: inputs.map((s) => s.name),
     scores,
     ...(quality ? { quality } : {}),
@@ -155,4 +157,5 @@ function toMultiScores(data: ComparisonScores, inputs: readonly SystemScores[]):
     probeSubject: Int32Array.from(data.probeSubject, id),
     referenceSubject: Int32Array.from(data.referenceSubject, id),
   };
+  return { multi, subjects: [...ids.keys()] };
 }

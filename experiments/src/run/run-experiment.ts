@@ -100,7 +100,7 @@ export async function runExperiment(config: ExperimentConfig, opts: RunOptions &
       resultsJson({ experiment: config.id, evaluations: evaluations.map((e) => ({ name: e.name, eer: e.report.eer.value, det: e.report.det })) }),
     );
     const title = config.description ? `${config.id}: ${config.description}` : config.id;
-    if (fusion) await writeFile(join(runDir, 'fusion.json'), resultsJson({ experiment: config.id, folds: config.fusion?.folds, seed: config.seed, methods: fusion.models }));
+    if (fusion) await writeFile(join(runDir, 'fusion.json'), resultsJson({ experiment: config.id, folds: config.fusion?.folds, seed: config.seed, subjects: fusion.subjects, methods: fusion.models }));
     await writeFile(join(runDir, 'det.html'), detPageHtml(title, evaluations, notes));
     const t3 = performance.now();
 
