@@ -6,8 +6,13 @@ import type { ScoreSet } from './score-set';
  * they are constant and equal. NaN when a class has no compared score or an infinite one.
  */
 export function dPrime(set: ScoreSet): number {
-  const g = meanVariance(set.genuine);
-  const i = meanVariance(set.impostor);
+  // d' does not depend on the scores' unit: computed on scores scaled to at most 1, variances of
+  // scores near 1e300 do not overflow to Infinity (which made d' 0).
+  let scale = 0;
+  for (const values of [set.genuine, set.impostor]) for (let k = 0; k < values.length; k++) scale = Math.max(scale, Math.abs(values[k]));
+  const unit = scale > 0 && Number.isFinite(scale) ? (values: Float64Array) => values.map((v) => v / scale) : (values: Float64Array) => values;
+  const g = meanVariance(unit(set.genuine));
+  const i = meanVariance(unit(set.impostor));
   if (Number.isNaN(g.mean) || Number.isNaN(i.mean)) return Number.NaN;
   const diff = Math.abs(g.mean - i.mean);
   const spread = Math.sqrt((g.variance + i.variance) / 2);

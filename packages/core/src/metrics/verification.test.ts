@@ -140,6 +140,10 @@ describe('AUC and d-prime', () => {
     // means 0.7 and 0.37, variances 0.035 and 0.0536
     expect(dPrime(small())).toBeCloseTo(0.33 / Math.sqrt((0.035 + 0.0536) / 2), 10);
     expect(dPrime(scoreSet({ genuine: [1, 1], impostor: [0, 0] }))).toBe(Infinity);
+    // Scale-free, also where the variances would overflow (scores near 1e300 gave d' 0).
+    const scaled = (k: number) => scoreSet({ genuine: [0.9, 0.7, 0.8].map((v) => v * k), impostor: [0.1, 0.3, 0.2, 0.25].map((v) => v * k) });
+    expect(dPrime(scaled(1e300))).toBeCloseTo(dPrime(scaled(1)), 10);
+    expect(dPrime(scaled(1e-300))).toBeCloseTo(dPrime(scaled(1)), 10);
   });
 });
 
