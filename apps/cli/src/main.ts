@@ -35,6 +35,11 @@ export function buildProgram(): Command {
 /** Runs the CLI and returns its exit code: 0 ok, 1 usage, 2 data error, 3 internal error. */
 export async function main(argv: readonly string[]): Promise<number> {
   const program = buildProgram();
+  const unknown = unknownHelpTopic(program, argv.slice(2));
+  if (unknown) {
+    process.stderr.write(`biofuse: no command "${unknown.topic}" to help with (commands of ${unknown.command}: ${unknown.known.join(', ')})\n`);
+    return EXIT.usage;
+  }
   try {
     await program.parseAsync([...argv]);
     return EXIT.ok;
@@ -48,4 +53,19 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(code === EXIT.internal ? `biofuse: internal error: ${err instanceof Error ? (err.stack ?? message) : message}\n` : `biofuse: ${message}\n`);
     return code;
   }
+}
+
+/** `help <topic>` naming no command: commander prints the whole help and names nothing. */
+function unknownHelpTopic(program: Command, args: readonly string[]): { topic: string; command: string; known: string[] } | undefined {
+  let command = program;
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === 'help' && i + 1 < args.length) {
+      const known = command.commands.map((c) => c.name());
+      return known.includes(args[i + 1]) ? undefined : { topic: args[i + 1], command: command.name(), known };
+    }
+    const next = command.commands.find((c) => c.name() === args[i]);
+    if (!next) return undefined;
+    command = next;
+  }
+  return undefined;
 }

@@ -1,7 +1,8 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { rename, rm, stat, writeFile } from 'node:fs/promises';
+import { lstat, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { finished } from 'node:stream/promises';
 import { DatasetError, makeFolder } from '@biofuse/core';
 
 /*
@@ -9,40 +10,61 @@ import { DatasetError, makeFolder } from '@biofuse/core';
  * missing parent folders are created (makeFolder); a path that cannot be written (a file in the way of a
  * folder, a folder in the way of a file, no permission) fails before any work as a data error
  * naming it; and a file appears under its name only once it is complete, so a run that fails
- * half-way leaves an earlier file at that path as it was.
+ * half-way leaves an earlier file at that path as it was. A link is written through (the file it
+ * points to is replaced, not the link), and a path that is not a regular file (/dev/stdout, a
+ * named pipe) is written directly: it cannot be replaced, and there is nothing to keep.
  */
 
 const code = (err: unknown) => (err as NodeJS.ErrnoException).code ?? String(err);
 
-/** A results file being written: bytes go to a temporary file beside `path`. */
+/** A results file being written: bytes go to a temporary file beside its target (or to the target itself, for a device or pipe). */
 export interface OutputFile {
   readonly path: string;
   readonly stream: WriteStream;
 }
 
+interface Target {
+  /** Where the bytes end up: `path`, or the file a link at `path` points to. */
+  readonly file: string;
+  /** Where they are written first; undefined when written directly (a device or pipe). */
+  readonly temporary?: string;
+}
+
+const targets = new WeakMap<WriteStream, Target>();
+
 /** Opens a results file before any work is done (see the rule above). */
 export async function openOutputFile(path: string): Promise<OutputFile> {
-  const temporary = await checkedTemporaryPath(path);
-  const stream = createWriteStream(temporary);
+  const target = await checkedTarget(path);
+  const stream = createWriteStream(target.temporary ?? target.file);
+  // A write that fails later (a full disk) is reported by closeOutputFile, never as an unhandled stream error.
+  stream.on('error', () => undefined);
   try {
     await once(stream, 'open');
   } catch (err) {
     throw new DatasetError(`cannot write (${code(err)})`, path);
   }
+  targets.set(stream, target);
   return { path, stream };
 }
 
-/** Ends the file, waits until every byte is written, and puts it in place. */
+/** Ends the file, waits until every byte is written, and puts it in place; a failed write leaves no trace. */
 export async function closeOutputFile(out: OutputFile): Promise<void> {
+  const target = targets.get(out.stream) as Target;
   out.stream.end();
-  await once(out.stream, 'finish');
-  await moveIntoPlace(String(out.stream.path), out.path);
+  try {
+    await finished(out.stream);
+  } catch (err) {
+    if (target.temporary) await rm(target.temporary, { force: true });
+    throw new DatasetError(`cannot write (${code(err)})`, out.path);
+  }
+  if (target.temporary) await moveIntoPlace(target.temporary, target.file, out.path);
 }
 
 /** Gives up a file opened with openOutputFile: the temporary bytes go, `path` is untouched. */
 export async function abandonOutputFile(out: OutputFile): Promise<void> {
+  const target = targets.get(out.stream) as Target;
   out.stream.destroy();
-  await rm(String(out.stream.path), { force: true });
+  if (target.temporary) await rm(target.temporary, { force: true });
 }
 
 /**
@@ -50,35 +72,49 @@ export async function abandonOutputFile(out: OutputFile): Promise<void> {
  * the work): for commands that only know their bytes at the end.
  */
 export async function reserveOutputFile(path: string): Promise<(bytes: Uint8Array | string) => Promise<void>> {
-  const temporary = await checkedTemporaryPath(path);
-  try {
-    await writeFile(temporary, '');
-  } catch (err) {
-    throw new DatasetError(`cannot write (${code(err)})`, path);
-  } finally {
-    await rm(temporary, { force: true });
+  const target = await checkedTarget(path);
+  const written = target.temporary ?? target.file;
+  if (target.temporary) {
+    try {
+      await writeFile(target.temporary, '');
+    } catch (err) {
+      throw new DatasetError(`cannot write (${code(err)})`, path);
+    } finally {
+      await rm(target.temporary, { force: true });
+    }
   }
   return async (bytes) => {
     try {
-      await writeFile(temporary, bytes);
+      await writeFile(written, bytes);
     } catch (err) {
-      await rm(temporary, { force: true });
+      if (target.temporary) await rm(target.temporary, { force: true });
       throw new DatasetError(`cannot write (${code(err)})`, path);
     }
-    await moveIntoPlace(temporary, path);
+    if (target.temporary) await moveIntoPlace(target.temporary, target.file, path);
   };
 }
 
-async function checkedTemporaryPath(path: string): Promise<string> {
-  const existing = await stat(path).catch(() => undefined);
+async function checkedTarget(path: string): Promise<Target> {
+  // Through a link to the file it names: replacing the link with a file would cut it.
+  const link = (await lstat(path).catch(() => undefined))?.isSymbolicLink();
+  let file = path;
+  if (link) {
+    try {
+      file = await realpath(path);
+    } catch (err) {
+      throw new DatasetError(`is a link to nothing that can be written (${code(err)})`, path);
+    }
+  }
+  const existing = await stat(file).catch(() => undefined);
   if (existing?.isDirectory()) throw new DatasetError('is a folder, not a file to write', path);
-  await makeFolder(dirname(path));
-  return `${path}.partial-${process.pid}`;
+  if (existing && !existing.isFile()) return { file };
+  await makeFolder(dirname(file));
+  return { file, temporary: `${file}.partial-${process.pid}` };
 }
 
-async function moveIntoPlace(temporary: string, path: string): Promise<void> {
+async function moveIntoPlace(temporary: string, file: string, path: string): Promise<void> {
   try {
-    await rename(temporary, path);
+    await rename(temporary, file);
   } catch (err) {
     await rm(temporary, { force: true });
     throw new DatasetError(`cannot write (${code(err)})`, path);

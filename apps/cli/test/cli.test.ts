@@ -61,6 +61,21 @@ describe('biofuse CLI', () => {
     const bad = biofuse(['bench', join(dir, 'invalid.yaml'), '--results', dir]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/invalid.yaml: invalid experiment config/);
+    // `help` with a topic that is no command names it (commander printed the whole help and nothing else).
+    const help = biofuse(['face', 'help', 'bogus']);
+    expect(help.code).toBe(1);
+    expect(help.stderr).toBe('biofuse: no command "bogus" to help with (commands of face: verify, represent, detect, calibrate)\n');
+    expect(biofuse(['bench', join(dir, 'tiny.yaml'), '--fingerprint', '--json']).stderr).toMatch(/--fingerprint .* has no --json form/);
+  });
+
+  it('says in one line, exit 2, that its output cannot be written (a full disk printed a stack trace, exit 1)', async () => {
+    const r = spawnSync('bash', ['-c', `"${process.execPath}" "${BIN}" datasets list > /dev/full`], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe('biofuse: cannot write to standard output (ENOSPC)\n');
+    await mkdir(join(dir, 'no-prints'), { recursive: true });
+    const empty = biofuse(['fingerprint', 'quality', join(dir, 'no-prints')]);
+    expect(empty.code).toBe(2); // no images is the data's fault, as for enrolment (it was a usage error)
+    expect(empty.stderr).toMatch(/no images \(.*\) in .*no-prints/);
   });
 
   it('exits 2 on data errors, naming the file', async () => {
@@ -197,6 +212,12 @@ describe('biofuse CLI', () => {
     // A clock glitch the reader repaired is reported, not hidden.
     await writeFile(join(dir, 'glitch.csv'), 'x,y,t\n1,1,0\n2,3,10\n3,2,5\n5,6,20\n');
     expect(biofuse(['signature', 'compare', join(dir, 'glitch.csv'), at(1, 1)]).stderr).toMatch(/glitch\.csv: warning: line 4: timestamp 5 is 5 ms before the previous one; held at 10/);
+    // ... by `score` too, which read the same file without a word.
+    await writeFile(join(dir, 'ref.TXT'), await readFile(at(1, 1)));
+    await writeFile(join(dir, 'glitch-pairs.tsv'), 'glitch.csv\tref.TXT\n');
+    const scored = biofuse(['score', '--modality', 'signature', '--pairs', join(dir, 'glitch-pairs.tsv'), '--root', dir, '--out', join(dir, 'glitch-scores.csv')]);
+    expect(scored.code).toBe(0);
+    expect(scored.stderr).toMatch(/glitch\.csv: warning: line 4: timestamp 5 is 5 ms before the previous one; held at 10/);
 
     expect(biofuse(['signature', 'identify', at(1, 6), '--writers', writers, '-k', '0']).code).toBe(1);
     expect(biofuse(['signature', 'identify', at(1, 6), '--writers', join(dir, 'no-such-folder')]).code).toBe(2);

@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { ConfigError, progressBar } from '@biofuse/core';
+import { UsageError } from '../exit-codes';
 import { Command } from 'commander';
 import {
   dataFingerprint,
@@ -31,6 +32,7 @@ export function benchCommand(): Command {
     .option('--json', 'print the metrics as JSON instead of tables (an array when several configs run)')
     .option('--fingerprint', 'print each config\'s data fingerprint (what the Nx cache keys on) and exit')
     .action(async (configPaths: string[], opts: BenchOptions) => {
+      if (opts.fingerprint && opts.json) throw new UsageError('--fingerprint prints one line per config for Nx to hash; it has no --json form');
       const paths = configPaths.length > 0 ? configPaths : quickstartConfigs();
       // Nx keys a cached bench target on BIOFUSE_DATA, not on arguments: a --data-root there would
       // serve the run of another data root's files from the cache.

@@ -4,7 +4,6 @@ import { BiometricError, DatasetError, progressBar } from '@biofuse/core';
 import { csvCell, listFilesRecursive } from '@biofuse/experiments';
 import { extractFingerprint, loadFingerprintImage, lowQualityReason } from '@biofuse/fingerprint';
 import { Command } from 'commander';
-import { UsageError } from '../exit-codes';
 import { sensorDpiOption } from '../sensor-dpi';
 import { abandonOutputFile, closeOutputFile, openOutputFile } from '../output-file';
 
@@ -26,7 +25,8 @@ export function fingerprintQualityCommand(): Command {
     .action(async (inputs: string[], flags: { dpi?: string; out?: string }) => {
       const dpi = flags.dpi === undefined ? undefined : sensorDpiOption(flags.dpi);
       const files = (await Promise.all(inputs.map(expandInput))).flat();
-      if (files.length === 0) throw new UsageError(`no images (${[...IMAGE_EXTENSIONS].join(', ')}) in ${inputs.join(', ')}`);
+      // Like an enrolment folder with nothing in it: the data, not the command line, is at fault.
+      if (files.length === 0) throw new DatasetError(`no images (${[...IMAGE_EXTENSIONS].join(', ')}) in ${inputs.join(', ')}`);
 
       const file = flags.out === undefined ? undefined : await openOutputFile(flags.out);
       const out = file?.stream ?? process.stdout;

@@ -47,7 +47,7 @@ export function scoreCommand(registry?: ModalityRegistry): Command {
         scored = await scoreComparisons(
           modality,
           pairs.map((p) => ({ reference: [p.a], probe: p.b })),
-          { root, strict: opts.strict, concurrency, onProgress: (d, t) => bar.update(d, t) },
+          { root, strict: opts.strict, concurrency, onProgress: (d, t) => bar.update(d, t), onWarning: (path, w) => process.stderr.write(`${path}: warning: ${w}\n`) },
         );
       } catch (err) {
         await abandonOutputFile(out);

@@ -12,6 +12,8 @@ export interface ScoringOptions {
   /** Throw at the first sample that cannot be read or acquired, instead of recording it. */
   readonly strict?: boolean;
   readonly onProgress?: (done: number, total: number) => void;
+  /** Told what a reader repaired in a sample (a sample with a `warnings` list, as signatures have), so it is said, not hidden. */
+  readonly onWarning?: (path: string, warning: string) => void;
 }
 
 /** A sample that gave no template, and why. */
@@ -138,6 +140,8 @@ export async function extractTemplates<S, T, M>(
       try {
         const bytes = await readSampleFile(resolve(opts.root, path), path);
         const sample = await modality.load(bytes);
+        const warnings = (sample as { warnings?: unknown }).warnings;
+        if (opts.onWarning && Array.isArray(warnings)) for (const w of warnings) opts.onWarning(path, String(w));
         out.set(path, { template: await modality.extract(sample) });
       } catch (err) {
         if (opts.strict || !(err instanceof BiometricError)) throw err;
