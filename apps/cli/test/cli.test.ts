@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -149,6 +149,22 @@ describe('biofuse CLI', () => {
     expect(biofuse(['synth', 'signatures', '--out', '']).stderr).toMatch(/--out needs a path/);
     expect(biofuse(['synth', 'fingerprints', '--out', join(dir, 'synth-many'), '--fingers', '1000000']).stderr).toMatch(/--fingers must be at most 10000/);
   });
+
+  it('writes a synthetic dataset beside its folder and moves it in whole: a killed run leaves the folder empty', async () => {
+    const out = join(dir, 'synth-killed');
+    const child = spawn(process.execPath, [BIN, 'synth', 'fingerprints', '--out', out, '--fingers', '30', '--impressions', '8'], { stdio: 'ignore' });
+    const exited = new Promise((done) => child.on('exit', done));
+    // Killed once images are being written (they went straight into the folder: 235 zero-byte PNGs, no ground truth).
+    const started = Date.now();
+    const partial = () => readdir(dir).then((names) => names.find((n) => n.startsWith('synth-killed.partial-')));
+    for (let name = await partial(); Date.now() - started < 60_000; name = await partial()) {
+      if (name && (await readdir(join(dir, name))).length > 0) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    child.kill('SIGTERM');
+    await exited;
+    expect(await readdir(out)).toEqual([]);
+  }, 120_000);
 
   it('compares, verifies and identifies signatures, and names what it cannot use', async () => {
     const sigs = join(dir, 'sig-writers');

@@ -2,7 +2,7 @@ import { copyFile, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readLfwPairs, StaleGalleryError, type ProtocolComparison } from '@biofuse/core';
+import { DatasetError, readLfwPairs, StaleGalleryError, type ProtocolComparison } from '@biofuse/core';
 import { sharedDataset } from '@biofuse/core/testing';
 import { FaceGallery, FaceRecognizer } from '../src/index';
 
@@ -74,4 +74,29 @@ describe.skipIf(lfw.skip)('face gallery on LFW', () => {
     const other = await FaceRecognizer.create({ models: 'mobileface' });
     await expect(FaceGallery.open(join(dir, 'g.db'), other)).rejects.toBeInstanceOf(StaleGalleryError);
   }, 60_000);
+});
+
+describe('face gallery without a model', () => {
+  // A stand-in recognizer: a data URL's last character picks one of two unit vectors.
+  const recognizer = {
+    modelId: 'stub-model',
+    dims: 2,
+    acquisitionSettings: 'stub-detector',
+    thresholds: undefined,
+    represent: async (input: string) => {
+      const embedding = input.endsWith('A') ? Float32Array.of(1, 0) : Float32Array.of(0, 1);
+      return [{ template: { model: 'stub-model', embedding, norms: Float32Array.of(1), offsets: Uint32Array.of(0, 2) } }];
+    },
+  } as unknown as FaceRecognizer;
+
+  it('says an empty gallery holds no records, and does not enrol a data URL twice', async () => {
+    const gallery = await FaceGallery.open(':memory:', recognizer);
+    expect(() => gallery.identifyEmbedding(Float32Array.of(1, 0))).toThrow(DatasetError);
+    await expect(gallery.identify('data:image/png;base64,A')).rejects.toThrow(/the gallery holds no records/);
+    expect(await gallery.enroll('ada', 'data:image/png;base64,A')).toMatchObject({ enrolled: 1, unchanged: 0 });
+    expect(await gallery.enroll('ada', 'data:image/png;base64,A', 'data:image/png;base64,B')).toMatchObject({ enrolled: 1, unchanged: 1 });
+    expect(gallery.size).toBe(2);
+    expect(gallery.identifyEmbedding(Float32Array.of(1, 0)).candidates.map((c) => c.identity)).toEqual(['ada']);
+    gallery.close();
+  });
 });

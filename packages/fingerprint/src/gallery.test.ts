@@ -1,8 +1,8 @@
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { StaleGalleryError, Gallery } from '@biofuse/core';
+import { ConfigError, DatasetError, StaleGalleryError, Gallery } from '@biofuse/core';
 import { FingerprintModality } from './fingerprint-modality';
 import { FingerprintGallery } from './gallery';
 import { encodeFingerprintPng, synthesizeImpression, synthesizeMasterFingerprint } from './synthetic/index';
@@ -46,5 +46,42 @@ describe('FingerprintGallery', () => {
     strict.close();
     // A gallery made by another pipeline is refused, not mixed.
     await expect(Gallery.open(galleryPath, { modality: 'face', model: 'x', templateVersion: 1, dims: 128 })).rejects.toThrow(StaleGalleryError);
+  }, 60_000);
+
+  it('refuses k and shortlist that are not whole positive numbers, orders ties by code unit, and names a damaged record', async () => {
+    const modality = new FingerprintModality();
+    const png = await encodeFingerprintPng(synthesizeImpression(synthesizeMasterFingerprint(700), 1));
+    const path = join(await mkdtemp(join(tmpdir(), 'biofuse-fp-gallery-')), 'prints.db');
+    const gallery = await FingerprintGallery.open(path, modality);
+    // An empty gallery is an error, not "no one matched".
+    await expect(gallery.identify(png)).rejects.toThrow(DatasetError);
+    await expect(gallery.identify(png)).rejects.toThrow(/holds no records/);
+    // One print under three names: equal scores. localeCompare put "a" before "B" (by locale); code units put "B" first.
+    for (const who of ['a', 'B', 'c']) expect(await gallery.enroll(who, png)).toMatchObject({ enrolled: 1 });
+    // The same bytes again under one identity are already enrolled.
+    expect(await gallery.enroll('a', png)).toMatchObject({ enrolled: 0, unchanged: 1 });
+    expect(gallery.size).toBe(3);
+    const probe = await modality.extract(await modality.load(png));
+    expect(gallery.identifyTemplate(probe, { k: 3 }).map((c) => c.identity)).toEqual(['B', 'a', 'c']);
+    for (const k of [-1, 0, 2.5, Number.NaN]) expect(() => gallery.identifyTemplate(probe, { k })).toThrow(ConfigError);
+    for (const shortlist of [-1, 0, 2.5]) expect(() => gallery.identifyTemplate(probe, { shortlist })).toThrow(ConfigError);
+    gallery.close();
+    // The templates damaged in the file (their magic number): the error names the gallery and the record.
+    const file = await readFile(path);
+    let damaged = 0;
+    for (let at = file.indexOf('BFFP'); at >= 0; at = file.indexOf('BFFP', at + 4), damaged++) file.write('BFFX', at);
+    expect(damaged).toBe(3);
+    await writeFile(path, file);
+    const reopened = await FingerprintGallery.open(path, modality, { create: false });
+    const failure = (() => {
+      try {
+        reopened.identifyTemplate(probe);
+      } catch (err) {
+        return err;
+      }
+    })();
+    expect(failure).toBeInstanceOf(DatasetError);
+    expect((failure as Error).message).toMatch(new RegExp(`^${path}: record 1 \\(a, from a#1\\) holds a damaged template \\(not a biofuse fingerprint template`));
+    reopened.close();
   }, 60_000);
 });

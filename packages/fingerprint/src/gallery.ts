@@ -1,4 +1,4 @@
-import { enrolFolder, enrolSamples, Gallery, type EnrolmentReport, type GalleryOpenOptions } from '@biofuse/core';
+import { ConfigError, DatasetError, enrolFolder, enrolSamples, Gallery, TemplateFormatError, type EnrolmentReport, type GalleryOpenOptions, type GalleryRecord } from '@biofuse/core';
 import type { FingerprintModality, FingerprintSample } from './fingerprint-modality';
 import { populationCentre } from './match/population-centre';
 import { PREPARED_TEMPLATE_VERSION } from './match/prepared-template';
@@ -62,22 +62,23 @@ export class FingerprintGallery {
   }
 
   identifyTemplate(probe: FingerprintTemplate, options: FingerprintIdentifyOptions = {}): FingerprintCandidate[] {
-    const shortlist = this.gallery.search(this.modality.embed(probe), Math.max(options.shortlist ?? 100, options.k ?? 5));
+    const k = options.k ?? 5;
+    const shortlistSize = options.shortlist ?? 100;
+    // A negative k sliced candidates off the end, a fraction or 0 was quietly replaced.
+    if (!(Number.isInteger(k) && k > 0)) throw new ConfigError(`an identification returns a whole positive number of candidates, got k = ${k}`);
+    if (!(Number.isInteger(shortlistSize) && shortlistSize > 0)) throw new ConfigError(`the shortlist is a whole positive number of identities, got ${shortlistSize}`);
+    const shortlist = this.gallery.search(this.modality.embed(probe), Math.max(shortlistSize, k));
     const ranked: FingerprintCandidate[] = [];
     for (const c of shortlist) {
       let best = { score: -1, source: '' };
       for (const record of this.gallery.records(c.identity)) {
-        let t = this.decoded.get(record.id);
-        if (!t) {
-          t = this.modality.decode(record.template);
-          this.decoded.set(record.id, t);
-        }
-        const score = this.modality.compare(probe, t).similarity;
+        const score = this.modality.compare(probe, this.template(record)).similarity;
         if (score > best.score) best = { score, source: record.source };
       }
       ranked.push({ identity: c.identity, score: best.score, source: best.source, vectorScore: c.score });
     }
-    return ranked.sort((a, b) => b.score - a.score || a.identity.localeCompare(b.identity)).slice(0, options.k ?? 5);
+    // Ties by code unit, not localeCompare: the order must not depend on the machine's locale.
+    return ranked.sort((a, b) => b.score - a.score || (a.identity < b.identity ? -1 : a.identity > b.identity ? 1 : 0)).slice(0, k);
   }
 
   remove(identity: string): number {
@@ -96,6 +97,21 @@ export class FingerprintGallery {
   private settings(): string {
     const { dpi, minQuality, maxMinutiae, isoImageSize } = this.modality.params;
     return JSON.stringify({ dpi: dpi ?? null, minQuality: minQuality ?? null, maxMinutiae: maxMinutiae ?? null, isoImageSize: isoImageSize ?? null });
+  }
+
+  /** A record's template, decoded once; a damaged one names the gallery and the record, to be enrolled again. */
+  private template(record: GalleryRecord): FingerprintTemplate {
+    let t = this.decoded.get(record.id);
+    if (!t) {
+      try {
+        t = this.modality.decode(record.template);
+      } catch (err) {
+        if (!(err instanceof TemplateFormatError)) throw err;
+        throw new DatasetError(`record ${record.id} (${record.identity}, from ${record.source}) holds a damaged template (${err.message}): remove it, or enrol its print again`, this.gallery.path);
+      }
+      this.decoded.set(record.id, t);
+    }
+    return t;
   }
 
   private async templateRecord(sample: string | Buffer): Promise<{ template: Uint8Array; embedding: Float32Array }> {

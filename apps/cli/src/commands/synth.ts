@@ -1,5 +1,5 @@
-import { readdir } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { readdir, rename, rm, rmdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { writeSyntheticFvcDataset } from '@biofuse/fingerprint';
 import { synthesizeSignatures, writeSvc2004Folder } from '@biofuse/signature';
@@ -26,7 +26,7 @@ export function synthCommand(): Command {
       };
       const out = await emptyFolder(pathOption('--out', opts.out));
       const signatures = synthesizeSignatures(counts);
-      await writeSvc2004Folder(out, signatures);
+      await writeComplete(out, (dir) => writeSvc2004Folder(dir, signatures));
       process.stdout.write(`${signatures.size} signatures written to ${out}\n`);
     });
   synth
@@ -41,12 +41,38 @@ export function synthCommand(): Command {
       const impressions = countOption('--impressions', opts.impressions, 1, 100);
       const seed = seedOption(opts.seed);
       const out = await emptyFolder(pathOption('--out', opts.out));
-      await writeSyntheticFvcDataset(out, { fingers, impressions, seed });
+      await writeComplete(out, (dir) => writeSyntheticFvcDataset(dir, { fingers, impressions, seed }));
       process.stdout.write(`${fingers * impressions} fingerprint image(s) written to ${out}\n`);
     });
   return synth;
 }
 
+/**
+ * Writes a dataset beside `out` and moves it in once complete: a run that fails or is killed
+ * half-way (a full disk, Ctrl-C) left zero-byte images and no ground truth under `out`, a
+ * dataset that looked whole to the next reader.
+ */
+async function writeComplete(out: string, write: (dir: string) => Promise<unknown>): Promise<void> {
+  const partial = `${out}.partial-${process.pid}`;
+  try {
+    await write(await makeFolder(partial, 'dataset folder'));
+    // `out` is empty but for hidden files (checked before): one rename when it can be replaced, else file by file.
+    const replaced = await rmdir(out).then(
+      () => true,
+      () => false,
+    );
+    if (replaced) await rename(partial, out);
+    else {
+      for (const entry of await readdir(partial)) await rename(join(partial, entry), join(out, entry));
+      await rm(partial, { recursive: true, force: true });
+    }
+  } catch (err) {
+    await rm(partial, { recursive: true, force: true });
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code && !(err instanceof DatasetError)) throw new DatasetError(`cannot write the dataset (${code})`, out);
+    throw err;
+  }
+}
 
 /** The folder a dataset is written into, new or empty: writing over another dataset mixed the two (files of both, one ground truth). */
 async function emptyFolder(path: string): Promise<string> {

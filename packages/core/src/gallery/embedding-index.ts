@@ -64,50 +64,62 @@ export class EmbeddingIndex {
     return 1 + ahead;
   }
 
-  /** The k rows with the highest inner product, best first (a bounded min-heap, one pass). */
-  search(query: ArrayLike<number>, k: number): IndexHit[] {
+  /**
+   * The k rows with the highest inner product, best first (a bounded min-heap, one pass).
+   * Equal scores are ordered by `tieKeys[row]`, lowest first (by row when not given): a caller
+   * that passes stable keys (record ids) gets the same order however removals moved the rows.
+   */
+  search(query: ArrayLike<number>, k: number, tieKeys?: ArrayLike<number>): IndexHit[] {
     if (query.length !== this.dims) throw new TemplateFormatError(`query is ${query.length}-d, index holds ${this.dims}-d vectors`);
     if (!(Number.isInteger(k) && k >= 0)) throw new ConfigError(`a search returns a whole number of hits, got k = ${k}`);
+    if (tieKeys !== undefined && tieKeys.length < this.count) throw new ConfigError(`an index of ${this.count} rows needs as many tie keys, got ${tieKeys.length}`);
     const keep = Math.min(k, this.count);
     if (keep <= 0) return [];
     const heapScore = new Float64Array(keep);
+    const heapKey = new Float64Array(keep);
     const heapRow = new Int32Array(keep);
+    // Whether entry (s1, k1) ranks below (s2, k2): a lower score, or the same score and a higher key.
+    const worse = (s1: number, k1: number, s2: number, k2: number) => s1 < s2 || (s1 === s2 && k1 > k2);
     let filled = 0;
     this.rows.innerProducts(query, this.count, (scores, from, length) => {
       for (let j = 0; j < length; j++) {
         const s = scores[j];
         const r = from + j;
+        const key = tieKeys === undefined ? r : tieKeys[r];
         if (filled < keep) {
-          // Sift up into the min-heap.
+          // Sift up into the min-heap (its root is the worst entry kept).
           let i = filled++;
           while (i > 0) {
             const parent = (i - 1) >> 1;
-            if (heapScore[parent] <= s) break;
+            if (!worse(s, key, heapScore[parent], heapKey[parent])) break;
             heapScore[i] = heapScore[parent];
+            heapKey[i] = heapKey[parent];
             heapRow[i] = heapRow[parent];
             i = parent;
           }
           heapScore[i] = s;
+          heapKey[i] = key;
           heapRow[i] = r;
-        } else if (s > heapScore[0]) {
-          // Replace the minimum and sift down.
+        } else if (worse(heapScore[0], heapKey[0], s, key)) {
+          // Replace the worst and sift down.
           let i = 0;
           for (;;) {
             const l = 2 * i + 1;
             if (l >= keep) break;
-            const c = l + 1 < keep && heapScore[l + 1] < heapScore[l] ? l + 1 : l;
-            if (heapScore[c] >= s) break;
+            const c = l + 1 < keep && worse(heapScore[l + 1], heapKey[l + 1], heapScore[l], heapKey[l]) ? l + 1 : l;
+            if (!worse(heapScore[c], heapKey[c], s, key)) break;
             heapScore[i] = heapScore[c];
+            heapKey[i] = heapKey[c];
             heapRow[i] = heapRow[c];
             i = c;
           }
           heapScore[i] = s;
+          heapKey[i] = key;
           heapRow[i] = r;
         }
       }
     });
-    const hits: IndexHit[] = [];
-    for (let i = 0; i < filled; i++) hits.push({ row: heapRow[i], score: heapScore[i] });
-    return hits.sort((a, b) => b.score - a.score || a.row - b.row);
+    const order = Array.from({ length: filled }, (_, i) => i).sort((a, b) => heapScore[b] - heapScore[a] || heapKey[a] - heapKey[b]);
+    return order.map((i) => ({ row: heapRow[i], score: heapScore[i] }));
   }
 }

@@ -1,8 +1,12 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import { BiometricError, ConfigError, DatasetError, TemplateFormatError } from '../errors';
+import { makeFolder } from '../make-folder';
 import { EmbeddingIndex } from './embedding-index';
+
+/** The meta key that marks an enrolment in progress (see beginEnrolment). */
+const UNFINISHED_ENROLMENT = 'unfinishedEnrolment';
 
 /** How far a stored embedding's length may be from 1 (float32 rounding stays far below it). */
 const UNIT_TOLERANCE = 1e-3;
@@ -58,8 +62,25 @@ const SCHEMA = `
 `;
 
 export interface GalleryOpenOptions {
-  /** Create the gallery when the file does not exist (default true). */
+  /**
+   * Create the gallery when the file does not exist (default true). With false, a file that is
+   * not already a gallery (an empty file included) is refused and left untouched.
+   */
   readonly create?: boolean;
+}
+
+/** better-sqlite3's error class, told apart by name (the module is loaded lazily). */
+function isSqliteError(err: unknown): err is Error & { code?: string } {
+  return err instanceof Error && err.name === 'SqliteError';
+}
+
+/** What an SQLite failure means for the gallery, in words a user can act on. */
+function sqliteProblem(err: Error & { code?: string }): string {
+  const code = err.code ?? '';
+  if (code.startsWith('SQLITE_CORRUPT')) return `it is damaged (${err.message}): restore it from a backup, or enrol again into a new gallery`;
+  if (code === 'SQLITE_NOTADB') return `it is not an SQLite database, or a damaged one (${err.message})`;
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return `another process holds it locked (${err.message}): try again when that one is done`;
+  return `it cannot be read or written (${err.message})`;
 }
 
 /**
@@ -72,18 +93,26 @@ export class Gallery {
   private readonly rowOfRecord = new Map<number, number>();
   private recordOfRow: number[] = [];
   private readonly identityOfRecord = new Map<number, string>();
+  /** SQLite's data_version when the index was last brought in line with the file (it changes when another connection commits). */
+  private dataVersion: number | undefined;
 
   /** The statements enrolment runs once per file, prepared once. */
   private readonly insertRecord: BetterSqlite3.Statement;
   private readonly selectBySource: BetterSqlite3.Statement;
+  private readonly selectAllBySource: BetterSqlite3.Statement;
+  private readonly selectByContent: BetterSqlite3.Statement;
   private readonly deleteRecord: BetterSqlite3.Statement;
 
   private constructor(
     private readonly db: BetterSqlite3.Database,
     readonly spec: GalleryIdentity,
+    /** The gallery's file (or ':memory:'), named in its errors. */
+    readonly path: string,
   ) {
     this.insertRecord = db.prepare('INSERT INTO records (identity, source, content_hash, template, embedding, enrolled_at) VALUES (?, ?, ?, ?, ?, ?)');
     this.selectBySource = db.prepare('SELECT id, identity, content_hash FROM records WHERE source = ? ORDER BY id DESC LIMIT 1');
+    this.selectAllBySource = db.prepare('SELECT id, identity, content_hash FROM records WHERE source = ? ORDER BY id DESC');
+    this.selectByContent = db.prepare('SELECT id FROM records WHERE identity = ? AND content_hash = ? LIMIT 1');
     this.deleteRecord = db.prepare('DELETE FROM records WHERE id = ?');
     this.loadIndex();
   }
@@ -94,64 +123,184 @@ export class Gallery {
     this.rowOfRecord.clear();
     this.recordOfRow = [];
     this.identityOfRecord.clear();
-    for (const row of this.db.prepare('SELECT id, identity, embedding FROM records ORDER BY id').iterate() as Iterable<{ id: number; identity: string; embedding: Buffer }>) {
-      const embedding = new Float32Array(row.embedding.buffer, row.embedding.byteOffset, row.embedding.byteLength / 4);
-      if (embedding.length !== this.spec.dims) throw new TemplateFormatError(`gallery record ${row.id} holds a ${embedding.length}-value embedding, the gallery's are ${this.spec.dims}`);
-      // A damaged row (NaN, or a value of 1e30) would top or sink every search without a word.
-      this.checkEmbedding(embedding, `gallery record ${row.id} (${row.identity})`);
-      this.indexRecord(row.id, row.identity, embedding);
+    this.dataVersion = undefined;
+    this.guard(() => {
+      // One read transaction: the version and the rows are of the same moment.
+      this.db.transaction(() => {
+        const version = this.db.pragma('data_version', { simple: true }) as number;
+        for (const row of this.db.prepare('SELECT id, identity, embedding FROM records ORDER BY id').iterate() as Iterable<{ id: number; identity: string; embedding: Buffer }>) {
+          this.indexRow(row);
+        }
+        this.dataVersion = version;
+      })();
+    });
+  }
+
+  /**
+   * Brings the index in line with the file when another connection (another enrolment, another
+   * process) has committed since: its records are searched, the ones it removed are not.
+   */
+  private refresh(): void {
+    if (!this.db.open) return;
+    this.guard(() => {
+      this.db.transaction(() => {
+        const version = this.db.pragma('data_version', { simple: true }) as number;
+        if (version === this.dataVersion) return;
+        const ids = this.db.prepare('SELECT id FROM records').pluck().all() as number[];
+        const live = new Set(ids);
+        for (const id of [...this.rowOfRecord.keys()]) if (!live.has(id)) this.unindexRecord(id);
+        const row = this.db.prepare('SELECT id, identity, embedding FROM records WHERE id = ?');
+        for (const id of ids) if (!this.rowOfRecord.has(id)) this.indexRow(row.get(id) as { id: number; identity: string; embedding: Buffer });
+        this.dataVersion = version;
+      })();
+    });
+  }
+
+  private indexRow(row: { id: number; identity: string; embedding: Buffer }): void {
+    const embedding = new Float32Array(row.embedding.buffer, row.embedding.byteOffset, row.embedding.byteLength / 4);
+    if (embedding.length !== this.spec.dims) throw new TemplateFormatError(`gallery record ${row.id} holds a ${embedding.length}-value embedding, the gallery's are ${this.spec.dims}`);
+    // A damaged row (NaN, or a value of 1e30) would top or sink every search without a word.
+    this.checkEmbedding(embedding, `gallery record ${row.id} (${row.identity})`);
+    this.indexRecord(row.id, row.identity, embedding);
+  }
+
+  /** Runs `work`, turning SQLite's failures (a damaged page, a lock held too long) into a DatasetError naming the gallery. */
+  private guard<T>(work: () => T): T {
+    try {
+      return work();
+    } catch (err) {
+      if (isSqliteError(err)) throw new DatasetError(`the gallery cannot be used: ${sqliteProblem(err)}`, this.path);
+      throw err;
     }
   }
 
   /**
    * Opens the gallery at `path`, creating it unless `create` is false (for searches: a mistyped
-   * path must not look like an empty gallery). A file that is not a gallery is a DatasetError.
+   * path, or an empty file, must not look like an empty gallery). A file that is not a gallery,
+   * or a damaged one, is a DatasetError.
    */
   static async open(path: string, spec: GalleryIdentity, opts: GalleryOpenOptions = {}): Promise<Gallery> {
     const { default: Database } = await import('better-sqlite3');
-    if (path !== ':memory:' && opts.create === false && !existsSync(path)) {
+    const inMemory = path === ':memory:';
+    // An in-memory gallery is always new: there is no file to refuse.
+    const create = opts.create !== false || inMemory;
+    if (!inMemory && !create && !existsSync(path)) {
       throw new DatasetError('no such gallery (galleries are made by enrolling into them)', path);
     }
     if (!(Number.isInteger(spec.dims) && spec.dims > 0)) throw new ConfigError(`a gallery's embeddings need a whole positive length, got ${spec.dims}`);
+    if (!inMemory && create) {
+      try {
+        // Not mkdirSync's recursive mode: it never returns under /proc, where this fails at once.
+        await makeFolder(dirname(path), 'gallery folder');
+      } catch (cause) {
+        if (!(cause instanceof DatasetError)) throw cause;
+        throw new DatasetError(`cannot be opened as a biofuse gallery: ${cause.message}`, path);
+      }
+    }
     let db: BetterSqlite3.Database | undefined;
     try {
-      if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-      db = new Database(path);
-      // Someone else's SQLite database is refused, not given our tables; an empty file becomes a gallery.
+      db = new Database(path, { fileMustExist: !create && !inMemory });
       const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((t) => t.name);
-      if (tables.length > 0 && !tables.includes('meta')) throw new Error(`an SQLite database of other tables (${tables.slice(0, 3).join(', ')})`);
+      // Someone else's SQLite database is refused, not given our tables.
+      if (tables.length > 0 && !tables.includes('meta')) {
+        throw new DatasetError(`cannot be opened as a biofuse gallery: an SQLite database of other tables (${tables.slice(0, 3).join(', ')})`, path);
+      }
+      // Checked before anything is written: a search must not turn an empty file into a gallery.
+      if (!create && !(tables.includes('meta') && tables.includes('records'))) {
+        throw new DatasetError(`not a biofuse gallery (${tables.length === 0 ? 'an empty database' : 'no records table'}); galleries are made by enrolling into them`, path);
+      }
       db.pragma('journal_mode = WAL');
-      db.exec(SCHEMA);
-    } catch (cause) {
-      db?.close();
-      throw new DatasetError(`cannot be opened as a biofuse gallery: ${(cause as Error).message}`, path);
-    }
-    const meta = new Map((db.prepare('SELECT key, value FROM meta').all() as { key: string; value: string }[]).map((r) => [r.key, r.value]));
-    if (meta.size === 0) {
-      const insert = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)');
-      db.transaction(() => {
-        for (const [k, v] of Object.entries(spec)) insert.run(k, String(v));
-      })();
-    } else {
+      const conn = db;
+      const readMeta = () => new Map((conn.prepare('SELECT key, value FROM meta').all() as { key: string; value: string }[]).map((r) => [r.key, r.value]));
+      // Schema and pipeline written under the write lock: two enrolments creating one gallery at once must not both write its meta.
+      const meta = create
+        ? conn.transaction(() => {
+            conn.exec(SCHEMA);
+            if (readMeta().size === 0) {
+              const insert = conn.prepare('INSERT INTO meta (key, value) VALUES (?, ?)');
+              for (const [k, v] of Object.entries(spec)) insert.run(k, String(v));
+            }
+            return readMeta();
+          }).immediate()
+        : readMeta();
+      if (meta.size === 0) throw new DatasetError('not a biofuse gallery (it records no pipeline); galleries are made by enrolling into them', path);
+      // A search must not trust a gallery whose last enrolment stopped half-way (Ctrl-C, a crash): some of its files are in, others not.
+      const unfinished = meta.get(UNFINISHED_ENROLMENT);
+      if (!create && unfinished !== undefined) {
+        throw new DatasetError(`an enrolment into this gallery (${unfinished}) did not finish: it was interrupted, or is still running; enrol again to complete it`, path);
+      }
       for (const [k, v] of Object.entries(spec)) {
         if (meta.get(k) !== String(v)) {
-          db.close();
           throw new StaleGalleryError(
             `gallery ${path} was built with ${k} "${meta.get(k)}", this pipeline uses "${v}": enrol again into a new gallery (or delete this one)`,
           );
         }
       }
-    }
-    try {
-      return new Gallery(db, spec);
-    } catch (err) {
       // A damaged record: the file stays as it is for whoever repairs it, and is not held open.
-      db.close();
+      return new Gallery(db, spec, path);
+    } catch (err) {
+      db?.close();
+      if (isSqliteError(err)) throw new DatasetError(`cannot be opened as a biofuse gallery: ${sqliteProblem(err)}`, path);
       throw err;
     }
   }
 
+  /**
+   * Removes the gallery at `path` (with SQLite's side files) if it holds no records and no other
+   * connection has it open: a failed first enrolment cleans up after itself, but never takes a
+   * gallery another enrolment is filling. Anything it cannot check is kept. Returns whether no
+   * gallery is left at `path`.
+   */
+  static async removeIfEmpty(path: string): Promise<boolean> {
+    if (path === ':memory:') return true;
+    if (!existsSync(path)) return true;
+    const { default: Database } = await import('better-sqlite3');
+    let db: BetterSqlite3.Database | undefined;
+    try {
+      const conn = (db = new Database(path, { fileMustExist: true, timeout: 1000 }));
+      const tables = (conn.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((t) => t.name);
+      if (tables.length > 0 && !tables.includes('records')) return false;
+      const count = () => (tables.includes('records') ? (conn.prepare('SELECT COUNT(*) FROM records').pluck().get() as number) : 0);
+      if (count() > 0) return false;
+      // Leaving WAL mode needs the only connection: a gallery another enrolment holds open (still extracting) is kept.
+      if (conn.pragma('journal_mode = DELETE', { simple: true }) !== 'delete') return false;
+      conn.exec('BEGIN EXCLUSIVE');
+      let removed = false;
+      try {
+        if (count() === 0) {
+          for (const f of [path, `${path}-wal`, `${path}-shm`]) rmSync(f, { force: true });
+          removed = true;
+        }
+      } finally {
+        conn.exec('ROLLBACK');
+      }
+      if (!removed) conn.pragma('journal_mode = WAL');
+      return removed;
+    } catch (err) {
+      if (isSqliteError(err)) return false;
+      throw err;
+    } finally {
+      db?.close();
+    }
+  }
+
+  /** How many records the gallery holds (other connections' commits included). */
+  /**
+   * Marks the gallery as being enrolled into until finishEnrolment: opening it for a search
+   * (create: false) meanwhile, or after the enrolment died, is refused. enrolFolder and
+   * enrolSamples do this themselves.
+   */
+  beginEnrolment(): void {
+    this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(UNFINISHED_ENROLMENT, `process ${process.pid}, started ${new Date().toISOString()}`);
+  }
+
+  /** Ends what beginEnrolment started: the gallery is whole again for searches. */
+  finishEnrolment(): void {
+    this.db.prepare('DELETE FROM meta WHERE key = ?').run(UNFINISHED_ENROLMENT);
+  }
+
   get size(): number {
+    this.refresh();
     return this.index.size;
   }
 
@@ -159,90 +308,125 @@ export class Gallery {
     if (identity === '') throw new ConfigError('an identity must not be empty');
     // Checked before the row is written: a row the index cannot take would break every later open.
     this.checkEmbedding(embedding, `the embedding of ${source}`);
-    const result = this.insertRecord.run(identity, source, contentHash, Buffer.from(template), Buffer.from(embedding.buffer, embedding.byteOffset, embedding.byteLength), new Date().toISOString());
+    const result = this.guard(() => this.insertRecord.run(identity, source, contentHash, Buffer.from(template), Buffer.from(embedding.buffer, embedding.byteOffset, embedding.byteLength), new Date().toISOString()));
     const id = Number(result.lastInsertRowid);
     this.indexRecord(id, identity, embedding);
     return id;
   }
 
-  /** Runs `work` in one SQLite transaction: bulk enrolment without a disk sync per record. */
+  /**
+   * Runs `work` in one write transaction (bulk enrolment without a disk sync per record). It
+   * takes the write lock first (BEGIN IMMEDIATE) and brings the index in line with the file, so
+   * what `work` reads stays true until it commits, whatever other processes do meanwhile.
+   */
   transaction<T>(work: () => T): T {
     try {
-      return this.db.transaction(work)();
+      return this.guard(() =>
+        this.db
+          .transaction(() => {
+            this.refresh();
+            return work();
+          })
+          .immediate(),
+      );
     } catch (err) {
       // SQLite rolled the rows back; the index must forget them too.
-      this.loadIndex();
+      if (this.db.open) this.loadIndex();
       throw err;
     }
   }
 
-  /** The record enrolled from `source`, if any (to skip or replace it on re-enrolment). */
+  /** The record enrolled from `source` last, if any (to skip or replace it on re-enrolment). */
   findBySource(source: string): { id: number; identity: string; contentHash: string } | undefined {
-    const row = this.selectBySource.get(source) as
-      | { id: number; identity: string; content_hash: string }
-      | undefined;
+    const row = this.guard(() => this.selectBySource.get(source)) as { id: number; identity: string; content_hash: string } | undefined;
     return row && { id: row.id, identity: row.identity, contentHash: row.content_hash };
+  }
+
+  /** Every record enrolled from `source`, the latest first (more than one only where enrolments raced before they were serialised). */
+  findAllBySource(source: string): { id: number; identity: string; contentHash: string }[] {
+    const rows = this.guard(() => this.selectAllBySource.all(source)) as { id: number; identity: string; content_hash: string }[];
+    return rows.map((row) => ({ id: row.id, identity: row.identity, contentHash: row.content_hash }));
+  }
+
+  /** A record of `identity` with this content hash, if any (samples given as bytes are keyed by content, having no path). */
+  findByContent(identity: string, contentHash: string): number | undefined {
+    const row = this.guard(() => this.selectByContent.get(identity, contentHash)) as { id: number } | undefined;
+    return row?.id;
   }
 
   /** Every record's id and source (to find records whose file is gone). */
   recordSources(): { id: number; source: string }[] {
-    return this.db.prepare('SELECT id, source FROM records ORDER BY id').all() as { id: number; source: string }[];
+    return this.guard(() => this.db.prepare('SELECT id, source FROM records ORDER BY id').all()) as { id: number; source: string }[];
   }
 
-  removeRecord(id: number): void {
-    this.deleteRecord.run(id);
+  /** Removes one record; returns whether it was there (another process may have removed it first). */
+  removeRecord(id: number): boolean {
+    const { changes } = this.guard(() => this.deleteRecord.run(id));
     this.unindexRecord(id);
+    return changes > 0;
   }
 
   /** Removes every record of an identity; returns how many there were. */
   remove(identity: string): number {
-    const ids = (this.db.prepare('SELECT id FROM records WHERE identity = ?').all(identity) as { id: number }[]).map((r) => r.id);
-    this.db.prepare('DELETE FROM records WHERE identity = ?').run(identity);
-    for (const id of ids) this.unindexRecord(id);
-    return ids.length;
+    return this.transaction(() => {
+      const ids = (this.db.prepare('SELECT id FROM records WHERE identity = ?').all(identity) as { id: number }[]).map((r) => r.id);
+      this.db.prepare('DELETE FROM records WHERE identity = ?').run(identity);
+      for (const id of ids) this.unindexRecord(id);
+      return ids.length;
+    });
   }
 
   /** Identities with their number of enrolled samples. */
   list(): { identity: string; samples: number }[] {
-    return this.db.prepare('SELECT identity, COUNT(*) AS samples FROM records GROUP BY identity ORDER BY identity').all() as { identity: string; samples: number }[];
+    return this.guard(() => this.db.prepare('SELECT identity, COUNT(*) AS samples FROM records GROUP BY identity ORDER BY identity').all()) as { identity: string; samples: number }[];
   }
 
   records(identity: string): GalleryRecord[] {
-    return (this.db.prepare('SELECT id, identity, source, content_hash, template, enrolled_at FROM records WHERE identity = ? ORDER BY id').all(identity) as {
+    const rows = this.guard(() => this.db.prepare('SELECT id, identity, source, content_hash, template, enrolled_at FROM records WHERE identity = ? ORDER BY id').all(identity)) as {
       id: number;
       identity: string;
       source: string;
       content_hash: string;
       template: Buffer;
       enrolled_at: string;
-    }[]).map((r) => ({ id: r.id, identity: r.identity, source: r.source, contentHash: r.content_hash, template: new Uint8Array(r.template), enrolledAt: r.enrolled_at }));
+    }[];
+    return rows.map((r) => ({ id: r.id, identity: r.identity, source: r.source, contentHash: r.content_hash, template: new Uint8Array(r.template), enrolledAt: r.enrolled_at }));
   }
 
   /**
-   * The `k` identities most similar to the query (each scored by its best sample), best first.
-   * Searches enough rows that `k` distinct identities survive however many samples each has.
+   * The `k` identities most similar to the query (each scored by its best sample), best first;
+   * equal scores go by record id, so the order is the same live and after a reopen. Searches
+   * enough rows that `k` distinct identities survive however many samples each has. An empty
+   * gallery is a DatasetError: an empty answer would read as "no one matched".
    */
   search(embedding: Float32Array, k: number): Candidate[] {
     // NaN or a fraction never reaches k distinct identities: the loop below would not end.
     if (!(Number.isInteger(k) && k > 0)) throw new ConfigError(`a gallery search returns a whole positive number of candidates, got k = ${k}`);
     this.checkEmbedding(embedding, 'the query');
-    if (this.size === 0) return [];
-    let depth = Math.min(this.size, k * 4);
-    for (;;) {
-      const hits = this.index.search(embedding, depth);
-      const best = new Map<string, Candidate>();
-      for (const hit of hits) {
-        const recordId = this.recordOfRow[hit.row];
-        const identity = this.identityOfRecord.get(recordId)!;
-        if (!best.has(identity)) best.set(identity, { identity, score: hit.score, recordId, source: '' });
-      }
-      if (best.size >= k || depth >= this.size) {
-        const top = [...best.values()].slice(0, k);
-        const sourceOf = this.db.prepare('SELECT source FROM records WHERE id = ?');
-        return top.map((c) => ({ ...c, source: (sourceOf.get(c.recordId) as { source: string }).source }));
-      }
-      depth = Math.min(this.size, depth * 4);
-    }
+    // One read transaction: the sources looked up are those of the records searched.
+    return this.guard(() =>
+      this.db.transaction(() => {
+        this.refresh();
+        const size = this.index.size;
+        if (size === 0) throw new DatasetError('the gallery holds no records: enrol into it before searching it', this.path);
+        let depth = Math.min(size, k * 4);
+        for (;;) {
+          const hits = this.index.search(embedding, depth, this.recordOfRow);
+          const best = new Map<string, Candidate>();
+          for (const hit of hits) {
+            const recordId = this.recordOfRow[hit.row];
+            const identity = this.identityOfRecord.get(recordId)!;
+            if (!best.has(identity)) best.set(identity, { identity, score: hit.score, recordId, source: '' });
+          }
+          if (best.size >= k || depth >= size) {
+            const top = [...best.values()].slice(0, k);
+            const sourceOf = this.db.prepare('SELECT source FROM records WHERE id = ?');
+            return top.map((c) => ({ ...c, source: (sourceOf.get(c.recordId) as { source: string }).source }));
+          }
+          depth = Math.min(size, depth * 4);
+        }
+      })(),
+    );
   }
 
   close(): void {
