@@ -8,7 +8,7 @@ import { reportCommand } from './commands/report';
 import { scoreCommand } from './commands/score';
 import { signatureCommand } from './commands/signature';
 import { synthCommand } from './commands/synth';
-import { EXIT, exitCodeFor } from './exit-codes';
+import { EXIT, exitCodeFor, systemFailure } from './exit-codes';
 
 export function buildProgram(): Command {
   const program = new Command('biofuse')
@@ -49,7 +49,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
     const code = exitCodeFor(err);
-    const message = err instanceof Error ? err.message : String(err);
+    const message = systemFailure(err) ?? (err instanceof Error ? err.message : String(err));
     process.stderr.write(code === EXIT.internal ? `biofuse: internal error: ${err instanceof Error ? (err.stack ?? message) : message}\n` : `biofuse: ${message}\n`);
     return code;
   }

@@ -5,7 +5,7 @@ import { compareFaceTemplates } from './compare';
 import { createDetector, type DetectorChoice } from './detect/cascade';
 import { SkipDetector } from './detect/skip';
 import type { FaceBox, FaceDetection, FaceDetector } from './detect/types';
-import { DISTANCE_METRICS, type CalibratedThreshold, type DistanceMetric } from './embed/card';
+import { DISTANCE_METRICS, SIMILARITY_RANGE, type CalibratedThreshold, type DistanceMetric } from './embed/card';
 import { l2NormalizeRows, type Embedding, type FaceEmbedder } from './embed/embedder';
 import { modelTemplate } from './embed/model-template';
 import { createEmbedder } from './embed/registry';
@@ -264,6 +264,11 @@ export class FaceRecognizer {
   async verify(a: FaceInput | FaceTemplate | Float32Array | readonly number[], b: FaceInput | FaceTemplate | Float32Array | readonly number[], options: VerifyOptions = {}): Promise<VerifyResult> {
     const metric = options.metric ?? 'cosine';
     if (!DISTANCE_METRICS.includes(metric)) throw new ConfigError(`metric must be one of ${DISTANCE_METRICS.join(', ')}, got ${JSON.stringify(metric)}`);
+    const range = SIMILARITY_RANGE[metric];
+    // A threshold the similarity can never reach (a cosine of 5) decides every pair alike.
+    if (options.threshold !== undefined && !(options.threshold >= range[0] && options.threshold <= range[1])) {
+      throw new ConfigError(`a ${metric} threshold is a similarity in [${range[0]}, ${range[1]}], got ${options.threshold}`);
+    }
     const calibrated = this.thresholds?.[metric];
     if (options.threshold === undefined && !calibrated) {
       const known = Object.keys(this.models.thresholds ?? {});

@@ -129,6 +129,10 @@ describe.skipIf(lfw.skip)('face pipeline on LFW', () => {
     expect((await recognizer.verify(b, a, { metric: 'euclidean', threshold: -1 })).distance).toBeCloseTo(euclid.distance, 5);
     await expect(recognizer.verify(new Float32Array(128), a, { threshold: 0.5 })).rejects.toThrow(/all zeros/);
     await expect(recognizer.verify(new Float32Array(128).fill(Number.NaN), a, { threshold: 0.5 })).rejects.toBeInstanceOf(TemplateFormatError);
+    // A threshold the metric's similarity cannot reach decided every pair alike ("different people" at a cosine of 5).
+    await expect(recognizer.verify(a, b, { threshold: 5 })).rejects.toThrow(/a cosine threshold is a similarity in \[-1, 1\], got 5/);
+    await expect(recognizer.verify(a, b, { metric: 'euclidean_l2', threshold: 0.5 })).rejects.toThrow(/\[-2, 0\]/);
+    await expect(recognizer.verify(a, b, { metric: 'euclidean', threshold: Number.NaN })).rejects.toThrow(ConfigError);
   });
 
   it('checks pixel data handed over in memory as it checks a file', async () => {

@@ -39,13 +39,13 @@ function pipelineOptions(cmd: Command): Command {
     .addOption(new Option('--detector <name>', 'face detector').choices([...DETECTOR_NAMES]).default('cascade'))
     .addOption(new Option('--landmarks <stage>', 'landmark stage').choices(['mesh', 'detector']).default('mesh'))
     .option('--no-align', 'crop the face box upright instead of aligning to the model template')
-    .option('--expand <percent>', 'widen the face region by this percentage')
+    .option('--expand <percent>', 'widen the face region by this percentage (0-200)')
     .option('--flip', 'also embed the mirrored face and average (test-time augmentation)')
     .option('--no-enforce-detection', 'embed the whole image when no face is found');
 }
 
 async function recognizerFrom(flags: PipelineFlags): Promise<FaceRecognizer> {
-  const expand = flags.expand === undefined ? undefined : numberOption('--expand', flags.expand);
+  const expand = flags.expand === undefined ? undefined : expandOption(flags.expand);
   const options: FaceRecognizerOptions = {
     models: flags.model.includes(',') ? flags.model.split(',') : flags.model,
     detector: flags.detector as FaceRecognizerOptions['detector'],
@@ -56,6 +56,13 @@ async function recognizerFrom(flags: PipelineFlags): Promise<FaceRecognizer> {
     flip: flags.flip,
   };
   return FaceRecognizer.create(options);
+}
+
+/** How far to widen a face box, in percent: the range the recogniser takes, named as the flag. */
+function expandOption(value: string): number {
+  const percent = numberOption('--expand', value);
+  if (!(percent >= 0 && percent <= 200)) throw new UsageError(`--expand must be a percentage in 0-200, got "${value}"`);
+  return percent;
 }
 
 function metricFrom(value: string): DistanceMetric {
@@ -105,13 +112,14 @@ export function faceCommand(): Command {
   pipelineOptions(face.command('detect <image>').description('find faces; optionally write aligned 112 px crops'))
     .option('--out <dir>', 'write one 112 px crop per face (face-<n>.png): aligned, or the upright box with --no-align')
     .action(async (image: string, flags: PipelineFlags & { out?: string }) => {
-      const outDir = flags.out === undefined ? undefined : await makeFolder(flags.out);
+      // Every option checked before the folder is made: a refused run leaves no empty folder behind.
       const recognizer = await recognizerFrom(flags);
+      const outDir = flags.out === undefined ? undefined : await makeFolder(flags.out);
       const pixels = await recognizer.loadImage(image);
       const faces = await recognizer.detect(pixels, image);
       if (outDir) {
         const { default: sharp } = await import('sharp');
-        const expand = flags.expand === undefined ? 0 : numberOption('--expand', flags.expand);
+        const expand = flags.expand === undefined ? 0 : expandOption(flags.expand);
         for (const [i, f] of faces.entries()) {
           // --no-align writes the upright face box at the same 112 px as the aligned crops.
           const crop = flags.align ? alignFace(pixels, f.landmarks, ARCFACE_112) : uprightCrop(pixels, f.box, 112, 112, expand);

@@ -140,7 +140,7 @@ export function checkModelCard(json: unknown, where = 'model card'): FaceModelCa
 const MAX_INPUT_SIDE = 2048;
 
 /** The range of compareFaceTemplates' similarity for each metric. */
-const SIMILARITY_RANGE: Readonly<Record<DistanceMetric, readonly [number, number]>> = {
+export const SIMILARITY_RANGE: Readonly<Record<DistanceMetric, readonly [number, number]>> = {
   cosine: [-1, 1],
   euclidean_l2: [-2, 0],
   angular: [0, 1],
