@@ -28,14 +28,17 @@ function gaussianScores(n: number, seed: number, genuineMeans = [3, 1.5]): Multi
   return { modalities: genuineMeans.map((_, j) => `m${j}`), scores, labels, probeSubject, referenceSubject };
 }
 
+/** Two modalities, two genuine and two impostor rows. */
+const twoModalities: MultiScores = {
+  modalities: ['a', 'b'],
+  scores: Float64Array.from([0, 0, 10, 100, 5, 50, 8, 60]),
+  labels: Uint8Array.from([0, 1, 0, 1]),
+  probeSubject: Int32Array.from([0, 1, 2, 3]),
+  referenceSubject: Int32Array.from([1, 1, 3, 3]),
+};
+
 describe('fixed rules', () => {
-  const train: MultiScores = {
-    modalities: ['a', 'b'],
-    scores: Float64Array.from([0, 0, 10, 100, 5, 50, 8, 60]),
-    labels: Uint8Array.from([0, 1, 0, 1]),
-    probeSubject: Int32Array.from([0, 1, 2, 3]),
-    referenceSubject: Int32Array.from([1, 1, 3, 3]),
-  };
+  const train = twoModalities;
   it('sum averages the normalised scores that are present', () => {
     const f = new RuleFusion({ rule: 'sum', normaliser: 'min-max' }).fit(train);
     expect(f.score([5, 50])).toBeCloseTo(0.5, 12);
@@ -288,13 +291,7 @@ describe('likelihood-ratio fusion on constant columns', () => {
 });
 
 describe('quality weights that are all zero', () => {
-  const train: MultiScores = {
-    modalities: ['a', 'b'],
-    scores: Float64Array.from([0, 0, 10, 100, 5, 50, 8, 60]),
-    labels: Uint8Array.from([0, 1, 0, 1]),
-    probeSubject: Int32Array.from([0, 1, 2, 3]),
-    referenceSubject: Int32Array.from([1, 1, 3, 3]),
-  };
+  const train = twoModalities;
   it('weigh the present modalities by their plain weights instead of scoring NaN', () => {
     // It was NaN, which runs counted as "no input system scored this comparison".
     const sum = new RuleFusion({ rule: 'sum', normaliser: 'min-max', qualityWeighted: true }).fit(train);
