@@ -150,20 +150,24 @@ describe('biofuse CLI', () => {
     expect(biofuse(['synth', 'fingerprints', '--out', join(dir, 'synth-many'), '--fingers', '1000000']).stderr).toMatch(/--fingers must be at most 10000/);
   });
 
-  it('writes a synthetic dataset beside its folder and moves it in whole: a killed run leaves the folder empty', async () => {
+  it('writes a synthetic dataset beside its folder and moves it in whole: a killed run leaves nothing behind', async () => {
     const out = join(dir, 'synth-killed');
     const child = spawn(process.execPath, [BIN, 'synth', 'fingerprints', '--out', out, '--fingers', '30', '--impressions', '8'], { stdio: 'ignore' });
-    const exited = new Promise((done) => child.on('exit', done));
+    const exited = new Promise<NodeJS.Signals | null>((done) => child.on('exit', (_code, signal) => done(signal)));
     // Killed once images are being written (they went straight into the folder: 235 zero-byte PNGs, no ground truth).
-    const started = Date.now();
     const partial = () => readdir(dir).then((names) => names.find((n) => n.startsWith('synth-killed.partial-')));
-    for (let name = await partial(); Date.now() - started < 60_000; name = await partial()) {
-      if (name && (await readdir(join(dir, name))).length > 0) break;
-      await new Promise((r) => setTimeout(r, 20));
+    let writing = false;
+    for (const started = Date.now(); !writing && Date.now() - started < 60_000; ) {
+      const name = await partial();
+      writing = name !== undefined && (await readdir(join(dir, name)).catch(() => [])).length > 0;
+      if (!writing) await new Promise((r) => setTimeout(r, 20));
     }
+    expect(writing).toBe(true);
     child.kill('SIGTERM');
     await exited;
+    expect(child.exitCode).toBe(143);
     expect(await readdir(out)).toEqual([]);
+    expect(await partial()).toBeUndefined();
   }, 120_000);
 
   it('compares, verifies and identifies signatures, and names what it cannot use', async () => {

@@ -1,4 +1,5 @@
-import { readdir, rename, rm, rmdir } from 'node:fs/promises';
+import { rmSync } from 'node:fs';
+import { mkdtemp, readdir, rename, rm, rmdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { writeSyntheticFvcDataset } from '@biofuse/fingerprint';
@@ -50,12 +51,23 @@ export function synthCommand(): Command {
 /**
  * Writes a dataset beside `out` and moves it in once complete: a run that fails or is killed
  * half-way (a full disk, Ctrl-C) left zero-byte images and no ground truth under `out`, a
- * dataset that looked whole to the next reader.
+ * dataset that looked whole to the next reader. The folder written first has a name of its own
+ * (a rerun under the same pid must not find another run's files there) and goes when the run
+ * is interrupted.
  */
 async function writeComplete(out: string, write: (dir: string) => Promise<unknown>): Promise<void> {
-  const partial = `${out}.partial-${process.pid}`;
+  const partial = await mkdtemp(`${out}.partial-`);
+  const interrupted = (signal: NodeJS.Signals) => {
+    // Writes already handed to the thread pool may still land while this runs: retry, and exit as killed whatever happens.
+    try {
+      rmSync(partial, { recursive: true, force: true, maxRetries: 50, retryDelay: 20 });
+    } finally {
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    }
+  };
+  process.once('SIGINT', interrupted).once('SIGTERM', interrupted);
   try {
-    await write(await makeFolder(partial, 'dataset folder'));
+    await write(partial);
     // `out` is empty but for hidden files (checked before): one rename when it can be replaced, else file by file.
     const replaced = await rmdir(out).then(
       () => true,
@@ -68,9 +80,9 @@ async function writeComplete(out: string, write: (dir: string) => Promise<unknow
     }
   } catch (err) {
     await rm(partial, { recursive: true, force: true });
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code && !(err instanceof DatasetError)) throw new DatasetError(`cannot write the dataset (${code})`, out);
     throw err;
+  } finally {
+    process.off('SIGINT', interrupted).off('SIGTERM', interrupted);
   }
 }
 
