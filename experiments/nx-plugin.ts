@@ -28,8 +28,15 @@ export const createNodesV2: CreateNodesV2 = [
       // The run's folder is named by the config's id, which its `id:` key may set.
       const id = configId(join(context.workspaceRoot, file)) ?? name;
       const other = fileOfId.get(id);
-      if (other) throw new Error(`${file} and ${other} both have the id "${id}": their runs would share results/${id}`);
       fileOfId.set(id, file);
+      if (other) {
+        // Their runs would share a folder. Refused when the target runs: a throw here would stop
+        // Nx from building its project graph, and every nx command with it.
+        // Ids and config paths hold no quotes (ids are [a-z0-9-], the glob's files are plain names).
+        const message = `${file} and ${other} both have the id ${id}: their runs would share results/${id}; give one another id`;
+        targets[`bench-${name}`] = { command: `node -e "console.error('${message}'); process.exit(1)"`, options: { cwd: '{workspaceRoot}' }, cache: false };
+        continue;
+      }
       const command = `node apps/cli/bin/biofuse.js bench ${file}`;
       targets[`bench-${name}`] = {
         command: `${command} --results ${NX_RESULTS}`,

@@ -68,8 +68,12 @@ describe('the Nx plugin', () => {
     expect(targets.bench.dependsOn).toEqual(['bench-a', 'bench-b']);
   });
 
-  it('refuses two configs of one id (their runs would share a folder)', async () => {
-    await expect(targetsOf({ 'a.yaml': 'seed: 1\n', 'b.yaml': 'id: a\nseed: 2\n' })).rejects.toThrow(/both have the id "a"/);
+  it('refuses two configs of one id (their runs would share a folder) when the second runs, without breaking the graph', async () => {
+    const targets = await targetsOf({ 'a.yaml': 'seed: 1\n', 'b.yaml': 'id: a\nseed: 2\n' });
+    expect(targets['bench-a'].outputs).toEqual(['{workspaceRoot}/results/.nx/a']);
+    const refused = spawnSync('bash', ['-c', targets['bench-b'].command as string], { encoding: 'utf8' });
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toMatch(/experiments\/configs\/b\.yaml and experiments\/configs\/a\.yaml both have the id a: their runs would share results\/a/);
   });
 
   it('refuses --data-root inside an Nx bench target, whose cache keys on BIOFUSE_DATA instead', () => {

@@ -51,7 +51,7 @@ describe('runExperiment', () => {
     const names = runs.map((r) => r.runDir.split('/').pop() as string).sort();
     expect(names[0]).toMatch(/^20260301T000000Z-[0-9a-f]{8}$/);
     expect(names).toEqual([names[0], `${names[0]}-2`, `${names[0]}-3`]);
-    expect((await readdir(join(root, 'sim'))).filter((f) => f.includes('partial'))).toEqual([]);
+    expect((await readdir(join(root, 'sim'))).filter((f) => f.includes('partial') || f.includes('claim'))).toEqual([]);
     for (const r of runs) expect(existsSync(join(r.runDir, 'metrics.json'))).toBe(true);
   });
 

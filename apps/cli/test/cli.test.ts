@@ -166,8 +166,8 @@ describe('biofuse CLI', () => {
     child.kill('SIGTERM');
     await exited;
     expect(child.exitCode).toBe(143);
-    expect(await readdir(out)).toEqual([]);
-    expect(await partial()).toBeUndefined();
+    expect(await readdir(out).catch(() => [])).toEqual([]); // empty, or gone if the kill came as the folder was being replaced
+    expect((await readdir(dir)).filter((n) => n.startsWith('synth-killed.'))).toEqual([]);
   }, 120_000);
 
   it('compares, verifies and identifies signatures, and names what it cannot use', async () => {

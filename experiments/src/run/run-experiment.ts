@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import { DatasetError } from '@biofuse/core';
-import { modelFiles, parseFaceParams } from '@biofuse/face';
+import { faceModelFiles, parseFaceParams } from '@biofuse/face';
 import { isAbsolute, join, resolve } from 'node:path';
 import { chimericSourceConfig, configHash, loadExperimentConfig } from '../config/load-config';
 import type { ExperimentConfig } from '../config/schema';
@@ -76,8 +76,9 @@ export async function runExperiment(config: ExperimentConfig, opts: RunOptions &
   const hash = configHash(config);
   const runId = await reserveRunId(experimentDir, `${started.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${hash.slice(0, 8)}`);
   const finalDir = join(experimentDir, runId);
-  // Written beside its final name and renamed onto it (the empty reserved folder) when complete:
-  // a run that fails half-way leaves no half-written run folder.
+  const claim = claimOf(experimentDir, runId);
+  // Written beside its final name and renamed onto it when complete: a run that fails half-way
+  // leaves no half-written run folder.
   const runDir = `${finalDir}.partial-${process.pid}`;
   try {
     await makeFolder(runDir, 'results folder');
@@ -125,8 +126,9 @@ export async function runExperiment(config: ExperimentConfig, opts: RunOptions &
     await writeFile(join(experimentDir, 'latest'), `${runId}\n`);
   } catch (err) {
     await rm(runDir, { recursive: true, force: true });
-    await rmdir(finalDir).catch(() => undefined);
     throw err;
+  } finally {
+    await rmdir(claim).catch(() => undefined);
   }
   return { config, runDir: finalDir, detPage: join(finalDir, 'det.html'), evaluations, identification, skipped: data.skipped.length, notes };
 }
@@ -139,20 +141,26 @@ async function modelsManifest(config: ExperimentConfig): Promise<{ paths: string
 
 /**
  * The run id, or with -2, -3, ... appended when a run of the same config started in the same
- * second, reserved by making its (empty) folder: two runs at once cannot both take one name (a
- * check before the final rename let the second fail at the very end).
+ * second, claimed by making a hidden folder beside it: two runs at once cannot both take one
+ * name (a check before the final rename let the second fail at the very end), and a run that is
+ * killed leaves no empty folder under a run's name.
  */
 async function reserveRunId(experimentDir: string, runId: string): Promise<string> {
   for (let k = 1; ; k++) {
     const id = k === 1 ? runId : `${runId}-${k}`;
+    if (existsSync(join(experimentDir, id))) continue;
     try {
-      await mkdir(join(experimentDir, id));
-      return id;
+      await mkdir(claimOf(experimentDir, id));
+      // A run that finished between the check and the claim holds the name now.
+      if (!existsSync(join(experimentDir, id))) return id;
+      await rmdir(claimOf(experimentDir, id));
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new DatasetError(`cannot make a run folder: ${(err as Error).message}`, join(experimentDir, id));
     }
   }
 }
+
+const claimOf = (experimentDir: string, runId: string) => join(experimentDir, `.${runId}.claim`);
 
 async function loadComparisons(config: ExperimentConfig, opts: RunOptions): Promise<ComparisonScores> {
   return (await loadWithAssignment(config, opts)).data;
@@ -228,10 +236,7 @@ export async function experimentModelFiles(config: ExperimentConfig): Promise<st
   }
   if (config.pipeline?.modality !== 'face') return [];
   const { models } = parseFaceParams(config.pipeline.params);
-  const names = models === undefined ? [] : (Array.isArray(models) ? models : [models]).map((m) => (typeof m === 'string' ? m : m.model));
-  const files: string[] = [];
-  for (const name of names) files.push(...(await modelFiles(name)));
-  return files;
+  return models === undefined ? [] : faceModelFiles(models);
 }
 
 function existingFiles(files: string[]): string[] {

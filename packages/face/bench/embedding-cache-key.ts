@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { modelFiles } from '../src/embed/registry';
+import { faceModelFiles } from '../src/ensemble';
 
 const repo = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
 
@@ -19,7 +19,7 @@ export async function embeddingCodeKey(models: readonly string[]): Promise<strin
     ...sources(join(repo, 'packages/face/cards')),
     ...sources(join(repo, 'packages/core/src')),
   ];
-  for (const m of models) files.push(...(await modelFiles(m)));
+  files.push(...(await faceModelFiles(models)));
   const h = createHash('sha256');
   for (const f of files) h.update(`${f}\0`).update(readFileSync(f));
   return h.digest('hex').slice(0, 16);

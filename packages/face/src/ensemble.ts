@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { ConfigError } from '@biofuse/core';
-import type { FaceModelCard, ThresholdTable } from './embed/card';
-import { loadModelCard, modelCardPath } from './embed/registry';
+import { checkThresholdTable, type FaceModelCard, type ThresholdTable } from './embed/card';
+import { loadModelCard, modelCardPath, modelFiles } from './embed/registry';
 
 /** One member of a (possibly single-model) embedding configuration. */
 export interface ModelMember {
@@ -78,8 +78,44 @@ function ensembleCardPath(name: string): string | undefined {
   }
 }
 
+/**
+ * Reads and checks an ensemble card as model cards are checked: a member without a model name
+ * was an internal TypeError, a weight of "1" was concatenated into the total (every cosine
+ * scaled by 2/11), a missing name made every nameless ensemble share one model id, and a
+ * threshold of 5 decided every pair alike.
+ */
 async function readEnsembleCard(path: string): Promise<EnsembleCard> {
   const json = JSON.parse(await readFile(path, 'utf8')) as EnsembleCard;
+  const fail = (field: string): never => {
+    throw new ConfigError(`${path}: missing or invalid "${field}"`);
+  };
+  if (typeof json.name !== 'string' || json.name === '') fail('name');
   if (!Array.isArray(json.members) || json.members.length === 0) throw new ConfigError(`${path}: an ensemble card needs "members"`);
+  json.members.forEach((m: unknown, i) => {
+    const member = m as { model?: unknown; weight?: unknown } | null;
+    if (typeof member !== 'object' || member === null || typeof member.model !== 'string' || member.model === '') fail(`members.${i}.model`);
+    const weight = (member as { weight?: unknown }).weight;
+    if (!(typeof weight === 'number' && Number.isFinite(weight) && weight >= 0)) fail(`members.${i}.weight (a number >= 0)`);
+  });
+  checkThresholdTable(json.thresholds, fail);
   return json;
+}
+
+/**
+ * The files a choice of models is made of beyond what biofuse ships (see modelFiles): an
+ * ensemble card and its members' files, or each listed model's.
+ */
+export async function faceModelFiles(models: string | readonly ModelChoice[]): Promise<string[]> {
+  const names = typeof models === 'string' ? [models] : models.map((m) => (typeof m === 'string' ? m : m.model));
+  const files: string[] = [];
+  for (const name of names) {
+    const ensemble = ensembleCardPath(name);
+    if (!ensemble) {
+      files.push(...(await modelFiles(name)));
+      continue;
+    }
+    files.push(ensemble);
+    for (const member of (await readEnsembleCard(ensemble)).members) files.push(...(await modelFiles(member.model)));
+  }
+  return files;
 }

@@ -15,9 +15,9 @@ export type { Landmarks, LandmarkName, LandmarkTemplate } from './align/template
 export { ARCFACE_112, dlibChipTemplate } from './align/templates';
 export { alignFace, uprightCrop, type FaceCrop } from './align/align';
 export { similarityTransform, type Affine } from './align/similarity';
-export { BUILTIN_MODELS, loadModelCard, modelFiles } from './embed/registry';
+export { BUILTIN_MODELS, loadModelCard } from './embed/registry';
 export { checkModelCard, readModelCard, DISTANCE_METRICS, type FaceModelCard, type DistanceMetric, type CalibratedThreshold } from './embed/card';
-export { resolveModels, type EnsembleCard, type ModelChoice } from './ensemble';
+export { faceModelFiles, resolveModels, type EnsembleCard, type ModelChoice } from './ensemble';
 export { calibrateThresholds, allPairScores, writeCardThresholds, type CalibrationResult } from './calibrate';
 export { FaceGallery, type IdentifyOptions, type IdentifyResult } from './gallery';
 export type { EnrolmentReport } from '@biofuse/core';

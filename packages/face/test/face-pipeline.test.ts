@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AcquisitionError, ConfigError, ImageDecodeError, readLfwPairs, TemplateFormatError, type ProtocolComparison } from '@biofuse/core';
 import { sharedDataset } from '@biofuse/core/testing';
-import { FaceModality, FaceNotDetectedError, FaceRecognizer, compareFaceTemplates, type FaceRecognizerOptions } from '../src/index';
+import { FaceModality, FaceNotDetectedError, FaceRecognizer, compareFaceTemplates, faceModelFiles, resolveModels, type FaceRecognizerOptions } from '../src/index';
 
 const lfw = sharedDataset('lfw');
 const image = (rel: string) => join(lfw.path, 'images', rel);
@@ -164,6 +164,20 @@ describe.skipIf(lfw.skip)('face pipeline on LFW', () => {
     const fromCard = await cosine(card);
     expect(fromCard.model).toBe('pair/aligned');
     expect(fromCard.similarity).toBeCloseTo(fused.similarity, 6);
+    // Its files (for the run manifest and cache keys): the card; its built-in members ship with biofuse.
+    expect(await faceModelFiles(card)).toEqual([card]);
+    // Checked as model cards are: each of these was an internal error or a silently wrong cosine.
+    const bad = async (name: string, body: unknown) => {
+      const path = join(dir, `${name}.json`);
+      await writeFile(path, JSON.stringify(body));
+      return resolveModels(path);
+    };
+    const members = [{ model: 'dlib-resnet', weight: 3 }, { model: 'mobileface', weight: 1 }];
+    await expect(bad('numeric-model', { name: 'x', members: [{ model: 5, weight: 1 }] })).rejects.toThrow(/"members.0.model"/);
+    await expect(bad('null-member', { name: 'x', members: [null] })).rejects.toThrow(/"members.0.model"/);
+    await expect(bad('string-weight', { name: 'x', members: [{ model: 'dlib-resnet', weight: '1' }, members[1]] })).rejects.toThrow(/"members.0.weight \(a number >= 0\)"/);
+    await expect(bad('nameless', { members })).rejects.toThrow(/"name"/);
+    await expect(bad('threshold', { name: 'x', members, thresholds: { 'x/aligned': { cosine: { atFmr1e3: 5, atEer: 0.5 } } } })).rejects.toThrow(/thresholds.x\/aligned.cosine.atFmr1e3/);
   }, 60_000);
 
   it('is a Modality whose templates survive encoding', async () => {

@@ -35,7 +35,8 @@ export function signatureRecipe(opts: TemplateOptions = {}): SignatureRecipe {
   return {
     functions: Object.freeze([...(opts.functions ?? DEFAULT_TIME_FUNCTIONS)]),
     keepPenUp: opts.keepPenUp ?? false,
-    smoothingSamples: opts.smoothingSamples ?? 0,
+    // As the encoding stores it (float32): a smoothing of 0.7 must still match its own template read back.
+    smoothingSamples: Math.fround(opts.smoothingSamples ?? 0),
     resamplePoints: opts.resamplePoints ?? 0,
   };
 }
@@ -43,6 +44,8 @@ export function signatureRecipe(opts: TemplateOptions = {}): SignatureRecipe {
 /** How two recipes differ, in words; undefined when they are the same. */
 export function recipeDifference(a: SignatureRecipe, b: SignatureRecipe): string | undefined {
   if (a === b) return undefined;
+  // A template built by hand (or parsed from JSON) without one is not a template of this version.
+  if (!a || !b) return 'a template records no recipe';
   if (a.functions.length !== b.functions.length || a.functions.some((f, k) => f !== b.functions[k])) return `time functions ${a.functions.join(',')} vs ${b.functions.join(',')}`;
   if (a.keepPenUp !== b.keepPenUp) return `pen-up samples ${a.keepPenUp ? 'kept' : 'dropped'} vs ${b.keepPenUp ? 'kept' : 'dropped'}`;
   if (a.smoothingSamples !== b.smoothingSamples) return `smoothing ${a.smoothingSamples} vs ${b.smoothingSamples} samples`;

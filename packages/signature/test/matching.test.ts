@@ -181,6 +181,11 @@ describe('templates and parameters', () => {
     const t = extractSignatureTemplate(stroke(120), params);
     const back = decodeSignatureTemplate(encodeSignatureTemplate(t));
     expect(back.recipe).toEqual({ functions: ['x', 'y', 'pressure'], keepPenUp: false, smoothingSamples: 1.5, resamplePoints: 80 });
+    // A smoothing that float32 cannot hold exactly still matches its own template read back.
+    const odd = parseSignatureParams({ ...params, smoothingSamples: 0.7 });
+    const o = extractSignatureTemplate(stroke(120), odd);
+    expect(new SignatureModality(odd).compare(o, decodeSignatureTemplate(encodeSignatureTemplate(o))).distance).toBe(0);
+    expect(() => dtwLocalDistance(params)(t, { ...t, recipe: undefined as unknown as typeof t.recipe })).toThrow(/records no recipe/);
     // The same number of columns, other functions: DTW would run and return a meaningless distance.
     const other = parseSignatureParams({ ...params, functions: ['x', 'y', 'dAngle'] });
     const u = extractSignatureTemplate(stroke(120), other);

@@ -1,4 +1,4 @@
-import { rmSync } from 'node:fs';
+import { renameSync, rmSync } from 'node:fs';
 import { mkdtemp, readdir, rename, rm, rmdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
@@ -58,9 +58,14 @@ export function synthCommand(): Command {
 async function writeComplete(out: string, write: (dir: string) => Promise<unknown>): Promise<void> {
   const partial = await mkdtemp(`${out}.partial-`);
   const interrupted = (signal: NodeJS.Signals) => {
-    // Writes already handed to the thread pool may still land while this runs: retry, and exit as killed whatever happens.
+    // Writes already handed to the thread pool keep creating files under the folder's name:
+    // moved aside first, it takes no new ones, and removing it cannot race them.
     try {
-      rmSync(partial, { recursive: true, force: true, maxRetries: 50, retryDelay: 20 });
+      const aside = `${partial}.interrupted`;
+      renameSync(partial, aside);
+      rmSync(aside, { recursive: true, force: true, maxRetries: 50, retryDelay: 20 });
+    } catch {
+      // Already moved into place, or gone: nothing of this run is left half-written.
     } finally {
       process.exit(signal === 'SIGINT' ? 130 : 143);
     }

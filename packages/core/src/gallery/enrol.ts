@@ -134,7 +134,8 @@ export async function enrolSamples<S>(
   settings?: string,
 ): Promise<EnrolmentReport> {
   const tally = new Tally();
-  gallery.beginEnrolment();
+  const target = `identity ${identity}`;
+  gallery.beginEnrolment(target);
   for (const [i, sample] of samples.entries()) {
     const path = pathOf(sample);
     if (path !== undefined) {
@@ -168,7 +169,7 @@ export async function enrolSamples<S>(
       tally.enrolled++;
     });
   }
-  gallery.finishEnrolment();
+  gallery.finishEnrolment(target);
   return tally.report();
 }
 
@@ -192,7 +193,8 @@ export async function enrolFolder(
   const root = resolve(dir);
   for (const s of listing.skipped) tally.skipped.push({ path: join(root, s.path), reason: s.reason });
   const listed = new Set<string>();
-  gallery.beginEnrolment();
+  const target = `folder ${root}`;
+  gallery.beginEnrolment(target);
   for (const [i, sample] of listing.samples.entries()) {
     const source = resolve(join(dir, sample.path));
     listed.add(source);
@@ -206,7 +208,7 @@ export async function enrolFolder(
       }
     }
   });
-  gallery.finishEnrolment();
+  gallery.finishEnrolment(target);
   return tally.report();
 }
 

@@ -306,12 +306,17 @@ describe('enrolment', () => {
     };
     await expect(enrolFolder(gallery, dir, dying)).rejects.toThrow('killed');
     gallery.close();
-    await expect(Gallery.open(path, spec, { create: false })).rejects.toThrow(/g\.db: an enrolment into this gallery \(process \d+, started .*\) did not finish: it was interrupted, or is still running; enrol again to complete it/);
+    await expect(Gallery.open(path, spec, { create: false })).rejects.toThrow(/g\.db: an enrolment of folder .* into this gallery \(process \d+, started .*\) did not finish: it was interrupted, or is still running; enrol again to complete it/);
+    // Enrolling someone else completes nothing of that folder: still refused.
+    const other = await Gallery.open(path, spec);
+    await enrolSamples(other, 'carol', [Buffer.from('ef')], (b) => enrol(b as Buffer), () => undefined);
+    other.close();
+    await expect(Gallery.open(path, spec, { create: false })).rejects.toThrow(/an enrolment of folder/);
     const again = await Gallery.open(path, spec);
     expect(await enrolFolder(again, dir, enrol)).toMatchObject({ enrolled: 1, unchanged: 1 });
     again.close();
     const searched = await Gallery.open(path, spec, { create: false });
-    expect(searched.size).toBe(2);
+    expect(searched.size).toBe(3);
     searched.close();
   });
 

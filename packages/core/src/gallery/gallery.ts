@@ -225,9 +225,10 @@ export class Gallery {
         : readMeta();
       if (meta.size === 0) throw new DatasetError('not a biofuse gallery (it records no pipeline); galleries are made by enrolling into them', path);
       // A search must not trust a gallery whose last enrolment stopped half-way (Ctrl-C, a crash): some of its files are in, others not.
-      const unfinished = meta.get(UNFINISHED_ENROLMENT);
-      if (!create && unfinished !== undefined) {
-        throw new DatasetError(`an enrolment into this gallery (${unfinished}) did not finish: it was interrupted, or is still running; enrol again to complete it`, path);
+      const unfinished = [...meta].find(([key]) => key.startsWith(`${UNFINISHED_ENROLMENT}:`));
+      if (!create && unfinished) {
+        const [key, value] = unfinished;
+        throw new DatasetError(`an enrolment of ${key.slice(UNFINISHED_ENROLMENT.length + 1)} into this gallery (${value}) did not finish: it was interrupted, or is still running; enrol again to complete it`, path);
       }
       for (const [k, v] of Object.entries(spec)) {
         if (meta.get(k) !== String(v)) {
@@ -284,21 +285,23 @@ export class Gallery {
     }
   }
 
-  /** How many records the gallery holds (other connections' commits included). */
   /**
-   * Marks the gallery as being enrolled into until finishEnrolment: opening it for a search
-   * (create: false) meanwhile, or after the enrolment died, is refused. enrolFolder and
+   * Marks the gallery as being enrolled into, for `target` (a folder, or one identity), until
+   * finishEnrolment for the same target: opening it for a search (create: false) meanwhile, or
+   * after the enrolment died, is refused. Each target has its own mark, so completing another
+   * target's enrolment does not clear a folder's that stopped half-way. enrolFolder and
    * enrolSamples do this themselves.
    */
-  beginEnrolment(): void {
-    this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(UNFINISHED_ENROLMENT, `process ${process.pid}, started ${new Date().toISOString()}`);
+  beginEnrolment(target: string): void {
+    this.guard(() => this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(`${UNFINISHED_ENROLMENT}:${target}`, `process ${process.pid}, started ${new Date().toISOString()}`));
   }
 
-  /** Ends what beginEnrolment started: the gallery is whole again for searches. */
-  finishEnrolment(): void {
-    this.db.prepare('DELETE FROM meta WHERE key = ?').run(UNFINISHED_ENROLMENT);
+  /** Ends what beginEnrolment started for `target`: its files are all in the gallery again. */
+  finishEnrolment(target: string): void {
+    this.guard(() => this.db.prepare('DELETE FROM meta WHERE key = ?').run(`${UNFINISHED_ENROLMENT}:${target}`));
   }
 
+  /** How many records the gallery holds (other connections' commits included). */
   get size(): number {
     this.refresh();
     return this.index.size;

@@ -7,10 +7,12 @@ import type { ScoreSet } from './score-set';
  */
 export function dPrime(set: ScoreSet): number {
   // d' does not depend on the scores' unit: computed on scores scaled to at most 1, variances of
-  // scores near 1e300 do not overflow to Infinity (which made d' 0).
-  let scale = 0;
-  for (const values of [set.genuine, set.impostor]) for (let k = 0; k < values.length; k++) scale = Math.max(scale, Math.abs(values[k]));
-  const unit = scale > 0 && Number.isFinite(scale) ? (values: Float64Array) => values.map((v) => v / scale) : (values: Float64Array) => values;
+  // scores near 1e300 do not overflow to Infinity (which made d' 0). The scale is a power of
+  // two, so scaling is exact and ordinary scores give the same d' to the last bit.
+  let largest = 0;
+  for (const values of [set.genuine, set.impostor]) for (let k = 0; k < values.length; k++) largest = Math.max(largest, Math.abs(values[k]));
+  const scale = 2 ** Math.ceil(Math.log2(largest));
+  const unit = largest > 0 && Number.isFinite(scale) ? (values: Float64Array) => values.map((v) => v / scale) : (values: Float64Array) => values;
   const g = meanVariance(unit(set.genuine));
   const i = meanVariance(unit(set.impostor));
   if (Number.isNaN(g.mean) || Number.isNaN(i.mean)) return Number.NaN;

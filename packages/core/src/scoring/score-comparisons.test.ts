@@ -51,13 +51,30 @@ describe('scoreComparisons', () => {
     expect(Array.from(r.scores.subarray(0, 3))).toEqual([-3, -3, -1]); // a multi-sample reference scores its best sample
     expect(Number.isNaN(r.scores[3])).toBe(true);
     expect(r.errors[3]).toBe('probe bad: unusable sample');
-    // A reference with a sample that was not acquired fails to enrol: its comparison fails and says so.
-    expect(Number.isNaN(r.scores[4])).toBe(true);
-    expect(r.errors[4]).toBe('failed to enrol: 1 of 2 reference samples not acquired (reference bad: unusable sample)');
+    expect(r.scores[4]).toBe(-1); // a modality that does not enrol scores the best of the samples it has
     expect(Number.isNaN(r.scores[5])).toBe(true);
     expect(r.errors[5]).toMatch(/^reference missing: missing: cannot read \(ENOENT\)/);
     // In the order the comparisons name them, however the concurrent extractions finish.
     expect(r.failures.map((f) => f.path)).toEqual(['bad', 'missing']);
+  });
+
+  it('fails to enrol a reference with a sample that was not acquired, where the modality enrols (it enrolled from what was left)', async () => {
+    const enrolling: Modality<number, number, unknown, number[]> = {
+      ...modality,
+      enrol: (refs) => [...refs],
+      compareEnrolled: (model, probe) => ({ similarity: -Math.min(...model.map((m) => Math.abs(m - probe))) }),
+    };
+    const r = await scoreComparisons(
+      enrolling,
+      [
+        { reference: ['bad', 'c'], probe: 'a' },
+        { reference: ['b', 'c'], probe: 'a' },
+      ],
+      { root },
+    );
+    expect(Number.isNaN(r.scores[0])).toBe(true);
+    expect(r.errors[0]).toBe('failed to enrol: 1 of 2 reference samples not acquired (reference bad: unusable sample)');
+    expect(r.scores[1]).toBe(-1);
   });
 
   it('leaves out reference samples the matcher cannot score, and names a comparison it cannot score at all', async () => {

@@ -39,10 +39,11 @@ export interface ScoredComparisons {
 /**
  * Loads and extracts every distinct sample once, `concurrency` at a time, then compares.
  * A reference made of several samples is enrolled once (when the modality can enrol) or
- * scores the best of its samples' comparisons. Enrolment needs every one of its samples: a
- * reference with a sample that could not be acquired fails to enrol, and its comparisons
- * fail with that reason (ISO/IEC 19795-1 counts them). Enrolling from whatever was left made
- * a model of one signature where the protocol says five, and its comparisons looked normal.
+ * scores the best of its samples' comparisons (samples that failed are left out of that best;
+ * the comparison fails only when none is left). Enrolment needs every one of its samples: a
+ * reference with a sample that could not be acquired fails to enrol, and its comparisons fail
+ * with that reason (ISO/IEC 19795-1 counts them). Enrolling from whatever was left made a model
+ * of one signature where the protocol says five, and its comparisons looked normal.
  */
 export async function scoreComparisons<S, T, M>(
   modality: Modality<S, T, unknown, M>,
@@ -79,13 +80,14 @@ export async function scoreComparisons<S, T, M>(
       if (!ref || 'reason' in ref) failed.push(`reference ${r}: ${ref ? ref.reason : 'not extracted'}`);
       else usable.push(ref.template);
     }
-    if (failed.length > 0 || usable.length === 0) {
+    const enrols = modality.enrol !== undefined && modality.compareEnrolled !== undefined && c.reference.length > 1;
+    if (usable.length === 0 || (enrols && failed.length > 0)) {
       scores[i] = Number.NaN;
       const n = c.reference.length;
-      errors[i] = failed.length === 0 ? 'empty reference' : n === 1 ? failed[0] : `failed to enrol: ${failed.length} of ${n} reference samples not acquired (${failed[0]})`;
+      errors[i] = failed.length === 0 ? 'empty reference' : n === 1 || !enrols ? failed[0] : `failed to enrol: ${failed.length} of ${n} reference samples not acquired (${failed[0]})`;
       return;
     }
-    if (modality.enrol && modality.compareEnrolled && c.reference.length > 1) {
+    if (enrols && modality.enrol && modality.compareEnrolled) {
       const key = c.reference.join('\u0000');
       let model = enrolled.get(key);
       if (model === undefined) enrolled.set(key, (model = modality.enrol(usable)));

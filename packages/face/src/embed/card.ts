@@ -118,22 +118,29 @@ export function checkModelCard(json: unknown, where = 'model card'): FaceModelCa
   if (card.alignment.zoom !== undefined && !(typeof card.alignment.zoom === 'number' && card.alignment.zoom > 0 && Number.isFinite(card.alignment.zoom))) fail('alignment.zoom');
   if (card.source.kind === 'onnx' && typeof card.source.path !== 'string') fail('source.path');
   if (!Number.isInteger(card.embeddingSize) || card.embeddingSize <= 0) fail('embeddingSize');
-  // A threshold that is not a number verified nothing (NaN) and printed "threshold NaN, calibrated"; one outside the similarity's range decides every pair alike.
-  if (card.thresholds !== undefined) {
-    if (typeof card.thresholds !== 'object' || card.thresholds === null) fail('thresholds');
-    for (const [configuration, byMetric] of Object.entries(card.thresholds)) {
-      if (typeof byMetric !== 'object' || byMetric === null) fail(`thresholds.${configuration}`);
-      for (const [metric, t] of Object.entries(byMetric as Record<string, CalibratedThreshold | undefined>)) {
-        const range = SIMILARITY_RANGE[metric as DistanceMetric];
-        if (!range) fail(`thresholds.${configuration}.${metric} (metrics: ${Object.keys(SIMILARITY_RANGE).join(', ')})`);
-        for (const key of ['atFmr1e3', 'atEer'] as const) {
-          const v = t?.[key];
-          if (!(typeof v === 'number' && v >= range[0] && v <= range[1])) fail(`thresholds.${configuration}.${metric}.${key} (a similarity in [${range[0]}, ${range[1]}])`);
-        }
+  checkThresholdTable(card.thresholds, fail);
+  return card;
+}
+
+/**
+ * Checks a card's `thresholds` (model and ensemble cards alike), calling `fail` with the field
+ * at fault. A threshold that is not a number verified nothing (NaN) and printed "threshold NaN,
+ * calibrated"; one outside the similarity's range decides every pair alike.
+ */
+export function checkThresholdTable(thresholds: unknown, fail: (field: string) => never): void {
+  if (thresholds === undefined) return;
+  if (typeof thresholds !== 'object' || thresholds === null) fail('thresholds');
+  for (const [configuration, byMetric] of Object.entries(thresholds)) {
+    if (typeof byMetric !== 'object' || byMetric === null) fail(`thresholds.${configuration}`);
+    for (const [metric, t] of Object.entries(byMetric as Record<string, CalibratedThreshold | undefined>)) {
+      const range = SIMILARITY_RANGE[metric as DistanceMetric];
+      if (!range) fail(`thresholds.${configuration}.${metric} (metrics: ${Object.keys(SIMILARITY_RANGE).join(', ')})`);
+      for (const key of ['atFmr1e3', 'atEer'] as const) {
+        const v = t?.[key];
+        if (!(typeof v === 'number' && v >= range[0] && v <= range[1])) fail(`thresholds.${configuration}.${metric}.${key} (a similarity in [${range[0]}, ${range[1]}])`);
       }
     }
   }
-  return card;
 }
 
 /** Largest input side a card may ask for: well above any face model's (112-224 px). */
