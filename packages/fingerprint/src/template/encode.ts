@@ -120,8 +120,9 @@ export function decodeFingerprintTemplate(bytes: Uint8Array): FingerprintTemplat
 
 /**
  * Why a minutia cannot be in a template of this image, or undefined. Positions mapped back
- * from the working resolution may fall up to half a pixel before the first pixel's centre;
- * an angle of float32 2 pi is 2 pi rounded up.
+ * from the working resolution may fall before the first pixel's centre (half a pixel, more
+ * after rounding): anything within one pixel of the frame is this image's; an angle of
+ * float32 2 pi is 2 pi rounded up.
  */
 function misplacedMinutia(x: number, y: number, angle: number, width: number, height: number): string | undefined {
   if (!(x > -1 && x < width && y > -1 && y < height)) return `at (${x}, ${y}) lies outside the ${width} x ${height} image`;

@@ -234,8 +234,8 @@ export function writeIsoTemplate(t: FingerprintTemplate, opts: WriteIsoOptions =
   let o = HEADER_BYTES + VIEW_HEADER_BYTES;
   for (let i = 0; i < m.count; i++, o += MINUTIA_BYTES) {
     const refuse = (why: string) => new TemplateFormatError(`cannot write minutia ${i} at (${m.x[i]}, ${m.y[i]}) to ISO 19794-2: ${why}`);
-    // Within the image (our positions may lie up to half a pixel before the first pixel's centre),
-    // rounded to the pixel the reader will accept; anything further out is not this image's minutia.
+    // Within one pixel of the frame (our positions may lie before the first pixel's centre, see
+    // encode.ts), rounded onto a pixel the reader accepts; anything further out is not this image's.
     if (!(m.x[i] > -1 && m.x[i] < t.width && m.y[i] > -1 && m.y[i] < t.height)) throw refuse(`it lies outside the ${t.width} x ${t.height} image`);
     const x = Math.min(t.width - 1, Math.max(0, Math.round(m.x[i])));
     const y = Math.min(t.height - 1, Math.max(0, Math.round(m.y[i])));
