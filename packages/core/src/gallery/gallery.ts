@@ -95,6 +95,8 @@ export class Gallery {
   private readonly identityOfRecord = new Map<number, string>();
   /** SQLite's data_version when the index was last brought in line with the file (it changes when another connection commits). */
   private dataVersion: number | undefined;
+  /** The largest record id ever indexed by this handle: records added by others since have larger ones. */
+  private newestRecord = 0;
 
   /** The statements enrolment runs once per file, prepared once. */
   private readonly insertRecord: BetterSqlite3.Statement;
@@ -124,6 +126,7 @@ export class Gallery {
     this.recordOfRow = [];
     this.identityOfRecord.clear();
     this.dataVersion = undefined;
+    this.newestRecord = 0;
     this.guard(() => {
       // One read transaction: the version and the rows are of the same moment.
       this.db.transaction(() => {
@@ -146,11 +149,16 @@ export class Gallery {
       this.db.transaction(() => {
         const version = this.db.pragma('data_version', { simple: true }) as number;
         if (version === this.dataVersion) return;
-        const ids = this.db.prepare('SELECT id FROM records').pluck().all() as number[];
-        const live = new Set(ids);
-        for (const id of [...this.rowOfRecord.keys()]) if (!live.has(id)) this.unindexRecord(id);
-        const row = this.db.prepare('SELECT id, identity, embedding FROM records WHERE id = ?');
-        for (const id of ids) if (!this.rowOfRecord.has(id)) this.indexRow(row.get(id) as { id: number; identity: string; embedding: Buffer });
+        // Ids only grow (AUTOINCREMENT): what was added since is above the largest indexed id.
+        for (const row of this.db.prepare('SELECT id, identity, embedding FROM records WHERE id > ? ORDER BY id').iterate(this.newestRecord) as Iterable<{ id: number; identity: string; embedding: Buffer }>) {
+          this.indexRow(row);
+        }
+        // Removals (and replacements, a removal plus an addition) show as more indexed than stored: only then sweep every id.
+        const stored = this.db.prepare('SELECT COUNT(*) FROM records').pluck().get() as number;
+        if (stored !== this.rowOfRecord.size) {
+          const live = new Set(this.db.prepare('SELECT id FROM records').pluck().all() as number[]);
+          for (const id of [...this.rowOfRecord.keys()]) if (!live.has(id)) this.unindexRecord(id);
+        }
         this.dataVersion = version;
       })();
     });
@@ -456,6 +464,7 @@ export class Gallery {
 
   private indexRecord(id: number, identity: string, embedding: Float32Array): void {
     const row = this.index.add(embedding);
+    this.newestRecord = Math.max(this.newestRecord, id);
     this.rowOfRecord.set(id, row);
     this.recordOfRow[row] = id;
     this.identityOfRecord.set(id, identity);
