@@ -28,6 +28,26 @@ describe('calibrateThresholds', () => {
     expect(() => calibrateThresholds([0.9, 0.8, 0.95, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9], new Float64Array(999), 'cosine', provenance)).toThrow(ConfigError);
   });
 
+  it('refuses a threshold that rejects every genuine pair, finite or not (+Infinity was written into the card as null)', () => {
+    const genuine = Float64Array.from({ length: 100 }, (_, i) => 0.5 + i / 1000);
+    // Impostors tied above every genuine score (duplicate images under two identities): no finite threshold reaches FMR = 1e-3.
+    expect(() => calibrateThresholds(genuine, new Float64Array(2000).fill(0.9), 'cosine', provenance)).toThrow(ConfigError);
+    expect(() => calibrateThresholds(genuine, new Float64Array(2000).fill(0.9), 'cosine', provenance)).toThrow(/FNMR = 1, threshold Infinity/);
+    // A finite threshold (0.999) that no genuine score reaches is no operating point either.
+    const impostor = Float64Array.from({ length: 2000 }, (_, i) => i / 2000);
+    expect(() => calibrateThresholds(genuine, impostor, 'cosine', provenance)).toThrow(/every one of the 100 genuine comparisons is rejected \(FNMR = 1, threshold 0.999\)/);
+  });
+
+  it('never writes a threshold the card check would refuse, and leaves the card as it was', async () => {
+    const path = join(await mkdtemp(join(tmpdir(), 'biofuse-card-')), 'card.json');
+    const before = JSON.stringify({ name: 'm', embeddingSize: 3 });
+    await writeFile(path, before);
+    const p = { ...provenance, pairs: 10 };
+    await expect(writeCardThresholds(path, 'm/aligned@x', 'cosine', { atFmr1e3: Number.POSITIVE_INFINITY, atEer: 0.5, provenance: p })).rejects.toThrow(/not writing .*card.json: invalid "thresholds.m\/aligned@x.cosine.atFmr1e3/);
+    await expect(writeCardThresholds(path, 'm/aligned@x', 'angular', { atFmr1e3: 0.5, atEer: 1.5, provenance: p })).rejects.toBeInstanceOf(ConfigError);
+    expect(await readFile(path, 'utf8')).toBe(before);
+  });
+
   it('scores every pair once, split by identity', () => {
     const t = (v: number[]): FaceTemplate => ({ model: 'm', embedding: Float32Array.from(v), norms: Float32Array.of(1), offsets: Uint32Array.of(0, v.length) });
     const { genuine, impostor } = allPairScores(

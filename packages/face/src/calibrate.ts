@@ -1,7 +1,7 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { ConfigError, equalErrorRate, errorRateCurve, fnmrAtFmr, scoreSet } from '@biofuse/core';
 import { compareFaceTemplates } from './compare';
-import type { CalibratedThreshold, DistanceMetric } from './embed/card';
+import { checkThresholdTable, SIMILARITY_RANGE, type CalibratedThreshold, type DistanceMetric } from './embed/card';
 import type { FaceTemplate } from './template';
 
 export interface CalibrationResult {
@@ -29,6 +29,21 @@ export function calibrateThresholds(
   const curve = errorRateCurve(scoreSet({ genuine, impostor }));
   const at = fnmrAtFmr(curve, 1e-3);
   const eer = equalErrorRate(curve);
+  // Where no finite threshold reaches FMR = 1e-3 (impostor scores tied at the top) the curve's
+  // end is +Infinity, which a card stores as null and every later command then refuses; and a
+  // threshold that rejects every genuine pair is no operating point either.
+  if (at.fnmr >= 1) {
+    throw new ConfigError(
+      `calibration failed for ${metric}: at FMR = 1e-3 every one of the ${genuine.length} genuine comparisons is rejected (FNMR = 1, threshold ${at.threshold}); ` +
+        'the impostor scores reach the genuine ones (duplicate images under two identities, or a model that does not separate them)',
+    );
+  }
+  const range = SIMILARITY_RANGE[metric];
+  for (const [name, value] of [['FMR = 1e-3', at.threshold], ['EER', eer.threshold]] as const) {
+    if (!(Number.isFinite(value) && value >= range[0] && value <= range[1])) {
+      throw new ConfigError(`calibration failed for ${metric}: the ${name} threshold is ${value}, not a similarity in [${range[0]}, ${range[1]}]`);
+    }
+  }
   return {
     metric,
     threshold: { atFmr1e3: at.threshold, atEer: eer.threshold, provenance: { ...provenance, pairs: genuine.length + impostor.length } },
@@ -57,6 +72,10 @@ export function allPairScores(
 
 /** Writes a calibrated threshold into a model or ensemble card (atomically, keeping every other field). */
 export async function writeCardThresholds(cardPath: string, configuration: string, metric: DistanceMetric, threshold: CalibratedThreshold): Promise<void> {
+  // Checked as a card is read: a value the card check refuses (Infinity is written as null) would break every later command.
+  checkThresholdTable({ [configuration]: { [metric]: threshold } }, (field) => {
+    throw new ConfigError(`not writing ${cardPath}: invalid "${field}"`);
+  });
   const card = JSON.parse(await readFile(cardPath, 'utf8')) as { thresholds?: Record<string, Record<string, CalibratedThreshold>> };
   card.thresholds = { ...card.thresholds, [configuration]: { ...card.thresholds?.[configuration], [metric]: threshold } };
   const tmp = `${cardPath}.tmp`;

@@ -1,8 +1,19 @@
-import { AcquisitionError } from '@biofuse/core';
+import { AcquisitionError, ModalityUnavailableError } from '@biofuse/core';
 
 /** No face was found in an image (deepface's "Face could not be detected"). */
 export class FaceNotDetectedError extends AcquisitionError {
   constructor(what: string, detector: string) {
     super('no_face', `${what}: no face found by detector "${detector}" (enforceDetection: false, or --no-enforce-detection on the command line, embeds the whole image instead)`);
   }
+}
+
+/**
+ * A package the face modality runs on (onnxruntime-node, an npm model package) is not installed.
+ * Only for that: a file a model card names that is missing or damaged is a DatasetError naming it.
+ * The base class's message lists available modalities; this one says what is missing instead.
+ */
+export function runtimeNotInstalled(what: string): ModalityUnavailableError {
+  const error = new ModalityUnavailableError('face', []);
+  error.message = `the face modality needs ${what}, which is not installed in this build of biofuse`;
+  return error;
 }

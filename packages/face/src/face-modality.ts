@@ -1,7 +1,8 @@
 import { ConfigError, type Modality, type RasterImage, type Score } from '@biofuse/core';
 import { compareFaceTemplates } from './compare';
-import { DETECTOR_NAMES, type DetectorName } from './detect/cascade';
+import type { DetectorName } from './detect/cascade';
 import { DISTANCE_METRICS, type DistanceMetric } from './embed/card';
+import { checkRecognizerOptions } from './options';
 import { FaceRecognizer, type FaceRecognizerOptions } from './recognizer';
 import { decodeFaceTemplate, encodeFaceTemplate, type FaceTemplate } from './template';
 
@@ -20,37 +21,9 @@ export function parseFaceParams(params: Readonly<Record<string, unknown>>): Face
   const known = new Set(['models', 'flip', 'detector', 'landmarks', 'align', 'expandPercentage', 'minConfidence', 'minFaceSize', 'maxFaces', 'enforceDetection', 'maxPixels', 'metric']);
   for (const key of Object.keys(params)) if (!known.has(key)) throw new ConfigError(`face params: unknown key "${key}" (known: ${[...known].join(', ')})`);
   const p = params as FaceModalityParams;
-  if (p.detector !== undefined && !(DETECTOR_NAMES as readonly string[]).includes(p.detector)) {
-    throw new ConfigError(`face params: detector must be one of ${DETECTOR_NAMES.join(', ')}`);
-  }
-  if (p.landmarks !== undefined && p.landmarks !== 'mesh' && p.landmarks !== 'detector') throw new ConfigError('face params: landmarks must be "mesh" or "detector"');
+  // The recogniser's own checks, so that a config and a programmatic caller get the same rules.
+  checkRecognizerOptions(params, 'face params');
   if (p.metric !== undefined && !DISTANCE_METRICS.includes(p.metric)) throw new ConfigError(`face params: metric must be one of ${DISTANCE_METRICS.join(', ')}`);
-  for (const key of ['expandPercentage', 'minConfidence', 'minFaceSize', 'maxFaces', 'maxPixels'] as const) {
-    if (p[key] !== undefined && !(typeof p[key] === 'number' && Number.isFinite(p[key]))) throw new ConfigError(`face params: ${key} must be a number`);
-  }
-  // "false" in a YAML file is a string that would switch a flag on.
-  for (const key of ['flip', 'align', 'enforceDetection'] as const) {
-    if (p[key] !== undefined && typeof p[key] !== 'boolean') throw new ConfigError(`face params: ${key} must be true or false, got ${JSON.stringify(p[key])}`);
-  }
-  for (const key of ['minFaceSize', 'expandPercentage'] as const) {
-    if (p[key] !== undefined && (p[key] as number) < 0) throw new ConfigError(`face params: ${key} must be >= 0`);
-  }
-  if (p.maxFaces !== undefined && !(Number.isInteger(p.maxFaces) && p.maxFaces >= 1)) throw new ConfigError('face params: maxFaces must be a whole number >= 1');
-  if (p.maxPixels !== undefined && !(p.maxPixels > 0)) throw new ConfigError('face params: maxPixels must be > 0');
-  const models = p.models as unknown;
-  const listed = 'face params: models must be a model name, a card path or a list of names or { model, weight }';
-  if (models !== undefined && typeof models !== 'string' && !Array.isArray(models)) throw new ConfigError(listed);
-  // Each entry too: { model: 5 } or null was a TypeError deep in model loading.
-  if (Array.isArray(models)) {
-    if (models.length === 0) throw new ConfigError(`${listed}, not an empty list`);
-    models.forEach((m: unknown, i) => {
-      const entry = m as { model?: unknown; weight?: unknown } | null;
-      const ok =
-        typeof m === 'string' ||
-        (typeof entry === 'object' && entry !== null && typeof entry.model === 'string' && (entry.weight === undefined || (typeof entry.weight === 'number' && Number.isFinite(entry.weight) && entry.weight >= 0)));
-      if (!ok) throw new ConfigError(`${listed}; entry ${i} is ${JSON.stringify(m)}`);
-    });
-  }
   return { ...p, detector: p.detector as DetectorName | undefined };
 }
 

@@ -1,11 +1,12 @@
 import { enrolFolder, enrolSamples, Gallery, type Candidate, type EnrolmentReport, type GalleryOpenOptions } from '@biofuse/core';
+import { checkSimilarityThreshold } from './embed/card';
 import type { FaceInput, FaceRecognizer } from './recognizer';
 import { encodeFaceTemplate, FACE_TEMPLATE_VERSION } from './template';
 
 export interface IdentifyOptions {
   /** How many candidates to return. Default 5. */
   readonly k?: number;
-  /** Cosine similarity a candidate needs to be accepted; default the card's threshold at FMR = 1e-3. */
+  /** Cosine similarity (in [-1, 1]) a candidate needs to be accepted; default the card's threshold at FMR = 1e-3. */
   readonly threshold?: number;
 }
 
@@ -70,11 +71,15 @@ export class FaceGallery {
 
   /** Ranks enrolled identities against the largest face of the probe image. */
   async identify(image: FaceInput, options: IdentifyOptions = {}): Promise<IdentifyResult> {
+    // Checked before the probe is embedded: a bad threshold fails without the work.
+    if (options.threshold !== undefined) checkSimilarityThreshold('cosine', options.threshold);
     const [face] = await this.recognizer.represent(image);
     return this.identifyEmbedding(face.template.embedding, options);
   }
 
   identifyEmbedding(embedding: Float32Array, options: IdentifyOptions = {}): IdentifyResult {
+    // The index ranks by cosine: a threshold out of its range (say 5) accepted no one, silently.
+    if (options.threshold !== undefined) checkSimilarityThreshold('cosine', options.threshold);
     const threshold = options.threshold ?? this.recognizer.thresholds?.cosine?.atFmr1e3;
     const candidates = this.gallery.search(embedding, options.k ?? 5).map((c) => ({ ...c, accepted: threshold !== undefined && c.score >= threshold }));
     return { candidates, threshold, model: this.recognizer.modelId };

@@ -12,7 +12,8 @@ export { encodeFaceTemplate, decodeFaceTemplate, FACE_TEMPLATE_VERSION, type Fac
 export { createDetector, DETECTOR_NAMES, type DetectorName, type DetectorChoice } from './detect/cascade';
 export type { FaceBox, FaceDetection, FaceDetector, DetectOptions } from './detect/types';
 export type { Landmarks, LandmarkName, LandmarkTemplate } from './align/templates';
-export { ARCFACE_112, dlibChipTemplate } from './align/templates';
+export { ARCFACE_112, dlibChipTemplate, expandTemplate } from './align/templates';
+export { EXPAND_PERCENT_RANGE } from './options';
 export { alignFace, uprightCrop, type FaceCrop } from './align/align';
 export { similarityTransform, type Affine } from './align/similarity';
 export { BUILTIN_MODELS, loadModelCard } from './embed/registry';

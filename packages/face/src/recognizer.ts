@@ -1,16 +1,17 @@
 import { bytesFromDataUrl, checkRasterImage, ConfigError, decodeImage, TemplateFormatError, type RasterImage } from '@biofuse/core';
 import { alignFace, uprightCrop, type FaceCrop } from './align/align';
-import { scaleTemplate, type LandmarkTemplate, type Landmarks } from './align/templates';
+import { expandTemplate, type LandmarkTemplate, type Landmarks } from './align/templates';
 import { compareFaceTemplates } from './compare';
 import { createDetector, type DetectorChoice } from './detect/cascade';
 import { SkipDetector } from './detect/skip';
 import type { FaceBox, FaceDetection, FaceDetector } from './detect/types';
-import { DISTANCE_METRICS, SIMILARITY_RANGE, type CalibratedThreshold, type DistanceMetric } from './embed/card';
+import { checkSimilarityThreshold, DISTANCE_METRICS, type CalibratedThreshold, type DistanceMetric } from './embed/card';
 import { l2NormalizeRows, type Embedding, type FaceEmbedder } from './embed/embedder';
 import { modelTemplate } from './embed/model-template';
 import { createEmbedder } from './embed/registry';
 import { resolveModels, type ModelChoice, type ModelMember, type ResolvedModels } from './ensemble';
 import { FaceNotDetectedError } from './errors';
+import { checkRecognizerOptions } from './options';
 import type { FaceTemplate } from './template';
 
 /** An image: a file path, a `data:image/...;base64,` URL, encoded bytes, or decoded pixels. */
@@ -26,8 +27,9 @@ export interface FaceRecognizerOptions extends DetectorChoice {
    * embedding cost; raises TAR at low FMR). Default false.
    */
   readonly flip?: boolean;
-  /** Widen the face region by this percentage before cropping (deepface's expand_percentage). */
+  /** Widen the face region by this percentage before cropping (deepface's expand_percentage), 0-200. */
   readonly expandPercentage?: number;
+  /** Detector candidates below this confidence (0..1) are dropped; default: each detector's own. */
   readonly minConfidence?: number;
   /** Faces smaller than this (pixels, shorter box side) are ignored. Default 20. */
   readonly minFaceSize?: number;
@@ -94,16 +96,13 @@ export class FaceRecognizer {
   ) {}
 
   static async create(options: FaceRecognizerOptions = {}): Promise<FaceRecognizer> {
-    if (options.expandPercentage !== undefined && !(options.expandPercentage >= 0 && options.expandPercentage <= 200)) {
-      throw new ConfigError('expandPercentage must lie in 0..200');
-    }
+    // Before any model loads: a bad option fails fast, with the option named.
+    checkRecognizerOptions(options as Readonly<Record<string, unknown>>, 'face recognizer options');
     const models = await resolveModels(options.models ?? 'dlib-resnet');
     const members: LoadedMember[] = [];
     const expand = options.expandPercentage ?? 0;
     for (const m of models.members) {
-      const { width, height } = m.card.input;
-      const template = expand > 0 ? scaleTemplate(modelTemplate(m.card), width, height, 1 / (1 + expand / 100)) : modelTemplate(m.card);
-      members.push({ ...m, embedder: await createEmbedder(m.card), template });
+      members.push({ ...m, embedder: await createEmbedder(m.card), template: expandTemplate(modelTemplate(m.card), expand) });
     }
     return new FaceRecognizer(models, members, createDetector(options), options);
   }
@@ -264,11 +263,7 @@ export class FaceRecognizer {
   async verify(a: FaceInput | FaceTemplate | Float32Array | readonly number[], b: FaceInput | FaceTemplate | Float32Array | readonly number[], options: VerifyOptions = {}): Promise<VerifyResult> {
     const metric = options.metric ?? 'cosine';
     if (!DISTANCE_METRICS.includes(metric)) throw new ConfigError(`metric must be one of ${DISTANCE_METRICS.join(', ')}, got ${JSON.stringify(metric)}`);
-    const range = SIMILARITY_RANGE[metric];
-    // A threshold the similarity can never reach (a cosine of 5) decides every pair alike.
-    if (options.threshold !== undefined && !(options.threshold >= range[0] && options.threshold <= range[1])) {
-      throw new ConfigError(`a ${metric} threshold is a similarity in [${range[0]}, ${range[1]}], got ${options.threshold}`);
-    }
+    if (options.threshold !== undefined) checkSimilarityThreshold(metric, options.threshold);
     const calibrated = this.thresholds?.[metric];
     if (options.threshold === undefined && !calibrated) {
       const known = Object.keys(this.models.thresholds ?? {});

@@ -45,7 +45,7 @@ describe('face template encoding', () => {
     const bytes = encodeFaceTemplate(template('m', [1, 2, 3]));
     const none = bytes.slice();
     new DataView(none.buffer).setUint16(9, 0, true);
-    expect(() => decodeFaceTemplate(none)).toThrow(/no model in its table|expected/);
+    expect(() => decodeFaceTemplate(none)).toThrow(/no model in its table/);
     const shifted = bytes.slice();
     new DataView(shifted.buffer).setUint32(12, 1, true);
     expect(() => decodeFaceTemplate(shifted)).toThrow(/first model starts at 1/);

@@ -1,8 +1,9 @@
 import { join } from 'node:path';
+import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, decodeImage, type RasterImage } from '@biofuse/core';
 import { sharedDataset } from '@biofuse/core/testing';
-import { createDetector, DETECTOR_NAMES, type FaceBox } from '../src/index';
+import { createDetector, DETECTOR_NAMES, FaceNotDetectedError, FaceRecognizer, type FaceBox } from '../src/index';
 
 const lfw = sharedDataset('lfw');
 
@@ -45,5 +46,52 @@ describe.skipIf(lfw.skip)('every detector on an LFW face', () => {
     const [face] = await createDetector({ detector: 'skip' }).detect(image);
     expect(face.box).toEqual({ x: 0, y: 0, width: 250, height: 250 });
     expect(face.landmarks.leftEye![0]).toBeCloseTo((38.2946 * 250) / 112, 3);
+  });
+});
+
+const fvc = sharedDataset('fvc2002');
+
+/** Seeded uniform noise (the same LCG every run). */
+function noise(width: number, height: number, seed: number): RasterImage {
+  let s = seed >>> 0;
+  const data = new Uint8Array(width * height * 3);
+  for (let i = 0; i < data.length; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    data[i] = s >>> 24;
+  }
+  return { width, height, channels: 3, data };
+}
+
+describe.skipIf(lfw.skip || fvc.skip)('what the mesh stage does not confirm is not a face', () => {
+  const recognizer = () => FaceRecognizer.create();
+
+  it('finds no face in fingerprints or noise (mesh-rejected boxes were kept as faces)', async () => {
+    const detector = createDetector();
+    // 103_1 was a 0.72-confidence "face"; 101_1 against 102_2 verified as "same person".
+    for (const print of ['DB1_B/103_1.tif', 'DB1_B/102_2.tif']) {
+      expect(await detector.detect(await decodeImage(join(fvc.path, print))), print).toEqual([]);
+    }
+    const face = await recognizer();
+    await expect(face.detect(join(fvc.path, 'DB1_B/103_1.tif'))).rejects.toMatchObject({ code: 'acquisition', reason: 'no_face' });
+    await expect(face.verify(join(fvc.path, 'DB1_B/101_1.tif'), join(fvc.path, 'DB1_B/102_2.tif'), { threshold: 0.5 })).rejects.toBeInstanceOf(FaceNotDetectedError);
+    // Seed 1 gave two "faces".
+    expect(await detector.detect(noise(272, 256, 1))).toEqual([]);
+  }, 60_000);
+
+  it('in a tight close-up, finds the one face the mesh confirms, not the boxes it rejects', async () => {
+    // The central 60 px of an LFW image at 300 px: the first stages found only boxes the mesh rejected, and four were kept as faces.
+    const closeUp = await sharp(join(lfw.path, 'images/Claire_Danes/Claire_Danes_0001.jpg')).extract({ left: 95, top: 95, width: 60, height: 60 }).resize(300, 300).png().toBuffer();
+    const faces = await createDetector().detect(await decodeImage(closeUp));
+    expect(faces.length).toBe(1);
+    expect(faces[0].mesh?.length).toBe(468 * 2);
+    expect(faces[0].detector).toMatch(/\+mesh$/);
+  }, 30_000);
+
+  it('embeds the subject, not a larger box the mesh rejected', async () => {
+    // A partly visible man at the right edge made a 137 px box, larger than the subject's face: it was faces[0].
+    const faces = await createDetector().detect(await decodeImage(join(lfw.path, 'images/Theresa_May/Theresa_May_0002.jpg')));
+    expect(faces.every((f) => f.mesh !== undefined)).toBe(true);
+    const { x, width } = faces[0].box;
+    expect(Math.abs(x + width / 2 - 125)).toBeLessThan(30);
   });
 });

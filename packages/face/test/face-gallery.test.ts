@@ -2,7 +2,7 @@ import { copyFile, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DatasetError, readLfwPairs, StaleGalleryError, type ProtocolComparison } from '@biofuse/core';
+import { ConfigError, DatasetError, readLfwPairs, StaleGalleryError, type ProtocolComparison } from '@biofuse/core';
 import { sharedDataset } from '@biofuse/core/testing';
 import { FaceGallery, FaceRecognizer } from '../src/index';
 
@@ -44,6 +44,13 @@ describe.skipIf(lfw.skip)('face gallery on LFW', () => {
     expect(gallery.remove(first)).toBe(1);
     const after = await gallery.identify(image(matched[0].probe), { k: 1 });
     expect(after.candidates[0].identity).not.toBe(first);
+    // A threshold out of the cosine's range accepted no one (5) or everyone (-3) without a word; verify refuses it.
+    const probe = image(matched[1].probe);
+    await expect(gallery.identify(probe, { threshold: 5 })).rejects.toThrow(/a cosine threshold is a similarity in \[-1, 1\], got 5/);
+    await expect(gallery.identify(probe, { threshold: Number.NaN })).rejects.toBeInstanceOf(ConfigError);
+    const [face] = await recognizer.represent(probe);
+    expect(() => gallery.identifyEmbedding(face.template.embedding, { threshold: -3 })).toThrow(ConfigError);
+    expect(gallery.identifyEmbedding(face.template.embedding, { threshold: -1 }).candidates[0].accepted).toBe(true);
     gallery.close();
   }, 60_000);
 

@@ -4,9 +4,11 @@ import { type AcquisitionError, makeFolder, progressBar, readIdentityFolders, re
 import {
   DETECTOR_NAMES,
   DISTANCE_METRICS,
+  EXPAND_PERCENT_RANGE,
   FaceGallery,
   FaceRecognizer,
   alignFace,
+  expandTemplate,
   uprightCrop,
   ARCFACE_112,
   type DistanceMetric,
@@ -39,29 +41,33 @@ function pipelineOptions(cmd: Command): Command {
     .addOption(new Option('--detector <name>', 'face detector').choices([...DETECTOR_NAMES]).default('cascade'))
     .addOption(new Option('--landmarks <stage>', 'landmark stage').choices(['mesh', 'detector']).default('mesh'))
     .option('--no-align', 'crop the face box upright instead of aligning to the model template')
-    .option('--expand <percent>', 'widen the face region by this percentage (0-200)')
+    .option('--expand <percent>', `widen the face region by this percentage (${EXPAND_PERCENT_RANGE.join('-')})`)
     .option('--flip', 'also embed the mirrored face and average (test-time augmentation)')
     .option('--no-enforce-detection', 'embed the whole image when no face is found');
 }
 
-async function recognizerFrom(flags: PipelineFlags): Promise<FaceRecognizer> {
-  const expand = flags.expand === undefined ? undefined : expandOption(flags.expand);
-  const options: FaceRecognizerOptions = {
+/** The recogniser's options from the pipeline flags (--expand parsed here, once). */
+function recognizerOptions(flags: PipelineFlags): FaceRecognizerOptions {
+  return {
     models: flags.model.includes(',') ? flags.model.split(',') : flags.model,
     detector: flags.detector as FaceRecognizerOptions['detector'],
     landmarks: flags.landmarks as 'mesh' | 'detector',
     align: flags.align,
-    expandPercentage: expand,
+    expandPercentage: flags.expand === undefined ? undefined : expandOption(flags.expand),
     enforceDetection: flags.enforceDetection,
     flip: flags.flip,
   };
-  return FaceRecognizer.create(options);
 }
 
-/** How far to widen a face box, in percent: the range the recogniser takes, named as the flag. */
+function recognizerFrom(flags: PipelineFlags): Promise<FaceRecognizer> {
+  return FaceRecognizer.create(recognizerOptions(flags));
+}
+
+/** How far to widen a face region, in percent: the recogniser's range, named as the flag. */
 function expandOption(value: string): number {
   const percent = numberOption('--expand', value);
-  if (!(percent >= 0 && percent <= 200)) throw new UsageError(`--expand must be a percentage in 0-200, got "${value}"`);
+  const [min, max] = EXPAND_PERCENT_RANGE;
+  if (!(percent >= min && percent <= max)) throw new UsageError(`--expand must be a percentage in ${min}-${max}, got "${value}"`);
   return percent;
 }
 
@@ -109,20 +115,26 @@ export function faceCommand(): Command {
       process.stdout.write(`${JSON.stringify(out)}\n`);
     });
 
-  pipelineOptions(face.command('detect <image>').description('find faces; optionally write aligned 112 px crops'))
-    .option('--out <dir>', 'write one 112 px crop per face (face-<n>.png): aligned, or the upright box with --no-align')
+  pipelineOptions(face.command('detect <image>').description('find faces; optionally write 112 px crops'))
+    .option('--out <dir>', 'write one 112 px crop per face (face-<n>.png): aligned to the ArcFace template, or the upright box with --no-align; --expand widens either')
     .action(async (image: string, flags: PipelineFlags & { out?: string }) => {
-      // Every option checked before the folder is made: a refused run leaves no empty folder behind.
-      const recognizer = await recognizerFrom(flags);
+      const options = recognizerOptions(flags);
+      // Checks every option and reads the model cards; no weights load yet (they load on the
+      // first image), so a refused run leaves no empty folder behind and an --out that cannot
+      // be written fails before the models load and the image is read.
+      const recognizer = await FaceRecognizer.create(options);
       const outDir = flags.out === undefined ? undefined : await makeFolder(flags.out);
       const pixels = await recognizer.loadImage(image);
       const faces = await recognizer.detect(pixels, image);
       if (outDir) {
         const { default: sharp } = await import('sharp');
-        const expand = flags.expand === undefined ? 0 : expandOption(flags.expand);
+        const expand = options.expandPercentage ?? 0;
+        // --expand widens the aligned crop as the pipeline widens its model's template, so the
+        // crops show the region --expand makes verify and represent embed.
+        const template = expandTemplate(ARCFACE_112, expand);
         for (const [i, f] of faces.entries()) {
           // --no-align writes the upright face box at the same 112 px as the aligned crops.
-          const crop = flags.align ? alignFace(pixels, f.landmarks, ARCFACE_112) : uprightCrop(pixels, f.box, 112, 112, expand);
+          const crop = flags.align ? alignFace(pixels, f.landmarks, template) : uprightCrop(pixels, f.box, 112, 112, expand);
           const bytes = Buffer.from(Uint8ClampedArray.from(crop.pixels));
           await sharp(bytes, { raw: { width: crop.width, height: crop.height, channels: 3 } }).png().toFile(join(outDir, `face-${i + 1}.png`));
         }
@@ -152,6 +164,8 @@ export function faceCommand(): Command {
     const folds = flags.folds.split(',').map((f) => integerOption('--folds', f.trim(), 1));
     if (flags.lfw && folds.some((f) => f > 10)) throw new UsageError(`--folds are LFW View 2 folds 1-10, got "${flags.folds}"`);
     const recognizer = await recognizerFrom(flags);
+    // Before the embedding work, not after it.
+    if (flags.write && !recognizer.cardPath) throw new UsageError('this model list has no card to write to: make an ensemble card first');
     let samples: { path: string; identity: string }[];
     let dataset: string;
     if (flags.lfw) {
@@ -178,21 +192,18 @@ export function faceCommand(): Command {
       bar.update(i + 1, samples.length);
     }
     bar.done();
-    const results = [];
-    for (const metric of flags.metric.split(',').map(metricFrom)) {
+    // Every metric is calibrated before anything is written: calibrateThresholds refuses a
+    // threshold that is not finite or rejects every genuine pair, and then the card stays as it was.
+    const results = flags.metric.split(',').map(metricFrom).map((metric) => {
       const { genuine, impostor } = allPairScores(templates, metric);
-      const result = calibrateThresholds(genuine, impostor, metric, {
+      return calibrateThresholds(genuine, impostor, metric, {
         dataset,
         protocol: 'all same-identity and different-identity pairs; failures to acquire excluded from calibration and counted',
         date: new Date().toISOString().slice(0, 10),
         detector: recognizer.detectorName,
       });
-      results.push(result);
-      if (flags.write) {
-        if (!recognizer.cardPath) throw new UsageError('this model list has no card to write to: make an ensemble card first');
-        await writeCardThresholds(recognizer.cardPath, recognizer.configurationId, metric, result.threshold);
-      }
-    }
+    });
+    if (flags.write) for (const result of results) await writeCardThresholds(recognizer.cardPath!, recognizer.configurationId, result.metric, result.threshold);
     process.stdout.write(`${JSON.stringify({ configuration: recognizer.configurationId, failuresToAcquire: failures, samples: samples.length, results, written: flags.write ? recognizer.cardPath : null }, null, 2)}\n`);
   });
 

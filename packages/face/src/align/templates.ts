@@ -96,3 +96,12 @@ export function scaleTemplate(template: LandmarkTemplate, width: number, height:
     coarse: template.coarse && scale(template.coarse),
   };
 }
+
+/**
+ * Widens a template's crop by `expandPercentage` (deepface's expand_percentage): the face is
+ * drawn `1 + expandPercentage / 100` times smaller about the crop centre, so more of its
+ * surroundings fit in the same crop size. 0 returns the template itself.
+ */
+export function expandTemplate(template: LandmarkTemplate, expandPercentage: number): LandmarkTemplate {
+  return expandPercentage > 0 ? scaleTemplate(template, template.width, template.height, 1 / (1 + expandPercentage / 100)) : template;
+}

@@ -153,3 +153,14 @@ export const SIMILARITY_RANGE: Readonly<Record<DistanceMetric, readonly [number,
   angular: [0, 1],
   euclidean: [Number.NEGATIVE_INFINITY, 0],
 };
+
+/**
+ * Refuses a decision threshold outside the metric's similarity range (or NaN): a cosine of 5
+ * can never be reached, and would decide every pair alike without a word.
+ */
+export function checkSimilarityThreshold(metric: DistanceMetric, threshold: number): void {
+  const range = SIMILARITY_RANGE[metric];
+  if (!(threshold >= range[0] && threshold <= range[1])) {
+    throw new ConfigError(`a ${metric} threshold is a similarity in [${range[0]}, ${range[1]}], got ${threshold}`);
+  }
+}

@@ -1,4 +1,5 @@
-import { ModalityUnavailableError } from '@biofuse/core';
+import { DatasetError } from '@biofuse/core';
+import { runtimeNotInstalled } from '../errors';
 import type { FaceModelCard } from './card';
 import { embeddingsOf, packBatch, type Embedding, type FaceEmbedder, type ModelInput } from './embedder';
 
@@ -14,10 +15,11 @@ export class OnnxEmbedder implements FaceEmbedder {
     if (batch.length === 0) return [];
     const source = this.card.source;
     if (source.kind !== 'onnx') throw new TypeError('unreachable');
-    const ort = await import('onnxruntime-node');
+    const ort = await loadOnnxRuntime();
+    // The runtime is there: a file it cannot load is the file's fault (missing, truncated, not ONNX).
     this.session ??= ort.InferenceSession.create(source.path, { intraOpNumThreads: 2, interOpNumThreads: 1 }).catch((cause: unknown) => {
       this.session = undefined;
-      throw new ModalityUnavailableError('face', [`ONNX model ${source.path} cannot be loaded: ${(cause as Error).message}`]);
+      throw new DatasetError(`cannot load the ONNX model of ${this.card.name}: ${(cause as Error).message}`, source.path);
     });
     const session = await this.session;
     const { width, height, layout } = this.card.input;
@@ -25,7 +27,16 @@ export class OnnxEmbedder implements FaceEmbedder {
     const input = new ort.Tensor('float32', packBatch(this.card, batch), dims);
     const outputs = await session.run({ [session.inputNames[0]]: input });
     const output = outputs[source.output ?? session.outputNames[0]];
-    if (!output) throw new ModalityUnavailableError('face', [`ONNX model ${source.path} has no output "${source.output}"`]);
+    if (!output) throw new DatasetError(`the ONNX model has no output "${source.output}" (the card's source.output; its outputs: ${session.outputNames.join(', ')})`, source.path);
     return embeddingsOf(this.card, output.data as Float32Array, batch.length);
+  }
+}
+
+/** onnxruntime-node, or ModalityUnavailableError when it is not installed (an optional native package). */
+async function loadOnnxRuntime(): Promise<typeof import('onnxruntime-node')> {
+  try {
+    return await import('onnxruntime-node');
+  } catch (cause) {
+    throw runtimeNotInstalled(`onnxruntime-node for ONNX models (${(cause as Error).message})`);
   }
 }

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type * as tfjs from '@tensorflow/tfjs';
-import { ConfigError, TemplateFormatError, tensorflow } from '@biofuse/core';
+import { ConfigError, DatasetError, TemplateFormatError, tensorflow } from '@biofuse/core';
 import { headFromWeightsFile, projectRows } from '@biofuse/core/training';
 import type { FaceModelCard } from './card';
 import type { Embedding, FaceEmbedder, ModelInput } from './embedder';
@@ -35,13 +35,15 @@ export class ProjectionHeadEmbedder implements FaceEmbedder {
     if (source.kind !== 'projection-head') throw new TypeError('unreachable');
     this.head ??= (async () => {
       const tf = await tensorflow();
+      // A missing file the card names is a data error naming the file.
       const text = await readFile(source.weights, 'utf8').catch((cause: unknown) => {
-        throw new ConfigError(`${this.card.name}: cannot read its head weights ${source.weights} (${(cause as NodeJS.ErrnoException).code ?? String(cause)})`);
+        throw new DatasetError(`cannot read the head weights of ${this.card.name} (${(cause as NodeJS.ErrnoException).code ?? String(cause)})`, source.weights);
       });
       let json: unknown;
       try {
         json = JSON.parse(text);
       } catch (cause) {
+        // As the core reader reports a malformed head file.
         throw new TemplateFormatError(`${source.weights}: not JSON (${(cause as Error).message})`);
       }
       const model = headFromWeightsFile(tf, json, source.weights);

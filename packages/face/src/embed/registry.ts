@@ -1,7 +1,8 @@
-import { existsSync } from 'node:fs';
+import { constants, existsSync } from 'node:fs';
+import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigError } from '@biofuse/core';
+import { ConfigError, DatasetError } from '@biofuse/core';
 import { isCardPath, readModelCard, type FaceModelCard } from './card';
 import { DlibResNetEmbedder } from './dlib-resnet';
 import type { FaceEmbedder } from './embedder';
@@ -78,12 +79,24 @@ async function buildEmbedder(card: FaceModelCard): Promise<FaceEmbedder> {
     case 'dlib-resnet':
       return new DlibResNetEmbedder(card);
     case 'onnx': {
+      await checkReadable(card.source.path, `the ONNX model of ${card.name}`);
       const { OnnxEmbedder } = await import('./onnx-embedder');
       return new OnnxEmbedder(card);
     }
     case 'projection-head': {
+      await checkReadable(card.source.weights, `the head weights of ${card.name}`);
       const { ProjectionHeadEmbedder } = await import('./projection-head-embedder');
       return new ProjectionHeadEmbedder(card, await createEmbedder(await loadModelCard(card.source.base)));
     }
   }
+}
+
+/**
+ * A weights file a card names, checked when the model is set up: missing, it failed only at the
+ * first face, after the detection work (and was reported as the modality being unavailable).
+ */
+async function checkReadable(path: string, what: string): Promise<void> {
+  await access(path, constants.R_OK).catch((cause: unknown) => {
+    throw new DatasetError(`cannot read ${what} (${(cause as NodeJS.ErrnoException).code ?? String(cause)})`, path);
+  });
 }

