@@ -5,7 +5,7 @@ import type { PreparedTemplate } from './prepared-template';
 
 /**
  * The fixed-length vector of a template (see `minutiaPairHistogram`): unit length, or all
- * zeros with fewer than two minutiae. From a prepared template it is a copy of the vector
+ * zeros when no two minutiae lie in its distance range. From a prepared template it is a copy of the vector
  * prepareTemplate computed. Its cosine similarity separates genuine from impostor pairs far
  * better once a common centre is subtracted (`centreVectors`): every print shares much of
  * its pair statistics.

@@ -12,6 +12,9 @@ export function vectorLength(P: MatchParams): number {
  * ordered minutia pairs (i, j) over their distance and the direction of each minutia relative
  * to the segment i -> j, soft-binned (linear in distance, circular in angle) so that small
  * errors move weight gradually between bins; then square-rooted (Hellinger) and L2-normalised.
+ * Pairs closer than vectorMinDistancePx or further than vectorMaxDistancePx are left out
+ * outright, so a pair crossing those limits moves its weight at once, not gradually; a set with
+ * no pair in range gives all zeros.
  */
 export function minutiaPairHistogram(m: MatcherMinutiae, P: MatchParams): Float32Array {
   const nd = P.vectorDistanceBins;

@@ -32,7 +32,8 @@ export function dtwDistance(a: TimeFunctionMatrix, b: TimeFunctionMatrix, opts: 
   if (b.dims !== f) throw new TemplateFormatError(`signature templates of ${a.dims} and ${b.dims} time functions cannot be compared (made with different parameters?)`);
   if (n === 0 || m === 0) return Number.POSITIVE_INFINITY;
   const r = Math.max(Math.ceil((opts.band ?? 0.15) * Math.max(n, m)), Math.abs(n - m));
-  const limit = opts.abandonAbove === undefined ? Number.POSITIVE_INFINITY : opts.abandonAbove * (n + m);
+  const cutoff = opts.abandonAbove ?? Number.POSITIVE_INFINITY;
+  const length = n + m;
   const manhattan = opts.frameDistance === 'manhattan';
   let prev = new Float64Array(m + 1).fill(Number.POSITIVE_INFINITY);
   let curr = new Float64Array(m + 1).fill(Number.POSITIVE_INFINITY);
@@ -66,7 +67,9 @@ export function dtwDistance(a: TimeFunctionMatrix, b: TimeFunctionMatrix, opts: 
       curr[j] = v;
       if (v < rowMin) rowMin = v;
     }
-    if (rowMin > limit) return Number.POSITIVE_INFINITY;
+    // Compared as the distance is returned (divided, not the cutoff multiplied): a distance equal
+    // to the cutoff came out as abandoned when the product rounded one ulp below the path's cost.
+    if (rowMin / length > cutoff) return Number.POSITIVE_INFINITY;
     const t = prev;
     prev = curr;
     curr = t;
