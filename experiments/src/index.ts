@@ -4,7 +4,7 @@
  */
 export { loadExperimentConfig, parseExperimentConfig, parseExperimentConfigObject, configHash } from './config/load-config';
 export type { ExperimentConfig, ExperimentConfigInput } from './config/schema';
-export { runExperiment, runExperimentFile, experimentDataFiles, experimentModelFiles, type RunOptions, type RunResult } from './run/run-experiment';
+export { runExperiment, runExperimentFile, experimentDataFiles, experimentModelFiles, modelFingerprint, type RunOptions, type RunResult } from './run/run-experiment';
 export { dataFingerprint, listFilesRecursive } from './run/manifest';
 export { resolveDataRoot } from './run/data-root';
 export type { Evaluation } from './run/evaluate';

@@ -116,7 +116,7 @@ export async function runExperiment(config: ExperimentConfig, opts: RunOptions &
       finishedAt: now().toISOString(),
       timingsMs: { load: t1 - t0, metrics: t2 - t1, write: t3 - t2, total: t3 - t0 },
       data: { root: resolve(opts.dataRoot), ...(await dataFingerprint(data.dataFiles, opts.dataRoot)) },
-      models: await modelsManifest(config),
+      models: await modelFingerprint(config),
       skipped: data.skipped,
       ...(chimeric ? { chimericAssignment: chimeric } : {}),
       ...provenance(),
@@ -133,8 +133,11 @@ export async function runExperiment(config: ExperimentConfig, opts: RunOptions &
   return { config, runDir: finalDir, detPage: join(finalDir, 'det.html'), evaluations, identification, skipped: data.skipped.length, notes };
 }
 
-/** The model files a run read (absolute paths) and their content fingerprint; none for built-in models. */
-async function modelsManifest(config: ExperimentConfig): Promise<{ paths: string[]; sha256: string }> {
+/**
+ * The model files a config reads (absolute paths) and their content fingerprint; none for
+ * built-in models. One computation for the run manifest and for the fingerprint Nx keys on.
+ */
+export async function modelFingerprint(config: ExperimentConfig): Promise<{ paths: string[]; sha256: string }> {
   const paths = [...new Set((await experimentModelFiles(config)).map((f) => resolve(f)))].sort();
   return { paths, sha256: (await dataFingerprint(paths, WORKSPACE_ROOT)).sha256 };
 }

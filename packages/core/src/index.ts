@@ -35,3 +35,4 @@ export { progressBar, type Progress } from './progress';
 export { makeFolder } from './make-folder';
 export { tensorflow, type Tf } from './tensor/tfjs-runtime';
 export { erf } from './math/erf';
+export { euclideanLength, isUnitLength } from './math/unit-length';

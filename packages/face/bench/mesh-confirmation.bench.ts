@@ -15,7 +15,7 @@ import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { decodeImage, readLfwPairs, type RasterImage } from '@biofuse/core';
-import { sharedDatasetsRoot } from '@biofuse/core/testing';
+import { seededNoiseImage, sharedDatasetsRoot } from '@biofuse/core/testing';
 import { warpAffine } from '../src/align/warp';
 import { BLAZEFACE_BACK, BlazeFaceDetector, FACEMESH_DETECTION_SHORT } from '../src/detect/blazeface';
 import { MeshLandmarker } from '../src/detect/mesh';
@@ -41,16 +41,6 @@ interface Candidate {
   readonly eyes: boolean;
   readonly side: number;
   readonly meshSide?: number;
-}
-
-function seededNoise(width: number, height: number, seed: number): RasterImage {
-  let s = seed >>> 0;
-  const data = new Uint8Array(width * height * 3);
-  for (let i = 0; i < data.length; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    data[i] = s >>> 24;
-  }
-  return { width, height, channels: 3, data };
 }
 
 /** The central `side` px of a 250 px LFW image, scaled to `size` px. */
@@ -79,7 +69,7 @@ async function images(): Promise<{ name: string; load: () => Promise<RasterImage
     name: `flat-${v}`,
     load: async () => ({ width: 300, height: 300, channels: 3, data: new Uint8Array(300 * 300 * 3).fill(v) }),
   }));
-  for (let seed = 1; seed <= 10; seed++) list.push({ name: `noise-${seed}`, load: async () => seededNoise(256 + 16 * seed, 256, seed) });
+  for (let seed = 1; seed <= 10; seed++) list.push({ name: `noise-${seed}`, load: async () => seededNoiseImage(256 + 16 * seed, 256, seed) });
   for (const who of ['Abdullah_Gul', 'Abel_Pacheco', 'Amber_Tamblyn', 'Akhmed_Zakayev', 'Alberto_Sordi', 'Ana_Palacio', 'Babe_Ruth', 'Claire_Danes']) {
     for (const side of [50, 60, 70, 80, 90, 110, 130, 160]) {
       list.push({ name: `closeup-${side}-${who}`, load: async () => closeUp(await decodeImage(join(root, 'lfw/images', who, `${who}_0001.jpg`)), side, 300) });

@@ -1,4 +1,4 @@
-import { TemplateFormatError } from '@biofuse/core';
+import { euclideanLength, isUnitLength, TemplateFormatError } from '@biofuse/core';
 
 /**
  * What the face modality keeps of a face: one L2-normalised embedding (several models'
@@ -84,9 +84,6 @@ export function decodeFaceTemplate(bytes: Uint8Array): FaceTemplate {
   return template;
 }
 
-/** How far a stored embedding's length may be from 1: float32 rounding of a few thousand values stays far below it. */
-const UNIT_TOLERANCE = 1e-3;
-
 /**
  * The invariants every comparison relies on: a model table of increasing offsets that covers
  * the embedding, finite values, positive raw norms, and a unit-length embedding. Damaged bytes
@@ -107,7 +104,6 @@ function checkFaceTemplate(t: FaceTemplate): void {
   }
   const k = t.norms.findIndex((v) => !(v > 0));
   if (k >= 0) throw corrupt(`model ${k}'s raw norm is ${t.norms[k]}; an embedding's length is positive`);
-  let sum = 0;
-  for (let i = 0; i < t.embedding.length; i++) sum += t.embedding[i] * t.embedding[i];
-  if (Math.abs(Math.sqrt(sum) - 1) > UNIT_TOLERANCE) throw corrupt(`the embedding's length is ${Math.sqrt(sum).toPrecision(6)}, not 1`);
+  const length = euclideanLength(t.embedding);
+  if (!isUnitLength(length)) throw corrupt(`the embedding's length is ${length.toPrecision(6)}, not 1`);
 }

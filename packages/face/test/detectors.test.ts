@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, decodeImage, type RasterImage } from '@biofuse/core';
-import { sharedDataset } from '@biofuse/core/testing';
+import { seededNoiseImage, sharedDataset } from '@biofuse/core/testing';
 import { createDetector, DETECTOR_NAMES, FaceNotDetectedError, FaceRecognizer, type FaceBox } from '../src/index';
 
 const lfw = sharedDataset('lfw');
@@ -51,17 +51,6 @@ describe.skipIf(lfw.skip)('every detector on an LFW face', () => {
 
 const fvc = sharedDataset('fvc2002');
 
-/** Seeded uniform noise (the same LCG every run). */
-function noise(width: number, height: number, seed: number): RasterImage {
-  let s = seed >>> 0;
-  const data = new Uint8Array(width * height * 3);
-  for (let i = 0; i < data.length; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    data[i] = s >>> 24;
-  }
-  return { width, height, channels: 3, data };
-}
-
 describe.skipIf(lfw.skip || fvc.skip)('what the mesh stage does not confirm is not a face', () => {
   const recognizer = () => FaceRecognizer.create();
 
@@ -75,7 +64,7 @@ describe.skipIf(lfw.skip || fvc.skip)('what the mesh stage does not confirm is n
     await expect(face.detect(join(fvc.path, 'DB1_B/103_1.tif'))).rejects.toMatchObject({ code: 'acquisition', reason: 'no_face' });
     await expect(face.verify(join(fvc.path, 'DB1_B/101_1.tif'), join(fvc.path, 'DB1_B/102_2.tif'), { threshold: 0.5 })).rejects.toBeInstanceOf(FaceNotDetectedError);
     // Seed 1 gave two "faces".
-    expect(await detector.detect(noise(272, 256, 1))).toEqual([]);
+    expect(await detector.detect(seededNoiseImage(272, 256, 1))).toEqual([]);
   }, 60_000);
 
   it('in a tight close-up, finds the one face the mesh confirms, not the boxes it rejects', async () => {

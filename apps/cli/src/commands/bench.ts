@@ -7,10 +7,10 @@ import {
   dataFingerprint,
   evaluationSummary,
   experimentDataFiles,
-  experimentModelFiles,
   formatMetricsTable,
   formatQualityErcTable,
   loadExperimentConfig,
+  modelFingerprint,
   resolveDataRoot,
   runExperiment,
   type RunResult,
@@ -45,8 +45,8 @@ export function benchCommand(): Command {
         if (opts.fingerprint) {
           const config = await loadExperimentConfig(configPath);
           const fp = await dataFingerprint(await experimentDataFiles(config, dataRoot), dataRoot);
-          const models = await dataFingerprint(await experimentModelFiles(config), dataRoot);
-          process.stdout.write(`${config.id} data ${fp.sha256} files ${fp.files} bytes ${fp.bytes} models ${models.sha256} files ${models.files}\n`);
+          const models = await modelFingerprint(config);
+          process.stdout.write(`${config.id} data ${fp.sha256} files ${fp.files} bytes ${fp.bytes} models ${models.sha256} files ${models.paths.length}\n`);
           continue;
         }
         const bar = progressBar('scoring');

@@ -3,13 +3,12 @@ import { dirname } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import { BiometricError, ConfigError, DatasetError, TemplateFormatError } from '../errors';
 import { makeFolder } from '../make-folder';
+import { euclideanLength, isUnitLength } from '../math/unit-length';
 import { EmbeddingIndex } from './embedding-index';
 
 /** The meta key that marks an enrolment in progress (see beginEnrolment). */
 const UNFINISHED_ENROLMENT = 'unfinishedEnrolment';
 
-/** How far a stored embedding's length may be from 1 (float32 rounding stays far below it). */
-const UNIT_TOLERANCE = 1e-3;
 
 /** The gallery was built by another pipeline (modality, model or template version) than the one opening it. */
 export class StaleGalleryError extends BiometricError {
@@ -100,7 +99,6 @@ export class Gallery {
 
   /** The statements enrolment runs once per file, prepared once. */
   private readonly insertRecord: BetterSqlite3.Statement;
-  private readonly selectBySource: BetterSqlite3.Statement;
   private readonly selectAllBySource: BetterSqlite3.Statement;
   private readonly selectByContent: BetterSqlite3.Statement;
   private readonly deleteRecord: BetterSqlite3.Statement;
@@ -112,7 +110,6 @@ export class Gallery {
     readonly path: string,
   ) {
     this.insertRecord = db.prepare('INSERT INTO records (identity, source, content_hash, template, embedding, enrolled_at) VALUES (?, ?, ?, ?, ?, ?)');
-    this.selectBySource = db.prepare('SELECT id, identity, content_hash FROM records WHERE source = ? ORDER BY id DESC LIMIT 1');
     this.selectAllBySource = db.prepare('SELECT id, identity, content_hash FROM records WHERE source = ? ORDER BY id DESC');
     this.selectByContent = db.prepare('SELECT id FROM records WHERE identity = ? AND content_hash = ? LIMIT 1');
     this.deleteRecord = db.prepare('DELETE FROM records WHERE id = ?');
@@ -349,8 +346,7 @@ export class Gallery {
 
   /** The record enrolled from `source` last, if any (to skip or replace it on re-enrolment). */
   findBySource(source: string): { id: number; identity: string; contentHash: string } | undefined {
-    const row = this.guard(() => this.selectBySource.get(source)) as { id: number; identity: string; content_hash: string } | undefined;
-    return row && { id: row.id, identity: row.identity, contentHash: row.content_hash };
+    return this.findAllBySource(source)[0];
   }
 
   /** Every record enrolled from `source`, the latest first (more than one only where enrolments raced before they were serialised). */
@@ -451,13 +447,11 @@ export class Gallery {
    */
   private checkEmbedding(embedding: Float32Array, what: string): void {
     if (embedding.length !== this.spec.dims) throw new TemplateFormatError(`${what} has ${embedding.length} values, the gallery's embeddings ${this.spec.dims}`);
-    let sum = 0;
     for (let i = 0; i < embedding.length; i++) {
       if (!Number.isFinite(embedding[i])) throw new TemplateFormatError(`${what} has a value that is not a finite number (at ${i})`);
-      sum += embedding[i] * embedding[i];
     }
-    const length = Math.sqrt(sum);
-    if (length !== 0 && Math.abs(length - 1) > UNIT_TOLERANCE) {
+    const length = euclideanLength(embedding);
+    if (length !== 0 && !isUnitLength(length)) {
       throw new TemplateFormatError(`${what} has length ${length.toPrecision(6)}; a gallery holds unit vectors (L2-normalised embeddings)`);
     }
   }

@@ -1,1 +1,2 @@
 export { sharedDataset, sharedDatasetsRoot, type SharedDataset } from './shared-data';
+export { seededNoiseImage } from './noise-image';
