@@ -15,7 +15,10 @@ export interface MatcherMinutiae {
  * Scales the minutiae to `targetDpi`, flips y so the frame is right-handed (the ISO angle, CCW
  * as seen on screen, is then an ordinary mathematical angle), and keeps at most `maxMinutiae`:
  * the highest quality ones, ties (and unreported quality) broken by closeness to the centroid,
- * since border minutiae are the least reliable.
+ * since border minutiae are the least reliable. The kept minutiae come out in a canonical order
+ * (by position, then angle, kind and quality), not the record's: the matcher breaks exact ties
+ * by index, and a record lists its minutiae in whatever order its writer chose, so without it
+ * the same minutiae listed in another order could score differently.
  */
 export function normaliseMinutiae(t: FingerprintTemplate, P: MatchParams): MatcherMinutiae {
   const m = t.minutiae;
@@ -34,7 +37,7 @@ export function normaliseMinutiae(t: FingerprintTemplate, P: MatchParams): Match
   return out;
 }
 
-/** Indices of the minutiae to keep, in their original order. */
+/** Indices of the minutiae to keep, in canonical order. */
 function keptOrder(t: FingerprintTemplate, max: number): Int32Array {
   const m = t.minutiae;
   const n = m.count;
@@ -42,6 +45,10 @@ function keptOrder(t: FingerprintTemplate, max: number): Int32Array {
   for (let i = 0; i < n; i++) {
     if (Number.isFinite(m.x[i]) && Number.isFinite(m.y[i]) && Number.isFinite(m.angle[i])) valid.push(i);
   }
+  const canonical = (a: number, b: number) =>
+    m.x[a] - m.x[b] || m.y[a] - m.y[b] || m.angle[a] - m.angle[b] || m.kind[a] - m.kind[b] || m.quality[a] - m.quality[b];
+  // Sorted first, so that even the centroid's rounding does not depend on the record's order.
+  valid.sort(canonical);
   if (valid.length <= max) return Int32Array.from(valid);
   let cx = 0;
   let cy = 0;
@@ -52,6 +59,6 @@ function keptOrder(t: FingerprintTemplate, max: number): Int32Array {
   cx /= valid.length;
   cy /= valid.length;
   const dist2 = (i: number) => (m.x[i] - cx) ** 2 + (m.y[i] - cy) ** 2;
-  const ranked = valid.slice().sort((a, b) => m.quality[b] - m.quality[a] || dist2(a) - dist2(b) || a - b);
-  return Int32Array.from(ranked.slice(0, max)).sort();
+  const ranked = valid.slice().sort((a, b) => m.quality[b] - m.quality[a] || dist2(a) - dist2(b) || canonical(a, b));
+  return Int32Array.from(ranked.slice(0, max).sort(canonical));
 }
