@@ -5,7 +5,7 @@
  * pruned 1:N search over them.
  */
 export { checkUsableTrajectory, type PenTrajectory } from './pen-trajectory';
-export { SignatureFormatError, SignatureAcquisitionError } from './errors';
+export { SignatureFormatError, SignatureAcquisitionError, DuplicateEnrolmentError } from './errors';
 export { readSignature, parseSignatureBytes } from './read/read-signature';
 export { parseSvc2004 } from './read/svc2004-text';
 export { parseMcytFpg } from './read/mcyt-fpg';

@@ -1,6 +1,10 @@
 import { ConfigError } from '@biofuse/core';
 import { FRAME_DISTANCES, type FrameDistance } from './compare/dtw';
 import { DEFAULT_TIME_FUNCTIONS, TIME_FUNCTIONS, type TimeFunction } from './features/time-functions';
+import { MAX_SAMPLES } from './pen-trajectory';
+
+/** Fewest points resampling may ask for. */
+const MIN_RESAMPLE_POINTS = 10;
 
 export const LOCAL_COMBINATIONS = ['min', 'mean', 'min-mean'] as const;
 export type LocalCombination = (typeof LOCAL_COMBINATIONS)[number];
@@ -23,7 +27,8 @@ export interface SignatureParams {
   /**
    * How that distance is made comparable across users, from the distances among the
    * enrolment signatures: divided by their mean, by the mean of each one's nearest other, or
-   * z-scored against them.
+   * z-scored against them. Each scale is floored (see distanceNormalisation): near-copies among
+   * the references would otherwise shrink it and reject genuine probes.
    */
   readonly localNormalisation: 'mean-pairwise' | 'mean-nearest' | 'z-score';
   /**
@@ -43,7 +48,7 @@ export interface SignatureParams {
   readonly globalSpreadFloor: number;
   /** Gaussian smoothing of position and pressure before features, sigma in samples (0 = none). */
   readonly smoothingSamples: number;
-  /** Resample every signature to this many points evenly spaced in time (0 = keep the device's sampling). */
+  /** Resample every signature to this many points evenly spaced in time (0 = keep the device's sampling; else 10 to MAX_SAMPLES). */
   readonly resamplePoints: number;
 }
 
@@ -98,6 +103,9 @@ export function parseSignatureParams(raw: unknown): SignatureParams {
   if (!(typeof out.globalWeight === 'number' && Number.isFinite(out.globalWeight) && out.globalWeight >= 0)) throw new ConfigError('globalWeight must be a finite number >= 0');
   if (!(typeof out.globalSpreadFloor === 'number' && Number.isFinite(out.globalSpreadFloor) && out.globalSpreadFloor >= 0)) throw new ConfigError('globalSpreadFloor must be a finite number >= 0');
   if (!(typeof out.smoothingSamples === 'number' && out.smoothingSamples >= 0 && out.smoothingSamples <= 20)) throw new ConfigError('smoothingSamples must be in [0, 20]');
-  if (!(Number.isInteger(out.resamplePoints) && (out.resamplePoints === 0 || out.resamplePoints >= 10))) throw new ConfigError('resamplePoints must be 0 or an integer >= 10');
+  // No more points than a recording may hold: 1e10 failed with an untyped RangeError, 100,000 made 100,000-frame templates past MAX_SAMPLES.
+  if (!(Number.isInteger(out.resamplePoints) && (out.resamplePoints === 0 || (out.resamplePoints >= MIN_RESAMPLE_POINTS && out.resamplePoints <= MAX_SAMPLES)))) {
+    throw new ConfigError(`resamplePoints must be 0 or an integer in [${MIN_RESAMPLE_POINTS}, ${MAX_SAMPLES}], got ${String(out.resamplePoints)}`);
+  }
   return Object.freeze({ ...out, functions: Object.freeze([...out.functions]) });
 }

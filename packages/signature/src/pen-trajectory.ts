@@ -15,16 +15,17 @@ export interface PenTrajectory {
   /** 1 while the pen touches the surface, 0 while it hovers (pen-up). */
   readonly penDown: Uint8Array;
   readonly pressure: Float64Array;
-  /** NaN where the device does not report angles. */
+  /** NaN where the device does not report angles (then on every sample). */
   readonly azimuth: Float64Array;
   readonly altitude: Float64Array;
-  /** What the reader repaired, with the line it found it on. */
+  /** What the reader repaired, with the line (JSON: the point) it found it on. */
   readonly warnings: readonly string[];
 }
 
 /**
  * Throws SignatureAcquisitionError unless the trajectory can become a template: columns of
- * one length, finite positions, times and pressures, angles finite or NaN (not reported), times that never go back, and at least
+ * one length, finite positions, times and pressures, angles finite or NaN (not reported, then on
+ * every sample), times that never go back, and at least
  * two samples with the pen down. The readers guarantee the values; a trajectory built in code
  * (a signature pad's points, a synthesiser) meets this check at extraction instead, since
  * without pen-down samples every global feature would be 0 / 0.
@@ -49,6 +50,14 @@ export function checkUsableTrajectory(p: PenTrajectory, source = 'the signature'
     }
     if (k > 0 && p.t[k] < p.t[k - 1]) throw new SignatureAcquisitionError('invalid_sample', `${source}: sample ${k + 1} is earlier than the one before it`);
     down += p.penDown[k] ? 1 : 0;
+  }
+  for (const [name, column] of [['azimuth', p.azimuth], ['altitude', p.altitude]] as const) {
+    // A time function is z-normalised over the whole signature: one missing angle zeroed the whole function, silently.
+    const missing = column.findIndex(Number.isNaN);
+    const given = column.findIndex((v) => !Number.isNaN(v));
+    if (missing >= 0 && given >= 0) {
+      throw new SignatureAcquisitionError('invalid_sample', `${source}: sample ${missing + 1} has no ${name} but sample ${given + 1} has one; pen angles are given for every sample or for none`);
+    }
   }
   if (down < 2) throw new SignatureAcquisitionError('too_short', `${source}: the signature has ${down} pen-down point(s); at least 2 are needed`);
   if (p.t[n - 1] === p.t[0]) throw new SignatureAcquisitionError('invalid_sample', `${source}: every sample has the same time stamp; the pen's speed cannot be measured`);

@@ -61,17 +61,28 @@ export function checkSameRecipe(a: SignatureRecipe, b: SignatureRecipe, what = '
   }
 }
 
+/** Fewest frames a template keeps, as checkUsableTrajectory asks for two pen-down samples: none made every distance infinite and the user's scale NaN. */
+const MIN_FRAMES = 2;
+
 /**
  * Time functions of the preprocessed trajectory (optional resampling, then smoothing) and
  * global features of the trajectory as recorded (its timing and speed statistics are what
  * resampling would blur). Throws SignatureAcquisitionError for a trajectory that cannot make a
- * template (see checkUsableTrajectory).
+ * template (see checkUsableTrajectory), or that keeps fewer than two frames once prepared.
  */
 export function extractSignatureTemplate(p: PenTrajectory, opts: TemplateOptions = {}): SignatureTemplate {
   checkUsableTrajectory(p);
   const resampled = opts.resamplePoints ? resampleTrajectory(p, opts.resamplePoints) : p;
   const prepared = smoothTrajectory(resampled, opts.smoothingSamples ?? 0);
   const template = { local: timeFunctions(prepared, opts), global: globalFeatures(p), recipe: signatureRecipe(opts) };
+  // Resampling picks each point's pen state from the nearest sample, so a few pen-down samples
+  // among many pen-up ones can all fall between the points; without pen-up samples nothing is left.
+  if (template.local.length < MIN_FRAMES) {
+    throw new SignatureAcquisitionError(
+      'too_short',
+      `the signature keeps ${template.local.length} frame(s) after ${opts.resamplePoints ? `resampling to ${opts.resamplePoints} points and ` : ''}dropping pen-up samples; at least ${MIN_FRAMES} are needed`,
+    );
+  }
   // Whatever slipped through (coordinates near the float limit overflow the spreads): never a template that scores NaN.
   if (![template.local.values, template.global].every((values) => values.every(Number.isFinite))) {
     throw new SignatureAcquisitionError('invalid_sample', 'the signature gives features that are not finite numbers (are its coordinates plausible?)');

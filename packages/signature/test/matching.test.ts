@@ -192,7 +192,9 @@ describe('templates and parameters', () => {
     expect(u.local.dims).toBe(t.local.dims);
     expect(() => dtwLocalDistance(params)(t, u)).toThrow(/time functions x,y,pressure vs x,y,dAngle/);
     expect(() => enrolUser([t, u], params)).toThrow(TemplateFormatError);
-    const model = enrolUser([t, back], params);
+    // A second reference that is not t again (copies are refused, see DuplicateEnrolmentError).
+    const other2 = extractSignatureTemplate(stroke(120, { wobble: 2 }), params);
+    const model = enrolUser([back, other2], params);
     expect(() => scoreAgainstUser(model, u, params)).toThrow(/differ in how they were made \(time functions/);
     expect(() => scoreAgainstUser(model, extractSignatureTemplate(stroke(120), { ...params, keepPenUp: true }), params)).toThrow(/pen-up samples dropped vs kept/);
     // A modality refuses stored templates its parameters would not have made.
@@ -200,7 +202,7 @@ describe('templates and parameters', () => {
     expect(modality.compare(t, back).distance).toBe(0);
     expect(() => modality.compare(t, u)).toThrow(/this modality's parameters/);
     expect(() => new SignatureModality().compare(t, back)).toThrow(/time functions/);
-    expect(() => modality.compareEnrolled(modality.enrol([t, back]), u)).toThrow(TemplateFormatError);
+    expect(() => modality.compareEnrolled(modality.enrol([back, other2]), u)).toThrow(TemplateFormatError);
     // Version 1 did not record any of this; an unknown function number is from a newer build or damage.
     const bytes = encodeSignatureTemplate(t);
     const v1 = bytes.slice();

@@ -1,5 +1,6 @@
-import { seededRandom } from '@biofuse/core';
+import { ConfigError, seededRandom } from '@biofuse/core';
 import { describe, expect, it } from 'vitest';
+import { SignatureAcquisitionError } from '../src/errors';
 import { parseSignatureParams } from '../src/params';
 import type { PenTrajectory } from '../src/pen-trajectory';
 import { resampleTrajectory, smoothTrajectory } from '../src/preprocess';
@@ -49,5 +50,32 @@ describe('preprocessing', () => {
     expect(extractSignatureTemplate(p, params).local.length).toBe(120);
     expect(() => parseSignatureParams({ resamplePoints: 5 })).toThrow(/resamplePoints/);
     expect(() => parseSignatureParams({ smoothingSamples: -1 })).toThrow(/smoothingSamples/);
+  });
+
+  it('refuses a signature that keeps fewer than two frames once resampled without its pen-up samples', () => {
+    // 300 samples at 100 Hz, the pen down only for samples 151-153 (a dot after a long hover):
+    // the 10 resampled points all fall on pen-up samples, and the template had 0 frames.
+    const p = noisyLine(300, 4);
+    const dot = { ...p, penDown: Uint8Array.from(p.penDown, (_, k) => (k >= 150 && k <= 152 ? 1 : 0)) };
+    const params = parseSignatureParams({ keepPenUp: false, resamplePoints: 10 });
+    let err: unknown;
+    try {
+      extractSignatureTemplate(dot, params);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(SignatureAcquisitionError);
+    expect((err as SignatureAcquisitionError).reason).toBe('too_short');
+    expect((err as Error).message).toBe('the signature keeps 0 frame(s) after resampling to 10 points and dropping pen-up samples; at least 2 are needed');
+    // Kept with its pen-up samples, the same signature has its 10 frames.
+    expect(extractSignatureTemplate(dot, parseSignatureParams({ keepPenUp: true, resamplePoints: 10 })).local.length).toBe(10);
+  });
+  it('resamples to at most as many points as a recording may hold', () => {
+    // 1e10 failed with an untyped RangeError, 100,000 made templates past MAX_SAMPLES (20,000).
+    for (const resamplePoints of [1e10, 100_000, 20_001]) {
+      expect(() => parseSignatureParams({ resamplePoints })).toThrow(ConfigError);
+      expect(() => parseSignatureParams({ resamplePoints })).toThrow(`resamplePoints must be 0 or an integer in [10, 20000], got ${resamplePoints}`);
+    }
+    expect(parseSignatureParams({ resamplePoints: 20_000 }).resamplePoints).toBe(20_000);
   });
 });

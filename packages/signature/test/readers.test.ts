@@ -2,7 +2,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sharedDataset } from '@biofuse/core/testing';
 import { SignatureAcquisitionError, SignatureFormatError } from '../src/errors';
+import { checkUsableTrajectory } from '../src/pen-trajectory';
+import { parsePenCsv, parsePenJson } from '../src/read/pen-points';
 import { parseSignatureBytes, readSignature } from '../src/read/read-signature';
+import { parseSvc2004 } from '../src/read/svc2004-text';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const svc = (rows: string[]) => enc(`${rows.length}\n${rows.join('\n')}\n`);
@@ -72,8 +75,8 @@ describe('SVC2004 text', () => {
       [svc(['1 2 0 1 0 0 5', '1 2 10 1 1e400 0 5']), /u\.txt:3: azimuth is not a finite number/],
       [svc(['1 2 0 1 0 0 5', '0x10 2 10 1 0 0 5']), /u\.txt:3: column 1 is not a number: "0x10"/],
       [svc(['1 2 0 1 0 0 5', '1 2 10 -1 0 0 5']), /u\.txt:3: BUTTON must be a whole number, 0 for pen up, got -1/],
-      [enc('{"points": [{"x": 1, "y": 2, "t": 0, "penDown": "true"}]}'), /u\.txt:1: point 0: "penDown" must be true, false, 1 or 0, got "true"/],
-      [enc('{"points": [{"x": 1, "y": 2, "t": 0, "altitude": 1e400}]}'), /u\.txt:1: altitude is not a finite number/],
+      [enc('{"points": [{"x": 1, "y": 2, "t": 0, "penDown": "true"}]}'), /u\.txt: point 1 \(counting from 1\): "penDown" must be true, false, 1 or 0, got "true"/],
+      [enc('{"points": [{"x": 1, "y": 2, "t": 0, "altitude": 1e400}]}'), /u\.txt: point 1 \(counting from 1\): altitude is not a finite number/],
       [enc('x,y,t,x\n1,2,0,3\n'), /u\.txt:1: the header names "x" twice/],
       [enc('x,y,t\n\n1,2,0\n\n1, ,10\n'), /u\.txt:5: y is not a number/],
       [enc('x,y,t,pen_down\n1,2,0,2\n'), /u\.txt:2: pen_down must be 0 or 1, got 2/],
@@ -127,9 +130,95 @@ describe('JSON and CSV pen points', () => {
     expect(Array.from(j.pressure)).toEqual([1, 0.5]);
     const c = parseSignatureBytes(enc('x,y,t,pressure,pen_down\n1,2,0,0.3,1\n2,3,16,0,0\n'), 'p.csv');
     expect(Array.from(c.penDown)).toEqual([1, 0]);
-    expect(() => parseSignatureBytes(enc('{"points": [{"x": 1, "y": "a", "t": 0}]}'), 'p.json')).toThrow(/p\.json:1: point 0: "y" must be a number/);
+    expect(() => parseSignatureBytes(enc('{"points": [{"x": 1, "y": "a", "t": 0}]}'), 'p.json')).toThrow(/p\.json: point 1 \(counting from 1\): "y" must be a number/);
     expect(() => parseSignatureBytes(enc('x,y\n1,2\n'), 'p.csv')).toThrow(/must name "t"/);
     expect(() => parseSignatureBytes(enc('x,y,t\n1,2\n'), 'p.csv')).toThrow(/p\.csv:2: expected 3 columns/);
+  });
+});
+
+/** The error a call throws (the test fails when it throws none). */
+function thrown(f: () => unknown): Error {
+  try {
+    f();
+  } catch (err) {
+    return err as Error;
+  }
+  throw new Error('expected an error, got none');
+}
+
+describe('what the readers used to ignore or misread', () => {
+  it('refuses CSV columns and JSON keys they do not know, naming the accepted ones', () => {
+    // "penDown" (the JSON key) as a CSV column was ignored: the pen stayed down on every sample.
+    expect(() => parseSignatureBytes(enc('x,y,t,penDown\n1,2,0,0\n3,4,10,1\n5,6,20,1\n'), 'p.csv')).toThrow(
+      /^p\.csv:1: unknown column "penDown" in the header \(accepted: x, y, t, pressure, pen_down, azimuth, altitude\)$/,
+    );
+    // A typo dropped the pressure (1 while down, as if the pad had none).
+    expect(() => parseSignatureBytes(enc('x,y,t,presure\n1,2,0,100\n3,4,10,110\n'), 'p.csv')).toThrow(/^p\.csv:1: unknown column "presure"/);
+    // ... and "pen_down" (the CSV column) as a JSON key.
+    const json = JSON.stringify([{ x: 1, y: 2, t: 0 }, { x: 1, y: 2, t: 10, pen_down: 0 }]);
+    expect(() => parseSignatureBytes(enc(json), 'p.json')).toThrow(/^p\.json: point 2 \(counting from 1\): unknown key "pen_down" \(accepted: x, y, t, pressure, penDown, azimuth, altitude\)$/);
+    // The accepted names still read, in any letter case for CSV.
+    expect(Array.from(parseSignatureBytes(enc('X,Y,T,Pen_Down\n1,2,0,0\n3,4,10,1\n'), 'p.csv').penDown)).toEqual([0, 1]);
+  });
+
+  it('takes pen angles on every JSON point or on none', () => {
+    // One point without azimuth zeroed the whole azimuth function of the other 39.
+    const points = Array.from({ length: 40 }, (_, k) => ({ x: k, y: k % 7, t: 10 * k, azimuth: 900 + k, ...(k === 39 ? {} : { altitude: 400 }) }));
+    expect(() => parseSignatureBytes(enc(JSON.stringify(points)), 'a.json')).toThrow(
+      /^a\.json: point 40 \(counting from 1\): no "altitude", which point 1 gives: give the pen angles on every point or on none$/,
+    );
+    const late = [{ x: 1, y: 2, t: 0 }, { x: 2, y: 3, t: 10, azimuth: 5 }];
+    expect(() => parseSignatureBytes(enc(JSON.stringify(late)), 'a.json')).toThrow(/point 2 \(counting from 1\): "azimuth", which point 1 does not give/);
+    // A trajectory built in code meets the same rule when it is checked (at extraction).
+    const p = parseSignatureBytes(enc(JSON.stringify(points.map(({ altitude: _, ...rest }) => rest))), 'a.json');
+    expect(p.azimuth[39]).toBe(939);
+    const azimuth = p.azimuth.slice();
+    azimuth[2] = Number.NaN;
+    const err = thrown(() => checkUsableTrajectory({ ...p, azimuth }, 'a.json'));
+    expect(err).toBeInstanceOf(SignatureAcquisitionError);
+    expect((err as SignatureAcquisitionError).reason).toBe('invalid_sample');
+    expect(err.message).toBe('a.json: sample 3 has no azimuth but sample 1 has one; pen angles are given for every sample or for none');
+  });
+
+  it('names a JSON point by its place in the list, not by a line it is not on', () => {
+    const text = JSON.stringify({ points: [{ x: 1, y: 2, t: 0 }, { x: 3, y: 4, t: 10 }, { x: '5', y: 4, t: 20 }] }, null, 2);
+    const err = thrown(() => parseSignatureBytes(enc(text), 'pad.json'));
+    expect(err.message).toBe('pad.json: point 3 (counting from 1): "x" must be a number');
+    expect((err as SignatureFormatError).line).toBeUndefined();
+    const glitch = parsePenJson(JSON.stringify([{ x: 1, y: 1, t: 0 }, { x: 2, y: 3, t: 10 }, { x: 3, y: 2, t: 5 }]), 'g.json');
+    expect(glitch.warnings).toEqual(['point 3 (counting from 1): timestamp 5 is 5 ms before the previous one; held at 10']);
+  });
+
+  it('reports a CSV header problem on the header\'s own line', () => {
+    const err = thrown(() => parsePenCsv('\n\n\nx,y\n1,2\n', 'pad.csv'));
+    expect(err.message).toBe('pad.csv:4: header must name "t" (got x,y)');
+    expect((err as SignatureFormatError).line).toBe(4);
+    expect(() => parsePenCsv('\n\nx,y,t,x\n1,2,0,3\n', 'pad.csv')).toThrow(/^pad\.csv:3: the header names "x" twice/);
+  });
+
+  it('reads an SVC2004 count of digits only', () => {
+    for (const count of ['0x3', '3.0', '1e0', '+3', '3 points']) {
+      const text = `${count}\n1 2 0 1 10 20 100\n3 4 10 1 10 20 110\n5 7 20 1 10 20 120\n`;
+      expect(() => parseSvc2004(text, 'a.txt'), count).toThrow(/^a\.txt:1: first line must be the point count \(digits only\)/);
+    }
+    expect(parseSvc2004('3\n1 2 0 1 10 20 100\n3 4 10 1 10 20 110\n5 7 20 1 10 20 120\n', 'a.txt').x.length).toBe(3);
+  });
+
+  it('reads text with a byte-order mark or any line ends, in every text parser', () => {
+    const svcText = '3\n1 2 0 1 10 20 100\n3 4 10 1 10 20 110\n5 7 20 1 10 20 120\n';
+    const csvText = 'x,y,t\n1,2,0\n3,4,10\n5,7,20\n';
+    const jsonText = '[{"x": 1, "y": 2, "t": 0}, {"x": 3, "y": 4, "t": 10}, {"x": 5, "y": 7, "t": 20}]';
+    for (const bom of ['', '\uFEFF']) {
+      for (const end of ['\n', '\r\n', '\r']) {
+        const at = JSON.stringify({ bom, end });
+        expect(Array.from(parseSvc2004(bom + svcText.replace(/\n/g, end), 'a.txt').x), at).toEqual([1, 3, 5]);
+        expect(Array.from(parsePenCsv(bom + csvText.replace(/\n/g, end), 'a.csv').x), at).toEqual([1, 3, 5]);
+        expect(Array.from(parseSignatureBytes(enc(bom + svcText.replace(/\n/g, end)), 'a.txt').x), at).toEqual([1, 3, 5]);
+      }
+      expect(Array.from(parsePenJson(bom + jsonText, 'a.json').x)).toEqual([1, 3, 5]);
+    }
+    // A lone \r ends a line: line numbers count it.
+    expect(() => parseSignatureBytes(enc('2\r1 2 0 1 0 0 5\r1 x 10 1 0 0 5\r'), 'u.txt')).toThrow(/^u\.txt:3: column 2 is not a number/);
   });
 });
 

@@ -2,12 +2,14 @@ import { mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { equalErrorRate, erf, errorRateCurve, scoreSet } from '@biofuse/core';
+import { ConfigError, equalErrorRate, erf, errorRateCurve, MAX_SEED, scoreSet } from '@biofuse/core';
 import { enrolUser, scoreAgainstUser } from '../src/compare/user-model';
 import { DEFAULT_SIGNATURE_PARAMS as P } from '../src/params';
+import type { PenTrajectory } from '../src/pen-trajectory';
 import { readSignature } from '../src/read/read-signature';
+import { parseSvc2004 } from '../src/read/svc2004-text';
 import { synthesizeSignatures } from '../src/synthetic/synthesize';
-import { writeSvc2004Folder } from '../src/synthetic/write-svc2004';
+import { formatSvc2004, writeSvc2004Folder } from '../src/synthetic/write-svc2004';
 import { extractSignatureTemplate } from '../src/template';
 
 describe('sigma-lognormal synthetic signatures', () => {
@@ -28,6 +30,37 @@ describe('sigma-lognormal synthetic signatures', () => {
     expect(() => synthesizeSignatures({ seed: 4, users: 2, genuine: 2.5 })).toThrow(/whole number of genuine signatures/);
     expect(() => synthesizeSignatures({ seed: 4, users: 2, genuine: Number.NaN })).toThrow(/whole number of genuine signatures/);
     expect(() => synthesizeSignatures({ seed: 4, users: 2, forgeries: 1.5 })).toThrow(/forgeries per user must be a whole number/);
+  });
+
+  it('refuses a seed that is not a whole number in [0, MAX_SEED]', () => {
+    // NaN, undefined and Infinity all became seed 0, and every user of one stream came out the same.
+    for (const seed of [Number.NaN, undefined, Number.POSITIVE_INFINITY, -1, 1.5, MAX_SEED + 1]) {
+      const make = () => synthesizeSignatures({ seed: seed as number, users: 2, genuine: 1, forgeries: 0 });
+      expect(make, String(seed)).toThrow(ConfigError);
+      expect(make, String(seed)).toThrow(`the synthesis seed must be a whole number in [0, 4294967295] (got ${String(seed)})`);
+    }
+    expect(synthesizeSignatures({ seed: MAX_SEED, users: 1, genuine: 1, forgeries: 0 }).size).toBe(1);
+  });
+
+  it('writes SVC2004 text that reads back as the same trajectory, decimals included', () => {
+    // A web pad: fractional CSS pixels, times 8.5 ms apart, pressure in [0, 1] (rounded, it became 0 or 1).
+    const n = 40;
+    const pad: PenTrajectory = {
+      x: Float64Array.from({ length: n }, (_, k) => 0.3 * k),
+      y: Float64Array.from({ length: n }, (_, k) => 0.2 * Math.sin(k / 3)),
+      t: Float64Array.from({ length: n }, (_, k) => 8.5 * k),
+      penDown: Uint8Array.from({ length: n }, (_, k) => (k === 20 ? 0 : 1)),
+      pressure: Float64Array.from({ length: n }, (_, k) => (k === 20 ? 0 : 0.35 + 0.01 * k)),
+      azimuth: Float64Array.from({ length: n }, (_, k) => 45.25 + k),
+      altitude: Float64Array.from({ length: n }, () => 60.5),
+      warnings: [],
+    };
+    const text = formatSvc2004(pad);
+    expect(text.split('\n')[2]).toBe(`0.3 ${0.2 * Math.sin(1 / 3)} 8.5 1 46.25 60.5 0.36`);
+    const back = parseSvc2004(text, 'pad.txt');
+    for (const k of ['x', 'y', 't', 'penDown', 'pressure', 'azimuth', 'altitude'] as const) expect(Array.from(back[k]), k).toEqual(Array.from(pad[k]));
+    // Synthetic signatures are whole numbers: written as before, without a decimal point.
+    expect(formatSvc2004(synthesizeSignatures({ seed: 1, users: 1, genuine: 1, forgeries: 0 }).get('U1S1.TXT')!)).toMatch(/^[\d\s-]+$/);
   });
 
   it('writes SVC2004 files that the reader takes back', async () => {

@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { DatasetError, readIdentityFolders } from '@biofuse/core';
-import { DECISION_THRESHOLD_REFERENCES, identifySigner, SignatureModality, signatureDecisionThresholds, type EnrolledSigner, type SignatureTemplate } from '@biofuse/signature';
+import { DECISION_THRESHOLD_REFERENCES, DuplicateEnrolmentError, identifySigner, SignatureModality, signatureDecisionThresholds, type EnrolledSigner, type SignatureTemplate, type SignatureUserModel } from '@biofuse/signature';
 import { Command } from 'commander';
 import { decisionFrom, decisionJson, describeDecision, thresholdOption } from '../decision';
 import { integerOption } from '../options';
@@ -23,6 +23,17 @@ async function templateOf(modality: SignatureModality, path: string): Promise<Si
     for (const w of trajectory.warnings) process.stderr.write(`${path}: warning: ${w}\n`);
     return modality.extract(trajectory);
   });
+}
+
+/** A writer model from reference files; copies of one signature among them are named by their files, not their places in the list. */
+async function enrolFiles(modality: SignatureModality, paths: readonly string[]): Promise<SignatureUserModel> {
+  const references = await Promise.all(paths.map((p) => templateOf(modality, p)));
+  try {
+    return modality.enrol(references);
+  } catch (err) {
+    if (err instanceof DuplicateEnrolmentError) throw new DuplicateEnrolmentError(err.pairs, paths);
+    throw err;
+  }
 }
 
 /** The score's parts, rounded for printing. */
@@ -57,7 +68,7 @@ export function signatureCommand(): Command {
     .action(async (probe: string, references: string[], flags: JsonFlag & DecisionFlags) => {
       const decision = decisionFrom(flags, signatureDecisionThresholds());
       const modality = new SignatureModality();
-      const model = modality.enrol(await Promise.all(references.map((r) => templateOf(modality, r))));
+      const model = await enrolFiles(modality, references);
       const score = modality.compareEnrolled(model, await templateOf(modality, probe));
       const accepted = score.similarity >= decision.threshold;
       // The shipped thresholds were measured with a fixed number of references; another number moves the scores.
@@ -106,8 +117,7 @@ async function enrolWriters(modality: SignatureModality, dir: string): Promise<E
   if (files.size === 0) throw new DatasetError(`${dir} has no writer sub-folders with signature files`);
   const enrolled: EnrolledSigner<string>[] = [];
   for (const [id, paths] of files) {
-    const references = await Promise.all(paths.map((p) => templateOf(modality, join(dir, p))));
-    enrolled.push({ id, model: modality.enrol(references) });
+    enrolled.push({ id, model: await enrolFiles(modality, paths.map((p) => join(dir, p))) });
   }
   return enrolled;
 }

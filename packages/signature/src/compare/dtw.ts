@@ -30,7 +30,8 @@ export function dtwDistance(a: TimeFunctionMatrix, b: TimeFunctionMatrix, opts: 
   const f = a.dims;
   // Templates made with different time functions: a caller's mix-up, reported as a template error, not a crash.
   if (b.dims !== f) throw new TemplateFormatError(`signature templates of ${a.dims} and ${b.dims} time functions cannot be compared (made with different parameters?)`);
-  if (n === 0 || m === 0) return Number.POSITIVE_INFINITY;
+  // Infinity is what an abandoned alignment returns: a template without frames would pass for one (identifySigner dropped every user) or score -Infinity.
+  if (n === 0) throw new TemplateFormatError('a signature template with no frames cannot be compared (nothing to align)');
   const r = Math.max(Math.ceil((opts.band ?? 0.15) * Math.max(n, m)), Math.abs(n - m));
   const cutoff = opts.abandonAbove ?? Number.POSITIVE_INFINITY;
   const length = n + m;

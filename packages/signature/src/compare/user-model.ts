@@ -1,7 +1,8 @@
 import { TemplateFormatError, type Score } from '@biofuse/core';
-import { SignatureAcquisitionError } from '../errors';
+import { DuplicateEnrolmentError, SignatureAcquisitionError } from '../errors';
 import type { SignatureParams } from '../params';
 import { checkSameRecipe, type SignatureTemplate } from '../template';
+import { distanceNormalisation } from './distance-normalisation';
 import { dtwDistance, type DtwOptions } from './dtw';
 
 /** The DTW options the parameters ask for. */
@@ -27,7 +28,10 @@ export function dtwLocalDistance(params: SignatureParams): LocalDistance {
  */
 export interface SignatureUserModel {
   readonly references: readonly SignatureTemplate[];
-  /** Centre and scale of the DTW distances among the enrolment signatures (0 and 1 with a single signature). */
+  /**
+   * Centre and scale of the DTW distances among the enrolment signatures (0 and 1 with a
+   * single signature); the scale is floored (distanceNormalisation), so always positive.
+   */
   readonly localCentre: number;
   readonly localScale: number;
   readonly globalMean: Float64Array;
@@ -57,15 +61,8 @@ export function enrolUser(
   if (population !== undefined && population.length !== references[0].global.length) {
     throw new TemplateFormatError(`templates with ${references[0].global.length} global features cannot use a population spread of ${population.length}`);
   }
-  const d = new Float64Array(r * r);
-  const pairwise: number[] = [];
-  for (let i = 0; i < r; i++) {
-    for (let j = i + 1; j < r; j++) {
-      d[i * r + j] = d[j * r + i] = distance(references[i], references[j]);
-      pairwise.push(d[i * r + j]);
-    }
-  }
-  const { localCentre, localScale } = distanceNormalisation(d, r, pairwise, params.localNormalisation);
+  const d = referenceDistances(references, distance);
+  const { localCentre, localScale } = distanceNormalisation(d, r, references[0].local.dims, params);
   const g = references[0].global.length;
   const globalMean = new Float64Array(g);
   const globalSpread = new Float64Array(g);
@@ -78,29 +75,26 @@ export function enrolUser(
   return { references, localCentre, localScale, globalMean, globalSpread };
 }
 
-function distanceNormalisation(
-  d: Float64Array,
-  r: number,
-  pairwise: readonly number[],
-  how: SignatureParams['localNormalisation'],
-): { localCentre: number; localScale: number } {
-  if (pairwise.length === 0) return { localCentre: 0, localScale: 1 };
-  const mean = pairwise.reduce((a, b) => a + b, 0) / pairwise.length;
-  if (how === 'mean-nearest') {
-    let s = 0;
-    for (let i = 0; i < r; i++) {
-      let nearest = Number.POSITIVE_INFINITY;
-      for (let j = 0; j < r; j++) if (j !== i) nearest = Math.min(nearest, d[i * r + j]);
-      s += nearest / r;
+/**
+ * The DTW distances among the references (r x r). Refuses a distance that is not finite (it
+ * made the user's scale Infinity and every score NaN) and copies of one signature (see
+ * DuplicateEnrolmentError), naming the references by their place in the list.
+ */
+function referenceDistances(references: readonly SignatureTemplate[], distance: LocalDistance): Float64Array {
+  const r = references.length;
+  const name = (i: number) => `enrolment signature ${i + 1} of ${r}`;
+  const d = new Float64Array(r * r);
+  const copies: [number, number][] = [];
+  for (let i = 0; i < r; i++) {
+    for (let j = i + 1; j < r; j++) {
+      const v = distance(references[i], references[j]);
+      if (!Number.isFinite(v) || v < 0) throw new TemplateFormatError(`${name(i)} and ${name(j)} are at distance ${v}; a user model needs finite, non-negative distances among its references`);
+      if (v === 0) copies.push([i, j]);
+      d[i * r + j] = d[j * r + i] = v;
     }
-    return { localCentre: 0, localScale: s > 0 ? s : 1 };
   }
-  if (how === 'z-score') {
-    const sd = Math.sqrt(pairwise.reduce((a, b) => a + (b - mean) ** 2, 0) / pairwise.length);
-    // Five signatures give ten distances: floor the spread so one lucky set does not explode the scores.
-    return { localCentre: mean, localScale: Math.max(sd, 0.1 * mean, 1e-9) };
-  }
-  return { localCentre: 0, localScale: mean > 0 ? mean : 1 };
+  if (copies.length > 0) throw new DuplicateEnrolmentError(copies);
+  return d;
 }
 
 /** A probe's distances to the enrolment signatures as one number (see SignatureParams.localCombination). */

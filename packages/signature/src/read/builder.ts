@@ -6,6 +6,15 @@ export interface ReadOptions {
   readonly maxBackstepMs?: number;
 }
 
+/**
+ * Where a sample is in its file, for messages: a text line, or (JSON, whose points need not sit
+ * one to a line) the point's place in the list, counting from 1.
+ */
+export type SampleAt = { readonly line: number } | { readonly point: number };
+
+/** How a JSON point is named in messages: one numbering, said once. */
+export const pointName = (point: number) => `point ${point} (counting from 1)`;
+
 /** Collects samples, validating each as it comes, and freezes them into a PenTrajectory. */
 export class TrajectoryBuilder {
   private readonly cols = { x: [] as number[], y: [] as number[], t: [] as number[], penDown: [] as number[], pressure: [] as number[], azimuth: [] as number[], altitude: [] as number[] };
@@ -15,24 +24,26 @@ export class TrajectoryBuilder {
     private readonly opts: ReadOptions = {},
   ) {}
 
-  add(line: number, s: { x: number; y: number; t: number; penDown: boolean; pressure: number; azimuth: number; altitude: number }): void {
+  add(where: SampleAt, s: { x: number; y: number; t: number; penDown: boolean; pressure: number; azimuth: number; altitude: number }): void {
+    const fail = (message: string) =>
+      'line' in where ? new SignatureFormatError(message, this.path, where.line) : new SignatureFormatError(`${pointName(where.point)}: ${message}`, this.path);
     for (const [name, v] of [['x', s.x], ['y', s.y], ['t', s.t], ['pressure', s.pressure]] as const) {
-      if (!Number.isFinite(v)) throw new SignatureFormatError(`${name} is not a finite number`, this.path, line);
+      if (!Number.isFinite(v)) throw fail(`${name} is not a finite number`);
     }
     // Angles may be NaN where the format has none; an infinite one would silently zero the whole time function.
     for (const [name, v] of [['azimuth', s.azimuth], ['altitude', s.altitude]] as const) {
-      if (v === Number.POSITIVE_INFINITY || v === Number.NEGATIVE_INFINITY) throw new SignatureFormatError(`${name} is not a finite number`, this.path, line);
+      if (v === Number.POSITIVE_INFINITY || v === Number.NEGATIVE_INFINITY) throw fail(`${name} is not a finite number`);
     }
-    if (s.pressure < 0) throw new SignatureFormatError(`pressure is negative (${s.pressure})`, this.path, line);
+    if (s.pressure < 0) throw fail(`pressure is negative (${s.pressure})`);
     const c = this.cols;
     const n = c.t.length;
     let t = s.t;
     if (n > 0 && t < c.t[n - 1]) {
       const back = c.t[n - 1] - t;
       if (back > (this.opts.maxBackstepMs ?? 50)) {
-        throw new SignatureFormatError(`timestamp ${t} goes back ${back} ms from the previous sample; timestamps must not decrease`, this.path, line);
+        throw fail(`timestamp ${t} goes back ${back} ms from the previous sample; timestamps must not decrease`);
       }
-      this.warnings.push(`line ${line}: timestamp ${t} is ${back} ms before the previous one; held at ${c.t[n - 1]}`);
+      this.warnings.push(`${'line' in where ? `line ${where.line}` : pointName(where.point)}: timestamp ${t} is ${back} ms before the previous one; held at ${c.t[n - 1]}`);
       t = c.t[n - 1];
     }
     c.x.push(s.x);

@@ -38,7 +38,7 @@ export function parseMcytFpg(bytes: Uint8Array, path = '<memory>'): PenTrajector
     }
     const pressure = view.getFloat32(o + 8, true);
     // Samples have no lines: report the sample number in place of one.
-    b.add(k + 1, {
+    b.add({ line: k + 1 }, {
       x: view.getFloat32(o, true),
       y: view.getFloat32(o + 4, true),
       t: k * SAMPLE_PERIOD_MS,

@@ -1,56 +1,79 @@
+import { parseDecimal } from '@biofuse/core';
 import { SignatureFormatError } from '../errors';
 import type { PenTrajectory } from '../pen-trajectory';
-import { parseDecimal } from '@biofuse/core';
-import { TrajectoryBuilder, type ReadOptions } from './builder';
+import { pointName, TrajectoryBuilder, type ReadOptions } from './builder';
+import { textLines, withoutBom } from './text-lines';
+
+/** The keys of a JSON point; any other is refused (an ignored "pen_down" left the pen down throughout). */
+const JSON_KEYS: readonly string[] = ['x', 'y', 't', 'pressure', 'penDown', 'azimuth', 'altitude'];
+/** The CSV columns (any letter case); any other is refused (an ignored "penDown" or "presure" column dropped its values silently). */
+const CSV_COLUMNS: readonly string[] = ['x', 'y', 't', 'pressure', 'pen_down', 'azimuth', 'altitude'];
+const ANGLES = ['azimuth', 'altitude'] as const;
 
 /**
  * The plain formats a web signature pad can post.
  * JSON: `{"points": [{"x": .., "y": .., "t": .., "pressure"?: .., "penDown"?: .., "azimuth"?: .., "altitude"?: ..}, ...]}`
  * (or the bare array). CSV: a header naming at least `x,y,t`, optionally `pressure`, `pen_down`,
  * `azimuth`, `altitude`. Without pressure, it is 1 while the pen is down; without `penDown`,
- * the pen is down throughout.
+ * the pen is down throughout. Other keys or columns are refused, naming the accepted ones; a
+ * pen angle is given on every point or on none (a time function is normalised over the whole
+ * signature, so one point without it zeroed the whole function). JSON errors name the point,
+ * counting from 1 (its points need not sit one to a line); CSV errors name the line.
  */
 export function parsePenJson(text: string, path = '<memory>', opts: ReadOptions = {}): PenTrajectory {
   let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    raw = JSON.parse(withoutBom(text));
   } catch (err) {
     throw new SignatureFormatError(`not valid JSON: ${(err as Error).message}`, path);
   }
   const points = Array.isArray(raw) ? raw : (raw as { points?: unknown })?.points;
   if (!Array.isArray(points)) throw new SignatureFormatError('expected an array of points or {"points": [...]}', path);
   const b = new TrajectoryBuilder(path, opts);
+  let first: Record<string, unknown> | undefined;
   points.forEach((p: unknown, i) => {
-    if (typeof p !== 'object' || p === null) throw new SignatureFormatError(`point ${i} is not an object`, path, i + 1);
+    const fail = (message: string) => new SignatureFormatError(`${pointName(i + 1)}: ${message}`, path);
+    if (typeof p !== 'object' || p === null || Array.isArray(p)) throw fail('is not an object');
     const o = p as Record<string, unknown>;
+    const unknown = Object.keys(o).find((k) => !JSON_KEYS.includes(k));
+    if (unknown !== undefined) throw fail(`unknown key "${unknown}" (accepted: ${JSON_KEYS.join(', ')})`);
+    first ??= o;
+    for (const angle of ANGLES) {
+      if ((o[angle] === undefined) !== (first[angle] === undefined)) {
+        throw fail(`${o[angle] === undefined ? `no "${angle}", which point 1 gives` : `"${angle}", which point 1 does not give`}: give the pen angles on every point or on none`);
+      }
+    }
     const num = (k: string, fallback?: number) => {
       const v = o[k];
       if (v === undefined && fallback !== undefined) return fallback;
-      if (typeof v !== 'number') throw new SignatureFormatError(`point ${i}: "${k}" must be a number`, path, i + 1);
+      if (typeof v !== 'number') throw fail(`"${k}" must be a number`);
       return v;
     };
     if (!(o.penDown === undefined || typeof o.penDown === 'boolean' || o.penDown === 0 || o.penDown === 1)) {
-      throw new SignatureFormatError(`point ${i}: "penDown" must be true, false, 1 or 0, got ${JSON.stringify(o.penDown)}`, path, i + 1);
+      throw fail(`"penDown" must be true, false, 1 or 0, got ${JSON.stringify(o.penDown)}`);
     }
     const penDown = o.penDown === undefined ? true : o.penDown === true || o.penDown === 1;
-    b.add(i + 1, { x: num('x'), y: num('y'), t: num('t'), penDown, pressure: num('pressure', penDown ? 1 : 0), azimuth: num('azimuth', Number.NaN), altitude: num('altitude', Number.NaN) });
+    b.add({ point: i + 1 }, { x: num('x'), y: num('y'), t: num('t'), penDown, pressure: num('pressure', penDown ? 1 : 0), azimuth: num('azimuth', Number.NaN), altitude: num('altitude', Number.NaN) });
   });
   return b.build();
 }
 
 export function parsePenCsv(text: string, path = '<memory>', opts: ReadOptions = {}): PenTrajectory {
   // Blank lines are skipped; each row keeps its line number in the file.
-  const lines = text
-    .split(/\r?\n/)
+  const lines = textLines(text)
     .map((content, k) => ({ content, line: k + 1 }))
     .filter((l) => l.content.trim() !== '');
   if (lines.length === 0) throw new SignatureFormatError('empty file', path);
-  const header = lines[0].content.split(',').map((h) => h.trim().toLowerCase());
+  const headerLine = lines[0].line;
+  const names = lines[0].content.split(',').map((h) => h.trim());
+  const header = names.map((h) => h.toLowerCase());
+  const unknown = names.find((_, k) => !CSV_COLUMNS.includes(header[k]));
+  if (unknown !== undefined) throw new SignatureFormatError(`unknown column "${unknown}" in the header (accepted: ${CSV_COLUMNS.join(', ')})`, path, headerLine);
   const repeated = header.find((h, k) => header.indexOf(h) !== k);
-  if (repeated !== undefined) throw new SignatureFormatError(`the header names "${repeated}" twice`, path, lines[0].line);
+  if (repeated !== undefined) throw new SignatureFormatError(`the header names "${repeated}" twice`, path, headerLine);
   const col = (name: string) => header.indexOf(name);
   for (const required of ['x', 'y', 't']) {
-    if (col(required) < 0) throw new SignatureFormatError(`header must name "${required}" (got ${header.join(',')})`, path, 1);
+    if (col(required) < 0) throw new SignatureFormatError(`header must name "${required}" (got ${names.join(',')})`, path, headerLine);
   }
   const b = new TrajectoryBuilder(path, opts);
   for (let i = 1; i < lines.length; i++) {
@@ -67,7 +90,7 @@ export function parsePenCsv(text: string, path = '<memory>', opts: ReadOptions =
     const penState = get('pen_down', 1);
     if (penState !== 0 && penState !== 1) throw new SignatureFormatError(`pen_down must be 0 or 1, got ${penState}`, path, line);
     const penDown = penState === 1;
-    b.add(line, { x: get('x', 0), y: get('y', 0), t: get('t', 0), penDown, pressure: get('pressure', penDown ? 1 : 0), azimuth: get('azimuth', Number.NaN), altitude: get('altitude', Number.NaN) });
+    b.add({ line }, { x: get('x', 0), y: get('y', 0), t: get('t', 0), penDown, pressure: get('pressure', penDown ? 1 : 0), azimuth: get('azimuth', Number.NaN), altitude: get('altitude', Number.NaN) });
   }
   return b.build();
 }

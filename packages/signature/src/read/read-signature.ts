@@ -6,6 +6,7 @@ import type { ReadOptions } from './builder';
 import { parseMcytFpg } from './mcyt-fpg';
 import { parsePenCsv, parsePenJson } from './pen-points';
 import { parseSvc2004 } from './svc2004-text';
+import { LINE_END } from './text-lines';
 
 /**
  * Reads a signature from a path or bytes, recognising the format by content: SVC2004 text
@@ -45,7 +46,7 @@ export function parseSignatureBytes(bytes: Uint8Array, path: string, opts: ReadO
   }
   const head = text.trimStart();
   if (head.startsWith('{') || head.startsWith('[')) return parsePenJson(text, path, opts);
-  const first = head.split(/\r?\n/, 1)[0].trim();
+  const first = head.split(LINE_END, 1)[0].trim();
   if (/^\d+$/.test(first)) return parseSvc2004(text, path, opts);
   if (/^[A-Za-z_]+(\s*,\s*[A-Za-z_]+)+$/.test(first)) return parsePenCsv(text, path, opts);
   throw new SignatureFormatError('not a signature file (expected SVC2004 text, MCYT .fpg, JSON or CSV pen points)', path, 1);

@@ -2,6 +2,7 @@ import { SignatureFormatError } from '../errors';
 import type { PenTrajectory } from '../pen-trajectory';
 import { parseDecimal } from '@biofuse/core';
 import { TrajectoryBuilder, type ReadOptions } from './builder';
+import { textLines } from './text-lines';
 
 /**
  * SVC2004 text: the first line is the point count, then one point per line,
@@ -9,15 +10,17 @@ import { TrajectoryBuilder, type ReadOptions } from './builder';
  * pressure is taken as 1 while the pen is down, 0 while up).
  */
 export function parseSvc2004(text: string, path = '<memory>', opts: ReadOptions = {}): PenTrajectory {
-  const all = text.split(/\r?\n/);
+  const all = textLines(text);
   while (all.length > 0 && all[all.length - 1].trim() === '') all.pop();
   // Blank lines before the header are skipped; `first` keeps the line numbers the file's.
   let first = 0;
   while (first < all.length && all[first].trim() === '') first++;
   const lines = all.slice(first);
   const lineNumber = (i: number) => first + i + 1;
-  const count = Number(lines[0]?.trim());
-  if (!Number.isInteger(count) || count < 0) throw new SignatureFormatError('first line must be the point count', path, lineNumber(0));
+  // Digits only, the rule parseSignatureBytes recognises the format by: Number() also read 0x3, 3.0 and 1e0 as counts.
+  const head = lines[0]?.trim() ?? '';
+  if (!/^\d+$/.test(head)) throw new SignatureFormatError(`first line must be the point count (digits only), got "${head.length > 40 ? `${head.slice(0, 40)}...` : head}"`, path, lineNumber(0));
+  const count = Number(head);
   if (lines.length - 1 !== count) {
     throw new SignatureFormatError(`the header announces ${count} points but ${lines.length - 1} follow`, path, lineNumber(0));
   }
@@ -35,7 +38,7 @@ export function parseSvc2004(text: string, path = '<memory>', opts: ReadOptions 
     // The released files hold 0-5 (the tablet's button bits): 0 is pen up, anything else pen down.
     if (!(Number.isInteger(v[3]) && v[3] >= 0)) throw new SignatureFormatError(`BUTTON must be a whole number, 0 for pen up, got ${cells[3]}`, path, lineNumber(i));
     const penDown = v[3] !== 0;
-    b.add(lineNumber(i), columns === 7
+    b.add({ line: lineNumber(i) }, columns === 7
       ? { x: v[0], y: v[1], t: v[2], penDown, azimuth: v[4], altitude: v[5], pressure: v[6] }
       : { x: v[0], y: v[1], t: v[2], penDown, azimuth: Number.NaN, altitude: Number.NaN, pressure: penDown ? 1 : 0 });
   }

@@ -1,4 +1,4 @@
-import { ConfigError, seededRandom, type Random } from '@biofuse/core';
+import { ConfigError, isSeed, MAX_SEED, seededRandom, type Random } from '@biofuse/core';
 import type { PenTrajectory } from '../pen-trajectory';
 import { movementEnd, strokeVelocity, type LognormalStroke } from './sigma-lognormal';
 
@@ -10,6 +10,7 @@ import { movementEnd, strokeVelocity, type LognormalStroke } from './sigma-logno
  * strokes. Output follows SVC2004 (100 Hz, tablet units, pressure 0-1023).
  */
 export interface SignatureSynthesisOptions {
+  /** A whole number in [0, MAX_SEED] (isSeed). */
   readonly seed: number;
   readonly users: number;
   /** Genuine signatures per user (SVC2004: 20). */
@@ -32,6 +33,8 @@ const PEN_UP_S = 0.12;
 export function synthesizeSignatures(opts: SignatureSynthesisOptions): Map<string, PenTrajectory> {
   const genuine = opts.genuine ?? 20;
   const forgeries = opts.forgeries ?? 20;
+  // NaN, undefined and Infinity all hashed to seed 0 below, and users of one stream came out identical.
+  if (!isSeed(opts.seed)) throw new ConfigError(`the synthesis seed must be a whole number in [0, ${MAX_SEED}] (got ${String(opts.seed)})`);
   if (!Number.isInteger(opts.users) || opts.users < 1) throw new ConfigError('synthetic signatures need at least one user');
   if (!Number.isInteger(genuine) || genuine < 1) throw new ConfigError(`synthetic signatures need a whole number of genuine signatures per user, at least 1 (got ${genuine})`);
   if (!Number.isInteger(forgeries) || forgeries < 0) throw new ConfigError(`synthetic forgeries per user must be a whole number >= 0 (got ${forgeries})`);
