@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { sharedDataset } from '@biofuse/core/testing';
 import { SignatureAcquisitionError, SignatureFormatError } from '../src/errors';
 import { checkUsableTrajectory } from '../src/pen-trajectory';
+import { parseMcytFpg } from '../src/read/mcyt-fpg';
 import { parsePenCsv, parsePenJson } from '../src/read/pen-points';
 import { parseSignatureBytes, readSignature } from '../src/read/read-signature';
 import { parseSvc2004 } from '../src/read/svc2004-text';
@@ -49,7 +50,7 @@ describe('SVC2004 text', () => {
     // Binary, the size of an .fpg, but its values are not pen samples (negative pressure in sample 2).
     const junk = new Uint8Array(60 + 3 * 20);
     new DataView(junk.buffer).setFloat32(60 + 20 + 8, -7, true);
-    expect(() => parseSignatureBytes(junk, 'u.bin')).toThrow(/^u\.bin: not a signature file: binary, and not an MCYT \.fpg either \(sample 2: pressure is negative/);
+    expect(() => parseSignatureBytes(junk, 'u.bin')).toThrow(/^u\.bin: not a signature file: binary, and not an MCYT \.fpg either \(sample 2 \(counting from 1, at byte 80\): pressure is negative/);
     expect(() => parseSignatureBytes(new Uint8Array(61), 'u.bin')).toThrow(/not an MCYT \.fpg either \(61 bytes: too short/);
   });
 
@@ -65,7 +66,7 @@ describe('SVC2004 text', () => {
     expect(() => parseSignatureBytes(template, 'u.fpg')).toThrow(/a biofuse signature template/);
     // Other bytes of an .fpg's size: values no tablet gives (a denormal here) are refused.
     const garbage = new Uint8Array(60 + 3 * 20).fill(1);
-    expect(() => parseSignatureBytes(garbage, 'u.fpg')).toThrow(/not an MCYT \.fpg either \(sample 1: x is [0-9.e-]+, not a plausible pen value/);
+    expect(() => parseSignatureBytes(garbage, 'u.fpg')).toThrow(/not an MCYT \.fpg either \(sample 1 \(counting from 1, at byte 60\): x is [0-9.e-]+, not a plausible pen value/);
   });
 
   it('refuses values Number() would take but a recording never holds', () => {
@@ -85,7 +86,18 @@ describe('SVC2004 text', () => {
     const buf = new ArrayBuffer(60 + 2 * 20);
     const view = new DataView(buf);
     [1, 2, 50, Number.POSITIVE_INFINITY, 60, 2, 3, 50, 10, 60].forEach((v, i) => view.setFloat32(60 + 4 * i, v, true));
-    expect(() => parseSignatureBytes(new Uint8Array(buf), 'a.fpg')).toThrow(/sample 1: azimuth is Infinity, not a plausible pen value/);
+    expect(() => parseSignatureBytes(new Uint8Array(buf), 'a.fpg')).toThrow(/^a\.fpg: not a signature file: binary, and not an MCYT \.fpg either \(sample 1 \(counting from 1, at byte 60\): azimuth is Infinity, not a plausible pen value/);
+    // Read as MCYT directly: a sample has no line, so none is claimed (it used to report the sample number as line 1).
+    const direct = (() => {
+      try {
+        parseMcytFpg(new Uint8Array(buf), 'a.fpg');
+      } catch (err) {
+        return err as SignatureFormatError;
+      }
+    })();
+    expect(direct).toBeInstanceOf(SignatureFormatError);
+    expect(direct?.line).toBeUndefined();
+    expect(direct?.message).toBe('a.fpg: sample 1 (counting from 1, at byte 60): azimuth is Infinity, not a plausible pen value');
   });
 
   it('skips blank lines before the header, and counts them in line numbers', () => {

@@ -7,13 +7,20 @@ export interface ReadOptions {
 }
 
 /**
- * Where a sample is in its file, for messages: a text line, or (JSON, whose points need not sit
- * one to a line) the point's place in the list, counting from 1.
+ * Where a sample is in its file, for messages: a text line; (JSON, whose points need not sit
+ * one to a line) the point's place in the list, counting from 1; or (binary MCYT) the sample's
+ * place and byte offset.
  */
-export type SampleAt = { readonly line: number } | { readonly point: number };
+export type SampleAt = { readonly line: number } | { readonly point: number } | { readonly sample: number; readonly byteOffset: number };
 
 /** How a JSON point is named in messages: one numbering, said once. */
 export const pointName = (point: number) => `point ${point} (counting from 1)`;
+
+/** How a binary sample is named in messages: it has no line, but a place and an offset. */
+export const sampleName = (sample: number, byteOffset: number) => `sample ${sample} (counting from 1, at byte ${byteOffset})`;
+
+const placeName = (where: SampleAt) =>
+  'line' in where ? `line ${where.line}` : 'point' in where ? pointName(where.point) : sampleName(where.sample, where.byteOffset);
 
 /** Collects samples, validating each as it comes, and freezes them into a PenTrajectory. */
 export class TrajectoryBuilder {
@@ -26,7 +33,7 @@ export class TrajectoryBuilder {
 
   add(where: SampleAt, s: { x: number; y: number; t: number; penDown: boolean; pressure: number; azimuth: number; altitude: number }): void {
     const fail = (message: string) =>
-      'line' in where ? new SignatureFormatError(message, this.path, where.line) : new SignatureFormatError(`${pointName(where.point)}: ${message}`, this.path);
+      'line' in where ? new SignatureFormatError(message, this.path, where.line) : new SignatureFormatError(`${placeName(where)}: ${message}`, this.path);
     for (const [name, v] of [['x', s.x], ['y', s.y], ['t', s.t], ['pressure', s.pressure]] as const) {
       if (!Number.isFinite(v)) throw fail(`${name} is not a finite number`);
     }
@@ -43,7 +50,7 @@ export class TrajectoryBuilder {
       if (back > (this.opts.maxBackstepMs ?? 50)) {
         throw fail(`timestamp ${t} goes back ${back} ms from the previous sample; timestamps must not decrease`);
       }
-      this.warnings.push(`${'line' in where ? `line ${where.line}` : pointName(where.point)}: timestamp ${t} is ${back} ms before the previous one; held at ${c.t[n - 1]}`);
+      this.warnings.push(`${placeName(where)}: timestamp ${t} is ${back} ms before the previous one; held at ${c.t[n - 1]}`);
       t = c.t[n - 1];
     }
     c.x.push(s.x);

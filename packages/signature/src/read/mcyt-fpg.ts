@@ -1,6 +1,6 @@
 import { SignatureFormatError } from '../errors';
 import type { PenTrajectory } from '../pen-trajectory';
-import { TrajectoryBuilder } from './builder';
+import { sampleName, TrajectoryBuilder } from './builder';
 
 const HEADER_BYTES = 60;
 const SAMPLE_BYTES = 5 * 4;
@@ -33,12 +33,11 @@ export function parseMcytFpg(bytes: Uint8Array, path = '<memory>'): PenTrajector
       const v = view.getFloat32(o + 4 * c, true);
       // Tablet units, pressure levels and angles in (tenths of) degrees are neither tiny nor huge: other bytes read as floats usually are.
       if (!Number.isFinite(v) || (v !== 0 && Math.abs(v) < MIN_PLAUSIBLE) || Math.abs(v) > MAX_PLAUSIBLE) {
-        throw new SignatureFormatError(`${CHANNELS[c]} is ${v}, not a plausible pen value`, path, k + 1);
+        throw new SignatureFormatError(`${sampleName(k + 1, o)}: ${CHANNELS[c]} is ${v}, not a plausible pen value`, path);
       }
     }
     const pressure = view.getFloat32(o + 8, true);
-    // Samples have no lines: report the sample number in place of one.
-    b.add({ line: k + 1 }, {
+    b.add({ sample: k + 1, byteOffset: o }, {
       x: view.getFloat32(o, true),
       y: view.getFloat32(o + 4, true),
       t: k * SAMPLE_PERIOD_MS,

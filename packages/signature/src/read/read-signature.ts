@@ -41,7 +41,7 @@ export function parseSignatureBytes(bytes: Uint8Array, path: string, opts: ReadO
       return parseMcytFpg(bytes, path);
     } catch (err) {
       if (!(err instanceof SignatureFormatError)) throw err;
-      throw new SignatureFormatError(`not a signature file: binary, and not an MCYT .fpg either (${err.line === undefined ? '' : `sample ${err.line}: `}${err.detail})`, path);
+      throw new SignatureFormatError(`not a signature file: binary, and not an MCYT .fpg either (${err.detail})`, path);
     }
   }
   const head = text.trimStart();
