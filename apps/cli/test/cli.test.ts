@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -427,15 +427,26 @@ describe('biofuse CLI', () => {
     expect(v.code).toBe(0);
     const verdict = JSON.parse(v.stdout) as { verified: boolean; similarity: number; thresholdSource: string; model: string };
     expect(verdict).toMatchObject({ verified: true, thresholdSource: 'calibrated', model: 'dlib-resnet/aligned' });
+    // A root of links to two LFW people plus a file that is not an image: the pair it is in
+    // fails to acquire (a row with a reason); a path that does not exist stops the run.
+    const root = join(dir, 'face-root');
+    await mkdir(join(root, 'Nobody'), { recursive: true });
+    for (const person of ['Abdullah_Gul', 'Abdoulaye_Wade']) await symlink(join(images, person), join(root, person));
+    await writeFile(join(root, 'Nobody', 'corrupt.jpg'), 'not a jpeg');
     const pairs = join(dir, 'face-pairs.tsv');
-    await writeFile(pairs, 'Abdullah_Gul/Abdullah_Gul_0001.jpg\tAbdullah_Gul/Abdullah_Gul_0008.jpg\t1\nAbdullah_Gul/Abdullah_Gul_0001.jpg\tAbdoulaye_Wade/Abdoulaye_Wade_0001.jpg\t0\nAbdullah_Gul/Abdullah_Gul_0001.jpg\tNobody/missing.jpg\t0\n');
+    await writeFile(pairs, 'Abdullah_Gul/Abdullah_Gul_0001.jpg\tAbdullah_Gul/Abdullah_Gul_0008.jpg\t1\nAbdullah_Gul/Abdullah_Gul_0001.jpg\tAbdoulaye_Wade/Abdoulaye_Wade_0001.jpg\t0\nAbdullah_Gul/Abdullah_Gul_0001.jpg\tNobody/corrupt.jpg\t0\n');
     const out = join(dir, 'face-scores.csv');
-    const s = biofuse(['score', '--modality', 'face', '--pairs', pairs, '--root', images, '--out', out]);
+    const s = biofuse(['score', '--modality', 'face', '--pairs', pairs, '--root', root, '--out', out]);
     expect(s.code).toBe(0);
     const rows = (await readFile(out, 'utf8')).trim().split('\n').slice(1).map((l) => l.split(','));
     expect(Number(rows[0][2])).toBeGreaterThan(Number(rows[1][2]));
     expect(rows[2][2]).toBe('');
-    expect(rows[2][3]).toMatch(/missing\.jpg/);
+    expect(rows[2][3]).toMatch(/corrupt\.jpg/);
+    await writeFile(pairs, 'Abdullah_Gul/Abdullah_Gul_0001.jpg\tNobody/missing.jpg\t0\n');
+    const missing = biofuse(['score', '--modality', 'face', '--pairs', pairs, '--root', root, '--out', join(dir, 'face-missing.csv')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/Nobody\/missing\.jpg: cannot read the sample file \(ENOENT\)/);
+    expect(existsSync(join(dir, 'face-missing.csv'))).toBe(false);
   }, 120_000);
 
   it.skipIf(lfw.skip)('detects and crops faces, enrols two people and identifies a third photo of one of them', async () => {
@@ -469,30 +480,43 @@ describe('biofuse CLI', () => {
 
   const svc = sharedDataset('svc2004-task2');
   it.skipIf(svc.skip)('scores signature pairs, with a reason for the pair that cannot be read', async () => {
+    // Links to five SVC2004 files plus one with a broken sample line: that pair fails to
+    // acquire (a row with a reason); a path that does not exist stops the run (below).
+    const root = join(dir, 'sig-root');
+    await mkdir(root, { recursive: true });
+    for (const f of ['U1S1.TXT', 'U1S2.TXT', 'U1S21.TXT', 'U2S1.TXT', 'U2S3.TXT']) await symlink(join(svc.path, f), join(root, f));
+    await writeFile(join(root, 'broken.TXT'), '2\n1 2 0 1 0 0 5\n2 3\n');
     const pairs = join(dir, 'sig-pairs.tsv');
-    await writeFile(pairs, 'U1S1.TXT\tU1S2.TXT\t1\nU1S1.TXT\tU1S21.TXT\t0\nU1S1.TXT\tmissing.TXT\t0\nU2S1.TXT\tU2S3.TXT\t1\n');
+    await writeFile(pairs, 'U1S1.TXT\tU1S2.TXT\t1\nU1S1.TXT\tU1S21.TXT\t0\nU1S1.TXT\tbroken.TXT\t0\nU2S1.TXT\tU2S3.TXT\t1\n');
     const out = join(dir, 'sig-scores.csv');
-    const r = biofuse(['score', '--modality', 'signature', '--pairs', pairs, '--root', svc.path, '--out', out]);
+    const r = biofuse(['score', '--modality', 'signature', '--pairs', pairs, '--root', root, '--out', out]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/4 pair\(s\): 3 scored, 1 could not be compared/);
     const rows = (await readFile(out, 'utf8')).trim().split('\n');
     expect(rows[0]).toBe('a,b,score,error');
     const score = (i: number) => Number(rows[i].split(',')[2]);
     expect(score(1)).toBeGreaterThan(score(2)); // genuine above skilled forgery
-    expect(rows[3]).toMatch(/^U1S1\.TXT,missing\.TXT,,probe missing\.TXT: missing\.TXT: cannot read/);
-    const json = JSON.parse(biofuse(['score', '--modality', 'signature', '--pairs', pairs, '--root', svc.path, '--out', out, '--json']).stdout) as {
+    expect(rows[3]).toMatch(/^U1S1\.TXT,broken\.TXT,,"probe broken\.TXT: <memory>:3: expected 7 columns/);
+    const json = JSON.parse(biofuse(['score', '--modality', 'signature', '--pairs', pairs, '--root', root, '--out', out, '--json']).stdout) as {
       pairs: number;
       failedPairs: number;
       failedSamples: { path: string }[];
       metrics: { counts: { genuineFailures: number; impostorFailures: number } };
     };
     expect(json).toMatchObject({ pairs: 4, failedPairs: 1 });
-    expect(json.failedSamples.map((f) => f.path)).toEqual(['missing.TXT']);
+    expect(json.failedSamples.map((f) => f.path)).toEqual(['broken.TXT']);
     expect(json.metrics.counts.impostorFailures).toBe(1);
-    // A run that stops half-way (--strict, a missing sample) leaves the earlier results file as it was.
+    // A run that stops half-way (--strict and a sample the modality rejects, or a sample file
+    // that is not there at all) leaves the earlier results file as it was.
     const before = await readFile(out, 'utf8');
-    const strict = biofuse(['score', '--modality', 'signature', '--pairs', pairs, '--root', svc.path, '--out', out, '--strict']);
+    const strict = biofuse(['score', '--modality', 'signature', '--pairs', pairs, '--root', root, '--out', out, '--strict']);
     expect(strict.code).toBe(2);
+    expect(strict.stderr).toMatch(/broken\.TXT/);
+    expect(await readFile(out, 'utf8')).toBe(before);
+    await writeFile(pairs, 'U1S1.TXT\tU1S2.TXT\t1\nU1S1.TXT\tmissing.TXT\t0\n');
+    const missing = biofuse(['score', '--modality', 'signature', '--pairs', pairs, '--root', root, '--out', out]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/missing\.TXT: cannot read the sample file \(ENOENT\)/);
     expect(await readFile(out, 'utf8')).toBe(before);
     expect((await readdir(dir)).filter((f) => f.includes('.partial-'))).toEqual([]);
   });

@@ -6,8 +6,15 @@ export interface IdentificationSummary {
   readonly probes: number;
   readonly identities: number;
   readonly rank1: number;
-  /** cmc[r - 1]: share of probes whose mate is within rank r. */
+  /**
+   * cmc[r - 1]: share of the probes enrolled in the gallery whose mate is within rank r. A probe
+   * that failed, or whose comparison with its mate failed, is a miss at every rank.
+   */
   readonly cmc: readonly number[];
+  /** Comparisons of the matrix that could not be made (NaN): they return no candidate. */
+  readonly failedComparisons: number;
+  /** Probes none of whose comparisons could be made (failed to acquire). */
+  readonly failedProbes: number;
 }
 
 /**
@@ -45,10 +52,15 @@ export function identificationSummaries(data: ComparisonScores, maxRank: number)
   }
   return data.systems.map((s) => {
     const scores = new Float64Array(probes.length * gallery.length);
-    for (let i = 0; i < data.label.length; i++) scores[cell[i]] = s.scores[i];
+    let failedComparisons = 0;
+    for (let i = 0; i < data.label.length; i++) {
+      scores[cell[i]] = s.scores[i];
+      if (Number.isNaN(s.scores[i])) failedComparisons++;
+    }
     const outcome = probeOutcomes({ scores, probeIds, galleryIds });
     const curve = cmc(outcome, Math.min(maxRank, outcome.identities));
-    return { system: s.name, probes: probes.length, identities: outcome.identities, rank1: curve[0], cmc: Array.from(curve) };
+    const failedProbes = outcome.failed.reduce((n, f) => n + f, 0);
+    return { system: s.name, probes: probes.length, identities: outcome.identities, rank1: curve[0], cmc: Array.from(curve), failedComparisons, failedProbes };
   });
 }
 

@@ -134,6 +134,7 @@ async function svc2004Comparisons(config: ExperimentConfig, root: string) {
     trials: config.protocol.trials,
     enrolment: config.protocol.enrolment,
     randomForgeries: config.protocol.randomForgeries,
+    folder: root,
   });
   return { comparisons, sampleRoot: root, skipped: l.skipped, dataFiles: l.samples.map((s) => join(root, s.path)), subjectOf: subjectLookup(l.samples) };
 }

@@ -44,8 +44,9 @@ export class DatasetError extends BiometricError {
     message: string,
     readonly path?: string,
     readonly line?: number,
+    options?: { cause?: unknown },
   ) {
-    super('dataset', path === undefined ? message : `${path}${line === undefined ? '' : `:${line}`}: ${message}`);
+    super('dataset', path === undefined ? message : `${path}${line === undefined ? '' : `:${line}`}: ${message}`, options);
     this.detail = message;
   }
 }

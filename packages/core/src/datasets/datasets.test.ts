@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DatasetError } from '../errors';
+import { ConfigError, DatasetError } from '../errors';
 import { sharedDataset } from '../testing/shared-data';
 import {
   fvcProtocol,
@@ -83,14 +83,93 @@ describe('generic loaders', () => {
     await expect(readSampleList(join(dir, 'bad-list.tsv'))).rejects.toThrow(/bad-list.tsv:2/);
     const pairs = await readPairsFile(join(dir, 'pairs.tsv'));
     expect(pairs).toEqual([
-      { a: 'a.jpg', b: 'b.jpg', genuine: true },
-      { a: 'c.jpg', b: 'd.jpg', genuine: false },
+      { a: 'a.jpg', b: 'b.jpg', genuine: true, source: { path: join(dir, 'pairs.tsv'), line: 1 } },
+      { a: 'c.jpg', b: 'd.jpg', genuine: false, source: { path: join(dir, 'pairs.tsv'), line: 2 } },
     ]);
     expect(pairsToComparisons(pairs)[1]).toMatchObject({ reference: ['c.jpg'], probe: 'd.jpg', kind: 'impostor' });
     expect(() => pairsToComparisons([{ a: 'x', b: 'y' }])).toThrow(/no label/);
-    expect(await readPairsFile(join(dir, 'unlabelled.tsv'))).toEqual([{ a: 'a.jpg', b: 'b.jpg' }]);
+    expect(await readPairsFile(join(dir, 'unlabelled.tsv'))).toEqual([{ a: 'a.jpg', b: 'b.jpg', source: { path: join(dir, 'unlabelled.tsv'), line: 1 } }]);
     await expect(readPairsFile(join(dir, 'bad-label.tsv'))).rejects.toThrow(/bad-label.tsv:1: unknown label/);
     await expect(readPairsFile(join(dir, 'missing.tsv'))).rejects.toThrow(DatasetError);
+  });
+
+  it('names the file and line of a pair with no label where a protocol needs one', async () => {
+    const file = join(dir, 'half-labelled.tsv');
+    await writeFile(file, '# comparisons\na.jpg\tb.jpg\t1\n\nc.jpg\td.jpg\n');
+    const thrown = await readPairsFile(file).then((p) => {
+      try {
+        pairsToComparisons(p);
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    });
+    expect(thrown).toBeInstanceOf(DatasetError);
+    expect(thrown).toMatchObject({ path: file, line: 4, message: `${file}:4: pair 2 (c.jpg, d.jpg) has no label; a protocol needs ground truth` });
+  });
+
+  it('skips hidden top-level folders (.ipynb_checkpoints, .git): they are no identities', async () => {
+    await mkdir(join(dir, 'ids4/.ipynb_checkpoints'), { recursive: true });
+    await mkdir(join(dir, 'ids4/.git'), { recursive: true });
+    await mkdir(join(dir, 'ids4/alice'), { recursive: true });
+    await writeFile(join(dir, 'ids4/.ipynb_checkpoints/1-checkpoint.jpg'), '');
+    await writeFile(join(dir, 'ids4/.git/HEAD'), '');
+    await writeFile(join(dir, 'ids4/alice/1.jpg'), '');
+    const l = await readIdentityFolders(join(dir, 'ids4'));
+    expect(l.samples).toEqual([{ path: 'alice/1.jpg', subject: 'alice' }]);
+    expect(l.skipped).toEqual([
+      { path: '.git/', reason: 'hidden folder' },
+      { path: '.ipynb_checkpoints/', reason: 'hidden folder' },
+    ]);
+  });
+});
+
+describe('FVC folders', () => {
+  it('keeps one file per (finger, impression): later duplicates in name order are skipped, whatever the listing order', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'biofuse-fvc-'));
+    for (const name of ['103_1.tif', '101_1.png', '101_01.tif', '102_1.tif', '101_1.tif', '0102_2.tif', '101_2.tif', '103_2.tif']) await writeFile(join(dir, name), '');
+    const l = await readFvcFolder(dir);
+    expect(l.samples).toEqual([
+      { path: '101_01.tif', subject: '101' },
+      { path: '101_2.tif', subject: '101' },
+      { path: '102_1.tif', subject: '102' },
+      { path: '0102_2.tif', subject: '102' },
+      { path: '103_1.tif', subject: '103' },
+      { path: '103_2.tif', subject: '103' },
+    ]);
+    expect(l.skipped).toEqual([
+      { path: '101_1.png', reason: 'impression 101_1 again (101_01.tif is used)' },
+      { path: '101_1.tif', reason: 'impression 101_1 again (101_01.tif is used)' },
+    ]);
+    const p = fvcProtocol(l.samples);
+    // No impression compared with itself; one genuine pair per finger, the first impressions as impostor references.
+    expect(p.filter((c) => c.genuine).map((c) => `${c.reference[0]} ${c.probe}`)).toEqual(['101_01.tif 101_2.tif', '102_1.tif 0102_2.tif', '103_1.tif 103_2.tif']);
+    expect(p.filter((c) => !c.genuine).map((c) => `${c.reference[0]} ${c.probe}`)).toEqual(['101_01.tif 102_1.tif', '101_01.tif 103_1.tif', '102_1.tif 103_1.tif']);
+  });
+});
+
+describe('SVC2004 protocol checks', () => {
+  const samples = [1, 2].flatMap((u) => Array.from({ length: 40 }, (_, s) => ({ path: `U${u}S${s + 1}.TXT`, subject: String(u) })));
+  it('refuses seeds that are not whole numbers in [0, 2^32 - 1] and trials or draws that are not whole numbers', () => {
+    for (const seed of [1.9, 2 ** 32 + 1, -1, Number.NaN]) expect(() => svc2004Protocol(samples, { seed }), String(seed)).toThrow(ConfigError);
+    expect(() => svc2004Protocol(samples, { seed: 1, trials: Number.NaN })).toThrow(ConfigError);
+    expect(() => svc2004Protocol(samples, { seed: 1, enrolment: 2.5 })).toThrow(ConfigError);
+    expect(() => svc2004Protocol(samples, { seed: 1, randomForgeries: -1 })).toThrow(ConfigError);
+    expect(svc2004Protocol(samples, { seed: 2 ** 32 - 1, trials: 1 }).length).toBe(2 * (10 + 20 + 1));
+  });
+
+  it('names the missing file, and the folder when given', () => {
+    const lacking = samples.filter((s) => s.path !== 'U2S17.TXT');
+    expect(() => svc2004Protocol(lacking, { seed: 1 })).toThrow(/^SVC2004 user 2 lacks signature S17: no file U2S17\.TXT among the samples$/);
+    const err = (() => {
+      try {
+        svc2004Protocol(lacking, { seed: 1, folder: '/data/svc2004' });
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(err).toBeInstanceOf(DatasetError);
+    expect(err).toMatchObject({ path: '/data/svc2004', message: '/data/svc2004: SVC2004 user 2 lacks signature S17: no file U2S17.TXT in this folder' });
   });
 });
 

@@ -4,7 +4,13 @@ import type { DatasetListing, DatasetSample, ProtocolComparison, SkippedFile } f
 
 const FVC_NAME = /^(\d+)_(\d+)\.(tif|tiff|bmp|png)$/i;
 
-/** An FVC database folder: `<finger>_<impression>.tif` (B and A sets alike). */
+/**
+ * An FVC database folder: `<finger>_<impression>.tif` (B and A sets alike). An impression is
+ * its (finger, impression) numbers: a second file for one (101_1.png beside 101_1.tif, or
+ * 101_01.tif) is skipped with the name of the one kept, the first in name order. Kept, the
+ * protocol compared an impression with itself as a genuine pair, and which file was finger 101's
+ * impostor reference followed the folder's listing order.
+ */
 export async function readFvcFolder(dir: string): Promise<DatasetListing> {
   let names: string[];
   try {
@@ -14,10 +20,23 @@ export async function readFvcFolder(dir: string): Promise<DatasetListing> {
   }
   const samples: DatasetSample[] = [];
   const skipped: SkippedFile[] = [];
+  const kept = new Map<string, string>();
   for (const name of names) {
     const m = FVC_NAME.exec(name);
-    if (m) samples.push({ path: name, subject: m[1] });
-    else skipped.push({ path: name, reason: 'name is not <finger>_<impression>.<tif|bmp|png>' });
+    if (!m) {
+      skipped.push({ path: name, reason: 'name is not <finger>_<impression>.<tif|bmp|png>' });
+      continue;
+    }
+    // Numbers, not digits: 101_01 is impression 1 of finger 101, as 0101_1 is.
+    const finger = String(Number(m[1]));
+    const key = `${finger}_${Number(m[2])}`;
+    const first = kept.get(key);
+    if (first !== undefined) {
+      skipped.push({ path: name, reason: `impression ${key} again (${first} is used)` });
+      continue;
+    }
+    kept.set(key, name);
+    samples.push({ path: name, subject: finger });
   }
   return { samples, skipped };
 }
@@ -61,9 +80,10 @@ function naturalOrder(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** By finger, then impression number, then name: one order whatever order the folder lists them in. */
 function byFingerThenImpression(a: string, b: string): number {
   const ma = FVC_NAME.exec(a);
   const mb = FVC_NAME.exec(b);
   if (!ma || !mb) return naturalOrder(a, b);
-  return Number(ma[1]) - Number(mb[1]) || Number(ma[2]) - Number(mb[2]);
+  return Number(ma[1]) - Number(mb[1]) || Number(ma[2]) - Number(mb[2]) || (a < b ? -1 : a > b ? 1 : 0);
 }

@@ -6,10 +6,11 @@ import type { DatasetListing, DatasetSample, ProtocolComparison, SkippedFile } f
 import { readTextLines } from './text-lines';
 
 /**
- * A folder per identity: `<root>/<subject>/<file>`. Files at the top level, hidden files
- * (.DS_Store, ._x) and files whose extension is not accepted are listed as skipped, and so is
- * an identity folder left with no sample (`<subject>/`, reason 'no samples'), so a caller can
- * tell an empty identity from an absent one.
+ * A folder per identity: `<root>/<subject>/<file>`. Files at the top level, hidden folders
+ * (`.git/`, `.ipynb_checkpoints/`, reason 'hidden folder'), hidden files (.DS_Store, ._x) and
+ * files whose extension is not accepted are listed as skipped, and so is an identity folder
+ * left with no sample (`<subject>/`, reason 'no samples'), so a caller can tell an empty
+ * identity from an absent one.
  */
 export async function readIdentityFolders(
   root: string,
@@ -23,6 +24,11 @@ export async function readIdentityFolders(
     // Symbolic links count as what they point to (a dataset assembled from links is common).
     if (!(await isKind(root, entry, 'directory'))) {
       skipped.push({ path: entry.name, reason: 'not inside an identity folder' });
+      continue;
+    }
+    // .ipynb_checkpoints or .git is a tool's, not an identity (its files became a subject's samples).
+    if (entry.name.startsWith('.')) {
+      skipped.push({ path: `${entry.name}/`, reason: 'hidden folder' });
       continue;
     }
     const before = samples.length;
@@ -55,6 +61,8 @@ export interface SamplePair {
   readonly a: string;
   readonly b: string;
   readonly genuine?: boolean;
+  /** The file and line the pair was read from (readPairsFile sets it), for errors about the pair. */
+  readonly source?: { readonly path: string; readonly line: number };
 }
 
 const TRUE_LABELS = new Set(['1', 'genuine', 'true', 'same', 'match']);
@@ -67,10 +75,11 @@ export async function readPairsFile(path: string): Promise<SamplePair[]> {
     if (cells.length < 2 || cells.length > 3 || !cells[0] || !cells[1]) {
       throw new DatasetError(`expected "path_a<TAB>path_b[<TAB>label]", got ${cells.length} column(s)`, path, line);
     }
-    if (cells.length === 2) return { a: cells[0], b: cells[1] };
+    const source = { path, line };
+    if (cells.length === 2) return { a: cells[0], b: cells[1], source };
     const label = cells[2].trim().toLowerCase();
-    if (TRUE_LABELS.has(label)) return { a: cells[0], b: cells[1], genuine: true };
-    if (FALSE_LABELS.has(label)) return { a: cells[0], b: cells[1], genuine: false };
+    if (TRUE_LABELS.has(label)) return { a: cells[0], b: cells[1], genuine: true, source };
+    if (FALSE_LABELS.has(label)) return { a: cells[0], b: cells[1], genuine: false, source };
     throw new DatasetError(`unknown label "${cells[2]}" (use 1/0, genuine/impostor or true/false)`, path, line);
   });
 }
@@ -78,7 +87,9 @@ export async function readPairsFile(path: string): Promise<SamplePair[]> {
 /** Pairs with labels as protocol comparisons (single-sample references). */
 export function pairsToComparisons(pairs: readonly SamplePair[]): ProtocolComparison[] {
   return pairs.map((p, i) => {
-    if (p.genuine === undefined) throw new DatasetError(`pair ${i + 1} has no label; a protocol needs ground truth`);
+    if (p.genuine === undefined) {
+      throw new DatasetError(`pair ${i + 1} (${p.a}, ${p.b}) has no label; a protocol needs ground truth`, p.source?.path, p.source?.line);
+    }
     return { reference: [p.a], probe: p.b, genuine: p.genuine, kind: p.genuine ? 'genuine' : 'impostor' };
   });
 }

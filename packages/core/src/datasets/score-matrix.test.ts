@@ -40,6 +40,15 @@ describe('score matrix (BSSR1 layout)', () => {
     expect(() => parseScoreMatrix(',a,b\nb,1,2\na,1,2\n', 'x.csv')).toThrow(/differs from column/);
   });
 
+  it('names the line of the file past blank lines, and reads whitespace-only lines as blank', () => {
+    expect(() => parseScoreMatrix(',a,b\n\na,1,2\nb,3,x\n', 'm.csv')).toThrow(/^m\.csv:4: cell 3 is not a number: "x"$/);
+    expect(() => parseScoreMatrix('\n,a,a\na,1,0\na,0,1\n', 'm.csv')).toThrow(/^m\.csv:2: subject "a" is named twice/);
+    expect(() => parseScoreMatrix(',a,b\r\n\r\na,1,2\r\nb,3\r\n', 'm.csv')).toThrow(/^m\.csv:4: row has 2 cells/);
+    const m = parseScoreMatrix(',a,b\na,1,2\n \t\nb,3,4\n  \n', 'm.csv');
+    expect(m.subjects).toEqual(['a', 'b']);
+    expect(Array.from(m.scores)).toEqual([1, 2, 3, 4]);
+  });
+
   it('reports a missing file as a DatasetError', async () => {
     await expect(readScoreMatrix('/nonexistent/face-C.csv')).rejects.toThrow(DatasetError);
   });

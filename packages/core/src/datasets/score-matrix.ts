@@ -26,30 +26,36 @@ export async function readScoreMatrix(path: string): Promise<ScoreMatrix> {
 }
 
 export function parseScoreMatrix(text: string, path = '<memory>'): ScoreMatrix {
-  const lines = text.split(/\r?\n/).filter((l) => l.length > 0);
+  // Blank and whitespace-only lines are no rows; the rest keep their line numbers in the file
+  // (dropping blank lines before numbering named the wrong line, and " " counted as a row).
+  const lines: { text: string; line: number }[] = [];
+  text.split(/\r?\n/).forEach((t, i) => {
+    if (t.trim().length > 0) lines.push({ text: t, line: i + 1 });
+  });
   if (lines.length < 2) throw new DatasetError('a score matrix needs a header row and at least one row', path);
-  const header = lines[0].split(',');
+  const header = lines[0].text.split(',');
   const subjects = header.slice(1).map((s) => s.trim());
   const n = subjects.length;
   // A repeated id would make its two rows each other's genuine pairs and impostors at once.
   const repeated = subjects.find((s, k) => subjects.indexOf(s) !== k);
-  if (repeated !== undefined) throw new DatasetError(`subject "${repeated}" is named twice in the header`, path, 1);
+  if (repeated !== undefined) throw new DatasetError(`subject "${repeated}" is named twice in the header`, path, lines[0].line);
   if (lines.length - 1 !== n) {
     throw new DatasetError(`header names ${n} subjects but there are ${lines.length - 1} rows`, path);
   }
   const scores = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
-    const cells = lines[i + 1].split(',');
+    const { text: row, line } = lines[i + 1];
+    const cells = row.split(',');
     if (cells.length !== n + 1) {
-      throw new DatasetError(`row has ${cells.length} cells, expected ${n + 1}`, path, i + 2);
+      throw new DatasetError(`row has ${cells.length} cells, expected ${n + 1}`, path, line);
     }
     if (cells[0].trim() !== subjects[i]) {
-      throw new DatasetError(`row subject "${cells[0]}" differs from column subject "${subjects[i]}"`, path, i + 2);
+      throw new DatasetError(`row subject "${cells[0]}" differs from column subject "${subjects[i]}"`, path, line);
     }
     for (let j = 0; j < n; j++) {
       const cell = cells[j + 1].trim();
       const v = parseDecimal(cell);
-      if (Number.isNaN(v)) throw new DatasetError(`cell ${j + 2} is not a number: "${cell}"`, path, i + 2);
+      if (Number.isNaN(v)) throw new DatasetError(`cell ${j + 2} is not a number: "${cell}"`, path, line);
       scores[i * n + j] = v;
     }
   }

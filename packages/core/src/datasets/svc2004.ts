@@ -1,6 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { ConfigError, DatasetError } from '../errors';
-import { seededRandom } from '../random';
+import { isSeed, MAX_SEED, seededRandom } from '../random';
 import type { DatasetListing, DatasetSample, ProtocolComparison, SkippedFile } from './samples';
 
 const SVC_NAME = /^U(\d+)S(\d+)\.TXT$/i;
@@ -25,6 +25,7 @@ export async function readSvc2004Folder(dir: string): Promise<DatasetListing> {
 }
 
 export interface Svc2004ProtocolOptions {
+  /** A whole number in [0, 2^32 - 1]. */
   readonly seed: number;
   /** Trials with a fresh random choice of enrolment signatures (10 in SVC2004). */
   readonly trials?: number;
@@ -32,6 +33,8 @@ export interface Svc2004ProtocolOptions {
   readonly enrolment?: number;
   /** Random forgeries per user: one genuine signature of each of this many other users (20). */
   readonly randomForgeries?: number;
+  /** The folder the samples were listed from, named in errors about a missing signature. */
+  readonly folder?: string;
 }
 
 /**
@@ -44,7 +47,11 @@ export function svc2004Protocol(samples: readonly DatasetSample[], opts: Svc2004
   const trials = opts.trials ?? 10;
   const enrolment = opts.enrolment ?? 5;
   const randomForgeries = opts.randomForgeries ?? 20;
-  if (enrolment < 1 || enrolment > 10) throw new ConfigError('SVC2004 enrols 1 to 10 of S1-S10');
+  // 1.9 and 2^32 + 1 drew seed 1's trials.
+  if (!isSeed(opts.seed)) throw new ConfigError(`SVC2004 protocol: seed must be a whole number in [0, ${MAX_SEED}], got ${opts.seed}`);
+  if (!(Number.isInteger(enrolment) && enrolment >= 1 && enrolment <= 10)) throw new ConfigError(`SVC2004 enrols 1 to 10 of S1-S10, got ${enrolment}`);
+  if (!(Number.isInteger(trials) && trials >= 1)) throw new ConfigError(`SVC2004 protocol: trials must be a whole number >= 1, got ${trials}`);
+  if (!(Number.isInteger(randomForgeries) && randomForgeries >= 0)) throw new ConfigError(`SVC2004 protocol: randomForgeries must be a whole number >= 0, got ${randomForgeries}`);
   const byUser = new Map<number, Map<number, string>>();
   for (const s of samples) {
     const m = SVC_NAME.exec(s.path);
@@ -55,12 +62,12 @@ export function svc2004Protocol(samples: readonly DatasetSample[], opts: Svc2004
     byUser.set(user, sigs);
   }
   const users = [...byUser.keys()].sort((a, b) => a - b);
-  if (users.length < 2) throw new DatasetError('SVC2004 protocol needs at least 2 users');
+  if (users.length < 2) throw new DatasetError('SVC2004 protocol needs at least 2 users', opts.folder);
   const rng = seededRandom(opts.seed);
   const out: ProtocolComparison[] = [];
   const sig = (user: number, s: number): string => {
     const p = byUser.get(user)?.get(s);
-    if (!p) throw new DatasetError(`SVC2004 user ${user} lacks signature S${s}`);
+    if (!p) throw new DatasetError(`SVC2004 user ${user} lacks signature S${s}: no file U${user}S${s}.TXT${opts.folder === undefined ? ' among the samples' : ' in this folder'}`, opts.folder);
     return p;
   };
   for (let trial = 1; trial <= trials; trial++) {

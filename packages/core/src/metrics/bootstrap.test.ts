@@ -113,4 +113,27 @@ describe('bootstrapEer', () => {
     expect(() => bootstrapEer(separated, { seed: 1, level: 1 })).toThrow(ConfigError);
     expect(() => bootstrapEer(separated, { seed: 1, resamples: 3 })).toThrow(ConfigError);
   });
+
+  it('gives the same interval however the comparisons are ordered (subjects drawn in id order)', () => {
+    // Ten fingers named f0-f9: 28 genuine comparisons each, one impostor per ordered pair.
+    const rng = seededRandom(3);
+    const comparisons: SubjectComparison[] = [];
+    for (let a = 0; a < 10; a++) {
+      for (let b = 0; b < 10; b++) for (let k = 0; k < (a === b ? 28 : 1); k++) comparisons.push({ a: `f${a}`, b: `f${b}`, score: (a === b ? 1.5 : 0) + rng.normal() });
+    }
+    const given = bootstrapEer(comparisons, { seed: 1, resamples: 200 });
+    expect(bootstrapEer(comparisons.slice().reverse(), { seed: 1, resamples: 200 })).toEqual(given);
+    const shuffled = seededRandom(9).shuffle(comparisons.slice());
+    expect(bootstrapEer(shuffled, { seed: 1, resamples: 200 })).toEqual(given);
+    // Numeric ids before string ids, each in their own order: 10 before 9 only as strings.
+    const mixed: SubjectComparison[] = comparisons.map((c, k) => ({ ...c, a: k % 2 ? c.a : Number(String(c.a).slice(1)), b: k % 2 ? c.b : Number(String(c.b).slice(1)) }));
+    expect(bootstrapEer(mixed.slice().reverse(), { seed: 4, resamples: 50 })).toEqual(bootstrapEer(mixed, { seed: 4, resamples: 50 }));
+    expect(() => bootstrapEer([...comparisons, { a: Number.NaN, b: 'f1', score: 0 }], { seed: 1 })).toThrow(/subject id is NaN/);
+  });
+
+  it('refuses seeds that are not whole numbers in [0, 2^32 - 1] (1.9 and 2^32 + 1 drew seed 1\'s numbers)', () => {
+    const few = simulated(5, 1);
+    for (const seed of [1.9, 2 ** 32 + 1, -1, Number.NaN]) expect(() => bootstrapEer(few, { seed, resamples: 10 }), String(seed)).toThrow(ConfigError);
+    expect(bootstrapEer(few, { seed: 2 ** 32 - 1, resamples: 10 }).resamples).toBe(10);
+  });
 });

@@ -1,5 +1,6 @@
 import { ConfigError } from '../errors';
-import { seededRandom } from '../random';
+import { argsortDecreasing } from '../math/argsort';
+import { isSeed, MAX_SEED, seededRandom } from '../random';
 import { closerToEqual } from './eer';
 
 /**
@@ -15,6 +16,7 @@ export interface SubjectComparison {
 }
 
 export interface BootstrapOptions {
+  /** A whole number in [0, 2^32 - 1] (1.9 and 2^32 + 1 drew seed 1's numbers). */
   readonly seed: number;
   /** Resampled sets of subjects (default 1,000). */
   readonly resamples?: number;
@@ -39,13 +41,15 @@ export interface BootstrapInterval {
  * genuine one (or a forgery of its subject) once per draw of that subject, an impostor one
  * with two subjects once per draw of the pair. With few subjects (an FVC B set has ten
  * fingers) the interval is wide, which is the point: it says how far apart two EERs must be
- * before the data can tell them apart.
+ * before the data can tell them apart. Subjects are numbered in the order of their ids (numbers,
+ * then strings) before they are drawn, so the interval does not depend on the input order.
  */
 export function bootstrapEer(comparisons: readonly SubjectComparison[], opts: BootstrapOptions): BootstrapInterval {
   const resamples = opts.resamples ?? 1000;
   const level = opts.level ?? 0.95;
   if (!(Number.isInteger(resamples) && resamples >= 10)) throw new ConfigError(`bootstrapEer: resamples must be an integer >= 10, got ${resamples}`);
   if (!(level > 0 && level < 1)) throw new ConfigError(`bootstrapEer: level must lie in (0, 1), got ${level}`);
+  if (!isSeed(opts.seed)) throw new ConfigError(`bootstrapEer: seed must be a whole number in [0, ${MAX_SEED}], got ${opts.seed}`);
   const data = prepare(comparisons);
   // Every subject drawn once: the comparisons as given.
   const estimate = weightedEer(data, new Float64Array(data.subjects).fill(1));
@@ -85,56 +89,99 @@ interface Prepared {
 }
 
 function prepare(comparisons: readonly SubjectComparison[]): Prepared {
+  const n = comparisons.length;
   const ids = new Map<number | string, number>();
   const id = (x: number | string) => {
     let v = ids.get(x);
     if (v === undefined) ids.set(x, (v = ids.size));
     return v;
   };
-  const pairs = new Map<string, number>();
-  const pairA: number[] = [];
-  const pairB: number[] = [];
-  const genuineScored: number[] = [];
-  const genuineFailed: number[] = [];
-  const impostor: number[] = [];
-  const scored: number[] = [];
-  const subjectsOf: [number, number][] = [];
-  const classOf: boolean[] = [];
-  comparisons.forEach((c, k) => {
-    const a = id(c.a);
-    const b = id(c.b);
-    const genuine = c.genuine ?? c.a === c.b;
-    subjectsOf.push([a, b]);
-    classOf.push(genuine);
-    const key = `${a} ${b}`;
-    let p = pairs.get(key);
-    if (p === undefined) {
-      pairs.set(key, (p = pairA.length));
-      pairA.push(a);
-      pairB.push(b);
-      genuineScored.push(0);
-      genuineFailed.push(0);
-      impostor.push(0);
-    }
-    const failed = Number.isNaN(c.score);
-    if (!genuine) impostor[p]++;
-    else if (failed) genuineFailed[p]++;
+  const a = new Int32Array(n);
+  const b = new Int32Array(n);
+  const genuine = new Uint8Array(n);
+  const score = new Float64Array(n);
+  let scoredCount = 0;
+  for (let k = 0; k < n; k++) {
+    const c = comparisons[k];
+    a[k] = id(c.a);
+    b[k] = id(c.b);
+    genuine[k] = (c.genuine ?? c.a === c.b) ? 1 : 0;
+    score[k] = c.score;
+    if (!Number.isNaN(c.score)) scoredCount++;
+  }
+  // Subjects numbered in the order of their ids, not of first appearance: draw i picks the same
+  // subject however the comparisons are listed, so the interval does not depend on input order.
+  const subjects = ids.size;
+  // NaN equals no id in a sort either: the order, and with it the interval, would follow the input again.
+  if (ids.has(Number.NaN)) throw new ConfigError('bootstrapEer: a subject id is NaN');
+  const rank = new Int32Array(subjects);
+  [...ids.keys()].sort(compareIds).forEach((key, r) => (rank[ids.get(key) as number] = r));
+  for (let k = 0; k < n; k++) {
+    a[k] = rank[a[k]];
+    b[k] = rank[b[k]];
+  }
+
+  // Distinct subject pairs under a numeric key, grouped by one typed sort (a string key per
+  // comparison in a Map took most of the time).
+  const keys = new Float64Array(n);
+  for (let k = 0; k < n; k++) keys[k] = a[k] * subjects + b[k];
+  const byKey = argsortDecreasing(keys);
+  const pairOf = new Int32Array(n);
+  let pairCount = 0;
+  for (let i = 0; i < n; i++) {
+    if (i > 0 && keys[byKey[i]] !== keys[byKey[i - 1]]) pairCount++;
+    pairOf[byKey[i]] = pairCount;
+  }
+  if (n > 0) pairCount++;
+  const pairA = new Int32Array(pairCount);
+  const pairB = new Int32Array(pairCount);
+  const genuineScored = new Float64Array(pairCount);
+  const genuineFailed = new Float64Array(pairCount);
+  const impostor = new Float64Array(pairCount);
+  for (let k = 0; k < n; k++) {
+    const p = pairOf[k];
+    pairA[p] = a[k];
+    pairB[p] = b[k];
+    if (!genuine[k]) impostor[p]++;
+    else if (Number.isNaN(score[k])) genuineFailed[p]++;
     else genuineScored[p]++;
-    if (!failed) scored.push(k);
-  });
-  scored.sort((x, y) => comparisons[y].score - comparisons[x].score);
-  return {
-    subjects: ids.size,
-    score: Float64Array.from(scored, (k) => comparisons[k].score),
-    genuine: Uint8Array.from(scored, (k) => (classOf[k] ? 1 : 0)),
-    a: Int32Array.from(scored, (k) => subjectsOf[k][0]),
-    b: Int32Array.from(scored, (k) => subjectsOf[k][1]),
-    pairA: Int32Array.from(pairA),
-    pairB: Int32Array.from(pairB),
-    genuineScored: Float64Array.from(genuineScored),
-    genuineFailed: Float64Array.from(genuineFailed),
-    impostor: Float64Array.from(impostor),
+  }
+
+  // The scored comparisons in decreasing order of score (equal scores in input order).
+  const scoredAt = new Uint32Array(scoredCount);
+  const scoredValues = new Float64Array(scoredCount);
+  for (let k = 0, m = 0; k < n; k++) {
+    if (Number.isNaN(score[k])) continue;
+    scoredAt[m] = k;
+    scoredValues[m++] = score[k];
+  }
+  const order = argsortDecreasing(scoredValues);
+  const out = {
+    subjects,
+    score: new Float64Array(scoredCount),
+    genuine: new Uint8Array(scoredCount),
+    a: new Int32Array(scoredCount),
+    b: new Int32Array(scoredCount),
+    pairA,
+    pairB,
+    genuineScored,
+    genuineFailed,
+    impostor,
   };
+  for (let i = 0; i < scoredCount; i++) {
+    const k = scoredAt[order[i]];
+    out.score[i] = score[k];
+    out.genuine[i] = genuine[k];
+    out.a[i] = a[k];
+    out.b[i] = b[k];
+  }
+  return out;
+}
+
+/** Numbers (in numeric order) before strings (in code-unit order, the same in every locale). */
+function compareIds(x: number | string, y: number | string): number {
+  if (typeof x !== typeof y) return typeof x === 'number' ? -1 : 1;
+  return x < y ? -1 : x > y ? 1 : 0;
 }
 
 /**

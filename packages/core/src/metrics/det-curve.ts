@@ -1,3 +1,4 @@
+import { MetricsInputError } from '../errors';
 import type { ErrorRateCurve } from './error-rate-curve';
 import { probit } from './probit';
 
@@ -12,9 +13,9 @@ export interface DetCurve {
 }
 
 export interface DetOptions {
-  /** Upper bound on the points kept (default 400). */
+  /** Upper bound on the points kept, a whole number >= 2: the curve's two ends (default 400). */
   maxPoints?: number;
-  /** Points closer than this to the simplified curve, in probit units, are dropped (default 0.002). */
+  /** Points closer than this to the simplified curve, in probit units (>= 0), are dropped (default 0.002). */
   tolerance?: number;
 }
 
@@ -25,8 +26,11 @@ export interface DetOptions {
  * simplified curve until the budget or the tolerance is reached.
  */
 export function detCurve(curve: ErrorRateCurve, opts: DetOptions = {}): DetCurve {
-  const maxPoints = Math.max(2, opts.maxPoints ?? 400);
+  const maxPoints = opts.maxPoints ?? 400;
   const tolerance = opts.tolerance ?? 0.002;
+  // NaN kept only the two ends (no comparison with NaN holds) and said nothing.
+  if (!(Number.isInteger(maxPoints) && maxPoints >= 2)) throw new MetricsInputError(`detCurve: maxPoints must be a whole number >= 2, got ${maxPoints}`);
+  if (!(tolerance >= 0)) throw new MetricsInputError(`detCurve: tolerance must be >= 0, got ${tolerance}`);
   const corners = runCorners(curve.fmr, curve.fnmr);
 
   const fmrFloor = 0.5 / curve.impostorAttempts;

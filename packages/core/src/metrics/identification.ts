@@ -2,27 +2,41 @@ import { MetricsInputError } from '../errors';
 
 /**
  * Identification (1:N) metrics from a probe x gallery similarity matrix. Gallery entries are
- * collapsed to one score per identity (the maximum) before ranking; ties rank against the mate
- * (pessimistic), so a constant matcher never looks good. A probe that failed to acquire has
- * a row of NaN: it is never identified, and it never raises a false alarm.
+ * collapsed to one score per identity (the maximum over the entries that were compared) before
+ * ranking; ties rank against the mate (pessimistic), so a constant matcher never looks good.
+ *
+ * A NaN cell is a comparison that could not be made (ISO/IEC 19795-1): it returns no candidate.
+ * - A probe whose whole row is NaN failed to acquire: it is never identified (a miss in the CMC
+ *   and in FNIR, which count it in their denominators) and never raises a false alarm (FPIR
+ *   counts it as a non-mated transaction that returned nothing).
+ * - A probe with some NaN cells is ranked among the identities it was compared with. When no
+ *   comparison with its mate was made (the mate's reference failed to enrol, or the comparison
+ *   failed), it cannot be identified: its mate rank is Infinity, a miss at every rank and
+ *   threshold, still counted among the mated probes. A non-mate it could not be compared with
+ *   is not a candidate, as the system would not have returned it.
+ * Treating one NaN cell as a failure of the whole row turned every probe into a miss as soon
+ * as one gallery reference had failed (BSSR1 face-C: rank-1 0 instead of 0.884).
  */
 export interface IdentificationInput {
-  /** Row-major probes x gallery-entries similarities; a NaN row marks a failed probe. */
+  /** Row-major probes x gallery-entries similarities; NaN where a comparison could not be made. */
   readonly scores: Float64Array;
   readonly probeIds: readonly string[];
   readonly galleryIds: readonly string[];
 }
 
 export interface ProbeOutcome {
-  /** 1-based rank of the probe's mate; Infinity when absent from the gallery or failed. */
+  /** 1-based rank of the probe's mate; Infinity when absent from the gallery, never compared, or failed. */
   readonly mateRank: Float64Array;
-  /** The mate's score (NaN when absent or failed). */
+  /** The mate's score (NaN when absent, never compared, or failed). */
   readonly mateScore: Float64Array;
-  /** The best non-mate (or, for non-mated probes, best overall) score; NaN when failed. */
+  /**
+   * The best non-mate (or, for non-mated probes, best overall) score among the comparisons made;
+   * -Infinity when no such comparison was made, NaN when the probe failed.
+   */
   readonly topNonMateScore: Float64Array;
   /** 1 when the probe's identity is enrolled in the gallery. */
   readonly mated: Uint8Array;
-  /** 1 when the probe failed to acquire. */
+  /** 1 when the probe failed to acquire (its whole row is NaN). */
   readonly failed: Uint8Array;
   readonly identities: number;
 }
@@ -43,6 +57,7 @@ export function probeOutcomes(input: IdentificationInput): ProbeOutcome {
     entryIdentity[j] = id;
   }
   const nId = identityIndex.size;
+  // Per identity, the best score of its entries that were compared; NaN while none was.
   const best = new Float64Array(nId);
   const out = {
     mateRank: new Float64Array(nP),
@@ -53,20 +68,20 @@ export function probeOutcomes(input: IdentificationInput): ProbeOutcome {
     identities: nId,
   };
   for (let p = 0; p < nP; p++) {
-    best.fill(Number.NEGATIVE_INFINITY);
-    let failed = false;
+    best.fill(Number.NaN);
+    let missing = 0;
     for (let j = 0; j < nG; j++) {
       const s = scores[p * nG + j];
       if (Number.isNaN(s)) {
-        failed = true;
-        break;
+        missing++;
+        continue;
       }
       const id = entryIdentity[j];
-      if (s > best[id]) best[id] = s;
+      if (!(s <= best[id])) best[id] = s; // also true while best[id] is NaN
     }
     const mate = identityIndex.get(probeIds[p]);
     out.mated[p] = mate === undefined ? 0 : 1;
-    if (failed) {
+    if (missing === nG) {
       out.failed[p] = 1;
       out.mateRank[p] = Number.POSITIVE_INFINITY;
       out.mateScore[p] = Number.NaN;
@@ -76,6 +91,7 @@ export function probeOutcomes(input: IdentificationInput): ProbeOutcome {
     let topNonMate = Number.NEGATIVE_INFINITY;
     let atOrAbove = 0;
     const mateScore = mate === undefined ? Number.NaN : best[mate];
+    // Identities never compared (NaN) fail both tests: they are not candidates.
     for (let id = 0; id < nId; id++) {
       if (id === mate) continue;
       if (best[id] > topNonMate) topNonMate = best[id];
@@ -83,16 +99,18 @@ export function probeOutcomes(input: IdentificationInput): ProbeOutcome {
     }
     out.mateScore[p] = mateScore;
     out.topNonMateScore[p] = topNonMate;
-    out.mateRank[p] = mate === undefined ? Number.POSITIVE_INFINITY : atOrAbove + 1;
+    out.mateRank[p] = Number.isNaN(mateScore) ? Number.POSITIVE_INFINITY : atOrAbove + 1;
   }
   return out;
 }
 
 /**
  * Cumulative match characteristic: cmc[r-1] = share of mated probes whose mate is within rank r,
- * for r = 1..maxRank. Failed mated probes count as misses.
+ * for r = 1..maxRank. Failed mated probes, and those never compared with their mate, count as
+ * misses. Ranks past the number of identities repeat the last rate.
  */
 export function cmc(outcome: ProbeOutcome, maxRank = Math.min(outcome.identities, 50)): Float64Array {
+  checkRank('cmc: maxRank', maxRank);
   let mated = 0;
   const hits = new Float64Array(maxRank);
   for (let p = 0; p < outcome.mated.length; p++) {
@@ -112,19 +130,25 @@ export function cmc(outcome: ProbeOutcome, maxRank = Math.min(outcome.identities
 
 /** Rank-k identification rate (closed set). */
 export function rankAccuracy(outcome: ProbeOutcome, k: number): number {
+  checkRank('rankAccuracy: k', k);
   return cmc(outcome, k)[k - 1];
 }
 
 /**
  * Open-set identification at a threshold (ISO/IEC 19795-1): FPIR = share of non-mated probes
  * whose best candidate scores >= threshold; FNIR = share of mated probes whose mate is not
- * returned within `rank` at or above the threshold.
+ * returned within `rank` at or above the threshold. A probe that failed to acquire counts in
+ * its class's denominator: a false negative when mated, no false positive when not. A mated
+ * probe never compared with its mate is a false negative at every threshold.
  */
 export function openSetRates(
   outcome: ProbeOutcome,
   threshold: number,
   rank = 1,
 ): { fpir: number; fnir: number; mated: number; nonMated: number } {
+  // A NaN threshold accepted nothing and gave FPIR 0 and FNIR 1 as if measured.
+  if (Number.isNaN(threshold)) throw new MetricsInputError('openSetRates: the threshold is NaN');
+  checkRank('openSetRates: rank', rank);
   let mated = 0;
   let nonMated = 0;
   let falseNegatives = 0;
@@ -145,4 +169,9 @@ export function openSetRates(
     mated,
     nonMated,
   };
+}
+
+/** Ranks are 1-based candidate-list positions: rank 0 read past the CMC (undefined) and -1 threw a RangeError. */
+function checkRank(what: string, rank: number): void {
+  if (!(Number.isInteger(rank) && rank >= 1)) throw new MetricsInputError(`${what} must be a whole number >= 1, got ${rank}`);
 }

@@ -1,3 +1,4 @@
+import { MetricsInputError } from '../errors';
 import type { ErrorRateCurve } from './error-rate-curve';
 
 export interface OperatingPoint {
@@ -20,6 +21,7 @@ export interface FnmrAtFmr extends OperatingPoint {
  * "FNMR @ FMR = 1e-3"). The FMR actually reached is reported next to the target.
  */
 export function fnmrAtFmr(curve: ErrorRateCurve, targetFmr: number): FnmrAtFmr {
+  checkRate('fnmrAtFmr: target FMR', targetFmr);
   const k = Math.min(firstIndex(curve.fmr, (v) => v <= targetFmr), curve.fmr.length - 1);
   return {
     targetFmr,
@@ -36,6 +38,7 @@ export function fnmrAtFmr(curve: ErrorRateCurve, targetFmr: number): FnmrAtFmr {
  * accepts every compared genuine pair is reported, with the FNMR it actually reaches.
  */
 export function fmrAtFnmr(curve: ErrorRateCurve, targetFnmr: number): OperatingPoint & { targetFnmr: number } {
+  checkRate('fmrAtFnmr: target FNMR', targetFnmr);
   // FNMR rises with the index: the last index with FNMR <= target.
   const k = firstIndex(curve.fnmr, (v) => v > targetFnmr) - 1;
   const j = Math.max(k, 0);
@@ -78,6 +81,7 @@ function firstIndex(values: Float64Array, pred: (v: number) => boolean): number 
  * score that would be one too many; -Infinity when the share allows them all.
  */
 export function acceptanceThreshold(sortedNegatives: Float64Array, maxShare: number): number {
+  checkRate('acceptanceThreshold: share', maxShare);
   const n = sortedNegatives.length;
   const allowed = Math.floor(maxShare * n + 1e-9);
   return allowed >= n ? Number.NEGATIVE_INFINITY : nextUp(sortedNegatives[n - 1 - allowed]);
@@ -91,4 +95,13 @@ function nextUp(x: number): number {
   const bits = new BigInt64Array(buf.buffer);
   bits[0] += x > 0 ? 1n : -1n;
   return buf[0];
+}
+
+/**
+ * A target rate is a share in [0, 1]. NaN answered with the +Infinity point (fnmrAtFmr) or a
+ * NaN threshold (acceptanceThreshold), and a negative share with NaN, each reported as if
+ * measured.
+ */
+export function checkRate(what: string, rate: number): void {
+  if (!(rate >= 0 && rate <= 1)) throw new MetricsInputError(`${what} must lie in [0, 1], got ${rate}`);
 }

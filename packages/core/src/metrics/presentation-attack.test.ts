@@ -32,6 +32,11 @@ describe('presentation attack detection', () => {
     expect(half.bpcer).toBe(0);
   });
 
+  it('refuses a target APCER outside [0, 1] (-0.1 and NaN gave a NaN threshold and a report)', () => {
+    for (const t of [-0.1, 1.1, Number.NaN]) expect(() => bpcerAtApcer(scores, t), String(t)).toThrow(MetricsInputError);
+    expect(bpcerAtApcer(scores, 1).apcer).toBe(1);
+  });
+
   it('needs both classes and no NaN', () => {
     expect(() => padAtThreshold({ bonaFide: [], attacks: { print: [1] } }, 0)).toThrow(MetricsInputError);
     expect(() => padAtThreshold({ bonaFide: [1], attacks: {} }, 0)).toThrow(/species/);

@@ -1,6 +1,6 @@
 import { MetricsInputError } from '../errors';
 import { countBelow } from './error-rate-curve';
-import { acceptanceThreshold } from './operating-points';
+import { acceptanceThreshold, checkRate } from './operating-points';
 
 /**
  * Presentation attack detection metrics (ISO/IEC 30107-3). Scores are "bona fide-ness": a
@@ -54,6 +54,7 @@ export function padAtThreshold(scores: PadScores, threshold: number): PadAtThres
  * (BPCER20 for 5 %, BPCER10 for 10 %).
  */
 export function bpcerAtApcer(scores: PadScores, targetApcer: number): BpcerAtApcer {
+  checkRate('bpcerAtApcer: target APCER', targetApcer);
   const s = sortPad(scores);
   let threshold = Number.NEGATIVE_INFINITY;
   for (const a of s.attacks) threshold = Math.max(threshold, acceptanceThreshold(a, targetApcer));

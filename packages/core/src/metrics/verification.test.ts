@@ -125,6 +125,16 @@ describe('operating points', () => {
     expect(acceptanceThreshold(neg, 0)).toBeGreaterThan(0.75);
     expect(acceptanceThreshold(neg, 1)).toBe(-Infinity);
   });
+  it('refuses target rates outside [0, 1] (NaN gave the +Infinity point, -0.1 a NaN threshold)', () => {
+    const neg = Float64Array.from([0.1, 0.2, 0.3, 0.5, 0.75]);
+    for (const t of [-0.1, 1.5, Number.NaN]) {
+      expect(() => acceptanceThreshold(neg, t), String(t)).toThrow(MetricsInputError);
+      expect(() => fnmrAtFmr(c(), t), String(t)).toThrow(MetricsInputError);
+      expect(() => fmrAtFnmr(c(), t), String(t)).toThrow(MetricsInputError);
+    }
+    expect(() => verificationReport(small(), { targetFmrs: [Number.NaN] })).toThrow(/target FMR must lie in \[0, 1\], got NaN/);
+    expect(fnmrAtFmr(c(), 1)).toMatchObject({ fmr: 1, fnmr: 0 }); // the ends stay valid
+  });
   it('ZeroFMR and ZeroFNMR', () => {
     expect(zeroFmr(c())).toEqual({ threshold: 0.8, fmr: 0, fnmr: 0.5 });
     expect(zeroFnmr(c())).toEqual({ threshold: 0.4, fmr: 0.4, fnmr: 0 });
@@ -221,5 +231,14 @@ describe('probit and DET', () => {
     }
     // Thresholds stay in order, so the curve is monotone.
     for (let k = 1; k < d.thresholds.length; k++) expect(d.thresholds[k]).toBeGreaterThan(d.thresholds[k - 1]);
+  });
+  it('refuses a DET point budget that is not a whole number >= 2, and a tolerance that is NaN or negative', () => {
+    const c = errorRateCurve(small());
+    for (const maxPoints of [Number.NaN, Infinity, 2.5, 1, 0, -3]) {
+      expect(() => detCurve(c, { maxPoints }), String(maxPoints)).toThrow(MetricsInputError);
+    }
+    for (const tolerance of [Number.NaN, -0.1]) expect(() => detCurve(c, { tolerance }), String(tolerance)).toThrow(MetricsInputError);
+    expect(detCurve(c, { maxPoints: 2 }).fmr.length).toBe(2);
+    expect(detCurve(c, { maxPoints: undefined }).fmr.length).toBe(detCurve(c).fmr.length);
   });
 });

@@ -1,8 +1,8 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { AcquisitionError, TemplateFormatError } from '../errors';
+import { AcquisitionError, ConfigError, DatasetError, TemplateFormatError } from '../errors';
 import type { Modality } from '../modality';
 import { scoreComparisons } from './score-comparisons';
 
@@ -43,19 +43,16 @@ describe('scoreComparisons', () => {
         { reference: ['a', 'b'], probe: 'c' },
         { reference: ['a'], probe: 'bad' },
         { reference: ['bad', 'c'], probe: 'a' },
-        { reference: ['missing'], probe: 'a' },
       ],
       { root, concurrency: 2 },
     );
-    expect(loads.length).toBe(4); // a, b, c, bad; "missing" fails before load
+    expect(loads.length).toBe(4); // a, b, c, bad
     expect(Array.from(r.scores.subarray(0, 3))).toEqual([-3, -3, -1]); // a multi-sample reference scores its best sample
     expect(Number.isNaN(r.scores[3])).toBe(true);
     expect(r.errors[3]).toBe('probe bad: unusable sample');
     expect(r.scores[4]).toBe(-1); // a modality that does not enrol scores the best of the samples it has
-    expect(Number.isNaN(r.scores[5])).toBe(true);
-    expect(r.errors[5]).toMatch(/^reference missing: missing: cannot read \(ENOENT\)/);
     // In the order the comparisons name them, however the concurrent extractions finish.
-    expect(r.failures.map((f) => f.path)).toEqual(['bad', 'missing']);
+    expect(r.failures.map((f) => f.path)).toEqual(['bad']);
   });
 
   it('fails to enrol a reference with a sample that was not acquired, where the modality enrols (it enrolled from what was left)', async () => {
@@ -123,5 +120,39 @@ describe('scoreComparisons', () => {
 
   it('throws at the first failure when strict', async () => {
     await expect(scoreComparisons(modality, [{ reference: ['a'], probe: 'bad' }], { root, strict: true })).rejects.toThrow(AcquisitionError);
+  });
+
+  it('names the sample in errors that stop the run, keeping their class, code and fields', async () => {
+    const strict = await scoreComparisons(modality, [{ reference: ['a'], probe: 'bad' }], { root, strict: true }).catch((e: unknown) => e);
+    expect(strict).toBeInstanceOf(AcquisitionError);
+    expect(strict).toMatchObject({ code: 'acquisition', reason: 'quality', message: 'bad: unusable sample', name: 'AcquisitionError' });
+    expect((strict as Error).cause).toBeInstanceOf(AcquisitionError);
+    expect(((strict as Error).cause as Error).message).toBe('unusable sample');
+    expect((strict as Error).stack).toMatch(/^AcquisitionError: bad: unusable sample\n/);
+    // An untyped error is a fault, strict or not: it stops the run, named, as the class it was.
+    const buggy: Modality<number, number> = { ...modality, extract: async (t) => (t === 4 ? (undefined as unknown as { x: number }).x : t) };
+    const crash = await scoreComparisons(buggy, [{ reference: ['a'], probe: 'b' }], { root, concurrency: 1 }).catch((e: unknown) => e);
+    expect(crash).toBeInstanceOf(TypeError);
+    expect((crash as Error).message).toMatch(/^b: Cannot read properties of undefined/);
+    expect((crash as Error).cause).toBeInstanceOf(TypeError);
+  });
+
+  it('fails the run with a DatasetError naming a sample file that cannot be read (a typo in a pairs list is no failure to acquire)', async () => {
+    for (const strict of [false, true]) {
+      const missing = await scoreComparisons(modality, [{ reference: ['a'], probe: 'b' }, { reference: ['a'], probe: 'c2' }], { root, strict }).catch((e: unknown) => e);
+      expect(missing).toBeInstanceOf(DatasetError);
+      expect(missing).toMatchObject({ code: 'dataset', path: join(root, 'c2'), message: `${join(root, 'c2')}: cannot read the sample file (ENOENT)` });
+    }
+    await mkdir(join(root, 'folder'), { recursive: true });
+    const folder = await scoreComparisons(modality, [{ reference: ['folder'], probe: 'a' }], { root }).catch((e: unknown) => e);
+    expect(folder).toBeInstanceOf(DatasetError);
+    expect((folder as DatasetError).message).toBe(`${join(root, 'folder')}: cannot read the sample file (EISDIR)`);
+  });
+
+  it('requires a whole number >= 1 of samples at once', async () => {
+    for (const concurrency of [Number.NaN, 0, -1, 1.5, Infinity]) {
+      await expect(scoreComparisons(modality, [{ reference: ['a'], probe: 'b' }], { root, concurrency }), String(concurrency)).rejects.toThrow(ConfigError);
+    }
+    expect(Array.from((await scoreComparisons(modality, [{ reference: ['a'], probe: 'b' }], { root, concurrency: 1 })).scores)).toEqual([-3]);
   });
 });

@@ -1,15 +1,16 @@
 import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import { AcquisitionError, BiometricError, TemplateFormatError } from '../errors';
+import { BiometricError, ConfigError, DatasetError, TemplateFormatError } from '../errors';
 import type { Modality } from '../modality';
+import { namingSample } from './sample-error';
 
 export interface ScoringOptions {
   /** Folder the sample paths are relative to. */
   readonly root: string;
-  /** Samples loaded and extracted at once (default: the number of cores). */
+  /** Samples loaded and extracted at once, a whole number >= 1 (default: the number of cores). */
   readonly concurrency?: number;
-  /** Throw at the first sample that cannot be read or acquired, instead of recording it. */
+  /** Throw at the first sample that cannot be acquired, instead of recording it (a file that cannot be read always throws). */
   readonly strict?: boolean;
   readonly onProgress?: (done: number, total: number) => void;
   /** Told what a reader repaired in a sample (a sample with a `warnings` list, as signatures have), so it is said, not hidden. */
@@ -126,28 +127,43 @@ export async function scoreComparisons<S, T, M>(
 
 type Extracted<T> = { readonly template: T } | SampleFailure;
 
-/** Extracts each path once, with bounded concurrency; failures become records (or throw when strict). */
+/**
+ * Extracts each path once, with bounded concurrency. A sample the modality rejects (a typed
+ * error) becomes a record, or stops the run when strict; a file that cannot be read is a
+ * DatasetError and always stops it: a typo in a pairs list is not a failure to acquire, and
+ * scoring it as one put a false non-match in the metrics. Errors that stop the run name the
+ * sample.
+ */
 export async function extractTemplates<S, T, M>(
   modality: Modality<S, T, unknown, M>,
   paths: readonly string[],
   opts: ScoringOptions,
 ): Promise<Map<string, Extracted<T>>> {
+  const concurrency = opts.concurrency ?? availableParallelism();
+  // NaN started no worker: nothing was extracted and nothing was reported as failed.
+  if (!(Number.isInteger(concurrency) && concurrency >= 1)) throw new ConfigError(`concurrency must be a whole number >= 1, got ${concurrency}`);
   const out = new Map<string, Extracted<T>>();
-  const concurrency = Math.max(1, opts.concurrency ?? availableParallelism());
   let next = 0;
   let done = 0;
+  // Once one worker has thrown, the others take no new sample (the run has failed).
+  let stopped = false;
   const worker = async () => {
-    while (next < paths.length) {
+    while (!stopped && next < paths.length) {
       const path = paths[next++];
       try {
-        const bytes = await readSampleFile(resolve(opts.root, path), path);
-        const sample = await modality.load(bytes);
-        const warnings = (sample as { warnings?: unknown }).warnings;
-        if (opts.onWarning && Array.isArray(warnings)) for (const w of warnings) opts.onWarning(path, String(w));
-        out.set(path, { template: await modality.extract(sample) });
+        const bytes = await readSample(resolve(opts.root, path));
+        try {
+          const sample = await modality.load(bytes);
+          const warnings = (sample as { warnings?: unknown }).warnings;
+          if (opts.onWarning && Array.isArray(warnings)) for (const w of warnings) opts.onWarning(path, String(w));
+          out.set(path, { template: await modality.extract(sample) });
+        } catch (err) {
+          if (opts.strict || !(err instanceof BiometricError)) throw namingSample(path, err);
+          out.set(path, { path, reason: err.message });
+        }
       } catch (err) {
-        if (opts.strict || !(err instanceof BiometricError)) throw err;
-        out.set(path, { path, reason: err.message });
+        stopped = true;
+        throw err;
       }
       opts.onProgress?.(++done, paths.length);
     }
@@ -156,10 +172,10 @@ export async function extractTemplates<S, T, M>(
   return out;
 }
 
-async function readSampleFile(absolute: string, path: string): Promise<Buffer> {
+async function readSample(absolute: string): Promise<Buffer> {
   try {
     return await readFile(absolute);
   } catch (err) {
-    throw new AcquisitionError('unreadable', `${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+    throw new DatasetError(`cannot read the sample file (${(err as NodeJS.ErrnoException).code ?? String(err)})`, absolute, undefined, { cause: err });
   }
 }
