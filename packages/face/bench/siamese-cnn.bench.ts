@@ -156,7 +156,7 @@ for (const seed of seeds) {
   if (args['log-dir']) {
     mkdirSync(args['log-dir'], { recursive: true });
     writeFileSync(join(args['log-dir'], `twin-cnn-seed${seed}.csv`), epochLogCsv(trained.log));
-    const curve: EpochLogCurve = { name: `twin CNN, ${args.loss}${args.loss === 'triplet' ? ` ${args.mining}` : ''}`, log: trained.log, bestEpoch: trained.bestEpoch };
+    const curve: EpochLogCurve = { name: `twin CNN, ${args.loss}${args.loss === 'triplet' ? ` ${args.mining}` : ''}`, log: trained.log, bestEpoch: trained.bestEpoch, initialValidationEer: trained.initialValidationEer };
     writeFileSync(join(args['log-dir'], `twin-cnn-seed${seed}.html`), epochLogPage(`Twin CNN from scratch, LFW ${size} x ${size} grey, seed ${seed}`, [curve]));
   }
   trained.dispose();

@@ -222,7 +222,7 @@ for (const seed of seeds) {
     unusedIdentities = head.unusedIdentities.length;
     const projected = oneShotEvaluation({ embeddings: head.project(testShifted.embeddings), labels: testShifted.labels, dim: head.outputDim }, { seed });
     results.get(name)!.push(projected);
-    curves.push({ name, log: head.log, bestEpoch: head.bestEpoch });
+    curves.push({ name, log: head.log, bestEpoch: head.bestEpoch, initialValidationEer: head.initialValidationEer });
     const slug = name.replace(/^head /, '').replace(/[^A-Za-z0-9]+/g, '-').replace(/-+$/, '');
     if (args['log-dir']) {
       mkdirSync(args['log-dir'], { recursive: true });

@@ -23,8 +23,20 @@ export interface TrainingCheckpoint<Log> {
   /** Hash of the training config and data, so a checkpoint of another run is never resumed. */
   readonly runHash: string;
   readonly epoch: number;
+  /**
+   * Every weight of the network in `model.getWeights()` order, trainable or not: a BatchNorm
+   * layer's moving mean and variance are not trained by the optimiser but change every step.
+   */
   readonly weights: readonly SerializedTensor[];
+  /** Trained variables outside the network (the binary loss's unit: weights, bias), else empty. */
+  readonly unitWeights: readonly SerializedTensor[];
   readonly optimizer: readonly SerializedTensor[];
+  /**
+   * Adam's running beta1^t and beta2^t as the run held them. tfjs's setWeights rebuilds them as
+   * pow(beta, t + 1), which differs in the last float32 bit from the step-by-step product for
+   * most t, so a resume without them drifted from the uninterrupted run.
+   */
+  readonly adamBetaPowers: readonly [number, number];
   readonly best: number;
   readonly bestEpoch: number;
   readonly bestWeights?: readonly SerializedTensor[];
@@ -32,7 +44,9 @@ export interface TrainingCheckpoint<Log> {
   readonly log: readonly Log[];
 }
 
-export const CHECKPOINT_FORMAT = 'biofuse-training-checkpoint/1';
+export const CHECKPOINT_FORMAT = 'biofuse-training-checkpoint/2';
+/** Version 1 kept neither a network's non-trainable weights nor Adam's beta powers: it cannot resume exactly. */
+const OLD_CHECKPOINT_FORMAT = 'biofuse-training-checkpoint/1';
 
 export function serializeTensor(t: tfjs.Tensor, name?: string): SerializedTensor {
   if (t.dtype !== 'float32' && t.dtype !== 'int32') throw new TypeError(`cannot checkpoint a ${t.dtype} tensor`);
@@ -41,17 +55,18 @@ export function serializeTensor(t: tfjs.Tensor, name?: string): SerializedTensor
 }
 
 export function deserializeTensor(tf: Tf, s: SerializedTensor): tfjs.Tensor {
-  if (s.dtype !== 'float32' && s.dtype !== 'int32') throw new TemplateFormatError(`tensor ${s.name ?? ''}: dtype ${String(s.dtype)} is not float32 or int32`);
-  if (!Array.isArray(s.shape) || !s.shape.every((d) => Number.isInteger(d) && d >= 0)) throw new TemplateFormatError(`tensor ${s.name ?? ''}: shape ${JSON.stringify(s.shape)} is not a list of sizes`);
-  if (typeof s.values !== 'string') throw new TemplateFormatError(`tensor ${s.name ?? ''}: no values`);
+  const label = s.name ? `tensor ${s.name}` : 'tensor';
+  if (s.dtype !== 'float32' && s.dtype !== 'int32') throw new TemplateFormatError(`${label}: dtype ${String(s.dtype)} is not float32 or int32`);
+  if (!Array.isArray(s.shape) || !s.shape.every((d) => Number.isInteger(d) && d >= 0)) throw new TemplateFormatError(`${label}: shape ${JSON.stringify(s.shape)} is not a list of sizes`);
+  if (typeof s.values !== 'string') throw new TemplateFormatError(`${label}: no values`);
   const bytes = Buffer.from(s.values, 'base64');
   const size = s.shape.reduce((a, b) => a * b, 1);
-  if (bytes.byteLength !== size * 4) throw new TemplateFormatError(`tensor ${s.name ?? ''} of shape [${s.shape.join(', ')}] holds ${bytes.byteLength} bytes, expected ${size * 4}`);
+  if (bytes.byteLength !== size * 4) throw new TemplateFormatError(`${label} of shape [${s.shape.join(', ')}] holds ${bytes.byteLength} bytes, expected ${size * 4}`);
   const values = s.dtype === 'int32' ? new Int32Array(size) : new Float32Array(size);
   new Uint8Array(values.buffer).set(bytes);
   // A weight of Infinity or NaN loads, then turns every embedding the model makes into NaN.
   const bad = values.findIndex((v) => !Number.isFinite(v));
-  if (bad >= 0) throw new TemplateFormatError(`tensor ${s.name ?? ''}: value ${bad} is ${values[bad]}, not a finite number (corrupt)`);
+  if (bad >= 0) throw new TemplateFormatError(`${label}: value ${bad} is ${values[bad]}, not a finite number (corrupt)`);
   return tf.tensor(values, [...s.shape], s.dtype);
 }
 
@@ -82,6 +97,9 @@ export async function readCheckpoint<Log>(path: string, expectedHash: string): P
     throw new TemplateFormatError(`checkpoint ${path}: not readable JSON (${(cause as Error).message})`);
   }
   if (typeof json !== 'object' || json === null) throw new TemplateFormatError(`checkpoint ${path}: not a checkpoint object`);
+  if ((json.format as string) === OLD_CHECKPOINT_FORMAT) {
+    throw new TemplateFormatError(`checkpoint ${path} was written by an earlier biofuse (${OLD_CHECKPOINT_FORMAT}), which cannot resume to the weights of an uninterrupted run: delete it to train from the start`);
+  }
   if (json.format !== CHECKPOINT_FORMAT) throw new TemplateFormatError(`checkpoint ${path}: format "${String(json.format)}" is not ${CHECKPOINT_FORMAT}`);
   if (json.runHash !== expectedHash) {
     throw new ConfigError(`checkpoint ${path} belongs to another training run (config or data differ); delete it or give another checkpoint path`);
@@ -92,13 +110,17 @@ export async function readCheckpoint<Log>(path: string, expectedHash: string): P
   };
   if (!(Number.isInteger(json.epoch) && json.epoch >= 0)) bad('epoch');
   if (!Array.isArray(json.weights)) bad('weights');
+  if (!Array.isArray(json.unitWeights)) bad('unitWeights');
   if (!Array.isArray(json.optimizer)) bad('optimizer');
+  const powers = json.adamBetaPowers as unknown;
+  // Each is beta^t for some t >= 1: in (0, 1).
+  if (!(Array.isArray(powers) && powers.length === 2 && powers.every((v) => typeof v === 'number' && v > 0 && v < 1))) bad('adamBetaPowers');
   if (json.bestWeights !== undefined && !Array.isArray(json.bestWeights)) bad('bestWeights');
   if (!Array.isArray(json.log)) bad('log');
   if (typeof json.best !== 'number') bad('best');
   if (!(Number.isInteger(json.bestEpoch) && json.bestEpoch >= 0 && json.bestEpoch <= json.epoch)) bad('bestEpoch');
   if (!(Number.isInteger(json.stale) && json.stale >= 0)) bad('stale');
-  for (const list of [json.weights, json.optimizer, json.bestWeights ?? []]) {
+  for (const list of [json.weights, json.unitWeights, json.optimizer, json.bestWeights ?? []]) {
     for (const t of list) if (typeof t !== 'object' || t === null) bad('weights (an entry is not a tensor)');
   }
   return json;

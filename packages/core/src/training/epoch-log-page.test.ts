@@ -13,4 +13,23 @@ describe('epochLogPage', () => {
     expect(data.find((t) => t.hovertemplate?.includes('kept: epoch 3'))?.y[0]).toBeCloseTo(17, 10);
     expect(data.filter((t) => t.name === 'binary')[1].y).toEqual([null, null, null]); // NaN active share: a gap
   });
+
+  it('plots the untrained head at epoch 0 and marks it when it was kept (bestEpoch 0 was taken for none)', () => {
+    const log = [1, 2, 3].map((epoch) => ({ epoch, loss: 1 / epoch, activeShare: 0.5, validationEer: 0.2 + epoch / 100, seconds: 1, samplesPerSecond: 10 }));
+    const traces = (html: string) => JSON.parse(/Plotly\.newPlot\('log', (\[.*?\]), \{"height"/s.exec(html)?.[1] ?? '[]') as { x: number[]; y: (number | null)[]; yaxis: string; hovertemplate?: string }[];
+    const data = traces(epochLogPage('t', [{ name: 'binary', log, bestEpoch: 0, initialValidationEer: 0.15 }]));
+    const eer = data.find((t) => t.yaxis === 'y3' && t.hovertemplate === undefined)!;
+    expect(eer.x).toEqual([0, 1, 2, 3]);
+    expect(eer.y[0]).toBeCloseTo(15, 10);
+    const star = data.find((t) => t.hovertemplate?.includes('kept: epoch 0 (untrained)'));
+    expect(star?.x).toEqual([0]);
+    expect(star?.y[0]).toBeCloseTo(15, 10);
+    expect(data.find((t) => t.yaxis === 'y')!.x).toEqual([1, 2, 3]); // no loss at epoch 0
+    // Without the untrained EER there is no point to mark: the panel says so instead.
+    const html = epochLogPage('t', [{ name: 'binary', log, bestEpoch: 0 }]);
+    expect(traces(html).some((t) => t.hovertemplate !== undefined)).toBe(false);
+    expect(html).toContain('binary: kept epoch 0 (untrained)');
+    // A NaN untrained EER (a run without validation) is not plotted.
+    expect(traces(epochLogPage('t', [{ name: 'x', log, bestEpoch: 3, initialValidationEer: Number.NaN }])).find((t) => t.yaxis === 'y3')!.x).toEqual([1, 2, 3]);
+  });
 });

@@ -7,6 +7,11 @@ export interface EpochLogCurve {
   readonly log: readonly EpochLog[];
   /** The epoch whose weights were kept, marked on the validation curve (0 = untrained). */
   readonly bestEpoch?: number;
+  /**
+   * Validation EER of the untrained head (TrainedHead.initialValidationEer), plotted at epoch 0:
+   * without it a run that kept epoch 0 has no point to mark.
+   */
+  readonly initialValidationEer?: number;
 }
 
 /**
@@ -15,16 +20,18 @@ export interface EpochLogCurve {
  */
 export function epochLogPage(title: string, curves: readonly EpochLogCurve[], notes: readonly string[] = []): string {
   const traces: unknown[] = [];
+  const annotations: unknown[] = [];
   curves.forEach((c, i) => {
     const color = CURVE_COLOURS[i % CURVE_COLOURS.length];
     const epochs = c.log.map((r) => r.epoch);
-    const series = (values: number[], yaxis: string, dash: string, showlegend: boolean) => ({
+    const initial = c.initialValidationEer !== undefined && !Number.isNaN(c.initialValidationEer) ? c.initialValidationEer : undefined;
+    const series = (values: number[], yaxis: string, dash: string, showlegend: boolean, x: number[] = epochs) => ({
       type: 'scatter',
       mode: 'lines+markers',
       name: c.name,
       legendgroup: c.name,
       showlegend,
-      x: epochs,
+      x,
       y: values.map((v) => (Number.isNaN(v) ? null : v)),
       yaxis,
       line: { color, dash },
@@ -32,10 +39,16 @@ export function epochLogPage(title: string, curves: readonly EpochLogCurve[], no
     });
     traces.push(series(c.log.map((r) => r.loss), 'y', 'solid', true));
     traces.push(series(c.log.map((r) => 100 * r.activeShare), 'y2', 'dot', false));
-    traces.push(series(c.log.map((r) => 100 * r.validationEer), 'y3', 'solid', false));
-    const best = c.bestEpoch ? c.log.find((r) => r.epoch === c.bestEpoch) : undefined;
-    if (best) {
-      traces.push({ type: 'scatter', mode: 'markers', x: [best.epoch], y: [100 * best.validationEer], yaxis: 'y3', showlegend: false, marker: { color, size: 11, symbol: 'star' }, hovertemplate: `kept: epoch ${best.epoch}<extra>${escapeHtml(c.name)}</extra>` });
+    // Epoch 0 (the untrained head) has no loss, but it has a validation EER, and it may be the one kept.
+    const eer = c.log.map((r) => 100 * r.validationEer);
+    traces.push(initial === undefined ? series(eer, 'y3', 'solid', false) : series([100 * initial, ...eer], 'y3', 'solid', false, [0, ...epochs]));
+    // bestEpoch 0 is a kept epoch, not a missing one (a truthiness test dropped it).
+    const bestEer = c.bestEpoch === undefined ? undefined : c.bestEpoch === 0 ? initial : c.log.find((r) => r.epoch === c.bestEpoch)?.validationEer;
+    if (c.bestEpoch !== undefined && bestEer !== undefined) {
+      traces.push({ type: 'scatter', mode: 'markers', x: [c.bestEpoch], y: [100 * bestEer], yaxis: 'y3', showlegend: false, marker: { color, size: 11, symbol: 'star' }, hovertemplate: `kept: epoch ${c.bestEpoch}${c.bestEpoch === 0 ? ' (untrained)' : ''}<extra>${escapeHtml(c.name)}</extra>` });
+    } else if (c.bestEpoch === 0) {
+      // Kept the untrained head, whose EER was not given: say so in the EER panel rather than show nothing.
+      annotations.push({ xref: 'x', yref: 'paper', x: 0, y: 0.28 - 0.035 * annotations.length, xanchor: 'left', showarrow: false, text: `${escapeHtml(c.name)}: kept epoch 0 (untrained)`, font: { color } });
     }
   });
   const layout = {
@@ -46,6 +59,7 @@ export function epochLogPage(title: string, curves: readonly EpochLogCurve[], no
     yaxis2: { title: { text: 'active terms %' }, domain: [0.37, 0.63], range: [0, 100] },
     yaxis3: { title: { text: 'validation EER %' }, domain: [0, 0.3] },
     legend: { orientation: 'h', y: 1.06 },
+    annotations,
   };
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>

@@ -37,19 +37,33 @@ export function headFromWeightsFile(tf: Tf, json: unknown, where: string): tfjs.
   const stored = Array.isArray(file.weights) ? file.weights.reduce((n, w) => n + (Array.isArray(w.shape) ? w.shape.reduce((x: number, d: number) => x * d, 1) : 0), 0) : 0;
   if (stored < kernelValues) throw new TemplateFormatError(`${where}: the weights hold ${stored} values, the architecture needs at least ${kernelValues}`);
   const model = createProjectionHead(tf, { inputDim: a.inputDim!, hidden: a.hidden, outputDim: a.residual ? undefined : a.outputDim, residual: a.residual, seed: 0 });
-  const expected = model.getWeights();
-  if (!Array.isArray(file.weights) || file.weights.length !== expected.length) {
-    model.dispose();
-    throw new TemplateFormatError(`${where}: ${Array.isArray(file.weights) ? file.weights.length : 'no'} weight tensors for a head that has ${expected.length}`);
-  }
-  const tensors = file.weights.map((w) => deserializeTensor(tf, w));
-  const mismatch = tensors.findIndex((t, i) => t.shape.join('x') !== expected[i].shape.join('x'));
-  if (mismatch >= 0) {
+  // A file refused below frees the model; a corrupt weight left it and the weights read before it behind.
+  try {
+    const expected = model.getWeights();
+    if (!Array.isArray(file.weights) || file.weights.length !== expected.length) {
+      throw new TemplateFormatError(`${where}: ${Array.isArray(file.weights) ? file.weights.length : 'no'} weight tensors for a head that has ${expected.length}`);
+    }
+    const weights = file.weights;
+    const mismatch = weights.findIndex((w, i) => !Array.isArray(w.shape) || w.shape.join('x') !== expected[i].shape.join('x'));
+    if (mismatch >= 0) {
+      throw new TemplateFormatError(`${where}: weight ${mismatch} has shape ${Array.isArray(weights[mismatch].shape) ? `[${weights[mismatch].shape.join(', ')}]` : 'none'}, the architecture needs [${expected[mismatch].shape.join(', ')}]`);
+    }
+    // Inside tidy, a tensor that fails to read frees the ones read before it.
+    const tensors = tf.tidy(() =>
+      weights.map((w, i) => {
+        try {
+          return deserializeTensor(tf, w);
+        } catch (err) {
+          // It did not say which file, nor which weight.
+          throw err instanceof TemplateFormatError ? new TemplateFormatError(`${where}: weight ${i}: ${err.message}`) : err;
+        }
+      }),
+    );
+    model.setWeights(tensors);
     tensors.forEach((t) => t.dispose());
+    return model;
+  } catch (err) {
     model.dispose();
-    throw new TemplateFormatError(`${where}: weight ${mismatch} has shape [${file.weights[mismatch].shape.join(', ')}], the architecture needs [${expected[mismatch].shape.join(', ')}]`);
+    throw err;
   }
-  model.setWeights(tensors);
-  tensors.forEach((t) => t.dispose());
-  return model;
 }

@@ -37,4 +37,12 @@ describe('splitIdentities', () => {
     );
     expect(() => splitIdentities(labels, { validationShare: 1, testShare: 0, seed: 1 })).toThrow(ConfigError);
   });
+
+  it('refuses a seed the generator would read as another (1.9 and 2^32 + 1 gave the split of 1)', () => {
+    for (const seed of [1.9, 2 ** 32 + 1, -1, Number.NaN]) {
+      expect(() => splitIdentities(labels, { validationShare: 0.2, testShare: 0.3, seed })).toThrow(ConfigError);
+    }
+    expect(() => splitIdentities(labels, { validationShare: 0.2, testShare: 0.3, seed: 1.9 })).toThrow(/splitIdentities: seed must be a whole number in \[0, 4294967295\], got 1.9/);
+    expect(splitIdentities(labels, { validationShare: 0.2, testShare: 0.3, seed: 2 ** 32 - 1 }).train.length).toBeGreaterThan(0);
+  });
 });

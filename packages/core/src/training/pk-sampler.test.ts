@@ -53,4 +53,9 @@ describe('createPkSampler', () => {
     expect(() => createPkSampler(Int32Array.from([0, 0, 1]), { p: 2, k: 2, seed: 1 })).toThrow(/only 1 identity/);
     expect(() => createPkSampler(labels, { p: 1, k: 2, seed: 1 })).toThrow(ConfigError);
   });
+
+  it('refuses a seed the generator would read as another (7.5 and 2^32 + 7 gave the batches of 7)', () => {
+    for (const seed of [7.5, 2 ** 32 + 7, -7, Number.NaN]) expect(() => createPkSampler(labels, { p: 2, k: 2, seed })).toThrow(ConfigError);
+    expect(() => createPkSampler(labels, { p: 2, k: 2, seed: 7.5 })).toThrow(/createPkSampler: seed must be a whole number/);
+  });
 });

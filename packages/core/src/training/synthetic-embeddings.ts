@@ -1,4 +1,5 @@
-import { seededRandom } from '../random';
+import { ConfigError } from '../errors';
+import { isSeed, MAX_SEED, seededRandom } from '../random';
 import type { LabelledEmbeddings } from './labelled-set';
 
 export interface SyntheticEmbeddingOptions {
@@ -25,6 +26,8 @@ export interface SyntheticEmbeddingOptions {
  */
 export function syntheticEmbeddings(opts: SyntheticEmbeddingOptions): LabelledEmbeddings {
   const { identities, perIdentity, dim, seed } = opts;
+  // The generator keeps 32 bits of a whole seed: 1, 1.9 and 2^32 + 1 gave the same set.
+  if (!isSeed(seed)) throw new ConfigError(`syntheticEmbeddings: seed must be a whole number in [0, ${MAX_SEED}], got ${seed}`);
   const noise = opts.noise ?? 0.4;
   const nuisance = opts.nuisance ?? 1.5;
   const rank = opts.nuisanceRank ?? 8;

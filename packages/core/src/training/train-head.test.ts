@@ -131,7 +131,7 @@ describe('trainProjectionHead', () => {
     expect(tf.memory().numTensors).toBe(before);
     // This run's hash but a damaged body: TemplateFormatErrors naming the field (they were TypeErrors; epoch -5 was resumed).
     const stored = JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
-    for (const [field, value] of [['optimizer', null], ['epoch', -5], ['log', {}]] as const) {
+    for (const [field, value] of [['optimizer', null], ['epoch', -5], ['log', {}], ['unitWeights', null], ['adamBetaPowers', [0.9]]] as const) {
       await writeFile(path, JSON.stringify({ ...stored, [field]: value }));
       await expect(trainProjectionHead(tf, train, { ...config, checkpointPath: path })).rejects.toThrow(new RegExp(`"${field}" is missing or invalid`));
     }
@@ -170,6 +170,29 @@ describe('trainProjectionHead', () => {
     for (const seed of [Number.NaN, 1.2, 2 ** 32]) await expect(trainProjectionHead(tf, train, { ...base, seed })).rejects.toThrow(/seed must be a whole number/);
     await expect(trainProjectionHead(tf, train, { ...base, csvPath: '/nonexistent-folder/log.csv' })).rejects.toThrow(/csvPath: the folder of \/nonexistent-folder\/log\.csv does not exist/);
     await expect(trainProjectionHead(tf, train, { ...base, checkpointPath: '/nonexistent-folder/run.ckpt.json' })).rejects.toThrow(/checkpointPath/);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('refuses validation identities without a genuine pair before building anything (ConfigError naming validation)', async () => {
+    // LFW-like: identities 0-11 keep 6 samples, 12-29 one; a seed that holds out only single-sample identities.
+    const full = syntheticEmbeddings({ identities: 30, perIdentity: 6, dim: 16, seed: 1 });
+    const sparse = takeRows(full, Int32Array.from([...full.labels.keys()].filter((i) => full.labels[i] < 12 || i % 6 === 0)));
+    const seed = Array.from({ length: 200 }, (_, s) => s).find((s) => splitIdentities(sparse.labels, { validationShare: 0.2, testShare: 0, seed: s }).validationIdentities.every((id) => id >= 12));
+    expect(seed).toBeDefined();
+    const before = tf.memory().numTensors;
+    // It was a MetricsInputError about "verification metrics" after the model was built, leaving 8 tensors.
+    const err = await trainProjectionHead(tf, sparse, { loss: 'binary', seed: seed!, epochs: 2, hidden: [16], outputDim: 8, p: 4, k: 3 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as Error).message).toMatch(/^validation: none of the 6 validation identities .* has 2 samples, so there is no genuine pair/);
+    expect(tf.memory().numTensors).toBe(before);
+    (await trainProjectionHead(tf, sparse, { loss: 'binary', seed: seed!, epochs: 1, hidden: [16], outputDim: 8, p: 4, k: 3, validationShare: 0 })).dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('frees every tensor when it fails after the last epoch', async () => {
+    const before = tf.memory().numTensors;
+    // A folder as the CSV path passes the up-front check and fails at the write, after training: the model and the unit were left behind.
+    await expect(trainProjectionHead(tf, train, { ...base, loss: 'binary', epochs: 1, csvPath: dir })).rejects.toThrow(/EISDIR/);
     expect(tf.memory().numTensors).toBe(before);
   });
 

@@ -15,7 +15,9 @@ import {
   tripletMask,
   type EmbeddingDistance,
 } from './losses';
-import { CHECKPOINT_FORMAT, deserializeTensor, readCheckpoint, runHash, serializeTensor, writeCheckpoint } from './checkpoint';
+import { CHECKPOINT_FORMAT, readCheckpoint, runHash, serializeTensor, writeCheckpoint } from './checkpoint';
+import { checkpointTensors, restoreCheckpoint, type CheckpointedRun } from './checkpoint-state';
+import { networkDescription } from './network-description';
 import { createPkSampler } from './pk-sampler';
 import { createProjectionHead, DEFAULT_HEAD_HIDDEN, l2Normalize, projectRows, type HeadArchitecture } from './projection-head';
 import { MINING_STRATEGIES, mineTriplets, type MiningStrategy } from './triplet-mining';
@@ -176,6 +178,7 @@ export async function trainProjectionHead(tf: Tf, data: LabelledEmbeddings, conf
   const split = splitIdentities(data.labels, { validationShare: cfg.validationShare, testShare: 0, seed: config.seed });
   const train = takeRows(data, split.train);
   const validation = split.validation.length > 0 ? takeRows(data, split.validation) : undefined;
+  if (validation !== undefined) checkValidationPairs(validation.labels, cfg.validationShare);
   const sampler = createPkSampler(train.labels, { p: cfg.p, k: cfg.k, seed: config.seed });
   // enough sampler passes that, on average, every training sample is seen once per epoch
   const eligible = new Set(sampler.eligibleIdentities);
@@ -184,61 +187,49 @@ export async function trainProjectionHead(tf: Tf, data: LabelledEmbeddings, conf
   const rounds = Math.max(1, Math.round(eligibleSamples / (sampler.eligibleIdentities.length * cfg.k)));
 
   const model = config.tower ? config.tower(tf) : createProjectionHead(tf, { inputDim: dim, hidden: config.hidden, outputDim: config.outputDim, seed: config.seed, residual: config.residual });
-  const inputShape = model.inputs[0].shape.slice(1) as number[];
-  if (inputShape.reduce((a, v) => a * v, 1) !== dim) {
-    model.dispose();
-    throw new ConfigError(`the network takes inputs of shape [${inputShape.join(', ')}], the data rows hold ${dim} values`);
-  }
-  const outputDim = model.outputs[0].shape[1] as number;
-  // tf.variable copies its initial value: the temporaries are disposed here, or they leak.
-  const unitWeights = cfg.loss === 'binary' ? tf.tidy(() => tf.variable(tf.initializers.randomNormal({ mean: 0, stddev: 0.01, seed: config.seed + 1000 }).apply([outputDim]) as tfjs.Tensor1D)) : undefined;
-  const unitBias = cfg.loss === 'binary' ? tf.tidy(() => tf.variable(tf.scalar(0))) : undefined;
-  const varList: tfjs.Variable[] = [
-    ...model.trainableWeights.map((w) => w.read() as tfjs.Variable),
-    ...(unitWeights ? [unitWeights] : []),
-    ...(unitBias ? [unitBias] : []),
-  ];
-  const optimizer = tf.train.adam(cfg.learningRate);
-  /** Frees every tensor the run holds (on the way out with an error). */
-  const releaseAll = () => {
-    model.dispose();
-    unitWeights?.dispose();
-    unitBias?.dispose();
-    bestWeights?.forEach((w) => w.dispose());
-    optimizer.dispose();
-  };
-  // Thrown inside the training loop, whose catch frees every tensor.
-  const diverged = (where: string): never => {
-    throw new TrainingError(`training diverged: ${where} (learning rate ${cfg.learningRate}; lower it, or look for non-finite input rows)`);
-  };
-  const log: EpochLog[] = [];
-  // Epoch 0, the untrained head, is a candidate too: training must beat it on validation.
-  const initialValidationEer = validation === undefined ? Number.NaN : verificationEer(projectRows(tf, model, validation.embeddings), validation.labels, outputDim);
-  let best = validation === undefined ? Number.POSITIVE_INFINITY : initialValidationEer;
-  let bestEpoch = 0;
-  let bestWeights: tfjs.Tensor[] | undefined = validation === undefined ? undefined : model.getWeights().map((w) => w.clone());
-  let stale = 0;
-  let stoppedEarly = false;
-  let firstEpoch = 1;
-
-  // Which run a checkpoint belongs to: the config, the network and the data (hashed only when checkpointing).
-  const network = () => (config.tower ? JSON.stringify(model.toJSON(null, false)) : { hidden: config.hidden, outputDim: config.outputDim, residual: config.residual ?? false });
-  const hash = config.checkpointPath === undefined ? '' : runHash({ cfg, network: network(), seed: config.seed }, data.embeddings, data.labels);
+  // From here on, every way out frees the optimiser and the best weights, and every way out but
+  // the return frees the model and the unit too (an interrupted run's checkpoint stays for a resume).
+  let unitWeights: tfjs.Variable | undefined;
+  let unitBias: tfjs.Variable | undefined;
+  let optimizer: tfjs.Optimizer | undefined;
+  let bestWeights: tfjs.Tensor[] | undefined;
+  let returned = false;
   try {
+    const inputShape = model.inputs[0].shape.slice(1) as number[];
+    if (inputShape.reduce((a, v) => a * v, 1) !== dim) {
+      throw new ConfigError(`the network takes inputs of shape [${inputShape.join(', ')}], the data rows hold ${dim} values`);
+    }
+    const outputDim = model.outputs[0].shape[1] as number;
+    if (cfg.loss === 'binary') {
+      // tf.variable copies its initial value: the temporaries are disposed here, or they leak.
+      unitWeights = tf.tidy(() => tf.variable(tf.initializers.randomNormal({ mean: 0, stddev: 0.01, seed: config.seed + 1000 }).apply([outputDim]) as tfjs.Tensor1D));
+      unitBias = tf.tidy(() => tf.variable(tf.scalar(0)));
+    }
+    const unit = unitWeights && unitBias ? [unitWeights, unitBias] : [];
+    const varList: tfjs.Variable[] = [...model.trainableWeights.map((w) => w.read() as tfjs.Variable), ...unit];
+    const adam = tf.train.adam(cfg.learningRate);
+    optimizer = adam;
+    const run: CheckpointedRun = { model, unit, varList, optimizer: adam, validation: validation !== undefined };
+    // Thrown inside the training loop; the finally frees every tensor.
+    const diverged = (where: string): never => {
+      throw new TrainingError(`training diverged: ${where} (learning rate ${cfg.learningRate}; lower it, or look for non-finite input rows)`);
+    };
+    const log: EpochLog[] = [];
+    // Epoch 0, the untrained head, is a candidate too: training must beat it on validation.
+    const initialValidationEer = validation === undefined ? Number.NaN : verificationEer(projectRows(tf, model, validation.embeddings), validation.labels, outputDim);
+    let best = validation === undefined ? Number.POSITIVE_INFINITY : initialValidationEer;
+    let bestEpoch = 0;
+    bestWeights = validation === undefined ? undefined : model.getWeights().map((w) => w.clone());
+    let stale = 0;
+    let stoppedEarly = false;
+    let firstEpoch = 1;
+
+    // Which run a checkpoint belongs to: the config, the network and the data (hashed only when checkpointing).
+    const network = () => (config.tower ? networkDescription(model) : { hidden: config.hidden, outputDim: config.outputDim, residual: config.residual ?? false });
+    const hash = config.checkpointPath === undefined ? '' : runHash({ cfg, network: network(), seed: config.seed }, data.embeddings, data.labels);
     const resumed = config.checkpointPath === undefined ? undefined : await readCheckpoint<EpochLog>(config.checkpointPath, hash);
-    if (resumed) {
-      // The run hash covers the network's description, not every default behind it: check the weights' shapes too.
-      const shapes = (ws: readonly { shape: readonly number[] }[]) => ws.map((w) => `[${w.shape.join(', ')}]`).join(' ');
-      if (resumed.weights.length !== varList.length || resumed.weights.some((w, i) => w.shape.join(',') !== varList[i].shape.join(','))) {
-        throw new ConfigError(`checkpoint ${config.checkpointPath} holds weights ${shapes(resumed.weights)}, this network has ${shapes(varList)}: delete it or give another checkpoint path`);
-      }
-      resumed.weights.forEach((w, i) => tf.tidy(() => varList[i].assign(deserializeTensor(tf, w))));
-      // Inside tidy, a tensor that fails to read frees the ones read before it.
-      const momentTensors = tf.tidy(() => resumed.optimizer.map((w) => deserializeTensor(tf, w)));
-      const moments = momentTensors.map((tensor, i) => ({ name: resumed.optimizer[i].name ?? '', tensor }));
-      await optimizer.setWeights(moments);
-      momentTensors.forEach((t) => t.dispose());
-      const restoredBest = resumed.bestWeights && tf.tidy(() => resumed.bestWeights!.map((w) => deserializeTensor(tf, w)));
+    if (resumed && config.checkpointPath !== undefined) {
+      const restoredBest = await restoreCheckpoint(tf, resumed, run, config.checkpointPath);
       bestWeights?.forEach((w) => w.dispose());
       bestWeights = restoredBest;
       best = resumed.best;
@@ -251,32 +242,21 @@ export async function trainProjectionHead(tf: Tf, data: LabelledEmbeddings, conf
       stoppedEarly = stale >= cfg.patience && resumed.epoch < cfg.epochs;
       if (stale >= cfg.patience) firstEpoch = cfg.epochs + 1;
     }
-  } catch (err) {
-    // Nothing has trained yet: free what was built before saying why the checkpoint cannot be used.
-    releaseAll();
-    throw err;
-  }
-  const saveCheckpoint = async (epoch: number) => {
-    if (config.checkpointPath === undefined) return;
-    const moments = await optimizer.getWeights();
-    const serializedMoments = moments.map((w) => serializeTensor(w.tensor, w.name));
-    // The iteration count comes as a fresh tensor; the moments are the optimiser's own variables.
-    for (const m of moments) if (!(m.tensor instanceof tf.Variable)) m.tensor.dispose();
-    await writeCheckpoint<EpochLog>(config.checkpointPath, {
-      format: CHECKPOINT_FORMAT,
-      runHash: hash,
-      epoch,
-      weights: varList.map((v) => serializeTensor(v)),
-      optimizer: serializedMoments,
-      best,
-      bestEpoch,
-      bestWeights: bestWeights?.map((w) => serializeTensor(w)),
-      stale,
-      log,
-    });
-  };
+    const saveCheckpoint = async (epoch: number) => {
+      if (config.checkpointPath === undefined) return;
+      await writeCheckpoint<EpochLog>(config.checkpointPath, {
+        format: CHECKPOINT_FORMAT,
+        runHash: hash,
+        epoch,
+        ...(await checkpointTensors(tf, run)),
+        best,
+        bestEpoch,
+        bestWeights: bestWeights?.map((w) => serializeTensor(w)),
+        stale,
+        log,
+      });
+    };
 
-  try {
     for (let epoch = firstEpoch; epoch <= cfg.epochs; epoch++) {
       const started = performance.now();
       let lossSum = 0;
@@ -290,7 +270,7 @@ export async function trainProjectionHead(tf: Tf, data: LabelledEmbeddings, conf
           const rows = takeRows(train, batch);
           const pairs = batchPairs(rows.labels);
           let active = Number.NaN;
-          const lossTensor = optimizer.minimize(
+          const lossTensor = adam.minimize(
             () => {
               const x = tf.tensor(rows.embeddings, [b, ...inputShape]);
               const z = l2Normalize(tf, model.apply(x, { training: true }) as tfjs.Tensor2D);
@@ -361,37 +341,52 @@ export async function trainProjectionHead(tf: Tf, data: LabelledEmbeddings, conf
         break;
       }
     }
-  } catch (err) {
-    // An interrupted run frees what it built; its checkpoint (if any) stays for a resume.
-    releaseAll();
-    throw err;
-  }
-  if (bestWeights !== undefined) {
-    model.setWeights(bestWeights);
-    bestWeights.forEach((w) => w.dispose());
-  }
-  optimizer.dispose();
-  if (config.csvPath !== undefined) await writeFile(config.csvPath, epochLogCsv(log));
-  return {
-    model,
-    project: (embeddings) => projectRows(tf, model, embeddings),
-    inputDim: dim,
-    outputDim,
-    architecture: config.tower ? undefined : { inputDim: dim, hidden: [...(config.hidden ?? DEFAULT_HEAD_HIDDEN)], outputDim, residual: config.residual ?? false },
-    log,
-    bestEpoch,
-    initialValidationEer,
-    stoppedEarly,
-    validationIdentities: split.validationIdentities,
-    unusedIdentities: sampler.unusedIdentities,
-    unusedSamples: sampler.unusedSamples,
-    backend: tf.getBackend(),
-    dispose() {
+    if (bestWeights !== undefined) model.setWeights(bestWeights);
+    if (config.csvPath !== undefined) await writeFile(config.csvPath, epochLogCsv(log));
+    returned = true;
+    return {
+      model,
+      project: (embeddings) => projectRows(tf, model, embeddings),
+      inputDim: dim,
+      outputDim,
+      architecture: config.tower ? undefined : { inputDim: dim, hidden: [...(config.hidden ?? DEFAULT_HEAD_HIDDEN)], outputDim, residual: config.residual ?? false },
+      log,
+      bestEpoch,
+      initialValidationEer,
+      stoppedEarly,
+      validationIdentities: split.validationIdentities,
+      unusedIdentities: sampler.unusedIdentities,
+      unusedSamples: sampler.unusedSamples,
+      backend: tf.getBackend(),
+      dispose() {
+        model.dispose();
+        unitWeights?.dispose();
+        unitBias?.dispose();
+      },
+    };
+  } finally {
+    optimizer?.dispose();
+    bestWeights?.forEach((w) => w.dispose());
+    if (!returned) {
       model.dispose();
       unitWeights?.dispose();
       unitBias?.dispose();
-    },
-  };
+    }
+  }
+}
+
+/**
+ * The validation EER needs a genuine pair, so a validation identity with 2 samples; found after
+ * the model was built, it was a MetricsInputError that did not say it came from validation.
+ */
+function checkValidationPairs(labels: Int32Array, share: number): void {
+  const counts = new Map<number, number>();
+  for (const l of labels) counts.set(l, (counts.get(l) ?? 0) + 1);
+  if ([...counts.values()].some((c) => c >= 2)) return;
+  throw new ConfigError(
+    `validation: none of the ${counts.size} validation identities (validationShare ${share}) has 2 samples, so there is no genuine pair for the validation EER: ` +
+      'drop identities with a single sample from the data (they cannot train either), raise validationShare, or set it to 0',
+  );
 }
 
 /** The epoch log as CSV: epoch,loss,active_share,validation_eer,seconds,samples_per_second. */
