@@ -84,7 +84,8 @@ ${minimal}`, 's.yaml').seed).toBe(4294967295);
   });
 
   it('refuses the product rule with a normaliser that gives scores of 0 or below, before reading data', () => {
-    const fusion = (normaliser: string) => `${minimal}fusion: { methods: [{ method: product, normaliser: ${normaliser} }] }\n`;
+    const two = `${minimal}    - { name: b, genuine: { mean: 1, sd: 1 }, impostor: { mean: 0, sd: 1 } }\n`;
+    const fusion = (normaliser: string) => `${two}fusion: { methods: [{ method: product, normaliser: ${normaliser} }] }\n`;
     expect(() => parseExperimentConfig(fusion('z-score'), 'p.yaml')).toThrow(/fusion.methods.0.normaliser: product needs positive scores \(min-max, tanh, double-sigmoid\); z-score gives 0 or below/);
     expect(parseExperimentConfig(fusion('tanh'), 'p.yaml').fusion?.methods[0]).toMatchObject({ method: 'product', normaliser: 'tanh' });
   });

@@ -10,6 +10,7 @@ import { fuseSystems } from '../src/run/fuse-systems';
 import { parseResultsJson } from '../src/run/json';
 import { runExperiment } from '../src/run/run-experiment';
 import { parseCsvLine, readScoresCsv } from '../src/run/scores-csv';
+import type { FusionConfig } from '../src/config/schema';
 import { scoresCsvSource } from '../src/sources/scores-csv-source';
 import { comparisonScores } from './comparison-scores-fixture';
 
@@ -147,8 +148,10 @@ describe('fusion in experiments', () => {
     // Weights that do not fit the systems a score file names are the config's mistake (it was a note, exit 0).
     const two = join(dir, 'two.csv');
     await writeFile(two, [`${header},a,a_error,b,b_error`, ...rows.map((r, k) => `${r},${k % 4 === 0 ? 1 + k / 10 : k / 30},,${k % 4 === 0 ? 2 : k / 40},`)].join('\n'));
-    const weighted = parseExperimentConfigObject({ id: 'w', dataset: { loader: 'scores-csv', files: [two] }, fusion: { folds: 2, methods: [{ method: 'weighted-sum', weights: [1, 2, 3] }] } }, 'test');
-    await expect(runExperiment(weighted, { resultsRoot: join(dir, 'results'), dataRoot: dir })).rejects.toThrow(/fusion.methods.0.weights: 3 weights for 2 inputs \(a, b\)/);
+    // Weights are by name; a scores-csv file names its systems only when read, and the error names the config.
+    const weighted = parseExperimentConfigObject({ id: 'w', dataset: { loader: 'scores-csv', files: [two] }, fusion: { folds: 2, methods: [{ method: 'weighted-sum', weights: { a: 1, b: 2, c: 3 } }] } }, 'test');
+    await expect(runExperiment(weighted, { resultsRoot: join(dir, 'results'), dataRoot: dir })).rejects.toThrow(/^config w: fusion\.methods\.0\.weights: "c" is not a fused system \(a, b\)$/);
+    await expect(runExperiment(weighted, { resultsRoot: join(dir, 'results'), dataRoot: dir, configPath: 'configs/w.yaml' })).rejects.toThrow(/^configs\/w\.yaml: fusion\.methods\.0\.weights: "c"/);
   });
 
   it('reports on run folders only when their files have the shape a run writes', async () => {
@@ -167,7 +170,7 @@ describe('fusion in experiments', () => {
     const base = 'dataset: { loader: score-matrix, root: r, systems: { x: x.csv, y: y.csv } }\n';
     expect(() => parseExperimentConfig(`${base}fusion: { inputs: [x, z], methods: [{ method: sum }] }\n`, 'f.yaml')).toThrow(/"z" is not a system/);
     expect(() => parseExperimentConfig(`${base}fusion: { methods: [{ method: sum, weights: [1, 2] }] }\n`, 'f.yaml')).toThrow(/only weighted-sum takes weights/);
-    expect(() => parseExperimentConfig(`${base}fusion: { methods: [{ method: weighted-sum, weights: [1] }] }\n`, 'f.yaml')).toThrow(/1 weights for 2 inputs/);
+    expect(() => parseExperimentConfig(`${base}fusion: { inputs: [y, x], methods: [{ method: weighted-sum, weights: [1] }] }\n`, 'f.yaml')).toThrow(/1 weights for 2 inputs \(y, x\)/);
     expect(() => parseExperimentConfig(`${base}fusion: { methods: [{ method: logistic, normaliser: z-score }] }\n`, 'f.yaml')).toThrow(/standardises/);
     expect(() => parseExperimentConfig(`${base}fusion: { methods: [{ method: magic }] }\n`, 'f.yaml')).toThrow(/fusion.methods.0.method/);
     expect(() => parseExperimentConfig(`${base}fusion: { methods: [{ method: sum, targetFmr: 0.01 }] }\n`, 'f.yaml')).toThrow(/only the decision rules/);
@@ -273,15 +276,9 @@ describe('quality-weighted fusion', () => {
       { name: 'x', scores: x, errors, quality: qx },
       { name: 'y', scores: y, errors },
     ]);
-    const cfg = parseExperimentConfigObject(
-      {
-        dataset: { loader: 'scores-csv', files: ['unused.csv'] },
-        fusion: { folds: 4, methods: [{ method: 'sum', normaliser: 'z-score' }, { method: 'sum', normaliser: 'z-score', qualityWeighted: true }] },
-      },
-      'q.yaml',
-    );
-    if (!cfg.fusion) throw new Error('no fusion block');
-    const out = fuseSystems(data, cfg.fusion, 1);
+    // A fusion block as a config with a modality's samples would give it (a scores-csv one carries no quality and is refused).
+    const fusion: FusionConfig = { folds: 4, protocol: 'subject-disjoint', methods: [{ method: 'sum', normaliser: 'z-score' }, { method: 'sum', normaliser: 'z-score', qualityWeighted: true }] };
+    const out = fuseSystems(data, fusion, 1);
     const eer = (name: string) => {
       const s = out.data.systems.find((v) => v.name === name);
       if (!s) throw new Error(`no ${name}`);

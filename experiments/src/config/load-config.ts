@@ -2,9 +2,10 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { ConfigError, DatasetError } from '@biofuse/core';
-import { POSITIVE_NORMALISER_KINDS, type NormaliserKind } from '@biofuse/fusion';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { z } from 'zod';
+import { fusionProblems } from './fusion-rules';
+import { pipelineParamsProblem } from './pipeline-params';
 import { experimentConfigSchema, type ChimericSourceConfig, type ExperimentConfig } from './schema';
 
 /** Reads, parses and validates an experiment YAML file; every problem is a ConfigError naming the file. */
@@ -84,6 +85,14 @@ function checkCrossFieldRules(config: ExperimentConfig, path: string): void {
   if ('probeFolder' in d && (d.probeFolder !== undefined || d.probeExtension !== undefined) && d.loader !== 'fvc') {
     problems.push('dataset.probeFolder / probeExtension: only the fvc loader takes probes from another folder');
   }
+  // Without a probe folder the extension was accepted and ignored.
+  if (d.loader === 'fvc' && d.probeExtension !== undefined && d.probeFolder === undefined) problems.push('dataset.probeExtension: names the extension of the probes in probeFolder; set probeFolder too');
+  if ('subjectFolder' in d && d.subjectFolder !== undefined && d.loader !== 'pairs') problems.push(`dataset.subjectFolder: only the pairs loader takes subjects from a folder of the path (${d.loader} knows its subjects)`);
+  if (d.loader === 'lfw' && d.folds && new Set(d.folds).size !== d.folds.length) problems.push(`dataset.folds: a fold is named twice (${d.folds.join(', ')})`);
+  if (config.pipeline) {
+    const problem = pipelineParamsProblem(config.pipeline);
+    if (problem) problems.push(problem);
+  }
   if ((d.loader === 'pairs' || d.loader === 'lfw') && !d.pairs) problems.push(`dataset.pairs: the ${d.loader} loader needs a pairs file`);
   // Keys only some loaders read: elsewhere they would be accepted and ignored.
   if ('pairs' in d && d.pairs !== undefined && d.loader !== 'pairs' && d.loader !== 'lfw') problems.push(`dataset.pairs: the ${d.loader} loader reads no pairs file (pairs and lfw do)`);
@@ -102,7 +111,14 @@ function checkCrossFieldRules(config: ExperimentConfig, path: string): void {
     const known = svc2004 ? ['genuine', 'skilled', 'random'] : ['genuine', 'impostor'];
     const unknown = p.kinds.filter((k) => !known.includes(k));
     if (!scoresOnly && unknown.length > 0) problems.push(`protocol.kinds: ${unknown.join(', ')} is not a comparison kind of the ${d.loader} protocol (${known.join(', ')})`);
-    if (!scoresOnly && (!p.kinds.includes('genuine') || p.kinds.length < 2)) problems.push('protocol.kinds: keep genuine comparisons and at least one impostor kind, or there is nothing to measure');
+    // [genuine, genuine] passed a count of two and then failed after scoring, with no impostor to measure against.
+    if (!scoresOnly && (!p.kinds.includes('genuine') || !p.kinds.some((k) => k !== 'genuine'))) problems.push('protocol.kinds: keep genuine comparisons and at least one impostor kind, or there is nothing to measure');
+    if (new Set(p.kinds).size !== p.kinds.length) problems.push(`protocol.kinds: a kind is named twice (${p.kinds.join(', ')})`);
+  }
+  if (svc2004 && p.enrolment !== undefined && p.enrolment > 10) problems.push(`protocol.enrolment: SVC2004 enrols from the first 10 genuine signatures of a user, not ${p.enrolment}`);
+  // Random forgeries are other users' signatures: asking for more than there are was silently capped (svc2004 folders are counted when read).
+  if (d.loader === 'synthetic-signatures' && p.randomForgeries !== undefined && p.randomForgeries > d.users - 1) {
+    problems.push(`protocol.randomForgeries: ${p.randomForgeries} random forgeries for each of ${d.users} users, who have ${d.users - 1} others each`);
   }
   if (d.loader === 'simulated-scores') {
     const m = d.modalities.length;
@@ -120,37 +136,7 @@ function checkCrossFieldRules(config: ExperimentConfig, path: string): void {
   if (config.strict && (d.loader === 'score-matrix' || d.loader === 'simulated-scores' || d.loader === 'scores-csv')) {
     problems.push(`strict: a ${d.loader} dataset holds scores, not samples that could fail to acquire; remove "strict"`);
   }
-  const f = config.fusion;
-  if (f) {
-    const systems =
-      d.loader === 'score-matrix' ? Object.keys(d.systems) : d.loader === 'simulated-scores' ? d.modalities.map((x) => x.name) : d.loader === 'chimeric' ? d.sources.map((x) => x.name) : undefined;
-    if (f.inputs && new Set(f.inputs).size !== f.inputs.length) problems.push(`fusion.inputs: a system is named twice (${f.inputs.join(', ')})`);
-    if (systems && f.inputs) {
-      // A chimeric source with several systems (an SVC2004 source's skilled and random) names them "source:system".
-      const known = (name: string) => systems.includes(name) || (d.loader === 'chimeric' && systems.some((source) => name.startsWith(`${source}:`)));
-      for (const name of f.inputs) if (!known(name)) problems.push(`fusion.inputs: "${name}" is not a system of the dataset (${systems.join(', ')})`);
-    }
-    const inputs = f.inputs?.length ?? systems?.length;
-    f.methods.forEach((m, i) => {
-      if (m.weights && m.method !== 'weighted-sum') problems.push(`fusion.methods.${i}.weights: only weighted-sum takes weights`);
-      if (m.weights && inputs !== undefined && m.weights.length !== inputs) problems.push(`fusion.methods.${i}.weights: ${m.weights.length} weights for ${inputs} inputs`);
-      if (m.maxComponents !== undefined && m.method !== 'likelihood-ratio') problems.push(`fusion.methods.${i}.maxComponents: only likelihood-ratio takes maxComponents`);
-      if (m.l2 !== undefined && m.method !== 'logistic') problems.push(`fusion.methods.${i}.l2: only logistic takes l2`);
-      if (m.qualityWeighted && m.method !== 'sum' && m.method !== 'weighted-sum') problems.push(`fusion.methods.${i}.qualityWeighted: only sum and weighted-sum weigh by quality`);
-      if (m.relevance !== undefined && m.method !== 'user-weighted-sum') problems.push(`fusion.methods.${i}.relevance: only user-weighted-sum takes relevance`);
-      if (m.method === 'user-weighted-sum' && f.protocol !== 'within-subject') {
-        problems.push(`fusion.methods.${i}: user-weighted-sum learns weights per enrolled user, so it needs fusion.protocol: within-subject (under subject-disjoint folds every test user is unseen)`);
-      }
-      if (m.normaliser !== undefined && m.method === 'logistic') problems.push(`fusion.methods.${i}.normaliser: logistic regression standardises its inputs itself`);
-      // Refused before any data is read, as RuleFusion would refuse it after.
-      if (m.method === 'product' && m.normaliser !== undefined && !POSITIVE_NORMALISER_KINDS.includes(m.normaliser as NormaliserKind)) {
-        problems.push(`fusion.methods.${i}.normaliser: product needs positive scores (${POSITIVE_NORMALISER_KINDS.join(', ')}); ${m.normaliser} gives 0 or below`);
-      }
-      const decision = m.method === 'and' || m.method === 'or' || m.method === 'majority';
-      if (m.targetFmr !== undefined && !decision) problems.push(`fusion.methods.${i}.targetFmr: only the decision rules (and, or, majority) take targetFmr`);
-      if (decision && m.normaliser !== undefined) problems.push(`fusion.methods.${i}.normaliser: decision rules threshold raw scores`);
-    });
-  }
+  if (config.fusion) problems.push(...fusionProblems(config, config.fusion));
   if (problems.length > 0) throw new ConfigError(`${path}: invalid experiment config:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
 }
 

@@ -21,6 +21,9 @@ const metricsSchema = z
   })
   .prefault({});
 
+/** A system's name: a score matrix's key, a simulated modality, a fused input. */
+const systemName = z.string().regex(/^[A-Za-z0-9_.-]+$/, 'system names use letters, digits, _ . -');
+
 const normal = z.strictObject({ mean: z.number(), sd: z.number().positive() });
 
 /** NIST BSSR1-style square score matrices, one per system (matcher). */
@@ -28,8 +31,8 @@ const scoreMatrixSource = z.strictObject({
   loader: z.literal('score-matrix'),
   /** Folder relative to the data root. */
   root: z.string().min(1),
-  /** System name -> matrix file relative to `root`. */
-  systems: z.record(z.string().regex(/^[A-Za-z0-9_.-]+$/, 'system names use letters, digits, _ . -'), z.string().min(1)),
+  /** System name -> matrix file relative to `root`; a run lists the systems in name order (a mapping has no other). */
+  systems: z.record(systemName, z.string().min(1)),
   /** A cell value that marks a failed comparison; by default every cell is kept as a score. */
   failureValue: z.number().optional(),
 });
@@ -65,17 +68,24 @@ const modalitySource = z.strictObject({
   pairs: z.string().optional(),
   /** For `lfw`: the images folder relative to `root`. */
   images: z.string().optional(),
-  /** For `lfw`: only the pairs of these View 2 folds (keep calibration folds out of a report). */
+  /** For `lfw`: only the pairs of these View 2 folds (keep calibration folds out of a report); each must be one of the pairs file's. */
   folds: z.array(z.int().min(1)).min(1).optional(),
   /**
    * For `fvc`: take each comparison's probe from this folder (relative to `root`) instead, as
    * `<same name><probeExtension>`; e.g. another vendor's templates of the same impressions.
    */
   probeFolder: z.string().min(1).optional(),
+  /** With probeFolder: the probes' extension (default: the reference's own). */
   probeExtension: z
     .string()
     .regex(/^\.[A-Za-z0-9]+$/)
     .optional(),
+  /**
+   * For `pairs`: which folder of a sample's path names its subject, counting from the first
+   * (default 1: `<subject>/<file>`; 2 for `images/<subject>/<file>`). A pairs file names no
+   * subjects, and the subject-disjoint statistics (the EER's interval) need them.
+   */
+  subjectFolder: z.int().min(1).max(32).optional(),
 });
 
 /**
@@ -109,10 +119,13 @@ const fusionMethodSchema = z.strictObject({
   /** and / or / majority: each input decides at its training threshold for this FMR (default 1e-3). */
   targetFmr: z.number().gt(0).lt(1).optional(),
   normaliser: z.enum(NORMALISER_KINDS as [string, ...string[]]).optional(),
-  /** sum / weighted-sum: scale each input's weight by the comparison's sample quality, where the input reports one. */
+  /** sum / weighted-sum: scale each input's weight by the comparison's sample quality; needs an input that reports one. */
   qualityWeighted: z.boolean().optional(),
-  /** weighted-sum: one weight per input (fitted as 1 / EER when omitted). */
-  weights: z.array(z.number().positive()).optional(),
+  /**
+   * weighted-sum: a weight per fused system, by name (`{ face-C: 1, finger-right: 10 }`); a
+   * list only beside `fusion.inputs`, in its order. Fitted as 1 / EER when omitted.
+   */
+  weights: z.union([z.record(z.string().min(1), z.number().positive()), z.array(z.number().positive()).min(1)]).optional(),
   /** likelihood-ratio: largest component count BIC may choose. */
   maxComponents: z.int().min(1).max(20).optional(),
   /** user-weighted-sum: how many of a user's own comparisons weigh as much as the population (default 0.5). */
@@ -124,7 +137,7 @@ const fusionMethodSchema = z.strictObject({
 });
 
 const fusionSchema = z.strictObject({
-  /** Systems to fuse (default: all of the dataset's). */
+  /** Systems to fuse, at least two (default: all of the dataset's); their order is the order of a list of weights. */
   inputs: z.array(z.string()).min(1).optional(),
   /** Cross-validation folds. */
   folds: z.int().min(2).max(50).default(5),

@@ -1,5 +1,5 @@
 import { escapeHtml, plotlyScript, scriptJson, CURVE_COLOURS, probit } from '@biofuse/core';
-import { metricsTableCells, metricsTableColumns, tableTargetFmrs, type TableRow } from './metrics-table';
+import { BELOW_RESOLUTION_NOTE, metricsTableCells, metricsTableColumns, tableTargetFmrs, type TableRow } from './metrics-table';
 import { htmlTable } from './table-layout';
 import { QUALITY_ERC_TITLE, qualityErcCells, qualityErcColumns, groupBySharedThreshold, type QualityErcRow } from './quality-erc-table';
 import { ERC_CURVE_SHARE, ERC_SUMMARY_SHARE } from '../run/quality-erc';
@@ -16,24 +16,17 @@ const TICKS = [1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 0.02, 0.05, 0.1, 0.2, 0.4, 0.6];
  * %, each system's EER marked on the FMR = FNMR diagonal, and the metrics table below.
  */
 export function detPageHtml(title: string, curves: readonly EvaluationRow[], notes: readonly string[] = []): string {
-  // Rates of exactly 0 or 1 have no place on probit axes: those points stay in det.json and
-  // the table, and each axis starts just below the smallest rate that was measured.
-  const plotted = curves.map((c) => {
-    const d = c.report.det;
-    const keep: number[] = [];
-    for (let k = 0; k < d.fmr.length; k++) if (d.fmr[k] > 0 && d.fmr[k] < 1 && d.fnmr[k] > 0 && d.fnmr[k] < 1) keep.push(k);
-    return keep;
-  });
-  let minFmr = 1e-3;
-  let minFnmr = 1e-3;
-  curves.forEach((c, i) => {
-    for (const k of plotted[i]) {
-      minFmr = Math.min(minFmr, c.report.det.fmr[k]);
-      minFnmr = Math.min(minFnmr, c.report.det.fnmr[k]);
-    }
-  });
-  const axis = (name: string, minRate: number) => {
-    const range = [probit(minRate) - 0.2, probit(0.6)];
+  // Every point is drawn at det.json's deviates, where a rate of 0 or 1 sits half a comparison
+  // from the edge (0.5 / n): dropping those points cut off every run that ends at a rate of 0,
+  // and with it the ends of curves or, for a perfectly separated system, the whole curve.
+  let minFmr = probit(1e-3);
+  let minFnmr = probit(1e-3);
+  for (const c of curves) {
+    for (const v of c.report.det.fmrDeviate) minFmr = Math.min(minFmr, v);
+    for (const v of c.report.det.fnmrDeviate) minFnmr = Math.min(minFnmr, v);
+  }
+  const axis = (name: string, minDeviate: number) => {
+    const range = [minDeviate - 0.2, probit(0.6)];
     const ticks = TICKS.filter((t) => probit(t) >= range[0] && probit(t) <= range[1]);
     return {
       title: { text: `${name} (%)` },
@@ -51,14 +44,13 @@ export function detPageHtml(title: string, curves: readonly EvaluationRow[], not
     const color = CURVE_COLOURS[i % CURVE_COLOURS.length];
     const eer = c.report.eer.value;
     const d = c.report.det;
-    const keep = plotted[i];
     const curve = {
       type: 'scatter',
       mode: 'lines',
       name: `${label} (EER ${(eer * 100).toFixed(2)} %)`,
-      x: keep.map((k) => d.fmrDeviate[k]),
-      y: keep.map((k) => d.fnmrDeviate[k]),
-      customdata: keep.map((k) => [d.thresholds[k], d.fmr[k] * 100, d.fnmr[k] * 100]),
+      x: Array.from(d.fmrDeviate),
+      y: Array.from(d.fnmrDeviate),
+      customdata: Array.from(d.thresholds, (t, k) => [t, d.fmr[k] * 100, d.fnmr[k] * 100]),
       hovertemplate: `threshold %{customdata[0]:.6g}<br>FMR %{customdata[1]:.4g} %<br>FNMR %{customdata[2]:.4g} %<extra>${escapeHtml(label)}</extra>`,
       line: { width: 2, color },
       legendgroup: String(i),
@@ -98,6 +90,7 @@ export function detPageHtml(title: string, curves: readonly EvaluationRow[], not
   };
   const targets = tableTargetFmrs(curves);
   const table = htmlTable(metricsTableColumns(targets), curves.map((c) => metricsTableCells(c, targets)));
+  const footnote = curves.some((c) => c.report.fnmrAtFmr.some((p) => p.belowResolution)) ? `<p class="note">${escapeHtml(BELOW_RESOLUTION_NOTE)}</p>\n` : '';
   const erc = qualityErcSection(curves);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
@@ -106,11 +99,26 @@ th,td{padding:4px 10px;border-bottom:1px solid #ddd;text-align:right}th:first-ch
 #det{max-width:820px}.table{overflow-x:auto}th{white-space:nowrap}p.note{color:#555;font-size:90%}</style>
 <script>${plotlyScript()}</script></head>
 <body><h1>${escapeHtml(title)}</h1><div id="det"></div>${table}
-${notes.map((n) => `<p class="note">${escapeHtml(n)}</p>`).join('\n')}
+${footnote}${[...notes, ...edgeNotes(curves)].map((n) => `<p class="note">${escapeHtml(n)}</p>`).join('\n')}
 <p class="note">Axes are normal deviates (probit); rates are in %. Failed comparisons count as non-matches (ISO/IEC 19795-1).</p>
 <script>Plotly.newPlot('det', ${scriptJson(traces)}, ${scriptJson(layout)}, {responsive: true, displaylogo: false});</script>
 ${erc}</body></html>
 `;
+}
+
+/**
+ * What the curves' ends mean where a rate of 0 was measured: probit axes have no place for 0,
+ * so a reader must know that the edge is drawn, not measured; and a system with an EER of 0
+ * draws nothing but that edge.
+ */
+function edgeNotes(curves: readonly EvaluationRow[]): string[] {
+  const out: string[] = [];
+  const atZero = curves.some((c) => c.report.det.fmr.some((r) => r === 0) || c.report.det.fnmr.some((r) => r === 0));
+  if (atZero) out.push('A rate of 0 (no error among n comparisons) has no place on probit axes: it is drawn at 0.5 / n, half of one comparison, and the hover shows 0 %.');
+  for (const c of curves) {
+    if (c.report.eer.value === 0) out.push(`${c.label ?? c.name} separates its genuine and impostor comparisons completely (EER 0): its curve is the edge drawn at 0.5 / n on both axes.`);
+  }
+  return out;
 }
 
 /**

@@ -42,12 +42,15 @@ export function metricsTableCells(row: TableRow, targetFmrs: readonly number[]):
   ];
 }
 
+/** The footnote to a table where some `*` marks a target FMR the impostor count cannot resolve. */
+export const BELOW_RESOLUTION_NOTE = '* target FMR below 1 / (impostor comparisons): not measurable on this set';
+
 /** A plain-text table for the terminal; `*` marks targets below the impostor count's resolution. */
 export function formatMetricsTable(rows: readonly TableRow[]): string {
   const targets = tableTargetFmrs(rows);
   const out = textTableLines(metricsTableColumns(targets), rows.map((r) => metricsTableCells(r, targets)));
   if (rows.some((r) => r.report.fnmrAtFmr.some((p) => p.belowResolution))) {
-    out.push('* target FMR below 1 / (impostor comparisons): not measurable on this set');
+    out.push(BELOW_RESOLUTION_NOTE);
   }
   return out.join('\n');
 }

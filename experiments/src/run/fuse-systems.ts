@@ -12,6 +12,7 @@ import {
   type NormaliserKind,
   type SerializedFusion,
 } from '@biofuse/fusion';
+import { weightNameProblems } from '../config/fusion-rules';
 import type { FusionConfig, FusionMethodConfig } from '../config/schema';
 import type { ComparisonScores, SystemScores } from '../sources/comparison-scores';
 
@@ -39,22 +40,27 @@ export function fuseSystems(data: ComparisonScores, cfg: FusionConfig, seed: num
   });
   if (inputs.length < 2) throw new ConfigError(`fusion needs at least two input systems; it has ${inputs.length === 0 ? 'none' : `only ${names.join(', ')}`}`);
   // Config checks need the systems, which a scores-csv dataset names only once it is read: a mistake here is the config's, not a method that failed to fit.
+  const weights = cfg.methods.map((m, i) => inputWeights(m, names, cfg.inputs !== undefined, i));
   cfg.methods.forEach((m, i) => {
-    if (m.weights && m.weights.length !== inputs.length) throw new ConfigError(`fusion.methods.${i}.weights: ${m.weights.length} weights for ${inputs.length} inputs (${names.join(', ')})`);
+    // Accepted, it changed nothing: every weight was scaled by a quality no input has.
+    if (m.qualityWeighted && !inputs.some((s) => s.quality)) {
+      throw new ConfigError(`fusion.methods.${i}.qualityWeighted: none of ${names.join(', ')} reports sample quality, so nothing would be weighted; remove qualityWeighted`);
+    }
   });
   const { multi: ms, subjects } = toMultiScores(data, inputs);
   const fused: SystemScores[] = [];
   const models: FusionOutcome['models'] = [];
   const failures: string[] = [];
   let tested: Int32Array | undefined;
-  for (const m of cfg.methods) {
+  const foldNotes = new Set<string>();
+  for (const [i, m] of cfg.methods.entries()) {
     const name = `fused:${m.name ?? defaultName(m)}`;
     if (fused.some((f) => f.name === name) || data.systems.some((s) => s.name === name)) {
       throw new ConfigError(`fusion.methods: two systems would be called "${name}"; give one a name`);
     }
     let cv: ReturnType<typeof crossValidate>;
     try {
-      cv = crossValidate(ms, createFusionMethod(m, seed), { folds: cfg.folds, seed, protocol: cfg.protocol });
+      cv = crossValidate(ms, createFusionMethod(m, seed, weights[i]), { folds: cfg.folds, seed, protocol: cfg.protocol });
     } catch (err) {
       // A method that cannot be fitted on these scores (a constant column, too few genuine
       // scores for a mixture) is reported and left out; the other methods still run.
@@ -63,6 +69,8 @@ export function fuseSystems(data: ComparisonScores, cfg: FusionConfig, seed: num
       continue;
     }
     tested ??= cv.rowFold;
+    // All methods share the folds, so a fold without a class is said once.
+    for (const n of cv.notes) foldNotes.add(n);
     fused.push({
       name,
       scores: cv.fused,
@@ -96,12 +104,32 @@ export function fuseSystems(data: ComparisonScores, cfg: FusionConfig, seed: num
     cfg.protocol === 'within-subject'
       ? `Fusion of ${names.join(' + ')} by ${cfg.folds}-fold within-subject cross-validation (seed ${seed}): each user's comparisons are dealt to folds, so methods are fitted and reported on the same users but never on the same comparison; all ${rows.length} comparisons are reported.`
       : `Fusion of ${names.join(' + ')} by ${cfg.folds}-fold subject-disjoint cross-validation (seed ${seed}): every system is reported on the ${rows.length} comparisons between subjects of the same held-out fold; comparisons across folds are left out.`,
+    ...foldNotes,
     ...failures,
   ];
   return { data: restricted, models, subjects, notes };
 }
 
-export function createFusionMethod(m: FusionMethodConfig, seed: number): FusionMethod {
+/**
+ * A method's weights in the order of the fused systems: a mapping by name, a list in the order
+ * of `fusion.inputs` (the config check allows a list only there).
+ */
+function inputWeights(m: FusionMethodConfig, names: readonly string[], listed: boolean, i: number): number[] | undefined {
+  const w = m.weights;
+  if (w === undefined) return undefined;
+  if (Array.isArray(w)) {
+    if (!listed) throw new ConfigError(`fusion.methods.${i}.weights: a list of weights has no system order to follow; name the systems or list fusion.inputs`);
+    if (w.length !== names.length) throw new ConfigError(`fusion.methods.${i}.weights: ${w.length} weights for ${names.length} inputs (${names.join(', ')})`);
+    return w;
+  }
+  const byName = w as Readonly<Record<string, number>>;
+  const problems = weightNameProblems(Object.keys(byName), names, `fusion.methods.${i}`);
+  if (problems.length > 0) throw new ConfigError(problems.join('; '));
+  return names.map((n) => byName[n]);
+}
+
+/** The fusion method a config entry names; `weights` in the order of the fused systems (see inputWeights). */
+export function createFusionMethod(m: FusionMethodConfig, seed: number, weights?: readonly number[]): FusionMethod {
   const normaliser = m.normaliser as NormaliserKind | undefined;
   switch (m.method) {
     case 'and':
@@ -115,7 +143,7 @@ export function createFusionMethod(m: FusionMethodConfig, seed: number): FusionM
     case 'likelihood-ratio':
       return new LikelihoodRatioFusion({ seed, normaliser, maxComponents: m.maxComponents });
     default:
-      return new RuleFusion({ rule: m.method, normaliser, weights: m.weights, qualityWeighted: m.qualityWeighted });
+      return new RuleFusion({ rule: m.method, normaliser, weights, qualityWeighted: m.qualityWeighted });
   }
 }
 

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { mkdir, rename, rm, rmdir, writeFile } from 'node:fs/promises';
-import { DatasetError } from '@biofuse/core';
+import { ConfigError, DatasetError } from '@biofuse/core';
 import { faceModelFiles, parseFaceParams } from '@biofuse/face';
 import { isAbsolute, join, resolve } from 'node:path';
 import { chimericSourceConfig, configHash, loadExperimentConfig } from '../config/load-config';
@@ -52,12 +52,27 @@ export async function runExperimentFile(configPath: string, opts: RunOptions): P
 }
 
 export async function runExperiment(config: ExperimentConfig, opts: RunOptions & { configPath?: string }): Promise<RunResult> {
+  const resultsRoot = resolve(opts.resultsRoot ?? join(WORKSPACE_ROOT, 'results'));
+  const experimentDir = join(resultsRoot, config.id);
+  const made = !existsSync(experimentDir);
+  try {
+    return await runInto(experimentDir, config, opts);
+  } catch (err) {
+    // A run that fails leaves no run folder: nor an empty results/<id>/ that it made itself.
+    if (made) await rmdir(experimentDir).catch(() => undefined);
+    // A mistake found only once the data is read (weights that do not fit a scores-csv file's
+    // systems, a fold the pairs file lacks) is still the config's: say which config.
+    const source = opts.configPath ?? `config ${config.id}`;
+    if (err instanceof ConfigError && !err.message.startsWith(`${source}:`)) err.message = `${source}: ${err.message}`;
+    throw err;
+  }
+}
+
+async function runInto(experimentDir: string, config: ExperimentConfig, opts: RunOptions & { configPath?: string }): Promise<RunResult> {
   const now = opts.now ?? (() => new Date());
   const started = now();
   const t0 = performance.now();
   // A results folder that cannot be made fails here, before any scoring, as a data error naming it.
-  const resultsRoot = resolve(opts.resultsRoot ?? join(WORKSPACE_ROOT, 'results'));
-  const experimentDir = join(resultsRoot, config.id);
   await makeFolder(experimentDir, 'results folder');
   const { data: loaded, chimeric } = await loadWithAssignment(config, opts);
   const fusion = config.fusion ? fuseSystems(loaded, config.fusion, config.seed) : undefined;
@@ -71,6 +86,7 @@ export async function runExperiment(config: ExperimentConfig, opts: RunOptions &
     ...(fusion?.notes ?? []),
     ...(config.metrics.identificationMaxRank > 0 && !identification ? ['Identification was asked for, but the probes were not all compared with one gallery: no CMC.'] : []),
     ...(data.skipped.length > 0 ? [`${data.skipped.length} file(s) could not be used; see manifest.json.`] : []),
+    ...intervalNotes(evaluations, config.metrics.eerBootstrapResamples),
   ];
 
   const hash = configHash(config);
@@ -131,6 +147,12 @@ export async function runExperiment(config: ExperimentConfig, opts: RunOptions &
     await rmdir(claim).catch(() => undefined);
   }
   return { config, runDir: finalDir, detPage: join(finalDir, 'det.html'), evaluations, identification, skipped: data.skipped.length, notes };
+}
+
+/** Says which systems have no EER interval although one was asked for (it was left out without a word). */
+function intervalNotes(evaluations: readonly Evaluation[], resamples: number): string[] {
+  const missing = resamples > 0 ? evaluations.filter((e) => !e.eerInterval).map((e) => e.name) : [];
+  return missing.length > 0 ? [`No EER interval for ${missing.join(', ')}: the comparisons involve a single subject, and the subjects bootstrap resamples subjects.`] : [];
 }
 
 /**

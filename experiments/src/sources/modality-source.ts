@@ -13,8 +13,11 @@ import {
   readSvc2004Folder,
   scoreComparisons,
   svc2004Protocol,
+  ConfigError,
+  DatasetError,
   type DatasetSample,
   type ProtocolComparison,
+  type SamplePair,
   type SkippedFile,
 } from '@biofuse/core';
 import type { ExperimentConfig, ModalitySourceConfig, SyntheticFingerprintsSourceConfig, SyntheticSignaturesSourceConfig } from '../config/schema';
@@ -105,15 +108,19 @@ async function protocolComparisons(
       return svc2004Comparisons(config, root);
     case 'lfw': {
       const pairsFile = join(root, cfg.pairs ?? 'pairs.txt');
+      const all = await readLfwPairs(pairsFile);
       const folds = cfg.folds;
-      const comparisons = (await readLfwPairs(pairsFile)).filter((c) => !folds || folds.includes(c.fold ?? -1));
+      if (folds) checkLfwFolds(folds, all, pairsFile);
+      const comparisons = all.filter((c) => !folds || folds.includes(c.fold ?? -1));
       const images = join(root, cfg.images ?? 'images');
       return { comparisons, sampleRoot: images, skipped: [], dataFiles: [pairsFile, ...distinctSamples(comparisons).map((p) => join(images, p))], subjectOf: firstFolder };
     }
     case 'pairs': {
       const pairsFile = join(root, cfg.pairs ?? 'pairs.tsv');
-      const comparisons = pairsToComparisons(await readPairsFile(pairsFile));
-      return { comparisons, sampleRoot: root, skipped: [], dataFiles: [pairsFile, ...distinctSamples(comparisons).map((p) => join(root, p))], subjectOf: firstFolder };
+      const pairs = await readPairsFile(pairsFile);
+      const comparisons = pairsToComparisons(pairs);
+      const subjectOf = pairSubjects(pairs, cfg.subjectFolder ?? 1, pairsFile);
+      return { comparisons, sampleRoot: root, skipped: [], dataFiles: [pairsFile, ...distinctSamples(comparisons).map((p) => join(root, p))], subjectOf };
     }
   }
 }
@@ -129,6 +136,12 @@ function distinctSamples(comparisons: readonly ProtocolComparison[]): string[] {
 
 async function svc2004Comparisons(config: ExperimentConfig, root: string) {
   const l = await readSvc2004Folder(root);
+  // Random forgeries are other users' signatures: more than there are others was silently capped.
+  const asked = config.protocol.randomForgeries;
+  const users = new Set(l.samples.map((s) => s.subject)).size;
+  if (asked !== undefined && asked > users - 1) {
+    throw new ConfigError(`protocol.randomForgeries: ${asked} random forgeries for each of the ${users} users in ${root}, who have ${users - 1} others each`);
+  }
   const comparisons = svc2004Protocol(l.samples, {
     seed: config.seed,
     trials: config.protocol.trials,
@@ -185,10 +198,55 @@ function subjectLookup(samples: readonly DatasetSample[]): (path: string) => str
   return (path) => map.get(path) ?? path;
 }
 
-/** A pairs file names no subjects: the first folder of a path stands for it (LFW's layout), else the file itself. */
+/** LFW's layout, `<Name>/<Name>_<NNNN>.jpg`: the first folder of a path is the person. */
 function firstFolder(path: string): string {
   const slash = path.indexOf('/');
   return slash > 0 ? path.slice(0, slash) : path;
+}
+
+/** Folds of `dataset.folds` that the pairs file has: a fold beyond its header's count silently selected nothing. */
+function checkLfwFolds(folds: readonly number[], comparisons: readonly ProtocolComparison[], pairsFile: string): void {
+  let count = 0;
+  for (const c of comparisons) count = Math.max(count, c.fold ?? 0);
+  const missing = folds.filter((f) => f > count);
+  if (missing.length > 0) throw new ConfigError(`dataset.folds: ${missing.join(', ')} ${missing.length === 1 ? 'is not a fold' : 'are not folds'} of ${pairsFile}, which has folds 1-${count}`);
+}
+
+/**
+ * A pairs file names no subjects, so the folder `level` of each sample's path stands for its
+ * subject (1: `<subject>/<file>`). The file's own labels check that choice: a genuine pair of two
+ * subjects or an impostor pair of one means the folder is not the subject (`images/<person>/x`
+ * gave every sample the subject "images", and a silently missing EER interval). A path without
+ * that folder has no subject to give and is refused.
+ */
+function pairSubjects(pairs: readonly SamplePair[], level: number, pairsFile: string): (path: string) => string {
+  const subjectOf = (path: string, at: SamplePair): string => {
+    const parts = path.split('/');
+    if (parts.length <= level) {
+      throw new DatasetError(`sample "${path}" has no folder ${level} to name its subject (dataset.subjectFolder: ${level}); the pairs loader takes subjects from folders`, pairsFile, at.source?.line);
+    }
+    return parts[level - 1];
+  };
+  let wrong: { pair: SamplePair; a: string; b: string } | undefined;
+  let count = 0;
+  for (const p of pairs) {
+    const a = subjectOf(p.a, p);
+    const b = subjectOf(p.b, p);
+    if (p.genuine !== undefined && p.genuine !== (a === b)) {
+      count++;
+      wrong ??= { pair: p, a, b };
+    }
+  }
+  if (wrong) {
+    const { pair, a, b } = wrong;
+    const what = pair.genuine ? `a genuine pair of two subjects, "${a}" and "${b}"` : `an impostor pair of one subject, "${a}"`;
+    throw new DatasetError(
+      `${what}, taking folder ${level} of each path as the subject (${count} of ${pairs.length} pairs disagree with their labels); set dataset.subjectFolder to the folder that names the subject`,
+      pairsFile,
+      pair.source?.line,
+    );
+  }
+  return (path) => path.split('/')[level - 1];
 }
 
 /** Code does not change while a process runs: each generator's sources are hashed once. */

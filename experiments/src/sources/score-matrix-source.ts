@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { DatasetError, readScoreMatrix, type ScoreMatrix } from '@biofuse/core';
+import { systemOrder } from '../config/fusion-rules';
 import type { ScoreMatrixSourceConfig } from '../config/schema';
 import type { ComparisonScores, SystemScores } from './comparison-scores';
 
@@ -9,7 +10,8 @@ import type { ComparisonScores, SystemScores } from './comparison-scores';
  * the same order, so their columns describe the same comparisons.
  */
 export async function scoreMatrixSource(cfg: ScoreMatrixSourceConfig, dataRoot: string): Promise<ComparisonScores> {
-  const entries = Object.entries(cfg.systems);
+  // In name order: the YAML order of a mapping is not part of the config hash, so it must not change a run.
+  const entries = systemOrder(Object.keys(cfg.systems)).map((name) => [name, cfg.systems[name]] as const);
   const files = entries.map(([, file]) => join(dataRoot, cfg.root, file));
   const matrices: ScoreMatrix[] = await Promise.all(files.map((f) => readScoreMatrix(f)));
   const subjects = matrices[0].subjects;

@@ -71,6 +71,31 @@ describe('subject-disjoint cross-validation', () => {
     expect(cv.perFold.length).toBe(4);
   });
 
+  it('reports the pooled result when a fold has no impostor test comparison, leaving that fold without a report of its own', () => {
+    // It aborted the whole run ("2 genuine and 0 impostor"), though every fold's scores were out-of-fold.
+    const full = allPairs(10, 3);
+    const folds = subjectFolds(full, 5, 2);
+    const keep: number[] = [];
+    for (let i = 0; i < full.labels.length; i++) {
+      const lonely = folds[full.probeSubject[i]] === 2 || folds[full.referenceSubject[i]] === 2;
+      if (full.labels[i] || !lonely) keep.push(i);
+    }
+    const pick = <T extends Int32Array | Uint8Array>(a: T) => a.filter((_, i) => keep.includes(i)) as T;
+    const data: MultiScores = {
+      modalities: full.modalities,
+      scores: Float64Array.from(keep.flatMap((i) => [full.scores[2 * i], full.scores[2 * i + 1]])),
+      labels: pick(full.labels),
+      probeSubject: pick(full.probeSubject),
+      referenceSubject: pick(full.referenceSubject),
+    };
+    const cv = crossValidate(data, new RuleFusion({ rule: 'sum', normaliser: 'z-score' }), { folds: 5, seed: 2 });
+    expect(cv.reportedFolds).toEqual([0, 1, 3, 4]);
+    expect(cv.perFold.length).toBe(4);
+    expect(cv.notes).toEqual(['fold 2 (folds 0-4) has 2 genuine and 0 impostor test comparisons: no report of its own (its scores count in the pooled one)']);
+    expect(cv.pooled.counts.genuine).toBe(10);
+    expect(cv.pooled.counts.impostor).toBe(4 * 2);
+  });
+
   it('gives the same numbers for the same seed', () => {
     const a = crossValidate(data, new LogisticFusion(), { folds: 4, seed: 7 });
     const b = crossValidate(data, new LogisticFusion(), { folds: 4, seed: 7 });

@@ -7,7 +7,11 @@ export interface DetCurve {
   readonly thresholds: Float64Array;
   readonly fmr: Float64Array;
   readonly fnmr: Float64Array;
-  /** probit(FMR) and probit(FNMR), with rates of 0 or 1 clamped to half a sample from the edge. */
+  /**
+   * probit(FMR) and probit(FNMR), with rates of 0 or 1 clamped to half a sample from the edge
+   * (0.5 / attempts): what a plot draws, since the inner points of a run that ends at a rate of
+   * 0 are gone and its measured extent lies between its ends.
+   */
   readonly fmrDeviate: Float64Array;
   readonly fnmrDeviate: Float64Array;
 }

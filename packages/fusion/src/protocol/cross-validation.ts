@@ -29,8 +29,14 @@ export interface CrossValidationResult {
   readonly rowFold: Int32Array;
   /** Metrics on all out-of-fold scores pooled. */
   readonly pooled: VerificationReport;
-  /** Metrics of each fold's test rows alone. */
+  /**
+   * Metrics of each fold's test rows alone, for the folds whose test rows hold both genuine and
+   * impostor comparisons, in fold order (`reportedFolds` says which fold each is).
+   */
   readonly perFold: readonly VerificationReport[];
+  readonly reportedFolds: readonly number[];
+  /** Folds left without a report of their own, and why (their rows still count in `pooled`). */
+  readonly notes: readonly string[];
   readonly fitted: readonly FittedFusion[];
 }
 
@@ -53,6 +59,8 @@ export function crossValidate(ms: MultiScores, method: FusionMethod, opts: Cross
   const fused = new Float64Array(n).fill(Number.NaN);
   const rowFold = new Int32Array(n).fill(-1);
   const perFold: VerificationReport[] = [];
+  const reportedFolds: number[] = [];
+  const notes: string[] = [];
   const fitted: FittedFusion[] = [];
   for (let f = 0; f < k; f++) {
     const train: number[] = [];
@@ -73,7 +81,15 @@ export function crossValidate(ms: MultiScores, method: FusionMethod, opts: Cross
       fused[i] = scores[t];
       rowFold[i] = f;
     });
+    // A small fold can draw no impostor (or no genuine) test comparison: it has no error rates
+    // of its own, but its scores are as out-of-fold as any and count in the pooled report.
+    const genuine = testSet.labels.reduce((a, l) => a + (l ? 1 : 0), 0);
+    if (genuine === 0 || genuine === test.length) {
+      notes.push(`fold ${f} (folds 0-${k - 1}) has ${genuine} genuine and ${test.length - genuine} impostor test comparisons: no report of its own (its scores count in the pooled one)`);
+      continue;
+    }
     perFold.push(verificationReport(scoreSetFromLabelled(scores, testSet.labels), { targetFmrs: opts.targetFmrs }));
+    reportedFolds.push(f);
   }
   const tested: number[] = [];
   for (let i = 0; i < n; i++) if (rowFold[i] >= 0) tested.push(i);
@@ -81,7 +97,7 @@ export function crossValidate(ms: MultiScores, method: FusionMethod, opts: Cross
     scoreSetFromLabelled(Float64Array.from(tested, (i) => fused[i]), Uint8Array.from(tested, (i) => ms.labels[i])),
     { targetFmrs: opts.targetFmrs },
   );
-  return { method: method.name, protocol, subjectFold, fused, rowFold, pooled, perFold, fitted };
+  return { method: method.name, protocol, subjectFold, fused, rowFold, pooled, perFold, reportedFolds, notes, fitted };
 }
 
 const MAX_SUBJECT_ID = 1 << 24;
