@@ -1,4 +1,5 @@
 import { AcquisitionError } from '@biofuse/core';
+import type { StageImage } from './extract/debug-images';
 
 export type FingerprintAcquisitionFailure =
   /** No ridge area at all: a blank, white, black or flat image. */
@@ -16,11 +17,16 @@ export type FingerprintAcquisitionFailure =
 
 /** An image that decoded but gives no usable fingerprint template; names the image's file where it came from one. */
 export class FingerprintAcquisitionError extends AcquisitionError {
+  /** With extraction's `debug`: the stage images made before the failure, in pipeline order (see why a print was refused). */
+  readonly stages?: ReadonlyMap<string, StageImage>;
+
   constructor(
     override readonly reason: FingerprintAcquisitionFailure,
     message: string,
     source?: string,
+    options: { readonly stages?: ReadonlyMap<string, StageImage> } = {},
   ) {
     super(reason, source === undefined ? message : `${source}: ${message}`);
+    if (options.stages !== undefined) this.stages = options.stages;
   }
 }

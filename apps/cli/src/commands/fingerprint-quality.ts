@@ -7,7 +7,7 @@ import { Command } from 'commander';
 import { sensorDpiOption } from '../sensor-dpi';
 import { abandonOutputFile, closeOutputFile, openOutputFile } from '../output-file';
 
-const IMAGE_EXTENSIONS = new Set(['.tif', '.tiff', '.png', '.bmp', '.jpg', '.jpeg']);
+const IMAGE_EXTENSIONS = new Set(['.tif', '.tiff', '.png', '.bmp', '.jpg', '.jpeg', '.pgm']);
 const COLUMNS = ['file', 'quality', 'low_quality', 'clear_share', 'mean_coherence', 'period_share', 'area_mm2', 'minutiae', 'error'];
 
 /**

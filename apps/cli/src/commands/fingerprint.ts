@@ -1,10 +1,11 @@
-import { writeFile } from 'node:fs/promises';
+import { readdir, rm, writeFile } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
 import { makeFolder, progressBar } from '@biofuse/core';
 import { Command } from 'commander';
 import {
   encodeFingerprintTemplate,
   extractFingerprint,
+  FingerprintAcquisitionError,
   FingerprintGallery,
   FingerprintModality,
   fingerprintDecisionThresholds,
@@ -12,6 +13,8 @@ import {
   lowQualityReason,
   stageImagePng,
   writeIsoTemplate,
+  type ExtractionResult,
+  type StageImage,
 } from '@biofuse/fingerprint';
 import { decisionFrom, decisionJson, describeDecision, thresholdOption } from '../decision';
 import { fingerprintQualityCommand } from './fingerprint-quality';
@@ -31,12 +34,29 @@ function dpiFrom(flags: ImageFlags): number | undefined {
   return flags.dpi === undefined ? undefined : sensorDpiOption(flags.dpi);
 }
 
+/** How `--debug-dir` names a stage image: its place in the pipeline, then the stage (`09-skeleton.png`). */
+const STAGE_IMAGE = /^\d{2}-[a-z0-9-]+\.png$/;
+
+async function writeStageImages(dir: string, stages: ReadonlyMap<string, StageImage>): Promise<void> {
+  let k = 0;
+  for (const [name, stage] of stages) {
+    await writeFile(join(dir, `${String(++k).padStart(2, '0')}-${name}.png`), await stageImagePng(stage));
+  }
+}
+
+/** Removes the stage images of an earlier run, and nothing else the folder holds. */
+async function removeStageImages(dir: string): Promise<void> {
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    if (entry.isFile() && STAGE_IMAGE.test(entry.name)) await rm(join(dir, entry.name), { force: true });
+  }
+}
+
 /** `biofuse fingerprint ...`: extract, quality, compare, enroll, identify. */
 export function fingerprintCommand(): Command {
   const fp = new Command('fingerprint').description('fingerprint recognition: extract minutiae templates, compare prints or templates');
 
   fp.command('extract <image>')
-    .description('minutiae template of one image (TIFF, PNG, BMP, JPEG)')
+    .description('minutiae template of one image (TIFF, PNG, BMP, JPEG, PGM)')
     .option('--dpi <n>', 'sensor resolution (default: from the file, else 500)')
     .option('--out <file>', 'write the template: .bfp (biofuse) or .iso (ISO/IEC 19794-2:2005)')
     .option('--debug-dir <dir>', 'write every extraction stage as a PNG (working resolution, 500 dpi)')
@@ -47,14 +67,22 @@ export function fingerprintCommand(): Command {
       if (ext !== undefined && ext !== '.bfp' && ext !== '.iso') throw new UsageError(`--out must end in .bfp or .iso, got "${flags.out}"`);
       const writeTemplate = flags.out === undefined ? undefined : await reserveOutputFile(resolve(flags.out));
       const debugDir = flags.debugDir === undefined ? undefined : await makeFolder(resolve(flags.debugDir));
+      // An earlier run's stages left beside this run's would pass for this run's.
+      if (debugDir) await removeStageImages(debugDir);
       const image = await loadFingerprintImage(imagePath, { dpi: dpiFrom(flags) });
-      const { template, qualityFeatures, stages } = extractFingerprint(image, { debug: debugDir !== undefined });
-      if (debugDir && stages) {
-        let k = 0;
-        for (const [name, stage] of stages) {
-          await writeFile(join(debugDir, `${String(++k).padStart(2, '0')}-${name}.png`), await stageImagePng(stage));
+      let extracted: ExtractionResult;
+      try {
+        extracted = extractFingerprint(image, { debug: debugDir !== undefined });
+      } catch (err) {
+        // A refused print is when the stages matter most: write those made before the failure.
+        if (debugDir && err instanceof FingerprintAcquisitionError && err.stages && err.stages.size > 0) {
+          await writeStageImages(debugDir, err.stages);
+          process.stderr.write(`${err.stages.size} stage image(s), up to the failure, written to ${debugDir}\n`);
         }
+        throw err;
       }
+      const { template, qualityFeatures, stages } = extracted;
+      if (debugDir && stages) await writeStageImages(debugDir, stages);
       if (writeTemplate) await writeTemplate(ext === '.iso' ? writeIsoTemplate(template) : encodeFingerprintTemplate(template));
       const m = template.minutiae;
       const why = lowQualityReason(qualityFeatures);

@@ -1,5 +1,5 @@
 import { FingerprintAcquisitionError, type FingerprintAcquisitionFailure } from '../errors';
-import type { FingerprintImage } from '../image/fingerprint-image';
+import { checkFingerprintImage, type FingerprintImage } from '../image/fingerprint-image';
 import type { FingerprintTemplate } from '../template/fingerprint-template';
 import { minutiaSet, type Minutia, type MinutiaKind } from '../template/minutiae';
 import { greyImage, inkImage, minutiaeOverlay, type StageImage } from './debug-images';
@@ -34,12 +34,16 @@ export interface ExtractionResult {
  * orientation field, segmentation, contrast normalisation, ridge period, Gabor enhancement,
  * binarisation, thinning, minutiae by crossing number, removal of false minutiae, quality.
  * Throws FingerprintAcquisitionError (no ridges, too small, not a fingerprint, too few
- * minutiae) rather than return a template nobody should trust.
+ * minutiae) rather than return a template nobody should trust; with `debug`, the error carries
+ * the stage images made before the failure. An image that is not one (sizes that are not whole
+ * pixels, pixels short of them, a dpi no sensor has) is a ConfigError.
  */
 export function extractFingerprint(image: FingerprintImage, options: ExtractOptions = {}): ExtractionResult {
-  const failure = (reason: FingerprintAcquisitionFailure, message: string) => new FingerprintAcquisitionError(reason, message, image.source);
+  checkFingerprintImage(image);
   const p = options.params ?? DEFAULT_EXTRACTION_PARAMS;
   const stages = options.debug ? new Map<string, StageImage>() : undefined;
+  // The stages so far go with a failure: they show where and why the print was refused.
+  const failure = (reason: FingerprintAcquisitionFailure, message: string) => new FingerprintAcquisitionError(reason, message, image.source, { stages });
   const workingPixels = image.width * image.height * (p.workingDpi / image.dpi) ** 2;
   if (workingPixels > p.maxWorkingPixels) {
     const mm = (v: number) => ((v / image.dpi) * 25.4).toFixed(0);
@@ -78,6 +82,23 @@ export function extractFingerprint(image: FingerprintImage, options: ExtractOpti
     throw failure(
       'not_fingerprint',
       `no regular ridge pattern (mean coherence ${meanCoherence.toFixed(2)}, ridge period measurable in ${(100 * periodMap.measuredShare).toFixed(0)} % of the area)`,
+    );
+  }
+  // Coherent flow and a measurable period in a fifth of the area are not enough: face photos
+  // (hair, striped clothes, blinds) passed both with quality 60-90. Over most of a photo the
+  // grey level changes more slowly than across any ridge, and where a "period" is measured it
+  // is mostly the band's coarse end, where a photo's spectrum keeps rising; a ridge train
+  // peaks inside the band. Each test alone refuses the faces seen (see the params).
+  if (periodMap.coarseShare > p.maxCoarseShare) {
+    throw failure(
+      'not_fingerprint',
+      `no ridge pattern: across the flow, ${(100 * periodMap.coarseShare).toFixed(0)} % of the area varies mostly more slowly than any ridge (a photo, not a print)`,
+    );
+  }
+  if (periodMap.bandEndShare > p.maxBandEndShare) {
+    throw failure(
+      'not_fingerprint',
+      `no ridge period: in ${(100 * periodMap.bandEndShare).toFixed(0)} % of the blocks with one, the strongest period is an end of the ${p.period.minPeriod}-${p.period.maxPeriod} px range searched at ${p.workingDpi} dpi, not a peak inside it (a photo, not ridges; or a print at another resolution than ${image.dpi} dpi?)`,
     );
   }
 

@@ -1,3 +1,4 @@
+import { coarseVariationShare } from './coarse-variation';
 import type { OrientationField } from './orientation';
 import type { Segmentation } from './segmentation';
 
@@ -16,7 +17,22 @@ export interface RidgePeriodMap {
   readonly periods: Float32Array;
   /** Share of foreground blocks where a period was measured rather than interpolated. */
   readonly measuredShare: number;
+  /**
+   * Share of the measured blocks whose strongest period is an end of the plausible band
+   * (`minPeriod` or `maxPeriod`): power still rising beyond the band, not a peak inside it.
+   * Ridges put a peak at their period; photographs, whose spectra fall steadily with
+   * frequency, put most of their strongest periods at the coarse end.
+   */
+  readonly bandEndShare: number;
+  /**
+   * Share of foreground blocks whose grey levels across the flow vary mostly (at least
+   * COARSE_DOMINANT of the variance) more slowly than any ridge period: see coarse-variation.ts.
+   */
+  readonly coarseShare: number;
 }
+
+/** A block is dominated by coarse variation when at least this share of its signature's variance lies there. */
+const COARSE_DOMINANT = 0.5;
 
 /**
  * Ridge period by the oriented signature (Hong, Wan & Jain 1998): grey levels are averaged
@@ -33,6 +49,11 @@ export function ridgePeriods(pixels: Float32Array, field: OrientationField, seg:
   const signature = new Float32Array(L);
   let foreground = 0;
   let measuredCount = 0;
+  let bandEndCount = 0;
+  let coarseCount = 0;
+  const grid = fourierTable(L, opts.minPeriod, opts.maxPeriod).periods;
+  const finest = grid[0];
+  const coarsest = grid[grid.length - 1];
   for (let j = 0; j < by; j++) {
     for (let i = 0; i < bx; i++) {
       if (!blocks[j * bx + i]) continue;
@@ -58,15 +79,22 @@ export function ridgePeriods(pixels: Float32Array, field: OrientationField, seg:
         }
         signature[k] = n > 0 ? sum / n : 0;
       }
+      if (coarseVariationShare(signature, opts.maxPeriod) >= COARSE_DOMINANT) coarseCount++;
       const period = signaturePeriod(signature, opts);
       if (period > 0) {
         measured[j * bx + i] = period;
         measuredCount++;
+        if (period === finest || period === coarsest) bandEndCount++;
       }
     }
   }
   const periods = fillAndSmooth(measured, blocks, bx, by);
-  return { periods, measuredShare: foreground > 0 ? measuredCount / foreground : 0 };
+  return {
+    periods,
+    measuredShare: foreground > 0 ? measuredCount / foreground : 0,
+    bandEndShare: measuredCount > 0 ? bandEndCount / measuredCount : 0,
+    coarseShare: foreground > 0 ? coarseCount / foreground : 0,
+  };
 }
 
 /**

@@ -51,9 +51,9 @@ export function segmentFingerprint(field: OrientationField, opts: SegmentationOp
       blockCoherence[j * bx + i] = c / n;
     }
   }
-  const strong = percentile(blockEnergy, 0.9);
+  const strong = strongContrast(blockEnergy);
   let blocks: Uint8Array = new Uint8Array(bx * by);
-  if (strong > 1e-3) {
+  if (strong > FLAT_ENERGY) {
     for (let k = 0; k < blocks.length; k++) {
       blocks[k] = blockEnergy[k] > opts.relativeEnergy * strong && blockCoherence[k] > opts.minCoherence ? 1 : 0;
     }
@@ -75,9 +75,29 @@ export function segmentFingerprint(field: OrientationField, opts: SegmentationOp
   return { blockSize: bs, blocksX: bx, blocksY: by, blocks, mask, area };
 }
 
+/** Block energy (mean squared Sobel gradient) at or below which a block is flat: no contrast at all. */
+const FLAT_ENERGY = 1e-3;
+
+/**
+ * Floor of the strong-contrast level, as a share of the 90th percentile over the blocks that
+ * are not flat. The 90th percentile over all blocks sinks to nothing when a print lies on a
+ * large flat canvas (over 90 % of the blocks flat: a cropped or padded capture), and every
+ * block was refused. The floor never binds on FVC2002 (DB1_B has up to 49 % flat white
+ * background; its all-block percentile is at least 0.77 times the non-flat one, and DB2-4 have
+ * no flat blocks), so a print on its own sensor is segmented as before.
+ */
+const NON_FLAT_FLOOR = 0.5;
+
+/** The contrast level of the image's ridge area, which a block's contrast is measured against. */
+function strongContrast(blockEnergy: Float32Array): number {
+  const nonFlat = blockEnergy.filter((e) => e > FLAT_ENERGY);
+  return Math.max(percentile(blockEnergy, 0.9), NON_FLAT_FLOOR * percentile(nonFlat, 0.9));
+}
+
 function percentile(values: Float32Array, q: number): number {
+  if (values.length === 0) return 0;
   const sorted = Float32Array.from(values).sort();
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 }
 
 const NEIGHBOURS_4: ReadonlyArray<readonly [number, number]> = [

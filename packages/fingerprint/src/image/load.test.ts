@@ -109,6 +109,43 @@ describe('loadFingerprintImage: BMP (bmp-js)', () => {
   });
 });
 
+/** A binary (P5) PGM, the header written as netpbm tools write it, with a comment. */
+function makePgm(width: number, height: number, maxval: number, pixel: (x: number, y: number) => number): Buffer {
+  const header = Buffer.from(`P5\n# a sensor frame\n${width} ${height}\n${maxval}\n`, 'latin1');
+  const data = Buffer.alloc(width * height);
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) data[y * width + x] = pixel(x, y);
+  return Buffer.concat([header, data]);
+}
+
+describe('loadFingerprintImage: binary PGM', () => {
+  it('reads an 8-bit P5 PGM at the caller\'s dpi, else 500 (PGM states none)', async () => {
+    // Refused as unsupported_format before, though the loader's documentation listed PGM.
+    const bytes = makePgm(70, 64, 255, grey);
+    const img = await loadFingerprintImage(bytes);
+    expect(img).toMatchObject({ width: 70, height: 64, dpi: 500 });
+    for (const [x, y] of [[0, 0], [69, 0], [0, 63], [33, 40]]) expect(img.pixels[y * 70 + x]).toBe(grey(x, y));
+    expect((await loadFingerprintImage(bytes, { dpi: 1000 })).dpi).toBe(1000);
+  });
+
+  it('scales a smaller maximum grey to 0-255 without touching the caller\'s bytes', async () => {
+    const bytes = makePgm(64, 64, 15, (x) => x % 16);
+    const img = await loadFingerprintImage(bytes);
+    expect(Array.from(img.pixels.subarray(0, 4))).toEqual([0, 17, 34, 51]);
+    expect(img.pixels[15]).toBe(255);
+    expect(bytes[bytes.length - 1]).toBe(63 % 16);
+  });
+
+  it('refuses truncated, 16-bit, too small and too large PGMs', async () => {
+    const whole = makePgm(64, 64, 255, grey);
+    expect(await failure(loadFingerprintImage(whole.subarray(0, whole.length - 1)))).toBe('corrupt');
+    expect(await failure(loadFingerprintImage(Buffer.from('P5\n64 x\n255\n', 'latin1')))).toBe('corrupt');
+    expect(await failure(loadFingerprintImage(makePgm(64, 64, 65535, grey)))).toBe('unsupported_format');
+    expect(await failure(loadFingerprintImage(makePgm(64, 40, 255, grey)))).toBe('too_small');
+    expect(await failure(loadFingerprintImage(whole, { maxPixels: 4000 }))).toBe('too_large');
+    expect(await failure(loadFingerprintImage(makePgm(64, 64, 9, () => 10)))).toBe('corrupt');
+  });
+});
+
 describe('loadFingerprintImage: other formats (sharp) and errors', () => {
   it('takes the dpi from the caller, else a plausible file density, else 500', async () => {
     const png = (density: number) =>
@@ -117,6 +154,17 @@ describe('loadFingerprintImage: other formats (sharp) and errors', () => {
     expect((await loadFingerprintImage(await png(72))).dpi).toBe(500);
     expect((await loadFingerprintImage(await png(1000), { dpi: 569 })).dpi).toBe(569);
     await expect(loadFingerprintImage(await png(72), { dpi: -1 })).rejects.toThrow(ConfigError);
+  });
+
+  it('believes any sensor resolution a file states, 100 dpi and up; 72 and 96 are no measurement', async () => {
+    const png = (density: number) =>
+      sharp({ create: { width: 64, height: 64, channels: 3, background: '#c8c8c8' } }).withMetadata({ density }).png().toBuffer();
+    // 100-249 dpi were replaced by 500: a 200 dpi print was shrunk to 40 % and refused as no fingerprint.
+    for (const dpi of [100, 200, 249, 4000]) expect((await loadFingerprintImage(await png(dpi))).dpi).toBe(dpi);
+    for (const placeholder of [72, 96, 99]) expect((await loadFingerprintImage(await png(placeholder))).dpi).toBe(500);
+    // A BMP states pixels per metre: 7874 is 200 dpi.
+    expect((await loadFingerprintImage(makeBmp({ width: 64, height: 64, bits: 8, pixel: grey, pixelsPerMetre: 7874 }))).dpi).toBe(200);
+    expect((await loadFingerprintImage(makeBmp({ width: 64, height: 64, bits: 8, pixel: grey, pixelsPerMetre: 3780 }))).dpi).toBe(500);
   });
 
   it('refuses an empty buffer, a text file, a missing file and a 40 x 40 PNG', async () => {

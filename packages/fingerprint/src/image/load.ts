@@ -2,7 +2,8 @@ import { ConfigError, decodeImage, ImageDecodeError, imageFormatOf, readSampleFi
 import { isBiofuseFingerprintTemplate } from '../template/encode';
 import { isIsoTemplate } from '../template/iso19794-2';
 import { decodeBmpGrey } from './bmp';
-import { isSensorDpi, MAX_SENSOR_DPI, MIN_SENSOR_DPI, type FingerprintImage } from './fingerprint-image';
+import { decodePgmGrey, isBinaryPgm } from './pgm';
+import { isSensorDpi, MAX_SENSOR_DPI, MIN_IMAGE_SIDE, MIN_SENSOR_DPI, type FingerprintImage } from './fingerprint-image';
 
 export interface LoadFingerprintImageOptions {
   /** The sensor's resolution; overrides whatever the file says. */
@@ -15,22 +16,16 @@ export interface LoadFingerprintImageOptions {
 
 export const DEFAULT_FINGERPRINT_DPI = 500;
 const DEFAULT_MAX_PIXELS = 40_000_000;
-/** Smaller images cannot hold a usable print (64 px at 500 ppi is 3 mm), whatever they show. */
-const MIN_SIDE = 64;
-/**
- * A resolution in the file is believed only in this range: 72 and 96 are the defaults that
- * image tools write, not measurements.
- */
-const PLAUSIBLE_DPI = { min: 250, max: MAX_SENSOR_DPI };
 
 /** What fingerprint images are read from, as error messages list it. */
 export const FINGERPRINT_IMAGE_FORMATS = 'TIFF, PNG, BMP, JPEG, ...';
 
 /**
- * Decodes a fingerprint image (TIFF, PNG, JPEG, WEBP, GIF, JPEG 2000, PGM through sharp;
- * BMP through bmp-js) to 8-bit grey. Every failure of the image is an ImageDecodeError with a
- * reason: empty, unreadable, unsupported_format, corrupt, too_small (a side under 64 px),
- * too_large, several_images (a multi-page TIFF); a `dpi` option no sensor has is a ConfigError.
+ * Decodes a fingerprint image (TIFF, PNG, JPEG, WEBP, GIF through sharp; BMP through bmp-js;
+ * 8-bit binary PGM here) to 8-bit grey; JPEG 2000, ASCII and 16-bit PGM are not read. Every
+ * failure of the image is an ImageDecodeError with a reason: empty, unreadable,
+ * unsupported_format, corrupt, too_small (a side under 64 px), too_large, several_images (a
+ * multi-page TIFF); a `dpi` option no sensor has is a ConfigError.
  */
 export async function loadFingerprintImage(input: Buffer | Uint8Array | string, opts: LoadFingerprintImageOptions = {}): Promise<FingerprintImage> {
   if (opts.dpi !== undefined && !isSensorDpi(opts.dpi)) {
@@ -44,11 +39,16 @@ export async function loadFingerprintImage(input: Buffer | Uint8Array | string, 
   if (bytes.byteLength === 0) throw new ImageDecodeError('empty', `${what}: empty input`);
   const maxPixels = opts.maxPixels ?? DEFAULT_MAX_PIXELS;
 
+  if (isBinaryPgm(bytes)) {
+    // PGM states no resolution.
+    const pgm = decodePgmGrey(bytes, what, { maxPixels, minSide: MIN_IMAGE_SIDE });
+    return { width: pgm.width, height: pgm.height, dpi: opts.dpi ?? DEFAULT_FINGERPRINT_DPI, pixels: pgm.pixels, ...source };
+  }
   if (imageFormatOf(bytes) === 'bmp') {
-    const bmp = decodeBmpGrey(bytes, what, { maxPixels, minSide: MIN_SIDE });
+    const bmp = decodeBmpGrey(bytes, what, { maxPixels, minSide: MIN_IMAGE_SIDE });
     return { width: bmp.width, height: bmp.height, dpi: opts.dpi ?? plausibleDpi(bmp.dpi) ?? DEFAULT_FINGERPRINT_DPI, pixels: bmp.pixels, ...source };
   }
-  const raster = await decodeImage(bytes, { channels: 1, minSide: MIN_SIDE, maxPixels, name: what }).catch((err: unknown) => {
+  const raster = await decodeImage(bytes, { channels: 1, minSide: MIN_IMAGE_SIDE, maxPixels, name: what }).catch((err: unknown) => {
     // Core's decoder lists sharp's formats; this loader reads BMP too, and a template is worth naming as one.
     if (!(err instanceof ImageDecodeError) || err.reason !== 'unsupported_format' || imageFormatOf(bytes) !== undefined) throw err;
     const template = isBiofuseFingerprintTemplate(bytes) || isIsoTemplate(bytes);
@@ -59,8 +59,15 @@ export async function loadFingerprintImage(input: Buffer | Uint8Array | string, 
   return { width: raster.width, height: raster.height, dpi, pixels: raster.data, ...source };
 }
 
+/**
+ * A resolution the file states is believed when a sensor could have it (100-4000 dpi): a
+ * 200 dpi scan read as 500 dpi is shrunk to 40 % and refused as no fingerprint. The 72 and 96
+ * that image tools write when nobody measured anything are below 100, so they are ignored and
+ * the image is taken at 500 dpi (FVC's TIFFs state no resolution at all and are taken the same way).
+ */
 function plausibleDpi(dpi: number | undefined): number | undefined {
-  if (dpi === undefined || !(dpi >= PLAUSIBLE_DPI.min && dpi <= PLAUSIBLE_DPI.max)) return undefined;
+  if (dpi === undefined) return undefined;
   // Files store pixels per metre or per cm, so 500 ppi comes back as 499.999...
-  return Math.round(dpi);
+  const rounded = Math.round(dpi);
+  return isSensorDpi(rounded) ? rounded : undefined;
 }

@@ -1,3 +1,4 @@
+import { ConfigError } from '@biofuse/core';
 import { describe, expect, it } from 'vitest';
 import { areaRadius } from './fingerprint-area';
 import { synthesizeImpression, type SyntheticImpression } from './impression';
@@ -30,6 +31,16 @@ describe('synthesizeImpression', () => {
     expect(dark / 1600).toBeGreaterThan(0.2);
     const small = synthesizeImpression(a, 5, { width: 300, height: 320 });
     expect([small.width, small.height]).toEqual([300, 320]);
+  });
+
+  it('refuses seeds the generator would fold onto another, and images the loader or extractor would refuse', () => {
+    for (const seed of [1.5, 2 ** 32 + 1, -1]) expect(() => synthesizeImpression(a, seed)).toThrow(`impression seed must be a whole number in 0..4294967295, got ${seed}`);
+    // 16 x 16 to 63 x 63 were made, then refused by loadFingerprintImage (a side under 64 px)...
+    expect(() => synthesizeImpression(a, 1, { width: 63, height: 300 })).toThrow(ConfigError);
+    expect(() => synthesizeImpression(a, 1, { width: 300, height: 16 })).toThrow('impression height must be an integer in 64..4096, got 16');
+    // ...and 64 x 150 holds less than the 100 x 100 px of ridge area extraction needs.
+    expect(() => synthesizeImpression(a, 1, { width: 64, height: 150 })).toThrow(/smaller than the least ridge area a print is extracted from \(10000 px/);
+    expect(synthesizeImpression(a, 1, { width: 100, height: 100 }).pixels.length).toBe(10000);
   });
 
   it('maps impression and master coordinates back and forth', () => {

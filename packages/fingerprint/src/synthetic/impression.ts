@@ -1,5 +1,6 @@
-import { ConfigError, seededRandom, type Random } from '@biofuse/core';
-import type { FingerprintImage } from '../image/fingerprint-image';
+import { ConfigError, isSeed, MAX_SEED, seededRandom, type Random } from '@biofuse/core';
+import { DEFAULT_EXTRACTION_PARAMS } from '../extract/params';
+import { MIN_IMAGE_SIDE, type FingerprintImage } from '../image/fingerprint-image';
 import { gaussianBlur } from './blur';
 import { areaRadius } from './fingerprint-area';
 import { impressionToMasterMap, masterToImpression, type ImpressionPose } from './impression-transform';
@@ -61,15 +62,22 @@ export const IMPRESSION_DEFAULTS: Readonly<ResolvedOptions> = Object.freeze({
  */
 export function synthesizeImpression(master: SyntheticMaster, seed: number, opts: ImpressionOptions = {}): SyntheticImpression {
   const o: ResolvedOptions = { ...IMPRESSION_DEFAULTS, ...definedOnly(opts) };
+  // No smaller than what the loader and extractor take back: a dataset of images that every
+  // reader refuses (a side under 64 px) or that cannot hold the least ridge area is no dataset.
   for (const k of ['width', 'height'] as const) {
-    if (!Number.isInteger(o[k]) || o[k] < 16 || o[k] > 4096) throw new ConfigError(`impression ${k} must be an integer in 16..4096`);
+    if (!Number.isInteger(o[k]) || o[k] < MIN_IMAGE_SIDE || o[k] > 4096) throw new ConfigError(`impression ${k} must be an integer in ${MIN_IMAGE_SIDE}..4096, got ${o[k]}`);
+  }
+  const leastArea = DEFAULT_EXTRACTION_PARAMS.minArea;
+  if (o.width * o.height < leastArea) {
+    throw new ConfigError(`an impression of ${o.width} x ${o.height} px is smaller than the least ridge area a print is extracted from (${leastArea} px at 500 dpi)`);
   }
   for (const k of ['maxRotationDeg', 'maxTranslationPx', 'distortion', 'noise'] as const) {
     if (!(o[k] >= 0) || !Number.isFinite(o[k])) throw new ConfigError(`impression ${k} must be a finite number >= 0`);
   }
   if (o.distortion > 3) throw new ConfigError('impression distortion must be at most 3 (1 is FVC-like)');
   if (opts.pressure !== undefined && !(Math.abs(opts.pressure) <= 1)) throw new ConfigError('impression pressure must be in -1..1');
-  if (!Number.isFinite(seed)) throw new ConfigError('impression seed must be a finite number');
+  // The generator keeps 32 bits: 1.5 or 2 ** 32 + 1 would give seed 1's impression under another name.
+  if (!isSeed(seed)) throw new ConfigError(`impression seed must be a whole number in 0..${MAX_SEED}, got ${seed}`);
 
   const rng = seededRandom(seed);
   const record = drawImpressionRecord(master, seed, o, opts.pressure, rng);

@@ -1,4 +1,4 @@
-import { seededRandom } from '@biofuse/core';
+import { ConfigError, seededRandom } from '@biofuse/core';
 import { describe, expect, it } from 'vitest';
 import { areaRadius } from './fingerprint-area';
 import { drawFingerprintClass } from './fingerprint-class';
@@ -69,6 +69,11 @@ describe('synthesizeMasterFingerprint', () => {
 
   it('rejects an unknown class and a non-finite seed', () => {
     expect(() => synthesizeMasterFingerprint(Number.NaN)).toThrow(/seed/);
+    // The generator keeps 32 bits: these gave seed 1's print (or seed 4294967295's) under another name.
+    for (const seed of [1.5, 2 ** 32 + 1, -1]) {
+      expect(() => synthesizeMasterFingerprint(seed)).toThrow(ConfigError);
+      expect(() => synthesizeMasterFingerprint(seed)).toThrow(`master fingerprint seed must be a whole number in 0..4294967295, got ${seed}`);
+    }
     expect(() => synthesizeMasterFingerprint(1, { fingerprintClass: 'spiral' as never })).toThrow(/unknown fingerprint class/);
   });
 });

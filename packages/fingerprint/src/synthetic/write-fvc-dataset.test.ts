@@ -1,7 +1,7 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readFvcFolder } from '@biofuse/core';
+import { ConfigError, readFvcFolder } from '@biofuse/core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { synthesizeImpression } from './impression';
@@ -72,5 +72,14 @@ describe('writeSyntheticFvcDataset', () => {
 
   it('rejects an empty dataset', async () => {
     await expect(writeSyntheticFvcDataset(join(dir, 'none'), { fingers: 0, impressions: 8, seed: 1 })).rejects.toThrow(/at least one finger/);
+  });
+
+  it('rejects a seed it would fold onto another, before writing anything', async () => {
+    // 1.5 and 2 ** 32 + 1 made seed 1's prints while the ground truth recorded the seed given.
+    for (const seed of [1.5, 2 ** 32 + 1, -1]) {
+      await expect(writeSyntheticFvcDataset(join(dir, 'folded'), { fingers: 1, impressions: 1, seed })).rejects.toThrow(ConfigError);
+    }
+    await expect(writeSyntheticFvcDataset(join(dir, 'folded'), { fingers: 2, impressions: 1, seed: 1, firstFinger: 2 ** 32 - 1 })).rejects.toThrow(/finger ids must stay within 0\.\.4294967295/);
+    expect(await readdir(dir)).not.toContain('folded');
   });
 });

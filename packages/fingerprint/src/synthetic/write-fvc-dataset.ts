@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ConfigError, makeFolder } from '@biofuse/core';
+import { ConfigError, isSeed, makeFolder, MAX_SEED } from '@biofuse/core';
 import sharp from 'sharp';
 import type { FingerprintImage } from '../image/fingerprint-image';
 import type { FingerprintArea } from './fingerprint-area';
@@ -66,27 +66,37 @@ export async function writeSyntheticFvcDataset(dir: string, opts: SyntheticFvcOp
   if (!Number.isInteger(fingers) || fingers < 1) throw new ConfigError('a synthetic dataset needs at least one finger');
   if (!Number.isInteger(impressions) || impressions < 1) throw new ConfigError('a synthetic dataset needs at least one impression per finger');
   if (!Number.isInteger(firstFinger) || firstFinger < 0) throw new ConfigError('firstFinger must be an integer >= 0');
-  if (!Number.isFinite(seed)) throw new ConfigError('dataset seed must be a finite number');
+  // Recorded in the ground truth as given: it must be the seed the prints were made from, not a 32-bit fold of it.
+  if (!isSeed(seed)) throw new ConfigError(`dataset seed must be a whole number in 0..${MAX_SEED}, got ${seed}`);
+  if (firstFinger + fingers - 1 > MAX_SEED) throw new ConfigError(`finger ids must stay within 0..${MAX_SEED} (they key the fingers' seeds)`);
   await makeFolder(dir, 'dataset folder');
 
   const truth: SyntheticFingerTruth[] = [];
   const width = opts.width ?? IMPRESSION_DEFAULTS.width;
   const height = opts.height ?? IMPRESSION_DEFAULTS.height;
   let dpi: number = MASTER_PARAMS.dpi;
-  // PNG encoding runs on sharp's threads while the next prints are generated.
-  const writes: Promise<void>[] = [];
   for (let f = 0; f < fingers; f++) {
+    // One finger's images at a time: queued all at once, every image stayed in memory and no
+    // write (nor a Ctrl-C, whose handler waits for the event loop) got its turn until the last
+    // print was made. Awaiting them here hands the loop back once per finger.
+    const writes: Promise<void>[] = [];
     const finger = firstFinger + f;
     const fingerSeed = deriveSeed(seed, finger);
     const master = synthesizeMasterFingerprint(fingerSeed, opts.master);
     const records: SyntheticImpressionTruth[] = [];
-    for (let i = 1; i <= impressions; i++) {
-      const impressionSeed = deriveSeed(fingerSeed, i);
-      const image = synthesizeImpression(master, impressionSeed, { ...opts.impression, width, height });
-      dpi = image.dpi;
-      const file = `${finger}_${i}.png`;
-      writes.push(writePng(join(dir, file), image));
-      records.push({ impression: i, file, ...roundNumbers(image.record), singularPoints: roundNumbers(image.singularPoints) });
+    try {
+      for (let i = 1; i <= impressions; i++) {
+        const impressionSeed = deriveSeed(fingerSeed, i);
+        const image = synthesizeImpression(master, impressionSeed, { ...opts.impression, width, height });
+        dpi = image.dpi;
+        const file = `${finger}_${i}.png`;
+        writes.push(writePng(join(dir, file), image));
+        records.push({ impression: i, file, ...roundNumbers(image.record), singularPoints: roundNumbers(image.singularPoints) });
+      }
+    } catch (err) {
+      // Writes still running would go on creating files after the caller has cleaned up.
+      await Promise.allSettled(writes);
+      throw err;
     }
     truth.push({
       finger,
@@ -97,8 +107,8 @@ export async function writeSyntheticFvcDataset(dir: string, opts: SyntheticFvcOp
       basePeriodPx: roundNumbers(master.basePeriodPx),
       impressions: records,
     });
+    await settleAll(writes);
   }
-  await Promise.all(writes);
   const groundTruth: SyntheticFvcGroundTruth = {
     format: 'biofuse-synthetic-fvc',
     version: 1,
@@ -122,6 +132,12 @@ export async function encodeFingerprintPng(image: FingerprintImage): Promise<Buf
     .toColourspace('b-w')
     .png()
     .toBuffer();
+}
+
+/** Waits for every write, then throws the first failure: none is left running (or unhandled) behind an error. */
+async function settleAll(writes: readonly Promise<void>[]): Promise<void> {
+  const failed = (await Promise.allSettled(writes)).find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 async function writePng(path: string, image: FingerprintImage): Promise<void> {

@@ -183,6 +183,16 @@ describe('writeIsoTemplate', () => {
     expect(readIsoTemplate(writeIsoTemplate({ ...t, dpi: 569 })).dpi).toBe(569);
   });
 
+  it('writes the ends of the sensor range as px/cm that read back inside it', () => {
+    // The nearest px/cm read back outside: 4000 dpi -> 1575 -> 4001 dpi, 100 -> 39 -> 99.
+    const at = (dpi: number) => readIsoRecord(writeIsoTemplate({ ...t, dpi }));
+    expect(at(4000)).toMatchObject({ xResolutionPpcm: 1574, yResolutionPpcm: 1574, dpi: 3998 });
+    expect(at(100)).toMatchObject({ xResolutionPpcm: 40, yResolutionPpcm: 40, dpi: 102 });
+    expect(readIsoTemplate(writeIsoTemplate({ ...t, dpi: 4000 })).dpi).toBe(3998);
+    expect(readIsoTemplate(writeIsoTemplate({ ...t, dpi: 100 })).dpi).toBe(102);
+    for (const dpi of [99, 4001, Number.NaN]) expect(() => writeIsoTemplate({ ...t, dpi })).toThrow(/no fingerprint sensor's resolution/);
+  });
+
   it('writes the fields it is given and rereads its own output byte for byte', () => {
     const bytes = writeIsoTemplate(t, { fingerPosition: 2, impressionType: 1, viewNumber: 3 });
     expect(readIsoRecord(bytes).views[0]).toMatchObject({ fingerPosition: 2, impressionType: 1, viewNumber: 3 });

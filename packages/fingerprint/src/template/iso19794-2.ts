@@ -29,6 +29,9 @@ const MINUTIA_BYTES = 6;
 const MAX_COORDINATE = 0x3fff;
 const TWO_PI = 2 * Math.PI;
 const CM_PER_INCH = 2.54;
+/** The whole px/cm values whose dpi (rounded, as read) is a sensor's: 40 (102 dpi) to 1574 (3998 dpi). */
+const MIN_SENSOR_PPCM = Math.ceil(MIN_SENSOR_DPI / CM_PER_INCH);
+const MAX_SENSOR_PPCM = Math.floor(MAX_SENSOR_DPI / CM_PER_INCH);
 
 export interface IsoFingerView {
   /** ISO finger position code: 0 unknown, 1 right thumb ... 10 left little finger. */
@@ -202,11 +205,13 @@ export function writeIsoTemplate(t: FingerprintTemplate, opts: WriteIsoOptions =
   checkField('image height', t.height, 0xffff);
   if (t.width === 0 || t.height === 0) throw new TemplateFormatError(`cannot write an image size of ${t.width} x ${t.height} (no area) to ISO 19794-2`);
   checkField('template quality', t.quality, 100);
-  const ppcm = Math.round(t.dpi / CM_PER_INCH);
-  // Write only what readIsoTemplate reads back: a sensor's resolution.
-  if (!isSensorDpi(Math.round(ppcm * CM_PER_INCH))) {
-    throw new TemplateFormatError(`cannot write dpi ${t.dpi} to ISO 19794-2: ${ppcm} pixels per cm is no fingerprint sensor's resolution (${MIN_SENSOR_DPI}-${MAX_SENSOR_DPI} dpi)`);
+  if (!isSensorDpi(t.dpi)) {
+    throw new TemplateFormatError(`cannot write dpi ${t.dpi} to ISO 19794-2: no fingerprint sensor's resolution (${MIN_SENSOR_DPI}-${MAX_SENSOR_DPI} dpi)`);
   }
+  // Write only what readIsoTemplate reads back as a sensor's resolution: at the ends of the
+  // range the nearest px/cm falls outside it (4000 dpi -> 1575 px/cm reads as 4001 dpi, 100 ->
+  // 39 as 99), so the value is kept to the px/cm that read back inside (1574 -> 3998, 40 -> 102).
+  const ppcm = Math.min(MAX_SENSOR_PPCM, Math.max(MIN_SENSOR_PPCM, Math.round(t.dpi / CM_PER_INCH)));
   const fingerPosition = opts.fingerPosition ?? 0;
   const impressionType = opts.impressionType ?? 0;
   const viewNumber = opts.viewNumber ?? 0;
