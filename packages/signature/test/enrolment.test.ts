@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TemplateFormatError } from '@biofuse/core';
-import { sharedDataset } from '@biofuse/core/testing';
+import { sharedDataset, thrownBy } from '@biofuse/core/testing';
 import { distanceFloor, MIN_DISTANCE_PER_FUNCTION, MIN_NEAREST_SHARE_OF_MEAN } from '../src/compare/distance-normalisation';
 import { dtwDistance } from '../src/compare/dtw';
 import { identifySigner } from '../src/compare/identify';
@@ -16,15 +16,6 @@ import { extractSignatureTemplate, signatureRecipe, type SignatureTemplate } fro
 const one = (v: number): SignatureTemplate => ({ local: { length: 1, dims: 1, values: Float32Array.from([v]) }, global: new Float32Array(1), recipe: signatureRecipe({ functions: ['x'] }) });
 const params = (raw: Record<string, unknown>) => parseSignatureParams({ frameDistance: 'manhattan', localCombination: 'min', localScaleExponent: 1, ...raw });
 
-/** The error a call throws (the test fails when it throws none). */
-function thrown(f: () => unknown): Error {
-  try {
-    f();
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected an error, got none');
-}
 
 describe('a template without frames', () => {
   const empty: SignatureTemplate = { ...one(0), local: { length: 0, dims: 1, values: new Float32Array(0) } };
@@ -41,7 +32,7 @@ describe('a template without frames', () => {
   });
   it('or any distance that is not finite, named by the pair of references', () => {
     const p = params({});
-    const err = thrown(() => enrolUser([one(0), one(2), one(4)], p, undefined, (a, b) => (a.local.values[0] + b.local.values[0] === 6 ? Number.POSITIVE_INFINITY : 1)));
+    const err = thrownBy(() => enrolUser([one(0), one(2), one(4)], p, undefined, (a, b) => (a.local.values[0] + b.local.values[0] === 6 ? Number.POSITIVE_INFINITY : 1)));
     expect(err).toBeInstanceOf(TemplateFormatError);
     expect(err.message).toBe('enrolment signature 2 of 3 and enrolment signature 3 of 3 are at distance Infinity; a user model needs finite, non-negative distances among its references');
   });
@@ -50,7 +41,7 @@ describe('a template without frames', () => {
 describe('copies among the enrolment signatures', () => {
   it('are refused, naming every group of copies', () => {
     // Under 'mean-nearest' (the default) each copy is another's nearest at distance 0: the scale collapsed.
-    const err = thrown(() => enrolUser([one(0), one(0), one(2), one(2), one(6)], params({ localNormalisation: 'mean-nearest' })));
+    const err = thrownBy(() => enrolUser([one(0), one(0), one(2), one(2), one(6)], params({ localNormalisation: 'mean-nearest' })));
     expect(err).toBeInstanceOf(DuplicateEnrolmentError);
     expect((err as DuplicateEnrolmentError).reason).toBe('duplicate_enrolment');
     expect((err as DuplicateEnrolmentError).pairs).toEqual([[0, 1], [2, 3]]);
@@ -58,7 +49,7 @@ describe('copies among the enrolment signatures', () => {
       'the same signature is enrolled more than once (DTW distance 0): enrolment signatures 1 and 2; 3 and 4 (counting from 1 in the order given). Enrol distinct recordings of the writer',
     );
     // Under 'z-score', five identical references scaled by 1e-9 and scored a genuine probe -580806.
-    const all = thrown(() => enrolUser([one(3), one(3), one(3)], params({ localNormalisation: 'z-score' })));
+    const all = thrownBy(() => enrolUser([one(3), one(3), one(3)], params({ localNormalisation: 'z-score' })));
     expect((all as DuplicateEnrolmentError).pairs).toEqual([[0, 1], [0, 2], [1, 2]]);
     expect(all.message).toMatch(/: enrolment signatures 1, 2 and 3 \(counting from 1/);
     // A caller restates it with its own names.
@@ -104,7 +95,7 @@ describe.skipIf(svc2004.skip)('the user scale on SVC2004', () => {
   it('refuses U1S1 and U1S2 given twice (the scale fell from 1.46 to 0.25 and a genuine U1S6 was rejected)', async () => {
     const modality = new SignatureModality();
     const refs = await Promise.all(['U1S1.TXT', 'U1S1.TXT', 'U1S2.TXT', 'U1S2.TXT', 'U1S3.TXT'].map(template));
-    const err = thrown(() => modality.enrol(refs));
+    const err = thrownBy(() => modality.enrol(refs));
     expect(err).toBeInstanceOf(DuplicateEnrolmentError);
     expect((err as DuplicateEnrolmentError).pairs).toEqual([[0, 1], [2, 3]]);
   });

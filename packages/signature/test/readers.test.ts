@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sharedDataset } from '@biofuse/core/testing';
+import { sharedDataset, thrownBy } from '@biofuse/core/testing';
 import { SignatureAcquisitionError, SignatureFormatError } from '../src/errors';
 import { checkUsableTrajectory } from '../src/pen-trajectory';
 import { parseMcytFpg } from '../src/read/mcyt-fpg';
@@ -88,16 +88,10 @@ describe('SVC2004 text', () => {
     [1, 2, 50, Number.POSITIVE_INFINITY, 60, 2, 3, 50, 10, 60].forEach((v, i) => view.setFloat32(60 + 4 * i, v, true));
     expect(() => parseSignatureBytes(new Uint8Array(buf), 'a.fpg')).toThrow(/^a\.fpg: not a signature file: binary, and not an MCYT \.fpg either \(sample 1 \(counting from 1, at byte 60\): azimuth is Infinity, not a plausible pen value/);
     // Read as MCYT directly: a sample has no line, so none is claimed (it used to report the sample number as line 1).
-    const direct = (() => {
-      try {
-        parseMcytFpg(new Uint8Array(buf), 'a.fpg');
-      } catch (err) {
-        return err as SignatureFormatError;
-      }
-    })();
+    const direct = thrownBy(() => parseMcytFpg(new Uint8Array(buf), 'a.fpg')) as SignatureFormatError;
     expect(direct).toBeInstanceOf(SignatureFormatError);
-    expect(direct?.line).toBeUndefined();
-    expect(direct?.message).toBe('a.fpg: sample 1 (counting from 1, at byte 60): azimuth is Infinity, not a plausible pen value');
+    expect(direct.line).toBeUndefined();
+    expect(direct.message).toBe('a.fpg: sample 1 (counting from 1, at byte 60): azimuth is Infinity, not a plausible pen value');
   });
 
   it('skips blank lines before the header, and counts them in line numbers', () => {
@@ -148,15 +142,6 @@ describe('JSON and CSV pen points', () => {
   });
 });
 
-/** The error a call throws (the test fails when it throws none). */
-function thrown(f: () => unknown): Error {
-  try {
-    f();
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected an error, got none');
-}
 
 describe('what the readers used to ignore or misread', () => {
   it('refuses CSV columns and JSON keys they do not know, naming the accepted ones', () => {
@@ -186,7 +171,7 @@ describe('what the readers used to ignore or misread', () => {
     expect(p.azimuth[39]).toBe(939);
     const azimuth = p.azimuth.slice();
     azimuth[2] = Number.NaN;
-    const err = thrown(() => checkUsableTrajectory({ ...p, azimuth }, 'a.json'));
+    const err = thrownBy(() => checkUsableTrajectory({ ...p, azimuth }, 'a.json'));
     expect(err).toBeInstanceOf(SignatureAcquisitionError);
     expect((err as SignatureAcquisitionError).reason).toBe('invalid_sample');
     expect(err.message).toBe('a.json: sample 3 has no azimuth but sample 1 has one; pen angles are given for every sample or for none');
@@ -194,7 +179,7 @@ describe('what the readers used to ignore or misread', () => {
 
   it('names a JSON point by its place in the list, not by a line it is not on', () => {
     const text = JSON.stringify({ points: [{ x: 1, y: 2, t: 0 }, { x: 3, y: 4, t: 10 }, { x: '5', y: 4, t: 20 }] }, null, 2);
-    const err = thrown(() => parseSignatureBytes(enc(text), 'pad.json'));
+    const err = thrownBy(() => parseSignatureBytes(enc(text), 'pad.json'));
     expect(err.message).toBe('pad.json: point 3 (counting from 1): "x" must be a number');
     expect((err as SignatureFormatError).line).toBeUndefined();
     const glitch = parsePenJson(JSON.stringify([{ x: 1, y: 1, t: 0 }, { x: 2, y: 3, t: 10 }, { x: 3, y: 2, t: 5 }]), 'g.json');
@@ -202,7 +187,7 @@ describe('what the readers used to ignore or misread', () => {
   });
 
   it('reports a CSV header problem on the header\'s own line', () => {
-    const err = thrown(() => parsePenCsv('\n\n\nx,y\n1,2\n', 'pad.csv'));
+    const err = thrownBy(() => parsePenCsv('\n\n\nx,y\n1,2\n', 'pad.csv'));
     expect(err.message).toBe('pad.csv:4: header must name "t" (got x,y)');
     expect((err as SignatureFormatError).line).toBe(4);
     expect(() => parsePenCsv('\n\nx,y,t,x\n1,2,0,3\n', 'pad.csv')).toThrow(/^pad\.csv:3: the header names "x" twice/);

@@ -1,2 +1,3 @@
 export { sharedDataset, sharedDatasetsRoot, type SharedDataset } from './shared-data';
 export { seededNoiseImage } from './noise-image';
+export { thrownBy } from './thrown-by';
