@@ -18,14 +18,19 @@ export function progressBar(label: string, stream: NodeJS.WriteStream = process.
       const now = Date.now();
       if (now - last < 100 && done < total) return;
       last = now;
+      drawn = true;
+      if (!(total > 0)) {
+        // A total of 0 (or not known) has no fraction: `7/0 0%` would say nothing was done.
+        stream.write(`\r${label} ${unit === 'bytes' ? `${mib(done)} MiB` : done} `);
+        return;
+      }
       const width = 30;
-      const frac = total > 0 ? Math.min(done / total, 1) : 0;
+      const frac = Math.min(done / total, 1);
       const filled = Math.round(frac * width);
       const elapsed = (now - started) / 1000;
       const eta = frac > 0 ? elapsed / frac - elapsed : 0;
       const count = unit === 'bytes' ? `${mib(done)}/${mib(total)} MiB` : `${done}/${total}`;
       stream.write(`\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${count} ${(frac * 100).toFixed(0)}% eta ${eta.toFixed(0)}s `);
-      drawn = true;
     },
     done() {
       if (drawn) stream.write('\n');

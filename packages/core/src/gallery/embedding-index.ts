@@ -12,6 +12,11 @@ export interface IndexHit {
  * embeddings); the scan runs in a WebAssembly SIMD kernel where available (see VectorRows).
  * Removal swaps in the last row, so rows stay dense; callers keep the row -> record mapping in
  * step from what `remove` returns (the row that moved).
+ *
+ * Rows and queries hold finite float32 values: a vector (row or query) of the wrong length, or
+ * with a value that is NaN or infinite once stored as float32 (1e39 overflows), is a
+ * TemplateFormatError, as a damaged template is. A NaN score is neither above nor below any
+ * other, so one such row would sit first in every search and rank first for every query.
  */
 export class EmbeddingIndex {
   private readonly rows: VectorRows;
@@ -34,6 +39,7 @@ export class EmbeddingIndex {
 
   add(vector: ArrayLike<number>): number {
     if (vector.length !== this.dims) throw new TemplateFormatError(`index holds ${this.dims}-d vectors, got ${vector.length}`);
+    checkFinite(vector, 'vector');
     this.rows.reserve(this.count + 1);
     this.rows.set(this.count, vector);
     return this.count++;
@@ -56,6 +62,7 @@ export class EmbeddingIndex {
   rankOf(query: ArrayLike<number>, row: number): number {
     if (!Number.isInteger(row) || row < 0 || row >= this.count) throw new ConfigError(`the index has no row ${row}`);
     if (query.length !== this.dims) throw new TemplateFormatError(`query is ${query.length}-d, index holds ${this.dims}-d vectors`);
+    checkFinite(query, 'query');
     const all = new Float64Array(this.count);
     this.rows.innerProducts(query, this.count, (scores, from, length) => all.set(scores.subarray(0, length), from));
     const own = all[row];
@@ -71,6 +78,7 @@ export class EmbeddingIndex {
    */
   search(query: ArrayLike<number>, k: number, tieKeys?: ArrayLike<number>): IndexHit[] {
     if (query.length !== this.dims) throw new TemplateFormatError(`query is ${query.length}-d, index holds ${this.dims}-d vectors`);
+    checkFinite(query, 'query');
     if (!(Number.isInteger(k) && k >= 0)) throw new ConfigError(`a search returns a whole number of hits, got k = ${k}`);
     if (tieKeys !== undefined && tieKeys.length < this.count) throw new ConfigError(`an index of ${this.count} rows needs as many tie keys, got ${tieKeys.length}`);
     const keep = Math.min(k, this.count);
@@ -121,5 +129,12 @@ export class EmbeddingIndex {
     });
     const order = Array.from({ length: filled }, (_, i) => i).sort((a, b) => heapScore[b] - heapScore[a] || heapKey[a] - heapKey[b]);
     return order.map((i) => ({ row: heapRow[i], score: heapScore[i] }));
+  }
+}
+
+/** Every value finite once stored as float32, as the rows and the kernel's query hold it. */
+function checkFinite(vector: ArrayLike<number>, what: string): void {
+  for (let i = 0; i < vector.length; i++) {
+    if (!Number.isFinite(Math.fround(vector[i]))) throw new TemplateFormatError(`${what} value ${i} is ${vector[i]}, not a finite float32`);
   }
 }

@@ -442,8 +442,9 @@ export class Gallery {
 
   /**
    * An embedding of the gallery's length, finite, and of unit length (or all zeros, a template
-   * with nothing to describe): the index ranks by inner product, so one NaN would sink every
-   * search and one long vector would top every search, at any threshold.
+   * with nothing to describe): the index ranks by inner product, so one NaN would sit first in
+   * every search (a NaN score is never below another) and one long vector would top every
+   * search, at any threshold.
    */
   private checkEmbedding(embedding: Float32Array, what: string): void {
     if (embedding.length !== this.spec.dims) throw new TemplateFormatError(`${what} has ${embedding.length} values, the gallery's embeddings ${this.spec.dims}`);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../errors';
+import { ConfigError, TemplateFormatError } from '../errors';
 import { seededRandom } from '../random';
 import { EmbeddingIndex } from './embedding-index';
-import { VectorRows } from './vector-rows';
+import { grownRowCapacity, VectorRows, wasmRowLimit } from './vector-rows';
 
 function randomRows(n: number, dims: number, seed: number): Float32Array[] {
   const random = seededRandom(seed);
@@ -55,6 +55,35 @@ describe('VectorRows', () => {
     expect(scores[1]).toBeCloseTo(exact[1], 12);
   });
 
+  it('grows up to the WebAssembly limit before falling back to JavaScript', () => {
+    // 4,096 dimensions: 16 KiB a row after 64 KiB of query and scores, so 4 GiB holds 262,140 rows.
+    const limit = wasmRowLimit(4096 * 8 + 4096 * 8, 4096 * 4, 2 ** 32);
+    expect(limit).toBe(262_140);
+    // From 131,072 rows (2 GiB), doubling would pass 4 GiB: the kernel keeps all it can hold.
+    expect(grownRowCapacity(131_073, 131_072, limit)).toBe(262_140);
+    expect(grownRowCapacity(1025, 1024, limit)).toBe(2048);
+    expect(grownRowCapacity(5000, 1024, limit)).toBe(5000);
+    // Past the limit (or without the kernel) it doubles as before.
+    expect(grownRowCapacity(262_141, 262_140, limit)).toBe(524_280);
+    expect(grownRowCapacity(131_073, 131_072, Infinity)).toBe(262_144);
+  });
+
+  it('keeps scanning in WebAssembly until the rows no longer fit, then in JavaScript', () => {
+    // A limit of ten 4-float rows stands in for 4 GiB.
+    const rows = new VectorRows(4, 8, true, 4096 * 8 + 4 * 8 + 10 * 16);
+    const vectors = randomRows(11, 4, 7);
+    const q = Float32Array.from([1, 2, 3, 4]);
+    const expected = vectors.map((v) => v.reduce((s, x, i) => s + x * q[i], 0));
+    vectors.forEach((v, r) => {
+      rows.reserve(r + 1);
+      rows.set(r, v);
+      // Doubling 8 to 16 would not fit: 9 and 10 rows stay in the kernel's memory.
+      expect(rows.accelerated, `${r + 1} rows`).toBe(r + 1 <= 10);
+    });
+    const scores = allScores(rows, q, 11);
+    expected.forEach((e, r) => expect(scores[r]).toBeCloseTo(e, 12));
+  });
+
   it('refuses a query of the wrong size and zero dimensions', () => {
     const rows = new VectorRows(4, 1);
     expect(() => rows.innerProducts(new Float32Array(3), 1, () => undefined)).toThrow(RangeError);
@@ -96,5 +125,24 @@ describe('EmbeddingIndex scan', () => {
     expect(index.rankOf(query, 42)).toBe(tied);
     expect(index.rankOf(query, duplicate)).toBe(tied);
     expect(() => index.rankOf(query, index.size)).toThrow(ConfigError);
+  });
+
+  it('refuses NaN and infinite values in rows and queries: a NaN row would come first in every search', () => {
+    for (const useWasm of [true, false]) {
+      const index = new EmbeddingIndex(4, 8, { useWasm });
+      for (const bad of [[Number.NaN, 0, 0, 0], [0, Infinity, 0, 0], [0, 0, -Infinity, 0], [1e39, 0, 0, 0]]) {
+        expect(() => index.add(bad), `${bad}`).toThrow(TemplateFormatError);
+      }
+      expect(index.size).toBe(0);
+      index.add([1, 0, 0, 0]);
+      index.add([0.6, 0.8, 0, 0]);
+      index.add([0, 1, 0, 0]);
+      expect(index.search([1, 0, 0, 0], 2).map((h) => h.row)).toEqual([0, 1]);
+      expect(index.rankOf([1, 0, 0, 0], 0)).toBe(1);
+      for (const bad of [[Number.NaN, 0, 0, 0], [Infinity, 0, 0, 0], [0, 0, 0, 1e39]]) {
+        expect(() => index.search(bad, 2), `${bad}`).toThrow(TemplateFormatError);
+        expect(() => index.rankOf(bad, 2), `${bad}`).toThrow(TemplateFormatError);
+      }
+    }
   });
 });

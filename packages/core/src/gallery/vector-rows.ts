@@ -2,6 +2,7 @@ import { BLOCK_EMPTY, I32, V128, advance, countDown, ensureMemory, get, instanti
 
 /** Rows scored per kernel call: the scores of one block fit a small fixed buffer. */
 const BLOCK_ROWS = 4096;
+/** A 32-bit WebAssembly memory addresses at most 4 GiB (65,536 pages). */
 const MAX_WASM_BYTES = 2 ** 32;
 
 interface InnerProductKernel {
@@ -32,11 +33,16 @@ export class VectorRows {
   /** The JavaScript loop's block of scores, made the first time it runs (most indexes never need it). */
   private fallbackScores: Float64Array | undefined;
 
-  constructor(readonly dims: number, capacity: number, useWasm = true) {
+  /** The most rows the kernel's memory holds: rows beyond it are scanned by JavaScript. */
+  private readonly maxWasmRows: number;
+
+  /** `maxWasmBytes` lowers WebAssembly's 4 GiB for tests, which cannot allocate gigabytes. */
+  constructor(readonly dims: number, capacity: number, useWasm = true, maxWasmBytes = MAX_WASM_BYTES) {
     if (!Number.isInteger(dims) || dims < 1) throw new RangeError(`vectors need a positive integer number of dimensions, got ${dims}`);
     this.stride = Math.ceil(dims / 4) * 4;
     this.scoresAt = this.stride * 8;
     this.rowsAt = this.scoresAt + BLOCK_ROWS * 8;
+    this.maxWasmRows = wasmRowLimit(this.rowsAt, this.stride * 4, Math.min(maxWasmBytes, MAX_WASM_BYTES));
     this.rowCapacity = Math.max(1, capacity);
     this.kernel = useWasm ? instantiate<InnerProductKernel>(kernelBytes()) : null;
     this.rows = this.allocate(this.rowCapacity);
@@ -50,7 +56,7 @@ export class VectorRows {
   /** Makes room for at least `count` rows, keeping the rows held. */
   reserve(count: number): void {
     if (count <= this.rowCapacity) return;
-    const capacity = Math.max(count, this.rowCapacity * 2);
+    const capacity = grownRowCapacity(count, this.rowCapacity, this.kernel ? this.maxWasmRows : Infinity);
     const held = this.rows;
     this.rows = this.allocate(capacity);
     // A grown WebAssembly memory keeps its contents; a new array needs them copied.
@@ -110,7 +116,7 @@ export class VectorRows {
    */
   private allocate(capacity: number): Float32Array {
     const kernel = this.kernel;
-    if (kernel && this.rowsAt + capacity * this.stride * 4 <= MAX_WASM_BYTES) {
+    if (kernel && capacity <= this.maxWasmRows) {
       try {
         return new Float32Array(ensureMemory(kernel.memory, this.rowsAt + capacity * this.stride * 4), this.rowsAt, capacity * this.stride);
       } catch (err) {
@@ -120,6 +126,23 @@ export class VectorRows {
     this.kernel = null;
     return new Float32Array(capacity * this.stride);
   }
+}
+
+/** How many rows of `rowBytes` fit in a memory of `maxBytes` after the `headerBytes` of query and scores. */
+export function wasmRowLimit(headerBytes: number, rowBytes: number, maxBytes: number): number {
+  return Math.max(0, Math.floor((maxBytes - headerBytes) / rowBytes));
+}
+
+/**
+ * The capacity to grow to for `needed` rows from `held`: double (so adding rows one at a time
+ * copies each row a bounded number of times), but no further than `limit` while the rows still
+ * fit under it. Doubling past the WebAssembly limit would abandon the kernel with as little as
+ * half its 4 GiB in use (at 2 GiB of rows, from a power-of-two capacity) and copy every row
+ * into an array JavaScript scans, several times slower.
+ */
+export function grownRowCapacity(needed: number, held: number, limit: number): number {
+  const doubled = Math.max(needed, held * 2);
+  return needed <= limit ? Math.min(doubled, limit) : doubled;
 }
 
 /** The kernel's module, built on first use and then reused, so every index instantiates the one compiled module. */

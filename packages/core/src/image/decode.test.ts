@@ -1,8 +1,11 @@
+import { mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { ImageDecodeError } from '../errors';
-import { bytesFromDataUrl, decodeImage } from './decode';
+import { ConfigError, ImageDecodeError } from '../errors';
+import { bytesFromDataUrl, checkRasterImage, decodeImage } from './decode';
 
 const solid = (width: number, height: number, channels: 3 | 4, value: number[]) =>
   sharp(Buffer.alloc(width * height * channels).map((_, i) => value[i % channels]), { raw: { width, height, channels } });
@@ -114,32 +117,175 @@ describe('decodeImage', () => {
 
 /** An uncompressed 8-bit grey TIFF with its directory before the pixels (as scanners write them). */
 function greyTiffHeaderFirst(width: number, height: number): Buffer {
+  return tiffHeaderFirst({ width, height }, (i) => (i * 31) % 256);
+}
+
+interface TiffLayout {
+  readonly width: number;
+  readonly height: number;
+  readonly samples?: 1 | 3;
+  readonly bits?: 8 | 16 | 32;
+  /** TIFF SampleFormat: 1 unsigned integer, 3 IEEE float. */
+  readonly sampleFormat?: 1 | 3;
+  /** Further SHORT tags, [tag, value]. */
+  readonly extraTags?: readonly [number, number][];
+  /** Write only the header and directory (the strip's bytes are left to the caller). */
+  readonly headerOnly?: boolean;
+}
+
+/** An uncompressed single-strip TIFF, little-endian, directory first; `value(i)` gives sample i. */
+function tiffHeaderFirst(layout: TiffLayout, value: (i: number) => number): Buffer {
+  const { width, height, samples = 1, bits = 8, sampleFormat = 1, extraTags = [] } = layout;
+  const bytesPerSample = bits / 8;
+  const size = width * height * samples * bytesPerSample;
   const tags: [number, number, number][] = [
-    [256, 3, width],
-    [257, 3, height],
-    [258, 3, 8],
+    [256, 4, width],
+    [257, 4, height],
+    [258, 3, bits],
     [259, 3, 1],
-    [262, 3, 1],
+    [262, 3, samples === 3 ? 2 : 1],
     [273, 4, 0], // strip offset, set below
-    [277, 3, 1],
-    [278, 3, height],
-    [279, 4, width * height],
+    [277, 3, samples],
+    [278, 4, height],
+    [279, 4, size],
+    [339, 3, sampleFormat],
+    ...extraTags.map(([tag, v]): [number, number, number] => [tag, 3, v]),
   ];
+  tags.sort((a, b) => a[0] - b[0]);
   const ifdSize = 2 + tags.length * 12 + 4;
   const dataAt = 8 + ifdSize;
-  const b = Buffer.alloc(dataAt + width * height);
+  const b = Buffer.alloc(dataAt + (layout.headerOnly ? 0 : size));
   b.write('II', 0, 'latin1');
   b.writeUInt16LE(42, 2);
   b.writeUInt32LE(8, 4);
   b.writeUInt16LE(tags.length, 8);
-  tags.forEach(([tag, type, value], i) => {
+  tags.forEach(([tag, type, v], i) => {
     const at = 10 + i * 12;
     b.writeUInt16LE(tag, at);
     b.writeUInt16LE(type, at + 2);
     b.writeUInt32LE(1, at + 4);
-    if (type === 3) b.writeUInt16LE(value, at + 8);
-    else b.writeUInt32LE(tag === 273 ? dataAt : value, at + 8);
+    if (type === 3) b.writeUInt16LE(v, at + 8);
+    else b.writeUInt32LE(tag === 273 ? dataAt : v, at + 8);
   });
-  for (let i = 0; i < width * height; i++) b[dataAt + i] = (i * 31) % 256;
+  if (layout.headerOnly) return b;
+  for (let i = 0; i < width * height * samples; i++) {
+    const at = dataAt + i * bytesPerSample;
+    if (bits === 8) b[at] = value(i);
+    else if (bits === 16) b.writeUInt16LE(value(i), at);
+    else if (sampleFormat === 3) b.writeFloatLE(value(i), at);
+    else b.writeUInt32LE(value(i), at);
+  }
   return b;
 }
+
+/** A HEIF whose item is declared HEVC (hvc1, hvcC), as an iPhone's HEIC is; 64 x 64. */
+const HEIC_BASE64 =
+  'AAAAHGZ0eXBoZWljAAAAAG1pZjFoZWljbWlhZgAAAOltZXRhAAAAAAAAACFoZGxyAAAAAAAAAABwaWN0AAAAAAAAAAAAAAAAAAAAACJpbG9jAAAAAERAAAEAAQAAAAABDQABAAAAAAAAABsAAAAjaWluZgAAAAAAAQAAABVpbmZlAgAAAAABAABodmMxAAAAAA5waXRtAAAAAAABAAAAaWlwcnAAAABLaXBjbwAAAB9odmNDAQFgAAAAkAAAAAAAWvAA/P34+AAADwAAAAAUaXNwZQAAAAAAAABAAAAAQAAAABBwaXhpAAAAAAMICAgAAAAWaXBtYQAAAAAAAAABAAEDgQIDAAAAI21kYXQSAAoJOBV//aQENBpAMgwZQmMEwAA0AASXyuY=';
+
+/** Garbage over 400 bytes in the middle, where a compressed image's entropy-coded data is. */
+function damageMiddle(bytes: Buffer): Buffer {
+  const damaged = Buffer.from(bytes);
+  for (let i = 0; i < 400; i++) damaged[Math.floor(bytes.length / 2) + i] = (i * 7919 + 13) % 256;
+  return damaged;
+}
+
+const noise = () => sharp(Buffer.alloc(256 * 256 * 3).map((_, i) => (i * 7919) % 251), { raw: { width: 256, height: 256, channels: 3 } });
+
+describe('decodeImage: TIFF', () => {
+  it('refuses a JPEG-compressed TIFF with damaged data instead of filling rows with grey', async () => {
+    const tiff = await noise().tiff({ compression: 'jpeg' }).toBuffer();
+    expect((await decodeImage(tiff)).width).toBe(256);
+    expect(await reason(decodeImage(damageMiddle(tiff)))).toBe('corrupt');
+  });
+
+  it('still reads a TIFF carrying a tag libtiff does not know', async () => {
+    const tiff = tiffHeaderFirst({ width: 32, height: 32, extraTags: [[65000, 7]] }, () => 90);
+    expect((await decodeImage(tiff, { channels: 1 })).data[0]).toBe(90);
+  });
+
+  it('refuses float and 32-bit integer samples, grey or RGB, instead of decoding them near black', async () => {
+    const float = { width: 32, height: 32, bits: 32, sampleFormat: 3 } as const;
+    for (const channels of [1, 3] as const) {
+      expect(await reason(decodeImage(tiffHeaderFirst(float, (i) => (i % 2 ? 0.5 : 1)), { channels }))).toBe('unsupported_format');
+      expect(await reason(decodeImage(tiffHeaderFirst({ ...float, samples: 3 }, (i) => [1, 0.5, 0][i % 3]), { channels }))).toBe('unsupported_format');
+      expect(await reason(decodeImage(tiffHeaderFirst({ width: 32, height: 32, bits: 32 }, () => 2 ** 32 - 1), { channels }))).toBe('unsupported_format');
+    }
+    // 16-bit samples are scaled, as before.
+    const sixteen = await decodeImage(tiffHeaderFirst({ width: 32, height: 32, bits: 16 }, (i) => (i % 2 ? 32768 : 65535)), { channels: 1 });
+    expect(Array.from(sixteen.data.subarray(0, 2))).toEqual([255, 128]);
+  });
+});
+
+describe('decodeImage: what the build reads, options, resolution', () => {
+  it('reports a HEIC photo (HEVC) as a format this build cannot read, not as a damaged file', async () => {
+    const heic = Buffer.from(HEIC_BASE64, 'base64');
+    expect((await sharp(heic).metadata()).compression).toBe('hevc');
+    expect(await reason(decodeImage(heic, { name: 'IMG_0001.HEIC' }))).toBe('unsupported_format');
+    // AVIF (AV1 in HEIF) is read.
+    expect((await decodeImage(await noise().avif().toBuffer())).width).toBe(256);
+  });
+
+  it('refuses bad options as a ConfigError before looking at the image', async () => {
+    const png = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#808080' } }).png().toBuffer();
+    const bad = [{ maxPixels: Infinity }, { maxPixels: 5000.5 }, { maxPixels: 2 ** 53 }, { maxPixels: Number.NaN }, { maxPixels: 0 }, { channels: 4 }, { channels: 2 }, { minSide: Number.NaN }, { minSide: -1 }];
+    for (const options of bad) {
+      await expect(decodeImage(png, options as never), JSON.stringify(options)).rejects.toBeInstanceOf(ConfigError);
+      await expect(decodeImage('/nonexistent/face.jpg', options as never), JSON.stringify(options)).rejects.toBeInstanceOf(ConfigError);
+    }
+    const pixels = { width: 64, height: 64, channels: 1 as const, data: new Uint8Array(64 * 64) };
+    for (const options of [{ maxPixels: Infinity }, { maxPixels: Number.NaN }, { minSide: Number.NaN }]) {
+      expect(() => checkRasterImage(pixels, options), JSON.stringify(options)).toThrow(ConfigError);
+    }
+    expect((await decodeImage(png, { maxPixels: 64 * 64, minSide: 64 })).width).toBe(64);
+  });
+
+  it('gives the density only when the header states units: not the 72 of a JFIF aspect ratio', async () => {
+    const grey = () => sharp({ create: { width: 32, height: 32, channels: 3, background: '#808080' } });
+    // sharp, like most cameras, writes JFIF units 0 (an aspect ratio), which libvips reports as 72.
+    const jfif = await grey().jpeg().toBuffer();
+    expect((await sharp(jfif).metadata()).density).toBe(72);
+    expect((await decodeImage(jfif)).density).toBeUndefined();
+    expect((await decodeImage(await grey().withMetadata({ density: 500 }).jpeg().toBuffer())).density).toBe(500);
+    expect((await decodeImage(await grey().png().toBuffer())).density).toBeUndefined();
+    const png500 = await grey().withMetadata({ density: 500 }).png().toBuffer();
+    expect((await decodeImage(png500)).density).toBeCloseTo(500, 0);
+    // The same pHYs chunk with unit 0 (aspect ratio only).
+    const at = png500.indexOf(Buffer.from('pHYs'));
+    const aspect = Buffer.from(png500);
+    aspect[at + 4 + 8] = 0;
+    aspect.writeUInt32BE(crc32(aspect.subarray(at, at + 13)), at + 13);
+    expect((await sharp(aspect).metadata()).density).toBeCloseTo(500, 0);
+    expect((await decodeImage(aspect)).density).toBeUndefined();
+    // A TIFF without resolution tags, as FVC's are.
+    expect((await decodeImage(greyTiffHeaderFirst(32, 32), { channels: 1 })).density).toBeUndefined();
+  });
+
+  it('gives 16-bit images with alpha the white background 8-bit ones get', async () => {
+    for (const [space, channels] of [['grey16', 2], ['rgb16', 4]] as const) {
+      const transparent = new Uint16Array(32 * 32 * channels); // every pixel black and fully transparent
+      const png = await sharp(transparent, { raw: { width: 32, height: 32, channels } }).toColourspace(space).png().toBuffer();
+      expect((await sharp(png).metadata()).depth).toBe('ushort');
+      for (const out of [1, 3] as const) expect((await decodeImage(png, { channels: out })).data[0], `${space} -> ${out}`).toBe(255);
+    }
+  });
+});
+
+describe('decodeImage: a path', () => {
+  it('refuses a file whose header is over the limit without reading the file', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'biofuse-decode-'));
+    try {
+      // 30000 x 20000 x 8 bits in one strip, the file a sparse 2 GiB: Node's readFile refuses
+      // files this large, so a decoder that read before checking would report it unreadable.
+      const path = join(dir, 'huge.tif');
+      const header = tiffHeaderFirst({ width: 30000, height: 20000, headerOnly: true }, () => 0);
+      await writeFile(path, header);
+      await truncate(path, 2 ** 31 + header.length);
+      expect(await reason(decodeImage(path, { channels: 1 }))).toBe('too_large');
+      const small = join(dir, 'small.tif');
+      await writeFile(small, greyTiffHeaderFirst(64, 64));
+      expect((await decodeImage(small, { channels: 1 })).width).toBe(64);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

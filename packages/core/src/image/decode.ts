@@ -1,7 +1,8 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import type sharpModule from 'sharp';
 import type { Metadata } from 'sharp';
-import { ImageDecodeError } from '../errors';
+import { ConfigError, ImageDecodeError } from '../errors';
+import { checkHeader, checkImageSize, parseDecodeLimits, readableFormats, statedDensity, type DecodeLimits } from './header';
 import { imageFormatOf } from './image-format';
 
 /** An 8-bit image in row-major, interleaved order: `data[(y * width + x) * channels + c]`. */
@@ -10,66 +11,65 @@ export interface RasterImage {
   readonly height: number;
   readonly channels: 1 | 3;
   readonly data: Uint8Array;
-  /** Resolution stated in the file's header, in pixels per inch; absent when it states none. */
+  /**
+   * Resolution stated in the file's header in real units (per inch or per cm), in pixels per
+   * inch; absent when it states none, or only an aspect ratio (a JFIF header with units 0).
+   */
   readonly density?: number;
 }
 
 export interface DecodeImageOptions {
   /** 3 = sRGB (colour, alpha flattened on white); 1 = luminance. */
   readonly channels?: 1 | 3;
-  /** Images with more pixels are refused before they are decoded. Default 40 megapixels. */
+  /** Images with more pixels are refused before they are decoded: a whole number > 0. Default 40 megapixels. */
   readonly maxPixels?: number;
-  /** Images with a side below this are refused. Default 16. */
+  /** Images with a side below this are refused: a whole number >= 0. Default 16. */
   readonly minSide?: number;
   /** What error messages call an input given as bytes (a path names itself). */
   readonly name?: string;
 }
 
-const DEFAULT_MAX_PIXELS = 40_000_000;
-const DEFAULT_MIN_SIDE = 16;
-const SUPPORTED = new Set(['jpeg', 'png', 'webp', 'gif', 'tiff', 'avif', 'heif', 'jp2', 'pgm', 'ppm', 'pnm']);
-
 /**
  * Decodes an image file or buffer into 8-bit pixels, upright (EXIF orientation applied),
  * whatever its colour space (CMYK, grey, palette), bit depth (16-bit is scaled) or alpha.
- * Every failure is an ImageDecodeError with a reason; the size check reads only the header.
+ * Every failure of the image is an ImageDecodeError with a reason; the size check reads only
+ * the header (of a path, before the file is read). Options out of range are a ConfigError.
  */
 export async function decodeImage(input: Buffer | Uint8Array | string, options: DecodeImageOptions = {}): Promise<RasterImage> {
   const channels = options.channels ?? 3;
-  const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
-  const bytes = typeof input === 'string' ? await readSampleFile(input) : input;
+  if (channels !== 1 && channels !== 3) throw new ConfigError(`channels must be 1 (grey) or 3 (RGB), got ${String(channels)}`);
+  const limits = parseDecodeLimits(options);
   const what = typeof input === 'string' ? input : (options.name ?? 'image buffer');
+  const sharp = await loadSharp();
+  if (typeof input === 'string') await checkFileHeader(sharp, input, limits);
+  const bytes = typeof input === 'string' ? await readSampleFile(input) : input;
   if (bytes.byteLength === 0) throw new ImageDecodeError('empty', `${what}: empty input`);
 
-  const sharp = await loadSharp();
+  const formats = readableFormats(sharp);
   let metadata: Metadata;
   try {
     metadata = await sharp(bytes, { limitInputPixels: false }).metadata();
   } catch (cause) {
     // A known signature whose header does not parse is a damaged file, not a foreign format.
     const format = imageFormatOf(bytes);
-    if (format !== undefined && SUPPORTED.has(format)) throw new ImageDecodeError('corrupt', `${what}: the image header is damaged or truncated`, { cause });
-    throw new ImageDecodeError('unsupported_format', `${what}: not an image in a supported format (JPEG, PNG, WEBP, GIF, TIFF, AVIF)`, { cause });
+    if (format !== undefined && formats.has(format)) throw new ImageDecodeError('corrupt', `${what}: the image header is damaged or truncated`, { cause });
+    throw new ImageDecodeError('unsupported_format', `${what}: not an image in a format this build reads (${[...formats].join(', ')})`, { cause });
   }
-  if (!SUPPORTED.has(metadata.format)) {
-    throw new ImageDecodeError('unsupported_format', `${what}: ${metadata.format} images are not supported`);
-  }
-  const { width, height } = metadata;
-  if (!width || !height) throw new ImageDecodeError('corrupt', `${what}: the header has no size`);
-  // A sample is one image: reading the first page of a multi-page TIFF or animation would
-  // silently ignore the rest (which of them is the capture?).
-  if ((metadata.pages ?? 1) > 1) {
-    throw new ImageDecodeError('several_images', `${what}: the file holds ${metadata.pages} images (pages or frames); a sample is one image, save the one to use on its own`);
-  }
-  checkImageSize(what, width, height, options);
+  checkHeader(what, metadata, formats, limits);
 
   try {
     // libvips applies 'truncated' to JPEG and PNG but not to TIFF strips: a cut TIFF would decode
-    // with its missing rows black, so TIFF is held to any decoder error. libjpeg reports damaged
-    // entropy data only as a warning and fills the rest grey: JPEG is held to warnings (none of
-    // the 5,630 JPEGs in ../shared/datasets raises one).
-    const failOn = metadata.format === 'tiff' ? 'error' : metadata.format === 'jpeg' ? 'warning' : 'truncated';
-    let pipeline = sharp(bytes, { failOn, limitInputPixels: maxPixels, pages: 1 }).rotate();
+    // with its missing rows black. libjpeg reports damaged entropy data only as a warning and
+    // fills the rest grey, in a JPEG file and in a JPEG-compressed TIFF alike: JPEG and TIFF are
+    // held to warnings (none of the 5,630 JPEGs and 320 TIFFs in ../shared/datasets raises one).
+    const failOn = metadata.format === 'tiff' || metadata.format === 'jpeg' ? 'warning' : 'truncated';
+    let pipeline = sharp(bytes, { failOn, limitInputPixels: limits.maxPixels, pages: 1 }).rotate();
+    if (metadata.depth === 'ushort' && metadata.hasAlpha) {
+      // sharp scales flatten's white by 256, not 257, for 16-bit images: transparent areas would
+      // come out 254 in grey. Brought to 8 bits first, they are flattened as 8-bit images are.
+      const eight = await pipeline.toColourspace('srgb').raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+      pipeline = sharp(eight.data, { raw: { width: eight.info.width, height: eight.info.height, channels: eight.info.channels }, limitInputPixels: false });
+    }
     pipeline = pipeline.flatten({ background: '#ffffff' });
     pipeline = channels === 1 ? pipeline.greyscale().extractChannel(0) : pipeline.toColourspace('srgb');
     const { data, info } = await pipeline.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
@@ -77,19 +77,45 @@ export async function decodeImage(input: Buffer | Uint8Array | string, options: 
       throw new ImageDecodeError('corrupt', `${what}: decoded to ${info.channels} channels, expected ${channels}`);
     }
     const image = { width: info.width, height: info.height, channels, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
-    return metadata.density ? { ...image, density: metadata.density } : image;
+    const density = statedDensity(metadata, bytes);
+    return density === undefined ? image : { ...image, density };
   } catch (cause) {
     if (cause instanceof ImageDecodeError) throw cause;
+    if (metadata.format === 'heif' && metadata.compression === 'hevc') {
+      // HEIC photos are HEVC inside HEIF; sharp's prebuilt libvips has no HEVC decoder (patents),
+      // so an intact photo fails here: that is a format this build cannot read, not damage.
+      throw new ImageDecodeError('unsupported_format', `${what}: HEIC (HEVC-compressed HEIF) cannot be decoded by this build; convert it to JPEG or PNG`, { cause });
+    }
     throw new ImageDecodeError('corrupt', `${what}: the image data is damaged or truncated (${(cause as Error).message})`, { cause });
   }
+}
+
+/**
+ * A file's header, checked before the file is read: a file that claims more pixels than the
+ * limit is refused without reading it into memory. A header sharp cannot parse is left to the
+ * full read, which tells a damaged file from a foreign one and an unreadable file from both.
+ */
+async function checkFileHeader(sharp: typeof sharpModule, path: string, limits: DecodeLimits): Promise<void> {
+  // Only regular files: reading a FIFO's header here would consume the data the read needs.
+  const file = await stat(path).catch(() => undefined);
+  if (!file?.isFile()) return;
+  let metadata: Metadata;
+  try {
+    metadata = await sharp(path, { limitInputPixels: false }).metadata();
+  } catch {
+    return;
+  }
+  checkHeader(path, metadata, readableFormats(sharp), limits);
 }
 
 /**
  * Checks pixels handed over in memory (not decoded here) as decodeImage checks a file: whole
  * positive sizes, 1 or 3 channels, exactly width x height x channels bytes, within the pixel
  * limit. A mismatch would otherwise read past the data as NaN or mistake RGBA for grey.
+ * Options out of range are a ConfigError, as for decodeImage.
  */
 export function checkRasterImage(image: RasterImage, options: Pick<DecodeImageOptions, 'maxPixels' | 'minSide' | 'name'> = {}): RasterImage {
+  const limits = parseDecodeLimits(options);
   const what = options.name ?? 'image';
   const { width, height, channels, data } = image;
   if (!(Number.isInteger(width) && Number.isInteger(height) && width > 0 && height > 0)) {
@@ -101,16 +127,8 @@ export function checkRasterImage(image: RasterImage, options: Pick<DecodeImageOp
   if (!(data instanceof Uint8Array) || data.length !== width * height * channels) {
     throw new ImageDecodeError('corrupt', `${what}: ${data?.length ?? 0} bytes of pixels, ${width} x ${height} x ${channels} needs ${width * height * channels}`);
   }
-  checkImageSize(what, width, height, options);
+  checkImageSize(what, width, height, limits);
   return image;
-}
-
-/** The pixel limit and the minimum side, for decoded files and in-memory pixels alike. */
-function checkImageSize(what: string, width: number, height: number, options: Pick<DecodeImageOptions, 'maxPixels' | 'minSide'>): void {
-  const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
-  if (width * height > maxPixels) throw new ImageDecodeError('too_large', `${what}: ${width} x ${height} exceeds the limit of ${maxPixels} pixels`);
-  const minSide = options.minSide ?? DEFAULT_MIN_SIDE;
-  if (Math.min(width, height) < minSide) throw new ImageDecodeError('too_small', `${what}: ${width} x ${height} is below the minimum side of ${minSide} pixels`);
 }
 
 let sharpLoaded: Promise<typeof sharpModule> | undefined;

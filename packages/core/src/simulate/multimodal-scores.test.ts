@@ -94,4 +94,26 @@ describe('multimodal score simulator', () => {
     expect(() => simulateMultimodalScores({ ...sim, genuineCorrelation: [1, 1.5, 1.5, 1] })).toThrow(ConfigError);
     expect(() => simulateMultimodalScores({ ...sim, genuineCorrelation: [1, 0] })).toThrow(/4 entries/);
   });
+
+  it('rejects counts, rates, spreads and seeds that would drop rows, draw nothing or alias another seed', () => {
+    const [a, b] = sim.modalities;
+    const withA = (changes: Partial<MultimodalSimulation['modalities'][number]>) => ({ ...sim, modalities: [{ ...a, ...changes }, b] });
+    const bad: [string, MultimodalSimulation][] = [
+      // 2.5 kept 2 impostors for some subjects and 3 for others; -1 and NaN gave no rows at all.
+      ...[2.5, -1, Number.NaN].map((v): [string, MultimodalSimulation] => [`impostorsPerSubject ${v}`, { ...sim, impostorsPerSubject: v }]),
+      ...[1.5, -0.5, Number.NaN].map((v): [string, MultimodalSimulation] => [`failureRate ${v}`, withA({ failureRate: v })]),
+      ...[-1, Number.NaN, Infinity].map((v): [string, MultimodalSimulation] => [`sd ${v}`, withA({ genuine: { mean: 3, sd: v } })]),
+      [`impostor sd -1`, withA({ impostor: { mean: 0, sd: -1 } })],
+      [`mean NaN`, withA({ impostor: { mean: Number.NaN, sd: 1 } })],
+      [`userSpread Infinity`, withA({ userSpread: Infinity })],
+      // 1.7 and 2^32 + 1 drew exactly the scores of seed 1.
+      ...[1.7, 2 ** 32 + 1, -1, Number.NaN].map((v): [string, MultimodalSimulation] => [`seed ${v}`, { ...sim, seed: v }]),
+    ];
+    for (const [what, config] of bad) expect(() => simulateMultimodalScores(config), what).toThrow(ConfigError);
+    // The edges are valid: no impostors, no failures or only failures, a constant score, seed 0 and 2^32 - 1.
+    const small = { ...sim, subjects: 5 };
+    expect(simulateMultimodalScores({ ...small, impostorsPerSubject: 0 }).label.length).toBe(5);
+    expect(simulateMultimodalScores({ ...small, modalities: [{ ...a, failureRate: 1, genuine: { mean: 3, sd: 0 } }, b] }).scores[0].every(Number.isNaN)).toBe(true);
+    for (const seed of [0, 2 ** 32 - 1]) expect(simulateMultimodalScores({ ...small, seed }).label.length).toBe(5 * 5);
+  });
 });

@@ -1,6 +1,6 @@
 import { ConfigError } from '../errors';
 import { choleskyFactor } from '../linear-algebra/cholesky';
-import { seededRandom } from '../random';
+import { isSeed, MAX_SEED, seededRandom } from '../random';
 
 /**
  * A seeded simulator of multimodal comparison scores, the embedded default for demos and
@@ -50,15 +50,26 @@ export interface SimulatedScores {
   readonly scores: readonly Float64Array[];
 }
 
+/**
+ * Draws the scores `sim` describes. A configuration out of range is a ConfigError before any
+ * drawing: a seed that is not a whole number in [0, MAX_SEED] (1.7 and 2^32 + 1 would draw the
+ * scores of seed 1), a fractional or negative number of comparisons (2.5 would drop rows), a
+ * failure rate outside [0, 1], or a mean, sd or userSpread that is not a finite number (sd and
+ * userSpread also >= 0).
+ */
 export function simulateMultimodalScores(sim: MultimodalSimulation): SimulatedScores {
   const m = sim.modalities.length;
+  if (!isSeed(sim.seed)) throw new ConfigError(`the simulation's seed must be a whole number in [0, ${MAX_SEED}], got ${sim.seed}`);
   if (m === 0) throw new ConfigError('the simulation needs at least one modality');
   if (!Number.isInteger(sim.subjects) || sim.subjects < 2) throw new ConfigError('the simulation needs at least 2 subjects');
+  if (!(Number.isInteger(sim.impostorsPerSubject) && sim.impostorsPerSubject >= 0)) {
+    throw new ConfigError(`impostorsPerSubject must be a whole number >= 0, got ${sim.impostorsPerSubject}`);
+  }
   const perSubject = Math.min(sim.impostorsPerSubject, sim.subjects - 1);
   const genuinePerSubject = sim.genuinePerSubject ?? 1;
   if (!Number.isInteger(genuinePerSubject) || genuinePerSubject < 1) throw new ConfigError('genuinePerSubject must be a positive integer');
+  sim.modalities.forEach(checkModality);
   const spreads = sim.modalities.map((mod) => mod.userSpread ?? 0);
-  if (spreads.some((v) => !(v >= 0))) throw new ConfigError('userSpread must be zero or positive');
   const userEffects = spreads.some((v) => v > 0);
   const gChol = correlationFactor(sim.genuineCorrelation ?? identity(m), m, 'genuineCorrelation');
   const iChol = correlationFactor(sim.impostorCorrelation ?? identity(m), m, 'impostorCorrelation');
@@ -104,6 +115,19 @@ export function simulateMultimodalScores(sim: MultimodalSimulation): SimulatedSc
     }
   }
   return out;
+}
+
+function checkModality(mod: SimulatedModality): void {
+  const name = `modality ${JSON.stringify(mod.name)}`;
+  for (const side of ['genuine', 'impostor'] as const) {
+    const { mean, sd } = mod[side];
+    if (!Number.isFinite(mean)) throw new ConfigError(`${name}: the ${side} mean must be a finite number, got ${mean}`);
+    if (!(Number.isFinite(sd) && sd >= 0)) throw new ConfigError(`${name}: the ${side} sd must be a finite number >= 0, got ${sd}`);
+  }
+  // NaN fails both comparisons.
+  if (!(mod.failureRate >= 0 && mod.failureRate <= 1)) throw new ConfigError(`${name}: failureRate must be a probability in [0, 1], got ${mod.failureRate}`);
+  const spread = mod.userSpread ?? 0;
+  if (!(Number.isFinite(spread) && spread >= 0)) throw new ConfigError(`${name}: userSpread must be a finite number >= 0, got ${spread}`);
 }
 
 function identity(m: number): number[] {
