@@ -5,9 +5,9 @@ import { fuseAll } from '../src/fusion-method';
 import { fitGaussianMixture, fitGaussianMixtureBic, mixtureLogDensity, prepareComponents } from '../src/methods/gaussian-mixture';
 import { LikelihoodRatioFusion, likelihoodRatioFusionFromJSON } from '../src/methods/likelihood-ratio-fusion';
 import { fitLogistic } from '../src/methods/logistic';
-import type { DecisionFusionOptions } from '../src/methods/decision-fusion';
+import { DecisionFusion, type DecisionFusionOptions } from '../src/methods/decision-fusion';
 import { LogisticFusion, logisticFusionFromJSON, type LogisticFusionOptions } from '../src/methods/logistic-fusion';
-import { RuleFusion, ruleFusionFromJSON } from '../src/methods/rule-fusion';
+import { eerWeights, RuleFusion, ruleFusionFromJSON } from '../src/methods/rule-fusion';
 import { validateMultiScores, type MultiScores } from '../src/multi-scores';
 
 /** Two modalities, Gaussian genuine N(mu_g, 1) and impostor N(0, 1) scores, independent. */
@@ -194,7 +194,7 @@ describe('bad input', () => {
 });
 
 describe('decision-level fusion', () => {
-  it('votes at per-modality thresholds reaching the target FMR, missing modalities abstaining', async () => {
+  it('votes at per-modality thresholds reaching the target FMR, a missing modality rejecting under AND', async () => {
     const { DecisionFusion, decisionFusionFromJSON } = await import('../src/methods/decision-fusion');
     const data = gaussianScores(50_000, 8);
     const and = new DecisionFusion({ rule: 'and', targetFmr: 0.01 }).fit(data);
@@ -202,7 +202,8 @@ describe('decision-level fusion', () => {
     for (const t of and.thresholds) expect(t).toBeCloseTo(2.33, 1);
     expect(and.accepts([3, 3])).toBe(true);
     expect(and.accepts([3, 0])).toBe(false);
-    expect(and.accepts([3, Number.NaN])).toBe(true);
+    // A failure to acquire is never an accept (ISO/IEC 19795-1).
+    expect(and.accepts([3, Number.NaN])).toBe(false);
     expect(and.score([3, 0])).toBe(0.5);
     const or = new DecisionFusion({ rule: 'or', targetFmr: 0.01 }).fit(data);
     expect(or.accepts([3, 0])).toBe(true);
@@ -394,5 +395,87 @@ describe('settings a method would ignore', () => {
   it('name the modality when a normaliser cannot be fitted', () => {
     const flat = withColumnB(100, 2, () => 7);
     expect(() => new RuleFusion({ rule: 'sum', normaliser: 'z-score' }).fit(flat)).toThrow(/^b: z-score: the training scores are constant$/);
+  });
+});
+
+describe('a missing modality under AND and min', () => {
+  it('AND does not accept a comparison one modality did not score', () => {
+    const f = new DecisionFusion({ rule: 'and', targetFmr: 0.01 }).fit(gaussianScores(2000, 41));
+    expect(f.accepts([10, 10])).toBe(true);
+    expect(f.accepts([10, Number.NaN])).toBe(false);
+    expect(f.score([10, Number.NaN])).toBe(0.5);
+    expect(f.score([Number.NaN, Number.NaN])).toBeNaN();
+  });
+
+  it('OR and majority still decide on the present modalities', () => {
+    const train = gaussianScores(2000, 42);
+    expect(new DecisionFusion({ rule: 'or', targetFmr: 0.01 }).fit(train).accepts([10, Number.NaN])).toBe(true);
+    expect(new DecisionFusion({ rule: 'or', targetFmr: 0.01 }).fit(train).accepts([-10, Number.NaN])).toBe(false);
+  });
+
+  it('min ranks a comparison with a missing modality below every fully scored one', () => {
+    const f = new RuleFusion({ rule: 'min' }).fit(gaussianScores(2000, 43));
+    expect(f.score([10, Number.NaN])).toBe(Number.NEGATIVE_INFINITY);
+    expect(f.score([10, Number.NaN])).toBeLessThan(f.score([-10, -10]));
+    expect(f.score([Number.NaN, Number.NaN])).toBeNaN();
+  });
+
+  it('max and sum keep the present scores', () => {
+    const train = gaussianScores(2000, 44);
+    const max = new RuleFusion({ rule: 'max' }).fit(train);
+    expect(max.score([3, Number.NaN])).toBe(max.score([3, -1e9]));
+    const sum = new RuleFusion({ rule: 'sum' }).fit(train);
+    expect(Number.isFinite(sum.score([3, Number.NaN]))).toBe(true);
+  });
+});
+
+describe('numeric options out of range', () => {
+  it.each([Number.NaN, -1, Number.POSITIVE_INFINITY])('logistic l2 = %s', (l2) => {
+    expect(() => new LogisticFusion({ l2 })).toThrow(ConfigError);
+    expect(() => new LogisticFusion({ l2 })).toThrow(/l2/);
+  });
+
+  it('logistic l2 = 0 is allowed', () => {
+    expect(() => new LogisticFusion({ l2: 0 })).not.toThrow();
+  });
+
+  it.each([
+    ['maxComponents', 0],
+    ['maxComponents', Number.NaN],
+    ['maxComponents', 2.5],
+    ['maxImpostorRows', Number.NaN],
+    ['maxImpostorRows', 0],
+    ['regularization', Number.NaN],
+    ['regularization', -1],
+  ])('likelihood-ratio %s = %s', (key, value) => {
+    expect(() => new LikelihoodRatioFusion({ [key]: value })).toThrow(ConfigError);
+    expect(() => new LikelihoodRatioFusion({ [key]: value })).toThrow(new RegExp(key));
+  });
+
+  it('likelihood-ratio maxImpostorRows = Infinity is an explicit no cap', () => {
+    expect(() => new LikelihoodRatioFusion({ maxImpostorRows: Number.POSITIVE_INFINITY })).not.toThrow();
+  });
+
+  it.each([Number.NaN, 2, -1])('decision targetFmr = %s', (targetFmr) => {
+    expect(() => new DecisionFusion({ rule: 'and', targetFmr })).toThrow(ConfigError);
+    expect(() => new DecisionFusion({ rule: 'and', targetFmr })).toThrow(/targetFmr/);
+  });
+});
+
+describe('matcher weights', () => {
+  it('weigh a perfect modality above an imperfect one with few genuine rows', () => {
+    // 10 genuine, 100 impostors; A separates them, B has one impostor above every genuine score.
+    const nG = 10;
+    const n = 110;
+    const scores = new Float64Array(n * 2);
+    const labels = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      const g = i < nG;
+      labels[i] = g ? 1 : 0;
+      scores[i * 2] = g ? 10 + i * 0.1 : i * 0.05;
+      scores[i * 2 + 1] = g ? 10 + i * 0.1 : i >= nG && i < nG + 8 ? 20 + i : i * 0.05;
+    }
+    const w = eerWeights({ modalities: ['A', 'B'], scores, labels, probeSubject: new Int32Array(n), referenceSubject: new Int32Array(n) });
+    expect(w[0]).toBeGreaterThan(2 * w[1]);
   });
 });

@@ -91,3 +91,14 @@ describe('normalisers', () => {
     expect(normaliserFromParams('llr', { slope: -0.5, offset: 2 }).apply(2)).toBe(1); // a fitted slope may be 0 or negative
   });
 });
+
+describe('the log normaliser below the training minimum', () => {
+  it('keeps scores far below the minimum in order instead of tying them', () => {
+    const ln = fitNormaliser('log', Float64Array.from([0, 1, 2, 5]), Uint8Array.from([0, 0, 1, 1]));
+    const out = [0, -0.5, -0.999999, -1, -2, -50].map((s) => ln.apply(s));
+    for (let k = 1; k < out.length; k++) expect(out[k]).toBeLessThan(out[k - 1]);
+    for (const v of out) expect(Number.isFinite(v)).toBe(true);
+    // Continuous at the floor.
+    expect(ln.apply(-1 + 1e-6)).toBeCloseTo(Math.log(1e-6), 9);
+  });
+});

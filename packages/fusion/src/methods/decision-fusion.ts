@@ -19,14 +19,19 @@ export interface DecisionFusionOptions {
 /** A fitted decision-level fusion: each modality votes at its own threshold. */
 export interface FittedDecisionFusion extends FittedFusion {
   readonly thresholds: readonly number[];
-  /** The rule's decision: AND = every present modality accepts, OR = any, majority = more than half. */
+  /** The rule's decision: AND = every modality present and accepting, OR = any present one accepts, majority = more than half of the present ones. */
   accepts(row: ArrayLike<number>): boolean;
 }
 
 /**
- * Decision-level fusion. The fused score is the share of present modalities that accept
- * (missing ones do not vote), so the rule's decision is a threshold on it: 1 for AND, any
- * value above 0 for OR, above one half for majority. Its DET curve has one point per vote count.
+ * Decision-level fusion. The fused score is a share of accepting votes, so the rule's decision
+ * is a threshold on it: 1 for AND, any value above 0 for OR, above one half for majority. Its
+ * DET curve has one point per vote count. Missing modalities (NaN):
+ * - AND: a missing modality votes reject (the share is over all modalities): a failure to
+ *   acquire is never an accept (ISO/IEC 19795-1), so one accepting modality cannot pass AND;
+ * - OR: missing ones do not vote, which decides as a reject vote would (any accept passes);
+ * - majority: the share is over the present modalities (missing ones do not vote).
+ * A row with no modality present is NaN (no system scored it) and is never accepted.
  */
 export class DecisionFusion implements FusionMethod {
   readonly name: string;
@@ -34,6 +39,9 @@ export class DecisionFusion implements FusionMethod {
     refuseUnknownOptions(opts, ['rule', 'targetFmr'], 'decision fusion', { normaliser: 'decision rules threshold the raw scores' });
     // An unknown rule was fitted and then voted as majority.
     if (!DECISION_RULES.includes(opts.rule)) throw new ConfigError(`decision fusion: unknown rule ${JSON.stringify(opts.rule)} (known: ${DECISION_RULES.join(', ')})`);
+    const t = opts.targetFmr;
+    // acceptanceThreshold would throw at fit with a message that does not name the option.
+    if (t !== undefined && !(t >= 0 && t <= 1)) throw new ConfigError(`decision fusion: targetFmr must be a share in [0, 1], got ${t}`);
     this.name = `decision-${opts.rule}`;
   }
 
@@ -66,7 +74,8 @@ function fittedDecision(rule: DecisionRule, modalities: readonly string[], thres
       present++;
       if (row[j] >= thresholds[j]) votes++;
     }
-    return present === 0 ? Number.NaN : votes / present;
+    if (present === 0) return Number.NaN;
+    return votes / (rule === 'and' ? row.length : present);
   };
   return {
     method: `decision-${rule}`,

@@ -36,6 +36,7 @@ export class LikelihoodRatioFusion implements FusionMethod {
   constructor(readonly opts: LikelihoodRatioFusionOptions = {}) {
     refuseUnknownOptions(opts, ['seed', 'maxComponents', 'normaliser', 'maxImpostorRows', 'regularization'], 'likelihood-ratio fusion');
     if (opts.normaliser !== undefined && !isNormaliserKind(opts.normaliser)) throw new ConfigError(`likelihood-ratio fusion: unknown normaliser ${JSON.stringify(opts.normaliser)} (known: ${NORMALISER_KINDS.join(', ')})`);
+    checkOptions(opts);
     this.name = `likelihood-ratio/${opts.normaliser ?? 'none'}`;
   }
 
@@ -84,6 +85,18 @@ export class LikelihoodRatioFusion implements FusionMethod {
       impostorComponents: impostor.components,
     });
   }
+}
+
+/** Refuses counts and floors the fit would misread: a NaN cap meant no cap, a NaN floor a NaN covariance. */
+function checkOptions(opts: LikelihoodRatioFusionOptions): void {
+  const { maxComponents: k, maxImpostorRows: rows, regularization: r } = opts;
+  const what = 'likelihood-ratio fusion';
+  if (k !== undefined && !(Number.isInteger(k) && k >= 1)) throw new ConfigError(`${what}: maxComponents must be an integer >= 1, got ${k}`);
+  // Infinity is an explicit "no cap".
+  if (rows !== undefined && !((Number.isInteger(rows) && rows >= 1) || rows === Number.POSITIVE_INFINITY)) {
+    throw new ConfigError(`${what}: maxImpostorRows must be an integer >= 1 (or Infinity for no cap), got ${rows}`);
+  }
+  if (r !== undefined && !(r >= 0 && Number.isFinite(r))) throw new ConfigError(`${what}: regularization must be a finite number >= 0, got ${r}`);
 }
 
 export function likelihoodRatioFusionFromJSON(json: {

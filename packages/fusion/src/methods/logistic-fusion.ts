@@ -1,3 +1,4 @@
+import { ConfigError } from '@biofuse/core';
 import { FusionError } from '../errors';
 import type { FittedFusion, FusionMethod } from '../fusion-method';
 import type { MultiScores } from '../multi-scores';
@@ -19,6 +20,10 @@ export class LogisticFusion implements FusionMethod {
   readonly name = 'logistic';
   constructor(readonly opts: LogisticFusionOptions = {}) {
     refuseUnknownOptions(opts, ['l2'], 'logistic fusion', { normaliser: 'logistic regression standardises its inputs itself' });
+    // Infinity fitted every weight to 0 (each row scored the prior log-odds); NaN or a negative
+    // one failed later as a singular Hessian.
+    const l2 = opts.l2;
+    if (l2 !== undefined && !(l2 >= 0 && Number.isFinite(l2))) throw new ConfigError(`logistic fusion: l2 must be a finite number >= 0, got ${l2}`);
   }
 
   fit(train: MultiScores): FittedFusion {

@@ -32,9 +32,14 @@ export interface RuleFusionOptions {
 }
 
 /**
- * Fixed combination rules over normalised scores. A missing modality is left out, not taken
- * as zero: sum and weighted sum average the present scores (with their weights), product takes
- * their geometric mean, max and min range over the present ones.
+ * Fixed combination rules over normalised scores. Missing modalities (NaN), one policy per rule:
+ * - sum, weighted sum: the (weighted) mean of the present scores, not a zero filled in;
+ * - product: the geometric mean of the present scores;
+ * - max: the largest present score, which is what a missing one counted as the lowest gives;
+ * - min: -Infinity, the lowest fused value, when any modality is missing: min asks every
+ *   modality to vouch, and a failure to acquire is never an accept (ISO/IEC 19795-1), so one
+ *   scored modality must not rank above a comparison both scored.
+ * A row with no modality present is NaN (no system scored it) under every rule.
  */
 export class RuleFusion implements FusionMethod {
   readonly name: string;
@@ -139,7 +144,11 @@ const COMBINERS: Record<FixedRule, Combiner> = {
     return k === 0 ? Number.NaN : Math.exp(logSum / k);
   },
   max: (row, n) => extreme(row, n, 1),
-  min: (row, n) => extreme(row, n, -1),
+  min: (row, n) => {
+    const v = extreme(row, n, -1);
+    for (let j = 0; j < row.length; j++) if (Number.isNaN(row[j]) && !Number.isNaN(v)) return Number.NEGATIVE_INFINITY;
+    return v;
+  },
 };
 
 /** Mean of the present modalities' normalised scores under weights `w`; NaN when their weights total 0. */
@@ -165,7 +174,11 @@ function extreme(row: ArrayLike<number>, n: readonly FittedNormaliser[], sign: 1
   return best;
 }
 
-/** Weights proportional to 1 / EER of each modality on the training scores (floored at one error). */
+/**
+ * Weights proportional to 1 / EER of each modality on the training scores. The EER is floored
+ * at half an error of the larger class, the EER's resolution: a floor of 1/nGenuine gave a
+ * perfect modality and one at EER 0.09 equal weights with 10 genuine rows.
+ */
 export function eerWeights(train: MultiScores): number[] {
   const raw = train.modalities.map((_, j) => {
     const c = column(train, j);
@@ -173,7 +186,7 @@ export function eerWeights(train: MultiScores): number[] {
     const i = finiteValues(c, train.labels, 0);
     if (g.length === 0 || i.length === 0) throw new FusionError(`weighted-sum: ${train.modalities[j]} has no genuine or no impostor training scores`);
     const eer = equalErrorRate(errorRateCurve(scoreSet({ genuine: g, impostor: i }))).value;
-    return 1 / Math.max(eer, 1 / g.length);
+    return 1 / Math.max(eer, 1 / (2 * Math.max(g.length, i.length)));
   });
   const total = raw.reduce((a, b) => a + b, 0);
   return raw.map((r) => r / total);

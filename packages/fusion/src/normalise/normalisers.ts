@@ -121,7 +121,7 @@ const DEFINITIONS: Record<NormaliserKind, NormaliserDefinition> = {
   // log(s - min + 1): spreads the long right tails of count-like matcher scores (minutiae
   // pairings) so that a density model sees them at a useful scale. A transform for
   // likelihood-ratio fusion, not a range normaliser for the fixed rules. Scores below the
-  // training minimum map to the log of a small positive number, never NaN.
+  // training minimum stay finite and in order (logBelowFloor), never NaN.
   log: {
     params: { offset: 'finite' },
     // log(1) = 0 at the training minimum, negative below it.
@@ -133,7 +133,7 @@ const DEFINITIONS: Record<NormaliserKind, NormaliserDefinition> = {
       for (const x of v) if (x < min) min = x;
       return { offset: 1 - min };
     },
-    apply: (p, s) => Math.log(Math.max(s + p.offset, 1e-6)),
+    apply: (p, s) => logBelowFloor(s + p.offset),
   },
 
   // A calibrated log-likelihood ratio: logistic regression on the score, minus the training prior log-odds.
@@ -163,6 +163,18 @@ const DEFINITIONS: Record<NormaliserKind, NormaliserDefinition> = {
 export const POSITIVE_NORMALISER_KINDS: readonly NormaliserKind[] = NORMALISER_KINDS.filter((k) => DEFINITIONS[k].positive);
 
 /** Whether `kind` names a normaliser (an own key: "toString" or "constructor" from a config must not pass). */
+const LOG_FLOOR = 1e-6;
+const LOG_AT_FLOOR = Math.log(LOG_FLOOR);
+
+/**
+ * log(x) down to LOG_FLOOR, then a line of slope 1 below it: clamping there tied every score
+ * more than 1 below the training minimum. Slope 1 (not the log's 1e6) keeps such scores near
+ * log(LOG_FLOOR) instead of dwarfing the other modalities in a sum.
+ */
+function logBelowFloor(x: number): number {
+  return x >= LOG_FLOOR ? Math.log(x) : LOG_AT_FLOOR + (x - LOG_FLOOR);
+}
+
 export function isNormaliserKind(kind: unknown): kind is NormaliserKind {
   return typeof kind === 'string' && Object.hasOwn(DEFINITIONS, kind);
 }
