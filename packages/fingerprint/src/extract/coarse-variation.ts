@@ -1,3 +1,5 @@
+import { isFlatSignature, signatureMoments, type SignatureMoments } from './signature-moments';
+
 /**
  * How much of a cross-flow signature's variance lies at periods coarser than any ridge: the
  * whole-window DFT bins whose period (window / k) exceeds `maxPeriod` (40 and 20 px for the
@@ -6,15 +8,10 @@
  * bins hold most of the variance over most of the area, even where hair or stripes give a
  * measurable "period" nearby.
  */
-export function coarseVariationShare(signature: Float32Array, maxPeriod: number): number {
+export function coarseVariationShare(signature: Float32Array, maxPeriod: number, moments: SignatureMoments = signatureMoments(signature)): number {
   const L = signature.length;
-  let mean = 0;
-  for (let k = 0; k < L; k++) mean += signature[k];
-  mean /= L;
-  let variance = 0;
-  for (let k = 0; k < L; k++) variance += (signature[k] - mean) ** 2;
-  // Same floor as the period measurement: a flat signature (contrast-normalised input) has no structure to judge.
-  if (variance / L < 0.1) return 0;
+  if (isFlatSignature(moments, L)) return 0;
+  const { mean, sumSquares: variance } = moments;
   const table = coarseTable(L, maxPeriod);
   let power = 0;
   for (let b = 0; b < table.bins; b++) {

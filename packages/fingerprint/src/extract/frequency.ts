@@ -1,4 +1,5 @@
 import { coarseVariationShare } from './coarse-variation';
+import { signatureMoments, isFlatSignature, type SignatureMoments } from './signature-moments';
 import type { OrientationField } from './orientation';
 import type { Segmentation } from './segmentation';
 
@@ -79,8 +80,9 @@ export function ridgePeriods(pixels: Float32Array, field: OrientationField, seg:
         }
         signature[k] = n > 0 ? sum / n : 0;
       }
-      if (coarseVariationShare(signature, opts.maxPeriod) >= COARSE_DOMINANT) coarseCount++;
-      const period = signaturePeriod(signature, opts);
+      const moments = signatureMoments(signature);
+      if (coarseVariationShare(signature, opts.maxPeriod, moments) >= COARSE_DOMINANT) coarseCount++;
+      const period = signaturePeriod(signature, opts, moments);
       if (period > 0) {
         measured[j * bx + i] = period;
         measuredCount++;
@@ -104,15 +106,10 @@ export function ridgePeriods(pixels: Float32Array, field: OrientationField, seg:
  * ridge); the spectrum still puts most power at the ridge period. Returns 0 when the power at
  * that period is too small a share of the signature's variance: no regular ridge train.
  */
-function signaturePeriod(s: Float32Array, opts: RidgePeriodOptions): number {
+function signaturePeriod(s: Float32Array, opts: RidgePeriodOptions, moments: SignatureMoments): number {
   const L = s.length;
-  let mean = 0;
-  for (let k = 0; k < L; k++) mean += s[k];
-  mean /= L;
-  let variance = 0;
-  for (let k = 0; k < L; k++) variance += (s[k] - mean) ** 2;
-  // Input is contrast-normalised (unit local deviation): a flat signature has no ridges.
-  if (variance / L < 0.1) return 0;
+  if (isFlatSignature(moments, L)) return 0;
+  const { mean, sumSquares: variance } = moments;
   const table = fourierTable(L, opts.minPeriod, opts.maxPeriod);
   let bestPower = 0;
   let bestPeriod = 0;
