@@ -1,16 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '@biofuse/core';
+import { thrownBy } from '@biofuse/core/testing';
 import { configHash, parseExperimentConfig } from '../src/config/load-config';
 
 /** The ConfigError a config gives (it fails the test when it parses). */
 function refusal(yaml: string, path = 'c.yaml'): ConfigError {
-  try {
-    parseExperimentConfig(yaml, path);
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return err as ConfigError;
-  }
-  throw new Error(`${path} was accepted`);
+  const err = thrownBy(() => parseExperimentConfig(yaml, path));
+  expect(err).toBeInstanceOf(ConfigError);
+  return err as ConfigError;
 }
 
 const matrices = (order: string) => `dataset: { loader: score-matrix, root: r, systems: { ${order} } }\n`;

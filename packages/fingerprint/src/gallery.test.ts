@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, DatasetError, StaleGalleryError, Gallery } from '@biofuse/core';
+import { thrownBy } from '@biofuse/core/testing';
 import { FingerprintModality } from './fingerprint-modality';
 import { FingerprintGallery } from './gallery';
 import { encodeFingerprintPng, synthesizeImpression, synthesizeMasterFingerprint } from './synthetic/index';
@@ -73,13 +74,7 @@ describe('FingerprintGallery', () => {
     expect(damaged).toBe(3);
     await writeFile(path, file);
     const reopened = await FingerprintGallery.open(path, modality, { create: false });
-    const failure = (() => {
-      try {
-        reopened.identifyTemplate(probe);
-      } catch (err) {
-        return err;
-      }
-    })();
+    const failure = thrownBy(() => reopened.identifyTemplate(probe));
     expect(failure).toBeInstanceOf(DatasetError);
     expect((failure as Error).message).toMatch(new RegExp(`^${path}: record 1 \\(a, from a#1\\) holds a damaged template \\(not a biofuse fingerprint template`));
     reopened.close();

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, DatasetError } from '../errors';
 import { sharedDataset } from '../testing/shared-data';
+import { thrownBy } from '../testing/thrown-by';
 import {
   fvcProtocol,
   pairsToComparisons,
@@ -96,14 +97,8 @@ describe('generic loaders', () => {
   it('names the file and line of a pair with no label where a protocol needs one', async () => {
     const file = join(dir, 'half-labelled.tsv');
     await writeFile(file, '# comparisons\na.jpg\tb.jpg\t1\n\nc.jpg\td.jpg\n');
-    const thrown = await readPairsFile(file).then((p) => {
-      try {
-        pairsToComparisons(p);
-      } catch (e) {
-        return e;
-      }
-      return undefined;
-    });
+    const pairs = await readPairsFile(file);
+    const thrown = thrownBy(() => pairsToComparisons(pairs));
     expect(thrown).toBeInstanceOf(DatasetError);
     expect(thrown).toMatchObject({ path: file, line: 4, message: `${file}:4: pair 2 (c.jpg, d.jpg) has no label; a protocol needs ground truth` });
   });
@@ -161,13 +156,7 @@ describe('SVC2004 protocol checks', () => {
   it('names the missing file, and the folder when given', () => {
     const lacking = samples.filter((s) => s.path !== 'U2S17.TXT');
     expect(() => svc2004Protocol(lacking, { seed: 1 })).toThrow(/^SVC2004 user 2 lacks signature S17: no file U2S17\.TXT among the samples$/);
-    const err = (() => {
-      try {
-        svc2004Protocol(lacking, { seed: 1, folder: '/data/svc2004' });
-      } catch (e) {
-        return e;
-      }
-    })();
+    const err = thrownBy(() => svc2004Protocol(lacking, { seed: 1, folder: '/data/svc2004' }));
     expect(err).toBeInstanceOf(DatasetError);
     expect(err).toMatchObject({ path: '/data/svc2004', message: '/data/svc2004: SVC2004 user 2 lacks signature S17: no file U2S17.TXT in this folder' });
   });

@@ -8,6 +8,6 @@ describe('deriveSeed', () => {
     expect(deriveSeed(1, 101)).not.toBe(deriveSeed(2, 101));
     for (const seed of [1.5, 2 ** 32 + 1, -1, Number.NaN]) expect(() => deriveSeed(seed, 101)).toThrow(ConfigError);
     expect(() => deriveSeed(1, 2 ** 32)).toThrow(/seed key must be a whole number in 0\.\.4294967295, got 4294967296/);
-    expect(deriveSeed(2 ** 32 - 1, 0)).toBe(deriveSeed(2 ** 32 - 1, 0));
+    expect(() => deriveSeed(2 ** 32 - 1, 0)).not.toThrow();
   });
 });

@@ -162,7 +162,6 @@ const DEFINITIONS: Record<NormaliserKind, NormaliserDefinition> = {
 /** The normalisers whose outputs are all positive: the ones the product rule accepts. */
 export const POSITIVE_NORMALISER_KINDS: readonly NormaliserKind[] = NORMALISER_KINDS.filter((k) => DEFINITIONS[k].positive);
 
-/** Whether `kind` names a normaliser (an own key: "toString" or "constructor" from a config must not pass). */
 const LOG_FLOOR = 1e-6;
 const LOG_AT_FLOOR = Math.log(LOG_FLOOR);
 
@@ -175,6 +174,7 @@ function logBelowFloor(x: number): number {
   return x >= LOG_FLOOR ? Math.log(x) : LOG_AT_FLOOR + (x - LOG_FLOOR);
 }
 
+/** Whether `kind` names a normaliser (an own key: "toString" or "constructor" from a config must not pass). */
 export function isNormaliserKind(kind: unknown): kind is NormaliserKind {
   return typeof kind === 'string' && Object.hasOwn(DEFINITIONS, kind);
 }
