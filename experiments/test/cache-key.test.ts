@@ -1,6 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { copyFile, mkdir, mkdtemp, readFile, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { copyFile, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { TargetConfiguration } from 'nx/src/devkit-exports';
@@ -8,12 +7,15 @@ import { createNodesV2 } from '../nx-plugin';
 import { parseExperimentConfig } from '../src/config/load-config';
 import { dataFingerprint, listFilesRecursive, WORKSPACE_ROOT } from '../src/run/manifest';
 import { experimentModelFiles, runExperiment } from '../src/run/run-experiment';
+import { temporaryFolders } from '@biofuse/core/testing';
+
+const tempFolder = temporaryFolders();
 
 // What decides whether Nx may serve a cached run: the files a config reads, and the targets the plugin makes.
 
 describe('the data and model files a run depends on', () => {
   it('follows links to files and folders, as the loaders do, and walks a looping link once', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'biofuse-links-'));
+    const dir = await tempFolder('biofuse-links-');
     await mkdir(join(dir, 'real', 'inner'), { recursive: true });
     await writeFile(join(dir, 'real', '101_1.tif'), 'a');
     await writeFile(join(dir, 'real', 'inner', '101_2.tif'), 'b');
@@ -30,7 +32,7 @@ describe('the data and model files a run depends on', () => {
   });
 
   it('names a face card given by path (and its head weights), none for a built-in model, and records them in the manifest', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'biofuse-cards-'));
+    const dir = await tempFolder('biofuse-cards-');
     const card = join(dir, 'my-card.json');
     await copyFile(join(WORKSPACE_ROOT, 'packages/face/cards/dlib-resnet.json'), card);
     const face = (models: string) => parseExperimentConfig(`dataset: { loader: pairs, root: p, pairs: p.tsv }\npipeline: { modality: face, params: { models: ${models} } }\n`, 'f.yaml');
@@ -48,7 +50,7 @@ describe('the data and model files a run depends on', () => {
 describe('the Nx plugin', () => {
   type Targets = Record<string, TargetConfiguration>;
   async function targetsOf(configs: Record<string, string>): Promise<Targets> {
-    const root = await mkdtemp(join(tmpdir(), 'biofuse-nx-'));
+    const root = await tempFolder('biofuse-nx-');
     await mkdir(join(root, 'experiments', 'configs'), { recursive: true });
     for (const [name, text] of Object.entries(configs)) await writeFile(join(root, 'experiments', 'configs', name), text);
     const files = Object.keys(configs).map((name) => `experiments/configs/${name}`);

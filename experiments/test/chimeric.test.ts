@@ -1,8 +1,7 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sharedDataset, sharedDatasetsRoot } from '@biofuse/core/testing';
+import { sharedDataset, sharedDatasetsRoot, temporaryFolders } from '@biofuse/core/testing';
 import { parseExperimentConfig } from '../src/config/load-config';
 import { fuseSystems } from '../src/run/fuse-systems';
 import { parseResultsJson } from '../src/run/json';
@@ -11,6 +10,8 @@ import { buildChimeric } from '../src/sources/chimeric';
 import type { ComparisonScores } from '../src/sources/comparison-scores';
 import { modalitySource } from '../src/sources/modality-source';
 import { allPairsScores } from './comparison-scores-fixture';
+
+const tempFolder = temporaryFolders();
 
 const simulated = (subjects: number, mean: number) =>
   `{ loader: simulated-scores, subjects: ${subjects}, impostorsPerSubject: ${subjects - 1}, modalities: [{ name: m, genuine: { mean: ${mean}, sd: 1 }, impostor: { mean: 0, sd: 1 } }] }`;
@@ -28,7 +29,7 @@ fusion: { folds: 4, methods: [{ method: sum, normaliser: z-score }] }
 `,
       'chimera.yaml',
     );
-    const results = await mkdtemp(join(tmpdir(), 'biofuse-chimera-'));
+    const results = await tempFolder('biofuse-chimera-');
     const r = await runExperiment(config, { dataRoot: '/nonexistent', resultsRoot: results });
     const again = await runExperiment(config, { dataRoot: '/nonexistent', resultsRoot: results });
     const face = r.evaluations.find((e) => e.name === 'face')!.report;
@@ -66,7 +67,7 @@ dataset:
 `,
       'sig-face.yaml',
     );
-    const r = await runExperiment(config, { dataRoot: sharedDatasetsRoot(), resultsRoot: await mkdtemp(join(tmpdir(), 'biofuse-chimera-')) });
+    const r = await runExperiment(config, { dataRoot: sharedDatasetsRoot(), resultsRoot: await tempFolder('biofuse-chimera-') });
     const sig = r.evaluations.find((e) => e.name === 'signature')!.report;
     expect(sig.counts.genuine).toBe(40); // one BSSR1 face pair per person limits each pairing to one
     expect(sig.counts.impostor).toBe(40 * 20); // each signer's 20 random forgers

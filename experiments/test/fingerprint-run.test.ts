@@ -1,12 +1,13 @@
-import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sharedDataset } from '@biofuse/core/testing';
+import { sharedDataset, temporaryFolders } from '@biofuse/core/testing';
 import { parseExperimentConfig } from '../src/config/load-config';
 import { compareRuns } from '../src/report/compare-runs';
 import { WORKSPACE_ROOT } from '../src/run/manifest';
 import { experimentDataFiles, runExperiment } from '../src/run/run-experiment';
+
+const tempFolder = temporaryFolders();
 
 describe('fingerprint experiments', () => {
   it('generates synthetic prints from the seed and runs the FVC protocol on them', async () => {
@@ -14,7 +15,7 @@ describe('fingerprint experiments', () => {
 dataset: { loader: synthetic-fingerprints, fingers: 4, impressions: 3 }
 pipeline: { modality: fingerprint }
 `;
-    const results = await mkdtemp(join(tmpdir(), 'biofuse-fp-run-'));
+    const results = await tempFolder('biofuse-fp-run-');
     const run = () => runExperiment(parseExperimentConfig(yaml, 'synthetic-fp.yaml'), { dataRoot: '/nonexistent', resultsRoot: results });
     const a = await run();
     const b = await run();
@@ -55,7 +56,7 @@ pipeline: { modality: fingerprint }
 dataset: { loader: fvc, root: fvc2002/DB4_B, probeFolder: ../iso-templates/DB4_B, probeExtension: .iso }
 pipeline: { modality: fingerprint, params: { isoImageSize: [288, 384] } }
 `;
-    const results = await mkdtemp(join(tmpdir(), 'biofuse-fp-cross-'));
+    const results = await tempFolder('biofuse-fp-cross-');
     const run = await runExperiment(parseExperimentConfig(yaml, 'cross.yaml'), { dataRoot: join(fvc.path, '..'), resultsRoot: results });
     const report = run.evaluations[0].report;
     expect(report.counts).toMatchObject({ genuine: 280, impostor: 45 });

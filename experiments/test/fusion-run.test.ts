@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DatasetError, equalErrorRate, errorRateCurve, scoreSetFromLabelled, seededRandom } from '@biofuse/core';
@@ -13,6 +12,9 @@ import { parseCsvLine, readScoresCsv } from '../src/run/scores-csv';
 import type { FusionConfig } from '../src/config/schema';
 import { scoresCsvSource } from '../src/sources/scores-csv-source';
 import { comparisonScores } from './comparison-scores-fixture';
+import { temporaryFolders } from '@biofuse/core/testing';
+
+const tempFolder = temporaryFolders();
 
 const config = `
 id: fuse-sim
@@ -34,7 +36,7 @@ fusion:
 
 let results = '';
 beforeAll(async () => {
-  results = await mkdtemp(join(tmpdir(), 'biofuse-fusion-run-'));
+  results = await tempFolder('biofuse-fusion-run-');
 });
 
 describe('fusion in experiments', () => {
@@ -111,7 +113,7 @@ describe('fusion in experiments', () => {
   });
 
   it('refuses scores.csv cells, kinds and columns that would silently change the numbers', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'biofuse-csv-strict-'));
+    const dir = await tempFolder('biofuse-csv-strict-');
     const header = 'probe,reference,probe_subject,reference_subject,label,kind';
     const write = async (name: string, lines: string[]) => {
       const path = join(dir, name);
@@ -135,7 +137,7 @@ describe('fusion in experiments', () => {
   });
 
   it('refuses to evaluate a system none of whose comparisons of a class was scored, and a dataset of no systems', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'biofuse-csv-empty-'));
+    const dir = await tempFolder('biofuse-csv-empty-');
     const header = 'probe,reference,probe_subject,reference_subject,label,kind';
     const rows = Array.from({ length: 20 }, (_, k) => `p${k},r${k % 5},${k},${k % 5},${k % 4 === 0 ? '1,genuine' : '0,impostor'}`);
     const empty = join(dir, 'empty.csv');
@@ -155,7 +157,7 @@ describe('fusion in experiments', () => {
   });
 
   it('reports on run folders only when their files have the shape a run writes', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'biofuse-report-shape-'));
+    const dir = await tempFolder('biofuse-report-shape-');
     await writeFile(join(dir, 'det.json'), '{"evaluations": []}');
     for (const [metrics, field] of [['{}', 'experiment'], ['{"experiment": "x", "evaluations": [{"name": "a"}]}', 'evaluations.0.counts']] as const) {
       await writeFile(join(dir, 'metrics.json'), metrics);
@@ -235,7 +237,7 @@ fusion:
 `,
       'x.yaml',
     );
-    const results = await mkdtemp(join(tmpdir(), 'biofuse-fusion-fail-'));
+    const results = await tempFolder('biofuse-fusion-fail-');
     const r = await runExperiment(config, { dataRoot: '/nonexistent', resultsRoot: results });
     const names = r.evaluations.map((e) => e.name);
     expect(names).toContain('fused:logistic');

@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, DatasetError, seededRandom, type Modality } from '@biofuse/core';
@@ -10,6 +9,9 @@ import { fuseSystems } from '../src/run/fuse-systems';
 import { parseResultsJson } from '../src/run/json';
 import { runExperiment } from '../src/run/run-experiment';
 import { allPairsScores } from './comparison-scores-fixture';
+import { temporaryFolders } from '@biofuse/core/testing';
+
+const tempFolder = temporaryFolders();
 
 /** A toy modality: a sample is a text file holding one number; similarity is minus their distance. */
 const numberModality: Modality<number, number> = {
@@ -24,7 +26,7 @@ const registry: ModalityRegistry = { face: async () => numberModality as never, 
 
 let root = '';
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'biofuse-run-checks-'));
+  root = await tempFolder('biofuse-run-checks-');
 });
 
 /** A BSSR1-layout matrix of `n` subjects: genuine scores near `separation`, impostors near 0. */
@@ -134,7 +136,7 @@ describe('run-time checks found by the experiments review', () => {
     for (let u = 1; u <= 3; u++) for (let s = 1; s <= 40; s++) await writeFile(join(svc, `U${u}S${s}.TXT`), '');
     const config = parseExperimentConfig('id: svc-rf\ndataset: { loader: svc2004, root: svc }\npipeline: { modality: signature }\nprotocol: { randomForgeries: 3, trials: 1 }\n', 'svc-rf.yaml');
     await expect(runExperiment(config, { dataRoot: root, resultsRoot: join(root, 'results'), registry, configPath: 'svc-rf.yaml' })).rejects.toThrow(
-      new ConfigError(`svc-rf.yaml: protocol.randomForgeries: 3 random forgeries for each of the 3 users in ${svc}, who have 2 others each`),
+      new ConfigError(`svc-rf.yaml: SVC2004 protocol: randomForgeries: 3 random forgeries for each of the 3 users in ${svc}, who have 2 others each`),
     );
   });
 });

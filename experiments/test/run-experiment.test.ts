@@ -1,15 +1,16 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, writeFile, mkdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AcquisitionError, DatasetError, ModalityUnavailableError, type Modality } from '@biofuse/core';
-import { sharedDatasetsRoot, sharedDataset } from '@biofuse/core/testing';
+import { sharedDataset, sharedDatasetsRoot, temporaryFolders } from '@biofuse/core/testing';
 import { parseExperimentConfig } from '../src/config/load-config';
 import { compareRuns } from '../src/report/compare-runs';
 import { parseResultsJson } from '../src/run/json';
 import { runExperiment, runExperimentFile } from '../src/run/run-experiment';
 import type { ModalityRegistry } from '../src/modalities';
+
+const tempFolder = temporaryFolders();
 
 const simulated = `
 id: sim
@@ -25,13 +26,13 @@ dataset:
 
 let results = '';
 beforeAll(async () => {
-  results = await mkdtemp(join(tmpdir(), 'biofuse-results-'));
+  results = await tempFolder('biofuse-results-');
 });
 
 describe('runExperiment', () => {
   it('never overwrites a run of the same second, leaves no partial folder, and refuses an unusable results folder as a data error', async () => {
     const config = parseExperimentConfig(simulated, 'sim.yaml');
-    const root = await mkdtemp(join(tmpdir(), 'biofuse-same-second-'));
+    const root = await tempFolder('biofuse-same-second-');
     const at = () => new Date('2026-03-01T00:00:00Z');
     const first = await runExperiment(config, { dataRoot: '/nonexistent', resultsRoot: root, now: at });
     const second = await runExperiment(config, { dataRoot: '/nonexistent', resultsRoot: root, now: at });
@@ -45,7 +46,7 @@ describe('runExperiment', () => {
 
   it('gives two runs that start together in the same second two folders (the second failed at its rename)', async () => {
     const config = parseExperimentConfig(simulated, 'sim.yaml');
-    const root = await mkdtemp(join(tmpdir(), 'biofuse-concurrent-'));
+    const root = await tempFolder('biofuse-concurrent-');
     const at = () => new Date('2026-03-01T00:00:00Z');
     const runs = await Promise.all([0, 1, 2].map(() => runExperiment(config, { dataRoot: '/nonexistent', resultsRoot: root, now: at })));
     const names = runs.map((r) => r.runDir.split('/').pop() as string).sort();
@@ -158,7 +159,7 @@ const numberModality: Modality<number, number> = {
 describe('modality pipelines', () => {
   let dataRoot = '';
   beforeAll(async () => {
-    dataRoot = await mkdtemp(join(tmpdir(), 'biofuse-data-'));
+    dataRoot = await tempFolder('biofuse-data-');
     const db = join(dataRoot, 'toy');
     await mkdir(db);
     // Finger f has impressions near 10 * f; finger 103's second impression is corrupt.

@@ -1,10 +1,9 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sharedDataset, sharedDatasetsRoot } from '@biofuse/core/testing';
+import { sharedDataset, sharedDatasetsRoot, temporaryFolders } from '@biofuse/core/testing';
 import { parseExperimentConfig } from '../src/config/load-config';
 import { runExperiment } from '../src/run/run-experiment';
+
+const tempFolder = temporaryFolders();
 
 const svc = sharedDataset('svc2004-task2');
 describe.skipIf(svc.skip)('signature experiments on SVC2004', () => {
@@ -17,7 +16,7 @@ protocol: { trials: 1, enrolment: 5, randomForgeries: 20 }
 `,
       'svc-one-trial.yaml',
     );
-    const results = await mkdtemp(join(tmpdir(), 'biofuse-svc-'));
+    const results = await tempFolder('biofuse-svc-');
     const r = await runExperiment(config, { dataRoot: sharedDatasetsRoot(), resultsRoot: results });
     const byName = Object.fromEntries(r.evaluations.map((e) => [e.name, e.report]));
     expect(Object.keys(byName).sort()).toEqual(['signature/random', 'signature/skilled']);
@@ -36,7 +35,7 @@ dataset: { loader: synthetic-signatures, users: 6 }
 pipeline: { modality: signature }
 protocol: { trials: 1, randomForgeries: 5 }
 `;
-    const results = await mkdtemp(join(tmpdir(), 'biofuse-synth-run-'));
+    const results = await tempFolder('biofuse-synth-run-');
     const a = await runExperiment(parseExperimentConfig(yaml(91), 'synth.yaml'), { dataRoot: '/nonexistent', resultsRoot: results });
     const b = await runExperiment(parseExperimentConfig(yaml(91), 'synth.yaml'), { dataRoot: '/nonexistent', resultsRoot: results });
     const skilled = (r: typeof a) => r.evaluations.find((e) => e.name === 'signature/skilled')!.report;

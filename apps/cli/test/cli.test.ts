@@ -1,10 +1,11 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { sharedDataset, sharedDatasetsRoot } from '@biofuse/core/testing';
+import { sharedDataset, sharedDatasetsRoot, temporaryFolders } from '@biofuse/core/testing';
+
+const tempFolder = temporaryFolders();
 
 const BIN = resolve(import.meta.dirname, '../bin/biofuse.js');
 
@@ -15,7 +16,7 @@ function biofuse(args: string[], env: Record<string, string> = {}) {
 
 let dir = '';
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'biofuse-cli-'));
+  dir = await tempFolder('biofuse-cli-');
   await writeFile(
     join(dir, 'tiny.yaml'),
     `id: tiny
@@ -496,7 +497,7 @@ describe('biofuse CLI', () => {
     expect(rows[0]).toBe('a,b,score,error');
     const score = (i: number) => Number(rows[i].split(',')[2]);
     expect(score(1)).toBeGreaterThan(score(2)); // genuine above skilled forgery
-    expect(rows[3]).toMatch(/^U1S1\.TXT,broken\.TXT,,"probe broken\.TXT: <memory>:3: expected 7 columns/);
+    expect(rows[3]).toMatch(/^U1S1\.TXT,broken\.TXT,,"probe broken\.TXT: signature bytes, line 3: expected 7 columns/);
     const json = JSON.parse(biofuse(['score', '--modality', 'signature', '--pairs', pairs, '--root', root, '--out', out, '--json']).stdout) as {
       pairs: number;
       failedPairs: number;

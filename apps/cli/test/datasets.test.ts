@@ -1,11 +1,12 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { temporaryFolders } from '@biofuse/core/testing';
+
+const tempFolder = temporaryFolders();
 
 const BIN = resolve(import.meta.dirname, '../bin/biofuse.js');
 
@@ -29,7 +30,7 @@ let base = '';
 let root = '';
 
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'biofuse-cli-fetch-'));
+  root = await tempFolder('biofuse-cli-fetch-');
   server = createServer((req, res) => {
     if (req.url === '/lfw.tgz') res.writeHead(200, { 'content-length': fakeArchive.length }).end(fakeArchive);
     else res.writeHead(404).end();

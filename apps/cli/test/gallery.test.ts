@@ -1,12 +1,14 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DatasetError, Gallery } from '@biofuse/core';
 import { encodeFingerprintPng, FingerprintGallery, FingerprintModality, synthesizeImpression, synthesizeMasterFingerprint } from '@biofuse/fingerprint';
 import { enrolIntoGallery } from '../src/gallery-file';
+import { temporaryFolders } from '@biofuse/core/testing';
+
+const tempFolder = temporaryFolders();
 
 const BIN = resolve(import.meta.dirname, '../bin/biofuse.js');
 
@@ -26,7 +28,7 @@ describe('a failed first enrolment', () => {
   };
 
   it('keeps the gallery when another enrolment wrote records into it meanwhile (it was removed with them)', async () => {
-    const path = join(await mkdtemp(join(tmpdir(), 'biofuse-cli-gallery-')), 'g.db');
+    const path = join(await tempFolder('biofuse-cli-gallery-'), 'g.db');
     await expect(
       enrolIntoGallery(path, () => Gallery.open(path, spec), async () => {
         // Another process enrols into the file this command created.
@@ -50,7 +52,7 @@ describe('a failed first enrolment', () => {
   });
 
   it('keeps an empty gallery another enrolment holds open, and removes one no one uses', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'biofuse-cli-gallery-'));
+    const dir = await tempFolder('biofuse-cli-gallery-');
     const path = join(dir, 'g.db');
     let other: Gallery | undefined;
     await expect(
@@ -69,7 +71,7 @@ describe('a failed first enrolment', () => {
 
 describe('biofuse fingerprint galleries', () => {
   it('lists skipped files, and refuses empty, non-gallery and damaged galleries with data errors', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'biofuse-cli-gallery-'));
+    const dir = await tempFolder('biofuse-cli-gallery-');
     const people = join(dir, 'people');
     const prints = await Promise.all([0, 1].map((f) => encodeFingerprintPng(synthesizeImpression(synthesizeMasterFingerprint(800 + f), 1))));
     for (const [f, png] of prints.entries()) {

@@ -1,13 +1,15 @@
-import { lstat, mkdtemp, readdir, readFile, readlink, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { lstat, readdir, readFile, readlink, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DatasetError } from '@biofuse/core';
 import { closeOutputFile, openOutputFile, reserveOutputFile } from '../src/output-file';
+import { temporaryFolders } from '@biofuse/core/testing';
+
+const tempFolder = temporaryFolders();
 
 describe('output files', () => {
   it('keep the earlier file and leave no temporary one when a write fails (a full disk crashed the command)', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'biofuse-out-'));
+    const dir = await tempFolder('biofuse-out-');
     const path = join(dir, 'q.csv');
     await writeFile(path, 'earlier\n');
     const out = await openOutputFile(path);
@@ -21,7 +23,7 @@ describe('output files', () => {
   });
 
   it('write through a link to the file it names, and straight into a device that cannot be replaced', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'biofuse-out-'));
+    const dir = await tempFolder('biofuse-out-');
     await writeFile(join(dir, 'real.csv'), 'old');
     await symlink(join(dir, 'real.csv'), join(dir, 'link.csv'));
     const out = await openOutputFile(join(dir, 'link.csv'));

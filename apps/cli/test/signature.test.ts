@@ -1,9 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { copyFile, mkdir, mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { copyFile, mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { synthesizeSignatures, writeSvc2004Folder } from '@biofuse/signature';
+import { temporaryFolders } from '@biofuse/core/testing';
+
+const tempFolder = temporaryFolders();
 
 const BIN = resolve(import.meta.dirname, '../bin/biofuse.js');
 
@@ -15,7 +17,7 @@ function biofuse(args: string[]) {
 let dir = '';
 const at = (u: number, s: number) => join(dir, 'sigs', `U${u}S${s}.TXT`);
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'biofuse-cli-signature-'));
+  dir = await tempFolder('biofuse-cli-signature-');
   await writeSvc2004Folder(join(dir, 'sigs'), synthesizeSignatures({ seed: 9, users: 2, genuine: 6, forgeries: 0 }));
 });
 

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { mkdir, rename, rm, rmdir, writeFile } from 'node:fs/promises';
-import { ConfigError, DatasetError } from '@biofuse/core';
+import { ConfigError, DatasetError, errorNaming } from '@biofuse/core';
 import { faceModelFiles, parseFaceParams } from '@biofuse/face';
 import { isAbsolute, join, resolve } from 'node:path';
 import { chimericSourceConfig, configHash, loadExperimentConfig } from '../config/load-config';
@@ -63,8 +63,7 @@ export async function runExperiment(config: ExperimentConfig, opts: RunOptions &
     // A mistake found only once the data is read (weights that do not fit a scores-csv file's
     // systems, a fold the pairs file lacks) is still the config's: say which config.
     const source = opts.configPath ?? `config ${config.id}`;
-    if (err instanceof ConfigError && !err.message.startsWith(`${source}:`)) err.message = `${source}: ${err.message}`;
-    throw err;
+    throw err instanceof ConfigError ? errorNaming(source, err) : err;
   }
 }
 

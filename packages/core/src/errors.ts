@@ -99,3 +99,26 @@ export class ImageDecodeError extends BiometricError {
     super('image_decode', message, options);
   }
 }
+
+/**
+ * `err` restated for where it came from (a sample file, a config): the same class, code,
+ * fields and cause (callers branch on them: the CLI's exit code, a run's failure column), with
+ * `source` in front of the message unless it is there already (a strict run that stopped on
+ * "the template holds 3 minutiae" did not say which of thousands of files held them). A copy,
+ * not an edit: one error can reach several callers (a rejected promise awaited by each), and
+ * each names its own source.
+ */
+export function errorNaming(source: string, err: unknown): Error {
+  if (!(err instanceof Error)) return new Error(`${source}: ${String(err)}`, { cause: err });
+  if (err.message.startsWith(`${source}:`)) return err;
+  const message = `${source}: ${err.message}`;
+  // A real Error (an object made from the prototype alone is no Error to util.types.isNativeError
+  // or to test matchers) given the original's prototype, so the class is kept whatever its
+  // constructor's parameters; the own fields (name, code, reason, path, line) come along.
+  const named = new Error(message, Object.hasOwn(err, 'cause') ? { cause: err.cause } : undefined);
+  Object.setPrototypeOf(named, Object.getPrototypeOf(err) as object);
+  Object.assign(named, err);
+  const head = `${err.name}: ${err.message}`;
+  named.stack = err.stack?.startsWith(head) ? `${err.name}: ${message}${err.stack.slice(head.length)}` : err.stack;
+  return named;
+}

@@ -5,7 +5,7 @@
  */
 export * from './errors';
 export type { Modality, ModalityName, Score } from './modality';
-export { isSeed, MAX_SEED, seededRandom, type Random } from './random';
+export { checkSeed, isSeed, MAX_SEED, seededRandom, type Random } from './random';
 export { meanVariance } from './metrics/decidability';
 export { choleskyFactor, choleskySolve } from './linear-algebra/cholesky';
 export * from './metrics/index';

@@ -1,3 +1,5 @@
+import { ConfigError } from './errors';
+
 /**
  * Seeded pseudo-random numbers for everything random in biofuse (simulators, splits, trials),
  * so the same seed gives the same numbers on every machine. sfc32 seeded through splitmix32:
@@ -20,6 +22,11 @@ export const MAX_SEED = 2 ** 32 - 1;
 /** Whether a value is a seed every generator reads the same way: a whole number in [0, MAX_SEED]. */
 export function isSeed(value: unknown): value is number {
   return Number.isInteger(value) && (value as number) >= 0 && (value as number) <= MAX_SEED;
+}
+
+/** Throws a ConfigError unless `value` is a seed (isSeed); `what` names it in the message ("impression seed"). */
+export function checkSeed(value: unknown, what: string): asserts value is number {
+  if (!isSeed(value)) throw new ConfigError(`${what} must be a whole number in [0, ${MAX_SEED}], got ${String(value)}`);
 }
 
 export function seededRandom(seed: number): Random {

@@ -1,10 +1,9 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, ImageDecodeError, TemplateFormatError } from '@biofuse/core';
-import { sharedDataset } from '@biofuse/core/testing';
+import { sharedDataset, temporaryFolders } from '@biofuse/core/testing';
 import { FingerprintAcquisitionError } from './errors';
 import { FingerprintModality } from './fingerprint-modality';
 import { parseFingerprintParams } from './params';
@@ -35,6 +34,8 @@ const cosine = (a: Float32Array, b: Float32Array) => {
   }
   return ab / Math.sqrt(aa * bb);
 };
+
+const tempFolder = temporaryFolders();
 
 describe('FingerprintModality', () => {
   it('scores impressions of one finger above those of different fingers, templates and vectors alike', async () => {
@@ -88,7 +89,7 @@ describe('FingerprintModality', () => {
   });
 
   it('names the file in every failure to load or acquire', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'biofuse-fp-bad-'));
+    const dir = await tempFolder('biofuse-fp-bad-');
     const modality = new FingerprintModality();
     const master = synthesizeMasterFingerprint(5);
     const bytes = modality.encode(await modality.extract(synthesizeImpression(master, 1)));

@@ -1,16 +1,17 @@
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, DatasetError, StaleGalleryError, Gallery } from '@biofuse/core';
-import { thrownBy } from '@biofuse/core/testing';
+import { temporaryFolders, thrownBy } from '@biofuse/core/testing';
 import { FingerprintModality } from './fingerprint-modality';
 import { FingerprintGallery } from './gallery';
 import { encodeFingerprintPng, synthesizeImpression, synthesizeMasterFingerprint } from './synthetic/index';
 
+const tempFolder = temporaryFolders();
+
 describe('FingerprintGallery', () => {
   it('enrols a folder per identity, identifies other impressions at rank 1, and counts failures to enrol', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'biofuse-fp-gallery-'));
+    const dir = await tempFolder('biofuse-fp-gallery-');
     const modality = new FingerprintModality();
     const masters = Array.from({ length: 6 }, (_, f) => synthesizeMasterFingerprint(500 + f));
     for (const [f, master] of masters.entries()) {
@@ -52,7 +53,7 @@ describe('FingerprintGallery', () => {
   it('refuses k and shortlist that are not whole positive numbers, orders ties by code unit, and names a damaged record', async () => {
     const modality = new FingerprintModality();
     const png = await encodeFingerprintPng(synthesizeImpression(synthesizeMasterFingerprint(700), 1));
-    const path = join(await mkdtemp(join(tmpdir(), 'biofuse-fp-gallery-')), 'prints.db');
+    const path = join(await tempFolder('biofuse-fp-gallery-'), 'prints.db');
     const gallery = await FingerprintGallery.open(path, modality);
     // An empty gallery is an error, not "no one matched".
     await expect(gallery.identify(png)).rejects.toThrow(DatasetError);

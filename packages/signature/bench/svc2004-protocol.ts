@@ -82,7 +82,7 @@ export function runSvc2004(
   const samples = [...signatures.keys()].filter((p) => users.includes(userOf(p))).map((path) => ({ path, subject: String(userOf(path)) }));
   const templates = cachedTemplates(signatures, samples.map((s) => s.path), params);
   const distance = memoisedDistance(templates, params);
-  const comparisons = svc2004Protocol(samples, { seed, randomForgeries: Math.min(20, users.length - 1) }).filter((c) => !opts.skilledOnly || c.kind !== 'random');
+  const comparisons = svc2004Protocol(samples, { seed }).filter((c) => !opts.skilledOnly || c.kind !== 'random');
   const byTrial = new Map<number, { genuine: number[]; skilled: number[]; random: number[] }>();
   const byTrialUser = new Map<string, { genuine: number[]; skilled: number[]; random: number[] }>();
   const models = new Map<string, ReturnType<typeof enrolUser>>();

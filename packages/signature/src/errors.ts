@@ -1,7 +1,19 @@
 import { AcquisitionError, DatasetError } from '@biofuse/core';
 
-/** A signature file that cannot be read: wrong format, wrong column count, bad values. Names the file and line. */
-export class SignatureFormatError extends DatasetError {}
+/** What messages call a signature read from bytes in memory, which have no path. */
+export const IN_MEMORY = 'signature bytes';
+
+/**
+ * A signature file that cannot be read: wrong format, wrong column count, bad values. Names the
+ * file and line (`u.txt:3: ...`); bytes without a path read `signature bytes, line 3: ...`.
+ */
+export class SignatureFormatError extends DatasetError {
+  constructor(message: string, path?: string, line?: number, options?: { cause?: unknown }) {
+    super(message, path, line, options);
+    // DatasetError gives the bare message without a path; "<memory>:3:" read as a file name.
+    if (path === undefined) this.message = `${IN_MEMORY}${line === undefined ? '' : `, line ${line}`}: ${message}`;
+  }
+}
 
 /** A readable signature that cannot be used: empty, a single point, no pen-down samples. */
 export class SignatureAcquisitionError extends AcquisitionError {}

@@ -23,6 +23,24 @@ export interface PenTrajectory {
 }
 
 /**
+ * The rule for pen angles, which the JSON reader (naming the point) and checkUsableTrajectory
+ * (for trajectories built in code) both apply: given on every sample or on none, since a time
+ * function is z-normalised over the whole signature and one missing angle zeroed the whole
+ * function, silently. Returns the first sample (from 0) whose azimuth or altitude is given where
+ * sample 0's is not, or the reverse; undefined when the rule holds.
+ */
+export function penAngleMismatch(p: Pick<PenTrajectory, 'azimuth' | 'altitude'>): { sample: number; angle: 'azimuth' | 'altitude'; firstGives: boolean } | undefined {
+  const { azimuth, altitude } = p;
+  const azimuthGiven = !Number.isNaN(azimuth[0]);
+  const altitudeGiven = !Number.isNaN(altitude[0]);
+  for (let k = 1; k < azimuth.length; k++) {
+    if (Number.isNaN(azimuth[k]) === azimuthGiven) return { sample: k, angle: 'azimuth', firstGives: azimuthGiven };
+    if (Number.isNaN(altitude[k]) === altitudeGiven) return { sample: k, angle: 'altitude', firstGives: altitudeGiven };
+  }
+  return undefined;
+}
+
+/**
  * Throws SignatureAcquisitionError unless the trajectory can become a template: columns of
  * one length, finite positions, times and pressures, angles finite or NaN (not reported, then on
  * every sample), times that never go back, and at least
@@ -51,13 +69,10 @@ export function checkUsableTrajectory(p: PenTrajectory, source = 'the signature'
     if (k > 0 && p.t[k] < p.t[k - 1]) throw new SignatureAcquisitionError('invalid_sample', `${source}: sample ${k + 1} is earlier than the one before it`);
     down += p.penDown[k] ? 1 : 0;
   }
-  for (const [name, column] of [['azimuth', p.azimuth], ['altitude', p.altitude]] as const) {
-    // A time function is z-normalised over the whole signature: one missing angle zeroed the whole function, silently.
-    const missing = column.findIndex(Number.isNaN);
-    const given = column.findIndex((v) => !Number.isNaN(v));
-    if (missing >= 0 && given >= 0) {
-      throw new SignatureAcquisitionError('invalid_sample', `${source}: sample ${missing + 1} has no ${name} but sample ${given + 1} has one; pen angles are given for every sample or for none`);
-    }
+  const gap = penAngleMismatch(p);
+  if (gap) {
+    const [missing, given] = gap.firstGives ? [gap.sample, 0] : [0, gap.sample];
+    throw new SignatureAcquisitionError('invalid_sample', `${source}: sample ${missing + 1} has no ${gap.angle} but sample ${given + 1} has one; pen angles are given for every sample or for none`);
   }
   if (down < 2) throw new SignatureAcquisitionError('too_short', `${source}: the signature has ${down} pen-down point(s); at least 2 are needed`);
   if (p.t[n - 1] === p.t[0]) throw new SignatureAcquisitionError('invalid_sample', `${source}: every sample has the same time stamp; the pen's speed cannot be measured`);

@@ -113,6 +113,20 @@ describe('SVC2004 text', () => {
     await expect(readSignature(svc(['1 2 0 0 0 0 0', '2 2 10 0 0 0 0']))).rejects.toThrow(/0 pen-down/);
     await expect(readSignature('/nonexistent/U1S1.TXT')).rejects.toThrow(/cannot read/);
   });
+
+  it('says "signature bytes" for bytes without a path, not a made-up file name', async () => {
+    // Messages read "<memory>:3: column 2 ..." when a pad's bytes came in through load(bytes).
+    const bad = svc(['1 2 0 1 0 0 5', '1 x 10 1 0 0 5']);
+    const err = thrownBy(() => parseSignatureBytes(bad)) as SignatureFormatError;
+    expect(err.message).toBe('signature bytes, line 3: column 2 is not a number: "x"');
+    expect([err.path, err.line, err.detail]).toEqual([undefined, 3, 'column 2 is not a number: "x"']);
+    await expect(readSignature(bad)).rejects.toThrow(/^signature bytes, line 3: column 2 is not a number/);
+    await expect(readSignature(bad, { path: 'pad.txt' })).rejects.toThrow(/^pad\.txt:3: column 2 is not a number/);
+    await expect(readSignature(new Uint8Array(0))).rejects.toThrow(/^signature bytes: empty file$/);
+    await expect(readSignature(svc(['1 2 0 0 0 0 0', '2 2 10 0 0 0 0']))).rejects.toThrow(/^signature bytes: the signature has 0 pen-down/);
+    expect(() => parsePenJson('[{"x": 1}]')).toThrow(/^signature bytes: point 1 \(counting from 1\): "y" must be a number$/);
+    expect(() => parseMcytFpg(new Uint8Array(10))).toThrow(/^signature bytes: 10 bytes: too short/);
+  });
 });
 
 describe('MCYT .fpg', () => {

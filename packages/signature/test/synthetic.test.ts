@@ -1,8 +1,8 @@
-import { mkdtemp, readdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, equalErrorRate, erf, errorRateCurve, MAX_SEED, scoreSet } from '@biofuse/core';
+import { temporaryFolders } from '@biofuse/core/testing';
 import { enrolUser, scoreAgainstUser } from '../src/compare/user-model';
 import { DEFAULT_SIGNATURE_PARAMS as P } from '../src/params';
 import type { PenTrajectory } from '../src/pen-trajectory';
@@ -11,6 +11,8 @@ import { parseSvc2004 } from '../src/read/svc2004-text';
 import { synthesizeSignatures } from '../src/synthetic/synthesize';
 import { formatSvc2004, writeSvc2004Folder } from '../src/synthetic/write-svc2004';
 import { extractSignatureTemplate } from '../src/template';
+
+const tempFolder = temporaryFolders();
 
 describe('sigma-lognormal synthetic signatures', () => {
   it('computes erf to 1e-7', () => {
@@ -37,7 +39,7 @@ describe('sigma-lognormal synthetic signatures', () => {
     for (const seed of [Number.NaN, undefined, Number.POSITIVE_INFINITY, -1, 1.5, MAX_SEED + 1]) {
       const make = () => synthesizeSignatures({ seed: seed as number, users: 2, genuine: 1, forgeries: 0 });
       expect(make, String(seed)).toThrow(ConfigError);
-      expect(make, String(seed)).toThrow(`the synthesis seed must be a whole number in [0, 4294967295] (got ${String(seed)})`);
+      expect(make, String(seed)).toThrow(`the synthesis seed must be a whole number in [0, 4294967295], got ${String(seed)}`);
     }
     expect(synthesizeSignatures({ seed: MAX_SEED, users: 1, genuine: 1, forgeries: 0 }).size).toBe(1);
   });
@@ -64,7 +66,7 @@ describe('sigma-lognormal synthetic signatures', () => {
   });
 
   it('writes SVC2004 files that the reader takes back', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'biofuse-synth-'));
+    const dir = await tempFolder('biofuse-synth-');
     const sigs = synthesizeSignatures({ seed: 1, users: 2, genuine: 2, forgeries: 1 });
     await writeSvc2004Folder(dir, sigs);
     expect((await readdir(dir)).sort()).toEqual([...sigs.keys()].sort());

@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, DatasetError } from '../errors';
@@ -18,11 +17,14 @@ import {
   readSvc2004Folder,
   svc2004Protocol,
 } from './index';
+import { temporaryFolders } from '../testing';
+
+const tempFolder = temporaryFolders();
 
 describe('generic loaders', () => {
   let dir = '';
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'biofuse-ds-'));
+    dir = await tempFolder('biofuse-ds-');
     await mkdir(join(dir, 'ids/bob'), { recursive: true });
     await mkdir(join(dir, 'ids/alice'), { recursive: true });
     await writeFile(join(dir, 'ids/alice/1.jpg'), '');
@@ -121,7 +123,7 @@ describe('generic loaders', () => {
 
 describe('FVC folders', () => {
   it('keeps one file per (finger, impression): later duplicates in name order are skipped, whatever the listing order', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'biofuse-fvc-'));
+    const dir = await tempFolder('biofuse-fvc-');
     for (const name of ['103_1.tif', '101_1.png', '101_01.tif', '102_1.tif', '101_1.tif', '0102_2.tif', '101_2.tif', '103_2.tif']) await writeFile(join(dir, name), '');
     const l = await readFvcFolder(dir);
     expect(l.samples).toEqual([
@@ -151,6 +153,16 @@ describe('SVC2004 protocol checks', () => {
     expect(() => svc2004Protocol(samples, { seed: 1, enrolment: 2.5 })).toThrow(ConfigError);
     expect(() => svc2004Protocol(samples, { seed: 1, randomForgeries: -1 })).toThrow(ConfigError);
     expect(svc2004Protocol(samples, { seed: 2 ** 32 - 1, trials: 1 }).length).toBe(2 * (10 + 20 + 1));
+  });
+
+  it('refuses more random forgeries than there are other users (2 of 2 users gave 1 each, silently)', () => {
+    expect(() => svc2004Protocol(samples, { seed: 1, randomForgeries: 2, folder: '/data/svc' })).toThrow(
+      new ConfigError('SVC2004 protocol: randomForgeries: 2 random forgeries for each of the 2 users in /data/svc, who have 1 others each'),
+    );
+    const random = (opts: { randomForgeries?: number }) => svc2004Protocol(samples, { seed: 1, trials: 1, ...opts }).filter((c) => c.kind === 'random');
+    // Unasked, every other user up to 20.
+    expect(random({}).length).toBe(2);
+    expect(random({ randomForgeries: 1 })).toEqual(random({}));
   });
 
   it('names the missing file, and the folder when given', () => {

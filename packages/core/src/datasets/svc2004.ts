@@ -1,6 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { ConfigError, DatasetError } from '../errors';
-import { isSeed, MAX_SEED, seededRandom } from '../random';
+import { checkSeed, seededRandom } from '../random';
 import type { DatasetListing, DatasetSample, ProtocolComparison, SkippedFile } from './samples';
 
 const SVC_NAME = /^U(\d+)S(\d+)\.TXT$/i;
@@ -31,7 +31,10 @@ export interface Svc2004ProtocolOptions {
   readonly trials?: number;
   /** Enrolment signatures drawn from S1-S10 (5 in SVC2004). */
   readonly enrolment?: number;
-  /** Random forgeries per user: one genuine signature of each of this many other users (20). */
+  /**
+   * Random forgeries per user: one genuine signature of each of this many other users (20, or
+   * every other user when there are fewer). Asking for more than there are others is a ConfigError.
+   */
   readonly randomForgeries?: number;
   /** The folder the samples were listed from, named in errors about a missing signature. */
   readonly folder?: string;
@@ -46,12 +49,12 @@ export interface Svc2004ProtocolOptions {
 export function svc2004Protocol(samples: readonly DatasetSample[], opts: Svc2004ProtocolOptions): ProtocolComparison[] {
   const trials = opts.trials ?? 10;
   const enrolment = opts.enrolment ?? 5;
-  const randomForgeries = opts.randomForgeries ?? 20;
   // 1.9 and 2^32 + 1 drew seed 1's trials.
-  if (!isSeed(opts.seed)) throw new ConfigError(`SVC2004 protocol: seed must be a whole number in [0, ${MAX_SEED}], got ${opts.seed}`);
+  checkSeed(opts.seed, 'SVC2004 protocol: seed');
   if (!(Number.isInteger(enrolment) && enrolment >= 1 && enrolment <= 10)) throw new ConfigError(`SVC2004 enrols 1 to 10 of S1-S10, got ${enrolment}`);
   if (!(Number.isInteger(trials) && trials >= 1)) throw new ConfigError(`SVC2004 protocol: trials must be a whole number >= 1, got ${trials}`);
-  if (!(Number.isInteger(randomForgeries) && randomForgeries >= 0)) throw new ConfigError(`SVC2004 protocol: randomForgeries must be a whole number >= 0, got ${randomForgeries}`);
+  const asked = opts.randomForgeries;
+  if (asked !== undefined && !(Number.isInteger(asked) && asked >= 0)) throw new ConfigError(`SVC2004 protocol: randomForgeries must be a whole number >= 0, got ${asked}`);
   const byUser = new Map<number, Map<number, string>>();
   for (const s of samples) {
     const m = SVC_NAME.exec(s.path);
@@ -63,6 +66,13 @@ export function svc2004Protocol(samples: readonly DatasetSample[], opts: Svc2004
   }
   const users = [...byUser.keys()].sort((a, b) => a - b);
   if (users.length < 2) throw new DatasetError('SVC2004 protocol needs at least 2 users', opts.folder);
+  // Random forgeries are other users' signatures: asking for more than there are others got fewer, silently.
+  const otherUsers = users.length - 1;
+  if (asked !== undefined && asked > otherUsers) {
+    const where = opts.folder === undefined ? '' : ` in ${opts.folder}`;
+    throw new ConfigError(`SVC2004 protocol: randomForgeries: ${asked} random forgeries for each of the ${users.length} users${where}, who have ${otherUsers} others each`);
+  }
+  const randomForgeries = asked ?? Math.min(20, otherUsers);
   const rng = seededRandom(opts.seed);
   const out: ProtocolComparison[] = [];
   const sig = (user: number, s: number): string => {

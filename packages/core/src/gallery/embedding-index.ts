@@ -39,7 +39,7 @@ export class EmbeddingIndex {
 
   add(vector: ArrayLike<number>): number {
     if (vector.length !== this.dims) throw new TemplateFormatError(`index holds ${this.dims}-d vectors, got ${vector.length}`);
-    checkFinite(vector, 'vector');
+    checkFinite(vector, 'the vector');
     this.rows.reserve(this.count + 1);
     this.rows.set(this.count, vector);
     return this.count++;
@@ -62,7 +62,7 @@ export class EmbeddingIndex {
   rankOf(query: ArrayLike<number>, row: number): number {
     if (!Number.isInteger(row) || row < 0 || row >= this.count) throw new ConfigError(`the index has no row ${row}`);
     if (query.length !== this.dims) throw new TemplateFormatError(`query is ${query.length}-d, index holds ${this.dims}-d vectors`);
-    checkFinite(query, 'query');
+    checkFinite(query, 'the query');
     const all = new Float64Array(this.count);
     this.rows.innerProducts(query, this.count, (scores, from, length) => all.set(scores.subarray(0, length), from));
     const own = all[row];
@@ -78,7 +78,7 @@ export class EmbeddingIndex {
    */
   search(query: ArrayLike<number>, k: number, tieKeys?: ArrayLike<number>): IndexHit[] {
     if (query.length !== this.dims) throw new TemplateFormatError(`query is ${query.length}-d, index holds ${this.dims}-d vectors`);
-    checkFinite(query, 'query');
+    checkFinite(query, 'the query');
     if (!(Number.isInteger(k) && k >= 0)) throw new ConfigError(`a search returns a whole number of hits, got k = ${k}`);
     if (tieKeys !== undefined && tieKeys.length < this.count) throw new ConfigError(`an index of ${this.count} rows needs as many tie keys, got ${tieKeys.length}`);
     const keep = Math.min(k, this.count);
@@ -132,9 +132,9 @@ export class EmbeddingIndex {
   }
 }
 
-/** Every value finite once stored as float32, as the rows and the kernel's query hold it. */
-function checkFinite(vector: ArrayLike<number>, what: string): void {
+/** Every value finite once stored as float32, as the rows and the kernel's query hold it; `what` names the vector. */
+export function checkFinite(vector: ArrayLike<number>, what: string): void {
   for (let i = 0; i < vector.length; i++) {
-    if (!Number.isFinite(Math.fround(vector[i]))) throw new TemplateFormatError(`${what} value ${i} is ${vector[i]}, not a finite float32`);
+    if (!Number.isFinite(Math.fround(vector[i]))) throw new TemplateFormatError(`${what} has a value that is not a finite number in float32 (${vector[i]} at ${i})`);
   }
 }

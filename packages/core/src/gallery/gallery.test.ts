@@ -1,7 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, openSync, writeSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -10,6 +9,9 @@ import { EmbeddingIndex } from './embedding-index';
 import { AcquisitionError, ConfigError, DatasetError, TemplateFormatError } from '../errors';
 import { enrolFolder, enrolSamples } from './enrol';
 import { Gallery, StaleGalleryError } from './gallery';
+import { temporaryFolders } from '../testing';
+
+const tempFolder = temporaryFolders();
 
 function unitVectors(n: number, dims: number, seed: number): Float32Array[] {
   const random = seededRandom(seed);
@@ -58,7 +60,7 @@ describe('Gallery', () => {
   const spec = { modality: 'face', model: 'test-model/aligned', templateVersion: 1, dims: 8 };
 
   it('enrols, searches by best sample per identity, removes, and survives a reopen', async () => {
-    const path = join(await mkdtemp(join(tmpdir(), 'biofuse-gallery-')), 'g.db');
+    const path = join(await tempFolder('biofuse-gallery-'), 'g.db');
     const [a1, a2, b1, c1] = unitVectors(4, 8, 5);
     const gallery = await Gallery.open(path, spec);
     gallery.add('alice', 'alice/1.jpg', 'h1', Uint8Array.of(1), a1);
@@ -88,14 +90,14 @@ describe('Gallery', () => {
   });
 
   it('refuses to open a gallery built by another pipeline', async () => {
-    const path = join(await mkdtemp(join(tmpdir(), 'biofuse-gallery-')), 'g.db');
+    const path = join(await tempFolder('biofuse-gallery-'), 'g.db');
     (await Gallery.open(path, spec)).close();
     await expect(Gallery.open(path, { ...spec, model: 'other-model/aligned' })).rejects.toBeInstanceOf(StaleGalleryError);
     await expect(Gallery.open(path, { ...spec, templateVersion: 2 })).rejects.toThrow(/templateVersion "1"/);
   });
 
   it('refuses embeddings it could not search before writing them, and stays whole after a rolled-back transaction', async () => {
-    const path = join(await mkdtemp(join(tmpdir(), 'biofuse-gallery-')), 'g.db');
+    const path = join(await tempFolder('biofuse-gallery-'), 'g.db');
     const [a, b, c] = unitVectors(3, 8, 9);
     const gallery = await Gallery.open(path, spec);
     gallery.add('alice', 'a.jpg', 'h1', Uint8Array.of(1), a);
@@ -121,7 +123,7 @@ describe('Gallery', () => {
   });
 
   it('refuses vectors that are not of unit length, on add and in a damaged file (one long vector topped every search)', async () => {
-    const path = join(await mkdtemp(join(tmpdir(), 'biofuse-gallery-')), 'g.db');
+    const path = join(await tempFolder('biofuse-gallery-'), 'g.db');
     const [a, b, q] = unitVectors(3, 8, 11);
     const gallery = await Gallery.open(path, spec);
     gallery.add('alice', 'a.jpg', 'h1', Uint8Array.of(1), a);
@@ -145,7 +147,7 @@ describe('Gallery', () => {
   });
 
   it('opens only what is a gallery: a missing file when asked not to create one, another SQLite database never', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'biofuse-gallery-'));
+    const dir = await tempFolder('biofuse-gallery-');
     await expect(Gallery.open(join(dir, 'typo.db'), spec, { create: false })).rejects.toThrow(/typo\.db: no such gallery/);
     expect(existsSync(join(dir, 'typo.db'))).toBe(false);
     const { default: Database } = await import('better-sqlite3');
@@ -165,7 +167,7 @@ describe('Gallery', () => {
   });
 
   it('says an empty gallery holds no records instead of answering no candidates', async () => {
-    const path = join(await mkdtemp(join(tmpdir(), 'biofuse-gallery-')), 'g.db');
+    const path = join(await tempFolder('biofuse-gallery-'), 'g.db');
     const gallery = await Gallery.open(path, spec);
     const [a] = unitVectors(1, 8, 12);
     expect(() => gallery.search(a, 1)).toThrow(DatasetError);
@@ -177,7 +179,7 @@ describe('Gallery', () => {
   });
 
   it('opens an empty file for a search as no gallery, and leaves it as it was', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'biofuse-gallery-'));
+    const dir = await tempFolder('biofuse-gallery-');
     const path = join(dir, 'empty.db');
     await writeFile(path, '');
     await expect(Gallery.open(path, spec, { create: false })).rejects.toThrow(`${path}: not a biofuse gallery (an empty database)`);
@@ -203,7 +205,7 @@ describe('Gallery', () => {
   }, 30_000);
 
   it('names the gallery and says it is damaged when a page of its file is (not an internal SqliteError)', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'biofuse-gallery-'));
+    const dir = await tempFolder('biofuse-gallery-');
     const path = join(dir, 'g.db');
     const gallery = await Gallery.open(path, spec);
     const vectors = unitVectors(40, 8, 13);
@@ -240,7 +242,7 @@ describe('Gallery', () => {
   });
 
   it('breaks ties by record id, the same live (after removals moved rows) and after a reopen', async () => {
-    const path = join(await mkdtemp(join(tmpdir(), 'biofuse-gallery-')), 'g.db');
+    const path = join(await tempFolder('biofuse-gallery-'), 'g.db');
     const [v] = unitVectors(1, 8, 14);
     const gallery = await Gallery.open(path, spec);
     for (const who of ['anna', 'bert', 'cleo', 'dora', 'emil']) gallery.add(who, `${who}.jpg`, who, Uint8Array.of(1), v);
@@ -255,7 +257,7 @@ describe('Gallery', () => {
   });
 
   it('removes a failed first gallery only while it is empty and no one else holds it', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'biofuse-gallery-'));
+    const dir = await tempFolder('biofuse-gallery-');
     const [a] = unitVectors(1, 8, 15);
     const empty = join(dir, 'empty.db');
     (await Gallery.open(empty, spec)).close();
@@ -293,7 +295,7 @@ describe('enrolment', () => {
   };
 
   it('refuses searches of a gallery whose enrolment stopped half-way, until an enrolment completes it (Ctrl-C left a gallery that was searched as whole)', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'biofuse-enrol-'));
+    const dir = await tempFolder('biofuse-enrol-');
     for (const person of ['alice', 'bob']) await mkdir(join(dir, person));
     await writeFile(join(dir, 'alice', '1.bin'), 'ab');
     await writeFile(join(dir, 'bob', '1.bin'), 'cd');
@@ -321,7 +323,7 @@ describe('enrolment', () => {
   });
 
   it('keeps a gallery in line with its folder: skips the unchanged, replaces the changed, removes what no longer stands for a file', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'biofuse-enrol-'));
+    const dir = await tempFolder('biofuse-enrol-');
     for (const person of ['alice', 'bob']) await mkdir(join(dir, person));
     await writeFile(join(dir, 'alice', '1.bin'), 'ab');
     await writeFile(join(dir, 'alice', '2.bin'), 'cd');
@@ -355,7 +357,7 @@ describe('enrolment', () => {
   };
 
   async function threeFiles(): Promise<string> {
-    const dir = await mkdtemp(join(tmpdir(), 'biofuse-enrol-'));
+    const dir = await tempFolder('biofuse-enrol-');
     for (const person of ['alice', 'bob']) await mkdir(join(dir, 'people', person), { recursive: true });
     await writeFile(join(dir, 'people', 'alice', '1.bin'), 'ab');
     await writeFile(join(dir, 'people', 'alice', '2.bin'), 'cd');

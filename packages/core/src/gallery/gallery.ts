@@ -4,7 +4,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { BiometricError, ConfigError, DatasetError, TemplateFormatError } from '../errors';
 import { makeFolder } from '../make-folder';
 import { euclideanLength, isUnitLength } from '../math/unit-length';
-import { EmbeddingIndex } from './embedding-index';
+import { checkFinite, EmbeddingIndex } from './embedding-index';
 
 /** The meta key that marks an enrolment in progress (see beginEnrolment). */
 const UNFINISHED_ENROLMENT = 'unfinishedEnrolment';
@@ -102,6 +102,10 @@ export class Gallery {
   private readonly selectAllBySource: BetterSqlite3.Statement;
   private readonly selectByContent: BetterSqlite3.Statement;
   private readonly deleteRecord: BetterSqlite3.Statement;
+  /** The statements every search and size runs to catch up with other connections, prepared once. */
+  private readonly selectRecordsAfter: BetterSqlite3.Statement;
+  private readonly countRecords: BetterSqlite3.Statement;
+  private readonly selectRecordIds: BetterSqlite3.Statement;
 
   private constructor(
     private readonly db: BetterSqlite3.Database,
@@ -113,6 +117,9 @@ export class Gallery {
     this.selectAllBySource = db.prepare('SELECT id, identity, content_hash FROM records WHERE source = ? ORDER BY id DESC');
     this.selectByContent = db.prepare('SELECT id FROM records WHERE identity = ? AND content_hash = ? LIMIT 1');
     this.deleteRecord = db.prepare('DELETE FROM records WHERE id = ?');
+    this.selectRecordsAfter = db.prepare('SELECT id, identity, embedding FROM records WHERE id > ? ORDER BY id');
+    this.countRecords = db.prepare('SELECT COUNT(*) FROM records').pluck();
+    this.selectRecordIds = db.prepare('SELECT id FROM records').pluck();
     this.loadIndex();
   }
 
@@ -147,13 +154,13 @@ export class Gallery {
         const version = this.db.pragma('data_version', { simple: true }) as number;
         if (version === this.dataVersion) return;
         // Ids only grow (AUTOINCREMENT): what was added since is above the largest indexed id.
-        for (const row of this.db.prepare('SELECT id, identity, embedding FROM records WHERE id > ? ORDER BY id').iterate(this.newestRecord) as Iterable<{ id: number; identity: string; embedding: Buffer }>) {
+        for (const row of this.selectRecordsAfter.iterate(this.newestRecord) as Iterable<{ id: number; identity: string; embedding: Buffer }>) {
           this.indexRow(row);
         }
         // Removals (and replacements, a removal plus an addition) show as more indexed than stored: only then sweep every id.
-        const stored = this.db.prepare('SELECT COUNT(*) FROM records').pluck().get() as number;
+        const stored = this.countRecords.get() as number;
         if (stored !== this.rowOfRecord.size) {
-          const live = new Set(this.db.prepare('SELECT id FROM records').pluck().all() as number[]);
+          const live = new Set(this.selectRecordIds.all() as number[]);
           for (const id of [...this.rowOfRecord.keys()]) if (!live.has(id)) this.unindexRecord(id);
         }
         this.dataVersion = version;
@@ -448,9 +455,8 @@ export class Gallery {
    */
   private checkEmbedding(embedding: Float32Array, what: string): void {
     if (embedding.length !== this.spec.dims) throw new TemplateFormatError(`${what} has ${embedding.length} values, the gallery's embeddings ${this.spec.dims}`);
-    for (let i = 0; i < embedding.length; i++) {
-      if (!Number.isFinite(embedding[i])) throw new TemplateFormatError(`${what} has a value that is not a finite number (at ${i})`);
-    }
+    // The index checks again, but only here is the record named, and before its row is written.
+    checkFinite(embedding, what);
     const length = euclideanLength(embedding);
     if (length !== 0 && !isUnitLength(length)) {
       throw new TemplateFormatError(`${what} has length ${length.toPrecision(6)}; a gallery holds unit vectors (L2-normalised embeddings)`);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
 import sharp from 'sharp';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ConfigError, ImageDecodeError } from '../errors';
 import { bytesFromDataUrl, checkRasterImage, decodeImage } from './decode';
 
@@ -236,6 +236,9 @@ describe('decodeImage: what the build reads, options, resolution', () => {
     for (const options of [{ maxPixels: Infinity }, { maxPixels: Number.NaN }, { minSide: Number.NaN }]) {
       expect(() => checkRasterImage(pixels, options), JSON.stringify(options)).toThrow(ConfigError);
     }
+    // Pixels of another type are named as such, not counted as bytes they are not.
+    const floats = { ...pixels, data: new Float32Array(64 * 64) as unknown as Uint8Array };
+    expect(() => checkRasterImage(floats, { name: 'pixel data' })).toThrow('pixel data: pixels must be a Uint8Array of 8-bit samples, got Float32Array');
     expect((await decodeImage(png, { maxPixels: 64 * 64, minSide: 64 })).width).toBe(64);
   });
 
@@ -270,7 +273,60 @@ describe('decodeImage: what the build reads, options, resolution', () => {
   });
 });
 
+/** A binary (P5) PGM, the header written as netpbm tools write it, with a comment. */
+function pgm(width: number, height: number, maxval: number, pixel: (i: number) => number): Buffer {
+  const header = Buffer.from(`P5\n# a sensor frame\n${width} ${height}\n${maxval}\n`, 'latin1');
+  return Buffer.concat([header, Buffer.alloc(width * height).map((_, i) => pixel(i))]);
+}
+
+describe('decodeImage: binary PGM (read here: sharp\'s prebuilt binaries do not)', () => {
+  it('reads an 8-bit P5 PGM as grey or as RGB, scaling a smaller maximum grey to 0-255', async () => {
+    const bytes = pgm(20, 18, 255, (i) => i & 255);
+    const grey = await decodeImage(bytes, { channels: 1 });
+    expect([grey.width, grey.height, grey.channels, grey.density]).toEqual([20, 18, 1, undefined]);
+    expect(Array.from(grey.data.subarray(0, 3))).toEqual([0, 1, 2]);
+    const rgb = await decodeImage(bytes);
+    expect([rgb.channels, ...rgb.data.subarray(3 * 5, 3 * 5 + 3)]).toEqual([3, 5, 5, 5]);
+    const fifteen = pgm(16, 16, 15, (i) => i % 16);
+    expect(Array.from((await decodeImage(fifteen, { channels: 1 })).data.subarray(0, 4))).toEqual([0, 17, 34, 51]);
+    // The caller's bytes are not scaled in place.
+    expect(fifteen[fifteen.length - 1]).toBe(15);
+  });
+
+  it('refuses truncated, 16-bit, out-of-range, too small and too large PGMs', async () => {
+    const whole = pgm(32, 32, 255, () => 7);
+    expect(await reason(decodeImage(whole.subarray(0, whole.length - 1)))).toBe('corrupt');
+    expect(await reason(decodeImage(Buffer.from('P5\n64 x\n255\n', 'latin1')))).toBe('corrupt');
+    expect(await reason(decodeImage(pgm(32, 32, 9, () => 10)))).toBe('corrupt');
+    expect(await reason(decodeImage(pgm(32, 32, 65535, () => 0)))).toBe('unsupported_format');
+    expect(await reason(decodeImage(pgm(32, 8, 255, () => 0)))).toBe('too_small');
+    expect(await reason(decodeImage(whole, { maxPixels: 1000, name: 'frame.pgm' }))).toBe('too_large');
+    await expect(decodeImage(whole, { maxPixels: 1000, name: 'frame.pgm' })).rejects.toThrow('frame.pgm: 32 x 32 exceeds the limit of 1000 pixels');
+  });
+});
+
 describe('decodeImage: a path', () => {
+  it('parses the header of a file once, before reading it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'biofuse-decode-'));
+    const metadata = vi.spyOn(sharp.prototype, 'metadata');
+    try {
+      const path = join(dir, 'small.tif');
+      await writeFile(path, greyTiffHeaderFirst(64, 64));
+      metadata.mockClear();
+      expect((await decodeImage(path, { channels: 1 })).width).toBe(64);
+      // It was parsed twice: from the path, then again from the bytes read.
+      expect(metadata).toHaveBeenCalledTimes(1);
+      // A PGM (which sharp cannot parse) from a path.
+      const frame = join(dir, 'frame.pgm');
+      await writeFile(frame, pgm(20, 20, 255, () => 9));
+      expect((await decodeImage(frame, { channels: 1 })).data[0]).toBe(9);
+    } finally {
+      metadata.mockRestore();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+
   it('refuses a file whose header is over the limit without reading the file', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'biofuse-decode-'));
     try {

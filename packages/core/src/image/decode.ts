@@ -2,8 +2,9 @@ import { readFile, stat } from 'node:fs/promises';
 import type sharpModule from 'sharp';
 import type { Metadata } from 'sharp';
 import { ConfigError, ImageDecodeError } from '../errors';
-import { checkHeader, checkImageSize, parseDecodeLimits, readableFormats, statedDensity, type DecodeLimits } from './header';
+import { checkHeader, checkImageSize, parseDecodeLimits, readableFormats, statedDensity } from './header';
 import { imageFormatOf } from './image-format';
+import { decodePgm } from './pgm';
 
 /** An 8-bit image in row-major, interleaved order: `data[(y * width + x) * channels + c]`. */
 export interface RasterImage {
@@ -30,10 +31,11 @@ export interface DecodeImageOptions {
 }
 
 /**
- * Decodes an image file or buffer into 8-bit pixels, upright (EXIF orientation applied),
- * whatever its colour space (CMYK, grey, palette), bit depth (16-bit is scaled) or alpha.
- * Every failure of the image is an ImageDecodeError with a reason; the size check reads only
- * the header (of a path, before the file is read). Options out of range are a ConfigError.
+ * Decodes an image file or buffer (any raster format sharp reads, and 8-bit binary PGM, which
+ * it does not) into 8-bit pixels, upright (EXIF orientation applied), whatever its colour
+ * space (CMYK, grey, palette), bit depth (16-bit is scaled) or alpha. Every failure of the image
+ * is an ImageDecodeError with a reason; the size check reads only the header (of a path, before
+ * the file is read). Options out of range are a ConfigError.
  */
 export async function decodeImage(input: Buffer | Uint8Array | string, options: DecodeImageOptions = {}): Promise<RasterImage> {
   const channels = options.channels ?? 3;
@@ -41,21 +43,25 @@ export async function decodeImage(input: Buffer | Uint8Array | string, options: 
   const limits = parseDecodeLimits(options);
   const what = typeof input === 'string' ? input : (options.name ?? 'image buffer');
   const sharp = await loadSharp();
-  if (typeof input === 'string') await checkFileHeader(sharp, input, limits);
+  const formats = readableFormats(sharp);
+  // A path's header is parsed (and checked) before the file is read, and not again after.
+  let metadata = typeof input === 'string' ? await fileHeader(sharp, input) : undefined;
+  if (metadata) checkHeader(what, metadata, formats, limits);
   const bytes = typeof input === 'string' ? await readSampleFile(input) : input;
   if (bytes.byteLength === 0) throw new ImageDecodeError('empty', `${what}: empty input`);
+  const format = imageFormatOf(bytes);
+  if (format === 'pgm') return greyRaster(decodePgm(bytes, what, limits), channels);
 
-  const formats = readableFormats(sharp);
-  let metadata: Metadata;
-  try {
-    metadata = await sharp(bytes, { limitInputPixels: false }).metadata();
-  } catch (cause) {
-    // A known signature whose header does not parse is a damaged file, not a foreign format.
-    const format = imageFormatOf(bytes);
-    if (format !== undefined && formats.has(format)) throw new ImageDecodeError('corrupt', `${what}: the image header is damaged or truncated`, { cause });
-    throw new ImageDecodeError('unsupported_format', `${what}: not an image in a format this build reads (${[...formats].join(', ')})`, { cause });
+  if (!metadata) {
+    try {
+      metadata = await sharp(bytes, { limitInputPixels: false }).metadata();
+    } catch (cause) {
+      // A known signature whose header does not parse is a damaged file, not a foreign format.
+      if (format !== undefined && formats.has(format)) throw new ImageDecodeError('corrupt', `${what}: the image header is damaged or truncated`, { cause });
+      throw new ImageDecodeError('unsupported_format', `${what}: not an image in a format this build reads (${[...formats, 'pgm'].join(', ')})`, { cause });
+    }
+    checkHeader(what, metadata, formats, limits);
   }
-  checkHeader(what, metadata, formats, limits);
 
   try {
     // libvips applies 'truncated' to JPEG and PNG but not to TIFF strips: a cut TIFF would decode
@@ -91,21 +97,26 @@ export async function decodeImage(input: Buffer | Uint8Array | string, options: 
 }
 
 /**
- * A file's header, checked before the file is read: a file that claims more pixels than the
- * limit is refused without reading it into memory. A header sharp cannot parse is left to the
- * full read, which tells a damaged file from a foreign one and an unreadable file from both.
+ * A file's header, read before the file is: a file that claims more pixels than the limit is
+ * refused without reading it into memory. Undefined where sharp cannot parse it; the full read
+ * then tells a damaged file from a foreign one (or a PGM) and an unreadable file from both.
  */
-async function checkFileHeader(sharp: typeof sharpModule, path: string, limits: DecodeLimits): Promise<void> {
+async function fileHeader(sharp: typeof sharpModule, path: string): Promise<Metadata | undefined> {
   // Only regular files: reading a FIFO's header here would consume the data the read needs.
   const file = await stat(path).catch(() => undefined);
-  if (!file?.isFile()) return;
-  let metadata: Metadata;
-  try {
-    metadata = await sharp(path, { limitInputPixels: false }).metadata();
-  } catch {
-    return;
-  }
-  checkHeader(path, metadata, readableFormats(sharp), limits);
+  if (!file?.isFile()) return undefined;
+  return sharp(path, { limitInputPixels: false })
+    .metadata()
+    .catch(() => undefined);
+}
+
+/** Grey pixels as a RasterImage of the channels asked for (grey repeated for RGB). */
+function greyRaster(grey: { width: number; height: number; pixels: Uint8Array }, channels: 1 | 3): RasterImage {
+  const { width, height, pixels } = grey;
+  if (channels === 1) return { width, height, channels, data: pixels };
+  const data = new Uint8Array(pixels.length * 3);
+  for (let i = 0, o = 0; i < pixels.length; i++, o += 3) data[o] = data[o + 1] = data[o + 2] = pixels[i];
+  return { width, height, channels, data };
 }
 
 /**
@@ -124,8 +135,11 @@ export function checkRasterImage(image: RasterImage, options: Pick<DecodeImageOp
   if ((channels as number) !== 1 && (channels as number) !== 3) {
     throw new ImageDecodeError('unsupported_format', `${what}: ${channels} channels; give grey (1) or RGB (3) pixels${(channels as number) === 4 ? ' (drop the alpha channel)' : ''}`);
   }
-  if (!(data instanceof Uint8Array) || data.length !== width * height * channels) {
-    throw new ImageDecodeError('corrupt', `${what}: ${data?.length ?? 0} bytes of pixels, ${width} x ${height} x ${channels} needs ${width * height * channels}`);
+  if (!(data instanceof Uint8Array)) {
+    throw new ImageDecodeError('corrupt', `${what}: pixels must be a Uint8Array of 8-bit samples, got ${Object.prototype.toString.call(data).slice(8, -1)}`);
+  }
+  if (data.length !== width * height * channels) {
+    throw new ImageDecodeError('corrupt', `${what}: ${data.length} bytes of pixels, ${width} x ${height} x ${channels} needs ${width * height * channels}`);
   }
   checkImageSize(what, width, height, limits);
   return image;

@@ -13,6 +13,8 @@ describe('imageFormatOf', () => {
     expect(imageFormatOf(bytes(0x49, 0x49, 0x2a, 0x00))).toBe('tiff');
     expect(imageFormatOf(bytes(0x4d, 0x4d, 0x00, 0x2a))).toBe('tiff');
     expect(imageFormatOf(ascii('BM'))).toBe('bmp');
+    expect(imageFormatOf(ascii('P5\n64 64\n255\n'))).toBe('pgm');
+    expect(imageFormatOf(ascii('P5 '))).toBe('pgm');
   });
 
   it('says nothing of other bytes, short ones included', () => {
@@ -20,5 +22,8 @@ describe('imageFormatOf', () => {
     expect(imageFormatOf(bytes(0xff, 0xd8))).toBeUndefined();
     expect(imageFormatOf(ascii('RIFF\0\0\0\0WAVE'))).toBeUndefined();
     expect(imageFormatOf(ascii('84\n2933 5678'))).toBeUndefined();
+    // ASCII (P2) PGM is not read; "P5" without the whitespace is no header.
+    expect(imageFormatOf(ascii('P2\n64 64\n255\n'))).toBeUndefined();
+    expect(imageFormatOf(ascii('P5x'))).toBeUndefined();
   });
 });

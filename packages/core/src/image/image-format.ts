@@ -1,5 +1,7 @@
-/** Image formats told apart by their first bytes. */
-export type ImageFormat = 'jpeg' | 'png' | 'gif' | 'webp' | 'tiff' | 'bmp';
+import { isBinaryPgm } from './pgm';
+
+/** Image formats told apart by their first bytes ('pgm': binary, P5). */
+export type ImageFormat = 'jpeg' | 'png' | 'gif' | 'webp' | 'tiff' | 'bmp' | 'pgm';
 
 /**
  * The image format the bytes start like, or undefined. Only the signature is looked at, so a
@@ -15,5 +17,6 @@ export function imageFormatOf(b: Uint8Array): ImageFormat | undefined {
   if (ascii(0, 'RIFF') && ascii(8, 'WEBP')) return 'webp';
   if (starts(0x49, 0x49, 0x2a, 0x00) || starts(0x4d, 0x4d, 0x00, 0x2a)) return 'tiff';
   if (ascii(0, 'BM')) return 'bmp';
+  if (isBinaryPgm(b)) return 'pgm';
   return undefined;
 }

@@ -1,6 +1,6 @@
 import { ConfigError } from '../errors';
 import { argsortDecreasing } from '../math/argsort';
-import { isSeed, MAX_SEED, seededRandom } from '../random';
+import { checkSeed, seededRandom } from '../random';
 import { closerToEqual } from './eer';
 
 /**
@@ -49,7 +49,7 @@ export function bootstrapEer(comparisons: readonly SubjectComparison[], opts: Bo
   const level = opts.level ?? 0.95;
   if (!(Number.isInteger(resamples) && resamples >= 10)) throw new ConfigError(`bootstrapEer: resamples must be an integer >= 10, got ${resamples}`);
   if (!(level > 0 && level < 1)) throw new ConfigError(`bootstrapEer: level must lie in (0, 1), got ${level}`);
-  if (!isSeed(opts.seed)) throw new ConfigError(`bootstrapEer: seed must be a whole number in [0, ${MAX_SEED}], got ${opts.seed}`);
+  checkSeed(opts.seed, 'bootstrapEer: seed');
   const data = prepare(comparisons);
   // Every subject drawn once: the comparisons as given.
   const estimate = weightedEer(data, new Float64Array(data.subjects).fill(1));

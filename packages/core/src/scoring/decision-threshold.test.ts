@@ -1,13 +1,15 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../errors';
 import { shippedDecisionThreshold, shippedDecisionThresholds } from './decision-threshold';
+import { temporaryFolders } from '../testing';
+
+const tempFolder = temporaryFolders();
 
 describe('shippedDecisionThreshold', () => {
   it('reads the threshold measured for an FMR, with its source, and refuses others', async () => {
-    const file = join(await mkdtemp(join(tmpdir(), 'biofuse-thresholds-')), 't.json');
+    const file = join(await tempFolder('biofuse-thresholds-'), 't.json');
     await writeFile(file, JSON.stringify({ source: 'set A', thresholds: [{ targetFmr: 0.01, threshold: 0.2 }, { targetFmr: 0.001, threshold: 0.35 }] }));
     expect(shippedDecisionThreshold(file, 0.001, 'test')).toEqual({ targetFmr: 0.001, threshold: 0.35, source: 'set A' });
     expect(shippedDecisionThreshold(file, 0.01, 'test').threshold).toBe(0.2);
@@ -17,7 +19,7 @@ describe('shippedDecisionThreshold', () => {
   });
 
   it('names a missing, unparsable or misshapen file in a ConfigError', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'biofuse-thresholds-'));
+    const dir = await tempFolder('biofuse-thresholds-');
     await writeFile(join(dir, 'bad.json'), '{ not json');
     await writeFile(join(dir, 'shape.json'), JSON.stringify({ source: 'x' }));
     await writeFile(join(dir, 'nan.json'), JSON.stringify({ source: 'x', thresholds: [{ targetFmr: 0.01, threshold: 'high' }] }));

@@ -1,9 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import { BiometricError, ConfigError, DatasetError, TemplateFormatError } from '../errors';
+import { BiometricError, ConfigError, DatasetError, errorNaming, TemplateFormatError } from '../errors';
 import type { Modality } from '../modality';
-import { namingSample } from './sample-error';
 
 export interface ScoringOptions {
   /** Folder the sample paths are relative to. */
@@ -158,7 +157,7 @@ export async function extractTemplates<S, T, M>(
           if (opts.onWarning && Array.isArray(warnings)) for (const w of warnings) opts.onWarning(path, String(w));
           out.set(path, { template: await modality.extract(sample) });
         } catch (err) {
-          if (opts.strict || !(err instanceof BiometricError)) throw namingSample(path, err);
+          if (opts.strict || !(err instanceof BiometricError)) throw errorNaming(path, err);
           out.set(path, { path, reason: err.message });
         }
       } catch (err) {

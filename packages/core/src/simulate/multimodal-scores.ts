@@ -1,6 +1,6 @@
 import { ConfigError } from '../errors';
 import { choleskyFactor } from '../linear-algebra/cholesky';
-import { isSeed, MAX_SEED, seededRandom } from '../random';
+import { checkSeed, seededRandom } from '../random';
 
 /**
  * A seeded simulator of multimodal comparison scores, the embedded default for demos and
@@ -59,7 +59,7 @@ export interface SimulatedScores {
  */
 export function simulateMultimodalScores(sim: MultimodalSimulation): SimulatedScores {
   const m = sim.modalities.length;
-  if (!isSeed(sim.seed)) throw new ConfigError(`the simulation's seed must be a whole number in [0, ${MAX_SEED}], got ${sim.seed}`);
+  checkSeed(sim.seed, "the simulation's seed");
   if (m === 0) throw new ConfigError('the simulation needs at least one modality');
   if (!Number.isInteger(sim.subjects) || sim.subjects < 2) throw new ConfigError('the simulation needs at least 2 subjects');
   if (!(Number.isInteger(sim.impostorsPerSubject) && sim.impostorsPerSubject >= 0)) {

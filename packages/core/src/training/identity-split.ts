@@ -1,5 +1,5 @@
 import { ConfigError } from '../errors';
-import { isSeed, MAX_SEED, seededRandom } from '../random';
+import { checkSeed, seededRandom } from '../random';
 
 export interface IdentitySplitOptions {
   /** Share of identities held out for validation (early stopping), 0 for none. */
@@ -28,7 +28,7 @@ export interface IdentitySplit {
 export function splitIdentities(labels: Int32Array, opts: IdentitySplitOptions): IdentitySplit {
   const { validationShare, testShare, seed } = opts;
   // The generator keeps 32 bits of a whole seed: 1, 1.9 and 2^32 + 1 gave the same split.
-  if (!isSeed(seed)) throw new ConfigError(`splitIdentities: seed must be a whole number in [0, ${MAX_SEED}], got ${seed}`);
+  checkSeed(seed, 'splitIdentities: seed');
   for (const [name, v] of [['validationShare', validationShare], ['testShare', testShare]] as const) {
     if (!(v >= 0 && v < 1)) throw new ConfigError(`${name} must be in [0, 1), got ${v}`);
   }

@@ -1,6 +1,6 @@
 import { ConfigError } from '../errors';
 import { acceptanceThreshold, cmc, equalErrorRate, errorRateCurve, fnmrAtFmr, openSetRates, probeOutcomes, rankAccuracy, scoreSet, type ProbeOutcome } from '../metrics/index';
-import { isSeed, MAX_SEED, seededRandom } from '../random';
+import { checkSeed, seededRandom } from '../random';
 import { allPairCosine, checkLabelledSet, rowDot, unitRows, type LabelledEmbeddings } from './labelled-set';
 
 export interface OneShotOptions {
@@ -46,7 +46,7 @@ export function oneShotEvaluation(set: LabelledEmbeddings, opts: OneShotOptions 
     if (!(v > 0 && v < 1)) throw new ConfigError(`${name} must lie strictly between 0 and 1, got ${v}`);
   }
   if (opts.maxRank !== undefined && !(Number.isInteger(opts.maxRank) && opts.maxRank >= 1)) throw new ConfigError(`maxRank must be a whole number >= 1, got ${opts.maxRank}`);
-  if (opts.seed !== undefined && !isSeed(opts.seed)) throw new ConfigError(`seed must be a whole number in [0, ${MAX_SEED}], got ${opts.seed}`);
+  if (opts.seed !== undefined) checkSeed(opts.seed, 'seed');
   const { labels, dim } = set;
   const byIdentity = new Map<number, number[]>();
   for (let i = 0; i < n; i++) {

@@ -1,5 +1,5 @@
 import { ConfigError } from '../errors';
-import { isSeed, MAX_SEED, seededRandom } from '../random';
+import { checkSeed, seededRandom } from '../random';
 
 export interface PkSamplerOptions {
   /** Identities per batch (P); capped at the number of identities with at least K samples. */
@@ -36,7 +36,7 @@ export interface PkSampler {
 export function createPkSampler(labels: Int32Array, opts: PkSamplerOptions): PkSampler {
   const { k, seed } = opts;
   // The generator keeps 32 bits of a whole seed: 1, 1.9 and 2^32 + 1 gave the same batches.
-  if (!isSeed(seed)) throw new ConfigError(`createPkSampler: seed must be a whole number in [0, ${MAX_SEED}], got ${seed}`);
+  checkSeed(seed, 'createPkSampler: seed');
   if (!Number.isInteger(opts.p) || opts.p < 2) throw new ConfigError(`P (identities per batch) must be an integer >= 2, got ${opts.p}`);
   // One sample per identity gives no positive pair: triplet losses would be 0 and nothing would train.
   if (!Number.isInteger(k) || k < 2) throw new ConfigError(`K (samples per identity) must be an integer >= 2, got ${k}`);

@@ -1,5 +1,4 @@
-import { ConfigError } from '../errors';
-import { isSeed, MAX_SEED, seededRandom } from '../random';
+import { checkSeed, seededRandom } from '../random';
 import type { LabelledEmbeddings } from './labelled-set';
 
 export interface SyntheticEmbeddingOptions {
@@ -27,7 +26,7 @@ export interface SyntheticEmbeddingOptions {
 export function syntheticEmbeddings(opts: SyntheticEmbeddingOptions): LabelledEmbeddings {
   const { identities, perIdentity, dim, seed } = opts;
   // The generator keeps 32 bits of a whole seed: 1, 1.9 and 2^32 + 1 gave the same set.
-  if (!isSeed(seed)) throw new ConfigError(`syntheticEmbeddings: seed must be a whole number in [0, ${MAX_SEED}], got ${seed}`);
+  checkSeed(seed, 'syntheticEmbeddings: seed');
   const noise = opts.noise ?? 0.4;
   const nuisance = opts.nuisance ?? 1.5;
   const rank = opts.nuisanceRank ?? 8;

@@ -2,7 +2,7 @@ import { stat, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
 import { ConfigError, TrainingError } from '../errors';
-import { isSeed, MAX_SEED } from '../random';
+import { checkSeed } from '../random';
 import { equalErrorRate, errorRateCurve, scoreSet } from '../metrics/index';
 import type { Tf } from '../tensor/tfjs-runtime';
 import { splitIdentities } from './identity-split';
@@ -129,7 +129,7 @@ export interface ResolvedTrainHeadConfig {
 /** Checks and completes a config; every problem is a ConfigError, raised before any tensor exists. */
 export function resolveTrainHeadConfig(config: TrainHeadConfig): ResolvedTrainHeadConfig {
   // The sampler keeps 32 bits of the seed, the initialisers the whole number: 1.2 and 1.7 shared one and not the other.
-  if (!isSeed(config.seed)) throw new ConfigError(`seed must be a whole number in [0, ${MAX_SEED}], got ${config.seed}`);
+  checkSeed(config.seed, 'seed');
   if (!SIAMESE_LOSSES.includes(config.loss)) {
     throw new ConfigError(`unknown loss "${String(config.loss)}": use one of ${SIAMESE_LOSSES.join(', ')}`);
   }

@@ -264,10 +264,10 @@ describe('extractFingerprint refuses an image that is not one', () => {
     ['no dpi', { dpi: undefined as unknown as number }, /got undefined/],
     ['a negative dpi', { dpi: -500 }, /got -500/],
     ['a million dpi', { dpi: 1e6 }, /got 1000000/],
-    ['a zero width', { width: 0, pixels: new Uint8Array(0) }, /size must be whole pixels, at least 1 x 1, got 0 x 300/],
-    ['a fractional height', { height: 299.5 }, /got 300 x 299.5/],
-    ['too few pixels', { pixels: new Uint8Array(300 * 299) }, /89700 pixels for a 300 x 300 image \(90000 expected/],
-    ['pixels that are not bytes', { pixels: new Float32Array(90000) as unknown as Uint8Array }, /must be a Uint8Array/],
+    ['a zero width', { width: 0, pixels: new Uint8Array(0) }, /^fingerprint image: 0 x 300 is not a size in whole pixels$/],
+    ['a fractional height', { height: 299.5 }, /300 x 299.5 is not a size in whole pixels/],
+    ['too few pixels', { pixels: new Uint8Array(300 * 299) }, /89700 bytes of pixels, 300 x 300 x 1 needs 90000/],
+    ['pixels that are not bytes', { pixels: new Float32Array(90000) as unknown as Uint8Array }, /pixels must be a Uint8Array of 8-bit samples, got Float32Array/],
   ] as const)('%s is a ConfigError, not a failure to acquire', (_what, change, message) => {
     // These came out as no_ridges or too_large: capture failures that were the caller's bug.
     const image = { ...good, ...change } as FingerprintImage;

@@ -1,4 +1,5 @@
-import { coarseVariationShare } from './coarse-variation';
+import { coarseRows, coarseVariationShare } from './coarse-variation';
+import { fourierRows, type FourierRows } from './fourier-rows';
 import { signatureMoments, isFlatSignature, type SignatureMoments } from './signature-moments';
 import type { OrientationField } from './orientation';
 import type { Segmentation } from './segmentation';
@@ -52,7 +53,11 @@ export function ridgePeriods(pixels: Float32Array, field: OrientationField, seg:
   let measuredCount = 0;
   let bandEndCount = 0;
   let coarseCount = 0;
-  const grid = fourierTable(L, opts.minPeriod, opts.maxPeriod).periods;
+  // Both tables are looked up once an image, not once a block.
+  const band = periodGrid(opts.minPeriod, opts.maxPeriod);
+  const rows = fourierRows(L, band.map((period) => [1, period] as const));
+  const coarse = coarseRows(L, opts.maxPeriod);
+  const grid = Float32Array.from(band);
   const finest = grid[0];
   const coarsest = grid[grid.length - 1];
   for (let j = 0; j < by; j++) {
@@ -81,8 +86,8 @@ export function ridgePeriods(pixels: Float32Array, field: OrientationField, seg:
         signature[k] = n > 0 ? sum / n : 0;
       }
       const moments = signatureMoments(signature);
-      if (coarseVariationShare(signature, opts.maxPeriod, moments) >= COARSE_DOMINANT) coarseCount++;
-      const period = signaturePeriod(signature, opts, moments);
+      if (coarseVariationShare(signature, coarse, moments) >= COARSE_DOMINANT) coarseCount++;
+      const period = signaturePeriod(signature, rows, grid, opts.minPeriodicity, moments);
       if (period > 0) {
         measured[j * bx + i] = period;
         measuredCount++;
@@ -106,61 +111,39 @@ export function ridgePeriods(pixels: Float32Array, field: OrientationField, seg:
  * ridge); the spectrum still puts most power at the ridge period. Returns 0 when the power at
  * that period is too small a share of the signature's variance: no regular ridge train.
  */
-function signaturePeriod(s: Float32Array, opts: RidgePeriodOptions, moments: SignatureMoments): number {
+function signaturePeriod(s: Float32Array, rows: FourierRows, periods: Float32Array, minPeriodicity: number, moments: SignatureMoments): number {
   const L = s.length;
   if (isFlatSignature(moments, L)) return 0;
   const { mean, sumSquares: variance } = moments;
-  const table = fourierTable(L, opts.minPeriod, opts.maxPeriod);
   let bestPower = 0;
   let bestPeriod = 0;
-  for (let f = 0; f < table.periods.length; f++) {
+  for (let f = 0; f < rows.count; f++) {
     const row = f * L;
     let re = 0;
     let im = 0;
     for (let k = 0; k < L; k++) {
       const v = s[k] - mean;
-      re += v * table.cos[row + k];
-      im += v * table.sin[row + k];
+      re += v * rows.cos[row + k];
+      im += v * rows.sin[row + k];
     }
     const power = re * re + im * im;
     if (power > bestPower) {
       bestPower = power;
-      bestPeriod = table.periods[f];
+      bestPeriod = periods[f];
     }
   }
   // A pure sinusoid puts (L/2) * variance into its own frequency: share = 1.
   const share = (2 * bestPower) / (L * variance);
-  return share >= opts.minPeriodicity ? bestPeriod : 0;
+  return share >= minPeriodicity ? bestPeriod : 0;
 }
 
 const PERIOD_GRID_STEP = 0.25;
 
-interface FourierTable {
-  readonly periods: Float32Array;
-  /** cos / sin of 2 pi k / period, one row of `length` per period. */
-  readonly cos: Float32Array;
-  readonly sin: Float32Array;
-}
-
-const fourierTables = new Map<string, FourierTable>();
-
-function fourierTable(length: number, minPeriod: number, maxPeriod: number): FourierTable {
-  const key = `${length}/${minPeriod}/${maxPeriod}`;
-  let t = fourierTables.get(key);
-  if (t) return t;
+/** The periods the signature's power is evaluated at: minPeriod to maxPeriod in steps of PERIOD_GRID_STEP. */
+function periodGrid(minPeriod: number, maxPeriod: number): number[] {
   const periods: number[] = [];
   for (let period = minPeriod; period <= maxPeriod + 1e-9; period += PERIOD_GRID_STEP) periods.push(period);
-  const cos = new Float32Array(periods.length * length);
-  const sin = new Float32Array(periods.length * length);
-  periods.forEach((period, f) => {
-    for (let k = 0; k < length; k++) {
-      cos[f * length + k] = Math.cos((2 * Math.PI * k) / period);
-      sin[f * length + k] = Math.sin((2 * Math.PI * k) / period);
-    }
-  });
-  t = { periods: Float32Array.from(periods), cos, sin };
-  fourierTables.set(key, t);
-  return t;
+  return periods;
 }
 
 function fillAndSmooth(measured: Float32Array, blocks: Uint8Array, bx: number, by: number): Float32Array {

@@ -1,4 +1,4 @@
-import { ConfigError } from '@biofuse/core';
+import { checkRasterImage, ConfigError, ImageDecodeError } from '@biofuse/core';
 
 /** A grey fingerprint image: 8-bit, row-major, ridges dark on a light background. */
 export interface FingerprintImage {
@@ -26,19 +26,20 @@ export function isSensorDpi(dpi: number): boolean {
 
 /**
  * Throws ConfigError unless the image is one extraction can be trusted with: whole, positive
- * sizes, one byte per pixel, and a sensor's resolution. A NaN or 0 dpi, or pixels short of the
- * stated size, otherwise surfaced as a failure to acquire (no ridges, too large): a caller's bug
- * counted against the capture.
+ * sizes, one byte per pixel (core's checks for pixels in memory), and a sensor's resolution. A
+ * NaN or 0 dpi, or pixels short of the stated size, otherwise surfaced as a failure to acquire
+ * (no ridges, too large): a caller's bug counted against the capture.
  */
 export function checkFingerprintImage(image: FingerprintImage): void {
   const { width, height, dpi, pixels } = image;
   const what = image.source ?? 'fingerprint image';
-  if (!Number.isSafeInteger(width) || !Number.isSafeInteger(height) || width < 1 || height < 1) {
-    throw new ConfigError(`${what}: size must be whole pixels, at least 1 x 1, got ${width} x ${height}`);
-  }
-  if (!(pixels instanceof Uint8Array)) throw new ConfigError(`${what}: pixels must be a Uint8Array (8-bit grey)`);
-  if (pixels.length !== width * height) {
-    throw new ConfigError(`${what}: ${pixels.length} pixels for a ${width} x ${height} image (${width * height} expected, one byte each)`);
+  try {
+    // No limits on the size here: extraction refuses too small and too large prints itself, in
+    // millimetres at the image's dpi, as failures to acquire.
+    checkRasterImage({ width, height, channels: 1, data: pixels }, { name: what, minSide: 0, maxPixels: Number.MAX_SAFE_INTEGER });
+  } catch (err) {
+    if (err instanceof ImageDecodeError) throw new ConfigError(err.message);
+    throw err;
   }
   if (!isSensorDpi(dpi)) throw new ConfigError(`${what}: dpi must be a sensor's resolution, ${MIN_SENSOR_DPI}-${MAX_SENSOR_DPI}, got ${dpi}`);
 }

@@ -2,7 +2,6 @@ import { ConfigError, decodeImage, ImageDecodeError, imageFormatOf, readSampleFi
 import { isBiofuseFingerprintTemplate } from '../template/encode';
 import { isIsoTemplate } from '../template/iso19794-2';
 import { decodeBmpGrey } from './bmp';
-import { decodePgmGrey, isBinaryPgm } from './pgm';
 import { isSensorDpi, MAX_SENSOR_DPI, MIN_IMAGE_SIDE, MIN_SENSOR_DPI, type FingerprintImage } from './fingerprint-image';
 
 export interface LoadFingerprintImageOptions {
@@ -21,11 +20,12 @@ const DEFAULT_MAX_PIXELS = 40_000_000;
 export const FINGERPRINT_IMAGE_FORMATS = 'TIFF, PNG, BMP, JPEG, ...';
 
 /**
- * Decodes a fingerprint image (TIFF, PNG, JPEG, WEBP, GIF through sharp; BMP through bmp-js;
- * 8-bit binary PGM here) to 8-bit grey; JPEG 2000, ASCII and 16-bit PGM are not read. Every
- * failure of the image is an ImageDecodeError with a reason: empty, unreadable,
- * unsupported_format, corrupt, too_small (a side under 64 px), too_large, several_images (a
- * multi-page TIFF); a `dpi` option no sensor has is a ConfigError.
+ * Decodes a fingerprint image (TIFF, PNG, JPEG, WEBP, GIF and 8-bit binary PGM through core's
+ * decodeImage; BMP here, through bmp-js) to 8-bit grey; JPEG 2000, ASCII and 16-bit PGM are not
+ * read. A PGM states no resolution: it is taken at the caller's dpi, else 500. Every failure
+ * of the image is an ImageDecodeError with a reason: empty, unreadable, unsupported_format,
+ * corrupt, too_small (a side under 64 px), too_large, several_images (a multi-page TIFF); a
+ * `dpi` option no sensor has is a ConfigError.
  */
 export async function loadFingerprintImage(input: Buffer | Uint8Array | string, opts: LoadFingerprintImageOptions = {}): Promise<FingerprintImage> {
   if (opts.dpi !== undefined && !isSensorDpi(opts.dpi)) {
@@ -34,16 +34,10 @@ export async function loadFingerprintImage(input: Buffer | Uint8Array | string, 
   const named = typeof input === 'string' ? input : opts.name;
   const what = named ?? 'image buffer';
   const source = named === undefined ? {} : { source: named };
-  // Read once: the BMP check and the decoder both work on these bytes.
+  // Read once: the BMP check and the decoder both work on these bytes (the decoder refuses empty ones).
   const bytes = typeof input === 'string' ? await readSampleFile(input) : input;
-  if (bytes.byteLength === 0) throw new ImageDecodeError('empty', `${what}: empty input`);
   const maxPixels = opts.maxPixels ?? DEFAULT_MAX_PIXELS;
 
-  if (isBinaryPgm(bytes)) {
-    // PGM states no resolution.
-    const pgm = decodePgmGrey(bytes, what, { maxPixels, minSide: MIN_IMAGE_SIDE });
-    return { width: pgm.width, height: pgm.height, dpi: opts.dpi ?? DEFAULT_FINGERPRINT_DPI, pixels: pgm.pixels, ...source };
-  }
   if (imageFormatOf(bytes) === 'bmp') {
     const bmp = decodeBmpGrey(bytes, what, { maxPixels, minSide: MIN_IMAGE_SIDE });
     return { width: bmp.width, height: bmp.height, dpi: opts.dpi ?? plausibleDpi(bmp.dpi) ?? DEFAULT_FINGERPRINT_DPI, pixels: bmp.pixels, ...source };

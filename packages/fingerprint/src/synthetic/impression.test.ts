@@ -34,7 +34,7 @@ describe('synthesizeImpression', () => {
   });
 
   it('refuses seeds the generator would fold onto another, and images the loader or extractor would refuse', () => {
-    for (const seed of [1.5, 2 ** 32 + 1, -1]) expect(() => synthesizeImpression(a, seed)).toThrow(`impression seed must be a whole number in 0..4294967295, got ${seed}`);
+    for (const seed of [1.5, 2 ** 32 + 1, -1]) expect(() => synthesizeImpression(a, seed)).toThrow(`impression seed must be a whole number in [0, 4294967295], got ${seed}`);
     // 16 x 16 to 63 x 63 were made, then refused by loadFingerprintImage (a side under 64 px)...
     expect(() => synthesizeImpression(a, 1, { width: 63, height: 300 })).toThrow(ConfigError);
     expect(() => synthesizeImpression(a, 1, { width: 300, height: 16 })).toThrow('impression height must be an integer in 64..4096, got 16');

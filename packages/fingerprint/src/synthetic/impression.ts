@@ -1,4 +1,4 @@
-import { ConfigError, isSeed, MAX_SEED, seededRandom, type Random } from '@biofuse/core';
+import { checkSeed, ConfigError, seededRandom, type Random } from '@biofuse/core';
 import { DEFAULT_EXTRACTION_PARAMS } from '../extract/params';
 import { MIN_IMAGE_SIDE, type FingerprintImage } from '../image/fingerprint-image';
 import { gaussianBlur } from './blur';
@@ -77,7 +77,7 @@ export function synthesizeImpression(master: SyntheticMaster, seed: number, opts
   if (o.distortion > 3) throw new ConfigError('impression distortion must be at most 3 (1 is FVC-like)');
   if (opts.pressure !== undefined && !(Math.abs(opts.pressure) <= 1)) throw new ConfigError('impression pressure must be in -1..1');
   // The generator keeps 32 bits: 1.5 or 2 ** 32 + 1 would give seed 1's impression under another name.
-  if (!isSeed(seed)) throw new ConfigError(`impression seed must be a whole number in 0..${MAX_SEED}, got ${seed}`);
+  checkSeed(seed, 'impression seed');
 
   const rng = seededRandom(seed);
   const record = drawImpressionRecord(master, seed, o, opts.pressure, rng);

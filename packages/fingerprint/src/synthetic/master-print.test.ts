@@ -72,7 +72,7 @@ describe('synthesizeMasterFingerprint', () => {
     // The generator keeps 32 bits: these gave seed 1's print (or seed 4294967295's) under another name.
     for (const seed of [1.5, 2 ** 32 + 1, -1]) {
       expect(() => synthesizeMasterFingerprint(seed)).toThrow(ConfigError);
-      expect(() => synthesizeMasterFingerprint(seed)).toThrow(`master fingerprint seed must be a whole number in 0..4294967295, got ${seed}`);
+      expect(() => synthesizeMasterFingerprint(seed)).toThrow(`master fingerprint seed must be a whole number in [0, 4294967295], got ${seed}`);
     }
     expect(() => synthesizeMasterFingerprint(1, { fingerprintClass: 'spiral' as never })).toThrow(/unknown fingerprint class/);
   });

@@ -1,4 +1,4 @@
-import { ConfigError, isSeed, MAX_SEED, seededRandom, type Random } from '@biofuse/core';
+import { checkSeed, ConfigError, seededRandom, type Random } from '@biofuse/core';
 import type { FingerprintImage } from '../image/fingerprint-image';
 import { binomialBlur5 } from './blur';
 import { binariseRidges } from './clean-ridges';
@@ -64,7 +64,7 @@ const MARGIN_PX = Math.ceil(MASTER_PARAMS.gabor.cutoffSigmas * MASTER_PARAMS.gab
  */
 export function synthesizeMasterFingerprint(seed: number, opts: MasterFingerprintOptions = {}): SyntheticMaster {
   // The generator keeps 32 bits: 1.5 or 2 ** 32 + 1 would give seed 1's print under another name.
-  if (!isSeed(seed)) throw new ConfigError(`master fingerprint seed must be a whole number in 0..${MAX_SEED}, got ${seed}`);
+  checkSeed(seed, 'master fingerprint seed');
   if (opts.fingerprintClass !== undefined && !FINGERPRINT_CLASSES.includes(opts.fingerprintClass)) {
     throw new ConfigError(`unknown fingerprint class ${String(opts.fingerprintClass)}`);
   }

@@ -1,4 +1,4 @@
-import { ConfigError, isSeed, MAX_SEED } from '@biofuse/core';
+import { checkSeed } from '@biofuse/core';
 
 /**
  * Derived seeds: one independent stream per finger and per impression, so that adding fingers
@@ -6,8 +6,8 @@ import { ConfigError, isSeed, MAX_SEED } from '@biofuse/core';
  */
 export function deriveSeed(seed: number, ...keys: readonly number[]): number {
   // `>>> 0` below would fold 1.5 or 2 ** 32 + 1 onto 1: two datasets, one set of prints.
-  if (!isSeed(seed)) throw new ConfigError(`seed must be a whole number in 0..${MAX_SEED}, got ${seed}`);
-  for (const k of keys) if (!isSeed(k)) throw new ConfigError(`seed key must be a whole number in 0..${MAX_SEED}, got ${k}`);
+  checkSeed(seed, 'seed');
+  for (const k of keys) checkSeed(k, 'seed key');
   let h = seed;
   for (const k of keys) {
     h = Math.imul(h ^ (k >>> 0), 0x9e3779b1) >>> 0;

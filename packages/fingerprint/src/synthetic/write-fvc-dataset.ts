@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ConfigError, isSeed, makeFolder, MAX_SEED } from '@biofuse/core';
+import { checkSeed, ConfigError, makeFolder, MAX_SEED } from '@biofuse/core';
 import sharp from 'sharp';
 import type { FingerprintImage } from '../image/fingerprint-image';
 import type { FingerprintArea } from './fingerprint-area';
@@ -67,7 +67,7 @@ export async function writeSyntheticFvcDataset(dir: string, opts: SyntheticFvcOp
   if (!Number.isInteger(impressions) || impressions < 1) throw new ConfigError('a synthetic dataset needs at least one impression per finger');
   if (!Number.isInteger(firstFinger) || firstFinger < 0) throw new ConfigError('firstFinger must be an integer >= 0');
   // Recorded in the ground truth as given: it must be the seed the prints were made from, not a 32-bit fold of it.
-  if (!isSeed(seed)) throw new ConfigError(`dataset seed must be a whole number in 0..${MAX_SEED}, got ${seed}`);
+  checkSeed(seed, 'dataset seed');
   if (firstFinger + fingers - 1 > MAX_SEED) throw new ConfigError(`finger ids must stay within 0..${MAX_SEED} (they key the fingers' seeds)`);
   await makeFolder(dir, 'dataset folder');
 

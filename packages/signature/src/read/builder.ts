@@ -27,7 +27,8 @@ export class TrajectoryBuilder {
   private readonly cols = { x: [] as number[], y: [] as number[], t: [] as number[], penDown: [] as number[], pressure: [] as number[], azimuth: [] as number[], altitude: [] as number[] };
   private readonly warnings: string[] = [];
   constructor(
-    private readonly path: string,
+    /** Undefined for bytes in memory (SignatureFormatError says so). */
+    private readonly path: string | undefined,
     private readonly opts: ReadOptions = {},
   ) {}
 

@@ -16,7 +16,7 @@ const SAMPLE_PERIOD_MS = 10;
  * x, y, pressure, azimuth, altitude. Time is the sample index at 100 Hz; the pen is taken as
  * down while pressure is positive.
  */
-export function parseMcytFpg(bytes: Uint8Array, path = '<memory>'): PenTrajectory {
+export function parseMcytFpg(bytes: Uint8Array, path?: string): PenTrajectory {
   if (bytes.length < HEADER_BYTES + SAMPLE_BYTES) {
     throw new SignatureFormatError(`${bytes.length} bytes: too short for an MCYT .fpg (${HEADER_BYTES}-byte header and samples)`, path);
   }

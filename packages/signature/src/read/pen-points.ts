@@ -1,6 +1,7 @@
 import { parseDecimal } from '@biofuse/core';
 import { SignatureFormatError } from '../errors';
 import type { PenTrajectory } from '../pen-trajectory';
+import { penAngleMismatch } from '../pen-trajectory';
 import { pointName, TrajectoryBuilder, type ReadOptions } from './builder';
 import { textLines, withoutBom } from './text-lines';
 
@@ -8,7 +9,6 @@ import { textLines, withoutBom } from './text-lines';
 const JSON_KEYS: readonly string[] = ['x', 'y', 't', 'pressure', 'penDown', 'azimuth', 'altitude'];
 /** The CSV columns (any letter case); any other is refused (an ignored "penDown" or "presure" column dropped its values silently). */
 const CSV_COLUMNS: readonly string[] = ['x', 'y', 't', 'pressure', 'pen_down', 'azimuth', 'altitude'];
-const ANGLES = ['azimuth', 'altitude'] as const;
 
 /**
  * The plain formats a web signature pad can post.
@@ -20,7 +20,7 @@ const ANGLES = ['azimuth', 'altitude'] as const;
  * signature, so one point without it zeroed the whole function). JSON errors name the point,
  * counting from 1 (its points need not sit one to a line); CSV errors name the line.
  */
-export function parsePenJson(text: string, path = '<memory>', opts: ReadOptions = {}): PenTrajectory {
+export function parsePenJson(text: string, path?: string, opts: ReadOptions = {}): PenTrajectory {
   let raw: unknown;
   try {
     raw = JSON.parse(withoutBom(text));
@@ -30,19 +30,12 @@ export function parsePenJson(text: string, path = '<memory>', opts: ReadOptions 
   const points = Array.isArray(raw) ? raw : (raw as { points?: unknown })?.points;
   if (!Array.isArray(points)) throw new SignatureFormatError('expected an array of points or {"points": [...]}', path);
   const b = new TrajectoryBuilder(path, opts);
-  let first: Record<string, unknown> | undefined;
   points.forEach((p: unknown, i) => {
     const fail = (message: string) => new SignatureFormatError(`${pointName(i + 1)}: ${message}`, path);
     if (typeof p !== 'object' || p === null || Array.isArray(p)) throw fail('is not an object');
     const o = p as Record<string, unknown>;
     const unknown = Object.keys(o).find((k) => !JSON_KEYS.includes(k));
     if (unknown !== undefined) throw fail(`unknown key "${unknown}" (accepted: ${JSON_KEYS.join(', ')})`);
-    first ??= o;
-    for (const angle of ANGLES) {
-      if ((o[angle] === undefined) !== (first[angle] === undefined)) {
-        throw fail(`${o[angle] === undefined ? `no "${angle}", which point 1 gives` : `"${angle}", which point 1 does not give`}: give the pen angles on every point or on none`);
-      }
-    }
     const num = (k: string, fallback?: number) => {
       const v = o[k];
       if (v === undefined && fallback !== undefined) return fallback;
@@ -55,10 +48,17 @@ export function parsePenJson(text: string, path = '<memory>', opts: ReadOptions 
     const penDown = o.penDown === undefined ? true : o.penDown === true || o.penDown === 1;
     b.add({ point: i + 1 }, { x: num('x'), y: num('y'), t: num('t'), penDown, pressure: num('pressure', penDown ? 1 : 0), azimuth: num('azimuth', Number.NaN), altitude: num('altitude', Number.NaN) });
   });
-  return b.build();
+  const p = b.build();
+  // JSON is the one format whose points can leave an angle out one by one.
+  const gap = penAngleMismatch(p);
+  if (gap) {
+    const which = gap.firstGives ? `no "${gap.angle}", which point 1 gives` : `"${gap.angle}", which point 1 does not give`;
+    throw new SignatureFormatError(`${pointName(gap.sample + 1)}: ${which}: give the pen angles on every point or on none`, path);
+  }
+  return p;
 }
 
-export function parsePenCsv(text: string, path = '<memory>', opts: ReadOptions = {}): PenTrajectory {
+export function parsePenCsv(text: string, path?: string, opts: ReadOptions = {}): PenTrajectory {
   // Blank lines are skipped; each row keeps its line number in the file.
   const lines = textLines(text)
     .map((content, k) => ({ content, line: k + 1 }))

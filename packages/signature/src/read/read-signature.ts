@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { imageFormatOf } from '@biofuse/core';
-import { SignatureFormatError } from '../errors';
+import { IN_MEMORY, SignatureFormatError } from '../errors';
 import { checkUsableTrajectory, type PenTrajectory } from '../pen-trajectory';
 import type { ReadOptions } from './builder';
 import { parseMcytFpg } from './mcyt-fpg';
@@ -15,7 +15,7 @@ import { LINE_END } from './text-lines';
  */
 export async function readSignature(input: Buffer | Uint8Array | string, opts: ReadOptions & { path?: string } = {}): Promise<PenTrajectory> {
   let bytes: Uint8Array;
-  let path = opts.path ?? '<memory>';
+  let path = opts.path;
   if (typeof input === 'string') {
     path = input;
     try {
@@ -24,10 +24,11 @@ export async function readSignature(input: Buffer | Uint8Array | string, opts: R
       throw new SignatureFormatError(`cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`, input);
     }
   } else bytes = input;
-  return checkUsableTrajectory(parseSignatureBytes(bytes, path, opts), path);
+  return checkUsableTrajectory(parseSignatureBytes(bytes, path, opts), path ?? IN_MEMORY);
 }
 
-export function parseSignatureBytes(bytes: Uint8Array, path: string, opts: ReadOptions = {}): PenTrajectory {
+/** Parses a signature's bytes; `path` names them in messages (without one: `signature bytes, line 3: ...`). */
+export function parseSignatureBytes(bytes: Uint8Array, path?: string, opts: ReadOptions = {}): PenTrajectory {
   if (bytes.length === 0) throw new SignatureFormatError('empty file', path);
   const image = imageFormatOf(bytes);
   if (image) throw new SignatureFormatError(`not a signature file: a ${image.toUpperCase()} image`, path);

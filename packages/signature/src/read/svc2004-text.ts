@@ -9,7 +9,7 @@ import { textLines } from './text-lines';
  * `X Y T BUTTON AZIMUTH ALTITUDE PRESSURE` (Task 2) or `X Y T BUTTON` (Task 1, no pressure:
  * pressure is taken as 1 while the pen is down, 0 while up).
  */
-export function parseSvc2004(text: string, path = '<memory>', opts: ReadOptions = {}): PenTrajectory {
+export function parseSvc2004(text: string, path?: string, opts: ReadOptions = {}): PenTrajectory {
   const all = textLines(text);
   while (all.length > 0 && all[all.length - 1].trim() === '') all.pop();
   // Blank lines before the header are skipped; `first` keeps the line numbers the file's.

@@ -1,4 +1,4 @@
-import { ConfigError, isSeed, MAX_SEED, seededRandom, type Random } from '@biofuse/core';
+import { checkSeed, ConfigError, seededRandom, type Random } from '@biofuse/core';
 import type { PenTrajectory } from '../pen-trajectory';
 import { movementEnd, strokeVelocity, type LognormalStroke } from './sigma-lognormal';
 
@@ -34,7 +34,7 @@ export function synthesizeSignatures(opts: SignatureSynthesisOptions): Map<strin
   const genuine = opts.genuine ?? 20;
   const forgeries = opts.forgeries ?? 20;
   // NaN, undefined and Infinity all hashed to seed 0 below, and users of one stream came out identical.
-  if (!isSeed(opts.seed)) throw new ConfigError(`the synthesis seed must be a whole number in [0, ${MAX_SEED}] (got ${String(opts.seed)})`);
+  checkSeed(opts.seed, 'the synthesis seed');
   if (!Number.isInteger(opts.users) || opts.users < 1) throw new ConfigError('synthetic signatures need at least one user');
   if (!Number.isInteger(genuine) || genuine < 1) throw new ConfigError(`synthetic signatures need a whole number of genuine signatures per user, at least 1 (got ${genuine})`);
   if (!Number.isInteger(forgeries) || forgeries < 0) throw new ConfigError(`synthetic forgeries per user must be a whole number >= 0 (got ${forgeries})`);

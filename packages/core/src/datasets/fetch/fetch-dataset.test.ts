@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import * as tar from 'tar';
@@ -11,6 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FetchError } from '../../errors';
 import type { CatalogEntry } from './catalog';
 import { fetchDataset } from './fetch-dataset';
+import { temporaryFolders } from '../../testing';
+
+const tempFolder = temporaryFolders();
 
 /** A minimal stored (uncompressed) zip, enough to exercise the reader. */
 function storedZip(files: Record<string, string>): Buffer {
@@ -62,7 +64,7 @@ const cutOnce = new Set<string>();
 const requests: { path: string; range?: string }[] = [];
 
 beforeAll(async () => {
-  work = await mkdtemp(join(tmpdir(), 'biofuse-fetch-'));
+  work = await tempFolder('biofuse-fetch-');
   const src = join(work, 'src');
   await mkdir(join(src, 'lfw/Alice'), { recursive: true });
   await writeFile(join(src, 'lfw/Alice/Alice_0001.jpg'), 'not really a jpeg');

@@ -1,32 +1,22 @@
-import { ImageDecodeError } from '@biofuse/core';
+import { ImageDecodeError } from '../errors';
+import { checkImageSize, type DecodeLimits } from './header';
 
 /**
  * Binary PGM (netpbm P5), which sharp's prebuilt binaries do not read, as 8-bit grey. Some
  * fingerprint tools and older datasets store raw sensor frames this way. Only 8-bit files
- * (maxval up to 255) are read; 16-bit ones are refused rather than guessed at.
+ * (maxval up to 255) are read; 16-bit ones are refused rather than guessed at. PGM states no
+ * resolution.
  */
 
-export interface GreyPgm {
-  readonly width: number;
-  readonly height: number;
-  readonly pixels: Uint8Array;
-}
-
-export interface PgmLimits {
-  readonly maxPixels: number;
-  readonly minSide: number;
-}
-
-const P = 0x50;
-const FIVE = 0x35;
 const HASH = 0x23;
 
 /** Whether the bytes start like a binary PGM: "P5" and a whitespace. */
 export function isBinaryPgm(bytes: Uint8Array): boolean {
-  return bytes.length >= 3 && bytes[0] === P && bytes[1] === FIVE && isSpace(bytes[2]);
+  return bytes.length >= 3 && bytes[0] === 0x50 && bytes[1] === 0x35 && isSpace(bytes[2]);
 }
 
-export function decodePgmGrey(bytes: Uint8Array, what: string, limits: PgmLimits): GreyPgm {
+/** The grey pixels of a binary PGM, checked against the limits before they are copied. */
+export function decodePgm(bytes: Uint8Array, what: string, limits: DecodeLimits): { width: number; height: number; pixels: Uint8Array } {
   const corrupt = (why: string): ImageDecodeError => new ImageDecodeError('corrupt', `${what}: PGM ${why}`);
   // Header: "P5", then width, height and maxval as ASCII decimals, separated by whitespace
   // and "#" comments; exactly one whitespace byte ends it, then the pixels start.
@@ -49,12 +39,7 @@ export function decodePgmGrey(bytes: Uint8Array, what: string, limits: PgmLimits
   at++; // the single whitespace byte before the pixels
   if (width === 0 || height === 0 || maxval === 0) throw corrupt(`header gives a size of ${width} x ${height}, maximum grey ${maxval}`);
   if (maxval > 255) throw new ImageDecodeError('unsupported_format', `${what}: 16-bit PGM (maximum grey ${maxval}) is not supported`);
-  if (width * height > limits.maxPixels) {
-    throw new ImageDecodeError('too_large', `${what}: ${width} x ${height} exceeds the limit of ${limits.maxPixels} pixels`);
-  }
-  if (Math.min(width, height) < limits.minSide) {
-    throw new ImageDecodeError('too_small', `${what}: ${width} x ${height} is below the minimum side of ${limits.minSide} pixels`);
-  }
+  checkImageSize(what, width, height, limits);
   const count = width * height;
   if (at + count > bytes.length) throw corrupt(`pixel data truncated: ${count} bytes needed from byte ${at}, the file has ${bytes.length}`);
   // A copy, never a view: a Buffer's slice shares the caller's bytes, which the scaling below would change.
