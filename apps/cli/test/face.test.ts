@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { copyFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sharedDataset } from '@biofuse/core/testing';
 
 const BIN = resolve(import.meta.dirname, '../bin/biofuse.js');
@@ -20,6 +20,9 @@ describe.skipIf(lfw.skip)('biofuse face: options and files', () => {
   let dir = '';
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'biofuse-cli-face-'));
+  });
+  afterAll(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
   });
 
   it('detect: --expand widens the aligned crops too (they were identical at 0 and 100), and is checked against the shared range', async () => {

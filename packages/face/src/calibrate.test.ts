@@ -1,10 +1,12 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '@biofuse/core';
+import { temporaryFolders } from '@biofuse/core/testing';
 import { allPairScores, calibrateThresholds, writeCardThresholds } from './calibrate';
 import type { FaceTemplate } from './template';
+
+const tempFolder = temporaryFolders();
 
 const provenance = { dataset: 'test', protocol: 'all pairs', date: '2026-11-29', detector: 'cascade+mesh' };
 
@@ -39,7 +41,7 @@ describe('calibrateThresholds', () => {
   });
 
   it('never writes a threshold the card check would refuse, and leaves the card as it was', async () => {
-    const path = join(await mkdtemp(join(tmpdir(), 'biofuse-card-')), 'card.json');
+    const path = join(await tempFolder('biofuse-card-'), 'card.json');
     const before = JSON.stringify({ name: 'm', embeddingSize: 3 });
     await writeFile(path, before);
     const p = { ...provenance, pairs: 10 };
@@ -63,7 +65,7 @@ describe('calibrateThresholds', () => {
   });
 
   it('writes thresholds per configuration into a card, keeping everything else', async () => {
-    const path = join(await mkdtemp(join(tmpdir(), 'biofuse-card-')), 'card.json');
+    const path = join(await tempFolder('biofuse-card-'), 'card.json');
     await writeFile(path, JSON.stringify({ name: 'm', embeddingSize: 3, thresholds: { 'm/aligned@x': { cosine: { atFmr1e3: 0.5 } } } }));
     const threshold = { atFmr1e3: 0.7, atEer: 0.6, provenance: { ...provenance, pairs: 10 } };
     await writeCardThresholds(path, 'm/aligned@x', 'angular', threshold);

@@ -11,9 +11,14 @@ export class FaceNotDetectedError extends AcquisitionError {
  * A package the face modality runs on (onnxruntime-node, an npm model package) is not installed.
  * Only for that: a file a model card names that is missing or damaged is a DatasetError naming it.
  * The base class's message lists available modalities; this one says what is missing instead.
+ * `cause` is the failure that showed it (the resolver's or the import's error, with its search
+ * paths): replacing the message must not lose it, as it is what tells a missing package from
+ * one that is there but fails to load (a native binary built for another platform).
  */
-export function runtimeNotInstalled(what: string): ModalityUnavailableError {
+export function runtimeNotInstalled(what: string, cause?: unknown): ModalityUnavailableError {
   const error = new ModalityUnavailableError('face', []);
   error.message = `the face modality needs ${what}, which is not installed in this build of biofuse`;
+  // The base class takes no options; set `cause` as Error's own constructor does (not enumerable).
+  if (cause !== undefined) Object.defineProperty(error, 'cause', { value: cause, writable: true, configurable: true, enumerable: false });
   return error;
 }

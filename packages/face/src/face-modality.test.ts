@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '@biofuse/core';
-import { parseFaceParams } from './face-modality';
+import { ConfigError, ImageDecodeError } from '@biofuse/core';
+import { FaceModality, parseFaceParams } from './face-modality';
 
 describe('parseFaceParams', () => {
   it('takes a config\'s face parameters, model as models', () => {
@@ -19,5 +19,17 @@ describe('parseFaceParams', () => {
     for (const models of [[{ model: 5 }], [null, 'dlib-resnet'], [{ model: 'faceres', weight: -1 }], []]) expect(() => parseFaceParams({ models }), JSON.stringify(models)).toThrow(ConfigError);
     expect(parseFaceParams({ models: ['faceres', { model: 'dlib-resnet', weight: 2 }] }).models).toHaveLength(2);
     expect(() => parseFaceParams({ metric: 'manhattan' })).toThrow(/metric must be one of cosine, euclidean, euclidean_l2, angular/);
+  });
+});
+
+describe('FaceModality.load', () => {
+  it('refuses what is no image at all as an image error (null was a TypeError from the decoder)', async () => {
+    // No weights load: nothing is decoded.
+    const modality = await FaceModality.create({ detector: 'skip' });
+    for (const input of [null, undefined, {}, [1, 2, 3]]) {
+      const load = modality.load(input as never);
+      await expect(load, JSON.stringify(input)).rejects.toBeInstanceOf(ImageDecodeError);
+      await expect(load).rejects.toMatchObject({ reason: 'unsupported_format' });
+    }
   });
 });

@@ -48,7 +48,7 @@ export class FaceModality implements Modality<RasterImage, FaceTemplate> {
   }
 
   async extract(sample: RasterImage): Promise<FaceTemplate> {
-    const [face] = await this.recognizer.represent(sample);
+    const face = await this.recognizer.representLargest(sample);
     return face.template;
   }
 

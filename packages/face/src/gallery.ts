@@ -43,7 +43,7 @@ export class FaceGallery {
       identity,
       images,
       async (image) => {
-        const [face] = await this.recognizer.represent(image);
+        const face = await this.recognizer.representLargest(image);
         return { template: encodeFaceTemplate(face.template), embedding: face.template.embedding };
       },
       (image) => (typeof image === 'string' && !image.startsWith('data:') ? image : undefined),
@@ -61,7 +61,7 @@ export class FaceGallery {
       this.gallery,
       dir,
       async (bytes) => {
-        const [face] = await this.recognizer.represent(bytes);
+        const face = await this.recognizer.representLargest(bytes);
         return { template: encodeFaceTemplate(face.template), embedding: face.template.embedding };
       },
       onProgress,
@@ -73,11 +73,21 @@ export class FaceGallery {
   async identify(image: FaceInput, options: IdentifyOptions = {}): Promise<IdentifyResult> {
     // Checked before the probe is embedded: a bad threshold fails without the work.
     if (options.threshold !== undefined) checkSimilarityThreshold('cosine', options.threshold);
-    const [face] = await this.recognizer.represent(image);
-    return this.identifyEmbedding(face.template.embedding, options);
+    const face = await this.recognizer.representLargest(image);
+    return this.rank(face.template.embedding, options);
   }
 
+  /**
+   * Ranks enrolled identities against a precomputed embedding: a template's, or the models' raw
+   * outputs concatenated, normalised and weighted as verify takes them (the index scores by inner
+   * product, so an embedding of length 5 scored five times its cosine and passed any threshold).
+   */
   identifyEmbedding(embedding: Float32Array, options: IdentifyOptions = {}): IdentifyResult {
+    return this.rank(this.recognizer.templateFromEmbedding(embedding).embedding, options);
+  }
+
+  /** Ranks against a template's embedding (unit length, each model's part weighted). */
+  private rank(embedding: Float32Array, options: IdentifyOptions): IdentifyResult {
     // The index ranks by cosine: a threshold out of its range (say 5) accepted no one, silently.
     if (options.threshold !== undefined) checkSimilarityThreshold('cosine', options.threshold);
     const threshold = options.threshold ?? this.recognizer.thresholds?.cosine?.atFmr1e3;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TemplateFormatError } from '@biofuse/core';
 import { compareFaceTemplates } from './compare';
+import { FaceRecognizer } from './recognizer';
 import { decodeFaceTemplate, encodeFaceTemplate, type FaceTemplate } from './template';
 
 function template(model: string, values: number[], norms = [2]): FaceTemplate {
@@ -116,5 +117,22 @@ describe('compareFaceTemplates', () => {
     const rawX = [...[1, 2].map((c) => (c / Math.hypot(1, 2)) * 10), ...[3, 1, 0].map((c) => (c / Math.hypot(3, 1)) * 2)];
     const rawY = [...[2, 1].map((c) => (c / Math.hypot(2, 1)) * 12), ...[0, 1, 1].map((c) => (c / Math.SQRT2) * 3)];
     expect(compareFaceTemplates(x, y, 'euclidean').distance).toBeCloseTo(Math.hypot(...rawX.map((c, i) => c - rawY[i])), 4);
+  });
+});
+
+describe('verify with templates given', () => {
+  it('checks them as decoding does: an unnormalised one matched anyone, a NaN one matched no one', async () => {
+    // No weights load: the templates skip detection and embedding.
+    const recognizer = await FaceRecognizer.create({ detector: 'skip' });
+    const dims = recognizer.dims;
+    const unit = (values: number[]): FaceTemplate => template(recognizer.modelId, values, [1]);
+    const a = unit(Array.from({ length: dims }, (_, i) => (i === 0 ? 1 : 0)));
+    const b = unit(Array.from({ length: dims }, (_, i) => (i === 1 ? 1 : 0)));
+    expect((await recognizer.verify(a, b, { threshold: 0.5 })).similarity).toBeCloseTo(0, 6);
+    // Five times a's direction: the cosine was clamped to 1, a perfect match with a.
+    const scaled = { ...a, embedding: a.embedding.map((v) => 5 * v) };
+    await expect(recognizer.verify(scaled, a, { threshold: 0.5 })).rejects.toThrow(/face template: the embedding's length is 5\.00000, not 1 \(corrupt\)/);
+    const nan = { ...b, embedding: b.embedding.map((v, i) => (i === 3 ? Number.NaN : v)) };
+    await expect(recognizer.verify(a, nan, { threshold: 0.5 })).rejects.toBeInstanceOf(TemplateFormatError);
   });
 });

@@ -88,9 +88,10 @@ export function decodeFaceTemplate(bytes: Uint8Array): FaceTemplate {
  * The invariants every comparison relies on: a model table of increasing offsets that covers
  * the embedding, finite values, positive raw norms, and a unit-length embedding. Damaged bytes
  * can still decode as floats: one flipped exponent bit made a value 5e37, and the cosine of
- * that template with an unrelated one came out 1, a perfect match.
+ * that template with an unrelated one came out 1, a perfect match. Also for templates a caller
+ * hands over as objects (verify), which no decoder has seen.
  */
-function checkFaceTemplate(t: FaceTemplate): void {
+export function checkFaceTemplate(t: FaceTemplate): void {
   const corrupt = (what: string) => new TemplateFormatError(`face template: ${what} (corrupt)`);
   const count = t.norms.length;
   if (count === 0) throw corrupt('no model in its table');

@@ -42,6 +42,23 @@ describe.skipIf(lfw.skip)('every detector on an LFW face', () => {
     expect(() => createDetector({ detector: 'tiny-face', landmarks: 'detector' })).toThrow(ConfigError);
   });
 
+  it('cascade: a stage that finds only faces below minFaceSize hands the image on (the large face a later stage finds was "no face")', async () => {
+    // A close-up the first stage (BlazeFace) misses beside a small face it finds; the second stage finds the close-up.
+    const closeUp = await sharp(join(lfw.path, 'images/Abel_Pacheco/Abel_Pacheco_0001.jpg')).extract({ left: 70, top: 70, width: 110, height: 110 }).resize(500, 500).png().toBuffer();
+    const small = await sharp(join(lfw.path, 'images/Abdullah_Gul/Abdullah_Gul_0001.jpg')).resize(130, 130).png().toBuffer();
+    const both = await sharp({ create: { width: 630, height: 500, channels: 3, background: { r: 128, g: 128, b: 128 } } })
+      .composite([{ input: closeUp, left: 0, top: 0 }, { input: small, left: 500, top: 100 }])
+      .png()
+      .toBuffer();
+    const pixels = await decodeImage(both);
+    const [found] = await createDetector({ detector: 'blazeface' }).detect(pixels);
+    expect(found.box.width).toBeLessThan(80); // the first stage's only face: the small one
+    const faces = await createDetector().detect(pixels, { minFaceSize: 100 });
+    expect(faces.length).toBe(1);
+    expect(faces[0].box.width).toBeGreaterThan(300);
+    expect(faces[0].box.x).toBeLessThan(200);
+  }, 60_000);
+
   it('skip treats the whole image as the face', async () => {
     const [face] = await createDetector({ detector: 'skip' }).detect(image);
     expect(face.box).toEqual({ x: 0, y: 0, width: 250, height: 250 });

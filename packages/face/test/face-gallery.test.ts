@@ -1,10 +1,12 @@
-import { copyFile, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import sharp from 'sharp';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { ConfigError, DatasetError, readLfwPairs, StaleGalleryError, type ProtocolComparison } from '@biofuse/core';
-import { sharedDataset } from '@biofuse/core/testing';
+import { sharedDataset, temporaryFolders } from '@biofuse/core/testing';
 import { FaceGallery, FaceRecognizer } from '../src/index';
+
+const tempFolder = temporaryFolders();
 
 const lfw = sharedDataset('lfw');
 const image = (rel: string) => join(lfw.path, 'images', rel);
@@ -27,7 +29,7 @@ describe.skipIf(lfw.skip)('face gallery on LFW', () => {
   }, 60_000);
 
   it('identifies each probe at rank 1 among the enrolled people, and removes people', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'biofuse-face-gallery-'));
+    const dir = await tempFolder('biofuse-face-gallery-');
     const gallery = await FaceGallery.open(join(dir, 'g.db'), recognizer);
     for (const p of matched) {
       const report = await gallery.enroll(p.probe.split('/')[0], image(p.reference[0]));
@@ -51,11 +53,46 @@ describe.skipIf(lfw.skip)('face gallery on LFW', () => {
     const [face] = await recognizer.represent(probe);
     expect(() => gallery.identifyEmbedding(face.template.embedding, { threshold: -3 })).toThrow(ConfigError);
     expect(gallery.identifyEmbedding(face.template.embedding, { threshold: -1 }).candidates[0].accepted).toBe(true);
+    // A raw model output (not of unit length) is taken as verify takes it: normalised. Five times the
+    // unit embedding scored 5 times the cosine (a "cosine" of 4.8) and passed any threshold.
+    const unit = gallery.identifyEmbedding(face.template.embedding, { k: 2 });
+    const raw = gallery.identifyEmbedding(face.template.embedding.map((v) => 5 * v), { k: 2 });
+    expect(raw.candidates.map((c) => c.identity)).toEqual(unit.candidates.map((c) => c.identity));
+    raw.candidates.forEach((c, i) => expect(c.score).toBeCloseTo(unit.candidates[i].score, 5));
+    expect(() => gallery.identifyEmbedding(new Float32Array(128))).toThrow(/all zeros/);
     gallery.close();
   }, 60_000);
 
+  it('embeds only the largest face of a group photo to enrol or identify it (every face was embedded, and all but one dropped)', async () => {
+    const tile = (p: ProtocolComparison) => sharp(image(p.reference[0])).png().toBuffer();
+    const group = await sharp({ create: { width: 750, height: 250, channels: 3, background: { r: 0, g: 0, b: 0 } } })
+      .composite([{ input: await tile(matched[0]), left: 0, top: 0 }, { input: await sharp(image(matched[1].reference[0])).resize(200, 200).png().toBuffer(), left: 275, top: 25 }, { input: await tile(matched[2]), left: 500, top: 0 }])
+      .png()
+      .toBuffer();
+    const faces = (await recognizer.represent(group)).length;
+    expect(faces).toBeGreaterThanOrEqual(3);
+    const batches: number[] = [];
+    const spy = vi.spyOn(recognizer, 'embedBatch').mockImplementation(async function (this: FaceRecognizer, items) {
+      batches.push(items.length);
+      return FaceRecognizer.prototype.embedBatch.call(this, items);
+    });
+    try {
+      const gallery = await FaceGallery.open(':memory:', recognizer);
+      await gallery.enroll('group', group);
+      const { candidates } = await gallery.identify(group, { k: 1 });
+      expect(candidates[0].score).toBeCloseTo(1, 5);
+      const [largest] = await recognizer.represent(group);
+      expect(Array.from((await recognizer.representLargest(group)).template.embedding)).toEqual(Array.from(largest.template.embedding).map((v) => expect.closeTo(v, 5)));
+      gallery.close();
+    } finally {
+      spy.mockRestore();
+    }
+    // enrol, identify, representLargest: one face each; represent: all of them.
+    expect(batches).toEqual([1, 1, faces, 1]);
+  }, 60_000);
+
   it('re-enrols a folder by content: unchanged files skipped, changed files replaced, failures counted', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'biofuse-face-folder-'));
+    const dir = await tempFolder('biofuse-face-folder-');
     for (const p of matched.slice(0, 3)) {
       const who = p.probe.split('/')[0];
       await mkdir(join(dir, 'people', who), { recursive: true });
@@ -90,9 +127,10 @@ describe('face gallery without a model', () => {
     dims: 2,
     acquisitionSettings: 'stub-detector',
     thresholds: undefined,
-    represent: async (input: string) => {
+    templateFromEmbedding: (values: Float32Array) => ({ model: 'stub-model', embedding: values, norms: Float32Array.of(1), offsets: Uint32Array.of(0, 2) }),
+    representLargest: async (input: string) => {
       const embedding = input.endsWith('A') ? Float32Array.of(1, 0) : Float32Array.of(0, 1);
-      return [{ template: { model: 'stub-model', embedding, norms: Float32Array.of(1), offsets: Uint32Array.of(0, 2) } }];
+      return { template: { model: 'stub-model', embedding, norms: Float32Array.of(1), offsets: Uint32Array.of(0, 2) } };
     },
   } as unknown as FaceRecognizer;
 

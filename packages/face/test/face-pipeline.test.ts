@@ -1,11 +1,12 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AcquisitionError, ConfigError, ImageDecodeError, readLfwPairs, TemplateFormatError, type ProtocolComparison } from '@biofuse/core';
-import { sharedDataset } from '@biofuse/core/testing';
+import { sharedDataset, temporaryFolders } from '@biofuse/core/testing';
 import { FaceModality, FaceNotDetectedError, FaceRecognizer, compareFaceTemplates, faceModelFiles, resolveModels, type FaceRecognizerOptions } from '../src/index';
+
+const tempFolder = temporaryFolders();
 
 const lfw = sharedDataset('lfw');
 const image = (rel: string) => join(lfw.path, 'images', rel);
@@ -158,7 +159,7 @@ describe.skipIf(lfw.skip)('face pipeline on LFW', () => {
     expect(fused.model).toBe('dlib-resnet*0.75+mobileface*0.25/aligned');
     expect(fused.similarity).toBeCloseTo(0.75 * dlib.similarity + 0.25 * mobile.similarity, 5);
 
-    const dir = await mkdtemp(join(tmpdir(), 'biofuse-ensemble-'));
+    const dir = await tempFolder('biofuse-ensemble-');
     const card = join(dir, 'pair.json');
     await writeFile(card, JSON.stringify({ name: 'pair', description: 'test', members: [{ model: 'dlib-resnet', weight: 3 }, { model: 'mobileface', weight: 1 }] }));
     const fromCard = await cosine(card);

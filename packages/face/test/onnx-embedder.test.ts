@@ -1,12 +1,14 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DatasetError, ModalityUnavailableError } from '@biofuse/core';
+import { AcquisitionError, DatasetError, ModalityUnavailableError } from '@biofuse/core';
+import { temporaryFolders } from '@biofuse/core/testing';
 import { checkModelCard, FaceRecognizer, loadModelCard } from '../src/index';
 import { loadGraphModelFile, loadWeightsManifest } from '../src/runtime/load-model';
 import { createEmbedder } from '../src/embed/registry';
 import { meanColourOnnxModel } from './tiny-onnx';
+
+const tempFolder = temporaryFolders();
 
 function solidCrop(size: number, rgb: [number, number, number]) {
   const pixels = new Float32Array(size * size * 3);
@@ -16,7 +18,7 @@ function solidCrop(size: number, rgb: [number, number, number]) {
 
 describe('ONNX embedder', () => {
   it('runs a user ONNX model with the card’s layout, colour order and normalisation', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'biofuse-onnx-'));
+    const dir = await tempFolder('biofuse-onnx-');
     await writeFile(join(dir, 'mean.onnx'), meanColourOnnxModel(8));
     const cardPath = join(dir, 'mean.json');
     await writeFile(
@@ -42,7 +44,7 @@ describe('ONNX embedder', () => {
   it('reports a missing or broken model file as a data error naming the file, and a malformed card by field', async () => {
     // Each was ModalityUnavailableError, "face is not available in this build" (exit 1), as if
     // the runtime were missing; a missing file surfaced only at the first face, after detection.
-    const dir = await mkdtemp(join(tmpdir(), 'biofuse-onnx-'));
+    const dir = await tempFolder('biofuse-onnx-');
     await writeFile(join(dir, 'broken.onnx'), Buffer.from('not a model'));
     const card = checkModelCard({
       name: 'broken',
@@ -57,12 +59,15 @@ describe('ONNX embedder', () => {
     await expect(broken).rejects.toBeInstanceOf(DatasetError);
     await expect(broken).rejects.toMatchObject({ path: join(dir, 'broken.onnx') });
     await expect(broken).rejects.not.toBeInstanceOf(ModalityUnavailableError);
+    // onnxruntime's own error stays on it, for whoever needs more than its message.
+    await expect(broken).rejects.toMatchObject({ cause: expect.any(Error) });
 
     const missing = join(dir, 'missing.json');
     await writeFile(missing, JSON.stringify({ ...card, name: 'missing', source: { kind: 'onnx', path: 'nowhere.onnx' } }));
     const refused = FaceRecognizer.create({ models: missing });
     await expect(refused).rejects.toBeInstanceOf(DatasetError);
     await expect(refused).rejects.toThrow(`${join(dir, 'nowhere.onnx')}: cannot read the ONNX model of missing (ENOENT)`);
+    await expect(refused).rejects.toMatchObject({ cause: { code: 'ENOENT', path: join(dir, 'nowhere.onnx') } });
 
     // A card naming an output the model lacks: the file and its outputs are named.
     await writeFile(join(dir, 'mean.onnx'), meanColourOnnxModel(8));
@@ -73,12 +78,91 @@ describe('ONNX embedder', () => {
     expect(() => checkModelCard({ ...card, embeddingSize: 0 })).toThrow(/embeddingSize/);
   });
 
+  it('refuses an embedding that is all zeros or not finite, as a failure to acquire (verify called such pairs different people)', async () => {
+    const dir = await tempFolder('biofuse-onnx-');
+    await writeFile(join(dir, 'mean.onnx'), meanColourOnnxModel(8));
+    const card = (name: string, std: number) => ({
+      name,
+      description: 'test model: the mean of each channel',
+      source: { kind: 'onnx', path: join(dir, 'mean.onnx') },
+      input: { width: 8, height: 8, colourOrder: 'rgb', layout: 'nchw', mean: [0, 0, 0], std: [std, std, std] },
+      alignment: { template: 'arcface' },
+      embeddingSize: 3,
+    });
+    const black = { width: 32, height: 32, channels: 3 as const, data: new Uint8Array(32 * 32 * 3) };
+    const grey = { width: 32, height: 32, channels: 3 as const, data: new Uint8Array(32 * 32 * 3).fill(128) };
+    // A black crop averages to [0, 0, 0]: the template was all zeros, and two of them compared as cosine 0.
+    await writeFile(join(dir, 'zero.json'), JSON.stringify(card('zero', 1)));
+    const zero = await FaceRecognizer.create({ models: join(dir, 'zero.json'), detector: 'skip' });
+    await expect(zero.represent(black)).rejects.toBeInstanceOf(AcquisitionError);
+    await expect(zero.verify(black, grey, { threshold: 0.5 })).rejects.toThrow(/model zero gave an embedding of zeros/);
+    await expect(zero.represent(grey)).resolves.toHaveLength(1);
+    // 128 / 1e-300 overflows to Infinity: the similarity was NaN, and NaN >= threshold read as "different people".
+    await writeFile(join(dir, 'overflow.json'), JSON.stringify(card('overflow', 1e-300)));
+    const overflow = await FaceRecognizer.create({ models: join(dir, 'overflow.json'), detector: 'skip' });
+    await expect(overflow.verify(grey, grey, { threshold: 0.5 })).rejects.toThrow(/model overflow gave an embedding with values that are not finite numbers/);
+    await expect(overflow.represent(grey)).rejects.toMatchObject({ reason: 'embedding_invalid' });
+  });
+
+  it('builds one embedder for a model however many recognisers ask for it at once (each loaded its own ONNX session)', async () => {
+    const dir = await tempFolder('biofuse-onnx-');
+    await writeFile(join(dir, 'mean.onnx'), meanColourOnnxModel(8));
+    const card = checkModelCard({
+      name: 'asked-twice',
+      description: '',
+      source: { kind: 'onnx', path: join(dir, 'mean.onnx') },
+      input: { width: 8, height: 8, colourOrder: 'rgb', layout: 'nchw', mean: [0, 0, 0], std: [1, 1, 1] },
+      alignment: { template: 'arcface' },
+      embeddingSize: 3,
+    });
+    const [a, b] = await Promise.all([createEmbedder(card), createEmbedder(card)]);
+    expect(a).toBe(b);
+    // A failed set-up is not kept: once the file is there, the next call builds the embedder.
+    const late = checkModelCard({ ...card, name: 'late', source: { kind: 'onnx', path: join(dir, 'late.onnx') } });
+    await expect(createEmbedder(late)).rejects.toBeInstanceOf(DatasetError);
+    await writeFile(join(dir, 'late.onnx'), meanColourOnnxModel(8));
+    await expect(createEmbedder(late)).resolves.toMatchObject({ card: late });
+  });
+
+  it('runs a model exported with a batch size of 1 one face at a time (two faces, or --flip, was an internal onnxruntime error)', async () => {
+    const dir = await tempFolder('biofuse-onnx-');
+    await writeFile(join(dir, 'single.onnx'), meanColourOnnxModel(8, 1));
+    const card = checkModelCard({
+      name: 'single',
+      description: '',
+      source: { kind: 'onnx', path: join(dir, 'single.onnx') },
+      input: { width: 8, height: 8, colourOrder: 'rgb', layout: 'nchw', mean: [0, 0, 0], std: [1, 1, 1] },
+      alignment: { template: 'arcface' },
+      embeddingSize: 3,
+    });
+    const embedder = await createEmbedder(card);
+    const out = await embedder.embed([solidCrop(8, [3, 0, 0]), solidCrop(8, [0, 0, 2]), solidCrop(8, [0, 5, 0])]);
+    expect(out.map((e) => Array.from(e.vector))).toEqual([[1, 0, 0], [0, 0, 1], [0, 1, 0]]);
+    expect(out.map((e) => e.norm)).toEqual([3, 2, 5]);
+    await writeFile(join(dir, 'single.json'), JSON.stringify(card));
+    const flip = await FaceRecognizer.create({ models: join(dir, 'single.json'), detector: 'skip', flip: true });
+    const grey = { width: 32, height: 32, channels: 3 as const, data: new Uint8Array(32 * 32 * 3).fill(128) };
+    expect((await flip.verify(grey, grey, { threshold: 0.5 })).verified).toBe(true);
+    // Fixed at 2: three faces run as two batches, the second padded.
+    await writeFile(join(dir, 'pair.onnx'), meanColourOnnxModel(8, 2));
+    const pair = await createEmbedder(checkModelCard({ ...card, name: 'pair', source: { kind: 'onnx', path: join(dir, 'pair.onnx') } }));
+    expect((await pair.embed([solidCrop(8, [3, 0, 0]), solidCrop(8, [0, 0, 2]), solidCrop(8, [0, 5, 0])])).map((e) => e.norm)).toEqual([3, 2, 5]);
+    // A card whose input size the model does not take: a data error naming the file (it was onnxruntime's own Error).
+    const wrongSize = await createEmbedder(checkModelCard({ ...card, name: 'wrong-size', input: { ...card.input, width: 16, height: 16 } }));
+    const refused = wrongSize.embed([solidCrop(16, [1, 1, 1])]);
+    await expect(refused).rejects.toBeInstanceOf(DatasetError);
+    await expect(refused).rejects.toThrow(/single\.onnx: the ONNX model of wrong-size refused a 1 x 3 x 16 x 16 input as its card describes it/);
+  });
+
   it('reports a missing or damaged tfjs model file as a data error naming it', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'biofuse-tfjs-'));
-    await expect(loadGraphModelFile(join(dir, 'model.json'))).rejects.toMatchObject({ code: 'dataset', path: join(dir, 'model.json') });
+    const dir = await tempFolder('biofuse-tfjs-');
+    // Each keeps the error underneath it as its cause.
+    await expect(loadGraphModelFile(join(dir, 'model.json'))).rejects.toMatchObject({ code: 'dataset', path: join(dir, 'model.json'), cause: { code: 'ENOENT' } });
     await writeFile(join(dir, 'model.json'), '{ not json');
     await expect(loadGraphModelFile(join(dir, 'model.json'))).rejects.toThrow(/model\.json: the model file is not JSON/);
+    await expect(loadGraphModelFile(join(dir, 'model.json'))).rejects.toMatchObject({ cause: expect.any(SyntaxError) });
     await writeFile(join(dir, 'weights.json'), JSON.stringify([{ paths: ['shard1.bin'], weights: [] }]));
     await expect(loadWeightsManifest(join(dir, 'weights.json'))).rejects.toThrow(`${join(dir, 'shard1.bin')}: cannot read this weights file of the model (ENOENT)`);
+    await expect(loadWeightsManifest(join(dir, 'weights.json'))).rejects.toMatchObject({ cause: { code: 'ENOENT', path: join(dir, 'shard1.bin') } });
   });
 });

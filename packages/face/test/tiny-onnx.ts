@@ -26,13 +26,14 @@ function node(op: string, input: string, output: string): number[] {
   return [...text(1, input), ...text(2, output), ...text(3, `${op}_node`), ...text(4, op)];
 }
 
-export function meanColourOnnxModel(size: number): Uint8Array {
+/** `batch`: the input's first dimension, symbolic (any batch) or a fixed size as many exported models have. */
+export function meanColourOnnxModel(size: number, batch: number | string = 'N'): Uint8Array {
   const graph = [
     ...bytes(1, node('GlobalAveragePool', 'input', 'pooled')),
     ...bytes(1, node('Flatten', 'pooled', 'embedding')),
     ...text(2, 'mean_colour'),
-    ...bytes(11, tensorValueInfo('input', ['N', 3, size, size])),
-    ...bytes(12, tensorValueInfo('embedding', ['N', 3])),
+    ...bytes(11, tensorValueInfo('input', [batch, 3, size, size])),
+    ...bytes(12, tensorValueInfo('embedding', [batch, 3])),
   ];
   const model = [...int(1, 7 /* IR version */), ...text(2, 'biofuse-test'), ...bytes(7, graph), ...bytes(8, [...text(1, ''), ...int(2, 13)])];
   return Uint8Array.from(model);

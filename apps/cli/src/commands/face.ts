@@ -183,7 +183,7 @@ export function faceCommand(): Command {
     let failures = 0;
     for (const [i, s] of samples.entries()) {
       try {
-        const [f] = await recognizer.represent(s.path);
+        const f = await recognizer.representLargest(s.path);
         templates.push({ identity: s.identity, template: f.template });
       } catch (error) {
         if ((error as AcquisitionError).code !== 'acquisition' && (error as AcquisitionError).code !== 'image_decode') throw error;

@@ -30,7 +30,9 @@ class CascadeDetector implements FaceDetector {
 
   async detect(image: RasterImage, options: DetectOptions = {}): Promise<FaceDetection[]> {
     for (const { detector, minConfidence } of this.stages) {
-      const faces = await detector.detect(image, { ...options, minConfidence: options.minConfidence ?? minConfidence });
+      // "Found" means a face the size limit keeps: a stage whose faces were all too small ended
+      // the cascade, and a large face the next stage finds was reported as no face at all.
+      const faces = selectFaces(await detector.detect(image, { ...options, minConfidence: options.minConfidence ?? minConfidence }), { minFaceSize: options.minFaceSize });
       if (faces.length > 0) return faces;
     }
     return [];

@@ -1,10 +1,12 @@
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '@biofuse/core';
+import { temporaryFolders } from '@biofuse/core/testing';
 import { checkModelCard, readModelCard, type FaceModelCard } from './card';
 import { builtinCardPath, modelCardPath } from './registry';
+
+const tempFolder = temporaryFolders();
 
 const dlib = async () => JSON.parse(await readFile(builtinCardPath('dlib-resnet'), 'utf8')) as FaceModelCard;
 
@@ -37,7 +39,7 @@ describe('model cards', () => {
   });
 
   it('resolve the files they name against their own folder, wherever the process runs', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'biofuse-card-'));
+    const dir = await tempFolder('biofuse-card-');
     await mkdir(join(dir, 'heads'));
     const card = await dlib();
     await writeFile(join(dir, 'onnx.json'), JSON.stringify({ ...card, source: { kind: 'onnx', path: 'model.onnx' } }));

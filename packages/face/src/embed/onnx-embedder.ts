@@ -19,17 +19,44 @@ export class OnnxEmbedder implements FaceEmbedder {
     // The runtime is there: a file it cannot load is the file's fault (missing, truncated, not ONNX).
     this.session ??= ort.InferenceSession.create(source.path, { intraOpNumThreads: 2, interOpNumThreads: 1 }).catch((cause: unknown) => {
       this.session = undefined;
-      throw new DatasetError(`cannot load the ONNX model of ${this.card.name}: ${(cause as Error).message}`, source.path);
+      throw new DatasetError(`cannot load the ONNX model of ${this.card.name}: ${(cause as Error).message}`, source.path, undefined, { cause });
     });
     const session = await this.session;
+    // Many exported models take a fixed batch (often 1): larger batches (two faces, or the
+    // mirrored crops of flip) were refused by onnxruntime, an internal error. Run them in
+    // batches of that size, the last one padded with copies of its last crop.
+    const fixed = fixedBatchSize(session);
+    if (fixed === undefined || fixed === batch.length) return this.run(ort, session, batch);
+    const out: Embedding[] = [];
+    for (let start = 0; start < batch.length; start += fixed) {
+      const part = batch.slice(start, start + fixed);
+      while (part.length < fixed) part.push(part[part.length - 1]);
+      out.push(...(await this.run(ort, session, part)).slice(0, batch.length - start));
+    }
+    return out;
+  }
+
+  private async run(ort: typeof import('onnxruntime-node'), session: import('onnxruntime-node').InferenceSession, batch: readonly ModelInput[]): Promise<Embedding[]> {
+    const source = this.card.source;
+    if (source.kind !== 'onnx') throw new TypeError('unreachable');
     const { width, height, layout } = this.card.input;
     const dims = layout === 'nchw' ? [batch.length, 3, height, width] : [batch.length, height, width, 3];
     const input = new ort.Tensor('float32', packBatch(this.card, batch), dims);
-    const outputs = await session.run({ [session.inputNames[0]]: input });
+    const outputs = await session.run({ [session.inputNames[0]]: input }).catch((cause: unknown) => {
+      // The model refused what its card describes (another input size, layout or type).
+      throw new DatasetError(`the ONNX model of ${this.card.name} refused a ${dims.join(' x ')} input as its card describes it: ${(cause as Error).message}`, source.path, undefined, { cause });
+    });
     const output = outputs[source.output ?? session.outputNames[0]];
     if (!output) throw new DatasetError(`the ONNX model has no output "${source.output}" (the card's source.output; its outputs: ${session.outputNames.join(', ')})`, source.path);
     return embeddingsOf(this.card, output.data as Float32Array, batch.length);
   }
+}
+
+/** The batch size the model's first input is fixed to, or undefined when it takes any (a symbolic or unknown first dimension). */
+function fixedBatchSize(session: import('onnxruntime-node').InferenceSession): number | undefined {
+  const meta = session.inputMetadata?.[0];
+  const first = meta?.isTensor ? meta.shape[0] : undefined;
+  return typeof first === 'number' && Number.isInteger(first) && first > 0 ? first : undefined;
 }
 
 /** onnxruntime-node, or ModalityUnavailableError when it is not installed (an optional native package). */
@@ -37,6 +64,6 @@ async function loadOnnxRuntime(): Promise<typeof import('onnxruntime-node')> {
   try {
     return await import('onnxruntime-node');
   } catch (cause) {
-    throw runtimeNotInstalled(`onnxruntime-node for ONNX models (${(cause as Error).message})`);
+    throw runtimeNotInstalled(`onnxruntime-node for ONNX models (${(cause as Error).message})`, cause);
   }
 }

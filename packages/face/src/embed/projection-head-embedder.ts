@@ -37,7 +37,7 @@ export class ProjectionHeadEmbedder implements FaceEmbedder {
       const tf = await tensorflow();
       // A missing file the card names is a data error naming the file.
       const text = await readFile(source.weights, 'utf8').catch((cause: unknown) => {
-        throw new DatasetError(`cannot read the head weights of ${this.card.name} (${(cause as NodeJS.ErrnoException).code ?? String(cause)})`, source.weights);
+        throw new DatasetError(`cannot read the head weights of ${this.card.name} (${(cause as NodeJS.ErrnoException).code ?? String(cause)})`, source.weights, undefined, { cause });
       });
       let json: unknown;
       try {
@@ -48,7 +48,16 @@ export class ProjectionHeadEmbedder implements FaceEmbedder {
       }
       const model = headFromWeightsFile(tf, json, source.weights);
       const out = model.outputs[0].shape[1];
-      if (out !== this.card.embeddingSize) throw new ConfigError(`${this.card.name}: the head gives ${out}-d embeddings, its card says ${this.card.embeddingSize}`);
+      const inputDim = model.inputs[0].shape[1];
+      const baseDim = this.base.card.embeddingSize;
+      // A mismatch is no error to projectRows when one size divides the other: a 128-d head on a
+      // 256-d base read each face's embedding as two rows, and faces got their neighbours' halves.
+      const fail = (message: string): never => {
+        model.dispose();
+        throw new ConfigError(`${this.card.name}: ${message}`);
+      };
+      if (inputDim !== baseDim) fail(`its head takes ${inputDim}-d embeddings, its base model ${this.base.card.name} gives ${baseDim}-d`);
+      if (out !== this.card.embeddingSize) fail(`the head gives ${out}-d embeddings, its card says ${this.card.embeddingSize}`);
       return model;
     })().catch((err: unknown) => {
       this.head = undefined;

@@ -59,15 +59,23 @@ export async function modelFiles(nameOrPath: string): Promise<string[]> {
   }
 }
 
-const embedders = new Map<string, FaceEmbedder>();
+const embedders = new Map<string, Promise<FaceEmbedder>>();
 
-/** One embedder per card name per process (the weights load once). */
-export async function createEmbedder(card: FaceModelCard): Promise<FaceEmbedder> {
+/**
+ * One embedder per card name per process (the weights load once). The promise is what is
+ * shared: kept only once built, two recognisers created at once each built one, and an ONNX
+ * model was loaded twice. A failed set-up is not kept, so the next call tries again.
+ */
+export function createEmbedder(card: FaceModelCard): Promise<FaceEmbedder> {
   const key = `${card.name}:${JSON.stringify(card.source)}:${JSON.stringify(card.input)}`;
   let embedder = embedders.get(key);
   if (!embedder) {
-    embedder = await buildEmbedder(card);
-    embedders.set(key, embedder);
+    const building = buildEmbedder(card);
+    building.catch(() => {
+      if (embedders.get(key) === building) embedders.delete(key);
+    });
+    embedders.set(key, building);
+    embedder = building;
   }
   return embedder;
 }
@@ -97,6 +105,6 @@ async function buildEmbedder(card: FaceModelCard): Promise<FaceEmbedder> {
  */
 async function checkReadable(path: string, what: string): Promise<void> {
   await access(path, constants.R_OK).catch((cause: unknown) => {
-    throw new DatasetError(`cannot read ${what} (${(cause as NodeJS.ErrnoException).code ?? String(cause)})`, path);
+    throw new DatasetError(`cannot read ${what} (${(cause as NodeJS.ErrnoException).code ?? String(cause)})`, path, undefined, { cause });
   });
 }

@@ -30,12 +30,12 @@ export async function loadWeightsManifest(path: string): Promise<NamedTensorMap>
 /** A model's JSON file; missing, unreadable or not JSON is a DatasetError naming it. */
 async function readModelJson<T>(path: string): Promise<T> {
   const text = await readFile(path, 'utf8').catch((cause: unknown) => {
-    throw new DatasetError(`cannot read the model file (${(cause as NodeJS.ErrnoException).code ?? String(cause)})`, path);
+    throw new DatasetError(`cannot read the model file (${(cause as NodeJS.ErrnoException).code ?? String(cause)})`, path, undefined, { cause });
   });
   try {
     return JSON.parse(text) as T;
   } catch (cause) {
-    throw new DatasetError(`the model file is not JSON (${(cause as Error).message})`, path);
+    throw new DatasetError(`the model file is not JSON (${(cause as Error).message})`, path, undefined, { cause });
   }
 }
 
@@ -48,7 +48,7 @@ async function readWeights(dir: string, manifest: io.WeightsManifestConfig): Pro
       const file = join(dir, shard);
       buffers.push(
         await readFile(file).catch((cause: unknown) => {
-          throw new DatasetError(`cannot read this weights file of the model (${(cause as NodeJS.ErrnoException).code ?? String(cause)})`, file);
+          throw new DatasetError(`cannot read this weights file of the model (${(cause as NodeJS.ErrnoException).code ?? String(cause)})`, file, undefined, { cause });
         }),
       );
     }

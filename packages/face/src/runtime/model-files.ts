@@ -12,14 +12,15 @@ export function modelFile(pkg: ModelPackage, file: string): string {
   let root: string;
   try {
     root = dirname(require.resolve(`${pkg}/package.json`));
-  } catch {
+  } catch (cause) {
     // Some of these packages have an exports map that hides package.json; find it by walking.
-    root = packageRootFromPaths(pkg);
+    root = packageRootFromPaths(pkg, cause);
   }
   return join(root, file);
 }
 
-function packageRootFromPaths(pkg: string): string {
+/** `cause`: why resolving the package's package.json failed, kept on the error when walking finds nothing either. */
+function packageRootFromPaths(pkg: string, cause: unknown): string {
   for (const base of require.resolve.paths(pkg) ?? []) {
     const candidate = join(base, pkg);
     try {
@@ -29,5 +30,5 @@ function packageRootFromPaths(pkg: string): string {
       // not in this node_modules
     }
   }
-  throw runtimeNotInstalled(`the npm package ${pkg} (model files)`);
+  throw runtimeNotInstalled(`the npm package ${pkg} (model files)`, cause);
 }

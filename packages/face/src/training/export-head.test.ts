@@ -69,8 +69,25 @@ describe('exported projection heads', () => {
     }
     // A weights file the card names that is not there: a data error naming it (it was a ConfigError, at the first face).
     await rm(join(dir, 'broken-head.head.json'));
-    await expect((await createEmbedder(await loadModelCard('broken-head'))).embed(faceChips(1))).rejects.toMatchObject({ code: 'dataset', path: join(dir, 'broken-head.head.json') });
+    const gone = { code: 'dataset', path: join(dir, 'broken-head.head.json'), cause: { code: 'ENOENT' } };
+    await expect((await createEmbedder(await loadModelCard('broken-head'))).embed(faceChips(1))).rejects.toMatchObject(gone);
+    // A new card naming the missing file: refused when the model is set up (the registry's check), cause kept too.
+    await writeFile(join(dir, 'broken-head-2.json'), JSON.stringify({ ...JSON.parse(await readFile(join(dir, 'broken-head.json'), 'utf8')), name: 'broken-head-2' }));
+    await expect(createEmbedder(await loadModelCard('broken-head-2'))).rejects.toMatchObject(gone);
     await expect(loadModelCard('no-such-model')).rejects.toThrow(/BIOFUSE_MODELS/);
+  });
+
+  it('refuses a card whose base model does not give the head\'s input (its rows were cut into several faces)', async () => {
+    // A 128-d head on mobileface's 256-d embedding: each face's embedding was read as two rows, and
+    // the second face got the projection of the second half of the first face's embedding.
+    await exportProjectionHead(head, { name: 'misbased-head', base: 'dlib-resnet', dir, training: { config: {}, data: '', seed: 1, validation: {} } });
+    const cardPath = join(dir, 'misbased-head.json');
+    await writeFile(cardPath, JSON.stringify({ ...JSON.parse(await readFile(cardPath, 'utf8')), source: { kind: 'projection-head', base: 'mobileface', weights: 'misbased-head.head.json' }, input: { width: 112, height: 112, colourOrder: 'rgb', layout: 'nhwc', mean: [0, 0, 0], std: [1, 1, 1] } }));
+    const embedder = await createEmbedder(await loadModelCard('misbased-head'));
+    const rng = seededRandom(5);
+    const chips = Array.from({ length: 2 }, () => ({ width: 112, height: 112, pixels: Float32Array.from({ length: 112 * 112 * 3 }, () => 255 * rng.next()) }));
+    await expect(embedder.embed(chips)).rejects.toThrow(/misbased-head: its head takes 128-d embeddings, its base model mobileface gives 256-d/);
+    await expect(embedder.embed(chips)).rejects.toBeInstanceOf(ConfigError);
   });
 
   it('refuses a head file with a weight that is not finite, or an architecture too large to build', async () => {
