@@ -184,7 +184,7 @@ describe('bad input', () => {
     // A logistic model read as a rule was a TypeError.
     expect(() => ruleFusionFromJSON({ modalities: two, models: [] } as unknown as Parameters<typeof ruleFusionFromJSON>[0])).toThrow(FusionError);
     expect(() => logisticFusionFromJSON({ modalities: two, models: [null, null] })).toThrow(/"models" must hold 4 entries/);
-    expect(() => likelihoodRatioFusionFromJSON({ modalities: two, normalisers: [minMax, minMax], genuine: { dims: 3, weights: [1], means: [0, 0, 0], covariances: [] }, impostor: { dims: 2, weights: [1], means: [0, 0], covariances: [1, 0, 0, 1] } } as Parameters<typeof likelihoodRatioFusionFromJSON>[0])).toThrow(/"genuine" must be a mixture in 2 dimensions/);
+    expect(() => likelihoodRatioFusionFromJSON({ modalities: two, normalisers: [minMax, minMax], range: { low: [0, 0], high: [1, 1] }, genuine: { dims: 3, weights: [1], means: [0, 0, 0], covariances: [] }, impostor: { dims: 2, weights: [1], means: [0, 0], covariances: [1, 0, 0, 1] } } as Parameters<typeof likelihoodRatioFusionFromJSON>[0])).toThrow(/"genuine" must be a mixture in 2 dimensions/);
   });
 
   it('explains when there are too few genuine rows for a mixture', () => {
@@ -411,6 +411,37 @@ describe('a missing modality under AND and min', () => {
     const train = gaussianScores(2000, 42);
     expect(new DecisionFusion({ rule: 'or', targetFmr: 0.01 }).fit(train).accepts([10, Number.NaN])).toBe(true);
     expect(new DecisionFusion({ rule: 'or', targetFmr: 0.01 }).fit(train).accepts([-10, Number.NaN])).toBe(false);
+  });
+
+  it('majority takes more than half of the votes present: a missing modality neither accepts nor rejects', () => {
+    // README: "OR and majority count the votes present"; the class: "more than half of the present ones".
+    const majority = new DecisionFusion({ rule: 'majority', targetFmr: 0.01 }).fit(gaussianScores(5000, 45, [3, 2, 1]));
+    const yes = 10; // above every modality's threshold
+    const no = -10; // below every one
+    const nan = Number.NaN;
+    // One present modality decides alone (1 of 1); counted as a reject it would be 1 of 3.
+    expect(majority.score([yes, nan, nan])).toBe(1);
+    expect(majority.accepts([yes, nan, nan])).toBe(true);
+    expect(majority.accepts([nan, nan, yes])).toBe(true);
+    expect(majority.accepts([no, nan, nan])).toBe(false);
+    // Two present (2 of 2), against 2 of 3 with the missing one rejecting.
+    expect(majority.score([yes, yes, nan])).toBe(1);
+    expect(majority.accepts([yes, yes, nan])).toBe(true);
+    // A tie among the present votes is not a majority; counted as an accept, the missing one would break it.
+    expect(majority.score([yes, no, nan])).toBe(0.5);
+    expect(majority.accepts([yes, no, nan])).toBe(false);
+    expect(majority.accepts([nan, no, yes])).toBe(false);
+    // With every modality present the share is over all three.
+    expect(majority.score([yes, no, no])).toBeCloseTo(1 / 3, 12);
+    expect(majority.accepts([yes, yes, no])).toBe(true);
+    expect(majority.accepts([yes, no, no])).toBe(false);
+    // No modality present: no vote, no score, no accept.
+    expect(majority.score([nan, nan, nan])).toBeNaN();
+    expect(majority.accepts([nan, nan, nan])).toBe(false);
+    // Two modalities, one missing: the present one decides, as under OR and unlike AND.
+    const two = new DecisionFusion({ rule: 'majority', targetFmr: 0.01 }).fit(gaussianScores(2000, 46));
+    expect(two.accepts([yes, nan])).toBe(true);
+    expect(two.accepts([nan, no])).toBe(false);
   });
 
   it('min ranks a comparison with a missing modality below every fully scored one', () => {

@@ -12,6 +12,7 @@ import {
 } from './gaussian-mixture';
 import { refuseUnknownOptions } from './options';
 import { storedModalities, storedNormalisers, storedNumbers, storedWeights } from './stored-fusion';
+import { clampToRange, storedRange, trainingRange, type TrainingRange } from './training-range';
 
 export interface LikelihoodRatioFusionOptions {
   readonly seed?: number;
@@ -29,7 +30,8 @@ export interface LikelihoodRatioFusionOptions {
  * score vectors are each modelled by a Gaussian mixture whose component count BIC chooses, and
  * the fused score is log p(s | genuine) - log p(s | impostor), the Neyman-Pearson optimal
  * statistic when the densities are right. A missing modality is marginalised out of both
- * densities, never imputed.
+ * densities, never imputed. Each score is first clamped into the range the densities were
+ * fitted on (TrainingRange): beyond the data the ratio of Gaussian tails is not evidence.
  */
 export class LikelihoodRatioFusion implements FusionMethod {
   readonly name: string;
@@ -80,7 +82,8 @@ export class LikelihoodRatioFusion implements FusionMethod {
     const opts = { seed: this.opts.seed ?? 0, maxComponents: this.opts.maxComponents ?? 6, regularization: this.opts.regularization, referenceVariance };
     const genuine = fitGaussianMixtureBic(genuineX, m, opts);
     const impostor = fitGaussianMixtureBic(impostorX, m, opts);
-    return fittedLikelihoodRatio(train.modalities, normalisers, genuine.model, impostor.model, {
+    const range = trainingRange([genuineX, impostorX], m);
+    return fittedLikelihoodRatio(train.modalities, normalisers, range, genuine.model, impostor.model, {
       genuineComponents: genuine.components,
       impostorComponents: impostor.components,
     });
@@ -102,6 +105,7 @@ function checkOptions(opts: LikelihoodRatioFusionOptions): void {
 export function likelihoodRatioFusionFromJSON(json: {
   modalities: string[];
   normalisers: { kind: NormaliserKind; params: Record<string, number> }[];
+  range: TrainingRange;
   genuine: SerializedMixture;
   impostor: SerializedMixture;
 }): FittedFusion {
@@ -127,7 +131,7 @@ export function likelihoodRatioFusionFromJSON(json: {
   };
   const genuine = mixture(json.genuine, 'genuine');
   const impostor = mixture(json.impostor, 'impostor');
-  return fittedLikelihoodRatio(modalities, storedNormalisers(json.normalisers, d, what), genuine, impostor, { genuineComponents: genuine.weights.length, impostorComponents: impostor.weights.length });
+  return fittedLikelihoodRatio(modalities, storedNormalisers(json.normalisers, d, what), storedRange(json.range, modalities, what), genuine, impostor, { genuineComponents: genuine.weights.length, impostorComponents: impostor.weights.length });
 }
 
 interface SerializedMixture {
@@ -159,6 +163,7 @@ function mixtureToJSON(g: GaussianMixture): SerializedMixture {
 function fittedLikelihoodRatio(
   modalities: readonly string[],
   normalisers: readonly FittedNormaliser[],
+  range: TrainingRange,
   genuine: GaussianMixture,
   impostor: GaussianMixture,
   info: { genuineComponents: number; impostorComponents: number },
@@ -173,7 +178,7 @@ function fittedLikelihoodRatio(
     score(row) {
       let mask = 0;
       for (let j = 0; j < m; j++) {
-        normalised[j] = normalisers[j].apply(row[j]);
+        normalised[j] = clampToRange(range, j, normalisers[j].apply(row[j]));
         if (!Number.isNaN(row[j])) mask |= 1 << j;
       }
       if (mask === 0) return Number.NaN;
@@ -189,6 +194,7 @@ function fittedLikelihoodRatio(
       method: 'likelihood-ratio',
       modalities,
       normalisers: normalisers.map((n) => ({ kind: n.kind, params: n.params })),
+      range: { low: [...range.low], high: [...range.high] },
       genuine: mixtureToJSON(genuine),
       impostor: mixtureToJSON(impostor),
       components: info,
