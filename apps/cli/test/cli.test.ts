@@ -476,7 +476,7 @@ describe('biofuse CLI', () => {
     // A gallery made with another model is refused, not mixed.
     const stale = biofuse(['identify', join(images, 'Abdullah_Gul/Abdullah_Gul_0003.jpg'), '--gallery', gallery, '--model', 'mobileface']);
     expect(stale.code).toBe(2);
-    expect(stale.stderr).toMatch(/was built with model "dlib-resnet\/aligned"/);
+    expect(stale.stderr).toMatch(/was built with model "dlib-resnet\/aligned sha256:[0-9a-f]{16}", this pipeline uses "mobileface\/aligned sha256:[0-9a-f]{16}"/);
   }, 120_000);
 
   const svc = sharedDataset('svc2004-task2');

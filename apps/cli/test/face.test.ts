@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -53,6 +54,17 @@ describe.skipIf(lfw.skip)('biofuse face: options and files', () => {
     expect(r.stderr).toMatch(/a cosine threshold is a similarity in \[-1, 1\], got 5/);
   }, 120_000);
 
+  it('enroll: refuses images named beside --folder (they were left out without a word) before a gallery is made', async () => {
+    const gallery = join(dir, 'beside.db');
+    const people = join(dir, 'people-beside');
+    await mkdir(join(people, 'gul'), { recursive: true });
+    await copyFile(gul, join(people, 'gul', 'a.jpg'));
+    const r = biofuse(['enroll', '--gallery', gallery, '--folder', people, gul]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/--folder enrols the folder's images only; give the other images \(.*Abdullah_Gul_0001\.jpg\) with --identity/);
+    expect(existsSync(gallery)).toBe(false);
+  }, 120_000);
+
   it('a model card whose ONNX file is missing is a data error naming the file (it was "face is not available", exit 1)', async () => {
     const card = join(dir, 'gone.json');
     await writeFile(
@@ -88,4 +100,15 @@ describe.skipIf(lfw.skip)('biofuse face: options and files', () => {
     expect(r.stderr).toMatch(/calibration failed for cosine: at FMR = 1e-3 every one of the 992 genuine comparisons is rejected \(FNMR = 1/);
     expect(await readFile(card, 'utf8')).toBe(before);
   }, 180_000);
+});
+
+describe('biofuse face detect: options that do not apply', () => {
+  it('refuses --flip, which changes embeddings only (detect took it and did nothing), and does not list it', () => {
+    // Refused before the image is read: no dataset needed.
+    const r = biofuse(['face', 'detect', 'no-such-image.jpg', '--flip']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/--flip changes embeddings only .*detect embeds nothing: drop --flip/);
+    expect(biofuse(['face', 'detect', '--help']).stdout).not.toMatch(/--flip/);
+    expect(biofuse(['face', 'represent', '--help']).stdout).toMatch(/--flip/);
+  }, 120_000);
 });

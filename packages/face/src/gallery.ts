@@ -1,4 +1,4 @@
-import { enrolFolder, enrolSamples, Gallery, type Candidate, type EnrolmentReport, type GalleryOpenOptions } from '@biofuse/core';
+import { ConfigError, enrolFolder, enrolSamples, Gallery, StaleGalleryError, type Candidate, type EnrolmentReport, type GalleryIdentity, type GalleryOpenOptions } from '@biofuse/core';
 import { checkSimilarityThreshold } from './embed/card';
 import type { FaceInput, FaceRecognizer } from './recognizer';
 import { encodeFaceTemplate, FACE_TEMPLATE_VERSION } from './template';
@@ -19,7 +19,9 @@ export interface IdentifyResult {
 
 /**
  * 1:N face identification: a Gallery (SQLite records + in-memory index) filled by one
- * FaceRecognizer configuration. Opening a gallery with another configuration fails (stale).
+ * FaceRecognizer configuration. Opening a gallery with another configuration fails (stale),
+ * and so does one whose models kept their names but not their weights or cards
+ * (`embeddingId`).
  */
 export class FaceGallery {
   private constructor(
@@ -28,8 +30,18 @@ export class FaceGallery {
   ) {}
 
   static async open(path: string, recognizer: FaceRecognizer, opts: GalleryOpenOptions = {}): Promise<FaceGallery> {
-    const gallery = await Gallery.open(path, { modality: 'face', model: recognizer.modelId, templateVersion: FACE_TEMPLATE_VERSION, dims: recognizer.dims }, opts);
-    return new FaceGallery(recognizer, gallery);
+    const spec = { modality: 'face', model: await recognizer.embeddingId(), templateVersion: FACE_TEMPLATE_VERSION, dims: recognizer.dims };
+    try {
+      return new FaceGallery(recognizer, await Gallery.open(path, spec, opts));
+    } catch (err) {
+      if (err instanceof StaleGalleryError && (await recordsNameOnly(path, { ...spec, model: recognizer.modelId }))) {
+        throw new StaleGalleryError(
+          `gallery ${path} was enrolled before galleries recorded which model weights made their embeddings (it records only "${recognizer.modelId}"), ` +
+            'so they cannot be checked against this model\'s: enrol its images again into a new gallery (or delete this one)',
+        );
+      }
+      throw err;
+    }
   }
 
   get size(): number {
@@ -71,8 +83,8 @@ export class FaceGallery {
 
   /** Ranks enrolled identities against the largest face of the probe image. */
   async identify(image: FaceInput, options: IdentifyOptions = {}): Promise<IdentifyResult> {
-    // Checked before the probe is embedded: a bad threshold fails without the work.
-    if (options.threshold !== undefined) checkSimilarityThreshold('cosine', options.threshold);
+    // Checked before the probe is embedded: a bad k or threshold fails without the work.
+    checkIdentifyOptions(options);
     const face = await this.recognizer.representLargest(image);
     return this.rank(face.template.embedding, options);
   }
@@ -88,8 +100,7 @@ export class FaceGallery {
 
   /** Ranks against a template's embedding (unit length, each model's part weighted). */
   private rank(embedding: Float32Array, options: IdentifyOptions): IdentifyResult {
-    // The index ranks by cosine: a threshold out of its range (say 5) accepted no one, silently.
-    if (options.threshold !== undefined) checkSimilarityThreshold('cosine', options.threshold);
+    checkIdentifyOptions(options);
     const threshold = options.threshold ?? this.recognizer.thresholds?.cosine?.atFmr1e3;
     const candidates = this.gallery.search(embedding, options.k ?? 5).map((c) => ({ ...c, accepted: threshold !== undefined && c.score >= threshold }));
     return { candidates, threshold, model: this.recognizer.modelId };
@@ -105,5 +116,31 @@ export class FaceGallery {
 
   close(): void {
     this.gallery.close();
+  }
+}
+
+/**
+ * Checks identify's options, before any work (the probe's detection and embedding took a second
+ * before a k of 0 was refused). The index ranks by cosine: a threshold out of its range (say 5)
+ * accepted no one, silently.
+ */
+function checkIdentifyOptions(options: IdentifyOptions): void {
+  const { k, threshold } = options;
+  if (k !== undefined && !(Number.isInteger(k) && k > 0)) throw new ConfigError(`identify returns a whole positive number of candidates, got k = ${k}`);
+  if (threshold !== undefined) checkSimilarityThreshold('cosine', threshold);
+}
+
+/**
+ * Whether the gallery at `path` records `spec` as galleries did before they recorded model
+ * digests (the model's name only). Opened without creating, and closed at once.
+ */
+async function recordsNameOnly(path: string, spec: GalleryIdentity): Promise<boolean> {
+  if (path === ':memory:') return false;
+  try {
+    (await Gallery.open(path, spec, { create: false })).close();
+    return true;
+  } catch {
+    // Stale for another reason too, or unreadable now: the first error stands.
+    return false;
   }
 }

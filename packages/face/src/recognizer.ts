@@ -7,6 +7,7 @@ import { SkipDetector } from './detect/skip';
 import type { FaceBox, FaceDetection, FaceDetector } from './detect/types';
 import { checkSimilarityThreshold, DISTANCE_METRICS, type CalibratedThreshold, type DistanceMetric } from './embed/card';
 import { l2NormalizeRows, type Embedding, type FaceEmbedder } from './embed/embedder';
+import { sha256 } from './embed/model-digest';
 import { modelTemplate } from './embed/model-template';
 import { createEmbedder } from './embed/registry';
 import { resolveModels, type ModelChoice, type ModelMember, type ResolvedModels } from './ensemble';
@@ -31,7 +32,11 @@ export interface FaceRecognizerOptions extends DetectorChoice {
   readonly expandPercentage?: number;
   /** Detector candidates below this confidence (0..1) are dropped; default: each detector's own. */
   readonly minConfidence?: number;
-  /** Faces smaller than this (pixels, shorter box side) are ignored. Default 20. */
+  /**
+   * Faces smaller than this (pixels, shorter box side) are ignored. Default 20 with a detector;
+   * the `skip` detector (the image is the face) applies it only when given, and then refuses a
+   * smaller image as a failure to acquire.
+   */
   readonly minFaceSize?: number;
   readonly maxFaces?: number;
   /** When false, an image without a detected face is embedded whole instead of failing. Default true. */
@@ -87,6 +92,7 @@ interface LoadedMember extends ModelMember {
 export class FaceRecognizer {
   private detectMs = 0;
   private embedMs = 0;
+  private embeddingIdentity: Promise<string> | undefined;
 
   private constructor(
     private readonly models: ResolvedModels,
@@ -112,6 +118,26 @@ export class FaceRecognizer {
     const align = this.options.align === false ? 'upright' : 'aligned';
     const expand = this.options.expandPercentage ? `+${this.options.expandPercentage}%` : '';
     return `${this.models.id}/${align}${expand}${this.options.flip ? '+flip' : ''}`;
+  }
+
+  /**
+   * `modelId` with a digest of what makes its embeddings beyond the names in it: each model's
+   * card fields and weights (model-digest.ts) and its weight in the fusion. What a gallery
+   * records, so that one enrolled with a model retrained or replaced under the same name is
+   * refused rather than searched with embeddings of another space. Computed once (10-40 ms
+   * for a shipped model, 1-3 ms per MB of a user's weights).
+   */
+  embeddingId(): Promise<string> {
+    this.embeddingIdentity ??= (async () => {
+      const parts: [number, string][] = [];
+      for (const m of this.members) parts.push([m.weight, await m.embedder.digest()]);
+      return `${this.modelId} sha256:${sha256(JSON.stringify(parts)).slice(0, 16)}`;
+    })().catch((err: unknown) => {
+      // Not kept: a missing file reported now is reported again, not cached.
+      this.embeddingIdentity = undefined;
+      throw err;
+    });
+    return this.embeddingIdentity;
   }
 
   /** The configuration thresholds are calibrated for: `modelId` and the detector. */
@@ -165,14 +191,18 @@ export class FaceRecognizer {
 
   private async detectIn(image: RasterImage, what: string): Promise<FaceDetection[]> {
     const t0 = performance.now();
-    const faces = await this.detector.detect(image, {
-      minConfidence: this.options.minConfidence,
-      minFaceSize: this.options.minFaceSize ?? 20,
-      maxFaces: this.options.maxFaces,
-    });
+    const skip = this.detector instanceof SkipDetector;
+    // The default drops a detector's tiny boxes (more often noise than faces). A pre-cropped
+    // face is no detector's guess: it is refused only for a minimum the caller set, so small
+    // crops (LFW-style chips, low-resolution studies) keep working by default.
+    const minFaceSize = this.options.minFaceSize ?? (skip ? undefined : DEFAULT_MIN_FACE_SIZE);
+    const faces = await this.detector.detect(image, { minConfidence: this.options.minConfidence, minFaceSize, maxFaces: this.options.maxFaces });
     this.detectMs += performance.now() - t0;
     if (faces.length > 0) return faces;
-    if (this.options.enforceDetection !== false) throw new FaceNotDetectedError(what, this.detector.name);
+    if (this.options.enforceDetection !== false) {
+      if (skip) throw new AcquisitionError('face_too_small', `${what}: the face crop is ${image.width} x ${image.height} pixels, under minFaceSize ${minFaceSize} (the skip detector takes the whole image as the face)`);
+      throw new FaceNotDetectedError(what, this.detector.name);
+    }
     const [whole] = await new SkipDetector().detect(image);
     return [{ ...whole, confidence: 0, detector: 'none' }];
   }
@@ -180,8 +210,9 @@ export class FaceRecognizer {
   /** One template per face found (largest first), as deepface's `represent`. */
   async represent(input: FaceInput): Promise<RepresentedFace[]> {
     const image = await this.loadImage(input);
-    const faces = await this.detectIn(image, describe(input));
-    const templates = await this.embedFaces(image, faces);
+    const what = describe(input);
+    const faces = await this.detectIn(image, what);
+    const templates = await this.embedFaces(image, faces, what);
     return faces.map((face, i) => represented(face, templates[i]));
   }
 
@@ -192,28 +223,34 @@ export class FaceRecognizer {
    */
   async representLargest(input: FaceInput): Promise<RepresentedFace> {
     const image = await this.loadImage(input);
-    const [face] = await this.detectIn(image, describe(input));
-    const [template] = await this.embedFaces(image, [face]);
+    const what = describe(input);
+    const [face] = await this.detectIn(image, what);
+    const [template] = await this.embedFaces(image, [face], what);
     return represented(face, template);
   }
 
-  /** Embeds given faces of one image, one batch per model. */
-  embedFaces(image: RasterImage, faces: readonly FaceDetection[]): Promise<FaceTemplate[]> {
-    return this.embedBatch(faces.map((face) => ({ image, face })));
+  /** Embeds given faces of one image, one batch per model. `source` names the image in errors (its file, where it has one). */
+  embedFaces(image: RasterImage, faces: readonly FaceDetection[], source?: string): Promise<FaceTemplate[]> {
+    return this.embedBatch(faces.map((face) => ({ image, face, source })));
   }
 
-  /** Embeds faces of many images in one batch per model (the fast path for galleries and benchmarks). */
-  async embedBatch(items: readonly { readonly image: RasterImage; readonly face: FaceDetection }[]): Promise<FaceTemplate[]> {
+  /**
+   * Embeds faces of many images in one batch per model (the fast path for galleries and
+   * benchmarks). An item's `source` names its image in errors.
+   */
+  async embedBatch(items: readonly { readonly image: RasterImage; readonly face: FaceDetection; readonly source?: string }[]): Promise<FaceTemplate[]> {
     if (items.length === 0) return [];
     const t0 = performance.now();
     const perModel: Embedding[][] = [];
     for (const member of this.members) {
       const crops = items.map(({ image, face }) => this.cropFor(member, image, face));
+      const sources = items.map((item) => item.source);
       if (!this.options.flip) {
-        perModel.push(checkEmbeddings(member, await member.embedder.embed(crops)));
+        perModel.push(checkEmbeddings(member, await member.embedder.embed(crops), sources));
         continue;
       }
-      const both = checkEmbeddings(member, await member.embedder.embed([...crops, ...crops.map(mirror)]));
+      // The mirrored crops follow the crops: embedding i + n is item i's.
+      const both = checkEmbeddings(member, await member.embedder.embed([...crops, ...crops.map(mirror)]), [...sources, ...sources]);
       perModel.push(crops.map((_, i) => meanDirection(both[i], both[i + crops.length])));
     }
     this.embedMs += performance.now() - t0;
@@ -326,14 +363,16 @@ export class FaceRecognizer {
  * A model's embeddings, refused when one is no direction: all zeros (a black crop through a
  * model without biases) or not finite (an overflow in a user's model). Kept, it made a template
  * whose similarity to anything was 0 or NaN, and verify answered "different people" without a
- * word. It is this face that failed, so it fails to acquire (counted, never dropped).
+ * word. It is this face that failed, so it fails to acquire (counted, never dropped), with its
+ * image named (`sources[i]`, the i-th embedding's) as a missing face is.
  */
-function checkEmbeddings(member: LoadedMember, embeddings: Embedding[]): Embedding[] {
-  for (const { vector, norm } of embeddings) {
+function checkEmbeddings(member: LoadedMember, embeddings: Embedding[], sources: readonly (string | undefined)[]): Embedding[] {
+  for (const [i, { vector, norm }] of embeddings.entries()) {
     const finite = Number.isFinite(norm) && vector.every(Number.isFinite);
     if (finite && norm > 0) continue;
     const what = finite ? 'an embedding of zeros' : 'an embedding with values that are not finite numbers';
-    throw new AcquisitionError('embedding_invalid', `model ${member.card.name} gave ${what} for this face; it has no template`);
+    const source = sources[i];
+    throw new AcquisitionError('embedding_invalid', `${source === undefined ? '' : `${source}: `}model ${member.card.name} gave ${what} for this face; it has no template`);
   }
   return embeddings;
 }
@@ -341,6 +380,9 @@ function checkEmbeddings(member: LoadedMember, embeddings: Embedding[]): Embeddi
 function represented(face: FaceDetection, template: FaceTemplate): RepresentedFace {
   return { template, facialArea: face.box, confidence: face.confidence, landmarks: face.landmarks, detector: face.detector };
 }
+
+/** Faces below this many pixels (shorter box side) are dropped when the caller sets no minimum and a detector runs. */
+const DEFAULT_MIN_FACE_SIZE = 20;
 
 /** The crop mirrored left-right. */
 function mirror(crop: FaceCrop): FaceCrop {

@@ -63,6 +63,9 @@ describe.skipIf(lfw.skip)('every detector on an LFW face', () => {
     const [face] = await createDetector({ detector: 'skip' }).detect(image);
     expect(face.box).toEqual({ x: 0, y: 0, width: 250, height: 250 });
     expect(face.landmarks.leftEye![0]).toBeCloseTo((38.2946 * 250) / 112, 3);
+    // A minimum face size holds for it too: a crop under it is no face.
+    expect(await createDetector({ detector: 'skip' }).detect(image, { minFaceSize: 251 })).toEqual([]);
+    expect(await createDetector({ detector: 'skip' }).detect(image, { minFaceSize: 250 })).toHaveLength(1);
   });
 });
 

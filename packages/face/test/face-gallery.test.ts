@@ -124,6 +124,7 @@ describe('face gallery without a model', () => {
   // A stand-in recognizer: a data URL's last character picks one of two unit vectors.
   const recognizer = {
     modelId: 'stub-model',
+    embeddingId: async () => 'stub-model sha256:0',
     dims: 2,
     acquisitionSettings: 'stub-detector',
     thresholds: undefined,
@@ -143,5 +144,23 @@ describe('face gallery without a model', () => {
     expect(gallery.size).toBe(2);
     expect(gallery.identifyEmbedding(Float32Array.of(1, 0)).candidates.map((c) => c.identity)).toEqual(['ada']);
     gallery.close();
+  });
+
+  it('checks k before the probe is detected and embedded (a k of 0 was refused only after that work)', async () => {
+    const gallery = await FaceGallery.open(':memory:', recognizer);
+    await gallery.enroll('ada', 'data:image/png;base64,A');
+    const represent = vi.spyOn(recognizer, 'representLargest');
+    try {
+      for (const k of [0, 1.5, Number.NaN, -1]) {
+        await expect(gallery.identify('data:image/png;base64,A', { k }), String(k)).rejects.toThrow(/identify returns a whole positive number of candidates/);
+        expect(() => gallery.identifyEmbedding(Float32Array.of(1, 0), { k })).toThrow(ConfigError);
+      }
+      await expect(gallery.identify('data:image/png;base64,A', { threshold: 5 })).rejects.toBeInstanceOf(ConfigError);
+      expect(represent).not.toHaveBeenCalled();
+      expect((await gallery.identify('data:image/png;base64,A', { k: 1 })).candidates.map((c) => c.identity)).toEqual(['ada']);
+    } finally {
+      represent.mockRestore();
+      gallery.close();
+    }
   });
 });

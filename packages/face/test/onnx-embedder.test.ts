@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { AcquisitionError, DatasetError, ModalityUnavailableError } from '@biofuse/core';
 import { temporaryFolders } from '@biofuse/core/testing';
@@ -102,6 +103,42 @@ describe('ONNX embedder', () => {
     const overflow = await FaceRecognizer.create({ models: join(dir, 'overflow.json'), detector: 'skip' });
     await expect(overflow.verify(grey, grey, { threshold: 0.5 })).rejects.toThrow(/model overflow gave an embedding with values that are not finite numbers/);
     await expect(overflow.represent(grey)).rejects.toMatchObject({ reason: 'embedding_invalid' });
+    // The image is named, as a missing face names it: in a batch of files the message said only "this face".
+    const file = join(dir, 'black.png');
+    await writeFile(file, await sharp({ create: { width: 32, height: 32, channels: 3, background: { r: 0, g: 0, b: 0 } } }).png().toBuffer());
+    await expect(zero.representLargest(file)).rejects.toThrow(`${file}: model zero gave an embedding of zeros for this face`);
+    await expect(zero.represent(file)).rejects.toThrow(`${file}: model zero gave`);
+    const flipped = await FaceRecognizer.create({ models: join(dir, 'zero.json'), detector: 'skip', flip: true });
+    await expect(flipped.representLargest(file)).rejects.toThrow(`${file}: model zero gave`);
+  });
+
+  it('skip: refuses a crop under minFaceSize when one is set, and takes small crops by default', async () => {
+    const dir = await tempFolder('biofuse-onnx-');
+    await writeFile(join(dir, 'mean.onnx'), meanColourOnnxModel(8));
+    await writeFile(
+      join(dir, 'mean.json'),
+      JSON.stringify({
+        name: 'mean-skip',
+        description: '',
+        source: { kind: 'onnx', path: join(dir, 'mean.onnx') },
+        input: { width: 8, height: 8, colourOrder: 'rgb', layout: 'nchw', mean: [0, 0, 0], std: [1, 1, 1] },
+        alignment: { template: 'arcface' },
+        embeddingSize: 3,
+      }),
+    );
+    const small = { width: 16, height: 16, channels: 3 as const, data: new Uint8Array(16 * 16 * 3).fill(90) };
+    // The detectors' default minimum (20 px) is not applied to a crop given as the face.
+    await expect(FaceRecognizer.create({ models: join(dir, 'mean.json'), detector: 'skip' }).then((r) => r.represent(small))).resolves.toHaveLength(1);
+    // Set explicitly, it holds: the crop was embedded whatever minFaceSize said.
+    const strict = await FaceRecognizer.create({ models: join(dir, 'mean.json'), detector: 'skip', minFaceSize: 20 });
+    const refused = strict.represent(small);
+    await expect(refused).rejects.toBeInstanceOf(AcquisitionError);
+    await expect(refused).rejects.toMatchObject({ reason: 'face_too_small' });
+    await expect(refused).rejects.toThrow('16 x 16 image: the face crop is 16 x 16 pixels, under minFaceSize 20');
+    await expect(strict.represent({ ...small, width: 20, height: 20, data: new Uint8Array(20 * 20 * 3).fill(90) })).resolves.toHaveLength(1);
+    // Without enforced detection, as with any detector, the whole image is embedded instead.
+    const lenient = await FaceRecognizer.create({ models: join(dir, 'mean.json'), detector: 'skip', minFaceSize: 20, enforceDetection: false });
+    await expect(lenient.represent(small)).resolves.toMatchObject([{ detector: 'none' }]);
   });
 
   it('builds one embedder for a model however many recognisers ask for it at once (each loaded its own ONNX session)', async () => {

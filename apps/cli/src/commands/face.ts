@@ -35,14 +35,19 @@ interface PipelineFlags {
   flip?: boolean;
 }
 
-function pipelineOptions(cmd: Command): Command {
+/**
+ * The pipeline flags. `embeds: false` (detect) hides --flip, which changes embeddings only: it is
+ * still parsed, so that the action refuses it by name instead of commander's bare "unknown option".
+ */
+function pipelineOptions(cmd: Command, { embeds = true } = {}): Command {
+  const flip = new Option('--flip', 'also embed the mirrored face and average (test-time augmentation)');
   return cmd
     .option('--model <name>', 'embedding model, ensemble card, card path, or a comma-separated list', 'dlib-resnet')
     .addOption(new Option('--detector <name>', 'face detector').choices([...DETECTOR_NAMES]).default('cascade'))
     .addOption(new Option('--landmarks <stage>', 'landmark stage').choices(['mesh', 'detector']).default('mesh'))
     .option('--no-align', 'crop the face box upright instead of aligning to the model template')
     .option('--expand <percent>', `widen the face region by this percentage (${EXPAND_PERCENT_RANGE.join('-')})`)
-    .option('--flip', 'also embed the mirrored face and average (test-time augmentation)')
+    .addOption(embeds ? flip : flip.hideHelp())
     .option('--no-enforce-detection', 'embed the whole image when no face is found');
 }
 
@@ -115,9 +120,11 @@ export function faceCommand(): Command {
       process.stdout.write(`${JSON.stringify(out)}\n`);
     });
 
-  pipelineOptions(face.command('detect <image>').description('find faces; optionally write 112 px crops'))
+  pipelineOptions(face.command('detect <image>').description('find faces; optionally write 112 px crops'), { embeds: false })
     .option('--out <dir>', 'write one 112 px crop per face (face-<n>.png): aligned to the ArcFace template, or the upright box with --no-align; --expand widens either')
     .action(async (image: string, flags: PipelineFlags & { out?: string }) => {
+      // Detection embeds nothing: a --flip taken in silence would read as if the crops were mirrored or averaged (as calibrate refuses --no-enforce-detection).
+      if (flags.flip) throw new UsageError('--flip changes embeddings only (it averages each face with its mirror image); detect embeds nothing: drop --flip');
       const options = recognizerOptions(flags);
       // Checks every option and reads the model cards; no weights load yet (they load on the
       // first image), so a refused run leaves no empty folder behind and an --out that cannot
@@ -222,6 +229,8 @@ export function enrollCommand(): Command {
   ).action(async (images: string[], flags: PipelineFlags & { gallery: string; folder?: string; identity?: string }) => {
     if (!flags.folder === !flags.identity) throw new UsageError('give either --folder or --identity with images');
     if (flags.identity && images.length === 0) throw new UsageError('--identity needs at least one image');
+    // A folder's images are all enrolled under their sub-folders' names: images named beside it were skipped without a word.
+    if (flags.folder && images.length > 0) throw new UsageError(`--folder enrols the folder's images only; give the other images (${images.join(', ')}) with --identity in another run, or move them into the folder`);
     const path = resolve(flags.gallery);
     const recognizer = await recognizerFrom(flags);
     await enrolIntoGallery(path, () => FaceGallery.open(path, recognizer), async (gallery) => {

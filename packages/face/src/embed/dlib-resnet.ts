@@ -4,6 +4,7 @@ import { sharedWeights } from '../runtime/load-model';
 import { modelFile } from '../runtime/model-files';
 import type { FaceModelCard } from './card';
 import type { Embedding, FaceEmbedder, ModelInput } from './embedder';
+import { modelDigest, tfjsFilesDigest } from './model-digest';
 import { embedWithTfjs } from './tfjs-batch';
 
 /**
@@ -22,6 +23,12 @@ export class DlibResNetEmbedder implements FaceEmbedder {
     if (source.kind !== 'dlib-resnet') throw new TypeError('unreachable');
     const w = await sharedWeights(modelFile(source.package, source.file));
     return embedWithTfjs(this.card, batch, (tf, input) => forward(tf, w, input));
+  }
+
+  async digest(): Promise<string> {
+    const source = this.card.source;
+    if (source.kind !== 'dlib-resnet') throw new TypeError('unreachable');
+    return modelDigest(this.card, [await tfjsFilesDigest(modelFile(source.package, source.file))]);
   }
 }
 

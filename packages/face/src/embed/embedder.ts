@@ -18,6 +18,8 @@ export interface Embedding {
 export interface FaceEmbedder {
   readonly card: FaceModelCard;
   embed(batch: readonly ModelInput[]): Promise<Embedding[]>;
+  /** What decides this model's embeddings: its card's input and output fields and its weights' bytes (model-digest.ts). */
+  digest(): Promise<string>;
 }
 
 /**

@@ -3,6 +3,7 @@ import { sharedGraphModel } from '../runtime/load-model';
 import { modelFile } from '../runtime/model-files';
 import type { FaceModelCard } from './card';
 import type { Embedding, FaceEmbedder, ModelInput } from './embedder';
+import { modelDigest, tfjsFilesDigest } from './model-digest';
 import { embedWithTfjs } from './tfjs-batch';
 
 /** An embedding model shipped as a tfjs graph model inside an npm package. */
@@ -16,5 +17,11 @@ export class GraphModelEmbedder implements FaceEmbedder {
     if (source.kind !== 'tfjs-graph') throw new TypeError('unreachable');
     const model = await sharedGraphModel(modelFile(source.package, source.file));
     return embedWithTfjs(this.card, batch, (_tf, input) => model.execute(input, source.output) as Tensor);
+  }
+
+  async digest(): Promise<string> {
+    const source = this.card.source;
+    if (source.kind !== 'tfjs-graph') throw new TypeError('unreachable');
+    return modelDigest(this.card, [await tfjsFilesDigest(modelFile(source.package, source.file))]);
   }
 }

@@ -2,13 +2,20 @@ import { DatasetError } from '@biofuse/core';
 import { runtimeNotInstalled } from '../errors';
 import type { FaceModelCard } from './card';
 import { embeddingsOf, packBatch, type Embedding, type FaceEmbedder, type ModelInput } from './embedder';
+import { modelDigest, PinnedFile } from './model-digest';
 
 /** Any ArcFace-style ONNX model a user points to, run with onnxruntime-node (two threads). */
 export class OnnxEmbedder implements FaceEmbedder {
   private session: Promise<import('onnxruntime-node').InferenceSession> | undefined;
+  private readonly file: PinnedFile;
 
   constructor(readonly card: FaceModelCard) {
     if (card.source.kind !== 'onnx') throw new TypeError(`${card.name} is not an ONNX model`);
+    this.file = new PinnedFile(card.source.path, `the ONNX model of ${card.name}`);
+  }
+
+  async digest(): Promise<string> {
+    return modelDigest(this.card, [await this.file.sha256()]);
   }
 
   async embed(batch: readonly ModelInput[]): Promise<Embedding[]> {
@@ -16,11 +23,19 @@ export class OnnxEmbedder implements FaceEmbedder {
     const source = this.card.source;
     if (source.kind !== 'onnx') throw new TypeError('unreachable');
     const ort = await loadOnnxRuntime();
-    // The runtime is there: a file it cannot load is the file's fault (missing, truncated, not ONNX).
-    this.session ??= ort.InferenceSession.create(source.path, { intraOpNumThreads: 2, interOpNumThreads: 1 }).catch((cause: unknown) => {
-      this.session = undefined;
-      throw new DatasetError(`cannot load the ONNX model of ${this.card.name}: ${(cause as Error).message}`, source.path, undefined, { cause });
-    });
+    // The runtime is there: a file it cannot load is the file's fault (missing, truncated, not
+    // ONNX). Its bytes are checked against the digest a gallery may have recorded first; the
+    // session loads from the path still, so that a model with external weight files finds them.
+    this.session ??= this.file
+      .load(() =>
+        ort.InferenceSession.create(source.path, { intraOpNumThreads: 2, interOpNumThreads: 1 }).catch((cause: unknown) => {
+          throw new DatasetError(`cannot load the ONNX model of ${this.card.name}: ${(cause as Error).message}`, source.path, undefined, { cause });
+        }),
+      )
+      .catch((err: unknown) => {
+        this.session = undefined;
+        throw err;
+      });
     const session = await this.session;
     // Many exported models take a fixed batch (often 1): larger batches (two faces, or the
     // mirrored crops of flip) were refused by onnxruntime, an internal error. Run them in

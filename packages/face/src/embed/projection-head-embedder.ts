@@ -1,19 +1,26 @@
-import { readFile } from 'node:fs/promises';
 import type * as tfjs from '@tensorflow/tfjs';
-import { ConfigError, DatasetError, TemplateFormatError, tensorflow } from '@biofuse/core';
+import { ConfigError, TemplateFormatError, tensorflow } from '@biofuse/core';
 import { headFromWeightsFile, projectRows } from '@biofuse/core/training';
 import type { FaceModelCard } from './card';
 import type { Embedding, FaceEmbedder, ModelInput } from './embedder';
+import { modelDigest, PinnedFile } from './model-digest';
 
 /** A frozen base model followed by a trained projection head (its input: the base's unit embedding). */
 export class ProjectionHeadEmbedder implements FaceEmbedder {
   private head: Promise<tfjs.LayersModel> | undefined;
+  private readonly weights: PinnedFile;
 
   constructor(
     readonly card: FaceModelCard,
     private readonly base: FaceEmbedder,
   ) {
     if (card.source.kind !== 'projection-head') throw new TypeError(`${card.name} is not a projection-head model`);
+    this.weights = new PinnedFile(card.source.weights, `the head weights of ${card.name}`);
+  }
+
+  /** The head's weights and its base model's digest: a retrained base changes the head's input. */
+  async digest(): Promise<string> {
+    return modelDigest(this.card, [await this.weights.sha256(), await this.base.digest()]);
   }
 
   async embed(batch: readonly ModelInput[]): Promise<Embedding[]> {
@@ -33,12 +40,10 @@ export class ProjectionHeadEmbedder implements FaceEmbedder {
   private loadHead(): Promise<tfjs.LayersModel> {
     const source = this.card.source;
     if (source.kind !== 'projection-head') throw new TypeError('unreachable');
-    this.head ??= (async () => {
+    // A missing file the card names is a data error naming the file; one changed since a gallery took its digest, too.
+    this.head ??= this.weights.load(async (bytes) => {
       const tf = await tensorflow();
-      // A missing file the card names is a data error naming the file.
-      const text = await readFile(source.weights, 'utf8').catch((cause: unknown) => {
-        throw new DatasetError(`cannot read the head weights of ${this.card.name} (${(cause as NodeJS.ErrnoException).code ?? String(cause)})`, source.weights, undefined, { cause });
-      });
+      const text = bytes.toString('utf8');
       let json: unknown;
       try {
         json = JSON.parse(text);
@@ -59,7 +64,7 @@ export class ProjectionHeadEmbedder implements FaceEmbedder {
       if (inputDim !== baseDim) fail(`its head takes ${inputDim}-d embeddings, its base model ${this.base.card.name} gives ${baseDim}-d`);
       if (out !== this.card.embeddingSize) fail(`the head gives ${out}-d embeddings, its card says ${this.card.embeddingSize}`);
       return model;
-    })().catch((err: unknown) => {
+    }).catch((err: unknown) => {
       this.head = undefined;
       throw err;
     });

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, TemplateFormatError, seededRandom, type Tf } from '@biofuse/core';
@@ -53,6 +53,15 @@ describe('exported projection heads', () => {
       expect(got[i].vector.length).toBe(64);
       for (let j = 0; j < 64; j++) expect(got[i].vector[j]).toBeCloseTo(expected[i * 64 + j], 5);
     }
+    // What a gallery records: the head's bytes decide, not its name or folder (a retrained head kept its name and passed for the old one).
+    const copy = async (folder: string, edit: (text: string) => string) => {
+      await mkdir(join(dir, folder));
+      await writeFile(join(dir, folder, 'dlib-test-head.head.json'), edit(await readFile(join(dir, 'dlib-test-head.head.json'), 'utf8')));
+      await writeFile(join(dir, folder, 'dlib-test-head.json'), await readFile(join(dir, 'dlib-test-head.json'), 'utf8'));
+      return createEmbedder(await loadModelCard(join(dir, folder, 'dlib-test-head.json')));
+    };
+    expect(await (await copy('moved', (t) => t)).digest()).toBe(await embedder.digest());
+    expect(await (await copy('retrained', (t) => `${t}\n`)).digest()).not.toBe(await embedder.digest());
   });
 
   it('refuses a head that does not fit its base, and broken weight files', async () => {

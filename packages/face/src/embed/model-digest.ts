@@ -1,0 +1,103 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { io } from '@tensorflow/tfjs';
+import { DatasetError } from '@biofuse/core';
+import type { FaceModelCard } from './card';
+
+/*
+ * What decides a model's embeddings, as one digest: the card's fields that shape the input and
+ * output (not its description or thresholds, which calibration rewrites) and the bytes of its
+ * weights. A gallery records it, so a model retrained or replaced under the same name is told
+ * apart from the one that enrolled it. Reading and hashing cost 1-3 ms per MB here: 10-40 ms for
+ * a shipped model's weights (2-14 MB), once per process.
+ */
+
+export function sha256(bytes: Uint8Array | string): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/**
+ * The digest of a card and of its weights' digests (in the card's order). Paths are left out:
+ * moving an installation does not change what a model computes.
+ */
+export function modelDigest(card: FaceModelCard, weights: readonly string[]): string {
+  const { name, source, input, alignment, embeddingSize } = card;
+  const output = 'output' in source ? source.output : undefined;
+  return sha256(JSON.stringify({ name, kind: source.kind, output, input, alignment, embeddingSize, weights }));
+}
+
+/** Reads a file the digest covers; missing or unreadable is a DatasetError naming it. */
+async function readWeightsFile(path: string, what: string): Promise<Buffer> {
+  return readFile(path).catch((cause: unknown) => {
+    throw new DatasetError(`cannot read ${what} (${(cause as NodeJS.ErrnoException).code ?? String(cause)})`, path, undefined, { cause });
+  });
+}
+
+const tfjsDigests = new Map<string, Promise<string>>();
+
+/**
+ * The digest of a tfjs model file (a graph model's model.json, or a bare weights manifest) and
+ * of every weight shard it lists, once per process per file, as the weights themselves are
+ * loaded (load-model.ts). These are the shipped models, in npm packages the lockfile pins: they
+ * change with an upgrade, not under a running process, so they are not read twice to compare.
+ */
+export function tfjsFilesDigest(path: string): Promise<string> {
+  let digest = tfjsDigests.get(path);
+  if (!digest) {
+    digest = (async () => {
+      const json = await readWeightsFile(path, 'the model file');
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(json.toString('utf8'));
+      } catch (cause) {
+        throw new DatasetError(`the model file is not JSON (${(cause as Error).message})`, path, undefined, { cause });
+      }
+      const manifest = (Array.isArray(parsed) ? parsed : ((parsed as { weightsManifest?: unknown }).weightsManifest ?? [])) as io.WeightsManifestConfig;
+      const parts = [sha256(json)];
+      for (const group of manifest) {
+        for (const shard of group.paths) parts.push(sha256(await readWeightsFile(join(dirname(path), shard), 'this weights file of the model')));
+      }
+      return sha256(parts.join('\n'));
+    })();
+    // A failed read is not kept: the next call reports its own error.
+    digest.catch(() => tfjsDigests.delete(path));
+    tfjsDigests.set(path, digest);
+  }
+  return digest;
+}
+
+/**
+ * A user's weights file (an ONNX model, a projection head), pinned to the bytes first used:
+ * whichever comes first, a digest handed out (to a gallery) or a successful load, fixes them,
+ * and the other is checked against them. A file retrained while a process runs is then
+ * refused, where a gallery would have recorded the new file's digest beside embeddings of the
+ * old one (or the other way round). A load that fails pins nothing: the file may be repaired.
+ */
+export class PinnedFile {
+  private digest: string | undefined;
+
+  constructor(
+    readonly path: string,
+    /** What the file is, for errors: "the ONNX model of arcface". */
+    private readonly what: string,
+  ) {}
+
+  /** Runs `use` on the file's bytes, once they are checked against the pinned ones; pins them if it succeeds. */
+  async load<T>(use: (bytes: Buffer) => Promise<T> | T): Promise<T> {
+    const bytes = await readWeightsFile(this.path, this.what);
+    const digest = sha256(bytes);
+    if (this.digest !== undefined && digest !== this.digest) {
+      throw new DatasetError(`${this.what} changed while this process was using it (retrained or replaced): start again, so that one model makes every embedding`, this.path);
+    }
+    const out = await use(bytes);
+    this.digest ??= digest;
+    return out;
+  }
+
+  /** The digest of the pinned bytes (pinning the file's present bytes if none are yet). */
+  async sha256(): Promise<string> {
+    this.digest ??= sha256(await readWeightsFile(this.path, this.what));
+    return this.digest;
+  }
+}

@@ -1,0 +1,104 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DatasetError, Gallery, StaleGalleryError } from '@biofuse/core';
+import { temporaryFolders } from '@biofuse/core/testing';
+import { checkModelCard, FaceGallery, FaceRecognizer } from '../src/index';
+import { createEmbedder } from '../src/embed/registry';
+import { FACE_TEMPLATE_VERSION } from '../src/template';
+import { meanColourOnnxModel } from './tiny-onnx';
+
+const tempFolder = temporaryFolders();
+
+/** A card for the test ONNX model beside it (`model.onnx`), under the name `name`. */
+function card(name: string, extra: Record<string, unknown> = {}) {
+  return {
+    name,
+    description: 'test model: the mean of each channel',
+    source: { kind: 'onnx', path: 'model.onnx' },
+    input: { width: 8, height: 8, colourOrder: 'rgb', layout: 'nchw', mean: [0, 0, 0], std: [1, 1, 1] },
+    alignment: { template: 'arcface' },
+    embeddingSize: 3,
+    ...extra,
+  };
+}
+
+/** Writes a model folder: the card and its ONNX file (`batch` changes the file's bytes, not what it computes). */
+async function modelFolder(dir: string, name: string, batch: number | string, extra: Record<string, unknown> = {}): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, 'model.onnx'), meanColourOnnxModel(8, batch));
+  await writeFile(join(dir, 'card.json'), JSON.stringify(card(name, extra)));
+  return join(dir, 'card.json');
+}
+
+const crop = (rgb: [number, number, number]) => {
+  const data = new Uint8Array(16 * 16 * 3);
+  for (let i = 0; i < data.length; i++) data[i] = rgb[i % 3];
+  return { width: 16, height: 16, channels: 3 as const, data };
+};
+
+describe('the model identity a face gallery records', () => {
+  it('refuses a gallery enrolled with other weights under the same model name, and takes the same weights moved or recalibrated', async () => {
+    const dir = await tempFolder('biofuse-face-identity-');
+    const enrolled = await FaceRecognizer.create({ models: await modelFolder(join(dir, 'v1'), 'arc', 'N'), detector: 'skip' });
+    const path = join(dir, 'g.db');
+    const gallery = await FaceGallery.open(path, enrolled);
+    await gallery.enroll('red', crop([200, 10, 10]));
+    gallery.close();
+    expect(await enrolled.embeddingId()).toMatch(/^arc\/aligned sha256:[0-9a-f]{16}$/);
+
+    // Retrained (here: re-exported with another file) under the same name: the name alone matched, and its embeddings were searched as the old ones.
+    const retrained = await FaceRecognizer.create({ models: await modelFolder(join(dir, 'v2'), 'arc', 1), detector: 'skip' });
+    expect(retrained.modelId).toBe(enrolled.modelId);
+    await expect(FaceGallery.open(path, retrained, { create: false })).rejects.toBeInstanceOf(StaleGalleryError);
+    await expect(FaceGallery.open(path, retrained)).rejects.toThrow(/was built with model "arc\/aligned sha256:[0-9a-f]{16}", this pipeline uses "arc\/aligned sha256:/);
+
+    // The same bytes elsewhere, with a description and calibrated thresholds added: the same model.
+    const thresholds = { 'arc/aligned@skip': { cosine: { atFmr1e3: 0.5, atEer: 0.4, provenance: { dataset: 'd', pairs: 1, protocol: 'p', date: '2026-01-01', detector: 'skip' } } } };
+    const moved = await FaceRecognizer.create({ models: await modelFolder(join(dir, 'moved'), 'arc', 'N', { description: 'recalibrated', thresholds }), detector: 'skip' });
+    expect(await moved.embeddingId()).toBe(await enrolled.embeddingId());
+    const reopened = await FaceGallery.open(path, moved, { create: false });
+    expect(reopened.size).toBe(1);
+    reopened.close();
+  });
+
+  it('refuses a gallery that recorded only the model name (made before digests), saying to enrol again', async () => {
+    const dir = await tempFolder('biofuse-face-identity-');
+    const recognizer = await FaceRecognizer.create({ models: await modelFolder(join(dir, 'm'), 'old-arc', 'N'), detector: 'skip' });
+    const path = join(dir, 'old.db');
+    // As FaceGallery.open made it before: the model's name and configuration only.
+    const old = await Gallery.open(path, { modality: 'face', model: recognizer.modelId, templateVersion: FACE_TEMPLATE_VERSION, dims: recognizer.dims });
+    old.add('red', 'red.png', 'hash', new Uint8Array(1), Float32Array.of(1, 0, 0));
+    old.close();
+    const refused = FaceGallery.open(path, recognizer, { create: false });
+    await expect(refused).rejects.toBeInstanceOf(StaleGalleryError);
+    await expect(refused).rejects.toThrow(/was enrolled before galleries recorded which model weights made their embeddings \(it records only "old-arc\/aligned"\).*enrol its images again into a new gallery/);
+  });
+
+  it('names the shipped models by their weights too, once per recognizer', async () => {
+    const recognizer = await FaceRecognizer.create({ detector: 'skip' });
+    const t0 = performance.now();
+    const id = await recognizer.embeddingId();
+    const ms = performance.now() - t0;
+    expect(id).toMatch(/^dlib-resnet\/aligned sha256:[0-9a-f]{16}$/);
+    expect(await recognizer.embeddingId()).toBe(id);
+    // About 10 ms here (6.4 MB of weights); a generous bound for a loaded machine.
+    expect(ms).toBeLessThan(2000);
+    // Fused: each member's weight is part of it.
+    const ensemble = await FaceRecognizer.create({ models: ['dlib-resnet', 'mobileface'], detector: 'skip' });
+    const reweighted = await FaceRecognizer.create({ models: [{ model: 'dlib-resnet', weight: 2 }, 'mobileface'], detector: 'skip' });
+    expect(await ensemble.embeddingId()).not.toBe(await reweighted.embeddingId());
+  });
+
+  it('refuses a model file changed while the process uses it (a gallery would record one file and embed with the other)', async () => {
+    const dir = await tempFolder('biofuse-face-identity-');
+    await modelFolder(dir, 'pinned', 'N');
+    const embedder = await createEmbedder(checkModelCard({ ...card('pinned'), source: { kind: 'onnx', path: join(dir, 'model.onnx') } }));
+    const digest = await embedder.digest();
+    await writeFile(join(dir, 'model.onnx'), meanColourOnnxModel(8, 1));
+    const face = { width: 8, height: 8, pixels: new Float32Array(8 * 8 * 3).fill(1) };
+    await expect(embedder.embed([face])).rejects.toBeInstanceOf(DatasetError);
+    await expect(embedder.embed([face])).rejects.toThrow(/model\.onnx: the ONNX model of pinned changed while this process was using it/);
+    expect(await embedder.digest()).toBe(digest);
+  });
+});
