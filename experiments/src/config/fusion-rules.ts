@@ -1,3 +1,4 @@
+import { byCodeUnits } from '@biofuse/core';
 import { POSITIVE_NORMALISER_KINDS, type NormaliserKind } from '@biofuse/fusion';
 import type { DatasetConfig, ExperimentConfig, FusionConfig } from './schema';
 
@@ -37,7 +38,7 @@ type ChimericSourceDataset = Extract<DatasetConfig, { loader: 'chimeric' }>['sou
 
 /** The order systems named by a mapping take: by name, code unit by code unit (as the config hash sorts keys). */
 export function systemOrder(names: readonly string[]): string[] {
-  return [...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return [...names].sort(byCodeUnits);
 }
 
 /** Whether some comparison of the dataset can carry a sample quality (only a modality's samples can). */

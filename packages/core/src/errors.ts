@@ -40,15 +40,25 @@ export class DatasetError extends BiometricError {
   /** The message without the file and line it is prefixed with, for callers that restate it. */
   readonly detail: string;
 
+  /**
+   * `options.input` names input that has no path (text or bytes in memory, say "signature
+   * bytes"): its messages read `signature bytes, line 3: ...`, where a path reads `u.txt:3: ...`.
+   */
   constructor(
     message: string,
     readonly path?: string,
     readonly line?: number,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; input?: string },
   ) {
-    super('dataset', path === undefined ? message : `${path}${line === undefined ? '' : `:${line}`}: ${message}`, options);
+    super('dataset', located(message, path, line, options?.input), options?.cause === undefined ? undefined : { cause: options.cause });
     this.detail = message;
   }
+}
+
+function located(message: string, path: string | undefined, line: number | undefined, input: string | undefined): string {
+  if (path !== undefined) return `${path}${line === undefined ? '' : `:${line}`}: ${message}`;
+  if (input !== undefined) return `${input}${line === undefined ? '' : `, line ${line}`}: ${message}`;
+  return line === undefined ? message : `line ${line}: ${message}`;
 }
 
 /** A sample could not be turned into a template (no face, blank print, too few points...). */

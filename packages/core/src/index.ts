@@ -26,6 +26,7 @@ export {
 export { decisionThresholdAt, shippedDecisionThreshold, shippedDecisionThresholds, type DecisionThreshold } from './scoring/decision-threshold';
 export { symmetricEigen } from './linear-algebra/symmetric-eigen';
 export { decodeImage, checkRasterImage, bytesFromDataUrl, readSampleFile, type RasterImage, type DecodeImageOptions } from './image/decode';
+export { checkImageSize, parseDecodeLimits, type DecodeLimits } from './image/header';
 export { imageFormatOf, type ImageFormat } from './image/image-format';
 export { Gallery, StaleGalleryError, type GalleryIdentity, type GalleryOpenOptions, type GalleryRecord, type Candidate } from './gallery/gallery';
 export { EmbeddingIndex, type IndexHit } from './gallery/embedding-index';
@@ -33,6 +34,7 @@ export { enrolSamples, enrolFolder, type EnrolmentReport, type EnrolSample } fro
 export { plotlyScript, escapeHtml, scriptJson, CURVE_COLOURS } from './report/plotly';
 export { progressBar, type Progress } from './progress';
 export { makeFolder } from './make-folder';
+export { byCodeUnits } from './code-unit-order';
 export { tensorflow, type Tf } from './tensor/tfjs-runtime';
 export { erf } from './math/erf';
 export { euclideanLength, isUnitLength } from './math/unit-length';

@@ -1,10 +1,10 @@
-import { ImageDecodeError, imageFormatOf, readSampleFile, TemplateFormatError, type Modality, type Score } from '@biofuse/core';
+import { ImageDecodeError, readSampleFile, TemplateFormatError, type Modality, type Score } from '@biofuse/core';
 import { FingerprintAcquisitionError } from './errors';
 import { extractFingerprint } from './extract/extract';
 import { lowQualityReason } from './extract/quality';
 import { DEFAULT_EXTRACTION_PARAMS, type ExtractionParams } from './extract/params';
 import type { FingerprintImage } from './image/fingerprint-image';
-import { FINGERPRINT_IMAGE_FORMATS, loadFingerprintImage } from './image/load';
+import { FINGERPRINT_IMAGE_FORMATS, isForeignFormat, loadFingerprintImage } from './image/load';
 import { centredFingerprintVector, compareFingerprints, prepareTemplate, type PreparedTemplate } from './match/index';
 import type { FingerprintParams } from './params';
 import { decodeFingerprintTemplate, encodeFingerprintTemplate, isBiofuseFingerprintTemplate } from './template/encode';
@@ -54,8 +54,7 @@ export class FingerprintModality implements Modality<FingerprintSample, Fingerpr
       return await loadFingerprintImage(bytes, { dpi: this.params.dpi, name: path });
     } catch (err) {
       // Neither a template nor a readable image format: say what this modality reads, templates included.
-      // A known format the decoder cannot read (a compressed BMP) keeps its own, more precise message.
-      if (!(err instanceof ImageDecodeError) || err.reason !== 'unsupported_format' || imageFormatOf(bytes) !== undefined) throw err;
+      if (!isForeignFormat(err, bytes)) throw err;
       throw new ImageDecodeError('unsupported_format', named(`not a fingerprint image (${FINGERPRINT_IMAGE_FORMATS}) or template (.bfp, ISO/IEC 19794-2 record)`), { cause: err });
     }
   }

@@ -9,9 +9,7 @@ export const IN_MEMORY = 'signature bytes';
  */
 export class SignatureFormatError extends DatasetError {
   constructor(message: string, path?: string, line?: number, options?: { cause?: unknown }) {
-    super(message, path, line, options);
-    // DatasetError gives the bare message without a path; "<memory>:3:" read as a file name.
-    if (path === undefined) this.message = `${IN_MEMORY}${line === undefined ? '' : `, line ${line}`}: ${message}`;
+    super(message, path, line, { ...options, input: IN_MEMORY });
   }
 }
 

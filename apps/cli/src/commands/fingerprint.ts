@@ -158,6 +158,8 @@ export function fingerprintCommand(): Command {
     .action(async (samples: string[], flags: ImageFlags & { gallery: string; folder?: string; identity?: string; minQuality?: string }) => {
       if (!flags.folder === !flags.identity) throw new UsageError('give either --folder or --identity with files');
       if (flags.identity && samples.length === 0) throw new UsageError('--identity needs at least one file');
+      // A folder's files are all enrolled under their sub-folders' names: files named beside it were skipped without a word.
+      if (flags.folder && samples.length > 0) throw new UsageError(`--folder enrols the folder's files only; give the other files (${samples.join(', ')}) with --identity in another run, or move them into the folder`);
       const minQuality = flags.minQuality === undefined ? undefined : integerOption('--min-quality', flags.minQuality, 0);
       if (minQuality !== undefined && minQuality > 100) throw new UsageError(`--min-quality must be 0-100, got ${minQuality}`);
       const path = resolve(flags.gallery);
@@ -184,7 +186,11 @@ export function fingerprintCommand(): Command {
       const shortlist = integerOption('--shortlist', flags.shortlist, 1);
       const gallery = await FingerprintGallery.open(resolve(flags.gallery), new FingerprintModality({ dpi: dpiFrom(flags) }), { create: false });
       try {
-        const candidates = await gallery.identify(resolve(sample), { k, shortlist });
+        // A probe refused (too few minutiae, a damaged template) names its file once, as compare's do;
+        // the gallery's own errors name the gallery, not the probe.
+        const { modality } = gallery;
+        const probe = await forSample(sample, async () => modality.extract(await modality.load(sample)));
+        const candidates = gallery.identifyTemplate(probe, { k, shortlist });
         const marked = candidates.map((c) => ({ ...c, score: round(c.score, 4), vectorScore: round(c.vectorScore, 4), match: c.score >= decision.threshold }));
         process.stdout.write(`${JSON.stringify({ sample, ...decisionJson(decision), candidates: marked }, null, 2)}\n`);
       } finally {

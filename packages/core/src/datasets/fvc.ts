@@ -1,4 +1,5 @@
 import { readdir } from 'node:fs/promises';
+import { byCodeUnits } from '../code-unit-order';
 import { DatasetError } from '../errors';
 import type { DatasetListing, DatasetSample, ProtocolComparison, SkippedFile } from './samples';
 
@@ -72,12 +73,12 @@ export function fvcProtocol(samples: readonly DatasetSample[]): ProtocolComparis
   return out;
 }
 
-/** Numbers in numeric order, other names in code-point order (stable across locales). */
+/** Numbers in numeric order, other names in code-unit order (stable across locales). */
 function naturalOrder(a: string, b: string): number {
   const na = Number(a);
   const nb = Number(b);
   if (Number.isFinite(na) && Number.isFinite(nb)) return na - nb;
-  return a < b ? -1 : a > b ? 1 : 0;
+  return byCodeUnits(a, b);
 }
 
 /** By finger, then impression number, then name: one order whatever order the folder lists them in. */
@@ -85,5 +86,5 @@ function byFingerThenImpression(a: string, b: string): number {
   const ma = FVC_NAME.exec(a);
   const mb = FVC_NAME.exec(b);
   if (!ma || !mb) return naturalOrder(a, b);
-  return Number(ma[1]) - Number(mb[1]) || Number(ma[2]) - Number(mb[2]) || (a < b ? -1 : a > b ? 1 : 0);
+  return Number(ma[1]) - Number(mb[1]) || Number(ma[2]) - Number(mb[2]) || byCodeUnits(a, b);
 }

@@ -1,6 +1,7 @@
 import type { Dirent } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
+import { byCodeUnits } from '../code-unit-order';
 import { DatasetError } from '../errors';
 import type { DatasetListing, DatasetSample, ProtocolComparison, SkippedFile } from './samples';
 import { readTextLines } from './text-lines';
@@ -97,7 +98,7 @@ export function pairsToComparisons(pairs: readonly SamplePair[]): ProtocolCompar
 async function listDir(dir: string) {
   try {
     const entries = await readdir(dir, { withFileTypes: true });
-    return entries.sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
+    return entries.sort((x, y) => byCodeUnits(x.name, y.name));
   } catch (err) {
     throw new DatasetError(`cannot list folder (${(err as NodeJS.ErrnoException).code ?? String(err)})`, dir);
   }

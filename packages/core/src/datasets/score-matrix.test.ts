@@ -49,6 +49,24 @@ describe('score matrix (BSSR1 layout)', () => {
     expect(Array.from(m.scores)).toEqual([1, 2, 3, 4]);
   });
 
+  it('names text given without a path as score matrix text, not as a file called <memory>', () => {
+    const fails = (text: string) => {
+      try {
+        parseScoreMatrix(text);
+      } catch (err) {
+        return err as DatasetError;
+      }
+      throw new Error('parsed');
+    };
+    const cell = fails(',a,b\na,1,2\nb,3,x\n');
+    expect(cell).toBeInstanceOf(DatasetError);
+    expect(cell.message).toBe('score matrix text, line 3: cell 3 is not a number: "x"');
+    expect([cell.path, cell.line, cell.detail]).toEqual([undefined, 3, 'cell 3 is not a number: "x"']);
+    expect(fails(',a,b\na,1,2\n').message).toBe('score matrix text: header names 2 subjects but there are 1 rows');
+    expect(parseScoreMatrix(',a\na,1\n').path).toBeUndefined();
+    expect(parseScoreMatrix(',a\na,1\n', 'm.csv').path).toBe('m.csv');
+  });
+
   it('reports a missing file as a DatasetError', async () => {
     await expect(readScoreMatrix('/nonexistent/face-C.csv')).rejects.toThrow(DatasetError);
   });

@@ -9,7 +9,8 @@ import { scoreSet, type ScoreSet } from '../metrics/score-set';
  * subject j's reference. The diagonal is genuine, the rest impostor.
  */
 export interface ScoreMatrix {
-  readonly path: string;
+  /** The file it was read from; undefined for text parsed in memory. */
+  readonly path?: string;
   readonly subjects: readonly string[];
   /** Row-major n x n scores. */
   readonly scores: Float64Array;
@@ -25,41 +26,46 @@ export async function readScoreMatrix(path: string): Promise<ScoreMatrix> {
   return parseScoreMatrix(text, path);
 }
 
-export function parseScoreMatrix(text: string, path = '<memory>'): ScoreMatrix {
+/** What messages call a matrix parsed from text in memory, which has no path. */
+const IN_MEMORY = 'score matrix text';
+
+/** Parses the CSV text; errors name `path` and line (`m.csv:3: ...`), or without a path `score matrix text, line 3: ...`. */
+export function parseScoreMatrix(text: string, path?: string): ScoreMatrix {
+  const fail = (message: string, line?: number): DatasetError => new DatasetError(message, path, line, { input: IN_MEMORY });
   // Blank and whitespace-only lines are no rows; the rest keep their line numbers in the file
   // (dropping blank lines before numbering named the wrong line, and " " counted as a row).
   const lines: { text: string; line: number }[] = [];
   text.split(/\r?\n/).forEach((t, i) => {
     if (t.trim().length > 0) lines.push({ text: t, line: i + 1 });
   });
-  if (lines.length < 2) throw new DatasetError('a score matrix needs a header row and at least one row', path);
+  if (lines.length < 2) throw fail('a score matrix needs a header row and at least one row');
   const header = lines[0].text.split(',');
   const subjects = header.slice(1).map((s) => s.trim());
   const n = subjects.length;
   // A repeated id would make its two rows each other's genuine pairs and impostors at once.
   const repeated = subjects.find((s, k) => subjects.indexOf(s) !== k);
-  if (repeated !== undefined) throw new DatasetError(`subject "${repeated}" is named twice in the header`, path, lines[0].line);
+  if (repeated !== undefined) throw fail(`subject "${repeated}" is named twice in the header`, lines[0].line);
   if (lines.length - 1 !== n) {
-    throw new DatasetError(`header names ${n} subjects but there are ${lines.length - 1} rows`, path);
+    throw fail(`header names ${n} subjects but there are ${lines.length - 1} rows`);
   }
   const scores = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
     const { text: row, line } = lines[i + 1];
     const cells = row.split(',');
     if (cells.length !== n + 1) {
-      throw new DatasetError(`row has ${cells.length} cells, expected ${n + 1}`, path, line);
+      throw fail(`row has ${cells.length} cells, expected ${n + 1}`, line);
     }
     if (cells[0].trim() !== subjects[i]) {
-      throw new DatasetError(`row subject "${cells[0]}" differs from column subject "${subjects[i]}"`, path, line);
+      throw fail(`row subject "${cells[0]}" differs from column subject "${subjects[i]}"`, line);
     }
     for (let j = 0; j < n; j++) {
       const cell = cells[j + 1].trim();
       const v = parseDecimal(cell);
-      if (Number.isNaN(v)) throw new DatasetError(`cell ${j + 2} is not a number: "${cell}"`, path, line);
+      if (Number.isNaN(v)) throw fail(`cell ${j + 2} is not a number: "${cell}"`, line);
       scores[i * n + j] = v;
     }
   }
-  return { path, subjects, scores };
+  return path === undefined ? { subjects, scores } : { path, subjects, scores };
 }
 
 /**

@@ -1,5 +1,5 @@
 /// <reference path="../types/bmp-js.d.ts" />
-import { ImageDecodeError } from '@biofuse/core';
+import { checkImageSize, ImageDecodeError, type DecodeLimits } from '@biofuse/core';
 import bmp from 'bmp-js';
 
 /** Windows BMP, which sharp (and so core's decodeImage) does not read, as 8-bit grey. */
@@ -12,16 +12,10 @@ export interface GreyBmp {
   readonly dpi: number | undefined;
 }
 
-export interface BmpLimits {
-  readonly maxPixels: number;
-  readonly minSide: number;
-}
-
 const FILE_HEADER_BYTES = 14;
 const INFO_HEADER_BYTES = 40;
 const SUPPORTED_BITS = new Set([1, 4, 8, 24, 32]);
 const BI_RGB = 0;
-
 
 /**
  * Decodes an uncompressed 1/4/8-bit palette, 24-bit or 32-bit BMP, bottom-up or top-down.
@@ -30,7 +24,7 @@ const BI_RGB = 0;
  * headers many tools write) and indexes past the end of a truncated file. So the file is
  * re-laid out with a plain 40-byte header first.
  */
-export function decodeBmpGrey(bytes: Uint8Array, what: string, limits: BmpLimits): GreyBmp {
+export function decodeBmpGrey(bytes: Uint8Array, what: string, limits: DecodeLimits): GreyBmp {
   const corrupt = (why: string): ImageDecodeError => new ImageDecodeError('corrupt', `${what}: BMP ${why}`);
   if (bytes.byteLength < FILE_HEADER_BYTES + INFO_HEADER_BYTES) {
     throw corrupt(`header truncated (${bytes.byteLength} bytes, the headers need ${FILE_HEADER_BYTES + INFO_HEADER_BYTES})`);
@@ -54,12 +48,7 @@ export function decodeBmpGrey(bytes: Uint8Array, what: string, limits: BmpLimits
   }
   const height = Math.abs(signedHeight);
   if (width <= 0 || height === 0) throw corrupt(`header gives a size of ${width} x ${signedHeight}`);
-  if (width * height > limits.maxPixels) {
-    throw new ImageDecodeError('too_large', `${what}: ${width} x ${height} exceeds the limit of ${limits.maxPixels} pixels`);
-  }
-  if (Math.min(width, height) < limits.minSide) {
-    throw new ImageDecodeError('too_small', `${what}: ${width} x ${height} is below the minimum side of ${limits.minSide} pixels`);
-  }
+  checkImageSize(what, width, height, limits);
 
   const paletteStart = FILE_HEADER_BYTES + headerSize;
   let paletteEntries = 0;

@@ -107,6 +107,12 @@ describe('loadFingerprintImage: BMP (bmp-js)', () => {
     sixteen.writeUInt16LE(16, 28);
     expect(await failure(loadFingerprintImage(sixteen))).toBe('unsupported_format');
   });
+
+  it('refuses a maxPixels that is no whole number > 0 for a BMP as for other formats (NaN let any BMP through)', async () => {
+    const bmp = makeBmp({ width: 64, height: 64, bits: 8, pixel: grey });
+    for (const maxPixels of [Number.NaN, 0, 4096.5]) await expect(loadFingerprintImage(bmp, { maxPixels })).rejects.toThrow(ConfigError);
+    expect((await loadFingerprintImage(bmp, { maxPixels: 4096 })).width).toBe(64);
+  });
 });
 
 /** A binary (P5) PGM, the header written as netpbm tools write it, with a comment. */

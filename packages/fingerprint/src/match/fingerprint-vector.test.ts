@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { centreVectors, centredFingerprintVector, compareFingerprints, fingerprintVector, populationCentre, prepareTemplate } from './index';
+import { MINUTIA_ENDING, minutiaSet } from '../template/minutiae';
 import { moved, randomTemplate } from './test-templates';
 
 describe('populationCentre', () => {
@@ -53,6 +54,23 @@ describe('fingerprintVector', () => {
     const cos = (x: Float32Array, y: Float32Array) => x.reduce((s, a, k) => s + a * y[k], 0);
     const strangers = Array.from({ length: 20 }, (_, k) => cos(v, centredFingerprintVector(randomTemplate(200 + k))));
     expect(cos(v, mate)).toBeGreaterThan(Math.max(...strangers));
+  });
+
+  it('centred, stays all zeros for a template with no minutia pair in range, instead of one vector every such template shares', () => {
+    // Six minutiae 424 px apart: no pair within the vector's 10-120 px.
+    const sparse = (seed: number) => ({
+      width: 2400,
+      height: 2400,
+      dpi: 500,
+      quality: 50,
+      minutiae: minutiaSet(Array.from({ length: 6 }, (_, i) => ({ x: 100 + 300 * i, y: 100 + 300 * i, angle: (seed + i) % 6, kind: MINUTIA_ENDING, quality: 0 }))),
+    });
+    const a = centredFingerprintVector(sparse(1));
+    const b = centredFingerprintVector(sparse(4));
+    expect(fingerprintVector(sparse(1)).every((x) => x === 0)).toBe(true);
+    expect(a.every((x) => x === 0)).toBe(true);
+    // It was -centre / |centre| for both: cosine 1 between prints with nothing in common.
+    expect(a.reduce((s, x, k) => s + x * b[k], 0)).toBe(0);
   });
 
   it('is all zeros without minutiae pairs', () => {

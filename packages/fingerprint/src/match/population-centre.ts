@@ -27,8 +27,13 @@ function sharedCentre(): Float32Array {
  * returns and galleries index. Every print shares much of its minutia-pair statistics; without
  * the centre, cosine similarity mostly measures that (FVC2002 vector EER 20-26 % raw, 13-18 %
  * centred on this population, 8-12 % centred on the test set's own mean).
+ *
+ * A template with no minutia pair in the vector's distance range has nothing to describe: it
+ * stays all zeros (cosine 0 with everything). Centred, it became the centre's opposite, the
+ * same unit vector for every such template, so two unrelated ones scored cosine 1.
  */
 export function centredFingerprintVector(t: FingerprintTemplate | PreparedTemplate): Float32Array {
   const v = fingerprintVector(t);
+  if (v.every((x) => x === 0)) return v;
   return centreVectors(v, v.length, sharedCentre()).vectors;
 }

@@ -114,6 +114,7 @@ describe('readIsoRecord / readIsoTemplate', () => {
     const v030 = handBuilt();
     v030.set([0x30, 0x33, 0x30, 0x00], 4);
     expect(formatError(() => readIsoTemplate(v030)).message).toMatch(/byte 4: version "030"/);
+    expect(formatError(() => readIsoTemplate(v030)).message).toMatch(/ISO\/IEC 19794-2:2011, newer than the 2005 records/);
     expect(formatError(() => readIsoTemplate(new Uint8Array(0))).message).toMatch(/empty/);
     const zero = handBuilt();
     zero.set([0, 0, 0, 0], 8);
@@ -125,6 +126,16 @@ describe('readIsoRecord / readIsoTemplate', () => {
     noViews[22] = 0;
     expect(readIsoRecord(noViews).views).toEqual([]);
     expect(formatError(() => readIsoTemplate(noViews)).message).toMatch(/view count at byte 22 is 0/);
+  });
+
+  it('names an ANSI/INCITS 378 record (same magic and version, 2-byte length) instead of calling it truncated', () => {
+    // ANSI 378-2004: length 2 bytes, CBEFF product id 4, then the fields ISO has from byte 12 on (26-byte header).
+    const iso = handBuilt();
+    const ansi = Uint8Array.from([...iso.subarray(0, 8), 0x00, 0x2e, 0x00, 0x33, 0x00, 0x01, ...iso.subarray(12)]);
+    expect(ansi.length).toBe(46);
+    const failure = formatError(() => readIsoTemplate(ansi));
+    expect(failure.message).toMatch(/the 2 bytes at byte 8 give the record's length \(46\), the ANSI\/INCITS 378 layout/);
+    expect(failure.message).not.toMatch(/truncated/);
   });
 
   it('refuses a minutia count beyond the data and out-of-range qualities', () => {

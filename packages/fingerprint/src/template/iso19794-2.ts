@@ -18,7 +18,8 @@ import { MINUTIA_BIFURCATION, MINUTIA_ENDING, MINUTIA_OTHER, normaliseAngle, typ
  *   then the view's extended data block: length 2 + that many bytes.
  *
  * The 2005 record length is always 4 bytes; the "2 bytes, or 0 then 4 more" form belongs to
- * ANSI/INCITS 378, whose header also carries a CBEFF product id, so it is refused here.
+ * ANSI/INCITS 378, whose header also carries a CBEFF product id, so it is refused here, by name
+ * (both forms: a 2-byte length equal to the record's size, or 0).
  */
 
 const MAGIC = [0x46, 0x4d, 0x52, 0x00]; // "FMR\0"
@@ -69,12 +70,21 @@ export function readIsoRecord(bytes: Uint8Array): IsoFingerRecord {
   r.skip(4);
   r.need(4, 'the version');
   if (!VERSION_2005.every((b, i) => bytes[4 + i] === b)) {
-    throw new TemplateFormatError(`ISO 19794-2 record at byte 4: version ${quoted(bytes.subarray(4, 8))} is not supported (only " 20" = 2005)`);
+    // "030" is ISO/IEC 19794-2:2011, a newer layout (its header differs from byte 8 on): say so.
+    const edition = quoted(bytes.subarray(4, 8)) === '"030"' ? ' (ISO/IEC 19794-2:2011, newer than the 2005 records this build reads: write the record as 2005, version " 20")' : '';
+    throw new TemplateFormatError(`ISO 19794-2 record at byte 4: version ${quoted(bytes.subarray(4, 8))} is not supported (only " 20" = 2005)${edition}`);
   }
   r.skip(4);
   const recordLength = r.u32('the record length');
   if (recordLength === 0) {
     throw new TemplateFormatError('ISO 19794-2 record length at byte 8 is 0 (a 2+4-byte length is the ANSI/INCITS 378 form, not ISO 2005)');
+  }
+  // ANSI/INCITS 378-2004 shares the magic and the version but has a 2-byte length (then a
+  // CBEFF product id): read as 4 bytes, it named a length of millions, "truncated".
+  if (recordLength !== bytes.byteLength && (recordLength >>> 16) === bytes.byteLength) {
+    throw new TemplateFormatError(
+      `ISO 19794-2 record: the 2 bytes at byte 8 give the record's length (${bytes.byteLength}), the ANSI/INCITS 378 layout, not ISO 2005's 4-byte length; ANSI 378 records are not read`,
+    );
   }
   if (recordLength > bytes.byteLength) {
     throw new TemplateFormatError(`ISO 19794-2 record truncated: the length at byte 8 says ${recordLength} bytes, only ${bytes.byteLength} given`);
