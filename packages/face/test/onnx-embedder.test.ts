@@ -11,6 +11,17 @@ import { meanColourOnnxModel } from './tiny-onnx';
 
 const tempFolder = temporaryFolders();
 
+/** The card of a tiny 8 x 8 RGB test model at `path` (3-d output, no normalisation). */
+const tinyOnnxCard = (name: string, path: string) =>
+  checkModelCard({
+    name,
+    description: '',
+    source: { kind: 'onnx', path },
+    input: { width: 8, height: 8, colourOrder: 'rgb', layout: 'nchw', mean: [0, 0, 0], std: [1, 1, 1] },
+    alignment: { template: 'arcface' },
+    embeddingSize: 3,
+  });
+
 function solidCrop(size: number, rgb: [number, number, number]) {
   const pixels = new Float32Array(size * size * 3);
   for (let i = 0; i < pixels.length; i++) pixels[i] = rgb[i % 3];
@@ -47,14 +58,7 @@ describe('ONNX embedder', () => {
     // the runtime were missing; a missing file surfaced only at the first face, after detection.
     const dir = await tempFolder('biofuse-onnx-');
     await writeFile(join(dir, 'broken.onnx'), Buffer.from('not a model'));
-    const card = checkModelCard({
-      name: 'broken',
-      description: '',
-      source: { kind: 'onnx', path: join(dir, 'broken.onnx') },
-      input: { width: 8, height: 8, colourOrder: 'rgb', layout: 'nchw', mean: [0, 0, 0], std: [1, 1, 1] },
-      alignment: { template: 'arcface' },
-      embeddingSize: 3,
-    });
+    const card = tinyOnnxCard('broken', join(dir, 'broken.onnx'));
     const embedder = await createEmbedder(card);
     const broken = embedder.embed([solidCrop(8, [1, 2, 3])]);
     await expect(broken).rejects.toBeInstanceOf(DatasetError);
@@ -115,17 +119,7 @@ describe('ONNX embedder', () => {
   it('skip: refuses a crop under minFaceSize when one is set, and takes small crops by default', async () => {
     const dir = await tempFolder('biofuse-onnx-');
     await writeFile(join(dir, 'mean.onnx'), meanColourOnnxModel(8));
-    await writeFile(
-      join(dir, 'mean.json'),
-      JSON.stringify({
-        name: 'mean-skip',
-        description: '',
-        source: { kind: 'onnx', path: join(dir, 'mean.onnx') },
-        input: { width: 8, height: 8, colourOrder: 'rgb', layout: 'nchw', mean: [0, 0, 0], std: [1, 1, 1] },
-        alignment: { template: 'arcface' },
-        embeddingSize: 3,
-      }),
-    );
+    await writeFile(join(dir, 'mean.json'), JSON.stringify(tinyOnnxCard('mean-skip', join(dir, 'mean.onnx'))));
     const small = { width: 16, height: 16, channels: 3 as const, data: new Uint8Array(16 * 16 * 3).fill(90) };
     // The detectors' default minimum (20 px) is not applied to a crop given as the face.
     await expect(FaceRecognizer.create({ models: join(dir, 'mean.json'), detector: 'skip' }).then((r) => r.represent(small))).resolves.toHaveLength(1);
@@ -144,14 +138,7 @@ describe('ONNX embedder', () => {
   it('builds one embedder for a model however many recognisers ask for it at once (each loaded its own ONNX session)', async () => {
     const dir = await tempFolder('biofuse-onnx-');
     await writeFile(join(dir, 'mean.onnx'), meanColourOnnxModel(8));
-    const card = checkModelCard({
-      name: 'asked-twice',
-      description: '',
-      source: { kind: 'onnx', path: join(dir, 'mean.onnx') },
-      input: { width: 8, height: 8, colourOrder: 'rgb', layout: 'nchw', mean: [0, 0, 0], std: [1, 1, 1] },
-      alignment: { template: 'arcface' },
-      embeddingSize: 3,
-    });
+    const card = tinyOnnxCard('asked-twice', join(dir, 'mean.onnx'));
     const [a, b] = await Promise.all([createEmbedder(card), createEmbedder(card)]);
     expect(a).toBe(b);
     // A failed set-up is not kept: once the file is there, the next call builds the embedder.
@@ -164,14 +151,7 @@ describe('ONNX embedder', () => {
   it('runs a model exported with a batch size of 1 one face at a time (two faces, or --flip, was an internal onnxruntime error)', async () => {
     const dir = await tempFolder('biofuse-onnx-');
     await writeFile(join(dir, 'single.onnx'), meanColourOnnxModel(8, 1));
-    const card = checkModelCard({
-      name: 'single',
-      description: '',
-      source: { kind: 'onnx', path: join(dir, 'single.onnx') },
-      input: { width: 8, height: 8, colourOrder: 'rgb', layout: 'nchw', mean: [0, 0, 0], std: [1, 1, 1] },
-      alignment: { template: 'arcface' },
-      embeddingSize: 3,
-    });
+    const card = tinyOnnxCard('single', join(dir, 'single.onnx'));
     const embedder = await createEmbedder(card);
     const out = await embedder.embed([solidCrop(8, [3, 0, 0]), solidCrop(8, [0, 0, 2]), solidCrop(8, [0, 5, 0])]);
     expect(out.map((e) => Array.from(e.vector))).toEqual([[1, 0, 0], [0, 0, 1], [0, 1, 0]]);
