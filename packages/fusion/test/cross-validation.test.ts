@@ -1,12 +1,12 @@
 import { join } from 'node:path';
-import { MetricsInputError, readScoreMatrix, seededRandom } from '@biofuse/core';
+import { ConfigError, MetricsInputError, readScoreMatrix, seededRandom } from '@biofuse/core';
 import { sharedDataset } from '@biofuse/core/testing';
 import { describe, expect, it } from 'vitest';
 import { fuseAll, type FittedFusion, type FusionMethod } from '../src/fusion-method';
 import { LogisticFusion } from '../src/methods/logistic-fusion';
 import { RuleFusion } from '../src/methods/rule-fusion';
 import type { MultiScores } from '../src/multi-scores';
-import { crossValidate, subjectFolds } from '../src/protocol/cross-validation';
+import { comparisonFolds, crossValidate, subjectFolds } from '../src/protocol/cross-validation';
 import { multiScoresFromMatrices } from '../src/protocol/score-matrices';
 
 /** Every pair of 40 subjects, two modalities. */
@@ -101,6 +101,26 @@ describe('subject-disjoint cross-validation', () => {
     const b = crossValidate(data, new LogisticFusion(), { folds: 4, seed: 7 });
     expect(a.fused).toEqual(b.fused);
     expect(a.pooled.eer.value).toBe(b.pooled.eer.value);
+  });
+});
+
+describe('cross-validation options', () => {
+  const data = allPairs(12, 4);
+  const sum = new RuleFusion({ rule: 'sum', normaliser: 'z-score' });
+
+  it('refuses a protocol, key or seed it would not follow', () => {
+    // A misspelt protocol ran neither and failed with "fold 0 has no test comparisons".
+    expect(() => crossValidate(data, sum, { protocol: 'within_subject' as never })).toThrow(ConfigError);
+    expect(() => crossValidate(data, sum, { protocol: 'within_subject' as never })).toThrow(/unknown protocol "within_subject"/);
+    // `fold: 3` ran 5 folds without a word.
+    expect(() => crossValidate(data, sum, { fold: 3 } as never)).toThrow(/has no option "fold"/);
+    // NaN dealt seed 0's folds, 1.5 seed 1's, -1 seed 4294967295's.
+    for (const seed of [Number.NaN, 1.5, -1, 2 ** 32]) {
+      expect(() => crossValidate(data, sum, { seed })).toThrow(ConfigError);
+      expect(() => subjectFolds(data, 3, seed)).toThrow(/seed must be a whole number/);
+      expect(() => comparisonFolds(data, 3, seed)).toThrow(/seed must be a whole number/);
+    }
+    expect(crossValidate(data, sum, { folds: 3, seed: 2 ** 32 - 1, protocol: 'within-subject' }).pooled.counts.genuine).toBe(12);
   });
 });
 

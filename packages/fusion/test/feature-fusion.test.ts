@@ -1,8 +1,8 @@
-import { equalErrorRate, errorRateCurve, scoreSet, seededRandom } from '@biofuse/core';
+import { ConfigError, equalErrorRate, errorRateCurve, scoreSet, seededRandom } from '@biofuse/core';
 import { describe, expect, it } from 'vitest';
 import { FusionError } from '../src/errors';
 import { FeatureFusion, type FeatureProjection, type FeatureViews } from '../src/feature/feature-fusion';
-import { fitCca, fitDca, fitPca, project } from '../src/feature/projections';
+import { fitCca, fitDca, fitLda, fitPca, project, type LinearProjection } from '../src/feature/projections';
 
 /**
  * Subjects with a 4-D identity seen through two noisy modalities (10-D and 8-D random mixes of it);
@@ -125,6 +125,70 @@ describe('feature-level fusion', () => {
     }
     expect(dca.singularValues[0]).toBeGreaterThanOrEqual(dca.singularValues[1]);
     expect(() => fitDca(x, 10, y, 8, new Int32Array(n2), 2)).toThrow(/at least 2 subjects/);
+    // 50 directions of 60 subjects and 8 dimensions came back as 8 without a word; LDA and CCA refuse such a k.
+    expect(() => fitDca(x, 10, y, 8, train.subjects, 50)).toThrow(/1\.\.min\(subjects - 1, dims\).*asked 50/);
+    expect(() => new FeatureFusion({ projection: 'dca', dims: 50 }).fit(train)).toThrow(FusionError);
+  });
+
+  it('projects features of any unit the same way (regularisation floors scale with the data)', () => {
+    // An absolute floor of 1e-12 on the scatter swamped features of size 1e-8: LDA turned its
+    // directions (projections 96 % off) and CCA's correlations fell from 0.9 to 0.0003.
+    const n2 = train.subjects.length;
+    const [x, y] = train.vectors;
+    const tiny = (v: Float64Array) => v.map((t) => t * 1e-8);
+    const projected = (p: LinearProjection, v: Float64Array, d: number) => Array.from({ length: n2 }, (_, i) => Array.from(project(p, v.subarray(i * d, (i + 1) * d))));
+    const expectSameUpToScale = (a: number[][], b: number[][]) => {
+      const top = Math.max(...a.flat().map(Math.abs));
+      a.forEach((row, i) => row.forEach((v, j) => expect(Math.abs(v - b[i][j]) / top).toBeLessThan(1e-9)));
+    };
+    expectSameUpToScale(projected(fitLda(x, n2, 10, train.subjects, 3), x, 10), projected(fitLda(tiny(x), n2, 10, train.subjects, 3), tiny(x), 10));
+    const cca = fitCca(x, 10, y, 8, n2, 3);
+    const ccaTiny = fitCca(tiny(x), 10, tiny(y), 8, n2, 3);
+    for (let j = 0; j < 3; j++) expect(ccaTiny.correlations[j]).toBeCloseTo(cca.correlations[j], 9);
+    expectSameUpToScale(projected(cca.y, y, 8), projected(ccaTiny.y, tiny(y), 8));
+    expect(() => fitLda(new Float64Array(n2 * 10), n2, 10, train.subjects, 3)).toThrow(/every sample is the same/);
+    expect(() => fitCca(x, 10, new Float64Array(n2 * 8).fill(3), 8, n2, 3)).toThrow(/second view is constant/);
+    expect(() => fitLda(x, n2, 10, train.subjects, 3, -1)).toThrow(/regularization must be a finite number >= 0/);
+  });
+
+  it('standardises features of any size, and drops a constant one however large', () => {
+    const first = (v: FeatureViews) => v.vectors.map((m, j) => m.subarray(0, v.dims[j]));
+    const plain = new FeatureFusion({ projection: 'none' }).fit(train);
+    // Features of size 1e-13 have variances below 1e-24, the old absolute "constant" floor: all were dropped.
+    const small = { ...train, vectors: train.vectors.map((v) => v.map((t) => t * 1e-13)) };
+    const fromSmall = new FeatureFusion({ projection: 'none' }).fit(small).transform(first(small));
+    plain.transform(first(train)).forEach((v, a) => expect(fromSmall[a]).toBeCloseTo(v, 9));
+    // A constant 1e6 / 7 has a mean off by rounding; its "spread" was scaled up to a unit component shared by every sample.
+    const a = Float64Array.from(train.vectors[0]);
+    for (let i = 0; i < train.subjects.length; i++) a[i * 10 + 9] = 1e6 / 7;
+    const withConstant = { ...train, vectors: [a, train.vectors[1]] };
+    expect(Math.abs(new FeatureFusion({ projection: 'none' }).fit(withConstant).transform(first(withConstant))[9])).toBe(0);
+  });
+
+  it('refuses options it would not follow', () => {
+    // 'LDA' fell through to plain concatenation; dims and regularization were taken where nothing reads them.
+    expect(() => new FeatureFusion({ projection: 'LDA' as FeatureProjection })).toThrow(ConfigError);
+    expect(() => new FeatureFusion({ projection: 'none', dims: 3 })).toThrow(/"dims" needs a projection/);
+    expect(() => new FeatureFusion({ projection: 'pca', regularization: 0.1 })).toThrow(/read by lda and cca only/);
+    expect(() => new FeatureFusion({ projection: 'lda', regularization: Number.NaN })).toThrow(/finite number >= 0/);
+    expect(() => new FeatureFusion({ projection: 'pca', dims: 2.5 })).toThrow(/whole number >= 1/);
+    expect(() => new FeatureFusion({ projection: 'pca', dim: 2 } as never)).toThrow(/has no option "dim"/);
+  });
+
+  it('refuses samples it cannot standardise or score', () => {
+    const nan = Float64Array.from(train.vectors[0]);
+    nan[13] = Number.NaN;
+    // NaN came out as fused vectors of NaN (similarity 0: a score) or a ConfigError from the eigensolver.
+    for (const projection of ['none', 'pca', 'lda'] as const) {
+      expect(() => new FeatureFusion({ projection }).fit({ ...train, vectors: [nan, train.vectors[1]] })).toThrow(/a: value 3 of sample 1 is NaN/);
+    }
+    const f = new FeatureFusion({ projection: 'lda' }).fit(train);
+    expect(() => f.transform([nan.subarray(10, 20), train.vectors[1].subarray(0, 8)])).toThrow(FusionError);
+    expect(() => f.similarity(new Float64Array(3), new Float64Array(3))).toThrow(FusionError);
+    // Empty views were fitted (every scale 0); one vector array for two modalities gave 18 output dimensions.
+    expect(() => new FeatureFusion({ projection: 'none' }).fit({ ...train, vectors: [new Float64Array(0), new Float64Array(0)], subjects: new Int32Array(0) })).toThrow(/at least 2 samples/);
+    expect(() => new FeatureFusion({ projection: 'none' }).fit({ ...train, vectors: [train.vectors[0]] })).toThrow(/2 modalities need 2 dims and 2 vector arrays/);
+    expect(() => new FeatureFusion({ projection: 'lda' }).fit({ ...train, subjects: new Int32Array(train.subjects.length) })).toThrow(/at least 2, got 1/);
   });
 
   it('explains what it cannot do', () => {

@@ -35,6 +35,7 @@ export function fitPca(x: Float64Array, n: number, d: number, k: number): Linear
  */
 export function fitLda(x: Float64Array, n: number, d: number, subjects: Int32Array, k: number, regularization = 1e-3): LinearProjection {
   checkDims(n, d, k, 'LDA');
+  checkRegularization(regularization, 'LDA');
   const classes = new Map<number, number[]>();
   for (let i = 0; i < n; i++) {
     const list = classes.get(subjects[i]) ?? [];
@@ -58,9 +59,13 @@ export function fitLda(x: Float64Array, n: number, d: number, subjects: Int32Arr
   }
   symmetrise(sw, d);
   symmetrise(sb, d);
-  regularise(sw, d, regularization);
+  // The floor scales with the data (its mean total scatter), so x and 1e-8 x give the same directions;
+  // it keeps a within-class scatter of 0 (one sample per subject) invertible.
+  const unit = (meanDiagonal(sw, d) + meanDiagonal(sb, d)) * RELATIVE_FLOOR;
+  if (!(unit > 0)) throw new FusionError('LDA: every sample is the same vector');
+  regularise(sw, d, regularization, unit);
   // Whiten the within-class scatter, then take the principal axes of the whitened between-class scatter.
-  const w = inverseSqrt(sw, d);
+  const w = inverseSqrt(sw, d, unit);
   const m = multiply(multiply(w, sb, d, d, d), w, d, d, d);
   const { vectors } = symmetricEigen(m, d);
   return { inputDims: d, outputDims: k, mean, weights: multiply(w, firstColumns(vectors, d, k), d, d, k) };
@@ -80,15 +85,20 @@ export function fitCca(
   regularization = 1e-3,
 ): { x: LinearProjection; y: LinearProjection; correlations: Float64Array } {
   checkDims(n, Math.min(dx, dy), k, 'CCA');
+  checkRegularization(regularization, 'CCA');
   const mx = columnMeans(x, n, dx);
   const my = columnMeans(y, n, dy);
   const cxx = covariance(x, n, dx, mx, mx, x, dx);
   const cyy = covariance(y, n, dy, my, my, y, dy);
   const cxy = covariance(x, n, dx, mx, my, y, dy);
-  regularise(cxx, dx, regularization);
-  regularise(cyy, dy, regularization);
-  const wx = inverseSqrt(cxx, dx);
-  const wy = inverseSqrt(cyy, dy);
+  // Floors relative to each view's mean variance: x and 1e-8 x correlate the same.
+  const ux = meanDiagonal(cxx, dx) * RELATIVE_FLOOR;
+  const uy = meanDiagonal(cyy, dy) * RELATIVE_FLOOR;
+  if (!(ux > 0 && uy > 0)) throw new FusionError(`CCA: the ${ux > 0 ? 'second' : 'first'} view is constant: nothing to correlate`);
+  regularise(cxx, dx, regularization, ux);
+  regularise(cyy, dy, regularization, uy);
+  const wx = inverseSqrt(cxx, dx, ux);
+  const wy = inverseSqrt(cyy, dy, uy);
   // M = Cxx^-1/2 Cxy Cyy^-1/2; its singular vectors give the canonical directions.
   const m = multiply(multiply(wx, cxy, dx, dx, dy), wy, dx, dy, dy);
   const mmt = multiply(m, transpose(m, dx, dy), dx, dy, dx);
@@ -114,7 +124,8 @@ export function fitCca(
  * becomes the identity (r directions, r below the number of subjects and each view's
  * dimension), which separates the subjects; then the two projected views are rotated so their
  * between-set covariance is the identity too, which keeps only what they share about identity.
- * Returns both projections (r outputs each) and the singular values of the between-set
+ * Returns both projections (r outputs each: k, or every direction when k is not given; a k
+ * beyond min(subjects - 1, dx, dy) is refused) and the singular values of the between-set
  * covariance.
  */
 export function fitDca(
@@ -127,8 +138,10 @@ export function fitDca(
 ): { x: LinearProjection; y: LinearProjection; singularValues: Float64Array } {
   const n = subjects.length;
   const classes = classRows(subjects);
-  const r = Math.min(k ?? Number.POSITIVE_INFINITY, classes.length - 1, dx, dy);
-  if (!Number.isInteger(r) || r < 1) throw new FusionError(`DCA needs at least 2 subjects and 1 output dimension (subjects - 1 = ${classes.length - 1}, dims ${dx} and ${dy}, asked ${k ?? 'all'})`);
+  const most = Math.min(classes.length - 1, dx, dy);
+  const r = k ?? most;
+  // An explicit k beyond what the data gives was cut down without a word (LDA and CCA refuse it).
+  if (!Number.isInteger(r) || r < 1 || r > most) throw new FusionError(`DCA needs at least 2 subjects and gives 1..min(subjects - 1, dims) output dimensions (subjects - 1 = ${classes.length - 1}, dims ${dx} and ${dy}), asked ${k ?? 'all'}`);
   const bx = betweenClassWhitening(x, n, dx, classes, r, 'first');
   const by = betweenClassWhitening(y, n, dy, classes, r, 'second');
   // Project both views, then diagonalise their between-set covariance Sxy = X' Y'^T (r x r).
@@ -216,9 +229,18 @@ function checkDims(n: number, d: number, k: number, what: string): void {
   if (n < 2) throw new FusionError(`${what} needs at least 2 samples`);
 }
 
-function columnMeans(x: Float64Array, n: number, d: number): Float64Array {
+/**
+ * Column means, with a second pass that adds back the mean residual: a constant column then gets
+ * its value exactly (a mean of 3 came out as 3 - 4e-16, so a constant view had a variance of
+ * ~1e-32 for whitening to blow up).
+ */
+export function columnMeans(x: ArrayLike<number>, n: number, d: number): Float64Array {
   const m = new Float64Array(d);
-  for (let i = 0; i < n; i++) for (let a = 0; a < d; a++) m[a] += x[i * d + a] / n;
+  for (let i = 0; i < n; i++) for (let a = 0; a < d; a++) m[a] += x[i * d + a];
+  for (let a = 0; a < d; a++) m[a] /= n;
+  const residual = new Float64Array(d);
+  for (let i = 0; i < n; i++) for (let a = 0; a < d; a++) residual[a] += x[i * d + a] - m[a];
+  for (let a = 0; a < d; a++) m[a] += residual[a] / n;
   return m;
 }
 
@@ -238,18 +260,35 @@ function symmetrise(a: Float64Array, d: number): void {
   for (let i = 0; i < d; i++) for (let j = 0; j < i; j++) a[j * d + i] = a[i * d + j];
 }
 
-function regularise(a: Float64Array, d: number, share: number): void {
+/**
+ * Share of the data's mean variance below which a scatter's eigenvalue counts as 0: added to the
+ * diagonal before whitening and the least eigenvalue whitened. Relative, so it means the same in
+ * any unit (an absolute 1e-12 swamped features of size 1e-8 and changed their projection).
+ */
+const RELATIVE_FLOOR = 1e-12;
+
+function meanDiagonal(a: Float64Array, d: number): number {
   let trace = 0;
   for (let i = 0; i < d; i++) trace += a[i * d + i];
-  const add = share * (trace / d) + 1e-12;
+  return trace / d;
+}
+
+function checkRegularization(share: number, what: string): void {
+  if (!(Number.isFinite(share) && share >= 0)) throw new FusionError(`${what}: regularization must be a finite number >= 0, got ${share}`);
+}
+
+/** Adds `share` of the mean diagonal plus `floor` to the diagonal. */
+function regularise(a: Float64Array, d: number, share: number, floor: number): void {
+  const add = share * meanDiagonal(a, d) + floor;
   for (let i = 0; i < d; i++) a[i * d + i] += add;
 }
 
-function inverseSqrt(a: Float64Array, d: number): Float64Array {
+/** A^-1/2 of a symmetric positive semi-definite A, eigenvalues below `floor` taken as `floor`. */
+function inverseSqrt(a: Float64Array, d: number, floor: number): Float64Array {
   const { values, vectors } = symmetricEigen(a, d);
   const out = new Float64Array(d * d);
   for (let k = 0; k < d; k++) {
-    const s = 1 / Math.sqrt(Math.max(values[k], 1e-12));
+    const s = 1 / Math.sqrt(Math.max(values[k], floor));
     for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) out[i * d + j] += vectors[i * d + k] * s * vectors[j * d + k];
   }
   return out;

@@ -1,6 +1,7 @@
-import { seededRandom, scoreSetFromLabelled, verificationReport, type VerificationReport } from '@biofuse/core';
+import { checkSeed, ConfigError, seededRandom, scoreSetFromLabelled, verificationReport, type VerificationReport } from '@biofuse/core';
 import { FusionError } from '../errors';
 import { fuseAll, type FittedFusion, type FusionMethod } from '../fusion-method';
+import { refuseUnknownOptions } from '../methods/options';
 import { selectRows, validateMultiScores, type MultiScores } from '../multi-scores';
 
 /**
@@ -51,10 +52,15 @@ export interface CrossValidationResult {
 export function crossValidate(ms: MultiScores, method: FusionMethod, opts: CrossValidationOptions = {}): CrossValidationResult {
   // An infinite score would wreck every normaliser's statistics without a word: refused here, at the entry.
   validateMultiScores(ms);
+  // A misspelt protocol ran neither ("fold 0 has no test comparisons"), a misspelt key was ignored,
+  // and a seed of NaN or 1.5 dealt seed 0's or seed 1's folds.
+  refuseUnknownOptions(opts, ['folds', 'seed', 'targetFmrs', 'protocol'], 'cross-validation');
   const k = opts.folds ?? 5;
   const protocol = opts.protocol ?? 'subject-disjoint';
-  const subjectFold = protocol === 'subject-disjoint' ? subjectFolds(ms, k, opts.seed ?? 0) : new Int32Array(0);
-  const comparisonFold = protocol === 'within-subject' ? comparisonFolds(ms, k, opts.seed ?? 0) : undefined;
+  if (protocol !== 'subject-disjoint' && protocol !== 'within-subject') throw new ConfigError(`cross-validation: unknown protocol ${JSON.stringify(protocol)} (known: subject-disjoint, within-subject)`);
+  const seed = opts.seed ?? 0;
+  const subjectFold = protocol === 'subject-disjoint' ? subjectFolds(ms, k, seed) : new Int32Array(0);
+  const comparisonFold = protocol === 'within-subject' ? comparisonFolds(ms, k, seed) : undefined;
   const n = ms.labels.length;
   const fused = new Float64Array(n).fill(Number.NaN);
   const rowFold = new Int32Array(n).fill(-1);
@@ -105,6 +111,7 @@ const MAX_SUBJECT_ID = 1 << 24;
 /** Deals the subjects that occur in the scores to k folds of (nearly) equal size, seeded. */
 export function subjectFolds(ms: MultiScores, k: number, seed: number): Int32Array {
   if (!Number.isInteger(k) || k < 2) throw new FusionError(`cross-validation needs at least 2 folds, got ${k}`);
+  checkSeed(seed, 'cross-validation seed');
   let maxId = -1;
   for (let i = 0; i < ms.labels.length; i++) maxId = Math.max(maxId, ms.probeSubject[i], ms.referenceSubject[i]);
   // Folds are indexed by subject id: ids are small indices (validateMultiScores refuses negative ones).
@@ -134,6 +141,7 @@ export function subjectFolds(ms: MultiScores, k: number, seed: number): Int32Arr
  */
 export function comparisonFolds(ms: MultiScores, k: number, seed: number): Int32Array {
   if (!Number.isInteger(k) || k < 2) throw new FusionError(`cross-validation needs at least 2 folds, got ${k}`);
+  checkSeed(seed, 'cross-validation seed');
   const n = ms.labels.length;
   const groups = new Map<number, number[]>();
   for (let i = 0; i < n; i++) {
