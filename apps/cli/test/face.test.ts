@@ -65,6 +65,15 @@ describe.skipIf(lfw.skip)('biofuse face: options and files', () => {
     expect(existsSync(gallery)).toBe(false);
   }, 120_000);
 
+  it('represent: prints the model\'s name as before and the digest of its weights apart (templates of a model retrained under that name are refused)', () => {
+    const r = biofuse(['face', 'represent', gul, '--detector', 'skip']);
+    expect(r.code, r.stderr).toBe(0);
+    const [face] = JSON.parse(r.stdout) as { model: string; digest: string; embedding: number[] }[];
+    expect(face.model).toBe('dlib-resnet/aligned');
+    expect(face.digest).toMatch(/^[0-9a-f]{16}$/);
+    expect(face.embedding).toHaveLength(128);
+  }, 120_000);
+
   it('a model card whose ONNX file is missing is a data error naming the file (it was "face is not available", exit 1)', async () => {
     const card = join(dir, 'gone.json');
     await writeFile(

@@ -1,6 +1,7 @@
 import { TemplateFormatError } from '@biofuse/core';
 import type { DistanceMetric } from './embed/card';
-import type { FaceTemplate } from './template';
+import { FaceTemplateMismatchError } from './errors';
+import { faceTemplateId, type FaceTemplate } from './template';
 
 export interface FaceComparison {
   /** Higher = more similar, in every metric (a distance d is reported as -d). */
@@ -10,12 +11,13 @@ export interface FaceComparison {
 }
 
 /**
- * Compares two templates of the same model configuration. cosine: similarity = cos, distance =
- * 1 - cos; euclidean_l2: distance between the unit embeddings; euclidean: distance between
- * the models' raw embeddings (norms restored); angular: distance = arccos(cos) / pi.
+ * Compares two templates of the same model configuration, made by the same models (digest).
+ * cosine: similarity = cos, distance = 1 - cos; euclidean_l2: distance between the unit
+ * embeddings; euclidean: distance between the models' raw embeddings (norms restored); angular:
+ * distance = arccos(cos) / pi.
  */
 export function compareFaceTemplates(a: FaceTemplate, b: FaceTemplate, metric: DistanceMetric = 'cosine'): FaceComparison {
-  if (a.model !== b.model) throw new TemplateFormatError(`face templates of different models cannot be compared: "${a.model}" vs "${b.model}"`);
+  checkSameModels(a, b);
   if (a.embedding.length !== b.embedding.length) {
     throw new TemplateFormatError(`face templates differ in size (${a.embedding.length} vs ${b.embedding.length}) for the same model "${a.model}"`);
   }
@@ -57,6 +59,29 @@ export function compareFaceTemplates(a: FaceTemplate, b: FaceTemplate, metric: D
       return { similarity: 1 - distance, distance, metric };
     }
   }
+}
+
+/**
+ * Refuses templates of different configurations, and of one configuration whose models' cards or
+ * weights differ (retrained or replaced under their names): their embeddings lie in different
+ * spaces, and their cosine is a number that means nothing. A template without a digest (made
+ * before templates recorded it) is compared only with another without one.
+ */
+function checkSameModels(a: FaceTemplate, b: FaceTemplate): void {
+  const mismatch = (message: string) => new FaceTemplateMismatchError(faceTemplateId(a), faceTemplateId(b), message);
+  if (a.model !== b.model) throw mismatch(`face templates of different models cannot be compared: "${a.model}" vs "${b.model}"`);
+  if (a.digest === b.digest) return;
+  if (a.digest !== undefined && b.digest !== undefined) {
+    throw mismatch(
+      `face templates of "${a.model}" were made by different weights or cards under that name (the first by sha256:${a.digest}, the second by sha256:${b.digest}): ` +
+        'a model retrained or replaced under its name embeds faces differently; extract both templates with one model',
+    );
+  }
+  const [old, other] = a.digest === undefined ? ['first', b] : ['second', a];
+  throw mismatch(
+    `face templates of "${a.model}": the ${old} predates templates recording which model weights made them, so it cannot be checked against the other's (sha256:${other.digest}); ` +
+      'extract it again from its image with the model that made the other',
+  );
 }
 
 /** 1 / the length of a template's slice (sqrt of the model's ensemble weight), 0 for an empty slice. */

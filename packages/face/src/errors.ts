@@ -1,4 +1,4 @@
-import { AcquisitionError, ModalityUnavailableError } from '@biofuse/core';
+import { AcquisitionError, ModalityUnavailableError, TemplateFormatError } from '@biofuse/core';
 
 /** No face was found in an image (deepface's "Face could not be detected"). */
 export class FaceNotDetectedError extends AcquisitionError {
@@ -21,4 +21,22 @@ export function runtimeNotInstalled(what: string, cause?: unknown): ModalityUnav
   // The base class takes no options; set `cause` as Error's own constructor does (not enumerable).
   if (cause !== undefined) Object.defineProperty(error, 'cause', { value: cause, writable: true, configurable: true, enumerable: false });
   return error;
+}
+
+/**
+ * Two face templates that must not be compared: made by different model configurations, or by
+ * models of one name whose weights or cards differ (retrained or replaced under that name), or
+ * one of them made before templates recorded the models' digest, so that nothing says which
+ * weights made it. A TemplateFormatError, as other templates of another model are. `first` and
+ * `second` are the templates' identities in the order compared ("<model> sha256:<digest>", or the
+ * model's name alone for a template without a digest).
+ */
+export class FaceTemplateMismatchError extends TemplateFormatError {
+  constructor(
+    readonly first: string,
+    readonly second: string,
+    message: string,
+  ) {
+    super(message);
+  }
 }

@@ -94,8 +94,8 @@ export class FaceGallery {
    * outputs concatenated, normalised and weighted as verify takes them (the index scores by inner
    * product, so an embedding of length 5 scored five times its cosine and passed any threshold).
    */
-  identifyEmbedding(embedding: Float32Array, options: IdentifyOptions = {}): IdentifyResult {
-    return this.rank(this.recognizer.templateFromEmbedding(embedding).embedding, options);
+  async identifyEmbedding(embedding: Float32Array, options: IdentifyOptions = {}): Promise<IdentifyResult> {
+    return this.rank((await this.recognizer.templateFromEmbedding(embedding)).embedding, options);
   }
 
   /** Ranks against a template's embedding (unit length, each model's part weighted). */

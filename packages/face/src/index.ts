@@ -6,7 +6,7 @@
  */
 export { FaceRecognizer, type FaceInput, type FaceRecognizerOptions, type RepresentedFace, type VerifyOptions, type VerifyResult } from './recognizer';
 export { FaceModality, parseFaceParams, type FaceModalityParams } from './face-modality';
-export { FaceNotDetectedError } from './errors';
+export { FaceNotDetectedError, FaceTemplateMismatchError } from './errors';
 export { compareFaceTemplates, type FaceComparison } from './compare';
 export { encodeFaceTemplate, decodeFaceTemplate, FACE_TEMPLATE_VERSION, type FaceTemplate } from './template';
 export { createDetector, DETECTOR_NAMES, type DetectorName, type DetectorChoice } from './detect/cascade';

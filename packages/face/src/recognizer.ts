@@ -13,7 +13,7 @@ import { createEmbedder } from './embed/registry';
 import { resolveModels, type ModelChoice, type ModelMember, type ResolvedModels } from './ensemble';
 import { FaceNotDetectedError } from './errors';
 import { checkRecognizerOptions } from './options';
-import { checkFaceTemplate, type FaceTemplate } from './template';
+import { checkFaceTemplate, faceTemplateId, type FaceTemplate } from './template';
 
 /** An image: a file path, a `data:image/...;base64,` URL, encoded bytes, or decoded pixels. */
 export type FaceInput = string | Buffer | Uint8Array | RasterImage;
@@ -92,7 +92,7 @@ interface LoadedMember extends ModelMember {
 export class FaceRecognizer {
   private detectMs = 0;
   private embedMs = 0;
-  private embeddingIdentity: Promise<string> | undefined;
+  private modelsDigest: Promise<string> | undefined;
 
   private constructor(
     private readonly models: ResolvedModels,
@@ -113,7 +113,7 @@ export class FaceRecognizer {
     return new FaceRecognizer(models, members, createDetector(options), options);
   }
 
-  /** Names the configuration: models and weights, alignment, detector. Templates carry it. */
+  /** Names the configuration: models and weights, alignment, detector. Templates carry it, with the models' digest. */
   get modelId(): string {
     const align = this.options.align === false ? 'upright' : 'aligned';
     const expand = this.options.expandPercentage ? `+${this.options.expandPercentage}%` : '';
@@ -124,20 +124,26 @@ export class FaceRecognizer {
    * `modelId` with a digest of what makes its embeddings beyond the names in it: each model's
    * card fields and weights (model-digest.ts) and its weight in the fusion. What a gallery
    * records, so that one enrolled with a model retrained or replaced under the same name is
-   * refused rather than searched with embeddings of another space. Computed once (10-40 ms
+   * refused rather than searched with embeddings of another space. Templates record it too
+   * (`model` and `digest`), and compare only with templates of the same. Computed once (10-40 ms
    * for a shipped model, 1-3 ms per MB of a user's weights).
    */
-  embeddingId(): Promise<string> {
-    this.embeddingIdentity ??= (async () => {
+  async embeddingId(): Promise<string> {
+    return faceTemplateId({ model: this.modelId, digest: await this.digest() });
+  }
+
+  /** The digest part of `embeddingId`: 16 hex digits. */
+  private digest(): Promise<string> {
+    this.modelsDigest ??= (async () => {
       const parts: [number, string][] = [];
       for (const m of this.members) parts.push([m.weight, await m.embedder.digest()]);
-      return `${this.modelId} sha256:${sha256(JSON.stringify(parts)).slice(0, 16)}`;
+      return sha256(JSON.stringify(parts)).slice(0, 16);
     })().catch((err: unknown) => {
       // Not kept: a missing file reported now is reported again, not cached.
-      this.embeddingIdentity = undefined;
+      this.modelsDigest = undefined;
       throw err;
     });
-    return this.embeddingIdentity;
+    return this.modelsDigest;
   }
 
   /** The configuration thresholds are calibrated for: `modelId` and the detector. */
@@ -240,6 +246,8 @@ export class FaceRecognizer {
    */
   async embedBatch(items: readonly { readonly image: RasterImage; readonly face: FaceDetection; readonly source?: string }[]): Promise<FaceTemplate[]> {
     if (items.length === 0) return [];
+    // Before the embedding: a model file is pinned to the bytes its digest names (model-digest.ts).
+    const digest = await this.digest();
     const t0 = performance.now();
     const perModel: Embedding[][] = [];
     for (const member of this.members) {
@@ -254,7 +262,7 @@ export class FaceRecognizer {
       perModel.push(crops.map((_, i) => meanDirection(both[i], both[i + crops.length])));
     }
     this.embedMs += performance.now() - t0;
-    return items.map((_, f) => this.fuse(perModel.map((embeddings) => embeddings[f])));
+    return items.map((_, f) => this.fuse(perModel.map((embeddings) => embeddings[f]), digest));
   }
 
   private cropFor(member: LoadedMember, image: RasterImage, face: FaceDetection): FaceCrop {
@@ -266,7 +274,7 @@ export class FaceRecognizer {
   }
 
   /** Weighted concatenation: sqrt(w) * unit embedding per model, so cosines average with weights w. */
-  private fuse(embeddings: readonly Embedding[]): FaceTemplate {
+  private fuse(embeddings: readonly Embedding[], digest: string): FaceTemplate {
     const offsets = new Uint32Array(embeddings.length + 1);
     for (let m = 0; m < embeddings.length; m++) offsets[m + 1] = offsets[m] + embeddings[m].vector.length;
     const embedding = new Float32Array(offsets[embeddings.length]);
@@ -277,15 +285,16 @@ export class FaceRecognizer {
       norms[m] = norm;
       for (let i = 0; i < vector.length; i++) embedding[offsets[m] + i] = vector[i] * scale;
     }
-    return { model: this.modelId, embedding, norms, offsets };
+    return { model: this.modelId, digest, embedding, norms, offsets };
   }
 
   /**
    * Wraps a precomputed embedding (a template's, or the models' raw outputs concatenated) for
    * comparison with this configuration: each model's part is normalised and weighted as
    * `represent` does, and its length kept as that model's norm (the euclidean metric's scale).
+   * Asynchronous since templates record the models' digest, which is read once from their files.
    */
-  templateFromEmbedding(values: ArrayLike<number>): FaceTemplate {
+  async templateFromEmbedding(values: ArrayLike<number>): Promise<FaceTemplate> {
     const dims = this.dims;
     if (values.length !== dims) {
       throw new TemplateFormatError(`embedding has ${values.length} values; ${this.modelId} makes ${dims}`);
@@ -300,7 +309,7 @@ export class FaceRecognizer {
       }
       return embedding;
     });
-    return this.fuse(embeddings);
+    return this.fuse(embeddings, await this.digest());
   }
 
   /**
@@ -354,7 +363,7 @@ export class FaceRecognizer {
       checkFaceTemplate(x);
       return [{ template: x }];
     }
-    if (x instanceof Float32Array || Array.isArray(x)) return [{ template: this.templateFromEmbedding(x as ArrayLike<number>) }];
+    if (x instanceof Float32Array || Array.isArray(x)) return [{ template: await this.templateFromEmbedding(x as ArrayLike<number>) }];
     return this.represent(x as FaceInput);
   }
 }

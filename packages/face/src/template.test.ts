@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { TemplateFormatError } from '@biofuse/core';
 import { compareFaceTemplates } from './compare';
+import { FaceTemplateMismatchError } from './errors';
 import { FaceRecognizer } from './recognizer';
-import { decodeFaceTemplate, encodeFaceTemplate, type FaceTemplate } from './template';
+import { decodeFaceTemplate, encodeFaceTemplate, FACE_TEMPLATE_VERSION, type FaceTemplate } from './template';
 
 function template(model: string, values: number[], norms = [2]): FaceTemplate {
   const embedding = Float32Array.from(values);
@@ -19,6 +20,24 @@ describe('face template encoding', () => {
     expect(Array.from(back.embedding)).toEqual(Array.from(t.embedding));
     expect(Array.from(back.norms)).toEqual([2]);
     expect(Array.from(back.offsets)).toEqual([0, 5]);
+  });
+
+  it('records the models\' digest in the model id, in the version-1 layout, and reads ids without one as templates without a digest', () => {
+    const t = { ...template('dlib-resnet/aligned', [1, 2, 3]), digest: '0123456789abcdef' };
+    const bytes = encodeFaceTemplate(t);
+    const view = new DataView(bytes.buffer);
+    expect(view.getUint16(4, true)).toBe(FACE_TEMPLATE_VERSION);
+    expect(FACE_TEMPLATE_VERSION).toBe(1);
+    expect(new TextDecoder().decode(bytes.subarray(8, 8 + view.getUint16(6, true)))).toBe('dlib-resnet/aligned sha256:0123456789abcdef');
+    const back = decodeFaceTemplate(bytes);
+    expect([back.model, back.digest]).toEqual(['dlib-resnet/aligned', '0123456789abcdef']);
+    // Everything after the id as before: the same bytes as the template without a digest, shifted.
+    const plain = encodeFaceTemplate(template('dlib-resnet/aligned', [1, 2, 3]));
+    expect(decodeFaceTemplate(plain)).not.toHaveProperty('digest');
+    expect(Array.from(bytes.subarray(bytes.length - 20))).toEqual(Array.from(plain.subarray(plain.length - 20)));
+    // A digest the id cannot hold as one, or one left in the name, would be read back as another template.
+    expect(() => encodeFaceTemplate({ ...t, digest: 'ABC' })).toThrow(/digest "ABC" is not 16 lowercase hex digits/);
+    expect(() => encodeFaceTemplate(template('m sha256:0123456789abcdef', [1, 2, 3]))).toThrow(/ends with a digest; give the name as model and the 16 hex digits as digest/);
   });
 
   it('refuses truncated, foreign and newer-version templates with a clear message', () => {
@@ -96,6 +115,12 @@ describe('compareFaceTemplates', () => {
 
   it('never compares templates of different models, sizes or layouts', () => {
     expect(() => compareFaceTemplates(a, template('other', [1, 0, 0]))).toThrow(/different models/);
+    expect(() => compareFaceTemplates(a, template('other', [1, 0, 0]))).toThrow(FaceTemplateMismatchError);
+    // The same name, other weights (or none recorded): refused as well, naming both.
+    const digested = (t: FaceTemplate, digest: string): FaceTemplate => ({ ...t, digest });
+    expect(() => compareFaceTemplates(digested(a, 'aaaaaaaaaaaaaaaa'), digested(b, 'bbbbbbbbbbbbbbbb'))).toThrow(/the first by sha256:aaaaaaaaaaaaaaaa, the second by sha256:bbbbbbbbbbbbbbbb/);
+    expect(() => compareFaceTemplates(a, digested(b, 'bbbbbbbbbbbbbbbb'))).toThrow(/the first predates templates recording which model weights made them/);
+    expect(compareFaceTemplates(digested(a, 'aaaaaaaaaaaaaaaa'), digested(b, 'aaaaaaaaaaaaaaaa')).similarity).toBeCloseTo(Math.SQRT1_2, 6);
     expect(() => compareFaceTemplates(a, template('m', [1, 0]))).toThrow(TemplateFormatError);
     const twoModels: FaceTemplate = { ...b, norms: Float32Array.of(5, 5), offsets: Uint32Array.of(0, 1, 3) };
     expect(() => compareFaceTemplates(a, twoModels)).toThrow(/lay out their models differently/);

@@ -4,11 +4,19 @@ import { euclideanLength, isUnitLength, TemplateFormatError } from '@biofuse/cor
  * What the face modality keeps of a face: one L2-normalised embedding (several models'
  * embeddings concatenated, each scaled by the square root of its weight, so that the cosine
  * of two templates is the weighted mean of the models' cosines) plus each model's raw norm,
- * for the plain euclidean metric. `model` names the configuration that made it; templates of
- * different configurations are never compared.
+ * for the plain euclidean metric. `model` names the configuration that made it and `digest` the
+ * models' cards and weights under those names (as a gallery records them, `embeddingId`):
+ * templates of different configurations, or of one configuration whose models were retrained or
+ * replaced under their names, are never compared.
  */
 export interface FaceTemplate {
   readonly model: string;
+  /**
+   * The first 16 hex digits of the sha256 of the models' cards, weights and fusion weights
+   * (FaceRecognizer.embeddingId). Absent in a template made before templates recorded it: such a
+   * template cannot be checked against one that has it, and is compared only with its like.
+   */
+  readonly digest?: string;
   readonly embedding: Float32Array;
   /** Per model, in the order of `model`: the embedding's norm before normalisation. */
   readonly norms: Float32Array;
@@ -17,16 +25,32 @@ export interface FaceTemplate {
 }
 
 const MAGIC = 0x42464654; // "BFFT" as a number; little-endian, a file starts "TFFB"
+/**
+ * Still 1 with the digest recorded: the layout is the same, the digest rides in the model id.
+ * A decoder that predates it reads the id as a model name that no template of its own has, and
+ * so refuses to compare it rather than comparing it wrongly (and galleries, which record this
+ * version, stay valid).
+ */
 export const FACE_TEMPLATE_VERSION = 1;
 
+/** How the model id ends when it records the digest: "<model> sha256:<16 hex digits>". */
+const DIGEST_SUFFIX = / sha256:([0-9a-f]{16})$/;
+const DIGEST_SUFFIX_LENGTH = ' sha256:'.length + 16;
+
+/** What a template's model id records: its model's name, and its digest where it has one. */
+export function faceTemplateId(t: Pick<FaceTemplate, 'model' | 'digest'>): string {
+  return t.digest === undefined ? t.model : `${t.model} sha256:${t.digest}`;
+}
+
 /**
- * Binary layout, little-endian: magic u32, version u16, model-id length u16, model id (UTF-8),
- * model count u16, offsets u32 x (count + 1), norms f32 x count, embedding f32 x offsets[count].
+ * Binary layout, little-endian: magic u32, version u16, model-id length u16, model id (UTF-8:
+ * the model's name, then " sha256:" and the digest where the template has one), model count
+ * u16, offsets u32 x (count + 1), norms f32 x count, embedding f32 x offsets[count].
  */
 export function encodeFaceTemplate(t: FaceTemplate): Uint8Array {
   // Whatever the decoder would refuse is refused here, before it is stored.
   checkFaceTemplate(t);
-  const id = new TextEncoder().encode(t.model);
+  const id = new TextEncoder().encode(faceTemplateId(t));
   if (id.length > 0xffff) throw new TemplateFormatError(`face template: a model id of ${id.length} bytes does not fit its 16-bit length`);
   const count = t.norms.length;
   const dim = t.embedding.length;
@@ -61,7 +85,9 @@ export function decodeFaceTemplate(bytes: Uint8Array): FaceTemplate {
   if (version < 1) throw new TemplateFormatError(`face template version ${version} is not valid`);
   const idLength = view.getUint16(6, true);
   need(8 + idLength + 2, 'the model id');
-  const model = new TextDecoder().decode(bytes.subarray(8, 8 + idLength));
+  const id = new TextDecoder().decode(bytes.subarray(8, 8 + idLength));
+  const digest = DIGEST_SUFFIX.exec(id)?.[1];
+  const model = digest === undefined ? id : id.slice(0, id.length - DIGEST_SUFFIX_LENGTH);
   const count = view.getUint16(8 + idLength, true);
   const headerBytes = 8 + idLength + 2;
   let o = headerBytes + ((4 - (headerBytes % 4)) % 4);
@@ -79,7 +105,7 @@ export function decodeFaceTemplate(bytes: Uint8Array): FaceTemplate {
   }
   const embedding = new Float32Array(dim);
   for (let i = 0; i < dim; i++, o += 4) embedding[i] = view.getFloat32(o, true);
-  const template = { model, embedding, norms, offsets };
+  const template: FaceTemplate = digest === undefined ? { model, embedding, norms, offsets } : { model, digest, embedding, norms, offsets };
   checkFaceTemplate(template);
   return template;
 }
@@ -93,6 +119,9 @@ export function decodeFaceTemplate(bytes: Uint8Array): FaceTemplate {
  */
 export function checkFaceTemplate(t: FaceTemplate): void {
   const corrupt = (what: string) => new TemplateFormatError(`face template: ${what} (corrupt)`);
+  // A caller's object: a digest the id could not hold, or one left in the name, would be read back as another template.
+  if (t.digest !== undefined && !/^[0-9a-f]{16}$/.test(t.digest)) throw new TemplateFormatError(`face template: digest ${JSON.stringify(t.digest)} is not 16 lowercase hex digits`);
+  if (DIGEST_SUFFIX.test(t.model)) throw new TemplateFormatError(`face template: model "${t.model}" ends with a digest; give the name as model and the 16 hex digits as digest`);
   const count = t.norms.length;
   if (count === 0) throw corrupt('no model in its table');
   if (t.offsets.length !== count + 1) throw corrupt(`${count} model norms but ${t.offsets.length} offsets`);

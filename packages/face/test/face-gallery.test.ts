@@ -51,15 +51,15 @@ describe.skipIf(lfw.skip)('face gallery on LFW', () => {
     await expect(gallery.identify(probe, { threshold: 5 })).rejects.toThrow(/a cosine threshold is a similarity in \[-1, 1\], got 5/);
     await expect(gallery.identify(probe, { threshold: Number.NaN })).rejects.toBeInstanceOf(ConfigError);
     const [face] = await recognizer.represent(probe);
-    expect(() => gallery.identifyEmbedding(face.template.embedding, { threshold: -3 })).toThrow(ConfigError);
-    expect(gallery.identifyEmbedding(face.template.embedding, { threshold: -1 }).candidates[0].accepted).toBe(true);
+    await expect(gallery.identifyEmbedding(face.template.embedding, { threshold: -3 })).rejects.toThrow(ConfigError);
+    expect((await gallery.identifyEmbedding(face.template.embedding, { threshold: -1 })).candidates[0].accepted).toBe(true);
     // A raw model output (not of unit length) is taken as verify takes it: normalised. Five times the
     // unit embedding scored 5 times the cosine (a "cosine" of 4.8) and passed any threshold.
-    const unit = gallery.identifyEmbedding(face.template.embedding, { k: 2 });
-    const raw = gallery.identifyEmbedding(face.template.embedding.map((v) => 5 * v), { k: 2 });
+    const unit = await gallery.identifyEmbedding(face.template.embedding, { k: 2 });
+    const raw = await gallery.identifyEmbedding(face.template.embedding.map((v) => 5 * v), { k: 2 });
     expect(raw.candidates.map((c) => c.identity)).toEqual(unit.candidates.map((c) => c.identity));
     raw.candidates.forEach((c, i) => expect(c.score).toBeCloseTo(unit.candidates[i].score, 5));
-    expect(() => gallery.identifyEmbedding(new Float32Array(128))).toThrow(/all zeros/);
+    await expect(gallery.identifyEmbedding(new Float32Array(128))).rejects.toThrow(/all zeros/);
     gallery.close();
   }, 60_000);
 
@@ -128,7 +128,7 @@ describe('face gallery without a model', () => {
     dims: 2,
     acquisitionSettings: 'stub-detector',
     thresholds: undefined,
-    templateFromEmbedding: (values: Float32Array) => ({ model: 'stub-model', embedding: values, norms: Float32Array.of(1), offsets: Uint32Array.of(0, 2) }),
+    templateFromEmbedding: async (values: Float32Array) => ({ model: 'stub-model', embedding: values, norms: Float32Array.of(1), offsets: Uint32Array.of(0, 2) }),
     representLargest: async (input: string) => {
       const embedding = input.endsWith('A') ? Float32Array.of(1, 0) : Float32Array.of(0, 1);
       return { template: { model: 'stub-model', embedding, norms: Float32Array.of(1), offsets: Uint32Array.of(0, 2) } };
@@ -137,12 +137,12 @@ describe('face gallery without a model', () => {
 
   it('says an empty gallery holds no records, and does not enrol a data URL twice', async () => {
     const gallery = await FaceGallery.open(':memory:', recognizer);
-    expect(() => gallery.identifyEmbedding(Float32Array.of(1, 0))).toThrow(DatasetError);
+    await expect(gallery.identifyEmbedding(Float32Array.of(1, 0))).rejects.toThrow(DatasetError);
     await expect(gallery.identify('data:image/png;base64,A')).rejects.toThrow(/the gallery holds no records/);
     expect(await gallery.enroll('ada', 'data:image/png;base64,A')).toMatchObject({ enrolled: 1, unchanged: 0 });
     expect(await gallery.enroll('ada', 'data:image/png;base64,A', 'data:image/png;base64,B')).toMatchObject({ enrolled: 1, unchanged: 1 });
     expect(gallery.size).toBe(2);
-    expect(gallery.identifyEmbedding(Float32Array.of(1, 0)).candidates.map((c) => c.identity)).toEqual(['ada']);
+    expect((await gallery.identifyEmbedding(Float32Array.of(1, 0))).candidates.map((c) => c.identity)).toEqual(['ada']);
     gallery.close();
   });
 
@@ -153,7 +153,7 @@ describe('face gallery without a model', () => {
     try {
       for (const k of [0, 1.5, Number.NaN, -1]) {
         await expect(gallery.identify('data:image/png;base64,A', { k }), String(k)).rejects.toThrow(/identify returns a whole positive number of candidates/);
-        expect(() => gallery.identifyEmbedding(Float32Array.of(1, 0), { k })).toThrow(ConfigError);
+        await expect(gallery.identifyEmbedding(Float32Array.of(1, 0), { k })).rejects.toThrow(ConfigError);
       }
       await expect(gallery.identify('data:image/png;base64,A', { threshold: 5 })).rejects.toBeInstanceOf(ConfigError);
       expect(represent).not.toHaveBeenCalled();

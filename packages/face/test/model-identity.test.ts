@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DatasetError, Gallery, StaleGalleryError } from '@biofuse/core';
 import { temporaryFolders } from '@biofuse/core/testing';
-import { checkModelCard, FaceGallery, FaceRecognizer } from '../src/index';
+import { checkModelCard, compareFaceTemplates, decodeFaceTemplate, encodeFaceTemplate, FaceGallery, FaceModality, FaceRecognizer, FaceTemplateMismatchError, type FaceTemplate } from '../src/index';
 import { createEmbedder } from '../src/embed/registry';
 import { FACE_TEMPLATE_VERSION } from '../src/template';
 import { meanColourOnnxModel } from './tiny-onnx';
@@ -100,5 +100,86 @@ describe('the model identity a face gallery records', () => {
     await expect(embedder.embed([face])).rejects.toBeInstanceOf(DatasetError);
     await expect(embedder.embed([face])).rejects.toThrow(/model\.onnx: the ONNX model of pinned changed while this process was using it/);
     expect(await embedder.digest()).toBe(digest);
+  });
+});
+
+describe('the model identity a face template records', () => {
+  it('refuses to compare templates of a model retrained under its name with the old model\'s, stored or not, and compares the same weights moved', async () => {
+    const dir = await tempFolder('biofuse-face-identity-');
+    const old = await FaceRecognizer.create({ models: await modelFolder(join(dir, 'v1'), 'arc', 'N'), detector: 'skip' });
+    const retrained = await FaceRecognizer.create({ models: await modelFolder(join(dir, 'v2'), 'arc', 1), detector: 'skip' });
+    const red = crop([200, 10, 10]);
+    const [{ template: a }] = await old.represent(red);
+    const [{ template: b }] = await retrained.represent(red);
+    // The name stays the name; the digest is the gallery's.
+    expect(a.model).toBe('arc/aligned');
+    expect(b.model).toBe(a.model);
+    expect(`${a.model} sha256:${a.digest}`).toBe(await old.embeddingId());
+    expect(`${b.model} sha256:${b.digest}`).toBe(await retrained.embeddingId());
+    expect(a.digest).not.toBe(b.digest);
+
+    // Kept as a file and read back: the name alone matched, and these two compared as a perfect match (cosine 1) across two models.
+    const stored = decodeFaceTemplate(encodeFaceTemplate(a));
+    expect(stored.digest).toBe(a.digest);
+    const refusal = (x: FaceTemplate, y: FaceTemplate) => {
+      try {
+        compareFaceTemplates(x, y);
+      } catch (err) {
+        return err as FaceTemplateMismatchError;
+      }
+      throw new Error('compared');
+    };
+    const error = refusal(stored, b);
+    expect(error).toBeInstanceOf(FaceTemplateMismatchError);
+    expect(error.code).toBe('template_format');
+    expect([error.first, error.second]).toEqual([await old.embeddingId(), await retrained.embeddingId()]);
+    expect(error.message).toBe(
+      `face templates of "arc/aligned" were made by different weights or cards under that name (the first by sha256:${a.digest}, the second by sha256:${b.digest}): ` +
+        'a model retrained or replaced under its name embeds faces differently; extract both templates with one model',
+    );
+    expect(() => compareFaceTemplates(b, stored)).toThrow(`(the first by sha256:${b.digest}, the second by sha256:${a.digest})`);
+    // Through verify (a stored template against an image) and the modality's compare too.
+    await expect(retrained.verify(stored, red, { threshold: 0.5 })).rejects.toBeInstanceOf(FaceTemplateMismatchError);
+    const modality = await FaceModality.create({ models: join(dir, 'v2', 'card.json'), detector: 'skip' });
+    expect(() => modality.compare(modality.decode(encodeFaceTemplate(a)), b)).toThrow(FaceTemplateMismatchError);
+
+    // The same bytes elsewhere: the same digest, compared.
+    const moved = await FaceRecognizer.create({ models: await modelFolder(join(dir, 'moved'), 'arc', 'N', { description: 'moved' }), detector: 'skip' });
+    const [{ template: c }] = await moved.represent(red);
+    expect(c.digest).toBe(a.digest);
+    expect(compareFaceTemplates(stored, c).similarity).toBeCloseTo(1, 6);
+    expect((await moved.verify(stored, red, { threshold: 0.5 })).verified).toBe(true);
+  });
+
+  it('refuses a template made before templates recorded a digest against one that has it, saying which one to extract again', async () => {
+    const dir = await tempFolder('biofuse-face-identity-');
+    const recognizer = await FaceRecognizer.create({ models: await modelFolder(join(dir, 'm'), 'arc', 'N'), detector: 'skip' });
+    const red = crop([200, 10, 10]);
+    const [{ template: current }] = await recognizer.represent(red);
+    // As biofuse wrote it before: version 1, the model's name alone as its id.
+    const { digest: _, ...nameOnly } = current;
+    const bytes = encodeFaceTemplate(nameOnly);
+    expect(new DataView(bytes.buffer).getUint16(4, true)).toBe(1);
+    expect(new TextDecoder().decode(bytes.subarray(8, 8 + new DataView(bytes.buffer).getUint16(6, true)))).toBe('arc/aligned');
+    const legacy = decodeFaceTemplate(bytes);
+    expect(legacy.model).toBe('arc/aligned');
+    expect(legacy.digest).toBeUndefined();
+
+    expect(() => compareFaceTemplates(legacy, current)).toThrow(FaceTemplateMismatchError);
+    expect(() => compareFaceTemplates(legacy, current)).toThrow(
+      `face templates of "arc/aligned": the first predates templates recording which model weights made them, so it cannot be checked against the other's (sha256:${current.digest}); ` +
+        'extract it again from its image with the model that made the other',
+    );
+    expect(() => compareFaceTemplates(current, legacy)).toThrow(/: the second predates templates recording which model weights/);
+    await expect(recognizer.verify(red, legacy, { threshold: 0.5 })).rejects.toThrow(/the second predates templates recording which model weights made them/);
+    // Two old templates are compared as before: nothing tells their models apart.
+    expect(compareFaceTemplates(legacy, decodeFaceTemplate(bytes)).similarity).toBeCloseTo(1, 6);
+  });
+
+  it('gives a precomputed embedding the recognizer\'s identity', async () => {
+    const dir = await tempFolder('biofuse-face-identity-');
+    const recognizer = await FaceRecognizer.create({ models: await modelFolder(join(dir, 'm'), 'arc', 'N'), detector: 'skip' });
+    const t = await recognizer.templateFromEmbedding([1, 2, 3]);
+    expect(`${t.model} sha256:${t.digest}`).toBe(await recognizer.embeddingId());
   });
 });

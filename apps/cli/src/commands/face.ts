@@ -112,7 +112,9 @@ export function faceCommand(): Command {
       const faces = await recognizer.represent(image);
       const out = faces.map((f) => ({
         embedding: Array.from(f.template.embedding, (v) => round(v, 6)),
+        // The configuration's name, and apart from it the digest of the models' weights and cards that made this embedding.
         model: f.template.model,
+        digest: f.template.digest,
         facialArea: box(f.facialArea),
         confidence: round(f.confidence),
         detector: f.detector,
