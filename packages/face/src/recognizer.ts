@@ -11,7 +11,7 @@ import { sha256 } from './embed/model-digest';
 import { modelTemplate } from './embed/model-template';
 import { createEmbedder } from './embed/registry';
 import { resolveModels, type ModelChoice, type ModelMember, type ResolvedModels } from './ensemble';
-import { FaceNotDetectedError } from './errors';
+import { FaceNotDetectedError, FaceTemplateMismatchError } from './errors';
 import { checkRecognizerOptions } from './options';
 import { checkFaceTemplate, faceTemplateId, type FaceTemplate } from './template';
 
@@ -361,6 +361,12 @@ export class FaceRecognizer {
       // A caller's object, not decoded bytes: checked as decoding checks, since one five times
       // too long compared as a perfect match with anyone of its direction and a NaN with no one.
       checkFaceTemplate(x);
+      // Made by this configuration, or its threshold says nothing about the template: two
+      // templates of another model (or of one since retrained) were judged by this one's.
+      const own = await this.embeddingId();
+      if (faceTemplateId(x) !== own) {
+        throw new FaceTemplateMismatchError(faceTemplateId(x), own, `a template given to verify was made by "${faceTemplateId(x)}", this recognizer is "${own}": its threshold does not apply; extract the template again with this recognizer, or verify with the one that made it`);
+      }
       return [{ template: x }];
     }
     if (x instanceof Float32Array || Array.isArray(x)) return [{ template: await this.templateFromEmbedding(x as ArrayLike<number>) }];

@@ -147,10 +147,11 @@ describe('compareFaceTemplates', () => {
 
 describe('verify with templates given', () => {
   it('checks them as decoding does: an unnormalised one matched anyone, a NaN one matched no one', async () => {
-    // No weights load: the templates skip detection and embedding.
+    // No model runs: the templates skip detection and embedding (the weights are read for the digest).
     const recognizer = await FaceRecognizer.create({ detector: 'skip' });
     const dims = recognizer.dims;
-    const unit = (values: number[]): FaceTemplate => template(recognizer.modelId, values, [1]);
+    const digest = (await recognizer.embeddingId()).split(' sha256:')[1];
+    const unit = (values: number[]): FaceTemplate => ({ ...template(recognizer.modelId, values, [1]), digest });
     const a = unit(Array.from({ length: dims }, (_, i) => (i === 0 ? 1 : 0)));
     const b = unit(Array.from({ length: dims }, (_, i) => (i === 1 ? 1 : 0)));
     expect((await recognizer.verify(a, b, { threshold: 0.5 })).similarity).toBeCloseTo(0, 6);
@@ -159,5 +160,17 @@ describe('verify with templates given', () => {
     await expect(recognizer.verify(scaled, a, { threshold: 0.5 })).rejects.toThrow(/face template: the embedding's length is 5\.00000, not 1 \(corrupt\)/);
     const nan = { ...b, embedding: b.embedding.map((v, i) => (i === 3 ? Number.NaN : v)) };
     await expect(recognizer.verify(a, nan, { threshold: 0.5 })).rejects.toBeInstanceOf(TemplateFormatError);
+  });
+
+  it('refuses templates another configuration made: its threshold is not this one\'s (they were judged by it)', async () => {
+    const recognizer = await FaceRecognizer.create({ detector: 'skip' });
+    const digest = (await recognizer.embeddingId()).split(' sha256:')[1];
+    const other = (values: number[]): FaceTemplate => ({ ...template('mobileface/aligned', values, [1]), digest });
+    const dims = recognizer.dims;
+    const a = other(Array.from({ length: dims }, (_, i) => (i === 0 ? 1 : 0)));
+    await expect(recognizer.verify(a, a, { threshold: 0.5 })).rejects.toThrow(/a template given to verify was made by "mobileface\/aligned sha256:[0-9a-f]{16}", this recognizer is "dlib-resnet\/aligned sha256:/);
+    // The same name with another digest: a model retrained under it.
+    const retrained = { ...other(Array.from({ length: dims }, (_, i) => (i === 0 ? 1 : 0))), model: recognizer.modelId, digest: '0123456789abcdef' };
+    await expect(recognizer.verify(retrained, retrained, { threshold: 0.5 })).rejects.toThrow(/this recognizer is "dlib-resnet\/aligned sha256:[0-9a-f]{16}": its threshold does not apply/);
   });
 });
