@@ -1,4 +1,4 @@
-import { ConfigError, DatasetError, enrolFolder, enrolSamples, Gallery, TemplateFormatError, type EnrolmentReport, type GalleryOpenOptions, type GalleryRecord } from '@biofuse/core';
+import { byCodeUnits, ConfigError, DatasetError, enrolFolder, enrolSamples, Gallery, TemplateFormatError, type EnrolmentReport, type GalleryOpenOptions, type GalleryRecord } from '@biofuse/core';
 import type { FingerprintModality, FingerprintSample } from './fingerprint-modality';
 import { populationCentre } from './match/population-centre';
 import { PREPARED_TEMPLATE_VERSION } from './match/prepared-template';
@@ -78,7 +78,7 @@ export class FingerprintGallery {
       ranked.push({ identity: c.identity, score: best.score, source: best.source, vectorScore: c.score });
     }
     // Ties by code unit, not localeCompare: the order must not depend on the machine's locale.
-    return ranked.sort((a, b) => b.score - a.score || (a.identity < b.identity ? -1 : a.identity > b.identity ? 1 : 0)).slice(0, k);
+    return ranked.sort((a, b) => b.score - a.score || byCodeUnits(a.identity, b.identity)).slice(0, k);
   }
 
   remove(identity: string): number {
