@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { DatasetError, Gallery } from '@biofuse/core';
+import { UsageError } from './exit-codes';
 
 /**
  * Opens a gallery with `open`, runs `enrol` on it and closes it. When anything fails (the
@@ -34,4 +35,14 @@ export async function enrolIntoGallery<G extends { close(): void; readonly size:
       : 'nothing was enrolled (every sample failed, see "failed"); the gallery is kept, as another enrolment is using it',
     path,
   );
+}
+
+/**
+ * The enrol commands' choice of input: a folder (one sub-folder per identity) or one identity
+ * with its `items` ("images", "files"). Items named beside --folder were skipped without a word.
+ */
+export function checkEnrolInput(flags: { folder?: string; identity?: string }, items: readonly string[], what: string): void {
+  if (!flags.folder === !flags.identity) throw new UsageError(`give either --folder or --identity with ${what}`);
+  if (flags.identity && items.length === 0) throw new UsageError(`--identity needs at least one ${what.replace(/s$/, '')}`);
+  if (flags.folder && items.length > 0) throw new UsageError(`--folder enrols the folder's ${what} only; give the other ${what} (${items.join(', ')}) with --identity in another run, or move them into the folder`);
 }

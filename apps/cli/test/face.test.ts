@@ -1,10 +1,9 @@
 import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sharedDataset } from '@biofuse/core/testing';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { sharedDataset, temporaryFolders } from '@biofuse/core/testing';
 
 const BIN = resolve(import.meta.dirname, '../bin/biofuse.js');
 const CARDS = resolve(import.meta.dirname, '../../../packages/face/cards');
@@ -18,12 +17,10 @@ const lfw = sharedDataset('lfw');
 
 describe.skipIf(lfw.skip)('biofuse face: options and files', () => {
   const gul = join(lfw.path, 'images/Abdullah_Gul/Abdullah_Gul_0001.jpg');
+  const tempFolder = temporaryFolders();
   let dir = '';
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'biofuse-cli-face-'));
-  });
-  afterAll(async () => {
-    if (dir) await rm(dir, { recursive: true, force: true });
+    dir = await tempFolder('biofuse-cli-face-');
   });
 
   it('detect: --expand widens the aligned crops too (they were identical at 0 and 100), and is checked against the shared range', async () => {

@@ -1,9 +1,8 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sharedDataset } from '@biofuse/core/testing';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { sharedDataset, temporaryFolders } from '@biofuse/core/testing';
 import { encodeFingerprintPng, loadFingerprintImage, readIsoRecord, synthesizeImpression, synthesizeMasterFingerprint, type FingerprintImage } from '@biofuse/fingerprint';
 
 const BIN = resolve(import.meta.dirname, '../bin/biofuse.js');
@@ -13,12 +12,10 @@ function biofuse(args: string[]) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+const tempFolder = temporaryFolders();
 let dir = '';
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'biofuse-cli-fp-'));
-});
-afterAll(async () => {
-  if (dir) await rm(dir, { recursive: true, force: true });
+  dir = await tempFolder('biofuse-cli-fp-');
 });
 
 describe('biofuse fingerprint extract --debug-dir', () => {

@@ -5,6 +5,11 @@ import type { DatasetConfig, ExperimentConfig, FusionConfig } from './schema';
 /** Loaders whose datasets already hold scores: no samples, so no sample quality either. */
 const SCORE_LOADERS: readonly string[] = ['score-matrix', 'simulated-scores', 'scores-csv'];
 
+/** Whether the loader gives scores already, not samples a modality compares. */
+export function isScoreLoader(loader: string): boolean {
+  return SCORE_LOADERS.includes(loader);
+}
+
 /**
  * The systems a dataset gives, named and ordered as a run names them; undefined where only the
  * data tells (a scores-csv file names its systems in its header). A score-matrix dataset lists
@@ -44,7 +49,7 @@ export function systemOrder(names: readonly string[]): string[] {
 /** Whether some comparison of the dataset can carry a sample quality (only a modality's samples can). */
 function mayCarryQuality(d: DatasetConfig | ChimericSourceDataset): boolean {
   if (d.loader === 'chimeric') return d.sources.some((s) => mayCarryQuality(s.dataset));
-  return !SCORE_LOADERS.includes(d.loader);
+  return !isScoreLoader(d.loader);
 }
 
 /** The fusion block's problems that the config alone shows, each naming its key. */

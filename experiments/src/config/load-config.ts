@@ -4,7 +4,7 @@ import { basename, extname } from 'node:path';
 import { byCodeUnits, ConfigError, DatasetError } from '@biofuse/core';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { z } from 'zod';
-import { fusionProblems } from './fusion-rules';
+import { fusionProblems, isScoreLoader } from './fusion-rules';
 import { pipelineParamsProblem } from './pipeline-params';
 import { experimentConfigSchema, type ChimericSourceConfig, type ExperimentConfig } from './schema';
 
@@ -70,7 +70,7 @@ function checkCrossFieldRules(config: ExperimentConfig, path: string): void {
     const names = d.sources.map((s) => s.name);
     if (new Set(names).size !== names.length) problems.push('dataset.sources: names must be unique');
     for (const s of d.sources) checkCrossFieldRules(chimericSourceConfig(config, s), `${path} (source ${s.name})`);
-  } else if (d.loader === 'score-matrix' || d.loader === 'simulated-scores' || d.loader === 'scores-csv') {
+  } else if (isScoreLoader(d.loader)) {
     if (config.pipeline) problems.push(`pipeline: a ${d.loader} dataset already holds scores; remove "pipeline"`);
   } else if (!config.pipeline) {
     problems.push(`pipeline: a ${d.loader} dataset needs a pipeline naming the modality that compares its samples`);
@@ -106,7 +106,7 @@ function checkCrossFieldRules(config: ExperimentConfig, path: string): void {
     if (p[key] !== undefined && !svc2004) problems.push(`protocol.${key}: only the SVC2004 protocol (svc2004, synthetic-signatures) has ${key}`);
   }
   if (p.kinds !== undefined) {
-    const scoresOnly = d.loader === 'score-matrix' || d.loader === 'simulated-scores' || d.loader === 'scores-csv' || d.loader === 'chimeric';
+    const scoresOnly = isScoreLoader(d.loader) || d.loader === 'chimeric';
     if (scoresOnly) problems.push(`protocol.kinds: a ${d.loader} dataset has no comparison kinds to choose from${d.loader === 'chimeric' ? ' (give each source its own protocol)' : ''}`);
     const known = svc2004 ? ['genuine', 'skilled', 'random'] : ['genuine', 'impostor'];
     const unknown = p.kinds.filter((k) => !known.includes(k));
@@ -133,7 +133,7 @@ function checkCrossFieldRules(config: ExperimentConfig, path: string): void {
     const rows = d.subjects * ((d.genuinePerSubject ?? 1) + Math.min(d.impostorsPerSubject, d.subjects - 1)) * m;
     if (rows > MAX_SIMULATED_SCORES) problems.push(`dataset: ${rows.toExponential(2)} simulated scores is more than the ${MAX_SIMULATED_SCORES.toExponential(0)} one run holds in memory`);
   }
-  if (config.strict && (d.loader === 'score-matrix' || d.loader === 'simulated-scores' || d.loader === 'scores-csv')) {
+  if (config.strict && isScoreLoader(d.loader)) {
     problems.push(`strict: a ${d.loader} dataset holds scores, not samples that could fail to acquire; remove "strict"`);
   }
   if (config.fusion) problems.push(...fusionProblems(config, config.fusion));

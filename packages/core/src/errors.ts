@@ -81,11 +81,14 @@ export class TemplateFormatError extends BiometricError {
 
 /** The requested modality (or model) is not part of this build of biofuse. */
 export class ModalityUnavailableError extends BiometricError {
-  constructor(readonly modality: string, available: readonly string[]) {
+  /** `options.message` says what is missing where the list of modalities would not (a package a modality runs on). */
+  constructor(readonly modality: string, available: readonly string[], options?: { cause?: unknown; message?: string }) {
     super(
       'modality_unavailable',
-      `modality "${modality}" is not available in this build of biofuse` +
-        (available.length > 0 ? ` (available: ${available.join(', ')})` : ' (no modality is available yet)'),
+      options?.message ??
+        `modality "${modality}" is not available in this build of biofuse` +
+          (available.length > 0 ? ` (available: ${available.join(', ')})` : ' (no modality is available yet)'),
+      options?.cause === undefined ? undefined : { cause: options.cause },
     );
   }
 }

@@ -16,11 +16,7 @@ export class FaceNotDetectedError extends AcquisitionError {
  * one that is there but fails to load (a native binary built for another platform).
  */
 export function runtimeNotInstalled(what: string, cause?: unknown): ModalityUnavailableError {
-  const error = new ModalityUnavailableError('face', []);
-  error.message = `the face modality needs ${what}, which is not installed in this build of biofuse`;
-  // The base class takes no options; set `cause` as Error's own constructor does (not enumerable).
-  if (cause !== undefined) Object.defineProperty(error, 'cause', { value: cause, writable: true, configurable: true, enumerable: false });
-  return error;
+  return new ModalityUnavailableError('face', [], { cause, message: `the face modality needs ${what}, which is not installed in this build of biofuse` });
 }
 
 /**

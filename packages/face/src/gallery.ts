@@ -95,12 +95,12 @@ export class FaceGallery {
    * product, so an embedding of length 5 scored five times its cosine and passed any threshold).
    */
   async identifyEmbedding(embedding: Float32Array, options: IdentifyOptions = {}): Promise<IdentifyResult> {
+    checkIdentifyOptions(options);
     return this.rank((await this.recognizer.templateFromEmbedding(embedding)).embedding, options);
   }
 
-  /** Ranks against a template's embedding (unit length, each model's part weighted). */
+  /** Ranks against a template's embedding (unit length, each model's part weighted); `options` were checked by the caller, before any work. */
   private rank(embedding: Float32Array, options: IdentifyOptions): IdentifyResult {
-    checkIdentifyOptions(options);
     const threshold = options.threshold ?? this.recognizer.thresholds?.cosine?.atFmr1e3;
     const candidates = this.gallery.search(embedding, options.k ?? 5).map((c) => ({ ...c, accepted: threshold !== undefined && c.score >= threshold }));
     return { candidates, threshold, model: this.recognizer.modelId };

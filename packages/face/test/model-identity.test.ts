@@ -2,8 +2,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DatasetError, Gallery, StaleGalleryError } from '@biofuse/core';
-import { temporaryFolders } from '@biofuse/core/testing';
-import { checkModelCard, compareFaceTemplates, decodeFaceTemplate, encodeFaceTemplate, FaceGallery, FaceModality, FaceRecognizer, FaceTemplateMismatchError, type FaceTemplate } from '../src/index';
+import { temporaryFolders, thrownBy } from '@biofuse/core/testing';
+import { checkModelCard, compareFaceTemplates, decodeFaceTemplate, encodeFaceTemplate, FaceGallery, FaceModality, FaceRecognizer, FaceTemplateMismatchError } from '../src/index';
 import { createEmbedder } from '../src/embed/registry';
 import { FACE_TEMPLATE_VERSION } from '../src/template';
 import { meanColourOnnxModel } from './tiny-onnx';
@@ -75,7 +75,7 @@ describe('the model identity a face gallery records', () => {
     await expect(refused).rejects.toThrow(/was enrolled before galleries recorded which model weights made their embeddings \(it records only "old-arc\/aligned"\).*enrol its images again into a new gallery/);
   });
 
-  it('names the shipped models by their weights too, once per recognizer', async () => {
+  it('names the shipped models by their weights too, the same id on every call, and each member\'s weight', async () => {
     const recognizer = await FaceRecognizer.create({ detector: 'skip' });
     const t0 = performance.now();
     const id = await recognizer.embeddingId();
@@ -121,15 +121,7 @@ describe('the model identity a face template records', () => {
     // Kept as a file and read back: the name alone matched, and these two compared as a perfect match (cosine 1) across two models.
     const stored = decodeFaceTemplate(encodeFaceTemplate(a));
     expect(stored.digest).toBe(a.digest);
-    const refusal = (x: FaceTemplate, y: FaceTemplate) => {
-      try {
-        compareFaceTemplates(x, y);
-      } catch (err) {
-        return err as FaceTemplateMismatchError;
-      }
-      throw new Error('compared');
-    };
-    const error = refusal(stored, b);
+    const error = thrownBy(() => compareFaceTemplates(stored, b)) as FaceTemplateMismatchError;
     expect(error).toBeInstanceOf(FaceTemplateMismatchError);
     expect(error.code).toBe('template_format');
     expect([error.first, error.second]).toEqual([await old.embeddingId(), await retrained.embeddingId()]);

@@ -21,7 +21,7 @@ import {
 
 import { UsageError } from '../exit-codes';
 import { integerOption, numberOption } from '../options';
-import { enrolIntoGallery } from '../gallery-file';
+import { checkEnrolInput, enrolIntoGallery } from '../gallery-file';
 import { round } from '../round';
 
 
@@ -229,10 +229,7 @@ export function enrollCommand(): Command {
       .option('--folder <dir>', 'a folder per identity; unchanged files are skipped, changed ones replaced')
       .option('--identity <id>', 'the identity the images belong to'),
   ).action(async (images: string[], flags: PipelineFlags & { gallery: string; folder?: string; identity?: string }) => {
-    if (!flags.folder === !flags.identity) throw new UsageError('give either --folder or --identity with images');
-    if (flags.identity && images.length === 0) throw new UsageError('--identity needs at least one image');
-    // A folder's images are all enrolled under their sub-folders' names: images named beside it were skipped without a word.
-    if (flags.folder && images.length > 0) throw new UsageError(`--folder enrols the folder's images only; give the other images (${images.join(', ')}) with --identity in another run, or move them into the folder`);
+    checkEnrolInput(flags, images, 'images');
     const path = resolve(flags.gallery);
     const recognizer = await recognizerFrom(flags);
     await enrolIntoGallery(path, () => FaceGallery.open(path, recognizer), async (gallery) => {

@@ -21,7 +21,7 @@ import { fingerprintQualityCommand } from './fingerprint-quality';
 import { UsageError } from '../exit-codes';
 import { integerOption } from '../options';
 import { sensorDpiOption } from '../sensor-dpi';
-import { enrolIntoGallery } from '../gallery-file';
+import { checkEnrolInput, enrolIntoGallery } from '../gallery-file';
 import { reserveOutputFile } from '../output-file';
 import { forSample } from '../named-sample';
 import { round } from '../round';
@@ -156,10 +156,7 @@ export function fingerprintCommand(): Command {
     .option('--dpi <n>', 'sensor resolution of the images (default: from the file, else 500)')
     .option('--min-quality <q>', 'refuse prints below this quality (0-100) as failures to enrol; 40 flags the prints that fail most')
     .action(async (samples: string[], flags: ImageFlags & { gallery: string; folder?: string; identity?: string; minQuality?: string }) => {
-      if (!flags.folder === !flags.identity) throw new UsageError('give either --folder or --identity with files');
-      if (flags.identity && samples.length === 0) throw new UsageError('--identity needs at least one file');
-      // A folder's files are all enrolled under their sub-folders' names: files named beside it were skipped without a word.
-      if (flags.folder && samples.length > 0) throw new UsageError(`--folder enrols the folder's files only; give the other files (${samples.join(', ')}) with --identity in another run, or move them into the folder`);
+      checkEnrolInput(flags, samples, 'files');
       const minQuality = flags.minQuality === undefined ? undefined : integerOption('--min-quality', flags.minQuality, 0);
       if (minQuality !== undefined && minQuality > 100) throw new UsageError(`--min-quality must be 0-100, got ${minQuality}`);
       const path = resolve(flags.gallery);

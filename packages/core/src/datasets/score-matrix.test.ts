@@ -4,6 +4,7 @@ import { DatasetError } from '../errors';
 import { errorRateCurve } from '../metrics/error-rate-curve';
 import { verificationReport } from '../metrics/verification-report';
 import { sharedDataset } from '../testing/shared-data';
+import { thrownBy } from '../testing/thrown-by';
 import { parseDecimal } from './decimal';
 import { parseScoreMatrix, readScoreMatrix, scoreMatrixToScoreSet } from './score-matrix';
 
@@ -50,14 +51,7 @@ describe('score matrix (BSSR1 layout)', () => {
   });
 
   it('names text given without a path as score matrix text, not as a file called <memory>', () => {
-    const fails = (text: string) => {
-      try {
-        parseScoreMatrix(text);
-      } catch (err) {
-        return err as DatasetError;
-      }
-      throw new Error('parsed');
-    };
+    const fails = (text: string) => thrownBy(() => parseScoreMatrix(text)) as DatasetError;
     const cell = fails(',a,b\na,1,2\nb,3,x\n');
     expect(cell).toBeInstanceOf(DatasetError);
     expect(cell.message).toBe('score matrix text, line 3: cell 3 is not a number: "x"');

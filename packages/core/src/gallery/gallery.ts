@@ -104,6 +104,7 @@ export class Gallery {
   private readonly deleteRecord: BetterSqlite3.Statement;
   /** The statements every search and size runs to catch up with other connections, prepared once. */
   private readonly selectRecordsAfter: BetterSqlite3.Statement;
+  private readonly selectSource: BetterSqlite3.Statement;
   private readonly countRecords: BetterSqlite3.Statement;
   private readonly selectRecordIds: BetterSqlite3.Statement;
 
@@ -118,6 +119,7 @@ export class Gallery {
     this.selectByContent = db.prepare('SELECT id FROM records WHERE identity = ? AND content_hash = ? LIMIT 1');
     this.deleteRecord = db.prepare('DELETE FROM records WHERE id = ?');
     this.selectRecordsAfter = db.prepare('SELECT id, identity, embedding FROM records WHERE id > ? ORDER BY id');
+    this.selectSource = db.prepare('SELECT source FROM records WHERE id = ?');
     this.countRecords = db.prepare('SELECT COUNT(*) FROM records').pluck();
     this.selectRecordIds = db.prepare('SELECT id FROM records').pluck();
     this.loadIndex();
@@ -135,7 +137,7 @@ export class Gallery {
       // One read transaction: the version and the rows are of the same moment.
       this.db.transaction(() => {
         const version = this.db.pragma('data_version', { simple: true }) as number;
-        for (const row of this.db.prepare('SELECT id, identity, embedding FROM records ORDER BY id').iterate() as Iterable<{ id: number; identity: string; embedding: Buffer }>) {
+        for (const row of this.selectRecordsAfter.iterate(0) as Iterable<{ id: number; identity: string; embedding: Buffer }>) {
           this.indexRow(row);
         }
         this.dataVersion = version;
@@ -434,8 +436,7 @@ export class Gallery {
           }
           if (best.size >= k || depth >= size) {
             const top = [...best.values()].slice(0, k);
-            const sourceOf = this.db.prepare('SELECT source FROM records WHERE id = ?');
-            return top.map((c) => ({ ...c, source: (sourceOf.get(c.recordId) as { source: string }).source }));
+            return top.map((c) => ({ ...c, source: (this.selectSource.get(c.recordId) as { source: string }).source }));
           }
           depth = Math.min(size, depth * 4);
         }

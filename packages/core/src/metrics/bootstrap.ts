@@ -1,3 +1,4 @@
+import { byCodeUnits } from '../code-unit-order';
 import { ConfigError } from '../errors';
 import { argsortDecreasing } from '../math/argsort';
 import { checkSeed, seededRandom } from '../random';
@@ -181,7 +182,7 @@ function prepare(comparisons: readonly SubjectComparison[]): Prepared {
 /** Numbers (in numeric order) before strings (in code-unit order, the same in every locale). */
 function compareIds(x: number | string, y: number | string): number {
   if (typeof x !== typeof y) return typeof x === 'number' ? -1 : 1;
-  return x < y ? -1 : x > y ? 1 : 0;
+  return typeof x === 'number' ? x - (y as number) : byCodeUnits(x, y as string);
 }
 
 /**

@@ -1,5 +1,5 @@
 import type * as tfjs from '@tensorflow/tfjs';
-import { TemplateFormatError } from '../errors';
+import { errorNaming, TemplateFormatError } from '../errors';
 import type { Tf } from '../tensor/tfjs-runtime';
 import { deserializeTensor, type SerializedTensor } from './checkpoint';
 import { createProjectionHead, type HeadArchitecture } from './projection-head';
@@ -55,7 +55,7 @@ export function headFromWeightsFile(tf: Tf, json: unknown, where: string): tfjs.
           return deserializeTensor(tf, w);
         } catch (err) {
           // It did not say which file, nor which weight.
-          throw err instanceof TemplateFormatError ? new TemplateFormatError(`${where}: weight ${i}: ${err.message}`) : err;
+          throw err instanceof TemplateFormatError ? errorNaming(`${where}: weight ${i}`, err) : err;
         }
       }),
     );

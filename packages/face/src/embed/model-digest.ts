@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { io } from '@tensorflow/tfjs';
 import { DatasetError } from '@biofuse/core';
+import { loadOnce, readModelFile, readModelJson } from '../runtime/load-model';
 import type { FaceModelCard } from './card';
 
 /*
@@ -27,15 +27,6 @@ export function modelDigest(card: FaceModelCard, weights: readonly string[]): st
   return sha256(JSON.stringify({ name, kind: source.kind, output, input, alignment, embeddingSize, weights }));
 }
 
-/** Reads a file the digest covers; missing or unreadable is a DatasetError naming it. */
-async function readWeightsFile(path: string, what: string): Promise<Buffer> {
-  return readFile(path).catch((cause: unknown) => {
-    throw new DatasetError(`cannot read ${what} (${(cause as NodeJS.ErrnoException).code ?? String(cause)})`, path, undefined, { cause });
-  });
-}
-
-const tfjsDigests = new Map<string, Promise<string>>();
-
 /**
  * The digest of a tfjs model file (a graph model's model.json, or a bare weights manifest) and
  * of every weight shard it lists, once per process per file, as the weights themselves are
@@ -43,28 +34,15 @@ const tfjsDigests = new Map<string, Promise<string>>();
  * change with an upgrade, not under a running process, so they are not read twice to compare.
  */
 export function tfjsFilesDigest(path: string): Promise<string> {
-  let digest = tfjsDigests.get(path);
-  if (!digest) {
-    digest = (async () => {
-      const json = await readWeightsFile(path, 'the model file');
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(json.toString('utf8'));
-      } catch (cause) {
-        throw new DatasetError(`the model file is not JSON (${(cause as Error).message})`, path, undefined, { cause });
-      }
-      const manifest = (Array.isArray(parsed) ? parsed : ((parsed as { weightsManifest?: unknown }).weightsManifest ?? [])) as io.WeightsManifestConfig;
-      const parts = [sha256(json)];
-      for (const group of manifest) {
-        for (const shard of group.paths) parts.push(sha256(await readWeightsFile(join(dirname(path), shard), 'this weights file of the model')));
-      }
-      return sha256(parts.join('\n'));
-    })();
-    // A failed read is not kept: the next call reports its own error.
-    digest.catch(() => tfjsDigests.delete(path));
-    tfjsDigests.set(path, digest);
-  }
-  return digest;
+  return loadOnce(`digest:${path}`, async () => {
+    const parsed = await readModelJson<unknown>(path);
+    const manifest = (Array.isArray(parsed) ? parsed : ((parsed as { weightsManifest?: unknown }).weightsManifest ?? [])) as io.WeightsManifestConfig;
+    const parts = [sha256(JSON.stringify(parsed))];
+    for (const group of manifest) {
+      for (const shard of group.paths) parts.push(sha256(await readModelFile(join(dirname(path), shard), 'this weights file of the model')));
+    }
+    return sha256(parts.join('\n'));
+  });
 }
 
 /**
@@ -85,7 +63,7 @@ export class PinnedFile {
 
   /** Runs `use` on the file's bytes, once they are checked against the pinned ones; pins them if it succeeds. */
   async load<T>(use: (bytes: Buffer) => Promise<T> | T): Promise<T> {
-    const bytes = await readWeightsFile(this.path, this.what);
+    const bytes = await readModelFile(this.path, this.what);
     const digest = sha256(bytes);
     if (this.digest !== undefined && digest !== this.digest) {
       throw new DatasetError(`${this.what} changed while this process was using it (retrained or replaced): start again, so that one model makes every embedding`, this.path);
@@ -97,7 +75,7 @@ export class PinnedFile {
 
   /** The digest of the pinned bytes (pinning the file's present bytes if none are yet). */
   async sha256(): Promise<string> {
-    this.digest ??= sha256(await readWeightsFile(this.path, this.what));
+    this.digest ??= sha256(await readModelFile(this.path, this.what));
     return this.digest;
   }
 }

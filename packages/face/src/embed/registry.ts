@@ -7,6 +7,7 @@ import { isCardPath, readModelCard, type FaceModelCard } from './card';
 import { DlibResNetEmbedder } from './dlib-resnet';
 import type { FaceEmbedder } from './embedder';
 import { GraphModelEmbedder } from './graph-embedder';
+import { loadOnce } from '../runtime/load-model';
 
 /** Embedding models whose cards ship with biofuse (weights come from the npm model packages). */
 export const BUILTIN_MODELS = ['dlib-resnet', 'faceres', 'faceres-deep', 'mobileface', 'mobilefacenet'] as const;
@@ -59,25 +60,13 @@ export async function modelFiles(nameOrPath: string): Promise<string[]> {
   }
 }
 
-const embedders = new Map<string, Promise<FaceEmbedder>>();
-
 /**
  * One embedder per card name per process (the weights load once). The promise is what is
  * shared: kept only once built, two recognisers created at once each built one, and an ONNX
  * model was loaded twice. A failed set-up is not kept, so the next call tries again.
  */
 export function createEmbedder(card: FaceModelCard): Promise<FaceEmbedder> {
-  const key = `${card.name}:${JSON.stringify(card.source)}:${JSON.stringify(card.input)}`;
-  let embedder = embedders.get(key);
-  if (!embedder) {
-    const building = buildEmbedder(card);
-    building.catch(() => {
-      if (embedders.get(key) === building) embedders.delete(key);
-    });
-    embedders.set(key, building);
-    embedder = building;
-  }
-  return embedder;
+  return loadOnce(`embedder:${card.name}:${JSON.stringify(card.source)}:${JSON.stringify(card.input)}`, () => buildEmbedder(card));
 }
 
 async function buildEmbedder(card: FaceModelCard): Promise<FaceEmbedder> {

@@ -27,11 +27,16 @@ export async function loadWeightsManifest(path: string): Promise<NamedTensorMap>
   return tf.io.decodeWeights(data, specs);
 }
 
-/** A model's JSON file; missing, unreadable or not JSON is a DatasetError naming it. */
-async function readModelJson<T>(path: string): Promise<T> {
-  const text = await readFile(path, 'utf8').catch((cause: unknown) => {
-    throw new DatasetError(`cannot read the model file (${(cause as NodeJS.ErrnoException).code ?? String(cause)})`, path, undefined, { cause });
+/** A file of a model (its JSON, a weights shard, an ONNX file); missing or unreadable is a DatasetError naming it as `what`. */
+export async function readModelFile(path: string, what: string): Promise<Buffer> {
+  return readFile(path).catch((cause: unknown) => {
+    throw new DatasetError(`cannot read ${what} (${(cause as NodeJS.ErrnoException).code ?? String(cause)})`, path, undefined, { cause });
   });
+}
+
+/** A model's JSON file; missing, unreadable or not JSON is a DatasetError naming it. */
+export async function readModelJson<T>(path: string): Promise<T> {
+  const text = (await readModelFile(path, 'the model file')).toString('utf8');
   try {
     return JSON.parse(text) as T;
   } catch (cause) {
@@ -45,12 +50,7 @@ async function readWeights(dir: string, manifest: io.WeightsManifestConfig): Pro
   for (const group of manifest) {
     specs.push(...group.weights);
     for (const shard of group.paths) {
-      const file = join(dir, shard);
-      buffers.push(
-        await readFile(file).catch((cause: unknown) => {
-          throw new DatasetError(`cannot read this weights file of the model (${(cause as NodeJS.ErrnoException).code ?? String(cause)})`, file, undefined, { cause });
-        }),
-      );
+      buffers.push(await readModelFile(join(dir, shard), 'this weights file of the model'));
     }
   }
   const all = Buffer.concat(buffers);
@@ -59,7 +59,8 @@ async function readWeights(dir: string, manifest: io.WeightsManifestConfig): Pro
 
 const loaded = new Map<string, Promise<unknown>>();
 
-function loadOnce<T>(key: string, load: () => Promise<T>): Promise<T> {
+/** One load per key per process, shared by every caller; a failed one is forgotten. */
+export function loadOnce<T>(key: string, load: () => Promise<T>): Promise<T> {
   let value = loaded.get(key) as Promise<T> | undefined;
   if (!value) {
     value = load();

@@ -1,4 +1,4 @@
-import { fourierRows, type FourierRows } from './fourier-rows';
+import { fourierRows, rowPower, type FourierRows } from './fourier-rows';
 import { isFlatSignature, signatureMoments, type SignatureMoments } from './signature-moments';
 
 /**
@@ -13,21 +13,11 @@ import { isFlatSignature, signatureMoments, type SignatureMoments } from './sign
 export function coarseVariationShare(signature: Float32Array, coarse: FourierRows, moments: SignatureMoments = signatureMoments(signature)): number {
   const L = signature.length;
   if (isFlatSignature(moments, L)) return 0;
-  const { mean, sumSquares: variance } = moments;
+  const { mean, sumSquares } = moments;
   let power = 0;
-  for (let b = 0; b < coarse.count; b++) {
-    const row = b * L;
-    let re = 0;
-    let im = 0;
-    for (let k = 0; k < L; k++) {
-      const v = signature[k] - mean;
-      re += v * coarse.cos[row + k];
-      im += v * coarse.sin[row + k];
-    }
-    power += re * re + im * im;
-  }
-  // Parseval: a sinusoid at bin k puts (L/2) * its variance into |F_k|^2.
-  return (2 * power) / (L * variance);
+  for (let b = 0; b < coarse.count; b++) power += rowPower(signature, mean, coarse, b);
+  // Parseval: a sinusoid at bin k puts (L/2) * its sum of squared deviations into |F_k|^2.
+  return (2 * power) / (L * sumSquares);
 }
 
 /** The DFT bins k = 1, 2, ... of a `length`-sample window whose period (length / k) exceeds `maxPeriod`. */

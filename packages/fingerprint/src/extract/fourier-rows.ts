@@ -34,3 +34,17 @@ export function fourierRows(length: number, waves: readonly Wave[]): FourierRows
   cache.set(key, rows);
   return rows;
 }
+
+/** |F|^2 of the signature less its mean at row `row`'s wave: the power both period measures sum or compare. */
+export function rowPower(signature: Float32Array, mean: number, rows: FourierRows, row: number): number {
+  const L = signature.length;
+  const at = row * L;
+  let re = 0;
+  let im = 0;
+  for (let k = 0; k < L; k++) {
+    const v = signature[k] - mean;
+    re += v * rows.cos[at + k];
+    im += v * rows.sin[at + k];
+  }
+  return re * re + im * im;
+}

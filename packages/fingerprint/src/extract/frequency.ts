@@ -1,5 +1,5 @@
 import { coarseRows, coarseVariationShare } from './coarse-variation';
-import { fourierRows, type FourierRows } from './fourier-rows';
+import { fourierRows, rowPower, type FourierRows } from './fourier-rows';
 import { signatureMoments, isFlatSignature, type SignatureMoments } from './signature-moments';
 import type { OrientationField } from './orientation';
 import type { Segmentation } from './segmentation';
@@ -114,26 +114,18 @@ export function ridgePeriods(pixels: Float32Array, field: OrientationField, seg:
 function signaturePeriod(s: Float32Array, rows: FourierRows, periods: Float32Array, minPeriodicity: number, moments: SignatureMoments): number {
   const L = s.length;
   if (isFlatSignature(moments, L)) return 0;
-  const { mean, sumSquares: variance } = moments;
+  const { mean, sumSquares } = moments;
   let bestPower = 0;
   let bestPeriod = 0;
   for (let f = 0; f < rows.count; f++) {
-    const row = f * L;
-    let re = 0;
-    let im = 0;
-    for (let k = 0; k < L; k++) {
-      const v = s[k] - mean;
-      re += v * rows.cos[row + k];
-      im += v * rows.sin[row + k];
-    }
-    const power = re * re + im * im;
+    const power = rowPower(s, mean, rows, f);
     if (power > bestPower) {
       bestPower = power;
       bestPeriod = periods[f];
     }
   }
-  // A pure sinusoid puts (L/2) * variance into its own frequency: share = 1.
-  const share = (2 * bestPower) / (L * variance);
+  // A pure sinusoid puts (L/2) * its sum of squared deviations into its own frequency: share = 1.
+  const share = (2 * bestPower) / (L * sumSquares);
   return share >= minPeriodicity ? bestPeriod : 0;
 }
 

@@ -20,12 +20,17 @@ export function centreVectors(vectors: Float32Array, d: number, centre?: Float32
   for (let r = 0; r < n; r++) {
     const off = r * d;
     let norm = 0;
+    let empty = true;
     for (let k = 0; k < d; k++) {
+      if (vectors[off + k] !== 0) empty = false;
       const v = vectors[off + k] - c[k];
       out[off + k] = v;
       norm += v * v;
     }
-    if (norm > 0) {
+    // A row of zeros has nothing to describe and stays zeros: centred, every such row became
+    // the same unit vector (the centre's opposite), and two unrelated ones scored cosine 1.
+    if (empty) out.fill(0, off, off + d);
+    else if (norm > 0) {
       const s = 1 / Math.sqrt(norm);
       for (let k = 0; k < d; k++) out[off + k] *= s;
     }

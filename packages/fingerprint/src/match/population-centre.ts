@@ -29,11 +29,9 @@ function sharedCentre(): Float32Array {
  * centred on this population, 8-12 % centred on the test set's own mean).
  *
  * A template with no minutia pair in the vector's distance range has nothing to describe: it
- * stays all zeros (cosine 0 with everything). Centred, it became the centre's opposite, the
- * same unit vector for every such template, so two unrelated ones scored cosine 1.
+ * stays all zeros (cosine 0 with everything; see centreVectors).
  */
 export function centredFingerprintVector(t: FingerprintTemplate | PreparedTemplate): Float32Array {
   const v = fingerprintVector(t);
-  if (v.every((x) => x === 0)) return v;
   return centreVectors(v, v.length, sharedCentre()).vectors;
 }

@@ -1,8 +1,7 @@
 import { readdirSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import { temporaryFolders } from '@biofuse/core/testing';
 import { writeSyntheticFvcDataset } from './write-fvc-dataset';
 
 /** Called as each finger's master print is started. */
@@ -20,16 +19,15 @@ vi.mock('./master-print', async (importOriginal) => {
 });
 
 describe('writeSyntheticFvcDataset, finger by finger', () => {
-  let dir = '';
-  afterAll(async () => {
+  const tempFolder = temporaryFolders();
+  afterAll(() => {
     onMaster = undefined;
-    if (dir) await rm(dir, { recursive: true, force: true });
   });
 
   it('has written every earlier finger, and let the event loop run, before it makes the next', async () => {
     // All writes were once queued to the end: 0 files for a minute, then all at once, every
     // image held in memory, and a Ctrl-C not handled until then.
-    dir = await mkdtemp(join(tmpdir(), 'biofuse-synthetic-stream-'));
+    const dir = await tempFolder('biofuse-synthetic-stream-');
     const out = join(dir, 'set');
     const onDisk: number[] = [];
     let loopTurns = 0;
