@@ -32,6 +32,9 @@ describe('FingerprintGallery', () => {
       const [best, second] = await gallery.identify(probe, { k: 2, shortlist: 3 });
       expect(best.identity).toBe(`finger${f}`);
       expect(best.score).toBeGreaterThan(second.score + 0.05);
+      // The record behind the score, as every modality's gallery candidate names it.
+      expect(best.recordId).toBeGreaterThan(0);
+      expect(best.source).toBe(join(dir, 'people', `finger${f}`, 'a.png'));
     }
     gallery.close();
     // Other extraction settings make other templates from the same files: enrolled again, not skipped as unchanged.

@@ -1,4 +1,4 @@
-import { byCodeUnits, ConfigError, DatasetError, enrolFolder, enrolSamples, Gallery, TemplateFormatError, type EnrolmentReport, type GalleryOpenOptions, type GalleryRecord } from '@biofuse/core';
+import { byCodeUnits, ConfigError, DatasetError, enrolFolder, enrolSamples, Gallery, TemplateFormatError, type Candidate, type EnrolmentReport, type GalleryOpenOptions, type GalleryRecord } from '@biofuse/core';
 import type { FingerprintModality, FingerprintSample } from './fingerprint-modality';
 import { populationCentre } from './match/population-centre';
 import { PREPARED_TEMPLATE_VERSION } from './match/prepared-template';
@@ -12,12 +12,12 @@ export interface FingerprintIdentifyOptions {
   readonly shortlist?: number;
 }
 
-export interface FingerprintCandidate {
-  readonly identity: string;
-  /** Best minutiae similarity over the identity's enrolled prints, in [0, 1]. */
-  readonly score: number;
-  /** The enrolled print behind that score. */
-  readonly source: string;
+/**
+ * A gallery candidate as every modality's gallery returns it (identity, score, and the record
+ * and source of the enrolled print behind the score), with the minutiae similarity, in [0, 1],
+ * as its score.
+ */
+export interface FingerprintCandidate extends Candidate {
   /** The identity's cosine similarity in the vector pre-selection. */
   readonly vectorScore: number;
 }
@@ -48,12 +48,12 @@ export class FingerprintGallery {
 
   /** Enrols prints (image or template files, or their bytes) under one identity. */
   enroll(identity: string, ...samples: (string | Buffer)[]): Promise<EnrolmentReport> {
-    return enrolSamples(this.gallery, identity, samples, (sample) => this.templateRecord(sample), (s) => (typeof s === 'string' ? s : undefined), this.settings());
+    return this.changing(enrolSamples(this.gallery, identity, samples, (sample) => this.templateRecord(sample), (s) => (typeof s === 'string' ? s : undefined), this.settings()));
   }
 
   /** Enrols a folder with one sub-folder per identity; unchanged files are skipped on a re-run. */
   enrollFolder(dir: string, onProgress?: (done: number, total: number) => void): Promise<EnrolmentReport> {
-    return enrolFolder(this.gallery, dir, (bytes) => this.templateRecord(bytes), onProgress, this.settings());
+    return this.changing(enrolFolder(this.gallery, dir, (bytes) => this.templateRecord(bytes), onProgress, this.settings()));
   }
 
   async identify(sample: string | Buffer | FingerprintSample, options: FingerprintIdentifyOptions = {}): Promise<FingerprintCandidate[]> {
@@ -70,18 +70,19 @@ export class FingerprintGallery {
     const shortlist = this.gallery.search(this.modality.embed(probe), Math.max(shortlistSize, k));
     const ranked: FingerprintCandidate[] = [];
     for (const c of shortlist) {
-      let best = { score: -1, source: '' };
+      let best = { score: -1, recordId: -1, source: '' };
       for (const record of this.gallery.records(c.identity)) {
         const score = this.modality.compare(probe, this.template(record)).similarity;
-        if (score > best.score) best = { score, source: record.source };
+        if (score > best.score) best = { score, recordId: record.id, source: record.source };
       }
-      ranked.push({ identity: c.identity, score: best.score, source: best.source, vectorScore: c.score });
+      ranked.push({ identity: c.identity, ...best, vectorScore: c.score });
     }
     // Ties by code unit, not localeCompare: the order must not depend on the machine's locale.
     return ranked.sort((a, b) => b.score - a.score || byCodeUnits(a.identity, b.identity)).slice(0, k);
   }
 
   remove(identity: string): number {
+    this.decoded.clear();
     return this.gallery.remove(identity);
   }
 
@@ -97,6 +98,18 @@ export class FingerprintGallery {
   private settings(): string {
     const { dpi, minQuality, maxMinutiae, isoImageSize } = this.modality.params;
     return JSON.stringify({ dpi: dpi ?? null, minQuality: minQuality ?? null, maxMinutiae: maxMinutiae ?? null, isoImageSize: isoImageSize ?? null });
+  }
+
+  /**
+   * Forgets the decoded templates once an enrolment ends: records it replaced or removed would
+   * otherwise stay in memory for as long as the gallery is open (a server's lifetime).
+   */
+  private async changing<T>(enrolment: Promise<T>): Promise<T> {
+    try {
+      return await enrolment;
+    } finally {
+      this.decoded.clear();
+    }
   }
 
   /** A record's template, decoded once; a damaged one names the gallery and the record, to be enrolled again. */
