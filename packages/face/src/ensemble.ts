@@ -7,7 +7,7 @@ import { loadModelCard, modelCardPath, modelFiles } from './embed/registry';
 /** One member of a (possibly single-model) embedding configuration. */
 export interface ModelMember {
   readonly card: FaceModelCard;
-  /** Relative weight of this model's cosine in the fused cosine; weights are normalised to sum 1. */
+  /** Relative weight of this model's cosine in the fused cosine; weights are normalised to sum 1 (members of weight 0 are left out). */
   readonly weight: number;
 }
 
@@ -51,7 +51,8 @@ export async function resolveModels(models: string | readonly ModelChoice[]): Pr
     };
   }
   if (models.length === 0) throw new ConfigError('face models: give at least one model');
-  if (models.length === 1) return resolveModels(typeof models[0] === 'string' ? models[0] : models[0].model);
+  // One model is that model, whatever its weight but 0: alone at weight 0, nothing makes the embedding.
+  if (models.length === 1 && (typeof models[0] === 'string' || models[0].weight !== 0)) return resolveModels(typeof models[0] === 'string' ? models[0] : models[0].model);
   const list = models.map((m) => (typeof m === 'string' ? { model: m, weight: 1 } : { model: m.model, weight: m.weight ?? 1 }));
   const members = await loadMembers(list);
   return { id: members.map((m) => `${m.card.name}*${round(m.weight)}`).join('+'), members };
@@ -60,8 +61,11 @@ export async function resolveModels(models: string | readonly ModelChoice[]): Pr
 async function loadMembers(list: readonly { model: string; weight: number }[]): Promise<ModelMember[]> {
   const total = list.reduce((s, m) => s + m.weight, 0);
   if (!(total > 0) || list.some((m) => !(m.weight >= 0))) throw new ConfigError('face models: weights must be non-negative and not all zero');
+  // A member of weight 0 adds nothing to the fused embedding (a slice of zeros): it is not
+  // loaded or run. Run, it cost its time, and its failure (a missing file, a face it gave no
+  // embedding for) failed the ensemble it contributed nothing to.
   const out: ModelMember[] = [];
-  for (const m of list) out.push({ card: await loadModelCard(m.model), weight: m.weight / total });
+  for (const m of list) if (m.weight > 0) out.push({ card: await loadModelCard(m.model), weight: m.weight / total });
   return out;
 }
 
@@ -106,7 +110,8 @@ async function readEnsembleCard(path: string): Promise<EnsembleCard> {
  * ensemble card and its members' files, or each listed model's.
  */
 export async function faceModelFiles(models: string | readonly ModelChoice[]): Promise<string[]> {
-  const names = typeof models === 'string' ? [models] : models.map((m) => (typeof m === 'string' ? m : m.model));
+  // Members of weight 0 are not loaded (loadMembers): none of their files make an embedding.
+  const names = typeof models === 'string' ? [models] : models.filter((m) => typeof m === 'string' || m.weight !== 0).map((m) => (typeof m === 'string' ? m : m.model));
   const files: string[] = [];
   for (const name of names) {
     const ensemble = ensembleCardPath(name);
@@ -115,7 +120,7 @@ export async function faceModelFiles(models: string | readonly ModelChoice[]): P
       continue;
     }
     files.push(ensemble);
-    for (const member of (await readEnsembleCard(ensemble)).members) files.push(...(await modelFiles(member.model)));
+    for (const member of (await readEnsembleCard(ensemble)).members) if (member.weight > 0) files.push(...(await modelFiles(member.model)));
   }
   return files;
 }

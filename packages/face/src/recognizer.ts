@@ -197,7 +197,7 @@ export class FaceRecognizer {
 
   private async detectIn(image: RasterImage, what: string): Promise<FaceDetection[]> {
     const t0 = performance.now();
-    const skip = this.detector instanceof SkipDetector;
+    const skip = this.detector.wholeImage === true;
     // The default drops a detector's tiny boxes (more often noise than faces). A pre-cropped
     // face is no detector's guess: it is refused only for a minimum the caller set, so small
     // crops (LFW-style chips, low-resolution studies) keep working by default.

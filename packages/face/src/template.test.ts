@@ -162,6 +162,22 @@ describe('verify with templates given', () => {
     await expect(recognizer.verify(a, nan, { threshold: 0.5 })).rejects.toBeInstanceOf(TemplateFormatError);
   });
 
+  it('refuses an object that lacks a template\'s fields as a template error (it was a TypeError inside the checks)', async () => {
+    const recognizer = await FaceRecognizer.create({ detector: 'skip' });
+    const dims = recognizer.dims;
+    const digest = (await recognizer.embeddingId()).split(' sha256:')[1];
+    const a: FaceTemplate = { ...template(recognizer.modelId, Array.from({ length: dims }, (_, i) => (i === 0 ? 1 : 0)), [1]), digest };
+    const { norms: _, ...noNorms } = a;
+    await expect(recognizer.verify(noNorms as FaceTemplate, a, { threshold: 0.5 })).rejects.toThrow(new TemplateFormatError('face template: its norms is undefined, not an array of numbers'));
+    // Through JSON, typed arrays become objects of numbered keys.
+    const viaJson = JSON.parse(JSON.stringify(a)) as FaceTemplate;
+    await expect(recognizer.verify(a, viaJson, { threshold: 0.5 })).rejects.toThrow(new TemplateFormatError('face template: its embedding is an object (Object), not an array of numbers'));
+    expect(() => encodeFaceTemplate({ ...a, model: undefined } as unknown as FaceTemplate)).toThrow(new TemplateFormatError('face template: its model is undefined, not a model id'));
+    // Plain arrays of numbers are taken, as they were.
+    const arrays = { ...a, embedding: Array.from(a.embedding), norms: [1], offsets: [0, dims] } as unknown as FaceTemplate;
+    expect((await recognizer.verify(arrays, a, { threshold: 0.5 })).similarity).toBeCloseTo(1, 6);
+  });
+
   it('refuses templates another configuration made: its threshold is not this one\'s (they were judged by it)', async () => {
     const recognizer = await FaceRecognizer.create({ detector: 'skip' });
     const digest = (await recognizer.embeddingId()).split(' sha256:')[1];

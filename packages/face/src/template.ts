@@ -119,6 +119,13 @@ export function decodeFaceTemplate(bytes: Uint8Array): FaceTemplate {
  */
 export function checkFaceTemplate(t: FaceTemplate): void {
   const corrupt = (what: string) => new TemplateFormatError(`face template: ${what} (corrupt)`);
+  // A caller's object without one of these (or one read back from JSON, where typed arrays are
+  // objects of numbered keys) was a TypeError inside these checks.
+  if (typeof t.model !== 'string') throw new TemplateFormatError(`face template: its model is ${describeValue(t.model)}, not a model id`);
+  for (const key of ['embedding', 'norms', 'offsets'] as const) {
+    const v: unknown = t[key];
+    if (!Array.isArray(v) && !(ArrayBuffer.isView(v) && !(v instanceof DataView))) throw new TemplateFormatError(`face template: its ${key} is ${describeValue(v)}, not an array of numbers`);
+  }
   // A caller's object: a digest the id could not hold, or one left in the name, would be read back as another template.
   if (t.digest !== undefined && !/^[0-9a-f]{16}$/.test(t.digest)) throw new TemplateFormatError(`face template: digest ${JSON.stringify(t.digest)} is not 16 lowercase hex digits`);
   if (DIGEST_SUFFIX.test(t.model)) throw new TemplateFormatError(`face template: model "${t.model}" ends with a digest; give the name as model and the 16 hex digits as digest`);
@@ -136,4 +143,10 @@ export function checkFaceTemplate(t: FaceTemplate): void {
   if (k >= 0) throw corrupt(`model ${k}'s raw norm is ${t.norms[k]}; an embedding's length is positive`);
   const length = euclideanLength(t.embedding);
   if (!isUnitLength(length)) throw corrupt(`the embedding's length is ${length.toPrecision(6)}, not 1`);
+}
+
+/** A value for an error message: its type, or the constructor of an object. */
+function describeValue(v: unknown): string {
+  if (v === null || v === undefined) return String(v);
+  return typeof v === 'object' ? `an object (${v.constructor?.name ?? 'no prototype'})` : `a ${typeof v}`;
 }

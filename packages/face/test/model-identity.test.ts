@@ -1,12 +1,13 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DatasetError, Gallery, StaleGalleryError } from '@biofuse/core';
 import { temporaryFolders, thrownBy } from '@biofuse/core/testing';
-import { checkModelCard, compareFaceTemplates, decodeFaceTemplate, encodeFaceTemplate, FaceGallery, FaceModality, FaceRecognizer, FaceTemplateMismatchError } from '../src/index';
+import { checkModelCard, compareFaceTemplates, decodeFaceTemplate, encodeFaceTemplate, FaceGallery, FaceModality, faceModelFiles, FaceRecognizer, FaceTemplateMismatchError } from '../src/index';
+import { modelDigest, sha256 } from '../src/embed/model-digest';
 import { createEmbedder } from '../src/embed/registry';
 import { FACE_TEMPLATE_VERSION } from '../src/template';
-import { meanColourOnnxModel } from './tiny-onnx';
+import { externalWeights, externalWeightsOnnxModel, meanColourOnnxModel } from './tiny-onnx';
 
 const tempFolder = temporaryFolders();
 
@@ -100,6 +101,62 @@ describe('the model identity a face gallery records', () => {
     await expect(embedder.embed([face])).rejects.toBeInstanceOf(DatasetError);
     await expect(embedder.embed([face])).rejects.toThrow(/model\.onnx: the ONNX model of pinned changed while this process was using it/);
     expect(await embedder.digest()).toBe(digest);
+  });
+  it('counts an ONNX model\'s external-data files in its digest and its files: retrained in those alone, it was taken for the old model', async () => {
+    const dir = await tempFolder('biofuse-face-identity-');
+    /** A model folder whose .onnx file is the same bytes each time, and whose weights are in `weights.bin` beside it. */
+    const externalFolder = async (sub: string, weights: [number, number, number]) => {
+      await mkdir(join(dir, sub), { recursive: true });
+      await writeFile(join(dir, sub, 'model.onnx'), externalWeightsOnnxModel(8, 'weights.bin'));
+      await writeFile(join(dir, sub, 'weights.bin'), externalWeights(weights));
+      await writeFile(join(dir, sub, 'card.json'), JSON.stringify(card('ext')));
+      return join(dir, sub, 'card.json');
+    };
+    const v1 = await FaceRecognizer.create({ models: await externalFolder('v1', [1, 2, 3]), detector: 'skip' });
+    const v2 = await FaceRecognizer.create({ models: await externalFolder('v2', [3, 2, 1]), detector: 'skip' });
+    const grey = crop([100, 100, 100]);
+    const [[a], [b]] = await Promise.all([v1.represent(grey), v2.represent(grey)]);
+    // onnxruntime reads the weights from the file beside the model: the two embed differently...
+    expect(Array.from(a.template.embedding).map((v) => v.toFixed(4))).toEqual(['0.2673', '0.5345', '0.8018']);
+    expect(Array.from(b.template.embedding).map((v) => v.toFixed(4))).toEqual(['0.8018', '0.5345', '0.2673']);
+    // ...and had one identity (the .onnx file alone was hashed): a gallery of one was searched with the other's embeddings.
+    expect(await v2.embeddingId()).not.toBe(await v1.embeddingId());
+    const path = join(dir, 'g.db');
+    const gallery = await FaceGallery.open(path, v1);
+    await gallery.enroll('grey', grey);
+    gallery.close();
+    await expect(FaceGallery.open(path, v2, { create: false })).rejects.toBeInstanceOf(StaleGalleryError);
+    expect(() => compareFaceTemplates(a.template, b.template)).toThrow(FaceTemplateMismatchError);
+    // The same files moved: the same model.
+    const moved = await FaceRecognizer.create({ models: await externalFolder('moved', [1, 2, 3]), detector: 'skip' });
+    expect(await moved.embeddingId()).toBe(await v1.embeddingId());
+    // What a cache key or a run manifest hashes names the weights file too.
+    expect(await faceModelFiles(join(dir, 'v1', 'card.json'))).toEqual([join(dir, 'v1', 'card.json'), join(dir, 'v1', 'model.onnx'), join(dir, 'v1', 'weights.bin')]);
+
+    // Rewritten in place after the model loaded: onnxruntime had mapped the file, and v1 embedded with the new weights under the old digest.
+    await writeFile(join(dir, 'v1', 'weights.bin'), externalWeights([2, 2, 2]));
+    const [again] = await v1.represent(grey);
+    expect(Array.from(again.template.embedding)).toEqual(Array.from(a.template.embedding));
+    expect(again.template.digest).toBe(a.template.digest);
+    // Changed between the digest a gallery took and the model's first load: refused, as a changed .onnx file is.
+    const pinned = await FaceRecognizer.create({ models: await externalFolder('pinned', [1, 2, 3]), detector: 'skip' });
+    expect(await pinned.embeddingId()).toBe(await v1.embeddingId());
+    await writeFile(join(dir, 'pinned', 'weights.bin'), externalWeights([2, 2, 2]));
+    await expect(pinned.represent(grey)).rejects.toThrow(/model\.onnx: the ONNX model of ext changed while this process was using it/);
+    // Missing: a data error naming it, before onnxruntime's own.
+    const missing = await externalFolder('missing', [1, 2, 3]);
+    await writeFile(join(dir, 'missing', 'model.onnx'), externalWeightsOnnxModel(8, 'elsewhere.bin'));
+    const refused = FaceRecognizer.create({ models: missing, detector: 'skip' }).then((r) => r.embeddingId());
+    await expect(refused).rejects.toBeInstanceOf(DatasetError);
+    await expect(refused).rejects.toThrow(`${join(dir, 'missing', 'elsewhere.bin')}: cannot read elsewhere.bin, the external data of the ONNX model of ext (ENOENT)`);
+  });
+
+  it('keeps the digest of an ONNX model without external data as it was (galleries enrolled with it stay valid)', async () => {
+    const dir = await tempFolder('biofuse-face-identity-');
+    const cardPath = await modelFolder(dir, 'plain', 'N');
+    const embedder = await createEmbedder(checkModelCard({ ...card('plain'), source: { kind: 'onnx', path: join(dir, 'model.onnx') } }));
+    expect(await embedder.digest()).toBe(modelDigest(embedder.card, [sha256(await readFile(join(dir, 'model.onnx')))]));
+    expect(await faceModelFiles(cardPath)).toEqual([cardPath, join(dir, 'model.onnx')]);
   });
 });
 

@@ -4,10 +4,10 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { AcquisitionError, DatasetError, ModalityUnavailableError } from '@biofuse/core';
 import { temporaryFolders } from '@biofuse/core/testing';
-import { checkModelCard, FaceRecognizer, loadModelCard } from '../src/index';
+import { checkModelCard, faceModelFiles, FaceRecognizer, loadModelCard } from '../src/index';
 import { loadGraphModelFile, loadWeightsManifest } from '../src/runtime/load-model';
 import { createEmbedder } from '../src/embed/registry';
-import { meanColourOnnxModel } from './tiny-onnx';
+import { meanColourOnnxModel, meanColourOnnxModelAs } from './tiny-onnx';
 
 const tempFolder = temporaryFolders();
 
@@ -169,6 +169,46 @@ describe('ONNX embedder', () => {
     const refused = wrongSize.embed([solidCrop(16, [1, 1, 1])]);
     await expect(refused).rejects.toBeInstanceOf(DatasetError);
     await expect(refused).rejects.toThrow(/single\.onnx: the ONNX model of wrong-size refused a 1 x 3 x 16 x 16 input as its card describes it/);
+  });
+
+  it('leaves an ensemble member of weight 0 out: it was loaded and run, and its failure failed the ensemble it adds nothing to', async () => {
+    const dir = await tempFolder('biofuse-onnx-');
+    await writeFile(join(dir, 'mean.onnx'), meanColourOnnxModel(8));
+    await writeFile(join(dir, 'mean.json'), JSON.stringify(tinyOnnxCard('mean-member', join(dir, 'mean.onnx'))));
+    // Weight 0, and its model file is missing: the ensemble was refused (a data error) for a model it gives no weight.
+    await writeFile(join(dir, 'gone.json'), JSON.stringify(tinyOnnxCard('gone', join(dir, 'gone.onnx'))));
+    const grey = { width: 32, height: 32, channels: 3 as const, data: new Uint8Array(32 * 32 * 3).fill(128) };
+    const alone = await FaceRecognizer.create({ models: join(dir, 'mean.json'), detector: 'skip' });
+    const listed = await FaceRecognizer.create({ models: [join(dir, 'mean.json'), { model: join(dir, 'gone.json'), weight: 0 }], detector: 'skip' });
+    expect(listed.dims).toBe(3);
+    expect(listed.modelId).toBe('mean-member*1/aligned');
+    const [[a], [b]] = await Promise.all([alone.represent(grey), listed.represent(grey)]);
+    expect(Array.from(b.template.embedding)).toEqual(Array.from(a.template.embedding));
+    // From an ensemble card too, and the files a cache key hashes are the ones that make the embedding.
+    await writeFile(join(dir, 'pair.json'), JSON.stringify({ name: 'pair', description: 'test', members: [{ model: join(dir, 'mean.json'), weight: 1 }, { model: join(dir, 'gone.json'), weight: 0 }] }));
+    const fromCard = await FaceRecognizer.create({ models: join(dir, 'pair.json'), detector: 'skip' });
+    expect(fromCard.dims).toBe(3);
+    expect(await faceModelFiles(join(dir, 'pair.json'))).toEqual([join(dir, 'pair.json'), join(dir, 'mean.json'), join(dir, 'mean.onnx')]);
+    expect(await faceModelFiles([join(dir, 'mean.json'), { model: join(dir, 'gone.json'), weight: 0 }])).toEqual([join(dir, 'mean.json'), join(dir, 'mean.onnx')]);
+    // A model alone at weight 0 makes nothing: refused, as weights that are all 0 are (it was taken at weight 1).
+    await expect(FaceRecognizer.create({ models: [{ model: join(dir, 'mean.json'), weight: 0 }], detector: 'skip' })).rejects.toThrow('face models: weights must be non-negative and not all zero');
+  });
+
+  it('reads float32 and float64 embeddings, and refuses other output types (half-precision or integer outputs gave zeros, or a TypeError)', async () => {
+    const dir = await tempFolder('biofuse-onnx-');
+    const crop = solidCrop(8, [200, 100, 50]);
+    await writeFile(join(dir, 'double.onnx'), meanColourOnnxModelAs(8, 'double'));
+    const [double] = await (await createEmbedder(tinyOnnxCard('double', join(dir, 'double.onnx')))).embed([crop]);
+    expect(double.vector).toBeInstanceOf(Float32Array);
+    expect(Array.from(double.vector).map((v) => v.toFixed(4))).toEqual(['0.8729', '0.4364', '0.2182']);
+    // Read as numbers, float16's raw bits and integers were normalised into integer arrays: a vector of zeros with a positive norm, taken as a face's embedding.
+    for (const type of ['float16', 'int32', 'uint8', 'int64'] as const) {
+      await writeFile(join(dir, `${type}.onnx`), meanColourOnnxModelAs(8, type));
+      const embedder = await createEmbedder(tinyOnnxCard(type, join(dir, `${type}.onnx`)));
+      const refused = embedder.embed([crop]);
+      await expect(refused).rejects.toBeInstanceOf(DatasetError);
+      await expect(refused).rejects.toThrow(`${join(dir, `${type}.onnx`)}: the ONNX model of ${type} gives ${type} values as its output "embedding"; embeddings are read as float32 (or float64)`);
+    }
   });
 
   it('reports a missing or damaged tfjs model file as a data error naming it', async () => {

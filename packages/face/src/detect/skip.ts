@@ -11,6 +11,7 @@ import { selectFaces, type DetectOptions, type FaceDetection, type FaceDetector 
  */
 export class SkipDetector implements FaceDetector {
   readonly name = 'skip';
+  readonly wholeImage = true;
 
   async detect(image: RasterImage, options: DetectOptions = {}): Promise<FaceDetection[]> {
     const sx = image.width / ARCFACE_112.width;

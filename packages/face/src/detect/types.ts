@@ -33,6 +33,12 @@ export interface DetectOptions {
 /** Finds faces; returns them largest first. An empty array means no face was found. */
 export interface FaceDetector {
   readonly name: string;
+  /**
+   * The image is the face (`skip`): nothing is searched, so the default minimum face size (meant
+   * for a detector's tiny boxes) does not apply, and an image under a minimum the caller set is
+   * a crop too small rather than no face found.
+   */
+  readonly wholeImage?: boolean;
   detect(image: RasterImage, options?: DetectOptions): Promise<FaceDetection[]>;
 }
 

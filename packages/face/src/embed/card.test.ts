@@ -33,6 +33,15 @@ describe('model cards', () => {
     expect(checkModelCard(withCosine(0.5)).thresholds![configuration].cosine!.atFmr1e3).toBe(0.5);
   });
 
+  it('refuse a packaged model\'s source without its package, file or output (finding its weights was a TypeError)', async () => {
+    const card = await dlib();
+    const source = card.source as { kind: 'dlib-resnet'; package: string; file: string };
+    expect(() => checkModelCard({ ...card, source: { kind: 'dlib-resnet', package: source.package } })).toThrow(new ConfigError('model card: missing or invalid "source.package/file"'));
+    expect(() => checkModelCard({ ...card, source: { kind: 'tfjs-graph', file: 'models/faceres.json', output: 'o' } })).toThrow(/"source.package\/file"/);
+    expect(() => checkModelCard({ ...card, source: { kind: 'tfjs-graph', package: '@vladmandic/human', file: 'models/faceres.json' } })).toThrow(/"source.output"/);
+    expect(checkModelCard(card).source).toEqual(source);
+  });
+
   it('say that a card path names no file (not that the model is unknown)', () => {
     expect(() => modelCardPath('/nonexistent/card.json')).toThrow('model card /nonexistent/card.json: no such file');
     expect(() => modelCardPath('no-such-model')).toThrow(/unknown face model "no-such-model"/);

@@ -104,6 +104,10 @@ export function checkModelCard(json: unknown, where = 'model card'): FaceModelCa
   if (typeof card.name !== 'string' || card.name === '') fail('name');
   if (!card.source || !['tfjs-graph', 'dlib-resnet', 'onnx', 'projection-head'].includes(card.source.kind)) fail('source.kind');
   if (card.source.kind === 'projection-head' && (typeof card.source.base !== 'string' || typeof card.source.weights !== 'string')) fail('source.base/weights');
+  // Without them, finding the weights was a TypeError (a path of undefined) at the first use.
+  const named = (v: unknown) => typeof v === 'string' && v !== '';
+  if ((card.source.kind === 'tfjs-graph' || card.source.kind === 'dlib-resnet') && !(named(card.source.package) && named(card.source.file))) fail('source.package/file');
+  if (card.source.kind === 'tfjs-graph' && !named(card.source.output)) fail('source.output');
   const input = card.input;
   // Whole pixels, and a crop a model could take (1.5 made a tensor shape tfjs refused; 100,000 a 30 GB buffer).
   const side = (v: unknown) => Number.isInteger(v) && (v as number) > 0 && (v as number) <= MAX_INPUT_SIDE;

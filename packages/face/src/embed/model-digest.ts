@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { io } from '@tensorflow/tfjs';
 import { DatasetError } from '@biofuse/core';
 import { loadOnce, readModelFile, readModelJson } from '../runtime/load-model';
@@ -51,31 +51,46 @@ export function tfjsFilesDigest(path: string): Promise<string> {
  * and the other is checked against them. A file retrained while a process runs is then
  * refused, where a gallery would have recorded the new file's digest beside embeddings of the
  * old one (or the other way round). A load that fails pins nothing: the file may be repaired.
+ * `companions` names, from the file's bytes, the files beside it that it is made of too (an
+ * ONNX model's external data, relative to its folder): they are read, pinned and digested with it.
  */
 export class PinnedFile {
-  private digest: string | undefined;
+  private digests: readonly string[] | undefined;
 
   constructor(
     readonly path: string,
     /** What the file is, for errors: "the ONNX model of arcface". */
     private readonly what: string,
+    private readonly companions: (bytes: Buffer) => readonly string[] = () => [],
   ) {}
 
-  /** Runs `use` on the file's bytes, once they are checked against the pinned ones; pins them if it succeeds. */
-  async load<T>(use: (bytes: Buffer) => Promise<T> | T): Promise<T> {
-    const bytes = await readModelFile(this.path, this.what);
-    const digest = sha256(bytes);
-    if (this.digest !== undefined && digest !== this.digest) {
+  /**
+   * Runs `use` on the file's bytes and its companions' (by the name the file gives each), once
+   * they are checked against the pinned ones; pins them if it succeeds. `use` takes these bytes,
+   * not the files again: what is loaded is what was digested.
+   */
+  async load<T>(use: (bytes: Buffer, companions: readonly { readonly name: string; readonly bytes: Buffer }[]) => Promise<T> | T): Promise<T> {
+    const { bytes, companions, digests } = await this.read();
+    if (this.digests !== undefined && digests.join() !== this.digests.join()) {
       throw new DatasetError(`${this.what} changed while this process was using it (retrained or replaced): start again, so that one model makes every embedding`, this.path);
     }
-    const out = await use(bytes);
-    this.digest ??= digest;
+    const out = await use(bytes, companions);
+    this.digests ??= digests;
     return out;
   }
 
-  /** The digest of the pinned bytes (pinning the file's present bytes if none are yet). */
-  async sha256(): Promise<string> {
-    this.digest ??= sha256(await readModelFile(this.path, this.what));
-    return this.digest;
+  /** The digests of the pinned bytes: the file's, then its companions' (pinning their present bytes if none are yet). */
+  async sha256(): Promise<readonly string[]> {
+    this.digests ??= (await this.read()).digests;
+    return this.digests;
+  }
+
+  private async read(): Promise<{ bytes: Buffer; companions: { name: string; bytes: Buffer }[]; digests: string[] }> {
+    const bytes = await readModelFile(this.path, this.what);
+    const companions: { name: string; bytes: Buffer }[] = [];
+    for (const name of this.companions(bytes)) {
+      companions.push({ name, bytes: await readModelFile(resolve(dirname(this.path), name), `${name}, the external data of ${this.what}`) });
+    }
+    return { bytes, companions, digests: [bytes, ...companions.map((c) => c.bytes)].map((b) => sha256(b)) };
   }
 }

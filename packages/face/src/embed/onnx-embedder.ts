@@ -3,6 +3,7 @@ import { runtimeNotInstalled } from '../errors';
 import type { FaceModelCard } from './card';
 import { embeddingsOf, packBatch, type Embedding, type FaceEmbedder, type ModelInput } from './embedder';
 import { modelDigest, PinnedFile } from './model-digest';
+import { onnxExternalDataFiles } from './onnx-external-data';
 
 /** Any ArcFace-style ONNX model a user points to, run with onnxruntime-node (two threads). */
 export class OnnxEmbedder implements FaceEmbedder {
@@ -11,11 +12,12 @@ export class OnnxEmbedder implements FaceEmbedder {
 
   constructor(readonly card: FaceModelCard) {
     if (card.source.kind !== 'onnx') throw new TypeError(`${card.name} is not an ONNX model`);
-    this.file = new PinnedFile(card.source.path, `the ONNX model of ${card.name}`);
+    // With its external-data files: retrained, a model may change in those alone.
+    this.file = new PinnedFile(card.source.path, `the ONNX model of ${card.name}`, onnxExternalDataFiles);
   }
 
   async digest(): Promise<string> {
-    return modelDigest(this.card, [await this.file.sha256()]);
+    return modelDigest(this.card, await this.file.sha256());
   }
 
   async embed(batch: readonly ModelInput[]): Promise<Embedding[]> {
@@ -24,11 +26,13 @@ export class OnnxEmbedder implements FaceEmbedder {
     if (source.kind !== 'onnx') throw new TypeError('unreachable');
     const ort = await loadOnnxRuntime();
     // The runtime is there: a file it cannot load is the file's fault (missing, truncated, not
-    // ONNX). Its bytes are checked against the digest a gallery may have recorded first; the
-    // session loads from the path still, so that a model with external weight files finds them.
+    // ONNX). Its bytes, and its external-data files', are checked against the digest a gallery
+    // may have recorded first, and the session loads from those very bytes: loaded from its path,
+    // onnxruntime mapped the external-data files into memory, and a file rewritten in place
+    // changed a running model's weights under the digest it had handed out.
     this.session ??= this.file
-      .load(() =>
-        ort.InferenceSession.create(source.path, { intraOpNumThreads: 2, interOpNumThreads: 1 }).catch((cause: unknown) => {
+      .load((bytes, external) =>
+        ort.InferenceSession.create(bytes, { intraOpNumThreads: 2, interOpNumThreads: 1, externalData: external.map(({ name, bytes }) => ({ path: name, data: bytes })) }).catch((cause: unknown) => {
           throw new DatasetError(`cannot load the ONNX model of ${this.card.name}: ${(cause as Error).message}`, source.path, undefined, { cause });
         }),
       )
@@ -61,9 +65,16 @@ export class OnnxEmbedder implements FaceEmbedder {
       // The model refused what its card describes (another input size, layout or type).
       throw new DatasetError(`the ONNX model of ${this.card.name} refused a ${dims.join(' x ')} input as its card describes it: ${(cause as Error).message}`, source.path, undefined, { cause });
     });
-    const output = outputs[source.output ?? session.outputNames[0]];
+    const name = source.output ?? session.outputNames[0];
+    const output = outputs[name];
     if (!output) throw new DatasetError(`the ONNX model has no output "${source.output}" (the card's source.output; its outputs: ${session.outputNames.join(', ')})`, source.path);
-    return embeddingsOf(this.card, output.data as Float32Array, batch.length);
+    // Another type's data is no array of embedding values: float16's raw bits and integers were
+    // normalised into integer arrays (zeros, with a positive norm), and int64 was a TypeError.
+    if (output.type !== 'float32' && output.type !== 'float64') {
+      throw new DatasetError(`the ONNX model of ${this.card.name} gives ${output.type} values as its output "${name}"; embeddings are read as float32 (or float64): export the model with a float output`, source.path);
+    }
+    const data = output.type === 'float32' ? (output.data as Float32Array) : Float32Array.from(output.data as Float64Array);
+    return embeddingsOf(this.card, data, batch.length);
   }
 }
 

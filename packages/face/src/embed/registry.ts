@@ -1,13 +1,14 @@
 import { constants, existsSync } from 'node:fs';
 import { access } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, DatasetError } from '@biofuse/core';
 import { isCardPath, readModelCard, type FaceModelCard } from './card';
 import { DlibResNetEmbedder } from './dlib-resnet';
 import type { FaceEmbedder } from './embedder';
 import { GraphModelEmbedder } from './graph-embedder';
-import { loadOnce } from '../runtime/load-model';
+import { loadOnce, readModelFile } from '../runtime/load-model';
+import { onnxExternalDataFiles } from './onnx-external-data';
 
 /** Embedding models whose cards ship with biofuse (weights come from the npm model packages). */
 export const BUILTIN_MODELS = ['dlib-resnet', 'faceres', 'faceres-deep', 'mobileface', 'mobilefacenet'] as const;
@@ -42,17 +43,22 @@ export async function loadModelCard(nameOrPath: string): Promise<FaceModelCard> 
 
 /**
  * The files a model is made of, outside what biofuse ships: its card and the weights the card
- * names (a head's base model too). A built-in model gives none: its card ships with the code
- * and its weights with the locked npm packages. What a cache or a run manifest must hash so
- * that an edited card or retrained head is not mistaken for the old one.
+ * names (a head's base model too, an ONNX model's external-data files). A built-in model gives
+ * none: its card ships with the code and its weights with the locked npm packages. What a cache
+ * or a run manifest must hash so that an edited card or retrained head is not mistaken for the
+ * old one.
  */
 export async function modelFiles(nameOrPath: string): Promise<string[]> {
   if ((BUILTIN_MODELS as readonly string[]).includes(nameOrPath)) return [];
   const cardPath = modelCardPath(nameOrPath);
   const card = await readModelCard(cardPath);
   switch (card.source.kind) {
-    case 'onnx':
-      return [cardPath, card.source.path];
+    case 'onnx': {
+      // Its external-data files too (beside it, named inside it): a model retrained may change in those alone.
+      const model = card.source.path;
+      const external = onnxExternalDataFiles(await readModelFile(model, `the ONNX model of ${card.name}`));
+      return [cardPath, model, ...external.map((file) => resolve(dirname(model), file))];
+    }
     case 'projection-head':
       return [cardPath, card.source.weights, ...(await modelFiles(card.source.base))];
     default:
