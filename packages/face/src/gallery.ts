@@ -34,7 +34,7 @@ export class FaceGallery {
     try {
       return new FaceGallery(recognizer, await Gallery.open(path, spec, opts));
     } catch (err) {
-      if (err instanceof StaleGalleryError && (await recordsNameOnly(path, { ...spec, model: recognizer.modelId }))) {
+      if (err instanceof StaleGalleryError && recordsNameOnly(err, { ...spec, model: recognizer.modelId })) {
         throw new StaleGalleryError(
           `gallery ${path} was enrolled before galleries recorded which model weights made their embeddings (it records only "${recognizer.modelId}"), ` +
             'so they cannot be checked against this model\'s: enrol its images again into a new gallery (or delete this one)',
@@ -130,17 +130,8 @@ function checkIdentifyOptions(options: IdentifyOptions): void {
   if (threshold !== undefined) checkSimilarityThreshold('cosine', threshold);
 }
 
-/**
- * Whether the gallery at `path` records `spec` as galleries did before they recorded model
- * digests (the model's name only). Opened without creating, and closed at once.
- */
-async function recordsNameOnly(path: string, spec: GalleryIdentity): Promise<boolean> {
-  if (path === ':memory:') return false;
-  try {
-    (await Gallery.open(path, spec, { create: false })).close();
-    return true;
-  } catch {
-    // Stale for another reason too, or unreadable now: the first error stands.
-    return false;
-  }
+/** Whether a stale gallery records `spec` as galleries did before they recorded model digests (the model's name only). */
+function recordsNameOnly(err: StaleGalleryError, spec: GalleryIdentity): boolean {
+  const { recorded } = err;
+  return recorded !== undefined && (Object.keys(spec) as (keyof GalleryIdentity)[]).every((k) => recorded[k] === String(spec[k]));
 }

@@ -94,6 +94,10 @@ describe('Gallery', () => {
     (await Gallery.open(path, spec)).close();
     await expect(Gallery.open(path, { ...spec, model: 'other-model/aligned' })).rejects.toBeInstanceOf(StaleGalleryError);
     await expect(Gallery.open(path, { ...spec, templateVersion: 2 })).rejects.toThrow(/templateVersion "1"/);
+    // The pipeline it records travels with the error, for a modality to word its own message from.
+    const stale = await Gallery.open(path, { ...spec, dims: spec.dims + 1 }).catch((err: unknown) => err);
+    expect(stale).toBeInstanceOf(StaleGalleryError);
+    expect((stale as StaleGalleryError).recorded).toEqual({ modality: spec.modality, model: spec.model, templateVersion: String(spec.templateVersion), dims: String(spec.dims) });
   });
 
   it('refuses embeddings it could not search before writing them, and stays whole after a rolled-back transaction', async () => {

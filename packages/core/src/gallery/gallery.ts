@@ -12,7 +12,11 @@ const UNFINISHED_ENROLMENT = 'unfinishedEnrolment';
 
 /** The gallery was built by another pipeline (modality, model or template version) than the one opening it. */
 export class StaleGalleryError extends BiometricError {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** The pipeline the gallery records, where it was read (what a modality may word its own message from). */
+    readonly recorded?: Readonly<Record<keyof GalleryIdentity, string | undefined>>,
+  ) {
     super('stale_gallery', message);
   }
 }
@@ -246,8 +250,10 @@ export class Gallery {
       }
       for (const [k, v] of Object.entries(spec)) {
         if (meta.get(k) !== String(v)) {
+          const recorded = { modality: meta.get('modality'), model: meta.get('model'), templateVersion: meta.get('templateVersion'), dims: meta.get('dims') };
           throw new StaleGalleryError(
             `gallery ${path} was built with ${k} "${meta.get(k)}", this pipeline uses "${v}": enrol again into a new gallery (or delete this one)`,
+            recorded,
           );
         }
       }
