@@ -1,5 +1,6 @@
 import { byCodeUnits } from '@biofuse/core';
 import { POSITIVE_NORMALISER_KINDS, type NormaliserKind } from '@biofuse/fusion';
+import { chimericSystemNames } from '../sources/chimeric';
 import type { DatasetConfig, ExperimentConfig, FusionConfig } from './schema';
 
 /** Loaders whose datasets already hold scores: no samples, so no sample quality either. */
@@ -28,8 +29,7 @@ export function datasetSystems(d: DatasetConfig | ChimericSourceDataset, pipelin
       for (const s of d.sources) {
         const inner = datasetSystems(s.dataset, s.pipeline);
         if (!inner) return undefined;
-        // As buildChimeric names them: the source alone, or source:system for a source of several.
-        names.push(...(inner.length === 1 ? [s.name] : inner.map((x) => `${s.name}:${x}`)));
+        names.push(...chimericSystemNames(s.name, inner));
       }
       return names;
     }
@@ -93,9 +93,10 @@ export function fusionProblems(config: ExperimentConfig, f: FusionConfig): strin
 /**
  * Weights are given by system name. A list is taken only beside `fusion.inputs`, whose order it
  * follows: matched to the dataset's own order it attached to whichever system a YAML mapping
- * happened to list first, which the config hash (keys sorted) could not tell apart.
+ * happened to list first, which the config hash (keys sorted) could not tell apart. Checked again
+ * at run time, where a scores-csv dataset's systems are known.
  */
-function weightProblems(weights: readonly number[] | Readonly<Record<string, number>>, listed: readonly string[] | undefined, inputs: readonly string[] | undefined, at: string): string[] {
+export function weightProblems(weights: readonly number[] | Readonly<Record<string, number>>, listed: readonly string[] | undefined, inputs: readonly string[] | undefined, at: string): string[] {
   if (Array.isArray(weights)) {
     if (!listed) return [`${at}.weights: a list of weights has no system order to follow; name the systems (weights: { <system>: <weight>, ... }) or list fusion.inputs`];
     return weights.length === listed.length ? [] : [`${at}.weights: ${weights.length} weights for ${listed.length} inputs (${listed.join(', ')})`];
@@ -103,8 +104,8 @@ function weightProblems(weights: readonly number[] | Readonly<Record<string, num
   return inputs ? weightNameProblems(Object.keys(weights), inputs, at) : [];
 }
 
-/** A mapping of weights names every fused system once, and only those (also checked at run time, for scores-csv datasets). */
-export function weightNameProblems(named: readonly string[], inputs: readonly string[], at: string): string[] {
+/** A mapping of weights names every fused system once, and only those. */
+function weightNameProblems(named: readonly string[], inputs: readonly string[], at: string): string[] {
   const out: string[] = [];
   const extra = named.filter((n) => !inputs.includes(n));
   const missing = inputs.filter((n) => !named.includes(n));

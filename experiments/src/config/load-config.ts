@@ -1,22 +1,17 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { byCodeUnits, ConfigError, DatasetError } from '@biofuse/core';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { z } from 'zod';
+import { readTextFile } from '../read-text-file';
 import { fusionProblems, isScoreLoader } from './fusion-rules';
 import { pipelineParamsProblem } from './pipeline-params';
 import { experimentConfigSchema, type ChimericSourceConfig, type ExperimentConfig } from './schema';
 
 /** Reads, parses and validates an experiment YAML file; every problem is a ConfigError naming the file. */
 export async function loadExperimentConfig(path: string): Promise<ExperimentConfig> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    // A config that is not there is a missing file (a data error); one that says the wrong thing is a ConfigError.
-    throw new DatasetError(`cannot read config (${(err as NodeJS.ErrnoException).code ?? String(err)})`, path);
-  }
+  // A config that is not there is a missing file (a data error); one that says the wrong thing is a ConfigError.
+  const text = await readTextFile(path, (reason) => new DatasetError(`cannot read config (${reason})`, path));
   return parseExperimentConfig(text, path);
 }
 

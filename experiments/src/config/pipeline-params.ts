@@ -1,7 +1,5 @@
 import { ConfigError } from '@biofuse/core';
-import { parseFaceParams } from '@biofuse/face';
-import { parseFingerprintParams } from '@biofuse/fingerprint';
-import { parseSignatureParams } from '@biofuse/signature';
+import { paramsParser } from '../modalities';
 import type { ExperimentConfig } from './schema';
 
 /**
@@ -10,10 +8,8 @@ import type { ExperimentConfig } from './schema';
  * Iris has no parser in this build; whether it is available is the run's registry's to say.
  */
 export function pipelineParamsProblem(pipeline: NonNullable<ExperimentConfig['pipeline']>): string | undefined {
-  const parse: ((params: Readonly<Record<string, unknown>>) => unknown) | undefined =
-    pipeline.modality === 'face' ? parseFaceParams : pipeline.modality === 'fingerprint' ? parseFingerprintParams : pipeline.modality === 'signature' ? parseSignatureParams : undefined;
   try {
-    parse?.(pipeline.params);
+    paramsParser(pipeline.modality)?.(pipeline.params);
   } catch (err) {
     if (err instanceof ConfigError) return `pipeline.params: ${err.message}`;
     throw err;

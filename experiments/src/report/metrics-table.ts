@@ -42,16 +42,20 @@ export function metricsTableCells(row: TableRow, targetFmrs: readonly number[]):
   ];
 }
 
-/** The footnote to a table where some `*` marks a target FMR the impostor count cannot resolve. */
-export const BELOW_RESOLUTION_NOTE = '* target FMR below 1 / (impostor comparisons): not measurable on this set';
+/**
+ * The footnote to a table where some `*` marks a target FMR the impostor count cannot resolve
+ * (core's fnmrAtFmr says which); undefined where none does. The terminal and the DET page share it.
+ */
+export function belowResolutionNote(rows: readonly TableRow[]): string | undefined {
+  return rows.some((r) => r.report.fnmrAtFmr.some((p) => p.belowResolution)) ? '* target FMR below 1 / (impostor comparisons): not measurable on this set' : undefined;
+}
 
 /** A plain-text table for the terminal; `*` marks targets below the impostor count's resolution. */
 export function formatMetricsTable(rows: readonly TableRow[]): string {
   const targets = tableTargetFmrs(rows);
   const out = textTableLines(metricsTableColumns(targets), rows.map((r) => metricsTableCells(r, targets)));
-  if (rows.some((r) => r.report.fnmrAtFmr.some((p) => p.belowResolution))) {
-    out.push(BELOW_RESOLUTION_NOTE);
-  }
+  const note = belowResolutionNote(rows);
+  if (note) out.push(note);
   return out.join('\n');
 }
 

@@ -17,17 +17,19 @@ export interface Evaluation {
 
 /**
  * Evaluates every system. A protocol with several impostor kinds (SVC2004's skilled and
- * random forgeries) gets one evaluation per kind, each with all genuine comparisons.
+ * random forgeries) gets one evaluation per kind, each with all genuine comparisons. The notes
+ * say what was asked for and could not be given (an EER interval).
  */
 export function evaluateSystems(
   data: ComparisonScores,
   opts: { targetFmrs: readonly number[]; detMaxPoints: number; eerBootstrapResamples: number },
   seed: number,
-): Evaluation[] {
+): { evaluations: Evaluation[]; notes: string[] } {
   if (data.systems.length === 0) throw new DatasetError('the dataset holds no system (no score columns): nothing to evaluate');
   const impostorKinds = [...new Set(data.kind.filter((_, i) => data.label[i] === 0))].sort();
   const split = impostorKinds.length > 1;
   const out: Evaluation[] = [];
+  const singleSubject: string[] = [];
   for (const system of data.systems) {
     const groups = split ? impostorKinds : [undefined];
     for (const kind of groups) {
@@ -36,12 +38,15 @@ export function evaluateSystems(
       for (let i = 0; i < data.label.length; i++) if (keep(i)) idx.push(i);
       const scores = Float64Array.from(idx, (i) => system.scores[i]);
       const labels = Uint8Array.from(idx, (i) => data.label[i]);
-      checkSomethingScored(kind ? `${system.name}/${kind}` : system.name, scores, labels);
+      const name = kind ? `${system.name}/${kind}` : system.name;
+      checkSomethingScored(name, scores, labels);
       const report = verificationReport(scoreSetFromLabelled(scores, labels), opts);
       const eerInterval = opts.eerBootstrapResamples > 0 ? subjectInterval(data, idx, scores, opts.eerBootstrapResamples, seed) : undefined;
+      // Asked for and not given: subjectInterval gives none only for a single subject.
+      if (opts.eerBootstrapResamples > 0 && !eerInterval) singleSubject.push(name);
       const qualityErc = system.quality ? qualityErcs(scores, labels, Float64Array.from(idx, (i) => (system.quality as Float64Array)[i]), report) : undefined;
       out.push({
-        name: kind ? `${system.name}/${kind}` : system.name,
+        name,
         system: system.name,
         impostorKind: kind,
         report,
@@ -50,10 +55,12 @@ export function evaluateSystems(
       });
     }
   }
-  return out;
+  // Said, not left out of the results without a word.
+  const notes = singleSubject.length > 0 ? [`No EER interval for ${singleSubject.join(', ')}: the comparisons involve a single subject, and the subjects bootstrap resamples subjects.`] : [];
+  return { evaluations: out, notes };
 }
 
-/** bootstrapEer over the comparisons `idx` (their scores in `scores`), or undefined where the subjects cannot be resampled (a single subject). */
+/** bootstrapEer over the comparisons `idx` (their scores in `scores`); undefined only where the subjects cannot be resampled (a single subject). */
 function subjectInterval(data: ComparisonScores, idx: readonly number[], scores: Float64Array, resamples: number, seed: number): BootstrapInterval | undefined {
   const comparisons: SubjectComparison[] = idx.map((i, q) => ({ a: data.referenceSubject[i], b: data.probeSubject[i], score: scores[q], genuine: data.label[i] === 1 }));
   const subjects = new Set(comparisons.flatMap((c) => [c.a, c.b]));

@@ -12,7 +12,7 @@ import {
   type NormaliserKind,
   type SerializedFusion,
 } from '@biofuse/fusion';
-import { weightNameProblems } from '../config/fusion-rules';
+import { weightProblems } from '../config/fusion-rules';
 import type { FusionConfig, FusionMethodConfig } from '../config/schema';
 import type { ComparisonScores, SystemScores } from '../sources/comparison-scores';
 
@@ -112,20 +112,14 @@ export function fuseSystems(data: ComparisonScores, cfg: FusionConfig, seed: num
 
 /**
  * A method's weights in the order of the fused systems: a mapping by name, a list in the order
- * of `fusion.inputs` (the config check allows a list only there).
+ * of `fusion.inputs`. The config check's own rule (weightProblems), now that the systems are known.
  */
 function inputWeights(m: FusionMethodConfig, names: readonly string[], listed: boolean, i: number): number[] | undefined {
   const w = m.weights;
   if (w === undefined) return undefined;
-  if (Array.isArray(w)) {
-    if (!listed) throw new ConfigError(`fusion.methods.${i}.weights: a list of weights has no system order to follow; name the systems or list fusion.inputs`);
-    if (w.length !== names.length) throw new ConfigError(`fusion.methods.${i}.weights: ${w.length} weights for ${names.length} inputs (${names.join(', ')})`);
-    return w;
-  }
-  const byName = w as Readonly<Record<string, number>>;
-  const problems = weightNameProblems(Object.keys(byName), names, `fusion.methods.${i}`);
+  const problems = weightProblems(w, listed ? names : undefined, names, `fusion.methods.${i}`);
   if (problems.length > 0) throw new ConfigError(problems.join('; '));
-  return names.map((n) => byName[n]);
+  return Array.isArray(w) ? w : names.map((n) => w[n]);
 }
 
 /** The fusion method a config entry names; `weights` in the order of the fused systems (see inputWeights). */

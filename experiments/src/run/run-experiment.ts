@@ -77,7 +77,7 @@ async function runInto(experimentDir: string, config: ExperimentConfig, opts: Ru
   const fusion = config.fusion ? fuseSystems(loaded, config.fusion, config.seed) : undefined;
   const data = fusion?.data ?? loaded;
   const t1 = performance.now();
-  const evaluations = evaluateSystems(data, config.metrics, config.seed);
+  const { evaluations, notes: evaluationNotes } = evaluateSystems(data, config.metrics, config.seed);
   const identification = config.metrics.identificationMaxRank > 0 ? identificationSummaries(data, config.metrics.identificationMaxRank) : undefined;
   const t2 = performance.now();
   // What a reader of the results must know, in the metrics, on the DET page and on the terminal.
@@ -85,7 +85,7 @@ async function runInto(experimentDir: string, config: ExperimentConfig, opts: Ru
     ...(fusion?.notes ?? []),
     ...(config.metrics.identificationMaxRank > 0 && !identification ? ['Identification was asked for, but the probes were not all compared with one gallery: no CMC.'] : []),
     ...(data.skipped.length > 0 ? [`${data.skipped.length} file(s) could not be used; see manifest.json.`] : []),
-    ...intervalNotes(evaluations, config.metrics.eerBootstrapResamples),
+    ...evaluationNotes,
   ];
 
   const hash = configHash(config);
@@ -146,12 +146,6 @@ async function runInto(experimentDir: string, config: ExperimentConfig, opts: Ru
     await rmdir(claim).catch(() => undefined);
   }
   return { config, runDir: finalDir, detPage: join(finalDir, 'det.html'), evaluations, identification, skipped: data.skipped.length, notes };
-}
-
-/** Says which systems have no EER interval although one was asked for (it was left out without a word). */
-function intervalNotes(evaluations: readonly Evaluation[], resamples: number): string[] {
-  const missing = resamples > 0 ? evaluations.filter((e) => !e.eerInterval).map((e) => e.name) : [];
-  return missing.length > 0 ? [`No EER interval for ${missing.join(', ')}: the comparisons involve a single subject, and the subjects bootstrap resamples subjects.`] : [];
 }
 
 /**

@@ -1,7 +1,7 @@
 import { createWriteStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { once } from 'node:events';
 import { DatasetError, parseDecimal } from '@biofuse/core';
+import { readTextFile } from '../read-text-file';
 import type { ComparisonScores, SystemScores } from '../sources/comparison-scores';
 
 const FIXED = ['probe', 'reference', 'probe_subject', 'reference_subject', 'label', 'kind'] as const;
@@ -33,12 +33,7 @@ export async function writeScoresCsv(path: string, data: ComparisonScores): Prom
 
 /** Reads a scores.csv written by writeScoresCsv back into comparisons and systems. */
 export async function readScoresCsv(path: string): Promise<ComparisonScores> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    throw new DatasetError(`cannot read scores (${(err as NodeJS.ErrnoException).code ?? String(err)})`, path);
-  }
+  const text = await readTextFile(path, (reason) => new DatasetError(`cannot read scores (${reason})`, path));
   // A byte-order mark (a spreadsheet's export) is not part of the first column's name.
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();

@@ -51,14 +51,15 @@ export function buildChimeric(sources: readonly { name: string; data: Comparison
       for (let k = 0; k < count; k++) rows.push({ u, w, picks: shuffled.map((c) => c[k]) });
     }
   }
-  const systems: SystemScores[] = perSource.flatMap((s, j) =>
-    s.data.systems.map((sys) => ({
-      name: s.data.systems.length === 1 ? s.name : `${s.name}:${sys.name}`,
+  const systems: SystemScores[] = perSource.flatMap((s, j) => {
+    const names = chimericSystemNames(s.name, s.data.systems.map((sys) => sys.name));
+    return s.data.systems.map((sys, k) => ({
+      name: names[k],
       scores: Float64Array.from(rows, (r) => sys.scores[r.picks[j]]),
       errors: rows.map((r) => sys.errors[r.picks[j]]),
       ...(sys.quality ? { quality: Float64Array.from(rows, (r) => (sys.quality as Float64Array)[r.picks[j]]) } : {}),
-    })),
-  );
+    }));
+  });
   const person = (i: number) => `v${i + 1}`;
   const probe = rows.map((r) => person(r.u));
   const reference = rows.map((r) => person(r.w));
@@ -76,4 +77,12 @@ export function buildChimeric(sources: readonly { name: string; data: Comparison
   const subjects: Record<string, string[]> = {};
   for (const s of perSource) subjects[s.name] = s.order.slice(0, persons);
   return { data, assignment: { persons, subjects } };
+}
+
+/**
+ * The names a chimeric run gives a source's systems: the source's own name for its one system,
+ * `source:system` for each of several. The config check names them before the data is read.
+ */
+export function chimericSystemNames(source: string, systems: readonly string[]): string[] {
+  return systems.length === 1 ? [source] : systems.map((x) => `${source}:${x}`);
 }
