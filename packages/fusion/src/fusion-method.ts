@@ -30,6 +30,27 @@ export interface SerializedFusion {
   readonly [key: string]: unknown;
 }
 
+/**
+ * Refuses a row `score` would misread: one score per fitted modality, each finite or NaN
+ * (missing), and sample qualities, when given, one per modality in [0, 1] or NaN. A short row
+ * was scored on the modalities it had (a score, not a refusal), a long one threw a TypeError,
+ * and [Infinity, -Infinity] came out NaN, "no modality present".
+ */
+export function checkRow(row: ArrayLike<number>, quality: ArrayLike<number> | undefined, modalities: readonly string[]): void {
+  const m = modalities.length;
+  if (row.length !== m) throw new FusionError(`a row of ${row.length} scores for the ${m} fitted modalities (${modalities.join(', ')})`);
+  for (let j = 0; j < m; j++) {
+    const v = row[j];
+    if (v === Number.POSITIVE_INFINITY || v === Number.NEGATIVE_INFINITY || typeof v !== 'number') throw new FusionError(`score of ${modalities[j]} is ${v}; scores are finite numbers, NaN for a missing one`);
+  }
+  if (quality === undefined) return;
+  if (quality.length !== m) throw new FusionError(`${quality.length} sample qualities for the ${m} fitted modalities`);
+  for (let j = 0; j < m; j++) {
+    const q = quality[j];
+    if (!Number.isNaN(q) && !(q >= 0 && q <= 1)) throw new FusionError(`quality of ${modalities[j]} is ${q}; expected a value in [0, 1] (NaN where unknown)`);
+  }
+}
+
 /** Fused scores of every row of a MultiScores (its modalities must match the fitted ones). */
 export function fuseAll(fused: FittedFusion, ms: MultiScores): Float64Array {
   const m = ms.modalities.length;

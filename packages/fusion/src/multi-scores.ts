@@ -62,10 +62,15 @@ export function validateMultiScores(ms: MultiScores): MultiScores {
   return ms;
 }
 
-/** The rows whose index passes `keep`, as a new MultiScores. */
+/** The given rows (indices into `ms`, repeats allowed), as a new MultiScores. */
 export function selectRows(ms: MultiScores, rows: ArrayLike<number>): MultiScores {
   const m = ms.modalities.length;
   const n = rows.length;
+  // An index past the end (or -1, or 1.5) read as a row of missing scores labelled impostor.
+  for (let k = 0; k < n; k++) {
+    const i = rows[k];
+    if (!(Number.isInteger(i) && i >= 0 && i < ms.labels.length)) throw new MetricsInputError(`row index ${i} (entry ${k}) is not a row of these ${ms.labels.length} comparisons`);
+  }
   const scores = new Float64Array(n * m);
   const labels = new Uint8Array(n);
   const probeSubject = new Int32Array(n);
@@ -103,6 +108,8 @@ export function selectModalities(ms: MultiScores, names: readonly string[]): Mul
 export function column(ms: MultiScores, j: number): Float64Array {
   const n = ms.labels.length;
   const m = ms.modalities.length;
+  // Past the last modality it read other rows' scores.
+  if (!(Number.isInteger(j) && j >= 0 && j < m)) throw new MetricsInputError(`no modality ${j}: there are ${m} (0..${m - 1})`);
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) out[i] = ms.scores[i * m + j];
   return out;

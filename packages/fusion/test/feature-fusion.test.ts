@@ -1,7 +1,10 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { ConfigError, equalErrorRate, errorRateCurve, scoreSet, seededRandom } from '@biofuse/core';
+import { temporaryFolders, thrownBy } from '@biofuse/core/testing';
 import { describe, expect, it } from 'vitest';
 import { FusionError } from '../src/errors';
-import { FeatureFusion, type FeatureProjection, type FeatureViews } from '../src/feature/feature-fusion';
+import { FEATURE_FUSION_VERSION, FeatureFusion, featureFusionFromJSON, type FeatureProjection, type FeatureViews, type SerializedFeatureFusion } from '../src/feature/feature-fusion';
 import { fitCca, fitDca, fitLda, fitPca, project, type LinearProjection } from '../src/feature/projections';
 
 /**
@@ -196,5 +199,85 @@ describe('feature-level fusion', () => {
     expect(() => new FeatureFusion({ projection: 'lda', dims: 1000 }).fit(train)).toThrow(FusionError);
     const f = new FeatureFusion({ projection: 'none' }).fit(train);
     expect(() => f.transform([new Float64Array(3), new Float64Array(8)])).toThrow(/3 values where 10/);
+  });
+
+  it('gives PCA and CCA no more directions than the training samples span (samples - 1)', () => {
+    // 5 samples of 10-D and 8-D views: CCA's default was 8 pairs, 4 of them of correlation 0
+    // along arbitrary directions that the ridge alone whitened, 100 times the size of the others.
+    const few = views(5, 1, 9);
+    const cca = new FeatureFusion({ projection: 'cca' }).fit(few);
+    expect(cca.outputDims).toBe(2 * 4);
+    const fused = cca.transform(sample(test, 0));
+    expect(Math.max(...fused.map(Math.abs))).toBeLessThan(20);
+    expect(new FeatureFusion({ projection: 'pca' }).fit(few).outputDims).toBe(4);
+    // Asked for explicitly, such directions are refused (as LDA's and DCA's beyond subjects - 1 are).
+    expect(thrownBy(() => new FeatureFusion({ projection: 'cca', dims: 5 }).fit(few))).toBeInstanceOf(FusionError);
+    expect(() => new FeatureFusion({ projection: 'cca', dims: 5 }).fit(few)).toThrow(/CCA: 5 samples give at most samples - 1 = 4 output dimensions .*asked for 5/);
+    expect(() => new FeatureFusion({ projection: 'pca', dims: 5 }).fit(few)).toThrow(/PCA: 5 samples give at most samples - 1 = 4/);
+    expect(() => fitCca(few.vectors[0], 10, few.vectors[1], 8, 5, 8)).toThrow(/at most samples - 1 = 4/);
+    expect(new FeatureFusion({ projection: 'cca', dims: 4 }).fit(few).outputDims).toBe(8);
+  });
+});
+
+describe('stored feature fusion', () => {
+  const train = views(40, 5, 11);
+  const test = views(10, 3, 12, 500);
+  const tempDir = temporaryFolders();
+  const samples = Array.from({ length: test.subjects.length }, (_, i) => test.vectors.map((m, j) => m.subarray(i * test.dims[j], (i + 1) * test.dims[j])));
+  const bits = (v: Float64Array) => Array.from(new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
+  const fits: [FeatureProjection, number | undefined][] = [['none', undefined], ['pca', 6], ['lda', 4], ['cca', 3], ['dca', 4]];
+
+  it.each(fits)('%s: a fusion written to a file and read back transforms bit for bit the same', async (projection, dims) => {
+    const f = new FeatureFusion({ projection, dims }).fit(train);
+    const file = join(await tempDir('biofuse-feature-fusion-'), 'fusion.json');
+    await writeFile(file, JSON.stringify(f.toJSON()));
+    const back = featureFusionFromJSON(JSON.parse(await readFile(file, 'utf8')) as SerializedFeatureFusion);
+    expect(back.projection).toBe(projection);
+    expect(back.modalities).toEqual(f.modalities);
+    expect(back.outputDims).toBe(f.outputDims);
+    for (const x of samples) expect(bits(back.transform(x))).toEqual(bits(f.transform(x)));
+    const [a, b] = [f.transform(samples[0]), f.transform(samples[1])];
+    expect(back.similarity(a, b)).toBe(f.similarity(a, b));
+    expect(JSON.stringify(back.toJSON())).toBe(JSON.stringify(f.toJSON()));
+  });
+
+  it('refuses stored forms that are truncated, of another version or of the wrong shape, naming the field', () => {
+    const stored = (projection: FeatureProjection = 'cca', dims?: number) => JSON.parse(JSON.stringify(new FeatureFusion({ projection, dims }).fit(train).toJSON())) as Record<string, unknown> & SerializedFeatureFusion;
+    const load = (json: unknown) => thrownBy(() => featureFusionFromJSON(json as SerializedFeatureFusion));
+    const cca = stored('cca', 3);
+    expect(cca.version).toBe(FEATURE_FUSION_VERSION);
+    expect(() => featureFusionFromJSON(cca)).not.toThrow();
+    expect(load(null)).toBeInstanceOf(FusionError);
+    expect(load(null).message).toMatch(/stored feature fusion: expected an object, got null/);
+    const { version, ...unversioned } = cca;
+    expect(version).toBe(1);
+    expect(load(unversioned).message).toMatch(/"version" is missing/);
+    expect(load({ ...cca, version: 2 }).message).toMatch(/version 2 is newer than this biofuse reads \(1\); upgrade/);
+    expect(load({ ...cca, version: 0 }).message).toMatch(/version 0 is not valid/);
+    expect(load({ ...cca, version: '1' }).message).toMatch(/version "1" is not valid/);
+    expect(load({ ...cca, method: 'likelihood-ratio' }).message).toMatch(/"method" is "likelihood-ratio", not "feature-fusion"/);
+    expect(load({ ...cca, projection: 'LDA' }).message).toMatch(/unknown projection "LDA"/);
+    expect(load({ ...cca, modalities: ['a'] }).message).toMatch(/cca fuses exactly two modalities/);
+    expect(load({ ...cca, scalers: cca.scalers.slice(1) }).message).toMatch(/"scalers" must list one scaler per modality \(2\)/);
+    const [s0, s1] = cca.scalers;
+    expect(load({ ...cca, scalers: [{ ...s0, mean: s0.mean.slice(1) }, s1] }).message).toMatch(/"scalers.0.mean" must list 10 numbers/);
+    expect(load({ ...cca, scalers: [s0, { ...s1, scale: [...s1.scale.slice(1), 'x'] }] }).message).toMatch(/"scalers.1.scale" entry 7 is "x", not a number/);
+    expect(load({ ...cca, scalers: [s0, { ...s1, scale: [-1, ...s1.scale.slice(1)] }] }).message).toMatch(/"scalers.1.scale" entry 0 is -1; scales are 0 or above/);
+    expect(load({ ...cca, scalers: [{ ...s0, dims: 2.5 }, s1] }).message).toMatch(/"scalers.0.dims" must be a whole number >= 1, got 2.5/);
+    const [p0, p1] = cca.projections;
+    expect(load({ ...cca, projections: [p0] }).message).toMatch(/"projections" must list 2 projections for cca/);
+    expect(load({ ...cca, projections: [p0, { ...p1, weights: p1.weights.slice(0, -1) }] }).message).toMatch(/"projections.1.weights" must list 24 numbers/);
+    expect(load({ ...cca, projections: [p0, { ...p1, weights: p1.weights.map((w, q) => (q === 5 ? null : w)) }] }).message).toMatch(/"projections.1.weights" entry 5 is null, not a number/);
+    expect(load({ ...cca, projections: [{ ...p0, inputDims: 8 }, p1] }).message).toMatch(/"projections.0.inputDims" is 8, but its input has 10 dimensions/);
+    expect(load({ ...cca, projections: [p0, { ...p1, outputDims: 2, weights: p1.weights.slice(0, 16) }] }).message).toMatch(/both views onto as many directions, got 3 and 2/);
+    const { mean: _, ...noMean } = p0;
+    expect(load({ ...cca, projections: [noMean, p1] }).message).toMatch(/"projections.0.mean" must list 10 numbers/);
+    expect(load({ ...cca, outputDims: 5 }).message).toMatch(/"outputDims" is 5, but its projections give 6/);
+    // The projections of another method's layout: one over the concatenated 18 dimensions.
+    const pca = stored('pca', 4);
+    expect(load({ ...pca, projections: [p0] }).message).toMatch(/"projections.0.inputDims" is 10, but its input has 18 dimensions/);
+    expect(load({ ...stored('none'), projections: pca.projections }).message).toMatch(/"projections" must list 0 projections for none/);
+    expect(load({ ...pca, projection: 'dca' }).message).toMatch(/"projections" must list 2 projections for dca/);
+    for (const e of [load(unversioned), load({ ...cca, outputDims: 5 })]) expect(e).toBeInstanceOf(FusionError);
   });
 });

@@ -1,6 +1,7 @@
 import { ConfigError } from '@biofuse/core';
 import { FusionError } from '../errors';
-import { refuseUnknownOptions } from '../methods/options';
+import { checkFiniteNonNegative, checkWholeNumber, refuseUnknownOptions } from '../methods/options';
+import { storedModalities, storedNumbers } from '../methods/stored-fusion';
 import { columnMeans, fitCca, fitDca, fitLda, fitPca, project, type LinearProjection } from './projections';
 
 /** Fixed-length vectors of several modalities for the same samples (each modality's `embed()`). */
@@ -20,8 +21,11 @@ const PROJECTIONS: readonly FeatureProjection[] = ['none', 'pca', 'lda', 'cca', 
 export interface FeatureFusionOptions {
   readonly projection: FeatureProjection;
   /**
-   * Output dimensions of the projection (PCA, LDA; CCA and DCA: per view). DCA's default, every
-   * direction (subjects - 1 at most), whitens noise too: fewer usually verify better.
+   * Output dimensions of the projection (PCA, LDA; CCA and DCA: per view). Defaults: PCA
+   * min(32, dims, samples - 1); LDA min(dims, subjects - 1); CCA min(each view's dims,
+   * samples - 1); DCA every direction (subjects - 1 at most), which whitens noise too: fewer
+   * usually verify better. A `dims` beyond what the training data gives (samples - 1 for PCA
+   * and CCA, subjects - 1 for LDA and DCA) is refused, not cut down.
    */
   readonly dims?: number;
   /** LDA and CCA: ridge on the scatter matrices they whiten, as a share of their mean variance (default 1e-3). */
@@ -29,12 +33,36 @@ export interface FeatureFusionOptions {
 }
 
 export interface FittedFeatureFusion {
+  readonly projection: FeatureProjection;
   readonly modalities: readonly string[];
   readonly outputDims: number;
   /** The fused vector of one sample, from one vector per modality (finite values only). */
   transform(sample: readonly ArrayLike<number>[]): Float64Array;
   /** Cosine similarity of two fused vectors (0 when either is all zeros). */
   similarity(a: Float64Array, b: Float64Array): number;
+  /** Everything the fit learned, as plain JSON; `featureFusionFromJSON` rebuilds the same transform. */
+  toJSON(): SerializedFeatureFusion;
+}
+
+/** Layout version of a stored feature fusion; `featureFusionFromJSON` refuses others. */
+export const FEATURE_FUSION_VERSION = 1;
+
+/**
+ * A fitted feature fusion as plain JSON. Each modality's standardisation (per dimension, mean
+ * and scale, 0 for a dropped constant dimension), then its projections: none for plain
+ * concatenation, one over the concatenated vector for PCA and LDA, one per modality for CCA and
+ * DCA (row-major inputDims x outputDims weights, as `LinearProjection`). Numbers are written as
+ * JSON numbers, which give back the same float64 values (a -0 weight comes back as 0, which
+ * projects the same), so a loaded fusion transforms bit for bit as the fitted one.
+ */
+export interface SerializedFeatureFusion {
+  readonly method: 'feature-fusion';
+  readonly version: number;
+  readonly projection: FeatureProjection;
+  readonly modalities: readonly string[];
+  readonly outputDims: number;
+  readonly scalers: readonly { readonly dims: number; readonly mean: readonly number[]; readonly scale: readonly number[] }[];
+  readonly projections: readonly { readonly inputDims: number; readonly outputDims: number; readonly mean: readonly number[]; readonly weights: readonly number[] }[];
 }
 
 /**
@@ -53,11 +81,11 @@ export class FeatureFusion {
     if (!PROJECTIONS.includes(projection)) throw new ConfigError(`feature fusion: unknown projection ${JSON.stringify(projection)} (known: ${PROJECTIONS.join(', ')})`);
     if (dims !== undefined) {
       if (projection === 'none') throw new ConfigError('feature fusion: "dims" needs a projection (pca, lda, cca, dca); plain concatenation keeps every dimension');
-      if (!(Number.isInteger(dims) && dims >= 1)) throw new ConfigError(`feature fusion: dims must be a whole number >= 1, got ${dims}`);
+      checkWholeNumber(dims, 'dims', 'feature fusion');
     }
     if (regularization !== undefined) {
       if (projection !== 'lda' && projection !== 'cca') throw new ConfigError(`feature fusion: "regularization" is read by lda and cca only, not by ${projection}`);
-      if (!(Number.isFinite(regularization) && regularization >= 0)) throw new ConfigError(`feature fusion: regularization must be a finite number >= 0, got ${regularization}`);
+      checkFiniteNonNegative(regularization, 'regularization', 'feature fusion');
     }
   }
 
@@ -78,14 +106,14 @@ export class FeatureFusion {
     const reg = this.opts.regularization ?? 1e-3;
     if (this.opts.projection === 'cca') {
       if (m !== 2) throw new FusionError(`CCA fuses exactly two modalities, got ${m}`);
-      const k = this.opts.dims ?? Math.min(...views.dims);
+      const k = this.opts.dims ?? Math.min(...views.dims, n - 1);
       const cca = fitCca(scaled[0], views.dims[0], scaled[1], views.dims[1], n, k, reg);
-      return fitted(views.modalities, scalers, (parts) => concat([project(cca.x, parts[0]), project(cca.y, parts[1])]), 2 * k);
+      return fitted('cca', views.modalities, scalers, [cca.x, cca.y]);
     }
     if (this.opts.projection === 'dca') {
       if (m !== 2) throw new FusionError(`DCA fuses exactly two modalities, got ${m}`);
       const dca = fitDca(scaled[0], views.dims[0], scaled[1], views.dims[1], views.subjects, this.opts.dims);
-      return fitted(views.modalities, scalers, (parts) => concat([project(dca.x, parts[0]), project(dca.y, parts[1])]), 2 * dca.x.outputDims);
+      return fitted('dca', views.modalities, scalers, [dca.x, dca.y]);
     }
     const total = views.dims.reduce((a, b) => a + b, 0);
     const joined = new Float64Array(n * total);
@@ -98,14 +126,13 @@ export class FeatureFusion {
       });
     }
     let projection: LinearProjection | undefined;
-    if (this.opts.projection === 'pca') projection = fitPca(joined, n, total, this.opts.dims ?? Math.min(total, 32));
+    if (this.opts.projection === 'pca') projection = fitPca(joined, n, total, this.opts.dims ?? Math.min(total, 32, n - 1));
     if (this.opts.projection === 'lda') {
       const classes = new Set(views.subjects).size;
       if (classes < 2) throw new FusionError(`LDA separates subjects: it needs at least 2, got ${classes}`);
       projection = fitLda(joined, n, total, views.subjects, this.opts.dims ?? Math.min(total, classes - 1), reg);
     }
-    const p = projection;
-    return fitted(views.modalities, scalers, (parts) => (p ? project(p, concat(parts)) : concat(parts)), p ? p.outputDims : total);
+    return fitted(this.opts.projection, views.modalities, scalers, projection ? [projection] : []);
   }
 }
 
@@ -155,8 +182,16 @@ function concat(parts: readonly Float64Array[]): Float64Array {
   return out;
 }
 
-function fitted(modalities: readonly string[], scalers: readonly Scaler[], combine: (parts: Float64Array[]) => Float64Array, outputDims: number): FittedFeatureFusion {
+/** CCA and DCA project each of their two views on its own directions; PCA and LDA the concatenated vector. */
+const PER_VIEW: readonly FeatureProjection[] = ['cca', 'dca'];
+
+function fitted(projection: FeatureProjection, modalities: readonly string[], scalers: readonly Scaler[], projections: readonly LinearProjection[]): FittedFeatureFusion {
+  const perView = PER_VIEW.includes(projection);
+  const combine = (parts: Float64Array[]): Float64Array =>
+    projections.length === 0 ? concat(parts) : perView ? concat(parts.map((x, j) => project(projections[j], x))) : project(projections[0], concat(parts));
+  const outputDims = projections.length === 0 ? scalers.reduce((a, sc) => a + sc.dims, 0) : perView ? projections.reduce((a, p) => a + p.outputDims, 0) : projections[0].outputDims;
   return {
+    projection,
     modalities,
     outputDims,
     transform(sample) {
@@ -171,11 +206,87 @@ function fitted(modalities: readonly string[], scalers: readonly Scaler[], combi
       let na = 0;
       let nb = 0;
       for (let i = 0; i < a.length; i++) {
+        // A NaN came out as similarity 0: a score, not a refusal.
+        if (!(Number.isFinite(a[i]) && Number.isFinite(b[i]))) throw new FusionError(`similarity of vectors holding ${a[i]} and ${b[i]} at ${i}; fused vectors are finite`);
         dot += a[i] * b[i];
         na += a[i] * a[i];
         nb += b[i] * b[i];
       }
       return na > 0 && nb > 0 ? dot / Math.sqrt(na * nb) : 0;
     },
+    toJSON: () => ({
+      method: 'feature-fusion',
+      version: FEATURE_FUSION_VERSION,
+      projection,
+      modalities: [...modalities],
+      outputDims,
+      scalers: scalers.map((sc) => ({ dims: sc.dims, mean: Array.from(sc.mean), scale: Array.from(sc.scale) })),
+      projections: projections.map((p) => ({ inputDims: p.inputDims, outputDims: p.outputDims, mean: Array.from(p.mean), weights: Array.from(p.weights) })),
+    }),
   };
+}
+
+/**
+ * Rebuilds a fitted feature fusion from its JSON (`FittedFeatureFusion.toJSON`), checking every
+ * field: a stored model is an untyped file, and a short weight list would have projected onto
+ * undefined (NaN) or a missing scale dropped a dimension without a word. Throws FusionError
+ * naming the field; a version other than FEATURE_FUSION_VERSION is refused.
+ */
+export function featureFusionFromJSON(json: SerializedFeatureFusion): FittedFeatureFusion {
+  const what = 'stored feature fusion';
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new FusionError(`${what}: expected an object, got ${json === null ? 'null' : Array.isArray(json) ? 'a list' : typeof json}`);
+  const version: unknown = json.version;
+  if (version === undefined) throw new FusionError(`${what}: "version" is missing (not a stored feature fusion?)`);
+  if (version !== FEATURE_FUSION_VERSION) {
+    const newer = typeof version === 'number' && Number.isInteger(version) && version > FEATURE_FUSION_VERSION;
+    throw new FusionError(`${what}: version ${JSON.stringify(version)} ${newer ? `is newer than this biofuse reads (${FEATURE_FUSION_VERSION}); upgrade @biofuse/fusion` : `is not valid (this biofuse reads version ${FEATURE_FUSION_VERSION})`}`);
+  }
+  if (json.method !== 'feature-fusion') throw new FusionError(`${what}: "method" is ${JSON.stringify(json.method)}, not "feature-fusion"`);
+  const projection: unknown = json.projection;
+  if (!PROJECTIONS.includes(projection as FeatureProjection)) throw new FusionError(`${what}: unknown projection ${JSON.stringify(projection)} (known: ${PROJECTIONS.join(', ')})`);
+  const kind = projection as FeatureProjection;
+  const modalities = storedModalities(json, what);
+  const m = modalities.length;
+  const perView = PER_VIEW.includes(kind);
+  if (perView && m !== 2) throw new FusionError(`${what}: ${kind} fuses exactly two modalities, "modalities" lists ${m}`);
+  if (!Array.isArray(json.scalers) || json.scalers.length !== m) throw new FusionError(`${what}: "scalers" must list one scaler per modality (${m})`);
+  const scalers = json.scalers.map((sc: unknown, j): Scaler => {
+    const field = `scalers.${j}`;
+    const o = record(sc, field, what);
+    const d = storedCount(o.dims, `${field}.dims`, what);
+    const scale = storedNumbers(o.scale, d, `${field}.scale`, what);
+    scale.forEach((v, a) => {
+      if (v < 0) throw new FusionError(`${what}: "${field}.scale" entry ${a} is ${v}; scales are 0 or above`);
+    });
+    return { dims: d, mean: Float64Array.from(storedNumbers(o.mean, d, `${field}.mean`, what)), scale: Float64Array.from(scale) };
+  });
+  const inputs = kind === 'none' ? [] : perView ? scalers.map((sc) => sc.dims) : [scalers.reduce((a, sc) => a + sc.dims, 0)];
+  if (!Array.isArray(json.projections) || json.projections.length !== inputs.length) {
+    throw new FusionError(`${what}: "projections" must list ${inputs.length} projection${inputs.length === 1 ? '' : 's'} for ${kind}`);
+  }
+  const projections = json.projections.map((p: unknown, q): LinearProjection => {
+    const field = `projections.${q}`;
+    const o = record(p, field, what);
+    const d = storedCount(o.inputDims, `${field}.inputDims`, what);
+    if (d !== inputs[q]) throw new FusionError(`${what}: "${field}.inputDims" is ${d}, but its input has ${inputs[q]} dimensions`);
+    const k = storedCount(o.outputDims, `${field}.outputDims`, what);
+    if (k > d) throw new FusionError(`${what}: "${field}.outputDims" is ${k}, above its ${d} input dimensions`);
+    return { inputDims: d, outputDims: k, mean: Float64Array.from(storedNumbers(o.mean, d, `${field}.mean`, what)), weights: Float64Array.from(storedNumbers(o.weights, d * k, `${field}.weights`, what)) };
+  });
+  if (perView && projections[0].outputDims !== projections[1].outputDims) {
+    throw new FusionError(`${what}: ${kind} projects both views onto as many directions, got ${projections[0].outputDims} and ${projections[1].outputDims}`);
+  }
+  const out = fitted(kind, modalities, scalers, projections);
+  if (json.outputDims !== out.outputDims) throw new FusionError(`${what}: "outputDims" is ${JSON.stringify(json.outputDims)}, but its projections give ${out.outputDims}`);
+  return out;
+}
+
+function record(value: unknown, field: string, what: string): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new FusionError(`${what}: "${field}" must be an object`);
+  return value as Record<string, unknown>;
+}
+
+function storedCount(value: unknown, field: string, what: string): number {
+  if (!(typeof value === 'number' && Number.isInteger(value) && value >= 1)) throw new FusionError(`${what}: "${field}" must be a whole number >= 1, got ${JSON.stringify(value) ?? 'nothing'}`);
+  return value;
 }

@@ -1,5 +1,6 @@
 import { symmetricEigen } from '@biofuse/core';
 import { FusionError } from '../errors';
+import { checkFiniteNonNegative } from '../methods/options';
 
 /** A fitted linear projection x -> W^T (x - mean), W row-major d x k. */
 export interface LinearProjection {
@@ -11,6 +12,8 @@ export interface LinearProjection {
 
 export function project(p: LinearProjection, x: ArrayLike<number>, out = new Float64Array(p.outputDims)): Float64Array {
   const { inputDims: d, outputDims: k } = p;
+  // A short vector projected its missing values as NaN; a long one lost the rest without a word.
+  if (x.length !== d) throw new FusionError(`projecting a vector of ${x.length} values with a projection of ${d} inputs`);
   out.fill(0);
   for (let i = 0; i < d; i++) {
     const c = x[i] - p.mean[i];
@@ -22,6 +25,7 @@ export function project(p: LinearProjection, x: ArrayLike<number>, out = new Flo
 /** Principal component analysis: the k directions of largest variance. */
 export function fitPca(x: Float64Array, n: number, d: number, k: number): LinearProjection & { explained: Float64Array } {
   checkDims(n, d, k, 'PCA');
+  checkMatrix(x, n, d, 'PCA', 'x');
   const mean = columnMeans(x, n, d);
   const cov = covariance(x, n, d, mean, mean, x, d);
   const { values, vectors } = symmetricEigen(cov, d);
@@ -35,6 +39,8 @@ export function fitPca(x: Float64Array, n: number, d: number, k: number): Linear
  */
 export function fitLda(x: Float64Array, n: number, d: number, subjects: Int32Array, k: number, regularization = 1e-3): LinearProjection {
   checkDims(n, d, k, 'LDA');
+  checkMatrix(x, n, d, 'LDA', 'x');
+  if (subjects.length !== n) throw new FusionError(`LDA: ${subjects.length} subject ids for ${n} samples`);
   checkRegularization(regularization, 'LDA');
   const classes = new Map<number, number[]>();
   for (let i = 0; i < n; i++) {
@@ -85,6 +91,8 @@ export function fitCca(
   regularization = 1e-3,
 ): { x: LinearProjection; y: LinearProjection; correlations: Float64Array } {
   checkDims(n, Math.min(dx, dy), k, 'CCA');
+  checkMatrix(x, n, dx, 'CCA', 'x');
+  checkMatrix(y, n, dy, 'CCA', 'y');
   checkRegularization(regularization, 'CCA');
   const mx = columnMeans(x, n, dx);
   const my = columnMeans(y, n, dy);
@@ -137,6 +145,8 @@ export function fitDca(
   k?: number,
 ): { x: LinearProjection; y: LinearProjection; singularValues: Float64Array } {
   const n = subjects.length;
+  checkMatrix(x, n, dx, 'DCA', 'x');
+  checkMatrix(y, n, dy, 'DCA', 'y');
   const classes = classRows(subjects);
   const most = Math.min(classes.length - 1, dx, dy);
   const r = k ?? most;
@@ -227,6 +237,21 @@ function betweenClassWhitening(x: Float64Array, n: number, d: number, classes: r
 function checkDims(n: number, d: number, k: number, what: string): void {
   if (!Number.isInteger(k) || k < 1 || k > d) throw new FusionError(`${what}: output dimensions must be 1..${d}, got ${k}`);
   if (n < 2) throw new FusionError(`${what} needs at least 2 samples`);
+  // n centred samples span n - 1 dimensions at most: beyond them PCA's variances and CCA's
+  // correlations are 0, and their directions arbitrary (CCA's, whitened by the ridge alone, came
+  // out hundreds of times larger than the real ones and swamped every similarity).
+  if (k > n - 1) throw new FusionError(`${what}: ${n} samples give at most samples - 1 = ${n - 1} output dimensions (beyond them the training data has no variance), asked for ${k}`);
+}
+
+/**
+ * Refuses a data matrix that is not n x d (a short one was read as NaN or as zeros and gave a
+ * projection, or failed later as a "constant view") or that holds a value that is not finite.
+ */
+function checkMatrix(x: ArrayLike<number>, n: number, d: number, what: string, name: string): void {
+  if (!(Number.isInteger(d) && d >= 1) || x.length !== n * d) throw new FusionError(`${what}: ${name} holds ${x.length} values, not ${n} samples x ${d} dimensions`);
+  for (let q = 0; q < x.length; q++) {
+    if (!Number.isFinite(x[q])) throw new FusionError(`${what}: ${name}[${q}] (sample ${Math.floor(q / d)}, dimension ${q % d}) is ${x[q]}; projections take finite numbers only`);
+  }
 }
 
 /**
@@ -274,7 +299,7 @@ function meanDiagonal(a: Float64Array, d: number): number {
 }
 
 function checkRegularization(share: number, what: string): void {
-  if (!(Number.isFinite(share) && share >= 0)) throw new FusionError(`${what}: regularization must be a finite number >= 0, got ${share}`);
+  checkFiniteNonNegative(share, 'regularization', what, (m) => new FusionError(m));
 }
 
 /** Adds `share` of the mean diagonal plus `floor` to the diagonal. */

@@ -1,6 +1,6 @@
 import { acceptanceThreshold, ConfigError } from '@biofuse/core';
 import { FusionError } from '../errors';
-import type { FittedFusion, FusionMethod } from '../fusion-method';
+import { checkRow, type FittedFusion, type FusionMethod } from '../fusion-method';
 import { column, type MultiScores } from '../multi-scores';
 import { finiteValues } from '../statistics';
 import { refuseUnknownOptions } from './options';
@@ -66,7 +66,8 @@ export function decisionFusionFromJSON(json: { rule: DecisionRule; modalities: s
 }
 
 function fittedDecision(rule: DecisionRule, modalities: readonly string[], thresholds: readonly number[]): FittedDecisionFusion {
-  const share = (row: ArrayLike<number>) => {
+  const share = (row: ArrayLike<number>, quality?: ArrayLike<number>) => {
+    checkRow(row, quality, modalities);
     let present = 0;
     let votes = 0;
     for (let j = 0; j < row.length; j++) {

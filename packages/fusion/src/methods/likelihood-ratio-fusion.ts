@@ -1,6 +1,6 @@
 import { ConfigError, meanVariance, seededRandom } from '@biofuse/core';
 import { FusionError } from '../errors';
-import type { FittedFusion, FusionMethod } from '../fusion-method';
+import { checkRow, type FittedFusion, type FusionMethod } from '../fusion-method';
 import type { MultiScores } from '../multi-scores';
 import { fitNormalisers, isNormaliserKind, NORMALISER_KINDS, type FittedNormaliser, type NormaliserKind } from '../normalise/normalisers';
 import {
@@ -10,7 +10,7 @@ import {
   type GaussianMixture,
   type PreparedComponent,
 } from './gaussian-mixture';
-import { refuseUnknownOptions } from './options';
+import { checkFiniteNonNegative, checkWholeNumber, refuseUnknownOptions } from './options';
 import { storedModalities, storedNormalisers, storedNumbers, storedWeights } from './stored-fusion';
 import { clampToRange, storedRange, trainingRange, type TrainingRange } from './training-range';
 
@@ -44,6 +44,7 @@ export class LikelihoodRatioFusion implements FusionMethod {
 
   fit(train: MultiScores): FittedFusion {
     const m = train.modalities.length;
+    checkModalityCount(m, 'likelihood-ratio fusion');
     const normalisers = fitNormalisers(this.opts.normaliser ?? 'none', train);
     const rng = seededRandom(this.opts.seed ?? 0);
     const complete = (label: number) => {
@@ -94,12 +95,12 @@ export class LikelihoodRatioFusion implements FusionMethod {
 function checkOptions(opts: LikelihoodRatioFusionOptions): void {
   const { maxComponents: k, maxImpostorRows: rows, regularization: r } = opts;
   const what = 'likelihood-ratio fusion';
-  if (k !== undefined && !(Number.isInteger(k) && k >= 1)) throw new ConfigError(`${what}: maxComponents must be an integer >= 1, got ${k}`);
+  checkWholeNumber(k, 'maxComponents', what);
   // Infinity is an explicit "no cap".
   if (rows !== undefined && !((Number.isInteger(rows) && rows >= 1) || rows === Number.POSITIVE_INFINITY)) {
-    throw new ConfigError(`${what}: maxImpostorRows must be an integer >= 1 (or Infinity for no cap), got ${rows}`);
+    throw new ConfigError(`${what}: maxImpostorRows must be a whole number >= 1 (or Infinity for no cap), got ${rows}`);
   }
-  if (r !== undefined && !(r >= 0 && Number.isFinite(r))) throw new ConfigError(`${what}: regularization must be a finite number >= 0, got ${r}`);
+  checkFiniteNonNegative(r, 'regularization', what);
 }
 
 export function likelihoodRatioFusionFromJSON(json: {
@@ -112,6 +113,7 @@ export function likelihoodRatioFusionFromJSON(json: {
   const what = 'stored likelihood-ratio fusion';
   const modalities = storedModalities(json, what);
   const d = modalities.length;
+  checkModalityCount(d, what);
   const mixture = (s: SerializedMixture | undefined, name: string): GaussianMixture => {
     const k = Array.isArray(s?.weights) ? s.weights.length : 0;
     if (s?.dims !== d || k === 0) throw new FusionError(`${what}: "${name}" must be a mixture in ${d} dimensions`);
@@ -132,6 +134,16 @@ export function likelihoodRatioFusionFromJSON(json: {
   const genuine = mixture(json.genuine, 'genuine');
   const impostor = mixture(json.impostor, 'impostor');
   return fittedLikelihoodRatio(modalities, storedNormalisers(json.normalisers, d, what), storedRange(json.range, modalities, what), genuine, impostor, { genuineComponents: genuine.weights.length, impostorComponents: impostor.weights.length });
+}
+
+/**
+ * Scoring keys its marginal densities by a 32-bit mask of the present modalities: from the 33rd
+ * on, 1 << j wraps around onto modality j - 32, and a row missing modality 0 was scored NaN.
+ */
+const MAX_MODALITIES = 31;
+
+function checkModalityCount(m: number, what: string): void {
+  if (m > MAX_MODALITIES) throw new FusionError(`${what}: at most ${MAX_MODALITIES} modalities, got ${m}`);
 }
 
 interface SerializedMixture {
@@ -175,7 +187,8 @@ function fittedLikelihoodRatio(
   return {
     method: `likelihood-ratio/${normalisers[0]?.kind ?? 'none'}`,
     modalities,
-    score(row) {
+    score(row, quality) {
+      checkRow(row, quality, modalities);
       let mask = 0;
       for (let j = 0; j < m; j++) {
         normalised[j] = clampToRange(range, j, normalisers[j].apply(row[j]));

@@ -1,9 +1,8 @@
-import { ConfigError } from '@biofuse/core';
 import { FusionError } from '../errors';
-import type { FittedFusion, FusionMethod } from '../fusion-method';
+import { checkRow, type FittedFusion, type FusionMethod } from '../fusion-method';
 import type { MultiScores } from '../multi-scores';
 import { fitLogistic, type LogisticModel } from './logistic';
-import { refuseUnknownOptions } from './options';
+import { checkFiniteNonNegative, refuseUnknownOptions } from './options';
 import { storedModalities, storedNumbers } from './stored-fusion';
 
 export interface LogisticFusionOptions {
@@ -22,8 +21,7 @@ export class LogisticFusion implements FusionMethod {
     refuseUnknownOptions(opts, ['l2'], 'logistic fusion', { normaliser: 'logistic regression standardises its inputs itself' });
     // Infinity fitted every weight to 0 (each row scored the prior log-odds); NaN or a negative
     // one failed later as a singular Hessian.
-    const l2 = opts.l2;
-    if (l2 !== undefined && !(l2 >= 0 && Number.isFinite(l2))) throw new ConfigError(`logistic fusion: l2 must be a finite number >= 0, got ${l2}`);
+    checkFiniteNonNegative(opts.l2, 'l2', 'logistic fusion');
   }
 
   fit(train: MultiScores): FittedFusion {
@@ -55,7 +53,8 @@ function fittedLogistic(modalities: readonly string[], models: readonly (Logisti
   return {
     method: 'logistic',
     modalities,
-    score(row) {
+    score(row, quality) {
+      checkRow(row, quality, modalities);
       let mask = 0;
       for (let j = 0; j < row.length; j++) if (!Number.isNaN(row[j])) mask |= 1 << j;
       const model = models[mask];

@@ -12,3 +12,17 @@ export function refuseUnknownOptions(opts: object | undefined, known: readonly s
     throw new ConfigError(`${method} has no option "${key}"${why} (its options: ${known.join(', ') || 'none'})`);
   }
 }
+
+/**
+ * Refuses a set numeric option that is not a finite number >= 0 (NaN, Infinity, a negative, a
+ * string from an untyped config): `${method}: ${option} must be a finite number >= 0, got ...`.
+ * `error` picks the error class (ConfigError for a configured option by default).
+ */
+export function checkFiniteNonNegative(value: number | undefined, option: string, method: string, error: (message: string) => Error = (m) => new ConfigError(m)): void {
+  if (value !== undefined && !(typeof value === 'number' && Number.isFinite(value) && value >= 0)) throw error(`${method}: ${option} must be a finite number >= 0, got ${value}`);
+}
+
+/** Refuses a set numeric option that is not a whole number >= `min`: `${method}: ${option} must be a whole number >= ${min}, got ...`. */
+export function checkWholeNumber(value: number | undefined, option: string, method: string, min = 1): void {
+  if (value !== undefined && !(Number.isInteger(value) && value >= min)) throw new ConfigError(`${method}: ${option} must be a whole number >= ${min}, got ${value}`);
+}

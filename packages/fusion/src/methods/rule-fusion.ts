@@ -1,6 +1,6 @@
 import { ConfigError, equalErrorRate, errorRateCurve, scoreSet } from '@biofuse/core';
 import { FusionError } from '../errors';
-import type { FittedFusion, FusionMethod } from '../fusion-method';
+import { checkRow, type FittedFusion, type FusionMethod } from '../fusion-method';
 import { column, type MultiScores } from '../multi-scores';
 import { fitNormalisers, isNormaliserKind, NORMALISER_KINDS, POSITIVE_NORMALISER_KINDS, type FittedNormaliser, type NormaliserKind } from '../normalise/normalisers';
 import { finiteValues } from '../statistics';
@@ -111,6 +111,7 @@ function fittedRule(rule: FixedRule, modalities: readonly string[], normalisers:
     method: `${rule}/${normalisers[0]?.kind ?? 'none'}${qualityWeighted ? '/quality' : ''}`,
     modalities,
     score(row, quality) {
+      checkRow(row, quality, modalities);
       if (!qualityWeighted || !quality) return combine(row, normalisers, weights);
       let present = 0;
       for (let j = 0; j < weights.length; j++) {

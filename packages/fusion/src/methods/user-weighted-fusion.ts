@@ -1,9 +1,9 @@
 import { ConfigError } from '@biofuse/core';
 import { FusionError } from '../errors';
-import type { FittedFusion, FusionMethod } from '../fusion-method';
+import { checkRow, type FittedFusion, type FusionMethod } from '../fusion-method';
 import type { MultiScores } from '../multi-scores';
 import { fitNormalisers, isNormaliserKind, NORMALISER_KINDS, type FittedNormaliser, type NormaliserKind } from '../normalise/normalisers';
-import { refuseUnknownOptions } from './options';
+import { checkFiniteNonNegative, refuseUnknownOptions } from './options';
 import { eerWeights, weightedMean } from './rule-fusion';
 import { storedModalities, storedNormalisers, storedWeights } from './stored-fusion';
 
@@ -40,8 +40,7 @@ export class UserWeightedFusion implements FusionMethod {
   constructor(readonly opts: UserWeightedFusionOptions = {}) {
     refuseUnknownOptions(opts, ['normaliser', 'relevance'], 'user-weighted-sum');
     // ConfigError, not FusionError: a caller that skips methods which cannot be fitted must not skip a bad setting.
-    const r = opts.relevance ?? DEFAULT_RELEVANCE;
-    if (!(r >= 0) || !Number.isFinite(r)) throw new ConfigError(`user-weighted-sum: relevance must be a finite number >= 0, got ${r}`);
+    checkFiniteNonNegative(opts.relevance, 'relevance', 'user-weighted-sum');
     if (opts.normaliser !== undefined && !isNormaliserKind(opts.normaliser)) throw new ConfigError(`user-weighted-sum: unknown normaliser ${JSON.stringify(opts.normaliser)} (known: ${NORMALISER_KINDS.join(', ')})`);
     this.name = `user-weighted-sum/${opts.normaliser ?? 'z-score'}`;
   }
@@ -118,7 +117,8 @@ function fittedUserWeighted(
   return {
     method: `user-weighted-sum/${normalisers[0]?.kind ?? 'none'}`,
     modalities,
-    score(row, _quality, subject) {
+    score(row, quality, subject) {
+      checkRow(row, quality, modalities);
       const own = subject === undefined ? undefined : users.get(subject);
       const fused = weightedMean(row, normalisers, own ?? population);
       // A user's weights may be 0 on every modality present here: the population's then, not NaN ("not scored").

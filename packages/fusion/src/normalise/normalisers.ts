@@ -191,8 +191,11 @@ export function fitNormaliser(kind: NormaliserKind, scores: Float64Array, labels
 /** One normaliser per modality of `train`, fitted on its column; a failure names the modality. */
 export function fitNormalisers(kind: NormaliserKind, train: MultiScores): FittedNormaliser[] {
   return train.modalities.map((name, j) => {
+    const scores = column(train, j);
+    // A modality missing from every training row was reported as "the training scores are constant".
+    if (kind !== 'none' && finiteValues(scores).length === 0) throw new FusionError(`${name}: no training scores (missing in every row) to fit the ${kind} normaliser on`);
     try {
-      return fitNormaliser(kind, column(train, j), train.labels);
+      return fitNormaliser(kind, scores, train.labels);
     } catch (err) {
       if (err instanceof FusionError) throw new FusionError(`${name}: ${err.message}`);
       throw err;
