@@ -49,7 +49,12 @@ export async function readFvcFolder(dir: string): Promise<DatasetListing> {
  */
 export function fvcProtocol(samples: readonly DatasetSample[]): ProtocolComparison[] {
   const byFinger = new Map<string, string[]>();
+  const seen = new Map<string, string>();
   for (const s of samples) {
+    // Listed twice, a sample was compared with itself: a genuine pair under one subject, an impostor pair under two.
+    const other = seen.get(s.path);
+    if (other !== undefined) throw new DatasetError(`FVC protocol: sample "${s.path}" is listed twice (subjects "${other}" and "${s.subject}")`);
+    seen.set(s.path, s.subject);
     const list = byFinger.get(s.subject) ?? [];
     list.push(s.path);
     byFinger.set(s.subject, list);
@@ -73,18 +78,24 @@ export function fvcProtocol(samples: readonly DatasetSample[]): ProtocolComparis
   return out;
 }
 
-/** Numbers in numeric order, other names in code-unit order (stable across locales). */
+/**
+ * Numbers in numeric order before other names in code-unit order (stable across locales), ties
+ * by code units. Comparing a number with a name by code units made the order circular (9 < 10
+ * < 1a < 9), so which subject was an impostor pair's reference followed the listing order.
+ */
 function naturalOrder(a: string, b: string): number {
   const na = Number(a);
   const nb = Number(b);
-  if (Number.isFinite(na) && Number.isFinite(nb)) return na - nb;
-  return byCodeUnits(a, b);
+  const fa = Number.isFinite(na);
+  const fb = Number.isFinite(nb);
+  if (fa !== fb) return fa ? -1 : 1;
+  return (fa ? na - nb : 0) || byCodeUnits(a, b);
 }
 
-/** By finger, then impression number, then name: one order whatever order the folder lists them in. */
+/** By finger, then impression number, then name, FVC names before others: one order whatever order the folder lists them in. */
 function byFingerThenImpression(a: string, b: string): number {
   const ma = FVC_NAME.exec(a);
   const mb = FVC_NAME.exec(b);
-  if (!ma || !mb) return naturalOrder(a, b);
+  if (!ma || !mb) return ma ? -1 : mb ? 1 : naturalOrder(a, b);
   return Number(ma[1]) - Number(mb[1]) || Number(ma[2]) - Number(mb[2]) || byCodeUnits(a, b);
 }

@@ -69,13 +69,21 @@ export interface SamplePair {
 const TRUE_LABELS = new Set(['1', 'genuine', 'true', 'same', 'match']);
 const FALSE_LABELS = new Set(['0', 'impostor', 'false', 'different', 'nonmatch', 'non-match']);
 
-/** A pairs file: `path_a<TAB>path_b[<TAB>label]` per line (label 1/0, genuine/impostor, true/false). */
+/**
+ * A pairs file: `path_a<TAB>path_b[<TAB>label]` per line (label 1/0, genuine/impostor, true/false).
+ * A pair listed twice (the same a and b) is refused: it counted twice in every rate.
+ */
 export async function readPairsFile(path: string): Promise<SamplePair[]> {
+  const seen = new Map<string, number>();
   return (await readTextLines(path)).map(({ text, line }) => {
     const cells = text.split('\t');
     if (cells.length < 2 || cells.length > 3 || !cells[0] || !cells[1]) {
       throw new DatasetError(`expected "path_a<TAB>path_b[<TAB>label]", got ${cells.length} column(s)`, path, line);
     }
+    const key = `${cells[0]}\t${cells[1]}`;
+    const earlier = seen.get(key);
+    if (earlier !== undefined) throw new DatasetError(`pair ${cells[0]}, ${cells[1]} is listed again (first on line ${earlier})`, path, line);
+    seen.set(key, line);
     const source = { path, line };
     if (cells.length === 2) return { a: cells[0], b: cells[1], source };
     const label = cells[2].trim().toLowerCase();

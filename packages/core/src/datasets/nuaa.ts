@@ -13,7 +13,8 @@ export interface PadPresentation {
 
 /**
  * A NUAA-style PAD manifest: CSV with a header naming at least `relpath` and `label`
- * (`bona_fide` or `attack_<species>`), optionally `split` and `subject_id`.
+ * (`bona_fide` or `attack_<species>`), optionally `split` and `subject_id`. A relpath listed
+ * twice is refused.
  */
 export async function readPadManifest(path: string): Promise<PadPresentation[]> {
   const lines = await readTextLines(path);
@@ -25,11 +26,17 @@ export async function readPadManifest(path: string): Promise<PadPresentation[]> 
   if (iPath < 0 || iLabel < 0) throw new DatasetError('header must name "relpath" and "label" columns', path, lines[0].line);
   const iSplit = col('split');
   const iSubject = col('subject_id');
+  const seen = new Map<string, number>();
   return lines.slice(1).map(({ text, line }) => {
     const cells = text.split(',');
     if (cells.length !== header.length) {
       throw new DatasetError(`expected ${header.length} cells, got ${cells.length}`, path, line);
     }
+    // Listed twice, a presentation counted twice in APCER or BPCER.
+    const relpath = cells[iPath].trim();
+    const earlier = seen.get(relpath);
+    if (earlier !== undefined) throw new DatasetError(`presentation ${relpath} is listed again (first on line ${earlier})`, path, line);
+    seen.set(relpath, line);
     const label = cells[iLabel].trim();
     let bonaFide: boolean;
     let species: string | undefined;
@@ -39,7 +46,7 @@ export async function readPadManifest(path: string): Promise<PadPresentation[]> 
       species = label.slice(7);
     } else throw new DatasetError(`label "${label}" is neither bona_fide nor attack_<species>`, path, line);
     return {
-      path: cells[iPath].trim(),
+      path: relpath,
       bonaFide,
       species,
       split: iSplit >= 0 ? cells[iSplit].trim() : undefined,

@@ -1,24 +1,43 @@
 import { readdir } from 'node:fs/promises';
+import { byCodeUnits } from '../code-unit-order';
 import { ConfigError, DatasetError } from '../errors';
 import { checkSeed, seededRandom } from '../random';
 import type { DatasetListing, DatasetSample, ProtocolComparison, SkippedFile } from './samples';
 
 const SVC_NAME = /^U(\d+)S(\d+)\.TXT$/i;
 
-/** An SVC2004 folder: `U<user>S<signature>.TXT`; S1-S20 genuine, S21-S40 skilled forgeries of that user. */
+/**
+ * An SVC2004 folder: `U<user>S<signature>.TXT`; S1-S20 genuine, S21-S40 skilled forgeries of that
+ * user. A signature is its (user, signature) numbers: a second file for one (u1s1.txt or
+ * U1S01.TXT beside U1S1.TXT) is skipped with the name of the one kept, the first in name order,
+ * and the subject is the user's number (U01S1.TXT is user 1's). Kept, the protocol used
+ * whichever the folder listed last, and U01 and U1 were two subjects to the bootstrap.
+ */
 export async function readSvc2004Folder(dir: string): Promise<DatasetListing> {
   let names: string[];
   try {
-    names = await readdir(dir);
+    names = (await readdir(dir)).sort(byCodeUnits);
   } catch (err) {
     throw new DatasetError(`cannot list SVC2004 folder (${(err as NodeJS.ErrnoException).code ?? String(err)})`, dir);
   }
   const samples: DatasetSample[] = [];
   const skipped: SkippedFile[] = [];
+  const kept = new Map<string, string>();
   for (const name of names) {
     const m = SVC_NAME.exec(name);
-    if (m) samples.push({ path: name, subject: m[1] });
-    else skipped.push({ path: name, reason: 'name is not U<user>S<signature>.TXT' });
+    if (!m) {
+      skipped.push({ path: name, reason: 'name is not U<user>S<signature>.TXT' });
+      continue;
+    }
+    const user = String(Number(m[1]));
+    const key = `U${user}S${Number(m[2])}`;
+    const first = kept.get(key);
+    if (first !== undefined) {
+      skipped.push({ path: name, reason: `signature ${key} again (${first} is used)` });
+      continue;
+    }
+    kept.set(key, name);
+    samples.push({ path: name, subject: user });
   }
   samples.sort((a, b) => svcKey(a.path) - svcKey(b.path));
   return { samples, skipped };
@@ -58,9 +77,13 @@ export function svc2004Protocol(samples: readonly DatasetSample[], opts: Svc2004
   const byUser = new Map<number, Map<number, string>>();
   for (const s of samples) {
     const m = SVC_NAME.exec(s.path);
-    if (!m) continue;
+    // Skipped, such a sample (a path with a folder, say) was left out of the protocol without a word.
+    if (!m) throw new DatasetError(`SVC2004 sample "${s.path}" is not named U<user>S<signature>.TXT`, opts.folder);
     const user = Number(m[1]);
     const sigs = byUser.get(user) ?? new Map<number, string>();
+    const other = sigs.get(Number(m[2]));
+    // Two files for one signature: the later one in the listing replaced the other, silently.
+    if (other !== undefined) throw new DatasetError(`SVC2004 user ${user} has signature S${Number(m[2])} twice: ${other} and ${s.path}`, opts.folder);
     sigs.set(Number(m[2]), s.path);
     byUser.set(user, sigs);
   }

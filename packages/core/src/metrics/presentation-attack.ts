@@ -36,6 +36,8 @@ interface SortedPad {
 }
 
 export function padAtThreshold(scores: PadScores, threshold: number): PadAtThreshold {
+  // A NaN threshold classified everything bona fide: APCER 1 and BPCER 0, reported as if measured.
+  if (Number.isNaN(threshold)) throw new MetricsInputError('padAtThreshold: the threshold is NaN');
   const s = sortPad(scores);
   const apcerBySpecies: Record<string, number> = {};
   let apcer = 0;
