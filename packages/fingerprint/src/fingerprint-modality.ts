@@ -6,8 +6,8 @@ import { DEFAULT_EXTRACTION_PARAMS, type ExtractionParams } from './extract/para
 import type { FingerprintImage } from './image/fingerprint-image';
 import { FINGERPRINT_IMAGE_FORMATS, isForeignFormat, loadFingerprintImage } from './image/load';
 import { centredFingerprintVector, compareFingerprints, prepareTemplate, type PreparedTemplate } from './match/index';
-import type { FingerprintParams } from './params';
-import { decodeFingerprintTemplate, encodeFingerprintTemplate, isBiofuseFingerprintTemplate } from './template/encode';
+import { parseFingerprintParams, type FingerprintParams } from './params';
+import { checkFingerprintTemplate, decodeFingerprintTemplate, encodeFingerprintTemplate, isBiofuseFingerprintTemplate } from './template/encode';
 import type { FingerprintTemplate } from './template/fingerprint-template';
 import { isIsoTemplate, readIsoTemplate } from './template/iso19794-2';
 import { reframeTemplate } from './template/reframe';
@@ -29,6 +29,9 @@ export class FingerprintModality implements Modality<FingerprintSample, Fingerpr
   private readonly prepared = new WeakMap<FingerprintTemplate, PreparedTemplate>();
 
   constructor(readonly params: FingerprintParams = {}) {
+    // Parameters built in code meet parseFingerprintParams' checks: a NaN minQuality let every
+    // print through, an isoImageSize of [0, 0] put every ISO minutia at (0, 0).
+    parseFingerprintParams(params as Readonly<Record<string, unknown>>);
     this.extraction = params.maxMinutiae === undefined ? DEFAULT_EXTRACTION_PARAMS : { ...DEFAULT_EXTRACTION_PARAMS, maxMinutiae: params.maxMinutiae };
   }
 
@@ -61,6 +64,7 @@ export class FingerprintModality implements Modality<FingerprintSample, Fingerpr
 
   async extract(sample: FingerprintSample): Promise<FingerprintTemplate> {
     if ('minutiae' in sample) {
+      checkFingerprintTemplate(sample);
       // A stored template is held to the extractor's own minimum: with fewer minutiae every
       // comparison is 0 and every fixed-length vector the same, a silent non-result.
       const least = this.extraction.minMinutiae;
@@ -102,13 +106,15 @@ export class FingerprintModality implements Modality<FingerprintSample, Fingerpr
 
   /** The template's NFIQ-like image quality (ISO records: their finger quality), 0-100, as [0, 1]. */
   quality(t: FingerprintTemplate): number {
+    checkFingerprintTemplate(t);
     return Math.min(1, Math.max(0, t.quality / 100));
   }
 
   private prepare(t: FingerprintTemplate): PreparedTemplate {
     let p = this.prepared.get(t);
     if (!p) {
-      p = prepareTemplate(t);
+      // Our decoders and extraction give sound templates; one built in code is checked as they are.
+      p = prepareTemplate(checkFingerprintTemplate(t));
       this.prepared.set(t, p);
     }
     return p;

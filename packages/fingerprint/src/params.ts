@@ -21,6 +21,9 @@ export interface FingerprintParams {
   readonly minQuality?: number;
 }
 
+/** A value as messages show it: NaN and Infinity as themselves (JSON.stringify wrote them as null). */
+const shown = (v: unknown): string => (typeof v === 'number' ? String(v) : JSON.stringify(v));
+
 /** Validates loose parameters (a YAML `params:` block, query options); unknown keys are refused by name. */
 export function parseFingerprintParams(input: Readonly<Record<string, unknown>> | null = {}): FingerprintParams {
   // An empty YAML `params:` block parses to null: no parameters.
@@ -34,7 +37,7 @@ export function parseFingerprintParams(input: Readonly<Record<string, unknown>> 
     const v = raw[key];
     if (v === undefined) return undefined;
     if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0 || v > max) {
-      throw new ConfigError(`fingerprint parameter "${key}" must be a number in (0, ${max}], got ${JSON.stringify(v)}`);
+      throw new ConfigError(`fingerprint parameter "${key}" must be a number in (0, ${max}], got ${shown(v)}`);
     }
     return v;
   };
@@ -46,11 +49,11 @@ export function parseFingerprintParams(input: Readonly<Record<string, unknown>> 
   if (maxMinutiae !== undefined && !Number.isInteger(maxMinutiae)) throw new ConfigError(`fingerprint parameter "maxMinutiae" must be a whole number, got ${maxMinutiae}`);
   const minQuality = raw.minQuality;
   if (minQuality !== undefined && !(typeof minQuality === 'number' && Number.isFinite(minQuality) && minQuality >= 0 && minQuality <= 100)) {
-    throw new ConfigError(`fingerprint parameter "minQuality" must be a number in [0, 100], got ${JSON.stringify(minQuality)}`);
+    throw new ConfigError(`fingerprint parameter "minQuality" must be a number in [0, 100], got ${shown(minQuality)}`);
   }
   const dpi = raw.dpi;
   if (dpi !== undefined && !(typeof dpi === 'number' && isSensorDpi(dpi))) {
-    throw new ConfigError(`fingerprint parameter "dpi" must be a sensor's resolution, ${MIN_SENSOR_DPI}-${MAX_SENSOR_DPI}, got ${JSON.stringify(dpi)}`);
+    throw new ConfigError(`fingerprint parameter "dpi" must be a sensor's resolution, ${MIN_SENSOR_DPI}-${MAX_SENSOR_DPI}, got ${shown(dpi)}`);
   }
   const params: FingerprintParams = { dpi: dpi as number | undefined, maxMinutiae, minQuality: minQuality as number | undefined };
   return size === undefined ? params : { ...params, isoImageSize: [size[0], size[1]] };

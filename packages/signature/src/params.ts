@@ -5,6 +5,8 @@ import { MAX_SAMPLES } from './pen-trajectory';
 
 /** Fewest points resampling may ask for. */
 const MIN_RESAMPLE_POINTS = 10;
+/** Widest smoothing, sigma in samples. */
+const MAX_SMOOTHING_SAMPLES = 20;
 
 export const LOCAL_COMBINATIONS = ['min', 'mean', 'min-mean'] as const;
 export type LocalCombination = (typeof LOCAL_COMBINATIONS)[number];
@@ -85,16 +87,13 @@ export const DEFAULT_SIGNATURE_PARAMS: SignatureParams = Object.freeze({
 /** Validates parameters from a config (unknown input), filling defaults; throws ConfigError. */
 export function parseSignatureParams(raw: unknown): SignatureParams {
   if (raw === undefined || raw === null) return DEFAULT_SIGNATURE_PARAMS;
-  if (typeof raw !== 'object') throw new ConfigError('signature parameters must be an object');
+  // An array is an object too: [] passed as parameters and gave the defaults.
+  if (typeof raw !== 'object' || Array.isArray(raw)) throw new ConfigError(`signature parameters must be an object, got ${JSON.stringify(raw)}`);
   const r = raw as Record<string, unknown>;
   const known = new Set<string>(Object.keys(DEFAULT_SIGNATURE_PARAMS));
   for (const k of Object.keys(r)) if (!known.has(k)) throw new ConfigError(`unknown signature parameter "${k}" (known: ${[...known].join(', ')})`);
   const out = { ...DEFAULT_SIGNATURE_PARAMS, ...r } as SignatureParams;
-  if (!Array.isArray(out.functions) || out.functions.length === 0 || out.functions.some((f) => !TIME_FUNCTIONS.includes(f))) {
-    throw new ConfigError(`functions must be a non-empty list of ${TIME_FUNCTIONS.join(', ')}`);
-  }
-  if (new Set(out.functions).size !== out.functions.length) throw new ConfigError(`functions lists a time function twice: ${out.functions.join(', ')}`);
-  if (typeof out.keepPenUp !== 'boolean') throw new ConfigError('keepPenUp must be true or false');
+  checkTemplateOptions(out, true);
   if (!(typeof out.dtwBand === 'number' && out.dtwBand > 0 && out.dtwBand <= 1)) throw new ConfigError('dtwBand must be in (0, 1]');
   if (!FRAME_DISTANCES.includes(out.frameDistance)) throw new ConfigError(`frameDistance must be ${FRAME_DISTANCES.join(' or ')}`);
   if (!(typeof out.localScaleExponent === 'number' && out.localScaleExponent >= 0 && out.localScaleExponent <= 2)) throw new ConfigError('localScaleExponent must be in [0, 2]');
@@ -102,10 +101,32 @@ export function parseSignatureParams(raw: unknown): SignatureParams {
   if (!['mean-pairwise', 'mean-nearest', 'z-score'].includes(out.localNormalisation)) throw new ConfigError('localNormalisation must be mean-pairwise, mean-nearest or z-score');
   if (!(typeof out.globalWeight === 'number' && Number.isFinite(out.globalWeight) && out.globalWeight >= 0)) throw new ConfigError('globalWeight must be a finite number >= 0');
   if (!(typeof out.globalSpreadFloor === 'number' && Number.isFinite(out.globalSpreadFloor) && out.globalSpreadFloor >= 0)) throw new ConfigError('globalSpreadFloor must be a finite number >= 0');
-  if (!(typeof out.smoothingSamples === 'number' && out.smoothingSamples >= 0 && out.smoothingSamples <= 20)) throw new ConfigError('smoothingSamples must be in [0, 20]');
-  // No more points than a recording may hold: 1e10 failed with an untyped RangeError, 100,000 made 100,000-frame templates past MAX_SAMPLES.
-  if (!(Number.isInteger(out.resamplePoints) && (out.resamplePoints === 0 || (out.resamplePoints >= MIN_RESAMPLE_POINTS && out.resamplePoints <= MAX_SAMPLES)))) {
-    throw new ConfigError(`resamplePoints must be 0 or an integer in [${MIN_RESAMPLE_POINTS}, ${MAX_SAMPLES}], got ${String(out.resamplePoints)}`);
-  }
   return Object.freeze({ ...out, functions: Object.freeze([...out.functions]) });
+}
+
+/**
+ * Throws ConfigError unless the options that make a template (those parseSignatureParams
+ * checks, and extractSignatureTemplate takes directly) are valid; a missing one takes its
+ * default (with `required`, as from parseSignatureParams, none may be missing). Unchecked, an unknown time function was an untyped TypeError, a smoothing of
+ * Infinity or 1e10 resample points an untyped RangeError, a resampling to 1 point or a
+ * smoothing of -1 or NaN was skipped while the template recorded it (a NaN recipe then
+ * refused even the template's own copy), and keepPenUp 'no' kept the pen-up samples.
+ */
+export function checkTemplateOptions(o: { readonly functions?: unknown; readonly keepPenUp?: unknown; readonly smoothingSamples?: unknown; readonly resamplePoints?: unknown }, required = false): void {
+  const { functions, keepPenUp, smoothingSamples, resamplePoints } = o;
+  const given = (v: unknown) => required || v !== undefined;
+  if (given(functions)) {
+    if (!Array.isArray(functions) || functions.length === 0 || functions.some((f) => !TIME_FUNCTIONS.includes(f))) {
+      throw new ConfigError(`functions must be a non-empty list of ${TIME_FUNCTIONS.join(', ')}`);
+    }
+    if (new Set(functions).size !== functions.length) throw new ConfigError(`functions lists a time function twice: ${functions.join(', ')}`);
+  }
+  if (given(keepPenUp) && typeof keepPenUp !== 'boolean') throw new ConfigError('keepPenUp must be true or false');
+  if (given(smoothingSamples) && !(typeof smoothingSamples === 'number' && smoothingSamples >= 0 && smoothingSamples <= MAX_SMOOTHING_SAMPLES)) {
+    throw new ConfigError(`smoothingSamples must be in [0, ${MAX_SMOOTHING_SAMPLES}]`);
+  }
+  // No more points than a recording may hold: 1e10 failed with an untyped RangeError, 100,000 made 100,000-frame templates past MAX_SAMPLES.
+  if (given(resamplePoints) && !(Number.isInteger(resamplePoints) && (resamplePoints === 0 || ((resamplePoints as number) >= MIN_RESAMPLE_POINTS && (resamplePoints as number) <= MAX_SAMPLES)))) {
+    throw new ConfigError(`resamplePoints must be 0 or an integer in [${MIN_RESAMPLE_POINTS}, ${MAX_SAMPLES}], got ${String(resamplePoints)}`);
+  }
 }

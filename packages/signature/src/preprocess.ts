@@ -1,12 +1,19 @@
-import type { PenTrajectory } from './pen-trajectory';
+import { ConfigError } from '@biofuse/core';
+import { MAX_SAMPLES, type PenTrajectory } from './pen-trajectory';
 
 /**
  * Gaussian smoothing of the pen's position and pressure (sigma in samples), which removes
- * digitiser jitter before derivatives amplify it. Timestamps and pen state are kept.
+ * digitiser jitter before derivatives amplify it. Timestamps and pen state are kept. Sigma 0
+ * returns the trajectory as it is; a negative or non-finite one is a ConfigError.
  */
 export function smoothTrajectory(p: PenTrajectory, sigmaSamples: number): PenTrajectory {
-  if (!(sigmaSamples > 0)) return p;
-  const radius = Math.ceil(3 * sigmaSamples);
+  // NaN and -1 returned the trajectory unsmoothed, Infinity failed with an untyped RangeError.
+  if (!(typeof sigmaSamples === 'number' && Number.isFinite(sigmaSamples) && sigmaSamples >= 0)) {
+    throw new ConfigError(`smoothing sigma must be a finite number of samples >= 0 (0 = none), got ${String(sigmaSamples)}`);
+  }
+  if (sigmaSamples === 0) return p;
+  // Taps farther than the trajectory is long never land on a sample: a wider kernel only costs time.
+  const radius = Math.min(Math.ceil(3 * sigmaSamples), p.x.length);
   const kernel = Float64Array.from({ length: 2 * radius + 1 }, (_, k) => Math.exp(-0.5 * ((k - radius) / sigmaSamples) ** 2));
   const smooth = (a: Float64Array) => {
     const n = a.length;
@@ -30,10 +37,15 @@ export function smoothTrajectory(p: PenTrajectory, sigmaSamples: number): PenTra
 /**
  * Resamples to `count` points evenly spaced in time (linear interpolation; the pen state and
  * angles from the nearest sample), so signatures written at different rates compare alike.
+ * `count` is a whole number in [2, MAX_SAMPLES], else a ConfigError.
  */
 export function resampleTrajectory(p: PenTrajectory, count: number): PenTrajectory {
+  // A count of 1 or 2.5 returned the trajectory as it was, 1e10 failed with an untyped RangeError.
+  if (!(Number.isInteger(count) && count >= 2 && count <= MAX_SAMPLES)) {
+    throw new ConfigError(`resampling needs a whole number of points in [2, ${MAX_SAMPLES}], got ${String(count)}`);
+  }
   const n = p.x.length;
-  if (!Number.isInteger(count) || count < 2 || n < 2) return p;
+  if (n < 2) return p;
   const t0 = p.t[0];
   const t1 = p.t[n - 1];
   const times = Float64Array.from({ length: count }, (_, k) => (t1 > t0 ? t0 + ((t1 - t0) * k) / (count - 1) : k));

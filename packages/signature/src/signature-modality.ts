@@ -2,7 +2,7 @@ import type { Modality, Score } from '@biofuse/core';
 import { dtwDistance } from './compare/dtw';
 import { dtwOptions, enrolUser, scoreAgainstUser, type PopulationSpread, type SignatureUserModel } from './compare/user-model';
 import { SVC2004_GLOBAL_WITHIN_SPREAD } from './features/global-spread';
-import { DEFAULT_SIGNATURE_PARAMS, type SignatureParams } from './params';
+import { DEFAULT_SIGNATURE_PARAMS, parseSignatureParams, type SignatureParams } from './params';
 import type { PenTrajectory } from './pen-trajectory';
 import { readSignature } from './read/read-signature';
 import { checkSameRecipe, decodeSignatureTemplate, encodeSignatureTemplate, extractSignatureTemplate, signatureRecipe, type SignatureRecipe, type SignatureTemplate } from './template';
@@ -21,6 +21,8 @@ export class SignatureModality implements Modality<PenTrajectory, SignatureTempl
     /** Within-writer spread of the global features; by default the one measured on SVC2004 (SVC2004_GLOBAL_WITHIN_SPREAD). */
     private readonly population: PopulationSpread = SVC2004_GLOBAL_WITHIN_SPREAD,
   ) {
+    // Parameters built in code meet parseSignatureParams' checks here: a localScaleExponent of NaN scored every probe NaN.
+    parseSignatureParams(params);
     this.recipe = signatureRecipe(params);
   }
 

@@ -2,6 +2,7 @@ import { TemplateFormatError } from '@biofuse/core';
 import { SignatureAcquisitionError } from './errors';
 import { GLOBAL_FEATURES, globalFeatures } from './features/global-features';
 import { DEFAULT_TIME_FUNCTIONS, TIME_FUNCTIONS, timeFunctions, type TimeFunction, type TimeFunctionMatrix, type TimeFunctionOptions } from './features/time-functions';
+import { checkTemplateOptions } from './params';
 import { checkUsableTrajectory, type PenTrajectory } from './pen-trajectory';
 import { resampleTrajectory, smoothTrajectory } from './preprocess';
 
@@ -67,10 +68,12 @@ const MIN_FRAMES = 2;
 /**
  * Time functions of the preprocessed trajectory (optional resampling, then smoothing) and
  * global features of the trajectory as recorded (its timing and speed statistics are what
- * resampling would blur). Throws SignatureAcquisitionError for a trajectory that cannot make a
- * template (see checkUsableTrajectory), or that keeps fewer than two frames once prepared.
+ * resampling would blur). Throws ConfigError for options parseSignatureParams would refuse, and
+ * SignatureAcquisitionError for a trajectory that cannot make a template (see
+ * checkUsableTrajectory), or that keeps fewer than two frames once prepared.
  */
 export function extractSignatureTemplate(p: PenTrajectory, opts: TemplateOptions = {}): SignatureTemplate {
+  checkTemplateOptions(opts);
   checkUsableTrajectory(p);
   const resampled = opts.resamplePoints ? resampleTrajectory(p, opts.resamplePoints) : p;
   const prepared = smoothTrajectory(resampled, opts.smoothingSamples ?? 0);

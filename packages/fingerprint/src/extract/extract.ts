@@ -1,3 +1,4 @@
+import { ConfigError } from '@biofuse/core';
 import { FingerprintAcquisitionError, type FingerprintAcquisitionFailure } from '../errors';
 import { checkFingerprintImage, type FingerprintImage } from '../image/fingerprint-image';
 import type { FingerprintTemplate } from '../template/fingerprint-template';
@@ -9,7 +10,7 @@ import { detectMinutiae, type MinutiaCandidate } from './minutiae-detect';
 import { removeFalseMinutiae } from './minutiae-filter';
 import { normaliseContrast } from './normalise';
 import { orientationField, type OrientationField } from './orientation';
-import { DEFAULT_EXTRACTION_PARAMS, type ExtractionParams } from './params';
+import { checkExtractionParams, DEFAULT_EXTRACTION_PARAMS, type ExtractionParams } from './params';
 import { CLEAR_FLOW_COHERENCE, imageQuality, type QualityFeatures } from './quality';
 import { resampleToDpi } from './resample';
 import { segmentFingerprint, type Segmentation } from './segmentation';
@@ -36,11 +37,16 @@ export interface ExtractionResult {
  * Throws FingerprintAcquisitionError (no ridges, too small, not a fingerprint, too few
  * minutiae) rather than return a template nobody should trust; with `debug`, the error carries
  * the stage images made before the failure. An image that is not one (sizes that are not whole
- * pixels, pixels short of them, a dpi no sensor has) is a ConfigError.
+ * pixels, pixels short of them, a dpi no sensor has) is a ConfigError, and so are parameters
+ * checkExtractionParams refuses.
  */
 export function extractFingerprint(image: FingerprintImage, options: ExtractOptions = {}): ExtractionResult {
   checkFingerprintImage(image);
+  // A misspelt option ("debg") was ignored.
+  const unknown = Object.keys(options).find((k) => k !== 'params' && k !== 'debug');
+  if (unknown !== undefined) throw new ConfigError(`unknown extraction option "${unknown}" (known: params, debug)`);
   const p = options.params ?? DEFAULT_EXTRACTION_PARAMS;
+  if (p !== DEFAULT_EXTRACTION_PARAMS) checkExtractionParams(p);
   const stages = options.debug ? new Map<string, StageImage>() : undefined;
   // The stages so far go with a failure: they show where and why the print was refused.
   const failure = (reason: FingerprintAcquisitionFailure, message: string) => new FingerprintAcquisitionError(reason, message, image.source, { stages });

@@ -1,3 +1,5 @@
+import { ConfigError } from '@biofuse/core';
+import { isSensorDpi, MAX_SENSOR_DPI, MIN_SENSOR_DPI } from '../image/fingerprint-image';
 import type { DetectOptions } from './minutiae-detect';
 import type { FilterOptions } from './minutiae-filter';
 import type { GaborOptions } from './gabor-enhance';
@@ -77,6 +79,35 @@ export const DEFAULT_EXTRACTION_PARAMS: ExtractionParams = deepFreeze({
   // dpi were wrong: 1 of 180 above either threshold.
   maxBandEndShare: 0.15,
 });
+
+/**
+ * Throws ConfigError unless `p` has the shape of DEFAULT_EXTRACTION_PARAMS (every key, no
+ * other, finite numbers >= 0), a sensor's working resolution and whole numbers of passes and
+ * minutiae. Unchecked, a partial object was an untyped TypeError, a NaN working resolution
+ * came out as "no ridge area found" (a caller's bug counted as a failure to acquire), a
+ * misspelt key was ignored and 0 enhancement passes ran one.
+ */
+export function checkExtractionParams(p: ExtractionParams): void {
+  checkShape(p, DEFAULT_EXTRACTION_PARAMS, 'extraction parameters');
+  if (!isSensorDpi(p.workingDpi)) throw new ConfigError(`extraction parameter workingDpi must be a sensor's resolution, ${MIN_SENSOR_DPI}-${MAX_SENSOR_DPI}, got ${p.workingDpi}`);
+  for (const [name, least] of [['enhancementPasses', 1], ['maxMinutiae', 1], ['minMinutiae', 0]] as const) {
+    if (!(Number.isInteger(p[name]) && p[name] >= least)) throw new ConfigError(`extraction parameter ${name} must be a whole number >= ${least}, got ${p[name]}`);
+  }
+}
+
+function checkShape(value: unknown, model: object, path: string): void {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ConfigError(`${path} must be an object like DEFAULT_EXTRACTION_PARAMS's, got ${JSON.stringify(value)}`);
+  const v = value as Record<string, unknown>;
+  const unknown = Object.keys(v).find((k) => !(k in model));
+  if (unknown !== undefined) throw new ConfigError(`unknown extraction parameter ${path === 'extraction parameters' ? '' : `${path}.`}${unknown} (known: ${Object.keys(model).join(', ')})`);
+  for (const [key, expected] of Object.entries(model)) {
+    const name = path === 'extraction parameters' ? key : `${path}.${key}`;
+    if (typeof expected === 'object') checkShape(v[key], expected as object, name);
+    else if (!(typeof v[key] === 'number' && Number.isFinite(v[key]) && (v[key] as number) >= 0)) {
+      throw new ConfigError(`extraction parameter ${name} must be a finite number >= 0, got ${typeof v[key] === 'number' ? String(v[key]) : (JSON.stringify(v[key]) ?? 'nothing')}`);
+    }
+  }
+}
 
 /** Freezes an object and the objects it holds: defaults that nobody can change by accident. */
 function deepFreeze<T extends object>(o: T): T {

@@ -24,9 +24,13 @@ export const FINGERPRINT_IMAGE_FORMATS = 'TIFF, PNG, BMP, JPEG, ...';
  * read. A PGM states no resolution: it is taken at the caller's dpi, else 500. Every failure
  * of the image is an ImageDecodeError with a reason: empty, unreadable, unsupported_format,
  * corrupt, too_small (a side under 64 px), too_large, several_images (a multi-page TIFF); a
- * `dpi` option no sensor has, or a `maxPixels` that is no whole number > 0, is a ConfigError.
+ * `dpi` option no sensor has, a `maxPixels` that is no whole number > 0, or an option of another
+ * name, is a ConfigError.
  */
 export async function loadFingerprintImage(input: Buffer | Uint8Array | string, opts: LoadFingerprintImageOptions = {}): Promise<FingerprintImage> {
+  // A misspelt option ("dpl: 569") was ignored, and the print read at the file's resolution.
+  const unknown = Object.keys(opts).find((k) => !['dpi', 'maxPixels', 'name'].includes(k));
+  if (unknown !== undefined) throw new ConfigError(`unknown fingerprint image option "${unknown}" (known: dpi, maxPixels, name)`);
   if (opts.dpi !== undefined && !isSensorDpi(opts.dpi)) {
     throw new ConfigError(`fingerprint image dpi must be a sensor's resolution, ${MIN_SENSOR_DPI}-${MAX_SENSOR_DPI}, got ${opts.dpi}`);
   }

@@ -7,7 +7,14 @@ import { ConfigError } from '@biofuse/core';
  * better after centring: centre the gallery once, and each probe with the gallery's centre.
  */
 export function centreVectors(vectors: Float32Array, d: number, centre?: Float32Array): { vectors: Float32Array; centre: Float32Array } {
-  if (d <= 0 || vectors.length % d !== 0) throw new ConfigError(`${vectors.length} values are not rows of ${d}`);
+  if (!(Number.isInteger(d) && d > 0) || vectors.length % d !== 0) throw new ConfigError(`${vectors.length} values are not rows of ${d}`);
+  // One NaN made the centre, and so every centred row of the gallery, NaN.
+  for (const [what, values] of [['vectors', vectors], ['centre', centre]] as const) {
+    if (values === undefined) continue;
+    for (let i = 0; i < values.length; i++) {
+      if (!Number.isFinite(values[i])) throw new ConfigError(`${what} value ${i} is ${values[i]}, not a finite number`);
+    }
+  }
   const n = vectors.length / d;
   let c = centre;
   if (!c) {

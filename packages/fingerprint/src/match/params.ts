@@ -120,7 +120,12 @@ export const MAX_CYLINDER_BITS = 31 * 128;
 
 /** The defaults with some values replaced (for experiments and tuning). */
 export function matchParams(overrides: Partial<MatchParams> = {}): MatchParams {
+  // A misspelt key (bench/match-tune reads them from JSON) was ignored, and a NaN sigma or radius matched nothing, silently.
+  const unknown = Object.keys(overrides).find((k) => !(k in FINGERPRINT_MATCH_PARAMS));
+  if (unknown !== undefined) throw new ConfigError(`unknown match parameter "${unknown}" (known: ${Object.keys(FINGERPRINT_MATCH_PARAMS).join(', ')})`);
   const P = Object.freeze({ ...FINGERPRINT_MATCH_PARAMS, ...overrides });
+  const notNumber = Object.entries(P).find(([, v]) => !(typeof v === 'number' && Number.isFinite(v)));
+  if (notNumber !== undefined) throw new ConfigError(`match parameter ${notNumber[0]} must be a finite number, got ${typeof notNumber[1] === 'number' ? String(notNumber[1]) : (JSON.stringify(notNumber[1]) ?? 'nothing')}`);
   if (!Number.isInteger(P.maxMinutiae) || P.maxMinutiae < 1 || P.maxMinutiae > 255) {
     throw new ConfigError(`maxMinutiae must be an integer in 1..255, got ${P.maxMinutiae}`);
   }

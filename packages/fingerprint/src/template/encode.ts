@@ -1,6 +1,5 @@
 import { TemplateFormatError } from '@biofuse/core';
 import { isSensorDpi, MAX_SENSOR_DPI, MIN_SENSOR_DPI } from '../image/fingerprint-image';
-import { checkIntegerField } from './integer-field';
 import type { FingerprintTemplate } from './fingerprint-template';
 import { MINUTIA_BIFURCATION } from './minutiae';
 
@@ -21,27 +20,11 @@ const BYTES_PER_MINUTIA = 4 + 4 + 4 + 1 + 1;
  * (and refused with an upgrade hint) before its header is read.
  */
 export function encodeFingerprintTemplate(t: FingerprintTemplate): Uint8Array {
-  const refuse = (what: string) => new TemplateFormatError(`cannot encode a fingerprint template with ${what}`);
-  const field = (what: keyof typeof t & ('width' | 'height' | 'quality'), max: number) =>
-    checkIntegerField(t[what], max, (rule) => `cannot encode a fingerprint template with ${what} ${t[what]} ${rule}`);
-  field('width', 0xffff);
-  field('height', 0xffff);
-  field('quality', 100);
-  if (!isSensorDpi(t.dpi)) throw refuse(`dpi ${t.dpi} (no fingerprint sensor's: ${MIN_SENSOR_DPI}-${MAX_SENSOR_DPI})`);
-  if (t.width === 0 || t.height === 0) throw refuse(`an image size of ${t.width} x ${t.height} (no area)`);
+  // What decoding would refuse is refused here, so that a gallery never stores a template it cannot read back.
+  const problem = fingerprintTemplateProblem(t);
+  if (problem !== undefined) throw new TemplateFormatError(`cannot encode a fingerprint template with ${problem}`);
   const m = t.minutiae;
   const n = m.count;
-  if (!(Number.isInteger(n) && n >= 0 && n <= 0xffffffff)) throw refuse(`a minutia count of ${n}`);
-  const short = (['x', 'y', 'angle', 'kind', 'quality'] as const).find((c) => !(m[c].length >= n));
-  if (short) throw refuse(`${n} minutiae but ${m[short].length} values of ${short}`);
-  // What decoding would refuse is refused here, so that a gallery never stores a template it cannot read back.
-  for (let i = 0; i < n; i++) {
-    if (!(Number.isFinite(m.x[i]) && Number.isFinite(m.y[i]) && Number.isFinite(m.angle[i]))) throw refuse(`minutia ${i} at a position or angle that is not a finite number`);
-    const misplaced = misplacedMinutia(m.x[i], m.y[i], m.angle[i], t.width, t.height);
-    if (misplaced) throw refuse(`minutia ${i} ${misplaced}`);
-    if (m.kind[i] > MINUTIA_BIFURCATION) throw refuse(`minutia ${i} of unknown kind ${m.kind[i]}`);
-    if (m.quality[i] > 100) throw refuse(`minutia ${i} of quality ${m.quality[i]}, above 100`);
-  }
   const bytes = new Uint8Array(HEADER_BYTES + n * BYTES_PER_MINUTIA);
   const view = new DataView(bytes.buffer);
   bytes.set(MAGIC, 0);
@@ -58,6 +41,44 @@ export function encodeFingerprintTemplate(t: FingerprintTemplate): Uint8Array {
   bytes.set(m.kind.subarray(0, n), o);
   bytes.set(m.quality.subarray(0, n), o + n);
   return bytes;
+}
+
+/**
+ * Why a template cannot be encoded, or compared as one (see checkFingerprintTemplate), in the
+ * words after "a fingerprint template with"; undefined when it is sound.
+ */
+function fingerprintTemplateProblem(t: FingerprintTemplate): string | undefined {
+  for (const [what, max] of [['width', 0xffff], ['height', 0xffff], ['quality', 100]] as const) {
+    if (!(Number.isInteger(t[what]) && t[what] >= 0 && t[what] <= max)) return `${what} ${t[what]} (must be an integer 0-${max})`;
+  }
+  if (!isSensorDpi(t.dpi)) return `dpi ${t.dpi} (no fingerprint sensor's: ${MIN_SENSOR_DPI}-${MAX_SENSOR_DPI})`;
+  if (t.width === 0 || t.height === 0) return `an image size of ${t.width} x ${t.height} (no area)`;
+  const m = t.minutiae;
+  const n = m.count;
+  if (!(Number.isInteger(n) && n >= 0 && n <= 0xffffffff)) return `a minutia count of ${n}`;
+  const short = (['x', 'y', 'angle', 'kind', 'quality'] as const).find((c) => !(m[c].length >= n));
+  if (short) return `${n} minutiae but ${m[short].length} values of ${short}`;
+  for (let i = 0; i < n; i++) {
+    if (!(Number.isFinite(m.x[i]) && Number.isFinite(m.y[i]) && Number.isFinite(m.angle[i]))) return `minutia ${i} at a position or angle that is not a finite number`;
+    const misplaced = misplacedMinutia(m.x[i], m.y[i], m.angle[i], t.width, t.height);
+    if (misplaced) return `minutia ${i} ${misplaced}`;
+    if (m.kind[i] > MINUTIA_BIFURCATION) return `minutia ${i} of unknown kind ${m.kind[i]}`;
+    if (m.quality[i] > 100) return `minutia ${i} of quality ${m.quality[i]}, above 100`;
+  }
+  return undefined;
+}
+
+/**
+ * Throws TemplateFormatError unless the template is one encoding would store and decoding
+ * would read: what a template built in code (another SDK's minutiae put in a MinutiaSet) meets
+ * before it is compared. Unchecked, a NaN dpi was matched as 500 dpi, minutiae with NaN
+ * positions were dropped, minutiae far outside the image and a count beyond the arrays scored
+ * as a normal template.
+ */
+export function checkFingerprintTemplate(t: FingerprintTemplate): FingerprintTemplate {
+  const problem = fingerprintTemplateProblem(t);
+  if (problem !== undefined) throw new TemplateFormatError(`not a usable fingerprint template: one with ${problem}`);
+  return t;
 }
 
 export function decodeFingerprintTemplate(bytes: Uint8Array): FingerprintTemplate {

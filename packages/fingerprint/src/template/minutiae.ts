@@ -1,3 +1,5 @@
+import { TemplateFormatError } from '@biofuse/core';
+
 /**
  * Minutiae as parallel typed arrays (one entry per minutia), so the matcher's hot loops read
  * numbers, not objects.
@@ -33,6 +35,15 @@ export interface Minutia {
 
 export function minutiaSet(list: readonly Minutia[]): MinutiaSet {
   const n = list.length;
+  list.forEach((m, i) => {
+    // Uint8Array wrapped kind 257 to 1 (an ending) and kept 7; Float32Array made 1e40 Infinity and an infinite angle NaN.
+    if (!(m.kind === MINUTIA_OTHER || m.kind === MINUTIA_ENDING || m.kind === MINUTIA_BIFURCATION)) {
+      throw new TemplateFormatError(`minutia ${i}: kind ${String(m.kind)} is none of MINUTIA_OTHER (0), MINUTIA_ENDING (1), MINUTIA_BIFURCATION (2)`);
+    }
+    for (const key of ['x', 'y', 'angle'] as const) {
+      if (!(typeof m[key] === 'number' && Number.isFinite(Math.fround(m[key])))) throw new TemplateFormatError(`minutia ${i}: ${key} ${String(m[key])} is not a finite number`);
+    }
+  });
   const set = {
     count: n,
     x: new Float32Array(n),

@@ -1,3 +1,4 @@
+import { ConfigError, TemplateFormatError } from '@biofuse/core';
 import type { FingerprintTemplate } from './fingerprint-template';
 import { normaliseAngle } from './minutiae';
 
@@ -9,6 +10,14 @@ import { normaliseAngle } from './minutiae';
  * image (and with templates extracted from it) after this mapping. The resolution is unchanged.
  */
 export function reframeTemplate(t: FingerprintTemplate, width: number, height: number): FingerprintTemplate {
+  // A size of 0 put every minutia at 0, NaN made them NaN, a negative one mirrored them outside
+  // the frame; a template of no area made them infinite.
+  if (!(Number.isInteger(width) && Number.isInteger(height) && width > 0 && height > 0 && width <= 0xffff && height <= 0xffff)) {
+    throw new ConfigError(`a template is mapped onto an image of whole positive sizes (at most 65535), got ${width} x ${height}`);
+  }
+  if (!(t.width > 0 && t.height > 0 && Number.isFinite(t.width) && Number.isFinite(t.height))) {
+    throw new TemplateFormatError(`a template of ${t.width} x ${t.height} pixels has no frame to map from`);
+  }
   const fx = width / t.width;
   const fy = height / t.height;
   const m = t.minutiae;

@@ -1,4 +1,4 @@
-import { TemplateFormatError } from '@biofuse/core';
+import { ConfigError, TemplateFormatError } from '@biofuse/core';
 import type { TimeFunctionMatrix } from '../features/time-functions';
 
 /** How two frames (rows of time functions) differ: Euclidean (L2) or city-block (L1) distance. */
@@ -24,6 +24,13 @@ export interface DtwOptions {
 export function dtwDistance(a: TimeFunctionMatrix, b: TimeFunctionMatrix, opts: DtwOptions = {}): number {
   // The band's rounding depends on which sequence runs down the rows: the shorter one always
   // does, so that the distance is symmetric (equal lengths give a symmetric band already).
+  checkDtwOptions(opts);
+  for (const s of [a, b]) {
+    // A matrix built by hand whose values do not fill its frames read past them: NaN, silently.
+    if (!(Number.isInteger(s.dims) && s.dims >= 1 && Number.isInteger(s.length) && s.values.length === s.length * s.dims)) {
+      throw new TemplateFormatError(`a time-function matrix of ${s.length} frames of ${s.dims} functions cannot hold ${s.values.length} values`);
+    }
+  }
   if (a.length > b.length) [a, b] = [b, a];
   const n = a.length;
   const m = b.length;
@@ -76,4 +83,17 @@ export function dtwDistance(a: TimeFunctionMatrix, b: TimeFunctionMatrix, opts: 
     curr = t;
   }
   return prev[m] / (n + m);
+}
+
+/**
+ * Throws ConfigError for options DTW cannot honour: a band of NaN left every cell outside it
+ * and returned Infinity (what an abandoned alignment returns) for any two signatures, a
+ * negative band was taken as 0, an unknown frame distance ('L1', 'cityblock') silently ran as
+ * Euclidean, and a NaN cutoff never abandoned.
+ */
+function checkDtwOptions(opts: DtwOptions): void {
+  const { band, abandonAbove, frameDistance } = opts;
+  if (band !== undefined && !(typeof band === 'number' && band >= 0)) throw new ConfigError(`DTW band must be a number >= 0 (a share of the longer signature), got ${String(band)}`);
+  if (abandonAbove !== undefined && !(typeof abandonAbove === 'number' && !Number.isNaN(abandonAbove))) throw new ConfigError(`DTW abandonAbove must be a number, got ${String(abandonAbove)}`);
+  if (frameDistance !== undefined && !FRAME_DISTANCES.includes(frameDistance)) throw new ConfigError(`DTW frameDistance must be ${FRAME_DISTANCES.join(' or ')}, got ${String(frameDistance)}`);
 }

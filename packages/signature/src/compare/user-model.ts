@@ -1,6 +1,6 @@
-import { TemplateFormatError, type Score } from '@biofuse/core';
+import { ConfigError, TemplateFormatError, type Score } from '@biofuse/core';
 import { DuplicateEnrolmentError, SignatureAcquisitionError } from '../errors';
-import type { SignatureParams } from '../params';
+import { LOCAL_COMBINATIONS, type SignatureParams } from '../params';
 import { checkSameRecipe, type SignatureTemplate } from '../template';
 import { distanceNormalisation } from './distance-normalisation';
 import { dtwDistance, type DtwOptions } from './dtw';
@@ -61,6 +61,11 @@ export function enrolUser(
   if (population !== undefined && population.length !== references[0].global.length) {
     throw new TemplateFormatError(`templates with ${references[0].global.length} global features cannot use a population spread of ${population.length}`);
   }
+  // Math.max(spread, NaN) is NaN: one NaN in a spread read from a file scored every probe NaN, and an infinite one dropped its feature from every score.
+  const badSpread = population === undefined ? -1 : Array.prototype.findIndex.call(population, (v: unknown) => !(typeof v === 'number' && Number.isFinite(v) && v >= 0));
+  if (population !== undefined && badSpread >= 0) {
+    throw new ConfigError(`the population spread of global feature ${badSpread} is ${String(population[badSpread])}; every spread must be a finite number >= 0`);
+  }
   const d = referenceDistances(references, distance);
   const { localCentre, localScale } = distanceNormalisation(d, r, references[0].local.dims, params);
   const g = references[0].global.length;
@@ -99,6 +104,10 @@ function referenceDistances(references: readonly SignatureTemplate[], distance: 
 
 /** A probe's distances to the enrolment signatures as one number (see SignatureParams.localCombination). */
 export function combineDistances(d: readonly number[], how: SignatureParams['localCombination']): number {
+  // No distances combined to NaN, a NaN distance went through, and an unknown rule ('median') ran as 'min-mean'.
+  if (!LOCAL_COMBINATIONS.includes(how)) throw new ConfigError(`localCombination must be ${LOCAL_COMBINATIONS.join(', ')}, got ${String(how)}`);
+  if (d.length === 0) throw new ConfigError('no distances to combine: a user model has at least one reference');
+  if (d.some((v) => !(v >= 0))) throw new ConfigError(`distances to combine must be numbers >= 0, got ${d.join(', ')}`);
   const nearest = Math.min(...d);
   const mean = d.reduce((a, b) => a + b, 0) / d.length;
   if (how === 'min') return nearest;

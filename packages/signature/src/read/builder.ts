@@ -1,9 +1,25 @@
 import type { PenTrajectory } from '../pen-trajectory';
+import { ConfigError } from '@biofuse/core';
 import { SignatureFormatError } from '../errors';
 
 export interface ReadOptions {
   /** Largest backward step of the clock repaired as a glitch (default 50 ms); larger ones are errors. */
   readonly maxBackstepMs?: number;
+}
+
+/** What a reader may be told: ReadOptions, and readSignature's `path`, which travels with them. */
+const READ_OPTION_KEYS: readonly string[] = ['maxBackstepMs', 'path'];
+
+/**
+ * Throws ConfigError for reading options that would not be applied as written: a NaN
+ * maxBackstepMs repaired every backward step of the clock, however large, as a glitch, and a
+ * misspelt key ("maxBackstep") was ignored.
+ */
+export function checkReadOptions(opts: ReadOptions): void {
+  const unknown = Object.keys(opts).find((k) => !READ_OPTION_KEYS.includes(k));
+  if (unknown !== undefined) throw new ConfigError(`unknown signature reading option "${unknown}" (known: ${READ_OPTION_KEYS.join(', ')})`);
+  const ms = opts.maxBackstepMs;
+  if (ms !== undefined && !(typeof ms === 'number' && ms >= 0)) throw new ConfigError(`maxBackstepMs must be a number of milliseconds >= 0, got ${String(ms)}`);
 }
 
 /**
@@ -30,7 +46,9 @@ export class TrajectoryBuilder {
     /** Undefined for bytes in memory (SignatureFormatError says so). */
     private readonly path: string | undefined,
     private readonly opts: ReadOptions = {},
-  ) {}
+  ) {
+    checkReadOptions(opts);
+  }
 
   add(where: SampleAt, s: { x: number; y: number; t: number; penDown: boolean; pressure: number; azimuth: number; altitude: number }): void {
     const fail = (message: string) =>

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { imageFormatOf } from '@biofuse/core';
 import { IN_MEMORY, SignatureFormatError } from '../errors';
 import { checkUsableTrajectory, type PenTrajectory } from '../pen-trajectory';
-import type { ReadOptions } from './builder';
+import { checkReadOptions, type ReadOptions } from './builder';
 import { parseMcytFpg } from './mcyt-fpg';
 import { parsePenCsv, parsePenJson } from './pen-points';
 import { parseSvc2004 } from './svc2004-text';
@@ -14,6 +14,7 @@ import { LINE_END } from './text-lines';
  * has at least two samples with the pen down, or a typed error says why not.
  */
 export async function readSignature(input: Buffer | Uint8Array | string, opts: ReadOptions & { path?: string } = {}): Promise<PenTrajectory> {
+  checkReadOptions(opts);
   let bytes: Uint8Array;
   let path = opts.path;
   if (typeof input === 'string') {
@@ -29,6 +30,7 @@ export async function readSignature(input: Buffer | Uint8Array | string, opts: R
 
 /** Parses a signature's bytes; `path` names them in messages (without one: `signature bytes, line 3: ...`). */
 export function parseSignatureBytes(bytes: Uint8Array, path?: string, opts: ReadOptions = {}): PenTrajectory {
+  checkReadOptions(opts);
   if (bytes.length === 0) throw new SignatureFormatError('empty file', path);
   const image = imageFormatOf(bytes);
   if (image) throw new SignatureFormatError(`not a signature file: a ${image.toUpperCase()} image`, path);
