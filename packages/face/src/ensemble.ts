@@ -51,21 +51,32 @@ export async function resolveModels(models: string | readonly ModelChoice[]): Pr
     };
   }
   if (models.length === 0) throw new ConfigError('face models: give at least one model');
-  // One model is that model, whatever its weight but 0: alone at weight 0, nothing makes the embedding.
-  if (models.length === 1 && (typeof models[0] === 'string' || models[0].weight !== 0)) return resolveModels(typeof models[0] === 'string' ? models[0] : models[0].model);
   const list = models.map((m) => (typeof m === 'string' ? { model: m, weight: 1 } : { model: m.model, weight: m.weight ?? 1 }));
+  // One model left (alone, or beside models of weight 0) is that model: its id and calibrated
+  // thresholds, not a one-member ensemble's.
+  const weighted = weightedMembers(list);
+  if (weighted.length === 1) return resolveModels(weighted[0].model);
   const members = await loadMembers(list);
   return { id: members.map((m) => `${m.card.name}*${round(m.weight)}`).join('+'), members };
 }
 
-async function loadMembers(list: readonly { model: string; weight: number }[]): Promise<ModelMember[]> {
+/**
+ * The members of weight above 0, once the weights are checked. A member of weight 0 adds nothing
+ * to the fused embedding (a slice of zeros): it is not loaded or run. Run, it cost its time, and
+ * its failure (a missing file, a face it gave no embedding for) failed the ensemble it
+ * contributed nothing to.
+ */
+function weightedMembers<M extends { readonly weight: number }>(list: readonly M[]): M[] {
   const total = list.reduce((s, m) => s + m.weight, 0);
   if (!(total > 0) || list.some((m) => !(m.weight >= 0))) throw new ConfigError('face models: weights must be non-negative and not all zero');
-  // A member of weight 0 adds nothing to the fused embedding (a slice of zeros): it is not
-  // loaded or run. Run, it cost its time, and its failure (a missing file, a face it gave no
-  // embedding for) failed the ensemble it contributed nothing to.
+  return list.filter((m) => m.weight > 0);
+}
+
+async function loadMembers(list: readonly { model: string; weight: number }[]): Promise<ModelMember[]> {
+  const weighted = weightedMembers(list);
+  const total = weighted.reduce((s, m) => s + m.weight, 0);
   const out: ModelMember[] = [];
-  for (const m of list) if (m.weight > 0) out.push({ card: await loadModelCard(m.model), weight: m.weight / total });
+  for (const m of weighted) out.push({ card: await loadModelCard(m.model), weight: m.weight / total });
   return out;
 }
 

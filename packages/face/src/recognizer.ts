@@ -206,7 +206,7 @@ export class FaceRecognizer {
     this.detectMs += performance.now() - t0;
     if (faces.length > 0) return faces;
     if (this.options.enforceDetection !== false) {
-      if (skip) throw new AcquisitionError('face_too_small', `${what}: the face crop is ${image.width} x ${image.height} pixels, under minFaceSize ${minFaceSize} (the skip detector takes the whole image as the face)`);
+      if (skip) throw new AcquisitionError('face_too_small', `${what}: the face crop is ${image.width} x ${image.height} pixels, under minFaceSize ${minFaceSize} (the ${this.detector.name} detector takes the whole image as the face)`);
       throw new FaceNotDetectedError(what, this.detector.name);
     }
     const [whole] = await new SkipDetector().detect(image);

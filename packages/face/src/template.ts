@@ -121,10 +121,10 @@ export function checkFaceTemplate(t: FaceTemplate): void {
   const corrupt = (what: string) => new TemplateFormatError(`face template: ${what} (corrupt)`);
   // A caller's object without one of these (or one read back from JSON, where typed arrays are
   // objects of numbered keys) was a TypeError inside these checks.
-  if (typeof t.model !== 'string') throw new TemplateFormatError(`face template: its model is ${describeValue(t.model)}, not a model id`);
+  if (typeof t.model !== 'string') throw new TemplateFormatError(`face template: its model is ${describeTemplateField(t.model)}, not a model id`);
   for (const key of ['embedding', 'norms', 'offsets'] as const) {
     const v: unknown = t[key];
-    if (!Array.isArray(v) && !(ArrayBuffer.isView(v) && !(v instanceof DataView))) throw new TemplateFormatError(`face template: its ${key} is ${describeValue(v)}, not an array of numbers`);
+    if (!Array.isArray(v) && !(ArrayBuffer.isView(v) && !(v instanceof DataView))) throw new TemplateFormatError(`face template: its ${key} is ${describeTemplateField(v)}, not an array of numbers`);
   }
   // A caller's object: a digest the id could not hold, or one left in the name, would be read back as another template.
   if (t.digest !== undefined && !/^[0-9a-f]{16}$/.test(t.digest)) throw new TemplateFormatError(`face template: digest ${JSON.stringify(t.digest)} is not 16 lowercase hex digits`);
@@ -146,7 +146,7 @@ export function checkFaceTemplate(t: FaceTemplate): void {
 }
 
 /** A value for an error message: its type, or the constructor of an object. */
-function describeValue(v: unknown): string {
+function describeTemplateField(v: unknown): string {
   if (v === null || v === undefined) return String(v);
   return typeof v === 'object' ? `an object (${v.constructor?.name ?? 'no prototype'})` : `a ${typeof v}`;
 }

@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DatasetError, Gallery, StaleGalleryError } from '@biofuse/core';
@@ -149,6 +149,39 @@ describe('the model identity a face gallery records', () => {
     const refused = FaceRecognizer.create({ models: missing, detector: 'skip' }).then((r) => r.embeddingId());
     await expect(refused).rejects.toBeInstanceOf(DatasetError);
     await expect(refused).rejects.toThrow(`${join(dir, 'missing', 'elsewhere.bin')}: cannot read elsewhere.bin, the external data of the ONNX model of ext (ENOENT)`);
+  });
+
+  it('refuses external data outside the model\'s folder (it was read, hashed and listed; onnxruntime refuses it)', async () => {
+    const dir = await tempFolder('biofuse-face-identity-');
+    await writeFile(join(dir, 'weights.bin'), externalWeights([1, 2, 3]));
+    for (const [sub, location] of [['up', '../weights.bin'], ['absolute', join(dir, 'weights.bin')]]) {
+      await mkdir(join(dir, sub));
+      await writeFile(join(dir, sub, 'model.onnx'), externalWeightsOnnxModel(8, location));
+      await writeFile(join(dir, sub, 'card.json'), JSON.stringify(card('outside')));
+      const message = `${join(dir, sub, 'model.onnx')}: the ONNX model of outside keeps external data at "${location}", outside its folder: onnxruntime reads external data only from the model's folder`;
+      const refused = FaceRecognizer.create({ models: join(dir, sub, 'card.json'), detector: 'skip' }).then((r) => r.embeddingId());
+      await expect(refused).rejects.toBeInstanceOf(DatasetError);
+      await expect(refused).rejects.toThrow(message);
+      await expect(faceModelFiles(join(dir, sub, 'card.json'))).rejects.toThrow(message);
+    }
+    // A location that stays inside the folder on its way is taken.
+    await mkdir(join(dir, 'inside', 'sub'), { recursive: true });
+    await writeFile(join(dir, 'inside', 'model.onnx'), externalWeightsOnnxModel(8, 'sub/../weights.bin'));
+    await writeFile(join(dir, 'inside', 'weights.bin'), externalWeights([1, 2, 3]));
+    await writeFile(join(dir, 'inside', 'card.json'), JSON.stringify(card('inside')));
+    expect(await faceModelFiles(join(dir, 'inside', 'card.json'))).toEqual([join(dir, 'inside', 'card.json'), join(dir, 'inside', 'model.onnx'), join(dir, 'inside', 'weights.bin')]);
+  });
+
+  it('reports an external-data file too large to read into memory as a data error saying so (it was a bare ERR_FS_FILE_TOO_LARGE)', async () => {
+    const dir = await tempFolder('biofuse-face-identity-');
+    await writeFile(join(dir, 'model.onnx'), externalWeightsOnnxModel(8, 'weights.bin'));
+    // Sparse: it takes no disk space, and reading it whole is refused before a byte is read.
+    await writeFile(join(dir, 'weights.bin'), externalWeights([1, 2, 3]));
+    await truncate(join(dir, 'weights.bin'), 2 ** 31 + 12);
+    const embedder = await createEmbedder(checkModelCard({ ...card('huge'), source: { kind: 'onnx', path: join(dir, 'model.onnx') } }));
+    const refused = embedder.embed([{ width: 8, height: 8, pixels: new Float32Array(8 * 8 * 3).fill(1) }]);
+    await expect(refused).rejects.toBeInstanceOf(DatasetError);
+    await expect(refused).rejects.toThrow(`${join(dir, 'weights.bin')}: cannot read weights.bin, the external data of the ONNX model of huge: it is over 2 GiB, the most Node reads into memory as one file`);
   });
 
   it('keeps the digest of an ONNX model without external data as it was (galleries enrolled with it stay valid)', async () => {

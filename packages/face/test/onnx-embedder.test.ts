@@ -2,9 +2,9 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { AcquisitionError, DatasetError, ModalityUnavailableError } from '@biofuse/core';
+import { AcquisitionError, ConfigError, DatasetError, ModalityUnavailableError } from '@biofuse/core';
 import { temporaryFolders } from '@biofuse/core/testing';
-import { checkModelCard, faceModelFiles, FaceRecognizer, loadModelCard } from '../src/index';
+import { checkModelCard, faceModelFiles, FaceRecognizer, loadModelCard, resolveModels } from '../src/index';
 import { loadGraphModelFile, loadWeightsManifest } from '../src/runtime/load-model';
 import { createEmbedder } from '../src/embed/registry';
 import { meanColourOnnxModel, meanColourOnnxModelAs } from './tiny-onnx';
@@ -181,7 +181,7 @@ describe('ONNX embedder', () => {
     const alone = await FaceRecognizer.create({ models: join(dir, 'mean.json'), detector: 'skip' });
     const listed = await FaceRecognizer.create({ models: [join(dir, 'mean.json'), { model: join(dir, 'gone.json'), weight: 0 }], detector: 'skip' });
     expect(listed.dims).toBe(3);
-    expect(listed.modelId).toBe('mean-member*1/aligned');
+    expect(listed.modelId).toBe('mean-member/aligned');
     const [[a], [b]] = await Promise.all([alone.represent(grey), listed.represent(grey)]);
     expect(Array.from(b.template.embedding)).toEqual(Array.from(a.template.embedding));
     // From an ensemble card too, and the files a cache key hashes are the ones that make the embedding.
@@ -192,6 +192,26 @@ describe('ONNX embedder', () => {
     expect(await faceModelFiles([join(dir, 'mean.json'), { model: join(dir, 'gone.json'), weight: 0 }])).toEqual([join(dir, 'mean.json'), join(dir, 'mean.onnx')]);
     // A model alone at weight 0 makes nothing: refused, as weights that are all 0 are (it was taken at weight 1).
     await expect(FaceRecognizer.create({ models: [{ model: join(dir, 'mean.json'), weight: 0 }], detector: 'skip' })).rejects.toThrow('face models: weights must be non-negative and not all zero');
+  });
+
+  it('resolves a list that leaves one model of weight above 0 as that model (a one-member ensemble lost its id and calibrated thresholds), and checks weights first', async () => {
+    const dir = await tempFolder('biofuse-onnx-');
+    await writeFile(join(dir, 'mean.onnx'), meanColourOnnxModel(8));
+    const provenance = { dataset: 'test', pairs: 10, protocol: 'test', date: '2025-01-01', detector: 'skip' };
+    const thresholds = { 'calibrated/aligned@skip': { cosine: { atFmr1e3: 0.9, atEer: 0.8, provenance } } };
+    await writeFile(join(dir, 'calibrated.json'), JSON.stringify({ ...tinyOnnxCard('calibrated', join(dir, 'mean.onnx')), thresholds }));
+    await writeFile(join(dir, 'other.json'), JSON.stringify(tinyOnnxCard('other', join(dir, 'mean.onnx'))));
+    const alone = await resolveModels(join(dir, 'calibrated.json'));
+    const beside = await resolveModels([join(dir, 'calibrated.json'), { model: join(dir, 'other.json'), weight: 0 }]);
+    expect(beside).toEqual(alone);
+    expect(beside).toMatchObject({ id: 'calibrated', thresholds, cardPath: join(dir, 'calibrated.json') });
+    const recognizer = await FaceRecognizer.create({ models: [{ model: join(dir, 'other.json'), weight: 0 }, { model: join(dir, 'calibrated.json'), weight: 2 }], detector: 'skip' });
+    expect(recognizer.modelId).toBe('calibrated/aligned');
+    expect(recognizer.thresholds?.cosine?.atFmr1e3).toBe(0.9);
+    // A model alone with a weight that is no weight was taken at weight 1.
+    for (const weight of [-1, Number.NaN]) {
+      await expect(resolveModels([{ model: join(dir, 'calibrated.json'), weight }])).rejects.toThrow(new ConfigError('face models: weights must be non-negative and not all zero'));
+    }
   });
 
   it('reads float32 and float64 embeddings, and refuses other output types (half-precision or integer outputs gave zeros, or a TypeError)', async () => {

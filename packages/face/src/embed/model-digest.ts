@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
-import { dirname, join, resolve } from 'node:path';
+import { createReadStream } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { io } from '@tensorflow/tfjs';
 import { DatasetError } from '@biofuse/core';
 import { loadOnce, readModelFile, readModelJson } from '../runtime/load-model';
 import type { FaceModelCard } from './card';
+import type { ExternalDataFile } from './onnx-external-data';
 
 /*
  * What decides a model's embeddings, as one digest: the card's fields that shape the input and
@@ -52,7 +54,7 @@ export function tfjsFilesDigest(path: string): Promise<string> {
  * refused, where a gallery would have recorded the new file's digest beside embeddings of the
  * old one (or the other way round). A load that fails pins nothing: the file may be repaired.
  * `companions` names, from the file's bytes, the files beside it that it is made of too (an
- * ONNX model's external data, relative to its folder): they are read, pinned and digested with it.
+ * ONNX model's external data): they are pinned and digested with it.
  */
 export class PinnedFile {
   private digests: readonly string[] | undefined;
@@ -61,16 +63,19 @@ export class PinnedFile {
     readonly path: string,
     /** What the file is, for errors: "the ONNX model of arcface". */
     private readonly what: string,
-    private readonly companions: (bytes: Buffer) => readonly string[] = () => [],
+    private readonly companions: (bytes: Buffer) => readonly ExternalDataFile[] = () => [],
   ) {}
 
   /**
-   * Runs `use` on the file's bytes and its companions' (by the name the file gives each), once
-   * they are checked against the pinned ones; pins them if it succeeds. `use` takes these bytes,
-   * not the files again: what is loaded is what was digested.
+   * Runs `use` on the file's bytes and its companions' (by the location the file gives each),
+   * once they are checked against the pinned ones; pins them if it succeeds. `use` takes these
+   * bytes, not the files again: what is loaded is what was digested.
    */
-  async load<T>(use: (bytes: Buffer, companions: readonly { readonly name: string; readonly bytes: Buffer }[]) => Promise<T> | T): Promise<T> {
-    const { bytes, companions, digests } = await this.read();
+  async load<T>(use: (bytes: Buffer, companions: readonly { readonly location: string; readonly bytes: Buffer }[]) => Promise<T> | T): Promise<T> {
+    const bytes = await readModelFile(this.path, this.what);
+    const companions: { location: string; bytes: Buffer }[] = [];
+    for (const file of this.companions(bytes)) companions.push({ location: file.location, bytes: await readModelFile(file.path, this.companionWhat(file)) });
+    const digests = [bytes, ...companions.map((c) => c.bytes)].map((b) => sha256(b));
     if (this.digests !== undefined && digests.join() !== this.digests.join()) {
       throw new DatasetError(`${this.what} changed while this process was using it (retrained or replaced): start again, so that one model makes every embedding`, this.path);
     }
@@ -79,18 +84,32 @@ export class PinnedFile {
     return out;
   }
 
-  /** The digests of the pinned bytes: the file's, then its companions' (pinning their present bytes if none are yet). */
+  /**
+   * The digests of the pinned bytes: the file's, then its companions' (pinning their present
+   * bytes if none are yet). Companions are hashed as they stream from disk, never held whole.
+   */
   async sha256(): Promise<readonly string[]> {
-    this.digests ??= (await this.read()).digests;
+    if (this.digests === undefined) {
+      const bytes = await readModelFile(this.path, this.what);
+      const digests = [sha256(bytes)];
+      for (const file of this.companions(bytes)) digests.push(await sha256OfFile(file.path, this.companionWhat(file)));
+      this.digests ??= digests;
+    }
     return this.digests;
   }
 
-  private async read(): Promise<{ bytes: Buffer; companions: { name: string; bytes: Buffer }[]; digests: string[] }> {
-    const bytes = await readModelFile(this.path, this.what);
-    const companions: { name: string; bytes: Buffer }[] = [];
-    for (const name of this.companions(bytes)) {
-      companions.push({ name, bytes: await readModelFile(resolve(dirname(this.path), name), `${name}, the external data of ${this.what}`) });
-    }
-    return { bytes, companions, digests: [bytes, ...companions.map((c) => c.bytes)].map((b) => sha256(b)) };
+  private companionWhat(file: ExternalDataFile): string {
+    return `${file.location}, the external data of ${this.what}`;
   }
+}
+
+/** The sha256 of a file, read in chunks; missing or unreadable is a DatasetError naming it as `what` (as readModelFile's). */
+async function sha256OfFile(path: string, what: string): Promise<string> {
+  const hash = createHash('sha256');
+  try {
+    for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+  } catch (cause) {
+    throw new DatasetError(`cannot read ${what} (${(cause as NodeJS.ErrnoException).code ?? String(cause)})`, path, undefined, { cause });
+  }
+  return hash.digest('hex');
 }

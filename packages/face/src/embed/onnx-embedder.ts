@@ -3,7 +3,7 @@ import { runtimeNotInstalled } from '../errors';
 import type { FaceModelCard } from './card';
 import { embeddingsOf, packBatch, type Embedding, type FaceEmbedder, type ModelInput } from './embedder';
 import { modelDigest, PinnedFile } from './model-digest';
-import { onnxExternalDataFiles } from './onnx-external-data';
+import { onnxModelFiles } from './onnx-external-data';
 
 /** Any ArcFace-style ONNX model a user points to, run with onnxruntime-node (two threads). */
 export class OnnxEmbedder implements FaceEmbedder {
@@ -13,7 +13,9 @@ export class OnnxEmbedder implements FaceEmbedder {
   constructor(readonly card: FaceModelCard) {
     if (card.source.kind !== 'onnx') throw new TypeError(`${card.name} is not an ONNX model`);
     // With its external-data files: retrained, a model may change in those alone.
-    this.file = new PinnedFile(card.source.path, `the ONNX model of ${card.name}`, onnxExternalDataFiles);
+    const { path } = card.source;
+    const what = `the ONNX model of ${card.name}`;
+    this.file = new PinnedFile(path, what, (bytes) => onnxModelFiles(path, bytes, what));
   }
 
   async digest(): Promise<string> {
@@ -25,14 +27,11 @@ export class OnnxEmbedder implements FaceEmbedder {
     const source = this.card.source;
     if (source.kind !== 'onnx') throw new TypeError('unreachable');
     const ort = await loadOnnxRuntime();
-    // The runtime is there: a file it cannot load is the file's fault (missing, truncated, not
-    // ONNX). Its bytes, and its external-data files', are checked against the digest a gallery
-    // may have recorded first, and the session loads from those very bytes: loaded from its path,
-    // onnxruntime mapped the external-data files into memory, and a file rewritten in place
-    // changed a running model's weights under the digest it had handed out.
+    // A file the runtime cannot load is the file's fault (missing, truncated, not ONNX). Load from
+    // the digested bytes, not the path: a file rewritten in place then cannot change a running model.
     this.session ??= this.file
       .load((bytes, external) =>
-        ort.InferenceSession.create(bytes, { intraOpNumThreads: 2, interOpNumThreads: 1, externalData: external.map(({ name, bytes }) => ({ path: name, data: bytes })) }).catch((cause: unknown) => {
+        ort.InferenceSession.create(bytes, { intraOpNumThreads: 2, interOpNumThreads: 1, externalData: external.map(({ location, bytes }) => ({ path: location, data: bytes })) }).catch((cause: unknown) => {
           throw new DatasetError(`cannot load the ONNX model of ${this.card.name}: ${(cause as Error).message}`, source.path, undefined, { cause });
         }),
       )

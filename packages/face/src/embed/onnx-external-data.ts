@@ -1,3 +1,6 @@
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { DatasetError } from '@biofuse/core';
+
 /*
  * The external-data files an ONNX model names: tensors stored outside the .onnx file (as large
  * exported models keep their weights), which onnxruntime reads from the model's folder. They
@@ -29,12 +32,36 @@ const EXTERNAL_DATA = 13;
 const DATA_LOCATION = 14;
 const EXTERNAL = 1;
 
+/** An external-data file of a model: the `location` the model gives it, and its path. */
+export interface ExternalDataFile {
+  readonly location: string;
+  readonly path: string;
+}
+
 /**
- * The `location` of every tensor the model keeps in external data, relative to the model's
- * folder, each once, in the order they first appear. Bytes that are not a well-formed model give
- * what was found before the damage: loading the model reports the damage itself.
+ * The external-data files of the ONNX model at `modelPath` whose bytes are `model`, each once,
+ * in the order they first appear: what its digest and its list of files take. A location that
+ * is absolute or leaves the model's folder is refused (`what` names the model), as onnxruntime
+ * refuses it.
  */
-export function onnxExternalDataFiles(model: Uint8Array): string[] {
+export function onnxModelFiles(modelPath: string, model: Uint8Array, what: string): ExternalDataFile[] {
+  const folder = dirname(modelPath);
+  return onnxExternalDataFiles(model).map((location) => {
+    const path = resolve(folder, location);
+    const inside = relative(folder, path);
+    if (isAbsolute(location) || inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {
+      throw new DatasetError(`${what} keeps external data at "${location}", outside its folder: onnxruntime reads external data only from the model's folder`, modelPath);
+    }
+    return { location, path };
+  });
+}
+
+/**
+ * The `location` of every tensor the model keeps in external data, as the model gives it, each
+ * once, in the order they first appear. Bytes that are not a well-formed model give what was
+ * found before the damage: loading the model reports the damage itself.
+ */
+function onnxExternalDataFiles(model: Uint8Array): string[] {
   const found = new Set<string>();
   try {
     walk(model, 'model', found);

@@ -1,6 +1,6 @@
 import { constants, existsSync } from 'node:fs';
 import { access } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, DatasetError } from '@biofuse/core';
 import { isCardPath, readModelCard, type FaceModelCard } from './card';
@@ -8,7 +8,7 @@ import { DlibResNetEmbedder } from './dlib-resnet';
 import type { FaceEmbedder } from './embedder';
 import { GraphModelEmbedder } from './graph-embedder';
 import { loadOnce, readModelFile } from '../runtime/load-model';
-import { onnxExternalDataFiles } from './onnx-external-data';
+import { onnxModelFiles } from './onnx-external-data';
 
 /** Embedding models whose cards ship with biofuse (weights come from the npm model packages). */
 export const BUILTIN_MODELS = ['dlib-resnet', 'faceres', 'faceres-deep', 'mobileface', 'mobilefacenet'] as const;
@@ -56,8 +56,9 @@ export async function modelFiles(nameOrPath: string): Promise<string[]> {
     case 'onnx': {
       // Its external-data files too (beside it, named inside it): a model retrained may change in those alone.
       const model = card.source.path;
-      const external = onnxExternalDataFiles(await readModelFile(model, `the ONNX model of ${card.name}`));
-      return [cardPath, model, ...external.map((file) => resolve(dirname(model), file))];
+      const what = `the ONNX model of ${card.name}`;
+      const external = onnxModelFiles(model, await readModelFile(model, what), what);
+      return [cardPath, model, ...external.map((file) => file.path)];
     }
     case 'projection-head':
       return [cardPath, card.source.weights, ...(await modelFiles(card.source.base))];

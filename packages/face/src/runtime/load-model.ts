@@ -27,10 +27,15 @@ export async function loadWeightsManifest(path: string): Promise<NamedTensorMap>
   return tf.io.decodeWeights(data, specs);
 }
 
-/** A file of a model (its JSON, a weights shard, an ONNX file); missing or unreadable is a DatasetError naming it as `what`. */
+/**
+ * A file of a model (its JSON, a weights shard, an ONNX file); missing, unreadable or too large
+ * to read whole is a DatasetError naming it as `what`.
+ */
 export async function readModelFile(path: string, what: string): Promise<Buffer> {
   return readFile(path).catch((cause: unknown) => {
-    throw new DatasetError(`cannot read ${what} (${(cause as NodeJS.ErrnoException).code ?? String(cause)})`, path, undefined, { cause });
+    const code = (cause as NodeJS.ErrnoException).code;
+    if (code === 'ERR_FS_FILE_TOO_LARGE') throw new DatasetError(`cannot read ${what}: it is over 2 GiB, the most Node reads into memory as one file`, path, undefined, { cause });
+    throw new DatasetError(`cannot read ${what} (${code ?? String(cause)})`, path, undefined, { cause });
   });
 }
 
