@@ -1,5 +1,5 @@
 import { FusionError } from './errors';
-import { validateMultiScores, type MultiScores } from './multi-scores';
+import { checkQuality, checkScore, validateMultiScores, type MultiScores } from './multi-scores';
 
 /**
  * A fusion method is configured in its constructor (no work there) and fitted on training
@@ -30,25 +30,24 @@ export interface SerializedFusion {
   readonly [key: string]: unknown;
 }
 
-/**
- * Refuses a row `score` would misread: one score per fitted modality, each finite or NaN
- * (missing), and sample qualities, when given, one per modality in [0, 1] or NaN. A short row
- * was scored on the modalities it had (a score, not a refusal), a long one threw a TypeError,
- * and [Infinity, -Infinity] came out NaN, "no modality present".
- */
+/** Refuses a row `score` would misread: one score per fitted modality, and sample qualities, when given, one per modality (checkScore, checkQuality). */
 export function checkRow(row: ArrayLike<number>, quality: ArrayLike<number> | undefined, modalities: readonly string[]): void {
   const m = modalities.length;
   if (row.length !== m) throw new FusionError(`a row of ${row.length} scores for the ${m} fitted modalities (${modalities.join(', ')})`);
-  for (let j = 0; j < m; j++) {
-    const v = row[j];
-    if (v === Number.POSITIVE_INFINITY || v === Number.NEGATIVE_INFINITY || typeof v !== 'number') throw new FusionError(`score of ${modalities[j]} is ${v}; scores are finite numbers, NaN for a missing one`);
-  }
+  for (let j = 0; j < m; j++) checkScore(row[j], modalities[j]);
   if (quality === undefined) return;
   if (quality.length !== m) throw new FusionError(`${quality.length} sample qualities for the ${m} fitted modalities`);
-  for (let j = 0; j < m; j++) {
-    const q = quality[j];
-    if (!Number.isNaN(q) && !(q >= 0 && q <= 1)) throw new FusionError(`quality of ${modalities[j]} is ${q}; expected a value in [0, 1] (NaN where unknown)`);
-  }
+  for (let j = 0; j < m; j++) checkQuality(quality[j], modalities[j]);
+}
+
+type ScoreRow = FittedFusion['score'];
+
+/** A fitted fusion's `score`: checks the row (checkRow), then scores it with `scoreRow`. */
+export function checkedScore(modalities: readonly string[], scoreRow: ScoreRow): ScoreRow {
+  return (row, quality, subject) => {
+    checkRow(row, quality, modalities);
+    return scoreRow(row, quality, subject);
+  };
 }
 
 /** Fused scores of every row of a MultiScores (its modalities must match the fitted ones). */
@@ -57,10 +56,12 @@ export function fuseAll(fused: FittedFusion, ms: MultiScores): Float64Array {
   if (m !== fused.modalities.length || ms.modalities.some((name, j) => name !== fused.modalities[j])) {
     throw new FusionError(`scores have modalities [${ms.modalities.join(', ')}], the fusion was fitted on [${fused.modalities.join(', ')}]`);
   }
+  // Checked whole first, so that an error names its row; score() checks each row again (cheap).
   validateMultiScores(ms);
+  const score = fused.score.bind(fused);
   const n = ms.labels.length;
   const out = new Float64Array(n);
   const q = ms.quality;
-  for (let i = 0; i < n; i++) out[i] = fused.score(ms.scores.subarray(i * m, (i + 1) * m), q?.subarray(i * m, (i + 1) * m), ms.referenceSubject[i]);
+  for (let i = 0; i < n; i++) out[i] = score(ms.scores.subarray(i * m, (i + 1) * m), q?.subarray(i * m, (i + 1) * m), ms.referenceSubject[i]);
   return out;
 }

@@ -16,5 +16,5 @@ export { fitGaussianMixture, fitGaussianMixtureBic, type GaussianMixture } from 
 export { fitLogistic, type LogisticModel } from './methods/logistic';
 export { crossValidate, subjectFolds, comparisonFolds, type CrossValidationOptions, type CrossValidationProtocol, type CrossValidationResult } from './protocol/cross-validation';
 export { multiScoresFromMatrices } from './protocol/score-matrices';
-export { FeatureFusion, featureFusionFromJSON, FEATURE_FUSION_VERSION, type FeatureViews, type FeatureProjection, type FeatureFusionOptions, type FittedFeatureFusion, type SerializedFeatureFusion } from './feature/feature-fusion';
+export { FeatureFusion, featureFusionFromJSON, type FeatureViews, type FeatureProjection, type FeatureFusionOptions, type FittedFeatureFusion, type SerializedFeatureFusion } from './feature/feature-fusion';
 export { fitPca, fitLda, fitCca, fitDca, project, type LinearProjection } from './feature/projections';

@@ -28,6 +28,25 @@ export function rowCount(ms: MultiScores): number {
 /** Largest score magnitude fusion takes: its variances (squares summed) must stay finite. */
 const MAX_SCORE_MAGNITUDE = 1e100;
 
+/**
+ * Refuses a score of `modality` (in `row`, when given) that fusion cannot take: not a number,
+ * infinite, or too large to square. NaN (missing) passes.
+ */
+export function checkScore(v: number, modality: string, row?: number): void {
+  if (typeof v !== 'number' || v === Number.POSITIVE_INFINITY || v === Number.NEGATIVE_INFINITY) throw new MetricsInputError(`score of ${place(modality, row)} is ${v}; scores are finite numbers, NaN for a missing one`);
+  // Squares of such scores overflow: a spread of Infinity made every z-score 0 and dropped the modality without a word.
+  if (Math.abs(v) > MAX_SCORE_MAGNITUDE) throw new MetricsInputError(`score of ${place(modality, row)} is ${v}; scores beyond ±${MAX_SCORE_MAGNITUDE} overflow the statistics fusion fits: rescale them`);
+}
+
+/** Refuses a sample quality of `modality` (in `row`, when given) outside [0, 1]; NaN (unknown) passes. */
+export function checkQuality(q: number, modality: string, row?: number): void {
+  if (!Number.isNaN(q) && !(q >= 0 && q <= 1)) throw new MetricsInputError(`quality of ${place(modality, row)} is ${q}; expected a value in [0, 1] (NaN where unknown)`);
+}
+
+function place(modality: string, row: number | undefined): string {
+  return row === undefined ? modality : `${modality} in row ${row}`;
+}
+
 /** Checks shapes and values: finite scores or NaN (missing), labels 0/1. Infinite scores, and ones too large to square, are rejected. */
 export function validateMultiScores(ms: MultiScores): MultiScores {
   const n = ms.labels.length;
@@ -39,25 +58,13 @@ export function validateMultiScores(ms: MultiScores): MultiScores {
     // A negative id would fall outside every cross-validation fold, and its rows out of every test.
     if (ms.probeSubject[i] < 0 || ms.referenceSubject[i] < 0) throw new MetricsInputError(`subject id in row ${i} is negative; number the subjects 0, 1, 2, ...`);
   }
-  for (let i = 0; i < ms.scores.length; i++) {
-    const v = ms.scores[i];
-    if (v === Number.POSITIVE_INFINITY || v === Number.NEGATIVE_INFINITY) {
-      throw new MetricsInputError(`score of ${ms.modalities[i % m]} in row ${Math.floor(i / m)} is infinite; use NaN for a missing score`);
-    }
-    // Squares of such scores overflow: a spread of Infinity made every z-score 0 and dropped the modality without a word.
-    if (Math.abs(v) > MAX_SCORE_MAGNITUDE) {
-      throw new MetricsInputError(`score of ${ms.modalities[i % m]} in row ${Math.floor(i / m)} is ${v}; scores beyond ±${MAX_SCORE_MAGNITUDE} overflow the statistics fusion fits: rescale them`);
-    }
-  }
+  for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) checkScore(ms.scores[i * m + j], ms.modalities[j], i);
   for (let i = 0; i < n; i++) {
     if (ms.labels[i] > 1) throw new MetricsInputError(`label in row ${i} is ${ms.labels[i]}; expected 0 or 1`);
   }
   if (ms.quality) {
     if (ms.quality.length !== n * m) throw new MetricsInputError(`quality holds ${ms.quality.length} values, expected ${n * m}`);
-    for (let i = 0; i < ms.quality.length; i++) {
-      const q = ms.quality[i];
-      if (!Number.isNaN(q) && !(q >= 0 && q <= 1)) throw new MetricsInputError(`quality in row ${Math.floor(i / m)} is ${q}; expected a value in [0, 1]`);
-    }
+    for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) checkQuality(ms.quality[i * m + j], ms.modalities[j], i);
   }
   return ms;
 }

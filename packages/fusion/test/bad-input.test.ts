@@ -13,25 +13,10 @@ import { LogisticFusion } from '../src/methods/logistic-fusion';
 import { RuleFusion } from '../src/methods/rule-fusion';
 import { UserWeightedFusion } from '../src/methods/user-weighted-fusion';
 import { column, selectRows, type MultiScores } from '../src/multi-scores';
-
-/** Two modalities, every fifth row genuine (N(3, 1) and N(1.5, 1); impostors N(0, 1)), 50 subjects. */
-function scores(n: number, seed: number): MultiScores {
-  const rng = seededRandom(seed);
-  const s = new Float64Array(n * 2);
-  const labels = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    const genuine = i % 5 === 0;
-    labels[i] = genuine ? 1 : 0;
-    s[2 * i] = (genuine ? 3 : 0) + rng.normal();
-    s[2 * i + 1] = (genuine ? 1.5 : 0) + rng.normal();
-  }
-  const probeSubject = Int32Array.from({ length: n }, (_, i) => i % 50);
-  const referenceSubject = Int32Array.from({ length: n }, (_, i) => (i % 5 === 0 ? i % 50 : (i + 1) % 50));
-  return { modalities: ['a', 'b'], scores: s, labels, probeSubject, referenceSubject };
-}
+import { twoModalityScores } from './two-modality-scores';
 
 describe('bad input to fitted score fusions', () => {
-  const data = scores(1000, 1);
+  const data = twoModalityScores(1000, 1);
   const methods: FusionMethod[] = [
     new RuleFusion({ rule: 'sum' }),
     new RuleFusion({ rule: 'min' }),
@@ -52,6 +37,9 @@ describe('bad input to fitted score fusions', () => {
     expect(() => f.score([2, 1, 5])).toThrow(/a row of 3 scores for the 2 fitted modalities/);
     expect(() => f.score([Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY])).toThrow(/score of a is Infinity; scores are finite numbers, NaN for a missing one/);
     expect(() => f.score([0, Number.NEGATIVE_INFINITY])).toThrow(/score of b is -Infinity/);
+    // The same checks, and error class, as validateMultiScores: a score too large to square too.
+    expect(thrownBy(() => f.score([0, Number.NEGATIVE_INFINITY]))).toBeInstanceOf(MetricsInputError);
+    expect(() => f.score([1e200, 1])).toThrow(/score of a is 1e\+200; scores beyond ±1e\+100 overflow/);
     expect(() => f.score([2, 1], [1])).toThrow(/1 sample qualities for the 2 fitted modalities/);
     expect(Number.isNaN(f.score([Number.NaN, Number.NaN]))).toBe(true);
   });
@@ -80,6 +68,7 @@ describe('bad input to fitted score fusions', () => {
     const f = new RuleFusion({ rule: 'sum', qualityWeighted: true }).fit(data);
     expect(f.score([2, 1], [Number.NaN, 0.5])).toBe(f.score([2, 1], [1, 0.5]));
     expect(() => f.score([2, 1], [2, 0.5])).toThrow(/quality of a is 2; expected a value in \[0, 1\]/);
+    expect(thrownBy(() => f.score([2, 1], [2, 0.5]))).toBeInstanceOf(MetricsInputError);
   });
 
   it('names a modality missing from every training row instead of calling its scores constant', () => {
@@ -114,13 +103,13 @@ describe('bad input to the model fits', () => {
     const withNaN = x.slice();
     withNaN[3] = Number.NaN;
     expect(thrownBy(() => fitLogistic(withNaN, y, 2))).toBeInstanceOf(FusionError);
-    expect(() => fitLogistic(withNaN, y, 2)).toThrow(/feature 1 of row 1 is NaN/);
+    expect(() => fitLogistic(withNaN, y, 2)).toThrow(/logistic regression: value 1 of row 1 is NaN/);
   });
 
   it('a Gaussian mixture refuses component counts, floors and rows it would misfit', () => {
     // 0 components gave an empty model (log-likelihood -Infinity); the others failed as "not
     // positive definite" or "a constant".
-    expect(() => fitGaussianMixture(x, 2, { components: 0, seed: 1 })).toThrow(/a whole number >= 1 of components, got 0/);
+    expect(() => fitGaussianMixture(x, 2, { components: 0, seed: 1 })).toThrow(/Gaussian mixture: components must be a whole number >= 1, got 0/);
     expect(() => fitGaussianMixture(x, 2, { components: 1.5, seed: 1 })).toThrow(/got 1.5/);
     expect(() => fitGaussianMixture(x, 2, { components: 1, seed: 1, regularization: -1 })).toThrow(/Gaussian mixture: regularization must be a finite number >= 0, got -1/);
     expect(() => fitGaussianMixtureBic(x, 2, { seed: 1, maxComponents: 0 })).toThrow(/maxComponents must be a whole number >= 1, got 0/);
@@ -141,13 +130,15 @@ describe('bad input to the model fits', () => {
     expect(() => fitDca(v.subarray(0, 100), 4, v, 4, subjects, 2)).toThrow(/DCA: x holds 100 values/);
     const inf = v.slice();
     inf[6] = Number.POSITIVE_INFINITY;
-    expect(() => fitPca(inf, 50, 4, 2)).toThrow(/PCA: x\[6\] \(sample 1, dimension 2\) is Infinity/);
+    expect(() => fitPca(inf, 50, 4, 2)).toThrow(/PCA: x: value 2 of row 1 is Infinity/);
     const p = fitPca(v, 50, 4, 2);
     expect(() => project(p, [1, 2])).toThrow(/projecting a vector of 2 values with a projection of 4 inputs/);
     expect(thrownBy(() => project(p, [1, 2, 3, 4, 5]))).toBeInstanceOf(FusionError);
     // A fused vector of NaN had similarity 0 to anything: a score, not a refusal.
     const f = new FeatureFusion({ projection: 'pca', dims: 2 }).fit({ modalities: ['a'], dims: [4], vectors: [v], subjects });
     expect(() => f.similarity(Float64Array.from([Number.NaN, 1]), Float64Array.from([1, 1]))).toThrow(/similarity of vectors holding NaN and 1 at 0/);
+    expect(() => f.similarity(Float64Array.from([1, 1]), Float64Array.from([1, Number.POSITIVE_INFINITY]))).toThrow(/similarity of vectors holding 1 and Infinity at 1/);
+    expect(() => f.similarity(Float64Array.from([1e200, 1]), Float64Array.from([1, 1]))).toThrow(/squares sum past the largest number/);
     expect(f.similarity(Float64Array.from([0, 0]), Float64Array.from([1, 1]))).toBe(0);
   });
 });

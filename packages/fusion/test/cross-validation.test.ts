@@ -133,11 +133,11 @@ describe('scores fusion cannot use', () => {
     const broken = { ...ms, scores };
     for (const method of [new RuleFusion({ rule: 'sum', normaliser: 'min-max' }), new LogisticFusion()]) {
       expect(() => crossValidate(broken, method, { folds: 4, seed: 1 })).toThrow(MetricsInputError);
-      expect(() => crossValidate(broken, method, { folds: 4, seed: 1 })).toThrow(/score of y in row 25 is infinite/);
+      expect(() => crossValidate(broken, method, { folds: 4, seed: 1 })).toThrow(/score of y in row 25 is Infinity; scores are finite numbers/);
     }
     // ... and by a fitted fusion applied to new scores.
     const fitted = new RuleFusion({ rule: 'sum', normaliser: 'z-score' }).fit(ms);
-    expect(() => fuseAll(fitted, broken)).toThrow(/score of y in row 25 is infinite/);
+    expect(() => fuseAll(fitted, broken)).toThrow(/score of y in row 25 is Infinity/);
   });
 
   it('refuses negative subject ids, whose rows no fold would ever test', () => {

@@ -183,7 +183,7 @@ describe('feature-level fusion', () => {
     nan[13] = Number.NaN;
     // NaN came out as fused vectors of NaN (similarity 0: a score) or a ConfigError from the eigensolver.
     for (const projection of ['none', 'pca', 'lda'] as const) {
-      expect(() => new FeatureFusion({ projection }).fit({ ...train, vectors: [nan, train.vectors[1]] })).toThrow(/a: value 3 of sample 1 is NaN/);
+      expect(() => new FeatureFusion({ projection }).fit({ ...train, vectors: [nan, train.vectors[1]] })).toThrow(/a: value 3 of row 1 is NaN/);
     }
     const f = new FeatureFusion({ projection: 'lda' }).fit(train);
     expect(() => f.transform([nan.subarray(10, 20), train.vectors[1].subarray(0, 8)])).toThrow(FusionError);
@@ -231,7 +231,7 @@ describe('stored feature fusion', () => {
     const f = new FeatureFusion({ projection, dims }).fit(train);
     const file = join(await tempDir('biofuse-feature-fusion-'), 'fusion.json');
     await writeFile(file, JSON.stringify(f.toJSON()));
-    const back = featureFusionFromJSON(JSON.parse(await readFile(file, 'utf8')) as SerializedFeatureFusion);
+    const back = featureFusionFromJSON(JSON.parse(await readFile(file, 'utf8')));
     expect(back.projection).toBe(projection);
     expect(back.modalities).toEqual(f.modalities);
     expect(back.outputDims).toBe(f.outputDims);
@@ -243,7 +243,7 @@ describe('stored feature fusion', () => {
 
   it('refuses stored forms that are truncated, of another version or of the wrong shape, naming the field', () => {
     const stored = (projection: FeatureProjection = 'cca', dims?: number) => JSON.parse(JSON.stringify(new FeatureFusion({ projection, dims }).fit(train).toJSON())) as Record<string, unknown> & SerializedFeatureFusion;
-    const load = (json: unknown) => thrownBy(() => featureFusionFromJSON(json as SerializedFeatureFusion));
+    const load = (json: unknown) => thrownBy(() => featureFusionFromJSON(json));
     const cca = stored('cca', 3);
     expect(cca.version).toBe(FEATURE_FUSION_VERSION);
     expect(() => featureFusionFromJSON(cca)).not.toThrow();
@@ -264,6 +264,8 @@ describe('stored feature fusion', () => {
     expect(load({ ...cca, scalers: [s0, { ...s1, scale: [...s1.scale.slice(1), 'x'] }] }).message).toMatch(/"scalers.1.scale" entry 7 is "x", not a number/);
     expect(load({ ...cca, scalers: [s0, { ...s1, scale: [-1, ...s1.scale.slice(1)] }] }).message).toMatch(/"scalers.1.scale" entry 0 is -1; scales are 0 or above/);
     expect(load({ ...cca, scalers: [{ ...s0, dims: 2.5 }, s1] }).message).toMatch(/"scalers.0.dims" must be a whole number >= 1, got 2.5/);
+    const { dims: _dims, ...noDims } = s0;
+    expect(load({ ...cca, scalers: [noDims, s1] }).message).toMatch(/"scalers.0.dims" is missing/);
     const [p0, p1] = cca.projections;
     expect(load({ ...cca, projections: [p0] }).message).toMatch(/"projections" must list 2 projections for cca/);
     expect(load({ ...cca, projections: [p0, { ...p1, weights: p1.weights.slice(0, -1) }] }).message).toMatch(/"projections.1.weights" must list 24 numbers/);

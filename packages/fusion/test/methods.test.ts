@@ -9,6 +9,7 @@ import { DecisionFusion, type DecisionFusionOptions } from '../src/methods/decis
 import { LogisticFusion, logisticFusionFromJSON, type LogisticFusionOptions } from '../src/methods/logistic-fusion';
 import { eerWeights, RuleFusion, ruleFusionFromJSON } from '../src/methods/rule-fusion';
 import { validateMultiScores, type MultiScores } from '../src/multi-scores';
+import { twoModalityScores } from './two-modality-scores';
 
 /** Two modalities, Gaussian genuine N(mu_g, 1) and impostor N(0, 1) scores, independent. */
 function gaussianScores(n: number, seed: number, genuineMeans = [3, 1.5]): MultiScores {
@@ -172,7 +173,7 @@ describe('Gaussian mixtures and likelihood-ratio fusion', () => {
 describe('bad input', () => {
   it('rejects infinite scores and mismatched shapes', () => {
     const ms = gaussianScores(10, 1);
-    expect(() => validateMultiScores({ ...ms, scores: Float64Array.from(ms.scores, (v, i) => (i === 3 ? Infinity : v)) })).toThrow(/infinite/);
+    expect(() => validateMultiScores({ ...ms, scores: Float64Array.from(ms.scores, (v, i) => (i === 3 ? Infinity : v)) })).toThrow(/score of m1 in row 1 is Infinity; scores are finite numbers/);
     // Scores of 1e300 gave a spread of Infinity: z-scores all 0, the modality silently dropped.
     expect(() => validateMultiScores({ ...ms, scores: Float64Array.from(ms.scores, (v) => v * 1e300) })).toThrow(/overflow the statistics fusion fits: rescale them/);
     expect(() => validateMultiScores({ ...ms, labels: new Uint8Array(3) })).toThrow(/expected 3 rows/);
@@ -251,24 +252,10 @@ describe('quality-weighted fusion', () => {
   });
 });
 
-/** Two columns, every fifth row genuine: a ~ N(3 | 0, 1); b from `b(genuine, rng)`. */
-function withColumnB(n: number, seed: number, b: (genuine: boolean, rng: ReturnType<typeof seededRandom>) => number): MultiScores {
-  const rng = seededRandom(seed);
-  const scores = new Float64Array(n * 2);
-  const labels = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    const genuine = i % 5 === 0;
-    labels[i] = genuine ? 1 : 0;
-    scores[2 * i] = (genuine ? 3 : 0) + rng.normal();
-    scores[2 * i + 1] = b(genuine, rng);
-  }
-  return { modalities: ['a', 'b'], scores, labels, probeSubject: new Int32Array(n), referenceSubject: new Int32Array(n) };
-}
-
 describe('likelihood-ratio fusion on constant columns', () => {
   it('refuses a modality constant over the training rows, naming it', () => {
     // Its covariance floor was 1e-15: scoring b = 0.6 gave 1.02 against 0.809, b = 50 gave -4096.
-    const flat = withColumnB(500, 1, () => 0.5);
+    const flat = twoModalityScores(500, 1, () => 0.5);
     expect(() => new LikelihoodRatioFusion({ seed: 1 }).fit(flat)).toThrow(FusionError);
     expect(() => new LikelihoodRatioFusion({ seed: 1 }).fit(flat)).toThrow(/likelihood-ratio fusion: b is constant over the complete training rows/);
     expect(() => fitGaussianMixture(Float64Array.from([0, 1, 1, 1, 2, 1, 3, 1]), 2, { seed: 0, components: 1 })).toThrow(/dimension 1 is constant \(1\)/);
@@ -277,7 +264,7 @@ describe('likelihood-ratio fusion on constant columns', () => {
 
   it('floors a class constant in one modality at 1e-3 of the variance over both classes', () => {
     // Every genuine b is 1 (a capped matcher): the genuine floor was 1e-15 and [5, 0.999] scored -5e8.
-    const data = withColumnB(2000, 3, (genuine, rng) => (genuine ? 1 : 0.5 * rng.next()));
+    const data = twoModalityScores(2000, 3, (genuine, rng) => (genuine ? 1 : 0.5 * rng.next()));
     const f = new LikelihoodRatioFusion({ seed: 1, maxComponents: 1 }).fit(data);
     const json = f.toJSON() as unknown as { genuine: { covariances: number[] } };
     const b = Float64Array.from({ length: 2000 }, (_, i) => data.scores[2 * i + 1]);
@@ -393,7 +380,7 @@ describe('settings a method would ignore', () => {
   });
 
   it('name the modality when a normaliser cannot be fitted', () => {
-    const flat = withColumnB(100, 2, () => 7);
+    const flat = twoModalityScores(100, 2, () => 7);
     expect(() => new RuleFusion({ rule: 'sum', normaliser: 'z-score' }).fit(flat)).toThrow(/^b: z-score: the training scores are constant$/);
   });
 });

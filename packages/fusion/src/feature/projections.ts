@@ -1,6 +1,7 @@
 import { symmetricEigen } from '@biofuse/core';
 import { FusionError } from '../errors';
 import { checkFiniteNonNegative } from '../methods/options';
+import { checkFiniteRows } from '../statistics';
 
 /** A fitted linear projection x -> W^T (x - mean), W row-major d x k. */
 export interface LinearProjection {
@@ -249,9 +250,7 @@ function checkDims(n: number, d: number, k: number, what: string): void {
  */
 function checkMatrix(x: ArrayLike<number>, n: number, d: number, what: string, name: string): void {
   if (!(Number.isInteger(d) && d >= 1) || x.length !== n * d) throw new FusionError(`${what}: ${name} holds ${x.length} values, not ${n} samples x ${d} dimensions`);
-  for (let q = 0; q < x.length; q++) {
-    if (!Number.isFinite(x[q])) throw new FusionError(`${what}: ${name}[${q}] (sample ${Math.floor(q / d)}, dimension ${q % d}) is ${x[q]}; projections take finite numbers only`);
-  }
+  checkFiniteRows(x, d, `${what}: ${name}`);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { acceptanceThreshold, ConfigError } from '@biofuse/core';
 import { FusionError } from '../errors';
-import { checkRow, type FittedFusion, type FusionMethod } from '../fusion-method';
+import { checkedScore, checkRow, type FittedFusion, type FusionMethod } from '../fusion-method';
 import { column, type MultiScores } from '../multi-scores';
 import { finiteValues } from '../statistics';
 import { refuseUnknownOptions } from './options';
@@ -66,8 +66,7 @@ export function decisionFusionFromJSON(json: { rule: DecisionRule; modalities: s
 }
 
 function fittedDecision(rule: DecisionRule, modalities: readonly string[], thresholds: readonly number[]): FittedDecisionFusion {
-  const share = (row: ArrayLike<number>, quality?: ArrayLike<number>) => {
-    checkRow(row, quality, modalities);
+  const share = (row: ArrayLike<number>) => {
     let present = 0;
     let votes = 0;
     for (let j = 0; j < row.length; j++) {
@@ -82,8 +81,9 @@ function fittedDecision(rule: DecisionRule, modalities: readonly string[], thres
     method: `decision-${rule}`,
     modalities,
     thresholds,
-    score: share,
+    score: checkedScore(modalities, share),
     accepts(row) {
+      checkRow(row, undefined, modalities);
       const s = share(row);
       if (Number.isNaN(s)) return false;
       return rule === 'and' ? s === 1 : rule === 'or' ? s > 0 : s > 0.5;

@@ -1,6 +1,7 @@
 import { choleskyFactor, seededRandom } from '@biofuse/core';
 import { FusionError } from '../errors';
-import { checkFiniteNonNegative } from './options';
+import { checkFiniteRows } from '../statistics';
+import { checkFiniteNonNegative, checkWholeNumber } from './options';
 
 /** A fitted Gaussian mixture with full covariances. */
 export interface GaussianMixture {
@@ -40,7 +41,7 @@ export function fitGaussianMixture(x: Float64Array, d: number, opts: MixtureFitO
   const n = x.length / d;
   const k = opts.components;
   // 0 components gave an empty model of log-likelihood -Infinity, 1.5 a covariance "not positive definite".
-  if (!(Number.isInteger(k) && k >= 1)) throw new FusionError(`a mixture needs a whole number >= 1 of components, got ${k}`);
+  checkWholeNumber(k, 'components', 'Gaussian mixture', (m) => new FusionError(m));
   checkFiniteNonNegative(opts.regularization, 'regularization', 'Gaussian mixture', (m) => new FusionError(m));
   if (n < k * (d + 1)) throw new FusionError(`a ${k}-component mixture in ${d} dimensions needs at least ${k * (d + 1)} rows, got ${n}`);
   const rng = seededRandom(opts.seed);
@@ -138,9 +139,7 @@ export function fitGaussianMixture(x: Float64Array, d: number, opts: MixtureFitO
 /** Refuses rows that are not n x d finite values (a NaN was reported as "a constant", a partial last row dropped). */
 function checkRows(x: Float64Array, d: number, what: string): void {
   if (!(Number.isInteger(d) && d >= 1) || x.length % d !== 0) throw new FusionError(`${what} in ${d} dimensions: ${x.length} values are not whole rows`);
-  for (let q = 0; q < x.length; q++) {
-    if (!Number.isFinite(x[q])) throw new FusionError(`${what}: value ${q % d} of row ${Math.floor(q / d)} is ${x[q]}; fit finite rows only`);
-  }
+  checkFiniteRows(x, d, what);
 }
 
 /** Free parameters of a K-component full-covariance mixture in d dimensions (for BIC). */
@@ -159,7 +158,7 @@ export function fitGaussianMixtureBic(
   opts: Omit<MixtureFitOptions, 'components'> & { maxComponents: number },
 ): { model: GaussianMixture; components: number; bic: number[] } {
   checkRows(x, d, 'a mixture');
-  if (!(Number.isInteger(opts.maxComponents) && opts.maxComponents >= 1)) throw new FusionError(`Gaussian mixture: maxComponents must be a whole number >= 1, got ${opts.maxComponents}`);
+  checkWholeNumber(opts.maxComponents, 'maxComponents', 'Gaussian mixture', (m) => new FusionError(m));
   const n = x.length / d;
   const bic: number[] = [];
   let best: GaussianMixture | undefined;

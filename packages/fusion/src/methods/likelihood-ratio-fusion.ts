@@ -1,6 +1,6 @@
 import { ConfigError, meanVariance, seededRandom } from '@biofuse/core';
 import { FusionError } from '../errors';
-import { checkRow, type FittedFusion, type FusionMethod } from '../fusion-method';
+import { checkedScore, type FittedFusion, type FusionMethod } from '../fusion-method';
 import type { MultiScores } from '../multi-scores';
 import { fitNormalisers, isNormaliserKind, NORMALISER_KINDS, type FittedNormaliser, type NormaliserKind } from '../normalise/normalisers';
 import {
@@ -187,8 +187,7 @@ function fittedLikelihoodRatio(
   return {
     method: `likelihood-ratio/${normalisers[0]?.kind ?? 'none'}`,
     modalities,
-    score(row, quality) {
-      checkRow(row, quality, modalities);
+    score: checkedScore(modalities, (row) => {
       let mask = 0;
       for (let j = 0; j < m; j++) {
         normalised[j] = clampToRange(range, j, normalisers[j].apply(row[j]));
@@ -202,7 +201,7 @@ function fittedLikelihoodRatio(
         cache.set(mask, prepared);
       }
       return mixtureLogDensity(prepared.g, normalised) - mixtureLogDensity(prepared.i, normalised);
-    },
+    }),
     toJSON: () => ({
       method: 'likelihood-ratio',
       modalities,

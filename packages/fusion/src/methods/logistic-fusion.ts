@@ -1,5 +1,5 @@
 import { FusionError } from '../errors';
-import { checkRow, type FittedFusion, type FusionMethod } from '../fusion-method';
+import { checkedScore, type FittedFusion, type FusionMethod } from '../fusion-method';
 import type { MultiScores } from '../multi-scores';
 import { fitLogistic, type LogisticModel } from './logistic';
 import { checkFiniteNonNegative, refuseUnknownOptions } from './options';
@@ -53,8 +53,7 @@ function fittedLogistic(modalities: readonly string[], models: readonly (Logisti
   return {
     method: 'logistic',
     modalities,
-    score(row, quality) {
-      checkRow(row, quality, modalities);
+    score: checkedScore(modalities, (row) => {
       let mask = 0;
       for (let j = 0; j < row.length; j++) if (!Number.isNaN(row[j])) mask |= 1 << j;
       const model = models[mask];
@@ -63,7 +62,7 @@ function fittedLogistic(modalities: readonly string[], models: readonly (Logisti
       let k = 0;
       for (let j = 0; j < row.length; j++) if (mask & (1 << j)) eta += model.weights[k++] * row[j];
       return eta;
-    },
+    }),
     toJSON: () => ({
       method: 'logistic',
       modalities,

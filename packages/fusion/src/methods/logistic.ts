@@ -1,5 +1,6 @@
 import { choleskyFactor, choleskySolve } from '@biofuse/core';
 import { FusionError } from '../errors';
+import { checkFiniteRows } from '../statistics';
 import { checkFiniteNonNegative } from './options';
 
 /** A fitted logistic model in the units of its inputs: logit P(genuine | x) = weights . x + bias. */
@@ -18,9 +19,7 @@ export function fitLogistic(x: Float64Array, y: Uint8Array, d: number, opts: { l
   if (x.length !== n * d) throw new FusionError(`logistic regression: ${x.length} values for ${n} rows x ${d} features`);
   // NaN and a negative penalty were fitted all the same: "the Hessian is not positive definite", or weights that reward size.
   checkFiniteNonNegative(opts.l2, 'l2', 'logistic regression', (m) => new FusionError(m));
-  for (let q = 0; q < x.length; q++) {
-    if (!Number.isFinite(x[q])) throw new FusionError(`logistic regression: feature ${q % d} of row ${Math.floor(q / d)} is ${x[q]}; the rows must be finite (leave out those with a missing score)`);
-  }
+  checkFiniteRows(x, d, 'logistic regression');
   let positives = 0;
   for (let i = 0; i < n; i++) positives += y[i];
   if (positives === 0 || positives === n) throw new FusionError('logistic regression needs both genuine and impostor training rows');

@@ -22,7 +22,7 @@ export function checkFiniteNonNegative(value: number | undefined, option: string
   if (value !== undefined && !(typeof value === 'number' && Number.isFinite(value) && value >= 0)) throw error(`${method}: ${option} must be a finite number >= 0, got ${value}`);
 }
 
-/** Refuses a set numeric option that is not a whole number >= `min`: `${method}: ${option} must be a whole number >= ${min}, got ...`. */
-export function checkWholeNumber(value: number | undefined, option: string, method: string, min = 1): void {
-  if (value !== undefined && !(Number.isInteger(value) && value >= min)) throw new ConfigError(`${method}: ${option} must be a whole number >= ${min}, got ${value}`);
+/** Refuses a set numeric option that is not a whole number >= 1: `${method}: ${option} must be a whole number >= 1, got ...`; `error` as for checkFiniteNonNegative. */
+export function checkWholeNumber(value: number | undefined, option: string, method: string, error: (message: string) => Error = (m) => new ConfigError(m)): void {
+  if (value !== undefined && !(Number.isInteger(value) && value >= 1)) throw error(`${method}: ${option} must be a whole number >= 1, got ${value}`);
 }

@@ -1,6 +1,6 @@
 import { ConfigError, equalErrorRate, errorRateCurve, scoreSet } from '@biofuse/core';
 import { FusionError } from '../errors';
-import { checkRow, type FittedFusion, type FusionMethod } from '../fusion-method';
+import { checkedScore, type FittedFusion, type FusionMethod } from '../fusion-method';
 import { column, type MultiScores } from '../multi-scores';
 import { fitNormalisers, isNormaliserKind, NORMALISER_KINDS, POSITIVE_NORMALISER_KINDS, type FittedNormaliser, type NormaliserKind } from '../normalise/normalisers';
 import { finiteValues } from '../statistics';
@@ -110,8 +110,7 @@ function fittedRule(rule: FixedRule, modalities: readonly string[], normalisers:
   return {
     method: `${rule}/${normalisers[0]?.kind ?? 'none'}${qualityWeighted ? '/quality' : ''}`,
     modalities,
-    score(row, quality) {
-      checkRow(row, quality, modalities);
+    score: checkedScore(modalities, (row, quality) => {
       if (!qualityWeighted || !quality) return combine(row, normalisers, weights);
       let present = 0;
       for (let j = 0; j < weights.length; j++) {
@@ -120,7 +119,7 @@ function fittedRule(rule: FixedRule, modalities: readonly string[], normalisers:
       }
       // Every present sample of quality 0: weighed as without quality, not NaN ("no system scored it").
       return combine(row, normalisers, present > 0 ? effective : weights);
-    },
+    }),
     toJSON: () => ({ method: 'rule', rule, modalities, normalisers: normalisers.map((n) => ({ kind: n.kind, params: n.params })), weights, qualityWeighted }),
   };
 }

@@ -1,6 +1,6 @@
 import { ConfigError } from '@biofuse/core';
 import { FusionError } from '../errors';
-import { checkRow, type FittedFusion, type FusionMethod } from '../fusion-method';
+import { checkedScore, type FittedFusion, type FusionMethod } from '../fusion-method';
 import type { MultiScores } from '../multi-scores';
 import { fitNormalisers, isNormaliserKind, NORMALISER_KINDS, type FittedNormaliser, type NormaliserKind } from '../normalise/normalisers';
 import { checkFiniteNonNegative, refuseUnknownOptions } from './options';
@@ -117,13 +117,12 @@ function fittedUserWeighted(
   return {
     method: `user-weighted-sum/${normalisers[0]?.kind ?? 'none'}`,
     modalities,
-    score(row, quality, subject) {
-      checkRow(row, quality, modalities);
+    score: checkedScore(modalities, (row, _quality, subject) => {
       const own = subject === undefined ? undefined : users.get(subject);
       const fused = weightedMean(row, normalisers, own ?? population);
       // A user's weights may be 0 on every modality present here: the population's then, not NaN ("not scored").
       return Number.isNaN(fused) && own ? weightedMean(row, normalisers, population) : fused;
-    },
+    }),
     toJSON: () => ({
       method: 'user-weighted-sum',
       modalities,
