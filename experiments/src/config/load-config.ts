@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 import { basename, extname } from 'node:path';
-import { byCodeUnits, ConfigError, DatasetError } from '@biofuse/core';
+import { byCodeUnits, ConfigError, readTextFile } from '@biofuse/core';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { z } from 'zod';
-import { readTextFile } from '../read-text-file';
 import { fusionProblems, isScoreLoader } from './fusion-rules';
 import { pipelineParamsProblem } from './pipeline-params';
 import { experimentConfigSchema, type ChimericSourceConfig, type ExperimentConfig } from './schema';
@@ -11,7 +10,7 @@ import { experimentConfigSchema, type ChimericSourceConfig, type ExperimentConfi
 /** Reads, parses and validates an experiment YAML file; every problem is a ConfigError naming the file. */
 export async function loadExperimentConfig(path: string): Promise<ExperimentConfig> {
   // A config that is not there is a missing file (a data error); one that says the wrong thing is a ConfigError.
-  const text = await readTextFile(path, (reason) => new DatasetError(`cannot read config (${reason})`, path));
+  const text = await readTextFile(path, (reason) => `cannot read config (${reason})`);
   return parseExperimentConfig(text, path);
 }
 

@@ -1,7 +1,6 @@
 import { basename, dirname, join } from 'node:path';
-import { DatasetError, type VerificationReport } from '@biofuse/core';
+import { DatasetError, readTextFile, type VerificationReport } from '@biofuse/core';
 import { z } from 'zod';
-import { readTextFile } from '../read-text-file';
 import { parseResultsJson } from '../run/json';
 import { detPageHtml, type EvaluationRow } from './det-page';
 import { formatMetricsTable } from './metrics-table';
@@ -86,7 +85,7 @@ export async function compareRuns(runDirs: readonly string[], title = 'biofuse r
 }
 
 async function readJson(path: string): Promise<unknown> {
-  const text = await readTextFile(path, (reason) => new DatasetError(`not a biofuse run folder (cannot read ${basename(path)}: ${reason})`, dirname(path)));
+  const text = await readTextFile(path, (reason) => `not a biofuse run folder (cannot read ${basename(path)}: ${reason})`, dirname(path));
   try {
     return parseResultsJson(text);
   } catch {

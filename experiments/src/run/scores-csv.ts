@@ -1,7 +1,6 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { DatasetError, parseDecimal } from '@biofuse/core';
-import { readTextFile } from '../read-text-file';
+import { DatasetError, parseDecimal, readTextFile } from '@biofuse/core';
 import type { ComparisonScores, SystemScores } from '../sources/comparison-scores';
 
 const FIXED = ['probe', 'reference', 'probe_subject', 'reference_subject', 'label', 'kind'] as const;
@@ -33,7 +32,7 @@ export async function writeScoresCsv(path: string, data: ComparisonScores): Prom
 
 /** Reads a scores.csv written by writeScoresCsv back into comparisons and systems. */
 export async function readScoresCsv(path: string): Promise<ComparisonScores> {
-  const text = await readTextFile(path, (reason) => new DatasetError(`cannot read scores (${reason})`, path));
+  const text = await readTextFile(path, (reason) => `cannot read scores (${reason})`);
   // A byte-order mark (a spreadsheet's export) is not part of the first column's name.
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();

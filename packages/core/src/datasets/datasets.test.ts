@@ -143,6 +143,36 @@ describe('FVC folders', () => {
     expect(p.filter((c) => c.genuine).map((c) => `${c.reference[0]} ${c.probe}`)).toEqual(['101_01.tif 101_2.tif', '102_1.tif 0102_2.tif', '103_1.tif 103_2.tif']);
     expect(p.filter((c) => !c.genuine).map((c) => `${c.reference[0]} ${c.probe}`)).toEqual(['101_01.tif 102_1.tif', '101_01.tif 103_1.tif', '102_1.tif 103_1.tif']);
   });
+  it('refuses a sample listed twice (it was compared with itself: genuine under one subject, impostor under two)', () => {
+    const samples = [
+      { path: 'a/1.png', subject: 'a' },
+      { path: 'a/2.png', subject: 'a' },
+      { path: 'b/1.png', subject: 'b' },
+    ];
+    expect(fvcProtocol(samples).map((c) => `${c.reference[0]} ${c.probe} ${c.kind}`)).toEqual(['a/1.png a/2.png genuine', 'a/1.png b/1.png impostor']);
+    expect(() => fvcProtocol([...samples, { path: 'a/1.png', subject: 'a' }])).toThrow(
+      new DatasetError('FVC protocol: sample "a/1.png" is listed twice (subjects "a" and "a")'),
+    );
+    expect(() => fvcProtocol([...samples, { path: 'b/1.png', subject: 'a' }])).toThrow(DatasetError);
+  });
+
+  it('gives the same comparisons, roles included, for every order of a listing that mixes numbers and names', () => {
+    // Numbers against names by code units was circular (9 < 10 < 1a < 9), and so was 101_2 < 101_10 < 101_1a < 101_2.
+    const samples = [
+      { path: '9/x.png', subject: '9' },
+      { path: '10/x.png', subject: '10' },
+      { path: '1a/x.png', subject: '1a' },
+      { path: '101_2.tif', subject: '101' },
+      { path: '101_10.tif', subject: '101' },
+      { path: '101_1a.tif', subject: '101' },
+    ];
+    const show = (list: typeof samples) => fvcProtocol(list).map((c) => `${c.reference[0]}>${c.probe}`);
+    const expected = show(samples);
+    expect(expected.filter((c) => !c.startsWith('101'))).toContain('9/x.png>10/x.png');
+    const permutations = (items: typeof samples): (typeof samples)[] =>
+      items.length <= 1 ? [items] : items.flatMap((x, i) => permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [x, ...rest]));
+    for (const order of permutations(samples)) expect(show(order), order.map((s) => s.path).join(' ')).toEqual(expected);
+  });
 });
 
 describe('SVC2004 protocol checks', () => {
@@ -171,6 +201,32 @@ describe('SVC2004 protocol checks', () => {
     const err = thrownBy(() => svc2004Protocol(lacking, { seed: 1, folder: '/data/svc2004' }));
     expect(err).toBeInstanceOf(DatasetError);
     expect(err).toMatchObject({ path: '/data/svc2004', message: '/data/svc2004: SVC2004 user 2 lacks signature S17: no file U2S17.TXT in this folder' });
+  });
+  it('keeps one file per (user, signature), the first in name order, and names users by number', async () => {
+    const dir = await tempFolder('biofuse-svc-');
+    const names = [1, 2].flatMap((u) => Array.from({ length: 40 }, (_, s) => (u === 2 ? `U02S${s + 1}.TXT` : `U${u}S${s + 1}.TXT`)));
+    for (const name of [...names, 'U1S01.TXT', 'u1s12.txt', 'notes.txt']) await writeFile(join(dir, name), '');
+    const l = await readSvc2004Folder(dir);
+    expect(l.samples.length).toBe(80);
+    expect(new Set(l.samples.map((s) => s.subject))).toEqual(new Set(['1', '2']));
+    expect(l.skipped).toEqual([
+      { path: 'U1S1.TXT', reason: 'signature U1S1 again (U1S01.TXT is used)' },
+      { path: 'notes.txt', reason: 'name is not U<user>S<signature>.TXT' },
+      { path: 'u1s12.txt', reason: 'signature U1S12 again (U1S12.TXT is used)' },
+    ]);
+    // The protocol reads the listing whatever order the folder gave: the same comparisons each time.
+    const p = svc2004Protocol(l.samples, { seed: 3, trials: 1 });
+    expect(p.filter((c) => c.kind === 'genuine' && c.probe.toLowerCase() === 'u1s12.txt').map((c) => c.probe)).toEqual(['U1S12.TXT']);
+  });
+
+  it('refuses a listing with two files for one signature, or a sample it cannot name (the later file replaced the other, silently)', () => {
+    const twice = [...samples, { path: 'U1S01.TXT', subject: '1' }];
+    const err = thrownBy(() => svc2004Protocol(twice, { seed: 1, folder: '/data/svc' }));
+    expect(err).toBeInstanceOf(DatasetError);
+    expect((err as Error).message).toBe('/data/svc: SVC2004 user 1 has signature S1 twice: U1S1.TXT and U1S01.TXT');
+    expect(() => svc2004Protocol([...samples, { path: 'extra/U3S1.TXT', subject: '3' }], { seed: 1 })).toThrow(
+      new DatasetError('SVC2004 sample "extra/U3S1.TXT" is not named U<user>S<signature>.TXT'),
+    );
   });
 });
 

@@ -1,7 +1,7 @@
-import { readdir } from 'node:fs/promises';
 import { byCodeUnits } from '../code-unit-order';
 import { DatasetError } from '../errors';
-import type { DatasetListing, DatasetSample, ProtocolComparison, SkippedFile } from './samples';
+import { readKeyedFolder } from './keyed-folder';
+import type { DatasetListing, DatasetSample, ProtocolComparison } from './samples';
 
 const FVC_NAME = /^(\d+)_(\d+)\.(tif|tiff|bmp|png)$/i;
 
@@ -13,33 +13,14 @@ const FVC_NAME = /^(\d+)_(\d+)\.(tif|tiff|bmp|png)$/i;
  * impostor reference followed the folder's listing order.
  */
 export async function readFvcFolder(dir: string): Promise<DatasetListing> {
-  let names: string[];
-  try {
-    names = (await readdir(dir)).sort(byFingerThenImpression);
-  } catch (err) {
-    throw new DatasetError(`cannot list FVC folder (${(err as NodeJS.ErrnoException).code ?? String(err)})`, dir);
-  }
-  const samples: DatasetSample[] = [];
-  const skipped: SkippedFile[] = [];
-  const kept = new Map<string, string>();
-  for (const name of names) {
-    const m = FVC_NAME.exec(name);
-    if (!m) {
-      skipped.push({ path: name, reason: 'name is not <finger>_<impression>.<tif|bmp|png>' });
-      continue;
-    }
+  return readKeyedFolder(dir, {
+    dataset: 'FVC',
+    pattern: FVC_NAME,
+    mismatch: 'name is not <finger>_<impression>.<tif|bmp|png>',
     // Numbers, not digits: 101_01 is impression 1 of finger 101, as 0101_1 is.
-    const finger = String(Number(m[1]));
-    const key = `${finger}_${Number(m[2])}`;
-    const first = kept.get(key);
-    if (first !== undefined) {
-      skipped.push({ path: name, reason: `impression ${key} again (${first} is used)` });
-      continue;
-    }
-    kept.set(key, name);
-    samples.push({ path: name, subject: finger });
-  }
-  return { samples, skipped };
+    key: (m) => ({ key: `impression ${Number(m[1])}_${Number(m[2])}`, subject: String(Number(m[1])) }),
+    order: byFingerThenImpression,
+  });
 }
 
 /**
@@ -80,8 +61,7 @@ export function fvcProtocol(samples: readonly DatasetSample[]): ProtocolComparis
 
 /**
  * Numbers in numeric order before other names in code-unit order (stable across locales), ties
- * by code units. Comparing a number with a name by code units made the order circular (9 < 10
- * < 1a < 9), so which subject was an impostor pair's reference followed the listing order.
+ * by code units: one order whatever the listing order (by code units alone, 9 < 10 < 1a < 9).
  */
 function naturalOrder(a: string, b: string): number {
   const na = Number(a);

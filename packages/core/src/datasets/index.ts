@@ -5,5 +5,6 @@ export { readFvcFolder, fvcProtocol } from './fvc';
 export { readSvc2004Folder, svc2004Protocol, type Svc2004ProtocolOptions } from './svc2004';
 export { readScoreMatrix, parseScoreMatrix, scoreMatrixToScoreSet, type ScoreMatrix } from './score-matrix';
 export { parseDecimal } from './decimal';
+export { readTextFile } from './text-lines';
 export { readPadManifest, type PadPresentation } from './nuaa';
 export * from './fetch/index';

@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import { parseDecimal } from './decimal';
+import { readTextFile } from './text-lines';
 import { DatasetError } from '../errors';
 import { scoreSet, type ScoreSet } from '../metrics/score-set';
 
@@ -17,12 +17,7 @@ export interface ScoreMatrix {
 }
 
 export async function readScoreMatrix(path: string): Promise<ScoreMatrix> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    throw new DatasetError(`cannot read score matrix (${(err as NodeJS.ErrnoException).code ?? String(err)})`, path);
-  }
+  const text = await readTextFile(path, (reason) => `cannot read score matrix (${reason})`);
   return parseScoreMatrix(text, path);
 }
 

@@ -1,8 +1,8 @@
-import { readdir } from 'node:fs/promises';
 import { byCodeUnits } from '../code-unit-order';
 import { ConfigError, DatasetError } from '../errors';
 import { checkSeed, seededRandom } from '../random';
-import type { DatasetListing, DatasetSample, ProtocolComparison, SkippedFile } from './samples';
+import { readKeyedFolder } from './keyed-folder';
+import type { DatasetListing, DatasetSample, ProtocolComparison } from './samples';
 
 const SVC_NAME = /^U(\d+)S(\d+)\.TXT$/i;
 
@@ -10,35 +10,16 @@ const SVC_NAME = /^U(\d+)S(\d+)\.TXT$/i;
  * An SVC2004 folder: `U<user>S<signature>.TXT`; S1-S20 genuine, S21-S40 skilled forgeries of that
  * user. A signature is its (user, signature) numbers: a second file for one (u1s1.txt or
  * U1S01.TXT beside U1S1.TXT) is skipped with the name of the one kept, the first in name order,
- * and the subject is the user's number (U01S1.TXT is user 1's). Kept, the protocol used
- * whichever the folder listed last, and U01 and U1 were two subjects to the bootstrap.
+ * and the subject is the user's number (U01S1.TXT is user 1's, so U01 and U1 are one subject).
  */
 export async function readSvc2004Folder(dir: string): Promise<DatasetListing> {
-  let names: string[];
-  try {
-    names = (await readdir(dir)).sort(byCodeUnits);
-  } catch (err) {
-    throw new DatasetError(`cannot list SVC2004 folder (${(err as NodeJS.ErrnoException).code ?? String(err)})`, dir);
-  }
-  const samples: DatasetSample[] = [];
-  const skipped: SkippedFile[] = [];
-  const kept = new Map<string, string>();
-  for (const name of names) {
-    const m = SVC_NAME.exec(name);
-    if (!m) {
-      skipped.push({ path: name, reason: 'name is not U<user>S<signature>.TXT' });
-      continue;
-    }
-    const user = String(Number(m[1]));
-    const key = `U${user}S${Number(m[2])}`;
-    const first = kept.get(key);
-    if (first !== undefined) {
-      skipped.push({ path: name, reason: `signature ${key} again (${first} is used)` });
-      continue;
-    }
-    kept.set(key, name);
-    samples.push({ path: name, subject: user });
-  }
+  const { samples, skipped } = await readKeyedFolder(dir, {
+    dataset: 'SVC2004',
+    pattern: SVC_NAME,
+    mismatch: 'name is not U<user>S<signature>.TXT',
+    key: (m) => ({ key: `signature U${Number(m[1])}S${Number(m[2])}`, subject: String(Number(m[1])) }),
+    order: byCodeUnits,
+  });
   samples.sort((a, b) => svcKey(a.path) - svcKey(b.path));
   return { samples, skipped };
 }

@@ -1,14 +1,22 @@
 import { readFile } from 'node:fs/promises';
 import { DatasetError } from '../errors';
 
+/**
+ * A UTF-8 file's text. A file that cannot be read is a DatasetError at `at` (the file unless
+ * given), worded by `message` from the reason (the errno code, such as ENOENT, where there is
+ * one), with the read's error as its cause.
+ */
+export async function readTextFile(path: string, message: (reason: string) => string, at: string = path): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (err) {
+    throw new DatasetError(message((err as NodeJS.ErrnoException).code ?? String(err)), at, undefined, { cause: err });
+  }
+}
+
 /** A text file's non-empty lines with their 1-based line numbers; a missing file is a DatasetError. */
 export async function readTextLines(path: string): Promise<{ text: string; line: number }[]> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    throw new DatasetError(`cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`, path);
-  }
+  let text = await readTextFile(path, (reason) => `cannot read (${reason})`);
   // A byte-order mark (editors on Windows write one) would become part of the first path.
   if (text.startsWith('\uFEFF')) text = text.slice(1);
   const out: { text: string; line: number }[] = [];

@@ -1,4 +1,4 @@
-import { MetricsInputError } from '../errors';
+import { checkThreshold } from './check-threshold';
 import { attemptCounts, type ScoreSet } from './score-set';
 
 /**
@@ -64,8 +64,7 @@ export function errorRateCurve(set: ScoreSet): ErrorRateCurve {
 
 /** FMR and FNMR at an arbitrary threshold (accept if score >= t). */
 export function ratesAt(curve: ErrorRateCurve, threshold: number): { fmr: number; fnmr: number } {
-  // A NaN threshold accepted every compared score and answered as if measured.
-  if (Number.isNaN(threshold)) throw new MetricsInputError('ratesAt: the threshold is NaN');
+  checkThreshold('ratesAt', threshold);
   const gBelow = countBelow(curve.sortedGenuine, threshold);
   const iBelow = countBelow(curve.sortedImpostor, threshold);
   return {

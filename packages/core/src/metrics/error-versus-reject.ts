@@ -1,4 +1,5 @@
 import { MetricsInputError } from '../errors';
+import { checkThreshold } from './check-threshold';
 
 /**
  * The error-versus-reject characteristic (ERC) of a quality measure (ISO/IEC 29794-1; Grother and
@@ -35,7 +36,7 @@ export function errorVersusReject(scores: ArrayLike<number>, qualities: ArrayLik
   const n = scores.length;
   if (n === 0) throw new MetricsInputError('an error-versus-reject curve needs at least one genuine comparison');
   if (qualities.length !== n) throw new MetricsInputError(`scores (${n}) and qualities (${qualities.length}) differ in length`);
-  if (Number.isNaN(threshold)) throw new MetricsInputError('the threshold is NaN');
+  checkThreshold('errorVersusReject', threshold);
   for (let i = 0; i < n; i++) {
     if (!Number.isFinite(qualities[i])) throw new MetricsInputError(`quality ${qualities[i]} of comparison ${i} is not a finite number`);
   }

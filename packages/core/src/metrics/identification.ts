@@ -1,4 +1,5 @@
 import { MetricsInputError } from '../errors';
+import { checkThreshold } from './check-threshold';
 
 /**
  * Identification (1:N) metrics from a probe x gallery similarity matrix. Gallery entries are
@@ -146,8 +147,7 @@ export function openSetRates(
   threshold: number,
   rank = 1,
 ): { fpir: number; fnir: number; mated: number; nonMated: number } {
-  // A NaN threshold accepted nothing and gave FPIR 0 and FNIR 1 as if measured.
-  if (Number.isNaN(threshold)) throw new MetricsInputError('openSetRates: the threshold is NaN');
+  checkThreshold('openSetRates', threshold);
   checkRank('openSetRates: rank', rank);
   let mated = 0;
   let nonMated = 0;

@@ -1,4 +1,5 @@
 import { MetricsInputError } from '../errors';
+import { checkThreshold } from './check-threshold';
 import { countBelow } from './error-rate-curve';
 import { acceptanceThreshold, checkRate } from './operating-points';
 
@@ -36,8 +37,7 @@ interface SortedPad {
 }
 
 export function padAtThreshold(scores: PadScores, threshold: number): PadAtThreshold {
-  // A NaN threshold classified everything bona fide: APCER 1 and BPCER 0, reported as if measured.
-  if (Number.isNaN(threshold)) throw new MetricsInputError('padAtThreshold: the threshold is NaN');
+  checkThreshold('padAtThreshold', threshold);
   const s = sortPad(scores);
   const apcerBySpecies: Record<string, number> = {};
   let apcer = 0;
