@@ -6,6 +6,7 @@ import { AcquisitionError, DatasetError, ModalityUnavailableError, type Modality
 import { sharedDataset, sharedDatasetsRoot, temporaryFolders } from '@biofuse/core/testing';
 import { parseExperimentConfig } from '../src/config/load-config';
 import { compareRuns } from '../src/report/compare-runs';
+import { evaluationSummary } from '../src/report/evaluation-summary';
 import { parseResultsJson } from '../src/run/json';
 import { runExperiment, runExperimentFile } from '../src/run/run-experiment';
 import type { ModalityRegistry } from '../src/modalities';
@@ -111,6 +112,8 @@ describe('runExperiment', () => {
     const b = await runExperiment(parseExperimentConfig(simulated, 'x.yaml'), { dataRoot: '/nonexistent', resultsRoot: results });
     const { table, rows, html } = await compareRuns([a.runDir, b.runDir]);
     expect(rows.map((r) => r.name)).toEqual(['sim-b/strong', 'sim-b/weak', 'sim/strong', 'sim/weak']);
+    // The JSON form names each row by its run too (metrics.json's own name said only "strong").
+    expect(rows.map((r) => evaluationSummary(r).name)).toEqual(['sim-b/strong', 'sim-b/weak', 'sim/strong', 'sim/weak']);
     expect(table).toMatch(/sim-b\/strong/);
     expect(rows[2].report.eer.value).toBe(b.evaluations[0].report.eer.value);
     expect(rows[2].report.det.fmr.length).toBe(b.evaluations[0].report.det.fmr.length);

@@ -1,4 +1,4 @@
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, rmSync, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { lstat, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -32,15 +32,46 @@ interface Target {
 
 const targets = new WeakMap<WriteStream, Target>();
 
+/**
+ * The temporary files being written now. An interrupted run (Ctrl-C, a kill) runs no finally
+ * block: `score` left `scores.csv.partial-<pid>` beside its target, made before the scoring began.
+ * They go on SIGINT or SIGTERM, and the signal then ends the process as it would have (not
+ * process.exit, which waits for a read that may never return, such as one from a named pipe).
+ */
+const temporaries = new Set<string>();
+
+function removeTemporaries(signal: NodeJS.Signals): void {
+  for (const t of temporaries) rmSync(t, { force: true });
+  temporaries.clear();
+  process.off('SIGINT', removeTemporaries).off('SIGTERM', removeTemporaries);
+  process.kill(process.pid, signal);
+}
+
+function writingTemporary(path: string): void {
+  if (temporaries.size === 0) process.on('SIGINT', removeTemporaries).on('SIGTERM', removeTemporaries);
+  temporaries.add(path);
+}
+
+function doneWithTemporary(path: string): void {
+  if (temporaries.delete(path) && temporaries.size === 0) process.off('SIGINT', removeTemporaries).off('SIGTERM', removeTemporaries);
+}
+
+async function removeTemporary(path: string): Promise<void> {
+  await rm(path, { force: true });
+  doneWithTemporary(path);
+}
+
 /** Opens a results file before any work is done (see the rule above). */
 export async function openOutputFile(path: string): Promise<OutputFile> {
   const target = await checkedTarget(path);
+  if (target.temporary) writingTemporary(target.temporary);
   const stream = createWriteStream(target.temporary ?? target.file);
   // A write that fails later (a full disk) is reported by closeOutputFile, never as an unhandled stream error.
   stream.on('error', () => undefined);
   try {
     await once(stream, 'open');
   } catch (err) {
+    if (target.temporary) doneWithTemporary(target.temporary);
     throw new DatasetError(`cannot write (${code(err)})`, path);
   }
   targets.set(stream, target);
@@ -54,7 +85,7 @@ export async function closeOutputFile(out: OutputFile): Promise<void> {
   try {
     await finished(out.stream);
   } catch (err) {
-    if (target.temporary) await rm(target.temporary, { force: true });
+    if (target.temporary) await removeTemporary(target.temporary);
     throw new DatasetError(`cannot write (${code(err)})`, out.path);
   }
   if (target.temporary) await moveIntoPlace(target.temporary, target.file, out.path);
@@ -64,7 +95,7 @@ export async function closeOutputFile(out: OutputFile): Promise<void> {
 export async function abandonOutputFile(out: OutputFile): Promise<void> {
   const target = targets.get(out.stream) as Target;
   out.stream.destroy();
-  if (target.temporary) await rm(target.temporary, { force: true });
+  if (target.temporary) await removeTemporary(target.temporary);
 }
 
 /**
@@ -75,19 +106,21 @@ export async function reserveOutputFile(path: string): Promise<(bytes: Uint8Arra
   const target = await checkedTarget(path);
   const written = target.temporary ?? target.file;
   if (target.temporary) {
+    writingTemporary(target.temporary);
     try {
       await writeFile(target.temporary, '');
     } catch (err) {
       throw new DatasetError(`cannot write (${code(err)})`, path);
     } finally {
-      await rm(target.temporary, { force: true });
+      await removeTemporary(target.temporary);
     }
   }
   return async (bytes) => {
+    if (target.temporary) writingTemporary(target.temporary);
     try {
       await writeFile(written, bytes);
     } catch (err) {
-      if (target.temporary) await rm(target.temporary, { force: true });
+      if (target.temporary) await removeTemporary(target.temporary);
       throw new DatasetError(`cannot write (${code(err)})`, path);
     }
     if (target.temporary) await moveIntoPlace(target.temporary, target.file, path);
@@ -116,7 +149,8 @@ async function moveIntoPlace(temporary: string, file: string, path: string): Pro
   try {
     await rename(temporary, file);
   } catch (err) {
-    await rm(temporary, { force: true });
+    await removeTemporary(temporary);
     throw new DatasetError(`cannot write (${code(err)})`, path);
   }
+  doneWithTemporary(temporary);
 }

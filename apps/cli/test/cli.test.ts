@@ -354,7 +354,7 @@ describe('biofuse CLI', () => {
     expect(template.stderr).toMatch(/101_2\.iso: a fingerprint template, not an image/);
     await writeFile(join(dir, 'notes.txt'), 'hello');
     expect(biofuse(['fingerprint', 'extract', join(dir, 'notes.txt')]).stderr).toMatch(/notes\.txt: not an image in a format fingerprints are read from \(TIFF, PNG, BMP, JPEG, \.\.\.\)/);
-  });
+  }, 120_000);
 
   it('writes synthetic fingerprints in FVC layout', async () => {
     const out = join(dir, 'synth-fp');

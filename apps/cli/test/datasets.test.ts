@@ -63,4 +63,13 @@ describe('biofuse datasets', () => {
     expect(manual.stderr).toMatch(/cannot be fetched by a script/);
   });
 
+  it('exits 1 for a --mirror that is no http(s) address, before making any folder (it failed as a download, exit 2)', async () => {
+    for (const mirror of ['not a url', '/srv/mirror', 'ftp://example.org/sets']) {
+      const r = await biofuse(['datasets', 'fetch', 'svc2004-task2', '--data-root', root, '--mirror', mirror]);
+      expect(r.code, mirror).toBe(1);
+      expect(r.stderr).toBe(`biofuse: --mirror must be an http:// or https:// address, got "${mirror}"\n`);
+    }
+    expect(existsSync(join(root, 'svc2004-task2'))).toBe(false);
+  });
+
 });

@@ -2,7 +2,6 @@ import { Command } from 'commander';
 import { catalogEntry, DATASET_CATALOG, fetchDataset, progressBar, type Progress } from '@biofuse/core';
 import { resolveDataRoot } from '@biofuse/experiments';
 import { UsageError } from '../exit-codes';
-import { pathOption } from '../options';
 
 export function datasetsCommand(): Command {
   const datasets = new Command('datasets').description('list and fetch the public datasets biofuse reads');
@@ -32,15 +31,17 @@ export function datasetsCommand(): Command {
       const bars = new Map<string, Progress>();
       const report = await fetchDataset(entry, {
         dataRoot: resolveDataRoot(opts.dataRoot),
-        mirror: opts.mirror === undefined ? undefined : pathOption('--mirror', opts.mirror),
+        mirror: opts.mirror === undefined ? undefined : mirrorOption(opts.mirror),
         onProgress: (file, bytes, total) => {
           let bar = bars.get(file);
           if (!bar) bars.set(file, (bar = progressBar(file, process.stderr, 'bytes')));
           bar.update(bytes, total ?? bytes);
         },
         onMessage: (m) => process.stderr.write(`${m}\n`),
+      }).finally(() => {
+        // Ends the bars' lines, so that an error is not printed onto them.
+        for (const b of bars.values()) b.done();
       });
-      for (const b of bars.values()) b.done();
       for (const f of report.files) {
         process.stdout.write(
           `${f.file}: ${f.downloaded ? 'downloaded' : 'already present'}, ${f.bytes} bytes, ${f.verification}${f.extracted !== undefined ? `, ${f.extracted} entries unpacked` : ''}\n`,
@@ -49,4 +50,11 @@ export function datasetsCommand(): Command {
       process.stdout.write(`${entry.name} is in ${report.dir}\n`);
     });
   return datasets;
+}
+
+/** `--mirror`: an http(s) address. Anything else was tried as one and failed as a download (a data error, exit 2). */
+function mirrorOption(value: string): string {
+  const url = URL.canParse(value) ? new URL(value) : undefined;
+  if (url?.protocol !== 'http:' && url?.protocol !== 'https:') throw new UsageError(`--mirror must be an http:// or https:// address, got "${value}"`);
+  return value;
 }

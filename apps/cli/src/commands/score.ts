@@ -37,6 +37,8 @@ export function scoreCommand(registry?: ModalityRegistry): Command {
       const params = { ...(opts.model ? { model: opts.model } : {}), ...(dpi !== undefined ? { dpi } : {}) };
       const modality = await createModality(opts.modality as ModalityName, params, registry);
       const pairs = await readPairsFile(resolve(opts.pairs));
+      // Nothing to compare is a data error, as when every pair fails (an empty or all-comment file exited 0).
+      if (pairs.length === 0) throw new DatasetError('no pairs to score (only blank and # comment lines)', resolve(opts.pairs));
       // Every pair would fail on its own with a missing root: say so once, before any work.
       const root = resolve(opts.root);
       if (!(await stat(root).catch(() => undefined))?.isDirectory()) throw new DatasetError(`--root ${opts.root} is not a folder`);
@@ -52,8 +54,10 @@ export function scoreCommand(registry?: ModalityRegistry): Command {
       } catch (err) {
         await abandonOutputFile(out);
         throw err;
+      } finally {
+        // Ends the bar's line, so that an error is not printed onto it.
+        bar.done();
       }
-      bar.done();
       out.stream.write('a,b,score,error\n');
       pairs.forEach((p, i) => {
         const s = scored.scores[i];
