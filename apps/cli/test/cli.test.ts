@@ -128,6 +128,12 @@ describe('biofuse CLI', () => {
     expect(r.stdout).toMatch(/^fused:sum\/z-score\s/m);
     expect(r.stdout).toMatch(/^fused:logistic\s/m);
     expect(r.stdout).toMatch(/4-fold subject-disjoint cross-validation/);
+    // Fused again, a method needs a name of its own beside its earlier fused:* column.
+    const fusedScores = join(/^results: (.+)$/m.exec(r.stdout)?.[1] ?? '', 'scores.csv');
+    expect(biofuse(['fuse', fusedScores, '--method', 'sum/z-score', '--results', dir]).stderr).toMatch(/two systems would be called "fused:sum\/z-score"/);
+    const again = biofuse(['fuse', fusedScores, '--method', 'again=sum/z-score', '--inputs', 'fused:sum/z-score,fused:logistic', '--results', dir]);
+    expect(again.stderr).toBe('');
+    expect(again.stdout).toMatch(/^fused:again\s/m);
     expect(biofuse(['fuse', join(runDir, 'scores.csv'), '--method', 'magic']).code).toBe(1);
     expect(biofuse(['fuse', join(dir, 'nope.csv')]).code).toBe(2);
   });

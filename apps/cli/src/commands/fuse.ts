@@ -17,7 +17,11 @@ export function fuseCommand(): Command {
   return new Command('fuse')
     .description('fuse the systems of scores.csv files (joined on probe and reference) by subject-disjoint cross-validation')
     .argument('<scores...>', 'scores.csv files of earlier runs')
-    .option('--method <spec...>', `fusion methods as method[/normaliser], e.g. sum/z-score logistic likelihood-ratio/log (methods: ${METHODS.join(', ')})`, ['sum/z-score', 'logistic'])
+    .option(
+      '--method <spec...>',
+      `fusion methods as [name=]method[/normaliser], e.g. sum/z-score logistic mine=likelihood-ratio/log (methods: ${METHODS.join(', ')}); the fused system is called fused:<name>, by default fused:<method>[/<normaliser>]`,
+      ['sum/z-score', 'logistic'],
+    )
     .option('--inputs <names>', 'comma-separated systems to fuse (default: all)')
     .option('--folds <n>', 'cross-validation folds', '5')
     .option('--protocol <name>', `cross-validation protocol: ${PROTOCOLS.join(' or ')} (user-weighted-sum needs within-subject)`, 'subject-disjoint')
@@ -27,9 +31,11 @@ export function fuseCommand(): Command {
     .option('--json', 'print the metrics as JSON instead of a table')
     .action(async (files: string[], opts: { method: string[]; inputs?: string; folds: string; protocol: string; seed: string; id: string; results?: string; json?: boolean }) => {
       const methods = opts.method.map((spec) => {
-        const [method, normaliser, ...rest] = spec.split('/');
-        if (!METHODS.includes(method) || rest.length > 0) throw new UsageError(`--method "${spec}": expected method[/normaliser] with method one of ${METHODS.join(', ')}`);
-        return normaliser ? { method, normaliser } : { method };
+        // A name tells apart a method fused again from its earlier fused:* column in the same scores.csv.
+        const named = /^([^=/]+)=(.*)$/.exec(spec);
+        const [method, normaliser, ...rest] = (named ? named[2] : spec).split('/');
+        if (!METHODS.includes(method) || rest.length > 0) throw new UsageError(`--method "${spec}": expected [name=]method[/normaliser] with method one of ${METHODS.join(', ')}`);
+        return { ...(named ? { name: named[1] } : {}), method, ...(normaliser ? { normaliser } : {}) };
       });
       if (!PROTOCOLS.includes(opts.protocol)) throw new UsageError(`--protocol "${opts.protocol}": expected ${PROTOCOLS.join(' or ')}`);
       const config = parseExperimentConfigObject(
