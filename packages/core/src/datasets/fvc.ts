@@ -8,9 +8,8 @@ const FVC_NAME = /^(\d+)_(\d+)\.(tif|tiff|bmp|png)$/i;
 /**
  * An FVC database folder: `<finger>_<impression>.tif` (B and A sets alike). An impression is
  * its (finger, impression) numbers: a second file for one (101_1.png beside 101_1.tif, or
- * 101_01.tif) is skipped with the name of the one kept, the first in name order. Kept, the
- * protocol compared an impression with itself as a genuine pair, and which file was finger 101's
- * impostor reference followed the folder's listing order.
+ * 101_01.tif) is skipped with the name of the one kept, the first in name order, so that no
+ * impression is compared with itself.
  */
 export async function readFvcFolder(dir: string): Promise<DatasetListing> {
   return readKeyedFolder(dir, {
