@@ -105,6 +105,17 @@ describe('generic loaders', () => {
     expect(thrown).toMatchObject({ path: file, line: 4, message: `${file}:4: pair 2 (c.jpg, d.jpg) has no label; a protocol needs ground truth` });
   });
 
+  it('refuses a pair listed twice, naming both lines (it counted twice in every rate)', async () => {
+    const file = join(dir, 'twice.tsv');
+    // Both directions are two comparisons, and may both be wanted.
+    await writeFile(file, 'a.jpg\tb.jpg\t1\nb.jpg\ta.jpg\t1\nc.jpg\td.jpg\t0\n');
+    expect((await readPairsFile(file)).length).toBe(3);
+    await writeFile(file, 'a.jpg\tb.jpg\t1\nc.jpg\td.jpg\t0\n# again\na.jpg\tb.jpg\tgenuine\n');
+    const err = await readPairsFile(file).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DatasetError);
+    expect(err).toMatchObject({ path: file, line: 4, detail: 'pair a.jpg, b.jpg is listed again (first on line 1)' });
+  });
+
   it('skips hidden top-level folders (.ipynb_checkpoints, .git): they are no identities', async () => {
     await mkdir(join(dir, 'ids4/.ipynb_checkpoints'), { recursive: true });
     await mkdir(join(dir, 'ids4/.git'), { recursive: true });
@@ -282,6 +293,19 @@ describe.skipIf(svc.skip)('SVC2004 Task 2', () => {
     expect(random.every((c) => !c.probe.startsWith('U1S'))).toBe(true);
     expect(svc2004Protocol(l.samples, { seed: 1 })).toEqual(p);
     expect(svc2004Protocol(l.samples, { seed: 2 })).not.toEqual(p);
+  });
+});
+
+describe('PAD manifest', () => {
+  it('refuses a presentation listed twice, naming both lines (it counted twice in APCER or BPCER)', async () => {
+    const dir = await tempFolder('biofuse-pad-');
+    const file = join(dir, 'manifest.csv');
+    await writeFile(file, 'relpath,label,split\na.jpg,bona_fide,test\nb.jpg,attack_print_photo,test\n');
+    expect((await readPadManifest(file)).map((p) => p.path)).toEqual(['a.jpg', 'b.jpg']);
+    await writeFile(file, 'relpath,label,split\na.jpg,bona_fide,test\nb.jpg,attack_print_photo,test\nb.jpg ,attack_print_photo,test\n');
+    const err = await readPadManifest(file).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DatasetError);
+    expect(err).toMatchObject({ path: file, line: 4, detail: 'presentation b.jpg is listed again (first on line 3)' });
   });
 });
 
