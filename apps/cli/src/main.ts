@@ -1,3 +1,4 @@
+import { endProgressLines } from '@biofuse/core';
 import { Command, CommanderError } from 'commander';
 import { benchCommand } from './commands/bench';
 import { datasetsCommand } from './commands/datasets';
@@ -48,6 +49,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       // --help and --version end with exit code 0; anything else commander rejects is usage.
       return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
+    // Whatever command failed, its message starts a line of its own, not the end of a bar's.
+    endProgressLines();
     const code = exitCodeFor(err);
     const message = systemFailure(err) ?? (err instanceof Error ? err.message : String(err));
     process.stderr.write(code === EXIT.internal ? `biofuse: internal error: ${err instanceof Error ? (err.stack ?? message) : message}\n` : `biofuse: ${message}\n`);

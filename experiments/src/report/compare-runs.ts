@@ -62,8 +62,9 @@ export async function readRuns(runDirs: readonly string[]): Promise<EvaluationRo
     for (const e of metrics.evaluations) {
       const curve = det.evaluations.find((d) => d.name === e.name);
       if (!curve) throw new DatasetError(`det.json has no curve for "${e.name}"`, join(dir, 'det.json'));
-      const report = { ...e, det: toTyped(curve.det) } as VerificationReport;
-      const { eerInterval, qualityErc } = e;
+      // The report is the metrics alone: the name within its run and the interval travel beside it.
+      const { name: _name, eerInterval, qualityErc, ...metricsOnly } = e;
+      const report = { ...metricsOnly, det: toTyped(curve.det) } as VerificationReport;
       rows.push({
         name: metrics.evaluations.length > 1 || e.name !== metrics.experiment ? `${prefix}/${e.name}` : prefix,
         report,

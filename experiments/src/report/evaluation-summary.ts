@@ -7,8 +7,5 @@ import type { EvaluationRow } from './det-page';
  */
 export function evaluationSummary(row: EvaluationRow): Record<string, unknown> {
   const { det: _det, ...report } = row.report;
-  const summary: Record<string, unknown> = { name: row.name, ...report, ...(row.eerInterval ? { eerInterval: row.eerInterval } : {}), ...(row.qualityErc ? { qualityErc: row.qualityErc } : {}) };
-  // A report read back from metrics.json holds the name within its run ("face"): the row's ("quickstart/face") stands.
-  summary.name = row.name;
-  return summary;
+  return { name: row.name, ...report, ...(row.eerInterval ? { eerInterval: row.eerInterval } : {}), ...(row.qualityErc ? { qualityErc: row.qualityErc } : {}) };
 }

@@ -32,7 +32,7 @@ export { Gallery, StaleGalleryError, type GalleryIdentity, type GalleryOpenOptio
 export { EmbeddingIndex, type IndexHit } from './gallery/embedding-index';
 export { enrolSamples, enrolFolder, type EnrolmentReport, type EnrolSample } from './gallery/enrol';
 export { plotlyScript, escapeHtml, scriptJson, CURVE_COLOURS } from './report/plotly';
-export { progressBar, type Progress } from './progress';
+export { endProgressLines, progressBar, type Progress } from './progress';
 export { makeFolder } from './make-folder';
 export { byCodeUnits } from './code-unit-order';
 export { tensorflow, type Tf } from './tensor/tfjs-runtime';

@@ -4,6 +4,14 @@ export interface Progress {
   done(): void;
 }
 
+/** Bars drawn and not yet done: a command that fails ends their lines before its message (endProgressLines). */
+const unfinished = new Set<Progress>();
+
+/** Ends the line of every bar still drawn, so that what is written next (an error) starts a line of its own. */
+export function endProgressLines(): void {
+  for (const bar of [...unfinished]) bar.done();
+}
+
 /**
  * A one-line progress bar on stderr, drawn only when stderr is a terminal (never in logs,
  * pipes or CI), at most ten times a second. Used by the CLI and by long-running benches.
@@ -13,12 +21,13 @@ export function progressBar(label: string, stream: NodeJS.WriteStream = process.
   let last = 0;
   let drawn = false;
   const started = Date.now();
-  return {
+  const bar: Progress = {
     update(done, total) {
       const now = Date.now();
       if (now - last < 100 && done < total) return;
       last = now;
       drawn = true;
+      unfinished.add(bar);
       if (!(total > 0)) {
         // A total of 0 (or not known) has no fraction: `7/0 0%` would say nothing was done.
         stream.write(`\r${label} ${unit === 'bytes' ? `${mib(done)} MiB` : done} `);
@@ -34,8 +43,11 @@ export function progressBar(label: string, stream: NodeJS.WriteStream = process.
     },
     done() {
       if (drawn) stream.write('\n');
+      drawn = false;
+      unfinished.delete(bar);
     },
   };
+  return bar;
 }
 
 function mib(bytes: number): string {

@@ -62,10 +62,8 @@ export function benchCommand(): Command {
           // The runs before this one are written: --json still reports them, then the error stops the command.
           if (opts.json && summaries.length > 0) process.stdout.write(`${JSON.stringify(summaries, jsonNumbers, 2)}\n`);
           throw err;
-        } finally {
-          // Ends the bar's line, so that an error is not printed onto it.
-          bar.done();
         }
+        bar.done();
         if (opts.json) summaries.push(jsonSummary(result));
         else printRun(result, i > 0);
       }

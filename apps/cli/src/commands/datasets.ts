@@ -38,10 +38,8 @@ export function datasetsCommand(): Command {
           bar.update(bytes, total ?? bytes);
         },
         onMessage: (m) => process.stderr.write(`${m}\n`),
-      }).finally(() => {
-        // Ends the bars' lines, so that an error is not printed onto them.
-        for (const b of bars.values()) b.done();
       });
+      for (const b of bars.values()) b.done();
       for (const f of report.files) {
         process.stdout.write(
           `${f.file}: ${f.downloaded ? 'downloaded' : 'already present'}, ${f.bytes} bytes, ${f.verification}${f.extracted !== undefined ? `, ${f.extracted} entries unpacked` : ''}\n`,

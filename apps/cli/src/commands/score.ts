@@ -54,10 +54,8 @@ export function scoreCommand(registry?: ModalityRegistry): Command {
       } catch (err) {
         await abandonOutputFile(out);
         throw err;
-      } finally {
-        // Ends the bar's line, so that an error is not printed onto it.
-        bar.done();
       }
+      bar.done();
       out.stream.write('a,b,score,error\n');
       pairs.forEach((p, i) => {
         const s = scored.scores[i];
@@ -66,10 +64,10 @@ export function scoreCommand(registry?: ModalityRegistry): Command {
       await closeOutputFile(out);
       const failed = scored.errors.filter((e) => e !== undefined).length;
       // Nothing compared: no metrics (they would describe no data), and a data error; the CSV says why, pair by pair.
-      if (pairs.length > 0 && failed === pairs.length) {
+      if (failed === pairs.length) {
         throw new DatasetError(`none of the ${pairs.length} pair(s) could be compared (first: ${scored.errors[0]}); reasons per pair in ${resolve(opts.out)}`);
       }
-      const labelled = pairs.length > 0 && pairs.every((p) => p.genuine !== undefined) && new Set(pairs.map((p) => p.genuine)).size === 2;
+      const labelled = pairs.every((p) => p.genuine !== undefined) && new Set(pairs.map((p) => p.genuine)).size === 2;
       const report = labelled ? verificationReport(scoreSetFromLabelled(scored.scores, pairs.map((p) => (p.genuine ? 1 : 0)))) : undefined;
       if (opts.json) {
         const { det: _det, ...metrics } = report ?? { det: undefined };
