@@ -82,8 +82,9 @@ export class FingerprintGallery {
   }
 
   remove(identity: string): number {
-    this.decoded.clear();
-    return this.gallery.remove(identity);
+    const removed = this.gallery.remove(identity);
+    this.forgetRemovedRecords();
+    return removed;
   }
 
   list(): { identity: string; samples: number }[] {
@@ -100,16 +101,23 @@ export class FingerprintGallery {
     return JSON.stringify({ dpi: dpi ?? null, minQuality: minQuality ?? null, maxMinutiae: maxMinutiae ?? null, isoImageSize: isoImageSize ?? null });
   }
 
-  /**
-   * Forgets the decoded templates once an enrolment ends: records it replaced or removed would
-   * otherwise stay in memory for as long as the gallery is open (a server's lifetime).
-   */
+  /** Runs an enrolment, then forgets the decoded templates of records it replaced or removed. */
   private async changing<T>(enrolment: Promise<T>): Promise<T> {
     try {
       return await enrolment;
     } finally {
-      this.decoded.clear();
+      this.forgetRemovedRecords();
     }
+  }
+
+  /**
+   * Drops decoded templates whose records are gone (they stayed in memory as long as the gallery
+   * was open); the others, and the modality's prepared forms of them, are kept. Ids are never
+   * reused (AUTOINCREMENT), so an id still present is still its record.
+   */
+  private forgetRemovedRecords(): void {
+    const live = new Set(this.gallery.recordSources().map((r) => r.id));
+    for (const id of this.decoded.keys()) if (!live.has(id)) this.decoded.delete(id);
   }
 
   /** A record's template, decoded once; a damaged one names the gallery and the record, to be enrolled again. */

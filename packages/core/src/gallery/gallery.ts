@@ -250,7 +250,7 @@ export class Gallery {
       }
       for (const [k, v] of Object.entries(spec)) {
         if (meta.get(k) !== String(v)) {
-          const recorded = { modality: meta.get('modality'), model: meta.get('model'), templateVersion: meta.get('templateVersion'), dims: meta.get('dims') };
+          const recorded = Object.fromEntries(Object.keys(spec).map((key) => [key, meta.get(key)])) as Record<keyof GalleryIdentity, string | undefined>;
           throw new StaleGalleryError(
             `gallery ${path} was built with ${k} "${meta.get(k)}", this pipeline uses "${v}": enrol again into a new gallery (or delete this one)`,
             recorded,

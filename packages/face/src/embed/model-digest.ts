@@ -57,7 +57,7 @@ export function tfjsFilesDigest(path: string): Promise<string> {
  * ONNX model's external data): they are pinned and digested with it.
  */
 export class PinnedFile {
-  private digests: readonly string[] | undefined;
+  private pinned: readonly string[] | undefined;
 
   constructor(
     readonly path: string,
@@ -76,11 +76,11 @@ export class PinnedFile {
     const companions: { location: string; bytes: Buffer }[] = [];
     for (const file of this.companions(bytes)) companions.push({ location: file.location, bytes: await readModelFile(file.path, this.companionWhat(file)) });
     const digests = [bytes, ...companions.map((c) => c.bytes)].map((b) => sha256(b));
-    if (this.digests !== undefined && digests.join() !== this.digests.join()) {
+    if (this.pinned !== undefined && digests.join() !== this.pinned.join()) {
       throw new DatasetError(`${this.what} changed while this process was using it (retrained or replaced): start again, so that one model makes every embedding`, this.path);
     }
     const out = await use(bytes, companions);
-    this.digests ??= digests;
+    this.pinned ??= digests;
     return out;
   }
 
@@ -88,14 +88,14 @@ export class PinnedFile {
    * The digests of the pinned bytes: the file's, then its companions' (pinning their present
    * bytes if none are yet). Companions are hashed as they stream from disk, never held whole.
    */
-  async sha256(): Promise<readonly string[]> {
-    if (this.digests === undefined) {
+  async digests(): Promise<readonly string[]> {
+    if (this.pinned === undefined) {
       const bytes = await readModelFile(this.path, this.what);
       const digests = [sha256(bytes)];
       for (const file of this.companions(bytes)) digests.push(await sha256OfFile(file.path, this.companionWhat(file)));
-      this.digests ??= digests;
+      this.pinned ??= digests;
     }
-    return this.digests;
+    return this.pinned;
   }
 
   private companionWhat(file: ExternalDataFile): string {

@@ -3,7 +3,7 @@ import { runtimeNotInstalled } from '../errors';
 import type { FaceModelCard } from './card';
 import { embeddingsOf, packBatch, type Embedding, type FaceEmbedder, type ModelInput } from './embedder';
 import { modelDigest, PinnedFile } from './model-digest';
-import { onnxModelFiles } from './onnx-external-data';
+import { onnxExternalDataFiles } from './onnx-external-data';
 
 /** Any ArcFace-style ONNX model a user points to, run with onnxruntime-node (two threads). */
 export class OnnxEmbedder implements FaceEmbedder {
@@ -15,11 +15,11 @@ export class OnnxEmbedder implements FaceEmbedder {
     // With its external-data files: retrained, a model may change in those alone.
     const { path } = card.source;
     const what = `the ONNX model of ${card.name}`;
-    this.file = new PinnedFile(path, what, (bytes) => onnxModelFiles(path, bytes, what));
+    this.file = new PinnedFile(path, what, (bytes) => onnxExternalDataFiles(path, bytes, what));
   }
 
   async digest(): Promise<string> {
-    return modelDigest(this.card, await this.file.sha256());
+    return modelDigest(this.card, await this.file.digests());
   }
 
   async embed(batch: readonly ModelInput[]): Promise<Embedding[]> {

@@ -44,9 +44,9 @@ export interface ExternalDataFile {
  * is absolute or leaves the model's folder is refused (`what` names the model), as onnxruntime
  * refuses it.
  */
-export function onnxModelFiles(modelPath: string, model: Uint8Array, what: string): ExternalDataFile[] {
+export function onnxExternalDataFiles(modelPath: string, model: Uint8Array, what: string): ExternalDataFile[] {
   const folder = dirname(modelPath);
-  return onnxExternalDataFiles(model).map((location) => {
+  return externalDataLocations(model).map((location) => {
     const path = resolve(folder, location);
     const inside = relative(folder, path);
     if (isAbsolute(location) || inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {
@@ -61,7 +61,7 @@ export function onnxModelFiles(modelPath: string, model: Uint8Array, what: strin
  * once, in the order they first appear. Bytes that are not a well-formed model give what was
  * found before the damage: loading the model reports the damage itself.
  */
-function onnxExternalDataFiles(model: Uint8Array): string[] {
+function externalDataLocations(model: Uint8Array): string[] {
   const found = new Set<string>();
   try {
     walk(model, 'model', found);

@@ -20,7 +20,7 @@ export class ProjectionHeadEmbedder implements FaceEmbedder {
 
   /** The head's weights and its base model's digest: a retrained base changes the head's input. */
   async digest(): Promise<string> {
-    return modelDigest(this.card, [...(await this.weights.sha256()), await this.base.digest()]);
+    return modelDigest(this.card, [...(await this.weights.digests()), await this.base.digest()]);
   }
 
   async embed(batch: readonly ModelInput[]): Promise<Embedding[]> {

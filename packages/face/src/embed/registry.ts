@@ -8,7 +8,7 @@ import { DlibResNetEmbedder } from './dlib-resnet';
 import type { FaceEmbedder } from './embedder';
 import { GraphModelEmbedder } from './graph-embedder';
 import { loadOnce, readModelFile } from '../runtime/load-model';
-import { onnxModelFiles } from './onnx-external-data';
+import { onnxExternalDataFiles } from './onnx-external-data';
 
 /** Embedding models whose cards ship with biofuse (weights come from the npm model packages). */
 export const BUILTIN_MODELS = ['dlib-resnet', 'faceres', 'faceres-deep', 'mobileface', 'mobilefacenet'] as const;
@@ -57,7 +57,7 @@ export async function modelFiles(nameOrPath: string): Promise<string[]> {
       // Its external-data files too (beside it, named inside it): a model retrained may change in those alone.
       const model = card.source.path;
       const what = `the ONNX model of ${card.name}`;
-      const external = onnxModelFiles(model, await readModelFile(model, what), what);
+      const external = onnxExternalDataFiles(model, await readModelFile(model, what), what);
       return [cardPath, model, ...external.map((file) => file.path)];
     }
     case 'projection-head':

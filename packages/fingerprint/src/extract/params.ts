@@ -98,7 +98,7 @@ export function checkExtractionParams(p: ExtractionParams): void {
 function checkShape(value: unknown, model: object, path: string): void {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ConfigError(`${path} must be an object like DEFAULT_EXTRACTION_PARAMS's, got ${JSON.stringify(value)}`);
   const v = value as Record<string, unknown>;
-  const unknown = Object.keys(v).find((k) => !(k in model));
+  const unknown = Object.keys(v).find((k) => !Object.hasOwn(model, k));
   if (unknown !== undefined) throw new ConfigError(`unknown extraction parameter ${path === 'extraction parameters' ? '' : `${path}.`}${unknown} (known: ${Object.keys(model).join(', ')})`);
   for (const [key, expected] of Object.entries(model)) {
     const name = path === 'extraction parameters' ? key : `${path}.${key}`;

@@ -121,7 +121,7 @@ export const MAX_CYLINDER_BITS = 31 * 128;
 /** The defaults with some values replaced (for experiments and tuning). */
 export function matchParams(overrides: Partial<MatchParams> = {}): MatchParams {
   // A misspelt key (bench/match-tune reads them from JSON) was ignored, and a NaN sigma or radius matched nothing, silently.
-  const unknown = Object.keys(overrides).find((k) => !(k in FINGERPRINT_MATCH_PARAMS));
+  const unknown = Object.keys(overrides).find((k) => !Object.hasOwn(FINGERPRINT_MATCH_PARAMS, k));
   if (unknown !== undefined) throw new ConfigError(`unknown match parameter "${unknown}" (known: ${Object.keys(FINGERPRINT_MATCH_PARAMS).join(', ')})`);
   const P = Object.freeze({ ...FINGERPRINT_MATCH_PARAMS, ...overrides });
   const notNumber = Object.entries(P).find(([, v]) => !(typeof v === 'number' && Number.isFinite(v)));

@@ -22,8 +22,6 @@ export interface DtwOptions {
  * per cell.
  */
 export function dtwDistance(a: TimeFunctionMatrix, b: TimeFunctionMatrix, opts: DtwOptions = {}): number {
-  // The band's rounding depends on which sequence runs down the rows: the shorter one always
-  // does, so that the distance is symmetric (equal lengths give a symmetric band already).
   checkDtwOptions(opts);
   for (const s of [a, b]) {
     // A matrix built by hand whose values do not fill its frames read past them: NaN, silently.
@@ -31,6 +29,8 @@ export function dtwDistance(a: TimeFunctionMatrix, b: TimeFunctionMatrix, opts: 
       throw new TemplateFormatError(`a time-function matrix of ${s.length} frames of ${s.dims} functions cannot hold ${s.values.length} values`);
     }
   }
+  // The band's rounding depends on which sequence runs down the rows: the shorter one always
+  // does, so that the distance is symmetric (equal lengths give a symmetric band already).
   if (a.length > b.length) [a, b] = [b, a];
   const n = a.length;
   const m = b.length;
