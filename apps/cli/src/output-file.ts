@@ -1,9 +1,9 @@
-import { createWriteStream, rmSync, type WriteStream } from 'node:fs';
+import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { lstat, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { finished } from 'node:stream/promises';
-import { DatasetError, makeFolder } from '@biofuse/core';
+import { DatasetError, makeFolder, removedOnInterrupt } from '@biofuse/core';
 
 /*
  * Every file and folder the CLI writes goes through here, so every command follows one rule:
@@ -32,28 +32,16 @@ interface Target {
 
 const targets = new WeakMap<WriteStream, Target>();
 
-/**
- * The temporary files being written now. An interrupted run (Ctrl-C, a kill) runs no finally
- * block: `score` left `scores.csv.partial-<pid>` beside its target, made before the scoring began.
- * They go on SIGINT or SIGTERM, and the signal then ends the process as it would have (not
- * process.exit, which waits for a read that may never return, such as one from a named pipe).
- */
-const temporaries = new Set<string>();
-
-function removeTemporaries(signal: NodeJS.Signals): void {
-  for (const t of temporaries) rmSync(t, { force: true });
-  temporaries.clear();
-  process.off('SIGINT', removeTemporaries).off('SIGTERM', removeTemporaries);
-  process.kill(process.pid, signal);
-}
+/** The temporary files being written now, each removed if the process is interrupted (Ctrl-C, a kill). */
+const temporaries = new Map<string, () => void>();
 
 function writingTemporary(path: string): void {
-  if (temporaries.size === 0) process.on('SIGINT', removeTemporaries).on('SIGTERM', removeTemporaries);
-  temporaries.add(path);
+  if (!temporaries.has(path)) temporaries.set(path, removedOnInterrupt(path));
 }
 
 function doneWithTemporary(path: string): void {
-  if (temporaries.delete(path) && temporaries.size === 0) process.off('SIGINT', removeTemporaries).off('SIGTERM', removeTemporaries);
+  temporaries.get(path)?.();
+  temporaries.delete(path);
 }
 
 async function removeTemporary(path: string): Promise<void> {

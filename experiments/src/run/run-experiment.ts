@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { mkdir, rename, rm, rmdir, writeFile } from 'node:fs/promises';
-import { ConfigError, DatasetError, errorNaming } from '@biofuse/core';
+import { ConfigError, DatasetError, errorNaming, removedOnInterrupt } from '@biofuse/core';
 import { faceModelFiles, parseFaceParams } from '@biofuse/face';
 import { isAbsolute, join, resolve } from 'node:path';
 import { chimericSourceConfig, configHash, loadExperimentConfig } from '../config/load-config';
@@ -95,6 +95,7 @@ async function runInto(experimentDir: string, config: ExperimentConfig, opts: Ru
   // Written beside its final name and renamed onto it when complete: a run that fails half-way
   // leaves no half-written run folder.
   const runDir = `${finalDir}.partial-${process.pid}`;
+  const release = removedOnInterrupt(runDir);
   try {
     await makeFolder(runDir, 'results folder');
 
@@ -143,6 +144,7 @@ async function runInto(experimentDir: string, config: ExperimentConfig, opts: Ru
     await rm(runDir, { recursive: true, force: true });
     throw err;
   } finally {
+    release();
     await rmdir(claim).catch(() => undefined);
   }
   return { config, runDir: finalDir, detPage: join(finalDir, 'det.html'), evaluations, identification, skipped: data.skipped.length, notes };

@@ -13,6 +13,7 @@ import {
   readSvc2004Folder,
   scoreComparisons,
   svc2004Protocol,
+  removedOnInterrupt,
   ConfigError,
   DatasetError,
   type DatasetSample,
@@ -170,15 +171,20 @@ async function cachedSyntheticFolder(name: string, generator: 'fingerprint' | 's
   }
   // Write beside it and rename, so a run that reads the folder never sees it half-written.
   const partial = `${dir}.partial-${process.pid}`;
-  await write(partial);
-  const hash = await folderHash(partial);
-  // The record first: a run that finds the folder finds its record too.
-  await writeFile(record, `${hash}\n`);
+  const release = removedOnInterrupt(partial);
   try {
-    await rename(partial, dir);
-  } catch (err) {
-    if (!existsSync(dir)) throw err;
-    await rm(partial, { recursive: true, force: true }); // another run finished first
+    await write(partial);
+    const hash = await folderHash(partial);
+    // The record first: a run that finds the folder finds its record too.
+    await writeFile(record, `${hash}\n`);
+    try {
+      await rename(partial, dir);
+    } catch (err) {
+      if (!existsSync(dir)) throw err;
+      await rm(partial, { recursive: true, force: true }); // another run finished first
+    }
+  } finally {
+    release();
   }
   return dir;
 }

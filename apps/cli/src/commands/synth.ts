@@ -1,10 +1,9 @@
-import { renameSync, rmSync } from 'node:fs';
 import { mkdtemp, readdir, rename, rm, rmdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { writeSyntheticFvcDataset } from '@biofuse/fingerprint';
 import { synthesizeSignatures, writeSvc2004Folder } from '@biofuse/signature';
-import { DatasetError, makeFolder } from '@biofuse/core';
+import { DatasetError, makeFolder, removedOnInterrupt } from '@biofuse/core';
 import { countOption, pathOption, seedOption } from '../options';
 
 /** Seeded synthetic datasets, written in the layout of the real set they stand in for. */
@@ -57,20 +56,7 @@ export function synthCommand(): Command {
  */
 async function writeComplete(out: string, write: (dir: string) => Promise<unknown>): Promise<void> {
   const partial = await mkdtemp(`${out}.partial-`);
-  const interrupted = (signal: NodeJS.Signals) => {
-    // Writes already handed to the thread pool keep creating files under the folder's name:
-    // moved aside first, it takes no new ones, and removing it cannot race them.
-    try {
-      const aside = `${partial}.interrupted`;
-      renameSync(partial, aside);
-      rmSync(aside, { recursive: true, force: true, maxRetries: 50, retryDelay: 20 });
-    } catch {
-      // Already moved into place, or gone: nothing of this run is left half-written.
-    } finally {
-      process.exit(signal === 'SIGINT' ? 130 : 143);
-    }
-  };
-  process.once('SIGINT', interrupted).once('SIGTERM', interrupted);
+  const release = removedOnInterrupt(partial);
   try {
     await write(partial);
     // `out` is empty but for hidden files (checked before): one rename when it can be replaced, else file by file.
@@ -87,7 +73,7 @@ async function writeComplete(out: string, write: (dir: string) => Promise<unknow
     await rm(partial, { recursive: true, force: true });
     throw err;
   } finally {
-    process.off('SIGINT', interrupted).off('SIGTERM', interrupted);
+    release();
   }
 }
 

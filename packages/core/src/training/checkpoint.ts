@@ -4,6 +4,7 @@ import { readFile, rename, writeFile } from 'node:fs/promises';
 import type * as tfjs from '@tensorflow/tfjs';
 import { ConfigError, TemplateFormatError } from '../errors';
 import type { Tf } from '../tensor/tfjs-runtime';
+import { removedOnInterrupt } from '../removed-on-interrupt';
 
 /** A tensor as JSON: shape, dtype and its 4-byte values in base64. */
 export interface SerializedTensor {
@@ -80,8 +81,13 @@ export function runHash(config: unknown, ...arrays: readonly ArrayBufferView[]):
 /** Writes a checkpoint beside its path and renames it into place, so a crash never leaves half a file. */
 export async function writeCheckpoint<Log>(path: string, checkpoint: TrainingCheckpoint<Log>): Promise<void> {
   const partial = `${path}.partial-${process.pid}`;
-  await writeFile(partial, JSON.stringify(checkpoint, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v)));
-  await rename(partial, path);
+  const release = removedOnInterrupt(partial);
+  try {
+    await writeFile(partial, JSON.stringify(checkpoint, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v)));
+    await rename(partial, path);
+  } finally {
+    release();
+  }
 }
 
 /**
