@@ -134,6 +134,10 @@ describe('biofuse CLI', () => {
     const again = biofuse(['fuse', fusedScores, '--method', 'again=sum/z-score', '--inputs', 'fused:sum/z-score,fused:logistic', '--results', dir]);
     expect(again.stderr).toBe('');
     expect(again.stdout).toMatch(/^fused:again\s/m);
+    // The data root is not read: an empty BIOFUSE_DATA (a ConfigError for bench) made fuse fail.
+    const noDataRoot = biofuse(['fuse', join(runDir, 'scores.csv'), '--method', 'sum/z-score', '--results', dir], { BIOFUSE_DATA: '' });
+    expect(noDataRoot.stderr).toBe('');
+    expect(noDataRoot.code).toBe(0);
     expect(biofuse(['fuse', join(runDir, 'scores.csv'), '--method', 'magic']).code).toBe(1);
     expect(biofuse(['fuse', join(dir, 'nope.csv')]).code).toBe(2);
   });

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { Command } from 'commander';
-import { evaluationSummary, formatMetricsTable, parseExperimentConfigObject, resolveDataRoot, runExperiment } from '@biofuse/experiments';
+import { evaluationSummary, formatMetricsTable, parseExperimentConfigObject, runExperiment } from '@biofuse/experiments';
 import { UsageError } from '../exit-codes';
 import { integerOption } from '../options';
 import { jsonNumbers } from './bench';
@@ -47,7 +47,9 @@ export function fuseCommand(): Command {
         },
         'biofuse fuse',
       );
-      const result = await runExperiment(config, { dataRoot: resolveDataRoot(), resultsRoot: opts.results ? resolve(opts.results) : undefined });
+      // The scores files are named on the command line, relative to where it runs: the data root
+      // (--data-root, BIOFUSE_DATA) plays no part, and an empty BIOFUSE_DATA failed the command.
+      const result = await runExperiment(config, { dataRoot: process.cwd(), resultsRoot: opts.results ? resolve(opts.results) : undefined });
       if (opts.json) {
         const evaluations = result.evaluations.map(evaluationSummary);
         process.stdout.write(`${JSON.stringify({ runDir: result.runDir, detPage: result.detPage, evaluations }, jsonNumbers, 2)}\n`);
