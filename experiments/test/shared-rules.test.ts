@@ -72,6 +72,13 @@ describe('notes and footnotes', () => {
     const many = verificationReport(scoreSet({ genuine: [1, 2, 3], impostor: Array.from({ length: 200 }, (_, i) => i / 400) }), { targetFmrs: [1e-2] });
     expect(formatMetricsTable([{ name: 'a', report: few }]).split('\n').at(-1)).toBe('* target FMR below 1 / (impostor comparisons): not measurable on this set');
     expect(formatMetricsTable([{ name: 'a', report: many }])).not.toMatch(/not measurable/);
+    // Impostors at +Infinity: every threshold accepts them, so 1e-2 of 200 cannot be reached (the
+    // star's note said "below 1 / (impostor comparisons)", which 1e-2 x 200 is not).
+    const infinite = verificationReport(scoreSet({ genuine: [1, 2, 3], impostor: [...Array.from({ length: 197 }, (_, i) => i / 400), Infinity, Infinity, Infinity] }), { targetFmrs: [1e-2] });
+    expect(formatMetricsTable([{ name: 'a', report: infinite }]).split('\n').at(-1)).toBe(
+      '* target FMR not reachable: impostor scores of +Infinity are accepted at every threshold (FNMR shown at the lowest FMR reached)',
+    );
+    expect(formatMetricsTable([{ name: 'a', report: few }, { name: 'b', report: infinite }]).split('\n').at(-1)).toMatch(/^\* target FMR below 1 \/ \(impostor comparisons\): not measurable on this set; target FMR not reachable: /);
   });
 
   it('says which file could not be read, and why, in each reader', async () => {

@@ -43,14 +43,22 @@ export function metricsTableCells(row: TableRow, targetFmrs: readonly number[]):
 }
 
 /**
- * The footnote to a table where some `*` marks a target FMR the impostor count cannot resolve
- * (core's fnmrAtFmr says which); undefined where none does. The terminal and the DET page share it.
+ * The footnote to a table where some `*` marks a target FMR that the set cannot show (core's
+ * fnmrAtFmr flags it); undefined where none does. The terminal and the DET page share it. Core
+ * flags two cases, told apart by the FMR reached: too few impostors to resolve the target (the
+ * point shown has no false match), or impostors scored +Infinity, which every threshold accepts
+ * (the point shown is at the lowest FMR reached, above the target).
  */
 export function belowResolutionNote(rows: readonly TableRow[]): string | undefined {
-  return rows.some((r) => r.report.fnmrAtFmr.some((p) => p.belowResolution)) ? '* target FMR below 1 / (impostor comparisons): not measurable on this set' : undefined;
+  const flagged = rows.flatMap((r) => r.report.fnmrAtFmr.filter((p) => p.belowResolution));
+  const reasons = [
+    ...(flagged.some((p) => p.fmr <= p.targetFmr) ? ['target FMR below 1 / (impostor comparisons): not measurable on this set'] : []),
+    ...(flagged.some((p) => p.fmr > p.targetFmr) ? ['target FMR not reachable: impostor scores of +Infinity are accepted at every threshold (FNMR shown at the lowest FMR reached)'] : []),
+  ];
+  return reasons.length > 0 ? `* ${reasons.join('; ')}` : undefined;
 }
 
-/** A plain-text table for the terminal; `*` marks targets below the impostor count's resolution. */
+/** A plain-text table for the terminal; `*` marks targets the set cannot show (see belowResolutionNote). */
 export function formatMetricsTable(rows: readonly TableRow[]): string {
   const targets = tableTargetFmrs(rows);
   const out = textTableLines(metricsTableColumns(targets), rows.map((r) => metricsTableCells(r, targets)));

@@ -3,7 +3,7 @@ export { errorRateCurve, ratesAt, type ErrorRateCurve } from './error-rate-curve
 export { equalErrorRate, type EqualErrorRate } from './eer';
 export { bootstrapEer, type BootstrapInterval, type BootstrapOptions, type SubjectComparison } from './bootstrap';
 export { rocConvexHullEer } from './rocch';
-export { acceptanceThreshold, fnmrAtFmr, fmrAtFnmr, zeroFmr, zeroFnmr, type FnmrAtFmr, type OperatingPoint } from './operating-points';
+export { acceptanceThreshold, fnmrAtFmr, fmrAtFnmr, zeroFmr, zeroFnmr, type FnmrAtFmr, type OperatingPoint, type ZeroFmr } from './operating-points';
 export { rocAuc } from './roc-auc';
 export { dPrime } from './decidability';
 export { detCurve, type DetCurve, type DetOptions } from './det-curve';
@@ -27,7 +27,9 @@ export { errorVersusReject, fnmrAtRejection, ercArea, idealErcArea, ercShareOfId
 export {
   padAtThreshold,
   bpcerAtApcer,
+  padNonResponse,
   type PadScores,
   type PadAtThreshold,
   type BpcerAtApcer,
+  type PadNonResponse,
 } from './presentation-attack';

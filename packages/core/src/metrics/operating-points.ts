@@ -10,8 +10,14 @@ export interface OperatingPoint {
 export interface FnmrAtFmr extends OperatingPoint {
   readonly targetFmr: number;
   /**
-   * True when the target is below 1 / (impostor attempts): the set is too small to measure it,
-   * and the reported point is simply the first with no false match.
+   * True when this set cannot show the target, in either of two ways:
+   * - the target is below 1 / (impostor attempts): too few impostors to measure it, and the
+   *   reported point is the first with no false match;
+   * - the target is below the FMR at the threshold +Infinity: impostors that scored +Infinity
+   *   are accepted at every threshold ("score >= t" holds for t = +Infinity too), so no
+   *   threshold gets under their share. The reported point is then the last one, and its `fmr`,
+   *   the FMR actually reached, is above the target.
+   * So `fmr > targetFmr` never comes with `belowResolution: false`.
    */
   readonly belowResolution: boolean;
 }
@@ -23,12 +29,13 @@ export interface FnmrAtFmr extends OperatingPoint {
 export function fnmrAtFmr(curve: ErrorRateCurve, targetFmr: number): FnmrAtFmr {
   checkRate('fnmrAtFmr: target FMR', targetFmr);
   const k = Math.min(firstIndex(curve.fmr, (v) => v <= targetFmr), curve.fmr.length - 1);
+  const fmr = curve.fmr[k];
   return {
     targetFmr,
     threshold: curve.thresholds[k],
-    fmr: curve.fmr[k],
+    fmr,
     fnmr: curve.fnmr[k],
-    belowResolution: targetFmr * curve.impostorAttempts < 1,
+    belowResolution: targetFmr * curve.impostorAttempts < 1 || fmr > targetFmr,
   };
 }
 
@@ -45,10 +52,19 @@ export function fmrAtFnmr(curve: ErrorRateCurve, targetFnmr: number): OperatingP
   return { targetFnmr, threshold: curve.thresholds[j], fmr: curve.fmr[j], fnmr: curve.fnmr[j] };
 }
 
-/** ZeroFMR: the FNMR at the lowest threshold that lets no impostor through. */
-export function zeroFmr(curve: ErrorRateCurve): OperatingPoint {
+export interface ZeroFmr extends OperatingPoint {
+  /**
+   * Whether FMR 0 was reached. It is not when an impostor scored +Infinity: no threshold
+   * rejects it, and the point reported is the last one (threshold +Infinity) with the FMR it
+   * actually reaches, above 0. Its FNMR is then no ZeroFMR.
+   */
+  readonly reached: boolean;
+}
+
+/** ZeroFMR: the FNMR at the lowest threshold that lets no impostor through, where there is one. */
+export function zeroFmr(curve: ErrorRateCurve): ZeroFmr {
   const k = Math.min(firstIndex(curve.fmr, (v) => v === 0), curve.fmr.length - 1);
-  return { threshold: curve.thresholds[k], fmr: curve.fmr[k], fnmr: curve.fnmr[k] };
+  return { threshold: curve.thresholds[k], fmr: curve.fmr[k], fnmr: curve.fnmr[k], reached: curve.fmr[k] === 0 };
 }
 
 /**

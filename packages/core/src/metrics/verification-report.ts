@@ -2,7 +2,7 @@ import { dPrime } from './decidability';
 import { detCurve, type DetCurve } from './det-curve';
 import { equalErrorRate, type EqualErrorRate } from './eer';
 import { errorRateCurve } from './error-rate-curve';
-import { fnmrAtFmr, zeroFmr, zeroFnmr, type FnmrAtFmr, type OperatingPoint } from './operating-points';
+import { fnmrAtFmr, zeroFmr, zeroFnmr, type FnmrAtFmr, type OperatingPoint, type ZeroFmr } from './operating-points';
 import { rocAuc } from './roc-auc';
 import { rocConvexHullEer } from './rocch';
 import type { ScoreSet } from './score-set';
@@ -21,7 +21,11 @@ export interface VerificationReport {
   readonly eer: EqualErrorRate;
   readonly eerRocch: number;
   readonly fnmrAtFmr: readonly FnmrAtFmr[];
-  readonly zeroFmr: OperatingPoint;
+  /**
+   * `reached` is false where an impostor scored +Infinity and FMR 0 cannot be reached (ZeroFmr).
+   * Optional here only because reports read back from files written before it existed lack it.
+   */
+  readonly zeroFmr: OperatingPoint & Partial<Pick<ZeroFmr, 'reached'>>;
   readonly zeroFnmr: OperatingPoint;
   readonly dPrime: number;
   readonly auc: number;

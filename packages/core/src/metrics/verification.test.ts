@@ -136,7 +136,7 @@ describe('operating points', () => {
     expect(fnmrAtFmr(c(), 1)).toMatchObject({ fmr: 1, fnmr: 0 }); // the ends stay valid
   });
   it('ZeroFMR and ZeroFNMR', () => {
-    expect(zeroFmr(c())).toEqual({ threshold: 0.8, fmr: 0, fnmr: 0.5 });
+    expect(zeroFmr(c())).toEqual({ threshold: 0.8, fmr: 0, fnmr: 0.5, reached: true });
     expect(zeroFnmr(c())).toEqual({ threshold: 0.4, fmr: 0.4, fnmr: 0 });
   });
 });
