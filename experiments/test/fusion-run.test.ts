@@ -8,7 +8,7 @@ import { compareRuns } from '../src/report/compare-runs';
 import { fuseSystems } from '../src/run/fuse-systems';
 import { parseResultsJson } from '../src/run/json';
 import { runExperiment } from '../src/run/run-experiment';
-import { parseCsvLine, readScoresCsv } from '../src/run/scores-csv';
+import { csvRecords, readScoresCsv, writeScoresCsv } from '../src/run/scores-csv';
 import type { FusionConfig } from '../src/config/schema';
 import { scoresCsvSource } from '../src/sources/scores-csv-source';
 import { comparisonScores } from './comparison-scores-fixture';
@@ -71,7 +71,7 @@ describe('fusion in experiments', () => {
     expect(back.systems[0].errors.filter((e) => e !== undefined).length).toBeGreaterThan(0);
 
     // Split the two systems into two files, shuffle one, and fuse them from disk.
-    const lines = (await readFile(csv, 'utf8')).trim().split('\n').map(parseCsvLine);
+    const lines = csvRecords(await readFile(csv, 'utf8'), csv).map((r) => r.cells);
     const fileA = join(results, 'a.csv');
     const fileB = join(results, 'b.csv');
     await writeFile(fileA, lines.map((c) => [...c.slice(0, 6), c[6], c[7]].join(',')).join('\n'));
@@ -134,6 +134,32 @@ describe('fusion in experiments', () => {
     // A spreadsheet's byte-order mark is not part of "probe".
     const bom = await readScoresCsv(await write('bom.csv', [`\uFEFF${header},a,a_error`, ...ok]));
     expect(Array.from(bom.systems[0].scores)).toEqual([0.9, 0.1]);
+    // A quoted cell left open would swallow the rest of the file.
+    await expect(readScoresCsv(await write('open.csv', [`${header},a,a_error`, ok[0], 'p2,r1,2,1,0,impostor,,"no score', ok[1]]))).rejects.toThrow(/open\.csv:3: a quoted cell is not closed/);
+  });
+
+  it('reads back a scores.csv whose cells hold line breaks (read line by line, such a row broke in two)', async () => {
+    const dir = await tempFolder('biofuse-csv-breaks-');
+    const path = join(dir, 'scores.csv');
+    const data = {
+      probe: ['p1', 'odd\nname,"q".png'],
+      reference: ['r1', 'r1'],
+      probeSubject: ['1', '2'],
+      referenceSubject: ['1', '1'],
+      label: Uint8Array.from([1, 0]),
+      kind: ['genuine', 'impostor'],
+      systems: [{ name: 'a', scores: Float64Array.from([0.9, Number.NaN]), errors: [undefined, 'cannot read\r\n  line 3: "x": NaN'] }],
+      skipped: [],
+      dataFiles: [],
+    };
+    await writeScoresCsv(path, data);
+    const back = await readScoresCsv(path);
+    expect(back.probe).toEqual(data.probe);
+    expect(back.systems[0].errors).toEqual(data.systems[0].errors);
+    expect(Array.from(back.systems[0].scores)).toEqual([0.9, Number.NaN]);
+    // Lines are still counted in messages after a cell that spans two.
+    await writeFile(path, `${await readFile(path, 'utf8')}p3,r1,3,1,0,impostor,zero,\n`);
+    await expect(readScoresCsv(path)).rejects.toThrow(/scores\.csv:6: score of a is not a number: "zero"/);
   });
 
   it('refuses to evaluate a system none of whose comparisons of a class was scored, and a dataset of no systems', async () => {
