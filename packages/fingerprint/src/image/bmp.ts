@@ -65,6 +65,16 @@ export function decodeBmpGrey(bytes: Uint8Array, what: string, limits: DecodeLim
     throw corrupt(`pixel data truncated: ${pixelBytes} bytes needed from byte ${dataOffset}, the file has ${bytes.byteLength}`);
   }
 
+  if (bits <= 8 && paletteEntries < 1 << bits) {
+    // bmp-js painted an 8-bit index beyond the palette white, and failed on a 1- or 4-bit one with
+    // "Cannot read properties of undefined": a damaged file either way, said as such.
+    const beyond = indexBeyondPalette(bytes.subarray(dataOffset, dataOffset + pixelBytes), width, height, bits, stride, paletteEntries);
+    if (beyond) {
+      const y = signedHeight < 0 ? beyond.row : height - 1 - beyond.row;
+      throw corrupt(`pixel (${beyond.x}, ${y}) has colour index ${beyond.index}, beyond the ${paletteEntries}-colour palette`);
+    }
+  }
+
   const canonicalOffset = FILE_HEADER_BYTES + INFO_HEADER_BYTES + paletteEntries * 4;
   const canonical = Buffer.alloc(canonicalOffset + pixelBytes);
   canonical.write('BM', 0, 'latin1');
@@ -90,6 +100,20 @@ export function decodeBmpGrey(bytes: Uint8Array, what: string, limits: DecodeLim
   const pixels = new Uint8Array(width * height);
   for (let i = 0, o = 0; i < pixels.length; i++, o += 4) pixels[i] = luminance(abgr[o + 3], abgr[o + 2], abgr[o + 1]);
   return { width, height, pixels, dpi: xPixelsPerMetre > 0 ? xPixelsPerMetre * 0.0254 : undefined };
+}
+
+/** The first palette index (of `bits`-bit pixels, rows of `stride` bytes as stored) that the palette lacks, or undefined. */
+function indexBeyondPalette(data: Uint8Array, width: number, height: number, bits: number, stride: number, entries: number): { x: number; row: number; index: number } | undefined {
+  const perByte = 8 / bits;
+  const mask = (1 << bits) - 1;
+  for (let row = 0; row < height; row++) {
+    for (let x = 0; x < width; x++) {
+      // The leftmost pixel is in the byte's high bits.
+      const index = (data[row * stride + Math.floor(x / perByte)] >> (8 - bits * ((x % perByte) + 1))) & mask;
+      if (index >= entries) return { x, row, index };
+    }
+  }
+  return undefined;
 }
 
 const SRGB_TO_LINEAR = Float64Array.from({ length: 256 }, (_, v) => {

@@ -1,7 +1,7 @@
 import { TemplateFormatError } from '@biofuse/core';
 import { isSensorDpi, MAX_SENSOR_DPI, MIN_SENSOR_DPI } from '../image/fingerprint-image';
 import type { FingerprintTemplate } from './fingerprint-template';
-import { MINUTIA_BIFURCATION } from './minutiae';
+import { MINUTIA_BIFURCATION, minutiaCountProblem } from './minutiae';
 
 const MAGIC = [0x42, 0x46, 0x46, 0x50]; // "BFFP", in this order so a hex dump shows it
 export const FINGERPRINT_TEMPLATE_VERSION = 1;
@@ -11,7 +11,8 @@ const BYTES_PER_MINUTIA = 4 + 4 + 4 + 1 + 1;
 
 /**
  * biofuse's own fingerprint template encoding, lossless (unlike ISO 19794-2, which rounds
- * positions to pixels and angles to 1.4 degrees). Little-endian:
+ * positions to pixels and angles to 1.4 degrees), but for a dpi float32 cannot hold: a fractional
+ * one reads back as the nearest float32 (500.3 as 500.2999878). Little-endian:
  *
  *   magic "BFFP" 4, version u8, quality u8, width u16, height u16, dpi f32, count u32,
  *   then x f32 x count, y f32 x count, angle f32 x count, kind u8 x count, quality u8 x count.
@@ -55,9 +56,9 @@ function fingerprintTemplateProblem(t: FingerprintTemplate): string | undefined 
   if (t.width === 0 || t.height === 0) return `an image size of ${t.width} x ${t.height} (no area)`;
   const m = t.minutiae;
   const n = m.count;
-  if (!(Number.isInteger(n) && n >= 0 && n <= 0xffffffff)) return `a minutia count of ${n}`;
-  const short = (['x', 'y', 'angle', 'kind', 'quality'] as const).find((c) => !(m[c].length >= n));
-  if (short) return `${n} minutiae but ${m[short].length} values of ${short}`;
+  if (n > 0xffffffff) return `a minutia count of ${n}`;
+  const shape = minutiaCountProblem(m);
+  if (shape !== undefined) return shape;
   for (let i = 0; i < n; i++) {
     if (!(Number.isFinite(m.x[i]) && Number.isFinite(m.y[i]) && Number.isFinite(m.angle[i]))) return `minutia ${i} at a position or angle that is not a finite number`;
     const misplaced = misplacedMinutia(m.x[i], m.y[i], m.angle[i], t.width, t.height);

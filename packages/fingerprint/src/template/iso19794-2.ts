@@ -3,7 +3,7 @@ import { checkIntegerField } from './integer-field';
 import { isSensorDpi, MAX_SENSOR_DPI, MIN_SENSOR_DPI } from '../image/fingerprint-image';
 import { reframeTemplate } from './reframe';
 import type { FingerprintTemplate } from './fingerprint-template';
-import { MINUTIA_BIFURCATION, MINUTIA_ENDING, MINUTIA_OTHER, normaliseAngle, type MinutiaSet } from './minutiae';
+import { MINUTIA_BIFURCATION, MINUTIA_ENDING, MINUTIA_OTHER, minutiaCountProblem, normaliseAngle, type MinutiaSet } from './minutiae';
 
 /**
  * ISO/IEC 19794-2:2005 finger minutiae records ("FMR\0", version " 20\0"), big-endian:
@@ -189,7 +189,14 @@ export function readIsoTemplate(bytes: Uint8Array): FingerprintTemplate {
   // Our templates have square pixels at the x resolution: a record whose y resolution differs is
   // stretched onto that grid (a y resolution of 0, not stated, is taken as the x one).
   if (yRes === 0 || yRes === xRes) return template;
-  return reframeTemplate(template, record.width, Math.max(1, Math.round((record.height * xRes) / yRes)));
+  const height = Math.max(1, Math.round((record.height * xRes) / yRes));
+  // Taller than a template's 16-bit height, it was reframeTemplate's ConfigError, blaming the caller.
+  if (height > 0xffff) {
+    throw new TemplateFormatError(
+      `ISO 19794-2 record: its ${record.width} x ${record.height} image at ${xRes} x ${yRes} pixels per cm (bytes 14-21) is ${height} pixels tall on square pixels, more than a template holds (65535)`,
+    );
+  }
+  return reframeTemplate(template, record.width, height);
 }
 
 export interface WriteIsoOptions {
@@ -211,6 +218,10 @@ export interface WriteIsoOptions {
 export function writeIsoTemplate(t: FingerprintTemplate, opts: WriteIsoOptions = {}): Uint8Array {
   const m = t.minutiae;
   if (m.count > 255) throw new TemplateFormatError(`cannot write ${m.count} minutiae to ISO 19794-2: a finger view holds at most 255`);
+  // A NaN count was a RangeError, one of -1 or 2.5 wrote a record the reader refuses, and kinds
+  // and qualities past a short array were written as "other" and 0.
+  const shape = minutiaCountProblem(m);
+  if (shape !== undefined) throw new TemplateFormatError(`cannot write a template with ${shape} to ISO 19794-2`);
   checkField('image width', t.width, 0xffff);
   checkField('image height', t.height, 0xffff);
   if (t.width === 0 || t.height === 0) throw new TemplateFormatError(`cannot write an image size of ${t.width} x ${t.height} (no area) to ISO 19794-2`);

@@ -63,11 +63,27 @@ export function minutiaSet(list: readonly Minutia[]): MinutiaSet {
 }
 
 export function minutiaList(set: MinutiaSet): Minutia[] {
+  // A count beyond the arrays listed minutiae at (undefined, undefined), one of 2.5 listed 3, and
+  // one of 1e10 or Infinity ran out of memory.
+  const problem = minutiaCountProblem(set);
+  if (problem !== undefined) throw new TemplateFormatError(`cannot list a minutia set with ${problem}`);
   const out: Minutia[] = [];
   for (let i = 0; i < set.count; i++) {
     out.push({ x: set.x[i], y: set.y[i], angle: set.angle[i], kind: set.kind[i] as MinutiaKind, quality: set.quality[i] });
   }
   return out;
+}
+
+/**
+ * Why the set's arrays do not hold `count` minutiae (a count that is no whole number >= 0, or
+ * one beyond an array), in the words after "a minutia set with"; undefined when they do.
+ */
+export function minutiaCountProblem(m: MinutiaSet): string | undefined {
+  const n = m.count;
+  if (!(Number.isInteger(n) && n >= 0)) return `a minutia count of ${n}`;
+  const short = (['x', 'y', 'angle', 'kind', 'quality'] as const).find((c) => !(m[c].length >= n));
+  if (short) return `${n} minutiae but ${m[short].length} values of ${short}`;
+  return undefined;
 }
 
 const TWO_PI = 2 * Math.PI;

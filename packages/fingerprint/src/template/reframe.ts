@@ -1,4 +1,5 @@
-import { ConfigError, TemplateFormatError } from '@biofuse/core';
+import { ConfigError } from '@biofuse/core';
+import { checkFingerprintTemplate } from './encode';
 import type { FingerprintTemplate } from './fingerprint-template';
 import { normaliseAngle } from './minutiae';
 
@@ -10,23 +11,25 @@ import { normaliseAngle } from './minutiae';
  * image (and with templates extracted from it) after this mapping. The resolution is unchanged.
  */
 export function reframeTemplate(t: FingerprintTemplate, width: number, height: number): FingerprintTemplate {
-  // A size of 0 put every minutia at 0, NaN made them NaN, a negative one mirrored them outside
-  // the frame; a template of no area made them infinite.
+  // A size of 0 put every minutia at 0, NaN made them NaN, a negative one mirrored them outside the frame.
   if (!(Number.isInteger(width) && Number.isInteger(height) && width > 0 && height > 0 && width <= 0xffff && height <= 0xffff)) {
     throw new ConfigError(`a template is mapped onto an image of whole positive sizes (at most 65535), got ${width} x ${height}`);
   }
-  if (!(t.width > 0 && t.height > 0 && Number.isFinite(t.width) && Number.isFinite(t.height))) {
-    throw new TemplateFormatError(`a template of ${t.width} x ${t.height} pixels has no frame to map from`);
-  }
+  // Checked as compare checks it: a template of no area made the minutiae infinite, a count of
+  // -1 or Infinity was a RangeError, one of 2.5 or beyond the arrays gave a malformed template.
+  checkFingerprintTemplate(t);
   const fx = width / t.width;
   const fy = height / t.height;
   const m = t.minutiae;
+  // A position before the first pixel's centre (the checks allow up to one pixel) is not
+  // stretched: at 4x, x = -0.4 became -1.6, outside the frame, and the result was refused.
+  const stretch = (v: number, f: number): number => (v < 0 ? v : v * f);
   const x = new Float32Array(m.count);
   const y = new Float32Array(m.count);
   const angle = new Float32Array(m.count);
   for (let i = 0; i < m.count; i++) {
-    x[i] = m.x[i] * fx;
-    y[i] = m.y[i] * fy;
+    x[i] = stretch(m.x[i], fx);
+    y[i] = stretch(m.y[i], fy);
     angle[i] = normaliseAngle(Math.atan2(Math.sin(m.angle[i]) * fy, Math.cos(m.angle[i]) * fx));
   }
   return { ...t, width, height, minutiae: { count: m.count, x, y, angle, kind: Uint8Array.from(m.kind), quality: Uint8Array.from(m.quality) } };
