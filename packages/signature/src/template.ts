@@ -1,9 +1,9 @@
-import { TemplateFormatError } from '@biofuse/core';
+import { ConfigError, TemplateFormatError } from '@biofuse/core';
 import { SignatureAcquisitionError } from './errors';
 import { GLOBAL_FEATURES, globalFeatures } from './features/global-features';
 import { DEFAULT_TIME_FUNCTIONS, TIME_FUNCTIONS, timeFunctions, type TimeFunction, type TimeFunctionMatrix, type TimeFunctionOptions } from './features/time-functions';
 import { checkTemplateOptions } from './params';
-import { checkUsableTrajectory, type PenTrajectory } from './pen-trajectory';
+import { checkUsableTrajectory, MAX_SAMPLES, type PenTrajectory } from './pen-trajectory';
 import { resampleTrajectory, smoothTrajectory } from './preprocess';
 
 /**
@@ -105,7 +105,7 @@ const recipeBytes = (dims: number) => Math.ceil((RECIPE_FIXED_BYTES + dims) / 4)
 export function encodeSignatureTemplate(t: SignatureTemplate): Uint8Array {
   const { recipe } = t;
   const refuse = (what: string) => new TemplateFormatError(`cannot encode a signature template with ${what}`);
-  if (!(Number.isInteger(t.local.dims) && t.local.dims >= 1 && t.local.dims <= 0xffff && Number.isInteger(t.local.length) && t.local.length >= 1 && t.local.length <= 0xffffffff)) {
+  if (!(Number.isInteger(t.local.dims) && t.local.dims >= 1 && t.local.dims <= 0xffff && Number.isInteger(t.local.length) && t.local.length >= 1 && t.local.length <= MAX_SAMPLES)) {
     throw refuse(`${t.local.length} frames of ${t.local.dims} time functions`);
   }
   if (t.local.values.length !== t.local.dims * t.local.length) throw refuse(`${t.local.values.length} values for ${t.local.length} frames of ${t.local.dims} time functions`);
@@ -114,9 +114,7 @@ export function encodeSignatureTemplate(t: SignatureTemplate): Uint8Array {
   const ids = recipe.functions.map((f) => TIME_FUNCTIONS.indexOf(f));
   if (ids.some((id) => id < 0)) throw refuse(`an unknown time function in ${recipe.functions.join(', ')}`);
   if (new Set(ids).size !== ids.length) throw refuse(`a time function named twice (${recipe.functions.join(', ')})`);
-  if (!(Number.isInteger(recipe.resamplePoints) && recipe.resamplePoints >= 0 && recipe.resamplePoints <= 0xffffffff && Number.isFinite(recipe.smoothingSamples) && recipe.smoothingSamples >= 0)) {
-    throw refuse(`a recipe of ${recipe.resamplePoints} resample points and ${recipe.smoothingSamples} smoothing samples`);
-  }
+  if (optionsProblem(recipe)) throw refuse(`a recipe of ${recipe.resamplePoints} resample points and ${recipe.smoothingSamples} smoothing samples`);
   // What decoding would refuse is refused here, so that nothing stores a template it cannot read back.
   const problem = valueProblem(Float32Array.from(t.local.values), Float32Array.from(t.global), t.local.length);
   if (problem) throw refuse(problem);
@@ -152,6 +150,8 @@ export function decodeSignatureTemplate(bytes: Uint8Array): SignatureTemplate {
   const globalDims = view.getUint32(12, true);
   // No frames would make every DTW distance infinite and a user model's normalisation NaN.
   if (dims === 0 || length === 0) throw new TemplateFormatError(`signature template: ${length} frames of ${dims} time functions, nothing to compare (corrupt)`);
+  // Extraction never makes more (see MAX_SAMPLES), and DTW over a million frames would run for hours.
+  if (length > MAX_SAMPLES) throw new TemplateFormatError(`signature template: ${length} frames, more than a signature has (${MAX_SAMPLES}) (corrupt)`);
   const offset = HEADER_BYTES + recipeBytes(dims);
   const expected = offset + (dims * length + globalDims) * 4;
   if (bytes.length !== expected) throw new TemplateFormatError(`signature template: ${bytes.length} bytes, expected ${expected} (truncated or corrupt)`);
@@ -159,7 +159,9 @@ export function decodeSignatureTemplate(bytes: Uint8Array): SignatureTemplate {
     throw new TemplateFormatError(`signature template: ${globalDims} global features, this build makes ${GLOBAL_FEATURES.length} (made by another version?)`);
   }
   const recipe = decodeRecipe(view, dims);
-  const floats = new Float32Array(bytes.slice(offset).buffer);
+  // A copy of its own: a Node Buffer's slice() is a view into a shared pool, whose .buffer starts
+  // elsewhere (a template read from a file or database was refused as corrupt, or threw a RangeError).
+  const floats = new Float32Array(new Uint8Array(bytes.subarray(offset)).buffer);
   const local = floats.slice(0, dims * length);
   const global = floats.slice(dims * length);
   const problem = valueProblem(local, global, length);
@@ -185,6 +187,17 @@ function valueProblem(local: Float32Array, global: Float32Array, length: number)
   return undefined;
 }
 
+/** Why extraction could not have made a recipe of these numbers (checkTemplateOptions' rule), or undefined. */
+function optionsProblem(recipe: Pick<SignatureRecipe, 'smoothingSamples' | 'resamplePoints'>): string | undefined {
+  try {
+    checkTemplateOptions({ smoothingSamples: recipe.smoothingSamples, resamplePoints: recipe.resamplePoints });
+    return undefined;
+  } catch (err) {
+    if (err instanceof ConfigError) return err.message;
+    throw err;
+  }
+}
+
 function decodeRecipe(view: DataView, dims: number): SignatureRecipe {
   const resamplePoints = view.getUint32(HEADER_BYTES, true);
   const smoothingSamples = view.getFloat32(HEADER_BYTES + 4, true);
@@ -192,6 +205,9 @@ function decodeRecipe(view: DataView, dims: number): SignatureRecipe {
   if (!(Number.isFinite(smoothingSamples) && smoothingSamples >= 0) || penUp > 1) {
     throw new TemplateFormatError(`signature template: recipe of smoothing ${smoothingSamples}, pen-up flag ${penUp} is not valid (corrupt)`);
   }
+  // Nor a recipe no options make (resampling to 1 or 8,388,608 points, smoothing over 1e30 samples): no modality could compare the template.
+  const problem = optionsProblem({ smoothingSamples, resamplePoints });
+  if (problem) throw new TemplateFormatError(`signature template: a recipe extraction never makes (${problem}) (corrupt)`);
   const functions: TimeFunction[] = [];
   for (let k = 0; k < dims; k++) {
     const id = view.getUint8(HEADER_BYTES + RECIPE_FIXED_BYTES + k);

@@ -7,20 +7,34 @@ export interface ReadOptions {
   readonly maxBackstepMs?: number;
 }
 
-/** What a reader may be told: ReadOptions, and readSignature's `path`, which travels with them. */
-const READ_OPTION_KEYS: readonly string[] = ['maxBackstepMs', 'path'];
+const READ_OPTION_KEYS: readonly string[] = ['maxBackstepMs'];
 
 /**
  * Throws ConfigError for reading options that would not be applied as written: a NaN
  * maxBackstepMs repaired every backward step of the clock, however large, as a glitch, and a
- * misspelt key ("maxBackstep") was ignored.
+ * misspelt key ("maxBackstep") was ignored. `ownKeys` are those the calling function takes
+ * beside them (readSignature's `path`). Each public reader checks once, on entry; what it calls
+ * (the format's reader, TrajectoryBuilder) takes the options as checked.
  */
-export function checkReadOptions(opts: ReadOptions): void {
-  const unknown = Object.keys(opts).find((k) => !READ_OPTION_KEYS.includes(k));
-  if (unknown !== undefined) throw new ConfigError(`unknown signature reading option "${unknown}" (known: ${READ_OPTION_KEYS.join(', ')})`);
+export function checkReadOptions(opts: ReadOptions, ownKeys: readonly string[] = []): void {
+  if (typeof opts !== 'object' || opts === null || Array.isArray(opts)) throw new ConfigError(`signature reading options must be an object, got ${JSON.stringify(opts)}`);
+  const known = [...READ_OPTION_KEYS, ...ownKeys];
+  const unknown = Object.keys(opts).find((k) => !known.includes(k));
+  if (unknown !== undefined) throw new ConfigError(`unknown signature reading option "${unknown}" (known: ${known.join(', ')})`);
   const ms = opts.maxBackstepMs;
   if (ms !== undefined && !(typeof ms === 'number' && ms >= 0)) throw new ConfigError(`maxBackstepMs must be a number of milliseconds >= 0, got ${String(ms)}`);
 }
+
+/**
+ * The largest magnitude of a coordinate, pressure level or angle: no tablet gives more (SVC2004
+ * holds at most 12,699), the rule the MCYT reader applies to its floats. Larger values are
+ * damage (a digit turned "e": 4e+79), and past 1e154 one's square overflows: one azimuth of
+ * 1e308 zeroed the whole azimuth time function, silently, and one x of 1e308 was refused only at
+ * extraction, naming neither file nor line.
+ */
+export const MAX_PEN_VALUE = 1e7;
+/** The largest time: up to 2^53 ms whole milliseconds are exact (a pad's clock, in ms since 1970, reads 1.7e12). */
+const MAX_TIME_MS = 2 ** 53;
 
 /**
  * Where a sample is in its file, for messages: a text line; (JSON, whose points need not sit
@@ -45,10 +59,9 @@ export class TrajectoryBuilder {
   constructor(
     /** Undefined for bytes in memory (SignatureFormatError says so). */
     private readonly path: string | undefined,
+    /** Checked by the reader that was called (checkReadOptions). */
     private readonly opts: ReadOptions = {},
-  ) {
-    checkReadOptions(opts);
-  }
+  ) {}
 
   add(where: SampleAt, s: { x: number; y: number; t: number; penDown: boolean; pressure: number; azimuth: number; altitude: number }): void {
     const fail = (message: string) =>
@@ -60,6 +73,10 @@ export class TrajectoryBuilder {
     for (const [name, v] of [['azimuth', s.azimuth], ['altitude', s.altitude]] as const) {
       if (v === Number.POSITIVE_INFINITY || v === Number.NEGATIVE_INFINITY) throw fail(`${name} is not a finite number`);
     }
+    for (const [name, v] of [['x', s.x], ['y', s.y], ['pressure', s.pressure], ['azimuth', s.azimuth], ['altitude', s.altitude]] as const) {
+      if (Math.abs(v) > MAX_PEN_VALUE) throw fail(`${name} is ${v}, beyond any pen value (at most ${MAX_PEN_VALUE.toExponential()} in magnitude)`);
+    }
+    if (Math.abs(s.t) > MAX_TIME_MS) throw fail(`t is ${s.t}, beyond any time in milliseconds (at most 2^53 in magnitude)`);
     if (s.pressure < 0) throw fail(`pressure is negative (${s.pressure})`);
     const c = this.cols;
     const n = c.t.length;

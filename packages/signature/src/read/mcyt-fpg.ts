@@ -1,13 +1,12 @@
 import { SignatureFormatError } from '../errors';
 import type { PenTrajectory } from '../pen-trajectory';
-import { sampleName, TrajectoryBuilder } from './builder';
+import { MAX_PEN_VALUE, sampleName, TrajectoryBuilder } from './builder';
 
 const HEADER_BYTES = 60;
 const SAMPLE_BYTES = 5 * 4;
 const CHANNELS = ['x', 'y', 'pressure', 'azimuth', 'altitude'] as const;
-/** Magnitudes outside [1e-6, 1e7] (0 aside) are no tablet's coordinates, pressure levels or angles. */
+/** Magnitudes outside [1e-6, MAX_PEN_VALUE = 1e7] (0 aside) are no tablet's coordinates, pressure levels or angles. */
 const MIN_PLAUSIBLE = 1e-6;
-const MAX_PLAUSIBLE = 1e7;
 /** MCYT tablets sample at 100 Hz. */
 const SAMPLE_PERIOD_MS = 10;
 
@@ -32,7 +31,7 @@ export function parseMcytFpg(bytes: Uint8Array, path?: string): PenTrajectory {
     for (let c = 0; c < 5; c++) {
       const v = view.getFloat32(o + 4 * c, true);
       // Tablet units, pressure levels and angles in (tenths of) degrees are neither tiny nor huge: other bytes read as floats usually are.
-      if (!Number.isFinite(v) || (v !== 0 && Math.abs(v) < MIN_PLAUSIBLE) || Math.abs(v) > MAX_PLAUSIBLE) {
+      if (!Number.isFinite(v) || (v !== 0 && Math.abs(v) < MIN_PLAUSIBLE) || Math.abs(v) > MAX_PEN_VALUE) {
         throw new SignatureFormatError(`${sampleName(k + 1, o)}: ${CHANNELS[c]} is ${v}, not a plausible pen value`, path);
       }
     }

@@ -2,7 +2,7 @@ import { parseDecimal } from '@biofuse/core';
 import { SignatureFormatError } from '../errors';
 import type { PenTrajectory } from '../pen-trajectory';
 import { penAngleMismatch } from '../pen-trajectory';
-import { pointName, TrajectoryBuilder, type ReadOptions } from './builder';
+import { checkReadOptions, pointName, TrajectoryBuilder, type ReadOptions } from './builder';
 import { textLines, withoutBom } from './text-lines';
 
 /** The keys of a JSON point; any other is refused (an ignored "pen_down" left the pen down throughout). */
@@ -21,11 +21,23 @@ const CSV_COLUMNS: readonly string[] = ['x', 'y', 't', 'pressure', 'pen_down', '
  * counting from 1 (its points need not sit one to a line); CSV errors name the line.
  */
 export function parsePenJson(text: string, path?: string, opts: ReadOptions = {}): PenTrajectory {
+  checkReadOptions(opts);
+  return penJsonTrajectory(text, path, opts);
+}
+
+export function parsePenCsv(text: string, path?: string, opts: ReadOptions = {}): PenTrajectory {
+  checkReadOptions(opts);
+  return penCsvTrajectory(text, path, opts);
+}
+
+/** parsePenJson with options already checked (parseSignatureBytes checks them once a read). */
+export function penJsonTrajectory(text: string, path: string | undefined, opts: ReadOptions): PenTrajectory {
   let raw: unknown;
   try {
     raw = JSON.parse(withoutBom(text));
   } catch (err) {
-    throw new SignatureFormatError(`not valid JSON: ${(err as Error).message}`, path);
+    // V8 quotes the text around the error, line ends and all: kept to one line, as every message is.
+    throw new SignatureFormatError(`not valid JSON: ${(err as Error).message.replace(/\s+/g, ' ')}`, path);
   }
   const points = Array.isArray(raw) ? raw : (raw as { points?: unknown })?.points;
   if (!Array.isArray(points)) throw new SignatureFormatError('expected an array of points or {"points": [...]}', path);
@@ -35,7 +47,7 @@ export function parsePenJson(text: string, path?: string, opts: ReadOptions = {}
     if (typeof p !== 'object' || p === null || Array.isArray(p)) throw fail('is not an object');
     const o = p as Record<string, unknown>;
     const unknown = Object.keys(o).find((k) => !JSON_KEYS.includes(k));
-    if (unknown !== undefined) throw fail(`unknown key "${unknown}" (accepted: ${JSON_KEYS.join(', ')})`);
+    if (unknown !== undefined) throw fail(`unknown key ${JSON.stringify(unknown)} (accepted: ${JSON_KEYS.join(', ')})`);
     const num = (k: string, fallback?: number) => {
       const v = o[k];
       if (v === undefined && fallback !== undefined) return fallback;
@@ -58,7 +70,8 @@ export function parsePenJson(text: string, path?: string, opts: ReadOptions = {}
   return p;
 }
 
-export function parsePenCsv(text: string, path?: string, opts: ReadOptions = {}): PenTrajectory {
+/** parsePenCsv with options already checked. */
+export function penCsvTrajectory(text: string, path: string | undefined, opts: ReadOptions): PenTrajectory {
   // Blank lines are skipped; each row keeps its line number in the file.
   const lines = textLines(text)
     .map((content, k) => ({ content, line: k + 1 }))

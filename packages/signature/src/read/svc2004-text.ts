@@ -1,7 +1,7 @@
 import { SignatureFormatError } from '../errors';
 import type { PenTrajectory } from '../pen-trajectory';
 import { parseDecimal } from '@biofuse/core';
-import { TrajectoryBuilder, type ReadOptions } from './builder';
+import { checkReadOptions, TrajectoryBuilder, type ReadOptions } from './builder';
 import { textLines } from './text-lines';
 
 /**
@@ -10,6 +10,12 @@ import { textLines } from './text-lines';
  * pressure is taken as 1 while the pen is down, 0 while up).
  */
 export function parseSvc2004(text: string, path?: string, opts: ReadOptions = {}): PenTrajectory {
+  checkReadOptions(opts);
+  return svc2004Trajectory(text, path, opts);
+}
+
+/** parseSvc2004 with options already checked (parseSignatureBytes checks them once a read). */
+export function svc2004Trajectory(text: string, path: string | undefined, opts: ReadOptions): PenTrajectory {
   const all = textLines(text);
   while (all.length > 0 && all[all.length - 1].trim() === '') all.pop();
   // Blank lines before the header are skipped; `first` keeps the line numbers the file's.

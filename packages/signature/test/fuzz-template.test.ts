@@ -1,0 +1,175 @@
+/**
+ * Seeded mutation fuzzing of the versioned binary template: truncation at every length, every
+ * bit of the header and recipe flipped, seeded flips over the rest, length fields and version
+ * set to other values. Every mutant must be refused with a TemplateFormatError, or decode to a
+ * valid template (a recipe parameters can make, finite values) that compares with a finite
+ * score. Each mutant is decoded twice, from its own bytes and from a view into a larger buffer
+ * (what a Node Buffer read from a file or database is), and must give the same outcome.
+ */
+import { describe, expect, it } from 'vitest';
+import { seededRandom, TemplateFormatError } from '@biofuse/core';
+import { GLOBAL_FEATURES } from '../src/features/global-features';
+import { DEFAULT_SIGNATURE_PARAMS, parseSignatureParams, type SignatureParams } from '../src/params';
+import { MAX_SAMPLES } from '../src/pen-trajectory';
+import type { SignatureUserModel } from '../src/compare/user-model';
+import { SignatureModality } from '../src/signature-modality';
+import { synthesizeSignatures } from '../src/synthetic/synthesize';
+import { decodeSignatureTemplate, encodeSignatureTemplate, extractSignatureTemplate, type SignatureTemplate } from '../src/template';
+import { byteFlip, truncationLengths } from './mutations';
+
+const SEED = 20_240_602;
+const HEADER_BYTES = 16;
+/** Where the recipe's zero padding lies (it carries nothing, so a flip there may be read back as zeros). */
+const padding = (dims: number): [number, number] => [HEADER_BYTES + 9 + dims, HEADER_BYTES + Math.ceil((9 + dims) / 4) * 4];
+
+/** The bytes at an odd place inside a larger Node Buffer, as a file or database read gives them. */
+function inLargerBuffer(bytes: Uint8Array, offset: number): Buffer {
+  const pool = Buffer.alloc(offset + bytes.length + 13, 0x5a);
+  pool.set(bytes, offset);
+  return pool.subarray(offset, offset + bytes.length);
+}
+
+/** The template mutated, and a user model enrolled from it and another signature made alike. */
+interface Original {
+  readonly template: SignatureTemplate;
+  readonly model: SignatureUserModel;
+}
+
+/** The outcome of decoding, as a string to compare (the error, or the template's bytes re-encoded), and what is wrong with it. */
+function decoded(bytes: Uint8Array, original: Original): { outcome: string; problem?: string } {
+  let t: SignatureTemplate;
+  try {
+    t = decodeSignatureTemplate(bytes);
+  } catch (err) {
+    const typed = err instanceof TemplateFormatError && /^(signature template|not a biofuse signature template)/.test(err.message);
+    return { outcome: String(err), problem: typed ? undefined : `untyped or unnamed: ${String(err)}` };
+  }
+  let again: Uint8Array;
+  try {
+    again = encodeSignatureTemplate(t);
+  } catch (err) {
+    return { outcome: `a template the encoder refuses: ${String(err)}`, problem: `decoded a template the encoder refuses: ${String(err)}` };
+  }
+  const outcome = `template ${Buffer.from(again).toString('base64')}`;
+  const [padFrom, padTo] = padding(t.local.dims);
+  if (again.length !== bytes.length || again.some((b, k) => b !== bytes[k] && !(k >= padFrom && k < padTo))) return { outcome, problem: 'decoded as other bytes than were given' };
+  const { local, global, recipe } = t;
+  if (!(local.length >= 1 && local.length <= MAX_SAMPLES)) return { outcome, problem: `${local.length} frames` };
+  if (global.length !== GLOBAL_FEATURES.length || ![...local.values, ...global].every(Number.isFinite)) return { outcome, problem: 'values not finite' };
+  let params: SignatureParams;
+  try {
+    params = parseSignatureParams({ functions: recipe.functions, keepPenUp: recipe.keepPenUp, smoothingSamples: recipe.smoothingSamples, resamplePoints: recipe.resamplePoints });
+  } catch (err) {
+    return { outcome, problem: `a recipe no parameters make: ${String(err)}` };
+  }
+  const modality = new SignatureModality(params);
+  const scores = [modality.compare(t, t).similarity];
+  try {
+    scores.push(modality.compare(original.template, t).similarity, modality.compareEnrolled(original.model, t).similarity);
+  } catch (err) {
+    // Another recipe (a flipped function number or pen-up flag) is refused, as it should be.
+    if (!(err instanceof TemplateFormatError && /differ in how they were made/.test(err.message))) return { outcome, problem: `compare: ${String(err)}` };
+  }
+  return scores.every(Number.isFinite) ? { outcome } : { outcome, problem: `scores ${scores.join(', ')}` };
+}
+
+function mutants(bytes: Uint8Array, dims: number, seed: number): { what: string; bytes: Uint8Array }[] {
+  const rng = seededRandom(seed);
+  const out: { what: string; bytes: Uint8Array }[] = [];
+  for (const n of truncationLengths(bytes.length, 400, rng)) out.push({ what: `cut to ${n} bytes`, bytes: bytes.slice(0, n) });
+  const [, recipeEnd] = padding(dims);
+  for (let at = 0; at < recipeEnd; at++) {
+    for (let bit = 0; bit < 8; bit++) {
+      const b = bytes.slice();
+      b[at] ^= 1 << bit;
+      out.push({ what: `byte ${at} bit ${bit} flipped`, bytes: b });
+    }
+  }
+  for (let i = 0; i < 600; i++) out.push(byteFlip(bytes, rng));
+  const fields: [string, number, 1 | 2 | 4][] = [['version', 4, 2], ['dims', 6, 2], ['length', 8, 4], ['global dims', 12, 4], ['resample points', 16, 4], ['smoothing', 20, 4], ['pen-up flag', 24, 1]];
+  for (const [name, at, size] of fields) {
+    for (const v of [0, 1, 2, 3, 9, 10, 25, 64, 255, 0xffff, 20_000, 20_001, 0x7fffffff, 0xffffffff, 0x7f800000, 0x7fc00000, 0x41a00001]) {
+      const b = bytes.slice();
+      const view = new DataView(b.buffer);
+      if (size === 1) view.setUint8(at, v & 0xff);
+      else if (size === 2) view.setUint16(at, v & 0xffff, true);
+      else view.setUint32(at, v >>> 0, true);
+      out.push({ what: `${name} set to ${size === 4 ? v >>> 0 : v & (size === 1 ? 0xff : 0xffff)}`, bytes: b });
+    }
+  }
+  return out;
+}
+
+describe('mutated signature templates', () => {
+  const signatures = [...synthesizeSignatures({ seed: SEED, users: 1, genuine: 3, forgeries: 0 }).values()];
+  const made = (params: SignatureParams, k: number): Original => {
+    const [template, second] = [signatures[k], signatures[2]].map((p) => extractSignatureTemplate(p, params));
+    return { template, model: new SignatureModality(params).enrol([template, second]) };
+  };
+  const originals: [string, Original][] = [
+    ['default parameters', made(DEFAULT_SIGNATURE_PARAMS, 0)],
+    ['resampled, smoothed, pen-up kept', made(parseSignatureParams({ functions: ['x', 'pressure', 'dAngle'], resamplePoints: 64, smoothingSamples: 0.7, keepPenUp: true }), 1)],
+  ];
+
+  it.each(originals)('(%s) are refused with a TemplateFormatError or decode to valid templates, from any buffer', (_, original) => {
+    const { template } = original;
+    const bytes = encodeSignatureTemplate(template);
+    const failures: string[] = [];
+    let accepted = 0;
+    const all = mutants(bytes, template.local.dims, SEED + template.local.dims);
+    for (const [k, m] of all.entries()) {
+      const own = decoded(m.bytes, original);
+      if (own.problem) failures.push(`${m.what}: ${own.problem}`);
+      const view = decoded(inLargerBuffer(m.bytes, 1 + (k % 7)), original);
+      if (view.outcome !== own.outcome) failures.push(`${m.what}: read from a larger buffer: ${view.outcome.slice(0, 200)}, from its own bytes: ${own.outcome.slice(0, 200)}`);
+      if (!own.outcome.startsWith('TemplateFormatError')) accepted++;
+    }
+    expect(failures).toEqual([]);
+    // The unmutated template round-trips, and some mutants (flips in the floats) decode.
+    expect(decoded(bytes, original)).toEqual({ outcome: `template ${Buffer.from(bytes).toString('base64')}` });
+    expect(accepted).toBeGreaterThan(all.length / 10);
+  });
+});
+
+describe('what the fuzzing found in the template decoder', () => {
+  const [genuine] = [...synthesizeSignatures({ seed: SEED, users: 1, genuine: 1, forgeries: 0 }).values()];
+  const template = extractSignatureTemplate(genuine, DEFAULT_SIGNATURE_PARAMS);
+  const bytes = encodeSignatureTemplate(template);
+
+  it('reads a template from a Node Buffer inside a larger one, as files and databases give them', () => {
+    // The floats were taken from the start of the Buffer's memory pool: refused as corrupt, or a RangeError.
+    for (const buffer of [Buffer.from(bytes), inLargerBuffer(bytes, 3), inLargerBuffer(bytes, 4)]) {
+      const back = decodeSignatureTemplate(buffer);
+      expect(back.local.values).toEqual(template.local.values);
+      expect(back.global).toEqual(template.global);
+      expect(new SignatureModality().compare(template, back).distance).toBe(0);
+    }
+  });
+
+  it('refuses a recipe that no parameters make, which no modality could compare', () => {
+    const recipe = (set: (view: DataView) => void) => {
+      const b = bytes.slice();
+      set(new DataView(b.buffer));
+      return () => decodeSignatureTemplate(b);
+    };
+    // Resampling to 1 or to 8,388,608 points, smoothing over 1e30 samples: each decoded, then parseSignatureParams refused the recipe.
+    expect(recipe((v) => v.setUint32(16, 1, true))).toThrow(new TemplateFormatError('signature template: a recipe extraction never makes (resamplePoints must be 0 or an integer in [10, 20000], got 1) (corrupt)'));
+    expect(recipe((v) => v.setUint32(16, 8_388_608, true))).toThrow(/resamplePoints must be 0 or an integer in \[10, 20000\], got 8388608/);
+    expect(recipe((v) => v.setFloat32(20, 1e30, true))).toThrow(/a recipe extraction never makes \(smoothingSamples must be in \[0, 20\]\)/);
+    // ... nor does the encoder write one.
+    expect(() => encodeSignatureTemplate({ ...template, recipe: { ...template.recipe, resamplePoints: 5 } })).toThrow(/cannot encode a signature template with a recipe of 5 resample points/);
+  });
+
+  it('refuses more frames than a signature has, which DTW would take hours over', () => {
+    const length = MAX_SAMPLES + 1;
+    const long: SignatureTemplate = { local: { length, dims: 1, values: new Float32Array(length) }, global: new Float32Array(GLOBAL_FEATURES.length), recipe: { ...template.recipe, functions: ['x'] } };
+    expect(() => encodeSignatureTemplate(long)).toThrow('cannot encode a signature template with 20001 frames of 1 time functions');
+    // The same bytes, written by hand: header, recipe (x: function 0), zeros.
+    const b = new Uint8Array(16 + 12 + 4 * (length + GLOBAL_FEATURES.length));
+    const view = new DataView(b.buffer);
+    [0x47534642, 2 | (1 << 16), length, GLOBAL_FEATURES.length].forEach((v, k) => view.setUint32(4 * k, v, true));
+    expect(() => decodeSignatureTemplate(b)).toThrow(new TemplateFormatError('signature template: 20001 frames, more than a signature has (20000) (corrupt)'));
+    view.setUint32(8, MAX_SAMPLES, true);
+    expect(decodeSignatureTemplate(b.subarray(0, b.length - 4)).local.length).toBe(MAX_SAMPLES);
+  });
+});
