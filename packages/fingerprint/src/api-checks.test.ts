@@ -6,7 +6,7 @@ import { DEFAULT_EXTRACTION_PARAMS, type ExtractionParams } from './extract/para
 import { FingerprintModality } from './fingerprint-modality';
 import { loadFingerprintImage } from './image/load';
 import { centreVectors } from './match/centre-vectors';
-import { matchParams } from './match/params';
+import { centredFingerprintVector, compareFingerprints, fingerprintVector, matchParams, prepareTemplate, type PreparedTemplate } from './index';
 import { randomTemplate } from './match/test-templates';
 import { parseFingerprintParams, type FingerprintParams } from './params';
 import type { FingerprintTemplate } from './template/fingerprint-template';
@@ -38,6 +38,44 @@ describe('templates built in code', () => {
     }
     expect(modality.compare(print, print).similarity).toBeGreaterThan(0.9);
     expect(modality.compare(print, other).similarity).toBeLessThan(0.3);
+  });
+
+  it('are checked the same way by the matcher\'s own exports, which a library user calls without the modality', () => {
+    // Unchecked, prepareTemplate matched a NaN or 0 dpi as 500 dpi (0.998 against itself),
+    // scored a count beyond the arrays as the minutiae that were there, dropped a minutia at
+    // NaN and kept kind 9.
+    const withValue = (key: 'x' | 'kind', i: number, v: number): FingerprintTemplate => {
+      const column = print.minutiae[key].slice();
+      column[i] = v;
+      return { ...print, minutiae: { ...print.minutiae, [key]: column } };
+    };
+    const bad: [FingerprintTemplate, string][] = [
+      [{ ...print, dpi: Number.NaN }, 'dpi NaN'],
+      [{ ...print, dpi: 0 }, 'dpi 0'],
+      [{ ...print, minutiae: { ...print.minutiae, count: print.minutiae.count + 5 } }, '45 minutiae but 40 values of x'],
+      [withValue('x', 3, Number.NaN), 'minutia 3 at a position or angle that is not a finite number'],
+      [withValue('kind', 3, 9), 'minutia 3 of unknown kind 9'],
+    ];
+    const good = prepareTemplate(print);
+    for (const [t, message] of bad) {
+      for (const use of [
+        () => prepareTemplate(t),
+        () => prepareTemplate(t, matchParams({ maxMinutiae: 20 })),
+        () => fingerprintVector(t),
+        () => centredFingerprintVector(t),
+        () => compareFingerprints(good, prepareTemplate(t)),
+      ]) {
+        const err = thrownBy(use);
+        expect(err).toBeInstanceOf(TemplateFormatError);
+        expect((err as Error).message).toContain(message);
+      }
+      // A template that was never prepared is no prepared template, bad or not.
+      expect(() => compareFingerprints(good, t as unknown as PreparedTemplate)).toThrow(TemplateFormatError);
+    }
+    // Prepared templates were checked when prepared, and pass as they are.
+    expect(Array.from(fingerprintVector(good))).toEqual(Array.from(good.vector));
+    expect(Array.from(centredFingerprintVector(good))).toEqual(Array.from(centredFingerprintVector(print)));
+    expect(compareFingerprints(good, good).similarity).toBeGreaterThan(0.9);
   });
 
   it('minutiaSet refuses kinds and values its typed arrays would change', () => {

@@ -113,8 +113,8 @@ export class FingerprintModality implements Modality<FingerprintSample, Fingerpr
   private prepare(t: FingerprintTemplate): PreparedTemplate {
     let p = this.prepared.get(t);
     if (!p) {
-      // Our decoders and extraction give sound templates; one built in code is checked as they are.
-      p = prepareTemplate(checkFingerprintTemplate(t));
+      // prepareTemplate checks the template (one built in code meets what decoding would refuse).
+      p = prepareTemplate(t);
       this.prepared.set(t, p);
     }
     return p;

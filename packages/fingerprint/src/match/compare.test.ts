@@ -91,8 +91,11 @@ describe('compareFingerprints', () => {
   });
 
   it('scales coordinates to 500 dpi first', () => {
+    // The same print scanned at 1000 dpi: twice the pixels each way.
     const at1000: FingerprintTemplate = {
       ...base,
+      width: 2 * base.width,
+      height: 2 * base.height,
       dpi: 1000,
       minutiae: { ...base.minutiae, x: base.minutiae.x.map((v) => 2 * v), y: base.minutiae.y.map((v) => 2 * v) },
     };

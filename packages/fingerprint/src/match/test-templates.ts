@@ -35,7 +35,14 @@ export interface Movement {
   readonly seed: number;
 }
 
-/** Another "impression": the set rotated, shifted, jittered and thinned (ISO frame: y down). */
+/**
+ * Another "impression": the set rotated, shifted, jittered and thinned (ISO frame: y down). Its
+ * image grows to the right and bottom to hold the moved minutiae, so that it stays a valid
+ * template (prepareTemplate refuses minutiae outside the image); the matcher never reads the
+ * image size, so the frame changes no score. A movement that takes a minutia left of or above
+ * the image is refused: growing the frame cannot hold it, and shifting it back would change
+ * the movement the caller asked for.
+ */
 export function moved(t: FingerprintTemplate, m: Movement): FingerprintTemplate {
   const r: Random = seededRandom(m.seed);
   const a = (m.rotationDeg * Math.PI) / 180;
@@ -56,5 +63,13 @@ export function moved(t: FingerprintTemplate, m: Movement): FingerprintTemplate 
         angle: p.angle + a + ((m.jitterDeg * Math.PI) / 180) * r.normal(),
       };
     });
-  return { ...t, minutiae: minutiaSet(list) };
+  const minutiae = minutiaSet(list);
+  // From the stored float32 positions, which may round up across a pixel boundary.
+  const x = Array.from(minutiae.x);
+  const y = Array.from(minutiae.y);
+  const i = x.findIndex((_, k) => !(x[k] > -1 && y[k] > -1));
+  if (i >= 0) throw new Error(`moved: minutia ${i} lands at (${x[i]}, ${y[i]}), left of or above the image; move the set less`);
+  const width = Math.max(t.width, ...x.map((v) => Math.floor(v) + 1));
+  const height = Math.max(t.height, ...y.map((v) => Math.floor(v) + 1));
+  return { ...t, width, height, minutiae };
 }

@@ -72,9 +72,9 @@ function fingerprintTemplateProblem(t: FingerprintTemplate): string | undefined 
 /**
  * Throws TemplateFormatError unless the template is one encoding would store and decoding
  * would read: what a template built in code (another SDK's minutiae put in a MinutiaSet) meets
- * before it is compared. Unchecked, a NaN dpi was matched as 500 dpi, minutiae with NaN
- * positions were dropped, minutiae far outside the image and a count beyond the arrays scored
- * as a normal template.
+ * before it is compared (prepareTemplate, the matcher's one entry, calls it). Unchecked, a NaN
+ * dpi was matched as 500 dpi, minutiae with NaN positions were dropped, minutiae far outside
+ * the image and a count beyond the arrays scored as a normal template.
  */
 export function checkFingerprintTemplate(t: FingerprintTemplate): FingerprintTemplate {
   const problem = fingerprintTemplateProblem(t);

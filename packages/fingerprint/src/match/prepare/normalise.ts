@@ -19,11 +19,13 @@ export interface MatcherMinutiae {
  * (by position, then angle, kind and quality), not the record's: the matcher breaks exact ties
  * by index, and a record lists its minutiae in whatever order its writer chose, so without it
  * the same minutiae listed in another order could score differently.
+ *
+ * The template is one prepareTemplate has checked (checkFingerprintTemplate): a sensor's dpi,
+ * `count` minutiae in the arrays, all at finite positions and angles.
  */
 export function normaliseMinutiae(t: FingerprintTemplate, P: MatchParams): MatcherMinutiae {
   const m = t.minutiae;
-  const dpi = t.dpi > 0 && Number.isFinite(t.dpi) ? t.dpi : P.targetDpi;
-  const scale = P.targetDpi / dpi;
+  const scale = P.targetDpi / t.dpi;
   const order = keptOrder(t, P.maxMinutiae);
   const n = order.length;
   const out = { count: n, x: new Float32Array(n), y: new Float32Array(n), angle: new Float32Array(n), kind: new Uint8Array(n) };
@@ -40,11 +42,7 @@ export function normaliseMinutiae(t: FingerprintTemplate, P: MatchParams): Match
 /** Indices of the minutiae to keep, in canonical order. */
 function keptOrder(t: FingerprintTemplate, max: number): Int32Array {
   const m = t.minutiae;
-  const n = m.count;
-  const valid: number[] = [];
-  for (let i = 0; i < n; i++) {
-    if (Number.isFinite(m.x[i]) && Number.isFinite(m.y[i]) && Number.isFinite(m.angle[i])) valid.push(i);
-  }
+  const valid = Array.from({ length: m.count }, (_, i) => i);
   const canonical = (a: number, b: number) =>
     m.x[a] - m.x[b] || m.y[a] - m.y[b] || m.angle[a] - m.angle[b] || m.kind[a] - m.kind[b] || m.quality[a] - m.quality[b];
   // Sorted first, so that even the centroid's rounding does not depend on the record's order.

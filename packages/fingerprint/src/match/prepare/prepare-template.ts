@@ -1,4 +1,5 @@
 import { ConfigError } from '@biofuse/core';
+import { checkFingerprintTemplate } from '../../template/encode';
 import type { FingerprintTemplate } from '../../template/fingerprint-template';
 import { FINGERPRINT_MATCH_PARAMS, type MatchParams } from '../params';
 import { PREPARED_TEMPLATE_VERSION, type PreparedTemplate } from '../prepared-template';
@@ -7,11 +8,17 @@ import { buildCylinders } from './cylinders';
 import { normaliseMinutiae } from './normalise';
 
 /**
- * All per-template work of the matcher, done once: scale to 500 dpi and cap the minutiae,
- * build the bit-based cylinders, keep the minutiae whose cylinder is valid, and compute the
- * fixed-length vector.
+ * All per-template work of the matcher, done once: check the template, scale to 500 dpi and
+ * cap the minutiae, build the bit-based cylinders, keep the minutiae whose cylinder is valid,
+ * and compute the fixed-length vector.
+ *
+ * The matcher's one entry: every comparison, vector, modality and gallery template passes here,
+ * so the template is checked here (throws TemplateFormatError, as decoding would). Unchecked, a
+ * template built in code with a NaN or 0 dpi was matched as 500 dpi, minutiae with NaN positions
+ * were dropped, a count beyond the arrays scored as the minutiae that were there, kind 9 was kept.
  */
 export function prepareTemplate(t: FingerprintTemplate, params: MatchParams = FINGERPRINT_MATCH_PARAMS): PreparedTemplate {
+  checkFingerprintTemplate(t);
   const minutiae = normaliseMinutiae(t, params);
   const cyl = buildCylinders(minutiae, params);
   const keep: number[] = [];
