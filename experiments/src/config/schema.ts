@@ -24,7 +24,8 @@ const metricsSchema = z
 /** A system's name: a score matrix's key, a simulated modality, a fused input. */
 const systemName = z.string().regex(/^[A-Za-z0-9_.-]+$/, 'system names use letters, digits, _ . -');
 
-const normal = z.strictObject({ mean: z.number(), sd: z.number().positive() });
+/** Within ±1e100, as fusion takes scores: a mean or sd of 1e308 drew scores of Infinity. */
+const normal = z.strictObject({ mean: z.number().min(-1e100).max(1e100), sd: z.number().positive().max(1e100) });
 
 /** NIST BSSR1-style square score matrices, one per system (matcher). */
 const scoreMatrixSource = z.strictObject({

@@ -26,7 +26,7 @@ export function rowCount(ms: MultiScores): number {
 }
 
 /** Largest score magnitude fusion takes: its variances (squares summed) must stay finite. */
-const MAX_SCORE_MAGNITUDE = 1e100;
+export const MAX_SCORE_MAGNITUDE = 1e100;
 
 /**
  * Refuses a score of `modality` (in `row`, when given) that fusion cannot take: not a number,

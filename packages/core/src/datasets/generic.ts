@@ -46,13 +46,17 @@ export async function readIdentityFolders(
   return { samples, skipped };
 }
 
-/** A list file: `path<TAB>subject` per line. */
+/** A list file: `path<TAB>subject` per line. A sample listed twice is refused (it was compared with itself). */
 export async function readSampleList(path: string): Promise<DatasetSample[]> {
+  const seen = new Map<string, number>();
   return (await readTextLines(path)).map(({ text, line }) => {
     const cells = text.split('\t');
     if (cells.length !== 2 || !cells[0] || !cells[1]) {
       throw new DatasetError(`expected "path<TAB>subject", got ${cells.length} column(s)`, path, line);
     }
+    const earlier = seen.get(cells[0]);
+    if (earlier !== undefined) throw new DatasetError(`sample ${cells[0]} is listed again (first on line ${earlier})`, path, line);
+    seen.set(cells[0], line);
     return { path: cells[0], subject: cells[1] };
   });
 }
@@ -71,7 +75,9 @@ const FALSE_LABELS = new Set(['0', 'impostor', 'false', 'different', 'nonmatch',
 
 /**
  * A pairs file: `path_a<TAB>path_b[<TAB>label]` per line (label 1/0, genuine/impostor, true/false).
- * A pair listed twice (the same a and b) is refused: it counted twice in every rate.
+ * A pair listed twice (the same a and b) is refused: it counted twice in every rate. So is a
+ * labelled pair of a sample with itself: a perfect genuine score, or an impostor that is the
+ * same person (unlabelled, it is only a request for a score).
  */
 export async function readPairsFile(path: string): Promise<SamplePair[]> {
   const seen = new Map<string, number>();
@@ -80,6 +86,7 @@ export async function readPairsFile(path: string): Promise<SamplePair[]> {
     if (cells.length < 2 || cells.length > 3 || !cells[0] || !cells[1]) {
       throw new DatasetError(`expected "path_a<TAB>path_b[<TAB>label]", got ${cells.length} column(s)`, path, line);
     }
+    if (cells.length === 3 && cells[0] === cells[1]) throw new DatasetError(`labelled pair ${cells[0]}, ${cells[1]} compares a sample with itself`, path, line);
     const key = `${cells[0]}\t${cells[1]}`;
     const earlier = seen.get(key);
     if (earlier !== undefined) throw new DatasetError(`pair ${cells[0]}, ${cells[1]} is listed again (first on line ${earlier})`, path, line);

@@ -5,7 +5,9 @@ import { readTextLines } from './text-lines';
 /**
  * LFW's View 2 `pairs.txt`: a header `<folds><TAB><pairs per class>`, then per fold that many
  * matched lines `name n1 n2` and as many mismatched lines `name1 n1 name2 n2`. Image paths
- * follow LFW's layout, `<Name>/<Name>_<NNNN>.jpg`, relative to the images folder.
+ * follow LFW's layout, `<Name>/<Name>_<NNNN>.jpg`, relative to the images folder. A matched
+ * pair of one image, or a mismatched pair of one person, is refused: a damaged line scored a
+ * perfect genuine pair, or a genuine pair labelled impostor.
  */
 export async function readLfwPairs(path: string): Promise<ProtocolComparison[]> {
   const lines = await readTextLines(path);
@@ -26,8 +28,10 @@ export async function readLfwPairs(path: string): Promise<ProtocolComparison[]> 
     const matched = (i - 1) % (2 * perClass) < perClass;
     const cells = text.trim().split(/\s+/);
     if (matched && cells.length === 3) {
+      if (lfwNumber(cells[1], path, line) === lfwNumber(cells[2], path, line)) throw new DatasetError(`matched pair compares image ${cells[1]} of ${cells[0]} with itself`, path, line);
       out.push({ reference: [lfwImage(cells[0], cells[1], path, line)], probe: lfwImage(cells[0], cells[2], path, line), genuine: true, kind: 'genuine', fold });
     } else if (!matched && cells.length === 4) {
+      if (cells[0] === cells[2]) throw new DatasetError(`mismatched pair names one person twice (${cells[0]})`, path, line);
       out.push({ reference: [lfwImage(cells[0], cells[1], path, line)], probe: lfwImage(cells[2], cells[3], path, line), genuine: false, kind: 'impostor', fold });
     } else {
       throw new DatasetError(`expected a ${matched ? 'matched (3 fields)' : 'mismatched (4 fields)'} pair, got ${cells.length} fields`, path, line);
@@ -37,7 +41,12 @@ export async function readLfwPairs(path: string): Promise<ProtocolComparison[]> 
 }
 
 function lfwImage(name: string, number: string, path: string, line: number): string {
-  const n = Number(number);
-  if (!Number.isInteger(n) || n < 1) throw new DatasetError(`image number "${number}" is not a positive integer`, path, line);
-  return `${name}/${name}_${String(n).padStart(4, '0')}.jpg`;
+  return `${name}/${name}_${String(lfwNumber(number, path, line)).padStart(4, '0')}.jpg`;
+}
+
+/** An image number: digits only (Number() read "0x10" as image 16 and "1e1" as image 10). */
+function lfwNumber(number: string, path: string, line: number): number {
+  const n = /^\d+$/.test(number) ? Number(number) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n < 1) throw new DatasetError(`image number "${number}" is not a positive integer`, path, line);
+  return n;
 }

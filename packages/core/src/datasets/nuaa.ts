@@ -34,6 +34,8 @@ export async function readPadManifest(path: string): Promise<PadPresentation[]> 
     }
     // Listed twice, a presentation counted twice in APCER or BPCER.
     const relpath = cells[iPath].trim();
+    // An empty path named the dataset's folder, which then failed to decode as an image far from this line.
+    if (relpath === '') throw new DatasetError('relpath is empty', path, line);
     const earlier = seen.get(relpath);
     if (earlier !== undefined) throw new DatasetError(`presentation ${relpath} is listed again (first on line ${earlier})`, path, line);
     seen.set(relpath, line);

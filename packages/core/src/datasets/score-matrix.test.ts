@@ -14,6 +14,12 @@ describe('parseDecimal', () => {
     for (const t of ['', ' ', '0x1F', '0b1', 'Infinity', '1,5', '1e', 'NaN']) expect(parseDecimal(t), t).toBeNaN();
     expect(parseDecimal('Infinity', { infinity: true })).toBe(Number.POSITIVE_INFINITY);
     expect(parseDecimal('-Infinity', { infinity: true })).toBe(Number.NEGATIVE_INFINITY);
+    // Beyond the largest double, Number() gives Infinity: neither written as such nor allowed.
+    for (const t of ['1e999', '-1e400', '9'.repeat(400)]) {
+      expect(parseDecimal(t), t).toBeNaN();
+      expect(parseDecimal(t, { infinity: true }), t).toBeNaN();
+    }
+    expect(parseDecimal('1.7976931348623157e308')).toBe(Number.MAX_VALUE);
   });
 });
 

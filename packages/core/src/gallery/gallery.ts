@@ -1,7 +1,7 @@
 import { existsSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
-import { BiometricError, ConfigError, DatasetError, TemplateFormatError } from '../errors';
+import { BiometricError, ConfigError, DatasetError, errorNaming, TemplateFormatError } from '../errors';
 import { makeFolder } from '../make-folder';
 import { euclideanLength, isUnitLength } from '../math/unit-length';
 import { checkFinite, EmbeddingIndex } from './embedding-index';
@@ -229,7 +229,14 @@ export class Gallery {
       }
       db.pragma('journal_mode = WAL');
       const conn = db;
-      const readMeta = () => new Map((conn.prepare('SELECT key, value FROM meta').all() as { key: string; value: string }[]).map((r) => [r.key, r.value]));
+      const readMeta = () =>
+        new Map(
+          (conn.prepare('SELECT key, value FROM meta').all() as { key: unknown; value: string }[]).map((r) => {
+            // SQLite keeps a NULL or a blob in a TEXT key: a damaged row, which was a TypeError below.
+            if (typeof r.key !== 'string') throw new DatasetError('cannot be opened as a biofuse gallery: it is damaged (its pipeline record holds a key that is not text)', path);
+            return [r.key, r.value];
+          }),
+        );
       // Schema and pipeline written under the write lock: two enrolments creating one gallery at once must not both write its meta.
       const meta = create
         ? conn.transaction(() => {
@@ -262,6 +269,8 @@ export class Gallery {
     } catch (err) {
       db?.close();
       if (isSqliteError(err)) throw new DatasetError(`cannot be opened as a biofuse gallery: ${sqliteProblem(err)}`, path);
+      // A damaged record ("gallery record 3 holds a 7-value embedding") did not say which gallery holds it.
+      if (err instanceof TemplateFormatError) throw errorNaming(path, err);
       throw err;
     }
   }

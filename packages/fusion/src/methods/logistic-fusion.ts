@@ -39,14 +39,23 @@ export function logisticFusionFromJSON(json: { modalities: string[]; models: ({ 
   // One model per pattern of present modalities (a bit mask), or null where none was fitted.
   const patterns = 2 ** modalities.length;
   if (!Array.isArray(json.models) || json.models.length !== patterns) throw new FusionError(`${what}: "models" must hold ${patterns} entries, one per pattern of present modalities`);
-  return fittedLogistic(
-    modalities,
-    json.models.map((m, mask) => {
-      if (m === null) return undefined;
-      const present = [...Array(modalities.length).keys()].filter((j) => mask & (1 << j)).length;
-      return { weights: Float64Array.from(storedNumbers(m?.weights, present, `models.${mask}.weights`, what)), bias: storedNumbers([m.bias], 1, `models.${mask}.bias`, what)[0] };
-    }),
-  );
+  // Pattern 0 has no modality present: a model there scored such a row its bias instead of NaN.
+  if (json.models[0] !== null) throw new FusionError(`${what}: "models.0" must be null: no model scores a comparison with no modality present`);
+  const models = json.models.map((m, mask) => {
+    if (m === null) return undefined;
+    const present = [...Array(modalities.length).keys()].filter((j) => mask & (1 << j)).length;
+    return { weights: Float64Array.from(storedNumbers(m?.weights, present, `models.${mask}.weights`, what)), bias: storedNumbers([m.bias], 1, `models.${mask}.bias`, what)[0] };
+  });
+  // A pattern's model is fitted on the rows that have all its modalities, and each pattern with
+  // one modality fewer has those rows too: it has a model as well. A null there is damage, and
+  // every comparison of that pattern scored NaN, "not scored".
+  models.forEach((model, mask) => {
+    for (let j = 0; model && j < modalities.length; j++) {
+      const fewer = mask & ~(1 << j);
+      if (fewer !== mask && fewer !== 0 && !models[fewer]) throw new FusionError(`${what}: "models.${fewer}" is null, but "models.${mask}" (the same modalities and ${modalities[j]}) has a model`);
+    }
+  });
+  return fittedLogistic(modalities, models);
 }
 
 function fittedLogistic(modalities: readonly string[], models: readonly (LogisticModel | undefined)[]): FittedFusion {

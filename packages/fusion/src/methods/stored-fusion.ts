@@ -1,4 +1,5 @@
 import { FusionError } from '../errors';
+import { MAX_SCORE_MAGNITUDE } from '../multi-scores';
 import { normaliserFromParams, type FittedNormaliser, type NormaliserKind } from '../normalise/normalisers';
 
 /**
@@ -12,7 +13,11 @@ export function storedModalities(json: { readonly modalities?: unknown }, what: 
   return m as string[];
 }
 
-/** A list of `length` numbers (finite unless `infinite` lets ±Infinity through). */
+/**
+ * A list of `length` numbers (finite unless `infinite` lets ±Infinity through), none beyond the
+ * ±1e100 that scores may reach: a weight or mean of 1e308 turned finite scores into Infinity,
+ * or into NaN ("no modality present"), for everyone.
+ */
 export function storedNumbers(value: unknown, length: number, field: string, what: string, opts: { readonly infinite?: boolean } = {}): number[] {
   if (!Array.isArray(value) || value.length !== length) throw new FusionError(`${what}: "${field}" must list ${length} numbers`);
   const numbers = value.map(Number);
@@ -20,6 +25,7 @@ export function storedNumbers(value: unknown, length: number, field: string, wha
     const n = numbers[i];
     const ok = (typeof v === 'number' || (opts.infinite && (v === 'Infinity' || v === '-Infinity'))) && (Number.isFinite(n) || (opts.infinite && Math.abs(n) === Number.POSITIVE_INFINITY));
     if (!ok) throw new FusionError(`${what}: "${field}" entry ${i} is ${JSON.stringify(v)}, not a number`);
+    if (Number.isFinite(n) && Math.abs(n) > MAX_SCORE_MAGNITUDE) throw new FusionError(`${what}: "${field}" entry ${i} is ${n}; stored values beyond ±${MAX_SCORE_MAGNITUDE} overflow the scores computed from them`);
   });
   return numbers;
 }

@@ -13,11 +13,13 @@ export function multiScoresFromMatrices(
 ): MultiScores {
   if (matrices.length === 0 || matrices.length !== names.length) throw new DatasetError('one name per score matrix is needed');
   const subjects = matrices[0].subjects;
-  for (const m of matrices) {
+  // A matrix parsed from text has no path: named by its system, not as "undefined".
+  const nameOf = (c: number) => matrices[c].path ?? `score matrix "${names[c]}"`;
+  matrices.forEach((m, c) => {
     if (m.subjects.length !== subjects.length || m.subjects.some((s, k) => s !== subjects[k])) {
-      throw new DatasetError(`subject ids differ from those of ${matrices[0].path}`, m.path);
+      throw new DatasetError(`${m.path === undefined ? `${nameOf(c)}: ` : ''}subject ids differ from those of ${nameOf(0)}`, m.path);
     }
-  }
+  });
   const n = subjects.length;
   const k = matrices.length;
   const rows = n * n;

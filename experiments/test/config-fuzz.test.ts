@@ -1,0 +1,242 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ConfigError, seededRandom, type Random } from '@biofuse/core';
+import { thrownBy } from '@biofuse/core/testing';
+import { isMap, isScalar, isSeq, parse, parseDocument, stringify, type Node } from 'yaml';
+import { configHash, parseExperimentConfig } from '../src/config/load-config';
+
+/**
+ * Seeded mutation fuzzing of the experiment configs in experiments/configs: keys misspelt, values
+ * of the wrong type or far too large, keys given twice, anchors and aliases (one that rewrites a
+ * config to the same config, and an alias bomb), empty files and binary garbage. Every mutant is
+ * a ConfigError that names the file and the key; an equivalent rewrite gives the same config hash.
+ */
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+type Path = (string | number)[];
+
+interface Shipped {
+  readonly file: string;
+  readonly text: string;
+  /** The YAML as written (before defaults), to mutate. */
+  readonly raw: Json;
+  readonly hash: string;
+}
+
+const configsDir = resolve(import.meta.dirname, '../configs');
+
+function entries(value: Json, at: Path = []): { path: Path; value: Json }[] {
+  if (Array.isArray(value)) return value.flatMap((x, i) => [{ path: [...at, i], value: x }, ...entries(x, [...at, i])]);
+  if (value !== null && typeof value === 'object') return Object.entries(value).flatMap(([k, x]) => [{ path: [...at, k], value: x }, ...entries(x, [...at, k])]);
+  return [];
+}
+
+/** Keys that are names a config chooses (systems, weights by system), not fields of the schema: any spelling is a name. */
+const chosenNames = (path: Path) => path.some((k, i) => (k === 'systems' || k === 'weights') && i < path.length - 1);
+
+function misspell(key: string, random: Random): string {
+  const at = random.int(key.length);
+  switch (random.int(4)) {
+    case 0:
+      return key.length > 1 ? key.slice(0, at) + key.slice(at + 1) : `${key}${key}`;
+    case 1:
+      return key.slice(0, at) + key[at] + key.slice(at);
+    case 2:
+      return at + 1 < key.length && key[at] !== key[at + 1] ? key.slice(0, at) + key[at + 1] + key[at] + key.slice(at + 2) : `${key}s`;
+    default:
+      return key.slice(0, at) + (key[at] === key[at].toUpperCase() ? key[at].toLowerCase() : key[at].toUpperCase()) + key.slice(at + 1);
+  }
+}
+
+/** A value of another type than `value`. */
+function otherType(value: Json, random: Random): Json {
+  const choices: Json[] = typeof value === 'number' ? ['12', true, [value]] : typeof value === 'string' ? [7, false, [value]] : typeof value === 'boolean' ? ['yes', 1] : Array.isArray(value) ? [{ first: value[0] ?? 1 }, 'a list', 3] : [[value], 'a map', 4];
+  return choices[random.int(choices.length)];
+}
+
+function setAt(root: Json, path: Path, f: (parent: Record<string | number, Json>, key: string | number) => void): Json {
+  const copy = JSON.parse(JSON.stringify(root)) as Json;
+  const parent = path.slice(0, -1).reduce<Json>((node, k) => (node as Record<string | number, Json>)[k], copy) as Record<string | number, Json>;
+  f(parent, path[path.length - 1]);
+  return copy;
+}
+
+/** Whether a message names the value at `path`: the issue's path, or for a modality's own params the parameter's name. */
+function names(message: string, path: Path): boolean {
+  return message.includes(path.join('.')) || (path.includes('params') && message.includes(`"${String(path[path.indexOf('params') + 1])}"`));
+}
+
+function configError(text: string, file: string): ConfigError {
+  const err = thrownBy(() => parseExperimentConfig(text, file));
+  if (!(err instanceof ConfigError)) throw new Error(`expected a ConfigError, got ${String(err)}`, { cause: err });
+  expect(err.message.startsWith(`${file}:`), err.message).toBe(true);
+  return err;
+}
+
+describe('experiment configs under seeded mutation', () => {
+  const shipped: Shipped[] = [];
+  beforeAll(async () => {
+    for (const name of (await readdir(configsDir)).filter((f) => f.endsWith('.yaml')).sort()) {
+      const file = join(configsDir, name);
+      const text = await readFile(file, 'utf8');
+      shipped.push({ file, text, raw: parse(text) as Json, hash: configHash(parseExperimentConfig(text, file)) });
+    }
+    expect(shipped.length).toBeGreaterThan(10);
+  });
+
+  it('refuses a misspelt key, naming it (or the key it should have been)', () => {
+    const random = seededRandom(1);
+    for (const { file, raw } of shipped) {
+      const keys = entries(raw).filter(({ path }) => typeof path[path.length - 1] === 'string' && !chosenNames(path));
+      for (let n = 0; n < 6; n++) {
+        const { path } = keys[random.int(keys.length)];
+        const key = path[path.length - 1] as string;
+        const typo = misspell(key, random);
+        // Face params take `model` for `models` on purpose (the generic --model option): a synonym, not a typo.
+        if (key === 'models' && typo === 'model') continue;
+        const mutant = setAt(raw, path, (parent, k) => {
+          const entries = Object.entries(parent).map(([name, v]): [string, Json] => [name === k ? typo : name, v]);
+          for (const name of Object.keys(parent)) delete parent[name];
+          Object.assign(parent, Object.fromEntries(entries));
+        });
+        const what = `${file}: ${path.join('.')} spelt ${typo}`;
+        const message = configError(stringify(mutant), file).message;
+        const where = [...path.slice(0, -1), key].join('.');
+        expect(message.includes(`"${typo}"`) || message.includes(where), `${what}\n${message}`).toBe(true);
+      }
+    }
+  });
+
+  it('refuses a value of the wrong type, naming its key', () => {
+    const random = seededRandom(2);
+    for (const { file, raw } of shipped) {
+      const values = entries(raw).filter(({ path }) => !chosenNames([...path, 'value']) || typeof path[path.length - 1] === 'string');
+      for (let n = 0; n < 6; n++) {
+        const { path, value } = values[random.int(values.length)];
+        const replaced = otherType(value, random);
+        const mutant = setAt(raw, path, (parent, k) => {
+          parent[k] = replaced;
+        });
+        const message = configError(stringify(mutant), file).message;
+        expect(names(message, path), `${file}: ${path.join('.')} = ${JSON.stringify(replaced)}\n${message}`).toBe(true);
+      }
+    }
+  });
+
+  it('refuses a number far too large where the schema bounds it, naming its key, and keeps it exactly where it does not', () => {
+    const random = seededRandom(3);
+    let refused = 0;
+    for (const { file, raw } of shipped) {
+      const numbers = entries(raw).filter(({ value }) => typeof value === 'number');
+      for (let n = 0; n < Math.min(4, numbers.length); n++) {
+        const { path } = numbers[random.int(numbers.length)];
+        const huge = [1e300, 12345678901234567890, -1e300][random.int(3)];
+        const mutant = setAt(raw, path, (parent, k) => {
+          parent[k] = huge;
+        });
+        const text = stringify(mutant);
+        let config: ReturnType<typeof parseExperimentConfig>;
+        try {
+          config = parseExperimentConfig(text, file);
+        } catch (err) {
+          expect(err, `${file}: ${path.join('.')} = ${huge}`).toBeInstanceOf(ConfigError);
+          expect(names((err as Error).message, path), `${file}: ${path.join('.')} = ${huge}\n${(err as Error).message}`).toBe(true);
+          refused++;
+          continue;
+        }
+        expect(entries(config as unknown as Json).some((e) => e.path.join('.') === path.join('.') && e.value === huge), `${file}: ${path.join('.')}`).toBe(true);
+      }
+    }
+    expect(refused).toBeGreaterThan(20);
+    // A simulated modality of mean or sd 1e308 drew scores of Infinity, found only once the run was scoring.
+    const quickstart = shipped.find((c) => c.file.endsWith('quickstart.yaml'))!;
+    for (const key of ['mean', 'sd'] as const) {
+      const mutant = setAt(quickstart.raw, ['dataset', 'modalities', 0, 'genuine', key], (parent, k) => {
+        parent[k] = 1e308;
+      });
+      expect(configError(stringify(mutant), quickstart.file).message).toContain(`dataset.modalities.0.genuine.${key}: Too big: expected number to be <=1e+100`);
+    }
+  });
+
+  it('refuses a key given twice, naming it and both lines', () => {
+    const random = seededRandom(4);
+    for (const { file, text } of shipped) {
+      const lines = text.split('\n');
+      const keyLines = lines.map((l, i) => [l, i] as const).filter(([l]) => /^\s*[A-Za-z][\w-]*:/.test(l));
+      for (let n = 0; n < 3; n++) {
+        const [line, at] = keyLines[random.int(keyLines.length)];
+        const mutant = [...lines.slice(0, at + 1), line, ...lines.slice(at + 1)].join('\n');
+        const key = /^\s*([A-Za-z][\w-]*):/.exec(line)?.[1] ?? '?';
+        const message = configError(mutant, file).message;
+        expect(message, `${file}: line ${at + 1} twice`).toMatch(new RegExp(`^${file}:${at + 2}: (\\S+\\.)?${key} is given twice \\(first on line ${at + 1}\\)$`));
+      }
+    }
+    // Keys that YAML tells apart and the object read from it does not: one replaced the other, silently.
+    expect(configError('seed: 1\ndataset: { loader: scores-csv, files: [a.csv], 1: x, "1": y }\n', 'x.yaml').message).toBe('x.yaml:2: dataset.1 is given twice (first on line 2)');
+  });
+
+  it('reads a config rewritten with anchors and aliases as the same config, and refuses an alias bomb or an alias to nothing', () => {
+    let rewritten = 0;
+    for (const { file, text, hash } of shipped) {
+      // The second of two equal values (mappings, lists or scalars: a root, a normaliser, a number) becomes an alias of the first.
+      const doc = parseDocument(text);
+      const collections: Node[] = [];
+      const walk = (node: unknown) => {
+        if (isScalar(node)) collections.push(node);
+        if (isMap(node) || isSeq(node)) {
+          collections.push(node);
+          for (const item of node.items) walk(isMap(node) ? (item as { value: unknown }).value : item);
+        }
+      };
+      walk(doc.contents);
+      const json = (node: Node) => JSON.stringify(node.toJSON());
+      const pair = collections.flatMap((a, i) => collections.slice(i + 1).filter((b) => json(a) === json(b)).map((b) => [a, b] as const))[0];
+      if (!pair) continue;
+      const [first, second] = pair;
+      const alias = doc.createAlias(first as never, 'same');
+      const replace = (node: unknown): unknown => {
+        if (node === second) return alias;
+        if (isMap(node)) for (const item of node.items) item.value = replace(item.value) as never;
+        if (isSeq(node)) node.items = node.items.map(replace);
+        return node;
+      };
+      doc.contents = replace(doc.contents) as never;
+      const aliased = doc.toString();
+      expect(aliased, file).toContain('*same');
+      expect(configHash(parseExperimentConfig(aliased, file)), file).toBe(hash);
+      rewritten++;
+    }
+    expect(rewritten).toBeGreaterThan(5);
+    const [first] = shipped;
+    const laughs = ['a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]', ...'bcdefghi'.split('').map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdefghi'[i]}`).join(', ')}]`)].join('\n');
+    const started = Date.now();
+    expect(configError(`${first.text}\n${laughs}\n`, first.file).message).toMatch(/not valid YAML: Excessive alias count indicates a resource exhaustion attack/);
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(configError('seed: 1\ndataset: *nowhere\n', first.file).message).toMatch(/not valid YAML: Unresolved alias .*: nowhere$/);
+  });
+
+  it('refuses empty files, garbage and other documents than a mapping, naming the file', () => {
+    const random = seededRandom(5);
+    const file = join(configsDir, 'mutant.yaml');
+    const garbage = Buffer.from(Uint8Array.from({ length: 300 }, () => random.int(256))).toString('latin1');
+    const cases: [string, RegExp][] = [
+      ['', /dataset: Invalid input: expected object, received undefined/],
+      ['   \n\n# nothing here\n', /dataset: Invalid input/],
+      ['\0\0\0\0', /\(top level\): Invalid input: expected object, received string/],
+      [garbage, /./],
+      ['- a\n- list\n', /\(top level\): Invalid input: expected object, received array/],
+      ['just a sentence', /\(top level\): Invalid input: expected object, received string/],
+      ['dataset: { loader: pairs, root: x, pairs: p.txt }\npipeline: { modality: face, params: { __proto__: { flip: true } } }\n', /:2: pipeline\.params\.__proto__: "__proto__" is not a key a config may use/],
+      ['seed: 1\n---\nseed: 2\n', /not valid YAML: Source contains multiple documents/],
+    ];
+    for (const [text, message] of cases) expect(configError(text, file).message, JSON.stringify(text.slice(0, 40))).toMatch(message);
+  });
+
+  it('refuses a mapping of 30,000 keys in a second or two (the parser compared every pair of keys: 30 s)', () => {
+    const text = Array.from({ length: 30_000 }, (_, i) => `k${i}: ${i}`).join('\n');
+    const started = Date.now();
+    expect(configError(text, 'many.yaml').message).toMatch(/Unrecognized keys: "k0", "k1"/);
+    expect(Date.now() - started).toBeLessThan(8000);
+  });
+});
