@@ -2,8 +2,8 @@
  * A local Nx plugin: every experiments/configs/<name>.yaml becomes a cached `bench-<name>`
  * target of the experiments project, and `bench` runs them all. A target's cache key is its
  * config, the code of every project the experiments use, the lockfile, BIOFUSE_DATA and
- * BIOFUSE_MODELS, and a content fingerprint of the data and model files the config reads, so
- * `nx run-many -t bench` re-runs only what changed.
+ * BIOFUSE_MODELS, the Node version, platform and architecture, and a content fingerprint of the
+ * data and model files the config reads, so `nx run-many -t bench` re-runs only what changed.
  *
  * Targets write their runs under results/.nx/<id>/, a folder that belongs to Nx: a cache hit
  * restores it as it was cached (Nx replaces a target's outputs wholesale), so runs made by
@@ -17,6 +17,8 @@ import { parse } from 'yaml';
 const CONFIG_GLOB = 'experiments/configs/*.yaml';
 /** Where Nx-run experiments write (ids are lower case and never start with a dot, so no config's folder is this one). */
 const NX_RESULTS = 'results/.nx';
+/** Prints the Node version, platform and architecture (quoted for sh and cmd alike). */
+const RUNTIME_INPUT = 'node -e "console.log(process.version, process.platform, process.arch)"';
 
 export const createNodesV2: CreateNodesV2 = [
   CONFIG_GLOB,
@@ -53,6 +55,9 @@ export const createNodesV2: CreateNodesV2 = [
           '{workspaceRoot}/package-lock.json',
           { env: 'BIOFUSE_DATA' },
           { env: 'BIOFUSE_MODELS' },
+          // The node that runs the command (the one on PATH, as here) and the machine it runs on:
+          // another Node or platform may compute other numbers, and its run is another run.
+          { runtime: RUNTIME_INPUT },
           { runtime: `${command} --fingerprint` },
         ],
         outputs: [`{workspaceRoot}/${NX_RESULTS}/${id}`],

@@ -1,12 +1,16 @@
 import { spawnSync } from 'node:child_process';
 import { copyFile, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { TargetConfiguration } from 'nx/src/devkit-exports';
+import { AcquisitionError, type Modality } from '@biofuse/core';
 import { createNodesV2 } from '../nx-plugin';
 import { parseExperimentConfig } from '../src/config/load-config';
+import type { ExperimentConfig } from '../src/config/schema';
+import type { ModalityRegistry } from '../src/modalities';
+import { parseResultsJson } from '../src/run/json';
 import { dataFingerprint, listFilesRecursive, WORKSPACE_ROOT } from '../src/run/manifest';
-import { experimentModelFiles, runExperiment } from '../src/run/run-experiment';
+import { experimentDataFiles, experimentModelFiles, runExperiment } from '../src/run/run-experiment';
 import { temporaryFolders } from '@biofuse/core/testing';
 
 const tempFolder = temporaryFolders();
@@ -47,6 +51,106 @@ describe('the data and model files a run depends on', () => {
   });
 });
 
+/** A toy modality: a sample is a text file holding one number. */
+const numberModality: Modality<number, number> = {
+  name: 'fingerprint',
+  async load(input) {
+    const v = Number(String(input).trim());
+    if (Number.isNaN(v)) throw new AcquisitionError('unreadable', 'not a number');
+    return v;
+  },
+  extract: async (sample) => sample,
+  compare: (a, b) => ({ similarity: -Math.abs(a - b) }),
+  encode: (t) => new Uint8Array(new Float64Array([t]).buffer),
+  decode: (b) => new Float64Array(b.buffer)[0],
+};
+const registry: ModalityRegistry = { fingerprint: async () => numberModality as never };
+
+describe('the cache key and the run read the same data', () => {
+  /** What `biofuse bench --fingerprint` prints for Nx to hash. */
+  const key = async (config: ExperimentConfig, dataRoot: string) => dataFingerprint(await experimentDataFiles(config, dataRoot), dataRoot);
+  /** Runs the config and gives its manifest's data record. */
+  const manifestData = async (config: ExperimentConfig, dataRoot: string) => {
+    const run = await runExperiment(config, { dataRoot, resultsRoot: await tempFolder('biofuse-key-results-'), registry });
+    return (parseResultsJson(await readFile(join(run.runDir, 'manifest.json'), 'utf8')) as { data: { files: number; sha256: string } }).data;
+  };
+  const samples = async (dir: string, values: Record<string, string>) => {
+    for (const [path, v] of Object.entries(values)) {
+      await mkdir(join(dir, path, '..'), { recursive: true });
+      await writeFile(join(dir, path), v);
+    }
+  };
+
+  it('covers samples a pairs file names outside dataset.root (../ or absolute), which the run reads', async () => {
+    const dataRoot = await tempFolder('biofuse-outside-');
+    const elsewhere = await tempFolder('biofuse-elsewhere-');
+    await samples(dataRoot, { 'imgs/a/1.txt': '1', 'imgs/a/2.txt': '1.5', 'imgs/b/1.txt': '9' });
+    await samples(elsewhere, { 'a/1.txt': '1', 'a/2.txt': '1.5', 'b/1.txt': '9' });
+    await mkdir(join(dataRoot, 'set'));
+    // Relative to the root: ../imgs/<subject>/<n>.txt, so the subject is folder 3.
+    await writeFile(join(dataRoot, 'set', 'pairs.tsv'), '../imgs/a/1.txt\t../imgs/a/2.txt\t1\n../imgs/a/1.txt\t../imgs/b/1.txt\t0\n');
+    const abs = (p: string) => join(elsewhere, p);
+    await writeFile(join(dataRoot, 'set', 'absolute.tsv'), `${abs('a/1.txt')}\t${abs('a/2.txt')}\t1\n${abs('a/1.txt')}\t${abs('b/1.txt')}\t0\n`);
+    const relativeConfig = parseExperimentConfig('dataset: { loader: pairs, root: set, pairs: pairs.tsv, subjectFolder: 3 }\npipeline: { modality: fingerprint }\n', 'outside.yaml');
+    const absoluteConfig = parseExperimentConfig(
+      `dataset: { loader: pairs, root: set, pairs: absolute.tsv, subjectFolder: ${abs('a/1.txt').split('/').length - 1} }\npipeline: { modality: fingerprint }\n`,
+      'absolute.yaml',
+    );
+    for (const [config, changed] of [
+      [relativeConfig, join(dataRoot, 'imgs/b/1.txt')],
+      [absoluteConfig, abs('b/1.txt')],
+    ] as const) {
+      const files = await experimentDataFiles(config, dataRoot);
+      expect(files).toContain(resolve(changed));
+      const before = await key(config, dataRoot);
+      expect(before.files).toBe(4); // the pairs file and its three samples
+      // The run's manifest fingerprints the very files the key hashes.
+      expect(await manifestData(config, dataRoot)).toMatchObject({ files: before.files, sha256: before.sha256 });
+      // A sample replaced outside the root is another run (the key stayed, and Nx served the old one).
+      await writeFile(changed, '2');
+      const after = await key(config, dataRoot);
+      expect(after.sha256).not.toBe(before.sha256);
+      expect((await manifestData(config, dataRoot)).sha256).toBe(after.sha256);
+    }
+  });
+
+  it('covers LFW images and pairs given outside the root, and only the folds the run compares', async () => {
+    const dataRoot = await tempFolder('biofuse-lfw-outside-');
+    const image = (name: string, n: number) => `faces/${name}/${name}_${String(n).padStart(4, '0')}.jpg`;
+    await samples(dataRoot, { [image('Ann', 1)]: '1', [image('Ann', 2)]: '1.2', [image('Bob', 1)]: '5', [image('Bob', 2)]: '5.5', [image('Cy', 1)]: '9', [image('Cy', 2)]: '9.1' });
+    await mkdir(join(dataRoot, 'lists'));
+    await mkdir(join(dataRoot, 'lfw'));
+    // Two folds of one matched and one mismatched pair: fold 1 uses Ann and Bob, fold 2 Cy and Bob's second.
+    await writeFile(join(dataRoot, 'lists', 'pairs.txt'), '2\t1\nAnn\t1\t2\nAnn\t1\tBob\t1\nCy\t1\t2\nCy\t1\tBob\t2\n');
+    const config = parseExperimentConfig('dataset: { loader: lfw, root: lfw, pairs: ../lists/pairs.txt, images: ../faces, folds: [2] }\npipeline: { modality: fingerprint }\n', 'lfw.yaml');
+    const files = await experimentDataFiles(config, dataRoot);
+    expect(files).toEqual([join(dataRoot, image('Bob', 2)), join(dataRoot, image('Cy', 1)), join(dataRoot, image('Cy', 2)), join(dataRoot, 'lists', 'pairs.txt')].sort());
+    const before = await key(config, dataRoot);
+    expect(await manifestData(config, dataRoot)).toMatchObject({ files: 4, sha256: before.sha256 });
+    await writeFile(join(dataRoot, image('Cy', 2)), '3');
+    const after = await key(config, dataRoot);
+    expect(after.sha256).not.toBe(before.sha256);
+    expect((await manifestData(config, dataRoot)).sha256).toBe(after.sha256);
+    // An image of a fold the run leaves out is not its data.
+    await writeFile(join(dataRoot, image('Ann', 2)), '3');
+    expect((await key(config, dataRoot)).sha256).toBe(after.sha256);
+  });
+
+  it('keeps what a listed folder skips in the key, an empty identity folder too: it changes the run\'s notes', async () => {
+    const dataRoot = await tempFolder('biofuse-skips-');
+    await samples(dataRoot, { 'ids/a/1.txt': '1', 'ids/a/2.txt': '1.5', 'ids/b/1.txt': '9', 'ids/b/2.txt': '9.5', 'ids/readme.txt': 'not a sample' });
+    const config = parseExperimentConfig('dataset: { loader: identity-folders, root: ids }\npipeline: { modality: fingerprint }\n', 'ids.yaml');
+    const before = await key(config, dataRoot);
+    expect(before.files).toBe(5); // the samples and readme.txt, which the run lists as skipped
+    expect(await manifestData(config, dataRoot)).toMatchObject({ files: 5, sha256: before.sha256 });
+    // A subject folder with no sample is skipped by the run ("no samples"): it holds no file, yet changes the notes.
+    await mkdir(join(dataRoot, 'ids', 'c'));
+    const after = await key(config, dataRoot);
+    expect(after.sha256).not.toBe(before.sha256);
+    expect(await manifestData(config, dataRoot)).toMatchObject({ files: 5, sha256: after.sha256 });
+  });
+});
+
 describe('the Nx plugin', () => {
   type Targets = Record<string, TargetConfiguration>;
   async function targetsOf(configs: Record<string, string>): Promise<Targets> {
@@ -68,6 +172,14 @@ describe('the Nx plugin', () => {
     expect(targets['bench-b'].outputs).toEqual(['{workspaceRoot}/results/.nx/b']);
     expect(targets['bench-a'].inputs).toEqual(expect.arrayContaining([{ env: 'BIOFUSE_DATA' }, { env: 'BIOFUSE_MODELS' }, { runtime: 'node apps/cli/bin/biofuse.js bench experiments/configs/a.yaml --fingerprint' }]));
     expect(targets.bench.dependsOn).toEqual(['bench-a', 'bench-b']);
+  });
+
+  it('keys a run on the Node version, platform and architecture that run it', async () => {
+    const targets = await targetsOf({ 'a.yaml': 'seed: 1\n' });
+    const runtimes = (targets['bench-a'].inputs ?? []).flatMap((i) => (typeof i === 'object' && 'runtime' in i ? [i.runtime] : []));
+    // Nx runs each runtime input in a shell at the workspace root and hashes what it prints.
+    const printed = runtimes.map((command) => spawnSync(command, { shell: true, cwd: WORKSPACE_ROOT, encoding: 'utf8' }).stdout.trim());
+    expect(printed).toContain(`${process.version} ${process.platform} ${process.arch}`);
   });
 
   it('refuses two configs of one id (their runs would share a folder) when the second runs, without breaking the graph', async () => {

@@ -1,16 +1,37 @@
-import { execFileSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, readFileSync } from 'node:fs';
-import { readdir, realpath, stat } from 'node:fs/promises';
+import { lstat, readdir, readFile, readlink, realpath, stat } from 'node:fs/promises';
 import { arch, cpus, platform, release, totalmem } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import { DatasetError } from '@biofuse/core';
+import { byCodeUnits, DatasetError } from '@biofuse/core';
 
 /** The repository root: experiments/ sits directly inside it. */
 export const WORKSPACE_ROOT = resolve(import.meta.dirname, '../../..');
 
+/** The code that ran: its commit and what the working tree changed on top of it. */
+export interface GitState {
+  readonly commit: string | null;
+  readonly dirty: boolean | null;
+  /**
+   * sha256 over `git diff HEAD --binary` and the paths and contents of the untracked files git
+   * does not ignore: with the commit, it names the working tree that ran (a changed default
+   * changed the numbers under one commit and `dirty: true`, and nothing told the runs apart).
+   */
+  readonly worktreeSha256: string | null;
+  /** The paths changed against the commit and the untracked ones, in code-unit order, at most MAX_CHANGED_PATHS. */
+  readonly changedPaths: readonly string[] | null;
+  /** How many paths changed in all (changedPaths holds the first of them). */
+  readonly changedPathCount: number | null;
+  /** Why the fields are null: git is not installed, the folder is no repository, no commit yet. */
+  readonly unavailable?: string;
+}
+
+/** The changed paths a manifest lists; their count and the tree's hash cover the rest. */
+export const MAX_CHANGED_PATHS = 100;
+
 export interface Provenance {
-  readonly git: { readonly commit: string | null; readonly dirty: boolean | null };
+  readonly git: GitState;
   readonly lockfileSha256: string | null;
   readonly versions: Readonly<Record<string, string>>;
   readonly machine: {
@@ -23,10 +44,14 @@ export interface Provenance {
   };
 }
 
-/** Where the code, the dependencies and the machine of a run came from. */
-export function provenance(): Provenance {
+/**
+ * Where the code, the dependencies and the machine of a run came from. Taken when the run
+ * starts: the code and lockfile that ran are those of the start (a HEAD moved during a run
+ * was recorded as the run's).
+ */
+export async function provenance(): Promise<Provenance> {
   return {
-    git: gitState(),
+    git: await gitState(),
     lockfileSha256: fileSha256Sync(join(WORKSPACE_ROOT, 'package-lock.json')),
     versions: {
       node: process.versions.node,
@@ -46,21 +71,34 @@ export function provenance(): Provenance {
 
 /**
  * A content fingerprint of a run's data files: sha256 over each file's path (relative to the
- * data root) and sha256. The same data gives the same fingerprint wherever it is copied.
+ * data root) and sha256. The same data gives the same fingerprint wherever it is copied. A
+ * path that is no file (a folder or a broken link that a loader lists as skipped, a sample that
+ * is missing, which stops the run) counts by what it is, so that it still changes the
+ * fingerprint, and is neither counted nor read.
  */
 export async function dataFingerprint(files: readonly string[], dataRoot: string): Promise<{ files: number; bytes: number; sha256: string }> {
   const sorted = [...new Set(files.map((f) => resolve(f)))].sort();
   const h = createHash('sha256');
   let bytes = 0;
+  let count = 0;
   for (const f of sorted) {
+    const kind = await stat(f).then(
+      (s) => (s.isFile() ? 'file' : s.isDirectory() ? 'folder' : 'other'),
+      () => 'missing',
+    );
+    if (kind !== 'file') {
+      h.update(`${relative(dataRoot, f)}\0${kind}\n`);
+      continue;
+    }
     const fh = createHash('sha256');
     for await (const chunk of createReadStream(f)) {
       fh.update(chunk as Buffer);
       bytes += (chunk as Buffer).length;
     }
+    count++;
     h.update(`${relative(dataRoot, f)}\0${fh.digest('hex')}\n`);
   }
-  return { files: sorted.length, bytes, sha256: h.digest('hex') };
+  return { files: count, bytes, sha256: h.digest('hex') };
 }
 
 /**
@@ -88,15 +126,85 @@ export async function listFilesRecursive(dir: string): Promise<string[]> {
   return out.sort();
 }
 
-function gitState(): Provenance['git'] {
+/**
+ * The commit and working tree of the repository at `root` (the workspace), or nulls and why:
+ * a run outside a repository, or on a machine without git, still writes its manifest.
+ */
+export async function gitState(root: string = WORKSPACE_ROOT, git = 'git'): Promise<GitState> {
+  const run = (args: readonly string[], cwd: string, onData?: (chunk: Buffer) => void) => gitOutput(git, args, cwd, onData);
+  let top: string;
+  let commit: string;
   try {
-    const commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: WORKSPACE_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    // Untracked files count (a new source file not yet committed changes what ran); ignored ones (results, scratch) do not.
-    const status = execFileSync('git', ['status', '--porcelain', '--untracked-files=normal'], { cwd: WORKSPACE_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-    return { commit, dirty: status.trim().length > 0 };
-  } catch {
-    return { commit: null, dirty: null };
+    top = (await run(['rev-parse', '--show-toplevel'], root)).toString('utf8').trim();
+  } catch (err) {
+    return noGitState((err as Error).message);
   }
+  try {
+    commit = (await run(['rev-parse', '--verify', 'HEAD^{commit}'], top)).toString('utf8').trim();
+  } catch {
+    return noGitState(`the repository at ${top} has no commit yet`);
+  }
+  try {
+    // Output that does not depend on the user's diff settings: the same tree, the same hash.
+    const diffArgs = ['-c', 'core.quotePath=true', '-c', 'diff.noprefix=false', '-c', 'diff.mnemonicPrefix=false', '-c', 'diff.relative=false', 'diff', 'HEAD', '--no-color', '--no-ext-diff', '--no-textconv', '--no-renames'];
+    const h = createHash('sha256');
+    h.update('git diff HEAD --binary\n');
+    await run([...diffArgs, '--binary', '--src-prefix=a/', '--dst-prefix=b/', '--diff-algorithm=myers'], top, (chunk) => h.update(chunk));
+    const changed = splitNul(await run([...diffArgs, '--name-only', '-z'], top));
+    const untracked = splitNul(await run(['ls-files', '--others', '--exclude-standard', '-z'], top)).sort(byCodeUnits);
+    for (const path of untracked) h.update(`untracked\0${path}\0${await untrackedContentSha256(join(top, path))}\n`);
+    const paths = [...new Set([...changed, ...untracked])].sort(byCodeUnits);
+    return {
+      commit,
+      dirty: paths.length > 0,
+      worktreeSha256: h.digest('hex'),
+      changedPaths: paths.slice(0, MAX_CHANGED_PATHS),
+      changedPathCount: paths.length,
+    };
+  } catch (err) {
+    return { ...noGitState((err as Error).message), commit };
+  }
+}
+
+function noGitState(why: string): GitState {
+  return { commit: null, dirty: null, worktreeSha256: null, changedPaths: null, changedPathCount: null, unavailable: why };
+}
+
+/** An untracked path's content hash: a file's bytes, a link's target (never followed), or what else it is. */
+async function untrackedContentSha256(path: string): Promise<string> {
+  const info = await lstat(path).catch(() => undefined);
+  if (!info) return 'missing';
+  if (info.isSymbolicLink()) return `link ${createHash('sha256').update(await readlink(path)).digest('hex')}`;
+  if (!info.isFile()) return info.isDirectory() ? 'folder' : 'other';
+  return createHash('sha256').update(await readFile(path)).digest('hex');
+}
+
+/**
+ * Runs git and gives its standard output (or hands it to onData as it comes); rejects with why
+ * git could not answer: not installed, or its own first line of error ("not a git repository").
+ */
+function gitOutput(git: string, args: readonly string[], cwd: string, onData?: (chunk: Buffer) => void): Promise<Buffer> {
+  return new Promise((resolveOutput, reject) => {
+    // Optional locks off: a run only reads the repository, and must not take its index lock from someone committing.
+    const child = spawn(git, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, GIT_OPTIONAL_LOCKS: '0' } });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => (onData ? onData(chunk) : out.push(chunk)));
+    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+    child.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'ENOENT' && !existsSync(cwd)) reject(new Error(`no such folder ${cwd}`));
+      else reject(new Error(e.code === 'ENOENT' ? `git is not installed (${git} not found)` : `cannot run git: ${e.message}`));
+    });
+    child.on('close', (code, signal) => {
+      if (code === 0) return resolveOutput(Buffer.concat(out));
+      const first = Buffer.concat(err).toString('utf8').split('\n').find((l) => l.trim() !== '');
+      reject(new Error(`git failed in ${cwd}: ${first?.trim() ?? (signal ? `killed by ${signal}` : `exit code ${code}`)}`));
+    });
+  });
+}
+
+function splitNul(b: Buffer): string[] {
+  return b.toString('utf8').split('\0').filter((p) => p !== '');
 }
 
 function fileSha256Sync(path: string): string | null {

@@ -73,6 +73,7 @@ export function buildChimeric(sources: readonly { name: string; data: Comparison
     systems,
     skipped: perSource.flatMap((s) => s.data.skipped),
     dataFiles: perSource.flatMap((s) => s.data.dataFiles),
+    ...(perSource.some((s) => s.data.generated) ? { generated: perSource.flatMap((s) => s.data.generated ?? []) } : {}),
   };
   const subjects: Record<string, string[]> = {};
   for (const s of perSource) subjects[s.name] = s.order.slice(0, persons);

@@ -25,6 +25,19 @@ export interface ComparisonScores {
   readonly systems: readonly SystemScores[];
   /** Files the loader saw but could not use. */
   readonly skipped: readonly SkippedFile[];
-  /** Dataset files read, for the run manifest and the cache fingerprint. */
+  /**
+   * Dataset files read, for the run manifest: the list the cache fingerprint is made of
+   * (experimentDataFiles), from the same listing step.
+   */
   readonly dataFiles: readonly string[];
+  /** Datasets the run generated from its config (synthetic prints, signatures): the folders read and their content. */
+  readonly generated?: readonly GeneratedData[];
+}
+
+/** A generated dataset: its folder (absolute) and the fingerprint of its files, as the cache of generated data checks it. */
+export interface GeneratedData {
+  readonly folder: string;
+  readonly files: number;
+  readonly bytes: number;
+  readonly sha256: string;
 }

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, extname, join } from 'node:path';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import { GROUND_TRUTH_FILE, writeSyntheticFvcDataset } from '@biofuse/fingerprint';
 import { synthesizeSignatures, writeSvc2004Folder } from '@biofuse/signature';
 import {
@@ -24,7 +24,7 @@ import {
 import type { ExperimentConfig, ModalitySourceConfig, SyntheticFingerprintsSourceConfig, SyntheticSignaturesSourceConfig } from '../config/schema';
 import { dataFingerprint, listFilesRecursive, WORKSPACE_ROOT } from '../run/manifest';
 import { createModality, type ModalityRegistry } from '../modalities';
-import type { ComparisonScores } from './comparison-scores';
+import type { ComparisonScores, GeneratedData } from './comparison-scores';
 
 export interface ModalitySourceOptions {
   readonly dataRoot: string;
@@ -34,13 +34,10 @@ export interface ModalitySourceOptions {
 
 /** Samples of a dataset, compared under its protocol by the configured modality. */
 export async function modalitySource(config: ExperimentConfig, opts: ModalitySourceOptions): Promise<ComparisonScores> {
-  const cfg = config.dataset as ModalitySourceConfig | SyntheticSignaturesSourceConfig | SyntheticFingerprintsSourceConfig;
   if (!config.pipeline) throw new Error('unreachable: config validation requires a pipeline');
   // Resolve the modality first: an unavailable one fails before any data is read.
   const modality = await createModality(config.pipeline.modality, config.pipeline.params, opts.registry);
-  const { comparisons, sampleRoot, skipped, dataFiles, subjectOf } = await protocolComparisons(config, cfg, opts.dataRoot);
-  const kinds = config.protocol.kinds;
-  const selected = kinds ? comparisons.filter((c) => kinds.includes(c.kind)) : comparisons;
+  const { comparisons: selected, sampleRoot, skipped, dataFiles, generated, subjectOf } = await modalityListing(config, opts.dataRoot);
   const scored = await scoreComparisons(modality, selected, {
     root: sampleRoot,
     strict: config.strict,
@@ -56,30 +53,83 @@ export async function modalitySource(config: ExperimentConfig, opts: ModalitySou
     systems: [{ name: config.pipeline.modality, scores: scored.scores, errors: scored.errors, ...(scored.quality ? { quality: scored.quality } : {}) }],
     skipped: [...skipped, ...scored.failures],
     dataFiles,
+    ...(generated ? { generated: [generated] } : {}),
   };
+}
+
+/** What a run of a sample dataset compares and reads, before any sample is read. */
+export interface ModalityListing {
+  /** The protocol's comparisons of the kinds the config selects: those the run scores. */
+  readonly comparisons: readonly ProtocolComparison[];
+  /** Where sample paths are read from: a sample is the file resolve(sampleRoot, path). */
+  readonly sampleRoot: string;
+  readonly skipped: readonly SkippedFile[];
+  /**
+   * Every file the run reads, absolute, distinct and sorted: each sample of the comparisons
+   * where scoring reads it (a path that leaves the root, or an absolute one, is the file it
+   * names), a pairs file, and for a loader that lists a folder, every file in it and each entry
+   * it skipped (they change the run's notes). Empty for a generated dataset (see `generated`).
+   */
+  readonly dataFiles: string[];
+  /** The folder a synthetic dataset was generated into, and its content. */
+  readonly generated?: GeneratedData;
+  /** The identity a sample belongs to. */
+  readonly subjectOf: (path: string) => string;
+}
+
+/**
+ * The loader's listing step of a sample dataset, without scoring: the comparisons the run makes
+ * and the files it reads. The run scores exactly these comparisons, and the Nx cache key hashes
+ * exactly these files (experimentDataFiles), so the two cannot disagree about the data. A
+ * synthetic dataset is generated here (the cache key needs no listing of it: the config and the
+ * generator's code are its data).
+ */
+export async function modalityListing(config: ExperimentConfig, dataRoot: string): Promise<ModalityListing> {
+  const cfg = config.dataset as ModalitySourceConfig | SyntheticSignaturesSourceConfig | SyntheticFingerprintsSourceConfig;
+  const listed = await protocolComparisons(config, cfg, dataRoot);
+  const kinds = config.protocol.kinds;
+  const comparisons = kinds ? listed.comparisons.filter((c) => kinds.includes(c.kind)) : listed.comparisons;
+  const { sampleRoot, skipped, subjectOf, generated } = listed;
+  if (generated) return { comparisons, sampleRoot, skipped, dataFiles: [], generated, subjectOf };
+  const files = [...listed.listFiles, ...distinctSamples(comparisons).map((p) => resolve(sampleRoot, p))];
+  if (listed.scannedFolder !== undefined) {
+    const folder = listed.scannedFolder;
+    files.push(...(await listFilesRecursive(folder)), ...skipped.map((s) => resolve(folder, s.path)));
+  }
+  return { comparisons, sampleRoot, skipped, dataFiles: [...new Set(files.map((f) => resolve(f)))].sort(), subjectOf };
+}
+
+/** The comparisons of a dataset's protocol and what the listing read to make them. */
+interface ProtocolListing {
+  readonly comparisons: ProtocolComparison[];
+  readonly sampleRoot: string;
+  readonly skipped: readonly SkippedFile[];
+  readonly subjectOf: (path: string) => string;
+  /** List files read whole (a pairs file). */
+  readonly listFiles: readonly string[];
+  /** The folder the loader lists, whose files and skipped entries change the run's notes. */
+  readonly scannedFolder?: string;
+  readonly generated?: GeneratedData;
 }
 
 async function protocolComparisons(
   config: ExperimentConfig,
   cfg: ModalitySourceConfig | SyntheticSignaturesSourceConfig | SyntheticFingerprintsSourceConfig,
   dataRoot: string,
-): Promise<{
-  comparisons: ProtocolComparison[];
-  sampleRoot: string;
-  skipped: readonly SkippedFile[];
-  dataFiles: string[];
-  /** The identity a sample belongs to. */
-  subjectOf: (path: string) => string;
-}> {
-  if (cfg.loader === 'synthetic-signatures') return svc2004Comparisons(config, await syntheticSignatureFolder(cfg.users, config.seed));
+): Promise<ProtocolListing> {
+  if (cfg.loader === 'synthetic-signatures') {
+    const generated = await syntheticSignatureFolder(cfg.users, config.seed);
+    return { ...(await svc2004Comparisons(config, generated.folder)), generated };
+  }
   if (cfg.loader === 'synthetic-fingerprints') {
-    const root = await cachedSyntheticFolder(`synthetic-fingerprints/fingers${cfg.fingers}-impressions${cfg.impressions}-seed${config.seed}`, 'fingerprint', (dir) =>
+    const generated = await cachedSyntheticFolder(`synthetic-fingerprints/fingers${cfg.fingers}-impressions${cfg.impressions}-seed${config.seed}`, 'fingerprint', (dir) =>
       writeSyntheticFvcDataset(dir, { fingers: cfg.fingers, impressions: cfg.impressions, seed: config.seed }),
     );
+    const root = generated.folder;
     const l = await readFvcFolder(root);
     // The generator's own record of how it made the prints is not a sample.
     const skipped = l.skipped.filter((s) => s.path !== GROUND_TRUTH_FILE);
-    return { comparisons: fvcProtocol(l.samples), sampleRoot: root, skipped, dataFiles: [], subjectOf: subjectLookup(l.samples) };
+    return { comparisons: fvcProtocol(l.samples), sampleRoot: root, skipped, subjectOf: subjectLookup(l.samples), listFiles: [], generated };
   }
   const root = join(dataRoot, cfg.root);
   switch (cfg.loader) {
@@ -87,7 +137,7 @@ async function protocolComparisons(
       const l = await readFvcFolder(root);
       const comparisons = fvcProtocol(l.samples);
       if (!cfg.probeFolder) {
-        return { comparisons, sampleRoot: root, skipped: l.skipped, dataFiles: l.samples.map((s) => join(root, s.path)), subjectOf: subjectLookup(l.samples) };
+        return { comparisons, sampleRoot: root, skipped: l.skipped, subjectOf: subjectLookup(l.samples), listFiles: [], scannedFolder: root };
       }
       // Probes from a parallel folder (say another vendor's templates of the same impressions).
       const folder = cfg.probeFolder;
@@ -97,16 +147,17 @@ async function protocolComparisons(
         comparisons: comparisons.map((c) => ({ ...c, probe: probeOf(c.probe) })),
         sampleRoot: root,
         skipped: l.skipped,
-        dataFiles: [...l.samples, ...probes].map((s) => join(root, s.path)),
         subjectOf: subjectLookup([...l.samples, ...probes]),
+        listFiles: [],
+        scannedFolder: root,
       };
     }
     case 'identity-folders': {
       const l = await readIdentityFolders(root);
-      return { comparisons: fvcProtocol(l.samples), sampleRoot: root, skipped: l.skipped, dataFiles: l.samples.map((s) => join(root, s.path)), subjectOf: subjectLookup(l.samples) };
+      return { comparisons: fvcProtocol(l.samples), sampleRoot: root, skipped: l.skipped, subjectOf: subjectLookup(l.samples), listFiles: [], scannedFolder: root };
     }
     case 'svc2004':
-      return svc2004Comparisons(config, root);
+      return { ...(await svc2004Comparisons(config, root)), scannedFolder: root };
     case 'lfw': {
       const pairsFile = join(root, cfg.pairs ?? 'pairs.txt');
       const all = await readLfwPairs(pairsFile);
@@ -114,14 +165,14 @@ async function protocolComparisons(
       if (folds) checkLfwFolds(folds, all, pairsFile);
       const comparisons = all.filter((c) => !folds || folds.includes(c.fold ?? -1));
       const images = join(root, cfg.images ?? 'images');
-      return { comparisons, sampleRoot: images, skipped: [], dataFiles: [pairsFile, ...distinctSamples(comparisons).map((p) => join(images, p))], subjectOf: firstFolder };
+      return { comparisons, sampleRoot: images, skipped: [], subjectOf: firstFolder, listFiles: [pairsFile] };
     }
     case 'pairs': {
       const pairsFile = join(root, cfg.pairs ?? 'pairs.tsv');
       const pairs = await readPairsFile(pairsFile);
       const comparisons = pairsToComparisons(pairs);
       const subjectOf = pairSubjects(pairs, cfg.subjectFolder ?? 1, pairsFile);
-      return { comparisons, sampleRoot: root, skipped: [], dataFiles: [pairsFile, ...distinctSamples(comparisons).map((p) => join(root, p))], subjectOf };
+      return { comparisons, sampleRoot: root, skipped: [], subjectOf, listFiles: [pairsFile] };
     }
   }
 }
@@ -135,7 +186,7 @@ function distinctSamples(comparisons: readonly ProtocolComparison[]): string[] {
   return [...s];
 }
 
-async function svc2004Comparisons(config: ExperimentConfig, root: string) {
+async function svc2004Comparisons(config: ExperimentConfig, root: string): Promise<ProtocolListing> {
   const l = await readSvc2004Folder(root);
   const comparisons = svc2004Protocol(l.samples, {
     seed: config.seed,
@@ -144,11 +195,11 @@ async function svc2004Comparisons(config: ExperimentConfig, root: string) {
     randomForgeries: config.protocol.randomForgeries,
     folder: root,
   });
-  return { comparisons, sampleRoot: root, skipped: l.skipped, dataFiles: l.samples.map((s) => join(root, s.path)), subjectOf: subjectLookup(l.samples) };
+  return { comparisons, sampleRoot: root, skipped: l.skipped, subjectOf: subjectLookup(l.samples), listFiles: [] };
 }
 
 /** Generates the synthetic signature set once per (users, seed) and reuses it after. */
-function syntheticSignatureFolder(users: number, seed: number): Promise<string> {
+function syntheticSignatureFolder(users: number, seed: number): Promise<GeneratedData> {
   return cachedSyntheticFolder(`synthetic-signatures/users${users}-seed${seed}`, 'signature', (dir) => writeSvc2004Folder(dir, synthesizeSignatures({ seed, users })));
 }
 
@@ -156,9 +207,10 @@ function syntheticSignatureFolder(users: number, seed: number): Promise<string> 
  * A generated dataset in results/.cache/<name>-code<hash>, written once and reused while the
  * generator's code is the same: the hash covers the sources of the package that generates it
  * and of core (its random numbers), so a changed generator never serves data made by the old
- * one. Folders of other code are removed whenever the folder is asked for.
+ * one. Folders of other code are removed whenever the folder is asked for. Gives the folder and
+ * the fingerprint of its files, which the run's manifest records.
  */
-async function cachedSyntheticFolder(name: string, generator: 'fingerprint' | 'signature', write: (dir: string) => Promise<unknown>): Promise<string> {
+async function cachedSyntheticFolder(name: string, generator: 'fingerprint' | 'signature', write: (dir: string) => Promise<unknown>): Promise<GeneratedData> {
   const code = await generatorCodeHash(generator);
   const dir = join(WORKSPACE_ROOT, 'results', '.cache', `${name}-code${code}`);
   await removeOtherVersions(dir, name);
@@ -166,17 +218,19 @@ async function cachedSyntheticFolder(name: string, generator: 'fingerprint' | 's
   // print in the cache changed a run's EER with the same config, code and manifest.
   const record = `${dir}.sha256`;
   if (existsSync(dir)) {
-    if (existsSync(record) && (await readFile(record, 'utf8')).trim() === (await folderHash(dir))) return dir;
+    const found = await folderFingerprint(dir);
+    if (existsSync(record) && (await readFile(record, 'utf8')).trim() === found.sha256) return { folder: dir, ...found };
     await rm(dir, { recursive: true, force: true });
   }
   // Write beside it and rename, so a run that reads the folder never sees it half-written.
   const partial = `${dir}.partial-${process.pid}`;
   const release = removedOnInterrupt(partial);
+  let written: Awaited<ReturnType<typeof folderFingerprint>>;
   try {
     await write(partial);
-    const hash = await folderHash(partial);
+    written = await folderFingerprint(partial);
     // The record first: a run that finds the folder finds its record too.
-    await writeFile(record, `${hash}\n`);
+    await writeFile(record, `${written.sha256}\n`);
     try {
       await rename(partial, dir);
     } catch (err) {
@@ -186,11 +240,12 @@ async function cachedSyntheticFolder(name: string, generator: 'fingerprint' | 's
   } finally {
     release();
   }
-  return dir;
+  return { folder: dir, ...written };
 }
 
-async function folderHash(dir: string): Promise<string> {
-  return (await dataFingerprint(await listFilesRecursive(dir), dir)).sha256;
+/** A folder's files and their fingerprint, paths relative to the folder (so a renamed folder keeps its hash). */
+async function folderFingerprint(dir: string): Promise<{ files: number; bytes: number; sha256: string }> {
+  return dataFingerprint(await listFilesRecursive(dir), dir);
 }
 
 function subjectLookup(samples: readonly DatasetSample[]): (path: string) => string {

@@ -4,6 +4,11 @@ import { systemOrder } from '../config/fusion-rules';
 import type { ScoreMatrixSourceConfig } from '../config/schema';
 import type { ComparisonScores, SystemScores } from './comparison-scores';
 
+/** The matrix files a config reads, in the order of its systems (the run's and the cache fingerprint's one list). */
+export function scoreMatrixFiles(cfg: ScoreMatrixSourceConfig, dataRoot: string): string[] {
+  return systemOrder(Object.keys(cfg.systems)).map((name) => join(dataRoot, cfg.root, cfg.systems[name]));
+}
+
 /**
  * Score matrices in the BSSR1 layout: probe = row subject, reference = column subject,
  * genuine on the diagonal. Several matrices in one config must list the same subjects in
@@ -12,7 +17,7 @@ import type { ComparisonScores, SystemScores } from './comparison-scores';
 export async function scoreMatrixSource(cfg: ScoreMatrixSourceConfig, dataRoot: string): Promise<ComparisonScores> {
   // In name order: the YAML order of a mapping is not part of the config hash, so it must not change a run.
   const entries = systemOrder(Object.keys(cfg.systems)).map((name) => [name, cfg.systems[name]] as const);
-  const files = entries.map(([, file]) => join(dataRoot, cfg.root, file));
+  const files = scoreMatrixFiles(cfg, dataRoot);
   const matrices: ScoreMatrix[] = await Promise.all(files.map((f) => readScoreMatrix(f)));
   const subjects = matrices[0].subjects;
   matrices.forEach((m, i) => {

@@ -4,6 +4,11 @@ import type { ScoresCsvSourceConfig } from '../config/schema';
 import { readScoresCsv } from '../run/scores-csv';
 import type { ComparisonScores } from './comparison-scores';
 
+/** The score files a config reads (the run's and the cache fingerprint's one list). */
+export function scoresCsvFiles(cfg: ScoresCsvSourceConfig, dataRoot: string): string[] {
+  return cfg.files.map((f) => (isAbsolute(f) ? f : join(dataRoot, f)));
+}
+
 /**
  * Scores of earlier runs. Several files are joined on (probe, reference): they must hold the
  * same comparisons with the same labels, and distinct system names. A protocol may make the
@@ -11,7 +16,7 @@ import type { ComparisonScores } from './comparison-scores';
  * the k-th occurrence of a pair in one file joins the k-th in the other.
  */
 export async function scoresCsvSource(cfg: ScoresCsvSourceConfig, dataRoot: string): Promise<ComparisonScores> {
-  const paths = cfg.files.map((f) => (isAbsolute(f) ? f : join(dataRoot, f)));
+  const paths = scoresCsvFiles(cfg, dataRoot);
   const parts = await Promise.all(paths.map((p) => readScoresCsv(p)));
   const base = parts[0];
   const index = new Map<string, number>();
