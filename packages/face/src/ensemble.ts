@@ -35,45 +35,71 @@ export interface ResolvedModels {
 
 /** Turns `models` (a model, an ensemble card, or a list with weights) into loaded cards. */
 export async function resolveModels(models: string | readonly ModelChoice[]): Promise<ResolvedModels> {
-  if (typeof models === 'string') {
-    const ensemblePath = ensembleCardPath(models);
-    if (ensemblePath) {
-      const card = await readEnsembleCard(ensemblePath);
-      const members = await loadMembers(card.members);
-      return { id: card.name, members, thresholds: card.thresholds, cardPath: ensemblePath };
-    }
-    const card = await loadModelCard(models);
-    return {
-      id: card.name,
-      members: [{ card, weight: 1 }],
-      thresholds: card.thresholds,
-      cardPath: modelCardPath(models),
-    };
+  const choice = chosenModels(models);
+  if ('members' in choice) {
+    const members = await loadMembers(choice.members);
+    return { id: members.map((m) => `${m.card.name}*${round(m.weight)}`).join('+'), members };
   }
-  if (models.length === 0) throw new ConfigError('face models: give at least one model');
-  const list = models.map((m) => (typeof m === 'string' ? { model: m, weight: 1 } : { model: m.model, weight: m.weight ?? 1 }));
-  // One model left (alone, or beside models of weight 0) is that model: its id and calibrated
-  // thresholds, not a one-member ensemble's.
-  const weighted = weightedMembers(list);
-  if (weighted.length === 1) return resolveModels(weighted[0].model);
-  const members = await loadMembers(list);
-  return { id: members.map((m) => `${m.card.name}*${round(m.weight)}`).join('+'), members };
+  const ensemblePath = ensembleCardPath(choice.model);
+  if (ensemblePath) {
+    const card = await readEnsembleCard(ensemblePath);
+    const members = await loadMembers(weightedMembers(card.members, ensemblePath));
+    return { id: card.name, members, thresholds: card.thresholds, cardPath: ensemblePath };
+  }
+  const card = await loadModelCard(choice.model);
+  return {
+    id: card.name,
+    members: [{ card, weight: 1 }],
+    thresholds: card.thresholds,
+    cardPath: modelCardPath(choice.model),
+  };
+}
+
+/** A model (or, named alone, an ensemble card) with its weight as given. */
+export interface WeightedModel {
+  readonly model: string;
+  readonly weight: number;
 }
 
 /**
- * The members of weight above 0, once the weights are checked. A member of weight 0 adds nothing
- * to the fused embedding (a slice of zeros): it is not loaded or run. Run, it cost its time, and
- * its failure (a missing file, a face it gave no embedding for) failed the ensemble it
- * contributed nothing to.
+ * What a choice of models comes to, by the rule for weights (weightedMembers): one name (a model
+ * or an ensemble card), or the members of weight above 0 when two or more are left. One model
+ * left, alone or beside models of weight 0, is that model: its id and calibrated thresholds,
+ * not a one-member ensemble's. resolveModels, faceModelFiles and the recogniser's option check
+ * (checkRecognizerOptions) all go through it. `where` prefixes errors.
  */
-function weightedMembers<M extends { readonly weight: number }>(list: readonly M[]): M[] {
-  const total = list.reduce((s, m) => s + m.weight, 0);
-  if (!(total > 0) || list.some((m) => !(m.weight >= 0))) throw new ConfigError('face models: weights must be non-negative and not all zero');
-  return list.filter((m) => m.weight > 0);
+export function chosenModels(models: string | readonly ModelChoice[], where = 'face models'): { readonly model: string } | { readonly members: readonly WeightedModel[] } {
+  if (typeof models === 'string') return { model: models };
+  if (models.length === 0) throw new ConfigError(`${where}: give at least one model`);
+  const list = models.map((m) => (typeof m === 'string' ? { model: m, weight: 1 } : { model: m.model, weight: m.weight ?? 1 }));
+  const weighted = weightedMembers(list, where);
+  return weighted.length === 1 ? { model: weighted[0].model } : { members: weighted };
 }
 
-async function loadMembers(list: readonly { model: string; weight: number }[]): Promise<ModelMember[]> {
-  const weighted = weightedMembers(list);
+/**
+ * The one rule for ensemble weights, of a list of models and of an ensemble card's members
+ * alike: each a finite number >= 0, at least one above 0, their sum finite (the weights are
+ * divided by it). Returns the members of weight above 0. A member of weight 0 adds nothing to
+ * the fused embedding (a slice of zeros): it is not loaded or run. Run, it cost its time, and its
+ * failure (a missing file, a face it gave no embedding for) failed the ensemble it contributed
+ * nothing to. A lone weight of Infinity (or NaN) was taken as weight 1, and beside others made
+ * every normalised weight NaN or 0.
+ */
+export function weightedMembers<M extends WeightedModel>(members: readonly M[], where: string): M[] {
+  const fail = (what: string): never => {
+    throw new ConfigError(`${where}: ${what}; weights must be finite numbers >= 0, not all 0`);
+  };
+  members.forEach((m, i) => {
+    if (!(Number.isFinite(m.weight) && m.weight >= 0)) fail(`member ${i} (${m.model}) has weight ${String(m.weight)}`);
+  });
+  const total = members.reduce((s, m) => s + m.weight, 0);
+  if (!(total > 0)) fail('every weight is 0');
+  if (!Number.isFinite(total)) fail(`the weights add up to ${total}`);
+  return members.filter((m) => m.weight > 0);
+}
+
+/** The members' cards, weights normalised to sum 1. `weighted`: weightedMembers' result. */
+async function loadMembers(weighted: readonly WeightedModel[]): Promise<ModelMember[]> {
   const total = weighted.reduce((s, m) => s + m.weight, 0);
   const out: ModelMember[] = [];
   for (const m of weighted) out.push({ card: await loadModelCard(m.model), weight: m.weight / total });
@@ -109,20 +135,21 @@ async function readEnsembleCard(path: string): Promise<EnsembleCard> {
   json.members.forEach((m: unknown, i) => {
     const member = m as { model?: unknown; weight?: unknown } | null;
     if (typeof member !== 'object' || member === null || typeof member.model !== 'string' || member.model === '') fail(`members.${i}.model`);
-    const weight = (member as { weight?: unknown }).weight;
-    if (!(typeof weight === 'number' && Number.isFinite(weight) && weight >= 0)) fail(`members.${i}.weight (a number >= 0)`);
+    if (typeof (member as { weight?: unknown }).weight !== 'number') fail(`members.${i}.weight (a number >= 0)`);
   });
+  // Their values are weightedMembers' to check, as every list of models' are.
   checkThresholdTable(json.thresholds, fail);
   return json;
 }
 
 /**
  * The files a choice of models is made of beyond what biofuse ships (see modelFiles): an
- * ensemble card and its members' files, or each listed model's.
+ * ensemble card and its members' files, or each listed model's. Those of members of weight 0
+ * are left out, as they are not loaded (weightedMembers): none of them makes an embedding.
  */
 export async function faceModelFiles(models: string | readonly ModelChoice[]): Promise<string[]> {
-  // Members of weight 0 are not loaded (loadMembers): none of their files make an embedding.
-  const names = typeof models === 'string' ? [models] : models.filter((m) => typeof m === 'string' || m.weight !== 0).map((m) => (typeof m === 'string' ? m : m.model));
+  const choice = chosenModels(models);
+  const names = 'members' in choice ? choice.members.map((m) => m.model) : [choice.model];
   const files: string[] = [];
   for (const name of names) {
     const ensemble = ensembleCardPath(name);
@@ -131,7 +158,7 @@ export async function faceModelFiles(models: string | readonly ModelChoice[]): P
       continue;
     }
     files.push(ensemble);
-    for (const member of (await readEnsembleCard(ensemble)).members) if (member.weight > 0) files.push(...(await modelFiles(member.model)));
+    for (const member of weightedMembers((await readEnsembleCard(ensemble)).members, ensemble)) files.push(...(await modelFiles(member.model)));
   }
   return files;
 }

@@ -1,5 +1,6 @@
 import { ConfigError } from '@biofuse/core';
 import { checkDetectorChoice } from './detect/cascade';
+import { chosenModels, type ModelChoice } from './ensemble';
 
 /**
  * How far a face region may be widened, in percent (deepface's expand_percentage): up to three
@@ -44,10 +45,11 @@ export function checkRecognizerOptions(options: Readonly<Record<string, unknown>
     if (models.length === 0) fail(`${listed}, not an empty list`);
     models.forEach((m: unknown, i) => {
       const entry = m as { model?: unknown; weight?: unknown } | null;
-      const ok =
-        typeof m === 'string' ||
-        (typeof entry === 'object' && entry !== null && typeof entry.model === 'string' && (entry.weight === undefined || (isNumber(entry.weight) && entry.weight >= 0)));
+      const ok = typeof m === 'string' || (typeof entry === 'object' && entry !== null && typeof entry.model === 'string' && (entry.weight === undefined || typeof entry.weight === 'number'));
       if (!ok) fail(`${listed}; entry ${i} is ${JSON.stringify(m)}`);
     });
+    // The weights' values by the rule resolveModels applies (a list all of weight 0 passed here,
+    // to be refused only once models were being set up).
+    chosenModels(models as readonly ModelChoice[], `${where}: models`);
   }
 }

@@ -191,7 +191,7 @@ describe('ONNX embedder', () => {
     expect(await faceModelFiles(join(dir, 'pair.json'))).toEqual([join(dir, 'pair.json'), join(dir, 'mean.json'), join(dir, 'mean.onnx')]);
     expect(await faceModelFiles([join(dir, 'mean.json'), { model: join(dir, 'gone.json'), weight: 0 }])).toEqual([join(dir, 'mean.json'), join(dir, 'mean.onnx')]);
     // A model alone at weight 0 makes nothing: refused, as weights that are all 0 are (it was taken at weight 1).
-    await expect(FaceRecognizer.create({ models: [{ model: join(dir, 'mean.json'), weight: 0 }], detector: 'skip' })).rejects.toThrow('face models: weights must be non-negative and not all zero');
+    await expect(FaceRecognizer.create({ models: [{ model: join(dir, 'mean.json'), weight: 0 }], detector: 'skip' })).rejects.toThrow('models: every weight is 0; weights must be finite numbers >= 0, not all 0');
   });
 
   it('resolves a list that leaves one model of weight above 0 as that model (a one-member ensemble lost its id and calibrated thresholds), and checks weights first', async () => {
@@ -208,9 +208,9 @@ describe('ONNX embedder', () => {
     const recognizer = await FaceRecognizer.create({ models: [{ model: join(dir, 'other.json'), weight: 0 }, { model: join(dir, 'calibrated.json'), weight: 2 }], detector: 'skip' });
     expect(recognizer.modelId).toBe('calibrated/aligned');
     expect(recognizer.thresholds?.cosine?.atFmr1e3).toBe(0.9);
-    // A model alone with a weight that is no weight was taken at weight 1.
-    for (const weight of [-1, Number.NaN]) {
-      await expect(resolveModels([{ model: join(dir, 'calibrated.json'), weight }])).rejects.toThrow(new ConfigError('face models: weights must be non-negative and not all zero'));
+    // A model alone with a weight that is no weight was taken at weight 1 (Infinity still was, called directly).
+    for (const weight of [-1, Number.NaN, Number.POSITIVE_INFINITY]) {
+      await expect(resolveModels([{ model: join(dir, 'calibrated.json'), weight }])).rejects.toThrow(new ConfigError(`face models: member 0 (${join(dir, 'calibrated.json')}) has weight ${weight}; weights must be finite numbers >= 0, not all 0`));
     }
   });
 

@@ -1,8 +1,8 @@
 import type { Tensor } from '@tensorflow/tfjs';
 import { type RasterImage, tensorflow } from '@biofuse/core';
 import type { Landmarks } from '../align/templates';
-import { sharedGraphModel } from '../runtime/load-model';
 import { modelFile, type ModelPackage } from '../runtime/model-files';
+import { sharedGraphModel } from '../runtime/shared-tfjs-model';
 import { blazeAnchors } from './anchors';
 import type { DetectOptions, FaceDetection, FaceDetector } from './types';
 import { boxFromInput, squareInput } from './square-input';
@@ -63,7 +63,7 @@ export class BlazeFaceDetector implements FaceDetector {
 
   async detect(image: RasterImage, options: DetectOptions = {}): Promise<FaceDetection[]> {
     const tf = await tensorflow();
-    const model = await sharedGraphModel(modelFile(this.spec.pkg, this.spec.file));
+    const model = await sharedGraphModel(modelFile(this.spec.pkg, this.spec.file)).model();
     const size = this.spec.inputSize;
     // Letterboxed, centred, in -1..1, as MediaPipe trained it.
     const { pixels, fromInput } = squareInput(image, size, 'centre', (v) => v / 127.5 - 1);

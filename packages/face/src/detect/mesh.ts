@@ -3,8 +3,8 @@ import { type RasterImage, tensorflow } from '@biofuse/core';
 import { invertAffine, type Affine } from '../align/similarity';
 import { warpAffine } from '../align/warp';
 import type { Landmarks } from '../align/templates';
-import { sharedGraphModel } from '../runtime/load-model';
 import { modelFile } from '../runtime/model-files';
+import { sharedGraphModel } from '../runtime/shared-tfjs-model';
 import type { FaceDetection } from './types';
 
 const INPUT = 192;
@@ -40,7 +40,7 @@ export interface MeshOptions {
 export class MeshLandmarker {
   async refine(image: RasterImage, face: FaceDetection, options: MeshOptions = {}): Promise<FaceDetection | undefined> {
     const tf = await tensorflow();
-    const model = await sharedGraphModel(modelFile('@vladmandic/human', 'models/facemesh.json'));
+    const model = await sharedGraphModel(modelFile('@vladmandic/human', 'models/facemesh.json')).model();
     const toCrop = meshCropTransform(face, options.cropScale ?? 1.5);
     const pixels = warpAffine(image, toCrop, INPUT, INPUT);
     for (let i = 0; i < pixels.length; i++) pixels[i] /= 255;

@@ -1,7 +1,7 @@
 import type { NamedTensorMap, Tensor, Tensor1D, Tensor4D } from '@tensorflow/tfjs';
 import { type RasterImage, tensorflow, type Tf } from '@biofuse/core';
-import { sharedWeights } from '../runtime/load-model';
 import { modelFile } from '../runtime/model-files';
+import { sharedWeights } from '../runtime/shared-tfjs-model';
 import type { DetectOptions, FaceDetection, FaceDetector } from './types';
 import { boxFromInput, squareInput } from './square-input';
 import { weightedNms } from './weighted-nms';
@@ -20,7 +20,7 @@ export class SsdMobilenetDetector implements FaceDetector {
 
   async detect(image: RasterImage, options: DetectOptions = {}): Promise<FaceDetection[]> {
     const tf = await tensorflow();
-    const w = await sharedWeights(modelFile('@vladmandic/face-api', 'model/ssd_mobilenetv1_model-weights_manifest.json'));
+    const w = await sharedWeights(modelFile('@vladmandic/face-api', 'model/ssd_mobilenetv1_model-weights_manifest.json')).model();
     const { pixels, fromInput } = squareInput(image, INPUT, 'top-left', (v) => v / 127.5 - 1);
     const [boxesT, scoresT] = tf.tidy(() => forward(tf, w, tf.tensor4d(pixels, [1, INPUT, INPUT, 3])));
     const encodings = (await boxesT.data()) as Float32Array;

@@ -1,7 +1,7 @@
 import type { NamedTensorMap, Tensor, Tensor1D, Tensor4D } from '@tensorflow/tfjs';
 import { type RasterImage, tensorflow, type Tf } from '@biofuse/core';
-import { sharedWeights } from '../runtime/load-model';
 import { modelFile } from '../runtime/model-files';
+import { sharedWeights } from '../runtime/shared-tfjs-model';
 import type { DetectOptions, FaceDetection, FaceDetector } from './types';
 import { boxFromInput, squareInput } from './square-input';
 import { weightedNms } from './weighted-nms';
@@ -28,7 +28,7 @@ export class TinyFaceDetector implements FaceDetector {
 
   async detect(image: RasterImage, options: DetectOptions = {}): Promise<FaceDetection[]> {
     const tf = await tensorflow();
-    const weights = await sharedWeights(modelFile('@vladmandic/face-api', 'model/tiny_face_detector_model-weights_manifest.json'));
+    const weights = await sharedWeights(modelFile('@vladmandic/face-api', 'model/tiny_face_detector_model-weights_manifest.json')).model();
     // Padded at the bottom / right, as face-api trained it.
     const { pixels, fromInput } = squareInput(image, INPUT, 'top-left', (v, c) => (v - MEAN_RGB[c]) / 255);
     const output = tf.tidy(() => forward(tf, weights, tf.tensor4d(pixels, [1, INPUT, INPUT, 3])));

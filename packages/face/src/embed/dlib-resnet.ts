@@ -1,10 +1,10 @@
 import type { NamedTensorMap, Tensor, Tensor2D, Tensor4D } from '@tensorflow/tfjs';
 import type { Tf } from '@biofuse/core';
-import { sharedWeights } from '../runtime/load-model';
 import { modelFile } from '../runtime/model-files';
+import { sharedWeights } from '../runtime/shared-tfjs-model';
 import type { FaceModelCard } from './card';
 import type { Embedding, FaceEmbedder, ModelInput } from './embedder';
-import { modelDigest, tfjsFilesDigest } from './model-digest';
+import { modelDigest } from './model-digest';
 import { embedWithTfjs } from './tfjs-batch';
 
 /**
@@ -21,14 +21,14 @@ export class DlibResNetEmbedder implements FaceEmbedder {
   async embed(batch: readonly ModelInput[]): Promise<Embedding[]> {
     const source = this.card.source;
     if (source.kind !== 'dlib-resnet') throw new TypeError('unreachable');
-    const w = await sharedWeights(modelFile(source.package, source.file));
+    const w = await sharedWeights(modelFile(source.package, source.file)).model();
     return embedWithTfjs(this.card, batch, (tf, input) => forward(tf, w, input));
   }
 
   async digest(): Promise<string> {
     const source = this.card.source;
     if (source.kind !== 'dlib-resnet') throw new TypeError('unreachable');
-    return modelDigest(this.card, [await tfjsFilesDigest(modelFile(source.package, source.file))]);
+    return modelDigest(this.card, [await sharedWeights(modelFile(source.package, source.file)).digest()]);
   }
 }
 

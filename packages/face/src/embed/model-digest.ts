@@ -1,9 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { dirname, join } from 'node:path';
-import type { io } from '@tensorflow/tfjs';
 import { DatasetError } from '@biofuse/core';
-import { loadOnce, readModelFile, readModelJson } from '../runtime/load-model';
+import { readModelFile, type TfjsFiles } from '../runtime/load-model';
 import type { FaceModelCard } from './card';
 import type { ExternalDataFile } from './onnx-external-data';
 
@@ -30,21 +28,13 @@ export function modelDigest(card: FaceModelCard, weights: readonly string[]): st
 }
 
 /**
- * The digest of a tfjs model file (a graph model's model.json, or a bare weights manifest) and
- * of every weight shard it lists, once per process per file, as the weights themselves are
- * loaded (load-model.ts). These are the shipped models, in npm packages the lockfile pins: they
- * change with an upgrade, not under a running process, so they are not read twice to compare.
+ * The digest of a tfjs model's files (a graph model's model.json, or a bare weights manifest,
+ * and every weight shard it lists), from the bytes read once to load the model too
+ * (shared-tfjs-model.ts): what is digested is what is loaded.
  */
-export function tfjsFilesDigest(path: string): Promise<string> {
-  return loadOnce(`digest:${path}`, async () => {
-    const parsed = await readModelJson<unknown>(path);
-    const manifest = (Array.isArray(parsed) ? parsed : ((parsed as { weightsManifest?: unknown }).weightsManifest ?? [])) as io.WeightsManifestConfig;
-    const parts = [sha256(JSON.stringify(parsed))];
-    for (const group of manifest) {
-      for (const shard of group.paths) parts.push(sha256(await readModelFile(join(dirname(path), shard), 'this weights file of the model')));
-    }
-    return sha256(parts.join('\n'));
-  });
+export function tfjsDigest(files: TfjsFiles): string {
+  const parts = [sha256(JSON.stringify(files.json)), ...files.shards.map((shard) => sha256(shard))];
+  return sha256(parts.join('\n'));
 }
 
 /**

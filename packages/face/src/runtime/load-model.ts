@@ -4,27 +4,51 @@ import type { GraphModel, NamedTensorMap, io } from '@tensorflow/tfjs';
 import { DatasetError, tensorflow } from '@biofuse/core';
 
 /**
- * Loads a tfjs graph model (model.json + binary shards) from the local file system; tfjs
- * without tfjs-node has no file:// loader.
+ * A tfjs model's files as read: its JSON (a graph model's model.json, or a bare weights
+ * manifest) and the bytes of each weight shard it lists, in the manifest's order.
  */
-export async function loadGraphModelFile(path: string): Promise<GraphModel> {
+export interface TfjsFiles {
+  readonly json: unknown;
+  readonly specs: readonly io.WeightsManifestEntry[];
+  readonly shards: readonly Buffer[];
+}
+
+/** Reads a tfjs model's JSON and every shard it lists; tfjs without tfjs-node has no file:// loader. */
+export async function readTfjsFiles(path: string): Promise<TfjsFiles> {
+  const json = await readModelJson<unknown>(path);
+  const manifest = (Array.isArray(json) ? json : ((json as { weightsManifest?: unknown }).weightsManifest ?? [])) as io.WeightsManifestConfig;
+  const specs: io.WeightsManifestEntry[] = [];
+  const shards: Buffer[] = [];
+  for (const group of manifest) {
+    specs.push(...group.weights);
+    for (const shard of group.paths) shards.push(await readModelFile(join(dirname(path), shard), 'this weights file of the model'));
+  }
+  return { json, specs, shards };
+}
+
+/** A graph model (model.json + binary shards) from files already read. */
+export async function graphModelFrom(files: TfjsFiles): Promise<GraphModel> {
   const tf = await tensorflow();
-  const json = await readModelJson<io.ModelJSON>(path);
   const handler: io.IOHandler = {
-    load: () => tf.io.getModelArtifactsForJSON(json, (manifest) => readWeights(dirname(path), manifest)),
+    load: () => tf.io.getModelArtifactsForJSON(files.json as io.ModelJSON, async () => [[...files.specs], weightData(files)]),
   };
   return tf.loadGraphModel(handler);
 }
 
-/**
- * Loads the named weights of a network that is defined in code (face-api's models ship as a
- * weights manifest only).
- */
-export async function loadWeightsManifest(path: string): Promise<NamedTensorMap> {
+/** The named weights of a network defined in code (face-api's models ship as a weights manifest only), from files already read. */
+export async function weightsFrom(files: TfjsFiles): Promise<NamedTensorMap> {
   const tf = await tensorflow();
-  const manifest = await readModelJson<io.WeightsManifestConfig>(path);
-  const [specs, data] = await readWeights(dirname(path), manifest);
-  return tf.io.decodeWeights(data, specs);
+  return tf.io.decodeWeights(weightData(files), [...files.specs]);
+}
+
+/** Loads a tfjs graph model from the local file system (not shared: see sharedGraphModel). */
+export async function loadGraphModelFile(path: string): Promise<GraphModel> {
+  return graphModelFrom(await readTfjsFiles(path));
+}
+
+/** Loads the named weights of a weights manifest from the local file system (not shared: see sharedWeights). */
+export async function loadWeightsManifest(path: string): Promise<NamedTensorMap> {
+  return weightsFrom(await readTfjsFiles(path));
 }
 
 /**
@@ -49,17 +73,10 @@ export async function readModelJson<T>(path: string): Promise<T> {
   }
 }
 
-async function readWeights(dir: string, manifest: io.WeightsManifestConfig): Promise<[io.WeightsManifestEntry[], ArrayBuffer]> {
-  const specs: io.WeightsManifestEntry[] = [];
-  const buffers: Buffer[] = [];
-  for (const group of manifest) {
-    specs.push(...group.weights);
-    for (const shard of group.paths) {
-      buffers.push(await readModelFile(join(dir, shard), 'this weights file of the model'));
-    }
-  }
-  const all = Buffer.concat(buffers);
-  return [specs, all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength) as ArrayBuffer];
+/** The shards as one buffer, as tfjs decodes them. */
+function weightData(files: TfjsFiles): ArrayBuffer {
+  const all = Buffer.concat(files.shards);
+  return all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength) as ArrayBuffer;
 }
 
 const loaded = new Map<string, Promise<unknown>>();
@@ -74,14 +91,4 @@ export function loadOnce<T>(key: string, load: () => Promise<T>): Promise<T> {
     loaded.set(key, value);
   }
   return value;
-}
-
-/** A graph model from a file, loaded once per process however many stages use it. */
-export function sharedGraphModel(path: string): Promise<GraphModel> {
-  return loadOnce(`graph:${path}`, () => loadGraphModelFile(path));
-}
-
-/** Named weights from a manifest, loaded once per process. */
-export function sharedWeights(path: string): Promise<NamedTensorMap> {
-  return loadOnce(`weights:${path}`, () => loadWeightsManifest(path));
 }
