@@ -2,7 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, seededRandom, type Random } from '@biofuse/core';
-import { thrownBy } from '@biofuse/core/testing';
+import { editedJson, jsonEntries, randomBytes, thrownBy, type Json, type JsonPath } from '@biofuse/core/testing';
 import { isMap, isScalar, isSeq, parse, parseDocument, stringify, type Node } from 'yaml';
 import { configHash, parseExperimentConfig } from '../src/config/load-config';
 
@@ -12,9 +12,6 @@ import { configHash, parseExperimentConfig } from '../src/config/load-config';
  * config to the same config, and an alias bomb), empty files and binary garbage. Every mutant is
  * a ConfigError that names the file and the key; an equivalent rewrite gives the same config hash.
  */
-
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-type Path = (string | number)[];
 
 interface Shipped {
   readonly file: string;
@@ -26,14 +23,8 @@ interface Shipped {
 
 const configsDir = resolve(import.meta.dirname, '../configs');
 
-function entries(value: Json, at: Path = []): { path: Path; value: Json }[] {
-  if (Array.isArray(value)) return value.flatMap((x, i) => [{ path: [...at, i], value: x }, ...entries(x, [...at, i])]);
-  if (value !== null && typeof value === 'object') return Object.entries(value).flatMap(([k, x]) => [{ path: [...at, k], value: x }, ...entries(x, [...at, k])]);
-  return [];
-}
-
 /** Keys that are names a config chooses (systems, weights by system), not fields of the schema: any spelling is a name. */
-const chosenNames = (path: Path) => path.some((k, i) => (k === 'systems' || k === 'weights') && i < path.length - 1);
+const chosenNames = (path: JsonPath) => path.some((k, i) => (k === 'systems' || k === 'weights') && i < path.length - 1);
 
 function misspell(key: string, random: Random): string {
   const at = random.int(key.length);
@@ -55,15 +46,8 @@ function otherType(value: Json, random: Random): Json {
   return choices[random.int(choices.length)];
 }
 
-function setAt(root: Json, path: Path, f: (parent: Record<string | number, Json>, key: string | number) => void): Json {
-  const copy = JSON.parse(JSON.stringify(root)) as Json;
-  const parent = path.slice(0, -1).reduce<Json>((node, k) => (node as Record<string | number, Json>)[k], copy) as Record<string | number, Json>;
-  f(parent, path[path.length - 1]);
-  return copy;
-}
-
 /** Whether a message names the value at `path`: the issue's path, or for a modality's own params the parameter's name. */
-function names(message: string, path: Path): boolean {
+function names(message: string, path: JsonPath): boolean {
   return message.includes(path.join('.')) || (path.includes('params') && message.includes(`"${String(path[path.indexOf('params') + 1])}"`));
 }
 
@@ -88,14 +72,14 @@ describe('experiment configs under seeded mutation', () => {
   it('refuses a misspelt key, naming it (or the key it should have been)', () => {
     const random = seededRandom(1);
     for (const { file, raw } of shipped) {
-      const keys = entries(raw).filter(({ path }) => typeof path[path.length - 1] === 'string' && !chosenNames(path));
+      const keys = jsonEntries(raw).filter(({ path }) => typeof path[path.length - 1] === 'string' && !chosenNames(path));
       for (let n = 0; n < 6; n++) {
         const { path } = keys[random.int(keys.length)];
         const key = path[path.length - 1] as string;
         const typo = misspell(key, random);
         // Face params take `model` for `models` on purpose (the generic --model option): a synonym, not a typo.
         if (key === 'models' && typo === 'model') continue;
-        const mutant = setAt(raw, path, (parent, k) => {
+        const mutant = editedJson(raw, path, (parent, k) => {
           const entries = Object.entries(parent).map(([name, v]): [string, Json] => [name === k ? typo : name, v]);
           for (const name of Object.keys(parent)) delete parent[name];
           Object.assign(parent, Object.fromEntries(entries));
@@ -111,11 +95,11 @@ describe('experiment configs under seeded mutation', () => {
   it('refuses a value of the wrong type, naming its key', () => {
     const random = seededRandom(2);
     for (const { file, raw } of shipped) {
-      const values = entries(raw).filter(({ path }) => !chosenNames([...path, 'value']) || typeof path[path.length - 1] === 'string');
+      const values = jsonEntries(raw).filter(({ path }) => !chosenNames([...path, 'value']) || typeof path[path.length - 1] === 'string');
       for (let n = 0; n < 6; n++) {
         const { path, value } = values[random.int(values.length)];
         const replaced = otherType(value, random);
-        const mutant = setAt(raw, path, (parent, k) => {
+        const mutant = editedJson(raw, path, (parent, k) => {
           parent[k] = replaced;
         });
         const message = configError(stringify(mutant), file).message;
@@ -128,11 +112,11 @@ describe('experiment configs under seeded mutation', () => {
     const random = seededRandom(3);
     let refused = 0;
     for (const { file, raw } of shipped) {
-      const numbers = entries(raw).filter(({ value }) => typeof value === 'number');
+      const numbers = jsonEntries(raw).filter(({ value }) => typeof value === 'number');
       for (let n = 0; n < Math.min(4, numbers.length); n++) {
         const { path } = numbers[random.int(numbers.length)];
         const huge = [1e300, 12345678901234567890, -1e300][random.int(3)];
-        const mutant = setAt(raw, path, (parent, k) => {
+        const mutant = editedJson(raw, path, (parent, k) => {
           parent[k] = huge;
         });
         const text = stringify(mutant);
@@ -145,14 +129,14 @@ describe('experiment configs under seeded mutation', () => {
           refused++;
           continue;
         }
-        expect(entries(config as unknown as Json).some((e) => e.path.join('.') === path.join('.') && e.value === huge), `${file}: ${path.join('.')}`).toBe(true);
+        expect(jsonEntries(config as unknown as Json).some((e) => e.path.join('.') === path.join('.') && e.value === huge), `${file}: ${path.join('.')}`).toBe(true);
       }
     }
     expect(refused).toBeGreaterThan(20);
     // A simulated modality of mean or sd 1e308 drew scores of Infinity, found only once the run was scoring.
     const quickstart = shipped.find((c) => c.file.endsWith('quickstart.yaml'))!;
     for (const key of ['mean', 'sd'] as const) {
-      const mutant = setAt(quickstart.raw, ['dataset', 'modalities', 0, 'genuine', key], (parent, k) => {
+      const mutant = editedJson(quickstart.raw, ['dataset', 'modalities', 0, 'genuine', key], (parent, k) => {
         parent[k] = 1e308;
       });
       expect(configError(stringify(mutant), quickstart.file).message).toContain(`dataset.modalities.0.genuine.${key}: Too big: expected number to be <=1e+100`);
@@ -219,7 +203,7 @@ describe('experiment configs under seeded mutation', () => {
   it('refuses empty files, garbage and other documents than a mapping, naming the file', () => {
     const random = seededRandom(5);
     const file = join(configsDir, 'mutant.yaml');
-    const garbage = Buffer.from(Uint8Array.from({ length: 300 }, () => random.int(256))).toString('latin1');
+    const garbage = Buffer.from(randomBytes(random, 300)).toString('latin1');
     const cases: [string, RegExp][] = [
       ['', /dataset: Invalid input: expected object, received undefined/],
       ['   \n\n# nothing here\n', /dataset: Invalid input/],

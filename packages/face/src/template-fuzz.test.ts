@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DatasetError, Gallery, seededRandom, StaleGalleryError, TemplateFormatError, type Random } from '@biofuse/core';
-import { temporaryFolders } from '@biofuse/core/testing';
+import { randomBytes, seededMutants, temporaryFolders } from '@biofuse/core/testing';
 import { compareFaceTemplates } from './compare';
 import { FaceTemplateMismatchError } from './errors';
 import { FaceGallery } from './gallery';
@@ -36,68 +36,41 @@ function templates(random: Random): FaceTemplate[] {
   return [single, ensemble];
 }
 
-function mutate(bytes: Uint8Array, random: Random): { kind: 'length' | 'bytes'; describe: string; bytes: Uint8Array } {
-  const m = Uint8Array.from(bytes);
-  switch (random.int(4)) {
-    case 0: {
-      const at = random.int(m.length);
-      return { kind: 'length', describe: `cut at ${at}`, bytes: m.subarray(0, at) };
-    }
-    case 1: {
-      const extra = 1 + random.int(8);
-      const longer = new Uint8Array(m.length + extra);
-      longer.set(m);
-      return { kind: 'length', describe: `${extra} bytes appended`, bytes: longer };
-    }
-    case 2: {
-      const at = Array.from({ length: 1 + random.int(3) }, () => random.int(m.length));
-      for (const a of at) m[a] ^= 1 << random.int(8);
-      return { kind: 'bytes', describe: `bits flipped at ${at.join(', ')}`, bytes: m };
-    }
-    default: {
-      // The header, model id and model table: the first 60 bytes.
-      const at = random.int(Math.min(60, m.length));
-      m[at] = random.int(256);
-      return { kind: 'bytes', describe: `byte ${at} replaced`, bytes: m };
-    }
-  }
-}
-
 describe('face template decoding under seeded mutation', () => {
   it('refuses each mutant as a TemplateFormatError, or decodes it to a checked template that compares only with its own model', () => {
     const random = seededRandom(11);
     const counts = { refused: 0, sameModel: 0, otherModel: 0 };
     for (const original of templates(random)) {
       const bytes = encodeFaceTemplate(original);
-      for (let i = 0; i < 600; i++) {
-        const m = mutate(bytes, random);
+      // Cut short, bytes appended, bits flipped, or bytes replaced; every other one of each in the header, model id and model table (the first 60 bytes).
+      for (const m of seededMutants(bytes, { random, count: 600, kinds: ['cut', 'append', 'flip', 'flips', 'overwrite'], headBytes: 60 })) {
         let decoded: FaceTemplate;
         try {
           decoded = decodeFaceTemplate(m.bytes);
         } catch (err) {
-          if (!(err instanceof TemplateFormatError)) throw new Error(`${m.describe}: ${String(err)}`, { cause: err });
+          if (!(err instanceof TemplateFormatError)) throw new Error(`${m.what}: ${String(err)}`, { cause: err });
           counts.refused++;
           continue;
         }
         // The length of every field follows from the header: a template cut short or extended never decodes.
-        expect(m.kind, m.describe).toBe('bytes');
-        expect(() => checkFaceTemplate(decoded), m.describe).not.toThrow();
+        expect(m.bytes.length, m.what).toBe(bytes.length);
+        expect(() => checkFaceTemplate(decoded), m.what).not.toThrow();
         if (faceTemplateId(decoded) !== faceTemplateId(original)) {
           // A damaged model id or digest names another model: never compared with this one's templates.
-          expect(() => compareFaceTemplates(original, decoded), m.describe).toThrow(FaceTemplateMismatchError);
+          expect(() => compareFaceTemplates(original, decoded), m.what).toThrow(FaceTemplateMismatchError);
           counts.otherModel++;
           continue;
         }
         // A damaged model table (where the second model starts) is another layout: refused by every comparison with an intact template.
         if (decoded.offsets.some((o, k) => o !== original.offsets[k])) {
-          expect(() => compareFaceTemplates(original, decoded), m.describe).toThrow(/lay out their models differently/);
+          expect(() => compareFaceTemplates(original, decoded), m.what).toThrow(/lay out their models differently/);
           counts.otherModel++;
           continue;
         }
         // Same model and layout: finite scores in range (a damaged float value has no checksum to fail).
         for (const metric of ['cosine', 'euclidean', 'angular', 'euclidean_l2'] as const) {
           const { similarity, distance } = compareFaceTemplates(original, decoded, metric);
-          expect(Number.isFinite(similarity) && Number.isFinite(distance), `${m.describe}, ${metric}`).toBe(true);
+          expect(Number.isFinite(similarity) && Number.isFinite(distance), `${m.what}, ${metric}`).toBe(true);
         }
         expect(compareFaceTemplates(original, decoded).similarity).toBeGreaterThanOrEqual(-1);
         counts.sameModel++;
@@ -147,7 +120,7 @@ describe('face gallery files made elsewhere', () => {
     expect((await readFile(path)).equals(bytes)).toBe(true);
     const random = seededRandom(13);
     const garbage = join(dir, 'garbage.db');
-    for (const content of [Buffer.from('not a database'), Buffer.alloc(4096).map(() => random.int(256)), bytes.subarray(0, 100)]) {
+    for (const content of [Buffer.from('not a database'), randomBytes(random, 4096), bytes.subarray(0, 100)]) {
       await writeFile(garbage, content);
       await expect(FaceGallery.open(garbage, recognizer('model-a sha256:0123456789abcdef'), { create: false })).rejects.toBeInstanceOf(DatasetError);
       expect((await readFile(garbage)).equals(content)).toBe(true);

@@ -1,5 +1,5 @@
 import { DatasetError, parseScoreMatrix, seededRandom, type Random } from '@biofuse/core';
-import { thrownBy } from '@biofuse/core/testing';
+import { editedJson, jsonEntries, thrownBy, type Json, type JsonPath } from '@biofuse/core/testing';
 import { describe, expect, it } from 'vitest';
 import { FusionError } from '../src/errors';
 import { FeatureFusion, featureFusionFromJSON } from '../src/feature/feature-fusion';
@@ -18,9 +18,6 @@ import { twoModalityScores } from './two-modality-scores';
  * loads and scores as the original does (a key it does not read), or as a valid model of other
  * values does: finite scores, NaN only where the original's was.
  */
-
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-type Path = (string | number)[];
 
 const data = twoModalityScores(600, 1);
 const rows = [
@@ -79,44 +76,39 @@ function storedModels(): StoredModel[] {
   ];
 }
 
-function pathsOf(value: Json, at: Path = []): Path[] {
-  const inner = Array.isArray(value) ? value.flatMap((x, i) => pathsOf(x, [...at, i])) : value !== null && typeof value === 'object' ? Object.entries(value).flatMap(([k, x]) => pathsOf(x, [...at, k])) : [];
-  return at.length === 0 ? inner : [at, ...inner];
-}
-
 /** Whether a mutation makes the value other than the format allows, or only gives it other numbers. */
 type Change = 'structure' | 'value' | 'extra';
 
+type Edit = (parent: Record<string | number, Json>, key: string | number) => void;
+
 /** One seeded mutation of `json` at a random path. */
-function mutate(json: Json, random: Random): { json: Json; path: Path; describe: string; change: Change } {
-  const copy = JSON.parse(JSON.stringify(json)) as Json;
-  const paths = pathsOf(copy);
-  const path = paths[random.int(paths.length)];
-  const parent = path.slice(0, -1).reduce<Json>((node, k) => (node as Record<string, Json>)[k], copy) as Record<string | number, Json> & Json[];
-  const key = path[path.length - 1];
-  const old = parent[key];
-  const set = (v: Json) => {
-    parent[key] = v;
-  };
-  const number = typeof old === 'number';
-  const mutations: [string, Change, () => void][] = [
-    ['removed', 'structure', () => (Array.isArray(parent) ? parent.splice(key as number, 1) : delete parent[key])],
-    ['NaN (null)', 'structure', () => set(null)],
-    ['a string', 'structure', () => set(number ? String(old) : 'x')],
-    ['true', 'structure', () => set(true)],
-    ['an object', 'structure', () => set({})],
-    ['an empty list', 'structure', () => set([])],
-    ['a list one short', 'structure', () => (Array.isArray(old) && old.length > 0 ? old.pop() : set([old]))],
-    ['a list one long', 'structure', () => (Array.isArray(old) ? old.push(old[0] ?? 1) : set([old, old]))],
-    ['1e308', number ? 'value' : 'structure', () => set(1e308)],
-    ['a billion', number ? 'value' : 'structure', () => set(1e9)],
-    ['negated', number ? 'value' : 'structure', () => set(number ? -(old as number) : -1)],
-    ['a half more', number ? 'value' : 'structure', () => set(number ? (old as number) + 0.5 : 0.5)],
-    ['given an extra key', 'extra', () => (old !== null && typeof old === 'object' && !Array.isArray(old) ? Object.assign(old, { extra: [1, 2] }) : set({ unexpected: old }))],
+function mutate(json: Json, random: Random): { json: Json; path: JsonPath; describe: string; change: Change } {
+  const places = jsonEntries(json);
+  const { path, value } = places[random.int(places.length)];
+  const number = typeof value === 'number';
+  const object = value !== null && typeof value === 'object' && !Array.isArray(value);
+  const set =
+    (v: Json): Edit =>
+    (parent, key) => {
+      parent[key] = v;
+    };
+  const mutations: [string, Change, Edit][] = [
+    ['removed', 'structure', (parent, key) => (Array.isArray(parent) ? parent.splice(key as number, 1) : delete parent[key])],
+    ['NaN (null)', 'structure', set(null)],
+    ['a string', 'structure', set(number ? String(value) : 'x')],
+    ['true', 'structure', set(true)],
+    ['an object', 'structure', set({})],
+    ['an empty list', 'structure', set([])],
+    ['a list one short', 'structure', (parent, key) => (Array.isArray(parent[key]) && parent[key].length > 0 ? parent[key].pop() : set([parent[key]])(parent, key))],
+    ['a list one long', 'structure', (parent, key) => (Array.isArray(parent[key]) ? parent[key].push(parent[key][0] ?? 1) : set([parent[key], parent[key]])(parent, key))],
+    ['1e308', number ? 'value' : 'structure', set(1e308)],
+    ['a billion', number ? 'value' : 'structure', set(1e9)],
+    ['negated', number ? 'value' : 'structure', set(number ? -value : -1)],
+    ['a half more', number ? 'value' : 'structure', set(number ? value + 0.5 : 0.5)],
+    ['given an extra key', 'extra', (parent, key) => (object ? Object.assign(parent[key] as object, { extra: [1, 2] }) : set({ unexpected: parent[key] })(parent, key))],
   ];
-  const [describe, change, apply] = mutations[random.int(mutations.length)];
-  apply();
-  return { json: copy, path, describe: `${path.join('.')} ${describe}`, change: describe === 'given an extra key' && (old === null || typeof old !== 'object' || Array.isArray(old)) ? 'structure' : change };
+  const [describe, change, edit] = mutations[random.int(mutations.length)];
+  return { json: editedJson(json, path, edit), path, describe: `${path.join('.')} ${describe}`, change: describe === 'given an extra key' && !object ? 'structure' : change };
 }
 
 const same = (a: number[], b: number[]) => a.every((x, i) => Object.is(x, b[i]) || Math.abs(x - b[i]) <= 1e-12 * Math.max(1, Math.abs(x)));

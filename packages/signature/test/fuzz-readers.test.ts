@@ -9,7 +9,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { seededRandom, type Random } from '@biofuse/core';
-import { sharedDataset, temporaryFolders, thrownBy } from '@biofuse/core/testing';
+import { seededMutants, sharedDataset, temporaryFolders, thrownBy, truncations, type Mutant } from '@biofuse/core/testing';
 import { SignatureAcquisitionError, SignatureFormatError } from '../src/errors';
 import { DEFAULT_SIGNATURE_PARAMS } from '../src/params';
 import { MAX_SAMPLES, type PenTrajectory } from '../src/pen-trajectory';
@@ -19,7 +19,7 @@ import { SignatureModality } from '../src/signature-modality';
 import { synthesizeSignatures } from '../src/synthetic/synthesize';
 import { formatSvc2004, writeSvc2004Folder } from '../src/synthetic/write-svc2004';
 import type { SignatureTemplate } from '../src/template';
-import { asBytes, asText, byteFlip, garbage, jsonMutation, textMutation, truncationLengths, type Mutant } from './mutations';
+import { asBytes, asText, jsonMutation, textMutation } from './mutations';
 
 const tempFolder = temporaryFolders();
 const modality = new SignatureModality(DEFAULT_SIGNATURE_PARAMS);
@@ -120,6 +120,7 @@ const jsonOf = (p: PenTrajectory, angles: boolean) =>
   );
 
 interface Budget {
+  /** Truncations: the 64 shortest and the 3 longest, and seeded ones in between. */
   readonly cuts: number;
   readonly flips: number;
   readonly lines: number;
@@ -130,8 +131,9 @@ interface Budget {
 async function fuzz(format: Format, name: string, bytes: Uint8Array, rng: Random, reference: SignatureTemplate, budget: Budget): Promise<{ failures: string[]; accepted: number; total: number }> {
   const original = await readSignature(bytes, { path: name });
   const mutants: (Mutant & { same?: boolean })[] = [];
-  for (const n of truncationLengths(bytes.length, budget.cuts, rng)) mutants.push({ what: `cut to ${n} bytes`, bytes: bytes.subarray(0, n) });
-  for (let i = 0; i < budget.flips; i++) mutants.push(byteFlip(bytes, rng));
+  mutants.push(...truncations(bytes, { count: budget.cuts, random: rng }));
+  // A bit flipped, bytes made random, or a byte made one a number or a line is written with.
+  mutants.push(...seededMutants(bytes, { random: rng, count: budget.flips, kinds: ['flip', 'overwrite', 'special'] }));
   if (format === 'svc2004' || format === 'csv') {
     const text = asText(bytes).replace(/\r\n/g, '\n');
     for (let i = 0; i < budget.lines; i++) {
@@ -140,7 +142,8 @@ async function fuzz(format: Format, name: string, bytes: Uint8Array, rng: Random
     }
   }
   if (format === 'json') for (let i = 0; i < budget.lines; i++) mutants.push(jsonMutation(asText(bytes), rng));
-  for (let i = 0; i < budget.garbage; i++) mutants.push(garbage(bytes, rng));
+  // Random bytes written over, inserted into or appended to the file, or a file of them alone.
+  mutants.push(...seededMutants(bytes, { random: rng, count: budget.garbage, kinds: ['run', 'insert', 'append', 'noise'] }));
   const failures: string[] = [];
   let accepted = 0;
   for (const [k, m] of mutants.entries()) {
@@ -167,7 +170,7 @@ describe('mutated signature files', () => {
     const failures: string[] = [];
     const accepted: number[] = [];
     for (const name of ['U1S2.TXT', 'U2S1.TXT']) {
-      const r = await fuzz('svc2004', name, await readFile(join(dir, name)), rng, await reference, { cuts: 50, flips: 100, lines: 200, garbage: 30 });
+      const r = await fuzz('svc2004', name, await readFile(join(dir, name)), rng, await reference, { cuts: 110, flips: 100, lines: 200, garbage: 30 });
       failures.push(...r.failures);
       accepted.push(r.accepted / r.total);
     }
@@ -187,7 +190,7 @@ describe('mutated signature files', () => {
       ['fpg', 'pad.fpg', fpgOf(genuine)],
     ];
     for (const [format, name, bytes] of files) {
-      const r = await fuzz(format, name, bytes, rng, await reference, { cuts: 60, flips: 120, lines: 200, garbage: 30 });
+      const r = await fuzz(format, name, bytes, rng, await reference, { cuts: 120, flips: 120, lines: 200, garbage: 30 });
       failures.push(...r.failures);
       accepted.push(r.accepted / r.total);
     }
@@ -221,14 +224,14 @@ describe.skipIf(svc2004.skip)('mutated SVC2004 Task 2 files', () => {
     // A genuine signature, a skilled forgery, and one whose clock steps back (repaired as a glitch).
     for (const name of ['U1S1.TXT', 'U7S23.TXT', 'U7S5.TXT']) {
       const bytes = await readFile(join(svc2004.path, name));
-      const r = await fuzz('svc2004', name, bytes, rng, reference, { cuts: 50, flips: 100, lines: 200, garbage: 20 });
+      const r = await fuzz('svc2004', name, bytes, rng, reference, { cuts: 110, flips: 100, lines: 200, garbage: 20 });
       failures.push(...r.failures);
       accepted.push(r.accepted / r.total);
     }
     // The same signature as a pad would post it, pen angles included.
     const p = await readSignature(join(svc2004.path, 'U7S23.TXT'));
     for (const [format, name, bytes] of [['csv', 'U7S23.csv', asBytes(csvOf(p, true))], ['json', 'U7S23.json', asBytes(jsonOf(p, true))]] as const) {
-      const r = await fuzz(format, name, bytes, rng, reference, { cuts: 30, flips: 60, lines: 100, garbage: 10 });
+      const r = await fuzz(format, name, bytes, rng, reference, { cuts: 90, flips: 60, lines: 100, garbage: 10 });
       failures.push(...r.failures);
       accepted.push(r.accepted / r.total);
     }

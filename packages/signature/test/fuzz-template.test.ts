@@ -8,6 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { seededRandom, TemplateFormatError } from '@biofuse/core';
+import { extremeValues, seededMutants, truncations, withField, type Mutant } from '@biofuse/core/testing';
 import { GLOBAL_FEATURES } from '../src/features/global-features';
 import { DEFAULT_SIGNATURE_PARAMS, parseSignatureParams, type SignatureParams } from '../src/params';
 import { MAX_SAMPLES } from '../src/pen-trajectory';
@@ -15,7 +16,6 @@ import type { SignatureUserModel } from '../src/compare/user-model';
 import { SignatureModality } from '../src/signature-modality';
 import { synthesizeSignatures } from '../src/synthetic/synthesize';
 import { decodeSignatureTemplate, encodeSignatureTemplate, extractSignatureTemplate, type SignatureTemplate } from '../src/template';
-import { byteFlip, truncationLengths } from './mutations';
 
 const SEED = 20_240_602;
 const HEADER_BYTES = 16;
@@ -73,10 +73,19 @@ function decoded(bytes: Uint8Array, original: Original): { outcome: string; prob
   return scores.every(Number.isFinite) ? { outcome } : { outcome, problem: `scores ${scores.join(', ')}` };
 }
 
-function mutants(bytes: Uint8Array, dims: number, seed: number): { what: string; bytes: Uint8Array }[] {
+/** The header's and recipe's numbers (little-endian): name, first byte, size. */
+const FIELDS: [string, number, 1 | 2 | 4][] = [['version', 4, 2], ['dims', 6, 2], ['length', 8, 4], ['global dims', 12, 4], ['resample points', 16, 4], ['smoothing', 20, 4], ['pen-up flag', 24, 1]];
+
+/** Values of the recipe's limits, float32 bit patterns (Infinity, NaN, just above 20) and each size's extremes. */
+const fieldValues = (size: 1 | 2 | 4) => {
+  const own = [0, 1, 2, 3, 9, 10, 25, 64, 255, 0xffff, 20_000, 20_001, 0x7fffffff, 0xffffffff, 0x7f800000, 0x7fc00000, 0x41a00001].map((v) => (size === 4 ? v >>> 0 : v & (size === 1 ? 0xff : 0xffff)));
+  return [...new Set([...own, ...extremeValues(size)])];
+};
+
+function mutants(bytes: Uint8Array, dims: number, seed: number): Mutant[] {
   const rng = seededRandom(seed);
-  const out: { what: string; bytes: Uint8Array }[] = [];
-  for (const n of truncationLengths(bytes.length, 400, rng)) out.push({ what: `cut to ${n} bytes`, bytes: bytes.slice(0, n) });
+  // Truncations: the 64 shortest, the 3 longest, and seeded ones in between, 460 in all.
+  const out = truncations(bytes, { count: 460, random: rng });
   const [, recipeEnd] = padding(dims);
   for (let at = 0; at < recipeEnd; at++) {
     for (let bit = 0; bit < 8; bit++) {
@@ -85,18 +94,9 @@ function mutants(bytes: Uint8Array, dims: number, seed: number): { what: string;
       out.push({ what: `byte ${at} bit ${bit} flipped`, bytes: b });
     }
   }
-  for (let i = 0; i < 600; i++) out.push(byteFlip(bytes, rng));
-  const fields: [string, number, 1 | 2 | 4][] = [['version', 4, 2], ['dims', 6, 2], ['length', 8, 4], ['global dims', 12, 4], ['resample points', 16, 4], ['smoothing', 20, 4], ['pen-up flag', 24, 1]];
-  for (const [name, at, size] of fields) {
-    for (const v of [0, 1, 2, 3, 9, 10, 25, 64, 255, 0xffff, 20_000, 20_001, 0x7fffffff, 0xffffffff, 0x7f800000, 0x7fc00000, 0x41a00001]) {
-      const b = bytes.slice();
-      const view = new DataView(b.buffer);
-      if (size === 1) view.setUint8(at, v & 0xff);
-      else if (size === 2) view.setUint16(at, v & 0xffff, true);
-      else view.setUint32(at, v >>> 0, true);
-      out.push({ what: `${name} set to ${size === 4 ? v >>> 0 : v & (size === 1 ? 0xff : 0xffff)}`, bytes: b });
-    }
-  }
+  // Seeded damage anywhere: a bit flipped, bytes made random, or a byte made one a number is written with.
+  out.push(...seededMutants(bytes, { random: rng, count: 600, kinds: ['flip', 'overwrite', 'special'] }));
+  for (const [name, at, size] of FIELDS) for (const v of fieldValues(size)) out.push(withField(bytes, { name, at, size, littleEndian: true }, v));
   return out;
 }
 

@@ -1,14 +1,11 @@
 /**
- * Seeded mutations of signature files for the fuzz tests: each takes the file and a Random and
- * returns a damaged copy with a short description (for the assertion message, so a failure
- * names the mutant that caused it and can be replayed from the seed).
+ * Seeded mutations of signature files that know their formats (text lines, JSON points), for the
+ * fuzz tests: each takes the file and a Random and returns a damaged copy with a short description
+ * (for the assertion message, so a failure names the mutant that caused it and can be replayed
+ * from the seed). Damage to bytes that knows no format is core's (seededMutants, truncations).
  */
 import type { Random } from '@biofuse/core';
-
-export interface Mutant {
-  readonly what: string;
-  readonly bytes: Uint8Array;
-}
+import type { Mutant } from '@biofuse/core/testing';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -17,60 +14,6 @@ const dec = new TextDecoder();
 export const BAD_NUMBERS = ['NaN', 'Infinity', '-Infinity', '-1', '1e308', '-1e308', '1e400', '', '0x1F', '-0', '1e-320', '1.5', '+3', '1,5', 'null', '9'.repeat(400)];
 
 const pick = <T>(rng: Random, items: readonly T[]): T => items[rng.int(items.length)];
-
-/** `count` lengths in [0, n): every one when there are few, else a seeded sample that always keeps the first and last few. */
-export function truncationLengths(n: number, count: number, rng: Random): number[] {
-  if (n <= count) return Array.from({ length: n }, (_, k) => k);
-  const edges = [0, 1, 2, 3, n - 3, n - 2, n - 1].filter((k) => k >= 0 && k < n);
-  const chosen = new Set(edges);
-  while (chosen.size < count) chosen.add(rng.int(n));
-  return [...chosen].sort((a, b) => a - b);
-}
-
-/** A copy in memory of its own (a Node Buffer's slice() is a view, and would damage the original). */
-const copy = (bytes: Uint8Array) => new Uint8Array(bytes);
-
-export function byteFlip(bytes: Uint8Array, rng: Random): Mutant {
-  const out = copy(bytes);
-  const at = rng.int(out.length);
-  const how = rng.int(3);
-  const before = out[at];
-  if (how === 0) out[at] ^= 1 << rng.int(8);
-  else if (how === 1) out[at] = rng.int(256);
-  else out[at] = pick(rng, [0x00, 0xff, 0x0d, 0x0a, 0x20, 0x2d, 0x2e, 0x65, 0x30, 0x39]);
-  return { what: `byte ${at}: ${before} -> ${out[at]}`, bytes: out };
-}
-
-/** Random bytes written over, inserted into or appended to the file, or a file of them alone. */
-export function garbage(bytes: Uint8Array, rng: Random): Mutant {
-  const junk = Uint8Array.from({ length: 1 + rng.int(64) }, () => rng.int(256));
-  const at = rng.int(bytes.length + 1);
-  switch (rng.int(4)) {
-    case 0: {
-      const out = copy(bytes);
-      out.set(junk.subarray(0, Math.max(0, out.length - at)), at);
-      return { what: `${junk.length} random bytes over byte ${at}`, bytes: out };
-    }
-    case 1:
-      return { what: `${junk.length} random bytes inserted at ${at}`, bytes: concat(bytes.subarray(0, at), junk, bytes.subarray(at)) };
-    case 2:
-      return { what: `${junk.length} random bytes appended`, bytes: concat(bytes, junk) };
-    default: {
-      const all = Uint8Array.from({ length: rng.int(2 * bytes.length + 1) }, () => rng.int(256));
-      return { what: `a file of ${all.length} random bytes`, bytes: all };
-    }
-  }
-}
-
-export function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 /**
  * Line-level damage to a text file: a line deleted, duplicated or swapped with another, a cell
@@ -125,7 +68,7 @@ export function textMutation(text: string, rng: Random, separator: ' ' | ',', co
     case 'cr':
       return out('CR line ends', changed, '\r');
     case 'bom':
-      return { what: 'a UTF-8 byte-order mark', bytes: concat(Uint8Array.of(0xef, 0xbb, 0xbf), enc.encode(text)) };
+      return { what: 'a UTF-8 byte-order mark', bytes: Uint8Array.of(0xef, 0xbb, 0xbf, ...enc.encode(text)) };
     case 'blank line': {
       const i = rng.int(lines.length + 1);
       changed.splice(i, 0, pick(rng, ['', ' ', '\t']));

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DatasetError } from '../errors';
 import { seededRandom, type Random } from '../random';
-import { sharedDataset, temporaryFolders } from '../testing';
+import { randomBytes, sharedDataset, temporaryFolders } from '../testing';
 import { fvcProtocol, readFvcFolder } from './fvc';
 import { pairsToComparisons, readPairsFile, readSampleList } from './generic';
 import { readLfwPairs } from './lfw';
@@ -33,12 +33,7 @@ interface LineMutant {
 
 /** Bytes that are not UTF-8 (0xff never is), with no line break, separator or NUL-free guarantee. */
 function garbage(random: Random): Buffer {
-  const bytes = Buffer.from(
-    Uint8Array.from({ length: 8 + random.int(24) }, () => {
-      const b = random.int(256);
-      return b === 0x0a || b === 0x0d ? 0xff : b;
-    }),
-  );
+  const bytes = Buffer.from(randomBytes(random, 8 + random.int(24)).map((b) => (b === 0x0a || b === 0x0d ? 0xff : b)));
   bytes[random.int(bytes.length)] = 0xff;
   return bytes;
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AcquisitionError, BiometricError, DatasetError, TemplateFormatError } from '../errors';
 import { seededRandom, type Random } from '../random';
-import { temporaryFolders } from '../testing';
+import { randomBytes, seededMutants, temporaryFolders } from '../testing';
 import { enrolFolder, enrolSamples } from './enrol';
 import { Gallery, StaleGalleryError } from './gallery';
 
@@ -61,28 +61,15 @@ describe('a gallery file under seeded mutation', () => {
   it('opens a damaged or foreign file with a typed error naming it, or reads it typed; a failed open leaves the file as it was', async () => {
     const dir = await tempFolder('biofuse-gallery-fuzz-');
     const random = seededRandom(2);
-    const mutants: [string, Buffer][] = [
+    const mutants: [string, Uint8Array][] = [
       ['text', Buffer.from('identity,template\nalice,AAAA\n')],
-      ['random bytes', Buffer.from(Uint8Array.from({ length: 8192 }, () => random.int(256)))],
+      ['random bytes', randomBytes(random, 8192)],
       ['png', Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex')],
       ['the SQLite header alone', pristine.subarray(0, 100)],
       ['the first page alone', pristine.subarray(0, 4096)],
     ];
-    for (let i = 0; i < 60; i++) {
-      const m = Buffer.from(pristine);
-      const kind = random.int(4);
-      if (kind === 0) {
-        const at = 1 + random.int(m.length - 1);
-        mutants.push([`cut at ${at}`, m.subarray(0, at)]);
-        continue;
-      }
-      const at: number[] = [];
-      if (kind === 1) for (let k = 0; k < 1 + random.int(8); k++) at.push(random.int(m.length));
-      if (kind === 2) for (let k = random.int(m.length - 64), end = k + 64; k < end; k++) at.push(k);
-      if (kind === 3) for (let k = 0; k < 1 + random.int(4); k++) at.push(random.int(100)); // the database header
-      for (const a of at) m[a] = kind === 1 ? m[a] ^ (1 << random.int(8)) : random.int(256);
-      mutants.push([`${['', 'bits flipped', 'a run overwritten', 'header bytes replaced'][kind]} at ${at[0]}`, m]);
-    }
+    // Cut short, bits flipped, a run overwritten, or bytes replaced; every other one of each in the database header (100 bytes).
+    for (const m of seededMutants(pristine, { random, count: 60, kinds: ['cut', 'flip', 'flips', 'run', 'overwrite'], headBytes: 100 })) mutants.push([m.what, m.bytes]);
     const outcomes = new Map<string, number>();
     for (const [n, [kind, bytes]] of mutants.entries()) {
       const path = join(dir, `mutant-${n}.db`);

@@ -4,8 +4,8 @@ import { crc32 } from 'node:zlib';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ImageDecodeError, type ImageDecodeFailure } from '../errors';
-import { seededRandom, type Random } from '../random';
-import { temporaryFolders } from '../testing';
+import { seededRandom } from '../random';
+import { randomBytes, seededMutants, temporaryFolders } from '../testing';
 import { decodeImage, type DecodeImageOptions, type RasterImage } from './decode';
 
 /**
@@ -21,45 +21,15 @@ const REASONS: readonly ImageDecodeFailure[] = ['empty', 'unreadable', 'unsuppor
 
 /** 64 x 64 of dense, seeded noise: compressed data with no slack for a flipped bit to hide in. */
 function noise(channels: 1 | 3 | 4, width = 64, height = 64) {
-  const random = seededRandom(7);
-  return sharp(Buffer.alloc(width * height * channels).map(() => random.int(256)), { raw: { width, height, channels } });
+  return sharp(randomBytes(seededRandom(7), width * height * channels), { raw: { width, height, channels } });
 }
 
 /** A binary (P5) PGM. */
 function pgm(width: number, height: number): Buffer {
-  const random = seededRandom(8);
-  return Buffer.concat([Buffer.from(`P5\n# sensor\n${width} ${height}\n255\n`, 'latin1'), Buffer.alloc(width * height).map(() => random.int(256))]);
+  return Buffer.concat([Buffer.from(`P5\n# sensor\n${width} ${height}\n255\n`, 'latin1'), randomBytes(seededRandom(8), width * height)]);
 }
 
-/** One seeded mutation: cut short, bits flipped, a header byte replaced, a run overwritten, or bytes appended. */
-function mutate(bytes: Buffer, random: Random): { kind: string; bytes: Buffer } {
-  const m = Buffer.from(bytes);
-  switch (random.int(5)) {
-    case 0: {
-      const at = random.int(m.length);
-      return { kind: `cut at ${at}`, bytes: m.subarray(0, at) };
-    }
-    case 1: {
-      const at = Array.from({ length: 1 + random.int(4) }, () => random.int(m.length));
-      for (const a of at) m[a] ^= 1 << random.int(8);
-      return { kind: `bits flipped at ${at.join(', ')}`, bytes: m };
-    }
-    case 2: {
-      const at = random.int(Math.min(m.length, 256));
-      m[at] = random.int(256);
-      return { kind: `header byte ${at} replaced`, bytes: m };
-    }
-    case 3: {
-      const at = random.int(m.length);
-      for (let i = at; i < Math.min(m.length, at + 1 + random.int(64)); i++) m[i] = random.int(256);
-      return { kind: `run overwritten from ${at}`, bytes: m };
-    }
-    default:
-      return { kind: 'garbage appended', bytes: Buffer.concat([m, Buffer.alloc(1 + random.int(64)).map(() => random.int(256))]) };
-  }
-}
-
-async function decodeOrReason(bytes: Buffer, options: DecodeImageOptions): Promise<RasterImage | ImageDecodeError> {
+async function decodeOrReason(bytes: Uint8Array, options: DecodeImageOptions): Promise<RasterImage | ImageDecodeError> {
   try {
     return await decodeImage(bytes, options);
   } catch (err) {
@@ -105,9 +75,10 @@ describe('decodeImage under seeded mutation', () => {
     const seen = new Map<string, number>();
     for (const { format, bytes, channels, mutants, checksummed } of samples) {
       const original = format === 'two-page tiff' ? undefined : await decodeImage(bytes, { channels });
-      for (let i = 0; i < mutants; i++) {
-        const { kind, bytes: mutant } = mutate(bytes, random);
-        const name = `${format} mutant ${i} (${kind})`;
+      // Cut short, bits flipped, bytes replaced, a run overwritten, or bytes appended; every other one of each in the first 256 bytes, the header.
+      const damaged = seededMutants(bytes, { random, count: mutants, kinds: ['cut', 'flip', 'flips', 'overwrite', 'run', 'append'], headBytes: 256 });
+      for (const [i, { what, bytes: mutant }] of damaged.entries()) {
+        const name = `${format} mutant ${i} (${what})`;
         const result = await decodeOrReason(mutant, { channels, name });
         if (result instanceof ImageDecodeError) {
           expect(REASONS, name).toContain(result.reason);

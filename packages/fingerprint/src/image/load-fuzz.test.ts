@@ -2,14 +2,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { ImageDecodeError, type ImageDecodeFailure } from '@biofuse/core';
-import { seededNoiseImage, sharedDataset } from '@biofuse/core/testing';
+import { ImageDecodeError, seededRandom, type ImageDecodeFailure } from '@biofuse/core';
+import { seededMutants, seededNoiseImage, sharedDataset, truncations, withField, type Field, type Mutant } from '@biofuse/core/testing';
 import { FingerprintAcquisitionError, type FingerprintAcquisitionFailure } from '../errors';
 import { FingerprintModality, type FingerprintSample } from '../fingerprint-modality';
 import { synthesizeImpression, synthesizeMasterFingerprint } from '../synthetic/index';
 import { encodeFingerprintPng } from '../synthetic/write-fvc-dataset';
 import { checkFingerprintTemplate } from '../template/encode';
-import { seededMutants, truncations, withField, type Field, type Mutant } from '../template/test-mutations';
 import { isSensorDpi, type FingerprintImage } from './fingerprint-image';
 
 /**
@@ -92,9 +91,9 @@ describe('image input under seeded mutation', () => {
     }
     // A cut TIFF decoded with its missing rows black; none may load. A PNG may lose its 12-byte
     // IEND chunk and no pixel; any other cut must be refused.
-    const cutTiff = truncations(tiff, 48, 1).slice(1);
+    const cutTiff = truncations(tiff, { count: 48, random: seededRandom(1) }).slice(1);
     expect((await Promise.all(cutTiff.map(async (m) => [m.what, await load(m.bytes)] as const))).filter(([, o]) => !('refused' in o && ['corrupt', 'unsupported_format'].includes(o.refused)))).toEqual([]);
-    for (const m of truncations(png, 48, 2).slice(1)) {
+    for (const m of truncations(png, { count: 48, random: seededRandom(2) }).slice(1)) {
       const o = await load(m.bytes);
       if (m.bytes.length >= png.length - 12 && 'image' in o) expect(Buffer.from(o.image.pixels).equals(Buffer.from(print.pixels)), m.what).toBe(true);
       else expect('refused' in o && ['corrupt', 'unsupported_format'].includes(o.refused), m.what).toBe(true);
@@ -104,8 +103,8 @@ describe('image input under seeded mutation', () => {
   it('decodes seeded damage to TIFF and PNG files to an ImageDecodeError or a whole image, and extracts from it or says why not', async () => {
     const png = new Uint8Array(await encodeFingerprintPng(print));
     const tiff = new Uint8Array(await sharp(print.pixels, { raw: { width: print.width, height: print.height, channels: 1 } }).tiff({ compression: 'lzw' }).toBuffer());
-    expect(await fuzz(seededMutants(png, 41, 120, { headBytes: 100 }), DAMAGED)).toEqual([]);
-    const tiffMutants = seededMutants(tiff, 42, 120, { headBytes: 300 });
+    expect(await fuzz(seededMutants(png, { random: seededRandom(41), count: 120, headBytes: 100 }), DAMAGED)).toEqual([]);
+    const tiffMutants = seededMutants(tiff, { random: seededRandom(42), count: 120, headBytes: 300 });
     expect(await fuzz(tiffMutants, DAMAGED)).toEqual([]);
     // What decoded is extracted, or refused as a print with a reason.
     const decoded: FingerprintImage[] = [];
@@ -135,10 +134,10 @@ describe('image input under seeded mutation', () => {
   const fvc = sharedDataset('fvc2002/DB1_B');
   it.skipIf(fvc.skip)('refuses every truncation of an FVC2002 TIFF and decodes its seeded damage to an error or a whole image', async () => {
     const tiff = new Uint8Array(readFileSync(join(fvc.path, '101_1.tif')));
-    const cuts = truncations(tiff, 40, 3).slice(1);
+    const cuts = truncations(tiff, { count: 40, random: seededRandom(3) }).slice(1);
     expect(await fuzz(cuts, ['corrupt', 'unsupported_format'])).toEqual([]);
     expect((await Promise.all(cuts.map((m) => load(m.bytes)))).every((o) => 'refused' in o)).toBe(true);
-    expect(await fuzz(seededMutants(tiff, 43, 150, { headBytes: 160 }), DAMAGED)).toEqual([]);
+    expect(await fuzz(seededMutants(tiff, { random: seededRandom(43), count: 150, headBytes: 160 }), DAMAGED)).toEqual([]);
   });
 });
 
@@ -197,7 +196,7 @@ describe('BMP input (bmp.ts) under seeded mutation', () => {
 
   it('gives an ImageDecodeError or a whole image for every seeded mutant and extreme header field', async () => {
     for (const [k, bmp] of [makeBmp(width, height, 8, 256, grey), makeBmp(width, height, 24, 0, grey), makeBmp(131, 97, 4, 16, (x, y) => (x + y) & 15)].entries()) {
-      expect(await fuzz(seededMutants(bmp, 50 + k, 150, { fields: BMP_FIELDS, headBytes: 54 }), DAMAGED)).toEqual([]);
+      expect(await fuzz(seededMutants(bmp, { random: seededRandom(50 + k), count: 150, fields: BMP_FIELDS, headBytes: 54 }), DAMAGED)).toEqual([]);
     }
   });
 

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { TemplateFormatError } from '@biofuse/core';
-import { sharedDataset } from '@biofuse/core/testing';
+import { seededRandom, TemplateFormatError } from '@biofuse/core';
+import { extremeValues, seededMutants, sharedDataset, truncations, withField, type Field, type Mutant } from '@biofuse/core/testing';
 import { extractFingerprint } from '../extract/extract';
 import { FingerprintModality } from '../fingerprint-modality';
 import { loadFingerprintImage } from '../image/load';
@@ -9,7 +9,6 @@ import { randomTemplate } from '../match/test-templates';
 import { synthesizeImpression, synthesizeMasterFingerprint } from '../synthetic/index';
 import { checkFingerprintTemplate, decodeFingerprintTemplate, encodeFingerprintTemplate } from './encode';
 import type { FingerprintTemplate } from './fingerprint-template';
-import { extremeValues, seededMutants, truncations, withField, type Field, type Mutant } from './test-mutations';
 
 /**
  * Seeded mutation fuzzing of decodeFingerprintTemplate: every damaged template is either refused
@@ -104,7 +103,7 @@ function fuzzAll(t: FingerprintTemplate, seed: number): void {
   const cuts = truncations(bytes);
   expect(fuzz(cuts, t, (m) => new RegExp(`truncated: ${m.bytes.length} bytes`))).toEqual([]);
   // Seeded flips, overwrites, insertions, removals and extreme fields.
-  const mutants = seededMutants(bytes, seed, 600, { fields: FIELDS, headBytes: 18 });
+  const mutants = seededMutants(bytes, { random: seededRandom(seed), count: 600, fields: FIELDS, headBytes: 18 });
   expect(fuzz(mutants, t)).toEqual([]);
   // Each header field at each extreme, with the answer it must give.
   const extremes = FIELDS.flatMap((f) => extremeValues(f.size).map((v) => ({ f, v, m: withField(bytes, f, v) })));

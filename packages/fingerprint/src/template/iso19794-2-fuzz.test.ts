@@ -1,14 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { TemplateFormatError } from '@biofuse/core';
-import { sharedDataset, thrownBy } from '@biofuse/core/testing';
+import { seededRandom, TemplateFormatError } from '@biofuse/core';
+import { extremeValues, seededMutants, sharedDataset, thrownBy, truncations, withField, type Field, type Mutant } from '@biofuse/core/testing';
 import { FingerprintModality } from '../fingerprint-modality';
 import { randomTemplate } from '../match/test-templates';
 import { checkFingerprintTemplate } from './encode';
 import type { FingerprintTemplate } from './fingerprint-template';
 import { readIsoRecord, readIsoTemplate, writeIsoTemplate } from './iso19794-2';
-import { extremeValues, seededMutants, truncations, withField, type Field, type Mutant } from './test-mutations';
 
 /**
  * Seeded mutation fuzzing of readIsoTemplate, on the commercial SDK's FVC2002 records and on
@@ -116,7 +115,7 @@ function fuzzAll(record: Uint8Array, seed: number): void {
     .map((m) => withField(m.bytes, { name: 'record length', at: 8, size: 4, littleEndian: false }, m.bytes.length));
   expect(fuzz(agreeing, original, () => /ISO 19794-2 record truncated|the finger view count at byte 22 is 0/)).toEqual([]);
   const f = fields(record);
-  expect(fuzz(seededMutants(record, seed, 500, { fields: f, headBytes: 34 }), original)).toEqual([]);
+  expect(fuzz(seededMutants(record, { random: seededRandom(seed), count: 500, fields: f, headBytes: 34 }), original)).toEqual([]);
   const extremes = f.flatMap((field) => extremeValues(field.size).map((v) => ({ m: withField(record, field, v), e: fieldExpected(record, field, v) })));
   const answers = new Map(extremes.map(({ m, e }) => [m, e]));
   expect(fuzz(extremes.map((x) => x.m), original, (m) => answers.get(m))).toEqual([]);
