@@ -71,7 +71,7 @@ describe('fusion in experiments', () => {
     expect(back.systems[0].errors.filter((e) => e !== undefined).length).toBeGreaterThan(0);
 
     // Split the two systems into two files, shuffle one, and fuse them from disk.
-    const lines = csvRecords(await readFile(csv, 'utf8'), csv).map((r) => r.cells);
+    const lines = [...csvRecords(await readFile(csv, 'utf8'), csv)].map((r) => r.cells);
     const fileA = join(results, 'a.csv');
     const fileB = join(results, 'b.csv');
     await writeFile(fileA, lines.map((c) => [...c.slice(0, 6), c[6], c[7]].join(',')).join('\n'));
@@ -160,6 +160,11 @@ describe('fusion in experiments', () => {
     // Lines are still counted in messages after a cell that spans two.
     await writeFile(path, `${await readFile(path, 'utf8')}p3,r1,3,1,0,impostor,zero,\n`);
     await expect(readScoresCsv(path)).rejects.toThrow(/scores\.csv:6: score of a is not a number: "zero"/);
+    // Blank lines at the end are no rows; one between rows is refused where it is.
+    await writeFile(path, `${(await readFile(path, 'utf8')).replace(/p3,.*\n$/, '')}\r\n\n`);
+    expect((await readScoresCsv(path)).probe).toEqual(data.probe);
+    await writeFile(path, `${await readFile(path, 'utf8')}p3,r1,3,1,0,impostor,0.5,\n`);
+    await expect(readScoresCsv(path)).rejects.toThrow(/scores\.csv:6: expected 8 cells, got 1/);
   });
 
   it('refuses to evaluate a system none of whose comparisons of a class was scored, and a dataset of no systems', async () => {

@@ -35,8 +35,9 @@ export async function readScoresCsv(path: string): Promise<ComparisonScores> {
   const text = await readTextFile(path, (reason) => `cannot read scores (${reason})`);
   // A byte-order mark (a spreadsheet's export) is not part of the first column's name.
   const records = csvRecords(text.replace(/^\uFEFF/, ''), path);
-  if (records.length === 0) throw new DatasetError('empty scores file', path);
-  const header = records[0].cells;
+  const first = records.next();
+  if (first.done) throw new DatasetError('empty scores file', path);
+  const header = first.value.cells;
   FIXED.forEach((name, k) => {
     if (header[k] !== name) throw new DatasetError(`column ${k + 1} must be "${name}" (a biofuse scores.csv), got "${header[k] ?? ''}"`, path, 1);
   });
@@ -46,39 +47,39 @@ export async function readScoresCsv(path: string): Promise<ComparisonScores> {
     if (systemNames.includes(header[c])) throw new DatasetError(`system "${header[c]}" has two columns`, path, 1);
     systemNames.push(header[c]);
   }
-  const n = records.length - 1;
-  const probe: string[] = new Array(n);
-  const reference: string[] = new Array(n);
-  const probeSubject: string[] = new Array(n);
-  const referenceSubject: string[] = new Array(n);
-  const kind: string[] = new Array(n);
-  const label = new Uint8Array(n);
-  const systems: { name: string; scores: Float64Array; errors: (string | undefined)[] }[] = systemNames.map((name) => ({
-    name,
-    scores: new Float64Array(n),
-    errors: new Array(n).fill(undefined),
-  }));
-  for (let i = 0; i < n; i++) {
-    const { cells, line } = records[i + 1];
+  const probe: string[] = [];
+  const reference: string[] = [];
+  const probeSubject: string[] = [];
+  const referenceSubject: string[] = [];
+  const kind: string[] = [];
+  const labels: number[] = [];
+  const columns = systemNames.map(() => ({ scores: [] as number[], errors: [] as (string | undefined)[] }));
+  for (const { cells, line } of records) {
     if (cells.length !== header.length) throw new DatasetError(`expected ${header.length} cells, got ${cells.length}`, path, line);
-    [probe[i], reference[i], probeSubject[i], referenceSubject[i]] = cells;
     if (cells[4] !== '0' && cells[4] !== '1') throw new DatasetError(`label must be 0 or 1, got "${cells[4]}"`, path, line);
-    label[i] = cells[4] === '1' ? 1 : 0;
-    kind[i] = cells[5];
+    const label = cells[4] === '1' ? 1 : 0;
     // The kind names the comparison; one that contradicts the label made systems like "a/genuine" of impostors.
-    if ((label[i] === 1) !== (kind[i] === 'genuine') || kind[i] === '') {
-      throw new DatasetError(`kind "${kind[i]}" does not fit label ${label[i]} (genuine comparisons have kind "genuine", impostor ones another, such as "impostor" or "skilled")`, path, line);
+    if ((label === 1) !== (cells[5] === 'genuine') || cells[5] === '') {
+      throw new DatasetError(`kind "${cells[5]}" does not fit label ${label} (genuine comparisons have kind "genuine", impostor ones another, such as "impostor" or "skilled")`, path, line);
     }
-    systems.forEach((s, k) => {
+    probe.push(cells[0]);
+    reference.push(cells[1]);
+    probeSubject.push(cells[2]);
+    referenceSubject.push(cells[3]);
+    labels.push(label);
+    kind.push(cells[5]);
+    columns.forEach((column, k) => {
       const cell = cells[FIXED.length + 2 * k];
       // writeScoresCsv writes a DTW that found no path as Infinity: it reads back; ' ' or '0x1F' do not.
       const v = cell === '' ? Number.NaN : parseDecimal(cell, { infinity: true });
-      if (cell !== '' && Number.isNaN(v)) throw new DatasetError(`score of ${s.name} is not a number: "${cell}"`, path, line);
-      s.scores[i] = v;
+      if (cell !== '' && Number.isNaN(v)) throw new DatasetError(`score of ${systemNames[k]} is not a number: "${cell}"`, path, line);
+      column.scores.push(v);
       const err = cells[FIXED.length + 2 * k + 1];
-      s.errors[i] = err === '' ? (cell === '' ? 'no score' : undefined) : err;
+      column.errors.push(err === '' ? (cell === '' ? 'no score' : undefined) : err);
     });
   }
+  const label = Uint8Array.from(labels);
+  const systems = systemNames.map((name, k) => ({ name, scores: Float64Array.from(columns[k].scores), errors: columns[k].errors }));
   return { probe, reference, probeSubject, referenceSubject, label, kind, systems: systems as SystemScores[], skipped: [], dataFiles: [path] };
 }
 
@@ -88,48 +89,76 @@ export function csvCell(value: string): string {
 }
 
 /**
- * The records of a CSV text (RFC 4180): cells split at commas, quoted cells may hold commas,
- * quotes ("") and line breaks (csvCell writes an error message with one that way; split into
- * lines first, such a row broke in two). Each record keeps the line it starts on, for messages;
- * blank lines at the end are not records.
+ * The records of a CSV text (RFC 4180), one at a time: cells split at commas, quoted cells may
+ * hold commas, quotes ("") and line breaks (csvCell writes an error message with one that way;
+ * split into lines first, such a row broke in two). Each record keeps the line it starts on,
+ * for messages; blank lines at the end are not records.
  */
-export function csvRecords(text: string, path: string): { readonly cells: string[]; readonly line: number }[] {
-  const records: { cells: string[]; line: number }[] = [];
-  let cells: string[] = [];
-  let cell = '';
-  let quoted = false;
+export function* csvRecords(text: string, path: string): Generator<{ readonly cells: string[]; readonly line: number }> {
   let line = 1;
-  let start = 1;
-  const endRecord = () => {
-    cells.push(cell);
-    records.push({ cells, line: start });
-    cells = [];
-    cell = '';
-  };
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (ch === '\n') line++;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"' && cell === '') quoted = true;
-    else if (ch === ',') {
+  let i = 0;
+  // Blank lines are held back until a record follows them: at the end of the file they are none.
+  let blanks: number[] = [];
+  while (i < text.length) {
+    const start = line;
+    const cells: string[] = [];
+    for (;;) {
+      let cell: string;
+      if (text[i] === '"') {
+        let value = '';
+        let from = ++i;
+        for (;;) {
+          const quote = text.indexOf('"', i);
+          if (quote < 0) throw new DatasetError('a quoted cell is not closed before the end of the file', path, start);
+          for (let k = text.indexOf('\n', i); k >= 0 && k < quote; k = text.indexOf('\n', k + 1)) line++;
+          if (text[quote + 1] === '"') {
+            value += text.slice(from, quote + 1);
+            i = from = quote + 2;
+          } else {
+            value += text.slice(from, quote);
+            i = quote + 1;
+            break;
+          }
+        }
+        // What follows a closing quote up to the cell's end belongs to it, as it did to an unquoted one.
+        const end = cellEnd(text, i);
+        cell = value + text.slice(i, end);
+        i = end;
+      } else {
+        const end = cellEnd(text, i);
+        cell = text.slice(i, end);
+        i = end;
+      }
       cells.push(cell);
-      cell = '';
-    } else if (ch === '\n' || (ch === '\r' && text[i + 1] === '\n')) {
-      if (ch === '\r') {
+      if (text[i] === ',') {
+        i++;
+        continue;
+      }
+      // A record ends at \n, \r\n or the end of the text.
+      if (text[i] === '\r') i++;
+      if (i < text.length) {
         i++;
         line++;
       }
-      endRecord();
-      start = line;
-    } else cell += ch;
+      break;
+    }
+    if (cells.length === 1 && cells[0] === '') {
+      blanks.push(start);
+      continue;
+    }
+    for (const b of blanks) yield { cells: [''], line: b };
+    blanks = [];
+    yield { cells, line: start };
   }
-  if (quoted) throw new DatasetError('a quoted cell is not closed before the end of the file', path, start);
-  endRecord();
-  while (records.length > 0 && records[records.length - 1].cells.length === 1 && records[records.length - 1].cells[0] === '') records.pop();
-  return records;
+}
+
+/** Where an unquoted cell starting at `from` ends: at a comma, a line end (\n or \r\n) or the end of the text. */
+function cellEnd(text: string, from: number): number {
+  let i = from;
+  while (i < text.length) {
+    const ch = text[i];
+    if (ch === ',' || ch === '\n' || (ch === '\r' && text[i + 1] === '\n')) return i;
+    i++;
+  }
+  return i;
 }
