@@ -174,6 +174,9 @@ describe('pairs and list files under seeded mutation', () => {
     expect(await thrown(readPairsFile(file))).toMatchObject({ path: file, line: 2, detail: expect.stringMatching(/^not UTF-8 text: a NUL byte at column 10 /) });
     await writeFile(file, Buffer.concat([Buffer.from('s/1.png\t'), Buffer.from([0xff, 0xfe]), Buffer.from('\n')]));
     expect(await thrown(readSampleList(file))).toMatchObject({ path: file, line: 1 });
+    // U+FFFD written as UTF-8 is text like any other (it was refused as "not UTF-8").
+    await writeFile(file, 'a/\uFFFD.png\ta/2.png\t1\n');
+    expect(await readPairsFile(file)).toEqual([{ a: 'a/\uFFFD.png', b: 'a/2.png', genuine: true, source: { path: file, line: 1 } }]);
   });
 
   it('names the file and line of every damaged list line; a cut in the last subject is the one damage it cannot see', async () => {
@@ -263,6 +266,9 @@ describe.skipIf(lfw.skip)('LFW pairs.txt under seeded mutation', () => {
       [withLine(matched, `${name}\t0x1\t${n1}`), `${matched + 1}`, /image number "0x1" is not a positive integer/],
       [withLine(matched, `${name}\t1e0\t${n1}`), `${matched + 1}`, /image number "1e0" is not a positive integer/],
       [withLine(0, 'NaN\t300'), '1', /first line must be/],
+      // Number() read a hex header as 10 folds.
+      [withLine(0, '0xA\t300'), '1', /first line must be/],
+      [withLine(0, '10\t3e2'), '1', /first line must be/],
     ];
     for (const [text, line, message] of cases) {
       await writeFile(file, text);

@@ -5,6 +5,7 @@ import { ConfigError, ImageDecodeError } from '../errors';
 import { checkHeader, checkImageSize, parseDecodeLimits, readableFormats, statedDensity } from './header';
 import { imageFormatOf } from './image-format';
 import { decodePgm } from './pgm';
+import { pngChunkProblem } from './png-chunks';
 
 /** An 8-bit image in row-major, interleaved order: `data[(y * width + x) * channels + c]`. */
 export interface RasterImage {
@@ -68,9 +69,10 @@ export async function decodeImage(input: Buffer | Uint8Array | string, options: 
     // with its missing rows black. libjpeg reports damaged entropy data only as a warning and
     // fills the rest grey, in a JPEG file and in a JPEG-compressed TIFF alike: JPEG and TIFF are
     // held to warnings (none of the 5,630 JPEGs and 320 TIFFs in ../shared/datasets raises one).
-    // Below 'error', libpng ignores a critical chunk's CRC: a damaged PLTE decoded to wrong
-    // colours. 'error' refuses it without refusing libpng's benign warnings (an sRGB profile's).
-    const failOn = metadata.format === 'tiff' || metadata.format === 'jpeg' ? 'warning' : metadata.format === 'png' ? 'error' : 'truncated';
+    // PNG's critical chunks are checked against their CRCs here (see pngChunkProblem).
+    const failOn = metadata.format === 'tiff' || metadata.format === 'jpeg' ? 'warning' : 'truncated';
+    const damaged = metadata.format === 'png' ? pngChunkProblem(bytes) : undefined;
+    if (damaged) throw new ImageDecodeError('corrupt', `${what}: the image data is damaged: ${damaged}`);
     let pipeline = sharp(bytes, { failOn, limitInputPixels: limits.maxPixels, pages: 1 }).rotate();
     if (metadata.depth === 'ushort' && metadata.hasAlpha) {
       // sharp scales flatten's white by 256, not 257, for 16-bit images: transparent areas would
