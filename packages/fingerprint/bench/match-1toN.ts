@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { EmbeddingIndex, preselectionErrors, seededRandom, type Random } from '@biofuse/core';
 import { centreVectors, compareFingerprints, prepareTemplate, type PreparedTemplate } from '../src/match/index';
 import type { FingerprintTemplate } from '../src/template/fingerprint-template';
+import { frameHolding } from '../src/template/frame';
 import { minutiaList, minutiaSet, type Minutia } from '../src/template/minutiae';
 import { FVC2004_ISO, loadIsoFolder, pct } from './match-data';
 
@@ -126,14 +127,12 @@ function chimera(a: FingerprintTemplate, b: FingerprintTemplate, r: Random): Fin
         return { ...m, x: 150 + c * dx - s * dy + 3 * r.normal(), y: 200 + s * dx + c * dy + 3 * r.normal(), angle: m.angle - rot };
       });
   };
-  // Laid out around (150, 200) in a frame that holds it (prepareTemplate refuses minutiae outside
-  // the image; the matcher itself reads no frame): one reaching left of or above it is moved
-  // right or down by whole pixels, one reaching beyond 300 x 400 gets a larger frame.
+  // Laid out around (150, 200) in a 300 x 400 frame, grown to hold it (the matcher reads no
+  // frame, but prepareTemplate refuses minutiae outside it); a set reaching left of or above
+  // the image is first moved right or down by whole pixels.
   const list = [...keep(a, 1), ...keep(b, -1)];
   const shiftX = Math.ceil(Math.max(0, ...list.map((m) => -m.x)));
   const shiftY = Math.ceil(Math.max(0, ...list.map((m) => -m.y)));
   const minutiae = minutiaSet(shiftX === 0 && shiftY === 0 ? list : list.map((m) => ({ ...m, x: m.x + shiftX, y: m.y + shiftY })));
-  const width = Math.max(300, ...Array.from(minutiae.x, (x) => Math.floor(x) + 1));
-  const height = Math.max(400, ...Array.from(minutiae.y, (y) => Math.floor(y) + 1));
-  return { width, height, dpi: 500, quality: 0, minutiae };
+  return { ...frameHolding(minutiae, { width: 300, height: 400 }), dpi: 500, quality: 0, minutiae };
 }

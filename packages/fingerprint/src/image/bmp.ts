@@ -66,8 +66,7 @@ export function decodeBmpGrey(bytes: Uint8Array, what: string, limits: DecodeLim
   }
 
   if (bits <= 8 && paletteEntries < 1 << bits) {
-    // bmp-js painted an 8-bit index beyond the palette white, and failed on a 1- or 4-bit one with
-    // "Cannot read properties of undefined": a damaged file either way, said as such.
+    // An index the palette lacks has no colour (bmp-js reads it as white or as undefined): the file is damaged.
     const beyond = indexBeyondPalette(bytes.subarray(dataOffset, dataOffset + pixelBytes), width, height, bits, stride, paletteEntries);
     if (beyond) {
       const y = signedHeight < 0 ? beyond.row : height - 1 - beyond.row;

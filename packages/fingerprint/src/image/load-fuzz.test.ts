@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ImageDecodeError, seededRandom, type ImageDecodeFailure } from '@biofuse/core';
 import { seededMutants, seededNoiseImage, sharedDataset, truncations, withField, type Field, type Mutant } from '@biofuse/core/testing';
 import { FingerprintAcquisitionError, type FingerprintAcquisitionFailure } from '../errors';
@@ -73,7 +73,10 @@ async function acquisition(image: FingerprintImage): Promise<FingerprintAcquisit
 
 const DAMAGED: readonly ImageDecodeFailure[] = ['corrupt', 'unsupported_format', 'too_small', 'too_large', 'several_images'];
 
-const print = synthesizeImpression(synthesizeMasterFingerprint(77), 1);
+let print: FingerprintImage;
+beforeAll(() => {
+  print = synthesizeImpression(synthesizeMasterFingerprint(77), 1);
+});
 const greyPng = (width: number, height: number, pixels: Uint8Array) => sharp(pixels, { raw: { width, height, channels: 1 } }).png().toBuffer();
 
 describe('image input under seeded mutation', () => {
@@ -141,8 +144,11 @@ describe('image input under seeded mutation', () => {
   });
 });
 
-/** An uncompressed BMP (40-byte header) of grey pixels: 8, 4 or 1 bits through a grey palette of `colours` entries, or 24 bits. */
-function makeBmp(width: number, height: number, bits: 1 | 4 | 8 | 24, colours: number, index: (x: number, y: number) => number): Uint8Array {
+/**
+ * An uncompressed BMP (40-byte header) of grey pixels: 8, 4 or 1 bits through a grey palette of
+ * `colours` entries, or 24 bits; rows bottom-up, or top-down (a negative height) if asked.
+ */
+function makeBmp(width: number, height: number, bits: 1 | 4 | 8 | 24, colours: number, index: (x: number, y: number) => number, topDown = false): Uint8Array {
   const paletteEntries = bits === 24 ? 0 : colours;
   const stride = Math.ceil((width * bits) / 32) * 4;
   const offset = 54 + 4 * paletteEntries;
@@ -152,14 +158,14 @@ function makeBmp(width: number, height: number, bits: 1 | 4 | 8 | 24, colours: n
   b.writeUInt32LE(offset, 10);
   b.writeUInt32LE(40, 14);
   b.writeInt32LE(width, 18);
-  b.writeInt32LE(height, 22);
+  b.writeInt32LE(topDown ? -height : height, 22);
   b.writeUInt16LE(1, 26);
   b.writeUInt16LE(bits, 28);
   b.writeUInt32LE(stride * height, 34);
   b.writeUInt32LE(paletteEntries, 46);
   for (let i = 0; i < paletteEntries; i++) b.fill(Math.round((255 * i) / Math.max(1, (1 << bits) - 1)), 54 + 4 * i, 54 + 4 * i + 3);
   for (let y = 0; y < height; y++) {
-    const row = offset + (height - 1 - y) * stride;
+    const row = offset + (topDown ? y : height - 1 - y) * stride;
     for (let x = 0; x < width; x++) {
       const v = index(x, y);
       if (bits === 24) b.fill(v, row + 3 * x, row + 3 * x + 3);
@@ -184,10 +190,10 @@ const BMP_FIELDS: readonly Field[] = [
 ].map(([name, at, size]) => ({ name: name as string, at: at as number, size: size as 2 | 4, littleEndian: true }));
 
 describe('BMP input (bmp.ts) under seeded mutation', () => {
-  const { width, height, pixels } = print;
-  const grey = (x: number, y: number) => pixels[y * width + x];
+  const grey = (x: number, y: number) => print.pixels[y * print.width + x];
 
   it('decodes an intact print as 8-bit palette and 24-bit BMPs to its own pixels', async () => {
+    const { width, height, pixels } = print;
     for (const bmp of [makeBmp(width, height, 8, 256, grey), makeBmp(width, height, 24, 0, grey)]) {
       const o = await load(bmp);
       expect('image' in o && Buffer.from(o.image.pixels).equals(Buffer.from(pixels))).toBe(true);
@@ -195,19 +201,22 @@ describe('BMP input (bmp.ts) under seeded mutation', () => {
   });
 
   it('gives an ImageDecodeError or a whole image for every seeded mutant and extreme header field', async () => {
+    const { width, height } = print;
     for (const [k, bmp] of [makeBmp(width, height, 8, 256, grey), makeBmp(width, height, 24, 0, grey), makeBmp(131, 97, 4, 16, (x, y) => (x + y) & 15)].entries()) {
       expect(await fuzz(seededMutants(bmp, { random: seededRandom(50 + k), count: 150, fields: BMP_FIELDS, headBytes: 54 }), DAMAGED)).toEqual([]);
     }
   });
 
   it('refuses pixels whose colour index is beyond the palette, instead of painting them white or failing in bmp-js', async () => {
-    // An 8-bit print whose header says 16 colours (its palette is cut short) decoded every darker
-    // index as white; 1- and 4-bit ones failed with "Cannot read properties of undefined (reading 'blue')".
+    // An 8-bit print whose header says 16 colours: its palette is cut short.
     const cases: [Uint8Array, string][] = [
-      [withField(makeBmp(width, height, 8, 256, grey), BMP_FIELDS[10], 16).bytes, 'beyond the 16-colour palette'],
+      [withField(makeBmp(print.width, print.height, 8, 256, grey), BMP_FIELDS[10], 16).bytes, 'beyond the 16-colour palette'],
       [makeBmp(64, 64, 8, 2, (x) => x & 3), 'BMP pixel (2, 63) has colour index 2, beyond the 2-colour palette'],
       [makeBmp(64, 64, 4, 3, (x, y) => (y === 5 && x === 7 ? 9 : x % 3)), 'BMP pixel (7, 5) has colour index 9, beyond the 3-colour palette'],
       [makeBmp(64, 64, 1, 1, (x, y) => (y === 63 && x === 62 ? 1 : 0)), 'BMP pixel (62, 63) has colour index 1, beyond the 1-colour palette'],
+      // Rows stored top-down: the first row stored is y = 0.
+      [makeBmp(64, 70, 4, 3, (x, y) => (y === 5 && x === 7 ? 9 : x % 3), true), 'BMP pixel (7, 5) has colour index 9, beyond the 3-colour palette'],
+      [makeBmp(64, 70, 8, 2, (x, y) => (y === 60 && x === 9 ? 4 : x & 1), true), 'BMP pixel (9, 60) has colour index 4, beyond the 2-colour palette'],
     ];
     for (const [bmp, message] of cases) {
       const o = await load(bmp);

@@ -1,5 +1,6 @@
 import { seededRandom, type Random } from '@biofuse/core';
 import type { FingerprintTemplate } from '../template/fingerprint-template';
+import { frameHolding } from '../template/frame';
 import { MINUTIA_BIFURCATION, MINUTIA_ENDING, minutiaList, minutiaSet, type Minutia } from '../template/minutiae';
 
 /**
@@ -37,11 +38,9 @@ export interface Movement {
 
 /**
  * Another "impression": the set rotated, shifted, jittered and thinned (ISO frame: y down). Its
- * image grows to the right and bottom to hold the moved minutiae, so that it stays a valid
- * template (prepareTemplate refuses minutiae outside the image); the matcher never reads the
- * image size, so the frame changes no score. A movement that takes a minutia left of or above
- * the image is refused: growing the frame cannot hold it, and shifting it back would change
- * the movement the caller asked for.
+ * image grows to hold the moved minutiae (frameHolding), so that it stays a valid template; the
+ * matcher never reads the image size, so the frame changes no score. A movement that takes a
+ * minutia left of or above the image throws: shifting it back would change the movement asked for.
  */
 export function moved(t: FingerprintTemplate, m: Movement): FingerprintTemplate {
   const r: Random = seededRandom(m.seed);
@@ -64,12 +63,5 @@ export function moved(t: FingerprintTemplate, m: Movement): FingerprintTemplate 
       };
     });
   const minutiae = minutiaSet(list);
-  // From the stored float32 positions, which may round up across a pixel boundary.
-  const x = Array.from(minutiae.x);
-  const y = Array.from(minutiae.y);
-  const i = x.findIndex((_, k) => !(x[k] > -1 && y[k] > -1));
-  if (i >= 0) throw new Error(`moved: minutia ${i} lands at (${x[i]}, ${y[i]}), left of or above the image; move the set less`);
-  const width = Math.max(t.width, ...x.map((v) => Math.floor(v) + 1));
-  const height = Math.max(t.height, ...y.map((v) => Math.floor(v) + 1));
-  return { ...t, width, height, minutiae };
+  return { ...t, ...frameHolding(minutiae, t), minutiae };
 }

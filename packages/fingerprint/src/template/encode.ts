@@ -1,6 +1,7 @@
 import { TemplateFormatError } from '@biofuse/core';
 import { isSensorDpi, MAX_SENSOR_DPI, MIN_SENSOR_DPI } from '../image/fingerprint-image';
 import type { FingerprintTemplate } from './fingerprint-template';
+import { inFrame } from './frame';
 import { MINUTIA_BIFURCATION, minutiaCountProblem } from './minutiae';
 
 const MAGIC = [0x42, 0x46, 0x46, 0x50]; // "BFFP", in this order so a hex dump shows it
@@ -72,9 +73,9 @@ function fingerprintTemplateProblem(t: FingerprintTemplate): string | undefined 
 /**
  * Throws TemplateFormatError unless the template is one encoding would store and decoding
  * would read: what a template built in code (another SDK's minutiae put in a MinutiaSet) meets
- * before it is compared (prepareTemplate, the matcher's one entry, calls it). Unchecked, a NaN
- * dpi was matched as 500 dpi, minutiae with NaN positions were dropped, minutiae far outside
- * the image and a count beyond the arrays scored as a normal template.
+ * before it is compared (prepareTemplate, the matcher's one entry, calls it). The matcher
+ * assumes what this checks: it would score a template with no sensor's dpi, non-finite or
+ * misplaced minutiae or a count beyond its arrays as a normal one.
  */
 export function checkFingerprintTemplate(t: FingerprintTemplate): FingerprintTemplate {
   const problem = fingerprintTemplateProblem(t);
@@ -141,13 +142,11 @@ export function decodeFingerprintTemplate(bytes: Uint8Array): FingerprintTemplat
 }
 
 /**
- * Why a minutia cannot be in a template of this image, or undefined. Positions mapped back
- * from the working resolution may fall before the first pixel's centre (half a pixel, more
- * after rounding): anything within one pixel of the frame is this image's; an angle of
+ * Why a minutia cannot be in a template of this image (see inFrame), or undefined. An angle of
  * float32 2 pi is 2 pi rounded up.
  */
 function misplacedMinutia(x: number, y: number, angle: number, width: number, height: number): string | undefined {
-  if (!(x > -1 && x < width && y > -1 && y < height)) return `at (${x}, ${y}) lies outside the ${width} x ${height} image`;
+  if (!inFrame(x, y, width, height)) return `at (${x}, ${y}) lies outside the ${width} x ${height} image`;
   if (!(angle >= 0 && angle <= 2 * Math.PI + 1e-5)) return `has angle ${angle}, outside [0, 2 pi]`;
   return undefined;
 }

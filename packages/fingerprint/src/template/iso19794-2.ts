@@ -3,6 +3,7 @@ import { checkIntegerField } from './integer-field';
 import { isSensorDpi, MAX_SENSOR_DPI, MIN_SENSOR_DPI } from '../image/fingerprint-image';
 import { reframeTemplate } from './reframe';
 import type { FingerprintTemplate } from './fingerprint-template';
+import { inFrame } from './frame';
 import { MINUTIA_BIFURCATION, MINUTIA_ENDING, MINUTIA_OTHER, minutiaCountProblem, normaliseAngle, type MinutiaSet } from './minutiae';
 
 /**
@@ -190,7 +191,7 @@ export function readIsoTemplate(bytes: Uint8Array): FingerprintTemplate {
   // stretched onto that grid (a y resolution of 0, not stated, is taken as the x one).
   if (yRes === 0 || yRes === xRes) return template;
   const height = Math.max(1, Math.round((record.height * xRes) / yRes));
-  // Taller than a template's 16-bit height, it was reframeTemplate's ConfigError, blaming the caller.
+  // A template's height is 16-bit: a taller one is this record's fault, not a bad reframeTemplate argument.
   if (height > 0xffff) {
     throw new TemplateFormatError(
       `ISO 19794-2 record: its ${record.width} x ${record.height} image at ${xRes} x ${yRes} pixels per cm (bytes 14-21) is ${height} pixels tall on square pixels, more than a template holds (65535)`,
@@ -218,8 +219,7 @@ export interface WriteIsoOptions {
 export function writeIsoTemplate(t: FingerprintTemplate, opts: WriteIsoOptions = {}): Uint8Array {
   const m = t.minutiae;
   if (m.count > 255) throw new TemplateFormatError(`cannot write ${m.count} minutiae to ISO 19794-2: a finger view holds at most 255`);
-  // A NaN count was a RangeError, one of -1 or 2.5 wrote a record the reader refuses, and kinds
-  // and qualities past a short array were written as "other" and 0.
+  // The count sizes the record and indexes every array: one they do not hold writes no sound record.
   const shape = minutiaCountProblem(m);
   if (shape !== undefined) throw new TemplateFormatError(`cannot write a template with ${shape} to ISO 19794-2`);
   checkField('image width', t.width, 0xffff);
@@ -260,9 +260,8 @@ export function writeIsoTemplate(t: FingerprintTemplate, opts: WriteIsoOptions =
   let o = HEADER_BYTES + VIEW_HEADER_BYTES;
   for (let i = 0; i < m.count; i++, o += MINUTIA_BYTES) {
     const refuse = (why: string) => new TemplateFormatError(`cannot write minutia ${i} at (${m.x[i]}, ${m.y[i]}) to ISO 19794-2: ${why}`);
-    // Within one pixel of the frame (our positions may lie before the first pixel's centre, see
-    // encode.ts), rounded onto a pixel the reader accepts; anything further out is not this image's.
-    if (!(m.x[i] > -1 && m.x[i] < t.width && m.y[i] > -1 && m.y[i] < t.height)) throw refuse(`it lies outside the ${t.width} x ${t.height} image`);
+    // In the frame (inFrame: within one pixel of it), rounded onto a pixel the reader accepts.
+    if (!inFrame(m.x[i], m.y[i], t.width, t.height)) throw refuse(`it lies outside the ${t.width} x ${t.height} image`);
     const x = Math.min(t.width - 1, Math.max(0, Math.round(m.x[i])));
     const y = Math.min(t.height - 1, Math.max(0, Math.round(m.y[i])));
     if (x > MAX_COORDINATE || y > MAX_COORDINATE) throw refuse(`coordinates must be 0-${MAX_COORDINATE}`);

@@ -63,8 +63,7 @@ export function minutiaSet(list: readonly Minutia[]): MinutiaSet {
 }
 
 export function minutiaList(set: MinutiaSet): Minutia[] {
-  // A count beyond the arrays listed minutiae at (undefined, undefined), one of 2.5 listed 3, and
-  // one of 1e10 or Infinity ran out of memory.
+  // The list is as long as the count: one the arrays do not hold lists no minutiae.
   const problem = minutiaCountProblem(set);
   if (problem !== undefined) throw new TemplateFormatError(`cannot list a minutia set with ${problem}`);
   const out: Minutia[] = [];

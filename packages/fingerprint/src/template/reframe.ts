@@ -15,14 +15,13 @@ export function reframeTemplate(t: FingerprintTemplate, width: number, height: n
   if (!(Number.isInteger(width) && Number.isInteger(height) && width > 0 && height > 0 && width <= 0xffff && height <= 0xffff)) {
     throw new ConfigError(`a template is mapped onto an image of whole positive sizes (at most 65535), got ${width} x ${height}`);
   }
-  // Checked as compare checks it: a template of no area made the minutiae infinite, a count of
-  // -1 or Infinity was a RangeError, one of 2.5 or beyond the arrays gave a malformed template.
+  // Checked as compare checks it: the mapping divides by its size and reads `count` minutiae.
   checkFingerprintTemplate(t);
   const fx = width / t.width;
   const fy = height / t.height;
   const m = t.minutiae;
-  // A position before the first pixel's centre (the checks allow up to one pixel) is not
-  // stretched: at 4x, x = -0.4 became -1.6, outside the frame, and the result was refused.
+  // A position before the first pixel's centre (inFrame allows up to one pixel) is not
+  // stretched, which would take it out of the frame (-0.4 at 4x is -1.6).
   const stretch = (v: number, f: number): number => (v < 0 ? v : v * f);
   const x = new Float32Array(m.count);
   const y = new Float32Array(m.count);

@@ -42,21 +42,21 @@ export function normaliseMinutiae(t: FingerprintTemplate, P: MatchParams): Match
 /** Indices of the minutiae to keep, in canonical order. */
 function keptOrder(t: FingerprintTemplate, max: number): Int32Array {
   const m = t.minutiae;
-  const valid = Array.from({ length: m.count }, (_, i) => i);
+  const n = m.count;
   const canonical = (a: number, b: number) =>
     m.x[a] - m.x[b] || m.y[a] - m.y[b] || m.angle[a] - m.angle[b] || m.kind[a] - m.kind[b] || m.quality[a] - m.quality[b];
   // Sorted first, so that even the centroid's rounding does not depend on the record's order.
-  valid.sort(canonical);
-  if (valid.length <= max) return Int32Array.from(valid);
+  const order = Array.from({ length: n }, (_, i) => i).sort(canonical);
+  if (n <= max) return Int32Array.from(order);
   let cx = 0;
   let cy = 0;
-  for (const i of valid) {
+  for (const i of order) {
     cx += m.x[i];
     cy += m.y[i];
   }
-  cx /= valid.length;
-  cy /= valid.length;
+  cx /= n;
+  cy /= n;
   const dist2 = (i: number) => (m.x[i] - cx) ** 2 + (m.y[i] - cy) ** 2;
-  const ranked = valid.slice().sort((a, b) => m.quality[b] - m.quality[a] || dist2(a) - dist2(b) || canonical(a, b));
+  const ranked = order.slice().sort((a, b) => m.quality[b] - m.quality[a] || dist2(a) - dist2(b) || canonical(a, b));
   return Int32Array.from(ranked.slice(0, max).sort(canonical));
 }

@@ -13,9 +13,7 @@ import { normaliseMinutiae } from './normalise';
  * and compute the fixed-length vector.
  *
  * The matcher's one entry: every comparison, vector, modality and gallery template passes here,
- * so the template is checked here (throws TemplateFormatError, as decoding would). Unchecked, a
- * template built in code with a NaN or 0 dpi was matched as 500 dpi, minutiae with NaN positions
- * were dropped, a count beyond the arrays scored as the minutiae that were there, kind 9 was kept.
+ * so the template is checked here (checkFingerprintTemplate: TemplateFormatError, as decoding).
  */
 export function prepareTemplate(t: FingerprintTemplate, params: MatchParams = FINGERPRINT_MATCH_PARAMS): PreparedTemplate {
   checkFingerprintTemplate(t);
