@@ -104,29 +104,37 @@ export function parseSignatureParams(raw: unknown): SignatureParams {
   return Object.freeze({ ...out, functions: Object.freeze([...out.functions]) });
 }
 
+type TemplateOptionsInput = { readonly functions?: unknown; readonly keepPenUp?: unknown; readonly smoothingSamples?: unknown; readonly resamplePoints?: unknown };
+
+/** Throws ConfigError for the options' problem (see templateOptionsProblem). */
+export function checkTemplateOptions(o: TemplateOptionsInput, required = false): void {
+  const problem = templateOptionsProblem(o, required);
+  if (problem !== undefined) throw new ConfigError(problem);
+}
+
 /**
- * Throws ConfigError unless the options that make a template (those parseSignatureParams
- * checks, and extractSignatureTemplate takes directly) are valid; a missing one takes its
- * default (with `required`, as from parseSignatureParams, none may be missing). Unchecked, an unknown time function was an untyped TypeError, a smoothing of
- * Infinity or 1e10 resample points an untyped RangeError, a resampling to 1 point or a
- * smoothing of -1 or NaN was skipped while the template recorded it (a NaN recipe then
- * refused even the template's own copy), and keepPenUp 'no' kept the pen-up samples.
+ * Why the options that make a template (those parseSignatureParams checks, and
+ * extractSignatureTemplate takes directly) are not valid, or undefined when they are; a missing
+ * one takes its default (with `required`, as from parseSignatureParams, none may be missing).
+ * Unchecked, an unknown function or an infinite smoothing crashes untyped, and a resampling to 1
+ * point or a NaN smoothing would be skipped while the template's recipe records it.
  */
-export function checkTemplateOptions(o: { readonly functions?: unknown; readonly keepPenUp?: unknown; readonly smoothingSamples?: unknown; readonly resamplePoints?: unknown }, required = false): void {
+export function templateOptionsProblem(o: TemplateOptionsInput, required = false): string | undefined {
   const { functions, keepPenUp, smoothingSamples, resamplePoints } = o;
   const given = (v: unknown) => required || v !== undefined;
   if (given(functions)) {
     if (!Array.isArray(functions) || functions.length === 0 || functions.some((f) => !TIME_FUNCTIONS.includes(f))) {
-      throw new ConfigError(`functions must be a non-empty list of ${TIME_FUNCTIONS.join(', ')}`);
+      return `functions must be a non-empty list of ${TIME_FUNCTIONS.join(', ')}`;
     }
-    if (new Set(functions).size !== functions.length) throw new ConfigError(`functions lists a time function twice: ${functions.join(', ')}`);
+    if (new Set(functions).size !== functions.length) return `functions lists a time function twice: ${functions.join(', ')}`;
   }
-  if (given(keepPenUp) && typeof keepPenUp !== 'boolean') throw new ConfigError('keepPenUp must be true or false');
+  if (given(keepPenUp) && typeof keepPenUp !== 'boolean') return 'keepPenUp must be true or false';
   if (given(smoothingSamples) && !(typeof smoothingSamples === 'number' && smoothingSamples >= 0 && smoothingSamples <= MAX_SMOOTHING_SAMPLES)) {
-    throw new ConfigError(`smoothingSamples must be in [0, ${MAX_SMOOTHING_SAMPLES}]`);
+    return `smoothingSamples must be in [0, ${MAX_SMOOTHING_SAMPLES}], got ${String(smoothingSamples)}`;
   }
-  // No more points than a recording may hold: 1e10 failed with an untyped RangeError, 100,000 made 100,000-frame templates past MAX_SAMPLES.
+  // No more points than a recording may hold (MAX_SAMPLES), so no template has more frames than DTW is sized for.
   if (given(resamplePoints) && !(Number.isInteger(resamplePoints) && (resamplePoints === 0 || ((resamplePoints as number) >= MIN_RESAMPLE_POINTS && (resamplePoints as number) <= MAX_SAMPLES)))) {
-    throw new ConfigError(`resamplePoints must be 0 or an integer in [${MIN_RESAMPLE_POINTS}, ${MAX_SAMPLES}], got ${String(resamplePoints)}`);
+    return `resamplePoints must be 0 or an integer in [${MIN_RESAMPLE_POINTS}, ${MAX_SAMPLES}], got ${String(resamplePoints)}`;
   }
+  return undefined;
 }

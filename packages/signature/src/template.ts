@@ -1,8 +1,8 @@
-import { ConfigError, TemplateFormatError } from '@biofuse/core';
+import { TemplateFormatError } from '@biofuse/core';
 import { SignatureAcquisitionError } from './errors';
 import { GLOBAL_FEATURES, globalFeatures } from './features/global-features';
 import { DEFAULT_TIME_FUNCTIONS, TIME_FUNCTIONS, timeFunctions, type TimeFunction, type TimeFunctionMatrix, type TimeFunctionOptions } from './features/time-functions';
-import { checkTemplateOptions } from './params';
+import { checkTemplateOptions, templateOptionsProblem } from './params';
 import { checkUsableTrajectory, MAX_SAMPLES, type PenTrajectory } from './pen-trajectory';
 import { resampleTrajectory, smoothTrajectory } from './preprocess';
 
@@ -114,8 +114,9 @@ export function encodeSignatureTemplate(t: SignatureTemplate): Uint8Array {
   const ids = recipe.functions.map((f) => TIME_FUNCTIONS.indexOf(f));
   if (ids.some((id) => id < 0)) throw refuse(`an unknown time function in ${recipe.functions.join(', ')}`);
   if (new Set(ids).size !== ids.length) throw refuse(`a time function named twice (${recipe.functions.join(', ')})`);
-  if (optionsProblem(recipe)) throw refuse(`a recipe of ${recipe.resamplePoints} resample points and ${recipe.smoothingSamples} smoothing samples`);
   // What decoding would refuse is refused here, so that nothing stores a template it cannot read back.
+  const unsupported = unsupportedOptions(recipe);
+  if (unsupported.length > 0) throw refuse(`options this build does not support (${unsupported.join('; ')})`);
   const problem = valueProblem(Float32Array.from(t.local.values), Float32Array.from(t.global), t.local.length);
   if (problem) throw refuse(problem);
   const offset = HEADER_BYTES + recipeBytes(t.local.dims);
@@ -150,17 +151,17 @@ export function decodeSignatureTemplate(bytes: Uint8Array): SignatureTemplate {
   const globalDims = view.getUint32(12, true);
   // No frames would make every DTW distance infinite and a user model's normalisation NaN.
   if (dims === 0 || length === 0) throw new TemplateFormatError(`signature template: ${length} frames of ${dims} time functions, nothing to compare (corrupt)`);
-  // Extraction never makes more (see MAX_SAMPLES), and DTW over a million frames would run for hours.
-  if (length > MAX_SAMPLES) throw new TemplateFormatError(`signature template: ${length} frames, more than a signature has (${MAX_SAMPLES}) (corrupt)`);
   const offset = HEADER_BYTES + recipeBytes(dims);
   const expected = offset + (dims * length + globalDims) * 4;
   if (bytes.length !== expected) throw new TemplateFormatError(`signature template: ${bytes.length} bytes, expected ${expected} (truncated or corrupt)`);
   if (globalDims !== GLOBAL_FEATURES.length) {
     throw new TemplateFormatError(`signature template: ${globalDims} global features, this build makes ${GLOBAL_FEATURES.length} (made by another version?)`);
   }
+  // Before the frame count: resampling to more than MAX_SAMPLES points made longer templates, and its recipe says so.
   const recipe = decodeRecipe(view, dims);
-  // A copy of its own: a Node Buffer's slice() is a view into a shared pool, whose .buffer starts
-  // elsewhere (a template read from a file or database was refused as corrupt, or threw a RangeError).
+  // Extraction makes no more otherwise (see MAX_SAMPLES), and DTW over a million frames would run for hours.
+  if (length > MAX_SAMPLES) throw new TemplateFormatError(`signature template: ${length} frames, more than a signature has (${MAX_SAMPLES}) (corrupt)`);
+  // A copy of its own: a Node Buffer (read from a file or database) is a view into a shared pool, whose .buffer starts elsewhere.
   const floats = new Float32Array(new Uint8Array(bytes.subarray(offset)).buffer);
   const local = floats.slice(0, dims * length);
   const global = floats.slice(dims * length);
@@ -187,27 +188,25 @@ function valueProblem(local: Float32Array, global: Float32Array, length: number)
   return undefined;
 }
 
-/** Why extraction could not have made a recipe of these numbers (checkTemplateOptions' rule), or undefined. */
-function optionsProblem(recipe: Pick<SignatureRecipe, 'smoothingSamples' | 'resamplePoints'>): string | undefined {
-  try {
-    checkTemplateOptions({ smoothingSamples: recipe.smoothingSamples, resamplePoints: recipe.resamplePoints });
-    return undefined;
-  } catch (err) {
-    if (err instanceof ConfigError) return err.message;
-    throw err;
-  }
+/** What is wrong with each of the recipe's numbers that extraction does not take (templateOptionsProblem's words), one entry each; empty when it takes them all. */
+function unsupportedOptions(recipe: Pick<SignatureRecipe, 'smoothingSamples' | 'resamplePoints'>): string[] {
+  return [templateOptionsProblem({ smoothingSamples: recipe.smoothingSamples }), templateOptionsProblem({ resamplePoints: recipe.resamplePoints })].filter((p) => p !== undefined);
 }
 
 function decodeRecipe(view: DataView, dims: number): SignatureRecipe {
   const resamplePoints = view.getUint32(HEADER_BYTES, true);
   const smoothingSamples = view.getFloat32(HEADER_BYTES + 4, true);
   const penUp = view.getUint8(HEADER_BYTES + 8);
-  if (!(Number.isFinite(smoothingSamples) && smoothingSamples >= 0) || penUp > 1) {
+  // No build wrote these (the encoder has always refused a smoothing that is not finite): the bytes are damaged.
+  if (!Number.isFinite(smoothingSamples) || penUp > 1) {
     throw new TemplateFormatError(`signature template: recipe of smoothing ${smoothingSamples}, pen-up flag ${penUp} is not valid (corrupt)`);
   }
-  // Nor a recipe no options make (resampling to 1 or 8,388,608 points, smoothing over 1e30 samples): no modality could compare the template.
-  const problem = optionsProblem({ smoothingSamples, resamplePoints });
-  if (problem) throw new TemplateFormatError(`signature template: a recipe extraction never makes (${problem}) (corrupt)`);
+  // A readable recipe this build does not make (resamplePoints above MAX_SAMPLES, smoothing 25 or -1 passed in code): no modality
+  // could compare the template, but the signature it came from still makes one.
+  const unsupported = unsupportedOptions({ smoothingSamples, resamplePoints });
+  if (unsupported.length > 0) {
+    throw new TemplateFormatError(`signature template: made with options this build does not support (${unsupported.join('; ')}); extract it again from the signature`);
+  }
   const functions: TimeFunction[] = [];
   for (let k = 0; k < dims; k++) {
     const id = view.getUint8(HEADER_BYTES + RECIPE_FIXED_BYTES + k);

@@ -13,6 +13,7 @@ import { seededMutants, sharedDataset, temporaryFolders, thrownBy, truncations, 
 import { SignatureAcquisitionError, SignatureFormatError } from '../src/errors';
 import { DEFAULT_SIGNATURE_PARAMS } from '../src/params';
 import { MAX_SAMPLES, type PenTrajectory } from '../src/pen-trajectory';
+import { MAX_PEN_VALUE, MAX_TIME_MS, TrajectoryBuilder } from '../src/read/builder';
 import { parsePenJson } from '../src/read/pen-points';
 import { readSignature } from '../src/read/read-signature';
 import { SignatureModality } from '../src/signature-modality';
@@ -23,11 +24,6 @@ import { asBytes, asText, jsonMutation, textMutation } from './mutations';
 
 const tempFolder = temporaryFolders();
 const modality = new SignatureModality(DEFAULT_SIGNATURE_PARAMS);
-
-/** No tablet gives a larger coordinate, pressure or angle (the readers' rule): a larger one is damage. */
-const MAX_PEN_VALUE = 1e7;
-/** Times in ms are whole numbers up to 2^53 (a clock in ms since 1970 is 1.7e12). */
-const MAX_TIME_MS = 2 ** 53;
 
 /** Why an accepted trajectory is not a valid signature, checked here without the package's own checks; undefined when it is. */
 function invalidity(p: PenTrajectory): string | undefined {
@@ -262,6 +258,27 @@ describe('what the fuzzing found in the readers', () => {
     const epoch = 1_717_000_000_000;
     const p = await readSignature(asBytes(`x,y,t\n1,2,${epoch}\n3,-1e7,${epoch + 10}\n6,4,${2 ** 53}\n`), { path: 'p.csv' });
     expect([p.y[1], p.t[2]]).toEqual([-1e7, 2 ** 53]);
+  });
+
+  it('checks each value once: NaN only for an angle the format lacks, no infinity, nothing beyond its bound', () => {
+    const sample = { x: 1, y: 2, t: 0, penDown: true, pressure: 5, azimuth: 900, altitude: 400 };
+    /** 'read', or the message of the SignatureFormatError refusing the sample. */
+    const add = (change: Partial<typeof sample>) => {
+      try {
+        new TrajectoryBuilder('u.txt').add({ line: 2 }, { ...sample, ...change });
+        return 'read';
+      } catch (err) {
+        return err instanceof SignatureFormatError ? err.message : `untyped: ${String(err)}`;
+      }
+    };
+    expect(add({ azimuth: Number.NaN, altitude: Number.NaN })).toBe('read');
+    expect(add({ azimuth: MAX_PEN_VALUE, altitude: -MAX_PEN_VALUE, t: MAX_TIME_MS })).toBe('read');
+    for (const name of ['x', 'y', 't', 'pressure'] as const) expect(add({ [name]: Number.NaN }), name).toBe(`u.txt:2: ${name} is not a finite number`);
+    for (const name of ['x', 'y', 't', 'pressure', 'azimuth', 'altitude'] as const) {
+      for (const v of [Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) expect(add({ [name]: v }), `${name} ${v}`).toBe(`u.txt:2: ${name} is not a finite number`);
+    }
+    expect(add({ altitude: -2e7 })).toBe('u.txt:2: altitude is -20000000, beyond any pen value (at most 1e+7 in magnitude)');
+    expect(add({ t: -(2 ** 54) })).toBe('u.txt:2: t is -18014398509481984, beyond any time in milliseconds (at most 2^53 in magnitude)');
   });
 
   it('keeps a JSON message to one line, whatever the file holds', () => {

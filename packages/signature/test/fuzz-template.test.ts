@@ -8,7 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { seededRandom, TemplateFormatError } from '@biofuse/core';
-import { extremeValues, seededMutants, truncations, withField, type Mutant } from '@biofuse/core/testing';
+import { extremeValues, seededMutants, thrownBy, truncations, withField, type Mutant } from '@biofuse/core/testing';
 import { GLOBAL_FEATURES } from '../src/features/global-features';
 import { DEFAULT_SIGNATURE_PARAMS, parseSignatureParams, type SignatureParams } from '../src/params';
 import { MAX_SAMPLES } from '../src/pen-trajectory';
@@ -146,18 +146,47 @@ describe('what the fuzzing found in the template decoder', () => {
     }
   });
 
-  it('refuses a recipe that no parameters make, which no modality could compare', () => {
-    const recipe = (set: (view: DataView) => void) => {
-      const b = bytes.slice();
-      set(new DataView(b.buffer));
-      return () => decodeSignatureTemplate(b);
-    };
-    // Resampling to 1 or to 8,388,608 points, smoothing over 1e30 samples: each decoded, then parseSignatureParams refused the recipe.
-    expect(recipe((v) => v.setUint32(16, 1, true))).toThrow(new TemplateFormatError('signature template: a recipe extraction never makes (resamplePoints must be 0 or an integer in [10, 20000], got 1) (corrupt)'));
-    expect(recipe((v) => v.setUint32(16, 8_388_608, true))).toThrow(/resamplePoints must be 0 or an integer in \[10, 20000\], got 8388608/);
-    expect(recipe((v) => v.setFloat32(20, 1e30, true))).toThrow(/a recipe extraction never makes \(smoothingSamples must be in \[0, 20\]\)/);
-    // ... nor does the encoder write one.
-    expect(() => encodeSignatureTemplate({ ...template, recipe: { ...template.recipe, resamplePoints: 5 } })).toThrow(/cannot encode a signature template with a recipe of 5 resample points/);
+  /** The template's bytes with `set` applied to them. */
+  const withRecipe = (set: (view: DataView) => void) => {
+    const b = bytes.slice();
+    set(new DataView(b.buffer));
+    return b;
+  };
+  const decodeError = (b: Uint8Array) => {
+    const err = thrownBy(() => decodeSignatureTemplate(b));
+    expect(err).toBeInstanceOf(TemplateFormatError);
+    return (err as Error).message;
+  };
+
+  it('refuses a recipe this build does not make by naming its options and the way forward, not as corrupt', () => {
+    const unsupported = (problems: string) => `signature template: made with options this build does not support (${problems}); extract it again from the signature`;
+    // Options code could pass before extraction checked them: smoothing 25 or -1, resampling to 5 points.
+    expect(decodeError(withRecipe((v) => v.setFloat32(20, 25, true)))).toBe(unsupported('smoothingSamples must be in [0, 20], got 25'));
+    const both = withRecipe((v) => {
+      v.setUint32(16, 5, true);
+      v.setFloat32(20, 25, true);
+    });
+    expect(decodeError(both)).toBe(unsupported('smoothingSamples must be in [0, 20], got 25; resamplePoints must be 0 or an integer in [10, 20000], got 5'));
+    expect(decodeError(withRecipe((v) => v.setFloat32(20, -1, true)))).toBe(unsupported('smoothingSamples must be in [0, 20], got -1'));
+    expect(decodeError(withRecipe((v) => v.setUint32(16, 1, true)))).toBe(unsupported('resamplePoints must be 0 or an integer in [10, 20000], got 1'));
+    expect(decodeError(withRecipe((v) => v.setFloat32(20, 1e30, true)))).toBe(unsupported('smoothingSamples must be in [0, 20], got 1.0000000150474662e+30'));
+    // Resampling to 25,000 points (config took it for a while) made 25,000 frames: its recipe is named, not the frame count.
+    const length = 25_000;
+    const resampled = new Uint8Array(16 + 12 + 4 * (length + GLOBAL_FEATURES.length));
+    const view = new DataView(resampled.buffer);
+    [0x47534642, 2 | (1 << 16), length, GLOBAL_FEATURES.length, length].forEach((v, k) => view.setUint32(4 * k, v, true));
+    expect(decodeError(resampled)).toBe(unsupported('resamplePoints must be 0 or an integer in [10, 20000], got 25000'));
+    // ... nor does the encoder write one, and it says why.
+    expect(() => encodeSignatureTemplate({ ...template, recipe: { ...template.recipe, resamplePoints: 5 } })).toThrow(
+      new TemplateFormatError('cannot encode a signature template with options this build does not support (resamplePoints must be 0 or an integer in [10, 20000], got 5)'),
+    );
+  });
+
+  it('calls a recipe corrupt only when it cannot be read at all', () => {
+    const penUp = template.recipe.keepPenUp ? 1 : 0;
+    expect(decodeError(withRecipe((v) => v.setFloat32(20, Number.NaN, true)))).toBe(`signature template: recipe of smoothing NaN, pen-up flag ${penUp} is not valid (corrupt)`);
+    expect(decodeError(withRecipe((v) => v.setFloat32(20, Number.NEGATIVE_INFINITY, true)))).toBe(`signature template: recipe of smoothing -Infinity, pen-up flag ${penUp} is not valid (corrupt)`);
+    expect(decodeError(withRecipe((v) => v.setUint8(24, 7)))).toBe('signature template: recipe of smoothing 0, pen-up flag 7 is not valid (corrupt)');
   });
 
   it('refuses more frames than a signature has, which DTW would take hours over', () => {

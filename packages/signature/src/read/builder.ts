@@ -10,14 +10,14 @@ export interface ReadOptions {
 const READ_OPTION_KEYS: readonly string[] = ['maxBackstepMs'];
 
 /**
- * Throws ConfigError for reading options that would not be applied as written: a NaN
- * maxBackstepMs repaired every backward step of the clock, however large, as a glitch, and a
- * misspelt key ("maxBackstep") was ignored. `ownKeys` are those the calling function takes
- * beside them (readSignature's `path`). Each public reader checks once, on entry; what it calls
- * (the format's reader, TrajectoryBuilder) takes the options as checked.
+ * Throws ConfigError for reading options that would not be applied as written (a NaN
+ * maxBackstepMs would repair every backward step of the clock as a glitch; a misspelt key would
+ * be ignored). `ownKeys` are those the calling function takes beside them (readSignature's
+ * `path`). Every public reader checks on entry; the check reads and changes nothing, so a reader
+ * that calls another checks them again, harmlessly.
  */
 export function checkReadOptions(opts: ReadOptions, ownKeys: readonly string[] = []): void {
-  if (typeof opts !== 'object' || opts === null || Array.isArray(opts)) throw new ConfigError(`signature reading options must be an object, got ${JSON.stringify(opts)}`);
+  if (typeof opts !== 'object' || opts === null || Array.isArray(opts)) throw new ConfigError(`signature reading options must be an object, got ${describeValue(opts)}`);
   const known = [...READ_OPTION_KEYS, ...ownKeys];
   const unknown = Object.keys(opts).find((k) => !known.includes(k));
   if (unknown !== undefined) throw new ConfigError(`unknown signature reading option "${unknown}" (known: ${known.join(', ')})`);
@@ -25,16 +25,19 @@ export function checkReadOptions(opts: ReadOptions, ownKeys: readonly string[] =
   if (ms !== undefined && !(typeof ms === 'number' && ms >= 0)) throw new ConfigError(`maxBackstepMs must be a number of milliseconds >= 0, got ${String(ms)}`);
 }
 
+/** A value named in a message, whatever it is (JSON.stringify prints a function as undefined and throws on a BigInt). */
+const describeValue = (v: unknown): string =>
+  v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'function' ? 'a function' : typeof v === 'string' ? JSON.stringify(v) : `${typeof v} ${String(v)}`;
+
 /**
  * The largest magnitude of a coordinate, pressure level or angle: no tablet gives more (SVC2004
  * holds at most 12,699), the rule the MCYT reader applies to its floats. Larger values are
- * damage (a digit turned "e": 4e+79), and past 1e154 one's square overflows: one azimuth of
- * 1e308 zeroed the whole azimuth time function, silently, and one x of 1e308 was refused only at
- * extraction, naming neither file nor line.
+ * damage (a digit turned "e": 4e+79), and past 1e154 one's square overflows and would zero a
+ * whole time function, so the reader refuses them where it can name the file and line.
  */
 export const MAX_PEN_VALUE = 1e7;
 /** The largest time: up to 2^53 ms whole milliseconds are exact (a pad's clock, in ms since 1970, reads 1.7e12). */
-const MAX_TIME_MS = 2 ** 53;
+export const MAX_TIME_MS = 2 ** 53;
 
 /**
  * Where a sample is in its file, for messages: a text line; (JSON, whose points need not sit
@@ -66,17 +69,16 @@ export class TrajectoryBuilder {
   add(where: SampleAt, s: { x: number; y: number; t: number; penDown: boolean; pressure: number; azimuth: number; altitude: number }): void {
     const fail = (message: string) =>
       'line' in where ? new SignatureFormatError(message, this.path, where.line) : new SignatureFormatError(`${placeName(where)}: ${message}`, this.path);
-    for (const [name, v] of [['x', s.x], ['y', s.y], ['t', s.t], ['pressure', s.pressure]] as const) {
+    for (const [name, v] of [['x', s.x], ['y', s.y], ['t', s.t], ['pressure', s.pressure], ['azimuth', s.azimuth], ['altitude', s.altitude]] as const) {
+      // An angle is NaN where the format records none.
+      if (Number.isNaN(v) && (name === 'azimuth' || name === 'altitude')) continue;
       if (!Number.isFinite(v)) throw fail(`${name} is not a finite number`);
+      if (name === 't') {
+        if (Math.abs(v) > MAX_TIME_MS) throw fail(`t is ${v}, beyond any time in milliseconds (at most 2^53 in magnitude)`);
+      } else if (Math.abs(v) > MAX_PEN_VALUE) {
+        throw fail(`${name} is ${v}, beyond any pen value (at most ${MAX_PEN_VALUE.toExponential()} in magnitude)`);
+      }
     }
-    // Angles may be NaN where the format has none; an infinite one would silently zero the whole time function.
-    for (const [name, v] of [['azimuth', s.azimuth], ['altitude', s.altitude]] as const) {
-      if (v === Number.POSITIVE_INFINITY || v === Number.NEGATIVE_INFINITY) throw fail(`${name} is not a finite number`);
-    }
-    for (const [name, v] of [['x', s.x], ['y', s.y], ['pressure', s.pressure], ['azimuth', s.azimuth], ['altitude', s.altitude]] as const) {
-      if (Math.abs(v) > MAX_PEN_VALUE) throw fail(`${name} is ${v}, beyond any pen value (at most ${MAX_PEN_VALUE.toExponential()} in magnitude)`);
-    }
-    if (Math.abs(s.t) > MAX_TIME_MS) throw fail(`t is ${s.t}, beyond any time in milliseconds (at most 2^53 in magnitude)`);
     if (s.pressure < 0) throw fail(`pressure is negative (${s.pressure})`);
     const c = this.cols;
     const n = c.t.length;

@@ -22,16 +22,6 @@ const CSV_COLUMNS: readonly string[] = ['x', 'y', 't', 'pressure', 'pen_down', '
  */
 export function parsePenJson(text: string, path?: string, opts: ReadOptions = {}): PenTrajectory {
   checkReadOptions(opts);
-  return penJsonTrajectory(text, path, opts);
-}
-
-export function parsePenCsv(text: string, path?: string, opts: ReadOptions = {}): PenTrajectory {
-  checkReadOptions(opts);
-  return penCsvTrajectory(text, path, opts);
-}
-
-/** parsePenJson with options already checked (parseSignatureBytes checks them once a read). */
-export function penJsonTrajectory(text: string, path: string | undefined, opts: ReadOptions): PenTrajectory {
   let raw: unknown;
   try {
     raw = JSON.parse(withoutBom(text));
@@ -70,8 +60,8 @@ export function penJsonTrajectory(text: string, path: string | undefined, opts: 
   return p;
 }
 
-/** parsePenCsv with options already checked. */
-export function penCsvTrajectory(text: string, path: string | undefined, opts: ReadOptions): PenTrajectory {
+export function parsePenCsv(text: string, path?: string, opts: ReadOptions = {}): PenTrajectory {
+  checkReadOptions(opts);
   // Blank lines are skipped; each row keeps its line number in the file.
   const lines = textLines(text)
     .map((content, k) => ({ content, line: k + 1 }))

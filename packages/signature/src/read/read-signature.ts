@@ -4,8 +4,8 @@ import { IN_MEMORY, SignatureFormatError } from '../errors';
 import { checkUsableTrajectory, type PenTrajectory } from '../pen-trajectory';
 import { checkReadOptions, type ReadOptions } from './builder';
 import { parseMcytFpg } from './mcyt-fpg';
-import { penCsvTrajectory, penJsonTrajectory } from './pen-points';
-import { svc2004Trajectory } from './svc2004-text';
+import { parsePenCsv, parsePenJson } from './pen-points';
+import { parseSvc2004 } from './svc2004-text';
 import { LINE_END } from './text-lines';
 
 /**
@@ -27,17 +27,12 @@ export async function readSignature(input: Buffer | Uint8Array | string, opts: R
       throw new SignatureFormatError(`cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`, input);
     }
   } else bytes = input;
-  return checkUsableTrajectory(trajectoryOf(bytes, path, readOpts), path ?? IN_MEMORY);
+  return checkUsableTrajectory(parseSignatureBytes(bytes, path, readOpts), path ?? IN_MEMORY);
 }
 
 /** Parses a signature's bytes; `path` names them in messages (without one: `signature bytes, line 3: ...`). */
 export function parseSignatureBytes(bytes: Uint8Array, path?: string, opts: ReadOptions = {}): PenTrajectory {
   checkReadOptions(opts);
-  return trajectoryOf(bytes, path, opts);
-}
-
-/** parseSignatureBytes with options already checked. */
-function trajectoryOf(bytes: Uint8Array, path: string | undefined, opts: ReadOptions): PenTrajectory {
   if (bytes.length === 0) throw new SignatureFormatError('empty file', path);
   const image = imageFormatOf(bytes);
   if (image) throw new SignatureFormatError(`not a signature file: a ${image.toUpperCase()} image`, path);
@@ -55,10 +50,10 @@ function trajectoryOf(bytes: Uint8Array, path: string | undefined, opts: ReadOpt
     }
   }
   const head = text.trimStart();
-  if (head.startsWith('{') || head.startsWith('[')) return penJsonTrajectory(text, path, opts);
+  if (head.startsWith('{') || head.startsWith('[')) return parsePenJson(text, path, opts);
   const first = head.split(LINE_END, 1)[0].trim();
-  if (/^\d+$/.test(first)) return svc2004Trajectory(text, path, opts);
-  if (/^[A-Za-z_]+(\s*,\s*[A-Za-z_]+)+$/.test(first)) return penCsvTrajectory(text, path, opts);
+  if (/^\d+$/.test(first)) return parseSvc2004(text, path, opts);
+  if (/^[A-Za-z_]+(\s*,\s*[A-Za-z_]+)+$/.test(first)) return parsePenCsv(text, path, opts);
   throw new SignatureFormatError('not a signature file (expected SVC2004 text, MCYT .fpg, JSON or CSV pen points)', path, 1);
 }
 

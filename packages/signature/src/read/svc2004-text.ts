@@ -11,11 +11,6 @@ import { textLines } from './text-lines';
  */
 export function parseSvc2004(text: string, path?: string, opts: ReadOptions = {}): PenTrajectory {
   checkReadOptions(opts);
-  return svc2004Trajectory(text, path, opts);
-}
-
-/** parseSvc2004 with options already checked (parseSignatureBytes checks them once a read). */
-export function svc2004Trajectory(text: string, path: string | undefined, opts: ReadOptions): PenTrajectory {
   const all = textLines(text);
   while (all.length > 0 && all[all.length - 1].trim() === '') all.pop();
   // Blank lines before the header are skipped; `first` keeps the line numbers the file's.
