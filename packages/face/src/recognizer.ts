@@ -7,12 +7,12 @@ import { SkipDetector } from './detect/skip';
 import type { FaceBox, FaceDetection, FaceDetector } from './detect/types';
 import { checkSimilarityThreshold, DISTANCE_METRICS, type CalibratedThreshold, type DistanceMetric } from './embed/card';
 import { l2NormalizeRows, type Embedding, type FaceEmbedder } from './embed/embedder';
-import { sha256 } from './embed/model-digest';
 import { modelTemplate } from './embed/model-template';
 import { createEmbedder } from './embed/registry';
 import { resolveModels, type ModelChoice, type ModelMember, type ResolvedModels } from './ensemble';
 import { FaceNotDetectedError, FaceTemplateMismatchError } from './errors';
 import { checkRecognizerOptions } from './options';
+import { sha256 } from './runtime/load-model';
 import { checkFaceTemplate, faceTemplateId, type FaceTemplate } from './template';
 
 /** An image: a file path, a `data:image/...;base64,` URL, encoded bytes, or decoded pixels. */
@@ -246,8 +246,6 @@ export class FaceRecognizer {
    */
   async embedBatch(items: readonly { readonly image: RasterImage; readonly face: FaceDetection; readonly source?: string }[]): Promise<FaceTemplate[]> {
     if (items.length === 0) return [];
-    // Before the embedding: a model file is pinned to the bytes its digest names (model-digest.ts).
-    const digest = await this.digest();
     const t0 = performance.now();
     const perModel: Embedding[][] = [];
     for (const member of this.members) {
@@ -262,6 +260,8 @@ export class FaceRecognizer {
       perModel.push(crops.map((_, i) => meanDirection(both[i], both[i + crops.length])));
     }
     this.embedMs += performance.now() - t0;
+    // After the models loaded: each gives the digest of the bytes it loaded, without reading them again.
+    const digest = await this.digest();
     return items.map((_, f) => this.fuse(perModel.map((embeddings) => embeddings[f]), digest));
   }
 

@@ -4,8 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { DatasetError, Gallery, StaleGalleryError } from '@biofuse/core';
 import { temporaryFolders, thrownBy } from '@biofuse/core/testing';
 import { checkModelCard, compareFaceTemplates, decodeFaceTemplate, encodeFaceTemplate, FaceGallery, FaceModality, faceModelFiles, FaceRecognizer, FaceTemplateMismatchError } from '../src/index';
-import { modelDigest, sha256 } from '../src/embed/model-digest';
+import { modelDigest } from '../src/embed/model-digest';
 import { createEmbedder } from '../src/embed/registry';
+import { sha256 } from '../src/runtime/load-model';
 import { FACE_TEMPLATE_VERSION } from '../src/template';
 import { externalWeights, externalWeightsOnnxModel, meanColourOnnxModel } from './tiny-onnx';
 

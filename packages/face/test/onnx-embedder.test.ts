@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { AcquisitionError, ConfigError, DatasetError, ModalityUnavailableError } from '@biofuse/core';
 import { temporaryFolders } from '@biofuse/core/testing';
 import { checkModelCard, faceModelFiles, FaceRecognizer, loadModelCard, resolveModels } from '../src/index';
-import { loadGraphModelFile, loadWeightsManifest } from '../src/runtime/load-model';
+import { readTfjsFiles } from '../src/runtime/load-model';
 import { createEmbedder } from '../src/embed/registry';
 import { meanColourOnnxModel, meanColourOnnxModelAs } from './tiny-onnx';
 
@@ -234,12 +234,12 @@ describe('ONNX embedder', () => {
   it('reports a missing or damaged tfjs model file as a data error naming it', async () => {
     const dir = await tempFolder('biofuse-tfjs-');
     // Each keeps the error underneath it as its cause.
-    await expect(loadGraphModelFile(join(dir, 'model.json'))).rejects.toMatchObject({ code: 'dataset', path: join(dir, 'model.json'), cause: { code: 'ENOENT' } });
+    await expect(readTfjsFiles(join(dir, 'model.json'))).rejects.toMatchObject({ code: 'dataset', path: join(dir, 'model.json'), cause: { code: 'ENOENT' } });
     await writeFile(join(dir, 'model.json'), '{ not json');
-    await expect(loadGraphModelFile(join(dir, 'model.json'))).rejects.toThrow(/model\.json: the model file is not JSON/);
-    await expect(loadGraphModelFile(join(dir, 'model.json'))).rejects.toMatchObject({ cause: expect.any(SyntaxError) });
+    await expect(readTfjsFiles(join(dir, 'model.json'))).rejects.toThrow(/model\.json: the model file is not JSON/);
+    await expect(readTfjsFiles(join(dir, 'model.json'))).rejects.toMatchObject({ cause: expect.any(SyntaxError) });
     await writeFile(join(dir, 'weights.json'), JSON.stringify([{ paths: ['shard1.bin'], weights: [] }]));
-    await expect(loadWeightsManifest(join(dir, 'weights.json'))).rejects.toThrow(`${join(dir, 'shard1.bin')}: cannot read this weights file of the model (ENOENT)`);
-    await expect(loadWeightsManifest(join(dir, 'weights.json'))).rejects.toMatchObject({ cause: { code: 'ENOENT', path: join(dir, 'shard1.bin') } });
+    await expect(readTfjsFiles(join(dir, 'weights.json'))).rejects.toThrow(`${join(dir, 'shard1.bin')}: cannot read this weights file of the model (ENOENT)`);
+    await expect(readTfjsFiles(join(dir, 'weights.json'))).rejects.toMatchObject({ cause: { code: 'ENOENT', path: join(dir, 'shard1.bin') } });
   });
 });

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { DatasetError } from '@biofuse/core';
-import { readModelFile, type TfjsFiles } from '../runtime/load-model';
+import { readModelFile, sha256 } from '../runtime/load-model';
 import type { FaceModelCard } from './card';
 import type { ExternalDataFile } from './onnx-external-data';
 
@@ -13,10 +13,6 @@ import type { ExternalDataFile } from './onnx-external-data';
  * a shipped model's weights (2-14 MB), once per process.
  */
 
-export function sha256(bytes: Uint8Array | string): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
-
 /**
  * The digest of a card and of its weights' digests (in the card's order). Paths are left out:
  * moving an installation does not change what a model computes.
@@ -25,16 +21,6 @@ export function modelDigest(card: FaceModelCard, weights: readonly string[]): st
   const { name, source, input, alignment, embeddingSize } = card;
   const output = 'output' in source ? source.output : undefined;
   return sha256(JSON.stringify({ name, kind: source.kind, output, input, alignment, embeddingSize, weights }));
-}
-
-/**
- * The digest of a tfjs model's files (a graph model's model.json, or a bare weights manifest,
- * and every weight shard it lists), from the bytes read once to load the model too
- * (shared-tfjs-model.ts): what is digested is what is loaded.
- */
-export function tfjsDigest(files: TfjsFiles): string {
-  const parts = [sha256(JSON.stringify(files.json)), ...files.shards.map((shard) => sha256(shard))];
-  return sha256(parts.join('\n'));
 }
 
 /**

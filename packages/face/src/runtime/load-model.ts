@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { GraphModel, NamedTensorMap, io } from '@tensorflow/tfjs';
@@ -26,6 +27,16 @@ export async function readTfjsFiles(path: string): Promise<TfjsFiles> {
   return { json, specs, shards };
 }
 
+/** The digest of a tfjs model's files as read: its JSON (as parsed) and every shard, in the manifest's order. */
+export function tfjsDigest(files: TfjsFiles): string {
+  const parts = [sha256(JSON.stringify(files.json)), ...files.shards.map((shard) => sha256(shard))];
+  return sha256(parts.join('\n'));
+}
+
+export function sha256(bytes: Uint8Array | string): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
 /** A graph model (model.json + binary shards) from files already read. */
 export async function graphModelFrom(files: TfjsFiles): Promise<GraphModel> {
   const tf = await tensorflow();
@@ -39,16 +50,6 @@ export async function graphModelFrom(files: TfjsFiles): Promise<GraphModel> {
 export async function weightsFrom(files: TfjsFiles): Promise<NamedTensorMap> {
   const tf = await tensorflow();
   return tf.io.decodeWeights(weightData(files), [...files.specs]);
-}
-
-/** Loads a tfjs graph model from the local file system (not shared: see sharedGraphModel). */
-export async function loadGraphModelFile(path: string): Promise<GraphModel> {
-  return graphModelFrom(await readTfjsFiles(path));
-}
-
-/** Loads the named weights of a weights manifest from the local file system (not shared: see sharedWeights). */
-export async function loadWeightsManifest(path: string): Promise<NamedTensorMap> {
-  return weightsFrom(await readTfjsFiles(path));
 }
 
 /**

@@ -4,8 +4,7 @@ import type { GraphModel, Tensor } from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { DatasetError, tensorflow } from '@biofuse/core';
 import { temporaryFolders } from '@biofuse/core/testing';
-import { tfjsDigest } from '../embed/model-digest';
-import { readTfjsFiles } from './load-model';
+import { readTfjsFiles, tfjsDigest } from './load-model';
 import { sharedGraphModel, sharedWeights } from './shared-tfjs-model';
 
 const tempFolder = temporaryFolders();
@@ -45,21 +44,25 @@ async function run(model: GraphModel): Promise<number[]> {
   return out;
 }
 
-describe('shared tfjs models: the digest and the model come from one read of the files', () => {
-  it('loads the weights that were digested, when the shard changes after the digest (it loaded the new bytes under the old digest)', async () => {
+describe('shared tfjs models: the weights loaded are the bytes digested', () => {
+  it('keeps no bytes for a digest alone: the model reads the files again and refuses them changed (it loaded the new bytes under the old digest)', async () => {
     const dir = await modelFolder('weights.json', MANIFEST, [1, 2, 3]);
     const path = join(dir, 'weights.json');
     const original = tfjsDigest(await readTfjsFiles(path));
     const shared = sharedWeights(path);
     expect(await shared.digest()).toBe(original);
     await writeFile(join(dir, 'w.bin'), shard([4, 5, 6]));
-    expect(Array.from(await (await shared.model()).w.data())).toEqual([1, 2, 3]);
+    await expect(shared.model()).rejects.toBeInstanceOf(DatasetError);
+    await expect(shared.model()).rejects.toThrow(`${path}: model file changed since its digest was taken`);
     expect(await shared.digest()).toBe(original);
+    // The bytes digested again: read again, and loaded.
+    await writeFile(join(dir, 'w.bin'), shard([1, 2, 3]));
+    expect(Array.from(await (await shared.model()).w.data())).toEqual([1, 2, 3]);
     // The same model for every caller of the file.
     expect(await sharedWeights(path).model()).toBe(await shared.model());
   });
 
-  it('digests the weights that were loaded, when the shard changes after the load (it digested the new bytes beside the old model)', async () => {
+  it('digests the weights that were loaded, from the same read, when the shard changes after the load (it digested the new bytes beside the old model)', async () => {
     const dir = await modelFolder('model.json', GRAPH_MODEL, [1, 2, 3]);
     const path = join(dir, 'model.json');
     const original = tfjsDigest(await readTfjsFiles(path));
@@ -82,5 +85,33 @@ describe('shared tfjs models: the digest and the model come from one read of the
     await writeFile(join(dir, 'w.bin'), shard([7, 8, 9]));
     expect(Array.from(await (await shared.model()).w.data())).toEqual([7, 8, 9]);
     expect(await shared.digest()).toBe(tfjsDigest(await readTfjsFiles(path)));
+  });
+
+  it('reads a file again after a failed build (a truncated shard kept failing after it was repaired)', async () => {
+    const values = {
+      'weights.json': async (path: string) => Array.from(await (await sharedWeights(path).model()).w.data()),
+      'model.json': async (path: string) => run(await sharedGraphModel(path).model()),
+    };
+    for (const [file, json] of [['weights.json', MANIFEST], ['model.json', GRAPH_MODEL]] as const) {
+      // Two values of the three the manifest lists: read, but not built.
+      const dir = await modelFolder(file, json, [7, 8]);
+      const path = join(dir, file);
+      await expect(values[file](path), file).rejects.toThrow(/should have 3 values but has 2/);
+      await writeFile(join(dir, 'w.bin'), shard([7, 8, 9]));
+      expect(await values[file](path), file).toEqual([7, 8, 9]);
+      const shared = file === 'model.json' ? sharedGraphModel(path) : sharedWeights(path);
+      expect(await shared.digest(), file).toBe(tfjsDigest(await readTfjsFiles(path)));
+    }
+  });
+
+  it('refuses a repaired file whose damaged bytes gave the digest handed out: that digest names them', async () => {
+    const dir = await modelFolder('weights.json', MANIFEST, [7, 8]);
+    const path = join(dir, 'weights.json');
+    const shared = sharedWeights(path);
+    const damaged = await shared.digest();
+    await expect(shared.model()).rejects.toThrow(/should have 3 values but has 2/);
+    await writeFile(join(dir, 'w.bin'), shard([7, 8, 9]));
+    await expect(shared.model()).rejects.toThrow(`${path}: model file changed since its digest was taken`);
+    expect(await shared.digest()).toBe(damaged);
   });
 });

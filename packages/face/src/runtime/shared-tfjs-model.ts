@@ -1,18 +1,20 @@
 import type { GraphModel, NamedTensorMap } from '@tensorflow/tfjs';
-import { tfjsDigest } from '../embed/model-digest';
-import { graphModelFrom, readTfjsFiles, weightsFrom, type TfjsFiles } from './load-model';
+import { DatasetError } from '@biofuse/core';
+import { graphModelFrom, readTfjsFiles, tfjsDigest, weightsFrom, type TfjsFiles } from './load-model';
 
 /**
  * A shipped tfjs model (a graph model, or the named weights of a network defined in code),
- * shared by every stage of the process that uses it. Its files are read once: the digest a
- * gallery or a template records and the model that makes the embeddings come from the same
- * bytes, as an ONNX model's do (PinnedFile). Read twice, a file replaced in between (an npm
- * upgrade under a running process) gave a model whose digest named other weights.
+ * shared by every stage of the process that uses it. The weights loaded are the bytes the digest
+ * names, as an ONNX model's are (PinnedFile), so a gallery or template never records one digest
+ * beside embeddings of other weights. Only the model and the digest are kept, not the files.
  */
 export interface SharedTfjsModel<M> {
-  /** The model, built once from the bytes read. */
+  /**
+   * The model, built once. Its files are read for it: checked against the digest if one was
+   * taken before, and giving the digest otherwise (so model() then digest() reads once).
+   */
   model(): Promise<M>;
-  /** The digest of those bytes (model-digest.ts's tfjsDigest), without building the model. */
+  /** The digest of the files (tfjsDigest), without building the model. */
   digest(): Promise<string>;
 }
 
@@ -39,11 +41,11 @@ function shared<M>(kind: string, path: string, build: (files: TfjsFiles) => Prom
 }
 
 class SharedModelFiles<M> implements SharedTfjsModel<M> {
-  /** The bytes of the one read, held until the model is built from them. */
-  private files: Promise<TfjsFiles> | undefined;
-  /** Their digest, taken as they are read and kept. */
-  private digested: Promise<string> | undefined;
+  /** The digest handed out, or of the bytes the model was built from; kept. */
+  private taken: string | undefined;
   private built: Promise<M> | undefined;
+  /** Reads run one at a time, so a digest asked for while the model is built is the model's. */
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly path: string,
@@ -51,44 +53,31 @@ class SharedModelFiles<M> implements SharedTfjsModel<M> {
   ) {}
 
   digest(): Promise<string> {
-    if (this.digested === undefined) this.read();
-    return this.digested!;
+    if (this.taken !== undefined) return Promise.resolve(this.taken);
+    return this.serially(async () => (this.taken ??= tfjsDigest(await readTfjsFiles(this.path))));
   }
 
   model(): Promise<M> {
-    this.built ??= (async () => {
-      const model = await this.build(await this.read());
-      // The model holds its weights now; the digest of the bytes it was built from stays.
-      this.files = undefined;
+    this.built ??= this.serially(async () => {
+      const files = await readTfjsFiles(this.path);
+      const digest = tfjsDigest(files);
+      if (this.taken !== undefined && digest !== this.taken) {
+        throw new DatasetError('model file changed since its digest was taken (replaced or repaired while this process ran): start again, so that the digest names the weights loaded', this.path);
+      }
+      const model = await this.build(files);
+      this.taken = digest;
       return model;
-    })().catch((err: unknown) => {
-      // Not kept: the next call builds again, from the same bytes if they were read.
+    }).catch((err: unknown) => {
+      // Nothing of a failed read or build is kept: the next call reads again (a truncated shard may be repaired).
       this.built = undefined;
       throw err;
     });
     return this.built;
   }
 
-  /**
-   * The files' bytes, from the one read, with their digest taken as they arrive. Not called
-   * again once the model is built: the model is kept, and so is the digest.
-   */
-  private read(): Promise<TfjsFiles> {
-    if (this.files === undefined) {
-      const files = readTfjsFiles(this.path);
-      const digested = files.then(tfjsDigest);
-      this.files = files;
-      this.digested = digested;
-      // A failed read is not kept: the next call reads again (the file may be repaired). The
-      // caller gets the error; the digest no one asked for reports nothing.
-      files.catch(() => {
-        if (this.files === files) {
-          this.files = undefined;
-          this.digested = undefined;
-        }
-      });
-      digested.catch(() => undefined);
-    }
-    return this.files;
+  private serially<T>(step: () => Promise<T>): Promise<T> {
+    const done = this.queue.then(step);
+    this.queue = done.catch(() => undefined);
+    return done;
   }
 }
