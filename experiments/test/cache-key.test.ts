@@ -1,10 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { copyFile, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { copyFile, mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { TargetConfiguration } from 'nx/src/devkit-exports';
 import { AcquisitionError, type Modality } from '@biofuse/core';
-import { createNodesV2 } from '../nx-plugin';
+import { benchCodeInputs, createNodesV2 } from '../nx-plugin';
 import { parseExperimentConfig } from '../src/config/load-config';
 import type { ExperimentConfig } from '../src/config/schema';
 import type { ModalityRegistry } from '../src/modalities';
@@ -198,5 +199,76 @@ describe('the Nx plugin', () => {
     });
     expect(r.status).toBe(1); // a usage error
     expect(r.stderr).toMatch(/under an Nx bench target, give the data root as BIOFUSE_DATA/);
+  });
+
+  it('keys a config on the code that can change its numbers: the packages it uses, without their tests, benches or notes', async () => {
+    const simulated = '{ loader: simulated-scores, subjects: 4, modalities: [{ name: m, genuine: { mean: 3, sd: 1 }, impostor: { mean: 0, sd: 1 } }] }';
+    const targets = await targetsOf({
+      'fvc.yaml': 'dataset: { loader: fvc, root: fvc2002/DB3_B }\npipeline: { modality: fingerprint }\n',
+      'synth.yaml': 'dataset: { loader: synthetic-fingerprints }\npipeline: { modality: fingerprint }\n',
+      'sim.yaml': `dataset: ${simulated}\n`,
+      'lfw.yaml': 'dataset: { loader: lfw, root: lfw, pairs: pairs.txt }\npipeline: { modality: face, params: { flip: true } }\n',
+      'chimeric.yaml': `dataset:\n  loader: chimeric\n  sources:\n    - { name: pen, dataset: { loader: svc2004, root: s }, pipeline: { modality: signature } }\n    - { name: sim, dataset: ${simulated} }\n`,
+      'unread.yaml': 'dataset: [unclosed\n',
+      'odd.yaml': 'dataset: { loader: fvc, root: x }\npipeline: { modality: retina }\n',
+    });
+    const sources = (name: string) =>
+      (targets[`bench-${name}`].inputs ?? []).flatMap((i) => (typeof i === 'string' ? (/^\{workspaceRoot\}\/((?:packages|apps)\/[^/]+|experiments)\/src\/\*\*\/\*$/.exec(i)?.[1] ?? []) : []));
+    const always = ['apps/cli', 'experiments', 'packages/core', 'packages/fusion'];
+    expect(sources('fvc')).toEqual([...always, 'packages/fingerprint'].sort());
+    expect(sources('synth')).toEqual([...always, 'packages/fingerprint'].sort());
+    expect(sources('sim')).toEqual(always);
+    expect(sources('lfw')).toEqual([...always, 'packages/face'].sort());
+    expect(sources('chimeric')).toEqual([...always, 'packages/signature'].sort());
+    // What the plugin cannot read with certainty keys on every package: a needless re-run, never a stale hit.
+    const every = [...always, 'packages/face', 'packages/fingerprint', 'packages/signature'].sort();
+    expect(sources('unread')).toEqual(every);
+    expect(sources('odd')).toEqual(every);
+    for (const [name, target] of Object.entries(targets)) {
+      if (name === 'bench') continue;
+      const inputs = target.inputs ?? [];
+      // Not every file of every project (^production: a README edit in packages/face re-ran the FVC configs).
+      expect(inputs.some((i) => typeof i === 'string' && i.startsWith('^'))).toBe(false);
+      expect(inputs).toEqual(expect.arrayContaining(benchCodeInputs(sources(name.slice('bench-'.length))).concat('{workspaceRoot}/package-lock.json')));
+      expect(inputs).toEqual(expect.arrayContaining(['!{workspaceRoot}/**/*.test.ts', '!{workspaceRoot}/**/test-*.ts', '!{workspaceRoot}/**/src/testing/**/*', '!{workspaceRoot}/**/*.md']));
+      expect(inputs.some((i) => typeof i === 'string' && /\/(bench|test)\//.test(i))).toBe(false);
+    }
+    // The face model cards are the built-in models' parameters and thresholds.
+    expect(targets['bench-lfw'].inputs).toContain('{workspaceRoot}/packages/face/cards/**/*');
+    expect(targets['bench-fvc'].inputs).not.toContain('{workspaceRoot}/packages/face/cards/**/*');
+  });
+
+  it('resolves, in Nx, to the sources of the packages a config uses and nothing else', () => {
+    // Nx's own reading of the inputs of a real target (negations included): the files it hashes.
+    const shown = spawnSync('npx', ['nx', 'show', 'target', 'inputs', 'experiments:bench-fvc2002-db3', '--json'], { cwd: WORKSPACE_ROOT, encoding: 'utf8', timeout: 120_000, env: { ...process.env, NX_DAEMON: 'false' } });
+    expect(shown.status, shown.stderr).toBe(0);
+    const files = (JSON.parse(shown.stdout) as { files: string[] }).files;
+    expect(files).toEqual(expect.arrayContaining(['experiments/configs/fvc2002-db3.yaml', 'packages/fingerprint/src/match/compare.ts', 'packages/fingerprint/package.json', 'packages/core/src/index.ts', 'packages/fusion/src/index.ts', 'experiments/src/modalities.ts', 'apps/cli/bin/biofuse.js', 'package-lock.json']));
+    const needless = files.filter((f) => /^packages\/(face|signature|iris)\/|\/(bench|test)\/|\.test\.ts$|\/test-[^/]*\.ts$|\/src\/testing\/|\.md$/.test(f));
+    expect(needless).toEqual([]);
+  }, 120_000);
+
+  it('leaves out no file a run loads: no source imports a test helper', async () => {
+    // The inputs drop src/testing/ and test-*.ts as test helpers; a source that imported one would run code no key covers.
+    const excluded = (f: string) => /\.test\.ts$/.test(f) || /^test-.*\.ts$/.test(basename(f)) || /\/src\/testing\//.test(f);
+    const walk = async (dir: string): Promise<string[]> =>
+      (await Promise.all((await readdir(dir, { withFileTypes: true })).map(async (e) => (e.isDirectory() ? walk(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [])))).flat();
+    const roots = ['apps/cli/src', 'experiments/src', ...(await readdir(join(WORKSPACE_ROOT, 'packages'))).map((p) => `packages/${p}/src`)];
+    const offending: string[] = [];
+    for (const root of roots) {
+      if (!existsSync(join(WORKSPACE_ROOT, root))) continue;
+      for (const file of await walk(join(WORKSPACE_ROOT, root))) {
+        if (excluded(file)) continue;
+        const text = await readFile(file, 'utf8');
+        for (const [, spec] of text.matchAll(/(?:from\s+|import\s*\(\s*)'([^']+)'/g)) {
+          if (spec.endsWith('/testing')) offending.push(`${relative(WORKSPACE_ROOT, file)} imports ${spec}`);
+          if (!spec.startsWith('.')) continue;
+          const target = resolve(dirname(file), spec);
+          const candidates = [target, `${target}.ts`, join(target, 'index.ts')];
+          if (candidates.some((c) => existsSync(c) && excluded(c))) offending.push(`${relative(WORKSPACE_ROOT, file)} imports ${spec}`);
+        }
+      }
+    }
+    expect(offending).toEqual([]);
   });
 });

@@ -77,9 +77,14 @@ describe('DET page', () => {
 
   it('explains the * of a target below the resolution, as the terminal table does', () => {
     const few = verificationReport(scoreSet({ genuine: [1, 2, 3], impostor: [0, 1.5, 0.5] }), { targetFmrs: [1e-2] });
-    expect(few.fnmrAtFmr[0].belowResolution).toBe(true);
+    expect(few.fnmrAtFmr[0]).toMatchObject({ belowResolution: true, unreachable: false });
     expect(detPageHtml('t', [{ name: 'a', report: few }])).toMatch(/\* target FMR below 1 \/ \(impostor comparisons\): not measurable on this set/);
     const many = verificationReport(scoreSet({ genuine: [1, 2, 3], impostor: Array.from({ length: 200 }, (_, i) => i / 400) }), { targetFmrs: [1e-2] });
     expect(detPageHtml('t', [{ name: 'a', report: many as VerificationReport }])).not.toMatch(/not measurable on this set/);
+    // Impostors at +Infinity: reachable by count, not by any threshold; the page says so, and only that.
+    const infinite = verificationReport(scoreSet({ genuine: [1, 2, 3], impostor: [...Array.from({ length: 197 }, (_, i) => i / 400), Infinity, Infinity, Infinity] }), { targetFmrs: [1e-2] });
+    const page = detPageHtml('t', [{ name: 'a', report: infinite }]);
+    expect(page).toMatch(/\* target FMR not reachable: impostor scores of \+Infinity are accepted at every threshold/);
+    expect(page).not.toMatch(/not measurable on this set/);
   });
 });

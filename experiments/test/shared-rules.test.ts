@@ -79,6 +79,15 @@ describe('notes and footnotes', () => {
       '* target FMR not reachable: impostor scores of +Infinity are accepted at every threshold (FNMR shown at the lowest FMR reached)',
     );
     expect(formatMetricsTable([{ name: 'a', report: few }, { name: 'b', report: infinite }]).split('\n').at(-1)).toMatch(/^\* target FMR below 1 \/ \(impostor comparisons\): not measurable on this set; target FMR not reachable: /);
+    // Core says which (the note guessed from the FMR reached); the star stays for both.
+    expect([few, infinite].map((r) => [r.fnmrAtFmr[0].belowResolution, r.fnmrAtFmr[0].unreachable])).toEqual([
+      [true, false],
+      [false, true],
+    ]);
+    expect(formatMetricsTable([{ name: 'b', report: infinite }])).toMatch(/^b\s.*\d\*\s/m);
+    // A target both below 1 / (impostor comparisons) and unreachable gives both reasons.
+    const both = verificationReport(scoreSet({ genuine: [1, 2, 3], impostor: [0, 0.5, Infinity] }), { targetFmrs: [1e-2] });
+    expect(formatMetricsTable([{ name: 'a', report: both }]).split('\n').at(-1)).toMatch(/^\* target FMR below 1 \/ \(impostor comparisons\): not measurable on this set; target FMR not reachable: /);
   });
 
   it('says which file could not be read, and why, in each reader', async () => {

@@ -30,60 +30,59 @@ interface Target {
   readonly temporary?: string;
 }
 
-const targets = new WeakMap<WriteStream, Target>();
-
-/** The temporary files being written now, each removed if the process is interrupted (Ctrl-C, a kill). */
-const temporaries = new Map<string, () => void>();
-
-function writingTemporary(path: string): void {
-  if (!temporaries.has(path)) temporaries.set(path, removedOnInterrupt(path));
+/** A temporary file being written, removed if the process is interrupted (Ctrl-C, a kill) until `done` is called. */
+interface Temporary {
+  readonly path: string;
+  readonly done: () => void;
 }
 
-function doneWithTemporary(path: string): void {
-  temporaries.get(path)?.();
-  temporaries.delete(path);
+/** What each open results file writes, and where. */
+const opened = new WeakMap<WriteStream, { readonly target: Target; readonly temporary?: Temporary }>();
+
+function writingTemporary(path: string): Temporary {
+  return { path, done: removedOnInterrupt(path) };
 }
 
-async function removeTemporary(path: string): Promise<void> {
-  await rm(path, { force: true });
-  doneWithTemporary(path);
+async function removeTemporary(t: Temporary): Promise<void> {
+  await rm(t.path, { force: true });
+  t.done();
 }
 
 /** Opens a results file before any work is done (see the rule above). */
 export async function openOutputFile(path: string): Promise<OutputFile> {
   const target = await checkedTarget(path);
-  if (target.temporary) writingTemporary(target.temporary);
+  const temporary = target.temporary ? writingTemporary(target.temporary) : undefined;
   const stream = createWriteStream(target.temporary ?? target.file);
   // A write that fails later (a full disk) is reported by closeOutputFile, never as an unhandled stream error.
   stream.on('error', () => undefined);
   try {
     await once(stream, 'open');
   } catch (err) {
-    if (target.temporary) doneWithTemporary(target.temporary);
+    temporary?.done();
     throw new DatasetError(`cannot write (${code(err)})`, path);
   }
-  targets.set(stream, target);
+  opened.set(stream, { target, temporary });
   return { path, stream };
 }
 
 /** Ends the file, waits until every byte is written, and puts it in place; a failed write leaves no trace. */
 export async function closeOutputFile(out: OutputFile): Promise<void> {
-  const target = targets.get(out.stream) as Target;
+  const { target, temporary } = opened.get(out.stream)!;
   out.stream.end();
   try {
     await finished(out.stream);
   } catch (err) {
-    if (target.temporary) await removeTemporary(target.temporary);
+    if (temporary) await removeTemporary(temporary);
     throw new DatasetError(`cannot write (${code(err)})`, out.path);
   }
-  if (target.temporary) await moveIntoPlace(target.temporary, target.file, out.path);
+  if (temporary) await moveIntoPlace(temporary, target.file, out.path);
 }
 
 /** Gives up a file opened with openOutputFile: the temporary bytes go, `path` is untouched. */
 export async function abandonOutputFile(out: OutputFile): Promise<void> {
-  const target = targets.get(out.stream) as Target;
+  const { temporary } = opened.get(out.stream)!;
   out.stream.destroy();
-  if (target.temporary) await removeTemporary(target.temporary);
+  if (temporary) await removeTemporary(temporary);
 }
 
 /**
@@ -92,26 +91,25 @@ export async function abandonOutputFile(out: OutputFile): Promise<void> {
  */
 export async function reserveOutputFile(path: string): Promise<(bytes: Uint8Array | string) => Promise<void>> {
   const target = await checkedTarget(path);
-  const written = target.temporary ?? target.file;
   if (target.temporary) {
-    writingTemporary(target.temporary);
+    const probe = writingTemporary(target.temporary);
     try {
-      await writeFile(target.temporary, '');
+      await writeFile(probe.path, '');
     } catch (err) {
       throw new DatasetError(`cannot write (${code(err)})`, path);
     } finally {
-      await removeTemporary(target.temporary);
+      await removeTemporary(probe);
     }
   }
   return async (bytes) => {
-    if (target.temporary) writingTemporary(target.temporary);
+    const temporary = target.temporary ? writingTemporary(target.temporary) : undefined;
     try {
-      await writeFile(written, bytes);
+      await writeFile(temporary?.path ?? target.file, bytes);
     } catch (err) {
-      if (target.temporary) await removeTemporary(target.temporary);
+      if (temporary) await removeTemporary(temporary);
       throw new DatasetError(`cannot write (${code(err)})`, path);
     }
-    if (target.temporary) await moveIntoPlace(target.temporary, target.file, path);
+    if (temporary) await moveIntoPlace(temporary, target.file, path);
   };
 }
 
@@ -133,12 +131,12 @@ async function checkedTarget(path: string): Promise<Target> {
   return { file, temporary: `${file}.partial-${process.pid}` };
 }
 
-async function moveIntoPlace(temporary: string, file: string, path: string): Promise<void> {
+async function moveIntoPlace(temporary: Temporary, file: string, path: string): Promise<void> {
   try {
-    await rename(temporary, file);
+    await rename(temporary.path, file);
   } catch (err) {
     await removeTemporary(temporary);
     throw new DatasetError(`cannot write (${code(err)})`, path);
   }
-  doneWithTemporary(temporary);
+  temporary.done();
 }

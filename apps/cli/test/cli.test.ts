@@ -1,7 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sharedDataset, sharedDatasetsRoot, temporaryFolders } from '@biofuse/core/testing';
 
@@ -178,6 +178,56 @@ describe('biofuse CLI', () => {
     expect(await exited).toBe('SIGTERM');
     expect(await readdir(out).catch(() => [])).toEqual([]); // empty, or gone if the kill came as the folder was being replaced
     expect((await readdir(dir)).filter((n) => n.startsWith('synth-killed.'))).toEqual([]);
+  }, 120_000);
+
+  it('moves a dataset into a folder with hidden files whole or not at all: a killed run or a failed move mid-way leaves none of it', async () => {
+    // A folder with files of its own cannot be replaced by one rename, so the dataset goes in entry
+    // by entry; stopped after the third, two signatures stayed. The third move into the folder
+    // waits here (and says so) or fails, through node:fs/promises's rename swapped before the CLI loads.
+    const hook = join(dir, 'slow-moves.mjs');
+    await writeFile(
+      hook,
+      `import { createRequire, syncBuiltinESMExports } from 'node:module';
+const fsp = createRequire(import.meta.url)('node:fs/promises');
+const rename = fsp.rename;
+let moves = 0;
+fsp.rename = async (from, to) => {
+  if (String(to).startsWith(process.env.MOVES_INTO + '/') && ++moves === 3) {
+    if (process.env.MOVES_FAIL) throw Object.assign(new Error('EIO: i/o error, rename'), { code: 'EIO' });
+    process.stdout.write('moving\\n');
+    await new Promise((r) => setTimeout(r, 60_000));
+  }
+  return rename(from, to);
+};
+syncBuiltinESMExports();
+`,
+    );
+    for (const fail of [false, true]) {
+      const out = join(dir, fail ? 'synth-failed-move' : 'synth-killed-move');
+      await mkdir(out);
+      await writeFile(join(out, '.keep'), '');
+      const args = [BIN, 'synth', 'signatures', '--out', out, '--users', '3', '--genuine', '2', '--forgeries', '0'];
+      const env = { ...process.env, MOVES_INTO: out, ...(fail ? { MOVES_FAIL: '1' } : {}) };
+      const child = spawn(process.execPath, ['--import', hook, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      const exited = new Promise<[number | null, NodeJS.Signals | null]>((done) => child.on('exit', (code, signal) => done([code, signal])));
+      let stdout = '';
+      let stderr = '';
+      child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+      child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+      if (!fail) {
+        for (const started = Date.now(); !stdout.includes('moving') && child.exitCode === null && Date.now() - started < 60_000; ) await new Promise((r) => setTimeout(r, 20));
+        expect(stdout, stderr).toBe('moving\n');
+        expect((await readdir(out)).length).toBe(3); // .keep and the two moved
+        child.kill('SIGTERM');
+        expect(await exited).toEqual([null, 'SIGTERM']);
+      } else {
+        const [code] = await exited;
+        expect(code, stderr).not.toBe(0);
+        expect(stderr).toMatch(/EIO/);
+      }
+      expect(await readdir(out), fail ? 'failed' : 'killed').toEqual(['.keep']);
+      expect((await readdir(dir)).filter((n) => n.startsWith(`${basename(out)}.`))).toEqual([]);
+    }
   }, 120_000);
 
   it('compares, verifies and identifies signatures, and names what it cannot use', async () => {

@@ -1,5 +1,5 @@
 import { basename, dirname, join } from 'node:path';
-import { DatasetError, readTextFile, type VerificationReport } from '@biofuse/core';
+import { DatasetError, readTextFile, type FnmrAtFmr, type VerificationReport, type ZeroFmr } from '@biofuse/core';
 import { z } from 'zod';
 import { parseResultsJson } from '../run/json';
 import { detPageHtml, type EvaluationRow } from './det-page';
@@ -11,6 +11,9 @@ import { formatQualityErcTable } from './quality-erc-table';
 // NaN and ±Infinity are results too (d' of constant scores, the threshold past the last score): any number.
 const num = z.custom<number>((v) => typeof v === 'number', 'expected a number');
 const point = z.object({ threshold: num, fmr: num, fnmr: num });
+// Flags a file written before they existed lacks (see fnmrAtFmrRead and zeroFmrRead).
+const fnmrAtFmrPoint = point.extend({ targetFmr: num, belowResolution: z.boolean(), unreachable: z.boolean().optional() });
+const zeroFmrPoint = point.extend({ reached: z.boolean().optional() });
 const metricsFileSchema = z.object({
   experiment: z.string(),
   evaluations: z.array(
@@ -20,8 +23,8 @@ const metricsFileSchema = z.object({
       fta: num,
       eer: z.object({ value: num, threshold: num, interval: z.tuple([num, num]) }),
       eerRocch: num,
-      fnmrAtFmr: z.array(point.extend({ targetFmr: num, belowResolution: z.boolean() })),
-      zeroFmr: point,
+      fnmrAtFmr: z.array(fnmrAtFmrPoint),
+      zeroFmr: zeroFmrPoint,
       zeroFnmr: point,
       dPrime: num,
       auc: num,
@@ -64,7 +67,12 @@ export async function readRuns(runDirs: readonly string[]): Promise<EvaluationRo
       if (!curve) throw new DatasetError(`det.json has no curve for "${e.name}"`, join(dir, 'det.json'));
       // The report is the metrics alone: the name within its run and the interval travel beside it.
       const { name: _name, eerInterval, qualityErc, ...metricsOnly } = e;
-      const report = { ...metricsOnly, det: toTyped(curve.det) } as VerificationReport;
+      const report: VerificationReport = {
+        ...metricsOnly,
+        fnmrAtFmr: e.fnmrAtFmr.map((p) => fnmrAtFmrRead(p, e.counts.impostor)),
+        zeroFmr: zeroFmrRead(e.zeroFmr),
+        det: toTyped(curve.det),
+      };
       rows.push({
         name: metrics.evaluations.length > 1 || e.name !== metrics.experiment ? `${prefix}/${e.name}` : prefix,
         report,
@@ -92,6 +100,24 @@ async function readJson(path: string): Promise<unknown> {
   } catch {
     throw new DatasetError('not valid JSON', path);
   }
+}
+
+/**
+ * An FNMR@FMR point as core makes it now. One written before `unreachable` existed lacks it: it
+ * is `fmr > targetFmr` (no threshold got under the target). Such a file's `belowResolution` meant
+ * "target below 1 / (impostor comparisons)" or, for a while, that or unreachable: recomputed from
+ * the impostor count, it means the first alone, as now.
+ */
+function fnmrAtFmrRead(p: z.infer<typeof fnmrAtFmrPoint>, impostors: number): FnmrAtFmr {
+  const { unreachable, ...rest } = p;
+  if (unreachable !== undefined) return { ...rest, unreachable };
+  return { ...rest, belowResolution: p.targetFmr * impostors < 1, unreachable: p.fmr > p.targetFmr };
+}
+
+/** The ZeroFMR point as core makes it now: one written before `reached` existed reached FMR 0 where its FMR is 0. */
+function zeroFmrRead(p: z.infer<typeof zeroFmrPoint>): ZeroFmr {
+  const { reached, ...rest } = p;
+  return { ...rest, reached: reached ?? p.fmr === 0 };
 }
 
 function toTyped(det: Record<string, number[]>): VerificationReport['det'] {

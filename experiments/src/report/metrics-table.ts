@@ -26,7 +26,7 @@ export function metricsTableCells(row: TableRow, targetFmrs: readonly number[]):
   const r = row.report;
   const atTarget = (t: number) => {
     const p = r.fnmrAtFmr.find((q) => q.targetFmr === t);
-    return p ? `${pct(p.fnmr)}${p.belowResolution ? '*' : ''}` : '-';
+    return p ? `${pct(p.fnmr)}${p.belowResolution || p.unreachable ? '*' : ''}` : '-';
   };
   return [
     row.name,
@@ -43,17 +43,17 @@ export function metricsTableCells(row: TableRow, targetFmrs: readonly number[]):
 }
 
 /**
- * The footnote to a table where some `*` marks a target FMR that the set cannot show (core's
- * fnmrAtFmr flags it); undefined where none does. The terminal and the DET page share it. Core
- * flags two cases, told apart by the FMR reached: too few impostors to resolve the target (the
- * point shown has no false match), or impostors scored +Infinity, which every threshold accepts
- * (the point shown is at the lowest FMR reached, above the target).
+ * The footnote to a table where some `*` marks a target FMR that the set cannot show; undefined
+ * where none does. The terminal and the DET page share it. It says why, from core's flags
+ * (fnmrAtFmr): too few impostors to resolve the target (`belowResolution`), or impostors scored
+ * +Infinity, which every threshold accepts, so the point shown is at the lowest FMR reached,
+ * above the target (`unreachable`); a point may have both.
  */
 export function belowResolutionNote(rows: readonly TableRow[]): string | undefined {
-  const flagged = rows.flatMap((r) => r.report.fnmrAtFmr.filter((p) => p.belowResolution));
+  const points = rows.flatMap((r) => r.report.fnmrAtFmr);
   const reasons = [
-    ...(flagged.some((p) => p.fmr <= p.targetFmr) ? ['target FMR below 1 / (impostor comparisons): not measurable on this set'] : []),
-    ...(flagged.some((p) => p.fmr > p.targetFmr) ? ['target FMR not reachable: impostor scores of +Infinity are accepted at every threshold (FNMR shown at the lowest FMR reached)'] : []),
+    ...(points.some((p) => p.belowResolution) ? ['target FMR below 1 / (impostor comparisons): not measurable on this set'] : []),
+    ...(points.some((p) => p.unreachable) ? ['target FMR not reachable: impostor scores of +Infinity are accepted at every threshold (FNMR shown at the lowest FMR reached)'] : []),
   ];
   return reasons.length > 0 ? `* ${reasons.join('; ')}` : undefined;
 }

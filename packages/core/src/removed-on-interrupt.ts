@@ -1,41 +1,99 @@
-import { renameSync, rmSync } from 'node:fs';
+import { lstatSync, renameSync, rmSync } from 'node:fs';
 
 /*
  * Files and folders written beside their final names (a results file, a run folder, a
  * synthetic dataset, a checkpoint) are moved into place once complete, and a failure removes
  * them in a finally block. An interrupt (Ctrl-C, a kill) runs no finally block, so those left
- * `.partial-<pid>` files and folders behind. The ones registered here go on SIGINT or SIGTERM,
- * and the signal then ends the process as it would have (not process.exit, which waits for a
- * read that may never return, such as one from a named pipe).
+ * `.partial-<pid>` files and folders behind. The ones registered here go on SIGINT or SIGTERM.
+ * Where nothing else listens for the signal, it then ends the process as it would have (not
+ * process.exit, which waits for a read that may never return, such as one from a named pipe);
+ * where the program has a listener of its own, ending the process is left to it.
  */
 
-const pending = new Set<string>();
+/**
+ * The registered paths, each with one token per registration still held: two owners may
+ * register the same path (the same `<file>.partial-<pid>` twice in one process), and the first
+ * to be done must not unprotect the other's.
+ */
+const pending = new Map<string, Set<symbol>>();
+
+/** Tried after `<path>.interrupted` is taken: `<path>.interrupted-1` and so on. */
+const ASIDE_NAMES = 100;
 
 /**
  * Removes `path` (a file or a folder) if the process is interrupted before the returned
- * function is called. Call it once the path is moved into place or removed.
+ * function is called. Call it once the path is moved into place or removed; calling it again
+ * does nothing.
  */
 export function removedOnInterrupt(path: string): () => void {
-  if (pending.size === 0) process.on('SIGINT', removePending).on('SIGTERM', removePending);
-  pending.add(path);
+  // First in line: a listener of the program's own (a `once` one included) is still registered
+  // when this one runs, so removePending sees it and leaves the process to it.
+  if (pending.size === 0) process.prependListener('SIGINT', removePending).prependListener('SIGTERM', removePending);
+  const token = Symbol(path);
+  const holders = pending.get(path) ?? new Set<symbol>();
+  holders.add(token);
+  pending.set(path, holders);
   return () => {
-    if (pending.delete(path) && pending.size === 0) process.off('SIGINT', removePending).off('SIGTERM', removePending);
+    const held = pending.get(path);
+    // Released already, or the interrupt came first and cleared everything.
+    if (!held?.delete(token)) return;
+    if (held.size === 0) pending.delete(path);
+    if (pending.size === 0) stopListening();
   };
 }
 
-function removePending(signal: NodeJS.Signals): void {
-  for (const path of pending) {
-    // Writes already handed to the thread pool keep creating files under a folder's name:
-    // moved aside first, it takes no new ones, and removing it cannot race them.
-    const aside = `${path}.interrupted`;
-    try {
-      renameSync(path, aside);
-    } catch {
-      continue; // not made yet, or already moved into place
-    }
-    rmSync(aside, { recursive: true, force: true, maxRetries: 50, retryDelay: 20 });
-  }
-  pending.clear();
+function stopListening(): void {
   process.off('SIGINT', removePending).off('SIGTERM', removePending);
-  process.kill(process.pid, signal);
+}
+
+function removePending(signal: NodeJS.Signals): void {
+  // Each path on its own: one that cannot be removed (EACCES, EBUSY) must not keep the others.
+  for (const path of pending.keys()) removeInterrupted(path, signal);
+  pending.clear();
+  stopListening();
+  // The signal's default action ends the process by the signal, as if no one had listened. A
+  // listener of the program's own would get the signal a second time and may end the process
+  // otherwise than it intends (an exit code of its own, a graceful shutdown): it is left to it.
+  if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+}
+
+function removeInterrupted(path: string, signal: NodeJS.Signals): void {
+  let removed = path;
+  try {
+    if (!exists(path)) return; // not made yet, or already moved into place
+    // Writes already handed to the thread pool keep creating files under a folder's name: moved
+    // aside first, it takes no new ones, and removing it cannot race them. The aside name must
+    // be free: an earlier run's folder there failed the rename, and the partial stayed.
+    const aside = freeAsideName(path);
+    if (aside !== undefined) {
+      try {
+        renameSync(path, aside);
+        removed = aside;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return; // moved into place meanwhile
+        // Else removed where it is: better than left.
+      }
+    }
+    rmSync(removed, { recursive: true, force: true, maxRetries: 50, retryDelay: 20 });
+  } catch (err) {
+    process.stderr.write(`${removed}: not removed on ${signal} (${(err as NodeJS.ErrnoException).code ?? String(err)})\n`);
+  }
+}
+
+function freeAsideName(path: string): string | undefined {
+  for (let k = 0; k < ASIDE_NAMES; k++) {
+    const name = k === 0 ? `${path}.interrupted` : `${path}.interrupted-${k}`;
+    if (!exists(name)) return name;
+  }
+  return undefined;
+}
+
+/** Whether anything (a link included) is at `path`; not where a folder on the way is a file. */
+function exists(path: string): boolean {
+  try {
+    return lstatSync(path, { throwIfNoEntry: false }) !== undefined;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOTDIR') return false;
+    throw err;
+  }
 }

@@ -282,7 +282,7 @@ const pct = (xs: number[]) => {
   const { m, sd } = meanSd(xs.map((x) => 100 * x));
   return `${m.toFixed(1)} ± ${sd.toFixed(1)}`;
 };
-const below = (rs: OneShotResult[]) => (rs.some((r) => r.tarAtFar.belowResolution) ? ' (below resolution)' : '');
+const below = (rs: OneShotResult[]) => (rs.some((r) => r.tarAtFar.belowResolution) ? ' (below resolution)' : rs.some((r) => r.tarAtFar.unreachable) ? ' (not reachable)' : '');
 const lines = [
   `| configuration (${seeds.length} seeds: ${seeds.join(', ')}) | rank-1 % | TAR@FAR=1e-3 % | EER % | FNIR@FPIR=1% % | train samples/s (wasm) |`,
   '|---|---|---|---|---|---|',

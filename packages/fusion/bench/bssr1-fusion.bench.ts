@@ -76,10 +76,10 @@ for (const { label, method, only } of methods.filter((m) => !values.only || m.la
   const f3 = at(1e-3);
   const f4 = at(1e-4);
   console.log(
-    `${label.padEnd(40)} ${pct(cv.pooled.eer.value)}   ${pct(mu)} ± ${(sd * 100).toFixed(2).padStart(5)}             ${pct(f3?.fnmr ?? NaN)}       ${pct(f4?.fnmr ?? NaN)}${f4?.belowResolution ? '*' : ' '}  ${String(cv.pooled.counts.genuine).padStart(7)}  ${String(cv.pooled.counts.impostor).padStart(8)}  ${seconds.toFixed(1).padStart(6)}`,
+    `${label.padEnd(40)} ${pct(cv.pooled.eer.value)}   ${pct(mu)} ± ${(sd * 100).toFixed(2).padStart(5)}             ${pct(f3?.fnmr ?? NaN)}       ${pct(f4?.fnmr ?? NaN)}${f4?.belowResolution || f4?.unreachable ? '*' : ' '}  ${String(cv.pooled.counts.genuine).padStart(7)}  ${String(cv.pooled.counts.impostor).padStart(8)}  ${seconds.toFixed(1).padStart(6)}`,
   );
 }
-console.log('* below the resolution of the pooled impostor count');
+console.log('* below the resolution of the pooled impostor count, or not reachable');
 
 // Decision-level fusion gives one operating point per rule, not a curve: report FMR and FNMR there.
 console.log('\ndecision rule (each modality at its training threshold for FMR 1e-3)   FMR %    FNMR %');

@@ -59,14 +59,14 @@ async function writeComplete(out: string, write: (dir: string) => Promise<unknow
   const release = removedOnInterrupt(partial);
   try {
     await write(partial);
-    // `out` is empty but for hidden files (checked before): one rename when it can be replaced, else file by file.
+    // `out` is empty but for hidden files (checked before): one rename when it can be replaced, else entry by entry.
     const replaced = await rmdir(out).then(
       () => true,
       () => false,
     );
     if (replaced) await rename(partial, out);
     else {
-      for (const entry of await readdir(partial)) await rename(join(partial, entry), join(out, entry));
+      await moveEntries(partial, out);
       await rm(partial, { recursive: true, force: true });
     }
   } catch (err) {
@@ -74,6 +74,32 @@ async function writeComplete(out: string, write: (dir: string) => Promise<unknow
     throw err;
   } finally {
     release();
+  }
+}
+
+/**
+ * Moves every entry of `from` into `to`, whole or nothing: a folder with files of its own
+ * (hidden ones, kept) cannot be replaced by one rename, and a run stopped half-way through the
+ * moves left half a dataset under `to`. Each entry is registered under its new name before it
+ * is moved, so an interrupt (Ctrl-C, a kill) removes those moved and, with `from` registered by
+ * the caller, those not; a failed move removes those moved. Only SIGKILL or a crash mid-move
+ * still leaves some.
+ */
+async function moveEntries(from: string, to: string): Promise<void> {
+  const releases: (() => void)[] = [];
+  const moved: string[] = [];
+  try {
+    for (const entry of await readdir(from)) {
+      const target = join(to, entry);
+      releases.push(removedOnInterrupt(target));
+      await rename(join(from, entry), target);
+      moved.push(target);
+    }
+  } catch (err) {
+    for (const target of moved) await rm(target, { recursive: true, force: true });
+    throw err;
+  } finally {
+    for (const release of releases) release();
   }
 }
 

@@ -16,23 +16,30 @@ const inf = Number.POSITIVE_INFINITY;
 const twoInfinite = () => scoreSet({ genuine: [1, 2, 3, 4], impostor: [0, 0.5, inf, inf] });
 
 describe('operating points with +Infinity impostor scores', () => {
-  it('FNMR at FMR flags a target below the FMR that no threshold gets under (it was reported as met)', () => {
+  it('FNMR at FMR flags a target below the FMR that no threshold gets under as unreachable (it was reported as met)', () => {
     const c = errorRateCurve(twoInfinite());
     // 1/4 * 4 impostors = 1: not below 1 / (impostor attempts), yet no threshold reaches it.
-    // The honest point is the last one, FMR 1/2; belowResolution was false.
-    expect(fnmrAtFmr(c, 0.25)).toEqual({ targetFmr: 0.25, threshold: inf, fmr: 0.5, fnmr: 1, belowResolution: true });
-    expect(fnmrAtFmr(c, 0.3)).toMatchObject({ fmr: 0.5, belowResolution: true });
+    // The honest point is the last one, FMR 1/2. It was flagged by nothing, then as belowResolution,
+    // which consumers read as "too few impostors": unreachable is a flag of its own.
+    expect(fnmrAtFmr(c, 0.25)).toEqual({ targetFmr: 0.25, threshold: inf, fmr: 0.5, fnmr: 1, belowResolution: false, unreachable: true });
+    expect(fnmrAtFmr(c, 0.3)).toMatchObject({ fmr: 0.5, belowResolution: false, unreachable: true });
     // At the floor itself the target is met, and measurable.
-    expect(fnmrAtFmr(c, 0.5)).toEqual({ targetFmr: 0.5, threshold: 1, fmr: 0.5, fnmr: 0, belowResolution: false });
-    // Below 1 / attempts it was flagged already; the FMR reported is still the honest 1/2.
-    expect(fnmrAtFmr(c, 1e-3)).toEqual({ targetFmr: 1e-3, threshold: inf, fmr: 0.5, fnmr: 1, belowResolution: true });
-    // The verification report's table reads the same flag.
-    const r = verificationReport(twoInfinite(), { targetFmrs: [0.25, 0.5] });
-    expect(r.fnmrAtFmr.map((p) => p.belowResolution)).toEqual([true, false]);
+    expect(fnmrAtFmr(c, 0.5)).toEqual({ targetFmr: 0.5, threshold: 1, fmr: 0.5, fnmr: 0, belowResolution: false, unreachable: false });
+    // Below 1 / attempts and under the floor: both; the FMR reported is still the honest 1/2.
+    expect(fnmrAtFmr(c, 1e-3)).toEqual({ targetFmr: 1e-3, threshold: inf, fmr: 0.5, fnmr: 1, belowResolution: true, unreachable: true });
+    // The verification report's table reads the same flags.
+    const r = verificationReport(twoInfinite(), { targetFmrs: [0.25, 0.5, 1e-3] });
+    expect(r.fnmrAtFmr.map((p) => [p.belowResolution, p.unreachable])).toEqual([
+      [false, true],
+      [false, false],
+      [true, true],
+    ]);
     // Failed impostor comparisons are rejected, so they lower the floor: one +Infinity impostor in
     // 10 attempts (9 failed) gives FMR 1/10 from threshold 1 up, which meets a target of 1/10.
     const failed = errorRateCurve(scoreSet({ genuine: [1], impostor: [inf], impostorFailures: 9 }));
-    expect(fnmrAtFmr(failed, 0.1)).toEqual({ targetFmr: 0.1, threshold: 1, fmr: 0.1, fnmr: 0, belowResolution: false });
+    expect(fnmrAtFmr(failed, 0.1)).toEqual({ targetFmr: 0.1, threshold: 1, fmr: 0.1, fnmr: 0, belowResolution: false, unreachable: false });
+    // Finite scores, too few impostors: below resolution, and reachable (FMR 0 at the last point).
+    expect(fnmrAtFmr(errorRateCurve(scoreSet({ genuine: [1], impostor: [0, 2] })), 0.1)).toMatchObject({ fmr: 0, belowResolution: true, unreachable: false });
   });
 
   it('ZeroFMR says whether FMR 0 was reached (with +Infinity impostors it was reported as the ZeroFMR point)', () => {
@@ -58,7 +65,7 @@ describe('operating points with +Infinity impostor scores', () => {
     // -Infinity impostors are rejected by every threshold above -Infinity: FMR 0 is reached.
     const low = errorRateCurve(scoreSet({ genuine: [1], impostor: [-Infinity, -Infinity] }));
     expect(zeroFmr(low)).toEqual({ threshold: 1, fmr: 0, fnmr: 0, reached: true });
-    expect(fnmrAtFmr(low, 0.5)).toMatchObject({ threshold: 1, fmr: 0, belowResolution: false });
+    expect(fnmrAtFmr(low, 0.5)).toMatchObject({ threshold: 1, fmr: 0, belowResolution: false, unreachable: false });
   });
 
   it('agree with brute force over every threshold on random sets with infinite scores and failures', () => {
@@ -92,9 +99,10 @@ describe('operating points with +Infinity impostor scores', () => {
         expect(p.threshold, `${where}, target ${target}`).toBe(expected);
         expect({ fmr: p.fmr, fnmr: p.fnmr }).toEqual(at(expected));
         const unreachable = floor > target;
-        expect(p.belowResolution, `${where}, target ${target}`).toBe(target * nI < 1 || unreachable);
+        expect(p.belowResolution, `${where}, target ${target}`).toBe(target * nI < 1);
+        expect(p.unreachable, `${where}, target ${target}`).toBe(unreachable);
         // Never claims a target it did not meet.
-        if (p.fmr > target) expect(p.belowResolution, `${where}, target ${target}`).toBe(true);
+        if (p.fmr > target) expect(p.unreachable, `${where}, target ${target}`).toBe(true);
         if (unreachable && target * nI >= 1) flaggedByInfinity++;
 
         const q = fmrAtFnmr(c, target);

@@ -10,16 +10,19 @@ export interface OperatingPoint {
 export interface FnmrAtFmr extends OperatingPoint {
   readonly targetFmr: number;
   /**
-   * True when this set cannot show the target, in either of two ways:
-   * - the target is below 1 / (impostor attempts): too few impostors to measure it, and the
-   *   reported point is the first with no false match;
-   * - the target is below the FMR at the threshold +Infinity: impostors that scored +Infinity
-   *   are accepted at every threshold ("score >= t" holds for t = +Infinity too), so no
-   *   threshold gets under their share. The reported point is then the last one, and its `fmr`,
-   *   the FMR actually reached, is above the target.
-   * So `fmr > targetFmr` never comes with `belowResolution: false`.
+   * True when the target is below 1 / (impostor attempts): the set is too small to measure it,
+   * and the reported point is simply the first with no false match (or, where the target is
+   * `unreachable` too, the last point).
    */
   readonly belowResolution: boolean;
+  /**
+   * True when no threshold gets the FMR down to the target: impostors that scored +Infinity are
+   * accepted at every threshold ("score >= t" holds for t = +Infinity too), so FMR never falls
+   * below their share. The reported point is then the last one (threshold +Infinity), and its
+   * `fmr`, the lowest FMR reached, is above the target: `unreachable` is `fmr > targetFmr`.
+   * Either flag may come without the other.
+   */
+  readonly unreachable: boolean;
 }
 
 /**
@@ -35,7 +38,8 @@ export function fnmrAtFmr(curve: ErrorRateCurve, targetFmr: number): FnmrAtFmr {
     threshold: curve.thresholds[k],
     fmr,
     fnmr: curve.fnmr[k],
-    belowResolution: targetFmr * curve.impostorAttempts < 1 || fmr > targetFmr,
+    belowResolution: targetFmr * curve.impostorAttempts < 1,
+    unreachable: fmr > targetFmr,
   };
 }
 

@@ -86,6 +86,22 @@ describe('PAD non-responses (APNRR, BPNRR)', () => {
     expect(bpcerAtApcer(s, 0.05)).toMatchObject({ apcer: 0, bpcer: 1 / 4 });
   });
 
+  it('padNonResponse answers where no presentation of a class was classified (it threw "BPCER is undefined")', () => {
+    // BPNRR 1 and APNRR 1 are rates like any other; only APCER and BPCER are undefined there.
+    const noBonaFide = { ...scores, bonaFide: [], bonaFideNonResponses: 2 };
+    expect(padNonResponse(noBonaFide)).toEqual({ apnrrBySpecies: { print: 0, replay: 0 }, bpnrr: 1 });
+    expect(() => padAtThreshold(noBonaFide, 0.5)).toThrow(/BPCER is undefined/);
+    const noAttack = { bonaFide: [1], attacks: { print: [], mask: [] }, attackNonResponses: { print: 2, mask: 1 } };
+    expect(padNonResponse(noAttack)).toEqual({ apnrrBySpecies: { mask: 1, print: 1 }, bpnrr: 0 });
+    expect(() => bpcerAtApcer(noAttack, 0.05)).toThrow(/APCER is undefined/);
+    // The input checks stay: no bona fide presentation at all, no species, an empty species, a NaN.
+    expect(() => padNonResponse({ bonaFide: [], attacks: { print: [1] } })).toThrow(/at least one bona fide presentation/);
+    expect(() => padNonResponse({ bonaFide: [], bonaFideNonResponses: 0, attacks: { print: [1] } })).toThrow(/at least one bona fide presentation/);
+    expect(() => padNonResponse({ bonaFide: [1], bonaFideNonResponses: 1, attacks: {} })).toThrow(/species/);
+    expect(() => padNonResponse({ ...noBonaFide, attacks: { print: [] } })).toThrow(/"print" has no presentations/);
+    expect(() => padNonResponse({ ...noBonaFide, attacks: { print: [Number.NaN] } })).toThrow(/NaN/);
+  });
+
   it('leave calls without non-response counts as they were; counts of 0 add rates of 0', () => {
     const plain = padAtThreshold(scores, 0.5);
     expect('nonResponse' in plain).toBe(false);

@@ -63,6 +63,17 @@ export interface BpcerAtApcer {
   readonly nonResponse?: PadNonResponse;
 }
 
+/** The input, checked (see checkedPad), each score list sorted ascending. */
+interface CheckedPad {
+  bonaFide: Float64Array;
+  species: string[];
+  attacks: Float64Array[];
+  bonaFideMissed: number;
+  attackMissed: ReadonlyMap<string, number>;
+  /** Whether the input gives non-response counts (even of 0). */
+  given: boolean;
+}
+
 interface SortedPad {
   bonaFide: Float64Array;
   species: string[];
@@ -88,8 +99,9 @@ export function padAtThreshold(scores: PadScores, threshold: number): PadAtThres
 
 /** APNRR per species and BPNRR alone: they do not depend on the threshold. */
 export function padNonResponse(scores: PadScores): PadNonResponse {
-  const s = sortPad(scores);
-  return s.nonResponse ?? nonResponseRates(s, new Map(), 0);
+  // Not through sortPad: its checks are for the classification error rates. Every bona fide
+  // presentation a non-response leaves BPCER undefined but is BPNRR 1.
+  return nonResponseRates(checkedPad(scores));
 }
 
 /**
@@ -106,47 +118,47 @@ export function bpcerAtApcer(scores: PadScores, targetApcer: number): BpcerAtApc
   return at.nonResponse === undefined ? out : { ...out, nonResponse: at.nonResponse };
 }
 
+/** The input checked and sorted, with the checks of the classification error rates (APCER and BPCER) on top. */
 function sortPad(scores: PadScores): SortedPad {
+  const c = checkedPad(scores);
+  if (c.bonaFide.length === 0) throw new MetricsInputError(`no bona fide presentation was classified (${c.bonaFideMissed} non-responses): BPCER is undefined`);
+  if (c.attacks.every((a) => a.length === 0)) {
+    throw new MetricsInputError('no attack presentation was classified (every one is a non-response): APCER is undefined');
+  }
+  return { bonaFide: c.bonaFide, species: c.species, attacks: c.attacks, nonResponse: c.given ? nonResponseRates(c) : undefined };
+}
+
+/**
+ * Checks what every PAD rate needs: scores that are numbers, valid non-response counts, some
+ * bona fide presentation (scored or not), some attack species, and some presentation in each.
+ */
+function checkedPad(scores: PadScores): CheckedPad {
   const bonaFide = checked(scores.bonaFide, 'bona fide').sort();
   const species = Object.keys(scores.attacks).sort();
-  const bonaFideMissed = scores.bonaFideNonResponses === undefined ? 0 : count(scores.bonaFideNonResponses, 'bonaFideNonResponses');
-  const attackMissed = attackNonResponses(scores.attackNonResponses, species);
-  if (bonaFide.length === 0) {
-    throw new MetricsInputError(
-      bonaFideMissed === 0
-        ? 'PAD metrics need at least one bona fide presentation'
-        : `no bona fide presentation was classified (${bonaFideMissed} non-responses): BPCER is undefined`,
-    );
-  }
+  const bonaFideMissed = scores.bonaFideNonResponses === undefined ? 0 : nonResponseCount(scores.bonaFideNonResponses, 'bonaFideNonResponses');
+  const attackMissed = checkedAttackNonResponses(scores.attackNonResponses, species);
+  if (bonaFide.length === 0 && bonaFideMissed === 0) throw new MetricsInputError('PAD metrics need at least one bona fide presentation');
   if (species.length === 0) throw new MetricsInputError('PAD metrics need at least one attack species');
   const attacks = species.map((name) => {
     const a = checked(scores.attacks[name], `attack species "${name}"`).sort();
     if (a.length === 0 && !attackMissed.get(name)) throw new MetricsInputError(`attack species "${name}" has no presentations`);
     return a;
   });
-  if (attacks.every((a) => a.length === 0)) {
-    throw new MetricsInputError('no attack presentation was classified (every one is a non-response): APCER is undefined');
-  }
   const given = scores.bonaFideNonResponses !== undefined || scores.attackNonResponses !== undefined;
-  const s = { bonaFide, species, attacks, nonResponse: undefined };
-  return given ? { ...s, nonResponse: nonResponseRates(s, attackMissed, bonaFideMissed) } : s;
+  return { bonaFide, species, attacks, bonaFideMissed, attackMissed, given };
 }
 
-function nonResponseRates(
-  s: Omit<SortedPad, 'nonResponse'>,
-  attackMissed: ReadonlyMap<string, number>,
-  bonaFideMissed: number,
-): PadNonResponse {
+function nonResponseRates(c: CheckedPad): PadNonResponse {
   const apnrrBySpecies: Record<string, number> = {};
-  s.species.forEach((name, i) => {
-    const missed = attackMissed.get(name) ?? 0;
-    apnrrBySpecies[name] = missed / (s.attacks[i].length + missed);
+  c.species.forEach((name, i) => {
+    const missed = c.attackMissed.get(name) ?? 0;
+    apnrrBySpecies[name] = missed / (c.attacks[i].length + missed);
   });
-  return { apnrrBySpecies, bpnrr: bonaFideMissed / (s.bonaFide.length + bonaFideMissed) };
+  return { apnrrBySpecies, bpnrr: c.bonaFideMissed / (c.bonaFide.length + c.bonaFideMissed) };
 }
 
 /** Checks the attack non-response counts: an object of whole numbers >= 0 under species of `attacks`. */
-function attackNonResponses(given: PadScores['attackNonResponses'], species: readonly string[]): Map<string, number> {
+function checkedAttackNonResponses(given: PadScores['attackNonResponses'], species: readonly string[]): Map<string, number> {
   const out = new Map<string, number>();
   if (given === undefined) return out;
   if (typeof given !== 'object' || given === null || Array.isArray(given)) {
@@ -157,12 +169,12 @@ function attackNonResponses(given: PadScores['attackNonResponses'], species: rea
     if (!known.has(name)) {
       throw new MetricsInputError(`attackNonResponses names species "${name}", which attacks does not (${species.map((n) => `"${n}"`).join(', ')})`);
     }
-    out.set(name, count(given[name], `attackNonResponses of species "${name}"`));
+    out.set(name, nonResponseCount(given[name], `attackNonResponses of species "${name}"`));
   }
   return out;
 }
 
-function count(n: unknown, what: string): number {
+function nonResponseCount(n: unknown, what: string): number {
   if (!(typeof n === 'number' && Number.isInteger(n) && n >= 0)) throw new MetricsInputError(`${what} must be a whole number >= 0, got ${String(n)}`);
   return n;
 }

@@ -21,11 +21,8 @@ export interface VerificationReport {
   readonly eer: EqualErrorRate;
   readonly eerRocch: number;
   readonly fnmrAtFmr: readonly FnmrAtFmr[];
-  /**
-   * `reached` is false where an impostor scored +Infinity and FMR 0 cannot be reached (ZeroFmr).
-   * Optional here only because reports read back from files written before it existed lack it.
-   */
-  readonly zeroFmr: OperatingPoint & Partial<Pick<ZeroFmr, 'reached'>>;
+  /** `reached` is false where an impostor scored +Infinity and FMR 0 cannot be reached (ZeroFmr). */
+  readonly zeroFmr: ZeroFmr;
   readonly zeroFnmr: OperatingPoint;
   readonly dPrime: number;
   readonly auc: number;

@@ -27,6 +27,31 @@ describe('seeded byte mutations', () => {
     }
   });
 
+  it('damages every mutant, however small the input (a bit flipped twice, or a byte set to its own value, left some whole)', () => {
+    // One and two bytes, each an extreme value and a special byte, so an unlucky draw writes what is there.
+    for (const input of [Uint8Array.of(0), Uint8Array.of(0x0a, 0xff)]) {
+      const byteField = [{ name: 'first', at: 0, size: 1, littleEndian: true }] as const;
+      for (const kind of ALL_KINDS) {
+        const mutants = seededMutants(input, { random: seededRandom(7), count: 1000, kinds: [kind], fields: byteField });
+        for (const m of mutants) expect(Buffer.from(m.bytes).equals(input), `${kind} of [${input}]: ${m.what}`).toBe(false);
+      }
+    }
+  });
+
+  it('says how many bytes a run wrote: those up to the end, where it reaches the end (it said the length drawn)', () => {
+    const short = bytes.subarray(0, 40);
+    let cut = 0;
+    for (const m of seededMutants(short, { random: seededRandom(3), count: 300, kinds: ['run'] })) {
+      const [, n, i] = /^(\d+) random bytes over byte (\d+)$/.exec(m.what)!.map(Number);
+      expect(i + n, m.what).toBeLessThanOrEqual(short.length);
+      // Only those bytes changed, and not all of them can be as they were.
+      expect([...m.bytes.subarray(0, i), ...m.bytes.subarray(i + n)], m.what).toEqual([...short.subarray(0, i), ...short.subarray(i + n)]);
+      expect(Buffer.from(m.bytes.subarray(i, i + n)).equals(short.subarray(i, i + n)), m.what).toBe(false);
+      if (i + n === short.length) cut++;
+    }
+    expect(cut).toBeGreaterThan(50);
+  });
+
   it('cuts to every short length, and samples the rest with the shortest and longest always among them', () => {
     expect(truncations(bytes).map((m) => m.bytes.length)).toEqual(Array.from({ length: 300 }, (_, n) => n));
     const sample = (seed: number) => truncations(Buffer.from(bytes), { count: 80, random: seededRandom(seed) });

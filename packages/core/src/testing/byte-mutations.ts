@@ -25,14 +25,16 @@ export interface Field {
 }
 
 /**
- * The kinds of seeded damage:
- * - `flip`: one bit flipped; `flips`: 2 to 8 bits flipped, each in a byte drawn anew.
- * - `overwrite`: 1 to 4 bytes set to random values; `run`: 1 to 64 consecutive bytes written over with random ones.
- * - `special`: one byte set to one that means something in a file (see SPECIAL_BYTES).
+ * The kinds of seeded damage. Every mutant differs from its input: a value drawn that would
+ * leave the bytes as they were is drawn again.
+ * - `flip`: one bit flipped; `flips`: 2 to 8 different bits flipped, each in a byte drawn anew.
+ * - `overwrite`: 1 to 4 bytes each set to a random value other than its own; `run`: 1 to 64
+ *   consecutive bytes written over with random ones (fewer at the end), not all as they were.
+ * - `special`: one byte set to one that means something in a file (see SPECIAL_BYTES), other than its own.
  * - `insert`: 1 to 4 random bytes inserted (in half of them up to 64); `remove`: 1 to 4 bytes removed.
  * - `append`: 1 to 64 bytes appended, random or (half of them) zeros; `cut`: cut to a shorter length.
  * - `noise`: a file of random bytes alone, of 0 to twice the length.
- * - `field`: one of the fields given set to an extreme value (see extremeValues).
+ * - `field`: one of the fields given set to an extreme value (see extremeValues) other than its own.
  */
 export type MutationKind = 'flip' | 'flips' | 'overwrite' | 'run' | 'special' | 'insert' | 'remove' | 'append' | 'cut' | 'noise' | 'field';
 
@@ -91,33 +93,46 @@ function mutant(bytes: Uint8Array, kind: MutationKind, random: Random, at: (extr
   switch (kind) {
     case 'flip':
     case 'flips': {
-      const flipped: string[] = [];
+      // A bit flipped twice is as it was: each (byte, bit) drawn again until it is a new one.
+      const flipped = new Set<number>();
+      const what: string[] = [];
       for (let n = kind === 'flip' ? 1 : 2 + random.int(7); n > 0; n--) {
-        const i = at();
-        const bit = random.int(8);
+        const [i, bit] = redrawn(
+          () => [at(), random.int(8)] as const,
+          ([i, bit]) => !flipped.has(8 * i + bit),
+        );
+        if (flipped.has(8 * i + bit)) continue; // all but never: 32 draws of bits flipped already
         c[i] ^= 1 << bit;
-        flipped.push(`byte ${i} bit ${bit}`);
+        flipped.add(8 * i + bit);
+        what.push(`byte ${i} bit ${bit}`);
       }
-      return { what: `flip ${flipped.join(', ')}`, bytes: c };
+      return { what: `flip ${what.join(', ')}`, bytes: c };
     }
     case 'overwrite': {
       const changed: string[] = [];
       for (let n = 1 + random.int(4); n > 0; n--) {
         const i = at();
-        c[i] = random.int(256);
+        c[i] = otherThan(bytes[i], () => random.int(256));
         changed.push(`${i}=${c[i]}`);
       }
       return { what: `overwrite bytes ${changed.join(', ')}`, bytes: c };
     }
     case 'run': {
       const i = at();
-      const run = randomBytes(random, 1 + random.int(64));
-      c.set(run.subarray(0, c.length - i), i);
+      // Cut at the end; the bytes it writes over, as they were, must not be what it writes.
+      const length = 1 + random.int(64);
+      const was = bytes.subarray(i, i + length);
+      const run = redrawn(
+        () => randomBytes(random, length).subarray(0, was.length),
+        (r) => !equalBytes(r, was),
+      );
+      if (equalBytes(run, was)) run[0] = otherThan(was[0], () => random.int(256));
+      c.set(run, i);
       return { what: `${run.length} random bytes over byte ${i}`, bytes: c };
     }
     case 'special': {
       const i = at();
-      c[i] = pick(random, SPECIAL_BYTES);
+      c[i] = otherThan(bytes[i], () => pick(random, SPECIAL_BYTES));
       return { what: `byte ${i}: ${bytes[i]} -> ${c[i]}`, bytes: c };
     }
     case 'insert': {
@@ -138,12 +153,19 @@ function mutant(bytes: Uint8Array, kind: MutationKind, random: Random, at: (extr
     case 'cut':
       return cut(bytes, at());
     case 'noise': {
-      const noise = randomBytes(random, random.int(2 * bytes.length + 1));
+      const noise = redrawn(
+        () => randomBytes(random, random.int(2 * bytes.length + 1)),
+        (n) => !equalBytes(n, bytes),
+      );
+      if (equalBytes(noise, bytes)) return { what: `a file of ${bytes.length + 1} zero bytes`, bytes: new Uint8Array(bytes.length + 1) };
       return { what: `a file of ${noise.length} random bytes`, bytes: noise };
     }
     case 'field': {
       const f = pick(random, fields);
-      return withField(bytes, f, pick(random, extremeValues(f.size)));
+      const now = fieldValue(bytes, f);
+      // Every size has 6 different extreme values, so one of them is not the field's own.
+      const value = otherThan(now, () => pick(random, extremeValues(f.size)), () => extremeValues(f.size).find((v) => v !== now)!);
+      return withField(bytes, f, value);
     }
   }
 }
@@ -162,6 +184,31 @@ export function withField(bytes: Uint8Array, f: Field, value: number): Mutant {
   else if (f.size === 2) view.setUint16(f.at, value, f.littleEndian);
   else view.setUint32(f.at, value, f.littleEndian);
   return { what: `${f.name} (byte ${f.at}) = ${value} (0x${value.toString(16)})`, bytes: c };
+}
+
+/** How many times a draw is repeated, at most, before a fallback chosen without chance. */
+const REDRAWS = 32;
+
+/** `draw()` until `ok` holds, at most REDRAWS times: the last one drawn (the caller checks it). */
+function redrawn<T>(draw: () => T, ok: (value: T) => boolean): T {
+  let value = draw();
+  for (let k = 1; k < REDRAWS && !ok(value); k++) value = draw();
+  return value;
+}
+
+/** A byte (or field value) drawn until it is not `old`; `fallback` (default: `old` with every bit flipped) if none is. */
+function otherThan(old: number, draw: () => number, fallback: () => number = () => old ^ 0xff): number {
+  const value = redrawn(draw, (v) => v !== old);
+  return value !== old ? value : fallback();
+}
+
+function fieldValue(bytes: Uint8Array, f: Field): number {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return f.size === 1 ? view.getUint8(f.at) : f.size === 2 ? view.getUint16(f.at, f.littleEndian) : view.getUint32(f.at, f.littleEndian);
+}
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
 }
 
 /** `length` seeded random bytes: a file that is no format at all, or noise to fill one with. */

@@ -24,7 +24,7 @@ export interface OneShotResult {
   readonly openSet: { readonly targetFpir: number; readonly threshold: number; readonly fpir: number; readonly fnir: number };
   /** Verification over all pairs of test samples (cosine similarity). */
   readonly eer: number;
-  readonly tarAtFar: { readonly targetFar: number; readonly tar: number; readonly far: number; readonly belowResolution: boolean };
+  readonly tarAtFar: { readonly targetFar: number; readonly tar: number; readonly far: number; readonly belowResolution: boolean; readonly unreachable: boolean };
   readonly genuinePairs: number;
   readonly impostorPairs: number;
 }
@@ -101,7 +101,7 @@ export function oneShotEvaluation(set: LabelledEmbeddings, opts: OneShotOptions 
     cmc: cmc(outcome, maxRank),
     openSet: { targetFpir, threshold, fpir: rates.fpir, fnir: rates.fnir },
     eer: equalErrorRate(curve).value,
-    tarAtFar: { targetFar, tar: 1 - op.fnmr, far: op.fmr, belowResolution: op.belowResolution },
+    tarAtFar: { targetFar, tar: 1 - op.fnmr, far: op.fmr, belowResolution: op.belowResolution, unreachable: op.unreachable },
     genuinePairs: pairs.genuine.length,
     impostorPairs: pairs.impostor.length,
   };
