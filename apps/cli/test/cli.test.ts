@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -135,9 +135,15 @@ describe('biofuse CLI', () => {
     expect(again.stderr).toBe('');
     expect(again.stdout).toMatch(/^fused:again\s/m);
     // The data root is not read: an empty BIOFUSE_DATA (a ConfigError for bench) made fuse fail.
-    const noDataRoot = biofuse(['fuse', join(runDir, 'scores.csv'), '--method', 'sum/z-score', '--results', dir], { BIOFUSE_DATA: '' });
+    const noDataRoot = biofuse(['fuse', join(runDir, 'scores.csv'), '--method', 'sum/z-score', '--results', dir, '--json'], { BIOFUSE_DATA: '' });
     expect(noDataRoot.stderr).toBe('');
     expect(noDataRoot.code).toBe(0);
+    // The files' own folder is the manifest's data root: the same files fuse to the same fingerprint from anywhere.
+    const manifestOf = (out: string) => JSON.parse(readFileSync(join((JSON.parse(out) as { runDir: string }).runDir, 'manifest.json'), 'utf8')) as { data: { root: string; sha256: string } };
+    const here = manifestOf(noDataRoot.stdout);
+    expect(here.data.root).toBe(runDir);
+    const elsewhere = spawnSync(process.execPath, [BIN, 'fuse', join(runDir, 'scores.csv'), '--method', 'sum/z-score', '--results', dir, '--json'], { encoding: 'utf8', cwd: dir, timeout: 60_000 });
+    expect(manifestOf(elsewhere.stdout).data.sha256).toBe(here.data.sha256);
     expect(biofuse(['fuse', join(runDir, 'scores.csv'), '--method', 'magic']).code).toBe(1);
     expect(biofuse(['fuse', join(dir, 'nope.csv')]).code).toBe(2);
   });

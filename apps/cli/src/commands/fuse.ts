@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { dirname, resolve, sep } from 'node:path';
 import { Command } from 'commander';
 import { evaluationSummary, formatMetricsTable, parseExperimentConfigObject, runExperiment } from '@biofuse/experiments';
 import { UsageError } from '../exit-codes';
@@ -47,9 +47,10 @@ export function fuseCommand(): Command {
         },
         'biofuse fuse',
       );
-      // The scores files are named on the command line, relative to where it runs: the data root
-      // (--data-root, BIOFUSE_DATA) plays no part, and an empty BIOFUSE_DATA failed the command.
-      const result = await runExperiment(config, { dataRoot: process.cwd(), resultsRoot: opts.results ? resolve(opts.results) : undefined });
+      // The scores files are named on the command line: the data root (--data-root, BIOFUSE_DATA)
+      // plays no part. Their deepest common folder stands in for it, so that the manifest's data
+      // fingerprint (paths relative to the root) is the same from wherever the command runs.
+      const result = await runExperiment(config, { dataRoot: deepestCommonFolder(files.map((f) => resolve(f))), resultsRoot: opts.results ? resolve(opts.results) : undefined });
       if (opts.json) {
         const evaluations = result.evaluations.map(evaluationSummary);
         process.stdout.write(`${JSON.stringify({ runDir: result.runDir, detPage: result.detPage, evaluations }, jsonNumbers, 2)}\n`);
@@ -57,4 +58,12 @@ export function fuseCommand(): Command {
       }
       process.stdout.write(`${formatMetricsTable(result.evaluations)}\n\n${result.notes.join('\n')}\nresults: ${result.runDir}\nDET page: ${result.detPage}\n`);
     });
+}
+
+/** The deepest folder that holds every one of these absolute file paths. */
+function deepestCommonFolder(files: readonly string[]): string {
+  const parts = files.map((f) => dirname(f).split(sep));
+  const common = parts[0].slice(0, Math.min(...parts.map((p) => p.length)));
+  const depth = common.findIndex((part, i) => parts.some((p) => p[i] !== part));
+  return common.slice(0, depth < 0 ? common.length : depth).join(sep) || sep;
 }
