@@ -14,9 +14,10 @@ import { twoModalityScores } from './two-modality-scores';
 /**
  * Seeded mutation fuzzing of every reader of a fitted model's JSON: fields removed, of the wrong
  * type, NaN (JSON's null), lists of the wrong length, extra keys, numbers far beyond any fitted
- * value, counts of a billion. Each mutant is a FusionError naming the model and the field, or it
- * loads and scores as the original does (a key it does not read), or as a valid model of other
- * values does: finite scores, NaN only where the original's was.
+ * value or far below it (a spread of 1e-300), counts of a billion. Each mutant is a FusionError
+ * naming the model and the field, or it loads and scores as the original does (a key it does not
+ * read), or as a valid model of other values does: finite scores, NaN only where the original's
+ * was.
  */
 
 const data = twoModalityScores(600, 1);
@@ -66,6 +67,12 @@ function storedModels(): StoredModel[] {
   return [
     stored('weighted sum', 'stored rule fusion', new RuleFusion({ rule: 'weighted-sum' }).fit(data), score(ruleFusionFromJSON)),
     stored('product', 'stored rule fusion', new RuleFusion({ rule: 'product', normaliser: 'tanh' }).fit(data), score(ruleFusionFromJSON)),
+    // One of each normaliser that divides by a spread or multiplies by a slope.
+    stored('sum / z-score', 'stored rule fusion', new RuleFusion({ rule: 'sum', normaliser: 'z-score' }).fit(data), score(ruleFusionFromJSON)),
+    stored('sum / llr', 'stored rule fusion', new RuleFusion({ rule: 'sum', normaliser: 'llr' }).fit(data), score(ruleFusionFromJSON)),
+    stored('max / median-mad', 'stored rule fusion', new RuleFusion({ rule: 'max', normaliser: 'median-mad' }).fit(data), score(ruleFusionFromJSON)),
+    stored('weighted sum / double-sigmoid', 'stored rule fusion', new RuleFusion({ rule: 'weighted-sum', normaliser: 'double-sigmoid' }).fit(data), score(ruleFusionFromJSON)),
+    stored('min / log', 'stored rule fusion', new RuleFusion({ rule: 'min', normaliser: 'log' }).fit(data), score(ruleFusionFromJSON)),
     stored('logistic', 'stored logistic fusion', new LogisticFusion().fit(data), score(logisticFusionFromJSON)),
     stored('likelihood ratio', 'stored likelihood-ratio fusion', new LikelihoodRatioFusion({ maxComponents: 2, seed: 1 }).fit(data), score(likelihoodRatioFusionFromJSON)),
     stored('decision', 'stored decision fusion', new DecisionFusion({ rule: 'and' }).fit(data), score(decisionFusionFromJSON)),
@@ -103,6 +110,9 @@ function mutate(json: Json, random: Random): { json: Json; path: JsonPath; descr
     ['a list one long', 'structure', (parent, key) => (Array.isArray(parent[key]) ? parent[key].push(parent[key][0] ?? 1) : set([parent[key], parent[key]])(parent, key))],
     ['1e308', number ? 'value' : 'structure', set(1e308)],
     ['a billion', number ? 'value' : 'structure', set(1e9)],
+    // Far below any fitted spread: a z-score sd or min-max span of these scored Infinity.
+    ['1e-300', number ? 'value' : 'structure', set(1e-300)],
+    ['the least double', number ? 'value' : 'structure', set(Number.MIN_VALUE)],
     ['negated', number ? 'value' : 'structure', set(number ? -value : -1)],
     ['a half more', number ? 'value' : 'structure', set(number ? value + 0.5 : 0.5)],
     ['given an extra key', 'extra', (parent, key) => (object ? Object.assign(parent[key] as object, { extra: [1, 2] }) : set({ unexpected: parent[key] })(parent, key))],
@@ -157,29 +167,54 @@ describe('stored fusion models under seeded mutation', () => {
     }
   });
 
-  it('refuses numbers beyond the ±1e100 scores may reach, which scored Infinity or NaN for everyone', () => {
+  it('refuses each stored number outside the range a fit gives its kind, which scored Infinity or NaN for everyone', () => {
     const models = storedModels();
     const json = (name: string) => JSON.parse(JSON.stringify(models.find((m) => m.name === name)!.json)) as Record<string, any>;
     const rule = json('weighted sum');
     rule.weights = [1e308, 1];
     expect(thrownBy(() => ruleFusionFromJSON(rule as never))).toBeInstanceOf(FusionError);
-    expect(() => ruleFusionFromJSON(rule as never)).toThrow('stored rule fusion: "weights" entry 0 is 1e+308; stored values beyond ±1e+100 overflow the scores computed from them');
+    expect(() => ruleFusionFromJSON(rule as never)).toThrow('stored rule fusion: "weights" entry 0 is 1e+308; weights lie within ±1e+100');
     const logistic = json('logistic');
     logistic.models[3].weights = [1e308, -1e308];
-    expect(() => logisticFusionFromJSON(logistic as never)).toThrow(/"models\.3\.weights" entry 0 is 1e\+308/);
+    expect(() => logisticFusionFromJSON(logistic as never)).toThrow('stored logistic fusion: "models.3.weights" entry 0 is 1e+308; coefficients lie within ±1e+200');
     const ratio = json('likelihood ratio');
     ratio.genuine.means[0] = -1e300;
-    expect(() => likelihoodRatioFusionFromJSON(ratio as never)).toThrow(/"genuine\.means" entry 0 is -1e\+300/);
+    expect(() => likelihoodRatioFusionFromJSON(ratio as never)).toThrow('stored likelihood-ratio fusion: "genuine.means" entry 0 is -1e+300; locations lie within ±2e+100');
     const user = json('user weighted');
     user.populationWeights = [1e200, 1e200];
-    expect(() => userWeightedFusionFromJSON(user as never)).toThrow(/"populationWeights" entry 0 is 1e\+200/);
+    expect(() => userWeightedFusionFromJSON(user as never)).toThrow(/"populationWeights" entry 0 is 1e\+200; weights lie within ±1e\+100/);
     const pca = json('pca');
     pca.projections[0].weights[4] = 1e308;
-    expect(() => featureFusionFromJSON(pca)).toThrow(/"projections\.0\.weights" entry 4 is 1e\+308/);
-    // ±Infinity stays a decision threshold's to have (a modality that never or always accepts); 1e100 is still a number.
+    expect(() => featureFusionFromJSON(pca)).toThrow(/"projections\.0\.weights" entry 4 is 1e\+308; coefficients lie within ±1e\+200/);
+    pca.projections[0].weights[4] = 1e199; // a coefficient: within its bound (fitted ones reach 4.5e161)
+    expect(() => featureFusionFromJSON(pca)).not.toThrow();
+    // ±Infinity stays a decision threshold's to have (a modality that never or always accepts); 2e100 is still a location.
     const decision = json('decision');
-    decision.thresholds = ['Infinity', 1e100];
+    decision.thresholds = ['Infinity', 2e100];
     expect(decisionFusionFromJSON(decision as never).accepts([5, 5])).toBe(false);
+    decision.thresholds = ['Infinity', 3e100];
+    expect(() => decisionFusionFromJSON(decision as never)).toThrow('stored decision fusion: "thresholds" entry 1 is 3e+100; locations lie within ±2e+100');
+  });
+
+  it('refuses normaliser spreads below any a fit gives and slopes beyond, which turned every score into ±Infinity', () => {
+    const normaliser = (kind: string, params: Record<string, number>) => () => ruleFusionFromJSON({ rule: 'sum', modalities: ['a', 'b'], normalisers: [{ kind, params }, { kind: 'none', params: {} }], weights: [1, 1] } as never);
+    const spreads = '2.2227587494850775e-162, 4e+100';
+    expect(normaliser('z-score', { mean: 0, sd: 1e-300 })).toThrow(`stored rule fusion: normaliser 0: z-score normaliser: "sd" is 1e-300; spreads lie in [${spreads}]`);
+    expect(normaliser('z-score', { mean: 0, sd: Number.MIN_VALUE })).toThrow(/"sd" is 5e-324; spreads lie in/);
+    expect(normaliser('z-score', { mean: 0, sd: 1e300 })).toThrow(/"sd" is 1e\+300; spreads lie in/);
+    expect(normaliser('min-max', { min: 0, max: 1e-300 })).toThrow(`stored rule fusion: normaliser 0: min-max normaliser: "max" - "min" is 1e-300; spreads lie in [${spreads}]`);
+    expect(normaliser('min-max', { min: 1e300, max: 2e300 })).toThrow(/"min" is 1e\+300; locations lie within ±2e\+100/);
+    expect(normaliser('median-mad', { median: 0, mad: 1e-200 })).toThrow(/"mad" is 1e-200; spreads lie in/);
+    expect(normaliser('tanh', { location: 0, scale: 1e-300 })).toThrow(/"scale" is 1e-300; spreads lie in/);
+    expect(normaliser('double-sigmoid', { t: 0, left: 1, right: 1e-300 })).toThrow(/"right" is 1e-300; spreads lie in/);
+    expect(normaliser('llr', { slope: 1e300, offset: 0 })).toThrow('stored rule fusion: normaliser 0: llr normaliser: "slope" is 1e+300; coefficients lie within ±1e+200');
+    expect(normaliser('llr', { slope: -2, offset: -1e300 })).toThrow(/"offset" is -1e\+300; coefficients lie within/);
+    expect(normaliser('log', { offset: 1e300 })).toThrow(/"offset" is 1e\+300; locations lie within/);
+    // The least spread a fit gives (the sd of the least positive variance) loads, and scores the largest scores finitely.
+    const least = Math.sqrt(Number.MIN_VALUE);
+    for (const [kind, params] of [['z-score', { mean: -1e100, sd: least }], ['median-mad', { median: -1e100, mad: least }], ['min-max', { min: 0, max: least }], ['llr', { slope: 1e200, offset: 1e200 }]] as const) {
+      expect(Number.isFinite(normaliser(kind, params)().score([1e100, 1e100])), kind).toBe(true);
+    }
   });
 
   it('refuses a logistic model for no modality, or a missing model under one that was fitted (its rows scored NaN)', () => {

@@ -2,6 +2,7 @@ import { ConfigError } from '@biofuse/core';
 import { FusionError } from '../errors';
 import { checkFiniteNonNegative, checkWholeNumber, refuseUnknownOptions } from '../methods/options';
 import { storedModalities, storedNumbers } from '../methods/stored-fusion';
+import { MAX_SCORE_MAGNITUDE } from '../multi-scores';
 import { checkFiniteRows } from '../statistics';
 import { columnMeans, fitCca, fitDca, fitLda, fitPca, project, type LinearProjection } from './projections';
 
@@ -100,6 +101,7 @@ export class FeatureFusion {
       checkWholeNumber(d, 'dimension', views.modalities[j], (msg) => new FusionError(msg));
       if (v.length !== n * d) throw new FusionError(`${views.modalities[j]}: ${v.length} values for ${n} samples x ${d} dimensions`);
       checkFiniteRows(v, d, views.modalities[j]);
+      checkFeatureMagnitudes(v, d, views.modalities[j]);
     });
     const scalers = views.vectors.map((v, j) => fitScaler(v, n, views.dims[j]));
     const scaled = views.vectors.map((v, j) => applyScalerRows(scalers[j], v, n));
@@ -140,6 +142,17 @@ interface Scaler {
   readonly dims: number;
   readonly mean: Float64Array;
   readonly scale: Float64Array;
+}
+
+/**
+ * Refuses feature values beyond ±MAX_SCORE_MAGNITUDE, as fusion refuses such scores: their squares
+ * overflowed the variance to Infinity, and the dimension was dropped as constant without a word;
+ * a mean beyond it is no stored location (STORED_BOUNDS).
+ */
+function checkFeatureMagnitudes(x: Float64Array, d: number, what: string): void {
+  for (let q = 0; q < x.length; q++) {
+    if (Math.abs(x[q]) > MAX_SCORE_MAGNITUDE) throw new FusionError(`${what}: value ${q % d} of row ${Math.floor(q / d)} is ${x[q]}; feature values beyond ±${MAX_SCORE_MAGNITUDE} overflow the variances feature fusion standardises by: rescale them`);
+  }
 }
 
 function fitScaler(v: Float64Array, n: number, d: number): Scaler {
@@ -252,11 +265,11 @@ export function featureFusionFromJSON(value: unknown): FittedFeatureFusion {
     const field = `scalers.${j}`;
     const o = record(sc, field, what);
     const d = storedCount(o.dims, `${field}.dims`, what);
-    const scale = storedNumbers(o.scale, d, `${field}.scale`, what);
+    const scale = storedNumbers(o.scale, d, `${field}.scale`, what, 'coefficient');
     scale.forEach((v, a) => {
       if (v < 0) throw new FusionError(`${what}: "${field}.scale" entry ${a} is ${v}; scales are 0 or above`);
     });
-    return { dims: d, mean: Float64Array.from(storedNumbers(o.mean, d, `${field}.mean`, what)), scale: Float64Array.from(scale) };
+    return { dims: d, mean: Float64Array.from(storedNumbers(o.mean, d, `${field}.mean`, what, 'location')), scale: Float64Array.from(scale) };
   });
   const inputs = kind === 'none' ? [] : perView ? scalers.map((sc) => sc.dims) : [scalers.reduce((a, sc) => a + sc.dims, 0)];
   if (!Array.isArray(json.projections) || json.projections.length !== inputs.length) {
@@ -269,7 +282,7 @@ export function featureFusionFromJSON(value: unknown): FittedFeatureFusion {
     if (d !== inputs[q]) throw new FusionError(`${what}: "${field}.inputDims" is ${d}, but its input has ${inputs[q]} dimensions`);
     const k = storedCount(o.outputDims, `${field}.outputDims`, what);
     if (k > d) throw new FusionError(`${what}: "${field}.outputDims" is ${k}, above its ${d} input dimensions`);
-    return { inputDims: d, outputDims: k, mean: Float64Array.from(storedNumbers(o.mean, d, `${field}.mean`, what)), weights: Float64Array.from(storedNumbers(o.weights, d * k, `${field}.weights`, what)) };
+    return { inputDims: d, outputDims: k, mean: Float64Array.from(storedNumbers(o.mean, d, `${field}.mean`, what, 'location')), weights: Float64Array.from(storedNumbers(o.weights, d * k, `${field}.weights`, what, 'coefficient')) };
   });
   if (perView && projections[0].outputDims !== projections[1].outputDims) {
     throw new FusionError(`${what}: ${kind} projects both views onto as many directions, got ${projections[0].outputDims} and ${projections[1].outputDims}`);

@@ -62,7 +62,7 @@ export function decisionFusionFromJSON(json: { rule: DecisionRule; modalities: s
   if (!DECISION_RULES.includes(json?.rule)) throw new FusionError(`${what}: unknown rule ${JSON.stringify(json?.rule)} (known: ${DECISION_RULES.join(', ')})`);
   const modalities = storedModalities(json, what);
   // A missing threshold was NaN: no vote from that modality ever, and a score of 0.5 for everyone under "and".
-  return fittedDecision(json.rule, modalities, storedNumbers(json.thresholds, modalities.length, 'thresholds', what, { infinite: true }));
+  return fittedDecision(json.rule, modalities, storedNumbers(json.thresholds, modalities.length, 'thresholds', what, 'location', { infinite: true }));
 }
 
 function fittedDecision(rule: DecisionRule, modalities: readonly string[], thresholds: readonly number[]): FittedDecisionFusion {

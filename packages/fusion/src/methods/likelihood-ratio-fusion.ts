@@ -1,7 +1,7 @@
 import { ConfigError, meanVariance, seededRandom } from '@biofuse/core';
 import { FusionError } from '../errors';
 import { checkedScore, type FittedFusion, type FusionMethod } from '../fusion-method';
-import type { MultiScores } from '../multi-scores';
+import { MAX_SCORE_MAGNITUDE, type MultiScores } from '../multi-scores';
 import { fitNormalisers, isNormaliserKind, NORMALISER_KINDS, type FittedNormaliser, type NormaliserKind } from '../normalise/normalisers';
 import {
   fitGaussianMixtureBic,
@@ -72,6 +72,14 @@ export class LikelihoodRatioFusion implements FusionMethod {
     if (impostorRows.length < m + 1) throw new FusionError(`likelihood-ratio fusion needs at least ${m + 1} complete impostor training rows, got ${impostorRows.length}`);
     const genuineX = matrix(genuineRows);
     const impostorX = matrix(impostorRows);
+    const range = trainingRange([genuineX, impostorX], m);
+    // The densities model scores, normalised or not, within the ±1e100 that scores may reach: the
+    // stored means and range are locations (STORED_BOUNDS). Only a tiny spread (a median-MAD of
+    // 1e-120) takes normalised training scores past it, and its model was stored but not loaded.
+    train.modalities.forEach((name, j) => {
+      const far = Math.max(-range.low[j], range.high[j]);
+      if (far > MAX_SCORE_MAGNITUDE) throw new FusionError(`likelihood-ratio fusion: ${name}'s ${normalisers[j].kind}-normalised training scores reach ±${far}, beyond the ±${MAX_SCORE_MAGNITUDE} densities are fitted to: choose another normaliser`);
+    });
     const referenceVariance = pooledVariance([genuineX, impostorX], m);
     referenceVariance.forEach((v, j) => {
       // A constant has no density: its floor would be 1e-15 and every likelihood rounding noise.
@@ -83,7 +91,6 @@ export class LikelihoodRatioFusion implements FusionMethod {
     const opts = { seed: this.opts.seed ?? 0, maxComponents: this.opts.maxComponents ?? 6, regularization: this.opts.regularization, referenceVariance };
     const genuine = fitGaussianMixtureBic(genuineX, m, opts);
     const impostor = fitGaussianMixtureBic(impostorX, m, opts);
-    const range = trainingRange([genuineX, impostorX], m);
     return fittedLikelihoodRatio(train.modalities, normalisers, range, genuine.model, impostor.model, {
       genuineComponents: genuine.components,
       impostorComponents: impostor.components,
@@ -121,7 +128,7 @@ export function likelihoodRatioFusionFromJSON(json: {
     // Mixture weights are probabilities: a total off 1 shifts every log-density by its log.
     const total = weights.reduce((a, b) => a + b, 0);
     if (Math.abs(total - 1) > 1e-6) throw new FusionError(`${what}: "${name}.weights" sum to ${total}, not 1`);
-    const model = mixtureFromJSON({ dims: d, weights, means: storedNumbers(s.means, k * d, `${name}.means`, what), covariances: storedNumbers(s.covariances, k * d * d, `${name}.covariances`, what) });
+    const model = mixtureFromJSON({ dims: d, weights, means: storedNumbers(s.means, k * d, `${name}.means`, what, 'location'), covariances: storedNumbers(s.covariances, k * d * d, `${name}.covariances`, what, 'covariance') });
     // Factorised now, so a covariance that is not positive definite fails the load, not the first score.
     try {
       prepareComponents(model, [...Array(d).keys()]);

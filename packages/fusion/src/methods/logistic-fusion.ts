@@ -44,7 +44,7 @@ export function logisticFusionFromJSON(json: { modalities: string[]; models: ({ 
   const models = json.models.map((m, mask) => {
     if (m === null) return undefined;
     const present = [...Array(modalities.length).keys()].filter((j) => mask & (1 << j)).length;
-    return { weights: Float64Array.from(storedNumbers(m?.weights, present, `models.${mask}.weights`, what)), bias: storedNumbers([m.bias], 1, `models.${mask}.bias`, what)[0] };
+    return { weights: Float64Array.from(storedNumbers(m?.weights, present, `models.${mask}.weights`, what, 'coefficient')), bias: storedNumbers([m.bias], 1, `models.${mask}.bias`, what, 'coefficient')[0] };
   });
   // A pattern's model is fitted on the rows that have all its modalities, and each pattern with
   // one modality fewer has those rows too: it has a model as well. A null there is damage, and

@@ -1,6 +1,6 @@
 import { FusionError } from '../errors';
-import { MAX_SCORE_MAGNITUDE } from '../multi-scores';
 import { normaliserFromParams, type FittedNormaliser, type NormaliserKind } from '../normalise/normalisers';
+import { storedBoundProblem, type StoredKind } from '../stored-bounds';
 
 /**
  * Checks for fused models read back from JSON (a fusion.json, a file a caller kept): the
@@ -14,18 +14,19 @@ export function storedModalities(json: { readonly modalities?: unknown }, what: 
 }
 
 /**
- * A list of `length` numbers (finite unless `infinite` lets ±Infinity through), none beyond the
- * ±1e100 that scores may reach: a weight or mean of 1e308 turned finite scores into Infinity,
- * or into NaN ("no modality present"), for everyone.
+ * A list of `length` numbers of `kind` (finite unless `infinite` lets ±Infinity through), each
+ * within the range STORED_BOUNDS gives that kind: a weight or mean of 1e308 turned finite scores
+ * into Infinity, or into NaN ("no modality present"), for everyone.
  */
-export function storedNumbers(value: unknown, length: number, field: string, what: string, opts: { readonly infinite?: boolean } = {}): number[] {
+export function storedNumbers(value: unknown, length: number, field: string, what: string, kind: StoredKind, opts: { readonly infinite?: boolean } = {}): number[] {
   if (!Array.isArray(value) || value.length !== length) throw new FusionError(`${what}: "${field}" must list ${length} numbers`);
   const numbers = value.map(Number);
   value.forEach((v, i) => {
     const n = numbers[i];
     const ok = (typeof v === 'number' || (opts.infinite && (v === 'Infinity' || v === '-Infinity'))) && (Number.isFinite(n) || (opts.infinite && Math.abs(n) === Number.POSITIVE_INFINITY));
     if (!ok) throw new FusionError(`${what}: "${field}" entry ${i} is ${JSON.stringify(v)}, not a number`);
-    if (Number.isFinite(n) && Math.abs(n) > MAX_SCORE_MAGNITUDE) throw new FusionError(`${what}: "${field}" entry ${i} is ${n}; stored values beyond ±${MAX_SCORE_MAGNITUDE} overflow the scores computed from them`);
+    const problem = Number.isFinite(n) ? storedBoundProblem(kind, n) : undefined;
+    if (problem) throw new FusionError(`${what}: "${field}" entry ${i} is ${n}; ${problem}`);
   });
   return numbers;
 }
@@ -52,14 +53,20 @@ export function storedNormalisers(value: unknown, length: number, what: string):
  * scored NaN or -Infinity for everyone.
  */
 export function storedWeights(value: unknown, length: number, field: string, what: string, opts: { readonly zero?: boolean } = {}): number[] {
-  const weights = storedNumbers(value, length, field, what);
+  const weights = storedNumbers(value, length, field, what, 'weight');
   return checkedWeights(weights, field, opts, (m) => new FusionError(`${what}: ${m}`));
 }
 
-/** The weights check shared by stored models and configured ones (`error` picks the error class). */
+/**
+ * The weights check shared by stored models and configured ones (`error` picks the error class).
+ * A configured weight beyond STORED_BOUNDS.weight is refused too: its fitted model would be
+ * stored, and refused when loaded.
+ */
 export function checkedWeights(weights: readonly number[], field: string, opts: { readonly zero?: boolean }, error: (message: string) => Error): number[] {
   weights.forEach((w, i) => {
     if (!Number.isFinite(w) || w < 0 || (w === 0 && !opts.zero)) throw error(`"${field}" entry ${i} is ${w}; weights must be ${opts.zero ? 'at least 0' : 'above 0'}`);
+    const problem = storedBoundProblem('weight', w);
+    if (problem) throw error(`"${field}" entry ${i} is ${w}; ${problem} (they are relative: scale them down together)`);
   });
   if (!(weights.reduce((a, b) => a + b, 0) > 0)) throw error(`"${field}" are all 0`);
   return [...weights];

@@ -47,8 +47,8 @@ export function storedRange(value: unknown, modalities: readonly string[], what:
     throw new FusionError(`${what}: "range" is missing (the model predates the training range that keeps its likelihood ratio monotone beyond the data): refit it`);
   }
   const r = (typeof value === 'object' && value !== null ? value : {}) as { low?: unknown; high?: unknown };
-  const low = storedNumbers(r.low, modalities.length, 'range.low', what);
-  const high = storedNumbers(r.high, modalities.length, 'range.high', what);
+  const low = storedNumbers(r.low, modalities.length, 'range.low', what, 'location');
+  const high = storedNumbers(r.high, modalities.length, 'range.high', what, 'location');
   modalities.forEach((name, j) => {
     if (!(low[j] < high[j])) throw new FusionError(`${what}: "range": modality ${name}'s low end (${low[j]}) is not below its high end (${high[j]})`);
   });

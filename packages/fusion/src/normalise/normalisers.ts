@@ -3,6 +3,7 @@ import { FusionError } from '../errors';
 import { column, type MultiScores } from '../multi-scores';
 import { finiteValues, quantileSorted } from '../statistics';
 import { fitLogistic } from '../methods/logistic';
+import { MIN_SPREAD, storedBoundProblem, type StoredKind } from '../stored-bounds';
 
 /**
  * Score normalisers (Jain, Nandakumar & Ross 2005): each is fitted on training scores and
@@ -19,12 +20,15 @@ export interface FittedNormaliser {
   apply(score: number): number;
 }
 
-/** What a parameter must be: any finite number, or a spread (finite and above 0). */
-type ParamRule = 'finite' | 'positive';
+/** What a parameter is, which says what values it may take (STORED_BOUNDS). */
+type ParamKind = Extract<StoredKind, 'location' | 'spread' | 'coefficient'>;
 
 interface NormaliserDefinition {
-  /** The parameters apply() reads; checked whenever a normaliser is built, so a stored one cannot score NaN. */
-  readonly params: Readonly<Record<string, ParamRule>>;
+  /**
+   * The parameters apply() reads, each of its kind; checked whenever a normaliser is built,
+   * fitted or stored, so a stored one cannot score NaN or Infinity where a fitted one would not.
+   */
+  readonly params: Readonly<Record<string, ParamKind>>;
   /**
    * Whether the product rule may average the logs of its outputs: tanh and the double sigmoid
    * lie in (0, 1) everywhere, min-max in [0, 1] over the training range (below it the product's
@@ -39,7 +43,7 @@ const DEFINITIONS: Record<NormaliserKind, NormaliserDefinition> = {
   none: { params: {}, positive: false, fit: () => ({}), apply: (_p, s) => s },
 
   'min-max': {
-    params: { min: 'finite', max: 'finite' },
+    params: { min: 'location', max: 'location' },
     positive: true,
     fit(scores) {
       const v = finiteValues(scores);
@@ -50,13 +54,15 @@ const DEFINITIONS: Record<NormaliserKind, NormaliserDefinition> = {
         if (x > max) max = x;
       }
       if (!(max > min)) throw new FusionError('min-max: the training scores are constant');
+      // A span of 1e-300 turned a score of 1 into 1e300, and one of 1e100 into Infinity.
+      if (!(max - min >= MIN_SPREAD)) throw new FusionError(`min-max: the training scores span ${max - min} only, less than the least spread a normaliser divides by (${MIN_SPREAD}): rescale them`);
       return { min, max };
     },
     apply: (p, s) => (s - p.min) / (p.max - p.min),
   },
 
   'z-score': {
-    params: { mean: 'finite', sd: 'positive' },
+    params: { mean: 'location', sd: 'spread' },
     positive: false,
     fit(scores) {
       const v = finiteValues(scores);
@@ -69,7 +75,7 @@ const DEFINITIONS: Record<NormaliserKind, NormaliserDefinition> = {
   },
 
   'median-mad': {
-    params: { median: 'finite', mad: 'positive' },
+    params: { median: 'location', mad: 'spread' },
     positive: false,
     fit(scores) {
       const v = finiteValues(scores).sort();
@@ -77,6 +83,7 @@ const DEFINITIONS: Record<NormaliserKind, NormaliserDefinition> = {
       const dev = v.map((x) => Math.abs(x - median)).sort();
       const mad = quantileSorted(dev, 0.5);
       if (!(mad > 0)) throw new FusionError('median-MAD: more than half the training scores are equal');
+      if (!(mad >= MIN_SPREAD)) throw new FusionError(`median-MAD: the training scores' median absolute deviation is ${mad} only, less than the least spread a normaliser divides by (${MIN_SPREAD}): rescale them`);
       return { median, mad };
     },
     apply: (p, s) => (s - p.median) / p.mad,
@@ -84,7 +91,7 @@ const DEFINITIONS: Record<NormaliserKind, NormaliserDefinition> = {
 
   // 0.5 (tanh(0.01 (s - mu) / sigma) + 1) with mu, sigma the Hampel estimates over genuine scores.
   tanh: {
-    params: { location: 'finite', scale: 'positive' },
+    params: { location: 'location', scale: 'spread' },
     positive: true,
     fit(scores, labels) {
       const g = finiteValues(scores, labels, 1);
@@ -103,17 +110,19 @@ const DEFINITIONS: Record<NormaliserKind, NormaliserDefinition> = {
 
   // Two sigmoids joined at the EER threshold t, each linear over the class overlap on its side.
   'double-sigmoid': {
-    params: { t: 'finite', left: 'positive', right: 'positive' },
+    params: { t: 'location', left: 'spread', right: 'spread' },
     positive: true,
     fit(scores, labels) {
       const g = finiteValues(scores, labels, 1).sort();
       const i = finiteValues(scores, labels, 0).sort();
       if (g.length === 0 || i.length === 0) throw new FusionError('double-sigmoid: needs genuine and impostor training scores');
       const t = equalErrorRate(errorRateCurve(scoreSet({ genuine: g, impostor: i }))).threshold;
+      // A standard deviation: 0 or at least MIN_SPREAD. A width below that (quantiles within 1e-300
+      // of t) is taken as one of 0: it is no spread a stored model may hold (STORED_BOUNDS).
       const spread = Math.sqrt(meanVariance(finiteValues(scores)).variance) || 1;
       const left = t - quantileSorted(g, 0.01);
       const right = quantileSorted(i, 0.999) - t;
-      return { t, left: left > 0 ? left : spread, right: right > 0 ? right : spread };
+      return { t, left: left >= MIN_SPREAD ? left : spread, right: right >= MIN_SPREAD ? right : spread };
     },
     apply: (p, s) => 1 / (1 + Math.exp((-2 * (s - p.t)) / (s < p.t ? p.left : p.right))),
   },
@@ -123,7 +132,7 @@ const DEFINITIONS: Record<NormaliserKind, NormaliserDefinition> = {
   // likelihood-ratio fusion, not a range normaliser for the fixed rules. Scores below the
   // training minimum stay finite and in order (logBelowFloor), never NaN.
   log: {
-    params: { offset: 'finite' },
+    params: { offset: 'location' },
     // log(1) = 0 at the training minimum, negative below it.
     positive: false,
     fit(scores) {
@@ -138,7 +147,7 @@ const DEFINITIONS: Record<NormaliserKind, NormaliserDefinition> = {
 
   // A calibrated log-likelihood ratio: logistic regression on the score, minus the training prior log-odds.
   llr: {
-    params: { slope: 'finite', offset: 'finite' },
+    params: { slope: 'coefficient', offset: 'coefficient' },
     positive: false,
     fit(scores, labels) {
       const v: number[] = [];
@@ -205,19 +214,27 @@ export function fitNormalisers(kind: NormaliserKind, train: MultiScores): Fitted
 
 /**
  * Rebuilds a fitted normaliser from its serialised parameters. Each parameter the kind reads
- * must be a finite number, and spreads above 0: an empty or zero z-score once scored NaN and
- * Infinity for everyone.
+ * must be a finite number, spreads above 0, and each within what a fit gives its kind
+ * (STORED_BOUNDS): an empty or zero z-score once scored NaN and Infinity for everyone, and an sd
+ * of 1e-300 or a slope of 1e300 Infinity still.
  */
 export function normaliserFromParams(kind: NormaliserKind, params: Readonly<Record<string, number>>): FittedNormaliser {
   const def = definition(kind);
   if (typeof params !== 'object' || params === null) throw new FusionError(`${kind} normaliser: params must be an object`);
-  for (const [name, rule] of Object.entries(def.params)) {
+  for (const [name, paramKind] of Object.entries(def.params)) {
     const v: unknown = Object.hasOwn(params, name) ? params[name] : undefined;
-    const ok = typeof v === 'number' && Number.isFinite(v) && (rule === 'finite' || v > 0);
-    if (!ok) throw new FusionError(`${kind} normaliser: "${name}" must be a ${rule === 'finite' ? 'finite number' : 'finite number above 0'}, got ${describeValue(v)}`);
+    const spread = paramKind === 'spread';
+    const ok = typeof v === 'number' && Number.isFinite(v) && (!spread || v > 0);
+    if (!ok) throw new FusionError(`${kind} normaliser: "${name}" must be a ${spread ? 'finite number above 0' : 'finite number'}, got ${describeValue(v)}`);
+    const problem = storedBoundProblem(paramKind, v);
+    if (problem) throw new FusionError(`${kind} normaliser: "${name}" is ${v}; ${problem}`);
   }
-  // min-max divides by max - min.
-  if (kind === 'min-max' && !(params.max > params.min)) throw new FusionError(`min-max normaliser: "max" (${params.max}) must be above "min" (${params.min})`);
+  // min-max divides by max - min: a spread.
+  if (kind === 'min-max') {
+    if (!(params.max > params.min)) throw new FusionError(`min-max normaliser: "max" (${params.max}) must be above "min" (${params.min})`);
+    const problem = storedBoundProblem('spread', params.max - params.min);
+    if (problem) throw new FusionError(`min-max normaliser: "max" - "min" is ${params.max - params.min}; ${problem}`);
+  }
   const frozen = Object.freeze({ ...params });
   return { kind, params: frozen, apply: (s) => (Number.isNaN(s) ? s : def.apply(frozen, s)) };
 }
