@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, readFileSync } from 'node:fs';
+import { createReadStream, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { lstat, readdir, readFile, readlink, realpath, stat } from 'node:fs/promises';
 import { arch, cpus, platform, release, totalmem } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { byCodeUnits, DatasetError } from '@biofuse/core';
 
 /** The repository root: experiments/ sits directly inside it. */
@@ -32,7 +32,15 @@ export const MAX_CHANGED_PATHS = 100;
 
 export interface Provenance {
   readonly git: GitState;
+  /** sha256 of package-lock.json: what should be installed. */
   readonly lockfileSha256: string | null;
+  /**
+   * sha256 of node_modules/.package-lock.json, npm's record of the tree it installed: what is
+   * installed (a tree installed from an older lockfile, or changed by hand, has another); null
+   * where there is none (another package manager, no install).
+   */
+  readonly installedTreeSha256: string | null;
+  /** Node, V8 and the installed versions of the dependencies a run loads, by name, in code-unit order (see installedVersions). */
   readonly versions: Readonly<Record<string, string>>;
   readonly machine: {
     readonly platform: string;
@@ -53,11 +61,8 @@ export async function provenance(): Promise<Provenance> {
   return {
     git: await gitState(),
     lockfileSha256: fileSha256Sync(join(WORKSPACE_ROOT, 'package-lock.json')),
-    versions: {
-      node: process.versions.node,
-      v8: process.versions.v8,
-      ...packageVersions(['@biofuse/core', '@biofuse/experiments', 'yaml', 'zod', 'plotly.js-basic-dist-min']),
-    },
+    installedTreeSha256: installedTreeSha256(),
+    versions: { node: process.versions.node, v8: process.versions.v8, ...installedVersions() },
     machine: {
       platform: platform(),
       release: release(),
@@ -215,15 +220,106 @@ function fileSha256Sync(path: string): string | null {
   }
 }
 
-function packageVersions(names: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const name of names) {
-    const path = join(WORKSPACE_ROOT, 'node_modules', name, 'package.json');
-    try {
-      out[name] = (JSON.parse(readFileSync(path, 'utf8')) as { version: string }).version;
-    } catch {
-      out[name] = 'unknown';
+/** sha256 of npm's record of the installed tree (node_modules/.package-lock.json), or null where there is none. */
+export function installedTreeSha256(root: string = WORKSPACE_ROOT): string | null {
+  return fileSha256Sync(join(root, 'node_modules', '.package-lock.json'));
+}
+
+/**
+ * The workspace packages a run loads: the command, the experiments and every package below
+ * them. Their own versions say nothing (always 0.1.0; the git state names their code); their
+ * dependencies are what installedVersions records.
+ */
+export const RUN_WORKSPACE_PACKAGES: readonly string[] = ['apps/cli', 'experiments', 'packages/core', 'packages/face', 'packages/fingerprint', 'packages/fusion', 'packages/signature'];
+
+/**
+ * Installed packages a run loads that no workspace package lists: every package of these scopes
+ * (tfjs's core, backends and converter; @vladmandic's model packages; sharp's prebuilt binary
+ * and libvips, `@img/sharp-*`), onnxruntime-node's API and the compiler tsx runs the sources through.
+ */
+const LOADED_SCOPES: readonly (readonly [scope: string, prefix: string])[] = [
+  ['@tensorflow', ''],
+  ['@vladmandic', ''],
+  ['@img', 'sharp-'],
+];
+const LOADED_PACKAGES: readonly string[] = ['onnxruntime-common', 'esbuild'];
+
+/**
+ * The installed version of every dependency that can change a run's numbers, read from each
+ * package.json in node_modules (nothing is imported): the dependencies the run's workspace
+ * packages list (sharp, tfjs, onnxruntime-node, the @vladmandic models, better-sqlite3, tsx,
+ * yaml, zod...), resolved as Node resolves them from the package that lists them, and what
+ * those load unlisted (LOADED_SCOPES, LOADED_PACKAGES); and `libvips`, the version of the libvips
+ * that sharp's prebuilt binary carries (what sharp.versions.vips reports, read from the same
+ * versions.json without loading sharp). A package resolved to two versions from two workspace
+ * packages is recorded as both ("4.22.0, 4.21.0"); one not installed as 'not installed'.
+ * Keys in code-unit order, so the same tree writes the same bytes.
+ */
+export function installedVersions(root: string = WORKSPACE_ROOT): Record<string, string> {
+  const found = new Map<string, Set<string>>();
+  const record = (name: string, version: string) => found.set(name, (found.get(name) ?? new Set()).add(version));
+  for (const pkg of RUN_WORKSPACE_PACKAGES) {
+    const dir = join(root, pkg);
+    const manifest = readJson(join(dir, 'package.json')) as { dependencies?: Record<string, string> } | undefined;
+    for (const name of Object.keys(manifest?.dependencies ?? {})) {
+      if (name.startsWith('@biofuse/')) continue;
+      record(name, installedVersion(name, dir, root));
     }
   }
+  for (const [scope, prefix] of LOADED_SCOPES) {
+    for (const entry of listDir(join(root, 'node_modules', scope))) {
+      // A folder without a package.json is no package (an override's empty stub).
+      if (entry.startsWith(prefix) && existsSync(join(root, 'node_modules', scope, entry, 'package.json'))) record(`${scope}/${entry}`, installedVersion(`${scope}/${entry}`, root, root));
+    }
+  }
+  for (const name of LOADED_PACKAGES) record(name, installedVersion(name, root, root));
+  record('libvips', libvipsVersion(root));
+  const out: Record<string, string> = {};
+  for (const name of [...found.keys()].sort(byCodeUnits)) out[name] = [...(found.get(name) as Set<string>)].join(', ');
   return out;
+}
+
+/** The version of `name` that Node resolves from `from`: the nearest node_modules/<name> up to `root`. */
+function installedVersion(name: string, from: string, root: string): string {
+  for (let dir = resolve(from); ; dir = dirname(dir)) {
+    const path = join(dir, 'node_modules', name, 'package.json');
+    if (existsSync(path)) {
+      const version = (readJson(path) as { version?: unknown } | undefined)?.version;
+      return typeof version === 'string' ? version : 'unknown';
+    }
+    if (dir === resolve(root) || dir === dirname(dir)) return 'not installed';
+  }
+}
+
+/**
+ * The libvips of sharp's prebuilt binaries, as sharp.versions reports it: the `vips` of the
+ * versions.json of @img/sharp-<platform>, else of @img/sharp-libvips-<platform>, for this
+ * platform and architecture; 'unknown' where there is none (sharp built against a global libvips).
+ */
+function libvipsVersion(root: string): string {
+  const installed = listDir(join(root, 'node_modules', '@img'));
+  const here = (name: string) => name.startsWith(`${process.platform}`) && name.endsWith(`-${process.arch}`);
+  const binaries = installed.filter((e) => e.startsWith('sharp-') && !e.startsWith('sharp-libvips-') && here(e.slice('sharp-'.length)));
+  const libraries = installed.filter((e) => e.startsWith('sharp-libvips-') && here(e.slice('sharp-libvips-'.length)));
+  for (const entry of [...binaries.sort(), ...libraries.sort()]) {
+    const vips = (readJson(join(root, 'node_modules', '@img', entry, 'versions.json')) as { vips?: unknown } | undefined)?.vips;
+    if (typeof vips === 'string') return vips;
+  }
+  return 'unknown';
+}
+
+function readJson(path: string): unknown {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+function listDir(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
 }

@@ -137,6 +137,9 @@ async function runInto(experimentDir: string, config: ExperimentConfig, opts: Ru
       timingsMs: { load: tLoaded - t0, fuse: t1 - tLoaded, metrics: t2 - t1, write: t3 - t2, total: t3 - t0 },
       data: await dataRecord(data, opts.dataRoot),
       models: await modelFingerprint(config),
+      // The parameters each modality ran with, defaults filled in: `params: {}` in the config
+      // says nothing of defaults that live in code.
+      pipelines: loaded.pipelines ?? [],
       skipped: data.skipped,
       ...(chimeric ? { chimericAssignment: chimeric } : {}),
       ...origin,

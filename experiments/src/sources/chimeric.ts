@@ -1,5 +1,5 @@
 import { DatasetError, seededRandom } from '@biofuse/core';
-import type { ComparisonScores, SystemScores } from './comparison-scores';
+import type { ComparisonScores, ResolvedPipeline, SystemScores } from './comparison-scores';
 
 /** Which real subject of each source stands for each virtual person. */
 export interface ChimericAssignment {
@@ -51,6 +51,11 @@ export function buildChimeric(sources: readonly { name: string; data: Comparison
       for (let k = 0; k < count; k++) rows.push({ u, w, picks: shuffled.map((c) => c[k]) });
     }
   }
+  // Each source's pipelines, under the names its systems take here.
+  const pipelines: ResolvedPipeline[] = perSource.flatMap((s) => {
+    const names = chimericSystemNames(s.name, s.data.systems.map((sys) => sys.name));
+    return (s.data.pipelines ?? []).map((p) => ({ ...p, system: names[s.data.systems.findIndex((sys) => sys.name === p.system)] ?? `${s.name}:${p.system}` }));
+  });
   const systems: SystemScores[] = perSource.flatMap((s, j) => {
     const names = chimericSystemNames(s.name, s.data.systems.map((sys) => sys.name));
     return s.data.systems.map((sys, k) => ({
@@ -74,6 +79,7 @@ export function buildChimeric(sources: readonly { name: string; data: Comparison
     skipped: perSource.flatMap((s) => s.data.skipped),
     dataFiles: perSource.flatMap((s) => s.data.dataFiles),
     ...(perSource.some((s) => s.data.generated) ? { generated: perSource.flatMap((s) => s.data.generated ?? []) } : {}),
+    ...(pipelines.length > 0 ? { pipelines } : {}),
   };
   const subjects: Record<string, string[]> = {};
   for (const s of perSource) subjects[s.name] = s.order.slice(0, persons);

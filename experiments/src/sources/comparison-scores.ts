@@ -1,4 +1,4 @@
-import type { SkippedFile } from '@biofuse/core';
+import type { ModalityName, SkippedFile } from '@biofuse/core';
 
 /** The scores of one system (a matcher, a modality, a fused score) over a run's comparisons. */
 export interface SystemScores {
@@ -32,6 +32,17 @@ export interface ComparisonScores {
   readonly dataFiles: readonly string[];
   /** Datasets the run generated from its config (synthetic prints, signatures): the folders read and their content. */
   readonly generated?: readonly GeneratedData[];
+  /** The modalities that made the systems' scores, with the parameters they resolved (none for a dataset of scores). */
+  readonly pipelines?: readonly ResolvedPipeline[];
+}
+
+/** A modality that scored one system of a run, and its parameters with every default filled in (see resolvedParams). */
+export interface ResolvedPipeline {
+  /** The system whose scores it made (its column in scores.csv). */
+  readonly system: string;
+  readonly modality: ModalityName;
+  /** Null for a modality this build cannot describe (one from another registry). */
+  readonly params: Readonly<Record<string, unknown>> | null;
 }
 
 /** A generated dataset: its folder (absolute) and the fingerprint of its files, as the cache of generated data checks it. */

@@ -23,7 +23,7 @@ import {
 } from '@biofuse/core';
 import type { ExperimentConfig, ModalitySourceConfig, SyntheticFingerprintsSourceConfig, SyntheticSignaturesSourceConfig } from '../config/schema';
 import { dataFingerprint, listFilesRecursive, WORKSPACE_ROOT } from '../run/manifest';
-import { createModality, type ModalityRegistry } from '../modalities';
+import { createModality, resolvedParams, type ModalityRegistry } from '../modalities';
 import type { ComparisonScores, GeneratedData } from './comparison-scores';
 
 export interface ModalitySourceOptions {
@@ -43,6 +43,8 @@ export async function modalitySource(config: ExperimentConfig, opts: ModalitySou
     strict: config.strict,
     onProgress: opts.onProgress,
   });
+  // After scoring: what the modality resolved while it worked (a face model's digest) is at hand.
+  const params = await resolvedParams(modality, config.pipeline.params);
   return {
     probe: selected.map((c) => c.probe),
     reference: selected.map((c) => c.reference.join('+')),
@@ -54,6 +56,7 @@ export async function modalitySource(config: ExperimentConfig, opts: ModalitySou
     skipped: [...skipped, ...scored.failures],
     dataFiles,
     ...(generated ? { generated: [generated] } : {}),
+    pipelines: [{ system: config.pipeline.modality, modality: config.pipeline.modality, params }],
   };
 }
 
