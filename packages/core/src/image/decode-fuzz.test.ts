@@ -1,12 +1,12 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { crc32 } from 'node:zlib';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ImageDecodeError, type ImageDecodeFailure } from '../errors';
 import { seededRandom } from '../random';
 import { randomBytes, seededMutants, temporaryFolders } from '../testing';
 import { decodeImage, type DecodeImageOptions, type RasterImage } from './decode';
+import { ihdr, PNG_SIGNATURE, pngChunk, tiffHeaderFirst } from './test-images';
 
 /**
  * Seeded mutation fuzzing of decodeImage: damaged files of every format the fingerprint and face
@@ -124,56 +124,6 @@ describe('decodeImage under seeded mutation', () => {
   });
 });
 
-/** A PNG chunk with its length and CRC. */
-function pngChunk(type: string, data: Buffer): Buffer {
-  const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-  const length = Buffer.alloc(4);
-  length.writeUInt32BE(data.length);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(body));
-  return Buffer.concat([length, body, crc]);
-}
-
-/** The IHDR of an 8-bit RGB image of the size given. */
-function ihdr(width: number, height: number): Buffer {
-  const data = Buffer.alloc(13);
-  data.writeUInt32BE(width, 0);
-  data.writeUInt32BE(height, 4);
-  data.set([8, 2, 0, 0, 0], 8);
-  return pngChunk('IHDR', data);
-}
-
-const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-
-/** An uncompressed 8-bit grey TIFF directory claiming `width` x `height`, with no pixel data after it. */
-function tiffHeader(width: number, height: number): Buffer {
-  const tags: [number, number, number][] = [
-    [256, 4, width],
-    [257, 4, height],
-    [258, 3, 8],
-    [259, 3, 1],
-    [262, 3, 1],
-    [273, 4, 8 + 2 + 9 * 12 + 4],
-    [277, 3, 1],
-    [278, 4, height],
-    [279, 4, width * height],
-  ];
-  const b = Buffer.alloc(8 + 2 + tags.length * 12 + 4);
-  b.write('II', 0, 'latin1');
-  b.writeUInt16LE(42, 2);
-  b.writeUInt32LE(8, 4);
-  b.writeUInt16LE(tags.length, 8);
-  tags.forEach(([tag, type, v], i) => {
-    const at = 10 + i * 12;
-    b.writeUInt16LE(tag, at);
-    b.writeUInt16LE(type, at + 2);
-    b.writeUInt32LE(1, at + 4);
-    if (type === 3) b.writeUInt16LE(v, at + 8);
-    else b.writeUInt32LE(v >>> 0, at + 8);
-  });
-  return b;
-}
-
 /** A 24-bit BMP, which sharp (and so decodeImage) does not read: the fingerprint package reads it itself. */
 function bmp(width: number, height: number): Buffer {
   const row = Math.ceil((width * 3) / 4) * 4;
@@ -226,7 +176,7 @@ describe('decodeImage: decompression bombs, empty and header-only files', () => 
     webp.writeUIntLE(100_000 - 1, vp8x + 15, 3);
     const bombs: [string, Buffer, ImageDecodeFailure, RegExp][] = [
       ['bomb.png', png, 'too_large', /100000 x 100000 exceeds the limit of 40000000 pixels/],
-      ['bomb.tif', tiffHeader(100_000, 100_000), 'too_large', /100000 x 100000 exceeds the limit/],
+      ['bomb.tif', tiffHeaderFirst({ width: 100_000, height: 100_000, headerOnly: true }, () => 0), 'too_large', /100000 x 100000 exceeds the limit/],
       ['bomb.jpg', jpeg, 'too_large', /60000 x 60000 exceeds the limit/],
       ['bomb.gif', gif, 'too_large', /65535 x 65535 exceeds the limit/],
       ['bomb.pgm', Buffer.from('P5\n100000 100000\n255\n', 'latin1'), 'too_large', /100000 x 100000 exceeds the limit/],
@@ -255,7 +205,7 @@ describe('decodeImage: decompression bombs, empty and header-only files', () => 
       // Up to the start of the scan: tables and frame header, no entropy-coded data.
       ['header.jpg', jpeg.subarray(0, jpeg.indexOf(Buffer.from([0xff, 0xda])))],
       ['header.png', Buffer.concat([PNG_SIGNATURE, ihdr(64, 64)])],
-      ['header.tif', tiffHeader(64, 64)],
+      ['header.tif', tiffHeaderFirst({ width: 64, height: 64, headerOnly: true }, () => 0)],
       ['signature.png', PNG_SIGNATURE],
     ];
     for (const [name, bytes] of headerOnly) {

@@ -1,31 +1,15 @@
 import { mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { crc32, deflateSync } from 'node:zlib';
+import { crc32 } from 'node:zlib';
 import sharp from 'sharp';
 import { describe, expect, it, vi } from 'vitest';
 import { ConfigError, ImageDecodeError } from '../errors';
 import { bytesFromDataUrl, checkRasterImage, decodeImage } from './decode';
+import { pngHeaderOnly, tiffHeaderFirst } from './test-images';
 
 const solid = (width: number, height: number, channels: 3 | 4, value: number[]) =>
   sharp(Buffer.alloc(width * height * channels).map((_, i) => value[i % channels]), { raw: { width, height, channels } });
-
-/** A PNG whose header claims a size its data does not have: only the header is ever read. */
-function pngHeaderOnly(width: number, height: number): Buffer {
-  const chunk = (type: string, data: Buffer) => {
-    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-    const length = Buffer.alloc(4);
-    length.writeUInt32BE(data.length);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(body));
-    return Buffer.concat([length, body, crc]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr.set([8, 2, 0, 0, 0], 8);
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Buffer.alloc(10))), chunk('IEND', Buffer.alloc(0))]);
-}
 
 async function reason(p: Promise<unknown>): Promise<string> {
   try {
@@ -120,68 +104,6 @@ function greyTiffHeaderFirst(width: number, height: number): Buffer {
   return tiffHeaderFirst({ width, height }, (i) => (i * 31) % 256);
 }
 
-interface TiffLayout {
-  readonly width: number;
-  readonly height: number;
-  readonly samples?: 1 | 3;
-  readonly bits?: 8 | 16 | 32;
-  /** TIFF SampleFormat: 1 unsigned integer, 3 IEEE float. */
-  readonly sampleFormat?: 1 | 3;
-  /** Further SHORT tags, [tag, value]. */
-  readonly extraTags?: readonly [number, number][];
-  /** Write only the header and directory (the strip's bytes are left to the caller). */
-  readonly headerOnly?: boolean;
-}
-
-/** An uncompressed single-strip TIFF, little-endian, directory first; `value(i)` gives sample i. */
-function tiffHeaderFirst(layout: TiffLayout, value: (i: number) => number): Buffer {
-  const { width, height, samples = 1, bits = 8, sampleFormat = 1, extraTags = [] } = layout;
-  const bytesPerSample = bits / 8;
-  const size = width * height * samples * bytesPerSample;
-  const tags: [number, number, number][] = [
-    [256, 4, width],
-    [257, 4, height],
-    [258, 3, bits],
-    [259, 3, 1],
-    [262, 3, samples === 3 ? 2 : 1],
-    [273, 4, 0], // strip offset, set below
-    [277, 3, samples],
-    [278, 4, height],
-    [279, 4, size],
-    [339, 3, sampleFormat],
-    ...extraTags.map(([tag, v]): [number, number, number] => [tag, 3, v]),
-  ];
-  tags.sort((a, b) => a[0] - b[0]);
-  const ifdSize = 2 + tags.length * 12 + 4;
-  const dataAt = 8 + ifdSize;
-  const b = Buffer.alloc(dataAt + (layout.headerOnly ? 0 : size));
-  b.write('II', 0, 'latin1');
-  b.writeUInt16LE(42, 2);
-  b.writeUInt32LE(8, 4);
-  b.writeUInt16LE(tags.length, 8);
-  tags.forEach(([tag, type, v], i) => {
-    const at = 10 + i * 12;
-    b.writeUInt16LE(tag, at);
-    b.writeUInt16LE(type, at + 2);
-    b.writeUInt32LE(1, at + 4);
-    if (type === 3) b.writeUInt16LE(v, at + 8);
-    else b.writeUInt32LE(tag === 273 ? dataAt : v, at + 8);
-  });
-  if (layout.headerOnly) return b;
-  for (let i = 0; i < width * height * samples; i++) {
-    const at = dataAt + i * bytesPerSample;
-    if (bits === 8) b[at] = value(i);
-    else if (bits === 16) b.writeUInt16LE(value(i), at);
-    else if (sampleFormat === 3) b.writeFloatLE(value(i), at);
-    else b.writeUInt32LE(value(i), at);
-  }
-  return b;
-}
-
-/** A HEIF whose item is declared HEVC (hvc1, hvcC), as an iPhone's HEIC is; 64 x 64. */
-const HEIC_BASE64 =
-  'AAAAHGZ0eXBoZWljAAAAAG1pZjFoZWljbWlhZgAAAOltZXRhAAAAAAAAACFoZGxyAAAAAAAAAABwaWN0AAAAAAAAAAAAAAAAAAAAACJpbG9jAAAAAERAAAEAAQAAAAABDQABAAAAAAAAABsAAAAjaWluZgAAAAAAAQAAABVpbmZlAgAAAAABAABodmMxAAAAAA5waXRtAAAAAAABAAAAaWlwcnAAAABLaXBjbwAAAB9odmNDAQFgAAAAkAAAAAAAWvAA/P34+AAADwAAAAAUaXNwZQAAAAAAAABAAAAAQAAAABBwaXhpAAAAAAMICAgAAAAWaXBtYQAAAAAAAAABAAEDgQIDAAAAI21kYXQSAAoJOBV//aQENBpAMgwZQmMEwAA0AASXyuY=';
-
 /** Garbage over 400 bytes in the middle, where a compressed image's entropy-coded data is. */
 function damageMiddle(bytes: Buffer): Buffer {
   const damaged = Buffer.from(bytes);
@@ -272,6 +194,10 @@ describe('decodeImage: what the build reads, options, resolution', () => {
     }
   });
 });
+
+/** A HEIF whose item is declared HEVC (hvc1, hvcC), as an iPhone's HEIC is; 64 x 64. */
+const HEIC_BASE64 =
+  'AAAAHGZ0eXBoZWljAAAAAG1pZjFoZWljbWlhZgAAAOltZXRhAAAAAAAAACFoZGxyAAAAAAAAAABwaWN0AAAAAAAAAAAAAAAAAAAAACJpbG9jAAAAAERAAAEAAQAAAAABDQABAAAAAAAAABsAAAAjaWluZgAAAAAAAQAAABVpbmZlAgAAAAABAABodmMxAAAAAA5waXRtAAAAAAABAAAAaWlwcnAAAABLaXBjbwAAAB9odmNDAQFgAAAAkAAAAAAAWvAA/P34+AAADwAAAAAUaXNwZQAAAAAAAABAAAAAQAAAABBwaXhpAAAAAAMICAgAAAAWaXBtYQAAAAAAAAABAAEDgQIDAAAAI21kYXQSAAoJOBV//aQENBpAMgwZQmMEwAA0AASXyuY=';
 
 /** A binary (P5) PGM, the header written as netpbm tools write it, with a comment. */
 function pgm(width: number, height: number, maxval: number, pixel: (i: number) => number): Buffer {
