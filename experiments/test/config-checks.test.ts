@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '@biofuse/core';
-import { thrownBy } from '@biofuse/core/testing';
+import { temporaryFolders, thrownBy } from '@biofuse/core/testing';
 import { configHash, parseExperimentConfig } from '../src/config/load-config';
+import { runExperiment } from '../src/run/run-experiment';
+
+const tempFolder = temporaryFolders();
 
 /** The ConfigError a config gives (it fails the test when it parses). */
 function refusal(yaml: string, path = 'c.yaml'): ConfigError {
@@ -18,6 +21,23 @@ const simulated = (names: string[]) =>
 const svc = 'dataset: { loader: svc2004, root: svc2004-task2 }\npipeline: { modality: signature }\n';
 
 describe('config checks found by the experiments review', () => {
+  it('refuses simulated scores that could be drawn beyond the ±1e100 fusion takes, naming the modality, and runs those within it', async () => {
+    const config = (genuine: string, impostor = '{ mean: 0, sd: 1 }', userSpread = '') =>
+      `seed: 5\ndataset: { loader: simulated-scores, subjects: 30, impostorsPerSubject: 4, modalities: [{ name: a, genuine: ${genuine}, impostor: ${impostor}${userSpread} }, { name: b, genuine: { mean: 2, sd: 1 }, impostor: { mean: 0, sd: 1 } }] }\nfusion: { folds: 2, methods: [{ method: sum, normaliser: z-score }] }\n`;
+    // userSpread had no bound: 1e308 drew scores of Infinity.
+    expect(refusal(config('{ mean: 2, sd: 1 }', undefined, ', userSpread: 1e308')).message).toContain('dataset.modalities.0.userSpread: Too big: expected number to be <=1e+100');
+    // Each within ±1e100, together beyond it: mean 1e100 with sd 1e100 drew past it, and fusion failed mid-run.
+    expect(refusal(config('{ mean: 1e100, sd: 1e100 }')).message).toContain(
+      'dataset.modalities.0.genuine: modality "a" can draw genuine scores of |mean| + 10 x sd = 1.10e+101, beyond the ±1e+100 fusion takes: lower them',
+    );
+    expect(refusal(config('{ mean: 2, sd: 1 }', '{ mean: -1e100, sd: 1e98 }')).message).toContain('dataset.modalities.0.impostor: modality "a" can draw impostor scores of |mean| + 10 x sd = 1.10e+100');
+    expect(refusal(config('{ mean: -1e99, sd: 1e98 }', undefined, ', userSpread: 1e99')).message).toContain('modality "a" can draw genuine scores of |mean| + 10 x (sd + userSpread) = 1.20e+100');
+    // Within the bound, the run goes through, fusion included.
+    const within = parseExperimentConfig(config('{ mean: 4e99, sd: 2e98 }', '{ mean: -4e99, sd: 5e98 }', ', userSpread: 3e98'), 'within.yaml');
+    const run = await runExperiment(within, { dataRoot: '/nonexistent', resultsRoot: await tempFolder('biofuse-score-bound-') });
+    expect(run.evaluations.map((e) => e.system)).toEqual(['a', 'b', 'fused:sum/z-score']);
+  });
+
   it('takes fusion weights by system name, and a list only in the order fusion.inputs gives', () => {
     // A list attached to the systems in YAML order, which the hash (keys sorted) does not see:
     // two configs with one hash gave fused EERs of 3.51 and 1.76 %.

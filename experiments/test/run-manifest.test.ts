@@ -1,14 +1,14 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { AcquisitionError, type Modality } from '@biofuse/core';
+import { AcquisitionError, byCodeUnits, type Modality } from '@biofuse/core';
 import { temporaryFolders } from '@biofuse/core/testing';
 import { parseExperimentConfig } from '../src/config/load-config';
 import type { ModalityRegistry } from '../src/modalities';
 import { parseResultsJson } from '../src/run/json';
-import { gitState, MAX_CHANGED_PATHS, WORKSPACE_ROOT, type GitState } from '../src/run/manifest';
-import { runExperiment } from '../src/run/run-experiment';
+import { gitState, listFilesRecursive, MAX_CHANGED_PATHS, WORKSPACE_ROOT, type GitState } from '../src/run/manifest';
+import { dataRecord, runExperiment } from '../src/run/run-experiment';
 
 // What a run's manifest.json says of the code, the data and the time that made its numbers.
 
@@ -19,7 +19,7 @@ import { runExperiment } from '../src/run/run-experiment';
 const repository = vi.hoisted(() => ({ head: undefined as string | undefined }));
 vi.mock(import('../src/run/manifest'), async (importOriginal) => {
   const actual = await importOriginal();
-  const atHead = (head: string) => ({ git: { commit: head, dirty: false, worktreeSha256: null, changedPaths: [], changedPathCount: 0 }, lockfileSha256: null, versions: {}, machine: {} });
+  const atHead = (head: string) => ({ git: { commit: head, dirty: false, tree: null, changedPaths: [], changedPathCount: 0 }, lockfileSha256: null, versions: {}, machine: {} });
   return { ...actual, provenance: (() => (repository.head === undefined ? actual.provenance() : atHead(repository.head))) as typeof actual.provenance };
 });
 
@@ -32,6 +32,22 @@ type Manifest = {
 const manifestOf = async (runDir: string) => parseResultsJson(await readFile(join(runDir, 'manifest.json'), 'utf8')) as Manifest;
 
 const hasGit = spawnSync('git', ['--version']).status === 0;
+/** Whether this workspace is a git checkout with a commit (a copy of the sources is not). */
+const inRepository = hasGit && spawnSync('git', ['rev-parse', '--verify', 'HEAD^{commit}'], { cwd: WORKSPACE_ROOT }).status === 0;
+
+/** Runs `f` with these environment variables set (git reads them), then puts the environment back. */
+async function withEnv<T>(vars: Readonly<Record<string, string>>, f: () => Promise<T>): Promise<T> {
+  const saved = Object.entries(vars).map(([name]) => [name, process.env[name]] as const);
+  Object.assign(process.env, vars);
+  try {
+    return await f();
+  } finally {
+    for (const [name, value] of saved) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  }
+}
 
 describe.skipIf(!hasGit)('the git state of a run', () => {
   const git = (dir: string, ...args: string[]) =>
@@ -51,7 +67,7 @@ describe.skipIf(!hasGit)('the git state of a run', () => {
     const clean = await gitState(dir);
     expect(clean.commit).toMatch(/^[0-9a-f]{40}$/);
     expect(clean).toMatchObject({ dirty: false, changedPaths: [], changedPathCount: 0 });
-    expect(clean.worktreeSha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(clean.tree).toBe(git(dir, 'rev-parse', 'HEAD^{tree}').toString().trim()); // nothing changed: the commit's own tree
     expect(clean.unavailable).toBeUndefined();
 
     // A changed default: the commit and `dirty` alone could not tell these two trees apart.
@@ -60,8 +76,8 @@ describe.skipIf(!hasGit)('the git state of a run', () => {
     await writeFile(join(dir, 'params.ts'), 'export const minutiae = 80;\n');
     const eighty = await gitState(dir);
     expect(sixty).toMatchObject({ commit: clean.commit, dirty: true, changedPaths: ['params.ts'], changedPathCount: 1 });
-    expect(new Set([clean.worktreeSha256, sixty.worktreeSha256, eighty.worktreeSha256]).size).toBe(3);
-    expect((await gitState(dir)).worktreeSha256).toBe(eighty.worktreeSha256); // the same tree, the same hash
+    expect(new Set([clean.tree, sixty.tree, eighty.tree]).size).toBe(3);
+    expect((await gitState(dir)).tree).toBe(eighty.tree); // the same tree, the same hash
 
     // Binary files: "Binary files differ" says the same of every edit; their bytes must count.
     const edited = (at: number) => Buffer.from(binary.map((b, i) => (i === at ? b ^ 0xff : b)));
@@ -70,20 +86,60 @@ describe.skipIf(!hasGit)('the git state of a run', () => {
     await writeFile(join(dir, 'weights.bin'), edited(300));
     const second = await gitState(dir);
     expect(second.changedPaths).toEqual(['params.ts', 'weights.bin']);
-    expect(second.worktreeSha256).not.toBe(first.worktreeSha256);
+    expect(second.tree).not.toBe(first.tree);
 
     // A new source file not yet added is code that ran: its path and its content count.
     await writeFile(join(dir, 'extra.ts'), 'export const x = 1;\n');
     const untracked = await gitState(dir);
     expect(untracked.changedPaths).toEqual(['extra.ts', 'params.ts', 'weights.bin']);
-    expect(untracked.worktreeSha256).not.toBe(second.worktreeSha256);
+    expect(untracked.tree).not.toBe(second.tree);
     await writeFile(join(dir, 'extra.ts'), 'export const x = 2;\n');
     const untrackedEdited = await gitState(dir);
-    expect(untrackedEdited.worktreeSha256).not.toBe(untracked.worktreeSha256);
+    expect(untrackedEdited.tree).not.toBe(untracked.tree);
     // Ignored files (results, scratch) are not the code.
     await mkdir(join(dir, 'scratch'));
     await writeFile(join(dir, 'scratch', 'notes.txt'), 'anything');
     expect(await gitState(dir)).toEqual(untrackedEdited);
+  });
+
+  it('names the tree by its content, whatever diff settings the user who runs it has', async () => {
+    const lines = (edit: number) => Array.from({ length: 60 }, (_, i) => (i === edit ? 'export const minutiae = 60;' : `export const p${i} = ${i};`)).join('\n');
+    const dir = await repositoryWith({ 'a.ts': lines(-1), 'b.ts': lines(-1), 'order.txt': 'b.ts\na.ts\n' });
+    await writeFile(join(dir, 'a.ts'), lines(20));
+    await writeFile(join(dir, 'b.ts'), lines(40));
+    const plain = await gitState(dir);
+    // Settings from a user's or the global git config (as `git -c` passes them on) that change the text of `git diff`.
+    const settings = ['diff.context=1', 'diff.interHunkContext=9', 'diff.indentHeuristic=false', 'diff.algorithm=patience', 'diff.orderFile=order.txt', 'diff.noprefix=true', 'diff.renames=copies'];
+    for (const setting of [...settings.map((s) => [s]), settings]) {
+      const withSettings = await withEnv({ GIT_CONFIG_PARAMETERS: setting.map((s) => `'${s}'`).join(' ') }, () => gitState(dir));
+      expect(withSettings, setting.join(' ')).toEqual(plain);
+    }
+    // The tree git itself would commit: the same id as `git add -A && git write-tree`.
+    expect(plain.tree).toMatch(/^[0-9a-f]{40}$/);
+    git(dir, 'add', '-A');
+    expect(plain.tree).toBe(git(dir, 'write-tree').toString().trim());
+    git(dir, 'reset', '-q');
+    // Another content, another tree.
+    await writeFile(join(dir, 'b.ts'), lines(41));
+    expect((await gitState(dir)).tree).not.toBe(plain.tree);
+  });
+
+  it('reads the repository without writing to it: its index and objects stay as they were, the temporary index goes', async () => {
+    const dir = await repositoryWith({ 'a.txt': 'a\n', 'b.txt': 'b\n' });
+    await writeFile(join(dir, 'a.txt'), 'a, staged\n');
+    git(dir, 'add', 'a.txt');
+    await writeFile(join(dir, 'a.txt'), 'a, staged, then edited\n');
+    await writeFile(join(dir, 'new.txt'), 'not yet added\n');
+    const objects = () => listFilesRecursive(join(dir, '.git', 'objects'));
+    const before = { index: await readFile(join(dir, '.git', 'index')), indexTime: (await stat(join(dir, '.git', 'index'))).mtimeMs, objects: await objects() };
+    const scratch = await tempFolder('biofuse-git-scratch-');
+    const state = await withEnv({ TMPDIR: scratch }, () => gitState(dir));
+    expect(state).toMatchObject({ dirty: true, changedPaths: ['a.txt', 'new.txt'], changedPathCount: 2 });
+    expect(await readFile(join(dir, '.git', 'index'))).toEqual(before.index);
+    expect((await stat(join(dir, '.git', 'index'))).mtimeMs).toBe(before.indexTime);
+    expect(await objects()).toEqual(before.objects);
+    expect(await readdir(scratch)).toEqual([]);
+    expect(git(dir, 'status', '--porcelain').toString()).toBe('MM a.txt\n?? new.txt\n');
   });
 
   it('lists at most MAX_CHANGED_PATHS changed paths, and counts them all', async () => {
@@ -97,7 +153,7 @@ describe.skipIf(!hasGit)('the git state of a run', () => {
   });
 
   it('records nulls and why, and does not fail, outside a repository, before a first commit, or without git', async () => {
-    const nulls = { commit: null, dirty: null, worktreeSha256: null, changedPaths: null, changedPathCount: null };
+    const nulls = { commit: null, dirty: null, tree: null, changedPaths: null, changedPathCount: null };
     const plain = await tempFolder('biofuse-no-repo-');
     expect(await gitState(plain)).toEqual({ ...nulls, unavailable: expect.stringMatching(/not a git repository/) });
     const fresh = await tempFolder('biofuse-no-commit-');
@@ -152,21 +208,33 @@ describe('the manifest', () => {
     }
   });
 
-  it('records the real working tree of this workspace', async () => {
+  it.skipIf(!inRepository)('records the real working tree of this workspace: its commit, and the paths git status names', async () => {
     const run = await runExperiment(parseExperimentConfig(simulated(), 'sim.yaml'), { dataRoot: '/nonexistent', resultsRoot: await tempFolder('biofuse-tree-') });
     const { git } = await manifestOf(run.runDir);
-    // Null (with a reason) only where this checkout is no repository or git is missing.
-    if (git.commit === null) expect(git.unavailable).toEqual(expect.any(String));
-    else expect(git).toMatchObject({ worktreeSha256: expect.stringMatching(/^[0-9a-f]{64}$/), changedPathCount: expect.any(Number), dirty: expect.any(Boolean) });
+    const inWorkspace = (...args: string[]) => execFileSync('git', args, { cwd: WORKSPACE_ROOT, env: { ...process.env, GIT_OPTIONAL_LOCKS: '0' } }).toString('utf8');
+    expect(git.unavailable).toBeUndefined();
+    expect(git.commit).toBe(inWorkspace('rev-parse', 'HEAD').trim());
+    // Every path git status names (staged, edited, deleted, untracked and not ignored), as the run began.
+    const changed = inWorkspace('status', '--porcelain', '-z', '--untracked-files=all', '--no-renames')
+      .split('\0')
+      .filter((entry) => entry !== '')
+      .map((entry) => entry.slice(3));
+    expect(git.changedPathCount).toBe(changed.length);
+    expect(git.changedPaths).toEqual(changed.sort(byCodeUnits).slice(0, MAX_CHANGED_PATHS));
+    expect(git.dirty).toBe(changed.length > 0);
+    if (changed.length === 0) expect(git.tree).toBe(inWorkspace('rev-parse', 'HEAD^{tree}').trim());
+    else expect(git.tree).not.toBe(inWorkspace('rev-parse', 'HEAD^{tree}').trim());
   });
 
   it('times fusion apart from loading the data', async () => {
     const config = parseExperimentConfig(simulated('fusion: { folds: 2, methods: [{ method: logistic }] }\n'), 'sim.yaml');
     const run = await runExperiment(config, { dataRoot: '/nonexistent', resultsRoot: await tempFolder('biofuse-fuse-time-') });
     const t = (await manifestOf(run.runDir)).timingsMs;
-    expect(Object.keys(t)).toEqual(['load', 'fuse', 'metrics', 'write', 'total']);
+    expect(Object.keys(t)).toEqual(['provenance', 'load', 'fuse', 'metrics', 'write', 'total']);
     expect(t.fuse).toBeGreaterThan(0);
-    expect(t.load + t.fuse + t.metrics + t.write).toBeCloseTo(t.total, 6);
+    // Reading the git state and the installed tree is part of the run's time, and shown apart.
+    expect(t.provenance).toBeGreaterThan(0);
+    expect(t.provenance + t.load + t.fuse + t.metrics + t.write).toBeCloseTo(t.total, 6);
   });
 
   it('names the generated folder a synthetic run read and its hash, not a data root it never read', async () => {
@@ -176,5 +244,27 @@ describe('the manifest', () => {
     expect(data).toEqual({ folder: expect.stringMatching(/^results\/\.cache\/synthetic-signatures\/users4-seed91-code[0-9a-f]{12}$/), files: 160, bytes: expect.any(Number), sha256: expect.any(String) });
     // The hash the cache of generated data keeps beside the folder, and checks it by before each reuse.
     expect(data.sha256).toBe((await readFile(join(WORKSPACE_ROOT, `${data.folder as string}.sha256`), 'utf8')).trim());
+  });
+
+  it('names every generated folder a chimeric run of two synthetic sources read, and no data root it never read', async () => {
+    const source = (name: string, users: number) => `    - { name: ${name}, dataset: { loader: synthetic-signatures, users: ${users} }, pipeline: { modality: signature }, protocol: { trials: 1, randomForgeries: 3 } }\n`;
+    const config = parseExperimentConfig(`seed: 91\ndataset:\n  loader: chimeric\n  sources:\n${source('first', 4)}${source('second', 5)}`, 'chimeric-synth.yaml');
+    const run = await runExperiment(config, { dataRoot: '/nonexistent', resultsRoot: await tempFolder('biofuse-chimeric-synth-') });
+    const { data } = await manifestOf(run.runDir);
+    const generated = (users: number) => ({ folder: expect.stringMatching(new RegExp(`^results/\\.cache/synthetic-signatures/users${users}-seed91-code[0-9a-f]{12}$`)), files: users * 40, bytes: expect.any(Number), sha256: expect.any(String) });
+    expect(data).toEqual({ generated: [generated(4), generated(5)] });
+  });
+
+  it('records the data root only where files were read under it', async () => {
+    const dataRoot = await tempFolder('biofuse-data-record-');
+    await writeFile(join(dataRoot, 'scores.csv'), 'a,b\n');
+    const made = (users: number) => ({ folder: join(WORKSPACE_ROOT, 'results', `synth-${users}`), files: users, bytes: 10 * users, sha256: `${users}`.repeat(64) });
+    const record = (users: number) => ({ ...made(users), folder: `results/synth-${users}` });
+    const underRoot = { root: dataRoot, files: 1, bytes: 4, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) };
+    const files = [join(dataRoot, 'scores.csv')];
+    expect(await dataRecord({ dataFiles: files }, dataRoot)).toEqual(underRoot);
+    expect(await dataRecord({ dataFiles: [], generated: [made(4)] }, dataRoot)).toEqual(record(4));
+    expect(await dataRecord({ dataFiles: [], generated: [made(4), made(5)] }, dataRoot)).toEqual({ generated: [record(4), record(5)] });
+    expect(await dataRecord({ dataFiles: files, generated: [made(4)] }, dataRoot)).toEqual({ ...underRoot, generated: [record(4)] });
   });
 });

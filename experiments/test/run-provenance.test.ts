@@ -78,9 +78,9 @@ describe('the installed dependencies a run records', () => {
     expect(v['@biofuse/x']).toBeUndefined();
     expect(Object.keys(v)).toEqual(Object.keys(v).sort(byCodeUnits));
 
-    expect(installedTreeSha256(root)).toBeNull(); // no npm record of the tree
+    expect(await installedTreeSha256(root)).toBeNull(); // no npm record of the tree
     await write('node_modules/.package-lock.json', '{"lockfileVersion":3}');
-    expect(installedTreeSha256(root)).toBe(sha256(Buffer.from('{"lockfileVersion":3}')));
+    expect(await installedTreeSha256(root)).toBe(sha256(Buffer.from('{"lockfileVersion":3}')));
     await rm(join(root, `node_modules/@img/sharp-libvips-${process.platform}-${process.arch}/versions.json`));
     expect(installedVersions(root).libvips).toBe('unknown');
   });

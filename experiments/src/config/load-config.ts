@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { basename, extname } from 'node:path';
 import { byCodeUnits, ConfigError, readTextFile } from '@biofuse/core';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, YAMLParseError } from 'yaml';
+import { isAlias, isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, Scalar, YAMLParseError, type Document } from 'yaml';
 import type { z } from 'zod';
 import { fusionProblems, isScoreLoader } from './fusion-rules';
 import { pipelineParamsProblem } from './pipeline-params';
@@ -24,7 +24,7 @@ export function parseExperimentConfig(text: string, path: string): ExperimentCon
     const doc = parseDocument(text, { uniqueKeys: false, lineCounter });
     for (const warning of doc.warnings) process.emitWarning(warning);
     if (doc.errors.length > 0) throw doc.errors[0];
-    checkKeys(doc.contents, '', (node) => lineCounter.linePos(node.range?.[0] ?? 0).line, path);
+    checkKeys(doc, (node) => lineCounter.linePos(node.range?.[0] ?? 0).line, path);
     raw = doc.toJS();
   } catch (err) {
     if (err instanceof ConfigError) throw err;
@@ -36,24 +36,68 @@ export function parseExperimentConfig(text: string, path: string): ExperimentCon
 }
 
 /**
- * Refuses a mapping that gives a key twice (as the object it becomes would hold it: `1` and "1"
- * alike), and the key `__proto__` (left out of the object validated, and so ignored without a
- * word), naming the key's place and line. Aliases are checked where their anchor is.
+ * Refuses a mapping that gives a key twice as the object it becomes holds it, and the key
+ * `__proto__` (left out of the object validated, and so ignored without a word), naming the key's
+ * place and line. Keys are compared as toJS() writes them into that object (see objectKey):
+ * `1`, `1.0`, `0x1` and "1" are one key, and so are `~`, `null`, an empty key and "". Values
+ * that are aliases are checked where their anchor is; keys that are aliases are the key of the
+ * node they name, the last anchored under that name before them, as yaml resolves them.
  */
-function checkKeys(node: unknown, at: string, lineOf: (node: { range?: readonly number[] | null }) => number, path: string): void {
-  if (isSeq(node)) node.items.forEach((item, i) => checkKeys(item, `${at}${i}.`, lineOf, path));
-  if (!isMap(node)) return;
-  const seen = new Map<string, number>();
-  for (const pair of node.items) {
-    if (!isScalar(pair.key)) continue;
-    const key = String(pair.key.value);
-    const line = lineOf(pair.key);
-    const first = seen.get(key);
-    if (first !== undefined) throw new ConfigError(`${path}:${line}: ${at}${key} is given twice (first on line ${first})`);
-    if (key === '__proto__') throw new ConfigError(`${path}:${line}: ${at}${key}: "__proto__" is not a key a config may use`);
-    seen.set(key, line);
-    checkKeys(pair.value, `${at}${key}.`, lineOf, path);
-  }
+function checkKeys(doc: Document.Parsed, lineOf: (node: { range?: readonly number[] | null }) => number, path: string): void {
+  const merges = doc.schema.tags.some((tag) => tag.tag === MERGE_TAG && tag.default);
+  // Anchored nodes by name, in document order (a node before what it holds, a key before its value), as yaml's visit() walks them.
+  const anchored = new Map<string, unknown>();
+  const anchor = (node: unknown) => {
+    if (isNode(node) && !isAlias(node) && node.anchor) anchored.set(node.anchor, node);
+  };
+  const walk = (node: unknown, at: string): void => {
+    anchor(node);
+    if (isSeq(node)) node.items.forEach((item, i) => walk(item, `${at}${i}.`));
+    if (!isMap(node)) return;
+    const seen = new Map<string, number>();
+    for (const pair of node.items) {
+      anchor(pair.key);
+      const line = lineOf((pair.key ?? pair.value ?? node) as { range?: readonly number[] | null });
+      const key = objectKey(pair.key, anchored, merges);
+      if (typeof key !== 'string') {
+        if ('refused' in key) throw new ConfigError(`${path}:${line}: ${at === '' ? '(top level)' : at.slice(0, -1)}: a key must be text, a number, true/false or null, not ${key.refused}`);
+        // A merge key adds no key of its own; an alias to nothing fails in toJS() as YAML that is not valid.
+        walk(pair.value, at);
+        continue;
+      }
+      const shown = key === '' ? '"" (an empty or null key)' : key;
+      const first = seen.get(key);
+      if (first !== undefined) throw new ConfigError(`${path}:${line}: ${at}${shown} is given twice (first on line ${first})`);
+      if (key === '__proto__') throw new ConfigError(`${path}:${line}: ${at}${key}: "__proto__" is not a key a config may use`);
+      seen.set(key, line);
+      walk(pair.value, `${at}${key}.`);
+    }
+  };
+  walk(doc.contents, '');
+}
+
+/** The tag of YAML 1.1's merge key `<<` (in a document that says `%YAML 1.1`). */
+const MERGE_TAG = 'tag:yaml.org,2002:merge';
+
+/**
+ * The key toJS() gives a mapping's pair in the object it makes (yaml's addPairToJSMap): null
+ * becomes "", a number, boolean or text its String(); an alias is the value of the node it names.
+ * Nothing for a merge key, which adds no key of its own, or an alias to no anchor (toJS() fails on
+ * it). Refused: keys that toJS() writes as text of its own making (a list or mapping as flow YAML,
+ * a date, binary data), which no config means as a key.
+ */
+function objectKey(key: unknown, anchored: ReadonlyMap<string, unknown>, merges: boolean): string | { skip: true } | { refused: string } {
+  if (merges && isScalar(key) && (!key.type || key.type === Scalar.PLAIN) && (key.value === '<<' || (typeof key.value === 'symbol' && key.value.description === '<<'))) return { skip: true };
+  const node = isAlias(key) ? anchored.get(key.source) : key;
+  if (isAlias(key) && node === undefined) return { skip: true };
+  const alias = isAlias(key) ? ` (the alias *${key.source})` : '';
+  if (node === null || node === undefined) return '';
+  if (!isScalar(node)) return { refused: `a list or a mapping${alias}` };
+  const value: unknown = node.value;
+  if (value === null) return '';
+  if (typeof value === 'bigint') return String(Number(value));
+  if (typeof value === 'object') return { refused: `${value instanceof Date ? 'a date' : value instanceof Uint8Array ? 'binary data' : 'an object'}${alias}` };
+  return String(value as string | number | boolean | symbol | undefined);
 }
 
 /** Validates an already-parsed config object (from YAML, or built by a command); `source` names it in errors. */

@@ -24,8 +24,19 @@ const metricsSchema = z
 /** A system's name: a score matrix's key, a simulated modality, a fused input. */
 const systemName = z.string().regex(/^[A-Za-z0-9_.-]+$/, 'system names use letters, digits, _ . -');
 
+/** The largest score magnitude fusion takes (fusion's MAX_SCORE_MAGNITUDE): scores beyond it are refused mid-run. */
+const MAX_SCORE_MAGNITUDE = 1e100;
+
+/**
+ * The most standard deviations a simulated score lies from its mean, with room to spare: the
+ * simulator's normal draws (Box-Muller on 32-bit uniforms) stay within ±6.67, a user's shift is
+ * one such draw, and a correlated score, a unit-variance mix of them, passes 10 with a
+ * probability below 1e-22.
+ */
+const MAX_DEVIATES = 10;
+
 /** Within ±1e100, as fusion takes scores: a mean or sd of 1e308 drew scores of Infinity. */
-const normal = z.strictObject({ mean: z.number().min(-1e100).max(1e100), sd: z.number().positive().max(1e100) });
+const normal = z.strictObject({ mean: z.number().min(-MAX_SCORE_MAGNITUDE).max(MAX_SCORE_MAGNITUDE), sd: z.number().positive().max(MAX_SCORE_MAGNITUDE) });
 
 /** NIST BSSR1-style square score matrices, one per system (matcher). */
 const scoreMatrixSource = z.strictObject({
@@ -47,14 +58,29 @@ const simulatedScoresSource = z.strictObject({
   genuinePerSubject: z.int().min(1).max(1000).optional(),
   modalities: z
     .array(
-      z.strictObject({
-        name: z.string().regex(/^[A-Za-z0-9_.-]+$/),
-        genuine: normal,
-        impostor: normal,
-        failureRate: z.number().min(0).lt(1).default(0),
-        /** Per-subject spread of the genuine mean (goats and sheep; default 0). */
-        userSpread: z.number().min(0).optional(),
-      }),
+      z
+        .strictObject({
+          name: z.string().regex(/^[A-Za-z0-9_.-]+$/),
+          genuine: normal,
+          impostor: normal,
+          failureRate: z.number().min(0).lt(1).default(0),
+          /** Per-subject spread of the genuine mean (goats and sheep; default 0). */
+          userSpread: z.number().min(0).max(MAX_SCORE_MAGNITUDE).optional(),
+        })
+        .superRefine((mod, ctx) => {
+          // Each bound alone let mean 1e100 with sd 1e100 through, to draw scores past 1e100 and fail mid-run.
+          for (const side of ['genuine', 'impostor'] as const) {
+            const spread = side === 'genuine' ? (mod.userSpread ?? 0) : 0;
+            const reach = Math.abs(mod[side].mean) + MAX_DEVIATES * (mod[side].sd + spread);
+            if (reach <= MAX_SCORE_MAGNITUDE) continue;
+            const terms = side === 'genuine' && spread > 0 ? `|mean| + ${MAX_DEVIATES} x (sd + userSpread)` : `|mean| + ${MAX_DEVIATES} x sd`;
+            ctx.addIssue({
+              code: 'custom',
+              path: [side],
+              message: `modality "${mod.name}" can draw ${side} scores of ${terms} = ${reach.toExponential(2)}, beyond the ±${MAX_SCORE_MAGNITUDE} fusion takes: lower them`,
+            });
+          }
+        }),
     )
     .min(1),
   genuineCorrelation: z.array(z.array(z.number().min(-1).max(1))).optional(),

@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, readdirSync, readFileSync } from 'node:fs';
-import { lstat, readdir, readFile, readlink, realpath, stat } from 'node:fs/promises';
-import { arch, cpus, platform, release, totalmem } from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
+import { mkdir, mkdtemp, readdir, realpath, rm, stat } from 'node:fs/promises';
+import { arch, cpus, platform, release, tmpdir, totalmem } from 'node:os';
+import { delimiter, dirname, join, relative, resolve } from 'node:path';
 import { byCodeUnits, DatasetError } from '@biofuse/core';
 
 /** The repository root: experiments/ sits directly inside it. */
@@ -14,11 +14,15 @@ export interface GitState {
   readonly commit: string | null;
   readonly dirty: boolean | null;
   /**
-   * sha256 over `git diff HEAD --binary` and the paths and contents of the untracked files git
-   * does not ignore: with the commit, it names the working tree that ran (a changed default
-   * changed the numbers under one commit and `dirty: true`, and nothing told the runs apart).
+   * The id of the git tree of the working tree as it ran: the tree `git add -A && git write-tree`
+   * would make of it (tracked files as they are, untracked ones that git does not ignore), written
+   * through a temporary index. With the commit it names the code that ran (a changed default
+   * changed the numbers under one commit and `dirty: true`, and nothing told the runs apart), and
+   * as git hashes the files' content, not a diff's text, it is the same id whatever the diff
+   * settings of whoever ran it (a hash of `git diff HEAD` changed with diff.context). The
+   * commit's own tree where nothing changed.
    */
-  readonly worktreeSha256: string | null;
+  readonly tree: string | null;
   /** The paths changed against the commit and the untracked ones, in code-unit order, at most MAX_CHANGED_PATHS. */
   readonly changedPaths: readonly string[] | null;
   /** How many paths changed in all (changedPaths holds the first of them). */
@@ -60,8 +64,8 @@ export interface Provenance {
 export async function provenance(): Promise<Provenance> {
   return {
     git: await gitState(),
-    lockfileSha256: fileSha256Sync(join(WORKSPACE_ROOT, 'package-lock.json')),
-    installedTreeSha256: installedTreeSha256(),
+    lockfileSha256: await fileSha256OrNull(join(WORKSPACE_ROOT, 'package-lock.json')),
+    installedTreeSha256: await installedTreeSha256(),
     versions: { node: process.versions.node, v8: process.versions.v8, ...installedVersions() },
     machine: {
       platform: platform(),
@@ -95,15 +99,31 @@ export async function dataFingerprint(files: readonly string[], dataRoot: string
       h.update(`${relative(dataRoot, f)}\0${kind}\n`);
       continue;
     }
-    const fh = createHash('sha256');
-    for await (const chunk of createReadStream(f)) {
-      fh.update(chunk as Buffer);
-      bytes += (chunk as Buffer).length;
-    }
+    const file = await fileSha256(f);
+    bytes += file.bytes;
     count++;
-    h.update(`${relative(dataRoot, f)}\0${fh.digest('hex')}\n`);
+    h.update(`${relative(dataRoot, f)}\0${file.sha256}\n`);
   }
   return { files: count, bytes, sha256: h.digest('hex') };
+}
+
+/** sha256 of a file's bytes and how many there are, read as a stream: a file is never held whole. */
+async function fileSha256(path: string): Promise<{ sha256: string; bytes: number }> {
+  const h = createHash('sha256');
+  let bytes = 0;
+  for await (const chunk of createReadStream(path)) {
+    h.update(chunk as Buffer);
+    bytes += (chunk as Buffer).length;
+  }
+  return { sha256: h.digest('hex'), bytes };
+}
+
+/** fileSha256's hash, or null where the file cannot be read (there is none). */
+async function fileSha256OrNull(path: string): Promise<string | null> {
+  return fileSha256(path).then(
+    (file) => file.sha256,
+    () => null,
+  );
 }
 
 /**
@@ -134,67 +154,71 @@ export async function listFilesRecursive(dir: string): Promise<string[]> {
 /**
  * The commit and working tree of the repository at `root` (the workspace), or nulls and why:
  * a run outside a repository, or on a machine without git, still writes its manifest.
+ *
+ * The working tree is named by its git tree (GitState.tree), made as `git add -A` and `git
+ * write-tree` would make it, but through a temporary index and a temporary object folder (the
+ * repository's objects are read through it as alternates): git hashes the files itself, a
+ * stream at a time, and the repository's index and objects are left as they were. Both
+ * temporaries are removed, whatever happens.
  */
 export async function gitState(root: string = WORKSPACE_ROOT, git = 'git'): Promise<GitState> {
-  const run = (args: readonly string[], cwd: string, onData?: (chunk: Buffer) => void) => gitOutput(git, args, cwd, onData);
+  const run = async (args: readonly string[], cwd: string, env: Readonly<Record<string, string>> = {}) => (await gitOutput(git, args, cwd, env)).toString('utf8');
   let top: string;
   let commit: string;
   try {
-    top = (await run(['rev-parse', '--show-toplevel'], root)).toString('utf8').trim();
+    top = (await run(['rev-parse', '--show-toplevel'], root)).trim();
   } catch (err) {
     return noGitState((err as Error).message);
   }
   try {
-    commit = (await run(['rev-parse', '--verify', 'HEAD^{commit}'], top)).toString('utf8').trim();
+    commit = (await run(['rev-parse', '--verify', 'HEAD^{commit}'], top)).trim();
   } catch {
     return noGitState(`the repository at ${top} has no commit yet`);
   }
+  let scratch: string | undefined;
   try {
-    // Output that does not depend on the user's diff settings: the same tree, the same hash.
-    const diffArgs = ['-c', 'core.quotePath=true', '-c', 'diff.noprefix=false', '-c', 'diff.mnemonicPrefix=false', '-c', 'diff.relative=false', 'diff', 'HEAD', '--no-color', '--no-ext-diff', '--no-textconv', '--no-renames'];
-    const h = createHash('sha256');
-    h.update('git diff HEAD --binary\n');
-    await run([...diffArgs, '--binary', '--src-prefix=a/', '--dst-prefix=b/', '--diff-algorithm=myers'], top, (chunk) => h.update(chunk));
-    const changed = splitNul(await run([...diffArgs, '--name-only', '-z'], top));
-    const untracked = splitNul(await run(['ls-files', '--others', '--exclude-standard', '-z'], top)).sort(byCodeUnits);
-    for (const path of untracked) h.update(`untracked\0${path}\0${await untrackedContentSha256(join(top, path))}\n`);
-    const paths = [...new Set([...changed, ...untracked])].sort(byCodeUnits);
+    const objects = resolve(top, (await run(['rev-parse', '--git-path', 'objects'], top)).trim());
+    scratch = await mkdtemp(join(tmpdir(), 'biofuse-worktree-'));
+    await mkdir(join(scratch, 'objects'));
+    const aside = {
+      GIT_INDEX_FILE: join(scratch, 'index'),
+      GIT_OBJECT_DIRECTORY: join(scratch, 'objects'),
+      GIT_ALTERNATE_OBJECT_DIRECTORIES: [objects, process.env.GIT_ALTERNATE_OBJECT_DIRECTORIES].filter((d) => d).join(delimiter),
+    };
+    await run(['read-tree', 'HEAD'], top, aside);
+    await run(['add', '--all'], top, aside); // .gitignore, info/exclude and core.excludesFile apply
+    const tree = (await run(['write-tree'], top, aside)).trim();
+    // Plumbing, not `git diff`: no diff.* setting changes which paths it names.
+    const paths = splitNul(await run(['diff-tree', '-r', '-z', '--name-only', '--no-renames', commit, tree], top, aside)).sort(byCodeUnits);
     return {
       commit,
       dirty: paths.length > 0,
-      worktreeSha256: h.digest('hex'),
+      tree,
       changedPaths: paths.slice(0, MAX_CHANGED_PATHS),
       changedPathCount: paths.length,
     };
   } catch (err) {
     return { ...noGitState((err as Error).message), commit };
+  } finally {
+    if (scratch !== undefined) await rm(scratch, { recursive: true, force: true });
   }
 }
 
 function noGitState(why: string): GitState {
-  return { commit: null, dirty: null, worktreeSha256: null, changedPaths: null, changedPathCount: null, unavailable: why };
-}
-
-/** An untracked path's content hash: a file's bytes, a link's target (never followed), or what else it is. */
-async function untrackedContentSha256(path: string): Promise<string> {
-  const info = await lstat(path).catch(() => undefined);
-  if (!info) return 'missing';
-  if (info.isSymbolicLink()) return `link ${createHash('sha256').update(await readlink(path)).digest('hex')}`;
-  if (!info.isFile()) return info.isDirectory() ? 'folder' : 'other';
-  return createHash('sha256').update(await readFile(path)).digest('hex');
+  return { commit: null, dirty: null, tree: null, changedPaths: null, changedPathCount: null, unavailable: why };
 }
 
 /**
- * Runs git and gives its standard output (or hands it to onData as it comes); rejects with why
+ * Runs git with `env` added to the environment and gives its standard output; rejects with why
  * git could not answer: not installed, or its own first line of error ("not a git repository").
  */
-function gitOutput(git: string, args: readonly string[], cwd: string, onData?: (chunk: Buffer) => void): Promise<Buffer> {
+function gitOutput(git: string, args: readonly string[], cwd: string, env: Readonly<Record<string, string>>): Promise<Buffer> {
   return new Promise((resolveOutput, reject) => {
     // Optional locks off: a run only reads the repository, and must not take its index lock from someone committing.
-    const child = spawn(git, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, GIT_OPTIONAL_LOCKS: '0' } });
+    const child = spawn(git, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, GIT_OPTIONAL_LOCKS: '0', ...env } });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => (onData ? onData(chunk) : out.push(chunk)));
+    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
     child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
     child.on('error', (e: NodeJS.ErrnoException) => {
       if (e.code === 'ENOENT' && !existsSync(cwd)) reject(new Error(`no such folder ${cwd}`));
@@ -208,21 +232,13 @@ function gitOutput(git: string, args: readonly string[], cwd: string, onData?: (
   });
 }
 
-function splitNul(b: Buffer): string[] {
-  return b.toString('utf8').split('\0').filter((p) => p !== '');
-}
-
-function fileSha256Sync(path: string): string | null {
-  try {
-    return createHash('sha256').update(readFileSync(path)).digest('hex');
-  } catch {
-    return null;
-  }
+function splitNul(b: string): string[] {
+  return b.split('\0').filter((p) => p !== '');
 }
 
 /** sha256 of npm's record of the installed tree (node_modules/.package-lock.json), or null where there is none. */
-export function installedTreeSha256(root: string = WORKSPACE_ROOT): string | null {
-  return fileSha256Sync(join(root, 'node_modules', '.package-lock.json'));
+export function installedTreeSha256(root: string = WORKSPACE_ROOT): Promise<string | null> {
+  return fileSha256OrNull(join(root, 'node_modules', '.package-lock.json'));
 }
 
 /**

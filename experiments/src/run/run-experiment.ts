@@ -70,9 +70,10 @@ export async function runExperiment(config: ExperimentConfig, opts: RunOptions &
 async function runInto(experimentDir: string, config: ExperimentConfig, opts: RunOptions & { configPath?: string }): Promise<RunResult> {
   const now = opts.now ?? (() => new Date());
   const started = now();
+  const t0 = performance.now();
   // The code, lockfile and machine as the run starts: what ran, whatever moves while it runs.
   const origin = await provenance();
-  const t0 = performance.now();
+  const tProvenance = performance.now();
   // A results folder that cannot be made fails here, before any scoring, as a data error naming it.
   await makeFolder(experimentDir, 'results folder');
   const { data: loaded, chimeric } = await loadWithAssignment(config, opts);
@@ -133,8 +134,9 @@ async function runInto(experimentDir: string, config: ExperimentConfig, opts: Ru
       seeds: { seed: config.seed },
       startedAt: started.toISOString(),
       finishedAt: now().toISOString(),
-      // Loading (and scoring) the data, then fusion's cross-validation, apart: fusion took 98 s of a "load" of 0.1 s.
-      timingsMs: { load: tLoaded - t0, fuse: t1 - tLoaded, metrics: t2 - t1, write: t3 - t2, total: t3 - t0 },
+      // Reading the git state and the installed tree, loading (and scoring) the data, then
+      // fusion's cross-validation, each apart: fusion took 98 s of a "load" of 0.1 s.
+      timingsMs: { provenance: tProvenance - t0, load: tLoaded - tProvenance, fuse: t1 - tLoaded, metrics: t2 - t1, write: t3 - t2, total: t3 - t0 },
       data: await dataRecord(data, opts.dataRoot),
       models: await modelFingerprint(config),
       // The parameters each modality ran with, defaults filled in: `params: {}` in the config
@@ -157,17 +159,42 @@ async function runInto(experimentDir: string, config: ExperimentConfig, opts: Ru
   return { config, runDir: finalDir, detPage: join(finalDir, 'det.html'), evaluations, identification, skipped: data.skipped.length, notes };
 }
 
+/** A generated dataset as the manifest names it: GeneratedData with its folder relative to the workspace. */
+export interface GeneratedDataRecord {
+  readonly folder: string;
+  readonly files: number;
+  readonly bytes: number;
+  readonly sha256: string;
+}
+
+/** The data files a run read under its data root, and their content fingerprint (dataFingerprint). */
+export interface DataRootRecord {
+  readonly root: string;
+  readonly files: number;
+  readonly bytes: number;
+  readonly sha256: string;
+}
+
 /**
- * What the manifest says of the data a run read: the data root with the fingerprint of the files
- * read under it (the list the Nx cache key hashes), and for a generated dataset its folder,
- * relative to the workspace, with the fingerprint the cache of generated data checks it by. A
- * run of generated data alone reads nothing under the data root, so names none.
+ * What the manifest says of the data a run read: files under the data root (a dataset on disk,
+ * or nothing at all: simulated scores), one generated dataset alone, several generated ones
+ * alone (a chimeric run of two synthetic sources), or files under the data root beside
+ * generated datasets (a chimeric run of both kinds).
  */
-async function dataRecord(data: ComparisonScores, dataRoot: string): Promise<Record<string, unknown>> {
-  const generated = (data.generated ?? []).map(({ folder, ...fingerprint }) => ({ folder: relative(WORKSPACE_ROOT, folder), ...fingerprint }));
-  if (generated.length === 0) return { root: resolve(dataRoot), ...(await dataFingerprint(data.dataFiles, dataRoot)) };
-  if (data.dataFiles.length === 0 && generated.length === 1) return generated[0];
-  return { root: resolve(dataRoot), ...(await dataFingerprint(data.dataFiles, dataRoot)), generated };
+export type DataRecord = DataRootRecord | GeneratedDataRecord | { readonly generated: readonly GeneratedDataRecord[] } | (DataRootRecord & { readonly generated: readonly GeneratedDataRecord[] });
+
+/**
+ * The data root with the fingerprint of the files read under it (the list the Nx cache key
+ * hashes), and each generated dataset's folder, relative to the workspace, with the fingerprint
+ * the cache of generated data checks it by. A run that read generated data and no data file
+ * names no data root: it read nothing under it (two synthetic sources recorded a root and the
+ * fingerprint of no files).
+ */
+export async function dataRecord(data: Pick<ComparisonScores, 'dataFiles' | 'generated'>, dataRoot: string): Promise<DataRecord> {
+  const generated = (data.generated ?? []).map(({ folder, ...fingerprint }): GeneratedDataRecord => ({ folder: relative(WORKSPACE_ROOT, folder), ...fingerprint }));
+  if (generated.length > 0 && data.dataFiles.length === 0) return generated.length === 1 ? generated[0] : { generated };
+  const underRoot: DataRootRecord = { root: resolve(dataRoot), ...(await dataFingerprint(data.dataFiles, dataRoot)) };
+  return generated.length === 0 ? underRoot : { ...underRoot, generated };
 }
 
 /**
