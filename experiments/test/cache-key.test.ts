@@ -4,7 +4,6 @@ import { copyFile, mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { TargetConfiguration } from 'nx/src/devkit-exports';
-import { AcquisitionError, type Modality } from '@biofuse/core';
 import { benchCodeInputs, createNodesV2 } from '../nx-plugin';
 import { parseExperimentConfig } from '../src/config/load-config';
 import type { ExperimentConfig } from '../src/config/schema';
@@ -13,6 +12,7 @@ import { parseResultsJson } from '../src/run/json';
 import { dataFingerprint, listFilesRecursive, WORKSPACE_ROOT } from '../src/run/manifest';
 import { experimentDataFiles, experimentModelFiles, runExperiment } from '../src/run/run-experiment';
 import { temporaryFolders } from '@biofuse/core/testing';
+import { numberModality } from './number-modality';
 
 const tempFolder = temporaryFolders();
 
@@ -52,20 +52,7 @@ describe('the data and model files a run depends on', () => {
   });
 });
 
-/** A toy modality: a sample is a text file holding one number. */
-const numberModality: Modality<number, number> = {
-  name: 'fingerprint',
-  async load(input) {
-    const v = Number(String(input).trim());
-    if (Number.isNaN(v)) throw new AcquisitionError('unreadable', 'not a number');
-    return v;
-  },
-  extract: async (sample) => sample,
-  compare: (a, b) => ({ similarity: -Math.abs(a - b) }),
-  encode: (t) => new Uint8Array(new Float64Array([t]).buffer),
-  decode: (b) => new Float64Array(b.buffer)[0],
-};
-const registry: ModalityRegistry = { fingerprint: async () => numberModality as never };
+const registry: ModalityRegistry = { fingerprint: async () => numberModality() as never };
 
 describe('the cache key and the run read the same data', () => {
   /** What `biofuse bench --fingerprint` prints for Nx to hash. */

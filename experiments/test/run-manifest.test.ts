@@ -2,7 +2,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { AcquisitionError, byCodeUnits, type Modality } from '@biofuse/core';
+import { byCodeUnits } from '@biofuse/core';
+import { numberModality } from './number-modality';
 import { temporaryFolders } from '@biofuse/core/testing';
 import { parseExperimentConfig } from '../src/config/load-config';
 import type { ModalityRegistry } from '../src/modalities';
@@ -177,19 +178,8 @@ ${extra}`;
 
 describe('the manifest', () => {
   it('records the git state the run started with, not the one it ended with', async () => {
-    const moving: Modality<number, number> = {
-      name: 'fingerprint',
-      async load(input) {
-        repository.head = 'moved-during-the-run'; // say, a checkout in another terminal
-        const v = Number(String(input).trim());
-        if (Number.isNaN(v)) throw new AcquisitionError('unreadable', 'not a number');
-        return v;
-      },
-      extract: async (sample) => sample,
-      compare: (a, b) => ({ similarity: -Math.abs(a - b) }),
-      encode: (t) => new Uint8Array(new Float64Array([t]).buffer),
-      decode: (b) => new Float64Array(b.buffer)[0],
-    };
+    // Say, a checkout in another terminal while the samples are read.
+    const moving = numberModality(() => (repository.head = 'moved-during-the-run'));
     const registry: ModalityRegistry = { fingerprint: async () => moving as never };
     const dataRoot = await tempFolder('biofuse-moving-');
     await mkdir(join(dataRoot, 'toy'));

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AcquisitionError, byCodeUnits, type Modality } from '@biofuse/core';
+import { byCodeUnits } from '@biofuse/core';
+import { numberModality } from './number-modality';
 import { temporaryFolders } from '@biofuse/core/testing';
 import { DEFAULT_EXTRACTION_PARAMS, FINGERPRINT_MATCH_PARAMS } from '@biofuse/fingerprint';
 import { DEFAULT_SIGNATURE_PARAMS, SVC2004_GLOBAL_WITHIN_SPREAD } from '@biofuse/signature';
@@ -143,18 +144,7 @@ dataset:
       await writeFile(join(dir, 'set', path), v);
     }
     await writeFile(join(dir, 'set', 'pairs.tsv'), 'a/1.txt\ta/2.txt\t1\nb/1.txt\tb/2.txt\t1\na/1.txt\tb/1.txt\t0\na/2.txt\tb/2.txt\t0\n');
-    const standIn: Modality<number, number> = {
-      name: 'fingerprint',
-      async load(input) {
-        const v = Number(String(input).trim());
-        if (Number.isNaN(v)) throw new AcquisitionError('unreadable', 'not a number');
-        return v;
-      },
-      extract: async (s) => s,
-      compare: (a, b) => ({ similarity: -Math.abs(a - b) }),
-      encode: (t) => new Uint8Array(new Float64Array([t]).buffer),
-      decode: (b) => new Float64Array(b.buffer)[0],
-    };
+    const standIn = numberModality();
     const run = await runExperiment(parseExperimentConfig('dataset: { loader: pairs, root: set, pairs: pairs.tsv }\npipeline: { modality: fingerprint }\n', 'pairs.yaml'), {
       dataRoot: dir,
       resultsRoot: results,
