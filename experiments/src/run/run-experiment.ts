@@ -99,7 +99,8 @@ async function runInto(experimentDir: string, config: ExperimentConfig, opts: Ru
   // Written beside its final name and renamed onto it when complete: a run that fails half-way
   // leaves no half-written run folder.
   const runDir = `${finalDir}.partial-${process.pid}`;
-  const release = removedOnInterrupt(runDir);
+  const releaseRunDir = removedOnInterrupt(runDir);
+  const releaseClaim = removedOnInterrupt(claim);
   try {
     await makeFolder(runDir, 'results folder');
 
@@ -153,8 +154,9 @@ async function runInto(experimentDir: string, config: ExperimentConfig, opts: Ru
     await rm(runDir, { recursive: true, force: true });
     throw err;
   } finally {
-    release();
+    releaseRunDir();
     await rmdir(claim).catch(() => undefined);
+    releaseClaim();
   }
   return { config, runDir: finalDir, detPage: join(finalDir, 'det.html'), evaluations, identification, skipped: data.skipped.length, notes };
 }
