@@ -1,7 +1,8 @@
-import { byCodeUnits, ModalityUnavailableError, type Modality, type ModalityName } from '@biofuse/core';
+import { ModalityUnavailableError, type Modality, type ModalityName } from '@biofuse/core';
 import { parseSignatureParams, SignatureModality, SVC2004_GLOBAL_WITHIN_SPREAD } from '@biofuse/signature';
 import { FaceModality, parseFaceParams } from '@biofuse/face';
 import { DEFAULT_EXTRACTION_PARAMS, DEFAULT_FINGERPRINT_DPI, FINGERPRINT_MATCH_PARAMS, FingerprintModality, parseFingerprintParams } from '@biofuse/fingerprint';
+import { withSortedKeys } from './run/json';
 
 /** Builds a modality from a pipeline's parameters (models load once, inside the factory). */
 export type ModalityFactory = (params: Readonly<Record<string, unknown>>) => Promise<Modality<unknown, unknown>>;
@@ -78,11 +79,11 @@ const builtWith = new WeakMap<object, Readonly<Record<string, unknown>>>();
  */
 export async function resolvedParams(modality: Modality<unknown, unknown>, params: Readonly<Record<string, unknown>>): Promise<Record<string, unknown> | null> {
   if (modality instanceof SignatureModality) {
-    return jsonWithSortedKeys({ ...modality.params, globalWithinSpread: null, ...builtWith.get(modality) }) as Record<string, unknown>;
+    return withSortedKeys({ ...modality.params, globalWithinSpread: null, ...builtWith.get(modality) }) as Record<string, unknown>;
   }
   if (modality instanceof FingerprintModality) {
     const p = modality.params;
-    return jsonWithSortedKeys({
+    return withSortedKeys({
       dpi: p.dpi ?? null,
       defaultDpi: DEFAULT_FINGERPRINT_DPI,
       minQuality: p.minQuality ?? null,
@@ -95,7 +96,7 @@ export async function resolvedParams(modality: Modality<unknown, unknown>, param
   if (modality instanceof FaceModality) {
     const given = parseFaceParams(params);
     const r = modality.recognizer;
-    return jsonWithSortedKeys({
+    return withSortedKeys({
       ...given,
       metric: given.metric ?? 'cosine',
       modelId: r.modelId,
@@ -108,18 +109,4 @@ export async function resolvedParams(modality: Modality<unknown, unknown>, param
     }) as Record<string, unknown>;
   }
   return null;
-}
-
-/**
- * A value as JSON would write it, with object keys in code-unit order at every depth: typed
- * arrays become arrays, undefined members are left out, non-finite numbers stay (the results
- * writer spells them out).
- */
-export function jsonWithSortedKeys(value: unknown): unknown {
-  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) return Array.from(value as unknown as ArrayLike<number>);
-  if (Array.isArray(value)) return value.map((v: unknown) => (v === undefined ? null : jsonWithSortedKeys(v)));
-  if (typeof value !== 'object' || value === null) return value;
-  // fromEntries defines each key as its own: a key "__proto__" stays a key.
-  const entries = Object.keys(value).sort(byCodeUnits).map((key) => [key, (value as Record<string, unknown>)[key]] as const);
-  return Object.fromEntries(entries.filter(([, v]) => v !== undefined).map(([key, v]) => [key, jsonWithSortedKeys(v)]));
 }

@@ -8,7 +8,8 @@ import { temporaryFolders } from '@biofuse/core/testing';
 import { DEFAULT_EXTRACTION_PARAMS, FINGERPRINT_MATCH_PARAMS } from '@biofuse/fingerprint';
 import { DEFAULT_SIGNATURE_PARAMS, SVC2004_GLOBAL_WITHIN_SPREAD } from '@biofuse/signature';
 import { parseExperimentConfig } from '../src/config/load-config';
-import { createModality, jsonWithSortedKeys, resolvedParams, type ModalityRegistry } from '../src/modalities';
+import { createModality, resolvedParams, type ModalityRegistry } from '../src/modalities';
+import { withSortedKeys } from '../src/run/json';
 import { parseResultsJson } from '../src/run/json';
 import { installedTreeSha256, installedVersions, provenance, WORKSPACE_ROOT } from '../src/run/manifest';
 import { runExperiment } from '../src/run/run-experiment';
@@ -90,14 +91,14 @@ describe('the installed dependencies a run records', () => {
 describe('the parameters a run resolved', () => {
   it('gives a signature modality its complete parameters and the global-feature spread it scores with', async () => {
     const params = await resolvedParams(await createModality('signature', { dtwBand: 0.2 }), { dtwBand: 0.2 });
-    expect(params).toEqual(jsonWithSortedKeys({ ...DEFAULT_SIGNATURE_PARAMS, dtwBand: 0.2, globalWithinSpread: { name: 'SVC2004_GLOBAL_WITHIN_SPREAD', values: SVC2004_GLOBAL_WITHIN_SPREAD } }));
+    expect(params).toEqual(withSortedKeys({ ...DEFAULT_SIGNATURE_PARAMS, dtwBand: 0.2, globalWithinSpread: { name: 'SVC2004_GLOBAL_WITHIN_SPREAD', values: SVC2004_GLOBAL_WITHIN_SPREAD } }));
     expect(params).toMatchObject({ globalWeight: DEFAULT_SIGNATURE_PARAMS.globalWeight, localScaleExponent: DEFAULT_SIGNATURE_PARAMS.localScaleExponent });
     expect(keysSorted(params)).toBe(true);
   });
 
   it('gives a fingerprint modality its extraction and matcher parameters, defaults filled in', async () => {
     const defaults = await resolvedParams(await createModality('fingerprint', {}), {});
-    expect(defaults).toEqual(jsonWithSortedKeys({ dpi: null, defaultDpi: 500, minQuality: null, isoImageSize: null, extraction: DEFAULT_EXTRACTION_PARAMS, match: FINGERPRINT_MATCH_PARAMS }));
+    expect(defaults).toEqual(withSortedKeys({ dpi: null, defaultDpi: 500, minQuality: null, isoImageSize: null, extraction: DEFAULT_EXTRACTION_PARAMS, match: FINGERPRINT_MATCH_PARAMS }));
     const given = { maxMinutiae: 40, dpi: 569, isoImageSize: [288, 384] };
     const set = await resolvedParams(await createModality('fingerprint', given), given);
     expect(set).toMatchObject({ dpi: 569, isoImageSize: [288, 384], extraction: { maxMinutiae: 40, workingDpi: DEFAULT_EXTRACTION_PARAMS.workingDpi } });

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import { basename, extname } from 'node:path';
-import { byCodeUnits, ConfigError, readTextFile } from '@biofuse/core';
+import { ConfigError, readTextFile } from '@biofuse/core';
 import { isAlias, isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, Scalar, YAMLParseError, type Document } from 'yaml';
 import type { z } from 'zod';
 import { fusionProblems, isScoreLoader } from './fusion-rules';
 import { pipelineParamsProblem } from './pipeline-params';
+import { withSortedKeys } from '../run/json';
 import { experimentConfigSchema, type ChimericSourceConfig, type ExperimentConfig } from './schema';
 
 /** Reads, parses and validates an experiment YAML file; every problem is a ConfigError naming the file. */
@@ -120,11 +121,7 @@ export function configHash(config: ExperimentConfig): string {
 }
 
 export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => byCodeUnits(a, b)))
-      : v,
-  );
+  return JSON.stringify(withSortedKeys(value));
 }
 
 /** Scores a simulated dataset may hold (subjects x comparisons x modalities): a run keeps them all in memory. */

@@ -1,5 +1,5 @@
 import { MAX_SEED } from '@biofuse/core';
-import { NORMALISER_KINDS } from '@biofuse/fusion';
+import { MAX_SCORE_MAGNITUDE, NORMALISER_KINDS } from '@biofuse/fusion';
 import { z } from 'zod';
 
 /**
@@ -23,9 +23,6 @@ const metricsSchema = z
 
 /** A system's name: a score matrix's key, a simulated modality, a fused input. */
 const systemName = z.string().regex(/^[A-Za-z0-9_.-]+$/, 'system names use letters, digits, _ . -');
-
-/** The largest score magnitude fusion takes (fusion's MAX_SCORE_MAGNITUDE): scores beyond it are refused mid-run. */
-const MAX_SCORE_MAGNITUDE = 1e100;
 
 /**
  * The most standard deviations a simulated score lies from its mean, with room to spare: the

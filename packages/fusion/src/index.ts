@@ -4,7 +4,7 @@
  * cross-validation.
  */
 export { FusionError } from './errors';
-export { validateMultiScores, selectRows, selectModalities, column, type MultiScores } from './multi-scores';
+export { validateMultiScores, selectRows, selectModalities, column, MAX_SCORE_MAGNITUDE, type MultiScores } from './multi-scores';
 export { fitNormaliser, normaliserFromParams, hampelEstimates, NORMALISER_KINDS, POSITIVE_NORMALISER_KINDS, type FittedNormaliser, type NormaliserKind } from './normalise/normalisers';
 export { fuseAll, type FusionMethod, type FittedFusion, type SerializedFusion } from './fusion-method';
 export { RuleFusion, ruleFusionFromJSON, type FixedRule, type RuleFusionOptions } from './methods/rule-fusion';
