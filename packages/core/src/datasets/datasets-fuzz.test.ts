@@ -132,6 +132,14 @@ async function thrown(p: Promise<unknown>): Promise<DatasetError> {
   return err;
 }
 
+/** The reading was refused by a DatasetError that names the file and the damaged line (the file alone where `wholeFile`). */
+function expectRefusedAt(reading: unknown, m: LineMutant, file: string, { wholeFile = false } = {}): void {
+  const line = wholeFile ? undefined : m.line;
+  expect(reading, m.describe).toBeInstanceOf(DatasetError);
+  const err = reading as DatasetError;
+  expect({ path: err.path, line: err.line }, `${m.describe} on line ${m.line}: ${err.message}`).toEqual({ path: file, line });
+}
+
 const tabs = { split: (l: string) => l.split('\t'), join: (c: string[]) => c.join('\t') };
 const commas = { split: (l: string) => l.split(','), join: (c: string[]) => c.join(',') };
 
@@ -199,8 +207,7 @@ describe('pairs and list files under seeded mutation', () => {
         cutUnseen++;
         continue;
       }
-      expect(reading, m.describe).toBeInstanceOf(DatasetError);
-      expect(reading, `${m.describe}: ${(reading as Error).message}`).toMatchObject({ path: file, line: m.line });
+      expectRefusedAt(reading, m, file);
     }
     expect(cutUnseen).toBeLessThan(10);
     for (const kind of ['crlf', 'bom', 'blank'] as const) {
@@ -240,11 +247,8 @@ describe.skipIf(lfw.skip)('LFW pairs.txt under seeded mutation', () => {
         cutUnseen++;
         continue;
       }
-      expect(reading, m.describe).toBeInstanceOf(DatasetError);
-      const err = reading as DatasetError;
       // A repeated line is well-formed: the count of lines, not the line, is what is wrong.
-      const line = kind === 'duplicate' ? undefined : m.line;
-      expect({ path: err.path, line: err.line }, `${m.describe} on line ${m.line}: ${err.message}`).toEqual({ path: file, line });
+      expectRefusedAt(reading, m, file, { wholeFile: kind === 'duplicate' });
     }
     expect(cutUnseen).toBeLessThan(8);
     for (const kind of ['crlf', 'bom'] as const) {
@@ -307,10 +311,7 @@ describe.skipIf(bssr1.skip)('BSSR1 score matrix under seeded mutation', () => {
         cutUnseen++;
         continue;
       }
-      expect(reading, m.describe).toBeInstanceOf(DatasetError);
-      const err = reading as DatasetError;
-      const line = kind === 'duplicate' ? undefined : m.line;
-      expect({ path: err.path, line: err.line }, `${m.describe} on line ${m.line}: ${err.message}`).toEqual({ path: file, line });
+      expectRefusedAt(reading, m, file, { wholeFile: kind === 'duplicate' });
     }
     expect(cutUnseen).toBeLessThan(10);
     for (const kind of ['crlf', 'lf', 'bom', 'blank'] as const) {
@@ -348,8 +349,7 @@ describe.skipIf(nuaa.skip)('PAD manifest under seeded mutation', () => {
         expect(reading, m.describe).toEqual(expected);
         continue;
       }
-      expect(reading, m.describe).toBeInstanceOf(DatasetError);
-      expect(reading, `${m.describe} on line ${m.line}: ${(reading as Error).message}`).toMatchObject({ path: file, line: m.line });
+      expectRefusedAt(reading, m, file);
     }
     // Empty cells the reader does not read change nothing.
     const blanked = lines.map((l, i) => (i === 7 ? l.split(',').map((c, k) => (unread.includes(k) ? '' : c)).join(',') : l)).join('\n');
