@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { AcquisitionError, bytesFromDataUrl, checkRasterImage, ConfigError, decodeImage, ImageDecodeError, TemplateFormatError, type RasterImage } from '@biofuse/core';
 import { alignFace, uprightCrop, type FaceCrop } from './align/align';
 import { expandTemplate, type LandmarkTemplate, type Landmarks } from './align/templates';
@@ -71,9 +72,9 @@ export interface VerifyResult {
   readonly detector: string;
   readonly facialAreas: readonly [FaceBox | undefined, FaceBox | undefined];
   /**
-   * Wall-clock time of the call, and the time spent detecting and embedding while it ran,
-   * summed over both images: they are processed at once, so the two stage times can add up to
-   * more than the total (and calls running concurrently on this recognizer count in them too).
+   * Wall-clock time of the call, and the time this call spent detecting and embedding, summed
+   * over both images: they are processed at once, so the two stage times can add up to more than
+   * the total. Calls running concurrently on the same recognizer do not count in them.
    */
   readonly timings: { readonly totalMs: number; readonly detectMs: number; readonly embedMs: number };
 }
@@ -90,8 +91,6 @@ interface LoadedMember extends ModelMember {
  * `verify`, or hand it to a gallery.
  */
 export class FaceRecognizer {
-  private detectMs = 0;
-  private embedMs = 0;
   private modelsDigest: Promise<string> | undefined;
 
   private constructor(
@@ -203,7 +202,8 @@ export class FaceRecognizer {
     // crops (LFW-style chips, low-resolution studies) keep working by default.
     const minFaceSize = this.options.minFaceSize ?? (skip ? undefined : DEFAULT_MIN_FACE_SIZE);
     const faces = await this.detector.detect(image, { minConfidence: this.options.minConfidence, minFaceSize, maxFaces: this.options.maxFaces });
-    this.detectMs += performance.now() - t0;
+    const clock = stageClock.getStore();
+    if (clock) clock.detectMs += performance.now() - t0;
     if (faces.length > 0) return faces;
     if (this.options.enforceDetection !== false) {
       if (skip) throw new AcquisitionError('face_too_small', `${what}: the face crop is ${image.width} x ${image.height} pixels, under minFaceSize ${minFaceSize} (the ${this.detector.name} detector takes the whole image as the face)`);
@@ -259,7 +259,8 @@ export class FaceRecognizer {
       const both = checkEmbeddings(member, await member.embedder.embed([...crops, ...crops.map(mirror)]), [...sources, ...sources]);
       perModel.push(crops.map((_, i) => meanDirection(both[i], both[i + crops.length])));
     }
-    this.embedMs += performance.now() - t0;
+    const clock = stageClock.getStore();
+    if (clock) clock.embedMs += performance.now() - t0;
     // After the models loaded: each gives the digest of the bytes it loaded, without reading them again.
     const digest = await this.digest();
     return items.map((_, f) => this.fuse(perModel.map((embeddings) => embeddings[f]), digest));
@@ -331,9 +332,8 @@ export class FaceRecognizer {
     }
     const threshold = options.threshold ?? calibrated!.atFmr1e3;
     const t0 = performance.now();
-    const detect0 = this.detectMs;
-    const embed0 = this.embedMs;
-    const [left, right] = await Promise.all([this.facesOf(a), this.facesOf(b)]);
+    const clock: StageClock = { detectMs: 0, embedMs: 0 };
+    const [left, right] = await stageClock.run(clock, () => Promise.all([this.facesOf(a), this.facesOf(b)]));
     let best: { similarity: number; distance: number; i: number; j: number } | undefined;
     for (let i = 0; i < left.length; i++) {
       for (let j = 0; j < right.length; j++) {
@@ -352,7 +352,7 @@ export class FaceRecognizer {
       model: this.modelId,
       detector: this.detector.name,
       facialAreas: [left[chosen.i].facialArea, right[chosen.j].facialArea],
-      timings: { totalMs: performance.now() - t0, detectMs: this.detectMs - detect0, embedMs: this.embedMs - embed0 },
+      timings: { totalMs: performance.now() - t0, ...clock },
     };
   }
 
@@ -395,6 +395,18 @@ function checkEmbeddings(member: LoadedMember, embeddings: Embedding[], sources:
 function represented(face: FaceDetection, template: FaceTemplate): RepresentedFace {
   return { template, facialArea: face.box, confidence: face.confidence, landmarks: face.landmarks, detector: face.detector };
 }
+
+/** The time one call spends detecting and embedding. */
+interface StageClock {
+  detectMs: number;
+  embedMs: number;
+}
+
+/**
+ * The clock of the verify call a stage runs for. Per call, not per recognizer: concurrent
+ * verifications on one recognizer (a server's requests) each report their own stages.
+ */
+const stageClock = new AsyncLocalStorage<StageClock>();
 
 /** Faces below this many pixels (shorter box side) are dropped when the caller sets no minimum and a detector runs. */
 const DEFAULT_MIN_FACE_SIZE = 20;
