@@ -39,3 +39,4 @@ export { byCodeUnits } from './code-unit-order';
 export { tensorflow, type Tf } from './tensor/tfjs-runtime';
 export { erf } from './math/erf';
 export { euclideanLength, isUnitLength } from './math/unit-length';
+export { checkTemplateChecksum, sealTemplate, TEMPLATE_CHECKSUM_BYTES } from './template-checksum';

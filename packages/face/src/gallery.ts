@@ -1,7 +1,7 @@
 import { ConfigError, enrolFolder, enrolSamples, Gallery, StaleGalleryError, type Candidate, type EnrolmentReport, type GalleryIdentity, type GalleryOpenOptions } from '@biofuse/core';
 import { checkSimilarityThreshold } from './embed/card';
 import type { FaceInput, FaceRecognizer } from './recognizer';
-import { encodeFaceTemplate, FACE_TEMPLATE_VERSION } from './template';
+import { encodeFaceTemplate, FACE_TEMPLATE_VERSION, OLDEST_FACE_TEMPLATE_VERSION } from './template';
 
 export interface IdentifyOptions {
   /** How many candidates to return. Default 5. */
@@ -30,7 +30,7 @@ export class FaceGallery {
   ) {}
 
   static async open(path: string, recognizer: FaceRecognizer, opts: GalleryOpenOptions = {}): Promise<FaceGallery> {
-    const spec = { modality: 'face', model: await recognizer.embeddingId(), templateVersion: FACE_TEMPLATE_VERSION, dims: recognizer.dims };
+    const spec = { modality: 'face', model: await recognizer.embeddingId(), templateVersion: FACE_TEMPLATE_VERSION, oldestTemplateVersion: OLDEST_FACE_TEMPLATE_VERSION, dims: recognizer.dims };
     try {
       return new FaceGallery(recognizer, await Gallery.open(path, spec, opts));
     } catch (err) {
@@ -130,8 +130,11 @@ function checkIdentifyOptions(options: IdentifyOptions): void {
   if (threshold !== undefined) checkSimilarityThreshold('cosine', threshold);
 }
 
-/** Whether a stale gallery records `spec` as galleries did before they recorded model digests (the model's name only). */
+/**
+ * Whether a stale gallery records `spec` as galleries did before they recorded model digests
+ * (the model's name only). Its template version does not matter: either way it is enrolled again.
+ */
 function recordsNameOnly(err: StaleGalleryError, spec: GalleryIdentity): boolean {
   const { recorded } = err;
-  return recorded !== undefined && (Object.keys(spec) as (keyof GalleryIdentity)[]).every((k) => recorded[k] === String(spec[k]));
+  return recorded !== undefined && (['modality', 'model', 'dims'] as const).every((k) => recorded[k] === String(spec[k]));
 }

@@ -8,6 +8,7 @@ import { FaceTemplateMismatchError } from './errors';
 import { FaceGallery } from './gallery';
 import type { FaceRecognizer } from './recognizer';
 import { checkFaceTemplate, decodeFaceTemplate, encodeFaceTemplate, FACE_TEMPLATE_VERSION, faceTemplateId, type FaceTemplate } from './template';
+import { asVersion1 } from '../test/version-1-template';
 
 /**
  * Seeded mutation fuzzing of the stored face template: cut short, extended, bits flipped, header
@@ -37,11 +38,26 @@ function templates(random: Random): FaceTemplate[] {
 }
 
 describe('face template decoding under seeded mutation', () => {
-  it('refuses each mutant as a TemplateFormatError, or decodes it to a checked template that compares only with its own model', () => {
+  it('refuses every mutant of a sealed template that differs from it', () => {
+    const random = seededRandom(11);
+    let refused = 0;
+    for (const original of templates(random)) {
+      const bytes = encodeFaceTemplate(original);
+      for (const m of seededMutants(bytes, { random, count: 600, kinds: ['cut', 'append', 'flip', 'flips', 'overwrite'], headBytes: 60 })) {
+        if (Buffer.from(m.bytes).equals(bytes)) continue; // an overwrite with the same byte
+        expect(() => decodeFaceTemplate(m.bytes), m.what).toThrow(TemplateFormatError);
+        refused++;
+      }
+    }
+    expect(refused).toBeGreaterThan(1150);
+  });
+
+  // Version 1 has no checksum: its decoder's own checks are all that guard it.
+  it('refuses each mutant of a version-1 template as a TemplateFormatError, or decodes it to a checked template that compares only with its own model', () => {
     const random = seededRandom(11);
     const counts = { refused: 0, sameModel: 0, otherModel: 0 };
     for (const original of templates(random)) {
-      const bytes = encodeFaceTemplate(original);
+      const bytes = asVersion1(encodeFaceTemplate(original));
       // Cut short, bytes appended, bits flipped, or bytes replaced; every other one of each in the header, model id and model table (the first 60 bytes).
       for (const m of seededMutants(bytes, { random, count: 600, kinds: ['cut', 'append', 'flip', 'flips', 'overwrite'], headBytes: 60 })) {
         let decoded: FaceTemplate;
@@ -82,7 +98,8 @@ describe('face template decoding under seeded mutation', () => {
 
   it('refuses a header claiming sizes its bytes do not hold before allocating them', () => {
     const [single] = templates(seededRandom(12));
-    const bytes = encodeFaceTemplate(single);
+    // Version 1: a sealed template's checksum would refuse these before its sizes are read.
+    const bytes = asVersion1(encodeFaceTemplate(single));
     const view = new DataView(bytes.buffer);
     const idLength = view.getUint16(6, true);
     const tableAt = Math.ceil((8 + idLength + 2) / 4) * 4;

@@ -4,6 +4,7 @@ import { compareFaceTemplates } from './compare';
 import { FaceTemplateMismatchError } from './errors';
 import { FaceRecognizer } from './recognizer';
 import { decodeFaceTemplate, encodeFaceTemplate, FACE_TEMPLATE_VERSION, type FaceTemplate } from './template';
+import { asVersion1 } from '../test/version-1-template';
 
 function template(model: string, values: number[], norms = [2]): FaceTemplate {
   const embedding = Float32Array.from(values);
@@ -22,19 +23,19 @@ describe('face template encoding', () => {
     expect(Array.from(back.offsets)).toEqual([0, 5]);
   });
 
-  it('records the models\' digest in the model id, in the version-1 layout, and reads ids without one as templates without a digest', () => {
+  it('records the models\' digest in the model id, and reads ids without one as templates without a digest', () => {
     const t = { ...template('dlib-resnet/aligned', [1, 2, 3]), digest: '0123456789abcdef' };
     const bytes = encodeFaceTemplate(t);
     const view = new DataView(bytes.buffer);
     expect(view.getUint16(4, true)).toBe(FACE_TEMPLATE_VERSION);
-    expect(FACE_TEMPLATE_VERSION).toBe(1);
+    expect(FACE_TEMPLATE_VERSION).toBe(2);
     expect(new TextDecoder().decode(bytes.subarray(8, 8 + view.getUint16(6, true)))).toBe('dlib-resnet/aligned sha256:0123456789abcdef');
     const back = decodeFaceTemplate(bytes);
     expect([back.model, back.digest]).toEqual(['dlib-resnet/aligned', '0123456789abcdef']);
-    // Everything after the id as before: the same bytes as the template without a digest, shifted.
+    // Everything after the id as before: the same bytes as the template without a digest, shifted (the checksums aside).
     const plain = encodeFaceTemplate(template('dlib-resnet/aligned', [1, 2, 3]));
     expect(decodeFaceTemplate(plain)).not.toHaveProperty('digest');
-    expect(Array.from(bytes.subarray(bytes.length - 20))).toEqual(Array.from(plain.subarray(plain.length - 20)));
+    expect(Array.from(bytes.subarray(bytes.length - 24, bytes.length - 4))).toEqual(Array.from(plain.subarray(plain.length - 24, plain.length - 4)));
     // A digest the id cannot hold as one, or one left in the name, would be read back as another template.
     expect(() => encodeFaceTemplate({ ...t, digest: 'ABC' })).toThrow(/digest "ABC" is not 16 lowercase hex digits/);
     expect(() => encodeFaceTemplate(template('m sha256:0123456789abcdef', [1, 2, 3]))).toThrow(/ends with a digest; give the name as model and the 16 hex digits as digest/);
@@ -50,8 +51,27 @@ describe('face template encoding', () => {
     expect(() => decodeFaceTemplate(newer)).toThrow(/version 99 is newer/);
   });
 
+  it('reads version-1 templates (no checksum), and refuses any changed bit of a version-2 one', () => {
+    const t = template('m', [1, 2, 3, 4, 5]);
+    const sealed = encodeFaceTemplate(t);
+    const old = asVersion1(sealed);
+    expect(Array.from(decodeFaceTemplate(old).embedding)).toEqual(Array.from(t.embedding));
+    // The bit that passed every other check: the lowest mantissa bit of an embedding value.
+    const flipped = sealed.slice();
+    flipped[sealed.length - 8] ^= 1;
+    expect(() => decodeFaceTemplate(flipped)).toThrow(`face template damaged: its checksum does not match its ${sealed.length} bytes (changed or cut short since it was written)`);
+    const oldFlipped = old.slice();
+    oldFlipped[old.length - 4] ^= 1;
+    expect(decodeFaceTemplate(oldFlipped).embedding[4]).not.toBe(t.embedding[4]);
+    // A sealed template is not a version-1 one with four extra bytes, nor the reverse.
+    const relabelled = sealed.slice();
+    new DataView(relabelled.buffer).setUint16(4, 1, true);
+    expect(() => decodeFaceTemplate(relabelled)).toThrow(/expected \d+ bytes for a 5-d embedding/);
+  });
+
+  // The decoder's own checks, on version-1 bytes (which nothing else guards).
   it('refuses bytes that decode to a NaN or infinite value, which would score NaN', () => {
-    const bytes = encodeFaceTemplate(template('m', [1, 2, 3]));
+    const bytes = asVersion1(encodeFaceTemplate(template('m', [1, 2, 3])));
     const last = bytes.slice();
     new DataView(last.buffer).setFloat32(last.length - 4, Number.NaN, true);
     expect(() => decodeFaceTemplate(last)).toThrow(/embedding value 2 is NaN, not a finite number/);
@@ -62,7 +82,7 @@ describe('face template encoding', () => {
 
   it('refuses a model table that is empty or does not start at 0, which would compare as a perfect match', () => {
     // Layout for model id 'm': header 11 bytes + 1 pad, then the model count's table at 12.
-    const bytes = encodeFaceTemplate(template('m', [1, 2, 3]));
+    const bytes = asVersion1(encodeFaceTemplate(template('m', [1, 2, 3])));
     const none = bytes.slice();
     new DataView(none.buffer).setUint16(9, 0, true);
     expect(() => decodeFaceTemplate(none)).toThrow(/no model in its table/);
@@ -76,7 +96,7 @@ describe('face template encoding', () => {
   it('refuses an embedding that is not of unit length or a raw norm that is not positive (one flipped bit matched anyone)', () => {
     const a = template('m', [1, 2, 3, 4]);
     const b = template('m', [4, 1, 0, -2]);
-    const bytes = encodeFaceTemplate(a);
+    const bytes = asVersion1(encodeFaceTemplate(a));
     const flipped = bytes.slice();
     flipped[bytes.length - 16 + 3] ^= 0x40; // the exponent of embedding value 0
     const view = new DataView(flipped.buffer);

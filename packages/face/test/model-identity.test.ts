@@ -9,6 +9,7 @@ import { createEmbedder } from '../src/embed/registry';
 import { sha256 } from '../src/runtime/load-model';
 import { FACE_TEMPLATE_VERSION } from '../src/template';
 import { externalWeights, externalWeightsOnnxModel, meanColourOnnxModel } from './tiny-onnx';
+import { asVersion1 } from './version-1-template';
 
 const tempFolder = temporaryFolders();
 
@@ -64,12 +65,32 @@ describe('the model identity a face gallery records', () => {
     reopened.close();
   });
 
+  it('searches and extends a gallery of version-1 (unsealed) templates; once it holds a sealed one, a build reading only version 1 refuses it', async () => {
+    const dir = await tempFolder('biofuse-face-identity-');
+    const recognizer = await FaceRecognizer.create({ models: await modelFolder(join(dir, 'm'), 'arc', 'N'), detector: 'skip' });
+    const path = join(dir, 'v1.db');
+    const red = crop([200, 10, 10]);
+    // As FaceGallery made it before templates were sealed: version 1 records and templates.
+    const [{ template }] = await recognizer.represent(red);
+    const spec = { modality: 'face', model: await recognizer.embeddingId(), templateVersion: 1, dims: recognizer.dims };
+    const old = await Gallery.open(path, spec);
+    old.add('red', 'red.png', 'hash', asVersion1(encodeFaceTemplate(template)), template.embedding);
+    old.close();
+    const gallery = await FaceGallery.open(path, recognizer, { create: false });
+    expect((await gallery.identify(red, { k: 1 })).candidates[0]).toMatchObject({ identity: 'red', score: expect.closeTo(1, 6) });
+    await gallery.enroll('blue', crop([10, 10, 200]));
+    expect(gallery.size).toBe(2);
+    gallery.close();
+    await expect(Gallery.open(path, spec, { create: false })).rejects.toThrow(/built with templateVersion "2", this pipeline uses "1"/);
+    expect(FACE_TEMPLATE_VERSION).toBe(2);
+  });
+
   it('refuses a gallery that recorded only the model name (made before digests), saying to enrol again', async () => {
     const dir = await tempFolder('biofuse-face-identity-');
     const recognizer = await FaceRecognizer.create({ models: await modelFolder(join(dir, 'm'), 'old-arc', 'N'), detector: 'skip' });
     const path = join(dir, 'old.db');
     // As FaceGallery.open made it before: the model's name and configuration only.
-    const old = await Gallery.open(path, { modality: 'face', model: recognizer.modelId, templateVersion: FACE_TEMPLATE_VERSION, dims: recognizer.dims });
+    const old = await Gallery.open(path, { modality: 'face', model: recognizer.modelId, templateVersion: 1, dims: recognizer.dims });
     old.add('red', 'red.png', 'hash', new Uint8Array(1), Float32Array.of(1, 0, 0));
     old.close();
     const refused = FaceGallery.open(path, recognizer, { create: false });
@@ -241,7 +262,7 @@ describe('the model identity a face template records', () => {
     const [{ template: current }] = await recognizer.represent(red);
     // As biofuse wrote it before: version 1, the model's name alone as its id.
     const { digest: _, ...nameOnly } = current;
-    const bytes = encodeFaceTemplate(nameOnly);
+    const bytes = asVersion1(encodeFaceTemplate(nameOnly));
     expect(new DataView(bytes.buffer).getUint16(4, true)).toBe(1);
     expect(new TextDecoder().decode(bytes.subarray(8, 8 + new DataView(bytes.buffer).getUint16(6, true)))).toBe('arc/aligned');
     const legacy = decodeFaceTemplate(bytes);

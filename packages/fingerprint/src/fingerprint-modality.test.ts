@@ -99,7 +99,7 @@ describe('FingerprintModality', () => {
     };
     const truncated = await write('cut.bfp', bytes.subarray(0, 30));
     await expect(modality.load(truncated)).rejects.toThrow(TemplateFormatError);
-    await expect(modality.load(truncated)).rejects.toThrow(`${truncated}: fingerprint template truncated`);
+    await expect(modality.load(truncated)).rejects.toThrow(`${truncated}: fingerprint template damaged: its checksum does not match its 30 bytes (changed or cut short since it was written)`);
     const text = await write('signature.txt', '84\n2933 5678 31275775 0 1550 710 439\n');
     await expect(modality.load(text)).rejects.toThrow(ImageDecodeError);
     await expect(modality.load(text)).rejects.toThrow(`${text}: not a fingerprint image (TIFF, PNG, BMP, JPEG, ...) or template`);

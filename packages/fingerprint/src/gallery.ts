@@ -2,7 +2,7 @@ import { byCodeUnits, ConfigError, DatasetError, enrolFolder, enrolSamples, Gall
 import type { FingerprintModality, FingerprintSample } from './fingerprint-modality';
 import { populationCentre } from './match/population-centre';
 import { PREPARED_TEMPLATE_VERSION } from './match/prepared-template';
-import { FINGERPRINT_TEMPLATE_VERSION } from './template/encode';
+import { FINGERPRINT_TEMPLATE_VERSION, OLDEST_FINGERPRINT_TEMPLATE_VERSION } from './template/encode';
 import type { FingerprintTemplate } from './template/fingerprint-template';
 
 export interface FingerprintIdentifyOptions {
@@ -37,7 +37,7 @@ export class FingerprintGallery {
   ) {}
 
   static async open(path: string, modality: FingerprintModality, opts: GalleryOpenOptions = {}): Promise<FingerprintGallery> {
-    const spec = { modality: 'fingerprint', model: `biofuse-mcc/prepared-v${PREPARED_TEMPLATE_VERSION}`, templateVersion: FINGERPRINT_TEMPLATE_VERSION, dims: populationCentre().length } as const;
+    const spec = { modality: 'fingerprint', model: `biofuse-mcc/prepared-v${PREPARED_TEMPLATE_VERSION}`, templateVersion: FINGERPRINT_TEMPLATE_VERSION, oldestTemplateVersion: OLDEST_FINGERPRINT_TEMPLATE_VERSION, dims: populationCentre().length } as const;
     const gallery = await Gallery.open(path, spec, opts);
     return new FingerprintGallery(modality, gallery);
   }

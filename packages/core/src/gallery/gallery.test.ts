@@ -100,6 +100,40 @@ describe('Gallery', () => {
     expect((stale as StaleGalleryError).recorded).toEqual({ modality: spec.modality, model: spec.model, templateVersion: String(spec.templateVersion), dims: String(spec.dims) });
   });
 
+  it('opens a gallery of an older template version the modality still reads, and records the newer one with its first record of it', async () => {
+    const path = join(await tempFolder('biofuse-gallery-'), 'g.db');
+    const [a, b] = unitVectors(2, 8, 5);
+    const old = await Gallery.open(path, spec);
+    old.add('alice', 'a.jpg', 'h1', Uint8Array.of(1), a);
+    old.close();
+    const reads1to2 = { ...spec, templateVersion: 2, oldestTemplateVersion: 1 };
+    // Searching changes nothing: a build of version 1 still opens it.
+    (await Gallery.open(path, reads1to2, { create: false })).close();
+    (await Gallery.open(path, spec, { create: false })).close();
+    // A rolled-back record leaves the recorded version as it was.
+    const rolledBack = await Gallery.open(path, reads1to2);
+    expect(() => rolledBack.transaction(() => {
+      rolledBack.add('bob', 'b.jpg', 'h2', Uint8Array.of(2), b);
+      throw new Error('stop');
+    })).toThrow('stop');
+    rolledBack.close();
+    (await Gallery.open(path, spec, { create: false })).close();
+    // A version-2 record: the gallery says so, and a build reading version 1 only refuses it.
+    const upgraded = await Gallery.open(path, reads1to2);
+    upgraded.add('bob', 'b.jpg', 'h2', Uint8Array.of(2), b);
+    expect(upgraded.size).toBe(2);
+    upgraded.close();
+    await expect(Gallery.open(path, spec, { create: false })).rejects.toThrow(/built with templateVersion "2", this pipeline uses "1"/);
+    // Not read: versions outside the range, and a range that does not reach the recorded one.
+    await expect(Gallery.open(path, { ...spec, templateVersion: 3, oldestTemplateVersion: 3 })).rejects.toBeInstanceOf(StaleGalleryError);
+    expect((await Gallery.open(path, { ...spec, templateVersion: 3, oldestTemplateVersion: 1 }, { create: false })).size).toBe(2);
+    // The range is the opening build's, not the gallery's: a new gallery records no oldest version.
+    const fresh = join(await tempFolder('biofuse-gallery-'), 'g.db');
+    (await Gallery.open(fresh, reads1to2)).close();
+    const stale = await Gallery.open(fresh, spec).catch((err: unknown) => err);
+    expect((stale as StaleGalleryError).recorded).toEqual({ modality: spec.modality, model: spec.model, templateVersion: '2', dims: String(spec.dims) });
+  });
+
   it('refuses embeddings it could not search before writing them, and stays whole after a rolled-back transaction', async () => {
     const path = join(await tempFolder('biofuse-gallery-'), 'g.db');
     const [a, b, c] = unitVectors(3, 8, 9);

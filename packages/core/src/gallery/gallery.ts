@@ -15,7 +15,7 @@ export class StaleGalleryError extends BiometricError {
   constructor(
     message: string,
     /** The pipeline the gallery records, where it was read (what a modality may word its own message from). */
-    readonly recorded?: Readonly<Record<keyof GalleryIdentity, string | undefined>>,
+    readonly recorded?: Readonly<Record<RecordedKey, string | undefined>>,
   ) {
     super('stale_gallery', message);
   }
@@ -27,7 +27,27 @@ export interface GalleryIdentity {
   /** The pipeline configuration that made the templates (model, alignment, detector...). */
   readonly model: string;
   readonly templateVersion: number;
+  /**
+   * The oldest template version the modality still reads (default: `templateVersion` only). A
+   * gallery recorded with a version from it up to `templateVersion` opens; it records the newer
+   * version once a record of it is added, so that a build which cannot read those refuses it.
+   */
+  readonly oldestTemplateVersion?: number;
   readonly dims: number;
+}
+
+/** What a gallery's meta table records of its pipeline (which versions a build reads is the build's, not the gallery's). */
+type RecordedKey = Exclude<keyof GalleryIdentity, 'oldestTemplateVersion'>;
+
+/** The identity a gallery records: the spec without what only the opening build knows. */
+function recordedIdentity(spec: GalleryIdentity): [RecordedKey, string][] {
+  return Object.entries(spec).flatMap(([k, v]) => (k === 'oldestTemplateVersion' ? [] : [[k as RecordedKey, String(v)]]));
+}
+
+/** Whether a gallery recording template version `recorded` holds templates this build reads. */
+function readsTemplateVersion(spec: GalleryIdentity, recorded: string | undefined): boolean {
+  const version = Number(recorded);
+  return recorded === String(version) && Number.isInteger(version) && version >= (spec.oldestTemplateVersion ?? spec.templateVersion) && version <= spec.templateVersion;
 }
 
 export interface GalleryRecord {
@@ -103,6 +123,7 @@ export class Gallery {
 
   /** The statements enrolment runs once per file, prepared once. */
   private readonly insertRecord: BetterSqlite3.Statement;
+  private readonly recordTemplateVersion: BetterSqlite3.Statement;
   private readonly selectAllBySource: BetterSqlite3.Statement;
   private readonly selectByContent: BetterSqlite3.Statement;
   private readonly deleteRecord: BetterSqlite3.Statement;
@@ -118,6 +139,8 @@ export class Gallery {
     /** The gallery's file (or ':memory:'), named in its errors. */
     readonly path: string,
   ) {
+    // A gallery opened with an older template version records this one with its first record of it.
+    this.recordTemplateVersion = db.prepare("UPDATE meta SET value = ? WHERE key = 'templateVersion' AND CAST(value AS INTEGER) < ?");
     this.insertRecord = db.prepare('INSERT INTO records (identity, source, content_hash, template, embedding, enrolled_at) VALUES (?, ?, ?, ?, ?, ?)');
     this.selectAllBySource = db.prepare('SELECT id, identity, content_hash FROM records WHERE source = ? ORDER BY id DESC');
     this.selectByContent = db.prepare('SELECT id FROM records WHERE identity = ? AND content_hash = ? LIMIT 1');
@@ -243,7 +266,7 @@ export class Gallery {
             conn.exec(SCHEMA);
             if (readMeta().size === 0) {
               const insert = conn.prepare('INSERT INTO meta (key, value) VALUES (?, ?)');
-              for (const [k, v] of Object.entries(spec)) insert.run(k, String(v));
+              for (const [k, v] of recordedIdentity(spec)) insert.run(k, v);
             }
             return readMeta();
           }).immediate()
@@ -255,9 +278,9 @@ export class Gallery {
         const [key, value] = unfinished;
         throw new DatasetError(`an enrolment of ${key.slice(UNFINISHED_ENROLMENT.length + 1)} into this gallery (${value}) did not finish: it was interrupted, or is still running; enrol again to complete it`, path);
       }
-      for (const [k, v] of Object.entries(spec)) {
-        if (meta.get(k) !== String(v)) {
-          const recorded = Object.fromEntries(Object.keys(spec).map((key) => [key, meta.get(key)])) as Record<keyof GalleryIdentity, string | undefined>;
+      for (const [k, v] of recordedIdentity(spec)) {
+        if (meta.get(k) !== v && !(k === 'templateVersion' && readsTemplateVersion(spec, meta.get(k)))) {
+          const recorded = Object.fromEntries(recordedIdentity(spec).map(([key]) => [key, meta.get(key)])) as Record<RecordedKey, string | undefined>;
           throw new StaleGalleryError(
             `gallery ${path} was built with ${k} "${meta.get(k)}", this pipeline uses "${v}": enrol again into a new gallery (or delete this one)`,
             recorded,
@@ -340,6 +363,8 @@ export class Gallery {
     if (identity === '') throw new ConfigError('an identity must not be empty');
     // Checked before the row is written: a row the index cannot take would break every later open.
     this.checkEmbedding(embedding, `the embedding of ${source}`);
+    // With the record (in its transaction, if any): a gallery never says it holds an older version than it does.
+    this.guard(() => this.recordTemplateVersion.run(String(this.spec.templateVersion), this.spec.templateVersion));
     const result = this.guard(() => this.insertRecord.run(identity, source, contentHash, Buffer.from(template), Buffer.from(embedding.buffer, embedding.byteOffset, embedding.byteLength), new Date().toISOString()));
     const id = Number(result.lastInsertRowid);
     this.indexRecord(id, identity, embedding);

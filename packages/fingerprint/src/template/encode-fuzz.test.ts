@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { seededRandom, TemplateFormatError } from '@biofuse/core';
-import { extremeValues, seededMutants, sharedDataset, truncations, withField, type Field, type Mutant } from '@biofuse/core/testing';
+import { extremeValues, seededMutants, sharedDataset, truncations, unsealedTemplate, withField, type Field, type Mutant } from '@biofuse/core/testing';
 import { extractFingerprint } from '../extract/extract';
 import { FingerprintModality } from '../fingerprint-modality';
 import { loadFingerprintImage } from '../image/load';
@@ -11,9 +11,10 @@ import { checkFingerprintTemplate, decodeFingerprintTemplate, encodeFingerprintT
 import type { FingerprintTemplate } from './fingerprint-template';
 
 /**
- * Seeded mutation fuzzing of decodeFingerprintTemplate: every damaged template is either refused
- * with a TemplateFormatError that says what is wrong, or decodes to a template that is exactly
- * what its bytes say (it re-encodes to them), passes the package's template checks, and
+ * Seeded mutation fuzzing of decodeFingerprintTemplate. A sealed (version 2) template is refused
+ * whenever any byte of it differs. A version-1 one has no checksum: every damaged one is either
+ * refused with a TemplateFormatError that says what is wrong, or decodes to a template that is
+ * exactly what its bytes say (it re-encodes to them), passes the package's template checks, and
  * compares with a finite score in [0, 1].
  */
 
@@ -59,7 +60,7 @@ function problem(m: Mutant, original: FingerprintTemplate, expected: Expected): 
   } catch (err) {
     return `${m.what}: decoded a template its own checks refuse (${String(err)})`;
   }
-  if (!Buffer.from(encodeFingerprintTemplate(t)).equals(Buffer.from(m.bytes))) return `${m.what}: decoded a template that does not encode back to its bytes`;
+  if (!Buffer.from(version1(t)).equals(Buffer.from(m.bytes))) return `${m.what}: decoded a template that does not encode back to its bytes`;
   const score = modality.compare(t, original).similarity;
   if (!(score >= 0 && score <= 1) || modality.compare(original, t).similarity !== score) return `${m.what}: scored ${score}`;
   const v = modality.embed(t);
@@ -77,6 +78,7 @@ function fieldExpected(f: Field, value: number, original: FingerprintTemplate): 
   const n = original.minutiae.count;
   switch (f.name) {
     case 'version':
+      if (value === 2) return /damaged: its checksum does not match/;
       return value === 1 ? 'accepted' : value === 0 ? /format version 0 is not valid/ : new RegExp(`format version ${value} is newer than this build`);
     case 'quality':
       return value <= 100 ? 'accepted' : new RegExp(`quality ${value} is above 100`);
@@ -96,9 +98,25 @@ async function syntheticTemplate(): Promise<FingerprintTemplate> {
   return modality.extract(synthesizeImpression(synthesizeMasterFingerprint(77), 1));
 }
 
-/** Checks one encoded template against every kind of damage, with seeds of its own. */
+/** The template as biofuse wrote it before templates were sealed: version 1, no checksum. */
+const version1 = (t: FingerprintTemplate): Uint8Array => unsealedTemplate(encodeFingerprintTemplate(t), 4, 1);
+
+/** Every mutant of the sealed template that differs from it is refused, naming the format. */
+function fuzzSealed(t: FingerprintTemplate, seed: number): void {
+  const sealed = encodeFingerprintTemplate(t);
+  const mutants = [
+    ...truncations(sealed),
+    ...seededMutants(sealed, { random: seededRandom(seed), count: 600, fields: FIELDS, headBytes: 18 }),
+    ...FIELDS.flatMap((f) => extremeValues(f.size).map((v) => withField(sealed, f, v))),
+  ].filter((m) => !Buffer.from(m.bytes).equals(Buffer.from(sealed)));
+  expect(mutants.length).toBeGreaterThan(600);
+  expect(fuzz(mutants, t, () => /truncated|damaged: its checksum does not match|format version \d+ is (newer|not valid)|bad magic number|4 trailing bytes/)).toEqual([]);
+}
+
+/** Checks one template, sealed and as version 1, against every kind of damage, with seeds of its own. */
 function fuzzAll(t: FingerprintTemplate, seed: number): void {
-  const bytes = encodeFingerprintTemplate(t);
+  fuzzSealed(t, seed);
+  const bytes = version1(t);
   // Every truncation is one, and says so with the length it got.
   const cuts = truncations(bytes);
   expect(fuzz(cuts, t, (m) => new RegExp(`truncated: ${m.bytes.length} bytes`))).toEqual([]);

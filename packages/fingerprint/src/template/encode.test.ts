@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TemplateFormatError } from '@biofuse/core';
+import { unsealedTemplate } from '@biofuse/core/testing';
 import { decodeFingerprintTemplate, encodeFingerprintTemplate, FINGERPRINT_TEMPLATE_VERSION } from './encode';
 import type { FingerprintTemplate } from './fingerprint-template';
 import { MINUTIA_BIFURCATION, MINUTIA_ENDING, MINUTIA_OTHER, minutiaSet } from './minutiae';
@@ -22,6 +23,9 @@ function expectSame(a: FingerprintTemplate, b: FingerprintTemplate): void {
   for (const k of ['x', 'y', 'angle', 'kind', 'quality'] as const) expect(Array.from(a.minutiae[k])).toEqual(Array.from(b.minutiae[k]));
 }
 
+/** As biofuse wrote templates before they were sealed: version 1, no checksum (still read, guarded by the decoder's own checks). */
+const version1 = (t: FingerprintTemplate): Uint8Array => unsealedTemplate(encodeFingerprintTemplate(t), 4, 1);
+
 function message(fn: () => unknown): string {
   try {
     fn();
@@ -36,8 +40,26 @@ describe('fingerprint template encoding', () => {
   it('round-trips exactly, starting with "BFFP" and the version byte', () => {
     const bytes = encodeFingerprintTemplate(template);
     expect(Array.from(bytes.subarray(0, 5))).toEqual([0x42, 0x46, 0x46, 0x50, FINGERPRINT_TEMPLATE_VERSION]);
-    expect(bytes.length).toBe(18 + 3 * 14);
+    expect(bytes.length).toBe(18 + 3 * 14 + 4);
     expectSame(decodeFingerprintTemplate(bytes), template);
+  });
+
+  it('reads version-1 templates (no checksum), and refuses any changed bit of a version-2 one', () => {
+    const sealed = encodeFingerprintTemplate(template);
+    const old = version1(template);
+    expectSame(decodeFingerprintTemplate(old), template);
+    for (let bit = 0; bit < sealed.length * 8; bit++) {
+      const flipped = sealed.slice();
+      flipped[bit >> 3] ^= 1 << (bit & 7);
+      expect(() => decodeFingerprintTemplate(flipped)).toThrow(TemplateFormatError);
+    }
+    // What version 1 could not see: one flipped bit (the lowest of x's exponent) moves a minutia from x 12.25 to 24.5.
+    const moved = old.slice();
+    moved[18 + 2] ^= 0x80;
+    expect(decodeFingerprintTemplate(moved).minutiae.x[0]).toBe(24.5);
+    const movedSealed = sealed.slice();
+    movedSealed[18 + 2] ^= 0x80;
+    expect(message(() => decodeFingerprintTemplate(movedSealed))).toBe(`fingerprint template damaged: its checksum does not match its ${sealed.length} bytes (changed or cut short since it was written)`);
   });
 
   it('reads from a view inside a larger buffer', () => {
@@ -50,7 +72,7 @@ describe('fingerprint template encoding', () => {
   it('round-trips a template with no minutiae (refusing those is the extractor\'s job)', () => {
     const empty: FingerprintTemplate = { ...template, minutiae: minutiaSet([]) };
     const bytes = encodeFingerprintTemplate(empty);
-    expect(bytes.length).toBe(18);
+    expect(bytes.length).toBe(18 + 4);
     expectSame(decodeFingerprintTemplate(bytes), empty);
   });
 
@@ -63,18 +85,21 @@ describe('fingerprint template encoding', () => {
 
   it('refuses a newer format version with an upgrade hint, and version 0', () => {
     const bytes = encodeFingerprintTemplate(template);
-    bytes[4] = 2;
+    bytes[4] = 3;
     expect(message(() => decodeFingerprintTemplate(bytes))).toBe(
-      'fingerprint template format version 2 is newer than this build of biofuse reads (1); upgrade @biofuse/fingerprint',
+      'fingerprint template format version 3 is newer than this build of biofuse reads (2); upgrade @biofuse/fingerprint',
     );
     // Even when a newer layout would be too short for ours.
-    expect(message(() => decodeFingerprintTemplate(bytes.subarray(0, 5)))).toMatch(/version 2 is newer/);
+    expect(message(() => decodeFingerprintTemplate(bytes.subarray(0, 5)))).toMatch(/version 3 is newer/);
     bytes[4] = 0;
     expect(message(() => decodeFingerprintTemplate(bytes))).toMatch(/version 0 is not valid/);
   });
 
   it('refuses truncation at every length, saying how many bytes were expected', () => {
-    const bytes = encodeFingerprintTemplate(template);
+    const sealed = encodeFingerprintTemplate(template);
+    for (let n = 0; n < sealed.length; n++) expect(message(() => decodeFingerprintTemplate(sealed.subarray(0, n)))).toMatch(/truncated|damaged: its checksum does not match/);
+    // Version 1's own checks.
+    const bytes = version1(template);
     for (let n = 0; n < bytes.length; n++) expect(message(() => decodeFingerprintTemplate(bytes.subarray(0, n)))).toMatch(/truncated/);
     expect(message(() => decodeFingerprintTemplate(bytes.subarray(0, 10)))).toBe('fingerprint template truncated: 10 bytes, the header needs 18');
     expect(message(() => decodeFingerprintTemplate(bytes.subarray(0, 50)))).toBe(
@@ -83,27 +108,28 @@ describe('fingerprint template encoding', () => {
   });
 
   it('refuses trailing garbage', () => {
-    const bytes = encodeFingerprintTemplate(template);
-    const longer = Uint8Array.from([...bytes, 0, 0]);
+    expect(message(() => decodeFingerprintTemplate(Uint8Array.from([...encodeFingerprintTemplate(template), 0, 0])))).toMatch(/damaged: its checksum does not match/);
+    const longer = Uint8Array.from([...version1(template), 0, 0]);
     expect(message(() => decodeFingerprintTemplate(longer))).toMatch(/2 trailing bytes/);
   });
 
+  // The decoder's own checks, on version-1 bytes (which nothing else guards).
   it('refuses out-of-range fields inside an otherwise well-formed template', () => {
-    const kind = encodeFingerprintTemplate(template);
+    const kind = version1(template);
     kind[18 + 3 * 12] = 7;
     expect(message(() => decodeFingerprintTemplate(kind))).toMatch(/unknown kind 7/);
-    const nan = encodeFingerprintTemplate(template);
+    const nan = version1(template);
     new DataView(nan.buffer).setFloat32(18, Number.NaN, true);
     expect(message(() => decodeFingerprintTemplate(nan))).toMatch(/non-finite number at byte 18/);
     expect(() => encodeFingerprintTemplate({ ...template, width: -1 })).toThrow(TemplateFormatError);
     // Resolutions no sensor has, and frames with no area, scored 0 against everything: refused both ways.
     for (const dpi of [1e30, 1e-30, 5000]) {
-      const odd = encodeFingerprintTemplate(template);
+      const odd = version1(template);
       new DataView(odd.buffer).setFloat32(10, dpi, true);
       expect(message(() => decodeFingerprintTemplate(odd))).toMatch(/no fingerprint sensor's resolution/);
       expect(message(() => encodeFingerprintTemplate({ ...template, dpi }))).toMatch(/no fingerprint sensor's/);
     }
-    const flat = encodeFingerprintTemplate(template);
+    const flat = version1(template);
     new DataView(flat.buffer).setUint16(8, 0, true);
     expect(message(() => decodeFingerprintTemplate(flat))).toMatch(/image size \d+ x 0 has no area/);
   });
@@ -131,7 +157,7 @@ describe('fingerprint template encoding', () => {
   });
 
   it('refuses minutiae outside the image or angles outside [0, 2 pi], which decoded and scored as a normal template', () => {
-    const bytes = encodeFingerprintTemplate(template);
+    const bytes = version1(template);
     const view = (b: Uint8Array) => new DataView(b.buffer);
     const far = bytes.slice();
     view(far).setFloat32(18, 1e30, true);
@@ -146,7 +172,7 @@ describe('fingerprint template encoding', () => {
     }
     // The edges themselves are kept: a position half a pixel before the first, an angle of float32 2 pi.
     const edge = { ...template, minutiae: minutiaSet([{ x: -0.4, y: 559.99, angle: 0, kind: MINUTIA_ENDING, quality: 50 }]) };
-    const twoPi = encodeFingerprintTemplate(edge);
+    const twoPi = version1(edge);
     view(twoPi).setFloat32(18 + 2 * 4, 2 * Math.PI, true);
     expect(decodeFingerprintTemplate(twoPi).minutiae.angle[0]).toBeCloseTo(2 * Math.PI, 6);
   });

@@ -1,11 +1,14 @@
-import { TemplateFormatError } from '@biofuse/core';
+import { checkTemplateChecksum, sealTemplate, TEMPLATE_CHECKSUM_BYTES, TemplateFormatError } from '@biofuse/core';
 import { isSensorDpi, MAX_SENSOR_DPI, MIN_SENSOR_DPI } from '../image/fingerprint-image';
 import type { FingerprintTemplate } from './fingerprint-template';
 import { inFrame } from './frame';
 import { MINUTIA_BIFURCATION, minutiaCountProblem } from './minutiae';
 
 const MAGIC = [0x42, 0x46, 0x46, 0x50]; // "BFFP", in this order so a hex dump shows it
-export const FINGERPRINT_TEMPLATE_VERSION = 1;
+/** 2: version 1's layout sealed with a CRC-32 (a flipped bit in a coordinate moved a minutia unseen). */
+export const FINGERPRINT_TEMPLATE_VERSION = 2;
+/** The oldest version decodeFingerprintTemplate reads (what a gallery of older templates is opened with). */
+export const OLDEST_FINGERPRINT_TEMPLATE_VERSION = 1;
 const HEADER_BYTES = 18;
 /** x, y, angle as float32 + kind and quality as bytes. */
 const BYTES_PER_MINUTIA = 4 + 4 + 4 + 1 + 1;
@@ -16,7 +19,8 @@ const BYTES_PER_MINUTIA = 4 + 4 + 4 + 1 + 1;
  * one reads back as the nearest float32 (500.3 as 500.2999878). Little-endian:
  *
  *   magic "BFFP" 4, version u8, quality u8, width u16, height u16, dpi f32, count u32,
- *   then x f32 x count, y f32 x count, angle f32 x count, kind u8 x count, quality u8 x count.
+ *   then x f32 x count, y f32 x count, angle f32 x count, kind u8 x count, quality u8 x count,
+ *   then (version 2) the CRC-32 of all bytes before it, u32.
  *
  * The version byte sits right after the magic so that any later layout can be recognised
  * (and refused with an upgrade hint) before its header is read.
@@ -27,7 +31,7 @@ export function encodeFingerprintTemplate(t: FingerprintTemplate): Uint8Array {
   if (problem !== undefined) throw new TemplateFormatError(`cannot encode a fingerprint template with ${problem}`);
   const m = t.minutiae;
   const n = m.count;
-  const bytes = new Uint8Array(HEADER_BYTES + n * BYTES_PER_MINUTIA);
+  const bytes = new Uint8Array(HEADER_BYTES + n * BYTES_PER_MINUTIA + TEMPLATE_CHECKSUM_BYTES);
   const view = new DataView(bytes.buffer);
   bytes.set(MAGIC, 0);
   bytes[4] = FINGERPRINT_TEMPLATE_VERSION;
@@ -42,7 +46,7 @@ export function encodeFingerprintTemplate(t: FingerprintTemplate): Uint8Array {
   }
   bytes.set(m.kind.subarray(0, n), o);
   bytes.set(m.quality.subarray(0, n), o + n);
-  return bytes;
+  return sealTemplate(bytes);
 }
 
 /**
@@ -102,13 +106,16 @@ export function decodeFingerprintTemplate(bytes: Uint8Array): FingerprintTemplat
     );
   }
   if (version < 1) throw new TemplateFormatError(`fingerprint template format version ${version} is not valid`);
-  need(HEADER_BYTES, 'the header');
+  // Checked before any field after the version is believed.
+  if (version >= 2) checkTemplateChecksum(bytes, 'fingerprint template');
+  const checksumBytes = version >= 2 ? TEMPLATE_CHECKSUM_BYTES : 0;
+  need(HEADER_BYTES + checksumBytes, 'the header');
   const quality = bytes[5];
   const width = view.getUint16(6, true);
   const height = view.getUint16(8, true);
   const dpi = view.getFloat32(10, true);
   const n = view.getUint32(14, true);
-  const expected = HEADER_BYTES + n * BYTES_PER_MINUTIA;
+  const expected = HEADER_BYTES + n * BYTES_PER_MINUTIA + checksumBytes;
   need(expected, `a template of ${n} minutiae`);
   if (bytes.byteLength > expected) {
     throw new TemplateFormatError(`fingerprint template: ${bytes.byteLength - expected} trailing bytes after the ${expected} that ${n} minutiae take`);
