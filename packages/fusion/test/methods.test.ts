@@ -102,7 +102,135 @@ describe('logistic regression', () => {
     const back = logisticFusionFromJSON(JSON.parse(JSON.stringify(f.toJSON())));
     expect(back.score([2, 1])).toBe(f.score([2, 1]));
   });
+
+  it('keeps every fused weight >= 0: a higher score in b, fitted on almost only impostors, no longer lowers the fused score', () => {
+    const f = new LogisticFusion().fit(scarceModality(15, 1));
+    const { models } = f.toJSON() as unknown as { models: ({ weights: number[]; bias: number } | null)[] };
+    // Unconstrained, b alone weighed -0.2405 and b beside a -0.2261.
+    expect(models[2]?.weights).toEqual([0]);
+    expect(models[3]?.weights[1]).toBe(0);
+    expect(models[3]?.weights[0]).toBeCloseTo(1.2262, 4);
+    // Before: -4.29 for b = 3 against -3.39 for b = -1.
+    expect(f.score([2, 3])).toBeCloseTo(-3.5854, 4);
+    expect(f.score([2, 3])).toBe(f.score([2, -1]));
+  });
+
+  it('scores modalities that no genuine training comparison has together by the model without one of them, weighing it at 0', () => {
+    const data = scarceModality(15, 0);
+    const f = new LogisticFusion().fit(data);
+    const { models } = f.toJSON() as unknown as { models: ({ weights: number[]; bias: number } | null)[] };
+    // b alone: nothing to score with. a and b: a's model, b weighed at 0.
+    expect(models[2]).toBeNull();
+    expect(models[3]).toEqual({ weights: [models[1]!.weights[0], 0], bias: models[1]!.bias });
+    // Before, a comparison with a = 5 scored 7.81 with b missing, and NaN (not scored) with b present.
+    expect(f.score([5, Number.NaN])).toBeCloseTo(7.8122, 4);
+    expect(f.score([5, 0])).toBe(f.score([5, Number.NaN]));
+    expect(f.score([Number.NaN, 1])).toBeNaN();
+    // Stored and read back: the model of a and b weighs b at 0, so b alone may have none.
+    const back = logisticFusionFromJSON(JSON.parse(JSON.stringify(f.toJSON())));
+    expect(back.score([5, 3])).toBe(f.score([5, 3]));
+    // The same with impostors missing: b present on genuine comparisons only.
+    const flipped = new LogisticFusion().fit({ ...data, labels: data.labels.map((l) => 1 - l) });
+    expect((flipped.toJSON() as unknown as { models: ({ weights: number[] } | null)[] }).models[3]?.weights[1]).toBe(0);
+  });
+
+  it('falls back to the subset model fitted on the most modalities, then on the most comparisons of its scarcer class', () => {
+    type Stored = { models: ({ weights: number[]; bias: number } | null)[] };
+    // c is never present on a genuine comparison; a is on three times as many as b.
+    const sparse = new LogisticFusion().fit(threeModalities(8, (g, i, rng) => [(g ? 2 : 0) + rng.normal(), i % 3 === 0 ? (g ? 2 : 0) + rng.normal() : Number.NaN, g ? Number.NaN : rng.normal()]));
+    const { models } = sparse.toJSON() as unknown as Stored;
+    // a and c (pattern 5) take a's model, b and c (6) b's; all three (7) take a and b's (3), fitted on two modalities, not a's, fitted on more comparisons.
+    expect(models[4]).toBeNull();
+    expect(models[5]).toEqual({ weights: [models[1]!.weights[0], 0], bias: models[1]!.bias });
+    expect(models[6]).toEqual({ weights: [models[2]!.weights[0], 0], bias: models[2]!.bias });
+    expect(models[7]).toEqual({ weights: [...models[3]!.weights, 0], bias: models[3]!.bias });
+    // No genuine comparison has all three: a and c are together on 3 in 6 of them, a and b on 2, b and c on 1.
+    const pairs = new LogisticFusion().fit(threeModalities(9, (g, i, rng) => {
+      const left = g ? [1, 1, 1, 2, 2, 0][Math.floor(i / 5) % 6] : -1;
+      return [0, 1, 2].map((j) => (j === left ? Number.NaN : (g ? 2 : 0) + rng.normal()));
+    }));
+    const three = (pairs.toJSON() as unknown as Stored).models;
+    expect(three[7]).toEqual({ weights: [three[5]!.weights[0], 0, three[5]!.weights[1]], bias: three[5]!.bias });
+  });
+
+  it('fits the best model with weights >= 0: no subset of the features with no negative weight fits better', () => {
+    // Six correlated features, each a seeded mix of six noises plus a class shift; on the way the
+    // active-set method cuts two freed weights back to 0.
+    const d = 6;
+    const n = 2000;
+    const rng = seededRandom(21);
+    const mix = Array.from({ length: d * d }, () => rng.normal());
+    const shift = Array.from({ length: d }, () => rng.normal());
+    const x = new Float64Array(n * d);
+    const y = Uint8Array.from({ length: n }, (_, i) => (i % 4 === 0 ? 1 : 0));
+    for (let i = 0; i < n; i++) {
+      const noise = Array.from({ length: d }, () => rng.normal());
+      for (let j = 0; j < d; j++) x[i * d + j] = shift[j] * y[i] + noise.reduce((s, e, k) => s + mix[j * d + k] * e, 0);
+    }
+    expect(Array.from(fitLogistic(x, y, d).weights, (w) => w >= 0)).toEqual([true, false, true, false, false, true]);
+    const held = fitLogistic(x, y, d, { nonNegative: true });
+    expect(Array.from(held.weights, (w) => w > 0)).toEqual([true, false, true, false, false, true]);
+    expect(Array.from(held.weights).every((w) => w >= 0)).toBe(true);
+    const best = penalisedObjective(x, y, d, held);
+    let feasible = 0;
+    for (let mask = 1; mask < 1 << d; mask++) {
+      const face = [...Array(d).keys()].filter((j) => mask & (1 << j));
+      const fit = fitLogistic(x.filter((_, k) => mask & (1 << k % d)), y, face.length);
+      if (fit.weights.some((w) => w < 0)) continue;
+      feasible++;
+      const weights = new Float64Array(d);
+      face.forEach((j, k) => (weights[j] = fit.weights[k]));
+      expect(best).toBeGreaterThanOrEqual(penalisedObjective(x, y, d, { weights, bias: fit.bias }) - 1e-9);
+    }
+    expect(feasible).toBeGreaterThan(10);
+    // Where no weight is negative the constraint changes nothing, to the last bit.
+    const positive = x.filter((_, k) => k % d === 0 || k % d === 2);
+    expect(fitLogistic(positive, y, 2, { nonNegative: true })).toEqual(fitLogistic(positive, y, 2));
+  });
 });
+
+/** 3,000 comparisons of modalities a, b and c, every fifth genuine; `row` gives a comparison's three scores (NaN: missing). */
+function threeModalities(seed: number, row: (genuine: boolean, i: number, rng: ReturnType<typeof seededRandom>) => number[]): MultiScores {
+  const n = 3000;
+  const rng = seededRandom(seed);
+  const labels = Uint8Array.from({ length: n }, (_, i) => (i % 5 === 0 ? 1 : 0));
+  const scores = new Float64Array(n * 3);
+  for (let i = 0; i < n; i++) scores.set(row(labels[i] === 1, i, rng), 3 * i);
+  const probeSubject = Int32Array.from({ length: n }, (_, i) => i % 60);
+  return { modalities: ['a', 'b', 'c'], scores, labels, probeSubject, referenceSubject: Int32Array.from({ length: n }, (_, i) => (labels[i] ? i % 60 : (i + 1) % 60)) };
+}
+
+/**
+ * Modalities a (always present) and b, which is present on `genuineRowsWithB` genuine training
+ * comparisons and on about one impostor in eight.
+ */
+function scarceModality(seed: number, genuineRowsWithB: number): MultiScores {
+  let genuineWithB = 0;
+  return twoModalityScores(2000, seed, (genuine, rng) => {
+    if (genuine) return genuineWithB++ < genuineRowsWithB ? 1.5 + rng.normal() : Number.NaN;
+    return rng.next() < 0.125 ? rng.normal() : Number.NaN;
+  });
+}
+
+/** The log-likelihood fitLogistic maximises: labels given the model, minus 0.5 * l2 (default 1) * the squared weights in standardised units. */
+function penalisedObjective(x: Float64Array, y: Uint8Array, d: number, model: { weights: Float64Array; bias: number }): number {
+  const n = y.length;
+  let ll = 0;
+  for (let i = 0; i < n; i++) {
+    let eta = model.bias;
+    for (let j = 0; j < d; j++) eta += model.weights[j] * x[i * d + j];
+    ll += y[i] * eta - (eta > 0 ? eta + Math.log1p(Math.exp(-eta)) : Math.log1p(Math.exp(eta)));
+  }
+  let penalty = 0;
+  for (let j = 0; j < d; j++) {
+    let mean = 0;
+    for (let i = 0; i < n; i++) mean += x[i * d + j] / n;
+    let variance = 0;
+    for (let i = 0; i < n; i++) variance += (x[i * d + j] - mean) ** 2 / n;
+    penalty += (model.weights[j] * Math.sqrt(variance)) ** 2;
+  }
+  return ll - 0.5 * penalty;
+}
 
 /** n rows of two columns: row i at centre c(i) times `direction`, plus seeded normal noise of the given spreads. */
 function twoDimensionalClusters(seed: number, n: number, c: (i: number) => number, direction: [number, number], spread: [number, number]): Float64Array {

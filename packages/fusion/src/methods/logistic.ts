@@ -13,8 +13,10 @@ export interface LogisticModel {
  * L2-regularised logistic regression by Newton's method (IRLS). Features are standardised
  * inside, so the penalty treats every feature alike, and the weights are mapped back to the
  * caller's units. The penalty also keeps the weights finite on separable training data.
+ * `nonNegative` keeps every weight >= 0 (the bias is free): the log-odds then never falls as a
+ * feature rises.
  */
-export function fitLogistic(x: Float64Array, y: Uint8Array, d: number, opts: { l2?: number; maxIterations?: number } = {}): LogisticModel {
+export function fitLogistic(x: Float64Array, y: Uint8Array, d: number, opts: { l2?: number; maxIterations?: number; nonNegative?: boolean } = {}): LogisticModel {
   const n = y.length;
   if (x.length !== n * d) throw new FusionError(`logistic regression: ${x.length} values for ${n} rows x ${d} features`);
   // NaN and a negative penalty were fitted all the same: "the Hessian is not positive definite", or weights that reward size.
@@ -41,32 +43,51 @@ export function fitLogistic(x: Float64Array, y: Uint8Array, d: number, opts: { l
     for (let j = 0; j < d; j++) z[i * p + j] = (x[i * d + j] - mu[j]) / sd[j];
     z[i * p + d] = 1;
   }
-  let beta = new Float64Array(p);
-  beta[d] = Math.log(positives / (n - positives));
+  const problem: Problem = { z, y, p, d, l2, maxIterations };
+  const start = new Float64Array(p);
+  start[d] = Math.log(positives / (n - positives));
+  let beta = maximise(problem, start, new Uint8Array(d));
+  // The unconstrained optimum, where its weights are all >= 0, is the constrained one as well.
+  if (opts.nonNegative && beta.subarray(0, d).some((b) => b < 0)) beta = maximiseNonNegative(problem, start);
+  // Standardising divides by sd > 0, so a weight keeps its sign in the caller's units.
+  const weights = new Float64Array(d);
+  let bias = beta[d];
+  for (let j = 0; j < d; j++) {
+    weights[j] = beta[j] / sd[j];
+    bias -= (beta[j] * mu[j]) / sd[j];
+  }
+  return { weights, bias };
+}
+
+/** Standardised rows (each ending in the bias's 1), labels, and the penalty on the first d of the p coefficients. */
+interface Problem {
+  readonly z: Float64Array;
+  readonly y: Uint8Array;
+  readonly p: number;
+  readonly d: number;
+  readonly l2: number;
+  readonly maxIterations: number;
+}
+
+/**
+ * Newton's method on the penalised log-likelihood from `start`, with the weights marked in
+ * `fixed` held where `start` has them.
+ */
+function maximise(problem: Problem, start: Float64Array, fixed: Uint8Array): Float64Array {
+  const { z, y, p, d, l2 } = problem;
+  let beta = start;
   let objective = penalisedLogLikelihood(z, y, beta, p, d, l2);
   const grad = new Float64Array(p);
   const hess = new Float64Array(p * p);
-  for (let iter = 0; iter < maxIterations; iter++) {
-    grad.fill(0);
-    hess.fill(0);
-    for (let i = 0; i < n; i++) {
-      const zi = z.subarray(i * p, (i + 1) * p);
-      let eta = 0;
-      for (let a = 0; a < p; a++) eta += beta[a] * zi[a];
-      const prob = 1 / (1 + Math.exp(-eta));
-      const w = prob * (1 - prob);
-      const r = y[i] - prob;
-      for (let a = 0; a < p; a++) {
-        grad[a] += r * zi[a];
-        for (let b = 0; b <= a; b++) hess[a * p + b] += w * zi[a] * zi[b];
-      }
-    }
+  for (let iter = 0; iter < problem.maxIterations; iter++) {
+    derivatives(problem, beta, grad, hess);
+    // A held weight's row and column of the Hessian become the identity's, its gradient 0: its step is 0.
     for (let a = 0; a < d; a++) {
-      grad[a] -= l2 * beta[a];
-      hess[a * p + a] += l2;
+      if (!fixed[a]) continue;
+      grad[a] = 0;
+      for (let b = 0; b < p; b++) hess[a * p + b] = hess[b * p + a] = 0;
+      hess[a * p + a] = 1;
     }
-    hess[d * p + d] += 1e-9; // keeps the bias row positive definite when every probability saturates
-    for (let a = 0; a < p; a++) for (let b = a + 1; b < p; b++) hess[a * p + b] = hess[b * p + a];
     const step = solveSymmetric(hess, grad, p);
     // Newton steps overshoot on nearly separable data: halve the step until the objective improves.
     let scale = 1;
@@ -84,13 +105,76 @@ export function fitLogistic(x: Float64Array, y: Uint8Array, d: number, opts: { l
     objective = next;
     if (gain < 1e-10 * (1 + Math.abs(objective))) break;
   }
-  const weights = new Float64Array(d);
-  let bias = beta[d];
-  for (let j = 0; j < d; j++) {
-    weights[j] = beta[j] / sd[j];
-    bias -= (beta[j] * mu[j]) / sd[j];
+  return beta;
+}
+
+/** The gradient and (symmetric) Hessian of the penalised log-likelihood at `beta`, written into `grad` and `hess`. */
+function derivatives(problem: Problem, beta: Float64Array, grad: Float64Array, hess: Float64Array): void {
+  const { z, y, p, d, l2 } = problem;
+  grad.fill(0);
+  hess.fill(0);
+  for (let i = 0; i < y.length; i++) {
+    const zi = z.subarray(i * p, (i + 1) * p);
+    let eta = 0;
+    for (let a = 0; a < p; a++) eta += beta[a] * zi[a];
+    const prob = 1 / (1 + Math.exp(-eta));
+    const w = prob * (1 - prob);
+    const r = y[i] - prob;
+    for (let a = 0; a < p; a++) {
+      grad[a] += r * zi[a];
+      for (let b = 0; b <= a; b++) hess[a * p + b] += w * zi[a] * zi[b];
+    }
   }
-  return { weights, bias };
+  for (let a = 0; a < d; a++) {
+    grad[a] -= l2 * beta[a];
+    hess[a * p + a] += l2;
+  }
+  hess[d * p + d] += 1e-9; // keeps the bias row positive definite when every probability saturates
+  for (let a = 0; a < p; a++) for (let b = a + 1; b < p; b++) hess[a * p + b] = hess[b * p + a];
+}
+
+/**
+ * The optimum with every weight >= 0, by Lawson & Hanson's active-set method with Newton on
+ * each face: all weights start held at 0; the held weight whose gradient rises most is freed;
+ * where a face's optimum has a negative weight, the fit stops at the last feasible point on the
+ * way there and holds that weight at 0 again. Each move raises the (concave) objective.
+ */
+function maximiseNonNegative(problem: Problem, start: Float64Array): Float64Array {
+  const { p, d } = problem;
+  const fixed = new Uint8Array(d).fill(1);
+  let beta = maximise(problem, start, fixed);
+  const grad = new Float64Array(p);
+  const hess = new Float64Array(p * p);
+  // A rise this small is rounding in the sum over rows, not a reason to free a weight.
+  const tolerance = 1e-8 * problem.y.length;
+  // A cap: each round frees one weight, and a weight is cut back only after another is freed.
+  for (let round = 0; round < 4 * d; round++) {
+    derivatives(problem, beta, grad, hess);
+    let enter = -1;
+    for (let a = 0; a < d; a++) if (fixed[a] && grad[a] > tolerance && (enter < 0 || grad[a] > grad[enter])) enter = a;
+    if (enter < 0) break;
+    fixed[enter] = 0;
+    for (let cuts = 0; cuts <= d; cuts++) {
+      const face = maximise(problem, beta, fixed);
+      let alpha = 1;
+      let hit = -1;
+      for (let a = 0; a < d; a++) {
+        if (fixed[a] || face[a] >= 0) continue;
+        const reach = beta[a] / (beta[a] - face[a]);
+        if (reach < alpha) {
+          alpha = reach;
+          hit = a;
+        }
+      }
+      beta = Float64Array.from(beta, (b, a) => b + alpha * (face[a] - b));
+      if (hit < 0) break;
+      beta[hit] = 0;
+      fixed[hit] = 1;
+      // The weight just freed is pushed straight back: the optimum holds it at 0 up to rounding.
+      if (hit === enter && alpha === 0) return beta;
+    }
+  }
+  return beta;
 }
 
 /** Solves A x = b for a symmetric positive-definite A (the Newton step). */
