@@ -34,7 +34,7 @@ export { enrolSamples, enrolFolder, type EnrolmentReport, type EnrolSample } fro
 export { plotlyScript, escapeHtml, scriptJson, CURVE_COLOURS } from './report/plotly';
 export { endProgressLines, progressBar, type Progress } from './progress';
 export { makeFolder } from './make-folder';
-export { removedOnInterrupt } from './removed-on-interrupt';
+export { removedOnInterrupt, type InterruptRemoval } from './removed-on-interrupt';
 export { byCodeUnits } from './code-unit-order';
 export { tensorflow, type Tf } from './tensor/tfjs-runtime';
 export { erf } from './math/erf';

@@ -63,6 +63,26 @@ removedOnInterrupt(join(dir, 'kept.partial-1'))();`,
     }, 30_000);
   }
 
+  it('removes folders registered onlyIfEmpty after the rest, deepest first, and keeps one something else was written into', async () => {
+    // results/<id>/ made by the run, holding its partial run folder; results/other/ made too, where another run wrote.
+    const r = await interrupted(
+      `mkdirSync(join(dir, 'results', 'quick', 'run.partial-1'), { recursive: true });
+writeFileSync(join(dir, 'results', 'quick', 'run.partial-1', 'scores.csv'), 'a,b\\n');
+removedOnInterrupt(join(dir, 'results'), { onlyIfEmpty: true });
+removedOnInterrupt(join(dir, 'results', 'quick'), { onlyIfEmpty: true });
+removedOnInterrupt(join(dir, 'results', 'quick', 'run.partial-1'));
+mkdirSync(join(dir, 'theirs', 'other'), { recursive: true });
+writeFileSync(join(dir, 'theirs', 'other', 'metrics.json'), '{}');
+removedOnInterrupt(join(dir, 'theirs', 'other'), { onlyIfEmpty: true });
+removedOnInterrupt(join(dir, 'theirs'), { onlyIfEmpty: true });
+removedOnInterrupt(join(dir, 'never-made'), { onlyIfEmpty: true });`,
+      'SIGINT',
+    );
+    expect({ code: r.code, endedBy: r.endedBy, stderr: r.stderr }).toEqual({ code: null, endedBy: 'SIGINT', stderr: '' });
+    expect(r.left).toEqual(['theirs']);
+    expect(await readdir(join(r.dir, 'theirs', 'other'))).toEqual(['metrics.json']);
+  }, 30_000);
+
   it('keeps a path registered twice until both owners are done (the first to be done unprotected the other)', async () => {
     const r = await interrupted(
       `writeFileSync(join(dir, 'scores.csv.partial-1'), 'a,b\\n');

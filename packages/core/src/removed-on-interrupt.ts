@@ -1,4 +1,4 @@
-import { lstatSync, renameSync, rmSync } from 'node:fs';
+import { lstatSync, renameSync, rmdirSync, rmSync } from 'node:fs';
 
 /*
  * Files and folders written beside their final names (a results file, a run folder, a
@@ -17,15 +17,27 @@ import { lstatSync, renameSync, rmSync } from 'node:fs';
  */
 const pending = new Map<string, Set<symbol>>();
 
+/**
+ * Registered folders to remove only where empty: one a run made to hold its own output, which
+ * another run may meanwhile have written into (results/<config>/ of the same config run twice).
+ */
+const onlyIfEmpty = new Set<string>();
+
+export interface InterruptRemoval {
+  /** Remove the folder only if it is empty (after the other registered paths are gone): never its contents. */
+  readonly onlyIfEmpty?: boolean;
+}
+
 /** Tried after `<path>.interrupted` is taken: `<path>.interrupted-1` and so on. */
 const ASIDE_NAMES = 100;
 
 /**
  * Removes `path` (a file or a folder) if the process is interrupted before the returned
  * function is called. Call it once the path is moved into place or removed; calling it again
- * does nothing.
+ * does nothing. With `onlyIfEmpty`, a folder goes only if nothing is left in it once the other
+ * registered paths are removed (deepest such folder first).
  */
-export function removedOnInterrupt(path: string): () => void {
+export function removedOnInterrupt(path: string, opts: InterruptRemoval = {}): () => void {
   // First in line: a listener of the program's own (a `once` one included) is still registered
   // when this one runs, so removePending sees it and leaves the process to it.
   if (pending.size === 0) process.prependListener('SIGINT', removePending).prependListener('SIGTERM', removePending);
@@ -33,11 +45,16 @@ export function removedOnInterrupt(path: string): () => void {
   const holders = pending.get(path) ?? new Set<symbol>();
   holders.add(token);
   pending.set(path, holders);
+  // Registered both ways, it is kept where it holds anything: the careful owner's wish wins.
+  if (opts.onlyIfEmpty) onlyIfEmpty.add(path);
   return () => {
     const held = pending.get(path);
     // Released already, or the interrupt came first and cleared everything.
     if (!held?.delete(token)) return;
-    if (held.size === 0) pending.delete(path);
+    if (held.size === 0) {
+      pending.delete(path);
+      onlyIfEmpty.delete(path);
+    }
     if (pending.size === 0) stopListening();
   };
 }
@@ -48,8 +65,13 @@ function stopListening(): void {
 
 function removePending(signal: NodeJS.Signals): void {
   // Each path on its own: one that cannot be removed (EACCES, EBUSY) must not keep the others.
-  for (const path of pending.keys()) removeInterrupted(path, signal);
+  const paths = [...pending.keys()];
+  for (const path of paths) if (!onlyIfEmpty.has(path)) removeInterrupted(path, signal);
+  // Then the folders that go only if empty, deepest first: a folder made inside another empties it.
+  const folders = paths.filter((path) => onlyIfEmpty.has(path)).sort((a, b) => b.length - a.length);
+  for (const folder of folders) removeEmptyFolder(folder, signal);
   pending.clear();
+  onlyIfEmpty.clear();
   stopListening();
   // The signal's default action ends the process by the signal, as if no one had listened. A
   // listener of the program's own would get the signal a second time and may end the process
@@ -77,6 +99,17 @@ function removeInterrupted(path: string, signal: NodeJS.Signals): void {
     rmSync(removed, { recursive: true, force: true, maxRetries: 50, retryDelay: 20 });
   } catch (err) {
     process.stderr.write(`${removed}: not removed on ${signal} (${(err as NodeJS.ErrnoException).code ?? String(err)})\n`);
+  }
+}
+
+function removeEmptyFolder(folder: string, signal: NodeJS.Signals): void {
+  try {
+    rmdirSync(folder);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    // Not made yet, or holding something that is not ours to remove: kept, as it should be.
+    if (code === 'ENOENT' || code === 'ENOTEMPTY' || code === 'EEXIST') return;
+    process.stderr.write(`${folder}: not removed on ${signal} (${code ?? String(err)})\n`);
   }
 }
 

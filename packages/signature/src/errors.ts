@@ -13,7 +13,7 @@ export class SignatureFormatError extends DatasetError {
   }
 }
 
-/** A readable signature that cannot be used: empty, a single point, no pen-down samples. */
+/** A readable signature that cannot be used: empty, too little ink (pen-down samples), a pen that never moves while down. */
 export class SignatureAcquisitionError extends AcquisitionError {}
 
 /**

@@ -1,4 +1,5 @@
 import { ConfigError } from '@biofuse/core';
+import { describeNumber, describeValue } from './describe-value';
 import { FRAME_DISTANCES, type FrameDistance } from './compare/dtw';
 import { DEFAULT_TIME_FUNCTIONS, TIME_FUNCTIONS, type TimeFunction } from './features/time-functions';
 import { MAX_SAMPLES } from './pen-trajectory';
@@ -88,7 +89,7 @@ export const DEFAULT_SIGNATURE_PARAMS: SignatureParams = Object.freeze({
 export function parseSignatureParams(raw: unknown): SignatureParams {
   if (raw === undefined || raw === null) return DEFAULT_SIGNATURE_PARAMS;
   // An array is an object too: [] passed as parameters and gave the defaults.
-  if (typeof raw !== 'object' || Array.isArray(raw)) throw new ConfigError(`signature parameters must be an object, got ${JSON.stringify(raw)}`);
+  if (typeof raw !== 'object' || Array.isArray(raw)) throw new ConfigError(`signature parameters must be an object, got ${describeValue(raw)}`);
   const r = raw as Record<string, unknown>;
   const known = new Set<string>(Object.keys(DEFAULT_SIGNATURE_PARAMS));
   for (const k of Object.keys(r)) if (!known.has(k)) throw new ConfigError(`unknown signature parameter "${k}" (known: ${[...known].join(', ')})`);
@@ -130,11 +131,11 @@ export function templateOptionsProblem(o: TemplateOptionsInput, required = false
   }
   if (given(keepPenUp) && typeof keepPenUp !== 'boolean') return 'keepPenUp must be true or false';
   if (given(smoothingSamples) && !(typeof smoothingSamples === 'number' && smoothingSamples >= 0 && smoothingSamples <= MAX_SMOOTHING_SAMPLES)) {
-    return `smoothingSamples must be in [0, ${MAX_SMOOTHING_SAMPLES}], got ${String(smoothingSamples)}`;
+    return `smoothingSamples must be in [0, ${MAX_SMOOTHING_SAMPLES}], got ${describeNumber(smoothingSamples)}`;
   }
   // No more points than a recording may hold (MAX_SAMPLES), so no template has more frames than DTW is sized for.
   if (given(resamplePoints) && !(Number.isInteger(resamplePoints) && (resamplePoints === 0 || ((resamplePoints as number) >= MIN_RESAMPLE_POINTS && (resamplePoints as number) <= MAX_SAMPLES)))) {
-    return `resamplePoints must be 0 or an integer in [${MIN_RESAMPLE_POINTS}, ${MAX_SAMPLES}], got ${String(resamplePoints)}`;
+    return `resamplePoints must be 0 or an integer in [${MIN_RESAMPLE_POINTS}, ${MAX_SAMPLES}], got ${describeNumber(resamplePoints)}`;
   }
   return undefined;
 }

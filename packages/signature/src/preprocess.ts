@@ -1,4 +1,5 @@
 import { ConfigError } from '@biofuse/core';
+import { describeNumber } from './describe-value';
 import { MAX_SAMPLES, type PenTrajectory } from './pen-trajectory';
 
 /**
@@ -9,7 +10,7 @@ import { MAX_SAMPLES, type PenTrajectory } from './pen-trajectory';
 export function smoothTrajectory(p: PenTrajectory, sigmaSamples: number): PenTrajectory {
   // NaN and -1 returned the trajectory unsmoothed, Infinity failed with an untyped RangeError.
   if (!(typeof sigmaSamples === 'number' && Number.isFinite(sigmaSamples) && sigmaSamples >= 0)) {
-    throw new ConfigError(`smoothing sigma must be a finite number of samples >= 0 (0 = none), got ${String(sigmaSamples)}`);
+    throw new ConfigError(`smoothing sigma must be a finite number of samples >= 0 (0 = none), got ${describeNumber(sigmaSamples)}`);
   }
   if (sigmaSamples === 0) return p;
   // Taps farther than the trajectory is long never land on a sample: a wider kernel only costs time.
@@ -42,7 +43,7 @@ export function smoothTrajectory(p: PenTrajectory, sigmaSamples: number): PenTra
 export function resampleTrajectory(p: PenTrajectory, count: number): PenTrajectory {
   // A count of 1 or 2.5 returned the trajectory as it was, 1e10 failed with an untyped RangeError.
   if (!(Number.isInteger(count) && count >= 2 && count <= MAX_SAMPLES)) {
-    throw new ConfigError(`resampling needs a whole number of points in [2, ${MAX_SAMPLES}], got ${String(count)}`);
+    throw new ConfigError(`resampling needs a whole number of points in [2, ${MAX_SAMPLES}], got ${describeNumber(count)}`);
   }
   const n = p.x.length;
   if (n < 2) return p;

@@ -1,9 +1,9 @@
-import { TemplateFormatError } from '@biofuse/core';
+import { checkTemplateChecksum, sealTemplate, TEMPLATE_CHECKSUM_BYTES, TemplateFormatError } from '@biofuse/core';
 import { SignatureAcquisitionError } from './errors';
 import { GLOBAL_FEATURES, globalFeatures } from './features/global-features';
 import { DEFAULT_TIME_FUNCTIONS, TIME_FUNCTIONS, timeFunctions, type TimeFunction, type TimeFunctionMatrix, type TimeFunctionOptions } from './features/time-functions';
 import { checkTemplateOptions, templateOptionsProblem } from './params';
-import { checkUsableTrajectory, MAX_SAMPLES, type PenTrajectory } from './pen-trajectory';
+import { checkUsableTrajectory, MAX_SAMPLES, penDownCount, type PenTrajectory } from './pen-trajectory';
 import { resampleTrajectory, smoothTrajectory } from './preprocess';
 
 /**
@@ -62,19 +62,28 @@ export function checkSameRecipe(a: SignatureRecipe, b: SignatureRecipe, what = '
   }
 }
 
-/** Fewest frames a template keeps, as checkUsableTrajectory asks for two pen-down samples: none made every distance infinite and the user's scale NaN. */
+/** Fewest frames a template keeps (resampling may leave fewer than checkUsableTrajectory's pen-down samples): none made every distance infinite and the user's scale NaN. */
 const MIN_FRAMES = 2;
+
+/**
+ * The least share of pen-down samples when pen-up ones are kept, which the time functions then
+ * take as ink: a trajectory that mostly hovers over a signature's path compared as that
+ * signature (SVC2004's genuine files are at least 90 % pen-down, U1S6.TXT).
+ */
+const MIN_PEN_DOWN_SHARE_KEEPING_PEN_UP = 0.5;
 
 /**
  * Time functions of the preprocessed trajectory (optional resampling, then smoothing) and
  * global features of the trajectory as recorded (its timing and speed statistics are what
  * resampling would blur). Throws ConfigError for options parseSignatureParams would refuse, and
  * SignatureAcquisitionError for a trajectory that cannot make a template (see
- * checkUsableTrajectory), or that keeps fewer than two frames once prepared.
+ * checkUsableTrajectory), that is mostly pen-up while pen-up samples are kept, or that keeps
+ * fewer than two frames once prepared.
  */
 export function extractSignatureTemplate(p: PenTrajectory, opts: TemplateOptions = {}): SignatureTemplate {
   checkTemplateOptions(opts);
   checkUsableTrajectory(p);
+  if (opts.keepPenUp) checkMostlyInk(p);
   const resampled = opts.resamplePoints ? resampleTrajectory(p, opts.resamplePoints) : p;
   const prepared = smoothTrajectory(resampled, opts.smoothingSamples ?? 0);
   const template = { local: timeFunctions(prepared, opts), global: globalFeatures(p), recipe: signatureRecipe(opts) };
@@ -93,15 +102,30 @@ export function extractSignatureTemplate(p: PenTrajectory, opts: TemplateOptions
   return template;
 }
 
+/** Throws SignatureAcquisitionError when under MIN_PEN_DOWN_SHARE_KEEPING_PEN_UP of the samples have the pen down. */
+function checkMostlyInk(p: PenTrajectory): void {
+  const down = penDownCount(p);
+  if (down < MIN_PEN_DOWN_SHARE_KEEPING_PEN_UP * p.x.length) {
+    throw new SignatureAcquisitionError(
+      'too_short',
+      `the signature has the pen down on ${down} of its ${p.x.length} samples; pen-up samples are kept (keepPenUp) and compared as ink, so at least ${MIN_PEN_DOWN_SHARE_KEEPING_PEN_UP * 100} % must be pen-down`,
+    );
+  }
+}
+
 const MAGIC = 0x47534642; // "BFSG" little-endian
-/** Version 2 records the recipe; version 1 did not, so its templates cannot be checked and are refused. */
-const VERSION = 2;
+/**
+ * Version 3 is version 2 sealed with a CRC-32 (a flipped bit in a value decoded as another
+ * signature); version 2 is still read. Version 2 records the recipe; version 1 did not, so its
+ * templates cannot be checked and are refused.
+ */
+const VERSION = 3;
 const HEADER_BYTES = 16;
 /** After the header: resample points (u32), smoothing (f32), pen-up flag (u8), one u8 per time function (its index in TIME_FUNCTIONS), zero padding to 4 bytes. */
 const RECIPE_FIXED_BYTES = 9;
 const recipeBytes = (dims: number) => Math.ceil((RECIPE_FIXED_BYTES + dims) / 4) * 4;
 
-/** Versioned binary form: magic, version, frame dims, frame count, global dims, the recipe, then float32 data. */
+/** Versioned binary form: magic, version, frame dims, frame count, global dims, the recipe, float32 data, then the CRC-32 of all that. */
 export function encodeSignatureTemplate(t: SignatureTemplate): Uint8Array {
   const { recipe } = t;
   const refuse = (what: string) => new TemplateFormatError(`cannot encode a signature template with ${what}`);
@@ -121,7 +145,7 @@ export function encodeSignatureTemplate(t: SignatureTemplate): Uint8Array {
   if (problem) throw refuse(problem);
   const offset = HEADER_BYTES + recipeBytes(t.local.dims);
   const body = t.local.values.length + t.global.length;
-  const out = new Uint8Array(offset + body * 4);
+  const out = new Uint8Array(offset + body * 4 + TEMPLATE_CHECKSUM_BYTES);
   const view = new DataView(out.buffer);
   view.setUint32(0, MAGIC, true);
   view.setUint16(4, VERSION, true);
@@ -135,7 +159,7 @@ export function encodeSignatureTemplate(t: SignatureTemplate): Uint8Array {
   const floats = new Float32Array(out.buffer, offset, body);
   floats.set(t.local.values, 0);
   floats.set(t.global, t.local.values.length);
-  return out;
+  return sealTemplate(out);
 }
 
 export function decodeSignatureTemplate(bytes: Uint8Array): SignatureTemplate {
@@ -146,13 +170,16 @@ export function decodeSignatureTemplate(bytes: Uint8Array): SignatureTemplate {
   if (version > VERSION) throw new TemplateFormatError(`signature template format version ${version} is newer than this build of biofuse reads (${VERSION}); upgrade @biofuse/signature`);
   if (version === 1) throw new TemplateFormatError('signature template format version 1 does not record how it was made (time functions, pen-up samples); extract it again from the signature');
   if (version < 1) throw new TemplateFormatError(`signature template version ${version} is not valid`);
+  // Checked before any field after the version is believed.
+  if (version >= 3) checkTemplateChecksum(bytes, 'signature template');
+  const checksumBytes = version >= 3 ? TEMPLATE_CHECKSUM_BYTES : 0;
   const dims = view.getUint16(6, true);
   const length = view.getUint32(8, true);
   const globalDims = view.getUint32(12, true);
   // No frames would make every DTW distance infinite and a user model's normalisation NaN.
   if (dims === 0 || length === 0) throw new TemplateFormatError(`signature template: ${length} frames of ${dims} time functions, nothing to compare (corrupt)`);
   const offset = HEADER_BYTES + recipeBytes(dims);
-  const expected = offset + (dims * length + globalDims) * 4;
+  const expected = offset + (dims * length + globalDims) * 4 + checksumBytes;
   if (bytes.length !== expected) throw new TemplateFormatError(`signature template: ${bytes.length} bytes, expected ${expected} (truncated or corrupt)`);
   if (globalDims !== GLOBAL_FEATURES.length) {
     throw new TemplateFormatError(`signature template: ${globalDims} global features, this build makes ${GLOBAL_FEATURES.length} (made by another version?)`);
@@ -162,7 +189,7 @@ export function decodeSignatureTemplate(bytes: Uint8Array): SignatureTemplate {
   // Extraction makes no more otherwise (see MAX_SAMPLES), and DTW over a million frames would run for hours.
   if (length > MAX_SAMPLES) throw new TemplateFormatError(`signature template: ${length} frames, more than a signature has (${MAX_SAMPLES}) (corrupt)`);
   // A copy of its own: a Node Buffer (read from a file or database) is a view into a shared pool, whose .buffer starts elsewhere.
-  const floats = new Float32Array(new Uint8Array(bytes.subarray(offset)).buffer);
+  const floats = new Float32Array(new Uint8Array(bytes.subarray(offset, bytes.length - checksumBytes)).buffer);
   const local = floats.slice(0, dims * length);
   const global = floats.slice(dims * length);
   const problem = valueProblem(local, global, length);

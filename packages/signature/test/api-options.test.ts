@@ -11,6 +11,7 @@ import { parseSvc2004 } from '../src/read/svc2004-text';
 import { parseSignatureBytes, readSignature } from '../src/read/read-signature';
 import { SignatureModality } from '../src/signature-modality';
 import { extractSignatureTemplate, type TemplateOptions } from '../src/template';
+import { inkedSvcRows, svcFile } from './inked-rows';
 
 /** A loop written in 200 samples at 100 Hz, pen down throughout. */
 function loop(n = 200, wobble = 10): PenTrajectory {
@@ -69,7 +70,7 @@ describe('dtwDistance options', () => {
     // 'L1' ran as Euclidean; -1 ran as 0.
     expect(() => dtwDistance(a, b, { band: Number.NaN })).toThrow(ConfigError);
     expect(() => dtwDistance(a, b, { band: -1 })).toThrow(ConfigError);
-    expect(() => dtwDistance(a, b, { frameDistance: 'L1' as never })).toThrow('DTW frameDistance must be euclidean or manhattan, got L1');
+    expect(() => dtwDistance(a, b, { frameDistance: 'L1' as never })).toThrow('DTW frameDistance must be euclidean or manhattan, got "L1"');
     expect(() => dtwDistance(a, b, { abandonAbove: Number.NaN })).toThrow(ConfigError);
     expect(dtwDistance(a, b, { band: 0.15, frameDistance: 'euclidean' })).toBe(dtwDistance(a, b));
   });
@@ -93,19 +94,45 @@ describe('user models', () => {
   it('combineDistances refuses no distances, NaN and an unknown rule instead of NaN or min-mean', () => {
     expect(() => combineDistances([], 'min-mean')).toThrow(ConfigError);
     expect(() => combineDistances([1, Number.NaN], 'mean')).toThrow(ConfigError);
-    expect(() => combineDistances([1, 4], 'median' as LocalCombination)).toThrow('localCombination must be min, mean, min-mean, got median');
+    expect(() => combineDistances([1, 4], 'median' as LocalCombination)).toThrow('localCombination must be min, mean, min-mean, got "median"');
     expect(combineDistances([1, 4], 'min-mean')).toBeCloseTo(Math.sqrt(2.5));
   });
   it('SignatureModality checks parameters built in code as parseSignatureParams does', () => {
     // localScaleExponent NaN scored every probe NaN.
     expect(() => new SignatureModality({ ...DEFAULT_SIGNATURE_PARAMS, localScaleExponent: Number.NaN })).toThrow(ConfigError);
     expect(() => new SignatureModality({ ...DEFAULT_SIGNATURE_PARAMS, dtwBand: Number.NaN })).toThrow('dtwBand must be in (0, 1]');
-    expect(() => parseSignatureParams([])).toThrow('signature parameters must be an object, got []');
+    expect(() => parseSignatureParams([])).toThrow('signature parameters must be an object, got an array');
+  });
+});
+
+describe('a value that is not what a parameter takes', () => {
+  const cyclic: Record<string, unknown> = {};
+  cyclic.self = cyclic;
+  it('is named by parseSignatureParams, never printed as undefined nor crashed on', () => {
+    // JSON.stringify printed a function and a symbol as undefined and threw a TypeError on a BigInt.
+    const cases: [unknown, string][] = [[() => 1, 'a function'], [5n, 'bigint 5'], [Symbol('s'), 'symbol Symbol(s)'], ['fast', '"fast"'], [3, 'number 3'], [true, 'boolean true'], [[], 'an array']];
+    for (const [raw, described] of cases) expect(thrownBy(() => parseSignatureParams(raw)), described).toEqual(new ConfigError(`signature parameters must be an object, got ${described}`));
+    expect(thrownBy(() => parseSignatureParams({ resamplePoints: 50n }))).toEqual(new ConfigError('resamplePoints must be 0 or an integer in [10, 20000], got bigint 50'));
+  });
+  it('is named within the parameters, where String() threw on an object without a prototype', () => {
+    const matrix = extractSignatureTemplate(loop()).local;
+    for (const bad of [Object.create(null) as unknown, cyclic]) {
+      const expectations: [() => unknown, string][] = [
+        [() => parseSignatureParams({ smoothingSamples: bad }), 'smoothingSamples must be in [0, 20], got an object'],
+        [() => parseSignatureParams({ resamplePoints: bad }), 'resamplePoints must be 0 or an integer in [10, 20000], got an object'],
+        [() => dtwDistance(matrix, matrix, { band: bad as number }), 'DTW band must be a number >= 0 (a share of the longer signature), got an object'],
+        [() => combineDistances([1], bad as LocalCombination), 'localCombination must be min, mean, min-mean, got an object'],
+        [() => smoothTrajectory(loop(), bad as number), 'smoothing sigma must be a finite number of samples >= 0 (0 = none), got an object'],
+        [() => resampleTrajectory(loop(), bad as number), 'resampling needs a whole number of points in [2, 20000], got an object'],
+      ];
+      for (const [call, message] of expectations) expect(thrownBy(call)).toEqual(new ConfigError(message));
+    }
   });
 });
 
 describe('reading options', () => {
-  const text = '3\n1 2 3000 1 0 0 5\n2 3 10 1 0 0 5\n3 1 4000 1 0 0 5\n';
+  // The clock steps back 2990 ms at line 3; the rows after it give readSignature its ink.
+  const text = svcFile(['1 2 3000 1 0 0 5', '2 3 10 1 0 0 5', ...inkedSvcRows(undefined, 4000)]);
   it('refuse a maxBackstepMs that would repair any backward step, and a misspelt key', async () => {
     // NaN compared false with every step: the clock going back 2990 ms was "repaired" as a glitch.
     await expect(readSignature(Buffer.from(text), { maxBackstepMs: Number.NaN })).rejects.toThrow(ConfigError);

@@ -12,10 +12,10 @@ import { seededRandom, type Random } from '@biofuse/core';
 import { seededMutants, sharedDataset, temporaryFolders, thrownBy, truncations, type Mutant } from '@biofuse/core/testing';
 import { SignatureAcquisitionError, SignatureFormatError } from '../src/errors';
 import { DEFAULT_SIGNATURE_PARAMS } from '../src/params';
-import { MAX_SAMPLES, type PenTrajectory } from '../src/pen-trajectory';
+import { MAX_SAMPLES, MIN_PEN_DOWN_SAMPLES, type PenTrajectory } from '../src/pen-trajectory';
 import { MAX_PEN_VALUE, MAX_TIME_MS, TrajectoryBuilder } from '../src/read/builder';
 import { parsePenJson } from '../src/read/pen-points';
-import { readSignature } from '../src/read/read-signature';
+import { parseSignatureBytes, readSignature } from '../src/read/read-signature';
 import { SignatureModality } from '../src/signature-modality';
 import { synthesizeSignatures } from '../src/synthetic/synthesize';
 import { formatSvc2004, writeSvc2004Folder } from '../src/synthetic/write-svc2004';
@@ -41,7 +41,7 @@ function invalidity(p: PenTrajectory): string | undefined {
     if (k > 0 && p.t[k] < p.t[k - 1]) return `sample ${k + 1}: time goes back`;
     down += p.penDown[k];
   }
-  return down < 2 ? `${down} pen-down samples` : undefined;
+  return down < MIN_PEN_DOWN_SAMPLES ? `${down} pen-down samples` : undefined;
 }
 
 type Format = 'svc2004' | 'csv' | 'json' | 'fpg';
@@ -256,7 +256,7 @@ describe('what the fuzzing found in the readers', () => {
     await expect(readSignature(svcText(3, 6, '4e9'), { path: 'u.txt' })).rejects.toThrow(/^u\.txt:5: pressure is 4000000000, beyond any pen value/);
     // The bounds themselves are read: 1e7 tablet units, a pad's clock in ms since 1970 up to 2^53.
     const epoch = 1_717_000_000_000;
-    const p = await readSignature(asBytes(`x,y,t\n1,2,${epoch}\n3,-1e7,${epoch + 10}\n6,4,${2 ** 53}\n`), { path: 'p.csv' });
+    const p = parseSignatureBytes(asBytes(`x,y,t\n1,2,${epoch}\n3,-1e7,${epoch + 10}\n6,4,${2 ** 53}\n`), 'p.csv');
     expect([p.y[1], p.t[2]]).toEqual([-1e7, 2 ** 53]);
   });
 

@@ -1,14 +1,15 @@
 /**
  * Seeded mutation fuzzing of the versioned binary template: truncation at every length, every
  * bit of the header and recipe flipped, seeded flips over the rest, length fields and version
- * set to other values. Every mutant must be refused with a TemplateFormatError, or decode to a
- * valid template (a recipe parameters can make, finite values) that compares with a finite
- * score. Each mutant is decoded twice, from its own bytes and from a view into a larger buffer
- * (what a Node Buffer read from a file or database is), and must give the same outcome.
+ * set to other values. A sealed (version 3) template is refused whenever any byte differs. A
+ * version-2 one has no checksum: every mutant must be refused with a TemplateFormatError, or
+ * decode to a valid template (a recipe parameters can make, finite values) that compares with a
+ * finite score. Each mutant is decoded twice, from its own bytes and from a view into a larger
+ * buffer (what a Node Buffer read from a file or database is), and must give the same outcome.
  */
 import { describe, expect, it } from 'vitest';
 import { seededRandom, TemplateFormatError } from '@biofuse/core';
-import { extremeValues, seededMutants, thrownBy, truncations, withField, type Mutant } from '@biofuse/core/testing';
+import { extremeValues, seededMutants, thrownBy, truncations, unsealedTemplate, withField, type Mutant } from '@biofuse/core/testing';
 import { GLOBAL_FEATURES } from '../src/features/global-features';
 import { DEFAULT_SIGNATURE_PARAMS, parseSignatureParams, type SignatureParams } from '../src/params';
 import { MAX_SAMPLES } from '../src/pen-trajectory';
@@ -18,6 +19,9 @@ import { synthesizeSignatures } from '../src/synthetic/synthesize';
 import { decodeSignatureTemplate, encodeSignatureTemplate, extractSignatureTemplate, type SignatureTemplate } from '../src/template';
 
 const SEED = 20_240_602;
+
+/** As biofuse wrote templates before they were sealed: version 2, no checksum. */
+const version2 = (t: SignatureTemplate): Uint8Array => unsealedTemplate(encodeSignatureTemplate(t), 4, 2);
 const HEADER_BYTES = 16;
 /** Where the recipe's zero padding lies (it carries nothing, so a flip there may be read back as zeros). */
 const padding = (dims: number): [number, number] => [HEADER_BYTES + 9 + dims, HEADER_BYTES + Math.ceil((9 + dims) / 4) * 4];
@@ -46,7 +50,7 @@ function decoded(bytes: Uint8Array, original: Original): { outcome: string; prob
   }
   let again: Uint8Array;
   try {
-    again = encodeSignatureTemplate(t);
+    again = version2(t);
   } catch (err) {
     return { outcome: `a template the encoder refuses: ${String(err)}`, problem: `decoded a template the encoder refuses: ${String(err)}` };
   }
@@ -111,9 +115,18 @@ describe('mutated signature templates', () => {
     ['resampled, smoothed, pen-up kept', made(parseSignatureParams({ functions: ['x', 'pressure', 'dAngle'], resamplePoints: 64, smoothingSamples: 0.7, keepPenUp: true }), 1)],
   ];
 
-  it.each(originals)('(%s) are refused with a TemplateFormatError or decode to valid templates, from any buffer', (_, original) => {
+  it.each(originals)('(%s) are refused whenever they differ from the sealed template', (_, original) => {
     const { template } = original;
-    const bytes = encodeSignatureTemplate(template);
+    const sealed = encodeSignatureTemplate(template);
+    const all = mutants(sealed, template.local.dims, SEED + template.local.dims).filter((m) => !Buffer.from(m.bytes).equals(sealed));
+    expect(all.length).toBeGreaterThan(1000);
+    const decodedOnes = all.filter((m) => !(thrownBy(() => decodeSignatureTemplate(m.bytes)) instanceof TemplateFormatError));
+    expect(decodedOnes.map((m) => m.what)).toEqual([]);
+  });
+
+  it.each(originals)('(%s, version 2) are refused with a TemplateFormatError or decode to valid templates, from any buffer', (_, original) => {
+    const { template } = original;
+    const bytes = version2(template);
     const failures: string[] = [];
     let accepted = 0;
     const all = mutants(bytes, template.local.dims, SEED + template.local.dims);
@@ -134,11 +147,13 @@ describe('mutated signature templates', () => {
 describe('what the fuzzing found in the template decoder', () => {
   const [genuine] = [...synthesizeSignatures({ seed: SEED, users: 1, genuine: 1, forgeries: 0 }).values()];
   const template = extractSignatureTemplate(genuine, DEFAULT_SIGNATURE_PARAMS);
-  const bytes = encodeSignatureTemplate(template);
+  // Version 2 (no checksum): the decoder's own checks on a recipe, which a template another build sealed reaches too.
+  const bytes = version2(template);
 
   it('reads a template from a Node Buffer inside a larger one, as files and databases give them', () => {
     // The floats were taken from the start of the Buffer's memory pool: refused as corrupt, or a RangeError.
-    for (const buffer of [Buffer.from(bytes), inLargerBuffer(bytes, 3), inLargerBuffer(bytes, 4)]) {
+    const sealed = encodeSignatureTemplate(template);
+    for (const buffer of [bytes, sealed].flatMap((b) => [Buffer.from(b), inLargerBuffer(b, 3), inLargerBuffer(b, 4)])) {
       const back = decodeSignatureTemplate(buffer);
       expect(back.local.values).toEqual(template.local.values);
       expect(back.global).toEqual(template.global);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TemplateFormatError } from '@biofuse/core';
+import { unsealedTemplate } from '@biofuse/core/testing';
 import { dtwDistance } from '../src/compare/dtw';
 import { combineDistances, dtwLocalDistance, enrolUser, scoreAgainstUser } from '../src/compare/user-model';
 import { timeFunctions } from '../src/features/time-functions';
@@ -8,6 +9,9 @@ import { SignatureAcquisitionError } from '../src/errors';
 import type { PenTrajectory } from '../src/pen-trajectory';
 import { SignatureModality } from '../src/signature-modality';
 import { decodeSignatureTemplate, encodeSignatureTemplate, extractSignatureTemplate, signatureRecipe, type SignatureTemplate } from '../src/template';
+
+/** As biofuse wrote templates before they were sealed: version 2, no checksum (still read, guarded by the decoder's own checks). */
+const version2 = (t: SignatureTemplate): Uint8Array => unsealedTemplate(encodeSignatureTemplate(t), 4, 2);
 
 /** A looping pen stroke; `speed` re-times it, `wobble` changes the shape. */
 function stroke(n: number, opts: { speed?: number; wobble?: number; phase?: number } = {}): PenTrajectory {
@@ -140,11 +144,23 @@ describe('partial score normalisation', () => {
 describe('templates and parameters', () => {
   it('round-trip through the versioned binary form and refuse damaged bytes', () => {
     const t = extractSignatureTemplate(stroke(120), DEFAULT_SIGNATURE_PARAMS);
-    const bytes = encodeSignatureTemplate(t);
-    const back = decodeSignatureTemplate(bytes);
-    expect(back.local.length).toBe(t.local.length);
-    expect(Array.from(back.local.values)).toEqual(Array.from(t.local.values));
-    expect(Array.from(back.global)).toEqual(Array.from(t.global));
+    const sealed = encodeSignatureTemplate(t);
+    for (const bytes of [sealed, version2(t)]) {
+      const back = decodeSignatureTemplate(bytes);
+      expect(back.local.length).toBe(t.local.length);
+      expect(Array.from(back.local.values)).toEqual(Array.from(t.local.values));
+      expect(Array.from(back.global)).toEqual(Array.from(t.global));
+    }
+    // Sealed (version 3): any flipped bit is refused, even the lowest of a value, which version 2 decoded as another signature.
+    const low = sealed.slice();
+    low[sealed.length - 8] ^= 1;
+    expect(() => decodeSignatureTemplate(low)).toThrow(`signature template damaged: its checksum does not match its ${sealed.length} bytes (changed or cut short since it was written)`);
+    expect(() => decodeSignatureTemplate(sealed.slice(0, sealed.length - 4))).toThrow(/damaged: its checksum does not match/);
+    // The decoder's own checks, on version-2 bytes (which nothing else guards).
+    const bytes = version2(t);
+    const lowV2 = bytes.slice();
+    lowV2[bytes.length - 4] ^= 1;
+    expect(decodeSignatureTemplate(lowV2).global.at(-1)).not.toBe(t.global.at(-1));
     expect(() => decodeSignatureTemplate(bytes.slice(0, bytes.length - 4))).toThrow(/truncated/);
     expect(() => decodeSignatureTemplate(bytes.slice(0, 8))).toThrow(TemplateFormatError);
     const wrongVersion = bytes.slice();
@@ -204,7 +220,7 @@ describe('templates and parameters', () => {
     expect(() => new SignatureModality().compare(t, back)).toThrow(/time functions/);
     expect(() => modality.compareEnrolled(modality.enrol([back, other2]), u)).toThrow(TemplateFormatError);
     // Version 1 did not record any of this; an unknown function number is from a newer build or damage.
-    const bytes = encodeSignatureTemplate(t);
+    const bytes = version2(t);
     const v1 = bytes.slice();
     v1[4] = 1;
     expect(() => decodeSignatureTemplate(v1)).toThrow(/version 1 does not record how it was made/);
@@ -249,7 +265,7 @@ describe('templates and parameters', () => {
     // ... nor against a population spread of another length, and such bytes do not decode.
     expect(() => enrolUser([shortGlobal, shortGlobal], DEFAULT_SIGNATURE_PARAMS, new Float64Array(25))).toThrow(/10 global features cannot use a population spread of 25/);
     expect(() => encodeSignatureTemplate(shortGlobal)).toThrow(/10 global features \(this build makes 25\)/);
-    const bytes = encodeSignatureTemplate(t);
+    const bytes = version2(t);
     const tail = bytes.slice(0, bytes.length - 15 * 4);
     new DataView(tail.buffer).setUint32(12, 10, true);
     expect(() => decodeSignatureTemplate(tail)).toThrow(/10 global features, this build makes 25/);

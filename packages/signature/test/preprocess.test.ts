@@ -53,10 +53,11 @@ describe('preprocessing', () => {
   });
 
   it('refuses a signature that keeps fewer than two frames once resampled without its pen-up samples', () => {
-    // 300 samples at 100 Hz, the pen down only for samples 151-153 (a dot after a long hover):
-    // the 10 resampled points all fall on pen-up samples, and the template had 0 frames.
+    // 300 samples at 100 Hz, the pen down only for samples 141-160 (a short stroke after a long
+    // hover): the 10 resampled points (nearest samples 134 and 167 around it) all fall on pen-up
+    // samples, and the template had 0 frames.
     const p = noisyLine(300, 4);
-    const dot = { ...p, penDown: Uint8Array.from(p.penDown, (_, k) => (k >= 150 && k <= 152 ? 1 : 0)) };
+    const dot = { ...p, penDown: Uint8Array.from(p.penDown, (_, k) => (k >= 140 && k < 160 ? 1 : 0)) };
     const params = parseSignatureParams({ keepPenUp: false, resamplePoints: 10 });
     let err: unknown;
     try {
@@ -67,8 +68,8 @@ describe('preprocessing', () => {
     expect(err).toBeInstanceOf(SignatureAcquisitionError);
     expect((err as SignatureAcquisitionError).reason).toBe('too_short');
     expect((err as Error).message).toBe('the signature keeps 0 frame(s) after resampling to 10 points and dropping pen-up samples; at least 2 are needed');
-    // Kept with its pen-up samples, the same signature has its 10 frames.
-    expect(extractSignatureTemplate(dot, parseSignatureParams({ keepPenUp: true, resamplePoints: 10 })).local.length).toBe(10);
+    // Not resampled, it keeps its 20 pen-down frames.
+    expect(extractSignatureTemplate(dot, parseSignatureParams({ keepPenUp: false })).local.length).toBe(20);
   });
   it('resamples to at most as many points as a recording may hold', () => {
     // 1e10 failed with an untyped RangeError, 100,000 made templates past MAX_SAMPLES (20,000).

@@ -4,8 +4,10 @@ import { thrownBy } from '@biofuse/core/testing';
 import { parsePenCsv, parsePenJson } from '../src/read/pen-points';
 import { parseSignatureBytes, readSignature } from '../src/read/read-signature';
 import { parseSvc2004 } from '../src/read/svc2004-text';
+import { inkedSvcRows, svcFile } from './inked-rows';
 
-const svc = '3\n1 2 0 1 0 0 5\n2 3 10 1 0 0 5\n3 1 20 1 0 0 5\n';
+// Enough ink for readSignature (MIN_PEN_DOWN_SAMPLES pen-down rows).
+const svc = svcFile(inkedSvcRows());
 const csv = 'x,y,t\n1,2,0\n2,3,10\n3,1,20\n';
 const json = '[{"x": 1, "y": 2, "t": 0}, {"x": 2, "y": 3, "t": 10}, {"x": 3, "y": 1, "t": 20}]';
 

@@ -74,7 +74,7 @@ describe('SVC2004 text', () => {
       // One infinite azimuth zeroed the whole azimuth function and flipped decisions.
       [svc(['1 2 0 1 0 0 5', '1 2 10 1 Infinity 0 5']), /u\.txt:3: column 5 is not a number: "Infinity"/],
       // Beyond the largest double, Number() read it as Infinity.
-      [svc(['1 2 0 1 0 0 5', '1 2 10 1 1e400 0 5']), /u\.txt:3: column 5 is not a number: "1e400"/],
+      [svc(['1 2 0 1 0 0 5', '1 2 10 1 1e400 0 5']), /u\.txt:3: column 5 is beyond the largest number \(about ±1\.8e308\): "1e400"/],
       [svc(['1 2 0 1 0 0 5', '0x10 2 10 1 0 0 5']), /u\.txt:3: column 1 is not a number: "0x10"/],
       [svc(['1 2 0 1 0 0 5', '1 2 10 -1 0 0 5']), /u\.txt:3: BUTTON must be a whole number, 0 for pen up, got -1/],
       [enc('{"points": [{"x": 1, "y": 2, "t": 0, "penDown": "true"}]}'), /u\.txt: point 1 \(counting from 1\): "penDown" must be true, false, 1 or 0, got "true"/],

@@ -1,4 +1,5 @@
 import { ConfigError, TemplateFormatError } from '@biofuse/core';
+import { describeNumber } from '../describe-value';
 import type { TimeFunctionMatrix } from '../features/time-functions';
 
 /** How two frames (rows of time functions) differ: Euclidean (L2) or city-block (L1) distance. */
@@ -93,7 +94,7 @@ export function dtwDistance(a: TimeFunctionMatrix, b: TimeFunctionMatrix, opts: 
  */
 function checkDtwOptions(opts: DtwOptions): void {
   const { band, abandonAbove, frameDistance } = opts;
-  if (band !== undefined && !(typeof band === 'number' && band >= 0)) throw new ConfigError(`DTW band must be a number >= 0 (a share of the longer signature), got ${String(band)}`);
-  if (abandonAbove !== undefined && !(typeof abandonAbove === 'number' && !Number.isNaN(abandonAbove))) throw new ConfigError(`DTW abandonAbove must be a number, got ${String(abandonAbove)}`);
-  if (frameDistance !== undefined && !FRAME_DISTANCES.includes(frameDistance)) throw new ConfigError(`DTW frameDistance must be ${FRAME_DISTANCES.join(' or ')}, got ${String(frameDistance)}`);
+  if (band !== undefined && !(typeof band === 'number' && band >= 0)) throw new ConfigError(`DTW band must be a number >= 0 (a share of the longer signature), got ${describeNumber(band)}`);
+  if (abandonAbove !== undefined && !(typeof abandonAbove === 'number' && !Number.isNaN(abandonAbove))) throw new ConfigError(`DTW abandonAbove must be a number, got ${describeNumber(abandonAbove)}`);
+  if (frameDistance !== undefined && !FRAME_DISTANCES.includes(frameDistance)) throw new ConfigError(`DTW frameDistance must be ${FRAME_DISTANCES.join(' or ')}, got ${describeNumber(frameDistance)}`);
 }

@@ -1,4 +1,5 @@
 import { ConfigError, TemplateFormatError, type Score } from '@biofuse/core';
+import { describeNumber } from '../describe-value';
 import { DuplicateEnrolmentError, SignatureAcquisitionError } from '../errors';
 import { LOCAL_COMBINATIONS, type SignatureParams } from '../params';
 import { checkSameRecipe, type SignatureTemplate } from '../template';
@@ -64,7 +65,7 @@ export function enrolUser(
   // Math.max(spread, NaN) is NaN: one NaN in a spread read from a file scored every probe NaN, and an infinite one dropped its feature from every score.
   const badSpread = population === undefined ? -1 : Array.prototype.findIndex.call(population, (v: unknown) => !(typeof v === 'number' && Number.isFinite(v) && v >= 0));
   if (population !== undefined && badSpread >= 0) {
-    throw new ConfigError(`the population spread of global feature ${badSpread} is ${String(population[badSpread])}; every spread must be a finite number >= 0`);
+    throw new ConfigError(`the population spread of global feature ${badSpread} is ${describeNumber(population[badSpread])}; every spread must be a finite number >= 0`);
   }
   const d = referenceDistances(references, distance);
   const { localCentre, localScale } = distanceNormalisation(d, r, references[0].local.dims, params);
@@ -105,7 +106,7 @@ function referenceDistances(references: readonly SignatureTemplate[], distance: 
 /** A probe's distances to the enrolment signatures as one number (see SignatureParams.localCombination). */
 export function combineDistances(d: readonly number[], how: SignatureParams['localCombination']): number {
   // No distances combined to NaN, a NaN distance went through, and an unknown rule ('median') ran as 'min-mean'.
-  if (!LOCAL_COMBINATIONS.includes(how)) throw new ConfigError(`localCombination must be ${LOCAL_COMBINATIONS.join(', ')}, got ${String(how)}`);
+  if (!LOCAL_COMBINATIONS.includes(how)) throw new ConfigError(`localCombination must be ${LOCAL_COMBINATIONS.join(', ')}, got ${describeNumber(how)}`);
   if (d.length === 0) throw new ConfigError('no distances to combine: a user model has at least one reference');
   if (d.some((v) => !(v >= 0))) throw new ConfigError(`distances to combine must be numbers >= 0, got ${d.join(', ')}`);
   const nearest = Math.min(...d);

@@ -1,5 +1,5 @@
 import { meanVariance } from '@biofuse/core';
-import type { PenTrajectory } from '../pen-trajectory';
+import { checkUsableTrajectory, type PenTrajectory } from '../pen-trajectory';
 import { derivative } from './time-functions';
 
 /**
@@ -16,7 +16,9 @@ export const GLOBAL_FEATURES = [
   'direction0', 'direction1', 'direction2', 'direction3', 'direction4', 'direction5', 'direction6', 'direction7',
 ] as const;
 
+/** Throws SignatureAcquisitionError for a trajectory checkUsableTrajectory refuses: without pen-down samples every feature was NaN. */
 export function globalFeatures(p: PenTrajectory): Float32Array {
+  checkUsableTrajectory(p);
   const n = p.x.length;
   const down: number[] = [];
   for (let k = 0; k < n; k++) if (p.penDown[k]) down.push(k);

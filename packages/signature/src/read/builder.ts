@@ -1,5 +1,6 @@
 import type { PenTrajectory } from '../pen-trajectory';
 import { ConfigError } from '@biofuse/core';
+import { describeNumber, describeValue } from '../describe-value';
 import { SignatureFormatError } from '../errors';
 
 export interface ReadOptions {
@@ -22,12 +23,8 @@ export function checkReadOptions(opts: ReadOptions, ownKeys: readonly string[] =
   const unknown = Object.keys(opts).find((k) => !known.includes(k));
   if (unknown !== undefined) throw new ConfigError(`unknown signature reading option "${unknown}" (known: ${known.join(', ')})`);
   const ms = opts.maxBackstepMs;
-  if (ms !== undefined && !(typeof ms === 'number' && ms >= 0)) throw new ConfigError(`maxBackstepMs must be a number of milliseconds >= 0, got ${String(ms)}`);
+  if (ms !== undefined && !(typeof ms === 'number' && ms >= 0)) throw new ConfigError(`maxBackstepMs must be a number of milliseconds >= 0, got ${describeNumber(ms)}`);
 }
-
-/** A value named in a message, whatever it is (JSON.stringify prints a function as undefined and throws on a BigInt). */
-const describeValue = (v: unknown): string =>
-  v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'function' ? 'a function' : typeof v === 'string' ? JSON.stringify(v) : `${typeof v} ${String(v)}`;
 
 /**
  * The largest magnitude of a coordinate, pressure level or angle: no tablet gives more (SVC2004

@@ -1,4 +1,4 @@
-import { parseDecimal } from '@biofuse/core';
+import { decimalRefusal, parseDecimal } from '@biofuse/core';
 import { SignatureFormatError } from '../errors';
 import type { PenTrajectory } from '../pen-trajectory';
 import { penAngleMismatch } from '../pen-trajectory';
@@ -87,7 +87,7 @@ export function parsePenCsv(text: string, path?: string, opts: ReadOptions = {})
       const k = col(name);
       if (k < 0) return fallback;
       const v = parseDecimal(cells[k]);
-      if (Number.isNaN(v)) throw new SignatureFormatError(`${name} is not a number: "${cells[k]}"`, path, line);
+      if (Number.isNaN(v)) throw new SignatureFormatError(`${name} ${decimalRefusal(cells[k])}: "${cells[k]}"`, path, line);
       return v;
     };
     const penState = get('pen_down', 1);

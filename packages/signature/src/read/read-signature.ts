@@ -11,7 +11,8 @@ import { LINE_END } from './text-lines';
 /**
  * Reads a signature from a path or bytes, recognising the format by content: SVC2004 text
  * (first line a point count), JSON, CSV with an `x,y,t` header, or binary MCYT .fpg. The result
- * has at least two samples with the pen down, or a typed error says why not.
+ * passes checkUsableTrajectory (MIN_PEN_DOWN_SAMPLES of ink, among other things), or a typed
+ * error naming the file says why not.
  */
 export async function readSignature(input: Buffer | Uint8Array | string, opts: ReadOptions & { path?: string } = {}): Promise<PenTrajectory> {
   checkReadOptions(opts, ['path']);

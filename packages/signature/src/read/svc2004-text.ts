@@ -1,6 +1,6 @@
 import { SignatureFormatError } from '../errors';
 import type { PenTrajectory } from '../pen-trajectory';
-import { parseDecimal } from '@biofuse/core';
+import { decimalRefusal, parseDecimal } from '@biofuse/core';
 import { checkReadOptions, TrajectoryBuilder, type ReadOptions } from './builder';
 import { textLines } from './text-lines';
 
@@ -35,7 +35,7 @@ export function parseSvc2004(text: string, path?: string, opts: ReadOptions = {}
     }
     const v = cells.map((c) => parseDecimal(c));
     const bad = v.findIndex((x) => Number.isNaN(x));
-    if (bad >= 0) throw new SignatureFormatError(`column ${bad + 1} is not a number: "${cells[bad]}"`, path, lineNumber(i));
+    if (bad >= 0) throw new SignatureFormatError(`column ${bad + 1} ${decimalRefusal(cells[bad])}: "${cells[bad]}"`, path, lineNumber(i));
     // The released files hold 0-5 (the tablet's button bits): 0 is pen up, anything else pen down.
     if (!(Number.isInteger(v[3]) && v[3] >= 0)) throw new SignatureFormatError(`BUTTON must be a whole number, 0 for pen up, got ${cells[3]}`, path, lineNumber(i));
     const penDown = v[3] !== 0;
