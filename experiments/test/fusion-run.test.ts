@@ -126,6 +126,13 @@ describe('fusion in experiments', () => {
       const path = await write('cell.csv', [`${header},a,a_error`, ok[0], `p2,r1,2,1,0,impostor,${cell},`]);
       await expect(readScoresCsv(path)).rejects.toThrow(new RegExp(`cell\\.csv:3: score of a is not a number: "${cell}"`));
     }
+    // 1e999 is a number, too large to hold: said so, not called "not a number".
+    for (const cell of ['1e999', '-1e400']) {
+      const path = await write('huge.csv', [`${header},a,a_error`, ok[0], `p2,r1,2,1,0,impostor,${cell},`]);
+      const err = (await readScoresCsv(path).catch((e: unknown) => e)) as DatasetError;
+      expect(err).toBeInstanceOf(DatasetError);
+      expect([err.path, err.line, err.detail]).toEqual([path, 3, `score of a is beyond the largest number (about ±1.8e308): "${cell}"`]);
+    }
     // A kind that contradicts the label made a system "a/genuine" of impostors.
     for (const row of ['p2,r1,2,1,0,genuine,0.1,', 'p2,r1,2,1,1,impostor,0.1,', 'p2,r1,2,1,0,,0.1,']) {
       await expect(readScoresCsv(await write('kind.csv', [`${header},a,a_error`, ok[0], row]))).rejects.toThrow(/kind\.csv:3: kind "\w*" does not fit label/);

@@ -126,8 +126,9 @@ describe('run-time checks found by the experiments review', () => {
     await expect(runExperiment(config, { dataRoot: root, resultsRoot: results, registry, configPath: 'configs/lfw-folds.yaml' })).rejects.toThrow(
       new ConfigError(`configs/lfw-folds.yaml: dataset.folds: 3 is not a fold of ${join(lfw, 'pairs.txt')}, which has folds 1-2`),
     );
-    // A config error leaves no empty results/<id>/ behind.
+    // A config error leaves no empty results/<id>/ behind, nor the results folder the run made for it.
     expect(existsSync(join(results, 'lfw-folds'))).toBe(false);
+    expect(existsSync(results)).toBe(false);
   });
 
   it('refuses more SVC2004 random forgeries than the folder has other users', async () => {

@@ -256,5 +256,43 @@ describe('the manifest', () => {
     expect(await dataRecord({ dataFiles: [], generated: [made(4)] }, dataRoot)).toEqual(record(4));
     expect(await dataRecord({ dataFiles: [], generated: [made(4), made(5)] }, dataRoot)).toEqual({ generated: [record(4), record(5)] });
     expect(await dataRecord({ dataFiles: files, generated: [made(4)] }, dataRoot)).toEqual({ ...underRoot, generated: [record(4)] });
+    // Simulated scores read nothing: they name their simulation, beside whatever else a chimeric run read.
+    const simulation = { simulator: 'simulateMultimodalScores', seed: 1, subjects: 2, impostorsPerSubject: 1, genuinePerSubject: 1, modalities: [], genuineCorrelation: [], impostorCorrelation: [] } as const;
+    expect(await dataRecord({ dataFiles: [], simulated: [simulation] }, dataRoot)).toEqual({ simulated: [simulation] });
+    expect(await dataRecord({ dataFiles: [], generated: [made(4)], simulated: [simulation] }, dataRoot)).toEqual({ generated: [record(4)], simulated: [simulation] });
+    expect(await dataRecord({ dataFiles: files, simulated: [simulation] }, dataRoot)).toEqual({ ...underRoot, simulated: [simulation] });
+  });
+
+  it('says a simulated run\'s data are simulated, with the seed and settings that reproduce them, and names no data root it never read', async () => {
+    const config = parseExperimentConfig(
+      'seed: 17\ndataset:\n  loader: simulated-scores\n  subjects: 30\n  impostorsPerSubject: 4\n  modalities:\n    - { name: a, genuine: { mean: 2, sd: 1 }, impostor: { mean: 0, sd: 1 } }\n    - { name: b, genuine: { mean: 1, sd: 0.5 }, impostor: { mean: 0, sd: 0.5 }, failureRate: 0.1, userSpread: 0.2 }\n  genuineCorrelation: [[1, 0.3], [0.3, 1]]\n',
+      'simulated.yaml',
+    );
+    const run = await runExperiment(config, { dataRoot: '/nonexistent', resultsRoot: await tempFolder('biofuse-simulated-manifest-') });
+    const { data } = await manifestOf(run.runDir);
+    expect(data).toEqual({
+      simulated: [
+        {
+          simulator: 'simulateMultimodalScores',
+          seed: 17,
+          subjects: 30,
+          impostorsPerSubject: 4,
+          genuinePerSubject: 1,
+          modalities: [
+            { name: 'a', genuine: { mean: 2, sd: 1 }, impostor: { mean: 0, sd: 1 }, failureRate: 0, userSpread: 0 },
+            { name: 'b', genuine: { mean: 1, sd: 0.5 }, impostor: { mean: 0, sd: 0.5 }, failureRate: 0.1, userSpread: 0.2 },
+          ],
+          genuineCorrelation: [
+            [1, 0.3],
+            [0.3, 1],
+          ],
+          // Left out of the config: the simulator's identity.
+          impostorCorrelation: [
+            [1, 0],
+            [0, 1],
+          ],
+        },
+      ],
+    });
   });
 });

@@ -90,6 +90,25 @@ describe('notes and footnotes', () => {
     expect(formatMetricsTable([{ name: 'a', report: both }]).split('\n').at(-1)).toMatch(/^\* target FMR below 1 \/ \(impostor comparisons\): not measurable on this set; target FMR not reachable: /);
   });
 
+  it('reads n/a for a d\' with no value and says why under the table (constant classes printed "Infinity")', () => {
+    const constant = verificationReport(scoreSet({ genuine: [2], impostor: [1] }), { targetFmrs: [1e-2] });
+    const noGenuine = verificationReport(scoreSet({ genuine: [], genuineFailures: 2, impostor: [0, 1] }), { targetFmrs: [1e-2] });
+    const spread = verificationReport(scoreSet({ genuine: [1, 2, 3], impostor: [0, 1.5, 0.5] }), { targetFmrs: [1e-2] });
+    expect([constant.dPrime, noGenuine.dPrime]).toEqual([Infinity, Number.NaN]);
+    const table = formatMetricsTable([
+      { name: 'constant', report: constant },
+      { name: 'empty', report: noGenuine },
+      { name: 'spread', report: spread },
+    ]).split('\n');
+    expect(table.filter((line) => /^(constant|empty)\s.*\sn\/a\s+[\d.]+$/.test(line))).toHaveLength(2);
+    expect(table.find((line) => line.startsWith('spread'))).toMatch(/\s1\.835\s+0\.88889$/);
+    expect(table.slice(-3, -1)).toEqual([
+      "n/a: d' is undefined: the genuine scores are all equal and so are the impostor scores (zero spread), so there is no spread to divide their difference by",
+      "n/a: d' is undefined: a class has no compared score, or an infinite one",
+    ]);
+    expect(formatMetricsTable([{ name: 'spread', report: spread }])).not.toMatch(/n\/a/);
+  });
+
   it('says which file could not be read, and why, in each reader', async () => {
     const gone = join(root, 'gone');
     await expect(loadExperimentConfig(join(gone, 'x.yaml'))).rejects.toThrow(new DatasetError('cannot read config (ENOENT)', join(gone, 'x.yaml')));

@@ -1,13 +1,14 @@
-import { isSeed, MAX_SEED, parseDecimal } from '@biofuse/core';
+import { decimalRefusal, isSeed, MAX_SEED, parseDecimal } from '@biofuse/core';
 import { UsageError } from './exit-codes';
 
 /**
  * A plain decimal number given on the command line, or a UsageError naming the flag: Number()
- * alone takes '' (an unset shell variable) as 0, and '0x10' as 16.
+ * alone takes '' (an unset shell variable) as 0, and '0x10' as 16. A decimal too large to hold
+ * (1e999) is a number all the same: the error says it is out of range, not "not a number".
  */
 export function numberOption(flag: string, value: string): number {
   const n = parseDecimal(value);
-  if (!Number.isFinite(n)) throw new UsageError(`${flag} must be a number, got "${value}"`);
+  if (!Number.isFinite(n)) throw new UsageError(`${flag} ${decimalRefusal(value)}, got "${value}"`);
   return n;
 }
 

@@ -265,7 +265,7 @@ syncBuiltinESMExports();
     for (const t of ['', '0x10']) {
       const r = biofuse(['signature', 'verify', at(1, 6), ...refs, '--threshold', t]);
       expect(r.code, t).toBe(1);
-      expect(r.stderr).toMatch(/--threshold must be a number/);
+      expect(r.stderr).toMatch(/--threshold is not a number, got "/);
     }
     // The bytes decide the format: a text signature named .fpg is read as text, not as MCYT floats.
     await writeFile(join(dir, 'U1S6.fpg'), await readFile(at(1, 6)));
@@ -278,7 +278,7 @@ syncBuiltinESMExports();
       for (let s = 1; s <= 5; s++) await writeFile(join(writers, `writer-${u}`, `S${s}.TXT`), await readFile(at(u, s)));
     }
     for (let u = 1; u <= 4; u++) {
-      const r = biofuse(['signature', 'identify', at(u, 6), '--writers', writers, '-k', '2']);
+      const r = biofuse(['signature', 'identify', at(u, 6), '--writers', writers, '-k', '2', '--json']);
       expect(r.code, r.stderr).toBe(0);
       const out = JSON.parse(r.stdout) as { candidates: { writer: string; similarity: number }[]; search: { writers: number; alignments: number } };
       expect(out.candidates.map((c) => c.writer)[0]).toBe(`writer-${u}`);
@@ -291,12 +291,14 @@ syncBuiltinESMExports();
     const fewer = join(dir, 'writers-fewer');
     await mkdir(join(fewer, 'writer-1'), { recursive: true });
     for (let s = 1; s <= 3; s++) await writeFile(join(fewer, 'writer-1', `S${s}.TXT`), await readFile(at(1, s)));
-    const warned = biofuse(['signature', 'identify', at(1, 6), '--writers', fewer]);
+    const warned = biofuse(['signature', 'identify', at(1, 6), '--writers', fewer, '--json']);
     expect(warned.code).toBe(0);
     expect(warned.stderr).toMatch(/assume 5 references a writer; these have other counts: writer-1 \(3\)/);
     expect(JSON.parse(warned.stdout).warning).toMatch(/writer-1 \(3\)/);
     // A clock glitch the reader repaired is reported, not hidden.
-    await writeFile(join(dir, 'glitch.csv'), 'x,y,t\n1,1,0\n2,3,10\n3,2,5\n5,6,20\n');
+    // 20 more points after the glitch: a signature needs 20 pen-down points to be verified.
+    const inked = Array.from({ length: 20 }, (_, k) => `${8 + 3 * k},${6 + (k % 4)},${30 + 10 * k}\n`).join('');
+    await writeFile(join(dir, 'glitch.csv'), `x,y,t\n1,1,0\n2,3,10\n3,2,5\n5,6,20\n${inked}`);
     expect(biofuse(['signature', 'compare', join(dir, 'glitch.csv'), at(1, 1)]).stderr).toMatch(/glitch\.csv: warning: line 4: timestamp 5 is 5 ms before the previous one; held at 10/);
     // ... by `score` too, which read the same file without a word.
     await writeFile(join(dir, 'ref.TXT'), await readFile(at(1, 1)));
@@ -372,7 +374,7 @@ syncBuiltinESMExports();
     for (const finger of ['101', '102', '103']) {
       expect(biofuse(['fingerprint', 'enroll', '--gallery', gallery, '--identity', finger, join(db1, `${finger}_1.tif`), join(db1, `${finger}_2.tif`)]).code).toBe(0);
     }
-    const id = biofuse(['fingerprint', 'identify', join(db1, '102_5.tif'), '--gallery', gallery, '-k', '2']);
+    const id = biofuse(['fingerprint', 'identify', join(db1, '102_5.tif'), '--gallery', gallery, '-k', '2', '--json']);
     expect(id.code).toBe(0);
     const ranked = JSON.parse(id.stdout) as { candidates: { identity: string; score: number; match: boolean }[] };
     expect(ranked.candidates.map((c) => c.identity)[0]).toBe('102');
@@ -381,7 +383,7 @@ syncBuiltinESMExports();
     await writeFile(join(dir, 'cut.bfp'), (await readFile(join(dir, '101_1.bfp'))).subarray(0, 30));
     const cut = biofuse(['fingerprint', 'compare', join(dir, 'cut.bfp'), join(dir, '101_2.iso')]);
     expect(cut.code).toBe(2);
-    expect(cut.stderr).toMatch(/cut\.bfp: fingerprint template truncated/);
+    expect(cut.stderr).toMatch(/cut\.bfp: fingerprint template damaged: its checksum does not match/);
     // A quality gate at enrolment: DB2's dry 109_8 (quality 37) fails to enrol, 109_1 enrols.
     const db2 = join(fvc.path, 'DB2_B');
     const gated = biofuse(['fingerprint', 'enroll', '--gallery', gallery, '--identity', '109', '--dpi', '569', '--min-quality', '40', join(db2, '109_1.tif'), join(db2, '109_8.tif')]);
@@ -533,11 +535,17 @@ syncBuiltinESMExports();
     expect(biofuse(['enroll', '--gallery', gallery, '--identity', 'gul', join(images, 'Abdullah_Gul/Abdullah_Gul_0001.jpg'), join(images, 'Abdullah_Gul/Abdullah_Gul_0002.jpg')]).code).toBe(0);
     const wade = biofuse(['enroll', '--gallery', gallery, '--identity', 'wade', join(images, 'Abdoulaye_Wade/Abdoulaye_Wade_0001.jpg')]);
     expect(JSON.parse(wade.stdout)).toMatchObject({ enrolled: 1, identities: 2, records: 3 });
-    const who = biofuse(['identify', join(images, 'Abdullah_Gul/Abdullah_Gul_0003.jpg'), '--gallery', gallery, '-k', '2']);
+    const who = biofuse(['identify', join(images, 'Abdullah_Gul/Abdullah_Gul_0003.jpg'), '--gallery', gallery, '-k', '2', '--json']);
     expect(who.code).toBe(0);
-    const result = JSON.parse(who.stdout) as { candidates: { identity: string; accepted: boolean }[] };
+    const result = JSON.parse(who.stdout) as { candidates: { identity: string; score: number; accepted: boolean }[] };
     expect(result.candidates.map((c) => c.identity)).toEqual(['gul', 'wade']);
     expect(result.candidates[1].accepted).toBe(false);
+    // Without --json, the same candidates as a ranked list, as verify prints a sentence.
+    const listed = biofuse(['identify', join(images, 'Abdullah_Gul/Abdullah_Gul_0003.jpg'), '--gallery', gallery, '-k', '2']);
+    expect(listed.code).toBe(0);
+    const lines = listed.stdout.split('\n');
+    expect(lines[0]).toMatch(/Abdullah_Gul_0003\.jpg: 2 candidate\(s\), best first \(accepted at threshold [-\d.]+, calibrated\)$/);
+    expect(lines.slice(3).map((l) => l.trim().split(/\s+/))).toEqual([...result.candidates.map((c) => [c.identity, c.score.toFixed(4), c.accepted ? 'yes' : 'no']), ['']]);
     // A gallery made with another model is refused, not mixed.
     const stale = biofuse(['identify', join(images, 'Abdullah_Gul/Abdullah_Gul_0003.jpg'), '--gallery', gallery, '--model', 'mobileface']);
     expect(stale.code).toBe(2);

@@ -50,11 +50,44 @@ describe('biofuse fingerprint identify', () => {
     await writeFile(join(dir, 'cut.bfp'), encodeFingerprintTemplate(few).subarray(0, 20));
     const cut = biofuse(['fingerprint', 'identify', 'cut.bfp', '--gallery', gallery], dir);
     expect(cut.code).toBe(2);
-    expect(cut.stderr).toMatch(/^biofuse: cut\.bfp: fingerprint template truncated/);
+    expect(cut.stderr).toMatch(/^biofuse: cut\.bfp: fingerprint template damaged: its checksum does not match/);
     expect(cut.stderr.match(/cut\.bfp/g)).toHaveLength(1);
     // A usable probe still ranks the gallery.
-    const found = biofuse(['fingerprint', 'identify', print, '--gallery', gallery, '-k', '1']);
+    const found = biofuse(['fingerprint', 'identify', print, '--gallery', gallery, '-k', '1', '--json']);
     expect(found.code).toBe(0);
     expect(JSON.parse(found.stdout).candidates.map((c: { identity: string }) => c.identity)).toEqual(['someone']);
+  }, 120_000);
+
+  it('prints a ranked list like compare prints text, and the same JSON as before with --json (it printed JSON only)', async () => {
+    const dir = await tempFolder('biofuse-cli-fp-ranked-');
+    const gallery = join(dir, 'prints.db');
+    const masters = [21, 22].map((seed) => synthesizeMasterFingerprint(seed));
+    for (const [k, master] of masters.entries()) {
+      await mkdir(join(dir, 'people', `finger-${k + 1}`), { recursive: true });
+      await writeFile(join(dir, 'people', `finger-${k + 1}`, '1.png'), await encodeFingerprintPng(synthesizeImpression(master, 1)));
+    }
+    expect(biofuse(['fingerprint', 'enroll', '--gallery', gallery, '--folder', join(dir, 'people')]).code).toBe(0);
+    const probe = join(dir, 'probe.png');
+    await writeFile(probe, await encodeFingerprintPng(synthesizeImpression(masters[1], 2)));
+    const json = biofuse(['fingerprint', 'identify', probe, '--gallery', gallery, '--json']);
+    expect(json.code, json.stderr).toBe(0);
+    const parsed = JSON.parse(json.stdout) as { threshold: number; candidates: { identity: string; score: number; match: boolean }[] };
+    expect(Object.keys(parsed)).toEqual(['sample', 'threshold', 'targetFmr', 'thresholdSource', 'candidates']);
+    expect(parsed.candidates.map((c) => [c.identity, c.match])).toEqual([
+      ['finger-2', true],
+      ['finger-1', false],
+    ]);
+
+    const text = biofuse(['fingerprint', 'identify', probe, '--gallery', gallery, '--fmr', '0.01']);
+    expect(text.code, text.stderr).toBe(0);
+    const lines = text.stdout.split('\n');
+    expect(lines[0]).toBe(`${probe}: 2 candidate(s), best first (accepted at FMR 1 %, threshold 0.0246)`);
+    expect(lines[1].split(/\s+/)).toEqual(['identity', 'similarity', 'accepted']);
+    const [best, other] = parsed.candidates;
+    expect(lines.slice(3).map((l) => l.trim().split(/\s+/))).toEqual([
+      ['finger-2', best.score.toFixed(4), 'yes'],
+      ['finger-1', other.score.toFixed(4), other.score >= 0.0246 ? 'yes' : 'no'],
+      [''],
+    ]);
   }, 120_000);
 });

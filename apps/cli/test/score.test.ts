@@ -3,6 +3,7 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { temporaryFolders } from '@biofuse/core/testing';
+import { synthesizeSignatures, writeSvc2004Folder } from '@biofuse/signature';
 
 const tempFolder = temporaryFolders();
 
@@ -46,6 +47,24 @@ describe('biofuse score', () => {
     const bench = biofuse(['bench', join(dir, 'bench.yaml'), '--data-root', dir, '--results', join(dir, 'results')], tty);
     expect(bench.code).toBe(2);
     expect(bench.stderr).toMatch(/^\rscoring \[.*\] \d\/4 \d+% eta \d+s \nbiofuse: .*missing\.TXT: cannot read the sample file \(ENOENT\)\n$/);
+  });
+
+  it('prints d\' as n/a with the reason where both classes have one score each (it printed Infinity, and "Infinity" in JSON)', async () => {
+    const dir = await tempFolder('biofuse-score-');
+    await writeSvc2004Folder(dir, synthesizeSignatures({ users: 2, genuine: 2, forgeries: 0, seed: 5 }));
+    await writeFile(join(dir, 'pairs.tsv'), 'U1S1.TXT\tU1S2.TXT\t1\nU1S1.TXT\tU2S1.TXT\t0\n');
+    const args = ['score', '--modality', 'signature', '--pairs', join(dir, 'pairs.tsv'), '--root', dir, '--out', join(dir, 'scores.csv')];
+    const why = "d' is undefined: the genuine scores are all equal and so are the impostor scores (zero spread), so there is no spread to divide their difference by";
+    const text = biofuse(args);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(/^signature\s+1\s+1\s.*\sn\/a\s+1\.00000$/m);
+    expect(text.stdout).toContain(`\nn/a: ${why}\n`);
+    expect(text.stdout).not.toMatch(/Infinity/);
+    const json = biofuse([...args, '--json']);
+    expect(json.code, json.stderr).toBe(0);
+    const { metrics } = JSON.parse(json.stdout) as { metrics: Record<string, unknown> };
+    expect(metrics).toMatchObject({ dPrime: null, dPrimeUnavailable: why, auc: 1 });
+    expect(json.stdout).not.toMatch(/Infinity/);
   });
 
   it('removes its temporary scores file when interrupted (Ctrl-C or a kill left scores.csv.partial-<pid> beside it)', async () => {

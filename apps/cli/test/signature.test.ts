@@ -43,4 +43,35 @@ describe('biofuse signature', () => {
       `biofuse: the same signature is enrolled more than once (DTW distance 0): ${join(writers, 'writer-2', 'S3-again.TXT')} and ${join(writers, 'writer-2', 'S3.TXT')}. Enrol distinct recordings of the writer\n`,
     );
   }, 120_000);
+
+  it('identify: prints a ranked list like compare and verify print text, and the same JSON as before with --json (it printed JSON only)', async () => {
+    const writers = join(dir, 'writers-ranked');
+    for (const u of [1, 2]) {
+      await mkdir(join(writers, `writer-${u}`), { recursive: true });
+      for (let s = 1; s <= 5; s++) await copyFile(at(u, s), join(writers, `writer-${u}`, `S${s}.TXT`));
+    }
+    const json = biofuse(['signature', 'identify', at(2, 6), '--writers', writers, '--json']);
+    expect(json.code, json.stderr).toBe(0);
+    const parsed = JSON.parse(json.stdout) as { threshold: number; targetFmr: number; candidates: { writer: string; similarity: number; accepted: boolean }[]; search: { writers: number } };
+    expect(Object.keys(parsed)).toEqual(['probe', 'threshold', 'targetFmr', 'thresholdSource', 'candidates', 'search']);
+    expect(parsed.candidates.map((c) => c.writer)).toEqual(['writer-2', 'writer-1']);
+    expect(parsed.search.writers).toBe(2);
+
+    const text = biofuse(['signature', 'identify', at(2, 6), '--writers', writers]);
+    expect(text.code, text.stderr).toBe(0);
+    const [first, second] = parsed.candidates;
+    const yesNo = (accepted: boolean) => (accepted ? 'yes' : 'no');
+    const lines = text.stdout.split('\n');
+    expect(lines[0]).toBe(`${at(2, 6)}: 2 candidate(s), best first (accepted at FMR 5 %, threshold ${parsed.threshold})`);
+    expect(lines.slice(1, 3).map((l) => l.split(/\s+/))).toEqual([
+      ['identity', 'similarity', 'accepted'],
+      ['--------', '----------', '--------'],
+    ]);
+    expect(lines.slice(3).map((l) => l.trim().split(/\s+/))).toEqual([
+      ['writer-2', first.similarity.toFixed(4), yesNo(first.accepted)],
+      ['writer-1', second.similarity.toFixed(4), yesNo(second.accepted)],
+      [''],
+    ]);
+    expect(first.accepted).toBe(true);
+  }, 120_000);
 });

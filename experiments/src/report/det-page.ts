@@ -1,5 +1,5 @@
 import { escapeHtml, plotlyScript, scriptJson, CURVE_COLOURS, probit } from '@biofuse/core';
-import { belowResolutionNote, metricsTableCells, metricsTableColumns, tableTargetFmrs, type TableRow } from './metrics-table';
+import { metricsTableCells, metricsTableColumns, tableNotes, tableTargetFmrs, type TableRow } from './metrics-table';
 import { htmlTable } from './table-layout';
 import { QUALITY_ERC_TITLE, qualityErcCells, qualityErcColumns, groupBySharedThreshold, type QualityErcRow } from './quality-erc-table';
 import { ERC_CURVE_SHARE, ERC_SUMMARY_SHARE } from '../run/quality-erc';
@@ -90,8 +90,9 @@ export function detPageHtml(title: string, curves: readonly EvaluationRow[], not
   };
   const targets = tableTargetFmrs(curves);
   const table = htmlTable(metricsTableColumns(targets), curves.map((c) => metricsTableCells(c, targets)));
-  const resolution = belowResolutionNote(curves);
-  const footnote = resolution ? `<p class="note">${escapeHtml(resolution)}</p>\n` : '';
+  const footnote = tableNotes(curves)
+    .map((n) => `<p class="note">${escapeHtml(n)}</p>\n`)
+    .join('');
   const erc = qualityErcSection(curves);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>

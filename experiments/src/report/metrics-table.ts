@@ -37,19 +37,39 @@ export function metricsTableCells(row: TableRow, targetFmrs: readonly number[]):
     row.eerInterval ? `${pct(row.eerInterval.low)}-${pct(row.eerInterval.high)}` : '-',
     pct(r.eerRocch),
     ...targetFmrs.map(atTarget),
-    Number.isFinite(r.dPrime) ? r.dPrime.toFixed(3) : String(r.dPrime),
+    dPrimeUnavailable(r.dPrime) === undefined ? r.dPrime.toFixed(3) : 'n/a',
     r.auc.toFixed(5),
   ];
 }
 
 /**
- * The footnote to a table where some `*` marks a target FMR that the set cannot show; undefined
- * where none does. The terminal and the DET page share it. It says why, from core's flags
- * (fnmrAtFmr): too few impostors to resolve the target (`belowResolution`), or impostors scored
- * +Infinity, which every threshold accepts, so the point shown is at the lowest FMR reached,
- * above the target (`unreachable`); a point may have both.
+ * Why a d' has no value, or undefined where it has one. Core's dPrime is Infinity where both
+ * classes' scores are constant and differ (a difference over a spread of 0) and NaN where a class
+ * has no compared score or an infinite one: neither is a separation to compare systems by, and
+ * "Infinity" in a table read as the best system there is.
  */
-export function belowResolutionNote(rows: readonly TableRow[]): string | undefined {
+export function dPrimeUnavailable(dPrime: number): string | undefined {
+  if (Number.isFinite(dPrime)) return undefined;
+  return Number.isNaN(dPrime)
+    ? "d' is undefined: a class has no compared score, or an infinite one"
+    : "d' is undefined: the genuine scores are all equal and so are the impostor scores (zero spread), so there is no spread to divide their difference by";
+}
+
+/** The notes under a table: why any d' reads n/a, then what its `*` means (belowResolutionNote). The terminal and the DET page share them. */
+export function tableNotes(rows: readonly TableRow[]): string[] {
+  const dPrimes = [...new Set(rows.map((r) => dPrimeUnavailable(r.report.dPrime)).filter((why) => why !== undefined))];
+  const resolution = belowResolutionNote(rows);
+  return [...dPrimes.map((why) => `n/a: ${why}`), ...(resolution ? [resolution] : [])];
+}
+
+/**
+ * The footnote to a table where some `*` marks a target FMR that the set cannot show; undefined
+ * where none does. It says why, from core's flags (fnmrAtFmr): too few impostors to resolve the
+ * target (`belowResolution`), or impostors scored +Infinity, which every threshold accepts, so
+ * the point shown is at the lowest FMR reached, above the target (`unreachable`); a point may
+ * have both.
+ */
+function belowResolutionNote(rows: readonly TableRow[]): string | undefined {
   const points = rows.flatMap((r) => r.report.fnmrAtFmr);
   const reasons = [
     ...(points.some((p) => p.belowResolution) ? ['target FMR below 1 / (impostor comparisons): not measurable on this set'] : []),
@@ -58,13 +78,10 @@ export function belowResolutionNote(rows: readonly TableRow[]): string | undefin
   return reasons.length > 0 ? `* ${reasons.join('; ')}` : undefined;
 }
 
-/** A plain-text table for the terminal; `*` marks targets the set cannot show (see belowResolutionNote). */
+/** A plain-text table for the terminal, with its notes (tableNotes). */
 export function formatMetricsTable(rows: readonly TableRow[]): string {
   const targets = tableTargetFmrs(rows);
-  const out = textTableLines(metricsTableColumns(targets), rows.map((r) => metricsTableCells(r, targets)));
-  const note = belowResolutionNote(rows);
-  if (note) out.push(note);
-  return out.join('\n');
+  return [...textTableLines(metricsTableColumns(targets), rows.map((r) => metricsTableCells(r, targets))), ...tableNotes(rows)].join('\n');
 }
 
 function pct(x: number): string {

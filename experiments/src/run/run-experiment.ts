@@ -9,7 +9,7 @@ import type { ModalityRegistry } from '../modalities';
 import { detPageHtml } from '../report/det-page';
 import { evaluationSummary } from '../report/evaluation-summary';
 import { buildChimeric, type ChimericAssignment } from '../sources/chimeric';
-import type { ComparisonScores } from '../sources/comparison-scores';
+import type { ComparisonScores, SimulatedData } from '../sources/comparison-scores';
 import { modalityListing, modalitySource } from '../sources/modality-source';
 import { scoreMatrixFiles, scoreMatrixSource } from '../sources/score-matrix-source';
 import { scoresCsvFiles, scoresCsvSource } from '../sources/scores-csv-source';
@@ -20,6 +20,7 @@ import { identificationSummaries, type IdentificationSummary } from './identific
 import { resultsJson } from './json';
 import { dataFingerprint, provenance, WORKSPACE_ROOT } from './manifest';
 import { makeFolder } from '@biofuse/core';
+import { missingFolders, removeIfEmpty } from './made-folders';
 import { writeScoresCsv } from './scores-csv';
 
 export interface RunOptions {
@@ -54,16 +55,21 @@ export async function runExperimentFile(configPath: string, opts: RunOptions): P
 export async function runExperiment(config: ExperimentConfig, opts: RunOptions & { configPath?: string }): Promise<RunResult> {
   const resultsRoot = resolve(opts.resultsRoot ?? join(WORKSPACE_ROOT, 'results'));
   const experimentDir = join(resultsRoot, config.id);
-  const made = !existsSync(experimentDir);
+  // A run that fails or is interrupted (Ctrl-C) leaves no run folder: nor an empty results/<id>/,
+  // or results/ itself, that it made; a folder that was there before is never removed.
+  const made = missingFolders(experimentDir);
+  // Only if empty: another run of the same config may write its own run folder there meanwhile.
+  const releases = made.map((folder) => removedOnInterrupt(folder, { onlyIfEmpty: true }));
   try {
     return await runInto(experimentDir, config, opts);
   } catch (err) {
-    // A run that fails leaves no run folder: nor an empty results/<id>/ that it made itself.
-    if (made) await rmdir(experimentDir).catch(() => undefined);
+    removeIfEmpty(made);
     // A mistake found only once the data is read (weights that do not fit a scores-csv file's
     // systems, a fold the pairs file lacks) is still the config's: say which config.
     const source = opts.configPath ?? `config ${config.id}`;
     throw err instanceof ConfigError ? errorNaming(source, err) : err;
+  } finally {
+    for (const release of releases) release();
   }
 }
 
@@ -177,26 +183,35 @@ export interface DataRootRecord {
   readonly sha256: string;
 }
 
+/** The data a run made rather than read, beside or without files under the data root. */
+interface MadeDataRecord {
+  readonly generated?: readonly GeneratedDataRecord[];
+  readonly simulated?: readonly SimulatedData[];
+}
+
 /**
- * What the manifest says of the data a run read: files under the data root (a dataset on disk,
- * or nothing at all: simulated scores), one generated dataset alone, several generated ones
- * alone (a chimeric run of two synthetic sources), or files under the data root beside
- * generated datasets (a chimeric run of both kinds).
+ * What the manifest says of the data a run read: files under the data root (a dataset on disk),
+ * one generated dataset alone, or the parts a run had, each where it had it: files under the data
+ * root, generated datasets (a chimeric run of two synthetic sources) and simulated scores, which
+ * read nothing.
  */
-export type DataRecord = DataRootRecord | GeneratedDataRecord | { readonly generated: readonly GeneratedDataRecord[] } | (DataRootRecord & { readonly generated: readonly GeneratedDataRecord[] });
+export type DataRecord = DataRootRecord | GeneratedDataRecord | MadeDataRecord | (DataRootRecord & MadeDataRecord);
 
 /**
  * The data root with the fingerprint of the files read under it (the list the Nx cache key
- * hashes), and each generated dataset's folder, relative to the workspace, with the fingerprint
- * the cache of generated data checks it by. A run that read generated data and no data file
- * names no data root: it read nothing under it (two synthetic sources recorded a root and the
- * fingerprint of no files).
+ * hashes); each generated dataset's folder, relative to the workspace, with the fingerprint the
+ * cache of generated data checks it by; and each simulation's seed and settings. A run that read
+ * no data file names no data root: it read nothing under it (a simulated run recorded a root it
+ * never read and the fingerprint of no files, as two synthetic sources did).
  */
-export async function dataRecord(data: Pick<ComparisonScores, 'dataFiles' | 'generated'>, dataRoot: string): Promise<DataRecord> {
+export async function dataRecord(data: Pick<ComparisonScores, 'dataFiles' | 'generated' | 'simulated'>, dataRoot: string): Promise<DataRecord> {
   const generated = (data.generated ?? []).map(({ folder, ...fingerprint }): GeneratedDataRecord => ({ folder: relative(WORKSPACE_ROOT, folder), ...fingerprint }));
-  if (generated.length > 0 && data.dataFiles.length === 0) return generated.length === 1 ? generated[0] : { generated };
+  const simulated = data.simulated ?? [];
+  const made: MadeDataRecord = { ...(generated.length > 0 ? { generated } : {}), ...(simulated.length > 0 ? { simulated } : {}) };
+  const readNothing = data.dataFiles.length === 0 && (generated.length > 0 || simulated.length > 0);
+  if (readNothing) return generated.length === 1 && simulated.length === 0 ? generated[0] : made;
   const underRoot: DataRootRecord = { root: resolve(dataRoot), ...(await dataFingerprint(data.dataFiles, dataRoot)) };
-  return generated.length === 0 ? underRoot : { ...underRoot, generated };
+  return { ...underRoot, ...made };
 }
 
 /**

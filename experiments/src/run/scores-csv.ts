@@ -1,6 +1,6 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { DatasetError, parseDecimal, readTextFile } from '@biofuse/core';
+import { DatasetError, decimalRefusal, parseDecimal, readTextFile } from '@biofuse/core';
 import type { ComparisonScores, SystemScores } from '../sources/comparison-scores';
 
 const FIXED = ['probe', 'reference', 'probe_subject', 'reference_subject', 'label', 'kind'] as const;
@@ -72,7 +72,7 @@ export async function readScoresCsv(path: string): Promise<ComparisonScores> {
       const cell = cells[FIXED.length + 2 * k];
       // writeScoresCsv writes a DTW that found no path as Infinity: it reads back; ' ' or '0x1F' do not.
       const v = cell === '' ? Number.NaN : parseDecimal(cell, { infinity: true });
-      if (cell !== '' && Number.isNaN(v)) throw new DatasetError(`score of ${systemNames[k]} is not a number: "${cell}"`, path, line);
+      if (cell !== '' && Number.isNaN(v)) throw new DatasetError(`score of ${systemNames[k]} ${decimalRefusal(cell)}: "${cell}"`, path, line);
       column.scores.push(v);
       const err = cells[FIXED.length + 2 * k + 1];
       column.errors.push(err === '' ? (cell === '' ? 'no score' : undefined) : err);

@@ -79,6 +79,7 @@ export function buildChimeric(sources: readonly { name: string; data: Comparison
     skipped: perSource.flatMap((s) => s.data.skipped),
     dataFiles: perSource.flatMap((s) => s.data.dataFiles),
     ...(perSource.some((s) => s.data.generated) ? { generated: perSource.flatMap((s) => s.data.generated ?? []) } : {}),
+    ...(perSource.some((s) => s.data.simulated) ? { simulated: perSource.flatMap((s) => s.data.simulated ?? []) } : {}),
     ...(pipelines.length > 0 ? { pipelines } : {}),
   };
   const subjects: Record<string, string[]> = {};

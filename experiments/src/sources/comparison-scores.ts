@@ -1,4 +1,4 @@
-import type { ModalityName, SkippedFile } from '@biofuse/core';
+import type { ModalityName, SimulatedModality, SkippedFile } from '@biofuse/core';
 
 /** The scores of one system (a matcher, a modality, a fused score) over a run's comparisons. */
 export interface SystemScores {
@@ -32,6 +32,8 @@ export interface ComparisonScores {
   readonly dataFiles: readonly string[];
   /** Datasets the run generated from its config (synthetic prints, signatures): the folders read and their content. */
   readonly generated?: readonly GeneratedData[];
+  /** Scores the run simulated (no data read): what the simulator drew them with. */
+  readonly simulated?: readonly SimulatedData[];
   /** The modalities that made the systems' scores, with the parameters they resolved (none for a dataset of scores). */
   readonly pipelines?: readonly ResolvedPipeline[];
 }
@@ -43,6 +45,21 @@ export interface ResolvedPipeline {
   readonly modality: ModalityName;
   /** Null for a modality this build cannot describe (one from another registry). */
   readonly params: Readonly<Record<string, unknown>> | null;
+}
+
+/**
+ * Simulated scores: the seed and settings core's simulateMultimodalScores drew them with,
+ * defaults filled in (a correlation left out of the config is the identity), which reproduce them.
+ */
+export interface SimulatedData {
+  readonly simulator: 'simulateMultimodalScores';
+  readonly seed: number;
+  readonly subjects: number;
+  readonly impostorsPerSubject: number;
+  readonly genuinePerSubject: number;
+  readonly modalities: readonly Required<SimulatedModality>[];
+  readonly genuineCorrelation: readonly (readonly number[])[];
+  readonly impostorCorrelation: readonly (readonly number[])[];
 }
 
 /** A generated dataset: its folder (absolute) and the fingerprint of its files, as the cache of generated data checks it. */

@@ -1,6 +1,6 @@
 import { simulateMultimodalScores } from '@biofuse/core';
 import type { SimulatedScoresSourceConfig } from '../config/schema';
-import type { ComparisonScores } from './comparison-scores';
+import type { ComparisonScores, SimulatedData } from './comparison-scores';
 
 /** The seeded multimodal score simulator as a source: subject ids are `s<index>`; the k-th of several genuine probes of a subject is `s<index>#<k>`. */
 export function simulatedSource(cfg: SimulatedScoresSourceConfig, seed: number): ComparisonScores {
@@ -35,5 +35,21 @@ export function simulatedSource(cfg: SimulatedScoresSourceConfig, seed: number):
     scores: sim.scores[j],
     errors: Array.from(sim.scores[j], (s) => (Number.isNaN(s) ? 'simulated failure to acquire' : undefined)),
   }));
-  return { probe, reference, probeSubject, referenceSubject: reference, label: sim.label, kind, systems, skipped: [], dataFiles: [] };
+  return { probe, reference, probeSubject, referenceSubject: reference, label: sim.label, kind, systems, skipped: [], dataFiles: [], simulated: [simulationRecord(cfg, seed)] };
+}
+
+/** What the manifest says of the simulation (SimulatedData): the settings as the simulator took them, with its defaults. */
+function simulationRecord(cfg: SimulatedScoresSourceConfig, seed: number): SimulatedData {
+  const m = cfg.modalities.length;
+  const identity = Array.from({ length: m }, (_, i) => Array.from({ length: m }, (_, j) => (i === j ? 1 : 0)));
+  return {
+    simulator: 'simulateMultimodalScores',
+    seed,
+    subjects: cfg.subjects,
+    impostorsPerSubject: cfg.impostorsPerSubject,
+    genuinePerSubject: cfg.genuinePerSubject ?? 1,
+    modalities: cfg.modalities.map((mod) => ({ name: mod.name, genuine: mod.genuine, impostor: mod.impostor, failureRate: mod.failureRate, userSpread: mod.userSpread ?? 0 })),
+    genuineCorrelation: cfg.genuineCorrelation ?? identity,
+    impostorCorrelation: cfg.impostorCorrelation ?? identity,
+  };
 }

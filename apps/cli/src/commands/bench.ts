@@ -5,6 +5,7 @@ import { UsageError } from '../exit-codes';
 import { Command } from 'commander';
 import {
   dataFingerprint,
+  dPrimeUnavailable,
   evaluationSummary,
   experimentDataFiles,
   formatMetricsTable,
@@ -107,7 +108,16 @@ function quickstartConfigs(): string[] {
     .map((f) => join(shown.startsWith('..') ? dir : shown, f));
 }
 
-/** Non-finite numbers as strings, so JSON output keeps them. */
+/**
+ * The commands' JSON replacer for metrics. A d' with no value is null with the reason beside it
+ * (dPrimeUnavailable, as the tables' n/a): "Infinity" there read as a perfect separation. Other
+ * non-finite numbers (a threshold past the last score) are results: strings, so JSON keeps them.
+ */
 export function jsonNumbers(_key: string, v: unknown): unknown {
+  if (typeof v === 'object' && v !== null && 'dPrime' in v && typeof v.dPrime === 'number') {
+    const why = dPrimeUnavailable(v.dPrime);
+    // The reason right after the figure it stands for.
+    if (why !== undefined) return Object.fromEntries(Object.entries(v).flatMap(([k, x]) => (k === 'dPrime' ? [[k, null], ['dPrimeUnavailable', why]] : [[k, x]])));
+  }
   return typeof v === 'number' && !Number.isFinite(v) ? String(v) : v;
 }

@@ -22,6 +22,7 @@ import {
 import { UsageError } from '../exit-codes';
 import { integerOption, numberOption } from '../options';
 import { checkEnrolInput, enrolIntoGallery } from '../gallery-file';
+import { formatRankedList } from '../ranked-list';
 import { round } from '../round';
 
 
@@ -249,14 +250,23 @@ export function identifyCommand(): Command {
       .argument('<image>')
       .requiredOption('--gallery <file>', 'gallery database made by `biofuse enroll` with the same model options')
       .option('-k, --top <k>', 'candidates to return', '5')
-      .option('--threshold <t>', 'cosine similarity to accept a candidate (default: calibrated, FMR = 1e-3)'),
-  ).action(async (image: string, flags: PipelineFlags & { gallery: string; top: string; threshold?: string }) => {
+      .option('--threshold <t>', 'cosine similarity to accept a candidate (default: calibrated, FMR = 1e-3)')
+      .option('--json', 'print the candidates as JSON (with their enrolled records and the model)'),
+  ).action(async (image: string, flags: PipelineFlags & { gallery: string; top: string; threshold?: string; json?: boolean }) => {
     const k = integerOption('-k', flags.top, 1);
     const threshold = flags.threshold === undefined ? undefined : numberOption('--threshold', flags.threshold);
     const gallery = await FaceGallery.open(resolve(flags.gallery), await recognizerFrom(flags), { create: false });
     try {
       const result = await gallery.identify(image, { k, threshold });
-      process.stdout.write(`${JSON.stringify({ ...result, candidates: result.candidates.map((c) => ({ ...c, score: round(c.score) })) }, null, 2)}\n`);
+      const candidates = result.candidates.map((c) => ({ ...c, score: round(c.score) }));
+      if (flags.json) {
+        process.stdout.write(`${JSON.stringify({ ...result, candidates }, null, 2)}\n`);
+        return;
+      }
+      // Without a threshold (none given, none calibrated for this configuration) the search only ranks.
+      const decided = result.threshold === undefined ? 'no threshold: ranking only' : `accepted at threshold ${round(result.threshold)}, ${threshold === undefined ? 'calibrated' : 'given'}`;
+      const listed = candidates.map((c) => ({ identity: c.identity, similarity: c.score, ...(result.threshold === undefined ? {} : { accepted: c.accepted }) }));
+      process.stdout.write(formatRankedList(image, decided, listed));
     } finally {
       gallery.close();
     }

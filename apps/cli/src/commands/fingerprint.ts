@@ -24,6 +24,7 @@ import { sensorDpiOption } from '../sensor-dpi';
 import { checkEnrolInput, enrolIntoGallery } from '../gallery-file';
 import { reserveOutputFile } from '../output-file';
 import { forSample } from '../named-sample';
+import { formatRankedList } from '../ranked-list';
 import { round } from '../round';
 
 interface ImageFlags {
@@ -177,7 +178,8 @@ export function fingerprintCommand(): Command {
     .option('--dpi <n>', 'sensor resolution of the image (default: from the file, else 500)')
     .option('--fmr <rate>', 'mark candidates at or above the shipped threshold for this false match rate per comparison: 0.01 or 0.001 (a search makes up to --shortlist comparisons)', '0.001')
     .addOption(thresholdOption('mark candidates at or above this similarity (0-1) instead'))
-    .action(async (sample: string, flags: ImageFlags & { gallery: string; top: string; shortlist: string; fmr: string; threshold?: string }) => {
+    .option('--json', 'print the candidates as JSON (with their vector scores and enrolled records)')
+    .action(async (sample: string, flags: ImageFlags & { gallery: string; top: string; shortlist: string; fmr: string; threshold?: string; json?: boolean }) => {
       const decision = decisionFrom(flags, fingerprintDecisionThresholds(), [0, 1]);
       const k = integerOption('-k', flags.top, 1);
       const shortlist = integerOption('--shortlist', flags.shortlist, 1);
@@ -189,7 +191,11 @@ export function fingerprintCommand(): Command {
         const probe = await forSample(sample, async () => modality.extract(await modality.load(sample)));
         const candidates = gallery.identifyTemplate(probe, { k, shortlist });
         const marked = candidates.map((c) => ({ ...c, score: round(c.score, 4), vectorScore: round(c.vectorScore, 4), match: c.score >= decision.threshold }));
-        process.stdout.write(`${JSON.stringify({ sample, ...decisionJson(decision), candidates: marked }, null, 2)}\n`);
+        process.stdout.write(
+          flags.json
+            ? `${JSON.stringify({ sample, ...decisionJson(decision), candidates: marked }, null, 2)}\n`
+            : formatRankedList(sample, `accepted at ${describeDecision(decision)}`, marked.map((c) => ({ identity: c.identity, similarity: c.score, accepted: c.match }))),
+        );
       } finally {
         gallery.close();
       }

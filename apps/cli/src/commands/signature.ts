@@ -5,6 +5,7 @@ import { Command } from 'commander';
 import { decisionFrom, decisionJson, describeDecision, thresholdOption } from '../decision';
 import { integerOption } from '../options';
 import { forSample } from '../named-sample';
+import { formatRankedList } from '../ranked-list';
 import { round } from '../round';
 
 interface JsonFlag {
@@ -89,7 +90,8 @@ export function signatureCommand(): Command {
     .option('-k, --top <k>', 'candidates to return', '5')
     .option('--fmr <rate>', 'mark candidates at or above the shipped threshold for this skilled-forgery acceptance: 0.1, 0.05 or 0.01', '0.05')
     .addOption(thresholdOption('mark candidates at or above this similarity instead'))
-    .action(async (probe: string, flags: { writers: string; top: string } & DecisionFlags) => {
+    .option('--json', 'print the candidates as JSON (with the parts of each score and the search\'s counts)')
+    .action(async (probe: string, flags: { writers: string; top: string } & JsonFlag & DecisionFlags) => {
       const decision = decisionFrom(flags, signatureDecisionThresholds());
       const k = integerOption('-k', flags.top, 1);
       const modality = new SignatureModality();
@@ -102,7 +104,11 @@ export function signatureCommand(): Command {
       if (warning) process.stderr.write(`warning: ${warning}\n`);
       const candidates = found.candidates.map((c) => ({ writer: c.id, similarity: round(c.score.similarity), accepted: c.score.similarity >= decision.threshold, ...scoreParts(c.score.details) }));
       const search = { writers: enrolled.length, writersScored: found.usersScored, alignments: found.dtwRuns, abandonedEarly: found.dtwAbandoned };
-      process.stdout.write(`${JSON.stringify({ probe, ...decisionJson(decision), candidates, search, ...(warning ? { warning } : {}) }, null, 2)}\n`);
+      process.stdout.write(
+        flags.json
+          ? `${JSON.stringify({ probe, ...decisionJson(decision), candidates, search, ...(warning ? { warning } : {}) }, null, 2)}\n`
+          : formatRankedList(probe, `accepted at ${describeDecision(decision)}`, candidates.map((c) => ({ identity: c.writer, similarity: c.similarity, accepted: c.accepted }))),
+      );
     });
   return sig;
 }

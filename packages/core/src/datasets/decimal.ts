@@ -4,7 +4,7 @@
  * which turned blank cells and typos in data files and on command lines into silent values.
  * `Infinity` and `-Infinity` are accepted only with `infinity: true` (biofuse writes them for
  * a comparison that found no alignment); a decimal beyond the largest double (1e999), which
- * Number() reads as Infinity, is NaN with or without it.
+ * Number() reads as Infinity, is NaN with or without it. decimalRefusal says which it was.
  */
 export function parseDecimal(text: string, opts: { readonly infinity?: boolean } = {}): number {
   const t = text.trim();
@@ -12,6 +12,15 @@ export function parseDecimal(text: string, opts: { readonly infinity?: boolean }
   if (opts.infinity && t === '-Infinity') return Number.NEGATIVE_INFINITY;
   const v = DECIMAL.test(t) ? Number(t) : Number.NaN;
   return Number.isFinite(v) ? v : Number.NaN;
+}
+
+/**
+ * Why parseDecimal refused `text`, as the rest of a sentence that names it ("cell 3 is not a
+ * number"): a decimal beyond the largest double is a number, only too large to hold, and a
+ * message calling 1e999 "not a number" sent the reader looking for a typo.
+ */
+export function decimalRefusal(text: string): string {
+  return DECIMAL.test(text.trim()) ? 'is beyond the largest number (about ±1.8e308)' : 'is not a number';
 }
 
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;

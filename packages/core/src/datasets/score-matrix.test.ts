@@ -5,7 +5,7 @@ import { errorRateCurve } from '../metrics/error-rate-curve';
 import { verificationReport } from '../metrics/verification-report';
 import { sharedDataset } from '../testing/shared-data';
 import { thrownBy } from '../testing/thrown-by';
-import { parseDecimal } from './decimal';
+import { decimalRefusal, parseDecimal } from './decimal';
 import { parseScoreMatrix, readScoreMatrix, scoreMatrixToScoreSet } from './score-matrix';
 
 describe('parseDecimal', () => {
@@ -20,6 +20,11 @@ describe('parseDecimal', () => {
       expect(parseDecimal(t, { infinity: true }), t).toBeNaN();
     }
     expect(parseDecimal('1.7976931348623157e308')).toBe(Number.MAX_VALUE);
+  });
+
+  it('says why it refused: a decimal too large to hold is not garbage (1e999 was called "not a number")', () => {
+    for (const t of ['1e999', ' -1e400 ', '9'.repeat(400)]) expect(decimalRefusal(t), t).toBe('is beyond the largest number (about ±1.8e308)');
+    for (const t of ['', ' ', '0x1F', 'Infinity', '-Infinity', '1,5', '1e', 'NaN', 'x']) expect(decimalRefusal(t), t).toBe('is not a number');
   });
 });
 

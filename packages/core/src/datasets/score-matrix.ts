@@ -1,4 +1,4 @@
-import { parseDecimal } from './decimal';
+import { decimalRefusal, parseDecimal } from './decimal';
 import { readTextFile } from './text-lines';
 import { DatasetError } from '../errors';
 import { scoreSet, type ScoreSet } from '../metrics/score-set';
@@ -56,7 +56,7 @@ export function parseScoreMatrix(text: string, path?: string): ScoreMatrix {
     for (let j = 0; j < n; j++) {
       const cell = cells[j + 1].trim();
       const v = parseDecimal(cell);
-      if (Number.isNaN(v)) throw fail(`cell ${j + 2} is not a number: "${cell}"`, line);
+      if (Number.isNaN(v)) throw fail(`cell ${j + 2} ${decimalRefusal(cell)}: "${cell}"`, line);
       scores[i * n + j] = v;
     }
   }
