@@ -61,7 +61,9 @@ describe('runExperiment', () => {
     const config = parseExperimentConfig(simulated, 'sim.yaml');
     const a = await runExperiment(config, { dataRoot: '/nonexistent', resultsRoot: results, now: () => new Date('2026-01-01T00:00:00Z') });
     const b = await runExperiment(config, { dataRoot: '/nonexistent', resultsRoot: results, now: () => new Date('2026-01-02T00:00:00Z') });
-    for (const f of ['scores.csv', 'metrics.json', 'det.json', 'det.html', 'manifest.json']) expect(existsSync(join(a.runDir, f))).toBe(true);
+    for (const f of ['scores.csv', 'metrics.json', 'det.json', 'det.html', 'det.svg', 'det.png', 'manifest.json']) expect(existsSync(join(a.runDir, f))).toBe(true);
+    // The figure is the page's plot drawn statically: the same for the same numbers.
+    expect(await readFile(join(a.runDir, 'det.svg'), 'utf8')).toBe(await readFile(join(b.runDir, 'det.svg'), 'utf8'));
     expect(await readFile(join(a.runDir, 'metrics.json'), 'utf8')).toBe(await readFile(join(b.runDir, 'metrics.json'), 'utf8'));
     expect(a.runDir).not.toBe(b.runDir);
     expect((await readFile(join(results, 'sim', 'latest'), 'utf8')).trim()).toBe(b.runDir.split('/').pop());

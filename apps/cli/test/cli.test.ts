@@ -113,10 +113,18 @@ describe('biofuse CLI', () => {
     expect(parsed.evaluations[0].eer.value).toBeGreaterThan(0.1);
     const runA = resolve(page, '..');
     const out = join(dir, 'overlay.html');
-    const rep = biofuse(['report', runA, parsed.runDir, '--out', out]);
+    const rep = biofuse(['report', runA, parsed.runDir, '--out', out, '--figure', join(dir, 'overlay.png')]);
     expect(rep.code).toBe(0);
     expect(rep.stdout).toMatch(/EER %/);
     expect(await readFile(out, 'utf8')).toContain('Plotly.newPlot');
+    // The overlay as a static figure: a PNG at twice the figure's 820 x 680, or the SVG itself.
+    const png = await readFile(join(dir, 'overlay.png'));
+    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([1640, 1360]);
+    expect(biofuse(['report', runA, '--out', out, '--figure', join(dir, 'overlay.svg')]).code).toBe(0);
+    expect(await readFile(join(dir, 'overlay.svg'), 'utf8')).toMatch(/^<svg [^>]*width="820" height="680"/);
+    const pdf = biofuse(['report', runA, '--out', out, '--figure', join(dir, 'overlay.pdf')]);
+    expect(pdf.stderr).toMatch(/--figure .*overlay\.pdf: give a \.svg or \.png file name/);
+    expect(pdf.code).not.toBe(0);
   });
 
   it('fuses the systems of a run\'s scores.csv', () => {

@@ -1,4 +1,5 @@
 import { escapeHtml, plotlyScript, scriptJson, CURVE_COLOURS, probit } from '@biofuse/core';
+import { detAxes, detDiagonal, type DetAxis } from './det-axes';
 import { metricsTableCells, metricsTableColumns, tableNotes, tableTargetFmrs, type TableRow } from './metrics-table';
 import { htmlTable } from './table-layout';
 import { QUALITY_ERC_TITLE, qualityErcCells, qualityErcColumns, groupBySharedThreshold, type QualityErcRow } from './quality-erc-table';
@@ -10,35 +11,16 @@ export interface EvaluationRow extends TableRow, QualityErcRow {
   readonly label?: string;
 }
 
-const TICKS = [1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 0.02, 0.05, 0.1, 0.2, 0.4, 0.6];
 /**
  * A self-contained HTML page: DET curves on normal-deviate (probit) axes, ticks labelled in
  * %, each system's EER marked on the FMR = FNMR diagonal, and the metrics table below.
  */
 export function detPageHtml(title: string, curves: readonly EvaluationRow[], notes: readonly string[] = []): string {
-  // Every point is drawn at det.json's deviates, where a rate of 0 or 1 sits half a comparison
-  // from the edge (0.5 / n): dropping those points cut off every run that ends at a rate of 0,
-  // and with it the ends of curves or, for a perfectly separated system, the whole curve.
-  let minFmr = probit(1e-3);
-  let minFnmr = probit(1e-3);
-  for (const c of curves) {
-    for (const v of c.report.det.fmrDeviate) minFmr = Math.min(minFmr, v);
-    for (const v of c.report.det.fnmrDeviate) minFnmr = Math.min(minFnmr, v);
-  }
-  const axis = (name: string, minDeviate: number) => {
-    const range = [minDeviate - 0.2, probit(0.6)];
-    const ticks = TICKS.filter((t) => probit(t) >= range[0] && probit(t) <= range[1]);
-    return {
-      title: { text: `${name} (%)` },
-      tickvals: ticks.map(probit),
-      ticktext: ticks.map((t) => `${+(t * 100).toPrecision(2)}`),
-      range,
-      zeroline: false,
-      gridcolor: '#e5e5e5',
-    };
-  };
-  const xAxis = axis('False match rate', minFmr);
-  const yAxis = axis('False non-match rate', minFnmr);
+  // Every point is drawn at det.json's deviates, where a rate of 0 or 1 sits half a comparison from the edge (0.5 / n).
+  const axes = detAxes(curves.map((c) => c.report.det));
+  const plotlyAxis = (a: DetAxis) => ({ title: { text: a.title }, tickvals: a.ticks, ticktext: a.labels, range: a.range, zeroline: false, gridcolor: '#e5e5e5' });
+  const xAxis = plotlyAxis(axes.x);
+  const yAxis = plotlyAxis(axes.y);
   const traces: Record<string, unknown>[] = curves.flatMap((c, i) => {
     const label = c.label ?? c.name;
     const color = CURVE_COLOURS[i % CURVE_COLOURS.length];
@@ -69,7 +51,7 @@ export function detPageHtml(title: string, curves: readonly EvaluationRow[], not
     };
     return [curve, marker];
   });
-  const diagonal = [Math.max(xAxis.range[0], yAxis.range[0]), Math.min(xAxis.range[1], yAxis.range[1])];
+  const diagonal = detDiagonal(axes.x, axes.y);
   traces.push({
     type: 'scatter',
     mode: 'lines',

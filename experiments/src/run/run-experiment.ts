@@ -6,6 +6,7 @@ import { join, relative, resolve } from 'node:path';
 import { chimericSourceConfig, configHash, loadExperimentConfig } from '../config/load-config';
 import type { ExperimentConfig } from '../config/schema';
 import type { ModalityRegistry } from '../modalities';
+import { detFigureSvg } from '../report/det-figure';
 import { detPageHtml } from '../report/det-page';
 import { evaluationSummary } from '../report/evaluation-summary';
 import { buildChimeric, type ChimericAssignment } from '../sources/chimeric';
@@ -19,7 +20,7 @@ import { fuseSystems } from './fuse-systems';
 import { identificationSummaries, type IdentificationSummary } from './identification';
 import { resultsJson } from './json';
 import { dataFingerprint, provenance, WORKSPACE_ROOT } from './manifest';
-import { makeFolder } from '@biofuse/core';
+import { makeFolder, pngFromSvg } from '@biofuse/core';
 import { missingFolders, removeIfEmpty } from './made-folders';
 import { writeScoresCsv } from './scores-csv';
 
@@ -130,6 +131,10 @@ async function runInto(experimentDir: string, config: ExperimentConfig, opts: Ru
     const title = config.description ? `${config.id}: ${config.description}` : config.id;
     if (fusion) await writeFile(join(runDir, 'fusion.json'), resultsJson({ experiment: config.id, folds: config.fusion?.folds, seed: config.seed, subjects: fusion.subjects, methods: fusion.models }));
     await writeFile(join(runDir, 'det.html'), detPageHtml(title, evaluations, notes));
+    // The same plot as a static figure: vector, and rendered at twice its size for print.
+    const figure = detFigureSvg(title, evaluations);
+    await writeFile(join(runDir, 'det.svg'), figure);
+    await writeFile(join(runDir, 'det.png'), await pngFromSvg(figure, 2));
     const t3 = performance.now();
 
     const manifest = {

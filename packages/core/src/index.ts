@@ -32,6 +32,7 @@ export { Gallery, StaleGalleryError, type GalleryIdentity, type GalleryOpenOptio
 export { EmbeddingIndex, type IndexHit } from './gallery/embedding-index';
 export { enrolSamples, enrolFolder, type EnrolmentReport, type EnrolSample } from './gallery/enrol';
 export { plotlyScript, escapeHtml, scriptJson, CURVE_COLOURS } from './report/plotly';
+export { pngFromSvg } from './report/png-from-svg';
 export { endProgressLines, progressBar, type Progress } from './progress';
 export { makeFolder } from './make-folder';
 export { removedOnInterrupt, type InterruptRemoval } from './removed-on-interrupt';

@@ -6,6 +6,7 @@ import { checkHeader, checkImageSize, parseDecodeLimits, readableFormats, stated
 import { imageFormatOf } from './image-format';
 import { decodePgm } from './pgm';
 import { pngChunkProblem } from './png-chunks';
+import { loadSharp } from './load-sharp';
 
 /** An 8-bit image in row-major, interleaved order: `data[(y * width + x) * channels + c]`. */
 export interface RasterImage {
@@ -147,14 +148,6 @@ export function checkRasterImage(image: RasterImage, options: Pick<DecodeImageOp
   }
   checkImageSize(what, width, height, limits);
   return image;
-}
-
-let sharpLoaded: Promise<typeof sharpModule> | undefined;
-
-/** sharp's native library loads on the first decode, not when @biofuse/core is imported. */
-function loadSharp(): Promise<typeof sharpModule> {
-  sharpLoaded ??= import('sharp').then((m) => m.default);
-  return sharpLoaded;
 }
 
 /** A sample file's bytes; a file that cannot be read is an ImageDecodeError 'unreadable', not a crash. */
