@@ -20,8 +20,7 @@ import { fuseSystems } from './fuse-systems';
 import { identificationSummaries, type IdentificationSummary } from './identification';
 import { resultsJson } from './json';
 import { dataFingerprint, provenance, WORKSPACE_ROOT } from './manifest';
-import { makeFolder, pngFromSvg } from '@biofuse/core';
-import { missingFolders, removeIfEmpty } from './made-folders';
+import { makeFolder, missingFolders, pngFromSvg, removeEmptyFolders } from '@biofuse/core';
 import { writeScoresCsv } from './scores-csv';
 
 export interface RunOptions {
@@ -64,7 +63,7 @@ export async function runExperiment(config: ExperimentConfig, opts: RunOptions &
   try {
     return await runInto(experimentDir, config, opts);
   } catch (err) {
-    removeIfEmpty(made);
+    await removeEmptyFolders(made);
     // A mistake found only once the data is read (weights that do not fit a scores-csv file's
     // systems, a fold the pairs file lacks) is still the config's: say which config.
     const source = opts.configPath ?? `config ${config.id}`;

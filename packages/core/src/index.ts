@@ -34,10 +34,11 @@ export { enrolSamples, enrolFolder, type EnrolmentReport, type EnrolSample } fro
 export { plotlyScript, escapeHtml, scriptJson, CURVE_COLOURS } from './report/plotly';
 export { pngFromSvg } from './report/png-from-svg';
 export { endProgressLines, progressBar, type Progress } from './progress';
-export { makeFolder } from './make-folder';
+export { makeFolder, missingFolders, removeEmptyFolders } from './make-folder';
 export { removedOnInterrupt, type InterruptRemoval } from './removed-on-interrupt';
 export { byCodeUnits } from './code-unit-order';
 export { tensorflow, type Tf } from './tensor/tfjs-runtime';
 export { erf } from './math/erf';
 export { euclideanLength, isUnitLength } from './math/unit-length';
 export { checkTemplateChecksum, sealTemplate, TEMPLATE_CHECKSUM_BYTES } from './template-checksum';
+export { describeNumber, describeValue } from './describe-value';

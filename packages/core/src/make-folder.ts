@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdir, rmdir, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { DatasetError } from './errors';
@@ -55,7 +56,7 @@ async function makeLevels(dir: string, what: string, lastTry: boolean): Promise<
     }
     // Made meanwhile by another process: use it.
     if (code === 'EEXIST' && (await stat(level).catch(() => undefined))?.isDirectory()) continue;
-    await removeLevels(made);
+    await removeEmptyFolders([...made].reverse());
     // ENOENT: the parent was removed meanwhile; EEXIST without a folder: it was being removed.
     if (!lastTry && (code === 'ENOENT' || code === 'EEXIST')) return false;
     throw new DatasetError(`cannot create the ${what} (${code})`, dir);
@@ -63,9 +64,28 @@ async function makeLevels(dir: string, what: string, lastTry: boolean): Promise<
   return true;
 }
 
-/** Removes the folders this call made, deepest first, stopping at one that is no longer empty (another process wrote into it). */
-async function removeLevels(made: readonly string[]): Promise<void> {
-  for (const level of [...made].reverse()) {
-    if (!(await rmdir(level).then(() => true, () => false))) return;
+/**
+ * The folders from `dir` upwards that do not exist yet, deepest first: what making `dir` makes,
+ * and so what a run that fails or is interrupted may take away again (see removeEmptyFolders,
+ * and removedOnInterrupt's onlyIfEmpty).
+ */
+export function missingFolders(dir: string): string[] {
+  const missing: string[] = [];
+  for (let at = resolve(dir); !existsSync(at) && dirname(at) !== at; at = dirname(at)) missing.push(at);
+  return missing;
+}
+
+/**
+ * Removes `folders` (deepest first) while they are empty, stopping at the first that is not:
+ * something else was written there (another run's results, another process's files), and the
+ * folders above hold it. One already gone is passed over.
+ */
+export async function removeEmptyFolders(folders: readonly string[]): Promise<void> {
+  for (const folder of folders) {
+    const code = await rmdir(folder).then(
+      () => undefined,
+      (err: NodeJS.ErrnoException) => err.code ?? String(err),
+    );
+    if (code !== undefined && code !== 'ENOENT') return;
   }
 }

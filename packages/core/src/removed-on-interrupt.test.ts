@@ -75,7 +75,13 @@ mkdirSync(join(dir, 'theirs', 'other'), { recursive: true });
 writeFileSync(join(dir, 'theirs', 'other', 'metrics.json'), '{}');
 removedOnInterrupt(join(dir, 'theirs', 'other'), { onlyIfEmpty: true });
 removedOnInterrupt(join(dir, 'theirs'), { onlyIfEmpty: true });
-removedOnInterrupt(join(dir, 'never-made'), { onlyIfEmpty: true });`,
+removedOnInterrupt(join(dir, 'never-made'), { onlyIfEmpty: true });
+// Registered by a careful owner, then by one that owns it whole: once the careful one is done, it goes whole.
+mkdirSync(join(dir, 'scratch'));
+writeFileSync(join(dir, 'scratch', 'partial'), 'x');
+const careful = removedOnInterrupt(join(dir, 'scratch'), { onlyIfEmpty: true });
+removedOnInterrupt(join(dir, 'scratch'));
+careful();`,
       'SIGINT',
     );
     expect({ code: r.code, endedBy: r.endedBy, stderr: r.stderr }).toEqual({ code: null, endedBy: 'SIGINT', stderr: '' });

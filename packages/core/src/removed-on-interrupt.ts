@@ -1,4 +1,5 @@
 import { lstatSync, renameSync, rmdirSync, rmSync } from 'node:fs';
+import { resolve } from 'node:path';
 
 /*
  * Files and folders written beside their final names (a results file, a run folder, a
@@ -11,17 +12,19 @@ import { lstatSync, renameSync, rmdirSync, rmSync } from 'node:fs';
  */
 
 /**
- * The registered paths, each with one token per registration still held: two owners may
- * register the same path (the same `<file>.partial-<pid>` twice in one process), and the first
- * to be done must not unprotect the other's.
+ * The registered paths, each with one token per registration still held, and whether that
+ * registration asked for the folder to go only if empty: two owners may register the same path
+ * (the same `<file>.partial-<pid>` twice in one process), and the first to be done must not
+ * unprotect the other's, nor leave its own care behind once it is done.
  */
-const pending = new Map<string, Set<symbol>>();
+const pending = new Map<string, Map<symbol, boolean>>();
 
 /**
- * Registered folders to remove only where empty: one a run made to hold its own output, which
- * another run may meanwhile have written into (results/<config>/ of the same config run twice).
+ * Whether a path goes only if empty: a folder a run made to hold its output, which another run
+ * may meanwhile have written into (results/<config>/ of the same config run twice). Registered
+ * both ways, it is kept where it holds anything: the careful owner's wish wins while it holds.
  */
-const onlyIfEmpty = new Set<string>();
+const onlyIfEmpty = (path: string): boolean => [...(pending.get(path)?.values() ?? [])].some(Boolean);
 
 export interface InterruptRemoval {
   /** Remove the folder only if it is empty (after the other registered paths are gone): never its contents. */
@@ -42,19 +45,14 @@ export function removedOnInterrupt(path: string, opts: InterruptRemoval = {}): (
   // when this one runs, so removePending sees it and leaves the process to it.
   if (pending.size === 0) process.prependListener('SIGINT', removePending).prependListener('SIGTERM', removePending);
   const token = Symbol(path);
-  const holders = pending.get(path) ?? new Set<symbol>();
-  holders.add(token);
+  const holders = pending.get(path) ?? new Map<symbol, boolean>();
+  holders.set(token, opts.onlyIfEmpty === true);
   pending.set(path, holders);
-  // Registered both ways, it is kept where it holds anything: the careful owner's wish wins.
-  if (opts.onlyIfEmpty) onlyIfEmpty.add(path);
   return () => {
     const held = pending.get(path);
     // Released already, or the interrupt came first and cleared everything.
     if (!held?.delete(token)) return;
-    if (held.size === 0) {
-      pending.delete(path);
-      onlyIfEmpty.delete(path);
-    }
+    if (held.size === 0) pending.delete(path);
     if (pending.size === 0) stopListening();
   };
 }
@@ -66,12 +64,11 @@ function stopListening(): void {
 function removePending(signal: NodeJS.Signals): void {
   // Each path on its own: one that cannot be removed (EACCES, EBUSY) must not keep the others.
   const paths = [...pending.keys()];
-  for (const path of paths) if (!onlyIfEmpty.has(path)) removeInterrupted(path, signal);
+  for (const path of paths) if (!onlyIfEmpty(path)) removeInterrupted(path, signal);
   // Then the folders that go only if empty, deepest first: a folder made inside another empties it.
-  const folders = paths.filter((path) => onlyIfEmpty.has(path)).sort((a, b) => b.length - a.length);
+  const folders = paths.filter(onlyIfEmpty).sort((a, b) => resolve(b).length - resolve(a).length);
   for (const folder of folders) removeEmptyFolder(folder, signal);
   pending.clear();
-  onlyIfEmpty.clear();
   stopListening();
   // The signal's default action ends the process by the signal, as if no one had listened. A
   // listener of the program's own would get the signal a second time and may end the process

@@ -74,7 +74,8 @@ export interface VerifyResult {
   /**
    * Wall-clock time of the call, and the time this call spent detecting and embedding, summed
    * over both images: they are processed at once, so the two stage times can add up to more than
-   * the total. Calls running concurrently on the same recognizer do not count in them.
+   * the total. Calls running concurrently on the same recognizer do not add their own stage times
+   * to them (though sharing the CPU, they may slow this call's).
    */
   readonly timings: { readonly totalMs: number; readonly detectMs: number; readonly embedMs: number };
 }

@@ -86,5 +86,12 @@ describe('FingerprintGallery', () => {
     expect(failure).toBeInstanceOf(DatasetError);
     expect((failure as Error).message).toMatch(new RegExp(`^${path}: record 1 \\(a, from a#1\\) holds a damaged template \\(not a biofuse fingerprint template`));
     reopened.close();
+    // A template of a newer version (a newer build enrolled it while this one had the gallery open) is not called damaged, nor to be removed.
+    const newer = Buffer.from(file.toString('latin1').replaceAll('BFFX', 'BFFP'), 'latin1');
+    for (let at = newer.indexOf('BFFP'); at >= 0; at = newer.indexOf('BFFP', at + 4)) newer[at + 4] = 9;
+    await writeFile(path, newer);
+    const upgraded = await FingerprintGallery.open(path, modality, { create: false });
+    expect(thrownBy(() => upgraded.identifyTemplate(probe))).toEqual(new DatasetError('record 1 (a, from a#1) holds a template of version 9, newer than this build of biofuse reads (2): upgrade biofuse', path));
+    upgraded.close();
   }, 60_000);
 });

@@ -2,7 +2,7 @@ import { byCodeUnits, ConfigError, DatasetError, enrolFolder, enrolSamples, Gall
 import type { FingerprintModality, FingerprintSample } from './fingerprint-modality';
 import { populationCentre } from './match/population-centre';
 import { PREPARED_TEMPLATE_VERSION } from './match/prepared-template';
-import { FINGERPRINT_TEMPLATE_VERSION, OLDEST_FINGERPRINT_TEMPLATE_VERSION } from './template/encode';
+import { FINGERPRINT_TEMPLATE_VERSION, isBiofuseFingerprintTemplate, OLDEST_FINGERPRINT_TEMPLATE_VERSION } from './template/encode';
 import type { FingerprintTemplate } from './template/fingerprint-template';
 
 export interface FingerprintIdentifyOptions {
@@ -128,7 +128,12 @@ export class FingerprintGallery {
         t = this.modality.decode(record.template);
       } catch (err) {
         if (!(err instanceof TemplateFormatError)) throw err;
-        throw new DatasetError(`record ${record.id} (${record.identity}, from ${record.source}) holds a damaged template (${err.message}): remove it, or enrol its print again`, this.gallery.path);
+        const what = `record ${record.id} (${record.identity}, from ${record.source})`;
+        // Written by a newer build while this one had the gallery open: not damage, and not to be removed.
+        if (isBiofuseFingerprintTemplate(record.template) && record.template[4] > FINGERPRINT_TEMPLATE_VERSION) {
+          throw new DatasetError(`${what} holds a template of version ${record.template[4]}, newer than this build of biofuse reads (${FINGERPRINT_TEMPLATE_VERSION}): upgrade biofuse`, this.gallery.path);
+        }
+        throw new DatasetError(`${what} holds a damaged template (${err.message}): remove it, or enrol its print again`, this.gallery.path);
       }
       this.decoded.set(record.id, t);
     }

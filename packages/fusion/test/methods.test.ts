@@ -134,6 +134,18 @@ describe('logistic regression', () => {
     expect((flipped.toJSON() as unknown as { models: ({ weights: number[] } | null)[] }).models[3]?.weights[1]).toBe(0);
   });
 
+  it('falls back, too, where a modality scores every training row it is on alike (the whole fit failed: "feature 0 is constant")', () => {
+    // b on three rows, one genuine and two impostors, all scoring 0.
+    let seen = 0;
+    const data = twoModalityScores(1000, 4, () => (seen++ < 3 ? 0 : Number.NaN));
+    expect(Array.from(data.labels.subarray(0, 3))).toEqual([1, 0, 0]);
+    const f = new LogisticFusion().fit(data);
+    const { models } = f.toJSON() as unknown as { models: ({ weights: number[]; bias: number } | null)[] };
+    expect(models[2]).toBeNull();
+    expect(models[3]).toEqual({ weights: [models[1]!.weights[0], 0], bias: models[1]!.bias });
+    expect(f.score([3, 0])).toBe(f.score([3, Number.NaN]));
+  });
+
   it('falls back to the subset model fitted on the most modalities, then on the most comparisons of its scarcer class', () => {
     type Stored = { models: ({ weights: number[]; bias: number } | null)[] };
     // c is never present on a genuine comparison; a is on three times as many as b.

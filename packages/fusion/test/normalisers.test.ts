@@ -87,6 +87,9 @@ describe('normalisers', () => {
     }
     expect(() => normaliserFromParams('median-mad', { median: 1, mad: Number.NaN })).toThrow(/median-mad normaliser: "mad" must be a finite number above 0, got NaN/);
     expect(() => normaliserFromParams('llr', { slope: 1 })).toThrow(/llr normaliser: "offset" must be a finite number, got nothing/);
+    // A BigInt threw a TypeError inside the message (JSON.stringify), an object printed as JSON.
+    expect(() => normaliserFromParams('llr', { slope: 1, offset: 10n } as unknown as Record<string, number>)).toThrow(/llr normaliser: "offset" must be a finite number, got bigint 10/);
+    expect(() => normaliserFromParams('llr', { slope: 1, offset: { value: 2 } } as unknown as Record<string, number>)).toThrow(/"offset" must be a finite number, got an object/);
     expect(() => normaliserFromParams('log', { offset: Number.POSITIVE_INFINITY })).toThrow(/"offset" must be a finite number, got Infinity/);
     expect(normaliserFromParams('llr', { slope: -0.5, offset: 2 }).apply(2)).toBe(1); // a fitted slope may be 0 or negative
   });

@@ -1,5 +1,4 @@
-import { ConfigError } from '@biofuse/core';
-import { describeNumber, describeValue } from './describe-value';
+import { ConfigError, describeNumber, describeValue } from '@biofuse/core';
 import { FRAME_DISTANCES, type FrameDistance } from './compare/dtw';
 import { DEFAULT_TIME_FUNCTIONS, TIME_FUNCTIONS, type TimeFunction } from './features/time-functions';
 import { MAX_SAMPLES } from './pen-trajectory';

@@ -1,5 +1,4 @@
-import { ConfigError } from '@biofuse/core';
-import { describeNumber } from './describe-value';
+import { ConfigError, describeNumber } from '@biofuse/core';
 import { MAX_SAMPLES, type PenTrajectory } from './pen-trajectory';
 
 /**

@@ -15,9 +15,9 @@ export function parseDecimal(text: string, opts: { readonly infinity?: boolean }
 }
 
 /**
- * Why parseDecimal refused `text`, as the rest of a sentence that names it ("cell 3 is not a
- * number"): a decimal beyond the largest double is a number, only too large to hold, and a
- * message calling 1e999 "not a number" sent the reader looking for a typo.
+ * Why parseDecimal refused `text` (call it only for text it refused), as the rest of a sentence
+ * that names it ("cell 3 is not a number"): a decimal beyond the largest double is a number, only
+ * too large to hold, and a message calling 1e999 "not a number" sent the reader looking for a typo.
  */
 export function decimalRefusal(text: string): string {
   return DECIMAL.test(text.trim()) ? 'is beyond the largest number (about ±1.8e308)' : 'is not a number';

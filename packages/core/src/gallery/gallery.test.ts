@@ -123,10 +123,13 @@ describe('Gallery', () => {
     upgraded.add('bob', 'b.jpg', 'h2', Uint8Array.of(2), b);
     expect(upgraded.size).toBe(2);
     upgraded.close();
-    await expect(Gallery.open(path, spec, { create: false })).rejects.toThrow(/built with templateVersion "2", this pipeline uses "1"/);
+    await expect(Gallery.open(path, spec, { create: false })).rejects.toThrow(/holds templates of version 2, newer than this build of biofuse reads \(1\): upgrade biofuse to use it/);
     // Not read: versions outside the range, and a range that does not reach the recorded one.
     await expect(Gallery.open(path, { ...spec, templateVersion: 3, oldestTemplateVersion: 3 })).rejects.toBeInstanceOf(StaleGalleryError);
-    expect((await Gallery.open(path, { ...spec, templateVersion: 3, oldestTemplateVersion: 1 }, { create: false })).size).toBe(2);
+    await expect(Gallery.open(path, { ...spec, templateVersion: 3, oldestTemplateVersion: 3 })).rejects.toThrow(/built with templateVersion "2", this pipeline uses "3": enrol again/);
+    const reads1to3 = await Gallery.open(path, { ...spec, templateVersion: 3, oldestTemplateVersion: 1 }, { create: false });
+    expect(reads1to3.size).toBe(2);
+    reads1to3.close();
     // The range is the opening build's, not the gallery's: a new gallery records no oldest version.
     const fresh = join(await tempFolder('biofuse-gallery-'), 'g.db');
     (await Gallery.open(fresh, reads1to2)).close();

@@ -281,8 +281,12 @@ export class Gallery {
       for (const [k, v] of recordedIdentity(spec)) {
         if (meta.get(k) !== v && !(k === 'templateVersion' && readsTemplateVersion(spec, meta.get(k)))) {
           const recorded = Object.fromEntries(recordedIdentity(spec).map(([key]) => [key, meta.get(key)])) as Record<RecordedKey, string | undefined>;
+          // Templates newer than this build reads are not stale: the build is (deleting the gallery would lose them).
+          const newer = k === 'templateVersion' && Number(meta.get(k)) > spec.templateVersion;
           throw new StaleGalleryError(
-            `gallery ${path} was built with ${k} "${meta.get(k)}", this pipeline uses "${v}": enrol again into a new gallery (or delete this one)`,
+            newer
+              ? `gallery ${path} holds templates of version ${meta.get(k)}, newer than this build of biofuse reads (${v}): upgrade biofuse to use it`
+              : `gallery ${path} was built with ${k} "${meta.get(k)}", this pipeline uses "${v}": enrol again into a new gallery (or delete this one)`,
             recorded,
           );
         }

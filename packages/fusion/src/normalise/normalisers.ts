@@ -1,4 +1,4 @@
-import { equalErrorRate, errorRateCurve, meanVariance, scoreSet } from '@biofuse/core';
+import { describeNumber, equalErrorRate, errorRateCurve, meanVariance, scoreSet } from '@biofuse/core';
 import { FusionError } from '../errors';
 import { column, type MultiScores } from '../multi-scores';
 import { finiteValues, quantileSorted } from '../statistics';
@@ -229,7 +229,7 @@ export function normaliserFromParams(kind: NormaliserKind, params: Readonly<Reco
     const v: unknown = Object.hasOwn(params, name) ? params[name] : undefined;
     const spread = paramKind === 'spread';
     const ok = typeof v === 'number' && Number.isFinite(v) && (!spread || v > 0);
-    if (!ok) throw new FusionError(`${kind} normaliser: "${name}" must be a ${spread ? 'finite number above 0' : 'finite number'}, got ${describeValue(v)}`);
+    if (!ok) throw new FusionError(`${kind} normaliser: "${name}" must be a ${spread ? 'finite number above 0' : 'finite number'}, got ${describeNumber(v)}`);
     const problem = storedBoundProblem(paramKind, v);
     if (problem) throw new FusionError(`${kind} normaliser: "${name}" is ${v}; ${problem}`);
   }
@@ -241,11 +241,6 @@ export function normaliserFromParams(kind: NormaliserKind, params: Readonly<Reco
   }
   const frozen = Object.freeze({ ...params });
   return { kind, params: frozen, apply: (s) => (Number.isNaN(s) ? s : def.apply(frozen, s)) };
-}
-
-/** A value for an error message: NaN and Infinity as themselves (JSON would print null), absent as "nothing". */
-function describeValue(v: unknown): string {
-  return typeof v === 'number' ? String(v) : (JSON.stringify(v) ?? 'nothing');
 }
 
 /**

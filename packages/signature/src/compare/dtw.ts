@@ -1,5 +1,4 @@
-import { ConfigError, TemplateFormatError } from '@biofuse/core';
-import { describeNumber } from '../describe-value';
+import { ConfigError, describeNumber, TemplateFormatError } from '@biofuse/core';
 import type { TimeFunctionMatrix } from '../features/time-functions';
 
 /** How two frames (rows of time functions) differ: Euclidean (L2) or city-block (L1) distance. */

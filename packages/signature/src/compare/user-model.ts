@@ -1,5 +1,4 @@
-import { ConfigError, TemplateFormatError, type Score } from '@biofuse/core';
-import { describeNumber } from '../describe-value';
+import { ConfigError, describeNumber, type Score, TemplateFormatError } from '@biofuse/core';
 import { DuplicateEnrolmentError, SignatureAcquisitionError } from '../errors';
 import { LOCAL_COMBINATIONS, type SignatureParams } from '../params';
 import { checkSameRecipe, type SignatureTemplate } from '../template';

@@ -1,6 +1,5 @@
 import type { PenTrajectory } from '../pen-trajectory';
-import { ConfigError } from '@biofuse/core';
-import { describeNumber, describeValue } from '../describe-value';
+import { ConfigError, describeNumber, describeValue } from '@biofuse/core';
 import { SignatureFormatError } from '../errors';
 
 export interface ReadOptions {

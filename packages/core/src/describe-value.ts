@@ -1,7 +1,8 @@
 /**
- * A value named in an error message, whatever it is. JSON.stringify prints a function or a
- * symbol as undefined and throws on a BigInt or a cyclic object; String() throws on an object
- * without a prototype (`Object.create(null)`), so neither may see a value from a caller.
+ * A value named in an error message, whatever it is ("nothing" where a field is missing).
+ * JSON.stringify prints a function or a symbol as undefined and throws on a BigInt or a cyclic
+ * object; String() throws on an object without a prototype (`Object.create(null)`), so neither
+ * may see a value from a caller.
  */
 export function describeValue(v: unknown): string {
   if (v === null) return 'null';
@@ -14,7 +15,7 @@ export function describeValue(v: unknown): string {
     case 'object':
       return 'an object';
     case 'undefined':
-      return 'undefined';
+      return 'nothing';
     default:
       return `${typeof v} ${String(v)}`;
   }
