@@ -49,6 +49,20 @@ describe('DET figure (det.svg, det.png)', () => {
     expect(html).toContain(`"ticktext":${JSON.stringify(x.labels)}`);
   });
 
+  it('keeps a long title and many long names inside the figure, saying how many systems the legend leaves out', () => {
+    const [one] = systems();
+    const many = Array.from({ length: 30 }, (_, i) => ({ ...one, name: `run ${i} `.padEnd(150, 'x') }));
+    const svg = detFigureSvg('t'.repeat(200), many);
+    expect(svg).toContain(`>${'t'.repeat(79)}\u2026</text>`);
+    const legendTexts = [...svg.matchAll(/<text x="([\d.]+)" y="[\d.]+" font-size="12" [^>]*>([^<]*)<\/text>/g)].filter((m) => m[2].startsWith('run') || m[2].startsWith('...'));
+    expect(legendTexts.length).toBe(24);
+    expect(legendTexts.at(-1)?.[2]).toBe('... and 7 more (see the page)');
+    expect(legendTexts.every((m) => m[2].length <= 90)).toBe(true);
+    // Every legend line starts inside the plot (its left edge at 78 px) and the box ends above its bottom.
+    expect(Math.min(...legendTexts.map((m) => Number(m[1])))).toBeGreaterThan(78);
+    expect(attributes(svg, 'polyline', 'points').length).toBe(30);
+  });
+
   it('renders to a PNG at twice the figure\'s size, the curves drawn in their colours', async () => {
     const svg = detFigureSvg('t', systems());
     const { data, width, height, channels } = await decodeImage(await pngFromSvg(svg, 2));

@@ -7,6 +7,11 @@ const WIDTH = 820;
 const HEIGHT = 680;
 const MARGIN = { left: 78, right: 24, top: 52, bottom: 64 };
 const FONT = 'font-family="DejaVu Sans, Helvetica, Arial, sans-serif"';
+/** The most characters of a title, and of a legend line, that fit the figure's width; longer ones end in an ellipsis. */
+const TITLE_CHARACTERS = 80;
+const LEGEND_CHARACTERS = 90;
+/** The most legend lines that fit the plot's height: beyond them the legend says how many more. */
+const LEGEND_LINES = 24;
 
 /**
  * The DET plot of det-page.ts as a static SVG drawing (the same axes, curves, EER marks and
@@ -23,7 +28,7 @@ export function detFigureSvg(title: string, curves: readonly EvaluationRow[]): s
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}">`,
     `<rect width="${WIDTH}" height="${HEIGHT}" fill="#fff"/>`,
     `<clipPath id="plot"><rect x="${plot.left}" y="${plot.top}" width="${plot.right - plot.left}" height="${plot.bottom - plot.top}"/></clipPath>`,
-    `<text x="${WIDTH / 2}" y="30" text-anchor="middle" font-size="17" ${FONT}>${escapeHtml(title)}</text>`,
+    `<text x="${WIDTH / 2}" y="30" text-anchor="middle" font-size="17" ${FONT}>${escapeHtml(shortened(title, TITLE_CHARACTERS))}</text>`,
   ];
   out.push(...gridAndTicks(x, 'x', px, plot), ...gridAndTicks(y, 'y', py, plot));
   out.push(`<rect x="${plot.left}" y="${plot.top}" width="${plot.right - plot.left}" height="${plot.bottom - plot.top}" fill="none" stroke="#444"/>`);
@@ -58,7 +63,10 @@ function gridAndTicks(axis: DetAxis, along: 'x' | 'y', at: (v: number) => number
 /** The legend box, its top right corner at (right, top): each system's colour, name and EER. */
 function legend(curves: readonly EvaluationRow[], right: number, top: number): string[] {
   if (curves.length === 0) return [];
-  const lines = curves.map((c) => `${c.label ?? c.name} (EER ${(c.report.eer.value * 100).toFixed(2)} %)`);
+  const named = curves.map((c) => shortened(`${c.label ?? c.name} (EER ${(c.report.eer.value * 100).toFixed(2)} %)`, LEGEND_CHARACTERS));
+  const shown = named.length > LEGEND_LINES ? LEGEND_LINES - 1 : named.length;
+  const lines = named.slice(0, shown);
+  if (shown < named.length) lines.push(`... and ${named.length - shown} more (see the page)`);
   // No text measuring in SVG: a width from the longest label, at about 0.6 em per character.
   const width = 44 + Math.max(...lines.map((l) => l.length)) * 7.2;
   const height = 10 + 20 * lines.length;
@@ -68,10 +76,14 @@ function legend(curves: readonly EvaluationRow[], right: number, top: number): s
     ...lines.flatMap((line, i) => {
       const y = top + 20 + 20 * i;
       const colour = CURVE_COLOURS[i % CURVE_COLOURS.length];
-      return [
-        `<line x1="${(left + 8).toFixed(2)}" y1="${y - 4}" x2="${(left + 32).toFixed(2)}" y2="${y - 4}" stroke="${colour}" stroke-width="2"/>`,
-        `<text x="${(left + 38).toFixed(2)}" y="${y}" font-size="12" ${FONT}>${escapeHtml(line)}</text>`,
-      ];
+      const text = `<text x="${(left + 38).toFixed(2)}" y="${y}" font-size="12" ${FONT}>${escapeHtml(line)}</text>`;
+      if (i >= shown) return [text];
+      return [`<line x1="${(left + 8).toFixed(2)}" y1="${y - 4}" x2="${(left + 32).toFixed(2)}" y2="${y - 4}" stroke="${colour}" stroke-width="2"/>`, text];
     }),
   ];
+}
+
+/** `text` cut to `max` characters, ending in an ellipsis where it was cut. */
+function shortened(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}\u2026`;
 }
