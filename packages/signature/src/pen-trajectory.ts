@@ -88,7 +88,7 @@ export function checkUsableTrajectory(p: PenTrajectory, source = 'the signature'
   }
   const down = penDownCount(p);
   if (down < MIN_PEN_DOWN_SAMPLES) {
-    throw new SignatureAcquisitionError('too_short', `${source}: the signature has ${down} pen-down point(s); at least ${MIN_PEN_DOWN_SAMPLES} are needed to verify it`);
+    throw new SignatureAcquisitionError('too_short', `${source}: ${down} pen-down point(s); at least ${MIN_PEN_DOWN_SAMPLES} are needed to verify a signature`);
   }
   if (p.t[n - 1] === p.t[0]) throw new SignatureAcquisitionError('invalid_sample', `${source}: every sample has the same time stamp; the pen's speed cannot be measured`);
   if (!inkMoves(p)) throw new SignatureAcquisitionError('no_movement', `${source}: the pen never moves while it is down`);

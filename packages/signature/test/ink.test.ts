@@ -32,7 +32,7 @@ describe.skipIf(svc2004.skip)('a signature with too little ink (SVC2004 U1S1 rel
       // Pressure kept, the time functions were U1S1's own (distance 0); zeroed, 0.87, closer than U1S2 (1.51).
       const path = await relabelled(`two-down-${zeroPressure}.TXT`, (k) => k === 8 || k === 9, zeroPressure);
       const err = await readSignature(path).catch((e: unknown) => e);
-      expect(reasonAndMessage(err)).toEqual(['too_short', `${path}: the signature has 2 pen-down point(s); at least ${MIN_PEN_DOWN_SAMPLES} are needed to verify it`]);
+      expect(reasonAndMessage(err)).toEqual(['too_short', `${path}: 2 pen-down point(s); at least ${MIN_PEN_DOWN_SAMPLES} are needed to verify a signature`]);
     }
   });
 
@@ -97,7 +97,7 @@ describe('ink that cannot be verified, in a trajectory built in code', () => {
   it('gives no global features, where they were NaN', () => {
     const stroke = halfDown((k) => 5 + 7 * k, (k) => 9 + (k % 3));
     const hovering = { ...stroke, penDown: new Uint8Array(40) };
-    expect(reasonAndMessage(thrownBy(() => globalFeatures(hovering)))).toEqual(['too_short', `the signature: the signature has 0 pen-down point(s); at least ${MIN_PEN_DOWN_SAMPLES} are needed to verify it`]);
+    expect(reasonAndMessage(thrownBy(() => globalFeatures(hovering)))).toEqual(['too_short', `the signature: 0 pen-down point(s); at least ${MIN_PEN_DOWN_SAMPLES} are needed to verify a signature`]);
     expect(globalFeatures(stroke).every(Number.isFinite)).toBe(true);
   });
 });

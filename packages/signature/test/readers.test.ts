@@ -124,7 +124,7 @@ describe('SVC2004 text', () => {
     await expect(readSignature(bad)).rejects.toThrow(/^signature bytes, line 3: column 2 is not a number/);
     await expect(readSignature(bad, { path: 'pad.txt' })).rejects.toThrow(/^pad\.txt:3: column 2 is not a number/);
     await expect(readSignature(new Uint8Array(0))).rejects.toThrow(/^signature bytes: empty file$/);
-    await expect(readSignature(svc(['1 2 0 0 0 0 0', '2 2 10 0 0 0 0']))).rejects.toThrow(/^signature bytes: the signature has 0 pen-down/);
+    await expect(readSignature(svc(['1 2 0 0 0 0 0', '2 2 10 0 0 0 0']))).rejects.toThrow(/^signature bytes: 0 pen-down point\(s\)/);
     expect(() => parsePenJson('[{"x": 1}]')).toThrow(/^signature bytes: point 1 \(counting from 1\): "y" must be a number$/);
     expect(() => parseMcytFpg(new Uint8Array(10))).toThrow(/^signature bytes: 10 bytes: too short/);
   });
