@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { writeSyntheticFvcDataset } from '@biofuse/fingerprint';
 import { synthesizeSignatures, writeSvc2004Folder } from '@biofuse/signature';
-import { DatasetError, makeFolder, removedOnInterrupt } from '@biofuse/core';
+import { DatasetError, makeFolder, missingFolders, removedOnInterrupt, removeEmptyFolders } from '@biofuse/core';
 import { countOption, pathOption, seedOption } from '../options';
 
 /** Seeded synthetic datasets, written in the layout of the real set they stand in for. */
@@ -24,9 +24,8 @@ export function synthCommand(): Command {
         forgeries: countOption('--forgeries', opts.forgeries, 0, 1000),
         seed: seedOption(opts.seed),
       };
-      const out = await emptyFolder(pathOption('--out', opts.out));
       const signatures = synthesizeSignatures(counts);
-      await writeComplete(out, (dir) => writeSvc2004Folder(dir, signatures));
+      const out = await writeDataset(pathOption('--out', opts.out), (dir) => writeSvc2004Folder(dir, signatures));
       process.stdout.write(`${signatures.size} signatures written to ${out}\n`);
     });
   synth
@@ -40,11 +39,30 @@ export function synthCommand(): Command {
       const fingers = countOption('--fingers', opts.fingers, 1, 10_000);
       const impressions = countOption('--impressions', opts.impressions, 1, 100);
       const seed = seedOption(opts.seed);
-      const out = await emptyFolder(pathOption('--out', opts.out));
-      await writeComplete(out, (dir) => writeSyntheticFvcDataset(dir, { fingers, impressions, seed }));
+      const out = await writeDataset(pathOption('--out', opts.out), (dir) => writeSyntheticFvcDataset(dir, { fingers, impressions, seed }));
       process.stdout.write(`${fingers * impressions} fingerprint image(s) written to ${out}\n`);
     });
   return synth;
+}
+
+/**
+ * Writes a dataset into the folder at `path` (new, or empty but for hidden files) and returns
+ * its full path. A run that fails or is interrupted takes away the folders it made for it (an
+ * empty `out` was left), never one that was there or that holds anything.
+ */
+async function writeDataset(path: string, write: (dir: string) => Promise<unknown>): Promise<string> {
+  const made = missingFolders(path);
+  const releases = made.map((folder) => removedOnInterrupt(folder, { onlyIfEmpty: true }));
+  try {
+    const out = await emptyFolder(path);
+    await writeComplete(out, write);
+    return out;
+  } catch (err) {
+    await removeEmptyFolders(made);
+    throw err;
+  } finally {
+    for (const release of releases) release();
+  }
 }
 
 /**
