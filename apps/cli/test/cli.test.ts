@@ -440,15 +440,18 @@ syncBuiltinESMExports();
     expect(existsSync(join(out, '102_2.png'))).toBe(true);
     expect(biofuse(['synth', 'fingerprints', '--out', out, '--fingers', 'x']).code).toBe(1);
 
-    // Batch quality over the folder plus an unusable file: one CSV row each, failures as rows.
+    // Batch quality over the folder plus an unusable file and a link to no file (left out unseen):
+    // one CSV row each, failures as rows.
     await writeFile(join(out, 'broken.png'), 'not an image');
+    await symlink(join(dir, 'no-such-print.png'), join(out, 'gone.png'));
     const csv = join(dir, 'quality.csv');
     const q = biofuse(['fingerprint', 'quality', out, '--out', csv]);
     expect(q.code).toBe(0);
-    expect(q.stderr).toMatch(/5 image\(s\): mean quality [\d.]+, \d+ flagged low quality, 1 could not be used/);
+    expect(q.stderr).toMatch(/6 image\(s\): mean quality [\d.]+, \d+ flagged low quality, 2 could not be used/);
     const rows = (await readFile(csv, 'utf8')).trim().split('\n').map((l) => l.split(','));
     expect(rows[0]).toEqual(['file', 'quality', 'low_quality', 'clear_share', 'mean_coherence', 'period_share', 'area_mm2', 'minutiae', 'error']);
-    expect(rows.slice(1).map((r) => r[0].slice(out.length + 1))).toEqual(['101_1.png', '101_2.png', '102_1.png', '102_2.png', 'broken.png']);
+    expect(rows.slice(1).map((r) => r[0].slice(out.length + 1))).toEqual(['101_1.png', '101_2.png', '102_1.png', '102_2.png', 'broken.png', 'gone.png']);
+    expect(rows[6][8]).toMatch(/gone\.png: cannot read the file \(ENOENT\)/);
     for (const r of rows.slice(1, 5)) {
       // The CSV rounds the clear share to 3 decimals: within one point of the quality.
       expect(Math.abs(Number(r[1]) - 100 * Number(r[3]) * Math.min(1, Number(r[7]) / 15))).toBeLessThanOrEqual(1);

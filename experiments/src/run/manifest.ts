@@ -130,9 +130,10 @@ async function fileSha256OrNull(path: string): Promise<string | null> {
  * Every file under a folder, recursively, sorted; a folder that does not exist is a
  * DatasetError, not an empty list. Links are followed, as the dataset loaders follow them (a
  * folder of links to the prints was fingerprinted as no files at all); a link back into a
- * folder already walked is not walked again.
+ * folder already walked is not walked again. A link to nothing is left out, unless
+ * `brokenLinks` asks for it: a command that reports every sample it could not use must see it.
  */
-export async function listFilesRecursive(dir: string): Promise<string[]> {
+export async function listFilesRecursive(dir: string, opts: { readonly brokenLinks?: boolean } = {}): Promise<string[]> {
   if (!existsSync(dir)) throw new DatasetError('no such folder', dir);
   const out: string[] = [];
   const walked = new Set<string>();
@@ -144,7 +145,7 @@ export async function listFilesRecursive(dir: string): Promise<string[]> {
       const p = join(d, e.name);
       const kind = e.isSymbolicLink() ? await stat(p).catch(() => undefined) : e;
       if (kind?.isDirectory()) await walk(p);
-      else if (kind?.isFile()) out.push(p);
+      else if (kind?.isFile() || (kind === undefined && opts.brokenLinks)) out.push(p);
     }
   };
   await walk(dir);

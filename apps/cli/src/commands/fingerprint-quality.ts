@@ -64,7 +64,7 @@ export function fingerprintQualityCommand(): Command {
     });
 }
 
-/** A file as given, or a folder's images (recursively, sorted). */
+/** A file as given, or a folder's images (recursively, sorted), links to no file included: each is a row, failures too. */
 async function expandInput(input: string): Promise<string[]> {
   let isFolder: boolean;
   try {
@@ -74,5 +74,5 @@ async function expandInput(input: string): Promise<string[]> {
     throw new DatasetError(code === 'ENOENT' ? 'no such file or folder' : `cannot read (${code ?? String(err)})`, input);
   }
   if (!isFolder) return [input];
-  return (await listFilesRecursive(input)).filter((f) => IMAGE_EXTENSIONS.has(extname(f).toLowerCase()));
+  return (await listFilesRecursive(input, { brokenLinks: true })).filter((f) => IMAGE_EXTENSIONS.has(extname(f).toLowerCase()));
 }
