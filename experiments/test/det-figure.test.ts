@@ -63,6 +63,25 @@ describe('DET figure (det.svg, det.png)', () => {
     expect(attributes(svg, 'polyline', 'points').length).toBe(30);
   });
 
+  it('keeps every system\'s EER in a cut legend line, and renders text XML cannot hold (a control character failed the PNG after the run)', async () => {
+    const [one, two] = systems();
+    const svg = detFigureSvg('run\u0007s \ud83d\ude00', [{ ...one, name: 'M'.repeat(200) }, { ...two, name: `a\u0001b\ud800` }]);
+    expect(svg).toContain(`${'M'.repeat(70)}\u2026 (EER ${(one.report.eer.value * 100).toFixed(2)} %)</text>`);
+    expect(svg).toContain('>run\ufffds \ud83d\ude00</text>');
+    expect(svg).toContain('>a\ufffdb\ufffd (EER ');
+    const { width } = await decodeImage(await pngFromSvg(svg));
+    expect(width).toBe(820);
+  });
+
+  it('draws a det.json with points that are no numbers (a hand-edited file) without losing the axes', () => {
+    const [one] = systems();
+    const det = { ...one.report.det, fmrDeviate: Float64Array.from(one.report.det.fmrDeviate, (v, k) => (k === 3 ? Number.NaN : v)) };
+    const svg = detFigureSvg('t', [{ ...one, report: { ...one.report, det } }]);
+    expect(svg).not.toContain('NaN');
+    const [points] = attributes(svg, 'polyline', 'points');
+    expect(points.split(' ').length).toBe(det.fmrDeviate.length - 1);
+  });
+
   it('renders to a PNG at twice the figure\'s size, the curves drawn in their colours', async () => {
     const svg = detFigureSvg('t', systems());
     const { data, width, height, channels } = await decodeImage(await pngFromSvg(svg, 2));

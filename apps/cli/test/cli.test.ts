@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sharedDataset, sharedDatasetsRoot, temporaryFolders } from '@biofuse/core/testing';
@@ -122,6 +122,11 @@ describe('biofuse CLI', () => {
     expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([1640, 1360]);
     expect(biofuse(['report', runA, '--out', out, '--figure', join(dir, 'overlay.svg')]).code).toBe(0);
     expect(await readFile(join(dir, 'overlay.svg'), 'utf8')).toMatch(/^<svg [^>]*width="820" height="680"/);
+    expect(rep.stdout).toContain(`DET figure: ${join(dir, 'overlay.png')}`);
+    // The figure at the page's own path (spelt another way): refused before anything is written.
+    const same = biofuse(['report', runA, '--out', join(dir, 'same.png'), '--figure', join(dir, '..', basename(dir), 'same.png')]);
+    expect(same.stderr).toMatch(/is the page's own path \(--out\): give the figure a name of its own/);
+    expect(existsSync(join(dir, 'same.png'))).toBe(false);
     const pdf = biofuse(['report', runA, '--out', out, '--figure', join(dir, 'overlay.pdf')]);
     expect(pdf.stderr).toMatch(/--figure .*overlay\.pdf: give a \.svg or \.png file name/);
     expect(pdf.code).not.toBe(0);
@@ -173,6 +178,12 @@ describe('biofuse CLI', () => {
     expect(biofuse(['synth', 'signatures', '--out', join(dir, 'synth-big'), '--seed', '4294967297']).stderr).toMatch(/--seed must be at most 4294967295/);
     expect(biofuse(['synth', 'signatures', '--out', '']).stderr).toMatch(/--out needs a path/);
     expect(biofuse(['synth', 'fingerprints', '--out', join(dir, 'synth-many'), '--fingers', '1000000']).stderr).toMatch(/--fingers must be at most 10000/);
+    // An empty folder of the user's keeps its permissions (the folder put in its place was the owner's alone, 0700).
+    const shared = join(dir, 'synth-shared');
+    await mkdir(shared);
+    await chmod(shared, 0o775);
+    expect(biofuse(['synth', 'signatures', '--out', shared, '--users', '1', '--genuine', '1', '--forgeries', '0']).code).toBe(0);
+    expect((await stat(shared)).mode & 0o777).toBe(0o775);
   });
 
   it('writes a synthetic dataset beside its folder and moves it in whole: a killed run leaves nothing behind', async () => {

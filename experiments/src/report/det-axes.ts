@@ -20,9 +20,10 @@ export interface DetAxis {
 export function detAxes(dets: readonly DetCurve[]): { readonly x: DetAxis; readonly y: DetAxis } {
   let minFmr = probit(1e-3);
   let minFnmr = probit(1e-3);
+  // Finite deviates only: one NaN in a hand-edited det.json made every coordinate NaN.
   for (const d of dets) {
-    for (const v of d.fmrDeviate) minFmr = Math.min(minFmr, v);
-    for (const v of d.fnmrDeviate) minFnmr = Math.min(minFnmr, v);
+    for (const v of d.fmrDeviate) if (Number.isFinite(v)) minFmr = Math.min(minFmr, v);
+    for (const v of d.fnmrDeviate) if (Number.isFinite(v)) minFnmr = Math.min(minFnmr, v);
   }
   return { x: detAxis('False match rate', minFmr), y: detAxis('False non-match rate', minFnmr) };
 }

@@ -144,6 +144,10 @@ describe('logistic regression', () => {
     expect(models[2]).toBeNull();
     expect(models[3]).toEqual({ weights: [models[1]!.weights[0], 0], bias: models[1]!.bias });
     expect(f.score([3, 0])).toBe(f.score([3, Number.NaN]));
+    // A spread too small to standardise by (its square underflows) is none: the same fallback, not the fit's refusal.
+    let tiny = 0;
+    const underflow = new LogisticFusion().fit(twoModalityScores(1000, 4, () => [0, 1e-170, 0][tiny++] ?? Number.NaN));
+    expect((underflow.toJSON() as unknown as { models: ({ weights: number[] } | null)[] }).models[3]?.weights[1]).toBe(0);
   });
 
   it('falls back to the subset model fitted on the most modalities, then on the most comparisons of its scarcer class', () => {

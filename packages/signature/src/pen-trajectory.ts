@@ -64,7 +64,7 @@ export function penAngleMismatch(p: Pick<PenTrajectory, 'azimuth' | 'altitude'>)
  */
 export function checkUsableTrajectory(p: PenTrajectory, source = 'the signature'): PenTrajectory {
   const n = p.x.length;
-  if (n === 0) throw new SignatureAcquisitionError('empty', `${source}: the signature has no points`);
+  if (n === 0) throw new SignatureAcquisitionError('empty', `${source}: no points`);
   // DTW costs grow with the square of the length: 100,000 samples took a minute a comparison.
   if (n > MAX_SAMPLES) throw new SignatureAcquisitionError('too_long', `${source}: ${n} samples; a signature has at most ${MAX_SAMPLES} (${MAX_SAMPLES / 100} s at 100 Hz)`);
   for (const [name, column] of [['y', p.y], ['t', p.t], ['penDown', p.penDown], ['pressure', p.pressure], ['azimuth', p.azimuth], ['altitude', p.altitude]] as const) {

@@ -15,22 +15,24 @@ export function reportCommand(): Command {
     .option('--json', 'print the rows as JSON instead of a table')
     .action(async (runDirs: string[], opts: { out: string; title: string; figure?: string; json?: boolean }) => {
       const out = resolve(opts.out);
-      const figureKind = opts.figure === undefined ? undefined : figureFormat(opts.figure);
+      const figurePath = opts.figure === undefined ? undefined : resolve(opts.figure);
+      const figureKind = figurePath === undefined ? undefined : figureFormat(figurePath);
+      if (figurePath === out) throw new ConfigError(`--figure ${opts.figure} is the page's own path (--out): give the figure a name of its own`);
       const writePage = await reserveOutputFile(out);
-      const writeFigure = opts.figure === undefined ? undefined : await reserveOutputFile(resolve(opts.figure));
+      const writeFigure = figurePath === undefined ? undefined : await reserveOutputFile(figurePath);
       const dirs = runDirs.map((d) => resolve(d));
       const { table, rows, html } = await compareRuns(dirs, opts.title);
+      // Both made before either is written: a figure that fails leaves the earlier page as it was.
+      const svg = figureKind === undefined ? undefined : detFigureSvg(opts.title, rows);
+      const figure = svg === undefined ? undefined : figureKind === 'png' ? await pngFromSvg(svg, 2) : svg;
       await writePage(html);
-      if (writeFigure) {
-        const svg = detFigureSvg(opts.title, rows);
-        await writeFigure(figureKind === 'png' ? await pngFromSvg(svg, 2) : svg);
-      }
+      if (writeFigure && figure !== undefined) await writeFigure(figure);
       if (opts.json) {
         const summary = rows.map(evaluationSummary);
-        process.stdout.write(`${JSON.stringify({ page: out, rows: summary }, jsonNumbers, 2)}\n`);
+        process.stdout.write(`${JSON.stringify({ page: out, figure: figurePath ?? null, rows: summary }, jsonNumbers, 2)}\n`);
         return;
       }
-      process.stdout.write(`${table}\n\nDET overlay: ${out}\n`);
+      process.stdout.write(`${table}\n\nDET overlay: ${out}\n${figurePath === undefined ? '' : `DET figure: ${figurePath}\n`}`);
     });
 }
 

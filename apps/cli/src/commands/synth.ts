@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rename, rm, rmdir } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { writeSyntheticFvcDataset } from '@biofuse/fingerprint';
@@ -78,11 +78,16 @@ async function writeComplete(out: string, write: (dir: string) => Promise<unknow
   try {
     await write(partial);
     // `out` is empty but for hidden files (checked before): one rename when it can be replaced, else entry by entry.
+    // The folder put in its place keeps its permissions (mkdtemp's are the owner's alone).
+    const { mode } = await stat(out);
     const replaced = await rmdir(out).then(
       () => true,
       () => false,
     );
-    if (replaced) await rename(partial, out);
+    if (replaced) {
+      await rename(partial, out);
+      await chmod(out, mode);
+    }
     else {
       await moveEntries(partial, out);
       await rm(partial, { recursive: true, force: true });

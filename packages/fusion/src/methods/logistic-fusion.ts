@@ -1,7 +1,7 @@
 import { FusionError } from '../errors';
 import { checkedScore, type FittedFusion, type FusionMethod } from '../fusion-method';
 import type { MultiScores } from '../multi-scores';
-import { fitLogistic, type LogisticModel } from './logistic';
+import { featureSpread, fitLogistic, type LogisticModel } from './logistic';
 import { checkFiniteNonNegative, refuseUnknownOptions } from './options';
 import { storedModalities, storedNumbers } from './stored-fusion';
 
@@ -16,10 +16,10 @@ export interface LogisticFusionOptions {
  * subset, all fitted up front), never by filling the gap with a number. Scores are similarities,
  * so every weight is kept >= 0: a better match in one modality never lowers the fused score (a
  * subset with few genuine comparisons, or two correlated matchers, fitted negative ones). Where
- * the training comparisons with a subset's modalities all present lack a class, the subset has
- * nothing to learn from (so is one where a modality scores every row alike): it takes the model
- * of a subset with one modality fewer, weighing the modality left out at 0: the one whose model
- * was fitted on the most modalities, then on the most comparisons of its scarcer class.
+ * the training comparisons with a subset's modalities all present lack a class, or one of those
+ * modalities scores them all alike, the subset has nothing to learn from: it takes the model of a
+ * subset with one modality fewer, weighing the modality left out at 0: the one whose model was
+ * fitted on the most modalities, then on the most comparisons of its scarcer class.
  */
 export class LogisticFusion implements FusionMethod {
   readonly name = 'logistic';
@@ -174,17 +174,8 @@ function fitSubset(train: MultiScores, mask: number, l2: number | undefined): { 
   });
   let pos = 0;
   for (const v of y) pos += v;
-  // A class missing, or a modality that scored every one of these rows alike: nothing to learn (the fit refused the whole fusion).
-  if (pos === 0 || pos === y.length || constantColumn(x, d)) return undefined;
+  // A class missing, or a modality that scored these rows alike (no spread to standardise by): nothing to learn (the fit refused the whole fusion).
+  if (pos === 0 || pos === y.length || featureSpread(x, d).sd.some((v) => !(v > 0))) return undefined;
   return { model: fitLogistic(x, y, d, { l2, nonNegative: true }), support: Math.min(pos, y.length - pos) };
 }
 
-/** Whether some column of the row-major `x` (d columns) holds one value throughout. */
-function constantColumn(x: Float64Array, d: number): boolean {
-  for (let j = 0; j < d; j++) {
-    let same = true;
-    for (let i = d + j; i < x.length && same; i += d) same = x[i] === x[j];
-    if (same) return true;
-  }
-  return false;
-}

@@ -28,14 +28,9 @@ export function fitLogistic(x: Float64Array, y: Uint8Array, d: number, opts: { l
   const l2 = opts.l2 ?? 1;
   const maxIterations = opts.maxIterations ?? 100;
 
-  const mu = new Float64Array(d);
-  const sd = new Float64Array(d);
-  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mu[j] += x[i * d + j] / n;
-  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) sd[j] += (x[i * d + j] - mu[j]) ** 2 / n;
-  for (let j = 0; j < d; j++) {
-    sd[j] = Math.sqrt(sd[j]);
-    if (!(sd[j] > 0)) throw new FusionError(`logistic regression: feature ${j} is constant in the training rows`);
-  }
+  const { mu, sd } = featureSpread(x, d);
+  const constant = sd.findIndex((v) => !(v > 0));
+  if (constant >= 0) throw new FusionError(`logistic regression: feature ${constant} is constant in the training rows`);
 
   const p = d + 1; // weights then bias, on standardised features
   const z = new Float64Array(n * p);
@@ -57,6 +52,20 @@ export function fitLogistic(x: Float64Array, y: Uint8Array, d: number, opts: { l
     bias -= (beta[j] * mu[j]) / sd[j];
   }
   return { weights, bias };
+}
+
+/**
+ * Each feature's mean and standard deviation over the rows of `x` (row-major, d columns): what
+ * fitLogistic standardises by. A feature whose deviation is not above 0 cannot be fitted.
+ */
+export function featureSpread(x: Float64Array, d: number): { readonly mu: Float64Array; readonly sd: Float64Array } {
+  const n = x.length / d;
+  const mu = new Float64Array(d);
+  const sd = new Float64Array(d);
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mu[j] += x[i * d + j] / n;
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) sd[j] += (x[i * d + j] - mu[j]) ** 2 / n;
+  for (let j = 0; j < d; j++) sd[j] = Math.sqrt(sd[j]);
+  return { mu, sd };
 }
 
 /** Standardised rows (each ending in the bias's 1), labels, and the penalty on the first d of the p coefficients. */
