@@ -10,6 +10,7 @@ import { scoreCommand } from './commands/score';
 import { signatureCommand } from './commands/signature';
 import { synthCommand } from './commands/synth';
 import { EXIT, exitCodeFor, systemFailure } from './exit-codes';
+import { removeUnwrittenOutputFolders } from './output-file';
 
 export function buildProgram(): Command {
   const program = new Command('biofuse')
@@ -51,6 +52,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     // Whatever command failed, its message starts a line of its own, not the end of a bar's.
     endProgressLines();
+    // Folders made for output files the command never wrote (made first, to fail before the work).
+    await removeUnwrittenOutputFolders();
     const code = exitCodeFor(err);
     const message = systemFailure(err) ?? (err instanceof Error ? err.message : String(err));
     process.stderr.write(code === EXIT.internal ? `biofuse: internal error: ${err instanceof Error ? (err.stack ?? message) : message}\n` : `biofuse: ${message}\n`);

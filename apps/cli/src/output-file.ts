@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { lstat, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { finished } from 'node:stream/promises';
-import { DatasetError, makeFolder, removedOnInterrupt } from '@biofuse/core';
+import { DatasetError, makeFolder, missingFolders, removedOnInterrupt, removeEmptyFolders } from '@biofuse/core';
 
 /*
  * Every file and folder the CLI writes goes through here, so every command follows one rule:
@@ -127,8 +127,38 @@ async function checkedTarget(path: string): Promise<Target> {
   const existing = await stat(file).catch(() => undefined);
   if (existing?.isDirectory()) throw new DatasetError('is a folder, not a file to write', path);
   if (existing && !existing.isFile()) return { file };
-  await makeFolder(dirname(file));
+  await makeParentFolders(file);
   return { file, temporary: `${file}.partial-${process.pid}` };
+}
+
+/**
+ * Folders made for output files not yet in place, by the file they were made for: made before
+ * the work (to fail early), they go again, where still empty, if the command fails before
+ * writing the file (removeUnwrittenOutputFolders) or is interrupted.
+ */
+const foldersMadeFor = new Map<string, { readonly folders: readonly string[]; readonly release: () => void }>();
+
+async function makeParentFolders(file: string): Promise<void> {
+  const folders = missingFolders(dirname(file));
+  await makeFolder(dirname(file));
+  if (folders.length === 0 || foldersMadeFor.has(file)) return;
+  const releases = folders.map((folder) => removedOnInterrupt(folder, { onlyIfEmpty: true }));
+  foldersMadeFor.set(file, { folders, release: () => releases.forEach((release) => release()) });
+}
+
+/** The file is in place: the folders made for it stay. */
+function inPlace(file: string): void {
+  foldersMadeFor.get(file)?.release();
+  foldersMadeFor.delete(file);
+}
+
+/** Removes, where still empty, the folders made for output files that were never written (the command failed first). */
+export async function removeUnwrittenOutputFolders(): Promise<void> {
+  for (const [file, { folders, release }] of foldersMadeFor) {
+    foldersMadeFor.delete(file);
+    release();
+    await removeEmptyFolders(folders);
+  }
 }
 
 async function moveIntoPlace(temporary: Temporary, file: string, path: string): Promise<void> {
@@ -139,4 +169,5 @@ async function moveIntoPlace(temporary: Temporary, file: string, path: string): 
     throw new DatasetError(`cannot write (${code(err)})`, path);
   }
   temporary.done();
+  inPlace(file);
 }

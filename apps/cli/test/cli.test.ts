@@ -127,6 +127,10 @@ describe('biofuse CLI', () => {
     const same = biofuse(['report', runA, '--out', join(dir, 'same.png'), '--figure', join(dir, '..', basename(dir), 'same.png')]);
     expect(same.stderr).toMatch(/is the page's own path \(--out\): give the figure a name of its own/);
     expect(existsSync(join(dir, 'same.png'))).toBe(false);
+    // A report that fails (no run there) leaves no folders it made for its page and figure.
+    const failed = biofuse(['report', join(dir, 'no-such-run'), '--out', join(dir, 'new-page', 'x.html'), '--figure', join(dir, 'new-figure', 'deep', 'y.png')]);
+    expect(failed.code).toBe(2);
+    expect(existsSync(join(dir, 'new-page')) || existsSync(join(dir, 'new-figure'))).toBe(false);
     const pdf = biofuse(['report', runA, '--out', out, '--figure', join(dir, 'overlay.pdf')]);
     expect(pdf.stderr).toMatch(/--figure .*overlay\.pdf: give a \.svg or \.png file name/);
     expect(pdf.code).not.toBe(0);

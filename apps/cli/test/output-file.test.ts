@@ -1,8 +1,8 @@
-import { lstat, readdir, readFile, readlink, symlink, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readFile, readlink, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DatasetError } from '@biofuse/core';
-import { closeOutputFile, openOutputFile, reserveOutputFile } from '../src/output-file';
+import { abandonOutputFile, closeOutputFile, openOutputFile, removeUnwrittenOutputFolders, reserveOutputFile } from '../src/output-file';
 import { temporaryFolders } from '@biofuse/core/testing';
 
 const tempFolder = temporaryFolders();
@@ -20,6 +20,23 @@ describe('output files', () => {
     expect((err as Error).message).toMatch(/q\.csv: cannot write \(ENOSPC\)/);
     expect(await readFile(path, 'utf8')).toBe('earlier\n');
     expect(await readdir(dir)).toEqual(['q.csv']);
+  });
+
+  it('take away the folders made for them when the command fails before writing them (they were left, empty), and keep the rest', async () => {
+    const dir = await tempFolder('biofuse-out-');
+    // Reserved, never written; opened, then given up; a folder that was there already; one written.
+    await reserveOutputFile(join(dir, 'new', 'deep', 'report.html'));
+    await abandonOutputFile(await openOutputFile(join(dir, 'other', 'scores.csv')));
+    await mkdir(join(dir, 'existing'));
+    await reserveOutputFile(join(dir, 'existing', 'figure.png'));
+    const write = await reserveOutputFile(join(dir, 'kept', 'figure.svg'));
+    await write('<svg/>');
+    // Something else written into a folder made for an unwritten file: it stays.
+    await reserveOutputFile(join(dir, 'shared', 'a.csv'));
+    await writeFile(join(dir, 'shared', 'notes.txt'), 'x');
+    await removeUnwrittenOutputFolders();
+    expect((await readdir(dir)).sort()).toEqual(['existing', 'kept', 'shared']);
+    expect(await readdir(join(dir, 'kept'))).toEqual(['figure.svg']);
   });
 
   it('write through a link to the file it names, and straight into a device that cannot be replaced', async () => {
