@@ -53,7 +53,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     // Whatever command failed, its message starts a line of its own, not the end of a bar's.
     endProgressLines();
     // Folders made for output files the command never wrote (made first, to fail before the work).
-    await removeUnwrittenOutputFolders();
+    removeUnwrittenOutputFolders();
     const code = exitCodeFor(err);
     const message = systemFailure(err) ?? (err instanceof Error ? err.message : String(err));
     process.stderr.write(code === EXIT.internal ? `biofuse: internal error: ${err instanceof Error ? (err.stack ?? message) : message}\n` : `biofuse: ${message}\n`);

@@ -3,13 +3,13 @@ import { once } from 'node:events';
 import { lstat, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { finished } from 'node:stream/promises';
-import { DatasetError, makeFolder, missingFolders, removedOnInterrupt, removeEmptyFolders } from '@biofuse/core';
+import { DatasetError, makeNewFolders, removedOnInterrupt, type NewFolders } from '@biofuse/core';
 
 /*
  * Every file and folder the CLI writes goes through here, so every command follows one rule:
- * missing parent folders are created (makeFolder); a path that cannot be written (a file in the way of a
- * folder, a folder in the way of a file, no permission) fails before any work as a data error
- * naming it; and a file appears under its name only once it is complete, so a run that fails
+ * missing parent folders are created (taken away again if the file is never written); a path
+ * that cannot be written (a file in the way of a folder, a folder in the way of a file, no
+ * permission) fails before any work as a data error naming it; and a file appears under its name only once it is complete, so a run that fails
  * half-way leaves an earlier file at that path as it was. A link is written through (the file it
  * points to is replaced, not the link), and a path that is not a regular file (/dev/stdout, a
  * named pipe) is written directly: it cannot be replaced, and there is nothing to keep.
@@ -136,28 +136,24 @@ async function checkedTarget(path: string): Promise<Target> {
  * the work (to fail early), they go again, where still empty, if the command fails before
  * writing the file (removeUnwrittenOutputFolders) or is interrupted.
  */
-const foldersMadeFor = new Map<string, { readonly folders: readonly string[]; readonly release: () => void }>();
+const foldersMadeFor = new Map<string, NewFolders>();
 
 async function makeParentFolders(file: string): Promise<void> {
-  const folders = missingFolders(dirname(file));
-  await makeFolder(dirname(file));
-  if (folders.length === 0 || foldersMadeFor.has(file)) return;
-  const releases = folders.map((folder) => removedOnInterrupt(folder, { onlyIfEmpty: true }));
-  foldersMadeFor.set(file, { folders, release: () => releases.forEach((release) => release()) });
+  const folders = await makeNewFolders(dirname(file));
+  if (foldersMadeFor.has(file)) folders.keep();
+  else foldersMadeFor.set(file, folders);
 }
 
 /** The file is in place: the folders made for it stay. */
 function inPlace(file: string): void {
-  foldersMadeFor.get(file)?.release();
+  foldersMadeFor.get(file)?.keep();
   foldersMadeFor.delete(file);
 }
 
-/** Removes, where still empty, the folders made for output files that were never written (the command failed first). */
-export async function removeUnwrittenOutputFolders(): Promise<void> {
-  for (const [file, { folders, release }] of foldersMadeFor) {
+export function removeUnwrittenOutputFolders(): void {
+  for (const [file, folders] of foldersMadeFor) {
     foldersMadeFor.delete(file);
-    release();
-    await removeEmptyFolders(folders);
+    folders.undo();
   }
 }
 

@@ -20,7 +20,7 @@ import { fuseSystems } from './fuse-systems';
 import { identificationSummaries, type IdentificationSummary } from './identification';
 import { resultsJson } from './json';
 import { dataFingerprint, provenance, WORKSPACE_ROOT } from './manifest';
-import { makeFolder, missingFolders, pngFromSvg, removeEmptyFolders } from '@biofuse/core';
+import { makeFolder, makeNewFolders, pngFromSvg, type NewFolders } from '@biofuse/core';
 import { writeScoresCsv } from './scores-csv';
 
 export interface RunOptions {
@@ -56,20 +56,21 @@ export async function runExperiment(config: ExperimentConfig, opts: RunOptions &
   const resultsRoot = resolve(opts.resultsRoot ?? join(WORKSPACE_ROOT, 'results'));
   const experimentDir = join(resultsRoot, config.id);
   // A run that fails or is interrupted (Ctrl-C) leaves no run folder: nor an empty results/<id>/,
-  // or results/ itself, that it made; a folder that was there before is never removed.
-  const made = missingFolders(experimentDir);
-  // Only if empty: another run of the same config may write its own run folder there meanwhile.
-  const releases = made.map((folder) => removedOnInterrupt(folder, { onlyIfEmpty: true }));
+  // or results/ itself, that it made (only if empty: another run of the same config may write its
+  // own run folder there meanwhile). A results folder that cannot be made fails here, before any
+  // work, as a data error naming it.
+  let folders: NewFolders | undefined;
   try {
-    return await runInto(experimentDir, config, opts);
+    folders = await makeNewFolders(experimentDir, 'results folder');
+    const result = await runInto(experimentDir, config, opts);
+    folders.keep();
+    return result;
   } catch (err) {
-    await removeEmptyFolders(made);
+    folders?.undo();
     // A mistake found only once the data is read (weights that do not fit a scores-csv file's
     // systems, a fold the pairs file lacks) is still the config's: say which config.
     const source = opts.configPath ?? `config ${config.id}`;
     throw err instanceof ConfigError ? errorNaming(source, err) : err;
-  } finally {
-    for (const release of releases) release();
   }
 }
 
@@ -80,8 +81,6 @@ async function runInto(experimentDir: string, config: ExperimentConfig, opts: Ru
   // The code, lockfile and machine as the run starts: what ran, whatever moves while it runs.
   const origin = await provenance();
   const tProvenance = performance.now();
-  // A results folder that cannot be made fails here, before any scoring, as a data error naming it.
-  await makeFolder(experimentDir, 'results folder');
   const { data: loaded, chimeric } = await loadWithAssignment(config, opts);
   const tLoaded = performance.now();
   const fusion = config.fusion ? fuseSystems(loaded, config.fusion, config.seed) : undefined;

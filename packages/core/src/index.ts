@@ -35,7 +35,7 @@ export { plotlyScript, escapeHtml, scriptJson, CURVE_COLOURS } from './report/pl
 export { pngFromSvg } from './report/png-from-svg';
 export { endProgressLines, progressBar, type Progress } from './progress';
 export { makeFolder, missingFolders, removeEmptyFolders } from './make-folder';
-export { removedOnInterrupt, type InterruptRemoval } from './removed-on-interrupt';
+export { makeNewFolders, removedOnInterrupt, type InterruptRemoval, type NewFolders } from './removed-on-interrupt';
 export { byCodeUnits } from './code-unit-order';
 export { tensorflow, type Tf } from './tensor/tfjs-runtime';
 export { erf } from './math/erf';

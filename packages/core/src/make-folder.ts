@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs';
-import { mkdir, rmdir, stat } from 'node:fs/promises';
+import { existsSync, rmdirSync } from 'node:fs';
+import { mkdir, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { DatasetError } from './errors';
 
@@ -56,7 +56,7 @@ async function makeLevels(dir: string, what: string, lastTry: boolean): Promise<
     }
     // Made meanwhile by another process: use it.
     if (code === 'EEXIST' && (await stat(level).catch(() => undefined))?.isDirectory()) continue;
-    await removeEmptyFolders([...made].reverse());
+    removeEmptyFolders([...made].reverse());
     // ENOENT: the parent was removed meanwhile; EEXIST without a folder: it was being removed.
     if (!lastTry && (code === 'ENOENT' || code === 'EEXIST')) return false;
     throw new DatasetError(`cannot create the ${what} (${code})`, dir);
@@ -76,16 +76,20 @@ export function missingFolders(dir: string): string[] {
 }
 
 /**
- * Removes `folders` (deepest first) while they are empty, stopping at the first that is not:
- * something else was written there (another run's results, another process's files), and the
- * folders above hold it. One already gone is passed over.
+ * Removes each of `folders` (give them deepest first) that is empty: one that is gone already,
+ * or holds something (another run's results, another process's files), is kept, and so are the
+ * folders above it. Returns the folders that could not be removed for another reason, with the
+ * error code, for a caller that reports them.
  */
-export async function removeEmptyFolders(folders: readonly string[]): Promise<void> {
+export function removeEmptyFolders(folders: readonly string[]): { readonly folder: string; readonly code: string }[] {
+  const failed: { folder: string; code: string }[] = [];
   for (const folder of folders) {
-    const code = await rmdir(folder).then(
-      () => undefined,
-      (err: NodeJS.ErrnoException) => err.code ?? String(err),
-    );
-    if (code !== undefined && code !== 'ENOENT') return;
+    try {
+      rmdirSync(folder);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? String(err);
+      if (code !== 'ENOENT' && code !== 'ENOTEMPTY' && code !== 'EEXIST') failed.push({ folder, code });
+    }
   }
+  return failed;
 }

@@ -1,5 +1,6 @@
-import { lstatSync, renameSync, rmdirSync, rmSync } from 'node:fs';
+import { lstatSync, renameSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { makeFolder, missingFolders, removeEmptyFolders } from './make-folder';
 
 /*
  * Files and folders written beside their final names (a results file, a run folder, a
@@ -67,7 +68,7 @@ function removePending(signal: NodeJS.Signals): void {
   for (const path of paths) if (!onlyIfEmpty(path)) removeInterrupted(path, signal);
   // Then the folders that go only if empty, deepest first: a folder made inside another empties it.
   const folders = paths.filter(onlyIfEmpty).sort((a, b) => resolve(b).length - resolve(a).length);
-  for (const folder of folders) removeEmptyFolder(folder, signal);
+  for (const { folder, code } of removeEmptyFolders(folders)) process.stderr.write(`${folder}: not removed on ${signal} (${code})\n`);
   pending.clear();
   stopListening();
   // The signal's default action ends the process by the signal, as if no one had listened. A
@@ -99,16 +100,6 @@ function removeInterrupted(path: string, signal: NodeJS.Signals): void {
   }
 }
 
-function removeEmptyFolder(folder: string, signal: NodeJS.Signals): void {
-  try {
-    rmdirSync(folder);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    // Not made yet, or holding something that is not ours to remove: kept, as it should be.
-    if (code === 'ENOENT' || code === 'ENOTEMPTY' || code === 'EEXIST') return;
-    process.stderr.write(`${folder}: not removed on ${signal} (${code ?? String(err)})\n`);
-  }
-}
 
 function freeAsideName(path: string): string | undefined {
   for (let k = 0; k < ASIDE_NAMES; k++) {
@@ -126,4 +117,38 @@ function exists(path: string): boolean {
     if ((err as NodeJS.ErrnoException).code === 'ENOTDIR') return false;
     throw err;
   }
+}
+
+/** Folders made for some work: kept once it is done, taken away again (where still empty) if it fails or is interrupted. */
+export interface NewFolders {
+  /** The work is done (or what it wrote is in place): the folders stay. */
+  keep(): void;
+  /** The work failed: the folders go now, where nothing was written into them. */
+  undo(): void;
+}
+
+/**
+ * Makes `dir` and the folders above it that are missing, and answers for them: an interrupt
+ * before `keep` or `undo` removes them where empty, as `undo` does. A folder that was there,
+ * or that something else has written into meanwhile (another run's results), is never removed.
+ */
+export async function makeNewFolders(dir: string, what?: string): Promise<NewFolders> {
+  const made = missingFolders(dir);
+  const releases = made.map((folder) => removedOnInterrupt(folder, { onlyIfEmpty: true }));
+  const keep = () => {
+    for (const release of releases.splice(0)) release();
+  };
+  try {
+    await makeFolder(dir, what);
+  } catch (err) {
+    keep(); // makeFolder took away what it made
+    throw err;
+  }
+  return {
+    keep,
+    undo: () => {
+      keep();
+      removeEmptyFolders(made);
+    },
+  };
 }

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { writeSyntheticFvcDataset } from '@biofuse/fingerprint';
 import { synthesizeSignatures, writeSvc2004Folder } from '@biofuse/signature';
-import { DatasetError, makeFolder, missingFolders, removedOnInterrupt, removeEmptyFolders } from '@biofuse/core';
+import { DatasetError, makeNewFolders, removedOnInterrupt } from '@biofuse/core';
 import { countOption, pathOption, seedOption } from '../options';
 
 /** Seeded synthetic datasets, written in the layout of the real set they stand in for. */
@@ -51,17 +51,15 @@ export function synthCommand(): Command {
  * empty `out` was left), never one that was there or that holds anything.
  */
 async function writeDataset(path: string, write: (dir: string) => Promise<unknown>): Promise<string> {
-  const made = missingFolders(path);
-  const releases = made.map((folder) => removedOnInterrupt(folder, { onlyIfEmpty: true }));
+  const folders = await makeNewFolders(path, 'dataset folder');
   try {
     const out = await emptyFolder(path);
     await writeComplete(out, write);
+    folders.keep();
     return out;
   } catch (err) {
-    await removeEmptyFolders(made);
+    folders.undo();
     throw err;
-  } finally {
-    for (const release of releases) release();
   }
 }
 
@@ -126,9 +124,9 @@ async function moveEntries(from: string, to: string): Promise<void> {
   }
 }
 
-/** The folder a dataset is written into, new or empty: writing over another dataset mixed the two (files of both, one ground truth). */
+/** The folder a dataset is written into (made already), new or empty: writing over another dataset mixed the two (files of both, one ground truth). */
 async function emptyFolder(path: string): Promise<string> {
-  const out = await makeFolder(resolve(path), 'dataset folder');
+  const out = resolve(path);
   const present = (await readdir(out)).filter((f) => !f.startsWith('.'));
   if (present.length > 0) throw new DatasetError(`is not empty (${present.length} entries, such as ${present[0]}): write a synthetic dataset into a new or empty folder`, out);
   return out;
