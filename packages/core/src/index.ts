@@ -40,5 +40,5 @@ export { byCodeUnits } from './code-unit-order';
 export { tensorflow, type Tf } from './tensor/tfjs-runtime';
 export { erf } from './math/erf';
 export { euclideanLength, isUnitLength } from './math/unit-length';
-export { checkTemplateChecksum, sealTemplate, TEMPLATE_CHECKSUM_BYTES } from './template-checksum';
+export { checkedSealLength, checkTemplateChecksum, sealTemplate, TEMPLATE_CHECKSUM_BYTES } from './template-checksum';
 export { describeNumber, describeValue } from './describe-value';

@@ -24,3 +24,14 @@ export function checkTemplateChecksum(bytes: Uint8Array, what: string): void {
     throw new TemplateFormatError(`${what} damaged: its checksum does not match its ${bytes.byteLength} bytes (changed or cut short since it was written)`);
   }
 }
+
+/**
+ * What a decoder asks of a template's seal: for a version that is sealed, the seal is checked
+ * (checkTemplateChecksum) before any field after the version is believed, and the bytes it
+ * takes are returned; a version written before templates were sealed takes none.
+ */
+export function checkedSealLength(bytes: Uint8Array, sealed: boolean, what: string): number {
+  if (!sealed) return 0;
+  checkTemplateChecksum(bytes, what);
+  return TEMPLATE_CHECKSUM_BYTES;
+}

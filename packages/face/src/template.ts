@@ -1,4 +1,4 @@
-import { checkTemplateChecksum, euclideanLength, isUnitLength, sealTemplate, TEMPLATE_CHECKSUM_BYTES, TemplateFormatError } from '@biofuse/core';
+import { checkedSealLength, euclideanLength, isUnitLength, sealTemplate, TEMPLATE_CHECKSUM_BYTES, TemplateFormatError } from '@biofuse/core';
 
 /**
  * What the face modality keeps of a face: one L2-normalised embedding (several models'
@@ -87,9 +87,7 @@ export function decodeFaceTemplate(bytes: Uint8Array): FaceTemplate {
     throw new TemplateFormatError(`face template version ${version} is newer than this biofuse reads (${FACE_TEMPLATE_VERSION}); upgrade biofuse`);
   }
   if (version < 1) throw new TemplateFormatError(`face template version ${version} is not valid`);
-  // Checked before any field after the version is believed.
-  if (version >= 2) checkTemplateChecksum(bytes, 'face template');
-  const checksumBytes = version >= 2 ? TEMPLATE_CHECKSUM_BYTES : 0;
+  const checksumBytes = checkedSealLength(bytes, version >= 2, 'face template');
   const idLength = view.getUint16(6, true);
   need(8 + idLength + 2, 'the model id');
   const id = new TextDecoder().decode(bytes.subarray(8, 8 + idLength));

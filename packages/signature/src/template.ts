@@ -1,6 +1,6 @@
-import { checkTemplateChecksum, sealTemplate, TEMPLATE_CHECKSUM_BYTES, TemplateFormatError } from '@biofuse/core';
+import { checkedSealLength, sealTemplate, TEMPLATE_CHECKSUM_BYTES, TemplateFormatError } from '@biofuse/core';
 import { SignatureAcquisitionError } from './errors';
-import { GLOBAL_FEATURES, globalFeatures } from './features/global-features';
+import { GLOBAL_FEATURES, globalFeaturesOfUsable } from './features/global-features';
 import { DEFAULT_TIME_FUNCTIONS, TIME_FUNCTIONS, timeFunctions, type TimeFunction, type TimeFunctionMatrix, type TimeFunctionOptions } from './features/time-functions';
 import { checkTemplateOptions, templateOptionsProblem } from './params';
 import { checkUsableTrajectory, MAX_SAMPLES, penDownCount, type PenTrajectory } from './pen-trajectory';
@@ -86,7 +86,7 @@ export function extractSignatureTemplate(p: PenTrajectory, opts: TemplateOptions
   if (opts.keepPenUp) checkMostlyInk(p);
   const resampled = opts.resamplePoints ? resampleTrajectory(p, opts.resamplePoints) : p;
   const prepared = smoothTrajectory(resampled, opts.smoothingSamples ?? 0);
-  const template = { local: timeFunctions(prepared, opts), global: globalFeatures(p), recipe: signatureRecipe(opts) };
+  const template = { local: timeFunctions(prepared, opts), global: globalFeaturesOfUsable(p), recipe: signatureRecipe(opts) };
   // Resampling picks each point's pen state from the nearest sample, so a few pen-down samples
   // among many pen-up ones can all fall between the points; without pen-up samples nothing is left.
   if (template.local.length < MIN_FRAMES) {
@@ -170,9 +170,7 @@ export function decodeSignatureTemplate(bytes: Uint8Array): SignatureTemplate {
   if (version > VERSION) throw new TemplateFormatError(`signature template format version ${version} is newer than this build of biofuse reads (${VERSION}); upgrade @biofuse/signature`);
   if (version === 1) throw new TemplateFormatError('signature template format version 1 does not record how it was made (time functions, pen-up samples); extract it again from the signature');
   if (version < 1) throw new TemplateFormatError(`signature template version ${version} is not valid`);
-  // Checked before any field after the version is believed.
-  if (version >= 3) checkTemplateChecksum(bytes, 'signature template');
-  const checksumBytes = version >= 3 ? TEMPLATE_CHECKSUM_BYTES : 0;
+  const checksumBytes = checkedSealLength(bytes, version >= 3, 'signature template');
   const dims = view.getUint16(6, true);
   const length = view.getUint32(8, true);
   const globalDims = view.getUint32(12, true);

@@ -1,4 +1,4 @@
-import { checkTemplateChecksum, sealTemplate, TEMPLATE_CHECKSUM_BYTES, TemplateFormatError } from '@biofuse/core';
+import { checkedSealLength, sealTemplate, TEMPLATE_CHECKSUM_BYTES, TemplateFormatError } from '@biofuse/core';
 import { isSensorDpi, MAX_SENSOR_DPI, MIN_SENSOR_DPI } from '../image/fingerprint-image';
 import type { FingerprintTemplate } from './fingerprint-template';
 import { inFrame } from './frame';
@@ -106,9 +106,7 @@ export function decodeFingerprintTemplate(bytes: Uint8Array): FingerprintTemplat
     );
   }
   if (version < 1) throw new TemplateFormatError(`fingerprint template format version ${version} is not valid`);
-  // Checked before any field after the version is believed.
-  if (version >= 2) checkTemplateChecksum(bytes, 'fingerprint template');
-  const checksumBytes = version >= 2 ? TEMPLATE_CHECKSUM_BYTES : 0;
+  const checksumBytes = checkedSealLength(bytes, version >= 2, 'fingerprint template');
   need(HEADER_BYTES + checksumBytes, 'the header');
   const quality = bytes[5];
   const width = view.getUint16(6, true);

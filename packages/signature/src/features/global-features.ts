@@ -18,7 +18,11 @@ export const GLOBAL_FEATURES = [
 
 /** Throws SignatureAcquisitionError for a trajectory checkUsableTrajectory refuses: without pen-down samples every feature was NaN. */
 export function globalFeatures(p: PenTrajectory): Float32Array {
-  checkUsableTrajectory(p);
+  return globalFeaturesOfUsable(checkUsableTrajectory(p));
+}
+
+/** The global features of a trajectory checkUsableTrajectory has passed (extraction checks it once, for both kinds of feature). */
+export function globalFeaturesOfUsable(p: PenTrajectory): Float32Array {
   const n = p.x.length;
   const down: number[] = [];
   for (let k = 0; k < n; k++) if (p.penDown[k]) down.push(k);
